@@ -1,0 +1,133 @@
+/**
+ * Discovery evidence: what every source answered, kept side by side with where it came from.
+ * Plain data only; checks judge it, renderers print it through the report.
+ */
+import type { ProbeError, Security, Trust } from './evidence.js';
+
+export type MailProtocol = 'imap' | 'pop3' | 'smtp' | 'other';
+
+/** One server setting as a source published it (placeholders already filled). */
+export interface ServerSetting {
+  protocol: MailProtocol;
+  /** The raw type attribute / protocol name as published (imap, pop3, smtp, exchange, …). */
+  type: string;
+  host: string;
+  port: number;
+  /** 'unknown' when the source gave a socket type we do not understand (see `rawSecurity`). */
+  security: Security | 'unknown';
+  rawSecurity?: string;
+  username?: string;
+  authentication?: string[];
+}
+
+export type ParseProblemCode =
+  | 'unknown-socket-type'
+  | 'unfilled-placeholder'
+  | 'bad-port'
+  | 'bad-hostname'
+  | 'missing-field';
+
+export interface ParseProblem {
+  code: ParseProblemCode;
+  /** Which server entry (index in document order) and field. */
+  where: string;
+  value?: string;
+}
+
+export type ParseFailure =
+  | 'empty'
+  | 'too-large'
+  | 'doctype'
+  | 'html'
+  | 'not-xml'
+  | 'no-client-config'
+  | 'no-incoming-server';
+
+export interface ParsedConfig {
+  providerId?: string;
+  displayName?: string;
+  domains: string[];
+  incoming: ServerSetting[];
+  outgoing: ServerSetting[];
+  problems: ParseProblem[];
+  /** Provider's "enable IMAP first" instruction URL, when the file carries one. */
+  enableUrl?: string;
+  documentationUrls: string[];
+}
+
+export type ParseResult = { ok: true; config: ParsedConfig } | { ok: false; reason: ParseFailure; detail?: string };
+
+export type SourceId =
+  | 'user'
+  | 'srv-imaps'
+  | 'srv-imap'
+  | 'srv-submissions'
+  | 'srv-submission'
+  | 'autoconfig'
+  | 'autoconfig-wellknown'
+  | 'autoconfig-http'
+  | 'autoconfig-wellknown-http'
+  | 'ispdb'
+  | 'mx'
+  | 'mx-ispdb'
+  | 'autodiscover'
+  | 'autodiscover-domain'
+  | 'autodiscover-srv'
+  | 'guess';
+
+export type SourceStatus =
+  | 'found'
+  | 'not-found'
+  | 'service-disabled'
+  | 'nxdomain'
+  | 'servfail'
+  | 'refused'
+  | 'timeout'
+  | 'unreachable'
+  | 'http-error'
+  | 'tls-error'
+  | 'invalid'
+  | 'skipped'
+  | 'disabled';
+
+export interface HttpHop {
+  url: string;
+  status?: number;
+  location?: string;
+}
+
+export interface SourceResult {
+  source: SourceId;
+  /** DNS name queried or URL fetched (first URL; see hops for redirects). */
+  query: string;
+  status: SourceStatus;
+  ms: number;
+  servers: ServerSetting[];
+  trust: Trust;
+  trustReason: string;
+  hops?: HttpHop[];
+  httpStatus?: number;
+  invalid?: { reason: ParseFailure | ParseProblemCode | 'no-imap' | 'bad-xml'; detail?: string };
+  problems?: ParseProblem[];
+  error?: ProbeError;
+  /** DNSSEC AD bit on DNS sources. */
+  authenticated?: boolean;
+  /** Extra facts by source: SRV raw records, MX hosts, provider id, enable URL… */
+  facts?: Record<string, string | number | boolean | string[]>;
+}
+
+export interface ProviderInfo {
+  id: string;
+  name: string;
+  /** How it was recognised: mx, host, greeting, domain. */
+  via: string;
+  evidence: string;
+}
+
+export interface DiscoveryEvidence {
+  domain: string;
+  sources: SourceResult[];
+  provider?: ProviderInfo;
+  /** Did the resolver itself answer anything at all (to tell "could not look" from "nothing published")? */
+  resolverWorking: boolean | null;
+}

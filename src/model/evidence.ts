@@ -1,0 +1,320 @@
+/**
+ * Evidence: plain data that probes and discovery gather, with timings and never prose.
+ * Checks read only these types; renderers never see them except through the report.
+ * Nothing here may hold a password or token.
+ */
+
+export type Security = 'tls' | 'starttls' | 'plain';
+export type Family = 4 | 6;
+
+/** The stages of one endpoint, in the order they run. */
+export type Stage =
+  | 'resolve'
+  | 'tcp'
+  | 'tls'
+  | 'greeting'
+  | 'capability'
+  | 'starttls'
+  | 'starttls-tls'
+  | 'capability-after-tls'
+  | 'login'
+  | 'mailbox';
+
+/** Internal probe error codes: a closed set; errors/classify.ts is the only translator into it. */
+export type ProbeErrorCode =
+  // DNS
+  | 'NXDOMAIN'
+  | 'NODATA'
+  | 'SERVFAIL'
+  | 'DNS_REFUSED'
+  | 'DNS_TIMEOUT'
+  | 'DNS_UNREACHABLE'
+  | 'DNS_ERROR'
+  // TCP
+  | 'REFUSED'
+  | 'TIMEOUT'
+  | 'HOST_UNREACHABLE'
+  | 'NET_UNREACHABLE'
+  | 'ADDR_NOT_AVAILABLE'
+  | 'RESET'
+  | 'CLOSED'
+  | 'NET_ERROR'
+  // TLS
+  | 'TLS_NOT_TLS'
+  | 'TLS_PROTOCOL_VERSION'
+  | 'TLS_HANDSHAKE_FAILURE'
+  | 'TLS_WEAK_PARAMS'
+  | 'TLS_UNSAFE_RENEGOTIATION'
+  | 'TLS_CERT_REJECTED'
+  | 'TLS_ERROR'
+  // IMAP conversation
+  | 'PROTOCOL_ERROR'
+  | 'LINE_TOO_LONG'
+  | 'COMMAND_NO'
+  | 'COMMAND_BAD'
+  | 'BYE'
+  // HTTP
+  | 'HTTP_STATUS'
+  | 'HTTP_TLS'
+  | 'HTTP_TOO_LARGE'
+  | 'HTTP_REDIRECT_LIMIT'
+  | 'HTTP_ERROR'
+  // anything
+  | 'ABORTED'
+  | 'INTERNAL';
+
+export interface ProbeError {
+  code: ProbeErrorCode;
+  /** Short technical text (Node/OpenSSL/server words); secret-free. */
+  message: string;
+  /** The raw library code when there was one (ECONNREFUSED, ERR_SSL_WRONG_VERSION_NUMBER, …). */
+  rawCode?: string;
+}
+
+export type Outcome<T> =
+  | { state: 'ok'; value: T; ms: number }
+  | { state: 'failed'; error: ProbeError; ms: number }
+  | { state: 'skipped'; blockedBy: Stage | 'deadline' | 'policy' };
+
+// ---------------------------------------------------------------- DNS
+
+export type DnsStatus =
+  | 'records'
+  | 'nodata'
+  | 'nxdomain'
+  | 'servfail'
+  | 'refused'
+  | 'timeout'
+  | 'unreachable'
+  | 'error';
+
+/** One classified DNS answer. `records` is empty unless status is 'records'. */
+export interface DnsAnswer<R = unknown> {
+  name: string;
+  type: string;
+  status: DnsStatus;
+  records: R[];
+  /** DNSSEC "authenticated data" bit of the answer. */
+  ad: boolean;
+  /** Which server answered (ip:port), or 'system' for the OS resolver. */
+  server: string;
+  ms: number;
+  /** udp, tcp (after truncation), or system. */
+  via: 'udp' | 'tcp' | 'system';
+  message?: string;
+}
+
+export interface SrvRecord {
+  priority: number;
+  weight: number;
+  port: number;
+  target: string;
+}
+export interface MxRecord {
+  preference: number;
+  exchange: string;
+}
+
+// ---------------------------------------------------------------- TLS
+
+export interface CertInfo {
+  subject: string;
+  commonName?: string;
+  subjectAltNames: string[];
+  issuer: string;
+  issuerCommonName?: string;
+  organization?: string;
+  issuerOrganization?: string;
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+  serialNumber: string;
+  selfIssued: boolean;
+  isCA: boolean;
+  keyType?: string;
+  keyBits?: number;
+  signatureAlgorithm?: string;
+  aiaIssuerUrl?: string;
+  /** True when this certificate is one of the trust anchors the doctor used (system roots or --ca-file). */
+  trustAnchor: boolean;
+}
+
+export interface TlsInfo {
+  protocol: string;
+  cipher: string;
+  /** SNI sent, absent for IP literals. */
+  servername?: string;
+  /** Leaf first, as OpenSSL built it from what the server sent (+ a trust anchor when found). */
+  chain: CertInfo[];
+  /** Chain verification against system roots + --ca-file, hostname not included. */
+  chainVerified: boolean;
+  /** Node/OpenSSL verification code when the chain did not verify (CERT_HAS_EXPIRED, …). */
+  verifyError?: string;
+  /** Hostname check against the name dialled. */
+  hostnameChecked: string;
+  hostnameOk: boolean;
+  hostnameError?: string;
+  /** Set when the handshake only worked with legacy settings (TLS < 1.2, SECLEVEL 0). */
+  legacyOnly?: boolean;
+  /** Missing-intermediate evidence: the AIA caIssuers fetch. */
+  aia?: {
+    url: string;
+    fetched: boolean;
+    /** The fetched issuer completes the chain to a trusted root. */
+    completesChain: boolean;
+    error?: string;
+    issuerSubject?: string;
+  };
+}
+
+// ---------------------------------------------------------------- IMAP
+
+export type GreetingKind =
+  | 'ok'
+  | 'preauth'
+  | 'bye'
+  | 'pop3'
+  | 'smtp'
+  | 'http'
+  | 'ssh'
+  | 'ftp'
+  | 'tls'
+  | 'unknown';
+
+export interface Greeting {
+  /** The first line, control characters replaced, at most 512 characters. */
+  line: string;
+  kind: GreetingKind;
+  /** The human text after the status and response code. */
+  text: string;
+  /** Response code inside [ ], without arguments (CAPABILITY, UNAVAILABLE, ALERT, …). */
+  code?: string;
+  /** Capabilities carried by a [CAPABILITY …] greeting code. */
+  capabilities?: string[];
+}
+
+export interface TaggedResponse {
+  status: 'OK' | 'NO' | 'BAD';
+  code?: string;
+  text: string;
+  line: string;
+}
+
+export interface StarttlsResult {
+  advertised: boolean;
+  response: TaggedResponse;
+  /** Bytes the server sent after its OK and before the TLS handshake (response injection). */
+  injectedBytes: number;
+  injectedSample?: string;
+}
+
+export interface TranscriptLine {
+  /** ms since the connection started. */
+  t: number;
+  dir: 'c' | 's' | 'i';
+  /** 'plain' before TLS, 'tls' inside it. */
+  layer: 'plain' | 'tls';
+  text: string;
+}
+
+/** The other mode tried on the same port to name a wrong security setting. */
+export interface ModeCheck {
+  tried: 'plaintext' | 'tls';
+  outcome: Outcome<{ greeting?: Greeting; tlsProtocol?: string }>;
+}
+
+/** The IMAP conversation with one address of an endpoint. */
+export interface AddressProbe {
+  address: string;
+  family: Family;
+  tcp: Outcome<{ localAddress?: string }>;
+  /** Implicit TLS handshake (security 'tls'). */
+  tls?: Outcome<TlsInfo>;
+  greeting: Outcome<Greeting>;
+  /** CAPABILITY on the first layer: before TLS for starttls/plain, inside TLS for tls. */
+  capability: Outcome<string[]>;
+  starttls?: Outcome<StarttlsResult>;
+  starttlsTls?: Outcome<TlsInfo>;
+  capabilityAfterTls?: Outcome<string[]>;
+  modeCheck?: ModeCheck;
+  transcript?: TranscriptLine[];
+}
+
+export type LoginWithheldReason =
+  | 'no-credentials'
+  | 'disabled'
+  | 'no-tls'
+  | 'tls-not-verified'
+  | 'login-disabled'
+  | 'no-mechanism'
+  | 'untrusted-host'
+  | 'unreachable'
+  | 'earlier-credential-failure'
+  | 'deadline';
+
+export interface LoginAttempt {
+  address: string;
+  mechanism?: string;
+  ms: number;
+  ok: boolean;
+  /** The tagged reply of the failing command, credentials never included. */
+  response?: TaggedResponse;
+  /** [ALERT] texts, verbatim. */
+  alerts: string[];
+  /** Untagged BYE text, if the server hung up. */
+  bye?: string;
+  error?: ProbeError;
+  /** Is this a definite rejection of the credentials (stop trying elsewhere)? */
+  credentialsRejected: boolean;
+  /** OAuth error challenge decoded from the server (JSON fields). */
+  oauthError?: Record<string, string>;
+  capabilitiesAfterLogin?: string[];
+  mailbox?: Outcome<{ name: string; exists: number; readOnly: boolean }>;
+  transcript?: TranscriptLine[];
+}
+
+export type LoginEvidence =
+  | { state: 'withheld'; reason: LoginWithheldReason }
+  | { state: 'attempted'; attempt: LoginAttempt };
+
+export type Provenance = 'user' | 'published' | 'mx' | 'insecure' | 'guess';
+export type Trust = 'trusted' | 'unverified';
+
+export interface SourceRef {
+  /** Source id: user, srv, autoconfig, autoconfig-wellknown, autoconfig-http, …, ispdb, mx-ispdb, autodiscover, guess. */
+  source: string;
+  /** Record name or URL that proposed it. */
+  ref?: string;
+  trust: Trust;
+  /** Why the trust is what it is (e.g. 'https-same-domain', 'http', 'srv-outside-domain'). */
+  trustReason: string;
+  username?: string;
+}
+
+export interface Candidate {
+  host: string;
+  port: number;
+  security: Security;
+  provenance: Provenance;
+  trust: Trust;
+  /** The user explicitly trusted this host (--host or --trust-host). */
+  userTrusted: boolean;
+  /** The port/security were guessed although the host came from the user. */
+  portGuessed: boolean;
+  sources: SourceRef[];
+  username?: string;
+}
+
+export interface EndpointEvidence {
+  /** 'host:port/security', stable and unique in a report. */
+  id: string;
+  rank: number;
+  candidate: Candidate;
+  resolve: Outcome<{ addresses: { address: string; family: Family }[]; a: DnsStatus; aaaa: DnsStatus; via: string }>;
+  addresses: AddressProbe[];
+  login: LoginEvidence;
+}
+
+export function endpointId(c: { host: string; port: number; security: Security }): string {
+  return `${c.host}:${c.port}/${c.security}`;
+}
