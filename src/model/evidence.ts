@@ -237,6 +237,8 @@ export interface AddressProbe {
   starttlsTls?: Outcome<TlsInfo>;
   capabilityAfterTls?: Outcome<string[]>;
   modeCheck?: ModeCheck;
+  /** A retry with legacy TLS settings, made only to name a server stuck on TLS 1.0/1.1 or weak crypto. */
+  legacyTls?: Outcome<TlsInfo>;
   transcript?: TranscriptLine[];
 }
 
@@ -245,6 +247,7 @@ export type LoginWithheldReason =
   | 'disabled'
   | 'no-tls'
   | 'tls-not-verified'
+  | 'starttls-injection'
   | 'login-disabled'
   | 'no-mechanism'
   | 'untrusted-host'
@@ -305,12 +308,23 @@ export interface Candidate {
   username?: string;
 }
 
+/** A and AAAA of an endpoint's host, asked separately. `error` is set when no address came back. */
+export interface ResolveEvidence {
+  ms: number;
+  /** literal, pinned, system, or the DNS server (ip:port) that answered. */
+  via: string;
+  a: DnsStatus;
+  aaaa: DnsStatus;
+  addresses: { address: string; family: Family }[];
+  error?: ProbeError;
+}
+
 export interface EndpointEvidence {
   /** 'host:port/security', stable and unique in a report. */
   id: string;
   rank: number;
   candidate: Candidate;
-  resolve: Outcome<{ addresses: { address: string; family: Family }[]; a: DnsStatus; aaaa: DnsStatus; via: string }>;
+  resolve: ResolveEvidence;
   addresses: AddressProbe[];
   login: LoginEvidence;
 }

@@ -1,0 +1,29 @@
+/** Catalogue: the run itself (internal errors, deadlines, overall verdict). */
+import { str, type CatalogueEntry } from './types.js';
+
+export const doctor = {
+  INTERNAL_ERROR: {
+    severity: 'error',
+    who: 'you',
+    title: (p) => `imap-doctor hit an internal error in ${str(p.where)}`,
+    explain: (p) => `This is a bug in imap-doctor, not a problem with your mail server: ${str(p.error)}. The rest of the report is still valid.`,
+    fix: () => ['Please report it with this report attached (run with --json; no password is ever included).'],
+    example: { where: 'check tls/certificate', error: 'RangeError: Invalid time value' },
+  },
+  RUN_DEADLINE_EXCEEDED: {
+    severity: 'warning',
+    who: 'you',
+    title: (p) => `The run stopped at its ${str(p.deadlineMs)} ms deadline`,
+    explain: (p) => `Some steps (${str(p.steps)}) had not finished and were stopped, so the report is incomplete there.`,
+    fix: () => ['Run again with a longer --timeout (the deadline grows with it) or a longer --deadline.'],
+    example: { deadlineMs: 48000, steps: ['imap.example.com:993/tls login'] },
+  },
+  NO_VERIFIED_CONFIGURATION: {
+    severity: 'error',
+    who: 'you',
+    title: () => 'No working configuration could be verified',
+    explain: (p) => `None of the ${str(p.endpoints)} endpoints probed reached a verified state (see the details above).`,
+    fix: () => ['Follow the fixes above; if nothing is listed, run with --verbose.'],
+    example: { endpoints: 2 },
+  },
+} satisfies Record<string, CatalogueEntry>;

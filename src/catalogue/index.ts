@@ -1,0 +1,48 @@
+/**
+ * The catalogue: every finding code users, tickets and scripts see, with its text. Codes are
+ * stable and never change meaning; the FindingCode type is derived from the entries.
+ */
+import type { CatalogueEntry, P, Params } from './types.js';
+import { transport } from './transport.js';
+import { tls } from './tls.js';
+import { imap } from './imap.js';
+import { auth } from './auth.js';
+import { discovery } from './discovery.js';
+import { doctor } from './doctor.js';
+
+export const CATALOGUE = { ...discovery, ...transport, ...tls, ...imap, ...auth, ...doctor } satisfies Record<string, CatalogueEntry>;
+
+export type FindingCode = keyof typeof CATALOGUE;
+
+export const AREAS: Record<string, readonly string[]> = {
+  discovery: Object.keys(discovery),
+  transport: Object.keys(transport),
+  tls: Object.keys(tls),
+  imap: Object.keys(imap),
+  auth: Object.keys(auth),
+  doctor: Object.keys(doctor),
+};
+
+export function isFindingCode(s: string): s is FindingCode {
+  return Object.prototype.hasOwnProperty.call(CATALOGUE, s);
+}
+
+export function entry(code: FindingCode): CatalogueEntry {
+  return CATALOGUE[code];
+}
+
+export interface RenderedText {
+  title: string;
+  explanation: string;
+  fix: string[];
+}
+
+/** Render an entry's texts; a throwing text function is a doctor bug, reported as such. */
+export function renderEntry(code: FindingCode, params: Params, subject: { host?: string; port?: number; security?: string; address?: string }): RenderedText {
+  const e = entry(code);
+  const p: P = { ...params, ...subject };
+  return { title: e.title(p), explanation: e.explain(p), fix: e.fix(p) };
+}
+
+export type { CatalogueEntry, Severity, Actor, Params, ParamValue } from './types.js';
+export { ACTOR_LABEL } from './types.js';

@@ -1,0 +1,16 @@
+/** Check: after a successful login, does INBOX open (EXAMINE, read-only)? */
+import type { Check } from '../types.js';
+import { finding } from '../types.js';
+
+export const mailboxCheck: Check = {
+  id: 'auth/mailbox',
+  run: (ctx) =>
+    ctx.endpoints.flatMap((e) => {
+      if (e.login.state !== 'attempted' || !e.login.attempt.ok) return [];
+      const m = e.login.attempt.mailbox;
+      if (!m) return [];
+      if (m.state === 'ok') return [finding('INBOX_OK', 'mailbox', { exists: m.value.exists }, { e })];
+      if (m.state === 'failed' && m.error.code !== 'ABORTED') return [finding('INBOX_NOT_ACCESSIBLE', 'mailbox', { error: m.error.message }, { e })];
+      return [];
+    }),
+};

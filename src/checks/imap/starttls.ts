@@ -1,0 +1,29 @@
+/**
+ * Check: STARTTLS on a starttls endpoint (RFC 9051 §6.2.1, RFC 2595): offered, refused, accepted
+ * without being advertised, or followed by injected bytes before the handshake.
+ */
+import type { Check } from '../types.js';
+import { finding, perAddress } from '../types.js';
+
+export const starttlsCheck: Check = {
+  id: 'imap/starttls',
+  run: (ctx) =>
+    perAddress(ctx, (e, a) => {
+      const s = a.starttls;
+      if (!s || s.state !== 'ok') {
+        if (s?.state === 'failed' && s.error.code !== 'ABORTED') {
+          return [finding('STARTTLS_REJECTED', 'starttls', { response: s.error.message }, { e, a })];
+        }
+        return [];
+      }
+      const v = s.value;
+      if (v.response.status !== 'OK') {
+        return [finding(v.advertised ? 'STARTTLS_REJECTED' : 'STARTTLS_NOT_OFFERED', 'starttls', { response: v.response.line }, { e, a })];
+      }
+      const out = [];
+      if (v.injectedBytes > 0) out.push(finding('STARTTLS_INJECTION', 'starttls', { bytes: v.injectedBytes, sample: v.injectedSample ?? '' }, { e, a }));
+      if (!v.advertised) out.push(finding('STARTTLS_NOT_ADVERTISED', 'starttls', {}, { e, a }));
+      if (v.injectedBytes === 0 && a.starttlsTls?.state === 'ok') out.push(finding('STARTTLS_OK', 'starttls', { advertised: v.advertised }, { e, a }));
+      return out;
+    }),
+};

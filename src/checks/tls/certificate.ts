@@ -1,0 +1,89 @@
+/**
+ * Check: does the certificate verify, and if not, why — in plain categories: expired, not yet
+ * valid, self-signed, untrusted issuer, missing intermediate (confirmed through AIA when it
+ * could be fetched), or a wrong name. The chain check and the name check are separate.
+ */
+import type { CertInfo, TlsInfo } from '../../model/evidence.js';
+import type { Finding } from '../../model/finding.js';
+import type { Check } from '../types.js';
+import { finding, perAddress, tlsOf, tlsStageOf } from '../types.js';
+
+export function certNames(c: CertInfo | undefined): string[] {
+  if (!c) return [];
+  const sans = c.subjectAltNames.map((s) => s.replace(/^(DNS|IP Address):/, ''));
+  return sans.length > 0 ? sans : c.commonName ? [c.commonName] : [];
+}
+
+function issuerName(c: CertInfo | undefined): string {
+  return c?.issuerCommonName ?? c?.issuer ?? 'unknown';
+}
+
+export const certificateCheck: Check = {
+  id: 'tls/certificate',
+  run: (ctx) =>
+    perAddress(ctx, (e, a) => {
+      const t = tlsOf(a);
+      if (!t || t.state !== 'ok') return [];
+      const info: TlsInfo = t.value;
+      const stage = tlsStageOf(a);
+      const leaf = info.chain[0];
+      const last = info.chain[info.chain.length - 1];
+      const names = certNames(leaf);
+      const out: Finding[] = [];
+      const f = (code: Parameters<typeof finding>[0], params: Parameters<typeof finding>[2]) => out.push(finding(code, stage, params, { e, a }));
+      const now = ctx.now.getTime();
+      const expired = leaf && Date.parse(leaf.validTo) < now;
+      const notYet = leaf && Date.parse(leaf.validFrom) > now;
+
+      if (!info.chainVerified) {
+        switch (info.verifyError) {
+          case 'CERT_HAS_EXPIRED':
+            f('TLS_CERT_EXPIRED', { names, validTo: leaf?.validTo ?? '', validFrom: leaf?.validFrom ?? '' });
+            break;
+          case 'CERT_NOT_YET_VALID':
+            f('TLS_CERT_NOT_YET_VALID', { names, validFrom: leaf?.validFrom ?? '', now: ctx.now.toISOString() });
+            break;
+          case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+            f('TLS_SELF_SIGNED', { subject: leaf?.subject ?? '', fingerprint: leaf?.fingerprint256 ?? '', names });
+            break;
+          case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+          case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+          case 'UNABLE_TO_GET_ISSUER_CERT':
+          case 'SELF_SIGNED_CERT_IN_CHAIN': {
+            const incomplete = info.aia?.completesChain === true;
+            if (incomplete) {
+              f('TLS_CHAIN_INCOMPLETE', { issuer: issuerName(leaf), confirmed: true, aiaUrl: info.aia?.url ?? '', presented: info.chain.length });
+            } else {
+              f('TLS_UNTRUSTED_ISSUER', {
+                issuer: issuerName(leaf),
+                ...(last && last !== leaf ? { root: last.commonName ?? last.subject } : {}),
+                verifyError: info.verifyError,
+                presented: info.chain.length,
+                ...(info.aia ? { aiaUrl: info.aia.url, aiaError: info.aia.error ?? 'the fetched issuer does not lead to a trusted root' } : {}),
+              });
+            }
+            break;
+          }
+          default:
+            f('TLS_CERT_INVALID', { reason: info.verifyError ?? 'unknown' });
+        }
+        // Dates are judged independently: an expired self-signed certificate is both.
+        if (expired && info.verifyError !== 'CERT_HAS_EXPIRED') f('TLS_CERT_EXPIRED', { names, validTo: leaf?.validTo ?? '', validFrom: leaf?.validFrom ?? '' });
+        if (notYet && info.verifyError !== 'CERT_NOT_YET_VALID') f('TLS_CERT_NOT_YET_VALID', { names, validFrom: leaf?.validFrom ?? '', now: ctx.now.toISOString() });
+      }
+      if (!info.hostnameOk) {
+        f('TLS_HOSTNAME_MISMATCH', { names, dialled: info.hostnameChecked, detail: info.hostnameError ?? '' });
+      }
+      if (info.chainVerified && info.hostnameOk) {
+        f('TLS_OK', {
+          protocol: info.protocol,
+          cipher: info.cipher,
+          names,
+          issuer: issuerName(leaf),
+          validTo: leaf?.validTo ?? '',
+          fingerprint: leaf?.fingerprint256 ?? '',
+        });
+      }
+      return out;
+    }),
+};

@@ -1,0 +1,74 @@
+/**
+ * What a check sees and returns. Checks are pure and synchronous: evidence in, findings out,
+ * no I/O and no prose. The runner catches a throwing check as INTERNAL_ERROR.
+ */
+import type { EmailAddress } from '../address.js';
+import { CATALOGUE, type FindingCode, type Params, type Severity } from '../catalogue/index.js';
+import type { DiscoveryEvidence } from '../model/discovery.js';
+import type { AddressProbe, EndpointEvidence, Outcome, Stage, TlsInfo } from '../model/evidence.js';
+import type { Finding } from '../model/finding.js';
+
+export interface CheckContext {
+  address: EmailAddress;
+  user: string;
+  endpoints: readonly EndpointEvidence[];
+  discovery: DiscoveryEvidence | null;
+  now: Date;
+  expiryWarningDays: number;
+  timeoutMs: number;
+  deadlineMs: number;
+  credentials: 'password' | 'oauth' | null;
+  noLoginReason?: string;
+  /** Steps cut by the run deadline (filled by the doctor). */
+  deadlineHit: string[];
+}
+
+export interface Check {
+  id: string;
+  run(ctx: CheckContext): Finding[];
+}
+
+export function finding(code: FindingCode, stage: Finding['stage'], params: Params, where?: { e?: EndpointEvidence; a?: AddressProbe; severity?: Severity }): Finding {
+  const e = where?.e;
+  return {
+    code,
+    severity: where?.severity ?? CATALOGUE[code].severity,
+    subject: e
+      ? { host: e.candidate.host, port: e.candidate.port, security: e.candidate.security, ...(where?.a && e.addresses.length > 1 ? { address: where.a.address } : {}) }
+      : {},
+    params,
+    stage,
+    ...(e ? { endpoint: e.id } : {}),
+  };
+}
+
+/** The TLS outcome of an address: implicit TLS, or the handshake after STARTTLS. */
+export function tlsOf(a: AddressProbe): Outcome<TlsInfo> | undefined {
+  return a.tls ?? a.starttlsTls;
+}
+
+export function tlsStageOf(a: AddressProbe): Stage {
+  return a.tls ? 'tls' : 'starttls-tls';
+}
+
+/** Capabilities that apply to login: inside TLS when there is TLS, else the plaintext ones. */
+export function loginCapabilities(a: AddressProbe): string[] | undefined {
+  if (a.capabilityAfterTls?.state === 'ok') return a.capabilityAfterTls.value;
+  if (a.capability.state === 'ok') return a.capability.value;
+  return undefined;
+}
+
+/** An endpoint is verified when one address completed the session over TLS that verified. */
+export function verifiedAddress(e: EndpointEvidence): AddressProbe | undefined {
+  return e.addresses.find((a) => {
+    if (a.greeting.state !== 'ok' || a.greeting.value.kind !== 'ok') return false;
+    const t = tlsOf(a);
+    if (!t || t.state !== 'ok' || !t.value.chainVerified || !t.value.hostnameOk) return false;
+    if (a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0) return false;
+    return true;
+  });
+}
+
+export function perAddress(ctx: CheckContext, fn: (e: EndpointEvidence, a: AddressProbe) => Finding[]): Finding[] {
+  return ctx.endpoints.flatMap((e) => e.addresses.flatMap((a) => fn(e, a)));
+}

@@ -1,0 +1,320 @@
+/**
+ * The command line: the only module that touches `process` (argv, env, stdin/stdout/stderr,
+ * exit code). Parses options with commander, gathers the password without ever taking it from
+ * argv, runs the doctor, prints one report to stdout (progress only on a TTY stderr) and maps
+ * the verdict to the exit code. Every byte written passes a last-line secret scrubber.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { InputError, normaliseHost, parseAddress } from './address.js';
+import { CATALOGUE, isFindingCode } from './catalogue/index.js';
+import { explainCode, listCodes } from './render/explain.js';
+import { runDoctor } from './doctor.js';
+import type { Family, Security } from './model/evidence.js';
+import type { Report } from './model/report.js';
+import { DEFAULTS, defaultRunOptions, deadlineFor, type Credentials, type OutputFormat, type RunOptions } from './options.js';
+import { splitPem } from './probes/trust.js';
+import { lookupHost } from './dns/system-resolver.js';
+import { renderJson } from './render/json.js';
+import { renderMarkdown } from './render/markdown.js';
+import { renderText } from './render/text.js';
+import { createProgress } from './render/progress.js';
+import { Secret, scrub } from './util/secret.js';
+import { isIP } from 'node:net';
+
+export interface CliIo {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => unknown };
+  onSigint?: (fn: () => void) => void;
+}
+
+export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3 } as const;
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+class UsageError extends Error {}
+
+function intIn(name: string, min: number, max: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    const n = Number(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}`);
+    return n;
+  };
+}
+
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
+}
+
+const HELP_AFTER = `
+Password: from IMAP_DOCTOR_PASSWORD, or --password-stdin, or a hidden prompt when stdin is a
+terminal (an empty answer skips the login). Never from the command line. Without any of them the
+run behaves as --no-login and says so. The password is only sent over TLS whose certificate
+verified, one attempt per endpoint, and never appears in any output.
+
+Exit codes:
+  0  a working configuration was verified (the login succeeded; with --no-login: reachable
+     over verified TLS) and nothing is wrong
+  1  a problem was found (any error finding), or nothing could be verified
+  2  usage or input error (bad option, invalid address, unreadable --ca-file)
+  3  internal error in imap-doctor (the report still prints)
+
+Examples:
+  imap-doctor alice@example.com
+  IMAP_DOCTOR_PASSWORD=… imap-doctor alice@example.com --host imap.example.com --json
+  imap-doctor explain TLS_CERT_EXPIRED`;
+
+function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => number) {
+  const program = new Command('imap-doctor');
+  program
+    .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
+    .version(VERSION, '-V, --version')
+    .argument('<address>', 'the email address to diagnose, e.g. alice@example.com')
+    .option('--host <name>', 'IMAP server to probe (skips discovery)')
+    .option('--port <n>', 'port to probe (default: 993 for tls, 143 otherwise; both when neither --port nor --security)', intIn('--port', 1, 65535))
+    .addOption(new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']))
+    .option('--user <name>', 'login name (default: the address)')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--no-login', 'probe without logging in')
+    .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file (repeatable)', collect)
+    .option('--resolve <host=address>', 'use this address for host instead of DNS (repeatable; like curl --resolve)', collect)
+    .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, intIn('--timeout', 50, 600_000))
+    .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000))
+    .option('--json', 'print the report as JSON (same as --format json)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
+    .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
+    .option('--verbose', 'also show what passed and skipped stages')
+    .option('--quiet', 'only the verdict, the problems and the working settings')
+    .option('--transcript', 'include the IMAP exchange of each endpoint (credentials masked)')
+    .addHelpText('after', HELP_AFTER)
+    .showHelpAfterError('(run imap-doctor --help for usage)')
+    .action(async (address: string, o: Record<string, unknown>) => {
+      code = await run(address, o);
+    });
+  let code: number = EXIT.ok;
+  program
+    .command('explain')
+    .description('explain a finding code (what it means, who must act, how to fix it)')
+    .argument('[code]', 'finding code, e.g. TLS_CERT_EXPIRED')
+    .option('--list', 'list every finding code')
+    .action((c: string | undefined, o: { list?: boolean }) => {
+      code = explain(c, o);
+    });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s, write) => write(`imap-doctor: ${s.replace(/^error: /, '')}`),
+  });
+  return { program, code: () => code };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A hidden prompt on stderr; resolves '' on an empty answer, rejects on Ctrl-C. */
+function promptHidden(io: CliIo, question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = io.stdin;
+    io.stderr.write(question);
+    stdin.setRawMode?.(true);
+    stdin.resume();
+    let value = '';
+    const done = (err?: Error) => {
+      stdin.setRawMode?.(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      io.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (d: Buffer | string) => {
+      for (const ch of d.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new UsageError('interrupted at the password prompt'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+function parsePins(list: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    const host = normaliseHost(item.slice(0, eq));
+    const addrs = item
+      .slice(eq + 1)
+      .split(',')
+      .map((s) => s.trim().replace(/^\[(.*)\]$/, '$1'));
+    if (eq <= 0 || !host || addrs.length === 0 || addrs.some((a) => isIP(a) === 0)) {
+      throw new UsageError(`--resolve "${item}" must look like host=192.0.2.10 or host=192.0.2.10,2001:db8::10`);
+    }
+    out[host] = [...(out[host] ?? []), ...addrs];
+  }
+  return out;
+}
+
+function readCaFiles(files: string[]): string[] {
+  return files.map((f) => {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--ca-file ${f}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (splitPem(text).length === 0) throw new UsageError(`--ca-file ${f}: no PEM certificate ("-----BEGIN CERTIFICATE-----") in it`);
+    return text;
+  });
+}
+
+async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: string): Promise<Pick<RunOptions, 'credentials' | 'noLoginReason'>> {
+  if (o.login === false) return { credentials: null, noLoginReason: 'disabled' };
+  const cred = (password: string, from: Credentials['from']): Pick<RunOptions, 'credentials' | 'noLoginReason'> =>
+    password.length === 0 ? { credentials: null, noLoginReason: 'empty-password' } : { credentials: { user, password: new Secret(password), from } };
+  if (o.passwordStdin) {
+    if (io.stdin.isTTY) return cred(await promptHidden(io, `Password for ${user} (empty to skip the login): `), 'prompt');
+    return cred((await readAll(io.stdin)).replace(/\r?\n$/, ''), 'stdin');
+  }
+  const env = io.env.IMAP_DOCTOR_PASSWORD;
+  if (env !== undefined) return cred(env, 'env');
+  if (io.stdin.isTTY) return cred(await promptHidden(io, `Password for ${user} (empty to skip the login): `), 'prompt');
+  return { credentials: null, noLoginReason: 'no-password' };
+}
+
+export function exitCodeFor(r: Report): number {
+  if (r.findings.some((f) => f.code === 'INTERNAL_ERROR')) return EXIT.internal;
+  return r.verdict.status !== 'error' && r.verdict.working ? EXIT.ok : EXIT.problems;
+}
+
+export async function runCli(io: CliIo): Promise<number> {
+  const secretForms: string[] = [];
+  const out = (s: string) => io.stdout.write(scrub(s, secretForms));
+  const err = (s: string) => io.stderr.write(scrub(s, secretForms));
+  const safeIo: CliIo = { ...io, stdout: { ...io.stdout, write: out, isTTY: io.stdout.isTTY, columns: io.stdout.columns }, stderr: Object.assign(Object.create(io.stderr), { write: err }) };
+
+  const run = async (addressArg: string, o: Record<string, unknown>): Promise<number> => {
+    let address;
+    try {
+      address = parseAddress(addressArg);
+    } catch (e) {
+      if (e instanceof InputError) throw new UsageError(e.message);
+      throw e;
+    }
+    let host: string | undefined;
+    if (typeof o.host === 'string') {
+      host = normaliseHost(o.host) ?? undefined;
+      if (!host) throw new UsageError(`--host "${o.host}" is not a valid host name or IP address`);
+    }
+    const format: OutputFormat = o.json ? 'json' : ((o.format as OutputFormat | undefined) ?? 'text');
+    const timeoutMs = (o.timeout as number | undefined) ?? DEFAULTS.timeoutMs;
+    const caFiles = (o.caFile as string[] | undefined) ?? [];
+    const caPem = readCaFiles(caFiles);
+    const pinned = parsePins((o.resolve as string[] | undefined) ?? []);
+    const user = typeof o.user === 'string' && o.user.length > 0 ? o.user : address.address;
+    const creds = await gatherCredentials(safeIo, o, user);
+    if (creds.credentials?.password) secretForms.push(...creds.credentials.password.variants(user));
+    const opts = defaultRunOptions(address.address, {
+      ...(host ? { host } : {}),
+      ...(o.port !== undefined ? { port: o.port as number } : {}),
+      ...(o.security ? { security: o.security as Security } : {}),
+      user,
+      ...creds,
+      caPem,
+      caFiles,
+      timeoutMs,
+      deadlineMs: (o.deadline as number | undefined) ?? deadlineFor(timeoutMs),
+      pinned,
+      transcript: o.transcript === true,
+    });
+    const color = format === 'text' && o.color !== false && !io.env.NO_COLOR && io.stdout.isTTY === true;
+    const progress = createProgress(safeIo.stderr, { enabled: io.stderr.isTTY === true && !o.quiet && !io.env.CI, color });
+    let report: Report;
+    try {
+      report = await runDoctor(opts, {
+        lookup: (name, family: Family, signal) => lookupHost(name, family, timeoutMs, signal),
+        emit: progress.emit,
+        now: () => new Date(),
+        version: VERSION,
+        onClock: (clock) => io.onSigint?.(() => clock.interrupt()),
+      });
+    } finally {
+      progress.stop();
+    }
+    const text =
+      format === 'json'
+        ? renderJson(report)
+        : format === 'markdown'
+          ? renderMarkdown(report)
+          : renderText(report, { color, verbose: o.verbose === true, quiet: o.quiet === true, width: io.stdout.isTTY ? (io.stdout.columns ?? 100) : 0 });
+    out(text);
+    return exitCodeFor(report);
+  };
+
+  const explain = (c: string | undefined, o: { list?: boolean }): number => {
+    if (o.list) {
+      out(listCodes());
+      return EXIT.ok;
+    }
+    if (!c) throw new UsageError('explain needs a finding code (or --list), e.g. imap-doctor explain TLS_CERT_EXPIRED');
+    const code = c.trim().toUpperCase();
+    if (!isFindingCode(code)) throw new UsageError(`unknown finding code "${c}" (imap-doctor explain --list shows all ${Object.keys(CATALOGUE).length})`);
+    out(explainCode(code));
+    return EXIT.ok;
+  };
+
+  const { program, code } = buildProgram(safeIo, run, explain);
+  try {
+    await program.parseAsync(io.argv, { from: 'user' });
+    return code();
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      err(`imap-doctor: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    const x = e instanceof Error ? e : new Error(String(e));
+    err(`imap-doctor: internal error: ${x.name}: ${x.message}\n(please report this bug)\n`);
+    return EXIT.internal;
+  }
+}
+
+export function main(): void {
+  const handlers: Array<() => void> = [];
+  let interrupted = 0;
+  process.on('SIGINT', () => {
+    interrupted++;
+    if (interrupted > 1 || handlers.length === 0) process.exit(130);
+    for (const h of handlers) h();
+  });
+  runCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    onSigint: (fn) => handlers.push(fn),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`imap-doctor: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}

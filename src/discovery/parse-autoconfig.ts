@@ -1,0 +1,189 @@
+/**
+ * Reads a Thunderbird autoconfig document (config-v1.1.xml, ISPDB, draft-ietf-mailmaint-autoconfig)
+ * into a ParsedConfig: every incoming/outgoing server in document order, placeholders filled, with
+ * the defects found listed as ParseProblems. Pure and synchronous; never throws — a body that cannot
+ * be used comes back as `{ ok: false, reason }` (guards shared with Autodiscover in xml-guard.ts).
+ */
+import { XMLParser } from 'fast-xml-parser';
+import type { MailProtocol, ParsedConfig, ParseProblem, ParseResult, ServerSetting } from '../model/discovery.js';
+import type { Security } from '../model/evidence.js';
+import { fillChecked, type PlaceholderValues } from './placeholders.js';
+import {
+  asArray,
+  attrOf,
+  endpointFromUrl,
+  guardXml,
+  isNode,
+  nonEmptyText,
+  normaliseHost,
+  parsePort,
+  textOf,
+  type XmlNode,
+} from './xml-guard.js';
+
+export interface ParseOptions {
+  /** Largest body accepted, counted in UTF-8 bytes (default 256 KiB). */
+  maxBytes?: number;
+}
+
+const REPEATED = new Set([
+  'emailProvider',
+  'domain',
+  'incomingServer',
+  'outgoingServer',
+  'socketType',
+  'authentication',
+  'documentation',
+  'enable',
+  'instruction',
+  'descr',
+]);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (name: string) => REPEATED.has(name),
+});
+
+const SOCKET_TYPES = new Map<string, Security>([
+  ['ssl', 'tls'],
+  ['starttls', 'starttls'],
+  ['plain', 'plain'],
+]);
+const PROTOCOLS = new Set<MailProtocol>(['imap', 'pop3', 'smtp']);
+
+/** Guards, parses and reads the first `<emailProvider>`; servers that cannot be dialled are skipped with a problem. */
+export function parseAutoconfig(body: string, who: PlaceholderValues, opts: ParseOptions = {}): ParseResult {
+  const guard = guardXml(body, opts.maxBytes);
+  if (!guard.ok) return guard;
+  let tree: unknown;
+  try {
+    tree = parser.parse(guard.xml);
+  } catch (error) {
+    return { ok: false, reason: 'not-xml', detail: error instanceof Error ? error.message : String(error) };
+  }
+  if (!isNode(tree) || !('clientConfig' in tree)) {
+    const root = isNode(tree) ? Object.keys(tree).find((k) => !k.startsWith('?')) : undefined;
+    return { ok: false, reason: 'no-client-config', detail: root === undefined ? 'no root element' : `root element <${root}>` };
+  }
+  const clientConfig = tree['clientConfig'];
+  const provider = isNode(clientConfig) ? asArray(clientConfig['emailProvider']).find(isNode) : undefined;
+  if (!isNode(clientConfig) || provider === undefined) {
+    return { ok: false, reason: 'no-client-config', detail: 'no <emailProvider> element' };
+  }
+  const incomingX = asArray(provider['incomingServer']);
+  if (incomingX.length === 0) return { ok: false, reason: 'no-incoming-server' };
+
+  const problems: ParseProblem[] = [];
+  const readAll = (list: unknown[], kind: 'incomingServer' | 'outgoingServer'): ServerSetting[] =>
+    list.flatMap((x, i) => {
+      const server = readServer(isNode(x) ? x : {}, `${kind}[${i}]`, who, problems);
+      return server === undefined ? [] : [server];
+    });
+  const incoming = readAll(incomingX, 'incomingServer');
+  const outgoing = readAll(asArray(provider['outgoingServer']), 'outgoingServer');
+
+  const providerId = attrOf(provider, 'id');
+  const displayName = nonEmptyText(provider['displayName']);
+  const enableUrl = [provider, clientConfig]
+    .flatMap((n) => asArray(n['enable']))
+    .map((e) => (isNode(e) ? attrOf(e, 'visiturl') : undefined))
+    .find((u) => u !== undefined);
+  const config: ParsedConfig = {
+    ...(providerId === undefined ? {} : { providerId }),
+    ...(displayName === undefined ? {} : { displayName }),
+    domains: asArray(provider['domain']).flatMap((d) => nonEmptyText(d) ?? []),
+    incoming,
+    outgoing,
+    problems,
+    ...(enableUrl === undefined ? {} : { enableUrl }),
+    documentationUrls: [provider, clientConfig]
+      .flatMap((n) => asArray(n['documentation']))
+      .flatMap((d) => (isNode(d) ? (attrOf(d, 'url') ?? []) : [])),
+  };
+  return { ok: true, config };
+}
+
+/** One `<incomingServer>`/`<outgoingServer>`; undefined (with a problem recorded) when it cannot be dialled. */
+function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems: ParseProblem[]): ServerSetting | undefined {
+  const type = attrOf(x, 'type');
+  if (type === undefined) {
+    problems.push({ code: 'missing-field', where: `${where}.type` });
+    return undefined;
+  }
+  const lowerType = type.toLowerCase();
+  const protocol: MailProtocol = PROTOCOLS.has(lowerType as MailProtocol) ? (lowerType as MailProtocol) : 'other';
+
+  const hostRaw = nonEmptyText(x['hostname']);
+  const urlRaw = nonEmptyText(x['url']);
+  let host: string | undefined;
+  let fromUrl: ReturnType<typeof endpointFromUrl>;
+  if (hostRaw !== undefined) {
+    const filled = fillChecked(hostRaw, who);
+    if (filled.unfilled.length > 0) {
+      problems.push({ code: 'unfilled-placeholder', where: `${where}.hostname`, value: hostRaw });
+      return undefined;
+    }
+    host = normaliseHost(filled.value);
+    if (host === undefined) {
+      problems.push({ code: 'bad-hostname', where: `${where}.hostname`, value: filled.value });
+      return undefined;
+    }
+  } else if (urlRaw !== undefined) {
+    const filled = fillChecked(urlRaw, who);
+    fromUrl = filled.unfilled.length > 0 ? undefined : endpointFromUrl(filled.value);
+    if (fromUrl === undefined) {
+      const code = filled.unfilled.length > 0 ? 'unfilled-placeholder' : 'bad-hostname';
+      problems.push({ code, where: `${where}.url`, value: urlRaw });
+      return undefined;
+    }
+    host = fromUrl.host;
+  } else {
+    problems.push({ code: 'missing-field', where: `${where}.hostname` });
+    return undefined;
+  }
+
+  const portRaw = textOf(x['port']);
+  let port: number | undefined;
+  if (portRaw !== undefined && portRaw !== '') {
+    port = parsePort(portRaw);
+    if (port === undefined) {
+      problems.push({ code: 'bad-port', where: `${where}.port`, value: portRaw });
+      return undefined;
+    }
+  } else if (fromUrl !== undefined) {
+    port = fromUrl.port;
+  } else {
+    problems.push({ code: 'missing-field', where: `${where}.port` });
+    return undefined;
+  }
+
+  const server: ServerSetting = { protocol, type, host, port, security: 'unknown' };
+  const written = asArray(x['socketType']).flatMap((s) => nonEmptyText(s) ?? []);
+  const known = written.find((s) => SOCKET_TYPES.has(s.toLowerCase()));
+  if (known !== undefined) {
+    server.security = SOCKET_TYPES.get(known.toLowerCase()) ?? 'unknown';
+    server.rawSecurity = known;
+  } else if (written.length > 0) {
+    server.rawSecurity = written[0];
+    problems.push({ code: 'unknown-socket-type', where: `${where}.socketType`, value: written.join(', ') });
+  } else if (fromUrl !== undefined) {
+    server.security = fromUrl.security;
+  } else {
+    problems.push({ code: 'missing-field', where: `${where}.socketType` });
+  }
+
+  const usernameRaw = nonEmptyText(x['username']);
+  if (usernameRaw !== undefined) {
+    const filled = fillChecked(usernameRaw, who);
+    server.username = filled.value;
+    if (filled.unfilled.length > 0) {
+      problems.push({ code: 'unfilled-placeholder', where: `${where}.username`, value: usernameRaw });
+    }
+  }
+  const authentication = asArray(x['authentication']).flatMap((a) => nonEmptyText(a) ?? []);
+  if (authentication.length > 0) server.authentication = authentication;
+  return server;
+}

@@ -1,0 +1,142 @@
+/**
+ * Shared internals of the two settings-file parsers: `guardXml` refuses untrusted bodies that are
+ * empty, too large, carry a DOCTYPE/ENTITY, are HTML or are not well-formed, before any parsing;
+ * the rest walks fast-xml-parser trees and checks hostnames and ports. Pure; nothing here throws.
+ */
+import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
+import { XMLValidator } from 'fast-xml-parser';
+import type { Security } from '../model/evidence.js';
+import type { ParseFailure } from '../model/discovery.js';
+
+export const DEFAULT_MAX_BYTES = 256 * 1024;
+
+export type GuardFailureReason = Extract<ParseFailure, 'empty' | 'too-large' | 'doctype' | 'html' | 'not-xml'>;
+export type GuardResult = { ok: true; xml: string } | { ok: false; reason: GuardFailureReason; detail?: string };
+
+const DECLARATION = /<!(DOCTYPE|ENTITY)\s*([A-Za-z]*)/i;
+/** XML declaration, processing instructions, comments and blanks before the root element. */
+const ROOT = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<([A-Za-z_][\w.:-]*)/;
+const HTML_ROOTS = new Set(['html', 'head', 'body']);
+
+/**
+ * Checks an untrusted body in this order: empty, too-large (UTF-8 bytes), doctype, html, not-xml.
+ * On success `xml` is the body without a leading byte-order mark, ready for the parser.
+ */
+export function guardXml(body: string, maxBytes: number = DEFAULT_MAX_BYTES): GuardResult {
+  const text = typeof body === 'string' ? body : '';
+  if (text.trim() === '') return { ok: false, reason: 'empty' };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) return { ok: false, reason: 'too-large', detail: `${bytes} bytes, limit ${maxBytes}` };
+  const declaration = DECLARATION.exec(text);
+  if (declaration) {
+    const kind = (declaration[1] ?? '').toUpperCase();
+    const isHtml = kind === 'DOCTYPE' && (declaration[2] ?? '').toLowerCase() === 'html';
+    return {
+      ok: false,
+      reason: 'doctype',
+      detail: isHtml ? '<!DOCTYPE html>: an HTML page' : `<!${kind}> declaration refused`,
+    };
+  }
+  const xml = text.replace(/^\uFEFF/, '');
+  const root = ROOT.exec(xml)?.[1]?.toLowerCase();
+  if (root !== undefined && HTML_ROOTS.has(root)) return { ok: false, reason: 'html', detail: `<${root}> root element` };
+  let verdict: ReturnType<typeof XMLValidator.validate>;
+  try {
+    verdict = XMLValidator.validate(xml);
+  } catch (error) {
+    return { ok: false, reason: 'not-xml', detail: error instanceof Error ? error.message : String(error) };
+  }
+  if (verdict !== true) {
+    if (/<html[\s>]/i.test(xml)) return { ok: false, reason: 'html', detail: '<html> element in a malformed document' };
+    const { msg, line, col } = verdict.err;
+    return { ok: false, reason: 'not-xml', detail: `${msg} (line ${line}, column ${col})` };
+  }
+  return { ok: true, xml };
+}
+
+// ---------------------------------------------------------------- tree walking
+
+/** An element as fast-xml-parser returns it: child names and `@attributes` as keys. */
+export type XmlNode = Record<string, unknown>;
+
+export function isNode(value: unknown): value is XmlNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asArray(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Trimmed text of an element (first one when repeated), or undefined when it has none. */
+export function textOf(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  if (typeof first === 'string') return first.trim();
+  if (typeof first === 'number' || typeof first === 'boolean') return String(first);
+  if (isNode(first)) return textOf(first['#text']);
+  return undefined;
+}
+
+/** Like `textOf`, but an empty text counts as absent. */
+export function nonEmptyText(value: unknown): string | undefined {
+  const text = textOf(value);
+  return text === undefined || text === '' ? undefined : text;
+}
+
+export function attrOf(node: XmlNode, name: string): string | undefined {
+  return nonEmptyText(node[`@${name}`]);
+}
+
+/** Children named `name`, compared case-insensitively (Autodiscover servers vary the case). */
+export function childrenOf(node: unknown, name: string): unknown[] {
+  if (!isNode(node)) return [];
+  const wanted = name.toLowerCase();
+  const key = Object.keys(node).find((k) => k.toLowerCase() === wanted);
+  return key === undefined ? [] : asArray(node[key]);
+}
+
+export function childOf(node: unknown, name: string): unknown {
+  return childrenOf(node, name)[0];
+}
+
+// ---------------------------------------------------------------- values
+
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+
+/**
+ * A hostname ready to dial: lower-cased, IDN turned into punycode, one trailing dot dropped,
+ * IPv6 brackets removed. Undefined when it is neither a DNS name nor an IP address.
+ */
+export function normaliseHost(raw: string): string | undefined {
+  let host = raw.trim().toLowerCase();
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (isIP(host) !== 0) return host;
+  if (/[^\x20-\x7e]/.test(host)) host = domainToASCII(host);
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  if (host === '' || host.length > 253 || /^[0-9.]+$/.test(host)) return undefined;
+  return host.split('.').every((label) => LABEL.test(label)) ? host : undefined;
+}
+
+/** A port number 1–65535 written as plain digits, else undefined. */
+export function parsePort(raw: string): number | undefined {
+  if (!/^\d{1,5}$/.test(raw)) return undefined;
+  const port = Number(raw);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+/** Host, port and security implied by an http(s) URL (ews/owa/graph entries, Exchange URLs). */
+export function endpointFromUrl(raw: string): { host: string; port: number; security: Security } | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const host = normaliseHost(url.hostname);
+  if (host === undefined) return undefined;
+  const secure = url.protocol === 'https:';
+  const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
+  return { host, port, security: secure ? 'tls' : 'plain' };
+}

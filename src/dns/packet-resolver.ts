@@ -1,0 +1,548 @@
+/**
+ * A stub resolver speaking DNS itself (dns-packet over node:dgram, node:net): UDP first, TCP when the
+ * reply is truncated, every outcome classified into a DnsStatus with the server, transport and time.
+ * A query never throws, takes at most timeoutMs × (retries+1) × servers.length, settles at once on
+ * abort, and leaves no socket or timer behind when it settles.
+ */
+import { randomInt } from 'node:crypto';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import {
+  AUTHENTIC_DATA,
+  DNSSEC_OK,
+  RECURSION_DESIRED,
+  decode,
+  encode,
+  type Answer,
+  type DecodedPacket,
+  type Packet,
+} from 'dns-packet';
+import type { DnsStatus } from '../model/evidence.js';
+import {
+  emptyAnswer,
+  formatServer,
+  invalidNameReason,
+  normalizeName,
+  parseServerSpec,
+  type DnsResult,
+  type RecordType,
+  type Resolver,
+  type ServerAddress,
+} from './resolver.js';
+
+/** RFC 6891 §6.2.5 and the DNS Flag Day 2020 recommendation: a payload size that avoids fragmentation. */
+export const EDNS_UDP_SIZE = 1232;
+
+/** One exchange with one server, reported to `onQuery` as it ends (for verbose output and tests). */
+export interface QueryTrace {
+  name: string;
+  type: RecordType;
+  server: string;
+  via: 'udp' | 'tcp';
+  /** 1-based try number on this server and transport. */
+  attempt: number;
+  edns: boolean;
+  ms: number;
+  outcome: 'reply' | 'truncated' | 'timeout' | 'unreachable' | 'error' | 'aborted';
+  /** The reply's RCODE name (NOERROR, NXDOMAIN, …) when there was a reply. */
+  rcode?: string;
+  detail?: string;
+}
+
+export interface PacketResolverOptions {
+  /** 'ip[:port]' specs (see parseServerSpec) or parsed addresses; asked in order. */
+  servers: (string | ServerAddress)[];
+  /** Wait for one UDP try or one TCP exchange. Default 2000. */
+  timeoutMs?: number;
+  /** Extra UDP tries per server after the first one times out. Default 1. */
+  retries?: number;
+  /** Send an EDNS0 OPT record advertising 1232 bytes (RFC 6891). Default true. */
+  edns?: boolean;
+  /**
+   * Set the DO bit (RFC 3225) in the OPT record. Default false: the AD bit in the query
+   * (RFC 6840 §5.7) already asks a validating resolver for AD without pulling in RRSIGs.
+   */
+  dnssecOk?: boolean;
+  onQuery?: (trace: QueryTrace) => void;
+}
+
+type Failure =
+  | { kind: 'timeout'; detail?: string }
+  | { kind: 'unreachable'; detail: string }
+  | { kind: 'error'; detail: string }
+  | { kind: 'aborted' };
+type Exchange = { kind: 'reply'; packet: DecodedPacket } | Failure;
+
+type Match = { ok: true; packet: DecodedPacket } | { ok: false; reason: string };
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
+
+const RCODE_NAMES: Record<number, string> = {
+  0: 'NOERROR',
+  1: 'FORMERR',
+  2: 'SERVFAIL',
+  3: 'NXDOMAIN',
+  4: 'NOTIMP',
+  5: 'REFUSED',
+  16: 'BADVERS',
+};
+
+function rcodeName(code: number): string {
+  return RCODE_NAMES[code] ?? `RCODE_${code}`;
+}
+
+function socketFailure(err: unknown): Failure {
+  const e = err as NodeJS.ErrnoException;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const detail = code ?? (err instanceof Error ? err.message : String(err));
+  return code !== undefined && UNREACHABLE_CODES.has(code) ? { kind: 'unreachable', detail } : { kind: 'error', detail };
+}
+
+/** The full RCODE: 4 header bits plus the 8 extended bits of the OPT record (RFC 6891 §6.1.3). */
+function fullRcode(packet: DecodedPacket): number {
+  const base = (packet.flags ?? 0) & 0xf;
+  const opt = packet.additionals?.find((a) => a.type === 'OPT');
+  return opt && opt.type === 'OPT' ? (opt.extendedRcode << 4) | base : base;
+}
+
+function toRecord(answer: Answer, type: RecordType): unknown {
+  switch (answer.type) {
+    case 'A':
+    case 'AAAA':
+      return answer.data;
+    case 'CNAME':
+    case 'NS':
+      return normalizeName(answer.data);
+    case 'SRV':
+      return {
+        priority: answer.data.priority ?? 0,
+        weight: answer.data.weight ?? 0,
+        port: answer.data.port,
+        target: normalizeName(answer.data.target),
+      };
+    case 'MX':
+      return { preference: answer.data.preference ?? 0, exchange: normalizeName(answer.data.exchange) };
+    case 'TXT': {
+      const parts = Array.isArray(answer.data) ? answer.data : [answer.data];
+      return parts.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
+    }
+    case 'SOA':
+      return {
+        mname: normalizeName(answer.data.mname),
+        rname: normalizeName(answer.data.rname),
+        serial: answer.data.serial ?? 0,
+        refresh: answer.data.refresh ?? 0,
+        retry: answer.data.retry ?? 0,
+        expire: answer.data.expire ?? 0,
+        minimum: answer.data.minimum ?? 0,
+      };
+    default:
+      throw new Error(`unexpected ${answer.type} record for a ${type} question`);
+  }
+}
+
+/**
+ * Classify a reply (RFC 1035 §4.1.1 RCODE). NOERROR answers follow the CNAME chain that starts at
+ * the asked name inside the same answer section (RFC 1034 §3.6.2); NXDOMAIN after a CNAME is about
+ * the last target (RFC 6604 §2).
+ */
+function classifyReply<T>(
+  packet: DecodedPacket,
+  name: string,
+  type: RecordType,
+  base: { server: string; via: 'udp' | 'tcp'; ms: number },
+): DnsResult<T> {
+  const answers = (packet.answers ?? []).filter((a): a is Exclude<Answer, { type: 'OPT' }> => a.type !== 'OPT');
+  const chain: string[] = [];
+  let current = name;
+  let loop = false;
+  if (type !== 'CNAME') {
+    const seen = new Set([name]);
+    while (!answers.some((a) => a.type === type && normalizeName(a.name) === current)) {
+      const alias = answers.find((a) => a.type === 'CNAME' && normalizeName(a.name) === current);
+      if (!alias || alias.type !== 'CNAME') break;
+      const target = normalizeName(alias.data);
+      if (seen.has(target)) {
+        loop = true;
+        break;
+      }
+      seen.add(target);
+      chain.push(target);
+      current = target;
+    }
+  }
+  const chainText = chain.length > 0 ? `CNAME ${[name, ...chain].join(' → ')}` : undefined;
+  const head = { name, type, ...base };
+  const withChain = (r: DnsResult<T>): DnsResult<T> => {
+    r.ad = packet.flag_ad;
+    if (chain.length > 0) r.cnames = chain;
+    return r;
+  };
+  const rcode = fullRcode(packet);
+  if (loop) return withChain(emptyAnswer<T>(head, 'error', `CNAME loop: ${chainText}`));
+  switch (rcode) {
+    case 0: {
+      let records: T[];
+      try {
+        records = answers
+          .filter((a) => a.type === type && normalizeName(a.name) === current)
+          .map((a) => toRecord(a, type) as T);
+      } catch (err) {
+        return emptyAnswer<T>(head, 'error', `undecodable answer: ${(err as Error).message}`);
+      }
+      if (records.length === 0) {
+        const why = chainText ? `${chainText}; no ${type} record at the end of the chain` : undefined;
+        return withChain(emptyAnswer<T>(head, 'nodata', why));
+      }
+      const result: DnsResult<T> = { ...head, status: 'records', records, ad: packet.flag_ad };
+      if (chainText) result.message = chainText;
+      return withChain(result);
+    }
+    case 3:
+      return withChain(emptyAnswer<T>(head, 'nxdomain', chainText));
+    case 2:
+      return withChain(emptyAnswer<T>(head, 'servfail'));
+    case 5:
+      return withChain(emptyAnswer<T>(head, 'refused'));
+    default:
+      return withChain(emptyAnswer<T>(head, 'error', `server answered ${rcodeName(rcode)}`));
+  }
+}
+
+/** Checks a datagram/TCP message against the question asked (RFC 5452 §9.1: id and question must match). */
+function matcher(ids: Set<number>, name: string, type: RecordType): (buf: Buffer) => Match {
+  return (buf) => {
+    let packet: DecodedPacket;
+    try {
+      packet = decode(buf);
+    } catch (err) {
+      return { ok: false, reason: `malformed reply: ${(err as Error).message}` };
+    }
+    if (!packet.flag_qr || packet.id === undefined || !ids.has(packet.id)) {
+      return { ok: false, reason: `reply with an unexpected id ${packet.id ?? '?'}` };
+    }
+    const q = packet.questions?.[0];
+    // FORMERR/REFUSED replies may legitimately carry no question section; anything else must echo ours.
+    if (!q) {
+      return fullRcode(packet) === 0 ? { ok: false, reason: 'reply without a question section' } : { ok: true, packet };
+    }
+    if (normalizeName(q.name) !== name || q.type !== type) {
+      return { ok: false, reason: `reply for another question (${q.name} ${q.type})` };
+    }
+    return { ok: true, packet };
+  };
+}
+
+interface Ask {
+  server: ServerAddress;
+  label: string;
+  name: string;
+  type: RecordType;
+  edns: boolean;
+  signal: AbortSignal | undefined;
+  trace: (t: Omit<QueryTrace, 'name' | 'type' | 'server' | 'edns'>) => void;
+}
+
+function buildQuery(ask: Ask, id: number, dnssecOk: boolean): Buffer {
+  const packet: Packet = {
+    type: 'query',
+    id,
+    flags: RECURSION_DESIRED | AUTHENTIC_DATA,
+    questions: [{ type: ask.type, name: ask.name === '' ? '.' : ask.name, class: 'IN' }],
+    additionals: ask.edns
+      ? [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: EDNS_UDP_SIZE,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: dnssecOk ? DNSSEC_OK : 0,
+            flag_do: dnssecOk,
+            options: [],
+          },
+        ]
+      : [],
+  };
+  return encode(packet);
+}
+
+/**
+ * Up to `tries` UDP tries on one connected socket (so ICMP port unreachable surfaces as
+ * ECONNREFUSED). Each try gets a fresh id; a late reply to an earlier try is still accepted.
+ */
+function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, dnssecOk: boolean): Promise<Exchange> {
+  return new Promise((resolve) => {
+    if (ask.signal?.aborted) {
+      resolve({ kind: 'aborted' });
+      return;
+    }
+    const ids = new Set<number>();
+    const match = matcher(ids, ask.name, ask.type);
+    const socket = dgram.createSocket(net.isIPv6(ask.server.host) ? 'udp6' : 'udp4');
+    let timer: NodeJS.Timeout | undefined;
+    let attempt = 0;
+    let tryStart = performance.now();
+    let settled = false;
+    let rejected: string | undefined;
+
+    const finish = (ex: Exchange): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ask.signal?.removeEventListener('abort', onAbort);
+      socket.removeAllListeners('message');
+      socket.removeAllListeners('error');
+      socket.on('error', () => undefined);
+      socket.close(() => resolve(ex));
+    };
+    const onAbort = (): void => {
+      ask.trace({ via: 'udp', attempt, ms: performance.now() - tryStart, outcome: 'aborted' });
+      finish({ kind: 'aborted' });
+    };
+    const send = (): void => {
+      attempt += 1;
+      tryStart = performance.now();
+      let id = randomInt(0, 0x10000);
+      while (ids.has(id)) id = randomInt(0, 0x10000);
+      ids.add(id);
+      let payload: Buffer;
+      try {
+        payload = buildQuery(ask, id, dnssecOk);
+      } catch (err) {
+        finish({ kind: 'error', detail: `cannot encode the query: ${(err as Error).message}` });
+        return;
+      }
+      socket.send(payload, (err) => {
+        if (err) fail(err);
+      });
+      const wait = Math.max(0, Math.min(tryMs, deadline - performance.now()));
+      timer = setTimeout(onTimeout, wait);
+    };
+    const onTimeout = (): void => {
+      ask.trace({ via: 'udp', attempt, ms: performance.now() - tryStart, outcome: 'timeout', detail: rejected });
+      if (attempt < tries && deadline - performance.now() > 0) send();
+      else finish(rejected ? { kind: 'error', detail: rejected } : { kind: 'timeout' });
+    };
+    const fail = (err: unknown): void => {
+      const f = socketFailure(err);
+      ask.trace({
+        via: 'udp',
+        attempt,
+        ms: performance.now() - tryStart,
+        outcome: f.kind === 'unreachable' ? 'unreachable' : 'error',
+        detail: 'detail' in f ? f.detail : undefined,
+      });
+      finish(f);
+    };
+
+    ask.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.on('error', fail);
+    socket.on('message', (msg: Buffer) => {
+      const m = match(msg);
+      if (!m.ok) {
+        rejected = m.reason;
+        return;
+      }
+      ask.trace({
+        via: 'udp',
+        attempt,
+        ms: performance.now() - tryStart,
+        outcome: m.packet.flag_tc ? 'truncated' : 'reply',
+        rcode: rcodeName(fullRcode(m.packet)),
+      });
+      finish({ kind: 'reply', packet: m.packet });
+    });
+    socket.connect(ask.server.port, ask.server.host, () => {
+      if (!settled) send();
+    });
+  });
+}
+
+/** One exchange over TCP: each message is preceded by its length as 2 octets (RFC 1035 §4.2.2, RFC 7766). */
+function tcpExchange(ask: Ask, timeoutMs: number, dnssecOk: boolean): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const id = randomInt(0, 0x10000);
+    const match = matcher(new Set([id]), ask.name, ask.type);
+    let payload: Buffer;
+    try {
+      payload = buildQuery(ask, id, dnssecOk);
+    } catch (err) {
+      resolve({ kind: 'error', detail: `cannot encode the query: ${(err as Error).message}` });
+      return;
+    }
+    if (ask.signal?.aborted) {
+      resolve({ kind: 'aborted' });
+      return;
+    }
+    const socket = net.connect({ host: ask.server.host, port: ask.server.port });
+    let received = Buffer.alloc(0);
+    let settled = false;
+    let closed = false;
+    let pending: Exchange | undefined;
+
+    const report = (ex: Exchange): void => {
+      const ms = performance.now() - start;
+      if (ex.kind === 'reply') {
+        ask.trace({ via: 'tcp', attempt: 1, ms, outcome: 'reply', rcode: rcodeName(fullRcode(ex.packet)) });
+      } else {
+        ask.trace({ via: 'tcp', attempt: 1, ms, outcome: ex.kind, detail: 'detail' in ex ? ex.detail : undefined });
+      }
+    };
+    const finish = (ex: Exchange): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ask.signal?.removeEventListener('abort', onAbort);
+      report(ex);
+      if (closed) resolve(ex);
+      else {
+        pending = ex;
+        socket.destroy();
+      }
+    };
+    const onAbort = (): void => finish({ kind: 'aborted' });
+    const timer = setTimeout(() => finish({ kind: 'timeout' }), Math.max(0, timeoutMs));
+
+    ask.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.on('close', () => {
+      closed = true;
+      if (pending) resolve(pending);
+      else finish({ kind: 'error', detail: 'TCP connection closed before a complete reply' });
+    });
+    socket.on('error', (err) => finish(socketFailure(err)));
+    socket.on('connect', () => {
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(payload.length, 0);
+      socket.write(Buffer.concat([prefix, payload]));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 2) return;
+      const length = received.readUInt16BE(0);
+      if (received.length < 2 + length) return;
+      const m = match(received.subarray(2, 2 + length));
+      finish(m.ok ? { kind: 'reply', packet: m.packet } : { kind: 'error', detail: m.reason });
+    });
+  });
+}
+
+const FAILURE_RANK: Record<DnsStatus, number> = {
+  records: 9,
+  nodata: 9,
+  nxdomain: 9,
+  servfail: 5,
+  refused: 4,
+  error: 3,
+  timeout: 2,
+  unreachable: 1,
+};
+
+function abortReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'signal aborted';
+}
+
+export function createPacketResolver(options: PacketResolverOptions): Resolver {
+  const servers = options.servers.map((s) => (typeof s === 'string' ? parseServerSpec(s) : { ...s }));
+  const labels = servers.map(formatServer);
+  const timeoutMs = Math.max(1, options.timeoutMs ?? 2000);
+  const tries = Math.max(0, Math.floor(options.retries ?? 1)) + 1;
+  const useEdns = options.edns ?? true;
+  const dnssecOk = options.dnssecOk ?? false;
+  const onQuery = options.onQuery;
+
+  async function query<T = unknown>(rawName: string, type: RecordType, signal?: AbortSignal): Promise<DnsResult<T>> {
+    const start = performance.now();
+    const name = normalizeName(rawName);
+    const elapsed = (): number => Math.round((performance.now() - start) * 10) / 10;
+    const invalid = invalidNameReason(name);
+    if (invalid) return emptyAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, 'error', `invalid name: ${invalid}`);
+    if (servers.length === 0) return emptyAnswer<T>({ name, type, server: '', via: 'udp', ms: 0 }, 'error', 'no DNS servers to ask');
+
+    if (signal?.aborted) {
+      const r = emptyAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, 'timeout', `aborted: ${abortReason(signal)}`);
+      r.aborted = true;
+      return r;
+    }
+    const deadline = start + timeoutMs * tries * servers.length;
+    const notes: string[] = [];
+    let best: DnsResult<T> | undefined;
+    const consider = (r: DnsResult<T>): void => {
+      if (!best || FAILURE_RANK[r.status] > FAILURE_RANK[best.status]) best = r;
+    };
+
+    for (const [i, server] of servers.entries()) {
+      const label = labels[i] ?? formatServer(server);
+      if (deadline - performance.now() <= 0) {
+        notes.push(`${label}: not asked, time budget spent`);
+        continue;
+      }
+      const ask: Ask = {
+        server,
+        label,
+        name,
+        type,
+        edns: useEdns,
+        signal,
+        trace: (t) => {
+          if (!onQuery) return;
+          try {
+            onQuery({ name, type, server: ask.label, edns: ask.edns, ...t });
+          } catch {
+            // A broken observer must not turn a DNS answer into an exception.
+          }
+        },
+      };
+      for (;;) {
+        let via: 'udp' | 'tcp' = 'udp';
+        let ex = await udpExchange(ask, tries, timeoutMs, deadline, dnssecOk);
+        if (ex.kind === 'reply' && ex.packet.flag_tc) {
+          via = 'tcp';
+          const remaining = deadline - performance.now();
+          ex =
+            remaining > 0
+              ? await tcpExchange(ask, Math.min(timeoutMs, remaining), dnssecOk)
+              : { kind: 'timeout', detail: 'no time left for TCP' };
+        }
+        const base = { name, type, server: label, via, ms: elapsed() };
+        if (ex.kind === 'aborted') {
+          const r = emptyAnswer<T>(base, 'timeout', `aborted: ${abortReason(signal)}`);
+          r.aborted = true;
+          return r;
+        }
+        if (ex.kind !== 'reply') {
+          const prefix = via === 'tcp' ? 'UDP reply truncated, TCP ' : '';
+          const what = ex.kind === 'timeout' ? `no reply (${via === 'tcp' ? 1 : tries} × ${timeoutMs} ms)` : ex.detail;
+          const text = `${prefix}${what}${ex.kind === 'timeout' && ex.detail ? `; ${ex.detail}` : ''}`;
+          notes.push(`${label}: ${text}`);
+          consider(emptyAnswer<T>(base, ex.kind, text));
+          break;
+        }
+        const rcode = fullRcode(ex.packet);
+        // RFC 6891 §7: a server that answers FORMERR/NOTIMP/BADVERS to EDNS may not know it; ask again without.
+        if (ask.edns && (rcode === 1 || rcode === 4 || rcode === 16)) {
+          notes.push(`${label}: ${rcodeName(rcode)} with EDNS, retried without`);
+          ask.edns = false;
+          continue;
+        }
+        const r = classifyReply<T>(ex.packet, name, type, { server: label, via, ms: elapsed() });
+        if (r.status === 'records' || r.status === 'nodata' || r.status === 'nxdomain') {
+          if (notes.length > 0) r.message = [...notes, r.message].filter(Boolean).join('; ');
+          return r;
+        }
+        notes.push(`${label}: ${r.message ?? r.status.toUpperCase()}`);
+        consider(r);
+        break;
+      }
+    }
+    const final = best ?? emptyAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, 'timeout');
+    final.ms = elapsed();
+    final.message = notes.join('; ');
+    return final;
+  }
+
+  return { query, servers: [...labels] };
+}

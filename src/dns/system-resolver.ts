@@ -1,0 +1,238 @@
+/**
+ * The OS-side resolvers: createSystemResolver asks c-ares (node:dns Resolver) and lookupHost asks
+ * getaddrinfo (node:dns lookup: /etc/hosts and nsswitch, what mail apps see). Both classify every
+ * outcome into a DnsAnswer, never throw for DNS failures, and are bounded by a timeout and an
+ * AbortSignal. Neither can see the AD bit, so `ad` is always false; `server` is 'system'.
+ */
+import { promises as dnsPromises } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
+import { performance } from 'node:perf_hooks';
+import type { DnsStatus, Family, MxRecord, SrvRecord } from '../model/evidence.js';
+import {
+  emptyAnswer,
+  normalizeName,
+  systemServers,
+  type DnsResult,
+  type RecordType,
+  type Resolver,
+  type SoaRecord,
+} from './resolver.js';
+
+export interface SystemResolverOptions {
+  /** Bound for one query, every server and try included. Default 5000. */
+  timeoutMs?: number;
+  /** Servers as 'ip:port'; default systemServers(). */
+  servers?: string[];
+}
+
+/** c-ares error codes (node:dns constants) and the status each one means. */
+const CARES_STATUS: Record<string, Exclude<DnsStatus, 'records'>> = {
+  ENOTFOUND: 'nxdomain',
+  ENODATA: 'nodata',
+  ESERVFAIL: 'servfail',
+  EREFUSED: 'refused',
+  ETIMEOUT: 'timeout',
+  ECONNREFUSED: 'unreachable',
+};
+
+function errCode(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function abortMessage(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return `aborted: ${reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'signal aborted'}`;
+}
+
+function ms(start: number): number {
+  return Math.round((performance.now() - start) * 10) / 10;
+}
+
+type Race<V> = { kind: 'value'; value: V } | { kind: 'error'; error: unknown } | { kind: 'timeout' } | { kind: 'aborted' };
+
+/** Waits for `work`, at most `timeoutMs`, or until `signal` aborts; the timer and listener are always removed. */
+function race<V>(work: Promise<V>, timeoutMs: number, signal: AbortSignal | undefined): Promise<Race<V>> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = (r: Race<V>): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(r);
+    };
+    const onAbort = (): void => done({ kind: 'aborted' });
+    if (signal?.aborted) {
+      done({ kind: 'aborted' });
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => done({ kind: 'timeout' }), Math.max(0, timeoutMs));
+    work.then(
+      (value) => done({ kind: 'value', value }),
+      (error: unknown) => done({ kind: 'error', error }),
+    );
+  });
+}
+
+async function caresRecords(r: InstanceType<typeof dnsPromises.Resolver>, name: string, type: RecordType): Promise<unknown[]> {
+  switch (type) {
+    case 'A':
+      return r.resolve4(name);
+    case 'AAAA':
+      return r.resolve6(name);
+    case 'SRV':
+      return (await r.resolveSrv(name)).map(
+        (s): SrvRecord => ({ priority: s.priority, weight: s.weight, port: s.port, target: normalizeName(s.name) }),
+      );
+    case 'MX':
+      return (await r.resolveMx(name)).map((m): MxRecord => ({ preference: m.priority, exchange: normalizeName(m.exchange) }));
+    case 'TXT':
+      return (await r.resolveTxt(name)).map((chunks) => chunks.join(''));
+    case 'CNAME':
+      return (await r.resolveCname(name)).map(normalizeName);
+    case 'NS':
+      return (await r.resolveNs(name)).map(normalizeName);
+    case 'SOA': {
+      const s = await r.resolveSoa(name);
+      const soa: SoaRecord = {
+        mname: normalizeName(s.nsname),
+        rname: normalizeName(s.hostmaster),
+        serial: s.serial,
+        refresh: s.refresh,
+        retry: s.retry,
+        expire: s.expire,
+        minimum: s.minttl,
+      };
+      return [soa];
+    }
+  }
+}
+
+/**
+ * A Resolver backed by c-ares, kept as a fallback and for comparison with the packet resolver
+ * (which does everything this does plus AD, TCP visibility, per-server detail). One c-ares channel per
+ * query, so cancelling on abort or timeout touches only that query.
+ */
+export function createSystemResolver(options: SystemResolverOptions = {}): Resolver {
+  const timeoutMs = Math.max(1, options.timeoutMs ?? 5000);
+  const servers = options.servers ?? systemServers();
+
+  async function query<T = unknown>(rawName: string, type: RecordType, signal?: AbortSignal): Promise<DnsResult<T>> {
+    const start = performance.now();
+    const name = normalizeName(rawName);
+    const base = (): { name: string; type: string; server: string; via: 'system'; ms: number } => ({
+      name,
+      type,
+      server: 'system',
+      via: 'system',
+      ms: ms(start),
+    });
+    if (servers.length === 0) return emptyAnswer<T>(base(), 'error', 'no DNS servers to ask');
+    // c-ares' own timer: one try per server, each try a share of the whole budget.
+    const channel = new dnsPromises.Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / servers.length)), tries: 1 });
+    try {
+      channel.setServers(servers);
+    } catch (err) {
+      return emptyAnswer<T>(base(), 'error', `bad server list: ${(err as Error).message}`);
+    }
+    const outcome = await race(caresRecords(channel, name, type), timeoutMs, signal);
+    if (outcome.kind !== 'value') channel.cancel();
+    switch (outcome.kind) {
+      case 'value':
+        if (outcome.value.length === 0) return emptyAnswer<T>(base(), 'nodata');
+        return { ...base(), status: 'records', records: outcome.value as T[], ad: false };
+      case 'timeout':
+        return emptyAnswer<T>(base(), 'timeout', `no answer within ${timeoutMs} ms`);
+      case 'aborted': {
+        const r = emptyAnswer<T>(base(), 'timeout', abortMessage(signal));
+        r.aborted = true;
+        return r;
+      }
+      case 'error': {
+        const code = errCode(outcome.error);
+        const status = code !== undefined ? CARES_STATUS[code] : undefined;
+        const message = code ?? (outcome.error instanceof Error ? outcome.error.message : String(outcome.error));
+        return emptyAnswer<T>(base(), status ?? 'error', message);
+      }
+    }
+  }
+
+  return { query, servers: [...servers] };
+}
+
+/** The dns.promises.lookup signature lookupHost needs; replaceable in tests. */
+export type LookupAll = (name: string, options: { family: Family; all: true }) => Promise<LookupAddress[]>;
+
+/** A getaddrinfo retry cannot come back sooner than this (resolv.conf `timeout:` is at least 1 s). */
+const GAI_TIMEOUT_FLOOR_MS = 1000;
+
+/**
+ * Classify a getaddrinfo failure. getaddrinfo folds several DNS outcomes together, so:
+ * - ENOTFOUND (EAI_NONAME and EAI_NODATA both) → 'nodata': glibc returns EAI_NONAME for a name that
+ *   exists without an address of the family (e.g. `localhost` over IPv6 from /etc/hosts) as well as for
+ *   NXDOMAIN, so it never proves the name is missing; ask the packet resolver to tell NXDOMAIN apart.
+ * - EAI_AGAIN (SERVFAIL, timeout or an unreachable server, indistinguishable) → 'servfail' when it came
+ *   back faster than any resolver retry could, 'timeout' otherwise.
+ * - EAI_FAIL → 'servfail'; anything else → 'error'.
+ */
+export function classifyLookupError(err: unknown, elapsedMs: number): { status: Exclude<DnsStatus, 'records'>; message: string } {
+  const code = errCode(err) ?? 'UNKNOWN';
+  const errno = (err as NodeJS.ErrnoException | undefined)?.errno;
+  const raw = `getaddrinfo ${code}${typeof errno === 'number' ? ` (${errno})` : ''}`;
+  switch (code) {
+    case 'ENOTFOUND':
+      return { status: 'nodata', message: `${raw}: no address; getaddrinfo does not say whether the name exists` };
+    case 'EAI_AGAIN':
+      return elapsedMs < GAI_TIMEOUT_FLOOR_MS
+        ? { status: 'servfail', message: `${raw}: temporary failure, returned at once (SERVFAIL or unreachable server)` }
+        : { status: 'timeout', message: `${raw}: temporary failure after ${Math.round(elapsedMs)} ms (timeout or SERVFAIL)` };
+    case 'EAI_FAIL':
+      return { status: 'servfail', message: `${raw}: non-recoverable failure` };
+    default:
+      return { status: 'error', message: err instanceof Error ? err.message : raw };
+  }
+}
+
+/**
+ * Resolve `name` the way applications do (getaddrinfo: /etc/hosts, nsswitch, search rules), one family.
+ * getaddrinfo cannot be cancelled: on timeout or abort the answer is returned at once and the libuv
+ * request finishes in the background (its result is dropped; it may delay process exit until then).
+ */
+export async function lookupHost(
+  name: string,
+  family: Family,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  lookup: LookupAll = (n, o) => dnsPromises.lookup(n, o),
+): Promise<DnsResult<string>> {
+  const start = performance.now();
+  const host = normalizeName(name);
+  const type = family === 4 ? 'A' : 'AAAA';
+  const base = (): { name: string; type: string; server: string; via: 'system'; ms: number } => ({
+    name: host,
+    type,
+    server: 'system',
+    via: 'system',
+    ms: ms(start),
+  });
+  const outcome = await race(lookup(host, { family, all: true }), timeoutMs, signal);
+  switch (outcome.kind) {
+    case 'value': {
+      const records = outcome.value.filter((a) => a.family === family).map((a) => a.address);
+      return records.length > 0
+        ? { ...base(), status: 'records', records, ad: false }
+        : emptyAnswer<string>(base(), 'nodata', 'getaddrinfo returned no address of this family');
+    }
+    case 'timeout':
+      return emptyAnswer<string>(base(), 'timeout', `getaddrinfo gave no answer within ${timeoutMs} ms`);
+    case 'aborted': {
+      const r = emptyAnswer<string>(base(), 'timeout', abortMessage(signal));
+      r.aborted = true;
+      return r;
+    }
+    case 'error': {
+      const { status, message } = classifyLookupError(outcome.error, performance.now() - start);
+      return emptyAnswer<string>(base(), status, message);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The pipeline: address → candidates → probe every endpoint in parallel → logins by policy →
+ * checks → report. Prints nothing and touches no `process` state; all I/O comes in through
+ * `deps`. An unexpected exception becomes an INTERNAL_ERROR finding and the report still builds.
+ */
+import { parseAddress, type EmailAddress } from './address.js';
+import { runChecks } from './checks/index.js';
+import { finding } from './checks/types.js';
+import type { EventSink } from './events.js';
+import type { DiscoveryEvidence } from './model/discovery.js';
+import type { AddressProbe, Candidate, EndpointEvidence } from './model/evidence.js';
+import type { Finding } from './model/finding.js';
+import type { Report } from './model/report.js';
+import type { RunOptions } from './options.js';
+import { DEFAULTS } from './options.js';
+import { decideLogin } from './policy.js';
+import { tryLogin } from './probes/auth.js';
+import { probeEndpoint } from './probes/endpoint.js';
+import type { HostLookup } from './probes/resolve.js';
+import { createTrustStore, type TrustStore } from './probes/trust.js';
+import { buildReport } from './report/build.js';
+import { guessCandidates } from './discovery/guesses.js';
+import { userCandidates } from './discovery/user.js';
+import { startRunClock, type RunClock } from './util/deadline.js';
+import { mapLimit } from './util/limit.js';
+
+export interface DoctorDeps {
+  /** A/AAAA lookups for endpoint hosts. */
+  lookup: HostLookup;
+  emit: EventSink;
+  now: () => Date;
+  version: string;
+  /** Discovery from the address alone; absent → guesses only. */
+  discover?: (address: EmailAddress, opts: RunOptions, signal: AbortSignal) => Promise<{ evidence: DiscoveryEvidence; candidates: Candidate[] }>;
+  /** Lets the CLI abort the run on Ctrl-C. */
+  onClock?: (clock: RunClock) => void;
+}
+
+function optionsEcho(o: RunOptions): Report['input']['options'] {
+  return {
+    host: o.host ?? null,
+    port: o.port ?? null,
+    security: o.security ?? null,
+    user: o.credentials?.user ?? o.user ?? null,
+    login: o.credentials !== null,
+    credentialSource: o.credentials?.from ?? null,
+    caFiles: o.caFiles,
+    timeoutMs: o.timeoutMs,
+    deadlineMs: o.deadlineMs,
+    dns: o.dnsServers,
+    resolve: Object.entries(o.pinned).map(([h, a]) => `${h}=${a.join(',')}`),
+    ispdb: o.ispdb ? o.ispdbUrl : false,
+    sendAddress: o.sendAddress,
+    guess: o.guess,
+    maxEndpoints: o.maxEndpoints,
+    trustHosts: o.trustHosts,
+    transcript: o.transcript,
+    redact: o.redact,
+  };
+}
+
+export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Report> {
+  const started = deps.now();
+  const t0 = performance.now();
+  const address = parseAddress(opts.address);
+  const user = opts.credentials?.user ?? opts.user ?? address.address;
+  const clock = startRunClock(opts.deadlineMs);
+  deps.onClock?.(clock);
+  const extra: Finding[] = [];
+  const deadlineHit: string[] = [];
+  let discovery: DiscoveryEvidence | null = null;
+  let candidates: Candidate[] = [];
+  let endpoints: EndpointEvidence[] = [];
+  const internal = (where: string, err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    extra.push(finding('INTERNAL_ERROR', 'run', { where, error: `${e.name}: ${e.message}` }));
+  };
+
+  try {
+    const trust = createTrustStore(opts.caPem);
+    try {
+      candidates = await candidatesFor(address, opts, deps, clock.signal, (d) => (discovery = d));
+    } catch (err) {
+      internal('discovery', err);
+    }
+    const probed = rankAndCap(candidates, opts.maxEndpoints);
+    deps.emit({ kind: 'phase', phase: 'probing' });
+    endpoints = await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
+      try {
+        return await probeEndpoint(c, i, {
+          lookup: deps.lookup,
+          pinned: opts.pinned,
+          trust,
+          timeoutMs: opts.timeoutMs,
+          run: clock.signal,
+          maxLineBytes: DEFAULTS.maxLineBytes,
+          transcript: opts.transcript,
+          emit: deps.emit,
+        });
+      } catch (err) {
+        internal(`probe of ${c.host}:${c.port}`, err);
+        return {
+          id: `${c.host}:${c.port}/${c.security}`,
+          rank: i,
+          candidate: c,
+          resolve: { ms: 0, via: 'none', a: 'error', aaaa: 'error', addresses: [], error: { code: 'INTERNAL', message: 'probe crashed' } },
+          addresses: [],
+          login: { state: 'withheld', reason: 'unreachable' },
+        } satisfies EndpointEvidence;
+      }
+    });
+    deps.emit({ kind: 'phase', phase: 'login' });
+    await runLogins(endpoints, opts, user, trust, clock, deps, internal);
+    for (const e of endpoints) {
+      for (const a of e.addresses) {
+        for (const [stage, o] of Object.entries(a)) {
+          if (o && typeof o === 'object' && 'state' in o && o.state === 'failed' && 'error' in o && o.error?.code === 'ABORTED') deadlineHit.push(`${e.id} ${a.address} ${stage}`);
+        }
+      }
+      if (e.login.state === 'withheld' && e.login.reason === 'deadline') deadlineHit.push(`${e.id} login`);
+    }
+  } catch (err) {
+    internal('run', err);
+  } finally {
+    clock.dispose();
+  }
+
+  deps.emit({ kind: 'phase', phase: 'checks' });
+  const findings = [
+    ...runChecks({
+      address,
+      user,
+      endpoints,
+      discovery,
+      now: deps.now(),
+      expiryWarningDays: opts.expiryWarningDays,
+      timeoutMs: opts.timeoutMs,
+      deadlineMs: opts.deadlineMs,
+      credentials: opts.credentials ? (opts.credentials.oauthToken ? 'oauth' : 'password') : null,
+      ...(opts.noLoginReason ? { noLoginReason: opts.noLoginReason } : {}),
+      deadlineHit,
+    }),
+    ...extra,
+  ];
+  return buildReport({
+    address,
+    user,
+    startedAt: started,
+    durationMs: Math.round(performance.now() - t0),
+    version: deps.version,
+    options: optionsEcho(opts),
+    discovery,
+    candidates,
+    endpoints,
+    findings,
+    loginExpected: opts.credentials !== null,
+    transcript: opts.transcript,
+  });
+}
+
+async function candidatesFor(
+  address: EmailAddress,
+  opts: RunOptions,
+  deps: DoctorDeps,
+  signal: AbortSignal,
+  setDiscovery: (d: DiscoveryEvidence) => void,
+): Promise<Candidate[]> {
+  if (opts.host) return userCandidates(opts.host, opts.port, opts.security, opts.imapPorts);
+  if (deps.discover && opts.discovery) {
+    deps.emit({ kind: 'phase', phase: 'discovery' });
+    const d = await deps.discover(address, opts, signal);
+    setDiscovery(d.evidence);
+    return d.candidates;
+  }
+  return guessCandidates(address.domain, opts.imapPorts);
+}
+
+/** Rank is the candidates' order (discovery already ranked them); cap the number probed. */
+function rankAndCap(candidates: Candidate[], max: number): Candidate[] {
+  const user = candidates.filter((c) => c.provenance === 'user');
+  const rest = candidates.filter((c) => c.provenance !== 'user');
+  return [...user, ...rest].slice(0, Math.max(max, user.length));
+}
+
+/**
+ * One attempt per endpoint, best-ranked first; once a login works the others run concurrently,
+ * and after a definite credential rejection no other endpoint gets the password.
+ */
+async function runLogins(
+  endpoints: EndpointEvidence[],
+  opts: RunOptions,
+  user: string,
+  trust: TrustStore,
+  clock: RunClock,
+  deps: DoctorDeps,
+  internal: (where: string, err: unknown) => void,
+): Promise<void> {
+  const creds = opts.credentials;
+  if (!creds) {
+    for (const e of endpoints) e.login = { state: 'withheld', reason: opts.noLoginReason === 'disabled' ? 'disabled' : 'no-credentials' };
+    return;
+  }
+  const kind = creds.oauthToken ? 'oauth' : 'password';
+  const queue: Array<{ e: EndpointEvidence; address: AddressProbe }> = [];
+  for (const e of [...endpoints].sort((a, b) => a.rank - b.rank)) {
+    const d = decideLogin(e, kind);
+    if (d.go) queue.push({ e, address: d.address });
+    else e.login = { state: 'withheld', reason: d.reason };
+  }
+  const attempt = async (e: EndpointEvidence, a: AddressProbe) => {
+    if (clock.signal.aborted) {
+      e.login = { state: 'withheld', reason: 'deadline' };
+      return;
+    }
+    deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: 'start' });
+    try {
+      const at = await tryLogin({
+        host: e.candidate.host,
+        port: e.candidate.port,
+        security: e.candidate.security === 'tls' ? 'tls' : 'starttls',
+        address: a.address,
+        family: a.family,
+        user,
+        ...(creds.password ? { password: creds.password } : {}),
+        ...(creds.oauthToken ? { oauthToken: creds.oauthToken } : {}),
+        trust,
+        timeoutMs: opts.timeoutMs,
+        run: clock.signal,
+        transcript: opts.transcript,
+        clientVersion: deps.version,
+      });
+      e.login = { state: 'attempted', attempt: at };
+      deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: at.ok ? 'ok' : 'failed' });
+    } catch (err) {
+      internal(`login to ${e.id}`, err);
+      e.login = { state: 'withheld', reason: 'unreachable' };
+    }
+  };
+  let i = 0;
+  for (; i < queue.length; i++) {
+    const q = queue[i] as (typeof queue)[number];
+    await attempt(q.e, q.address);
+    const l = q.e.login;
+    if (l.state === 'attempted' && l.attempt.ok) {
+      i++;
+      break;
+    }
+    if (l.state === 'attempted' && l.attempt.credentialsRejected) {
+      for (const r of queue.slice(i + 1)) r.e.login = { state: 'withheld', reason: 'earlier-credential-failure' };
+      return;
+    }
+  }
+  await Promise.all(queue.slice(i).map((q) => attempt(q.e, q.address)));
+}

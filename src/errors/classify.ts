@@ -1,0 +1,124 @@
+/**
+ * The only translator from Node, OpenSSL and imapflow errors into ProbeError codes.
+ * Keyed on error codes, never on message text (OpenSSL wording changes between versions);
+ * each mapping is one table row with a unit test.
+ */
+import type { ProbeError, ProbeErrorCode } from '../model/evidence.js';
+import { abortKind } from '../util/deadline.js';
+
+const NET: Record<string, ProbeErrorCode> = {
+  ECONNREFUSED: 'REFUSED',
+  ETIMEDOUT: 'TIMEOUT',
+  EHOSTUNREACH: 'HOST_UNREACHABLE',
+  EHOSTDOWN: 'HOST_UNREACHABLE',
+  ENETUNREACH: 'NET_UNREACHABLE',
+  ENETDOWN: 'NET_UNREACHABLE',
+  EADDRNOTAVAIL: 'ADDR_NOT_AVAILABLE',
+  EAFNOSUPPORT: 'ADDR_NOT_AVAILABLE',
+  ECONNRESET: 'RESET',
+  EPIPE: 'CLOSED',
+  ECONNABORTED: 'RESET',
+};
+
+/** OpenSSL reason codes as Node exposes them (ERR_SSL_ + reason). */
+const TLS: Record<string, ProbeErrorCode> = {
+  ERR_SSL_WRONG_VERSION_NUMBER: 'TLS_NOT_TLS',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'TLS_NOT_TLS',
+  ERR_SSL_RECORD_LENGTH_MISMATCH: 'TLS_NOT_TLS',
+  ERR_SSL_HTTP_REQUEST: 'TLS_NOT_TLS',
+  ERR_SSL_UNSUPPORTED_PROTOCOL: 'TLS_PROTOCOL_VERSION',
+  ERR_SSL_NO_PROTOCOLS_AVAILABLE: 'TLS_PROTOCOL_VERSION',
+  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'TLS_PROTOCOL_VERSION',
+  ERR_SSL_UNKNOWN_PROTOCOL: 'TLS_PROTOCOL_VERSION',
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'TLS_HANDSHAKE_FAILURE',
+  ERR_SSL_NO_SHARED_CIPHER: 'TLS_HANDSHAKE_FAILURE',
+  ERR_SSL_NO_CIPHERS_AVAILABLE: 'TLS_HANDSHAKE_FAILURE',
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'TLS_HANDSHAKE_FAILURE',
+  ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR: 'TLS_HANDSHAKE_FAILURE',
+  ERR_SSL_TLSV1_UNRECOGNIZED_NAME: 'TLS_HANDSHAKE_FAILURE',
+  ERR_SSL_DH_KEY_TOO_SMALL: 'TLS_WEAK_PARAMS',
+  ERR_SSL_EE_KEY_TOO_SMALL: 'TLS_WEAK_PARAMS',
+  ERR_SSL_CA_MD_TOO_WEAK: 'TLS_WEAK_PARAMS',
+  ERR_SSL_CA_KEY_TOO_SMALL: 'TLS_WEAK_PARAMS',
+  ERR_SSL_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED: 'TLS_WEAK_PARAMS',
+  ERR_SSL_UNSAFE_LEGACY_RENEGOTIATION_DISABLED: 'TLS_UNSAFE_RENEGOTIATION',
+};
+
+/** X.509 verification codes that mean "the certificate was rejected" when verification is on. */
+const CERT_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'INVALID_CA',
+  'EE_KEY_TOO_SMALL',
+  'CA_KEY_TOO_SMALL',
+  'CA_MD_TOO_WEAK',
+]);
+
+interface ErrLike {
+  code?: unknown;
+  message?: unknown;
+  name?: unknown;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Shorten and strip a library message to one safe line. */
+export function oneLine(msg: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const s = msg.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Classify a socket/TLS/imapflow error; `signal` explains aborts (timeout vs deadline). */
+export function classifyError(err: unknown, signal?: AbortSignal): ProbeError {
+  if (signal?.aborted) {
+    const kind = abortKind(signal);
+    return kind === 'timeout'
+      ? { code: 'TIMEOUT', message: 'no answer within the step timeout' }
+      : { code: 'ABORTED', message: kind === 'deadline' ? 'stopped at the run deadline' : 'interrupted' };
+  }
+  const e = (typeof err === 'object' && err !== null ? err : {}) as ErrLike;
+  const code = str(e.code);
+  const message = oneLine(str(e.message) ?? String(err));
+  if (str(e.name) === 'TimeoutError' || str(e.name) === 'AbortError') {
+    return { code: 'TIMEOUT', message: 'no answer within the step timeout' };
+  }
+  if (code !== undefined) {
+    const net = NET[code];
+    if (net) return { code: net, message, rawCode: code };
+    const tls = TLS[code];
+    if (tls) return { code: tls, message, rawCode: code };
+    if (CERT_CODES.has(code)) return { code: 'TLS_CERT_REJECTED', message, rawCode: code };
+    if (code === 'CONNECT_TIMEOUT' || code === 'GREETING_TIMEOUT' || code === 'UPGRADE_TIMEOUT' || code === 'ETIMEOUT') {
+      return { code: 'TIMEOUT', message, rawCode: code };
+    }
+    if (code === 'NoConnection' || code === 'EConnectionClosed' || code === 'ClosedAfterConnectTLS' || code === 'ClosedAfterConnectText') {
+      return { code: 'CLOSED', message, rawCode: code };
+    }
+    if (code.startsWith('ERR_SSL_')) return { code: 'TLS_ERROR', message, rawCode: code };
+    if (code === 'ENOTFOUND') return { code: 'NXDOMAIN', message, rawCode: code };
+    if (code === 'ENODATA') return { code: 'NODATA', message, rawCode: code };
+    if (code === 'EAI_AGAIN' || code === 'ESERVFAIL') return { code: 'SERVFAIL', message, rawCode: code };
+    return { code: 'NET_ERROR', message, rawCode: code };
+  }
+  if (/before secure TLS connection was established/i.test(message)) {
+    return { code: 'RESET', message, rawCode: 'ECONNRESET' };
+  }
+  return { code: 'NET_ERROR', message };
+}
+
+export function isCertRejection(rawCode: string | undefined): boolean {
+  return rawCode !== undefined && CERT_CODES.has(rawCode);
+}

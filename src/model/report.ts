@@ -1,0 +1,129 @@
+/**
+ * The report: the one serialisable whole that every renderer prints and `--json` emits
+ * (schemaVersion 1, documented in docs/report.schema.json). No secrets, by construction.
+ */
+import type { Actor, FindingCode, Params, Severity } from '../catalogue/index.js';
+import type { DiscoveryEvidence } from './discovery.js';
+import type {
+  Candidate,
+  DnsStatus,
+  Family,
+  Greeting,
+  LoginWithheldReason,
+  ModeCheck,
+  ProbeError,
+  Security,
+  SourceRef,
+  Stage,
+  StarttlsResult,
+  TaggedResponse,
+  TlsInfo,
+  TranscriptLine,
+  Provenance,
+  Trust,
+} from './evidence.js';
+import type { Subject } from './finding.js';
+
+export interface StageReport {
+  stage: Stage;
+  state: 'ok' | 'failed' | 'skipped';
+  ms?: number;
+  error?: ProbeError;
+  blockedBy?: string;
+}
+
+export interface AddressReport {
+  address: string;
+  family: Family;
+  stages: StageReport[];
+  tls?: TlsInfo;
+  legacyTls?: TlsInfo;
+  greeting?: Greeting;
+  capabilities: { beforeTls?: string[]; afterTls?: string[] };
+  starttls?: StarttlsResult;
+  modeCheck?: ModeCheck;
+  transcript?: TranscriptLine[];
+}
+
+export type LoginReport =
+  | { state: 'withheld'; reason: LoginWithheldReason }
+  | {
+      state: 'attempted';
+      ok: boolean;
+      address: string;
+      username: string;
+      mechanism?: string;
+      ms: number;
+      response?: TaggedResponse;
+      alerts: string[];
+      bye?: string;
+      error?: ProbeError;
+      oauthError?: Record<string, string>;
+      capabilitiesAfterLogin?: string[];
+      mailbox?: { state: 'ok' | 'failed' | 'skipped'; exists?: number; ms?: number; error?: ProbeError };
+      transcript?: TranscriptLine[];
+    };
+
+export interface EndpointReport {
+  id: string;
+  host: string;
+  port: number;
+  security: Security;
+  rank: number;
+  provenance: Provenance;
+  trust: Trust;
+  sources: SourceRef[];
+  resolve: { state: 'ok' | 'failed' | 'skipped'; ms?: number; via?: string; a?: DnsStatus; aaaa?: DnsStatus; error?: ProbeError };
+  addresses: AddressReport[];
+  login: LoginReport;
+  /** A verified, usable configuration was found on this endpoint. */
+  working: boolean;
+}
+
+export interface ReportFinding {
+  code: FindingCode;
+  severity: Severity;
+  subject: Subject;
+  params: Params;
+  stage: string;
+  endpoint?: string;
+  causedBy?: string;
+  title: string;
+  explanation: string;
+  fix: string[];
+  who: Actor;
+}
+
+export interface WorkingSettings {
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+  /** true when a login proved it; false when only reachability over verified TLS was checked. */
+  loginVerified: boolean;
+}
+
+export interface Verdict {
+  status: 'ok' | 'warning' | 'error';
+  working: WorkingSettings | null;
+  summary: string;
+  tally: Record<Severity, number>;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'imap-doctor'; version: string; node: string };
+  input: {
+    address: string;
+    domain: string;
+    unicodeDomain?: string;
+    options: Record<string, string | number | boolean | string[] | null>;
+  };
+  startedAt: string;
+  durationMs: number;
+  discovery: DiscoveryEvidence | null;
+  candidates: Array<Pick<Candidate, 'host' | 'port' | 'security' | 'provenance' | 'trust' | 'sources'> & { probed: boolean }>;
+  endpoints: EndpointReport[];
+  findings: ReportFinding[];
+  verdict: Verdict;
+}

@@ -1,0 +1,112 @@
+/**
+ * Every option of a run, with its documented default, in one place. The CLI fills RunOptions from
+ * argv/env; tests build them directly. Timeouts and limits live here and nowhere else.
+ */
+import type { Security } from './model/evidence.js';
+import type { Secret } from './util/secret.js';
+
+export type OutputFormat = 'text' | 'json' | 'markdown';
+
+export const DEFAULTS = {
+  /** Per network step (DNS query, TCP connect, TLS handshake, one IMAP command, HTTP fetch). */
+  timeoutMs: 8000,
+  /** The whole run; derived as max(deadlineFloorMs, timeoutMs × deadlineSteps) unless given. */
+  deadlineFloorMs: 30_000,
+  deadlineSteps: 6,
+  /** Endpoints probed at once. */
+  concurrency: 8,
+  /** Endpoints probed at most (ranked candidates beyond this are listed, not probed). */
+  maxEndpoints: 8,
+  /** Warn when a certificate expires within this many days. */
+  expiryWarningDays: 14,
+  /** Longest IMAP line read before giving up (bytes). */
+  maxLineBytes: 64 * 1024,
+  /** Largest settings document fetched over HTTP (bytes). */
+  maxBodyBytes: 256 * 1024,
+  /** HTTP redirects followed per settings URL. */
+  maxRedirects: 3,
+  /** DNS tries per server. */
+  dnsRetries: 1,
+  ispdbUrl: 'https://autoconfig.thunderbird.net/v1.1/',
+  imapPorts: { tls: 993, starttls: 143, plain: 143 } as Record<Security, number>,
+} as const;
+
+export interface Credentials {
+  user: string;
+  password?: Secret;
+  oauthToken?: Secret;
+  /** Where the secret came from, for the report (never the secret). */
+  from: 'env' | 'stdin' | 'prompt' | 'oauth-env' | 'oauth-option';
+}
+
+export interface RunOptions {
+  address: string;
+  host?: string;
+  port?: number;
+  security?: Security;
+  user?: string;
+  /** null: no credentials available or --no-login. */
+  credentials: Credentials | null;
+  /** Why there are no credentials (for the report). */
+  noLoginReason?: 'disabled' | 'no-password' | 'empty-password';
+  /** Extra trusted CAs, PEM text (from --ca-file). */
+  caPem: string[];
+  caFiles: string[];
+  timeoutMs: number;
+  deadlineMs: number;
+  /** --resolve host=addr[,addr]: pinned addresses, like curl --resolve. */
+  pinned: Record<string, string[]>;
+  /** --dns servers (ip:port); empty = system resolver. */
+  dnsServers: string[];
+  ispdbUrl: string;
+  ispdb: boolean;
+  sendAddress: boolean;
+  guess: boolean;
+  discovery: boolean;
+  maxEndpoints: number;
+  trustHosts: string[];
+  expiryWarningDays: number;
+  transcript: boolean;
+  redact: boolean;
+  /** Port used for the reference checks when an IMAP port times out (tests override). */
+  referencePorts: number[];
+  /** Override of where the port numbers of guesses and --host probes come from (tests). */
+  imapPorts: Record<Security, number>;
+  /** Override for discovery URL schemes/ports (tests): https and http ports. */
+  httpsPort: number;
+  httpPort: number;
+}
+
+export function deadlineFor(timeoutMs: number): number {
+  return Math.max(DEFAULTS.deadlineFloorMs, timeoutMs * DEFAULTS.deadlineSteps);
+}
+
+/** RunOptions with defaults, for tests and the CLI. */
+export function defaultRunOptions(address: string, over: Partial<RunOptions> = {}): RunOptions {
+  const timeoutMs = over.timeoutMs ?? DEFAULTS.timeoutMs;
+  return {
+    address,
+    credentials: null,
+    caPem: [],
+    caFiles: [],
+    timeoutMs,
+    deadlineMs: over.deadlineMs ?? deadlineFor(timeoutMs),
+    pinned: {},
+    dnsServers: [],
+    ispdbUrl: DEFAULTS.ispdbUrl,
+    ispdb: true,
+    sendAddress: false,
+    guess: false,
+    discovery: true,
+    maxEndpoints: DEFAULTS.maxEndpoints,
+    trustHosts: [],
+    expiryWarningDays: DEFAULTS.expiryWarningDays,
+    transcript: false,
+    redact: false,
+    referencePorts: [443, 80],
+    imapPorts: { ...DEFAULTS.imapPorts },
+    httpsPort: 443,
+    httpPort: 80,
+    ...over,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * When may the password be sent? Only over TLS whose certificate verified (system roots plus
+ * --ca-file) and whose name matched, never before TLS, never when LOGINDISABLED forbids it, never
+ * after STARTTLS was tampered with, and only to hosts the user named or a trusted source gave.
+ * Pure: evidence in, a decision out.
+ */
+import { hasCap } from './probes/imap-parse.js';
+import type { AddressProbe, EndpointEvidence, LoginWithheldReason } from './model/evidence.js';
+import { loginCapabilities, tlsOf } from './checks/types.js';
+
+export type LoginDecision = { go: true; address: AddressProbe } | { go: false; reason: LoginWithheldReason };
+
+function sessionComplete(a: AddressProbe): boolean {
+  if (a.greeting.state !== 'ok' || a.greeting.value.kind !== 'ok') return false;
+  if (a.starttls) return a.starttls.state === 'ok' && a.starttls.value.response.status === 'OK' && a.capabilityAfterTls?.state === 'ok';
+  return a.capability.state === 'ok';
+}
+
+export function decideLogin(e: EndpointEvidence, credential: 'password' | 'oauth'): LoginDecision {
+  const complete = e.addresses.filter(sessionComplete);
+  if (e.candidate.security === 'plain') {
+    const a = e.addresses.find((x) => x.capability.state === 'ok');
+    if (a && a.capability.state === 'ok' && hasCap(a.capability.value, 'LOGINDISABLED')) return { go: false, reason: 'login-disabled' };
+    return a ? { go: false, reason: 'no-tls' } : { go: false, reason: 'unreachable' };
+  }
+  if (complete.length === 0) {
+    const injected = e.addresses.some((a) => a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0);
+    const tlsBad = e.addresses.some((a) => {
+      const t = tlsOf(a);
+      return t?.state === 'ok' && (!t.value.chainVerified || !t.value.hostnameOk);
+    });
+    if (injected) return { go: false, reason: 'starttls-injection' };
+    if (tlsBad) return { go: false, reason: 'tls-not-verified' };
+    return { go: false, reason: 'unreachable' };
+  }
+  const verified = complete.filter((a) => {
+    const t = tlsOf(a);
+    return t?.state === 'ok' && t.value.chainVerified && t.value.hostnameOk && !(a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0);
+  });
+  if (verified.length === 0) {
+    const injected = complete.some((a) => a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0);
+    return { go: false, reason: injected ? 'starttls-injection' : 'tls-not-verified' };
+  }
+  const a = verified[0] as AddressProbe;
+  const caps = loginCapabilities(a) ?? [];
+  if (credential === 'oauth') {
+    if (!hasCap(caps, 'AUTH=XOAUTH2') && !hasCap(caps, 'AUTH=OAUTHBEARER')) return { go: false, reason: 'no-mechanism' };
+  } else if (!hasCap(caps, 'AUTH=PLAIN') && !hasCap(caps, 'AUTH=LOGIN')) {
+    if (hasCap(caps, 'LOGINDISABLED')) return { go: false, reason: 'login-disabled' };
+  }
+  if (e.candidate.trust !== 'trusted' && !e.candidate.userTrusted) return { go: false, reason: 'untrusted-host' };
+  return { go: true, address: a };
+}

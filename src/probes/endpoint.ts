@@ -1,0 +1,49 @@
+/**
+ * Probe one endpoint (host, port, security): resolve both families, then run the pre-auth
+ * session against every address concurrently. The login is decided later by the doctor's
+ * policy, so the evidence leaves it "withheld: not reached" until then.
+ */
+import type { Candidate, EndpointEvidence } from '../model/evidence.js';
+import { endpointId } from '../model/evidence.js';
+import type { EventSink } from '../events.js';
+import { stepSignal } from '../util/deadline.js';
+import { resolveHost, type HostLookup } from './resolve.js';
+import { probeAddress } from './session.js';
+import type { TrustStore } from './trust.js';
+
+export interface EndpointContext {
+  lookup: HostLookup;
+  pinned: Record<string, string[]>;
+  trust: TrustStore;
+  timeoutMs: number;
+  run: AbortSignal;
+  maxLineBytes: number;
+  transcript: boolean;
+  emit: EventSink;
+}
+
+export async function probeEndpoint(c: Candidate, rank: number, ctx: EndpointContext): Promise<EndpointEvidence> {
+  const id = endpointId(c);
+  ctx.emit({ kind: 'stage', endpoint: id, stage: 'resolve', state: 'start' });
+  const resolve = await resolveHost(c.host, ctx.lookup, ctx.pinned, () => stepSignal(ctx.run, ctx.timeoutMs));
+  ctx.emit({ kind: 'stage', endpoint: id, stage: 'resolve', state: resolve.error ? 'failed' : 'ok' });
+  const addresses = await Promise.all(
+          resolve.addresses.map((a) =>
+            probeAddress({
+              endpoint: id,
+              host: c.host,
+              port: c.port,
+              security: c.security,
+              address: a.address,
+              family: a.family,
+              trust: ctx.trust,
+              timeoutMs: ctx.timeoutMs,
+              run: ctx.run,
+              maxLineBytes: ctx.maxLineBytes,
+              transcript: ctx.transcript,
+              emit: ctx.emit,
+            }),
+          ),
+        );
+  return { id, rank, candidate: c, resolve, addresses, login: { state: 'withheld', reason: 'unreachable' } };
+}

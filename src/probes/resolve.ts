@@ -1,0 +1,60 @@
+/**
+ * Resolve an endpoint's host: A and AAAA separately and concurrently, so a broken family is
+ * visible. IP literals and --resolve pins skip DNS. Address lookups go through the injected
+ * HostLookup (the OS resolver like mail apps, or the --dns servers for hermetic runs).
+ */
+import { isIP } from 'node:net';
+import type { DnsAnswer, DnsStatus, Family, ProbeError, ResolveEvidence } from '../model/evidence.js';
+import { since } from '../util/deadline.js';
+
+export type HostLookup = (name: string, family: Family, signal: AbortSignal) => Promise<DnsAnswer<string>>;
+
+export async function resolveHost(host: string, lookup: HostLookup, pinned: Record<string, string[]>, signal: () => AbortSignal): Promise<ResolveEvidence> {
+  const t0 = performance.now();
+  const fam = isIP(host);
+  if (fam !== 0) {
+    return { ms: 0, via: 'literal', a: fam === 4 ? 'records' : 'nodata', aaaa: fam === 6 ? 'records' : 'nodata', addresses: [{ address: host, family: fam as Family }] };
+  }
+  const pin = pinned[host.toLowerCase()];
+  if (pin && pin.length > 0) {
+    const addresses = pin.map((a) => ({ address: a, family: isIP(a) as Family }));
+    return {
+      ms: 0,
+      via: 'pinned',
+      a: addresses.some((x) => x.family === 4) ? 'records' : 'nodata',
+      aaaa: addresses.some((x) => x.family === 6) ? 'records' : 'nodata',
+      addresses,
+    };
+  }
+  const [a, aaaa] = await Promise.all([lookup(host, 4, signal()), lookup(host, 6, signal())]);
+  const addresses = dedupe([
+    ...(a.status === 'records' ? a.records.map((r) => ({ address: r, family: 4 as const })) : []),
+    ...(aaaa.status === 'records' ? aaaa.records.map((r) => ({ address: r, family: 6 as const })) : []),
+  ]);
+  const res: ResolveEvidence = { ms: since(t0), via: a.via === 'system' ? 'system' : a.server, a: a.status, aaaa: aaaa.status, addresses };
+  if (addresses.length === 0) res.error = resolveError(a.status, aaaa.status, a.message ?? aaaa.message);
+  return res;
+}
+
+function dedupe<T extends { address: string }>(xs: T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => (seen.has(x.address) ? false : (seen.add(x.address), true)));
+}
+
+const CODE: Record<DnsStatus, ProbeError['code']> = {
+  timeout: 'DNS_TIMEOUT',
+  unreachable: 'DNS_UNREACHABLE',
+  servfail: 'SERVFAIL',
+  refused: 'DNS_REFUSED',
+  error: 'DNS_ERROR',
+  nxdomain: 'NXDOMAIN',
+  nodata: 'NODATA',
+  records: 'DNS_ERROR',
+};
+
+/** Both families failed: the more telling status wins (a resolver failure beats "no data"). */
+function resolveError(a: DnsStatus, aaaa: DnsStatus, message?: string): ProbeError {
+  const order: DnsStatus[] = ['timeout', 'unreachable', 'servfail', 'refused', 'error', 'nxdomain', 'nodata'];
+  const worst = order.find((s) => s === a || s === aaaa) ?? 'error';
+  return { code: CODE[worst], message: message ?? `A: ${a}, AAAA: ${aaaa}` };
+}

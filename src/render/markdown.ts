@@ -1,0 +1,54 @@
+/** The report as Markdown for tickets: summary first, a checklist, details collapsed. */
+import { ACTOR_LABEL } from '../catalogue/index.js';
+import { secLabel } from '../catalogue/types.js';
+import type { Report } from '../model/report.js';
+
+const BOX: Record<string, string> = { ok: '[x]', warning: '[ ]', error: '[ ]', info: '[x]' };
+const ICON: Record<string, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️' };
+
+function esc(s: string): string {
+  return s.replace(/([\\`*_[\]<>|])/g, '\\$1');
+}
+
+export function renderMarkdown(r: Report): string {
+  const v = r.verdict;
+  const out: string[] = [`# imap-doctor report for ${esc(r.input.address)}`, '', `**${ICON[v.status]} ${esc(v.summary)}**`, ''];
+  if (v.working) {
+    const w = v.working;
+    out.push(`Working settings${w.loginVerified ? '' : ' (login not tested)'}: server \`${w.host}\`, port \`${w.port}\`, security **${secLabel(w.security)}**, username \`${w.username}\``, '');
+  }
+  out.push(`${v.tally.error} errors · ${v.tally.warning} warnings · ${v.tally.info} notes · ${v.tally.ok} passed · ${(r.durationMs / 1000).toFixed(1)} s · imap-doctor ${r.tool.version} · ${r.startedAt}`, '');
+  out.push('## Checklist', '');
+  for (const f of r.findings) {
+    const where = f.subject.host ? ` — \`${f.subject.host}${f.subject.port ? `:${f.subject.port}` : ''}\`` : '';
+    out.push(`- ${BOX[f.severity]} ${ICON[f.severity]} **${esc(f.title)}**${where} (\`${f.code}\`)`);
+  }
+  const problems = r.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+  if (problems.length > 0) {
+    out.push('', '## What to do', '');
+    for (const f of problems) {
+      out.push(`### ${ICON[f.severity]} ${esc(f.title)}`, '', esc(f.explanation), '', `Who must act: ${ACTOR_LABEL[f.who]}`, '');
+      for (const fix of f.fix) out.push(`- ${fix}`);
+      out.push('');
+    }
+  }
+  out.push('## Details', '');
+  for (const e of r.endpoints) {
+    out.push('<details>', `<summary>${esc(`${e.host}:${e.port}`)} ${secLabel(e.security)} (${e.provenance})</summary>`, '', '```');
+    for (const a of e.addresses) {
+      out.push(`${a.address} (IPv${a.family})`);
+      for (const s of a.stages) out.push(`  ${s.stage.padEnd(22)} ${s.state}${s.ms !== undefined ? ` ${s.ms} ms` : ''}${s.error ? `  ${s.error.message}` : ''}`);
+      if (a.greeting) out.push(`  greeting: ${a.greeting.line}`);
+      if (a.tls) {
+        out.push(`  tls: ${a.tls.protocol} ${a.tls.cipher}`);
+        for (const c of a.tls.chain) out.push(`    cert: ${c.subject} | issuer ${c.issuer} | ${c.validFrom.slice(0, 10)}..${c.validTo.slice(0, 10)} | SHA-256 ${c.fingerprint256}`);
+      }
+      if (a.capabilities.beforeTls) out.push(`  capabilities before TLS: ${a.capabilities.beforeTls.join(' ')}`);
+      if (a.capabilities.afterTls) out.push(`  capabilities in TLS: ${a.capabilities.afterTls.join(' ')}`);
+    }
+    const l = e.login;
+    out.push(l.state === 'withheld' ? `login: withheld (${l.reason})` : `login: ${l.ok ? 'ok' : 'failed'}${l.response ? ` — ${l.response.line}` : ''}`);
+    out.push('```', '</details>', '');
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The checklist for people: verdict first, then each endpoint's stages with ✔ / ! / ✖, then every
+ * problem with its explanation, who must act and Fix: lines, then the settings to type into a
+ * mail app, then a one-line tally. Pure: report in, string out; colour only when asked.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import { ACTOR_LABEL, type Severity } from '../catalogue/index.js';
+import { secLabel } from '../catalogue/types.js';
+import type { AddressReport, EndpointReport, Report, ReportFinding, StageReport } from '../model/report.js';
+import { symbol, type Mark } from './symbols.js';
+
+export interface TextOptions {
+  color: boolean;
+  verbose: boolean;
+  quiet: boolean;
+  ascii?: boolean;
+  /** Terminal width for wrapping; 0 = no wrapping. */
+  width?: number;
+}
+
+const STAGE_LABEL: Record<string, string> = {
+  resolve: 'DNS',
+  tcp: 'Connect',
+  tls: 'TLS',
+  greeting: 'Greeting',
+  capability: 'Capabilities',
+  starttls: 'STARTTLS',
+  'starttls-tls': 'TLS',
+  'capability-after-tls': 'Capabilities',
+  login: 'Login',
+  mailbox: 'Inbox',
+};
+
+const SEV_ORDER: Mark[] = ['error', 'warning', 'skipped', 'info', 'ok'];
+
+function trunc(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+function wrap(text: string, indent: string, width: number): string {
+  if (width <= 0) return indent + text;
+  const max = Math.max(40, width - indent.length);
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur.length > 0 && cur.length + 1 + w.length > max) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur.length > 0 ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+function provenanceLabel(e: EndpointReport): string {
+  if (e.provenance === 'user') return e.sources.some((s) => s.source === 'user') ? 'you named it' : 'user';
+  if (e.provenance === 'guess') return 'guessed';
+  const names = [...new Set(e.sources.map((s) => s.source))].join(', ');
+  return `from ${names}${e.trust === 'unverified' ? ', unverified source' : ''}`;
+}
+
+export function renderText(r: Report, o: TextOptions): string {
+  const c: ChalkInstance = new Chalk({ level: o.color ? 1 : 0 });
+  const width = o.width ?? 0;
+  const sym = (m: Mark) => {
+    const s = symbol(m, o.ascii);
+    return m === 'ok' ? c.green(s) : m === 'error' ? c.red(s) : m === 'warning' ? c.yellow(s) : c.dim(s);
+  };
+  const out: string[] = [];
+  const v = r.verdict;
+  const vMark: Mark = v.status === 'ok' ? 'ok' : v.status;
+  out.push(c.bold(`imap-doctor ${r.tool.version} · ${r.input.address}`) + (r.input.unicodeDomain ? c.dim(` (${r.input.unicodeDomain})`) : ''));
+  out.push(`${sym(vMark)} ${c.bold(v.summary)}`);
+
+  if (!o.quiet) {
+    for (const e of r.endpoints) out.push('', ...endpointLines(e, r.findings, sym, c, o));
+    if (r.candidates.some((x) => !x.probed)) {
+      const rest = r.candidates.filter((x) => !x.probed).map((x) => `${x.host}:${x.port} ${secLabel(x.security)}`);
+      out.push('', c.dim(`Not probed (over --max-endpoints): ${rest.join('; ')}`));
+    }
+  }
+
+  const groups: Array<[Severity, string]> = [
+    ['error', 'Problems'],
+    ['warning', 'Warnings'],
+    ['info', 'Notes'],
+  ];
+  for (const [sev, title] of groups) {
+    const fs = r.findings.filter((f) => f.severity === sev);
+    if (fs.length === 0 || (o.quiet && sev === 'info')) continue;
+    out.push('', c.bold(title));
+    for (const f of fs) out.push(...findingLines(f, sym, c, o, width));
+  }
+  if (o.verbose) {
+    const oks = r.findings.filter((f) => f.severity === 'ok');
+    if (oks.length > 0) {
+      out.push('', c.bold('Passed'));
+      for (const f of oks) out.push(`  ${sym('ok')} ${c.dim(f.code)}  ${f.title}`);
+    }
+  }
+
+  if (v.working) {
+    const w = v.working;
+    out.push('', c.bold(w.loginVerified ? 'Settings that work (type these into your mail app):' : 'Settings that reach the server (login not tested):'));
+    out.push(`  Server:    ${w.host}`, `  Port:      ${w.port}`, `  Security:  ${secLabel(w.security)}`, `  Username:  ${w.username}`);
+  }
+  const t = v.tally;
+  const parts = [
+    `${t.error} error${t.error === 1 ? '' : 's'}`,
+    `${t.warning} warning${t.warning === 1 ? '' : 's'}`,
+    `${t.info} note${t.info === 1 ? '' : 's'}`,
+    `${t.ok} passed`,
+  ];
+  out.push('', `${parts.join(' · ')} · ${(r.durationMs / 1000).toFixed(1)} s${o.verbose ? '' : c.dim(' (--verbose shows what passed)')}`);
+  return `${out.join('\n')}\n`;
+}
+
+function findingLines(f: ReportFinding, sym: (m: Mark) => string, c: ChalkInstance, o: TextOptions, width: number): string[] {
+  const where = f.subject.address ? c.dim(` [${f.subject.address}]`) : '';
+  const lines = [`  ${sym(f.severity)} ${f.title}${where} ${c.dim(f.code)}`];
+  if (o.quiet) return lines;
+  lines.push(wrap(f.explanation, '    ', width));
+  if (f.severity === 'error' || f.severity === 'warning') lines.push(c.dim(`    Who must act: ${ACTOR_LABEL[f.who]}`));
+  for (const fix of f.fix) lines.push(wrap(`${c.cyan('Fix:')} ${fix}`, '    ', width));
+  return lines;
+}
+
+function endpointLines(e: EndpointReport, findings: readonly ReportFinding[], sym: (m: Mark) => string, c: ChalkInstance, o: TextOptions): string[] {
+  const lines = [`${c.bold(`${e.host}:${e.port}`)}  ${secLabel(e.security)}  ${c.dim(`(${provenanceLabel(e)})`)}`];
+  const mine = findings.filter((f) => f.endpoint === e.id);
+  const worst = (stage: string, address?: string): Mark | undefined => {
+    const fs = mine.filter((f) => f.stage === stage && (!address || !f.subject.address || f.subject.address === address));
+    return SEV_ORDER.find((m) => fs.some((f) => f.severity === m));
+  };
+  const row = (mark: Mark, stage: string, detail: string, ms?: number) =>
+    `  ${sym(mark)} ${STAGE_LABEL[stage]?.padEnd(12) ?? stage.padEnd(12)} ${trunc(detail, 90)}${ms !== undefined ? c.dim(`  ${ms} ms`) : ''}`;
+
+  const r = e.resolve;
+  if (r.state === 'failed') lines.push(row(worst('resolve') ?? 'error', 'resolve', `no address (A: ${r.a}, AAAA: ${r.aaaa})`, r.ms));
+  else if (r.via !== 'literal') {
+    const addrs = e.addresses.map((a) => a.address).join(', ');
+    lines.push(row('ok', 'resolve', `${addrs} ${c.dim(`(via ${r.via}; A: ${r.a}, AAAA: ${r.aaaa})`)}`, r.ms));
+  }
+  for (const a of e.addresses) {
+    if (e.addresses.length > 1) lines.push(`  ${c.dim(`${a.address} (IPv${a.family})`)}`);
+    for (const s of a.stages) {
+      if (s.state === 'skipped' && !o.verbose) continue;
+      const found = worst(s.stage, a.address);
+      const mark: Mark = s.state === 'skipped' ? 'skipped' : s.state === 'failed' ? (found === 'error' || found === 'warning' || found === 'info' ? found : 'error') : (found ?? 'ok');
+      lines.push(row(mark, s.stage, stageDetail(s, a), s.state === 'skipped' ? undefined : s.ms));
+    }
+  }
+  lines.push(loginLine(e, sym, c, worst('login')));
+  if (e.login.state === 'attempted' && e.login.mailbox) {
+    const m = e.login.mailbox;
+    lines.push(row(m.state === 'ok' ? 'ok' : 'error', 'mailbox', m.state === 'ok' ? `INBOX opened read-only, ${m.exists} messages` : (m.error?.message ?? 'not opened'), m.ms));
+  }
+  return lines;
+}
+
+function stageDetail(s: StageReport, a: AddressReport): string {
+  if (s.state === 'skipped') return `skipped (after ${s.blockedBy})`;
+  if (s.state === 'failed') return s.error ? `${s.error.message}` : 'failed';
+  switch (s.stage) {
+    case 'tcp':
+      return `connected to ${a.address}`;
+    case 'tls':
+    case 'starttls-tls': {
+      const t = a.tls;
+      if (!t) return 'ok';
+      const leaf = t.chain[0];
+      const who = leaf ? `${leaf.commonName ?? leaf.subject} by ${leaf.issuerCommonName ?? leaf.issuer}, until ${leaf.validTo.slice(0, 10)}` : 'no certificate';
+      const verdict = t.chainVerified && t.hostnameOk ? 'verified' : `not verified: ${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')}`;
+      return `${verdict} · ${t.protocol}, ${who}`;
+    }
+    case 'greeting':
+      return a.greeting?.line ?? '';
+    case 'capability':
+      return (a.capabilities.beforeTls ?? a.capabilities.afterTls ?? []).join(' ');
+    case 'capability-after-tls':
+      return (a.capabilities.afterTls ?? []).join(' ');
+    case 'starttls':
+      return a.starttls ? a.starttls.response.line : 'ok';
+    default:
+      return 'ok';
+  }
+}
+
+const WITHHELD: Record<string, string> = {
+  'no-credentials': 'not tested (no password given)',
+  disabled: 'not tested (--no-login)',
+  'no-tls': 'not sent: no encryption on this endpoint',
+  'tls-not-verified': 'not sent: the certificate could not be verified',
+  'starttls-injection': 'not sent: the STARTTLS exchange was tampered with',
+  'login-disabled': 'not possible: the server forbids LOGIN here',
+  'no-mechanism': 'not possible: no usable login mechanism',
+  'untrusted-host': 'not sent: host from an untrusted source (--trust-host to allow)',
+  unreachable: 'not reached',
+  'earlier-credential-failure': 'not sent: the password was already rejected elsewhere',
+  deadline: 'not tried: run deadline reached',
+};
+
+function loginLine(e: EndpointReport, sym: (m: Mark) => string, c: ChalkInstance, found: Mark | undefined): string {
+  const l = e.login;
+  const label = 'Login'.padEnd(12);
+  if (l.state === 'withheld') return `  ${sym(found ?? 'skipped')} ${label} ${WITHHELD[l.reason] ?? l.reason}`;
+  const ms = c.dim(`  ${l.ms} ms`);
+  if (l.ok) return `  ${sym('ok')} ${label} ${l.username} accepted (${l.mechanism ?? 'login'})${ms}`;
+  const said = l.response?.line ?? l.error?.message ?? 'failed';
+  return `  ${sym(found ?? 'error')} ${label} ${trunc(said, 90)}${ms}`;
+}

@@ -1,0 +1,98 @@
+/** Turn endpoint evidence into the report's endpoint shape: per-address stage lists in run order. */
+import type { AddressProbe, EndpointEvidence, Outcome, Stage } from '../model/evidence.js';
+import type { AddressReport, EndpointReport, StageReport } from '../model/report.js';
+
+function stageOf<T>(stage: Stage, o: Outcome<T> | undefined): StageReport[] {
+  if (!o) return [];
+  if (o.state === 'ok') return [{ stage, state: 'ok', ms: o.ms }];
+  if (o.state === 'failed') return [{ stage, state: 'failed', ms: o.ms, error: o.error }];
+  return [{ stage, state: 'skipped', blockedBy: o.blockedBy }];
+}
+
+export function addressReport(a: AddressProbe): AddressReport {
+  const stages = [
+    ...stageOf('tcp', a.tcp),
+    ...stageOf('tls', a.tls),
+    ...stageOf('greeting', a.greeting),
+    ...stageOf('capability', a.capability),
+    ...stageOf('starttls', a.starttls),
+    ...stageOf('starttls-tls', a.starttlsTls),
+    ...stageOf('capability-after-tls', a.capabilityAfterTls),
+  ];
+  // A STARTTLS that completed with NO/BAD is a failed stage for the reader.
+  const st = stages.find((s) => s.stage === 'starttls');
+  if (st && a.starttls?.state === 'ok' && a.starttls.value.response.status !== 'OK') {
+    st.state = 'failed';
+    st.error = { code: a.starttls.value.response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: a.starttls.value.response.line };
+  }
+  const tls = a.tls?.state === 'ok' ? a.tls.value : a.starttlsTls?.state === 'ok' ? a.starttlsTls.value : undefined;
+  const before = a.tls ? undefined : a.capability.state === 'ok' ? a.capability.value : undefined;
+  const after = a.tls ? (a.capability.state === 'ok' ? a.capability.value : undefined) : a.capabilityAfterTls?.state === 'ok' ? a.capabilityAfterTls.value : undefined;
+  return {
+    address: a.address,
+    family: a.family,
+    stages,
+    ...(tls ? { tls } : {}),
+    ...(a.legacyTls?.state === 'ok' ? { legacyTls: a.legacyTls.value } : {}),
+    ...(a.greeting.state === 'ok' ? { greeting: a.greeting.value } : {}),
+    capabilities: { ...(before ? { beforeTls: before } : {}), ...(after ? { afterTls: after } : {}) },
+    ...(a.starttls?.state === 'ok' ? { starttls: a.starttls.value } : {}),
+    ...(a.modeCheck ? { modeCheck: a.modeCheck } : {}),
+    ...(a.transcript ? { transcript: a.transcript } : {}),
+  };
+}
+
+export function endpointReport(e: EndpointEvidence, user: string, working: boolean, withTranscript: boolean): EndpointReport {
+  const c = e.candidate;
+  const r = e.resolve;
+  const login: EndpointReport['login'] =
+    e.login.state === 'withheld'
+      ? { state: 'withheld', reason: e.login.reason }
+      : (() => {
+          const at = e.login.attempt;
+          const m = at.mailbox;
+          return {
+            state: 'attempted' as const,
+            ok: at.ok,
+            address: at.address,
+            username: user,
+            ...(at.mechanism ? { mechanism: at.mechanism } : {}),
+            ms: at.ms,
+            ...(at.response ? { response: at.response } : {}),
+            alerts: at.alerts,
+            ...(at.bye ? { bye: at.bye } : {}),
+            ...(at.error ? { error: at.error } : {}),
+            ...(at.oauthError ? { oauthError: at.oauthError } : {}),
+            ...(at.capabilitiesAfterLogin ? { capabilitiesAfterLogin: at.capabilitiesAfterLogin } : {}),
+            ...(m
+              ? {
+                  mailbox:
+                    m.state === 'ok'
+                      ? { state: 'ok' as const, exists: m.value.exists, ms: m.ms }
+                      : m.state === 'failed'
+                        ? { state: 'failed' as const, error: m.error, ms: m.ms }
+                        : { state: 'skipped' as const },
+                }
+              : {}),
+            ...(withTranscript && at.transcript ? { transcript: at.transcript } : {}),
+          };
+        })();
+  return {
+    id: e.id,
+    host: c.host,
+    port: c.port,
+    security: c.security,
+    rank: e.rank,
+    provenance: c.provenance,
+    trust: c.trust,
+    sources: c.sources,
+    resolve: { state: r.error ? 'failed' : 'ok', ms: r.ms, via: r.via, a: r.a, aaaa: r.aaaa, ...(r.error ? { error: r.error } : {}) },
+    addresses: e.addresses.map((a) => {
+      const ar = addressReport(a);
+      if (!withTranscript) delete ar.transcript;
+      return ar;
+    }),
+    login,
+    working,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The only place that builds abort signals. A step signal fires at the step timeout, at the
+ * run deadline or on Ctrl-C, whichever comes first; `abortKind` tells which, so a timeout is
+ * recorded as evidence (TIMEOUT) and a deadline as ABORTED. Timers never keep the process alive.
+ */
+
+export class DeadlineReached extends Error {
+  override name = 'DeadlineReached';
+  constructor() {
+    super('the run deadline was reached');
+  }
+}
+
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+  constructor() {
+    super('interrupted');
+  }
+}
+
+export interface RunClock {
+  /** Fires at the run deadline or on interruption. */
+  signal: AbortSignal;
+  /** Stop the deadline timer (end of run). */
+  dispose(): void;
+  /** Abort everything now (Ctrl-C). */
+  interrupt(): void;
+}
+
+export function startRunClock(deadlineMs: number): RunClock {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(new DeadlineReached()), deadlineMs);
+  timer.unref();
+  return {
+    signal: ctl.signal,
+    dispose: () => clearTimeout(timer),
+    interrupt: () => ctl.abort(new Interrupted()),
+  };
+}
+
+/** A signal for one bounded step under `parent`. */
+export function stepSignal(parent: AbortSignal, ms: number): AbortSignal {
+  return AbortSignal.any([parent, AbortSignal.timeout(ms)]);
+}
+
+export type AbortKind = 'timeout' | 'deadline' | 'interrupted';
+
+export function abortKind(signal: AbortSignal): AbortKind {
+  const r: unknown = signal.reason;
+  if (r instanceof DeadlineReached) return 'deadline';
+  if (r instanceof Interrupted) return 'interrupted';
+  return 'timeout';
+}
+
+/** Resolve after `ms`, or reject early when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Milliseconds since `start` (performance clock), rounded. */
+export function since(start: number): number {
+  return Math.round(performance.now() - start);
+}

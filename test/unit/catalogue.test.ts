@@ -1,0 +1,49 @@
+/**
+ * The catalogue is the product: every code renders its texts, is emitted by some check (no dead
+ * entries), and docs/findings.md is exactly what the catalogue generates.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, renderEntry, type FindingCode } from '../../src/catalogue/index.js';
+import { findingsMarkdown } from '../../src/render/findings-doc.js';
+import { ROOT } from '../e2e/cli-runner.js';
+
+const codes = Object.keys(CATALOGUE) as FindingCode[];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('catalogue', () => {
+  it('has UPPER_SNAKE codes', () => {
+    for (const c of codes) expect(c).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/);
+  });
+
+  it.each(codes)('%s renders a title, an explanation and fixes from its example', (code) => {
+    const e = CATALOGUE[code];
+    const t = renderEntry(code, e.example, {});
+    expect(t.title.length).toBeGreaterThan(10);
+    expect(t.title).not.toMatch(/\.$/);
+    expect(t.explanation.length).toBeGreaterThan(20);
+    for (const s of [t.title, t.explanation, ...t.fix]) expect(s).not.toMatch(/undefined|\[object Object\]|NaN/);
+    if (e.severity === 'error' || e.severity === 'warning') expect(t.fix.length).toBeGreaterThan(0);
+  });
+
+  it('every code is emitted somewhere outside the catalogue', () => {
+    const text = sources(path.join(ROOT, 'src'))
+      .filter((f) => !f.includes(`${path.sep}catalogue${path.sep}`))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const dead = codes.filter((c) => !text.includes(`'${c}'`));
+    expect(dead).toEqual([]);
+  });
+
+  it('docs/findings.md matches the catalogue (run `npm run docs` after changing it)', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/findings.md'), 'utf8');
+    expect(doc).toBe(findingsMarkdown());
+  });
+});
