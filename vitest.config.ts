@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Lets the deadline tests force garbage collections (see test/unit/deadline.test.ts).
+    execArgv: ['--expose-gc'],
     reporters: ['default'],
   },
 });

@@ -3,6 +3,7 @@
  * run deadline or on Ctrl-C, whichever comes first; `abortKind` tells which, so a timeout is
  * recorded as evidence (TIMEOUT) and a deadline as ABORTED. Timers never keep the process alive.
  */
+import { setMaxListeners } from 'node:events';
 
 export class DeadlineReached extends Error {
   override name = 'DeadlineReached';
@@ -29,6 +30,8 @@ export interface RunClock {
 
 export function startRunClock(deadlineMs: number): RunClock {
   const ctl = new AbortController();
+  // Every step listens on the run signal; many concurrent steps are expected, not a leak.
+  setMaxListeners(0, ctl.signal);
   const timer = setTimeout(() => ctl.abort(new DeadlineReached()), deadlineMs);
   timer.unref();
   return {
@@ -38,9 +41,29 @@ export function startRunClock(deadlineMs: number): RunClock {
   };
 }
 
-/** A signal for one bounded step under `parent`. */
+/**
+ * A signal for one bounded step under `parent`. Built from a plain timer on purpose: in Node 20
+ * `AbortSignal.any([parent, AbortSignal.timeout(ms)])` holds the timeout signal only weakly, and
+ * a garbage collection in between silently cancels the timeout (seen here: a dropped SYN then
+ * waited for the run deadline instead of the step timeout).
+ */
 export function stepSignal(parent: AbortSignal, ms: number): AbortSignal {
-  return AbortSignal.any([parent, AbortSignal.timeout(ms)]);
+  const ctl = new AbortController();
+  if (parent.aborted) {
+    ctl.abort(parent.reason);
+    return ctl.signal;
+  }
+  const onParent = () => {
+    clearTimeout(timer);
+    ctl.abort(parent.reason);
+  };
+  const timer = setTimeout(() => {
+    parent.removeEventListener('abort', onParent);
+    ctl.abort(new DOMException('the step timed out', 'TimeoutError'));
+  }, ms);
+  timer.unref();
+  parent.addEventListener('abort', onParent, { once: true });
+  return ctl.signal;
 }
 
 export type AbortKind = 'timeout' | 'deadline' | 'interrupted';
