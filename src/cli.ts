@@ -5,22 +5,24 @@
  * the verdict to the exit code. Every byte written passes a last-line secret scrubber.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, normaliseHost, parseAddress } from './address.js';
 import { CATALOGUE, isFindingCode } from './catalogue/index.js';
 import { explainCode, listCodes } from './render/explain.js';
 import { runDoctor } from './doctor.js';
-import type { Family, Security } from './model/evidence.js';
+import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
 import { DEFAULTS, defaultRunOptions, deadlineFor, type Credentials, type OutputFormat, type RunOptions } from './options.js';
 import { splitPem } from './probes/trust.js';
-import { lookupHost } from './dns/system-resolver.js';
+import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
+import { discoveryDeps } from './discovery/index.js';
 import { renderJson } from './render/json.js';
+import { redactReport } from './report/redact.js';
 import { renderMarkdown } from './render/markdown.js';
 import { renderText } from './render/text.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub } from './util/secret.js';
+import { VERSION } from './version.js';
 import { isIP } from 'node:net';
 
 export interface CliIo {
@@ -34,8 +36,7 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3 } as const;
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+export { VERSION };
 
 class UsageError extends Error {}
 
@@ -55,8 +56,9 @@ function collect(v: string, prev: string[] | undefined): string[] {
 const HELP_AFTER = `
 Password: from IMAP_DOCTOR_PASSWORD, or --password-stdin, or a hidden prompt when stdin is a
 terminal (an empty answer skips the login). Never from the command line. Without any of them the
-run behaves as --no-login and says so. The password is only sent over TLS whose certificate
-verified, one attempt per endpoint, and never appears in any output.
+run behaves as --no-login and says so. An OAuth 2 access token can replace it: --oauth-token -
+(from stdin) or IMAP_DOCTOR_OAUTH_TOKEN. The password or token is only sent over TLS whose
+certificate verified, one attempt per endpoint, and never appears in any output.
 
 Exit codes:
   0  a working configuration was verified (the login succeeded; with --no-login: reachable
@@ -81,9 +83,11 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .addOption(new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']))
     .option('--user <name>', 'login name (default: the address)')
     .option('--password-stdin', 'read the password from standard input')
+    .option('--oauth-token <token>', 'log in with this OAuth 2 access token (XOAUTH2/OAUTHBEARER) instead of a password; - reads it from standard input')
     .option('--no-login', 'probe without logging in')
     .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file (repeatable)', collect)
     .option('--resolve <host=address>', 'use this address for host instead of DNS (repeatable; like curl --resolve)', collect)
+    .option('--expiry-warning-days <n>', `warn when a certificate expires within n days (default ${DEFAULTS.expiryWarningDays}; 0 turns it off)`, intIn('--expiry-warning-days', 0, 3650))
     .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, intIn('--timeout', 50, 600_000))
     .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000))
     .option('--json', 'print the report as JSON (same as --format json)')
@@ -92,11 +96,13 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--verbose', 'also show what passed and skipped stages')
     .option('--quiet', 'only the verdict, the problems and the working settings')
     .option('--transcript', 'include the IMAP exchange of each endpoint (credentials masked)')
+    .option('--redact', 'mask your username and client IP addresses in the report (server names stay), for tickets')
     .addHelpText('after', HELP_AFTER)
     .showHelpAfterError('(run imap-doctor --help for usage)')
     .action(async (address: string, o: Record<string, unknown>) => {
       code = await run(address, o);
     });
+  addDiscoveryOptions(program);
   let code: number = EXIT.ok;
   program
     .command('explain')
@@ -183,10 +189,23 @@ async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: st
   if (o.login === false) return { credentials: null, noLoginReason: 'disabled' };
   const cred = (password: string, from: Credentials['from']): Pick<RunOptions, 'credentials' | 'noLoginReason'> =>
     password.length === 0 ? { credentials: null, noLoginReason: 'empty-password' } : { credentials: { user, password: new Secret(password), from } };
+  const token = (value: string, from: Credentials['from']): Pick<RunOptions, 'credentials' | 'noLoginReason'> =>
+    value.length === 0 ? { credentials: null, noLoginReason: 'empty-password' } : { credentials: { user, oauthToken: new Secret(value), from } };
+  // An OAuth 2 access token replaces the password: --oauth-token (the value, or - for stdin), then the env.
+  if (typeof o.oauthToken === 'string') {
+    if (o.oauthToken === '-') {
+      if (o.passwordStdin) throw new UsageError('--oauth-token - and --password-stdin both want standard input; use one');
+      return token((await readAll(io.stdin)).trim(), 'oauth-stdin');
+    }
+    io.stderr.write('imap-doctor: note: a token on the command line is visible to other users of this computer; prefer IMAP_DOCTOR_OAUTH_TOKEN or --oauth-token -\n');
+    return token(o.oauthToken.trim(), 'oauth-option');
+  }
   if (o.passwordStdin) {
     if (io.stdin.isTTY) return cred(await promptHidden(io, `Password for ${user} (empty to skip the login): `), 'prompt');
     return cred((await readAll(io.stdin)).replace(/\r?\n$/, ''), 'stdin');
   }
+  const envToken = io.env.IMAP_DOCTOR_OAUTH_TOKEN;
+  if (envToken !== undefined && envToken.length > 0) return token(envToken.trim(), 'oauth-env');
   const env = io.env.IMAP_DOCTOR_PASSWORD;
   if (env !== undefined) return cred(env, 'env');
   if (io.stdin.isTTY) return cred(await promptHidden(io, `Password for ${user} (empty to skip the login): `), 'prompt');
@@ -223,8 +242,15 @@ export async function runCli(io: CliIo): Promise<number> {
     const caPem = readCaFiles(caFiles);
     const pinned = parsePins((o.resolve as string[] | undefined) ?? []);
     const user = typeof o.user === 'string' && o.user.length > 0 ? o.user : address.address;
+    let discoveryOptions: Partial<RunOptions>;
+    try {
+      discoveryOptions = discoveryOptionsFrom(o);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const creds = await gatherCredentials(safeIo, o, user);
     if (creds.credentials?.password) secretForms.push(...creds.credentials.password.variants(user));
+    if (creds.credentials?.oauthToken) secretForms.push(...creds.credentials.oauthToken.variants(user));
     const opts = defaultRunOptions(address.address, {
       ...(host ? { host } : {}),
       ...(o.port !== undefined ? { port: o.port as number } : {}),
@@ -237,13 +263,16 @@ export async function runCli(io: CliIo): Promise<number> {
       deadlineMs: (o.deadline as number | undefined) ?? deadlineFor(timeoutMs),
       pinned,
       transcript: o.transcript === true,
+      redact: o.redact === true,
+      ...(o.expiryWarningDays !== undefined ? { expiryWarningDays: o.expiryWarningDays as number } : {}),
+      ...discoveryOptions,
     });
     const color = format === 'text' && o.color !== false && !io.env.NO_COLOR && io.stdout.isTTY === true;
-    const progress = createProgress(safeIo.stderr, { enabled: io.stderr.isTTY === true && !o.quiet && !io.env.CI, color });
+    const progress = await createProgress(safeIo.stderr, { enabled: io.stderr.isTTY === true && !o.quiet && !io.env.CI, color });
     let report: Report;
     try {
       report = await runDoctor(opts, {
-        lookup: (name, family: Family, signal) => lookupHost(name, family, timeoutMs, signal),
+        ...discoveryDeps(opts, progress.emit),
         emit: progress.emit,
         now: () => new Date(),
         version: VERSION,
@@ -252,6 +281,7 @@ export async function runCli(io: CliIo): Promise<number> {
     } finally {
       progress.stop();
     }
+    if (o.redact === true) report = redactReport(report);
     const text =
       format === 'json'
         ? renderJson(report)

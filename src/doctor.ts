@@ -8,7 +8,7 @@ import { runChecks } from './checks/index.js';
 import { finding } from './checks/types.js';
 import type { EventSink } from './events.js';
 import type { DiscoveryEvidence } from './model/discovery.js';
-import type { AddressProbe, Candidate, EndpointEvidence } from './model/evidence.js';
+import type { AddressProbe, Candidate, EndpointEvidence, NetworkEvidence } from './model/evidence.js';
 import type { Finding } from './model/finding.js';
 import type { Report } from './model/report.js';
 import type { RunOptions } from './options.js';
@@ -16,6 +16,7 @@ import { DEFAULTS } from './options.js';
 import { decideLogin } from './policy.js';
 import { tryLogin } from './probes/auth.js';
 import { probeEndpoint } from './probes/endpoint.js';
+import { probeNetwork } from './probes/network.js';
 import type { HostLookup } from './probes/resolve.js';
 import { createTrustStore, type TrustStore } from './probes/trust.js';
 import { buildReport } from './report/build.js';
@@ -71,6 +72,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
   let discovery: DiscoveryEvidence | null = null;
   let candidates: Candidate[] = [];
   let endpoints: EndpointEvidence[] = [];
+  let network: NetworkEvidence = { references: [], clock: [] };
   const internal = (where: string, err: unknown) => {
     const e = err instanceof Error ? err : new Error(String(err));
     extra.push(finding('INTERNAL_ERROR', 'run', { where, error: `${e.name}: ${e.message}` }));
@@ -109,6 +111,11 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
         } satisfies EndpointEvidence;
       }
     });
+    try {
+      network = await probeNetwork(endpoints, { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery, dnsServers: opts.dnsServers });
+    } catch (err) {
+      internal('network reference probes', err);
+    }
     deps.emit({ kind: 'phase', phase: 'login' });
     await runLogins(endpoints, opts, user, trust, clock, deps, internal);
     for (const e of endpoints) {
@@ -132,6 +139,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
       user,
       endpoints,
       discovery,
+      network,
       now: deps.now(),
       expiryWarningDays: opts.expiryWarningDays,
       timeoutMs: opts.timeoutMs,
@@ -150,6 +158,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
     version: deps.version,
     options: optionsEcho(opts),
     discovery,
+    network,
     candidates,
     endpoints,
     findings,

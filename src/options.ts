@@ -36,7 +36,7 @@ export interface Credentials {
   password?: Secret;
   oauthToken?: Secret;
   /** Where the secret came from, for the report (never the secret). */
-  from: 'env' | 'stdin' | 'prompt' | 'oauth-env' | 'oauth-option';
+  from: 'env' | 'stdin' | 'prompt' | 'oauth-env' | 'oauth-option' | 'oauth-stdin';
 }
 
 export interface RunOptions {
@@ -72,9 +72,6 @@ export interface RunOptions {
   referencePorts: number[];
   /** Override of where the port numbers of guesses and --host probes come from (tests). */
   imapPorts: Record<Security, number>;
-  /** Override for discovery URL schemes/ports (tests): https and http ports. */
-  httpsPort: number;
-  httpPort: number;
 }
 
 export function deadlineFor(timeoutMs: number): number {
@@ -105,8 +102,6 @@ export function defaultRunOptions(address: string, over: Partial<RunOptions> = {
     redact: false,
     referencePorts: [443, 80],
     imapPorts: { ...DEFAULTS.imapPorts },
-    httpsPort: 443,
-    httpPort: 80,
     ...over,
   };
 }

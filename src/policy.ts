@@ -1,5 +1,5 @@
 /**
- * When may the password be sent? Only over TLS whose certificate verified (system roots plus
+ * When may the password (or OAuth token) be sent? Only over TLS whose certificate verified (system roots plus
  * --ca-file) and whose name matched, never before TLS, never when LOGINDISABLED forbids it, never
  * after STARTTLS was tampered with, and only to hosts the user named or a trusted source gave.
  * Pure: evidence in, a decision out.
@@ -9,6 +9,15 @@ import type { AddressProbe, EndpointEvidence, LoginWithheldReason } from './mode
 import { loginCapabilities, tlsOf } from './checks/types.js';
 
 export type LoginDecision = { go: true; address: AddressProbe } | { go: false; reason: LoginWithheldReason };
+
+/**
+ * SASL mechanisms that carry an OAuth 2 bearer token (RFC 7628 OAUTHBEARER, Google's XOAUTH2;
+ * imapflow takes OAUTHBEARER when both are offered). A token goes only where one is advertised,
+ * and only under the same TLS rules as a password: it is a secret of the same weight.
+ */
+const TOKEN_MECHANISMS = ['AUTH=OAUTHBEARER', 'AUTH=XOAUTH2'] as const;
+/** SASL mechanisms that carry a password (RFC 4616 PLAIN, LOGIN); without them the LOGIN command (RFC 9051 §6.2.3). */
+const PASSWORD_MECHANISMS = ['AUTH=PLAIN', 'AUTH=LOGIN'] as const;
 
 function sessionComplete(a: AddressProbe): boolean {
   if (a.greeting.state !== 'ok' || a.greeting.value.kind !== 'ok') return false;
@@ -44,9 +53,9 @@ export function decideLogin(e: EndpointEvidence, credential: 'password' | 'oauth
   const a = verified[0] as AddressProbe;
   const caps = loginCapabilities(a) ?? [];
   if (credential === 'oauth') {
-    if (!hasCap(caps, 'AUTH=XOAUTH2') && !hasCap(caps, 'AUTH=OAUTHBEARER')) return { go: false, reason: 'no-mechanism' };
-  } else if (!hasCap(caps, 'AUTH=PLAIN') && !hasCap(caps, 'AUTH=LOGIN')) {
-    if (hasCap(caps, 'LOGINDISABLED')) return { go: false, reason: 'login-disabled' };
+    if (!TOKEN_MECHANISMS.some((m) => hasCap(caps, m))) return { go: false, reason: 'no-mechanism' };
+  } else if (!PASSWORD_MECHANISMS.some((m) => hasCap(caps, m)) && hasCap(caps, 'LOGINDISABLED')) {
+    return { go: false, reason: 'login-disabled' };
   }
   if (e.candidate.trust !== 'trusted' && !e.candidate.userTrusted) return { go: false, reason: 'untrusted-host' };
   return { go: true, address: a };

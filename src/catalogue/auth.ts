@@ -1,32 +1,411 @@
-/** Catalogue: logging in and opening the inbox. */
-import { hp, secLabel, str, type CatalogueEntry, type P } from './types.js';
+/**
+ * Catalogue: logging in and opening the inbox. Every refusal shows the server's own words ([ALERT]
+ * texts verbatim); advice that rests on recognising the provider says "likely" and names the
+ * evidence. Provider facts (app-password pages, IMAP switches, OAuth scopes) come from
+ * src/knowledge/providers.ts through the `providerId` param.
+ */
+import { loginAdvice, providerById, type LoginCause, type Provider } from '../knowledge/providers.js';
+import { hp, secLabel, str, type CatalogueEntry, type P, type ParamValue } from './types.js';
 
-const serverSaid = (p: P) => (p.response ? ` The server said: "${str(p.response)}".` : '');
-const alerts = (p: P) => (Array.isArray(p.alerts) && p.alerts.length > 0 ? ` Server alert: "${p.alerts.join('" / "')}".` : '');
+const list = (v: ParamValue | undefined): string[] => (Array.isArray(v) ? v : []);
+
+/** The tagged reply, the [ALERT] texts it does not already contain, and a BYE that followed. */
+function serverWords(p: P): string {
+  const said = str(p.response);
+  const out: string[] = [];
+  if (said) out.push(` The server said: "${said}".`);
+  const alerts = list(p.alerts).filter((a) => !said.includes(a));
+  if (alerts.length > 0) out.push(` Server alert: "${alerts.join('" / "')}".`);
+  if (p.bye) out.push(` Then it closed the connection: "* BYE ${str(p.bye)}".`);
+  return out.join('');
+}
+
+const prov = (p: P): Provider | undefined => (typeof p.providerId === 'string' ? providerById(p.providerId) : undefined);
+/** The provider's name for sentences: "Google (Gmail / Google Workspace)" → "Google". */
+const provName = (p: P, fallback = 'The provider'): string => (p.provider ? str(p.provider).replace(/\s*\([^)]*\)\s*$/, '') : fallback);
+
+const VIA: Record<string, (ev: string) => string> = {
+  host: (ev) => `its host name ${ev}`,
+  greeting: (ev) => `its greeting "${ev}"`,
+  capability: (ev) => `its capability ${ev}`,
+  mx: (ev) => `your domain's MX record ${ev}`,
+  domain: (ev) => `your address's domain ${ev}`,
+};
+
+/** "recognised as Google … from its host name imap.gmail.com" — the evidence behind provider advice. */
+function recognised(p: P): string {
+  const via = VIA[str(p.providerVia)];
+  return `recognised as ${str(p.provider)} from ${via ? via(str(p.providerEvidence)) : 'what it sent'}`;
+}
+
+const appPasswordAt = (p: P): string => {
+  const url = prov(p)?.appPasswordUrl;
+  return url ? ` at ${url}` : " in your account's security settings";
+};
+
+const imapSwitchFix = (p: P): string => {
+  const sw = prov(p)?.imapSwitch;
+  return sw ? `Switch IMAP access on: ${sw.where}.` : 'Look for an "IMAP access" switch in your webmail settings and turn it on.';
+};
+
+/** Each likely cause of a refused password: a short title phrase, why it happens, and the fix. */
+const CAUSES: Record<LoginCause, { short: (p: P) => string; why: (p: P) => string; fix: (p: P) => string }> = {
+  'app-password': {
+    short: (p) => `${provName(p)} wants an app password`,
+    why: (p) => `${provName(p)} does not accept the normal account password in mail apps, only an app password`,
+    fix: (p) => `Create an app password${appPasswordAt(p)} (it needs two-step verification switched on) and use it instead of your normal password, without spaces.`,
+  },
+  'app-password-if-2fa': {
+    short: () => 'an app password is needed because of two-step sign-in',
+    why: () => 'with two-step sign-in switched on, the normal password stops working in mail apps',
+    fix: (p) => `If two-step sign-in is on for this account, create an app password${appPasswordAt(p)} and use it instead.`,
+  },
+  'app-password-revoked': {
+    short: () => 'the app password was revoked',
+    why: () => 'an app password stops working when it is deleted or when the account password is changed',
+    fix: () => 'If you already use an app password, create a new one and type it without spaces.',
+  },
+  'app-password-scope': {
+    short: () => 'the app password lacks mail access',
+    why: () => 'an app password only works for the access it was created with',
+    fix: (p) => `Create an app password whose access includes "Mail (IMAP/POP/SMTP)"${appPasswordAt(p)}.`,
+  },
+  'oauth-only': {
+    short: (p) => `${provName(p)} accepts no password here, only OAuth sign-in`,
+    why: (p) => `${provName(p)} no longer accepts any password for IMAP; only OAuth 2 sign-in works`,
+    fix: (p) => `Use a mail app that signs in with ${provName(p, 'the provider')} (OAuth 2); scripts need an OAuth token${oauthScopeOf(p) ? ` with the scope ${oauthScopeOf(p)}` : ''}.`,
+  },
+  'imap-switch': {
+    short: () => 'IMAP access is switched off in the account settings',
+    why: () => "IMAP access may be switched off in the account's web settings (some providers switch it off by default or after long non-use)",
+    fix: (p) => imapSwitchFix(p),
+  },
+  'admin-policy': {
+    short: () => 'an administrator blocks IMAP for the account',
+    why: () => "for a work or school account, the organisation's admin may block IMAP or password sign-in",
+    fix: () => 'If this is a work or school account, ask its admin whether IMAP and app passwords are allowed for you.',
+  },
+  'wrong-region': {
+    short: () => "this is not your account's region",
+    why: (p) => `${provName(p)} accounts live in one region's data centre, and another region's server refuses the login`,
+    fix: () => "Use your region's server: imap.zoho.eu for EU accounts, imap.zoho.in for India, imap.zoho.com.au for Australia; organisation domains use imappro.zoho.* instead of imap.zoho.*.",
+  },
+  'authorization-code': {
+    short: () => 'an authorization code is needed instead of the password',
+    why: (p) => `${provName(p)} wants a separate authorization code from its web settings instead of the password`,
+    fix: (p) => `${prov(p)?.imapSwitch?.where ?? 'Create an authorization code in the web settings'}; then type that code as the password.`,
+  },
+  'bridge-password': {
+    short: () => 'the Proton Mail Bridge password is needed',
+    why: () => 'Proton Mail Bridge makes its own password; the Proton account password does not work here',
+    fix: () => 'Copy the password Proton Mail Bridge shows for this account (mailbox configuration) into the mail app.',
+  },
+  'username-form': {
+    short: () => 'the username form is wrong',
+    why: () => 'the username may be in the wrong form',
+    fix: (p) => `Check the username: many servers want the full address (${str(p.address ?? p.user)}), some only the part before @; log in with your primary address, not an alias.`,
+  },
+  'password-typo': {
+    short: () => 'the password is wrong',
+    why: () => 'the password may be wrong (a typo, the keyboard layout, caps lock, or changed since)',
+    fix: () => 'Check the password by signing in to your webmail with it (mind caps lock and the keyboard layout).',
+  },
+};
+
+function oauthScopeOf(p: P): string | undefined {
+  const pr = prov(p);
+  return pr ? loginAdvice(pr).oauthScope : undefined;
+}
+
+function causesOf(p: P): LoginCause[] {
+  const ids = list(p.likelyCauses).filter((c): c is LoginCause => Object.prototype.hasOwnProperty.call(CAUSES, c));
+  return ids.length > 0 ? ids : loginAdvice(undefined).causes;
+}
+
+const providerBase = (id: string) => {
+  const pr = providerById(id);
+  return { provider: pr?.name ?? id, providerId: id };
+};
+
+/** LOGINDISABLED and no mechanism at all over verified TLS (RFC 9051 §6.2.3): the server thinks the connection is not encrypted. */
+const proxiedTls = (p: P): boolean => p.loginDisabled === true && list(p.mechanisms).length === 0 && p.security !== 'plain';
 
 export const auth = {
   AUTH_OK: {
     severity: 'ok',
     who: 'you',
     title: (p) => `Logged in to ${hp(p)} as ${str(p.user)}`,
-    explain: (p) => `The server accepted the credentials (${str(p.mechanism, 'login')}) in ${str(p.ms)} ms.`,
+    explain: (p) => `The server accepted the credentials (${str(p.mechanism, 'login')}) in ${str(p.ms)} ms.${serverWords(p)}`,
     fix: () => [],
     example: { host: 'imap.example.com', port: 993, security: 'tls', user: 'alice@example.com', mechanism: 'AUTHENTICATE PLAIN', ms: 140 },
   },
   AUTH_FAILED: {
     severity: 'error',
     who: 'you',
-    title: (p) => `${hp(p)} rejected the username or password`,
+    title: (p) => {
+      const first = causesOf(p)[0] ?? 'password-typo';
+      return p.provider && first !== 'password-typo'
+        ? `${hp(p)} refused the login; most likely ${CAUSES[first].short(p)}`
+        : `${hp(p)} rejected the username or password`;
+    },
+    explain: (p) => {
+      const causes = causesOf(p).map((c, i) => `${i + 1}. ${CAUSES[c].why(p)}`);
+      return (
+        `The server refused the login for "${str(p.user)}".${serverWords(p)} ` +
+        'Everything before the login works, so the server settings are right; the credentials were not accepted. ' +
+        (p.provider ? `The server was ${recognised(p)}, so these are the likely causes, most likely first: ` : 'Likely causes, most likely first: ') +
+        `${causes.join('; ')}.`
+      );
+    },
+    fix: (p) => causesOf(p).map((c) => CAUSES[c].fix(p)),
+    refs: ['RFC 5530 §3 AUTHENTICATIONFAILED'],
+    example: {
+      host: 'imap.gmail.com',
+      port: 993,
+      security: 'tls',
+      user: 'alice@gmail.com',
+      response: 'a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)',
+      alerts: [],
+      likelyCauses: ['app-password', 'app-password-revoked', 'admin-policy', 'password-typo'],
+      ...providerBase('google'),
+      providerVia: 'host',
+      providerEvidence: 'imap.gmail.com',
+    },
+  },
+  AUTH_APP_PASSWORD_REQUIRED: {
+    severity: 'error',
+    who: 'you',
+    title: (p) => `${provName(p)} wants an app password, not your normal password`,
     explain: (p) =>
-      `The server refused the login for "${str(p.user)}".${serverSaid(p)}${alerts(p)} ` +
-      'Everything before the login works, so the settings are right; the credentials are not accepted.',
+      `The server refused your normal password and said why.${serverWords(p)} ` +
+      'Two-step verification is on for this account, so mail apps must use an app password (a separate password made for one app) instead. Your normal password is most likely right; it is just not accepted here.',
     fix: (p) => [
-      'Check the password (and keyboard layout, caps lock).',
-      `Check the username: many servers want the full address (${str(p.address ?? p.user)}), some only the part before @.`,
-      'If your provider offers two-step sign-in, it may require an app password for mail apps.',
+      `Create an app password${appPasswordAt(p)} and type it into the mail app instead of your normal password (without spaces).`,
+      "Or use a mail app that signs in through the provider's own sign-in page (OAuth); it needs no app password.",
+      'If app passwords are not offered: a work or school admin may have turned them off (or Advanced Protection is on); then only OAuth sign-in works.',
     ],
-    refs: ['RFC 5530 §3'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', user: 'alice@example.com', response: 'a1 NO [AUTHENTICATIONFAILED] Authentication failed.', alerts: [] },
+    example: {
+      host: 'imap.gmail.com',
+      port: 993,
+      security: 'tls',
+      response: 'a1 NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)',
+      alerts: ['Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)'],
+      ...providerBase('google'),
+      providerVia: 'greeting',
+      providerEvidence: '* OK Gimap ready for requests from 192.0.2.1 abc123',
+    },
+  },
+  AUTH_WEB_LOGIN_REQUIRED: {
+    severity: 'error',
+    who: 'you',
+    title: (p) => `${provName(p)} blocked this sign-in until you confirm it in a web browser`,
+    explain: (p) =>
+      `The server refused the login and asks you to sign in through its website first.${serverWords(p)} ` +
+      'Its security checks did not trust this attempt: a new place or device, a VPN or data-centre address, or a password-only sign-in it no longer allows.',
+    fix: (p) => [
+      'Sign in to your webmail in a browser on this computer and network, and confirm any "Was this you?" security alert.',
+      'If you connect through a VPN or from a server, try once from your usual network.',
+      `Then use an app password${appPasswordAt(p)} or OAuth sign-in in the mail app.`,
+    ],
+    example: {
+      host: 'imap.gmail.com',
+      port: 993,
+      security: 'tls',
+      response: 'a1 NO [ALERT] Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)',
+      alerts: ['Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)'],
+      ...providerBase('google'),
+      providerVia: 'host',
+      providerEvidence: 'imap.gmail.com',
+    },
+  },
+  AUTH_OAUTH_REQUIRED: {
+    severity: 'error',
+    who: 'you',
+    title: (p) =>
+      p.inferred ? `${provName(p)} most likely refuses passwords here; it needs OAuth sign-in` : `${provName(p, hp(p))} does not accept passwords here; it needs OAuth sign-in`,
+    explain: (p) =>
+      p.inferred
+        ? `The server refused the password login without giving a reason.${serverWords(p)} It was ${recognised(p)}. ` +
+          `${prov(p)?.note ?? `${provName(p)} has switched password ("basic") sign-in off for IMAP.`} So the password itself is most likely not the problem: no password would work.`
+        : `The server refused password sign-in as such.${serverWords(p)} Only OAuth 2 sign-in (XOAUTH2 or OAUTHBEARER) works on this server.`,
+    fix: (p) => [
+      `Use a mail app that signs in with ${provName(p, 'the provider')} (OAuth 2), such as Outlook, Thunderbird or Apple Mail.`,
+      `For scripts: get an OAuth 2 access token${oauthScopeOf(p) ? ` with the scope ${oauthScopeOf(p)}` : ''} and test it with IMAP_DOCTOR_OAUTH_TOKEN=<token> imap-doctor ${str(p.user, '<address>')}.`,
+      ...(prov(p)?.imapSwitch ? [imapSwitchFix(p)] : []),
+    ],
+    refs: ['RFC 7628 (OAUTHBEARER)'],
+    example: {
+      host: 'outlook.office365.com',
+      port: 993,
+      security: 'tls',
+      user: 'alice@contoso.com',
+      response: 'a1 NO LOGIN failed.',
+      alerts: [],
+      inferred: true,
+      ...providerBase('microsoft'),
+      providerVia: 'host',
+      providerEvidence: 'outlook.office365.com',
+    },
+  },
+  AUTH_OAUTH_TOKEN_REJECTED: {
+    severity: 'error',
+    who: 'you',
+    title: (p) => `${hp(p)} rejected the OAuth token for ${str(p.user)}`,
+    explain: (p) => {
+      const details = [p.oauthStatus ? `status ${str(p.oauthStatus)}` : '', p.oauthScope ? `scope ${str(p.oauthScope)}` : '', p.oauthSchemes ? `schemes ${str(p.oauthSchemes)}` : '']
+        .filter((s) => s.length > 0)
+        .join(', ');
+      const need = oauthScopeOf(p);
+      return (
+        `The server refused the ${str(p.mechanism, 'OAuth')} sign-in.${serverWords(p)}${details ? ` Its error details: ${details}.` : ''} ` +
+        'A token is accepted when it is still valid, carries the mail scope and belongs to the same account as the username, so the likely causes are: ' +
+        `the token has expired (access tokens last about an hour)${p.oauthStatus === '401' ? ', which is what status 401 usually means,' : ''} or was revoked; ` +
+        `it was issued without the IMAP scope${need ? ` (${provName(p)} needs ${need})` : ''}; or it belongs to another account than ${str(p.user)}.`
+      );
+    },
+    fix: (p) => [
+      'Get a fresh access token (with the refresh token, or by signing in again) and run the test again.',
+      `Ask for the IMAP scope when the user consents${oauthScopeOf(p) ? `: ${oauthScopeOf(p)}` : ''}.`,
+      `Make sure the token was issued for ${str(p.user)}; the username must be the same account.`,
+    ],
+    refs: ['RFC 7628 §3.2.2', 'RFC 6750 §3.1'],
+    example: {
+      host: 'imap.gmail.com',
+      port: 993,
+      security: 'tls',
+      user: 'alice@gmail.com',
+      mechanism: 'AUTHENTICATE XOAUTH2',
+      response: 'a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)',
+      alerts: [],
+      oauthStatus: '401',
+      oauthScope: 'https://mail.google.com/',
+      oauthSchemes: 'bearer',
+      ...providerBase('google'),
+      providerVia: 'host',
+      providerEvidence: 'imap.gmail.com',
+    },
+  },
+  IMAP_DISABLED_BY_USER_SETTING: {
+    severity: 'error',
+    who: 'you',
+    title: (p) => `IMAP access is switched off in your ${p.provider ? `${provName(p)} ` : ''}account settings`,
+    explain: (p) =>
+      `The server refused the login because IMAP is not enabled for this account.${serverWords(p)} The password may well be right; the account just does not let mail apps in yet.`,
+    fix: (p) => [imapSwitchFix(p), 'Wait a few minutes after switching it on, then run the test again.'],
+    example: {
+      host: 'imap.zoho.com',
+      port: 993,
+      security: 'tls',
+      response: 'a1 NO [ALERT] You are yet to enable IMAP for your account. Please contact your administrator (Failure)',
+      alerts: ['You are yet to enable IMAP for your account. Please contact your administrator (Failure)'],
+      ...providerBase('zoho'),
+      providerVia: 'host',
+      providerEvidence: 'imap.zoho.com',
+    },
+  },
+  IMAP_DISABLED_BY_ADMIN: {
+    severity: 'error',
+    who: 'mail-admin',
+    title: () => 'An administrator has blocked IMAP logins for this account',
+    explain: (p) =>
+      `The server refused the login for a reason only an administrator can change${p.code === 'CONTACTADMIN' ? ' ([CONTACTADMIN] means "contact your administrator")' : ''}.${serverWords(p)} ` +
+      'A new password or other app settings will not help.',
+    fix: (p) => [
+      "Ask your mail admin (for a work or school account: its IT department) to allow IMAP for your account, quoting the server's words above.",
+      ({
+        google: 'Google Workspace admin: Admin console → Apps → Google Workspace → Gmail → End User Access → POP and IMAP access.',
+        microsoft: 'Microsoft 365 admin: enable IMAP for the mailbox (Exchange admin center → Recipients → Mailboxes → Email apps).',
+        zoho: 'Zoho admin: Admin Console → Mail Policy → Access Restrictions → allow IMAP for the user or group.',
+      } as Record<string, string>)[str(p.providerId)] ?? 'Mail admin: the account is disabled or barred from logging in (Dovecot: a nologin or deny passdb entry); the server log names the rule.',
+    ],
+    refs: ['RFC 5530 CONTACTADMIN'],
+    example: { host: 'imap.example.com', port: 993, security: 'tls', code: 'CONTACTADMIN', response: 'a1 NO [CONTACTADMIN] Login not allowed.', alerts: [] },
+  },
+  AUTH_PASSWORD_EXPIRED: {
+    severity: 'error',
+    who: 'you',
+    title: (p) => `The password for ${str(p.user, 'this account')} has expired`,
+    explain: (p) =>
+      `The server refused the login because the password has expired${p.code === 'EXPIRED' ? ' ([EXPIRED])' : ''}.${serverWords(p)} The password was probably right, but it must be changed before it works again.`,
+    fix: () => [
+      "Change the password in your webmail or on your organisation's password page, then use the new one in every mail app.",
+      'If you cannot change it yourself, ask your mail admin to reset it.',
+    ],
+    refs: ['RFC 5530 EXPIRED'],
+    example: { host: 'imap.example.com', port: 993, security: 'tls', user: 'alice@example.com', code: 'EXPIRED', response: 'a1 NO [EXPIRED] Password expired.', alerts: [] },
+  },
+  CONN_LIMIT_EXCEEDED: {
+    severity: 'error',
+    who: 'you',
+    title: () => 'Too many connections to this mailbox are open at once',
+    explain: (p) =>
+      `The server refused the login because a connection limit was reached${p.limit !== undefined ? ` (${p.setting ? `${str(p.setting)}=` : 'limit '}${str(p.limit)})` : ''}.${serverWords(p)} ` +
+      'This is not a wrong password. ' +
+      (p.setting === 'mail_max_userip_connections'
+        ? 'The server counts connections per user and IP address, so every device behind the same router, and webmail, share that limit.'
+        : 'Every app and device connected to the mailbox counts, phones and tablets included.'),
+    fix: (p) => [
+      'Close the mail apps on other devices (or lower how many connections your mail app opens per account), wait a few minutes and try again.',
+      p.setting ? `Mail admin: raise ${str(p.setting)} (now ${str(p.limit)}) if many people or devices share one IP address.` : 'Mail admin: check the per-user connection limit.',
+    ],
+    refs: ['RFC 5530 LIMIT'],
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      code: 'UNAVAILABLE',
+      response: 'a1 NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)',
+      alerts: [],
+      setting: 'mail_max_userip_connections',
+      limit: 10,
+    },
+  },
+  ACCOUNT_LOCKED_OR_RATE_LIMITED: {
+    severity: 'error',
+    who: 'mail-admin',
+    title: () => 'The account is locked or temporarily blocked',
+    explain: (p) =>
+      `The server refused the login because the account (or your IP address) is locked or blocked.${serverWords(p)} ` +
+      'While the lock lasts no password gets in, so this is not simply a wrong password. Locks usually follow many failed logins, often from an old device still trying an old password.',
+    fix: () => [
+      'Stop every app and device that still uses an old password (phones, tablets, other computers), wait (temporary locks usually end within an hour) and try once.',
+      'If the message says an administrator locked the account, ask your mail admin to unlock it.',
+    ],
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      code: 'ALERT',
+      response: 'a1 NO [ALERT] Your account has been locked by the administrator.',
+      alerts: ['Your account has been locked by the administrator.'],
+    },
+  },
+  AUTH_MAILBOX_NOT_CONNECTED: {
+    severity: 'error',
+    who: 'mail-admin',
+    title: (p) => `${hp(p)} accepted the sign-in but could not open the mailbox`,
+    explain: (p) =>
+      `The credentials were accepted, then the server failed the first command after the login.${serverWords(p)} ` +
+      (p.oauth
+        ? 'With OAuth this mostly means the token belongs to a different user than the mailbox asked for, or an app-only token has no permission on the mailbox.'
+        : 'Microsoft answers this way when IMAP is disabled for the mailbox or the mailbox is addressed wrongly (a shared mailbox, say).'),
+    fix: (p) => [
+      ...(p.oauth ? [`Use the same account for the token and as the IMAP username (${str(p.user)}).`] : []),
+      'App-only (client-credentials) tokens: grant IMAP.AccessAsApp, register the service principal in Exchange and give it permission on this mailbox.',
+      'Microsoft 365 admin: enable IMAP for the mailbox (Exchange admin center → Recipients → Mailboxes → Email apps).',
+    ],
+    example: {
+      host: 'outlook.office365.com',
+      port: 993,
+      security: 'tls',
+      user: 'alice@contoso.com',
+      response: 'a3 BAD User is authenticated but not connected.',
+      alerts: [],
+      oauth: true,
+      ...providerBase('microsoft'),
+      providerVia: 'greeting',
+      providerEvidence: '* OK The Microsoft Exchange IMAP4 service is ready. [TQBXADIAUABSADAAMgBDAEEAMAAwADEAMgAuAGUAdQByAHAAcgBkADAAMgAuAHAAcgBvAGQALgBvAHUAdABsAG8AbwBrAC4AYwBvAG0A]',
+    },
   },
   AUTH_TLS_REQUIRED: {
     severity: 'error',
@@ -35,7 +414,7 @@ export const auth = {
     explain: (p) =>
       (p.loginDisabled
         ? 'The server announces LOGINDISABLED on this unencrypted connection: it will not take a password before TLS. '
-        : `The server refused the login because the connection is not encrypted.${serverSaid(p)} `) + 'That is correct behaviour; the mail app\'s security setting is what is wrong.',
+        : `The server refused the login because it considers the connection unencrypted.${serverWords(p)} `) + "That is correct behaviour; the mail app's security setting is what is wrong.",
     fix: (p) => [`Use port 993 with SSL/TLS, or port ${p.port ?? 143} with STARTTLS, in your mail app.`],
     refs: ['RFC 9051 §6.2.3', 'RFC 5530 PRIVACYREQUIRED'],
     example: { host: 'imap.example.com', port: 143, security: 'plain', loginDisabled: true },
@@ -45,12 +424,20 @@ export const auth = {
     who: 'mail-admin',
     title: (p) => `${hp(p)} offers no way to log in with a ${p.oauth ? 'token' : 'password'}`,
     explain: (p) =>
-      `Over TLS the server offers ${str(p.mechanisms, 'no authentication mechanisms')}${p.loginDisabled ? ' and forbids the LOGIN command (LOGINDISABLED)' : ''}. ` +
-      (p.oauth ? 'None of them takes an OAuth token (XOAUTH2 or OAUTHBEARER).' : 'None of them takes a plain password (PLAIN, LOGIN).'),
+      `Over TLS the server offers ${list(p.mechanisms).length > 0 ? list(p.mechanisms).join(', ') : 'no authentication mechanism'}${p.loginDisabled ? ' and forbids the LOGIN command (LOGINDISABLED)' : ''}. ` +
+      (p.oauth ? 'None of them takes an OAuth token (XOAUTH2 or OAUTHBEARER).' : 'None of them takes a plain password (PLAIN, LOGIN).') +
+      (proxiedTls(p)
+        ? ' LOGINDISABLED inside TLS usually means the IMAP server does not see the encryption: a TLS proxy or load balancer in front of it passes the connection on unencrypted, so the server treats it as plain text.'
+        : ''),
     fix: (p) =>
       p.oauth
         ? ['Use a password or app password instead of a token, if the provider allows it.']
-        : ['If the server only offers OAuth (XOAUTH2/OAUTHBEARER), use a mail app that signs in with OAuth.', 'Mail admin: allow PLAIN or LOGIN over TLS.'],
+        : [
+            'If the server only offers OAuth (XOAUTH2/OAUTHBEARER), use a mail app that signs in with OAuth.',
+            ...(proxiedTls(p)
+              ? ['Mail admin: let the IMAP server do TLS itself, or make it trust the proxy (Dovecot: add the proxy to login_trusted_networks, or use the HAProxy protocol).']
+              : ['Mail admin: allow PLAIN or LOGIN over TLS.']),
+          ],
     example: { host: 'imap.example.com', port: 993, security: 'tls', mechanisms: ['XOAUTH2'], loginDisabled: true, oauth: false },
   },
   AUTH_TEMPORARY_FAILURE: {
@@ -58,39 +445,39 @@ export const auth = {
     who: 'mail-admin',
     title: (p) => `${hp(p)} could not check the login right now`,
     explain: (p) =>
-      `The server answered with a temporary failure [UNAVAILABLE].${serverSaid(p)} Its user database or authentication backend is failing or overloaded; ` +
+      `The server answered with a temporary failure${p.code === 'UNAVAILABLE' ? ' [UNAVAILABLE]' : ''}.${serverWords(p)} Its user database or authentication backend is failing or overloaded; ` +
       'this is not a wrong password, and repeating the login will not help until the server recovers.',
     fix: () => ['Wait and try again later.', 'Mail admin: check the authentication backend (SQL/LDAP/passwd file) and the server log at the time of this test.'],
     refs: ['RFC 5530 UNAVAILABLE'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', response: 'a1 NO [UNAVAILABLE] Temporary authentication failure.' },
+    example: { host: 'imap.example.com', port: 993, security: 'tls', code: 'UNAVAILABLE', response: 'a1 NO [UNAVAILABLE] Temporary authentication failure.', alerts: [] },
   },
   AUTH_REFUSED: {
     severity: 'error',
     who: 'mail-admin',
     title: (p) => `${hp(p)} refused the login${p.code ? ` [${str(p.code)}]` : ''}`,
-    explain: (p) => `The server did not accept the login, for a reason other than a wrong password.${serverSaid(p)}${alerts(p)}`,
-    fix: () => ['Read the server\'s text above; if it names a setting or policy, that is what to change.', 'Mail admin: the server log explains the refusal.'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', code: 'CONTACTADMIN', response: 'a1 NO [CONTACTADMIN] Login not allowed.', alerts: [] },
+    explain: (p) => `The server did not accept the login, for a reason other than a wrong password.${serverWords(p)}`,
+    fix: () => ["Read the server's words above; if they name a setting or policy, that is what to change.", 'Mail admin: the server log explains the refusal.'],
+    example: { host: 'imap.example.com', port: 993, security: 'tls', code: 'AUTHORIZATIONFAILED', response: 'a1 NO [AUTHORIZATIONFAILED] Authorization failed', alerts: [] },
   },
   LOGIN_INCOMPLETE: {
     severity: 'error',
     who: 'mail-admin',
     title: (p) => `The login to ${hp(p)} did not complete`,
-    explain: (p) => `The login connection failed before the server answered: ${str(p.error)}.`,
+    explain: (p) => `The login connection failed before the server answered: ${str(p.error)}.${serverWords(p)}`,
     fix: () => ['Try again; if it persists, the mail admin should check the server log at the time of this test.'],
     example: { host: 'imap.example.com', port: 993, security: 'tls', error: 'no answer within the step timeout' },
   },
   LOGIN_WITHHELD: {
     severity: 'info',
     who: 'you',
-    title: (p) => `The password was not sent to ${hp(p)}`,
+    title: (p) => `The ${p.oauth ? 'token' : 'password'} was not sent to ${hp(p)}`,
     explain: (p) =>
       ({
         'no-tls': `This endpoint has no encryption (security ${secLabel(p.security)}); imap-doctor never sends a password in clear text.`,
         'tls-not-verified': "The server's certificate did not verify (see above), so the connection could belong to an impostor; imap-doctor only sends a password over verified TLS.",
         'starttls-injection': 'The STARTTLS exchange was tampered with (see above), so the password was not risked on this connection.',
         'untrusted-host': `This server name came from a source that cannot be trusted (${str(p.sources)}), and ${str(p.host)} is not in your address's domain. Sending your password there could hand it to a stranger.`,
-        'earlier-credential-failure': `${str(p.firstEndpoint)} already rejected the password; trying it on more servers could lock the account.`,
+        'earlier-credential-failure': `${str(p.firstEndpoint)} already refused the login; trying the same credentials on more servers could lock the account.`,
         deadline: 'The run reached its deadline before the login.',
         'login-disabled': 'The server forbids the LOGIN command here.',
       } as Record<string, string>)[str(p.reason)] ?? `Reason: ${str(p.reason)}.`,
@@ -112,7 +499,9 @@ export const auth = {
         : p.reason === 'empty-password'
           ? 'The password prompt was left empty, so only what happens before the login was checked.'
           : 'No password was given (IMAP_DOCTOR_PASSWORD, --password-stdin or the prompt), so only what happens before the login was checked.',
-    fix: () => ['To test the login, set IMAP_DOCTOR_PASSWORD, pipe the password with --password-stdin, or run in a terminal to be asked for it.'],
+    fix: () => [
+      'To test the login, set IMAP_DOCTOR_PASSWORD, pipe the password with --password-stdin, or run in a terminal to be asked for it; to test an OAuth 2 access token instead, set IMAP_DOCTOR_OAUTH_TOKEN.',
+    ],
     example: { reason: 'no-password' },
   },
   INBOX_OK: {

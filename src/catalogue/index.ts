@@ -4,19 +4,21 @@
  */
 import type { CatalogueEntry, P, Params } from './types.js';
 import { transport } from './transport.js';
+import { network } from './network.js';
 import { tls } from './tls.js';
 import { imap } from './imap.js';
 import { auth } from './auth.js';
 import { discovery } from './discovery.js';
 import { doctor } from './doctor.js';
 
-export const CATALOGUE = { ...discovery, ...transport, ...tls, ...imap, ...auth, ...doctor } satisfies Record<string, CatalogueEntry>;
+export const CATALOGUE = { ...discovery, ...transport, ...network, ...tls, ...imap, ...auth, ...doctor } satisfies Record<string, CatalogueEntry>;
 
 export type FindingCode = keyof typeof CATALOGUE;
 
 export const AREAS: Record<string, readonly string[]> = {
   discovery: Object.keys(discovery),
   transport: Object.keys(transport),
+  network: Object.keys(network),
   tls: Object.keys(tls),
   imap: Object.keys(imap),
   auth: Object.keys(auth),

@@ -1,10 +1,37 @@
 /** Catalogue: TLS handshakes and certificates. */
-import { day, hp, str, type CatalogueEntry } from './types.js';
+import { day, hp, str, type CatalogueEntry, type ParamValue } from './types.js';
 
 const checkCmd = (p: { host?: string; port?: number; security?: string }) =>
   p.security === 'starttls'
     ? `openssl s_client -connect ${p.host}:${p.port} -starttls imap -servername ${p.host} -showcerts`
     : `openssl s_client -connect ${p.host}:${p.port ?? 993} -servername ${p.host} -showcerts`;
+
+/** "3 days", "5 hours", "1 year": a signed number of seconds as a rough plain duration. */
+const span = (v: ParamValue | undefined): string => {
+  const secs = Math.abs(Number(v ?? 0));
+  const units: Array<[number, string]> = [
+    [365 * 86400, 'year'],
+    [30 * 86400, 'month'],
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+  ];
+  const [size, unit] = units.find(([n]) => secs >= n) ?? [1, 'second'];
+  const n = Math.floor(secs / size);
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+};
+
+/** "2026-11-26 12:00 UTC" from an ISO date. */
+const when = (v: ParamValue | undefined): string => {
+  const t = Date.parse(str(v));
+  return Number.isNaN(t) ? str(v) : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+};
+
+const INTERCEPTOR: Record<string, string> = {
+  antivirus: 'the security software',
+  corporate: "your network's security gateway",
+  'debug-proxy': 'the debugging proxy',
+};
 
 export const tls = {
   TLS_OK: {
@@ -41,6 +68,52 @@ export const tls = {
     fix: () => ["Check this computer's date and time.", 'Mail admin: install a certificate whose validity has begun.'],
     example: { host: 'imap.example.com', port: 993, security: 'tls', validFrom: '2035-01-01T00:00:00.000Z', now: '2026-11-26T00:00:00.000Z' },
   },
+  TLS_CLOCK_SKEW: {
+    severity: 'error',
+    who: 'you',
+    title: (p) =>
+      `This computer's clock is ${p.evidence === 'certificates' ? 'likely ' : ''}${p.atLeast ? 'at least ' : 'about '}${span(p.offsetSeconds)} ${p.direction === 'ahead' ? 'ahead' : 'behind'}, so certificates look invalid`,
+    explain: (p) =>
+      `This computer says it is ${when(p.localTime)}. ` +
+      (p.evidence === 'certificates'
+        ? `All ${str(p.count)} certificates seen (${str(p.certificates)}), from ${str(p.authorities)} different certificate authorities, only become valid later. Real servers do not all hand out certificates that start in the future, so the clock here is likely wrong: it would have to be at least ${when(p.correctedTime)} for them to be valid. `
+        : p.evidence === 'server-date-and-certificate'
+          ? `The web server ${str(p.sources)} says it is ${when(p.correctedTime)}, and at that time the certificate of ${str(p.certificates)} is valid: two independent sources agree that the clock here is wrong. `
+          : `The web servers ${str(p.sources)} agree that it is ${when(p.correctedTime)}, and at that time the certificate of ${str(p.certificates)} is valid. `) +
+      'Mail apps compare certificate dates with this clock, so with a wrong clock they reject certificates that are in fact fine.',
+    fix: () => [
+      "Set this computer's date, time and time zone correctly, best automatically: Windows: Settings → Time & language → Date & time → \"Set time automatically\"; macOS: System Settings → General → Date & Time; Linux: `timedatectl set-ntp true`.",
+      'If the clock is wrong again after every restart, the battery on the mainboard is likely empty.',
+      'Then run imap-doctor again: a wrong clock can hide other certificate problems behind the date error.',
+    ],
+    example: {
+      offsetSeconds: 63072000,
+      direction: 'behind',
+      atLeast: false,
+      evidence: 'server-dates',
+      sources: ['https://autoconfig.example.com/', 'https://autoconfig.thunderbird.net/'],
+      localTime: '2024-11-26T12:00:00.000Z',
+      correctedTime: '2026-11-26T12:00:03.000Z',
+      certificates: ['imap.example.com'],
+      count: 1,
+      authorities: 1,
+    },
+  },
+  TLS_CERT_EXPIRING_SOON: {
+    severity: 'warning',
+    who: 'mail-admin',
+    title: (p) => `The certificate of ${hp(p)} expires in ${str(p.daysLeft)} day${p.daysLeft === 1 ? '' : 's'} (${day(p.validTo)})`,
+    explain: (p) =>
+      `The certificate is valid today, but only until ${when(p.validTo)}, less than ${str(p.warningDays)} days from now. ` +
+      'After that every mail app will refuse the connection. Certificates from automatic CAs are normally renewed 30 days before they expire, so this usually means the renewal or the reload of the mail service is failing.',
+    fix: (p) => [
+      'Mail admin: renew the certificate now and reload the mail service (`doveadm reload`, or restart Dovecot/Postfix).',
+      'Mail admin: check that automatic renewal works (`certbot renew --dry-run`) and that a deploy hook reloads the mail services (certbot `--deploy-hook`, acme.sh `--reloadcmd`).',
+      `Check the dates the server presents: \`${checkCmd(p)} | openssl x509 -noout -dates\`.`,
+    ],
+    refs: ['RFC 5280 §4.1.2.5'],
+    example: { host: 'imap.example.com', port: 993, security: 'tls', daysLeft: 5, validTo: '2026-12-01T00:00:00.000Z', warningDays: 14 },
+  },
   TLS_HOSTNAME_MISMATCH: {
     severity: 'error',
     who: 'mail-admin',
@@ -54,6 +127,20 @@ export const tls = {
     ],
     refs: ['RFC 9525', 'RFC 7817 §3'],
     example: { host: 'imap.example.com', port: 993, security: 'tls', names: 'server42.hoster.example' },
+  },
+  CERT_NOT_FOR_EMAIL_DOMAIN: {
+    severity: 'info',
+    who: 'you',
+    title: (p) => `The certificate of ${hp(p)} does not mention ${str(p.domain)}`,
+    explain: (p) =>
+      `The connection is secure and the certificate is valid for ${p.host ?? 'the server'}, but it names only ${str(p.names)}: nothing in it ties this server to your address's domain ${str(p.domain)} (RFC 7817). ` +
+      'That is normal when a provider runs the mail for many domains. It only matters if the server name came from a source you do not trust: then nobody vouches that this server really handles the mail of your domain.',
+    fix: (p) => [
+      `Check that ${p.host ?? 'this server'} is the IMAP server your provider documents for ${str(p.domain)}.`,
+      `Mail admin (optional): include ${str(p.domain)} or the SRV-ID _imaps.${str(p.domain)} in the certificate, or publish DNSSEC-signed SRV records (RFC 6186) so that mail apps can trust the server name.`,
+    ],
+    refs: ['RFC 7817 §3', 'RFC 6186', 'RFC 4985'],
+    example: { host: 'imap.hoster.example', port: 993, security: 'tls', domain: 'example.com', names: ['imap.hoster.example'] },
   },
   TLS_SELF_SIGNED: {
     severity: 'error',
@@ -74,12 +161,65 @@ export const tls = {
     title: (p) => `The certificate of ${hp(p)} comes from an authority nobody here trusts (${str(p.issuer)})`,
     explain: (p) =>
       `The certificate was issued by "${str(p.issuer)}"${p.root ? `, which chains to "${str(p.root)}"` : ''}, and that authority is not in the trusted list ` +
-      '(Mozilla\'s, plus any --ca-file). A company\'s private CA or a test CA looks like this.',
+      '(Mozilla\'s, plus any --ca-file). A company\'s private CA or a test CA looks like this; so does security software or a network gateway that decrypts connections, when its name is not one imap-doctor recognises.',
     fix: (p) => [
       `If "${str(p.root ?? p.issuer)}" is your organisation's CA, install its certificate in your mail app's or system's trust store (\`--ca-file\` for imap-doctor).`,
       'Mail admin: for users outside the organisation, use a certificate from a public CA.',
     ],
     example: { host: 'imap.example.com', port: 993, security: 'tls', issuer: 'Example Corp Internal CA', root: 'Example Corp Root' },
+  },
+  TLS_INTERCEPTED: {
+    severity: 'error',
+    who: 'you',
+    title: (p) =>
+      `The connection to ${hp(p)} is likely decrypted by ` +
+      (p.kind === 'corporate'
+        ? `your network's security gateway (${str(p.product)})`
+        : p.kind === 'debug-proxy'
+          ? `a debugging proxy (${str(p.product)})`
+          : `your security software (${str(p.product)})`),
+    explain: (p) =>
+      `The certificate was not issued to the mail server by a public authority but by "${str(p.matched)}", a name ${str(p.product)} gives the certificates it makes. ` +
+      `So ${INTERCEPTOR[str(p.kind)] ?? 'a program'} likely sits between this computer and the server: it opens the encrypted connection itself and re-encrypts it with a certificate of its own, and can read everything, including your password. ` +
+      (p.verified
+        ? 'The connection works here only because its root certificate is trusted (e.g. through --ca-file). Mail apps with their own list of trusted authorities (Thunderbird, K-9 Mail, FairEmail, apps built on Node.js or Java) will still refuse it. '
+        : `Mail apps with their own list of trusted authorities (Thunderbird, K-9 Mail, FairEmail, apps built on Node.js or Java) refuse it${p.verifyError ? ` (${str(p.verifyError)})` : ''}, while apps that use the system's list may work. `) +
+      (p.untrustedUpstream
+        ? `${str(p.product)} also signals that the real server's own certificate failed its check, so the server may have a certificate problem of its own; test again without the inspection to see it. `
+        : '') +
+      'Every other certificate detail seen here is the product\'s, not the server\'s.',
+    fix: (p) =>
+      p.kind === 'corporate'
+        ? [
+            `Ask your IT department to exempt mail servers (${p.host ?? 'this server'}, ports 993 and 143) from TLS inspection in ${str(p.product)}, or to install its root certificate in your mail app's list of trusted authorities.`,
+            'To confirm: run imap-doctor again from another network (e.g. a phone hotspot); there the certificate should verify.',
+            'Do not switch off certificate checks in the mail app.',
+          ]
+        : p.kind === 'debug-proxy'
+          ? [
+              `Stop ${str(p.product)} or take it out of the system proxy settings and of HTTPS_PROXY/ALL_PROXY, then try again.`,
+              `If you use it on purpose, trust its CA certificate in the app you test (for imap-doctor: \`--ca-file <${str(p.product)} CA>\`).`,
+            ]
+          : [
+              `Turn off the mail or SSL/TLS scanning of ${str(p.product)}${p.setting ? ` (${str(p.setting)})` : ''}, or exclude your mail app from it.`,
+              `Or, if you want the scanning: make your mail app trust the root certificate of ${str(p.product)} (export it from the product or the system's certificate store, import it into the mail app; for imap-doctor: \`--ca-file <exported root>\`).`,
+              'Do not switch off certificate checks in the mail app.',
+            ],
+    refs: ['RFC 9525'],
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      product: 'Avast',
+      kind: 'antivirus',
+      matched: 'CN=Avast Web/Mail Shield Root, O=Avast Web/Mail Shield, OU=generated by Avast Antivirus for SSL/TLS scanning',
+      issuer: 'Avast Web/Mail Shield Root',
+      root: 'Avast Web/Mail Shield Root',
+      verified: false,
+      verifyError: 'SELF_SIGNED_CERT_IN_CHAIN',
+      untrustedUpstream: false,
+      setting: 'Mail Shield → "Scan SSL connections"',
+    },
   },
   TLS_CHAIN_INCOMPLETE: {
     severity: 'error',
@@ -104,6 +244,34 @@ export const tls = {
     explain: (p) => `Certificate verification failed with ${str(p.reason)}. Mail apps refuse such a certificate.`,
     fix: (p) => [`Mail admin: inspect the chain with \`${checkCmd(p)}\` and replace the certificate.`],
     example: { host: 'imap.example.com', port: 993, security: 'tls', reason: 'CERT_REVOKED' },
+  },
+  TLS_WEAK_CRYPTO: {
+    severity: 'error',
+    who: 'mail-admin',
+    title: (p) => (p.refused ? `${hp(p)} uses encryption too weak for current software` : `${hp(p)} uses weak encryption that stricter software refuses`),
+    explain: (p) => {
+      const keys = Array.isArray(p.keys) && p.keys.length > 0 ? `Key too small: ${str(p.keys)}. ` : '';
+      const sigs = Array.isArray(p.signatures) && p.signatures.length > 0 ? `Outdated signature hash (MD5/SHA-1, forgeable): ${str(p.signatures)}. ` : '';
+      const cipher = p.legacyCipher ? `Only with legacy settings did the server agree to connect, using ${str(p.legacyProtocol)} with ${str(p.legacyCipher)}. ` : '';
+      const refused =
+        p.during === 'handshake'
+          ? `The TLS library refused the server's ${str(p.reason) === 'ERR_SSL_DH_KEY_TOO_SMALL' ? 'key exchange' : 'encryption parameters'} during the handshake (${str(p.reason)}). `
+          : `The certificate chain was rejected because of weak cryptography (${str(p.reason)}). `;
+      return (
+        (p.refused ? refused : 'The connection was accepted here, but with a certificate that stricter systems (many Linux distributions, current phones) refuse. ') +
+        keys +
+        sigs +
+        cipher +
+        'Current software requires RSA keys of at least 2048 bits, SHA-256 or better signatures and Diffie-Hellman groups of at least 2048 bits.'
+      );
+    },
+    fix: (p) => [
+      'Mail admin: issue a new certificate with an ECDSA P-256 key or an RSA key of at least 2048 bits, signed with SHA-256 (any current CA does this; e.g. `certbot certonly --key-type ecdsa -d <name>`), and configure it for the IMAP service.',
+      'Mail admin: use 2048-bit or larger Diffie-Hellman parameters or ECDHE only (Dovecot 2.3: `ssl_dh = </etc/dovecot/dh.pem` made with `openssl dhparam -out /etc/dovecot/dh.pem 3072`) and remove RC4/DES/3DES/export ciphers.',
+      `Check: \`${checkCmd(p)} | openssl x509 -noout -text | grep -E "Public-Key|Signature Algorithm"\`.`,
+    ],
+    refs: ['RFC 9325 §4', 'RFC 9155', 'RFC 8996'],
+    example: { host: 'imap.example.com', port: 993, security: 'tls', keys: ['RSA 1024 bits (imap.example.com)'], signatures: ['ecdsa-with-SHA1 (imap.example.com)'], reason: 'UNSPECIFIED', refused: true, during: 'verification' },
   },
   TLS_PROTOCOL_TOO_OLD: {
     severity: 'error',

@@ -1,41 +1,19 @@
 /**
- * The checklist: every check in display order. The runner calls each one and turns a throwing
- * check into an INTERNAL_ERROR finding, so a doctor bug never hides the rest of the report.
+ * The checklist: every check in display order, area by area. The runner calls each one and turns
+ * a throwing check into an INTERNAL_ERROR finding, so a doctor bug never hides the rest.
  */
 import type { Finding } from '../model/finding.js';
 import type { Check, CheckContext } from './types.js';
 import { finding } from './types.js';
-import { nothingFoundCheck } from './discovery/nothing-found.js';
-import { resolveCheck } from './transport/resolve.js';
-import { tcpCheck } from './transport/tcp.js';
-import { portModeCheck } from './transport/port-mode.js';
-import { greetingCheck } from './imap/greeting.js';
-import { handshakeCheck } from './tls/handshake.js';
-import { certificateCheck } from './tls/certificate.js';
-import { capabilityCheck } from './imap/capability.js';
-import { starttlsCheck } from './imap/starttls.js';
-import { plaintextLoginCheck } from './imap/plaintext-login.js';
-import { loginCheck } from './auth/login.js';
-import { mailboxCheck } from './auth/mailbox.js';
-import { deadlineCheck, loginNotTestedCheck, plainSecurityCheck } from './run/run.js';
+import { DISCOVERY_CHECKS } from './discovery/index.js';
+import { TRANSPORT_CHECKS } from './transport/index.js';
+import { NETWORK_CHECKS } from './network/index.js';
+import { TLS_CHECKS } from './tls/index.js';
+import { IMAP_CHECKS } from './imap/index.js';
+import { AUTH_CHECKS } from './auth/index.js';
+import { RUN_CHECKS } from './run/index.js';
 
-export const CHECKS: readonly Check[] = [
-  nothingFoundCheck,
-  resolveCheck,
-  tcpCheck,
-  plainSecurityCheck,
-  portModeCheck,
-  handshakeCheck,
-  certificateCheck,
-  greetingCheck,
-  capabilityCheck,
-  starttlsCheck,
-  plaintextLoginCheck,
-  loginCheck,
-  mailboxCheck,
-  loginNotTestedCheck,
-  deadlineCheck,
-];
+export const CHECKS: readonly Check[] = [...DISCOVERY_CHECKS, ...TRANSPORT_CHECKS, ...NETWORK_CHECKS, ...TLS_CHECKS, ...IMAP_CHECKS, ...AUTH_CHECKS, ...RUN_CHECKS];
 
 export function runChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS): Finding[] {
   return checks.flatMap((c) => {

@@ -3,9 +3,9 @@
  * no I/O and no prose. The runner catches a throwing check as INTERNAL_ERROR.
  */
 import type { EmailAddress } from '../address.js';
-import { CATALOGUE, type FindingCode, type Params, type Severity } from '../catalogue/index.js';
+import { CATALOGUE, type Actor, type FindingCode, type Params, type Severity } from '../catalogue/index.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { AddressProbe, EndpointEvidence, Outcome, Stage, TlsInfo } from '../model/evidence.js';
+import type { AddressProbe, EndpointEvidence, NetworkEvidence, Outcome, Stage, TlsInfo } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 
 export interface CheckContext {
@@ -13,6 +13,8 @@ export interface CheckContext {
   user: string;
   endpoints: readonly EndpointEvidence[];
   discovery: DiscoveryEvidence | null;
+  /** Reference probes and clock samples gathered to interpret failures. */
+  network: NetworkEvidence;
   now: Date;
   expiryWarningDays: number;
   timeoutMs: number;
@@ -28,7 +30,7 @@ export interface Check {
   run(ctx: CheckContext): Finding[];
 }
 
-export function finding(code: FindingCode, stage: Finding['stage'], params: Params, where?: { e?: EndpointEvidence; a?: AddressProbe; severity?: Severity }): Finding {
+export function finding(code: FindingCode, stage: Finding['stage'], params: Params, where?: { e?: EndpointEvidence; a?: AddressProbe; severity?: Severity; who?: Actor }): Finding {
   const e = where?.e;
   return {
     code,
@@ -39,6 +41,7 @@ export function finding(code: FindingCode, stage: Finding['stage'], params: Para
     params,
     stage,
     ...(e ? { endpoint: e.id } : {}),
+    ...(where?.who ? { who: where.who } : {}),
   };
 }
 

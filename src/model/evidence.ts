@@ -332,3 +332,34 @@ export interface EndpointEvidence {
 export function endpointId(c: { host: string; port: number; security: Security }): string {
   return `${c.host}:${c.port}/${c.security}`;
 }
+
+// ---------------------------------------------------------------- cross-endpoint network evidence
+
+/**
+ * A TCP connection made only to interpret another failure: the same address on a web port or on
+ * the other IMAP port (is the machine up, is only this port dropped?), or the DNS resolver itself
+ * (is there any network at all?). A connect and nothing more: no bytes are sent.
+ */
+export interface ReferenceProbe {
+  purpose: 'same-host-web' | 'same-host-other-imap' | 'resolver';
+  /** The endpoints (ids) whose failure it helps to interpret; empty for the resolver. */
+  forEndpoints: string[];
+  /** Host name of those endpoints, or the resolver's address. */
+  host: string;
+  address: string;
+  family: Family;
+  port: number;
+  outcome: Outcome<Record<string, never>>;
+}
+
+/** The local clock against a server's clock (HTTP Date headers), to tell clock skew from bad certificates. */
+export interface ClockSample {
+  source: string;
+  serverDate: string;
+  localDate: string;
+}
+
+export interface NetworkEvidence {
+  references: ReferenceProbe[];
+  clock: ClockSample[];
+}

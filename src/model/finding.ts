@@ -1,5 +1,5 @@
 /** A finding: a stable code, a severity, what it concerns and the params that fill its text. */
-import type { FindingCode, Params, Severity } from '../catalogue/index.js';
+import type { Actor, FindingCode, Params, Severity } from '../catalogue/index.js';
 import type { Security, Stage } from './evidence.js';
 
 export interface Subject {
@@ -19,6 +19,13 @@ export interface Finding {
   stage: Stage | 'discovery' | 'run';
   /** Endpoint id, when it concerns one endpoint. */
   endpoint?: string;
-  /** Code of the root-cause finding this one follows from, when grouped under it. */
+  /** Code of the root-cause finding this one is grouped under. */
   causedBy?: string;
+  /**
+   * How it relates to that root: a consequence of it, the same problem on a sibling endpoint, or
+   * a detail of why a published endpoint fails.
+   */
+  relation?: 'consequence' | 'same-problem' | 'detail';
+  /** Who must act, when it depends on the evidence (else the catalogue's default). */
+  who?: Actor;
 }

@@ -10,6 +10,7 @@ import type {
   Family,
   Greeting,
   LoginWithheldReason,
+  NetworkEvidence,
   ModeCheck,
   ProbeError,
   Security,
@@ -22,7 +23,7 @@ import type {
   Provenance,
   Trust,
 } from './evidence.js';
-import type { Subject } from './finding.js';
+import type { Finding } from './finding.js';
 
 export interface StageReport {
   stage: Stage;
@@ -35,6 +36,8 @@ export interface StageReport {
 export interface AddressReport {
   address: string;
   family: Family;
+  /** This machine's address on that connection (masked by --redact). */
+  localAddress?: string;
   stages: StageReport[];
   tls?: TlsInfo;
   legacyTls?: TlsInfo;
@@ -80,14 +83,8 @@ export interface EndpointReport {
   working: boolean;
 }
 
-export interface ReportFinding {
-  code: FindingCode;
-  severity: Severity;
-  subject: Subject;
-  params: Params;
-  stage: string;
-  endpoint?: string;
-  causedBy?: string;
+/** A finding with its catalogue texts rendered, as printed and emitted. */
+export interface ReportFinding extends Finding {
   title: string;
   explanation: string;
   fix: string[];
@@ -122,6 +119,8 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   discovery: DiscoveryEvidence | null;
+  /** Connections made only to interpret failures (reference ports, the resolver) and clock samples. */
+  network: NetworkEvidence;
   candidates: Array<Pick<Candidate, 'host' | 'port' | 'security' | 'provenance' | 'trust' | 'sources'> & { probed: boolean }>;
   endpoints: EndpointReport[];
   findings: ReportFinding[];

@@ -1,14 +1,15 @@
 /**
  * The one login attempt per endpoint, with imapflow, over TLS that must verify (system roots +
  * --ca-file, hostname of the endpoint). On success it opens INBOX read-only (EXAMINE) and logs
- * out. The server's tagged reply, response code, [ALERT] texts and OAuth challenge are kept;
- * the secret is handed to imapflow and nowhere else, and imapflow masks it in its own log.
+ * out. The server's tagged reply, response code, [ALERT] texts, a BYE that came with the refusal
+ * and the OAuth error challenge (RFC 7628 §3.2.2) are kept. The secret is handed to imapflow and
+ * nowhere else; imapflow masks it in its log, and every string of the attempt is scrubbed of it.
  */
 import tls from 'node:tls';
 import { isIP } from 'node:net';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { Family, LoginAttempt, ProbeError, Security, TaggedResponse, TranscriptLine } from '../model/evidence.js';
-import type { Secret } from '../util/secret.js';
+import { scrub, type Secret } from '../util/secret.js';
 import { classifyError, oneLine } from '../errors/classify.js';
 import { cleanLine } from './imap-parse.js';
 import type { TrustStore } from './trust.js';
@@ -43,14 +44,35 @@ interface ImapErr {
 
 type LogEntry = { src?: string; msg?: string; [k: string]: unknown };
 
-/** A logger for imapflow that keeps the wire lines (already masked by imapflow) and nothing else. */
-function captureLogger(lines: TranscriptLine[] | null, t0: number) {
+/** Server lines kept to find a BYE even without --transcript; enough for a login exchange. */
+const MAX_WIRE_LINES = 200;
+
+/**
+ * A logger for imapflow that keeps the wire lines (already masked by imapflow) and nothing else:
+ * all of them for the transcript when asked, and always the last server lines.
+ */
+function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: number) {
+  // SASL responses are base64: imapflow masks the password inside, but the blob still carries the
+  // username (and --redact cannot see into base64), so the client side of an AUTHENTICATE exchange
+  // is shown only as a placeholder (RFC 9051 §6.2.2).
+  let sasl = false;
   const take = (e: unknown) => {
-    if (!lines || typeof e !== 'object' || e === null) return;
+    if (typeof e !== 'object' || e === null) return;
     const { src, msg } = e as LogEntry;
-    if ((src === 's' || src === 'c') && typeof msg === 'string') {
-      lines.push({ t: Math.round(performance.now() - t0), dir: src, layer: 'tls', text: cleanLine(msg, 1000) });
+    if ((src !== 's' && src !== 'c') || typeof msg !== 'string') return;
+    let text = cleanLine(msg, 1000);
+    if (src === 'c') {
+      const m = /^(\S+\s+AUTHENTICATE\s+\S+)(\s+\S+)?/i.exec(text);
+      if (m) {
+        sasl = true;
+        text = m[2] ? `${m[1]} [initial response hidden]` : (m[1] ?? text);
+      } else if (sasl) text = '[SASL response hidden]';
+    } else {
+      if (!text.startsWith('+')) sasl = false;
+      server.push(text);
+      if (server.length > MAX_WIRE_LINES) server.shift();
     }
+    lines?.push({ t: Math.round(performance.now() - t0), dir: src, layer: 'tls', text });
   };
   return { trace: () => {}, debug: take, info: () => {}, warn: () => {}, error: () => {} };
 }
@@ -72,15 +94,56 @@ function clientCaps(client: ImapFlow): Set<string> | undefined {
   return m ? new Set([...m.keys()].map((c) => c.toUpperCase())) : undefined;
 }
 
-function taggedFrom(err: ImapErr): TaggedResponse | undefined {
-  if (err.responseStatus !== 'NO' && err.responseStatus !== 'BAD') return undefined;
-  const line = typeof err.response === 'string' ? cleanLine(err.response, 500) : `${err.responseStatus} ${err.responseText ?? ''}`.trim();
-  return {
-    status: err.responseStatus,
-    ...(err.serverResponseCode ? { code: String(err.serverResponseCode).toUpperCase() } : {}),
-    text: oneLine(err.responseText ?? ''),
-    line,
-  };
+/** The tagged NO/BAD that failed the login, as the server sent it (imapflow gives it back as text). */
+function taggedFrom(err: ImapErr, server: readonly string[]): TaggedResponse | undefined {
+  if (err.responseStatus === 'NO' || err.responseStatus === 'BAD') {
+    const line = typeof err.response === 'string' ? cleanLine(err.response, 500) : `${err.responseStatus} ${err.responseText ?? ''}`.trim();
+    return {
+      status: err.responseStatus,
+      ...(err.serverResponseCode ? { code: String(err.serverResponseCode).toUpperCase() } : {}),
+      text: oneLine(err.responseText ?? ''),
+      line,
+    };
+  }
+  // imapflow turns Microsoft's "BAD User is authenticated but not connected." to the NAMESPACE after
+  // the login into an AuthenticationFailure carrying only the text; keep it as the reply it was.
+  if (err.authenticationFailed && typeof err.response === 'string' && err.response.length > 0) {
+    const text = oneLine(err.response);
+    const line = [...server].reverse().find((l) => /^\S+ BAD /.test(l) && l.includes(text)) ?? `BAD ${text}`;
+    return { status: 'BAD', text, line: cleanLine(line, 500) };
+  }
+  return undefined;
+}
+
+/** An untagged BYE the server sent before hanging up (RFC 9051 §7.1.5), from imapflow or the wire. */
+function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: readonly string[]): string | undefined {
+  const reason = (client as unknown as { byeReason?: string }).byeReason ?? err.reason ?? (err.responseStatus === 'BYE' ? err.responseText : undefined);
+  if (reason) return oneLine(String(reason), 300);
+  const line = server.find((l) => /^\* BYE\b/i.test(l));
+  return line ? oneLine(line.replace(/^\* BYE\s*/i, ''), 300) : undefined;
+}
+
+/**
+ * Response codes after which the same credentials may still be tried on another endpoint: the
+ * refusal is about the server's state or this connection, not about the account (RFC 5530).
+ */
+const NOT_ABOUT_ACCOUNT = new Set(['UNAVAILABLE', 'LIMIT', 'PRIVACYREQUIRED', 'SERVERBUG', 'INUSE', 'OVERQUOTA']);
+
+/** Waits (bounded) until imapflow has closed the failed connection, so a BYE sent with the refusal is read. */
+function closed(client: ImapFlow, ms: number): Promise<void> {
+  if ((client as unknown as { isClosed?: boolean }).isClosed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    client.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Every string of the attempt with every form of the secret replaced (a server may echo what it got). */
+function scrubbed(at: LoginAttempt, forms: readonly string[]): LoginAttempt {
+  return forms.length === 0 ? at : (JSON.parse(scrub(JSON.stringify(at), forms)) as LoginAttempt);
 }
 
 function oauthFields(v: unknown): Record<string, string> | undefined {
@@ -90,16 +153,27 @@ function oauthFields(v: unknown): Record<string, string> | undefined {
   return out;
 }
 
+/** How long to wait for imapflow to close a refused connection (it closes at once; this only bounds it). */
+const CLOSE_GRACE_MS = 500;
+
 export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
+  const secret = p.oauthToken ?? p.password;
+  const forms = secret ? secret.variants(p.user) : [];
+  return scrubbed(await attemptLogin(p), forms);
+}
+
+async function attemptLogin(p: LoginParams): Promise<LoginAttempt> {
   const t0 = performance.now();
   const lines: TranscriptLine[] | null = p.transcript ? [] : null;
+  const server: string[] = [];
   const alerts: string[] = [];
-  let bye: string | undefined;
   const servername = isIP(p.host) === 0 ? p.host : undefined;
   const auth: { user: string; pass?: string; accessToken?: string } = { user: p.user };
   if (p.oauthToken) auth.accessToken = p.oauthToken.reveal();
   else if (p.password) auth.pass = p.password.reveal();
 
+  // Loaded on first use: imapflow costs ~110 ms of start-up that runs without a login never need.
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: p.address,
     port: p.port,
@@ -107,8 +181,9 @@ export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
     doSTARTTLS: p.security === 'starttls',
     ...(servername ? { servername } : {}),
     auth,
-    logger: captureLogger(lines, t0) as never,
-    clientInfo: { name: 'imap-doctor', version: p.clientVersion },
+    logger: captureLogger(lines, server, t0) as never,
+    // RFC 2971 ID: say who we are; an empty value drops imapflow's own support-url.
+    clientInfo: { name: 'imap-doctor', version: p.clientVersion, vendor: 'imap-doctor', 'support-url': '' },
     connectionTimeout: p.timeoutMs,
     greetingTimeout: p.timeoutMs,
     socketTimeout: p.timeoutMs,
@@ -140,17 +215,16 @@ export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
     await Promise.race([client.connect(), abort]);
   } catch (e) {
     const err = (e ?? {}) as ImapErr & { aborted?: boolean; reason?: string };
+    if (!err.aborted) await closed(client, Math.min(CLOSE_GRACE_MS, p.timeoutMs));
     client.close();
-    const response = taggedFrom(err);
-    if (err.responseStatus === 'BYE' || err.reason) bye = oneLine(String(err.reason ?? err.responseText ?? ''), 300);
+    const response = taggedFrom(err, server);
+    const bye = byeFrom(client, err, server);
     const error: ProbeError = err.aborted
       ? classifyError(p.run.reason, p.run)
       : response
         ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
         : classifyError(e);
-    const code = response?.code;
-    const credentialsRejected =
-      !!response && response.status === 'NO' && (code === 'AUTHENTICATIONFAILED' || (code === undefined && err.authenticationFailed === true));
+    const credentialsRejected = response?.status === 'NO' && !NOT_ABOUT_ACCOUNT.has(response.code ?? '');
     const oauthError = oauthFields(err.oauthError);
     const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
     return {
@@ -168,7 +242,7 @@ export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
 
   const caps = [...(clientCaps(client) ?? [])];
   const used = [...((client as unknown as { authCapabilities?: Map<string, boolean> }).authCapabilities?.entries() ?? [])].find(([, v]) => v)?.[0];
-  const mechanism = used ? `AUTHENTICATE ${used.replace(/^AUTH=/i, '')}` : mechanismOf(undefined, new Set(caps), !!p.oauthToken);
+  const mechanism = used ? (used === 'LOGIN' ? 'LOGIN' : `AUTHENTICATE ${used.replace(/^AUTH=/i, '')}`) : mechanismOf(undefined, new Set(caps), !!p.oauthToken);
   const attempt: LoginAttempt = {
     ...base,
     ok: true,
@@ -184,7 +258,7 @@ export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
     attempt.mailbox = { state: 'ok', value: { name: 'INBOX', exists: Number(box.exists ?? 0), readOnly: box.readOnly !== false }, ms: Math.round(performance.now() - m0) };
   } catch (e) {
     const err = (e ?? {}) as ImapErr & { aborted?: boolean };
-    const response = taggedFrom(err);
+    const response = taggedFrom(err, server);
     attempt.mailbox = {
       state: 'failed',
       error: err.aborted ? classifyError(p.run.reason, p.run) : response ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line } : classifyError(e),

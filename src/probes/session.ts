@@ -74,24 +74,13 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
   let socket: Socket = tcp.socket;
   let wire: Wire | null = null;
   try {
+    const newWire = (sock: Socket, layer: 'plain' | 'tls') => new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, ...(transcript ? { transcript } : {}) });
     if (p.security === 'tls') {
-      stage('tls', 'start');
-      const t = await handshake(socket, { host: p.host, trust: p.trust, signal: step() });
-      if (!t.ok) {
-        res.tls = fail(t.error, t.ms);
-        res.greeting = skip('tls');
-        res.capability = skip('tls');
-        stage('tls', 'failed');
-        await explainTlsFailure(p, res, t.error);
-        return res;
-      }
-      res.tls = { state: 'ok', value: await withAia(t.socket, t.info, p), ms: t.ms };
-      stage('tls', 'ok');
-      socket = t.socket;
-      wire = new Wire(socket, { maxLineBytes: p.maxLineBytes, layer: 'tls', t0, ...(transcript ? { transcript } : {}) });
-    } else {
-      wire = new Wire(socket, { maxLineBytes: p.maxLineBytes, layer: 'plain', t0, ...(transcript ? { transcript } : {}) });
+      const t = await tlsStage(p, res, socket, 'tls');
+      if (!t) return res;
+      socket = t;
     }
+    wire = newWire(socket, p.security === 'tls' ? 'tls' : 'plain');
 
     // Greeting (RFC 9051 §7.1): the server speaks first.
     stage('greeting', 'start');
@@ -121,8 +110,8 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
 
     // CAPABILITY on the first layer.
     const caps = await command(wire, 'a1', 'CAPABILITY', step());
-    res.capability = caps.state === 'ok' ? { state: 'ok', value: caps.value, ms: caps.ms } : caps.state === 'failed' ? fail(caps.error, caps.ms) : caps;
-    if (res.capability.state !== 'ok' && greeting.capabilities) {
+    res.capability = caps;
+    if (caps.state !== 'ok' && greeting.capabilities) {
       res.capability = { state: 'ok', value: greeting.capabilities, ms: 0 };
     }
     if (p.security !== 'starttls' || greeting.kind === 'preauth') {
@@ -164,19 +153,10 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
       return res;
     }
     wire = null;
-    stage('starttls-tls', 'start');
-    const t = await handshake(socket, { host: p.host, trust: p.trust, signal: step() });
-    if (!t.ok) {
-      res.starttlsTls = fail(t.error, t.ms);
-      res.capabilityAfterTls = skip('starttls-tls');
-      stage('starttls-tls', 'failed');
-      await explainTlsFailure(p, res, t.error);
-      return res;
-    }
-    res.starttlsTls = { state: 'ok', value: await withAia(t.socket, t.info, p), ms: t.ms };
-    stage('starttls-tls', 'ok');
-    socket = t.socket;
-    wire = new Wire(socket, { maxLineBytes: p.maxLineBytes, layer: 'tls', t0, ...(transcript ? { transcript } : {}) });
+    const t = await tlsStage(p, res, socket, 'starttls-tls');
+    if (!t) return res;
+    socket = t;
+    wire = newWire(socket, 'tls');
     const after = await command(wire, 'a3', 'CAPABILITY', step());
     res.capabilityAfterTls = after;
     return res;
@@ -191,6 +171,34 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
     socket.end();
     setTimeout(() => socket.destroy(), 200).unref();
   }
+}
+
+/**
+ * One TLS handshake stage (implicit, or after STARTTLS): records the outcome, and on failure marks
+ * the stages that depend on it skipped and gathers what explains the failure. Returns the TLS
+ * socket, or null when the session cannot go on.
+ */
+async function tlsStage(p: SessionParams, res: AddressProbe, socket: Socket, which: 'tls' | 'starttls-tls'): Promise<TLSSocket | null> {
+  p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'start' });
+  const t = await handshake(socket, { host: p.host, trust: p.trust, signal: stepSignal(p.run, p.timeoutMs) });
+  if (!t.ok) {
+    if (which === 'tls') {
+      res.tls = fail(t.error, t.ms);
+      res.greeting = skip('tls');
+      res.capability = skip('tls');
+    } else {
+      res.starttlsTls = fail(t.error, t.ms);
+      res.capabilityAfterTls = skip('starttls-tls');
+    }
+    p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'failed' });
+    await explainTlsFailure(p, res, t.error);
+    return null;
+  }
+  const value = { state: 'ok' as const, value: await withAia(t.socket, t.info, p), ms: t.ms };
+  if (which === 'tls') res.tls = value;
+  else res.starttlsTls = value;
+  p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'ok' });
+  return t.socket;
 }
 
 async function command(wire: Wire, tag: string, cmd: string, signal: AbortSignal): Promise<Outcome<string[]>> {

@@ -8,7 +8,11 @@ import type { PeerCertificate, DetailedPeerCertificate } from 'node:tls';
 import type { CertInfo } from '../model/evidence.js';
 
 const SIG_OIDS: Record<string, string> = {
+  '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
+  '1.2.840.113549.1.1.3': 'md4WithRSAEncryption',
   '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.3.14.3.2.29': 'sha1WithRSASignature',
+  '1.2.840.10040.4.3': 'dsa-with-SHA1',
   '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
   '1.2.840.113549.1.1.10': 'rsassaPss',
   '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',

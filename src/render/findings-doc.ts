@@ -4,6 +4,7 @@ import { ACTOR_LABEL, AREAS, entry, renderEntry, type FindingCode } from '../cat
 const AREA_TITLE: Record<string, string> = {
   discovery: 'Finding the server',
   transport: 'Reaching the server',
+  network: 'Firewalls, routes and address families',
   tls: 'TLS and certificates',
   imap: 'The IMAP conversation',
   auth: 'Logging in',

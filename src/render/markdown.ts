@@ -2,8 +2,9 @@
 import { ACTOR_LABEL } from '../catalogue/index.js';
 import { secLabel } from '../catalogue/types.js';
 import type { Report } from '../model/report.js';
+import { renderSourcesTable } from './sources.js';
 
-const BOX: Record<string, string> = { ok: '[x]', warning: '[ ]', error: '[ ]', info: '[x]' };
+const BOX: Record<string, string> = { ok: '[x] ', warning: '[ ] ', error: '[ ] ', info: '' };
 const ICON: Record<string, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️' };
 
 function esc(s: string): string {
@@ -17,13 +18,18 @@ export function renderMarkdown(r: Report): string {
     const w = v.working;
     out.push(`Working settings${w.loginVerified ? '' : ' (login not tested)'}: server \`${w.host}\`, port \`${w.port}\`, security **${secLabel(w.security)}**, username \`${w.username}\``, '');
   }
-  out.push(`${v.tally.error} errors · ${v.tally.warning} warnings · ${v.tally.info} notes · ${v.tally.ok} passed · ${(r.durationMs / 1000).toFixed(1)} s · imap-doctor ${r.tool.version} · ${r.startedAt}`, '');
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+  out.push(`${n(v.tally.error, 'error')} · ${n(v.tally.warning, 'warning')} · ${n(v.tally.info, 'note')} · ${v.tally.ok} passed · ${(r.durationMs / 1000).toFixed(1)} s · imap-doctor ${r.tool.version} · ${r.startedAt}`, '');
+  const sources = renderSourcesTable(r, { color: false });
+  if (sources.length > 0) out.push('## Where the settings came from', '', '```', ...sources, '```', '');
   out.push('## Checklist', '');
   for (const f of r.findings) {
     const where = f.subject.host ? ` — \`${f.subject.host}${f.subject.port ? `:${f.subject.port}` : ''}\`` : '';
-    out.push(`- ${BOX[f.severity]} ${ICON[f.severity]} **${esc(f.title)}**${where} (\`${f.code}\`)`);
+    const indent = f.causedBy ? '  ' : '';
+    const title = f.causedBy ? `${esc(f.title)} *(follows from \`${f.causedBy}\`)*` : `**${esc(f.title)}**`;
+    out.push(`${indent}- ${BOX[f.severity]}${ICON[f.severity]} ${title}${where} (\`${f.code}\`)`);
   }
-  const problems = r.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+  const problems = r.findings.filter((f) => (f.severity === 'error' || f.severity === 'warning') && !f.causedBy);
   if (problems.length > 0) {
     out.push('', '## What to do', '');
     for (const f of problems) {
@@ -45,9 +51,11 @@ export function renderMarkdown(r: Report): string {
       }
       if (a.capabilities.beforeTls) out.push(`  capabilities before TLS: ${a.capabilities.beforeTls.join(' ')}`);
       if (a.capabilities.afterTls) out.push(`  capabilities in TLS: ${a.capabilities.afterTls.join(' ')}`);
+      for (const l of a.transcript ?? []) out.push(`  ${String(l.t).padStart(5)} ms ${l.dir === 'c' ? 'C:' : l.dir === 's' ? 'S:' : '--'} ${l.text}`);
     }
     const l = e.login;
     out.push(l.state === 'withheld' ? `login: withheld (${l.reason})` : `login: ${l.ok ? 'ok' : 'failed'}${l.response ? ` — ${l.response.line}` : ''}`);
+    if (l.state === 'attempted') for (const t of l.transcript ?? []) out.push(`  ${String(t.t).padStart(5)} ms ${t.dir === 'c' ? 'C:' : t.dir === 's' ? 'S:' : '--'} ${t.text}`);
     out.push('```', '</details>', '');
   }
   return `${out.join('\n')}\n`;

@@ -2,7 +2,7 @@
  * Progress on stderr while the run goes on: an ora spinner when stderr is a terminal, nothing
  * otherwise. Stdout never carries progress, so `--json | jq` always works.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { EventSink, RunEvent } from '../events.js';
 
 export interface Progress {
@@ -10,8 +10,10 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(stream: NodeJS.WritableStream, o: { enabled: boolean; color: boolean }): Progress {
+/** ora is loaded only when a spinner will actually show (it costs ~50 ms of start-up). */
+export async function createProgress(stream: NodeJS.WritableStream, o: { enabled: boolean; color: boolean }): Promise<Progress> {
   if (!o.enabled) return { emit: () => {}, stop: () => {} };
+  const { default: ora } = await import('ora');
   const spinner: Ora = ora({ stream: stream as NodeJS.WriteStream, color: 'cyan', isEnabled: true, discardStdin: false }).start('Starting…');
   const running = new Map<string, string>();
   const emit = (e: RunEvent) => {

@@ -6,8 +6,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ACTOR_LABEL, type Severity } from '../catalogue/index.js';
 import { secLabel } from '../catalogue/types.js';
+import type { TranscriptLine } from '../model/evidence.js';
 import type { AddressReport, EndpointReport, Report, ReportFinding, StageReport } from '../model/report.js';
 import { symbol, type Mark } from './symbols.js';
+import { renderSourcesTable } from './sources.js';
 
 export interface TextOptions {
   color: boolean;
@@ -74,6 +76,8 @@ export function renderText(r: Report, o: TextOptions): string {
   out.push(`${sym(vMark)} ${c.bold(v.summary)}`);
 
   if (!o.quiet) {
+    const sources = renderSourcesTable(r, { color: o.color, ...(o.ascii ? { ascii: true } : {}) });
+    if (sources.length > 0) out.push('', ...sources);
     for (const e of r.endpoints) out.push('', ...endpointLines(e, r.findings, sym, c, o));
     if (r.candidates.some((x) => !x.probed)) {
       const rest = r.candidates.filter((x) => !x.probed).map((x) => `${x.host}:${x.port} ${secLabel(x.security)}`);
@@ -86,11 +90,23 @@ export function renderText(r: Report, o: TextOptions): string {
     ['warning', 'Warnings'],
     ['info', 'Notes'],
   ];
+  const consequences = (root: ReportFinding) => consequencesOf(r.findings, root);
   for (const [sev, title] of groups) {
-    const fs = r.findings.filter((f) => f.severity === sev);
+    const fs = r.findings.filter((f) => f.severity === sev && !f.causedBy);
     if (fs.length === 0 || (o.quiet && sev === 'info')) continue;
     out.push('', c.bold(title));
-    for (const f of fs) out.push(...findingLines(f, sym, c, o, width));
+    for (const f of fs) {
+      out.push(...findingLines(f, sym, c, o, width));
+      if (o.quiet) continue;
+      for (const x of consequences(f)) {
+        const where = x.subject.host ? `${x.subject.host}:${x.subject.port} (${secLabel(x.subject.security)})` : '';
+        if (x.relation === 'same-problem') out.push(wrap(c.dim(`Also: the same on ${where}.`), '    ', width));
+        else if (x.relation === 'detail') {
+          out.push(wrap(`${c.dim('There:')} ${x.title} ${c.dim(x.code)}`, '    ', width));
+          if (x.fix[0]) out.push(wrap(`${c.cyan('Fix:')} ${x.fix[0]}`, '      ', width));
+        } else out.push(wrap(c.dim(`Because of this: ${x.title}.`), '    ', width));
+      }
+    }
   }
   if (o.verbose) {
     const oks = r.findings.filter((f) => f.severity === 'ok');
@@ -114,6 +130,13 @@ export function renderText(r: Report, o: TextOptions): string {
   ];
   out.push('', `${parts.join(' · ')} · ${(r.durationMs / 1000).toFixed(1)} s${o.verbose ? '' : c.dim(' (--verbose shows what passed)')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** The consequences the builder placed right after `root` (findings with causedBy set). */
+export function consequencesOf(all: readonly ReportFinding[], root: ReportFinding): ReportFinding[] {
+  const out: ReportFinding[] = [];
+  for (let k = all.indexOf(root) + 1; k > 0 && k < all.length && all[k]?.causedBy; k++) out.push(all[k] as ReportFinding);
+  return out;
 }
 
 function findingLines(f: ReportFinding, sym: (m: Mark) => string, c: ChalkInstance, o: TextOptions, width: number): string[] {
@@ -150,13 +173,20 @@ function endpointLines(e: EndpointReport, findings: readonly ReportFinding[], sy
       const mark: Mark = s.state === 'skipped' ? 'skipped' : s.state === 'failed' ? (found === 'error' || found === 'warning' || found === 'info' ? found : 'error') : (found ?? 'ok');
       lines.push(row(mark, s.stage, stageDetail(s, a), s.state === 'skipped' ? undefined : s.ms));
     }
+    if (a.transcript) lines.push(...transcriptLines(`IMAP exchange with ${a.address}`, a.transcript, c));
   }
   lines.push(loginLine(e, sym, c, worst('login')));
+  if (e.login.state === 'attempted' && e.login.transcript) lines.push(...transcriptLines('login exchange (credentials masked)', e.login.transcript, c));
   if (e.login.state === 'attempted' && e.login.mailbox) {
     const m = e.login.mailbox;
     lines.push(row(m.state === 'ok' ? 'ok' : 'error', 'mailbox', m.state === 'ok' ? `INBOX opened read-only, ${m.exists} messages` : (m.error?.message ?? 'not opened'), m.ms));
   }
   return lines;
+}
+
+function transcriptLines(title: string, t: readonly TranscriptLine[], c: ChalkInstance): string[] {
+  const dir = { c: 'C:', s: 'S:', i: '--' } as const;
+  return [`    ${c.dim(title)}`, ...t.map((l) => c.dim(`      ${String(l.t).padStart(5)} ms ${l.layer === 'tls' ? 'tls' : '   '} ${dir[l.dir]} ${trunc(l.text, 200)}`))];
 }
 
 function stageDetail(s: StageReport, a: AddressReport): string {

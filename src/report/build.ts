@@ -8,10 +8,11 @@ import { ACTOR_LABEL, CATALOGUE, renderEntry, type Severity } from '../catalogue
 import { secLabel } from '../catalogue/types.js';
 import { verifiedAddress } from '../checks/types.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { Candidate, EndpointEvidence, Stage } from '../model/evidence.js';
+import type { Candidate, EndpointEvidence, NetworkEvidence, Stage } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import type { Report, ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
 import { endpointReport } from './endpoint.js';
+import { groupConsequences } from './root-cause.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, ok: 3 };
 const STAGE_RANK: Record<Stage | 'discovery' | 'run', number> = {
@@ -28,7 +29,18 @@ const STAGE_RANK: Record<Stage | 'discovery' | 'run', number> = {
   mailbox: 10,
   run: 11,
 };
-const REACHABILITY = new Set<string>(['DNS_NO_ADDRESS', 'DNS_LOOKUP_FAILED', 'TCP_REFUSED', 'TCP_TIMEOUT', 'TCP_UNREACHABLE', 'CONN_CLOSED_BEFORE_GREETING', 'GREETING_TIMEOUT', 'GREETING_NOT_IMAP']);
+const REACHABILITY = new Set<string>([
+  'DNS_NO_ADDRESS',
+  'DNS_LOOKUP_FAILED',
+  'TCP_REFUSED',
+  'TCP_TIMEOUT',
+  'TCP_UNREACHABLE',
+  'CONN_CLOSED_BEFORE_GREETING',
+  'GREETING_TIMEOUT',
+  'GREETING_NOT_IMAP',
+  'SERVER_PORT_FILTERED',
+  'HOST_UNREACHABLE',
+]);
 
 /** Does this endpoint give the user a verified, usable configuration? */
 export function isWorking(e: EndpointEvidence, loginExpected: boolean): boolean {
@@ -103,7 +115,7 @@ export function orderFindings(findings: Finding[], endpoints: readonly EndpointE
 function renderFinding(f: Finding): ReportFinding {
   try {
     const t = renderEntry(f.code, f.params, f.subject);
-    return { ...f, ...t, title: t.title, who: CATALOGUE[f.code].who };
+    return { ...f, ...t, title: t.title, who: f.who ?? CATALOGUE[f.code].who };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     const params = { where: `catalogue text of ${f.code}`, error: `${e.name}: ${e.message}` };
@@ -120,6 +132,7 @@ export interface BuildInput {
   version: string;
   options: Report['input']['options'];
   discovery: DiscoveryEvidence | null;
+  network?: NetworkEvidence;
   candidates: Candidate[];
   endpoints: EndpointEvidence[];
   findings: Finding[];
@@ -144,10 +157,11 @@ export function buildReport(inp: BuildInput): Report {
   if (!firstWorking && !findings.some((f) => f.severity === 'error')) {
     findings.push({ code: 'NO_VERIFIED_CONFIGURATION', severity: 'error', subject: {}, params: { endpoints: inp.endpoints.length }, stage: 'run' });
   }
-  const rendered = orderFindings(findings, inp.endpoints).map(renderFinding);
+  const rendered = groupConsequences(orderFindings(findings, inp.endpoints)).map(renderFinding);
+  // The tally counts problems, not their consequences (those carry causedBy).
   const tally: Record<Severity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
-  for (const f of rendered) tally[f.severity]++;
-  const status: Verdict['status'] = tally.error > 0 ? 'error' : tally.warning > 0 ? 'warning' : 'ok';
+  for (const f of rendered) if (!f.causedBy) tally[f.severity]++;
+  const status: Verdict['status'] = rendered.some((f) => f.severity === 'error') ? 'error' : rendered.some((f) => f.severity === 'warning') ? 'warning' : 'ok';
   const working: WorkingSettings | null = firstWorking
     ? {
         host: firstWorking.candidate.host,
@@ -157,7 +171,7 @@ export function buildReport(inp: BuildInput): Report {
         loginVerified: inp.loginExpected,
       }
     : null;
-  const first = rendered.find((f) => f.severity === status) ?? rendered.find((f) => f.severity === 'error');
+  const first = rendered.find((f) => f.severity === status && !f.causedBy) ?? rendered.find((f) => f.severity === 'error');
   return {
     schemaVersion: 1,
     tool: { name: 'imap-doctor', version: inp.version, node: process.versions.node },
@@ -170,6 +184,7 @@ export function buildReport(inp: BuildInput): Report {
     startedAt: inp.startedAt.toISOString(),
     durationMs: inp.durationMs,
     discovery: inp.discovery,
+    network: inp.network ?? { references: [], clock: [] },
     candidates: inp.candidates.map((c) => ({
       host: c.host,
       port: c.port,

@@ -31,6 +31,7 @@ export function addressReport(a: AddressProbe): AddressReport {
   return {
     address: a.address,
     family: a.family,
+    ...(a.tcp.state === 'ok' && a.tcp.value.localAddress ? { localAddress: a.tcp.value.localAddress } : {}),
     stages,
     ...(tls ? { tls } : {}),
     ...(a.legacyTls?.state === 'ok' ? { legacyTls: a.legacyTls.value } : {}),

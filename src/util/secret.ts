@@ -32,7 +32,12 @@ export class Secret {
     return 'Secret([redacted])';
   }
 
-  /** The value and the encodings it could appear in (base64 alone and inside SASL PLAIN). */
+  /**
+   * The value and the encodings it could appear in: base64 alone and inside SASL PLAIN, XOAUTH2
+   * and OAUTHBEARER (RFC 7628 §3.1: `n,a=user,^Ahost=…^Aport=…^Aauth=Bearer TOKEN^A^A`, whose
+   * host and port vary), plus the part of the value's base64 that is the same wherever the value
+   * sits inside a longer base64 blob.
+   */
   variants(user?: string): string[] {
     const v = this.#value;
     if (v.length === 0) return [];
@@ -41,9 +46,32 @@ export class Secret {
       out.add(Buffer.from(`\0${user}\0${v}`).toString('base64'));
       out.add(Buffer.from(`${user}\0${user}\0${v}`).toString('base64'));
       out.add(Buffer.from(`user=${user}\x01auth=Bearer ${v}\x01\x01`).toString('base64'));
+      out.add(Buffer.from(`n,a=${user},\x01auth=Bearer ${v}\x01\x01`).toString('base64'));
     }
+    for (const inner of embeddedBase64(v)) out.add(inner);
     return [...out].filter((s) => s.length >= 3);
   }
+}
+
+/** Shorter inner forms would match unrelated base64 text; the whole-blob forms above cover short secrets. */
+const MIN_EMBEDDED = 12;
+
+/**
+ * Base64 works in 3-byte groups, so a value inside a longer blob encodes one of three ways,
+ * by its offset mod 3. For each, the characters made only of the value's own bytes are fixed
+ * whatever surrounds it: encode it behind 0–2 filler bytes and drop the groups the filler or
+ * the unknown next bytes touch.
+ */
+function embeddedBase64(v: string): string[] {
+  const bytes = Buffer.from(v);
+  const out: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const full = Buffer.concat([Buffer.alloc(shift), bytes]);
+    const whole = Math.floor(full.length / 3) * 3;
+    const inner = full.subarray(shift === 0 ? 0 : 3, whole).toString('base64');
+    if (inner.length >= MIN_EMBEDDED) out.push(inner);
+  }
+  return out;
 }
 
 /** Replace every occurrence of every secret form in `text`. */

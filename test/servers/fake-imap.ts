@@ -21,7 +21,8 @@ export type ImapCommandName =
   | 'ID'
   | 'NAMESPACE'
   | 'NOOP'
-  | 'ENABLE';
+  | 'ENABLE'
+  | 'LIST';
 
 export interface FakeCommand {
   conn: number;
@@ -501,6 +502,8 @@ function defaultReply(name: string, caps: string, canStarttls: boolean): ReplyLi
         '* OK [UIDVALIDITY 1] UIDs valid',
         name === 'EXAMINE' ? 'OK [READ-ONLY] EXAMINE completed' : 'OK [READ-WRITE] SELECT completed',
       ];
+    case 'LIST':
+      return ['* LIST (\\HasNoChildren) "/" INBOX', 'OK LIST completed'];
     case 'LOGOUT':
       return ['* BYE Logging out', 'OK LOGOUT completed'];
     case 'STARTTLS':

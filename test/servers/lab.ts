@@ -168,8 +168,10 @@ function acquireBlock(dir: string): { block: number; update(children: number[]):
   throw new Error(`imap-doctor lab: all ${MAX_BLOCKS} address blocks are held by running test runs (${lockPath(0)} …)`);
 }
 
-/** What is missing for the lab, or null. Sync so require.ts can use it too. */
-export function labPrerequisites(): string | null {
+const TOOLS = { dovecot: 'dovecot-imapd', openssl: 'openssl', iptables: 'iptables', ip: 'iproute2' } as const;
+
+/** What is missing among root and the given tools, or null. Sync so require.ts can use it too. */
+export function missingPrerequisites(tools: (keyof typeof TOOLS)[]): string | null {
   const missing: string[] = [];
   const uid = process.getuid?.() ?? -1;
   if (uid !== 0) missing.push(`not running as root (uid ${uid}): Dovecot on ports 143/993 and network namespaces need root`);
@@ -183,14 +185,13 @@ export function labPrerequisites(): string | null {
         return false;
       }
     });
-  const tools: [string, string][] = [
-    ['dovecot', 'dovecot-imapd'],
-    ['openssl', 'openssl'],
-    ['iptables', 'iptables'],
-    ['ip', 'iproute2'],
-  ];
-  for (const [bin, pkg] of tools) if (!has(bin)) missing.push(`${bin} not installed (apt-get install ${pkg})`);
+  for (const bin of tools) if (!has(bin)) missing.push(`${bin} not installed (apt-get install ${TOOLS[bin]})`);
   return missing.length ? missing.join('; ') : null;
+}
+
+/** What the lab lacks (root, dovecot, openssl, iptables, ip), or null. */
+export function labPrerequisites(): string | null {
+  return missingPrerequisites(['dovecot', 'openssl', 'iptables', 'ip']);
 }
 
 /** Clears lab temp dirs whose owner died without a lock file (e.g. killed between mkdtemp and lock). */

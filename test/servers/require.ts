@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { inject } from 'vitest';
-import { labPrerequisites, type LabInfo } from './lab.js';
+import { missingPrerequisites, type LabInfo } from './lab.js';
 import { NETNS_PREFIX } from './netns.js';
 
 function required(): boolean {
@@ -30,7 +30,7 @@ let netnsCache: string | null | undefined;
 /** Why network namespaces cannot be used here, or null. Probes once per worker: add, exec iptables, delete. */
 function netnsProblem(): string | null {
   if (netnsCache !== undefined) return netnsCache;
-  const base = labPrerequisites();
+  const base = missingPrerequisites(['ip', 'iptables']);
   if (base) return (netnsCache = base);
   const name = `${NETNS_PREFIX}probe-${process.pid}-${Date.now()}`;
   try {

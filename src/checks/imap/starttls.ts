@@ -11,8 +11,9 @@ export const starttlsCheck: Check = {
     perAddress(ctx, (e, a) => {
       const s = a.starttls;
       if (!s || s.state !== 'ok') {
+        // No tagged answer at all (silence, a hang-up): a broken conversation, not a refusal.
         if (s?.state === 'failed' && s.error.code !== 'ABORTED') {
-          return [finding('STARTTLS_REJECTED', 'starttls', { response: s.error.message }, { e, a })];
+          return [finding('IMAP_PROTOCOL_ERROR', 'starttls', { command: 'STARTTLS', error: s.error.message }, { e, a })];
         }
         return [];
       }

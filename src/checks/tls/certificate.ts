@@ -2,11 +2,16 @@
  * Check: does the certificate verify, and if not, why — in plain categories: expired, not yet
  * valid, self-signed, untrusted issuer, missing intermediate (confirmed through AIA when it
  * could be fetched), or a wrong name. The chain check and the name check are separate.
+ * An intercepted chain is left to interception.ts, weak crypto to weak-crypto.ts, and a date
+ * finding the local clock explains is marked as caused by TLS_CLOCK_SKEW (clock.ts).
  */
 import type { CertInfo, TlsInfo } from '../../model/evidence.js';
 import type { Finding } from '../../model/finding.js';
 import type { Check } from '../types.js';
 import { finding, perAddress, tlsOf, tlsStageOf } from '../types.js';
+import { judgeClock } from './clock.js';
+import { interceptionOf } from './interception.js';
+import { weakVerifyFailure } from './weak-crypto.js';
 
 export function certNames(c: CertInfo | undefined): string[] {
   if (!c) return [];
@@ -20,17 +25,23 @@ function issuerName(c: CertInfo | undefined): string {
 
 export const certificateCheck: Check = {
   id: 'tls/certificate',
-  run: (ctx) =>
-    perAddress(ctx, (e, a) => {
+  run: (ctx) => {
+    const skew = judgeClock(ctx);
+    return perAddress(ctx, (e, a) => {
       const t = tlsOf(a);
       if (!t || t.state !== 'ok') return [];
       const info: TlsInfo = t.value;
+      if (interceptionOf(info) && !(info.chainVerified && info.hostnameOk)) return [];
       const stage = tlsStageOf(a);
       const leaf = info.chain[0];
       const last = info.chain[info.chain.length - 1];
       const names = certNames(leaf);
       const out: Finding[] = [];
-      const f = (code: Parameters<typeof finding>[0], params: Parameters<typeof finding>[2]) => out.push(finding(code, stage, params, { e, a }));
+      const byClock = leaf !== undefined && skew?.explains.has(leaf.fingerprint256) === true;
+      const f = (code: Parameters<typeof finding>[0], params: Parameters<typeof finding>[2]) => {
+        const x = finding(code, stage, params, { e, a });
+        out.push(byClock && (code === 'TLS_CERT_EXPIRED' || code === 'TLS_CERT_NOT_YET_VALID') ? { ...x, causedBy: 'TLS_CLOCK_SKEW' } : x);
+      };
       const now = ctx.now.getTime();
       const expired = leaf && Date.parse(leaf.validTo) < now;
       const notYet = leaf && Date.parse(leaf.validFrom) > now;
@@ -65,7 +76,7 @@ export const certificateCheck: Check = {
             break;
           }
           default:
-            f('TLS_CERT_INVALID', { reason: info.verifyError ?? 'unknown' });
+            if (!weakVerifyFailure(info)) f('TLS_CERT_INVALID', { reason: info.verifyError ?? 'unknown' });
         }
         // Dates are judged independently: an expired self-signed certificate is both.
         if (expired && info.verifyError !== 'CERT_HAS_EXPIRED') f('TLS_CERT_EXPIRED', { names, validTo: leaf?.validTo ?? '', validFrom: leaf?.validFrom ?? '' });
@@ -85,5 +96,6 @@ export const certificateCheck: Check = {
         });
       }
       return out;
-    }),
+    });
+  },
 };

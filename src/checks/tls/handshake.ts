@@ -1,10 +1,17 @@
 /**
  * Check: when no TLS session came up at all, why? A legacy-settings retry names a server stuck
- * on TLS 1.0/1.1 (RFC 8996); a plain-text answer is left to the port-mode check; anything else
- * is a failed handshake with the library's reason.
+ * on TLS 1.0/1.1 (RFC 8996); OpenSSL refusing the server's parameters (a small DH key, a legacy
+ * signature) or a handshake only the legacy retry completed with a broken cipher (RC4, DES, NULL,
+ * export) is weak crypto; a plain-text answer is left to the port-mode check; anything else is a
+ * failed handshake with the library's reason.
  */
+import type { Params } from '../../catalogue/index.js';
 import type { Check } from '../types.js';
 import { finding, perAddress, tlsOf, tlsStageOf } from '../types.js';
+import { chainWeakness } from './weak-crypto.js';
+
+/** Cipher suites no current TLS stack offers by default. */
+const WEAK_CIPHER = /(^|[_-])(RC4|DES|3DES|DES-CBC3|NULL|EXPORT|EXP|MD5)([_-]|$)/i;
 
 export const handshakeCheck: Check = {
   id: 'tls/handshake',
@@ -15,15 +22,21 @@ export const handshakeCheck: Check = {
       const stage = tlsStageOf(a);
       if (t.error.code === 'ABORTED') return [];
       if (t.error.code === 'TLS_NOT_TLS' && a.modeCheck?.tried === 'plaintext' && a.modeCheck.outcome.state === 'ok' && a.modeCheck.outcome.value.greeting) return [];
-      const legacy = a.legacyTls;
-      if (legacy?.state === 'ok' && /^(SSLv3|TLSv1|TLSv1\.1)$/.test(legacy.value.protocol)) {
-        return [finding('TLS_PROTOCOL_TOO_OLD', stage, { protocol: legacy.value.protocol, cipher: legacy.value.cipher, error: t.error.message }, { e, a })];
+      const legacy = a.legacyTls?.state === 'ok' ? a.legacyTls.value : undefined;
+      const outdated = legacy !== undefined && /^(SSLv3|TLSv1|TLSv1\.1)$/.test(legacy.protocol);
+      if (t.error.code === 'TLS_WEAK_PARAMS' || (legacy && !outdated && WEAK_CIPHER.test(legacy.cipher))) {
+        const weak = legacy ? chainWeakness(legacy.chain) : { keys: [], signatures: [] };
+        const seen: Params = legacy ? { legacyProtocol: legacy.protocol, legacyCipher: legacy.cipher } : {};
+        return [finding('TLS_WEAK_CRYPTO', stage, { ...weak, reason: t.error.rawCode ?? t.error.code, refused: true, during: 'handshake', error: t.error.message, ...seen }, { e, a })];
+      }
+      if (legacy && outdated) {
+        return [finding('TLS_PROTOCOL_TOO_OLD', stage, { protocol: legacy.protocol, cipher: legacy.cipher, error: t.error.message }, { e, a })];
       }
       return [
         finding(
           'TLS_HANDSHAKE_FAILED',
           stage,
-          { error: t.error.message, code: t.error.rawCode ?? t.error.code, ...(legacy?.state === 'ok' ? { legacyProtocol: legacy.value.protocol } : {}) },
+          { error: t.error.message, code: t.error.rawCode ?? t.error.code, ...(legacy ? { legacyProtocol: legacy.protocol } : {}) },
           { e, a },
         ),
       ];

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench`: speed and memory of the real CLI against the real lab, written to
+ * bench/results/latest.{json,md}. Goals live here, never as timing assertions in tests.
+ * Each scenario runs N times; we report median, p90 and peak RSS (KiB, from the child itself).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLab, type Lab } from '../test/servers/lab.js';
+
+// Bundled to bench/.out/ by npm run bench, two levels below the repository root.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin/imap-doctor.js');
+const PROBE = path.join(ROOT, 'bench/rss-probe.mjs');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-bench-'));
+
+interface Sample {
+  ms: number;
+  rssKiB: number;
+  code: number;
+  durationMs?: number;
+}
+interface Result {
+  name: string;
+  goal: string;
+  runs: number;
+  medianMs: number;
+  p90Ms: number;
+  maxRssKiB: number;
+  exitCodes: number[];
+  reportDurationMs?: number;
+  note?: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}, wrap: string[] = []): Promise<Sample> {
+  const rssFile = path.join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
+  const t0 = performance.now();
+  const cmd = wrap.length > 0 ? wrap[0] as string : process.execPath;
+  const argv = [...wrap.slice(1), ...(wrap.length > 0 ? [process.execPath] : []), '--import', PROBE, BIN, ...args];
+  const child = spawn(cmd, argv, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      let rssKiB = 0;
+      try {
+        rssKiB = Number(readFileSync(rssFile, 'utf8'));
+      } catch {
+        // the child died before writing it
+      }
+      let durationMs: number | undefined;
+      try {
+        durationMs = (JSON.parse(stdout) as { durationMs: number }).durationMs;
+      } catch {
+        // not a JSON run
+      }
+      resolve({ ms, rssKiB, code: code ?? -1, ...(durationMs !== undefined ? { durationMs } : {}) });
+    });
+  });
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+async function scenario(name: string, goal: string, n: number, fn: () => Promise<Sample>, note?: string): Promise<Result> {
+  await fn(); // warm-up (file cache, Dovecot auth process)
+  const samples: Sample[] = [];
+  for (let i = 0; i < n; i++) samples.push(await fn());
+  const ms = samples.map((s) => s.ms);
+  const durations = samples.map((s) => s.durationMs).filter((d): d is number => d !== undefined);
+  const r: Result = {
+    name,
+    goal,
+    runs: n,
+    medianMs: Math.round(pct(ms, 50)),
+    p90Ms: Math.round(pct(ms, 90)),
+    maxRssKiB: Math.max(...samples.map((s) => s.rssKiB)),
+    exitCodes: [...new Set(samples.map((s) => s.code))],
+    ...(durations.length > 0 ? { reportDurationMs: Math.round(pct(durations, 50)) } : {}),
+    ...(note ? { note } : {}),
+  };
+  process.stdout.write(`${name}: median ${r.medianMs} ms, p90 ${r.p90Ms} ms, peak RSS ${Math.round(r.maxRssKiB / 1024)} MiB, exit ${r.exitCodes.join('/')}\n`);
+  return r;
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  let lab: Lab | null = null;
+  try {
+    results.push(await scenario('start-up (--version)', 'under 250 ms', 15, () => run(['--version'])));
+    lab = await startLab();
+    const info = lab.info;
+    const base = (ip: string, ...more: string[]) => [info.users.alice, '--host', info.hostname, '--resolve', `${info.hostname}=${ip}`, '--ca-file', info.certs.ca.crt, '--json', ...more];
+    const pw = { IMAP_DOCTOR_PASSWORD: info.password };
+    results.push(
+      await scenario('healthy: 993 + 143 probed, both logins, EXAMINE', 'under 1 s; peak RSS under 120 MiB', 10, () => run(base(info.hosts.good), pw)),
+    );
+    results.push(await scenario('expired certificate (no login sent)', 'under 1 s', 10, () => run(base(info.hosts.expired), pw)));
+    results.push(await scenario('wrong password (server delays its NO ~0.5 s)', 'under 1.5 s', 5, () => run([...base(info.hosts.good), '--user', info.users.other], pw)));
+    results.push(
+      await scenario('plaintext spoken to 993, --timeout 1000', 'about one greeting timeout (1 s), not more', 5, () => run(base(info.hosts.good, '--port', '993', '--security', 'starttls', '--timeout', '1000'), pw)),
+    );
+  } finally {
+    await lab?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', platform: `${os.platform()} ${os.release()}` };
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench/results/latest.json'), `${JSON.stringify({ meta, results }, null, 2)}\n`);
+  const md = [
+    '# imap-doctor benchmark results',
+    '',
+    `${meta.date} · Node ${meta.node} · ${meta.cpus} × ${meta.cpuModel} · ${meta.platform}`,
+    '',
+    'Wall time of the whole CLI process (spawn to exit) against the test lab on loopback; `report` is the `durationMs` the report itself measured.',
+    '',
+    '| scenario | goal | runs | median | p90 | report | peak RSS | exit |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map((r) => `| ${r.name} | ${r.goal} | ${r.runs} | ${r.medianMs} ms | ${r.p90Ms} ms | ${r.reportDurationMs ?? '–'} ms | ${Math.round(r.maxRssKiB / 1024)} MiB | ${r.exitCodes.join('/')} |${r.note ? ` ${r.note}` : ''}`),
+    '',
+  ].join('\n');
+  writeFileSync(path.join(ROOT, 'bench/results/latest.md'), md);
+  process.stdout.write('results written to bench/results/latest.{json,md}\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});

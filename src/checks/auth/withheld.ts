@@ -1,0 +1,53 @@
+/**
+ * Check: why no password (or token) was sent to an endpoint: the server forbids login before TLS
+ * (RFC 9051 §6.2.3 LOGINDISABLED), offers no mechanism for the credential, or imap-doctor's own
+ * policy held it back (no TLS, unverified TLS, untrusted host, an earlier refusal).
+ */
+import { authMechanisms, hasCap } from '../../probes/imap-parse.js';
+import type { Finding } from '../../model/finding.js';
+import type { Check, CheckContext } from '../types.js';
+import { finding, loginCapabilities } from '../types.js';
+
+export const withheldCheck: Check = {
+  id: 'auth/withheld',
+  run: (ctx) =>
+    ctx.endpoints.flatMap((e): Finding[] => {
+      const l = e.login;
+      if (l.state !== 'withheld') return [];
+      const oauth = ctx.credentials === 'oauth';
+      switch (l.reason) {
+        case 'no-credentials':
+        case 'disabled':
+        case 'unreachable':
+          return [];
+        case 'login-disabled': {
+          if (e.candidate.security === 'plain') return [finding('AUTH_TLS_REQUIRED', 'login', { loginDisabled: true }, { e })];
+          const a = e.addresses.find((x) => x.capability.state === 'ok');
+          const caps = a ? loginCapabilities(a) : undefined;
+          return [finding('AUTH_NO_COMMON_MECHANISM', 'login', { mechanisms: authMechanisms(caps), loginDisabled: true, oauth }, { e })];
+        }
+        case 'no-mechanism': {
+          const a = e.addresses.find((x) => loginCapabilities(x));
+          const caps = a ? loginCapabilities(a) : undefined;
+          return [finding('AUTH_NO_COMMON_MECHANISM', 'login', { mechanisms: authMechanisms(caps), loginDisabled: hasCap(caps, 'LOGINDISABLED'), oauth }, { e })];
+        }
+        case 'no-tls':
+        case 'untrusted-host':
+          return [finding('LOGIN_WITHHELD', 'login', { reason: l.reason, sources: e.candidate.sources.map((s) => s.source), ...(oauth ? { oauth } : {}) }, { e, severity: 'warning' })];
+        default:
+          return [
+            finding(
+              'LOGIN_WITHHELD',
+              'login',
+              { reason: l.reason, ...(l.reason === 'earlier-credential-failure' ? { firstEndpoint: firstRefused(ctx) } : {}), ...(oauth ? { oauth } : {}) },
+              { e },
+            ),
+          ];
+      }
+    }),
+};
+
+function firstRefused(ctx: CheckContext): string {
+  const e = ctx.endpoints.find((x) => x.login.state === 'attempted' && x.login.attempt.credentialsRejected);
+  return e ? `${e.candidate.host}:${e.candidate.port}` : 'another server';
+}

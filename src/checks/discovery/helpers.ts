@@ -1,0 +1,66 @@
+/**
+ * Shared reading of discovery evidence for the discovery checks: which sources publish, how an
+ * endpoint fared (reached IMAP at all, or verified), and which kind of record or file a source is.
+ * Pure.
+ */
+import type { SourceId, SourceResult } from '../../model/discovery.js';
+import type { EndpointEvidence, Security } from '../../model/evidence.js';
+import { endpointId } from '../../model/evidence.js';
+import type { CheckContext } from '../types.js';
+import { verifiedAddress } from '../types.js';
+
+/** Sources whose settings someone published on purpose (not our provider knowledge, not guesses). */
+export const PUBLISHING: ReadonlySet<string> = new Set<SourceId>([
+  'srv-imaps',
+  'srv-imap',
+  'autoconfig',
+  'autoconfig-wellknown',
+  'autoconfig-http',
+  'autoconfig-wellknown-http',
+  'ispdb',
+  'mx-ispdb',
+  'autodiscover',
+  'autodiscover-domain',
+  'autodiscover-srv',
+]);
+
+/** The kind of thing to edit for a source: a DNS record, an autoconfig file, the ISPDB, an Autodiscover answer. */
+export function fixKind(source: string): 'srv' | 'autoconfig' | 'ispdb' | 'autodiscover' {
+  if (source.startsWith('srv-')) return 'srv';
+  if (source.endsWith('ispdb')) return 'ispdb';
+  if (source.startsWith('autodiscover')) return 'autodiscover';
+  return 'autoconfig';
+}
+
+export function sources(ctx: CheckContext, ...ids: SourceId[]): SourceResult[] {
+  return (ctx.discovery?.sources ?? []).filter((s) => ids.includes(s.source));
+}
+
+/** Did some address answer as an IMAP server in the expected mode (certificate not judged)? */
+export function reachesImap(e: EndpointEvidence): boolean {
+  return e.addresses.some((a) => {
+    if (a.greeting.state !== 'ok' || (a.greeting.value.kind !== 'ok' && a.greeting.value.kind !== 'preauth')) return false;
+    if (e.candidate.security === 'starttls') return a.starttls?.state === 'ok' && a.starttls.value.response.status === 'OK';
+    return true;
+  });
+}
+
+/** A verified IMAP session was opened (TLS verified, greeting OK). */
+export function works(e: EndpointEvidence): boolean {
+  return verifiedAddress(e) !== undefined;
+}
+
+/** The run deadline cut this endpoint short: nothing can be concluded about it. */
+export function cutShort(e: EndpointEvidence, ctx: CheckContext): boolean {
+  return ctx.deadlineHit.some((d) => d.startsWith(`${e.id} `)) || e.resolve.error?.code === 'ABORTED';
+}
+
+export function endpointOf(ctx: CheckContext, host: string, port: number, security: Security): EndpointEvidence | undefined {
+  const id = endpointId({ host, port, security });
+  return ctx.endpoints.find((e) => e.id === id);
+}
+
+/** The best-ranked endpoint that works, if any. */
+export function bestWorking(ctx: CheckContext): EndpointEvidence | undefined {
+  return [...ctx.endpoints].sort((a, b) => a.rank - b.rank).find(works);
+}

@@ -1,0 +1,39 @@
+/**
+ * Check: an implicit-TLS endpoint (993) that refuses or fails its handshake while STARTTLS on the
+ * same host works. A working setup, but RFC 8314 §1 prefers implicit TLS. Timeouts are left to
+ * the firewall reasoning (host.ts), which explains them better.
+ */
+import type { AddressProbe, EndpointEvidence } from '../../model/evidence.js';
+import type { Check } from '../types.js';
+import { finding } from '../types.js';
+
+function starttlsWorks(e: EndpointEvidence): boolean {
+  return e.addresses.some(
+    (a) =>
+      a.greeting.state === 'ok' &&
+      a.greeting.value.kind === 'ok' &&
+      a.starttls?.state === 'ok' &&
+      a.starttls.value.response.status === 'OK' &&
+      a.starttlsTls?.state === 'ok',
+  );
+}
+
+/** How implicit TLS failed on this address, or undefined when it worked or failed otherwise. */
+function implicitFailure(a: AddressProbe): { how: 'refused' | 'tls-failed'; detail: string } | undefined {
+  if (a.tcp.state === 'failed' && a.tcp.error.code === 'REFUSED') return { how: 'refused', detail: a.tcp.error.message };
+  if (a.tcp.state === 'ok' && a.tls?.state === 'failed' && a.tls.error.code !== 'ABORTED') return { how: 'tls-failed', detail: a.tls.error.rawCode ?? a.tls.error.code };
+  return undefined;
+}
+
+export const implicitTlsCheck: Check = {
+  id: 'network/implicit-tls',
+  run: (ctx) =>
+    ctx.endpoints.flatMap((e) => {
+      if (e.candidate.security !== 'tls' || e.addresses.some((a) => a.tls?.state === 'ok')) return [];
+      const host = e.candidate.host.toLowerCase();
+      const sibling = ctx.endpoints.find((s) => s.candidate.security === 'starttls' && s.candidate.host.toLowerCase() === host && starttlsWorks(s));
+      const failure = e.addresses.map(implicitFailure).find((f) => f !== undefined);
+      if (!sibling || !failure) return [];
+      return [finding('IMPLICIT_TLS_MISSING', failure.how === 'refused' ? 'tcp' : 'tls', { starttlsPort: sibling.candidate.port, ...failure }, { e })];
+    }),
+};

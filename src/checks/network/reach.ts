@@ -1,0 +1,186 @@
+/**
+ * The reachability picture the network checks share: every TCP attempt of the run (endpoint
+ * connects and reference probes) classified by what came back, what DNS and the discovery fetches
+ * prove about the network, and which global explanation holds. Pure; computed once per context.
+ */
+import type { DiscoveryEvidence, SourceResult } from '../../model/discovery.js';
+import type { DnsStatus, EndpointEvidence, Family, Outcome } from '../../model/evidence.js';
+import type { CheckContext } from '../types.js';
+
+/** What came back: a connection, a refusal (RST), nothing, a router's ICMP error, or no local route. */
+export type Reply = 'open' | 'refused' | 'silent' | 'unreachable' | 'no-route';
+
+export interface Attempt {
+  address: string;
+  family: Family;
+  port: number;
+  kind: 'imap' | 'web' | 'resolver';
+  reply: Reply;
+  host: string;
+  /** Set for the endpoints' own connects. */
+  endpoint?: string;
+}
+
+export interface Reach {
+  attempts: Attempt[];
+  /** The endpoints' own IMAP connects, per endpoint id. */
+  own: Map<string, Attempt[]>;
+  /** DNS lookups that got no answer (e.g. 'imap.example.com A: timeout'), when no lookup got one. */
+  dnsFailures: string[];
+  /** Discovery fetches that got an HTTP answer (URLs). */
+  webFetches: string[];
+  noNetwork: boolean;
+  localBlocksMail: boolean;
+  ipv6: {
+    /** Failing IPv6 connects of endpoints whose IPv4 works, with no IPv6 answer anywhere in the run. */
+    pathBroken: Attempt[];
+    /** Failing IPv6 connects of endpoints whose IPv4 works, while IPv6 itself works. */
+    serviceMissing: Attempt[];
+  };
+}
+
+export function answered(r: Reply): boolean {
+  return r === 'open' || r === 'refused';
+}
+
+/** A failure that says something about the path to an address (not about the local routing table). */
+export function unanswered(r: Reply): boolean {
+  return r === 'silent' || r === 'unreachable';
+}
+
+export function replyOf(o: Outcome<unknown>): Reply | undefined {
+  if (o.state === 'ok') return 'open';
+  if (o.state !== 'failed') return undefined;
+  switch (o.error.code) {
+    case 'REFUSED':
+    case 'RESET':
+      return 'refused';
+    case 'TIMEOUT':
+      return 'silent';
+    case 'HOST_UNREACHABLE':
+      return 'unreachable';
+    case 'NET_UNREACHABLE':
+    case 'ADDR_NOT_AVAILABLE':
+      return 'no-route';
+    default:
+      return undefined;
+  }
+}
+
+const DNS_DEFINITE = new Set<DnsStatus>(['records', 'nodata', 'nxdomain', 'refused']);
+const DNS_NO_ANSWER = new Set<DnsStatus>(['timeout', 'unreachable', 'servfail', 'error']);
+const SOURCE_DNS_DEFINITE = new Set<SourceResult['status']>(['found', 'not-found', 'nxdomain', 'service-disabled', 'refused', 'invalid']);
+const SOURCE_DNS_NO_ANSWER = new Set<SourceResult['status']>(['timeout', 'unreachable', 'servfail']);
+const SOURCE_HTTP_REACHED = new Set<SourceResult['status']>(['found', 'http-error', 'invalid', 'tls-error']);
+
+const isUrl = (s: SourceResult) => /^https?:\/\//i.test(s.query);
+
+function usesDns(e: EndpointEvidence): boolean {
+  return e.resolve.via !== 'literal' && e.resolve.via !== 'pinned' && e.resolve.via !== 'none';
+}
+
+function dnsPicture(endpoints: readonly EndpointEvidence[], d: DiscoveryEvidence | null): { answered: boolean; failures: string[] } {
+  const sources = d?.sources ?? [];
+  const dnsSources = sources.filter((s) => !isUrl(s) && s.status !== 'skipped' && s.status !== 'disabled');
+  const viaDns = endpoints.filter(usesDns);
+  const answered =
+    d?.resolverWorking === true ||
+    viaDns.some((e) => DNS_DEFINITE.has(e.resolve.a) || DNS_DEFINITE.has(e.resolve.aaaa)) ||
+    dnsSources.some((s) => SOURCE_DNS_DEFINITE.has(s.status));
+  const failures = [
+    ...viaDns.filter((e) => DNS_NO_ANSWER.has(e.resolve.a) && DNS_NO_ANSWER.has(e.resolve.aaaa)).map((e) => `${e.candidate.host}: ${e.resolve.a}`),
+    ...dnsSources.filter((s) => SOURCE_DNS_NO_ANSWER.has(s.status)).map((s) => `${s.query}: ${s.status}`),
+  ];
+  if (failures.length === 0 && d?.resolverWorking === false) failures.push(`${d.domain}: no answer`);
+  return { answered, failures: [...new Set(failures)] };
+}
+
+function webFetches(d: DiscoveryEvidence | null): string[] {
+  return (d?.sources ?? []).filter((s) => isUrl(s) && (s.httpStatus !== undefined || SOURCE_HTTP_REACHED.has(s.status))).map((s) => s.query);
+}
+
+function collect(ctx: CheckContext): { attempts: Attempt[]; own: Map<string, Attempt[]> } {
+  const attempts: Attempt[] = [];
+  const own = new Map<string, Attempt[]>();
+  for (const e of ctx.endpoints) {
+    const mine: Attempt[] = [];
+    for (const a of e.addresses) {
+      const reply = replyOf(a.tcp);
+      if (reply) mine.push({ address: a.address, family: a.family, port: e.candidate.port, kind: 'imap', reply, host: e.candidate.host, endpoint: e.id });
+    }
+    own.set(e.id, mine);
+    attempts.push(...mine);
+  }
+  for (const r of ctx.network.references) {
+    const reply = replyOf(r.outcome);
+    const kind = r.purpose === 'same-host-web' ? 'web' : r.purpose === 'resolver' ? 'resolver' : 'imap';
+    if (reply) attempts.push({ address: r.address, family: r.family, port: r.port, kind, reply, host: r.host });
+  }
+  return { attempts, own };
+}
+
+/**
+ * IPv6 against IPv4, per endpoint whose IPv4 connects: a failing IPv6 address is the server's
+ * (refused, or IPv6 answers elsewhere in the run) or the path's (no IPv6 answer anywhere).
+ */
+function ipv6Picture(attempts: Attempt[], own: Map<string, Attempt[]>): Reach['ipv6'] {
+  const v6Answers = attempts.filter((a) => a.family === 6 && answered(a.reply));
+  const pathBroken: Attempt[] = [];
+  const serviceMissing: Attempt[] = [];
+  for (const mine of own.values()) {
+    if (!mine.some((a) => a.family === 4 && a.reply === 'open')) continue;
+    for (const a of mine) {
+      if (a.family !== 6 || a.reply === 'open') continue;
+      if (a.reply === 'refused') serviceMissing.push(a);
+      else if (v6Answers.length === 0) pathBroken.push(a);
+      else if (a.reply !== 'no-route') serviceMissing.push(a);
+    }
+  }
+  return { pathBroken, serviceMissing };
+}
+
+const cache = new WeakMap<CheckContext, Reach>();
+
+export function reachOf(ctx: CheckContext): Reach {
+  const hit = cache.get(ctx);
+  if (hit) return hit;
+  const { attempts, own } = collect(ctx);
+  const dns = dnsPicture(ctx.endpoints, ctx.discovery);
+  const web = webFetches(ctx.discovery);
+  const anyAnswer = attempts.some((a) => answered(a.reply));
+  // Something besides a silent resolver must have failed: a resolver that is merely down looks the same.
+  const tcpEvidence = attempts.some((a) => a.kind !== 'resolver' || a.reply === 'no-route' || a.reply === 'unreachable');
+  const noNetwork = dns.failures.length > 0 && !dns.answered && web.length === 0 && !anyAnswer && tcpEvidence;
+  const imap = attempts.filter((a) => a.kind === 'imap' && a.reply !== 'no-route');
+  const localBlocksMail =
+    !noNetwork &&
+    imap.length > 0 &&
+    imap.every((a) => unanswered(a.reply)) &&
+    imap.some((a) => a.reply === 'silent') &&
+    attempts.some((a) => a.kind === 'web' && a.reply === 'open');
+  const reach: Reach = {
+    attempts,
+    own,
+    dnsFailures: dns.answered ? [] : dns.failures,
+    webFetches: web,
+    noNetwork,
+    localBlocksMail,
+    ipv6: ipv6Picture(attempts, own),
+  };
+  cache.set(ctx, reach);
+  return reach;
+}
+
+/** Ports as text, ascending and unique (params hold strings). */
+export function portList(attempts: readonly Attempt[]): string[] {
+  return [...new Set(attempts.map((a) => a.port))].sort((x, y) => x - y).map(String);
+}
+
+/** 'address:port', IPv6 in brackets. */
+export function target(a: Attempt): string {
+  return a.family === 6 ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
+
+export function addressList(attempts: readonly Attempt[]): string[] {
+  return [...new Set(attempts.map((a) => a.address))];
+}

@@ -1,0 +1,5 @@
+/** Checks about the run as a whole. */
+import type { Check } from '../types.js';
+import { deadlineCheck, loginNotTestedCheck, plainSecurityCheck } from './run.js';
+
+export const RUN_CHECKS: readonly Check[] = [plainSecurityCheck, loginNotTestedCheck, deadlineCheck];

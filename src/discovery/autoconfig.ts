@@ -1,0 +1,77 @@
+/**
+ * Thunderbird-style autoconfig sources (draft-ietf-mailmaint-autoconfig §4.1): the domain's own
+ * files at https://autoconfig.D/ and https://D/.well-known/, the same two over http (insecure),
+ * and the ISPDB (for D, or for the provider domain an MX points at). Each one GET, bounded by one
+ * step timeout, redirects recorded, body capped and guarded, parsed with placeholders filled.
+ * The address is only sent as ?emailaddress= with --send-address (and then only to autoconfig.D).
+ */
+import type { ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
+import { parseAutoconfig } from './parse-autoconfig.js';
+import { fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
+
+export type AutoconfigVariant = 'autoconfig' | 'autoconfig-wellknown' | 'autoconfig-http' | 'autoconfig-wellknown-http';
+
+export const AUTOCONFIG_VARIANTS: readonly AutoconfigVariant[] = ['autoconfig', 'autoconfig-wellknown', 'autoconfig-http', 'autoconfig-wellknown-http'];
+
+/** The URL of one variant, with ?emailaddress= only when asked and only on the autoconfig.D host. */
+export function autoconfigUrl(variant: AutoconfigVariant, domain: string, address?: string): string {
+  const scheme = variant.endsWith('-http') ? 'http' : 'https';
+  const query = address ? `?emailaddress=${encodeURIComponent(address)}` : '';
+  return variant.startsWith('autoconfig-wellknown')
+    ? `${scheme}://${domain}/.well-known/autoconfig/mail/config-v1.1.xml`
+    : `${scheme}://autoconfig.${domain}/mail/config-v1.1.xml${query}`;
+}
+
+/** The ISPDB URL for a domain: `{{domain}}` in the base is replaced (Thunderbird's form), else the domain is appended. */
+export function ispdbUrlFor(base: string, domain: string): string {
+  if (base.includes('{{domain}}')) return base.split('{{domain}}').join(domain);
+  return `${base}${base.endsWith('/') ? '' : '/'}${domain}`;
+}
+
+/** Fetch and read one config-v1.1 document as `source`. */
+async function fetchConfig(ctx: SourceContext, source: SourceId, url: string, home: string, secure: ChannelTrust): Promise<SourceResult> {
+  const t0 = performance.now();
+  const o = await ctx.fetch({ url }, ctx.step());
+  const base = fetchedResult(source, url, o, t0, home, secure);
+  const facts = base.facts ?? {};
+  if (o.tooLarge) return { ...base, status: 'invalid', invalid: { reason: 'too-large', detail: o.error?.message ?? '' } };
+  const failed = httpFailureStatus(o);
+  if (failed) return { ...base, status: failed };
+  const parsed = parseAutoconfig(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes });
+  if (!parsed.ok) return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
+  const c = parsed.config;
+  if (c.providerId) facts.providerId = c.providerId;
+  if (c.displayName) facts.displayName = c.displayName;
+  if (c.enableUrl) facts.enableUrl = c.enableUrl;
+  if (c.documentationUrls.length > 0) facts.documentation = c.documentationUrls;
+  const servers: ServerSetting[] = [...c.incoming, ...c.outgoing];
+  const problems = c.problems.length > 0 ? { problems: c.problems } : {};
+  if (c.incoming.length === 0) {
+    const detail = c.problems.map((p) => `${p.where}: ${p.code}${p.value ? ` (${p.value})` : ''}`).join('; ');
+    return { ...base, status: 'invalid', servers, ...problems, invalid: { reason: 'no-incoming-server', ...(detail ? { detail } : {}) } };
+  }
+  return { ...base, servers, ...problems };
+}
+
+/** One of the domain's own autoconfig URLs. */
+export function autoconfigSource(ctx: SourceContext, variant: AutoconfigVariant): Promise<SourceResult> {
+  const sendable = ctx.sendAddress && !variant.startsWith('autoconfig-wellknown');
+  const url = autoconfigUrl(variant, ctx.domain, sendable ? ctx.address.address : undefined);
+  return fetchConfig(ctx, variant, url, ctx.domain, { trust: 'trusted', trustReason: 'https-domain' });
+}
+
+/**
+ * The ISPDB entry for `domain` (the address's domain for 'ispdb', an MX provider's for 'mx-ispdb').
+ * Trusted when the ISPDB is reached over HTTPS and stays on its own domain.
+ */
+export function ispdbSource(ctx: SourceContext, source: 'ispdb' | 'mx-ispdb', domain: string): Promise<SourceResult> {
+  if (ctx.ispdbUrl === null) return Promise.resolve(notRun(source, domain, 'disabled', '--no-ispdb'));
+  const url = ispdbUrlFor(ctx.ispdbUrl, domain);
+  let home: string;
+  try {
+    home = new URL(url).hostname;
+  } catch {
+    return Promise.resolve(notRun(source, url, 'skipped', 'the ISPDB URL is not a URL'));
+  }
+  return fetchConfig(ctx, source, url, home, { trust: 'trusted', trustReason: source === 'ispdb' ? 'ispdb' : 'ispdb-via-mx' });
+}

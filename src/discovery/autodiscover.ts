@@ -1,0 +1,86 @@
+/**
+ * Microsoft Autodiscover (POX, Outlook 2006a schema) as a discovery source: a POST to
+ * https://autodiscover.D/ and https://D/, and to the target of _autodiscover._tcp.D SRV, never
+ * with credentials. Without --send-address the request names a stand-in mailbox at D and the
+ * stand-in is mapped back to the user's address in the answer. XML RedirectUrl answers are
+ * followed (https only, counted with the HTTP redirects); RedirectAddr is recorded, not followed.
+ */
+import type { HttpHop, ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
+import { insideDomain } from './domain.js';
+import { autodiscoverRequestBody, parseAutodiscover } from './parse-autodiscover.js';
+import { dnsSourceStatus, fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
+import { formatSrv, lookupSrv } from './srv.js';
+
+/** Local part of the stand-in address sent when the real one may not be (no --send-address). */
+export const STAND_IN_LOCAL_PART = 'autodiscover-probe';
+
+export function autodiscoverUrl(host: string, port = 443): string {
+  return `https://${host}${port === 443 ? '' : `:${port}`}/autodiscover/autodiscover.xml`;
+}
+
+/** Puts the real address back where the server echoed the stand-in. */
+function restoreAddress(servers: ServerSetting[], standIn: string, ctx: SourceContext): ServerSetting[] {
+  return servers.map((s) => {
+    if (s.username === standIn) return { ...s, username: ctx.address.address };
+    if (s.username === STAND_IN_LOCAL_PART) return { ...s, username: ctx.address.localPart };
+    return s;
+  });
+}
+
+/** POST one Autodiscover URL (and any RedirectUrl answers) and read the answer as `source`. */
+async function post(ctx: SourceContext, source: SourceId, url: string, home: string, secure: ChannelTrust, facts0: NonNullable<SourceResult['facts']> = {}): Promise<SourceResult> {
+  const t0 = performance.now();
+  const signal = ctx.step();
+  const sent = ctx.sendAddress ? ctx.address.address : `${STAND_IN_LOCAL_PART}@${ctx.domain}`;
+  const request = { method: 'POST' as const, body: autodiscoverRequestBody(sent), headers: { 'Content-Type': 'text/xml; charset=utf-8' } };
+  const hops: HttpHop[] = [];
+  let target = url;
+  for (let round = 0; ; round++) {
+    const o = await ctx.fetch({ ...request, url: target }, signal);
+    hops.push(...o.hops);
+    const base = fetchedResult(source, url, { ...o, hops }, t0, home, secure);
+    base.facts = { ...facts0, ...base.facts };
+    const failed = httpFailureStatus(o);
+    if (o.status === 401 || o.status === 403) {
+      return { ...base, status: 'http-error', facts: { ...base.facts, notes: ['asks for credentials (imap-doctor never sends them to Autodiscover)'] } };
+    }
+    if (failed) return { ...base, status: failed, ...(o.tooLarge ? { invalid: { reason: 'too-large' as const } } : {}) };
+    const parsed = parseAutodiscover(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes });
+    if (!parsed.ok) {
+      if (parsed.reason === 'error-response') return { ...base, status: 'not-found', facts: { ...base.facts, notes: [`Autodiscover error: ${parsed.detail ?? ''}`] } };
+      return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
+    }
+    if (parsed.redirectUrl && round < 2 && parsed.redirectUrl.startsWith('https://')) {
+      target = parsed.redirectUrl;
+      continue;
+    }
+    if (parsed.redirectAddr || parsed.redirectUrl) {
+      const to = parsed.redirectAddr ? `address ${parsed.redirectAddr}` : `URL ${parsed.redirectUrl ?? ''}`;
+      return { ...base, status: 'not-found', facts: { ...base.facts, notes: [`redirects to the ${to}; not followed`] } };
+    }
+    const servers = restoreAddress(parsed.servers, sent, ctx);
+    return { ...base, servers, ...(parsed.problems.length > 0 ? { problems: parsed.problems } : {}), ...(servers.length === 0 ? { status: 'not-found' as const } : {}) };
+  }
+}
+
+/** https://autodiscover.D/… ('autodiscover') or https://D/… ('autodiscover-domain'). */
+export function autodiscoverSource(ctx: SourceContext, source: 'autodiscover' | 'autodiscover-domain'): Promise<SourceResult> {
+  const host = source === 'autodiscover' ? `autodiscover.${ctx.domain}` : ctx.domain;
+  return post(ctx, source, autodiscoverUrl(host), ctx.domain, { trust: 'trusted', trustReason: 'https-domain' });
+}
+
+/** _autodiscover._tcp.D SRV, then a POST to the best target; a target outside D is unverified (RFC 6186 §6). */
+export async function autodiscoverSrvSource(ctx: SourceContext): Promise<SourceResult> {
+  const l = await lookupSrv(ctx, 'autodiscover');
+  const facts: NonNullable<SourceResult['facts']> = { dnsName: l.name, dnsStatus: l.answer.status, dnsServer: l.answer.server };
+  if (l.answer.records.length > 0) facts.records = l.answer.records.map(formatSrv);
+  const best = l.records[0];
+  if (!best) {
+    const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', 'no SRV record');
+    return { ...r, status: l.disabled ? 'service-disabled' : dnsSourceStatus(l.answer.status), ms: l.ms, trustReason: 'dns', facts };
+  }
+  const secure: ChannelTrust =
+    l.answer.ad || insideDomain(best.target, ctx.domain) ? { trust: 'trusted', trustReason: l.answer.ad ? 'dnssec' : 'https-domain' } : { trust: 'unverified', trustReason: 'srv-outside-domain' };
+  const r = await post(ctx, 'autodiscover-srv', autodiscoverUrl(best.target, best.port), best.target, secure, facts);
+  return { ...r, query: `${l.name} SRV → ${r.query}`, ms: r.ms + l.ms, authenticated: l.answer.ad };
+}

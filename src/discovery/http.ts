@@ -1,0 +1,221 @@
+/**
+ * Fetches a settings document over node:https / node:http (global fetch cannot take a CA): host
+ * names resolve through the injected HostLookup (the --dns servers or the OS), HTTPS trusts the
+ * system roots plus --ca-file, redirects are followed up to a limit with every hop recorded, the
+ * body is capped, and every failure comes back classified as evidence. Never throws; never sends
+ * credentials; bounded by the caller's signal.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { classifyError } from '../errors/classify.js';
+import type { HttpHop } from '../model/discovery.js';
+import type { DnsAnswer, DnsStatus, ProbeError } from '../model/evidence.js';
+import type { HostLookup } from '../probes/resolve.js';
+
+export interface HttpRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface HttpOutcome {
+  /** Every request made, in order (the first is the URL asked, the last the final answer). */
+  hops: HttpHop[];
+  finalUrl: string;
+  /** Status of the last response, when one came. */
+  status?: number;
+  /** The body of a 2xx response, UTF-8, when it fitted under the cap. */
+  body?: string;
+  contentType?: string;
+  /** The last response's Date header as an ISO string (clock-skew evidence). */
+  date?: string;
+  /** The 2xx body was larger than the cap; reading stopped there. */
+  tooLarge?: boolean;
+  /** Why no usable response came (DNS, TCP, TLS, redirect limit, timeout). */
+  error?: ProbeError;
+  /** Set when the failure was the host lookup: its status and the name asked. */
+  dns?: { name: string; status: DnsStatus; message?: string };
+  /** Some hop went over plain http. */
+  insecure: boolean;
+  ms: number;
+}
+
+export interface FetcherOptions {
+  lookup: HostLookup;
+  /** Trusted CAs for HTTPS, PEM (system roots plus --ca-file: TrustStore.caPem). */
+  caPem: readonly string[];
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent?: string;
+}
+
+export type Fetcher = (req: HttpRequest, signal: AbortSignal) => Promise<HttpOutcome>;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Which failed lookup status explains "no address" best (a resolver failure beats "no data"). */
+const DNS_ORDER: DnsStatus[] = ['timeout', 'unreachable', 'servfail', 'refused', 'error', 'nxdomain', 'nodata'];
+
+class LookupFailed extends Error {
+  override name = 'LookupFailed';
+  constructor(readonly answer: { name: string; status: DnsStatus; message?: string }) {
+    super(`no address for ${answer.name} (${answer.status})`);
+  }
+}
+
+/** A node:net lookup function over a HostLookup; remembers the failure so it can be reported as DNS evidence. */
+function nodeLookup(lookup: HostLookup, signal: AbortSignal): LookupFunction {
+  return (hostname, options, callback) => {
+    const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+    const asks: Promise<DnsAnswer<string>>[] = [];
+    if (family !== 6) asks.push(lookup(hostname, 4, signal));
+    if (family !== 4) asks.push(lookup(hostname, 6, signal));
+    Promise.all(asks).then(
+      (answers) => {
+        const found: LookupAddress[] = answers.flatMap((a) =>
+          a.status === 'records' ? a.records.map((address) => ({ address, family: a.type === 'AAAA' ? 6 : 4 })) : [],
+        );
+        const first = found[0];
+        if (!first) {
+          const status = DNS_ORDER.find((s) => answers.some((a) => a.status === s)) ?? 'error';
+          const message = answers.map((a) => a.message).find((m) => m !== undefined);
+          callback(new LookupFailed({ name: hostname, status, ...(message ? { message } : {}) }), '', 0);
+          return;
+        }
+        if (options.all) (callback as (err: null, addresses: LookupAddress[]) => void)(null, found);
+        else callback(null, first.address, first.family);
+      },
+      (err: unknown) => callback(err as NodeJS.ErrnoException, '', 0),
+    );
+  };
+}
+
+interface OneResponse {
+  status: number;
+  location?: string;
+  contentType?: string;
+  date?: string;
+  body?: string;
+  tooLarge?: boolean;
+}
+
+function isoDate(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const t = Date.parse(header);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+/** One request, no redirect handling; rejects with the transport error. */
+function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: AbortSignal): Promise<OneResponse> {
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const headers: Record<string, string> = {
+      'User-Agent': o.userAgent ?? 'imap-doctor',
+      Accept: 'application/xml,text/xml,*/*;q=0.5',
+      Connection: 'close',
+      ...req.headers,
+    };
+    if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
+    const options: https.RequestOptions = {
+      method: req.method ?? 'GET',
+      headers,
+      agent: false,
+      lookup: nodeLookup(o.lookup, signal),
+      signal,
+      ...(secure ? { ca: [...o.caPem] } : {}),
+    };
+    const client = secure ? https : http;
+    const r = client.request(url, options, (res) => {
+      const status = res.statusCode ?? 0;
+      const base: OneResponse = { status };
+      const location = res.headers.location;
+      if (location) base.location = location;
+      if (res.headers['content-type']) base.contentType = res.headers['content-type'];
+      const date = isoDate(res.headers.date);
+      if (date) base.date = date;
+      if (status < 200 || status > 299) {
+        res.resume();
+        res.on('end', () => resolve(base));
+        res.on('error', () => resolve(base));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > o.maxBytes) {
+          resolve({ ...base, tooLarge: true });
+          res.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ ...base, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
+
+/** A Fetcher bound to a lookup and trust store. */
+export function createFetcher(o: FetcherOptions): Fetcher {
+  return async (req, signal) => {
+    const t0 = performance.now();
+    const hops: HttpHop[] = [];
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return { hops, finalUrl: req.url, error: { code: 'HTTP_ERROR', message: `not a URL: ${req.url}` }, insecure: false, ms: 0 };
+    }
+    let current: HttpRequest = req;
+    let insecure = false;
+    const done = (rest: Partial<HttpOutcome>): HttpOutcome => ({ hops, finalUrl: url.href, insecure, ms: Math.round(performance.now() - t0), ...rest });
+    for (;;) {
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return done({ error: { code: 'HTTP_ERROR', message: `redirect to a ${url.protocol} URL refused` } });
+      }
+      if (url.protocol === 'http:') insecure = true;
+      const hop: HttpHop = { url: url.href };
+      hops.push(hop);
+      let res: OneResponse;
+      try {
+        res = await requestOnce(url, current, o, signal);
+      } catch (err) {
+        if (err instanceof LookupFailed) {
+          return done({ error: { code: 'HTTP_ERROR', message: err.message }, dns: err.answer });
+        }
+        const e = classifyError(err, signal);
+        const tls = e.code.startsWith('TLS_');
+        return done({ error: tls ? { ...e, code: 'HTTP_TLS' } : e });
+      }
+      hop.status = res.status;
+      if (REDIRECTS.has(res.status) && res.location) {
+        hop.location = res.location;
+        if (hops.length > o.maxRedirects) {
+          return done({ status: res.status, error: { code: 'HTTP_REDIRECT_LIMIT', message: `more than ${o.maxRedirects} redirects` } });
+        }
+        try {
+          url = new URL(res.location, url);
+        } catch {
+          return done({ status: res.status, error: { code: 'HTTP_ERROR', message: `unusable Location header: ${res.location.slice(0, 200)}` } });
+        }
+        // RFC 9110 §15.4.4: 303 means "GET the other resource"; the others keep the method and body.
+        if (res.status === 303) current = { ...current, method: 'GET', body: undefined };
+        continue;
+      }
+      const out: Partial<HttpOutcome> = { status: res.status };
+      if (res.contentType) out.contentType = res.contentType;
+      if (res.date) out.date = res.date;
+      if (res.body !== undefined) out.body = res.body;
+      if (res.tooLarge) {
+        out.tooLarge = true;
+        out.error = { code: 'HTTP_TOO_LARGE', message: `body larger than ${o.maxBytes} bytes` };
+      }
+      return done(out);
+    }
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * Discovery from the address alone: every source at once (SRV, autoconfig ×4, ISPDB, MX → provider
+ * and its ISPDB entry, Autodiscover ×3), each bounded by one step timeout (a chained second step,
+ * such as MX → ISPDB, by one more), every outcome kept as a SourceResult, then the ranked,
+ * trust-graded candidates. A domain whose every lookup is dropped costs one step timeout here.
+ * Returns evidence only; checks/discovery judges it.
+ */
+import { setMaxListeners } from 'node:events';
+import type { EmailAddress } from '../address.js';
+import type { RunEvent } from '../events.js';
+import { createPacketResolver } from '../dns/packet-resolver.js';
+import { systemServers, type Resolver } from '../dns/resolver.js';
+import { lookupHost } from '../dns/system-resolver.js';
+import type { DiscoveryEvidence, SourceResult } from '../model/discovery.js';
+import type { Candidate, DnsAnswer, Family } from '../model/evidence.js';
+import { DEFAULTS, type RunOptions } from '../options.js';
+import type { HostLookup } from '../probes/resolve.js';
+import { createTrustStore } from '../probes/trust.js';
+import { stepSignal } from '../util/deadline.js';
+import { AUTOCONFIG_VARIANTS, autoconfigSource, ispdbSource } from './autoconfig.js';
+import { autodiscoverSource, autodiscoverSrvSource } from './autodiscover.js';
+import { buildCandidates } from './candidates.js';
+import { createFetcher, type Fetcher } from './http.js';
+import { mxSource } from './mx.js';
+import { notRun, type SourceContext } from './source-kit.js';
+import { srvSource } from './srv.js';
+
+export type Discover = (address: EmailAddress, opts: RunOptions, signal: AbortSignal) => Promise<{ evidence: DiscoveryEvidence; candidates: Candidate[] }>;
+
+export interface DiscovererDeps {
+  /** SRV, MX and the resolver check go here (the --dns servers, or the system's). */
+  resolver: Resolver;
+  /** A/AAAA of the hosts fetched over HTTP(S); default: the OS resolver, as mail apps do. */
+  lookup?: HostLookup;
+  /** Replaces the HTTP(S) client (tests); default: node:https with the run's --ca-file trust. */
+  fetcher?: Fetcher;
+  emit?: (e: RunEvent) => void;
+}
+
+/** The doctor's HostLookup over a Resolver: A/AAAA through the same servers as discovery (--dns runs). */
+export function hostLookupFor(resolver: Resolver): HostLookup {
+  return (name: string, family: Family, signal: AbortSignal): Promise<DnsAnswer<string>> => resolver.query<string>(name, family === 4 ? 'A' : 'AAAA', signal);
+}
+
+/** One answer per (name, family) for the whole discovery run: the http and https fetches of a host share it. */
+function memoLookup(lookup: HostLookup): HostLookup {
+  const seen = new Map<string, Promise<DnsAnswer<string>>>();
+  return (name, family, signal) => {
+    const key = `${name.toLowerCase()}/${family}`;
+    let p = seen.get(key);
+    if (!p) {
+      p = lookup(name, family, signal);
+      seen.set(key, p);
+    }
+    return p;
+  };
+}
+
+/**
+ * The resolver and host lookup of a run: the --dns servers for everything when given (hermetic),
+ * else the system's servers for SRV/MX and the OS resolver for host addresses. One DNS try fits
+ * in a step timeout.
+ */
+export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>): { resolver: Resolver; lookup: HostLookup } {
+  const tries = DEFAULTS.dnsRetries + 1;
+  const resolver = createPacketResolver({
+    servers: opts.dnsServers.length > 0 ? opts.dnsServers : systemServers(),
+    timeoutMs: Math.max(100, Math.floor(opts.timeoutMs / tries)),
+    retries: DEFAULTS.dnsRetries,
+  });
+  const lookup: HostLookup = opts.dnsServers.length > 0 ? hostLookupFor(resolver) : (name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal);
+  return { resolver, lookup };
+}
+
+/** Everything the doctor needs for discovery, in one call: `runDoctor(opts, { ...discoveryDeps(opts, emit), … })`. */
+export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void): { lookup: HostLookup; discover: Discover } {
+  const { resolver, lookup } = discoveryNetwork(opts);
+  return { lookup, discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}) }) };
+}
+
+/** Margin over two step timeouts before the discovery phase itself gives up. */
+const PHASE_SLACK_MS = 250;
+
+export function createDiscoverer(deps: DiscovererDeps): Discover {
+  return async (address, opts, signal) => {
+    const emit = deps.emit ?? (() => undefined);
+    // The whole phase: first steps run at once (one step timeout), chained second steps get one more.
+    const phase = stepSignal(signal, 2 * opts.timeoutMs + PHASE_SLACK_MS);
+    setMaxListeners(0, phase);
+    const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
+    const fetch = deps.fetcher ?? createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects });
+    const ctx: SourceContext = {
+      address,
+      domain: address.domain,
+      who: { address: address.address, localPart: address.localPart, domain: address.domain },
+      resolver: deps.resolver,
+      lookup,
+      fetch,
+      timeoutMs: opts.timeoutMs,
+      maxBytes: DEFAULTS.maxBodyBytes,
+      sendAddress: opts.sendAddress,
+      ispdbUrl: opts.ispdb ? opts.ispdbUrl : null,
+      step: () => {
+        // One step's signal is shared by its DNS queries, TCP/TLS and redirects: more than 10 listeners is normal.
+        const s = stepSignal(phase, opts.timeoutMs);
+        setMaxListeners(0, s);
+        return s;
+      },
+    };
+    const track = async (name: string, work: Promise<SourceResult>): Promise<SourceResult> => {
+      emit({ kind: 'source', source: name, state: 'start' });
+      const r = await work.catch((err: unknown): SourceResult => crashed(name, err));
+      emit({ kind: 'source', source: name, state: 'done', status: r.status });
+      return r;
+    };
+    const root = deps.resolver.query('.', 'NS', ctx.step());
+    const mx = mxSource(ctx);
+    const mxIspdb = mx.then((m) =>
+      m.providerDomain ? ispdbSource(ctx, 'mx-ispdb', m.providerDomain) : notRun('mx-ispdb', m.hosts[0] ?? ctx.domain, 'skipped', m.hosts.length > 0 ? 'the MX is inside the domain' : 'no MX host'),
+    );
+    const sources = await Promise.all([
+      track('srv-imaps', srvSource(ctx, 'imaps')),
+      track('srv-imap', srvSource(ctx, 'imap')),
+      track('srv-submissions', srvSource(ctx, 'submissions')),
+      track('srv-submission', srvSource(ctx, 'submission')),
+      ...AUTOCONFIG_VARIANTS.map((v) => track(v, autoconfigSource(ctx, v))),
+      track('ispdb', ispdbSource(ctx, 'ispdb', ctx.domain)),
+      track('mx', mx.then((m) => m.result)),
+      track('mx-ispdb', mxIspdb),
+      track('autodiscover', autodiscoverSource(ctx, 'autodiscover')),
+      track('autodiscover-domain', autodiscoverSource(ctx, 'autodiscover-domain')),
+      track('autodiscover-srv', autodiscoverSrvSource(ctx)),
+    ]);
+    const m = await mx.catch(() => undefined);
+    const rootAnswer = await root;
+    const mxResult = sources.find((s) => s.source === 'mx');
+    if (mxResult?.facts) mxResult.facts.resolverCheck = `. NS → ${rootAnswer.status} (${Math.round(rootAnswer.ms)} ms)`;
+
+    const list = buildCandidates(sources, { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts });
+    const guesses = list.candidates.filter((c) => c.sources.some((s) => s.source === 'guess'));
+    sources.push({
+      source: 'guess',
+      query: ctx.domain,
+      status: list.guessed ? 'found' : 'skipped',
+      ms: 0,
+      servers: guesses.map((c) => ({ protocol: 'imap', type: 'imap', host: c.host, port: c.port, security: c.security })),
+      trust: 'trusted',
+      trustReason: 'inside-domain',
+      facts: { notes: [list.guessed ? (opts.guess ? '--guess' : 'nothing usable was published') : list.popOnly ? 'the published settings offer POP3 only' : 'settings were published'] },
+    });
+    const dnsAnswered = (s: SourceResult) => typeof s.facts?.dnsStatus === 'string' && ['records', 'nodata', 'nxdomain'].includes(s.facts.dnsStatus);
+    const dnsAsked = sources.some((s) => typeof s.facts?.dnsStatus === 'string');
+    const rootOk = rootAnswer.status === 'records' || rootAnswer.status === 'nodata' || rootAnswer.status === 'nxdomain';
+    const evidence: DiscoveryEvidence = {
+      domain: ctx.domain,
+      sources,
+      ...(m?.provider ? { provider: m.provider } : {}),
+      resolverWorking: rootOk || sources.some(dnsAnswered) ? true : dnsAsked ? false : null,
+    };
+    return { evidence, candidates: list.candidates };
+  };
+}
+
+/** A source that threw (a doctor bug): kept as evidence rather than losing the run. */
+function crashed(source: string, err: unknown): SourceResult {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    ...notRun(source as SourceResult['source'], source, 'skipped', 'internal error'),
+    error: { code: 'INTERNAL', message: `${e.name}: ${e.message}` },
+  };
+}
+
+export { buildCandidates, securityForUnknown } from './candidates.js';

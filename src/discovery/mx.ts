@@ -1,0 +1,75 @@
+/**
+ * The MX source: who receives the domain's mail. The first MX host (lowest preference) names a
+ * provider domain (its registrable domain, as Thunderbird and K-9 take it) whose ISPDB entry is
+ * then looked up, and the MX hosts identify well-known providers (knowledge/providers.ts), whose
+ * IMAP server becomes an MX-derived candidate. MX answers inbound SMTP, not IMAP: everything
+ * found here is an inference, ranked after what the domain publishes itself.
+ */
+import type { MxRecord } from '../model/evidence.js';
+import type { ProviderInfo, ServerSetting, SourceResult } from '../model/discovery.js';
+import { identifyProvider } from '../knowledge/providers.js';
+import { isIP } from 'node:net';
+import { registrableDomain } from './domain.js';
+import { dnsSourceStatus, type SourceContext } from './source-kit.js';
+
+export interface MxOutcome {
+  result: SourceResult;
+  /** MX hosts in preference order. */
+  hosts: string[];
+  /** The provider domain to ask the ISPDB about, when it differs from the address's own. */
+  providerDomain?: string;
+  provider?: ProviderInfo;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
+}
+
+export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
+  const t0 = performance.now();
+  const answer = await ctx.resolver.query<MxRecord>(ctx.domain, 'MX', ctx.step());
+  const hosts = [...answer.records]
+    .sort((a, b) => a.preference - b.preference || a.exchange.localeCompare(b.exchange))
+    .map((m) => m.exchange)
+    .filter((h) => h !== '');
+  const facts: NonNullable<SourceResult['facts']> = { dnsName: ctx.domain, dnsStatus: answer.status, dnsServer: answer.server };
+  if (answer.message) facts.dnsMessage = answer.message;
+  // RFC 7505: a single "." MX says the domain accepts no mail at all.
+  if (answer.status === 'records' && hosts.length === 0) facts.nullMx = true;
+  if (hosts.length > 0) facts.mxHosts = hosts;
+
+  const match = identifyProvider({ mxHosts: hosts, domain: ctx.domain });
+  const servers: ServerSetting[] = [];
+  let provider: ProviderInfo | undefined;
+  if (match) {
+    provider = { id: match.provider.id, name: match.provider.name, via: match.via, evidence: match.evidence };
+    facts.provider = match.provider.id;
+    const imap = match.provider.imap;
+    if (imap && !isLoopback(imap.host)) {
+      servers.push({ protocol: 'imap', type: 'imap', host: imap.host, port: imap.port, security: imap.security });
+    } else if (imap) {
+      facts.notes = [`${match.provider.name} is reached through a local bridge (${imap.host}:${imap.port}), not probed`];
+    }
+  }
+  const first = hosts[0];
+  const providerDomain = first ? registrableDomain(first) : undefined;
+  if (providerDomain) facts.providerDomain = providerDomain;
+  const result: SourceResult = {
+    source: 'mx',
+    query: `${ctx.domain} MX`,
+    // NXDOMAIN here is about the address's own domain: kept as such (it does not exist).
+    status: answer.status === 'nxdomain' ? 'nxdomain' : dnsSourceStatus(answer.status),
+    ms: Math.round(performance.now() - t0),
+    servers,
+    trust: 'trusted',
+    trustReason: 'known-provider',
+    authenticated: answer.ad,
+    facts,
+  };
+  return {
+    result,
+    hosts,
+    ...(providerDomain && providerDomain !== ctx.domain && providerDomain !== registrableDomain(ctx.domain) ? { providerDomain } : {}),
+    ...(provider ? { provider } : {}),
+  };
+}

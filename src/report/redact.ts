@@ -1,0 +1,59 @@
+/**
+ * --redact, for reports pasted into tickets: masks the username / local part of the address and
+ * client IP addresses (this machine's, and any IP a server echoes in its greeting or replies),
+ * while server names and server addresses stay readable. Returns a new report; pure.
+ */
+import { isIP } from 'node:net';
+import type { Report } from '../model/report.js';
+
+const MASK = '***';
+/** Keys whose values name servers, never the user. */
+const KEEP = new Set(['host', 'id', 'endpoint', 'sameAs', 'hostnameChecked', 'servername', 'code', 'stage', 'source', 'security']);
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
+const IPV6 = /\b(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\b/gi;
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function redactReport(r: Report): Report {
+  const serverIps = new Set<string>();
+  const clientIps = new Set<string>();
+  for (const e of r.endpoints) {
+    for (const a of e.addresses) {
+      serverIps.add(a.address);
+      if (a.localAddress) clientIps.add(a.localAddress);
+    }
+  }
+  const words = new Set<string>();
+  const local = r.input.address.slice(0, r.input.address.lastIndexOf('@'));
+  words.add(r.input.address);
+  if (typeof r.input.options.user === 'string') words.add(r.input.options.user);
+  for (const e of r.endpoints) if (e.login.state === 'attempted') words.add(e.login.username);
+  const userPatterns = [...words]
+    .filter((w) => w.length > 0)
+    .sort((a, b) => b.length - a.length)
+    .map((w) => new RegExp(escapeRe(w), 'gi'));
+  const localRe = local.length >= 3 ? new RegExp(`\\b${escapeRe(local)}(?=@)`, 'gi') : null;
+  const maskIp = (m: string) => (isIP(m) !== 0 && !serverIps.has(m) ? MASK : m);
+  const scrubString = (s: string): string => {
+    let out = s;
+    for (const re of userPatterns) out = out.replace(re, (m) => (m.includes('@') ? `${MASK}@${m.slice(m.lastIndexOf('@') + 1)}` : MASK));
+    if (localRe) out = out.replace(localRe, MASK);
+    for (const ip of clientIps) out = out.split(ip).join(MASK);
+    return out.replace(IPV4, maskIp).replace(IPV6, maskIp);
+  };
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') {
+      // Server names and server addresses are what a support desk needs to see.
+      if (KEEP.has(key ?? '') || (key === 'address' && serverIps.has(v))) return v;
+      return scrubString(v);
+    }
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  const out = walk(r) as Report;
+  out.input.options = { ...out.input.options, redact: true };
+  return out;
+}

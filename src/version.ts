@@ -1,0 +1,17 @@
+/**
+ * The tool's version: baked in by the single-executable build (esbuild --define), otherwise read
+ * from package.json next to dist/ at start-up.
+ */
+import { readFileSync } from 'node:fs';
+
+declare const __IMAP_DOCTOR_VERSION__: string | undefined;
+
+function fromPackageJson(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0-unknown';
+  }
+}
+
+export const VERSION: string = typeof __IMAP_DOCTOR_VERSION__ === 'string' ? __IMAP_DOCTOR_VERSION__ : fromPackageJson();

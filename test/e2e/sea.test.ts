@@ -1,0 +1,47 @@
+/**
+ * The single executable (Node SEA): built offline by `npm run sea`, it must behave like the
+ * npm-installed CLI — same version, same catalogue, same diagnosis of a real server.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labOrSkip } from '../servers/require.js';
+import { ROOT, registerSecret, secretForms, assertNoSecrets } from './cli-runner.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-sea-'));
+const exe = path.join(dir, 'imap-doctor');
+
+beforeAll(async () => {
+  await run(process.execPath, [path.join(ROOT, 'scripts/build-sea.mjs'), '--out', dir], { cwd: ROOT });
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('single executable', () => {
+  it('is a real executable with node inside, and prints the package version', async () => {
+    expect(statSync(exe).size).toBeGreaterThan(50e6);
+    const { stdout } = await run(exe, ['--version']);
+    const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { version: string };
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it('carries the catalogue', async () => {
+    const { stdout } = await run(exe, ['explain', 'TLS_CHAIN_INCOMPLETE']);
+    expect(stdout).toMatch(/^TLS_CHAIN_INCOMPLETE {2}\(error; who must act: the mail server's admin\)/);
+  });
+
+  const lab = labOrSkip('dovecot (single executable)');
+  it.skipIf(!lab)('diagnoses a real server like the npm CLI', async () => {
+    if (!lab) return;
+    registerSecret(...secretForms(lab.password, lab.users.alice));
+    const args = [lab.users.alice, '--host', lab.hostname, '--resolve', `${lab.hostname}=${lab.hosts.expired}`, '--port', '993', '--ca-file', lab.certs.ca.crt, '--json', '--timeout', '2000'];
+    const r = await run(exe, args, { env: { PATH: process.env.PATH ?? '', IMAP_DOCTOR_PASSWORD: lab.password } }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    assertNoSecrets(r.stdout + r.stderr, 'single executable output');
+    const report = JSON.parse(r.stdout) as { findings: Array<{ code: string; severity: string }> };
+    expect(report.findings.find((f) => f.severity === 'error')?.code).toBe('TLS_CERT_EXPIRED');
+    expect((r as { code?: number }).code).toBe(1);
+  });
+});

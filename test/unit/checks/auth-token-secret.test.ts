@@ -1,0 +1,43 @@
+/**
+ * The OAuth token is a secret exactly like the password: `variants()` must name every form it can
+ * take on the wire, so the last-line scrubber catches it in XOAUTH2 and OAUTHBEARER blobs whatever
+ * the username, host and port around it.
+ */
+import { describe, expect, it } from 'vitest';
+import { Secret, scrub } from '../../../src/util/secret.js';
+
+const TOKEN = 'ya29.a0AfB_byC-canary-token_0123456789abcdef';
+const USER = 'alice@gmail.com';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('Secret.variants() for OAuth tokens', () => {
+  const forms = new Secret(TOKEN).variants(USER);
+  const caught = (blob: string) => scrub(blob, forms) !== blob;
+
+  it('catches the XOAUTH2 blob (Google format) and the OAUTHBEARER blob as imapflow builds it (RFC 7628 §3.1)', () => {
+    expect(caught(b64(`user=${USER}\x01auth=Bearer ${TOKEN}\x01\x01`))).toBe(true);
+    for (const [host, port] of [['imap.gmail.com', 993], ['outlook.office365.com', 143], ['127.0.0.2', 40123]] as const) {
+      expect(caught(b64(`n,a=${USER},\x01host=${host}\x01port=${port}\x01auth=Bearer ${TOKEN}\x01\x01`))).toBe(true);
+    }
+  });
+
+  it('catches the token at every byte offset inside any base64 blob, and with any bytes after it', () => {
+    for (let before = 0; before < 9; before++) {
+      for (let after = 0; after < 4; after++) {
+        expect(caught(b64(`${'p'.repeat(before)}${TOKEN}${'q'.repeat(after)}`)), `offset ${before}, ${after} after`).toBe(true);
+      }
+    }
+  });
+
+  it('scrubs the raw token and leaves unrelated text alone', () => {
+    expect(scrub(`Bearer ${TOKEN} end`, forms)).toBe('Bearer [redacted] end');
+    const unrelated = b64('user=bob@example.com\x01auth=Bearer something-else-entirely\x01\x01');
+    expect(scrub(unrelated, forms)).toBe(unrelated);
+  });
+
+  it('adds no short inner forms for a short secret (they would blank unrelated base64)', () => {
+    const short = new Secret('pw12345').variants();
+    expect(short.every((f) => f.length >= 7)).toBe(true);
+    expect(new Secret('').variants()).toEqual([]);
+  });
+});
