@@ -6,7 +6,7 @@
 import { parseAddress, type EmailAddress } from './address.js';
 import { runChecks } from './checks/index.js';
 import { finding } from './checks/types.js';
-import type { EventSink } from './events.js';
+import type { EventSink, RunEvent } from './events.js';
 import type { DiscoveryEvidence } from './model/discovery.js';
 import type { AddressProbe, Candidate, EndpointEvidence, NetworkEvidence } from './model/evidence.js';
 import type { Finding } from './model/finding.js';
@@ -16,7 +16,7 @@ import { DEFAULTS } from './options.js';
 import { decideLogin } from './policy.js';
 import { tryLogin } from './probes/auth.js';
 import { probeEndpoint } from './probes/endpoint.js';
-import { probeNetwork } from './probes/network.js';
+import { HeadStart, probeNetwork } from './probes/network.js';
 import type { HostLookup } from './probes/resolve.js';
 import { createTrustStore, type TrustStore } from './probes/trust.js';
 import { buildReport } from './report/build.js';
@@ -87,6 +87,13 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
     }
     const probed = rankAndCap(candidates, opts.maxEndpoints);
     deps.emit({ kind: 'phase', phase: 'probing' });
+    const netCtx = { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery, dnsServers: opts.dnsServers };
+    // Web-port references start early for connects that hang, so a firewall costs ~one timeout.
+    const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(1000, Math.round(opts.timeoutMs / 4)) });
+    const emit = (e: RunEvent) => {
+      head.observe(e);
+      deps.emit(e);
+    };
     endpoints = await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
       try {
         return await probeEndpoint(c, i, {
@@ -97,7 +104,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
           run: clock.signal,
           maxLineBytes: DEFAULTS.maxLineBytes,
           transcript: opts.transcript,
-          emit: deps.emit,
+          emit,
         });
       } catch (err) {
         internal(`probe of ${c.host}:${c.port}`, err);
@@ -112,7 +119,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
       }
     });
     try {
-      network = await probeNetwork(endpoints, { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery, dnsServers: opts.dnsServers });
+      network = await probeNetwork(endpoints, netCtx, head);
     } catch (err) {
       internal('network reference probes', err);
     }

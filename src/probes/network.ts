@@ -5,12 +5,11 @@
  * once under one step signal (one timeout at most), stopped early once the answers settle it.
  */
 import { isIP } from 'node:net';
-import type { EmailAddress } from '../address.js';
 import { parseServerSpec, systemServers } from '../dns/resolver.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { DnsStatus, EndpointEvidence, Family, NetworkEvidence, ProbeErrorCode, ReferenceProbe, Security } from '../model/evidence.js';
+import type { DnsStatus, EndpointEvidence, Family, NetworkEvidence, ProbeError, ProbeErrorCode, ReferenceProbe, Security } from '../model/evidence.js';
 import { stepSignal } from '../util/deadline.js';
-import type { HostLookup } from './resolve.js';
+import type { RunEvent } from '../events.js';
 import { connectTcp } from './tcp.js';
 
 export interface NetworkContext {
@@ -128,23 +127,112 @@ function earlyStop(endpoints: readonly EndpointEvidence[], plan: readonly Planne
   };
 }
 
-export async function probeNetwork(endpoints: readonly EndpointEvidence[], ctx: NetworkContext): Promise<NetworkEvidence> {
+/**
+ * Reference probes started before they are known to be needed: when an IMAP connect has had no
+ * answer for `startAfterMs`, the same address is tried on the web ports at once, so a run whose
+ * ports are all dropped costs about one connect timeout plus that head start instead of two
+ * full timeouts. Connects that answer in time never trigger anything. Fed by the stage events.
+ */
+export class HeadStart {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly started = new Map<string, { result: Promise<ReferenceProbe>; stop: AbortController }>();
+
+  constructor(private readonly ctx: NetworkContext & { startAfterMs: number }) {}
+
+  observe(e: RunEvent): void {
+    if (e.kind !== 'stage' || e.stage !== 'tcp' || !e.address) return;
+    const key = `${e.endpoint}|${e.address}`;
+    if (e.state !== 'start') {
+      clearTimeout(this.timers.get(key));
+      this.timers.delete(key);
+      return;
+    }
+    const address = e.address;
+    const host = e.endpoint.slice(0, e.endpoint.lastIndexOf(':'));
+    const t = setTimeout(() => this.start(address, host, e.endpoint), this.ctx.startAfterMs);
+    t.unref();
+    this.timers.set(key, t);
+  }
+
+  private start(address: string, host: string, endpoint: string): void {
+    const connect = this.ctx.connect ?? connectTcp;
+    const family: Family = isIP(address) === 6 ? 6 : 4;
+    for (const port of new Set(this.ctx.referencePorts)) {
+      const k = `${address}|${port}`;
+      if (this.started.has(k)) continue;
+      const stop = new AbortController();
+      const onRun = () => stop.abort(this.ctx.run.reason);
+      this.ctx.run.addEventListener('abort', onRun, { once: true });
+      const result = connect(address, port, family, stepSignal(stop.signal, this.ctx.timeoutMs)).then((r): ReferenceProbe => {
+        this.ctx.run.removeEventListener('abort', onRun);
+        if (r.ok) r.socket.destroy();
+        const base = { purpose: 'same-host-web' as const, forEndpoints: [endpoint], host, address, family, port };
+        return r.ok ? { ...base, outcome: { state: 'ok', value: {}, ms: r.ms } } : { ...base, outcome: { state: 'failed', error: r.error, ms: r.ms } };
+      });
+      this.started.set(k, { result, stop });
+    }
+  }
+
+  /** A reference already under way for this address and port, if any. */
+  take(address: string, port: number): Promise<ReferenceProbe> | undefined {
+    return this.started.get(`${address}|${port}`)?.result;
+  }
+
+  /** Stop every head start still running (the evidence already answers every question). */
+  stopAll(reason: unknown): void {
+    for (const v of this.started.values()) v.stop.abort(reason);
+  }
+
+  /** No more head starts; the ones the plan does not need are stopped (their host answered after all). */
+  settle(plan: readonly PlannedReference[]): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    const keep = new Set(plan.map((p) => `${p.address}|${p.port}`));
+    for (const [k, v] of this.started) if (!keep.has(k)) v.stop.abort(new NotNeeded());
+  }
+}
+
+export async function probeNetwork(endpoints: readonly EndpointEvidence[], ctx: NetworkContext, head?: HeadStart): Promise<NetworkEvidence> {
   const plan = planReferences(endpoints, ctx);
+  head?.settle(plan);
   if (plan.length === 0) return { references: [], clock: [] };
   const connect = ctx.connect ?? connectTcp;
+  // Stopped early once the evidence answers every question, or with the run. Plain listeners on
+  // purpose: AbortSignal.any holds its sources weakly in Node 20 (see util/deadline.ts).
   const enough = new AbortController();
-  // One signal for all: every reference is bounded by the same single step timeout.
-  const signal = AbortSignal.any([stepSignal(ctx.run, ctx.timeoutMs), enough.signal]);
+  const onRun = () => enough.abort(ctx.run.reason);
+  if (ctx.run.aborted) onRun();
+  else ctx.run.addEventListener('abort', onRun, { once: true });
+  // One signal for all that start now: they are bounded by the same single step timeout.
+  const signal = stepSignal(enough.signal, ctx.timeoutMs);
   const record = earlyStop(endpoints, plan);
-  const references = await Promise.all(
-    plan.map(async (p): Promise<ReferenceProbe> => {
-      const r = await connect(p.address, p.port, p.family, signal);
-      if (r.ok) r.socket.destroy();
-      if (record(p, r.ok, r.ok ? undefined : r.error.code)) enough.abort(new NotNeeded());
-      if (r.ok) return { ...p, outcome: { state: 'ok', value: {}, ms: r.ms } };
-      const error = signal.reason instanceof NotNeeded && (r.error.code === 'TIMEOUT' || r.error.code === 'ABORTED') ? { code: 'ABORTED' as const, message: signal.reason.message } : r.error;
-      return { ...p, outcome: { state: 'failed', error, ms: r.ms } };
-    }),
-  );
-  return { references, clock: [] };
+  enough.signal.addEventListener('abort', () => head?.stopAll(enough.signal.reason), { once: true });
+  const notNeeded = (error: ProbeError): ProbeError =>
+    enough.signal.reason instanceof NotNeeded && (error.code === 'TIMEOUT' || error.code === 'ABORTED') ? { code: 'ABORTED', message: enough.signal.reason.message } : error;
+  try {
+    const references = await Promise.all(
+      plan.map(async (p): Promise<ReferenceProbe> => {
+        const early = head?.take(p.address, p.port);
+        if (early) {
+          const r = await early;
+          // Judged before recording: its own timeout is evidence, a stop it caused itself is not.
+          const outcome = r.outcome.state === 'failed' ? { ...r.outcome, error: notNeeded(r.outcome.error) } : r.outcome;
+          if (record(p, r.outcome.state === 'ok', r.outcome.state === 'failed' ? r.outcome.error.code : undefined)) enough.abort(new NotNeeded());
+          return { ...p, outcome };
+        }
+        const r = await connect(p.address, p.port, p.family, signal);
+        if (r.ok) {
+          r.socket.destroy();
+          if (record(p, true)) enough.abort(new NotNeeded());
+          return { ...p, outcome: { state: 'ok', value: {}, ms: r.ms } };
+        }
+        const error = notNeeded(r.error);
+        if (record(p, false, r.error.code)) enough.abort(new NotNeeded());
+        return { ...p, outcome: { state: 'failed', error, ms: r.ms } };
+      }),
+    );
+    return { references, clock: [] };
+  } finally {
+    ctx.run.removeEventListener('abort', onRun);
+  }
 }
