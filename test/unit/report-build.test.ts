@@ -130,3 +130,16 @@ describe('a bug in the doctor becomes INTERNAL_ERROR, the rest of the report int
     expect(r.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['INTERNAL_ERROR', 'TLS_OK', 'TCP_OK']));
   });
 });
+
+describe('evidence marked INTERNAL (a probe or source crashed) is reported as a doctor bug', () => {
+  it('a crashed discovery source and a crashed TLS read both become INTERNAL_ERROR', () => {
+    const e = endpoint(candidate(), { addresses: [addressProbe('tls', { tls: { state: 'failed', error: { code: 'INTERNAL', message: 'could not read the TLS session: boom' }, ms: 1 } })] });
+    const fs = runChecks(
+      context([e], {
+        discovery: { domain: 'example.com', resolverWorking: true, sources: [{ source: 'mx', query: 'example.com MX', status: 'skipped', ms: 0, servers: [], trust: 'trusted', trustReason: 'dns', error: { code: 'INTERNAL', message: 'TypeError: x' } }] },
+      }),
+    );
+    const internal = fs.filter((f) => f.code === 'INTERNAL_ERROR').map((f) => f.params.where);
+    expect(internal).toEqual(['discovery source mx', 'tls probe of imap.example.com:993/tls (192.0.2.10)']);
+  });
+});

@@ -16,3 +16,27 @@ export const deadlineCheck: Check = {
   id: 'run/deadline',
   run: (ctx) => (ctx.deadlineHit.length > 0 ? [finding('RUN_DEADLINE_EXCEEDED', 'run', { deadlineMs: ctx.deadlineMs, steps: ctx.deadlineHit })] : []),
 };
+
+/** A probe or source that failed with INTERNAL is a doctor bug: say so, whatever else it broke. */
+export const internalEvidenceCheck: Check = {
+  id: 'run/internal-evidence',
+  run: (ctx) => {
+    const out = [];
+    for (const s of ctx.discovery?.sources ?? []) {
+      if (s.error?.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `discovery source ${s.source}`, error: s.error.message }));
+    }
+    for (const e of ctx.endpoints) {
+      for (const a of e.addresses) {
+        for (const [stage, o] of Object.entries(a)) {
+          if (o && typeof o === 'object' && 'state' in o && o.state === 'failed' && 'error' in o && (o.error as { code?: string }).code === 'INTERNAL') {
+            out.push(finding('INTERNAL_ERROR', 'run', { where: `${stage} probe of ${e.id} (${a.address})`, error: String((o.error as { message?: string }).message) }));
+          }
+        }
+      }
+      if (e.login.state === 'attempted' && e.login.attempt.error?.code === 'INTERNAL') {
+        out.push(finding('INTERNAL_ERROR', 'run', { where: `login to ${e.id}`, error: e.login.attempt.error.message }));
+      }
+    }
+    return out;
+  },
+};
