@@ -4,6 +4,7 @@
  * argv, runs the doctor, prints one report to stdout (progress only on a TTY stderr) and maps
  * the verdict to the exit code. Every byte written passes a last-line secret scrubber.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, normaliseHost, parseAddress } from './address.js';
@@ -21,7 +22,7 @@ import { redactReport } from './report/redact.js';
 import { renderMarkdown } from './render/markdown.js';
 import { renderText } from './render/text.js';
 import { createProgress } from './render/progress.js';
-import { Secret, scrub } from './util/secret.js';
+import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
 import { VERSION } from './version.js';
 import { isIP } from 'node:net';
 
@@ -34,11 +35,13 @@ export interface CliIo {
   onSigint?: (fn: () => void) => void;
 }
 
-export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
 export { VERSION };
 
 class UsageError extends Error {}
+/** Ctrl-C before the run started (at the password prompt). */
+class InterruptedAtPrompt extends Error {}
 
 function intIn(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -66,6 +69,7 @@ Exit codes:
   1  a problem was found (any error finding), or nothing could be verified
   2  usage or input error (bad option, invalid address, unreadable --ca-file)
   3  internal error in imap-doctor (the report still prints)
+  130  interrupted with Ctrl-C (the report of what was found so far still prints)
 
 Examples:
   imap-doctor alice@example.com
@@ -90,11 +94,11 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--expiry-warning-days <n>', `warn when a certificate expires within n days (default ${DEFAULTS.expiryWarningDays}; 0 turns it off)`, intIn('--expiry-warning-days', 0, 3650))
     .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, intIn('--timeout', 50, 600_000))
     .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000))
-    .option('--json', 'print the report as JSON (same as --format json)')
+    .addOption(new Option('--json', 'print the report as JSON (same as --format json)').conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
     .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
     .option('--verbose', 'also show what passed and skipped stages')
-    .option('--quiet', 'only the verdict, the problems and the working settings')
+    .addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'))
     .option('--transcript', 'include the IMAP exchange of each endpoint (credentials masked)')
     .option('--redact', 'mask your username and client IP addresses in the report (server names stay), for tickets')
     .addHelpText('after', HELP_AFTER)
@@ -116,15 +120,28 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(`imap-doctor: ${s.replace(/^error: /, '')}`),
+    // An option's value is never echoed back: a password typed as --password=… must not reappear.
+    outputError: (s, write) => write(`imap-doctor: ${s.replace(/^error: /, '').replace(/(--?[\w-]+)=\S+?(['"\s]|$)/g, '$1=…$2')}`),
   });
   return { program, code: () => code };
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/** Longest secret read from standard input. */
+const MAX_SECRET_BYTES = 16 * 1024;
+
+/** The first line of standard input (the secret), bounded in size; the rest is never read. */
+async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const c of stream) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    chunks.push(b);
+    size += b.length;
+    if (b.includes(0x0a) || size > MAX_SECRET_BYTES) break;
+  }
+  const text = Buffer.concat(chunks).subarray(0, MAX_SECRET_BYTES).toString('utf8');
+  const nl = text.search(/\r?\n/);
+  return nl >= 0 ? text.slice(0, nl) : text;
 }
 
 /** A hidden prompt on stderr; resolves '' on an empty answer, rejects on Ctrl-C. */
@@ -146,7 +163,7 @@ function promptHidden(io: CliIo, question: string): Promise<string> {
     const onData = (d: Buffer | string) => {
       for (const ch of d.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new UsageError('interrupted at the password prompt'));
+        if (ch === '\u0003') return done(new InterruptedAtPrompt('interrupted at the password prompt'));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
       }
@@ -180,7 +197,15 @@ function readCaFiles(files: string[]): string[] {
     } catch (e) {
       throw new UsageError(`--ca-file ${f}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    if (splitPem(text).length === 0) throw new UsageError(`--ca-file ${f}: no PEM certificate ("-----BEGIN CERTIFICATE-----") in it`);
+    const pems = splitPem(text);
+    if (pems.length === 0) throw new UsageError(`--ca-file ${f}: no PEM certificate ("-----BEGIN CERTIFICATE-----") in it`);
+    pems.forEach((pem, i) => {
+      try {
+        new X509Certificate(pem);
+      } catch {
+        throw new UsageError(`--ca-file ${f}: certificate ${i + 1} of ${pems.length} is not a valid PEM certificate`);
+      }
+    });
     return text;
   });
 }
@@ -195,14 +220,15 @@ async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: st
   if (typeof o.oauthToken === 'string') {
     if (o.oauthToken === '-') {
       if (o.passwordStdin) throw new UsageError('--oauth-token - and --password-stdin both want standard input; use one');
-      return token((await readAll(io.stdin)).trim(), 'oauth-stdin');
+      if (io.stdin.isTTY) return token((await promptHidden(io, `OAuth access token for ${user} (empty to skip the login): `)).trim(), 'oauth-stdin');
+      return token((await readFirstLine(io.stdin)).trim(), 'oauth-stdin');
     }
     io.stderr.write('imap-doctor: note: a token on the command line is visible to other users of this computer; prefer IMAP_DOCTOR_OAUTH_TOKEN or --oauth-token -\n');
     return token(o.oauthToken.trim(), 'oauth-option');
   }
   if (o.passwordStdin) {
     if (io.stdin.isTTY) return cred(await promptHidden(io, `Password for ${user} (empty to skip the login): `), 'prompt');
-    return cred((await readAll(io.stdin)).replace(/\r?\n$/, ''), 'stdin');
+    return cred(await readFirstLine(io.stdin), 'stdin');
   }
   const envToken = io.env.IMAP_DOCTOR_OAUTH_TOKEN;
   if (envToken !== undefined && envToken.length > 0) return token(envToken.trim(), 'oauth-env');
@@ -214,13 +240,19 @@ async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: st
 
 export function exitCodeFor(r: Report): number {
   if (r.findings.some((f) => f.code === 'INTERNAL_ERROR')) return EXIT.internal;
+  if (r.findings.some((f) => f.code === 'RUN_INTERRUPTED')) return EXIT.interrupted;
   return r.verdict.status !== 'error' && r.verdict.working ? EXIT.ok : EXIT.problems;
 }
 
 export async function runCli(io: CliIo): Promise<number> {
-  const secretForms: string[] = [];
-  const out = (s: string) => io.stdout.write(scrub(s, secretForms));
-  const err = (s: string) => io.stderr.write(scrub(s, secretForms));
+  // Seeded before anything can print: even a usage error must not echo a secret from the env.
+  const secretForms: string[] = [io.env.IMAP_DOCTOR_PASSWORD, io.env.IMAP_DOCTOR_OAUTH_TOKEN]
+    .filter((v): v is string => typeof v === 'string' && v.length > 0)
+    .flatMap((v) => new Secret(v).variants());
+  // Last line of defence: every string of the report is scrubbed (scrubDeep, below); free text on
+  // stdout/stderr is scrubbed of every form long enough not to mangle ordinary words and numbers.
+  const out = (s: string) => io.stdout.write(scrub(s, textForms(secretForms)));
+  const err = (s: string) => io.stderr.write(scrub(s, textForms(secretForms)));
   const safeIo: CliIo = { ...io, stdout: { ...io.stdout, write: out, isTTY: io.stdout.isTTY, columns: io.stdout.columns }, stderr: Object.assign(Object.create(io.stderr), { write: err }) };
 
   const run = async (addressArg: string, o: Record<string, unknown>): Promise<number> => {
@@ -230,6 +262,9 @@ export async function runCli(io: CliIo): Promise<number> {
     } catch (e) {
       if (e instanceof InputError) throw new UsageError(e.message);
       throw e;
+    }
+    if (o.host === undefined && (o.port !== undefined || o.security !== undefined)) {
+      throw new UsageError('--port and --security choose the endpoint on --host; add --host <name> (discovery finds ports itself)');
     }
     let host: string | undefined;
     if (typeof o.host === 'string') {
@@ -268,7 +303,12 @@ export async function runCli(io: CliIo): Promise<number> {
       ...discoveryOptions,
     });
     const color = format === 'text' && o.color !== false && !io.env.NO_COLOR && io.stdout.isTTY === true;
-    const progress = await createProgress(safeIo.stderr, { enabled: io.stderr.isTTY === true && !o.quiet && !io.env.CI, color });
+    // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
+    const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
+    const progress = await createProgress(safeIo.stderr, {
+      enabled: io.stderr.isTTY === true && stderrColumns > 0 && !o.quiet && !io.env.CI,
+      color: o.color !== false && !io.env.NO_COLOR,
+    });
     let report: Report;
     try {
       report = await runDoctor(opts, {
@@ -276,11 +316,13 @@ export async function runCli(io: CliIo): Promise<number> {
         emit: progress.emit,
         now: () => new Date(),
         version: VERSION,
+        node: process.versions.node,
         onClock: (clock) => io.onSigint?.(() => clock.interrupt()),
       });
     } finally {
       progress.stop();
     }
+    report = scrubDeep(report, secretForms);
     if (o.redact === true) report = redactReport(report);
     const text =
       format === 'json'
@@ -316,6 +358,10 @@ export async function runCli(io: CliIo): Promise<number> {
     if (e instanceof UsageError) {
       err(`imap-doctor: ${e.message}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof InterruptedAtPrompt) {
+      err(`imap-doctor: ${e.message}\n`);
+      return EXIT.interrupted;
     }
     const x = e instanceof Error ? e : new Error(String(e));
     err(`imap-doctor: internal error: ${x.name}: ${x.message}\n(please report this bug)\n`);

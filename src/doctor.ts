@@ -5,7 +5,7 @@
  */
 import { parseAddress, type EmailAddress } from './address.js';
 import { runChecks } from './checks/index.js';
-import { finding } from './checks/types.js';
+import { finding, stageOutcomes } from './checks/types.js';
 import type { EventSink, RunEvent } from './events.js';
 import type { DiscoveryEvidence } from './model/discovery.js';
 import type { AddressProbe, Candidate, EndpointEvidence, NetworkEvidence } from './model/evidence.js';
@@ -22,7 +22,7 @@ import { createTrustStore, type TrustStore } from './probes/trust.js';
 import { buildReport } from './report/build.js';
 import { guessCandidates } from './discovery/guesses.js';
 import { userCandidates } from './discovery/user.js';
-import { startRunClock, type RunClock } from './util/deadline.js';
+import { abortKind, startRunClock, type RunClock } from './util/deadline.js';
 import { mapLimit } from './util/limit.js';
 
 export interface DoctorDeps {
@@ -31,6 +31,8 @@ export interface DoctorDeps {
   emit: EventSink;
   now: () => Date;
   version: string;
+  /** Node.js version, for the report (the CLI passes process.versions.node). */
+  node?: string;
   /** Discovery from the address alone; absent → guesses only. */
   discover?: (address: EmailAddress, opts: RunOptions, signal: AbortSignal) => Promise<{ evidence: DiscoveryEvidence; candidates: Candidate[] }>;
   /** Lets the CLI abort the run on Ctrl-C. */
@@ -69,6 +71,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
   deps.onClock?.(clock);
   const extra: Finding[] = [];
   const deadlineHit: string[] = [];
+  let interrupted: string[] | null = null;
   let discovery: DiscoveryEvidence | null = null;
   let candidates: Candidate[] = [];
   let endpoints: EndpointEvidence[] = [];
@@ -125,14 +128,16 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
     }
     deps.emit({ kind: 'phase', phase: 'login' });
     await runLogins(endpoints, opts, user, trust, clock, deps, internal);
+    // What the deadline (or Ctrl-C) cut short, for the report.
+    const cut: string[] = [];
     for (const e of endpoints) {
       for (const a of e.addresses) {
-        for (const [stage, o] of Object.entries(a)) {
-          if (o && typeof o === 'object' && 'state' in o && o.state === 'failed' && 'error' in o && o.error?.code === 'ABORTED') deadlineHit.push(`${e.id} ${a.address} ${stage}`);
-        }
+        for (const [stage, o] of stageOutcomes(a)) if (o.state === 'failed' && o.error.code === 'ABORTED') cut.push(`${e.id} ${a.address} ${stage}`);
       }
-      if (e.login.state === 'withheld' && e.login.reason === 'deadline') deadlineHit.push(`${e.id} login`);
+      if (e.login.state === 'withheld' && (e.login.reason === 'deadline' || e.login.reason === 'interrupted')) cut.push(`${e.id} login`);
     }
+    if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') interrupted = cut;
+    else deadlineHit.push(...cut);
   } catch (err) {
     internal('run', err);
   } finally {
@@ -154,6 +159,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
       credentials: opts.credentials ? (opts.credentials.oauthToken ? 'oauth' : 'password') : null,
       ...(opts.noLoginReason ? { noLoginReason: opts.noLoginReason } : {}),
       deadlineHit,
+      interrupted,
     }),
     ...extra,
   ];
@@ -163,6 +169,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
     startedAt: started,
     durationMs: Math.round(performance.now() - t0),
     version: deps.version,
+    node: deps.node ?? 'unknown',
     options: optionsEcho(opts),
     discovery,
     network,
@@ -223,9 +230,11 @@ async function runLogins(
     if (d.go) queue.push({ e, address: d.address });
     else e.login = { state: 'withheld', reason: d.reason };
   }
+  // A login that crashed may have been refused without us knowing: the password goes nowhere else.
+  let crashed = false;
   const attempt = async (e: EndpointEvidence, a: AddressProbe) => {
     if (clock.signal.aborted) {
-      e.login = { state: 'withheld', reason: 'deadline' };
+      e.login = { state: 'withheld', reason: abortKind(clock.signal) === 'interrupted' ? 'interrupted' : 'deadline' };
       return;
     }
     deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: 'start' });
@@ -250,11 +259,12 @@ async function runLogins(
     } catch (err) {
       internal(`login to ${e.id}`, err);
       e.login = { state: 'withheld', reason: 'unreachable' };
+      crashed = true;
     }
   };
   let i = 0;
   for (; i < queue.length; i++) {
-    const q = queue[i] as (typeof queue)[number];
+    const q = queue[i] as { e: EndpointEvidence; address: AddressProbe };
     await attempt(q.e, q.address);
     const l = q.e.login;
     if (l.state === 'attempted' && l.attempt.ok) {
@@ -263,6 +273,10 @@ async function runLogins(
     }
     if (l.state === 'attempted' && l.attempt.credentialsRejected) {
       for (const r of queue.slice(i + 1)) r.e.login = { state: 'withheld', reason: 'earlier-credential-failure' };
+      return;
+    }
+    if (crashed) {
+      for (const r of queue.slice(i + 1)) r.e.login = { state: 'withheld', reason: 'earlier-login-error' };
       return;
     }
   }

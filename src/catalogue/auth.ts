@@ -478,6 +478,8 @@ export const auth = {
         'starttls-injection': 'The STARTTLS exchange was tampered with (see above), so the password was not risked on this connection.',
         'untrusted-host': `This server name came from a source that cannot be trusted (${str(p.sources)}), and ${str(p.host)} is not in your address's domain. Sending your password there could hand it to a stranger.`,
         'earlier-credential-failure': `${str(p.firstEndpoint)} already refused the login; trying the same credentials on more servers could lock the account.`,
+        interrupted: 'The run was interrupted (Ctrl-C) before the login.',
+        'earlier-login-error': 'imap-doctor failed internally during an earlier login (see INTERNAL_ERROR); that login may have been refused, so to be safe the password was not sent again.',
         deadline: 'The run reached its deadline before the login.',
         'login-disabled': 'The server forbids the LOGIN command here.',
       } as Record<string, string>)[str(p.reason)] ?? `Reason: ${str(p.reason)}.`,

@@ -18,6 +18,14 @@ export const doctor = {
     fix: () => ['Run again with a longer --timeout (the deadline grows with it) or a longer --deadline.'],
     example: { deadlineMs: 48000, steps: ['imap.example.com:993/tls login'] },
   },
+  RUN_INTERRUPTED: {
+    severity: 'warning',
+    who: 'you',
+    title: () => 'The run was interrupted (Ctrl-C)',
+    explain: (p) => `The run was stopped before it finished${Array.isArray(p.steps) && p.steps.length > 0 ? `; these steps were cut short: ${str(p.steps)}` : ''}. The report shows what was found until then.`,
+    fix: () => ['Run again and let it finish (every step is bounded by --timeout, the whole run by --deadline).'],
+    example: { steps: ['imap.example.com:993/tls login'] },
+  },
   NO_VERIFIED_CONFIGURATION: {
     severity: 'error',
     who: 'you',

@@ -46,12 +46,19 @@ export const tls = {
   TLS_CERT_EXPIRED: {
     severity: 'error',
     who: 'mail-admin',
-    title: (p) => `The certificate of ${hp(p)} expired on ${day(p.validTo)}`,
+    title: (p) =>
+      p.which === 'intermediate'
+        ? `The intermediate certificate ${str(p.certName)} sent by ${hp(p)} expired on ${day(p.validTo)}`
+        : `The certificate of ${hp(p)} expired on ${day(p.validTo)}`,
     explain: (p) =>
-      `The server presents a certificate for ${str(p.names)} that was valid until ${day(p.validTo)}. Mail apps refuse expired certificates, ` +
-      'because an attacker could be using an old stolen key. Very often a new certificate was fetched but the mail service was never reloaded and still serves the old one.',
+      (p.which === 'intermediate'
+        ? `The server's own certificate (for ${str(p.names)}) is current, but the intermediate certificate it sends with it, ${str(p.certName)}, expired on ${day(p.validTo)}: the chain file is outdated. `
+        : `The server presents a certificate for ${str(p.names)} that was valid until ${day(p.validTo)}. `) +
+      'Mail apps refuse expired certificates, because an attacker could be using an old stolen key. Very often a new certificate was fetched but the mail service was never reloaded and still serves the old one.',
     fix: (p) => [
-      'Mail admin: renew the certificate and reload the mail service so it reads the new file (`doveadm reload`, or restart Dovecot/Postfix).',
+      p.which === 'intermediate'
+        ? "Mail admin: serve the CA's current intermediate with the certificate (the fullchain.pem of the latest renewal), then reload the mail service."
+        : 'Mail admin: renew the certificate and reload the mail service so it reads the new file (`doveadm reload`, or restart Dovecot/Postfix).',
       'Mail admin: add a renewal hook that reloads the mail services (certbot `--deploy-hook`, acme.sh `--reloadcmd`).',
       `Check what the server presents: \`${checkCmd(p)} | openssl x509 -noout -dates\`.`,
     ],
@@ -224,12 +231,12 @@ export const tls = {
   TLS_CHAIN_INCOMPLETE: {
     severity: 'error',
     who: 'mail-admin',
-    title: (p) => `${hp(p)} does not send the intermediate certificate`,
+    title: (p) => `${hp(p)} ${p.confirmed ? 'does not send' : 'most likely does not send'} the intermediate certificate`,
     explain: (p) =>
       `The server sends only its own certificate, issued by "${str(p.issuer)}", without the intermediate certificate that links it to a trusted root. ` +
       (p.confirmed
         ? `The doctor fetched that intermediate from ${str(p.aiaUrl)} (named in the certificate), and with it the chain verifies: the certificate is fine, the server configuration is not. `
-        : '') +
+        : `The certificate names its issuer's download address (${str(p.aiaUrl)}), as public CAs do, but the doctor could not fetch it to prove the chain${p.aiaError ? ` (${str(p.aiaError)})` : ''}; a missing intermediate is the likely cause. `) +
       'Browsers often repair this on their own; mail apps usually do not, so they reject the server.',
     fix: (p) => [
       'Mail admin: configure the full chain, not just the certificate: for Dovecot `ssl_cert = </etc/letsencrypt/live/<name>/fullchain.pem` (not cert.pem), then reload.',

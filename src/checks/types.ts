@@ -23,6 +23,8 @@ export interface CheckContext {
   noLoginReason?: string;
   /** Steps cut by the run deadline (filled by the doctor). */
   deadlineHit: string[];
+  /** Steps cut by Ctrl-C, or null when the run was not interrupted. */
+  interrupted: string[] | null;
 }
 
 export interface Check {
@@ -70,6 +72,20 @@ export function verifiedAddress(e: EndpointEvidence): AddressProbe | undefined {
     if (a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0) return false;
     return true;
   });
+}
+
+/** Every stage outcome of an address, by stage name (the optional ones only when they ran). */
+export function stageOutcomes(a: AddressProbe): Array<[Stage, Outcome<unknown>]> {
+  const all: Array<[Stage, Outcome<unknown> | undefined]> = [
+    ['tcp', a.tcp],
+    ['tls', a.tls],
+    ['greeting', a.greeting],
+    ['capability', a.capability],
+    ['starttls', a.starttls],
+    ['starttls-tls', a.starttlsTls],
+    ['capability-after-tls', a.capabilityAfterTls],
+  ];
+  return all.filter((x): x is [Stage, Outcome<unknown>] => x[1] !== undefined);
 }
 
 export function perAddress(ctx: CheckContext, fn: (e: EndpointEvidence, a: AddressProbe) => Finding[]): Finding[] {

@@ -3,7 +3,7 @@
  * files at https://autoconfig.D/ and https://D/.well-known/, the same two over http (insecure),
  * and the ISPDB (for D, or for the provider domain an MX points at). Each one GET, bounded by one
  * step timeout, redirects recorded, body capped and guarded, parsed with placeholders filled.
- * The address is only sent as ?emailaddress= with --send-address (and then only to autoconfig.D).
+ * The address is only sent as ?emailaddress= with --send-address (and then only to https://autoconfig.D).
  */
 import type { ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
 import { parseAutoconfig } from './parse-autoconfig.js';
@@ -55,7 +55,8 @@ async function fetchConfig(ctx: SourceContext, source: SourceId, url: string, ho
 
 /** One of the domain's own autoconfig URLs. */
 export function autoconfigSource(ctx: SourceContext, variant: AutoconfigVariant): Promise<SourceResult> {
-  const sendable = ctx.sendAddress && !variant.startsWith('autoconfig-wellknown');
+  // --send-address: only to https://autoconfig.D (never over plain http, never to .well-known).
+  const sendable = ctx.sendAddress && variant === 'autoconfig';
   const url = autoconfigUrl(variant, ctx.domain, sendable ? ctx.address.address : undefined);
   return fetchConfig(ctx, variant, url, ctx.domain, { trust: 'trusted', trustReason: 'https-domain' });
 }

@@ -5,6 +5,7 @@
  * stand-in is mapped back to the user's address in the answer. XML RedirectUrl answers are
  * followed (https only, counted with the HTTP redirects); RedirectAddr is recorded, not followed.
  */
+import { registrableDomain } from './domain.js';
 import type { HttpHop, ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
 import { insideDomain } from './domain.js';
 import { autodiscoverRequestBody, parseAutodiscover } from './parse-autodiscover.js';
@@ -19,7 +20,8 @@ export function autodiscoverUrl(host: string, port = 443): string {
 }
 
 /** Puts the real address back where the server echoed the stand-in. */
-function restoreAddress(servers: ServerSetting[], standIn: string, ctx: SourceContext): ServerSetting[] {
+function restoreAddress(servers: ServerSetting[], ctx: SourceContext): ServerSetting[] {
+  const standIn = `${STAND_IN_LOCAL_PART}@${ctx.domain}`;
   return servers.map((s) => {
     if (s.username === standIn) return { ...s, username: ctx.address.address };
     if (s.username === STAND_IN_LOCAL_PART) return { ...s, username: ctx.address.localPart };
@@ -31,14 +33,19 @@ function restoreAddress(servers: ServerSetting[], standIn: string, ctx: SourceCo
 async function post(ctx: SourceContext, source: SourceId, url: string, home: string, secure: ChannelTrust, facts0: NonNullable<SourceResult['facts']> = {}): Promise<SourceResult> {
   const t0 = performance.now();
   const signal = ctx.step();
-  const sent = ctx.sendAddress ? ctx.address.address : `${STAND_IN_LOCAL_PART}@${ctx.domain}`;
-  const request = { method: 'POST' as const, body: autodiscoverRequestBody(sent), headers: { 'Content-Type': 'text/xml; charset=utf-8' } };
+  const standIn = autodiscoverRequestBody(`${STAND_IN_LOCAL_PART}@${ctx.domain}`);
+  // The real address only with --send-address, and never past a hop that leaves the domain or TLS.
+  const request = { method: 'POST' as const, body: ctx.sendAddress ? autodiscoverRequestBody(ctx.address.address) : standIn, bodyElsewhere: standIn, headers: { 'Content-Type': 'text/xml; charset=utf-8' } };
   const hops: HttpHop[] = [];
+  let insecure = false;
   let target = url;
   for (let round = 0; ; round++) {
-    const o = await ctx.fetch({ ...request, url: target }, signal);
+    const offDomain = registrableDomain(new URL(target).hostname) !== registrableDomain(ctx.domain);
+    const o = await ctx.fetch({ ...request, ...(offDomain ? { body: standIn } : {}), url: target }, signal);
     hops.push(...o.hops);
-    const base = fetchedResult(source, url, { ...o, hops }, t0, home, secure);
+    // Trust is judged on every round's hops: an http hop in an earlier round still counts.
+    insecure ||= o.insecure;
+    const base = fetchedResult(source, url, { ...o, hops, insecure }, t0, home, secure);
     base.facts = { ...facts0, ...base.facts };
     const failed = httpFailureStatus(o);
     if (o.status === 401 || o.status === 403) {
@@ -58,7 +65,7 @@ async function post(ctx: SourceContext, source: SourceId, url: string, home: str
       const to = parsed.redirectAddr ? `address ${parsed.redirectAddr}` : `URL ${parsed.redirectUrl ?? ''}`;
       return { ...base, status: 'not-found', facts: { ...base.facts, notes: [`redirects to the ${to}; not followed`] } };
     }
-    const servers = restoreAddress(parsed.servers, sent, ctx);
+    const servers = restoreAddress(parsed.servers, ctx);
     return { ...base, servers, ...(parsed.problems.length > 0 ? { problems: parsed.problems } : {}), ...(servers.length === 0 ? { status: 'not-found' as const } : {}) };
   }
 }

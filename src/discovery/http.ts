@@ -9,6 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import { registrableDomain } from './domain.js';
 import { classifyError } from '../errors/classify.js';
 import type { HttpHop } from '../model/discovery.js';
 import type { DnsAnswer, DnsStatus, ProbeError } from '../model/evidence.js';
@@ -18,6 +19,11 @@ export interface HttpRequest {
   url: string;
   method?: 'GET' | 'POST';
   body?: string;
+  /**
+   * The body to send instead once a redirect leaves the first URL's registrable domain or drops
+   * to plain http (the request body may carry the user's address).
+   */
+  bodyElsewhere?: string;
   headers?: Record<string, string>;
 }
 
@@ -136,9 +142,9 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
       const date = isoDate(res.headers.date);
       if (date) base.date = date;
       if (status < 200 || status > 299) {
-        res.resume();
-        res.on('end', () => resolve(base));
-        res.on('error', () => resolve(base));
+        // Only the headers matter here; a slow-dripping error page must not eat the step.
+        resolve(base);
+        res.destroy();
         return;
       }
       const chunks: Buffer[] = [];
@@ -205,6 +211,9 @@ export function createFetcher(o: FetcherOptions): Fetcher {
         }
         // RFC 9110 §15.4.4: 303 means "GET the other resource"; the others keep the method and body.
         if (res.status === 303) current = { ...current, method: 'GET', body: undefined };
+        else if (current.body !== undefined && current.bodyElsewhere !== undefined && (url.protocol === 'http:' || registrableDomain(url.hostname) !== registrableDomain(new URL(req.url).hostname))) {
+          current = { ...current, body: current.bodyElsewhere };
+        }
         continue;
       }
       const out: Partial<HttpOutcome> = { status: res.status };

@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import type { EmailAddress } from '../address.js';
 import type { RunEvent } from '../events.js';
 import { createPacketResolver } from '../dns/packet-resolver.js';
-import { systemServers, type Resolver } from '../dns/resolver.js';
+import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/resolver.js';
 import { lookupHost } from '../dns/system-resolver.js';
 import type { DiscoveryEvidence, SourceResult } from '../model/discovery.js';
 import type { Candidate, DnsAnswer, Family } from '../model/evidence.js';
@@ -63,11 +63,15 @@ function memoLookup(lookup: HostLookup): HostLookup {
  */
 export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>): { resolver: Resolver; lookup: HostLookup } {
   const tries = DEFAULTS.dnsRetries + 1;
-  const resolver = createPacketResolver({
-    servers: opts.dnsServers.length > 0 ? opts.dnsServers : systemServers(),
-    timeoutMs: Math.max(100, Math.floor(opts.timeoutMs / tries)),
+  const userNamed = opts.dnsServers.length > 0;
+  const servers = userNamed ? opts.dnsServers : systemServers();
+  // Every server gets its tries within one step, so a dead first server leaves time for the next.
+  const packet = createPacketResolver({
+    servers,
+    timeoutMs: Math.max(100, Math.floor(opts.timeoutMs / (tries * Math.max(1, servers.length)))),
     retries: DEFAULTS.dnsRetries,
   });
+  const resolver = adTrustworthy(servers, userNamed) ? packet : withoutAd(packet);
   const lookup: HostLookup = opts.dnsServers.length > 0 ? hostLookupFor(resolver) : (name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal);
   return { resolver, lookup };
 }

@@ -5,10 +5,10 @@
  * IMAP server becomes an MX-derived candidate. MX answers inbound SMTP, not IMAP: everything
  * found here is an inference, ranked after what the domain publishes itself.
  */
+import { isLoopback } from '../util/ip.js';
 import type { MxRecord } from '../model/evidence.js';
 import type { ProviderInfo, ServerSetting, SourceResult } from '../model/discovery.js';
 import { identifyProvider } from '../knowledge/providers.js';
-import { isIP } from 'node:net';
 import { registrableDomain } from './domain.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 
@@ -19,10 +19,6 @@ export interface MxOutcome {
   /** The provider domain to ask the ISPDB about, when it differs from the address's own. */
   providerDomain?: string;
   provider?: ProviderInfo;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
 }
 
 export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {

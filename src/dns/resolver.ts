@@ -4,6 +4,7 @@
  * "could not look". Also the shared helpers: record shapes, server-spec parsing for `--dns`, and the
  * system's name servers from /etc/resolv.conf.
  */
+import { isLoopback } from '../util/ip.js';
 import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -99,6 +100,15 @@ export function formatServer(server: ServerAddress): string {
   return isIP(server.host) === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
 }
 
+/** /etc/resolv.conf, or '' when it cannot be read. */
+function readResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** glibc's resolver uses at most this many nameserver lines (MAXNS in resolv.h); so do we. */
 const MAXNS = 3;
 
@@ -108,14 +118,7 @@ const MAXNS = 3;
  * falls back to `dns.getServers()` (c-ares' view, which also covers platforms without resolv.conf).
  */
 export function systemServers(resolvConfText?: string): string[] {
-  let text = resolvConfText;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/etc/resolv.conf', 'utf8');
-    } catch {
-      text = '';
-    }
-  }
+  const text = resolvConfText ?? readResolvConf();
   const found: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/[#;].*$/, '').trim();
@@ -137,6 +140,34 @@ export function systemServers(resolvConfText?: string): string[] {
     }
   }
   return fallback;
+}
+
+/**
+ * May the AD ("authenticated data") bit of answers be believed? Only when the path to the
+ * validating resolver cannot be forged on the way: a resolver on this machine (loopback), one the
+ * user named with --dns, or resolv.conf's `options trust-ad` (glibc's rule, RFC 6840 §5.7).
+ * A café Wi-Fi resolver, or anyone on the path to it, could otherwise set AD on forged answers.
+ */
+export function adTrustworthy(servers: readonly string[], userNamed: boolean, resolvConfText?: string): boolean {
+  if (userNamed) return true;
+  const loopback = servers.length > 0 && servers.every((s) => {
+    try {
+      return isLoopback(parseServerSpec(s).host);
+    } catch {
+      return false;
+    }
+  });
+  if (loopback) return true;
+  const text = resolvConfText ?? readResolvConf();
+  return text.split(/\r?\n/).some((l) => /^options\s.*\btrust-ad\b/.test(l.trim()));
+}
+
+/** The same resolver, with the AD bit cleared from every answer (when it cannot be believed). */
+export function withoutAd(r: Resolver): Resolver {
+  return {
+    servers: r.servers,
+    query: async <T = unknown>(name: string, type: RecordType, signal?: AbortSignal) => ({ ...(await r.query<T>(name, type, signal)), ad: false }),
+  };
 }
 
 /** Lower-case and drop the trailing dot: the form every name in a DnsAnswer takes. */

@@ -85,7 +85,8 @@ export const PROVIDERS: readonly Provider[] = [
     mx: [/(^|\.)mail\.icloud\.com$/, /(^|\.)icloud\.com$/],
     hosts: [/^imap\.mail\.me\.com$/, /^p\d+-imap\.mail\.me\.com$/],
     greeting: [/iSCREAM ready to rumble/i],
-    capabilities: ['XAPPLEPUSHSERVICE', 'AUTH=ATOKEN'],
+    // AUTH=ATOKEN only: XAPPLEPUSHSERVICE is also what Dovecot's push plugin (xaps) advertises.
+    capabilities: ['AUTH=ATOKEN'],
     domains: ['icloud.com', 'me.com', 'mac.com'],
     imap: { host: 'imap.mail.me.com', port: 993, security: 'tls' },
     login: 'app-password',
@@ -149,7 +150,8 @@ export const PROVIDERS: readonly Provider[] = [
     name: 'NetEase (163 / 126 / yeah.net)',
     mx: [/(^|\.)163\.com$/, /(^|\.)126\.com$/, /(^|\.)netease\.com$/, /(^|\.)yeah\.net$/],
     hosts: [/^imap\.(163|126)\.com$/, /^imap\.yeah\.net$/],
-    greeting: [/Coremail/i],
+    // Not the bare "Coremail" greeting: organisations run Coremail themselves; the host names it.
+    greeting: [],
     domains: ['163.com', '126.com', 'yeah.net'],
     login: 'authorization-code',
     imapSwitch: { where: 'Web mail settings → POP3/SMTP/IMAP → enable IMAP and create an authorization code' },
@@ -206,12 +208,14 @@ export function identifyProvider(e: { host?: string; greeting?: string; capabili
   for (const p of PROVIDERS) {
     if (e.host && p.hosts.some((r) => r.test(lower(e.host as string)))) return { provider: p, via: 'host', evidence: lower(e.host) };
   }
+  // Server software people run themselves (Dovecot, Courier, …) is never a big provider, whatever
+  // plugin capabilities or MX records suggest.
+  if (e.greeting && selfHostedGreeting(e.greeting)) return undefined;
   for (const p of PROVIDERS) {
     if (e.greeting && p.greeting.some((r) => r.test(e.greeting as string))) return { provider: p, via: 'greeting', evidence: e.greeting };
     const cap = p.capabilities?.find((c) => e.capabilities?.some((x) => x.toUpperCase() === c));
     if (cap) return { provider: p, via: 'capability', evidence: cap };
   }
-  if (e.greeting && selfHostedGreeting(e.greeting)) return undefined;
   for (const mx of e.mxHosts ?? []) {
     for (const p of PROVIDERS) if (p.mx.some((r) => r.test(lower(mx)))) return { provider: p, via: 'mx', evidence: lower(mx) };
   }

@@ -253,7 +253,9 @@ export type LoginWithheldReason =
   | 'untrusted-host'
   | 'unreachable'
   | 'earlier-credential-failure'
-  | 'deadline';
+  | 'earlier-login-error'
+  | 'deadline'
+  | 'interrupted';
 
 export interface LoginAttempt {
   address: string;

@@ -2,7 +2,7 @@
  * The report: the one serialisable whole that every renderer prints and `--json` emits
  * (schemaVersion 1, documented in docs/report.schema.json). No secrets, by construction.
  */
-import type { Actor, FindingCode, Params, Severity } from '../catalogue/index.js';
+import type { Actor, Severity } from '../catalogue/index.js';
 import type { DiscoveryEvidence } from './discovery.js';
 import type {
   Candidate,

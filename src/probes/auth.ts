@@ -9,7 +9,8 @@ import tls from 'node:tls';
 import { isIP } from 'node:net';
 import type { ImapFlow } from 'imapflow';
 import type { Family, LoginAttempt, ProbeError, Security, TaggedResponse, TranscriptLine } from '../model/evidence.js';
-import { scrub, type Secret } from '../util/secret.js';
+import { scrub, scrubDeep, type Secret } from '../util/secret.js';
+import { stepSignal } from '../util/deadline.js';
 import { classifyError, oneLine } from '../errors/classify.js';
 import { cleanLine } from './imap-parse.js';
 import type { TrustStore } from './trust.js';
@@ -51,7 +52,7 @@ const MAX_WIRE_LINES = 200;
  * A logger for imapflow that keeps the wire lines (already masked by imapflow) and nothing else:
  * all of them for the transcript when asked, and always the last server lines.
  */
-function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: number) {
+function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: number, hide: (s: string) => string) {
   // SASL responses are base64: imapflow masks the password inside, but the blob still carries the
   // username (and --redact cannot see into base64), so the client side of an AUTHENTICATE exchange
   // is shown only as a placeholder (RFC 9051 §6.2.2).
@@ -60,7 +61,8 @@ function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: num
     if (typeof e !== 'object' || e === null) return;
     const { src, msg } = e as LogEntry;
     if ((src !== 's' && src !== 'c') || typeof msg !== 'string') return;
-    let text = cleanLine(msg, 1000);
+    // Secrets go before any cutting, so a secret straddling the cut cannot survive in part.
+    let text = cleanLine(hide(msg), 1000);
     if (src === 'c') {
       const m = /^(\S+\s+AUTHENTICATE\s+\S+)(\s+\S+)?/i.exec(text);
       if (m) {
@@ -116,9 +118,9 @@ function taggedFrom(err: ImapErr, server: readonly string[]): TaggedResponse | u
 }
 
 /** An untagged BYE the server sent before hanging up (RFC 9051 §7.1.5), from imapflow or the wire. */
-function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: readonly string[]): string | undefined {
+function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: readonly string[], hide: (s: string) => string): string | undefined {
   const reason = (client as unknown as { byeReason?: string }).byeReason ?? err.reason ?? (err.responseStatus === 'BYE' ? err.responseText : undefined);
-  if (reason) return oneLine(String(reason), 300);
+  if (reason) return oneLine(hide(String(reason)), 300);
   const line = server.find((l) => /^\* BYE\b/i.test(l));
   return line ? oneLine(line.replace(/^\* BYE\s*/i, ''), 300) : undefined;
 }
@@ -143,7 +145,7 @@ function closed(client: ImapFlow, ms: number): Promise<void> {
 
 /** Every string of the attempt with every form of the secret replaced (a server may echo what it got). */
 function scrubbed(at: LoginAttempt, forms: readonly string[]): LoginAttempt {
-  return forms.length === 0 ? at : (JSON.parse(scrub(JSON.stringify(at), forms)) as LoginAttempt);
+  return scrubDeep(at, forms);
 }
 
 function oauthFields(v: unknown): Record<string, string> | undefined {
@@ -156,13 +158,33 @@ function oauthFields(v: unknown): Record<string, string> | undefined {
 /** How long to wait for imapflow to close a refused connection (it closes at once; this only bounds it). */
 const CLOSE_GRACE_MS = 500;
 
+/** Budget of one login: connect, greeting, ID, authentication, NAMESPACE, EXAMINE and LOGOUT. */
+const LOGIN_STEPS = 4;
+
 export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
   const secret = p.oauthToken ?? p.password;
   const forms = secret ? secret.variants(p.user) : [];
-  return scrubbed(await attemptLogin(p), forms);
+  try {
+    return scrubbed(await attemptLogin(p, (text) => scrub(text, forms)), forms);
+  } catch (e) {
+    // A bug inside the attempt: its message may quote what the server echoed.
+    const x = e instanceof Error ? e : new Error(String(e));
+    throw Object.assign(new Error(scrub(x.message, forms)), { name: x.name });
+  }
 }
 
-async function attemptLogin(p: LoginParams): Promise<LoginAttempt> {
+/** Scrubs every string an imapflow error carries before anything reads (and cuts) it. */
+function hiddenError(e: unknown, hide: (s: string) => string): ImapErr & { aborted?: boolean; reason?: string } {
+  const err = (e ?? {}) as ImapErr & { aborted?: boolean; reason?: string };
+  const out: ImapErr & { aborted?: boolean; reason?: string } = { ...err };
+  for (const k of ['message', 'response', 'responseText', 'executedCommand', 'reason'] as const) {
+    const v = err[k];
+    if (typeof v === 'string') out[k] = hide(v);
+  }
+  return out;
+}
+
+async function attemptLogin(p: LoginParams, hide: (s: string) => string): Promise<LoginAttempt> {
   const t0 = performance.now();
   const lines: TranscriptLine[] | null = p.transcript ? [] : null;
   const server: string[] = [];
@@ -181,7 +203,7 @@ async function attemptLogin(p: LoginParams): Promise<LoginAttempt> {
     doSTARTTLS: p.security === 'starttls',
     ...(servername ? { servername } : {}),
     auth,
-    logger: captureLogger(lines, server, t0) as never,
+    logger: captureLogger(lines, server, t0, hide) as never,
     // RFC 2971 ID: say who we are; an empty value drops imapflow's own support-url.
     clientInfo: { name: 'imap-doctor', version: p.clientVersion, vendor: 'imap-doctor', 'support-url': '' },
     connectionTimeout: p.timeoutMs,
@@ -199,14 +221,16 @@ async function attemptLogin(p: LoginParams): Promise<LoginAttempt> {
   } as never);
   client.on('error', () => {});
   client.on('alert', (a: { message?: string }) => {
-    if (a?.message) alerts.push(oneLine(a.message, 500));
+    if (a?.message) alerts.push(oneLine(hide(a.message), 500));
   });
   client.on('close', () => {});
   const ms = () => Math.round(performance.now() - t0);
+  // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
+  const limit = stepSignal(p.run, LOGIN_STEPS * p.timeoutMs);
   const abort = new Promise<never>((_, reject) => {
     const onAbort = () => reject(Object.assign(new Error('aborted'), { aborted: true }));
-    if (p.run.aborted) onAbort();
-    else p.run.addEventListener('abort', onAbort, { once: true });
+    if (limit.aborted) onAbort();
+    else limit.addEventListener('abort', onAbort, { once: true });
   });
   abort.catch(() => {});
   const base = { address: p.address, alerts, ...(lines ? { transcript: lines } : {}) };
@@ -214,16 +238,16 @@ async function attemptLogin(p: LoginParams): Promise<LoginAttempt> {
   try {
     await Promise.race([client.connect(), abort]);
   } catch (e) {
-    const err = (e ?? {}) as ImapErr & { aborted?: boolean; reason?: string };
+    const err = hiddenError(e, hide);
     if (!err.aborted) await closed(client, Math.min(CLOSE_GRACE_MS, p.timeoutMs));
     client.close();
     const response = taggedFrom(err, server);
-    const bye = byeFrom(client, err, server);
+    const bye = byeFrom(client, err, server, hide);
     const error: ProbeError = err.aborted
-      ? classifyError(p.run.reason, p.run)
+      ? classifyError(limit.reason, limit)
       : response
         ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
-        : classifyError(e);
+        : classifyError(err);
     const credentialsRejected = response?.status === 'NO' && !NOT_ABOUT_ACCOUNT.has(response.code ?? '');
     const oauthError = oauthFields(err.oauthError);
     const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
@@ -257,11 +281,11 @@ async function attemptLogin(p: LoginParams): Promise<LoginAttempt> {
     const box = await Promise.race([client.mailboxOpen('INBOX', { readOnly: true }), abort]);
     attempt.mailbox = { state: 'ok', value: { name: 'INBOX', exists: Number(box.exists ?? 0), readOnly: box.readOnly !== false }, ms: Math.round(performance.now() - m0) };
   } catch (e) {
-    const err = (e ?? {}) as ImapErr & { aborted?: boolean };
+    const err = hiddenError(e, hide);
     const response = taggedFrom(err, server);
     attempt.mailbox = {
       state: 'failed',
-      error: err.aborted ? classifyError(p.run.reason, p.run) : response ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line } : classifyError(e),
+      error: err.aborted ? classifyError(limit.reason, limit) : response ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line } : classifyError(err),
       ms: Math.round(performance.now() - m0),
     };
   }

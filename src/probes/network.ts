@@ -4,6 +4,7 @@
  * endpoint tried; DNS without any answer gets the resolver tried over TCP. Connects only, all at
  * once under one step signal (one timeout at most), stopped early once the answers settle it.
  */
+import { isLoopback } from '../util/ip.js';
 import { isIP } from 'node:net';
 import { parseServerSpec, systemServers } from '../dns/resolver.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
@@ -37,10 +38,6 @@ const DEFINITE = new Set<DnsStatus>(['records', 'nodata', 'nxdomain', 'refused']
 const ANSWER = new Set<ProbeErrorCode>(['REFUSED', 'RESET']);
 /** Enough for 8 endpoints × 2 addresses × 4 ports; a bound, not a goal. */
 const MAX_REFERENCES = 64;
-
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
 
 /** The resolvers to try when DNS got no answer: --dns, else what the lookups named, else resolv.conf. */
 function resolverTargets(endpoints: readonly EndpointEvidence[], dnsServers: readonly string[] | undefined): { address: string; port: number }[] {

@@ -6,7 +6,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ACTOR_LABEL, type Severity } from '../catalogue/index.js';
 import { secLabel } from '../catalogue/types.js';
-import type { TranscriptLine } from '../model/evidence.js';
+import type { LoginWithheldReason, TranscriptLine } from '../model/evidence.js';
 import type { AddressReport, EndpointReport, Report, ReportFinding, StageReport } from '../model/report.js';
 import { symbol, type Mark } from './symbols.js';
 import { renderSourcesTable } from './sources.js';
@@ -100,7 +100,7 @@ export function renderText(r: Report, o: TextOptions): string {
       if (o.quiet) continue;
       for (const x of consequences(f)) {
         const where = x.subject.host ? `${x.subject.host}:${x.subject.port} (${secLabel(x.subject.security)})` : '';
-        if (x.relation === 'same-problem') out.push(wrap(c.dim(`Also: the same on ${where}.`), '    ', width));
+        if (x.relation === 'same-problem' && x.code === f.code) out.push(wrap(c.dim(`Also: the same on ${where}.`), '    ', width));
         else if (x.relation === 'detail') {
           out.push(wrap(`${c.dim('There:')} ${x.title} ${c.dim(x.code)}`, '    ', width));
           if (x.fix[0]) out.push(wrap(`${c.cyan('Fix:')} ${x.fix[0]}`, '      ', width));
@@ -217,7 +217,7 @@ function stageDetail(s: StageReport, a: AddressReport): string {
   }
 }
 
-const WITHHELD: Record<string, string> = {
+const WITHHELD: Record<LoginWithheldReason, string> = {
   'no-credentials': 'not tested (no password given)',
   disabled: 'not tested (--no-login)',
   'no-tls': 'not sent: no encryption on this endpoint',
@@ -228,7 +228,9 @@ const WITHHELD: Record<string, string> = {
   'untrusted-host': 'not sent: host from an untrusted source (--trust-host to allow)',
   unreachable: 'not reached',
   'earlier-credential-failure': 'not sent: the password was already rejected elsewhere',
+  'earlier-login-error': 'not sent: an earlier login failed inside imap-doctor',
   deadline: 'not tried: run deadline reached',
+  interrupted: 'not tried: the run was interrupted',
 };
 
 function loginLine(e: EndpointReport, sym: (m: Mark) => string, c: ChalkInstance, found: Mark | undefined): string {

@@ -4,17 +4,16 @@
  * and the verdict with the working settings. A text that fails to render becomes INTERNAL_ERROR.
  */
 import type { EmailAddress } from '../address.js';
-import { ACTOR_LABEL, CATALOGUE, renderEntry, type Severity } from '../catalogue/index.js';
-import { secLabel } from '../catalogue/types.js';
+import { CATALOGUE, renderEntry, type Severity } from '../catalogue/index.js';
+import { verdictSummary } from '../catalogue/verdict.js';
 import { verifiedAddress } from '../checks/types.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
 import type { Candidate, EndpointEvidence, NetworkEvidence, Stage } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import type { Report, ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
 import { endpointReport } from './endpoint.js';
-import { groupConsequences } from './root-cause.js';
+import { groupConsequences, SEVERITY_RANK } from './root-cause.js';
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, ok: 3 };
 const STAGE_RANK: Record<Stage | 'discovery' | 'run', number> = {
   discovery: 0,
   resolve: 1,
@@ -130,6 +129,8 @@ export interface BuildInput {
   startedAt: Date;
   durationMs: number;
   version: string;
+  /** Node.js version running the doctor (for tickets). */
+  node: string;
   options: Report['input']['options'];
   discovery: DiscoveryEvidence | null;
   network?: NetworkEvidence;
@@ -140,28 +141,21 @@ export interface BuildInput {
   transcript: boolean;
 }
 
-function summary(status: Verdict['status'], working: WorkingSettings | null, first: ReportFinding | undefined, counts: Record<Severity, number>): string {
-  const settings = working ? `${working.host}, port ${working.port}, security ${secLabel(working.security)}, username ${working.username}` : '';
-  if (status === 'error' && first) return `${first.title}.${first.who ? ` Who must act: ${ACTOR_LABEL[first.who]}.` : ''}`;
-  if (!working) return first ? `${first.title}.` : 'No working configuration was found.';
-  const head = working.loginVerified ? `Everything needed works: ${settings}.` : `The server is reachable over verified TLS (${settings}); the login was not tested.`;
-  if (status === 'warning') return `${head} ${counts.warning} warning${counts.warning === 1 ? '' : 's'}${first ? `, first: ${first.title}` : ''}.`;
-  return head;
-}
-
 export function buildReport(inp: BuildInput): Report {
   const workingIds = new Set(inp.endpoints.filter((e) => isWorking(e, inp.loginExpected)).map((e) => e.id));
   let findings = adjustSeverity(inp.findings, inp.endpoints, workingIds.size > 0);
   findings = mergeAddresses(findings, inp.endpoints);
   const firstWorking = inp.endpoints.filter((e) => workingIds.has(e.id)).sort((a, b) => a.rank - b.rank)[0];
-  if (!firstWorking && !findings.some((f) => f.severity === 'error')) {
-    findings.push({ code: 'NO_VERIFIED_CONFIGURATION', severity: 'error', subject: {}, params: { endpoints: inp.endpoints.length }, stage: 'run' });
+  let grouped = groupConsequences(orderFindings(findings, inp.endpoints));
+  // Decided after grouping, which may lower consequences: nothing verified is always an error.
+  if (!firstWorking && !grouped.some((f) => f.severity === 'error')) {
+    grouped = [{ code: 'NO_VERIFIED_CONFIGURATION', severity: 'error', subject: {}, params: { endpoints: inp.endpoints.length }, stage: 'run' }, ...grouped];
   }
-  const rendered = groupConsequences(orderFindings(findings, inp.endpoints)).map(renderFinding);
-  // The tally counts problems, not their consequences (those carry causedBy).
+  const rendered = grouped.map(renderFinding);
+  // The tally and the status count problems, not what follows from them (those carry causedBy).
   const tally: Record<Severity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
   for (const f of rendered) if (!f.causedBy) tally[f.severity]++;
-  const status: Verdict['status'] = rendered.some((f) => f.severity === 'error') ? 'error' : rendered.some((f) => f.severity === 'warning') ? 'warning' : 'ok';
+  const status: Verdict['status'] = tally.error > 0 ? 'error' : tally.warning > 0 ? 'warning' : 'ok';
   const working: WorkingSettings | null = firstWorking
     ? {
         host: firstWorking.candidate.host,
@@ -174,7 +168,7 @@ export function buildReport(inp: BuildInput): Report {
   const first = rendered.find((f) => f.severity === status && !f.causedBy) ?? rendered.find((f) => f.severity === 'error');
   return {
     schemaVersion: 1,
-    tool: { name: 'imap-doctor', version: inp.version, node: process.versions.node },
+    tool: { name: 'imap-doctor', version: inp.version, node: inp.node },
     input: {
       address: inp.address.address,
       domain: inp.address.domain,
@@ -196,6 +190,6 @@ export function buildReport(inp: BuildInput): Report {
     })),
     endpoints: inp.endpoints.map((e) => endpointReport(e, inp.user, workingIds.has(e.id), inp.transcript)),
     findings: rendered,
-    verdict: { status, working, summary: summary(status, working, first, tally), tally },
+    verdict: { status, working, summary: verdictSummary(status, working, first, tally), tally },
   };
 }

@@ -30,6 +30,8 @@ export function redactReport(r: Report): Report {
   words.add(r.input.address);
   if (typeof r.input.options.user === 'string') words.add(r.input.options.user);
   for (const e of r.endpoints) if (e.login.state === 'attempted') words.add(e.login.username);
+  // URL-encoded too: --send-address puts ?emailaddress=alice%40example.com into source URLs.
+  for (const w of [...words]) words.add(encodeURIComponent(w));
   const userPatterns = [...words]
     .filter((w) => w.length > 0)
     .sort((a, b) => b.length - a.length)
@@ -38,7 +40,13 @@ export function redactReport(r: Report): Report {
   const maskIp = (m: string) => (isIP(m) !== 0 && !serverIps.has(m) ? MASK : m);
   const scrubString = (s: string): string => {
     let out = s;
-    for (const re of userPatterns) out = out.replace(re, (m) => (m.includes('@') ? `${MASK}@${m.slice(m.lastIndexOf('@') + 1)}` : MASK));
+    for (const re of userPatterns) {
+      out = out.replace(re, (m) => {
+        const at = m.includes('@') ? m.lastIndexOf('@') : m.toLowerCase().lastIndexOf('%40');
+        if (at < 0) return MASK;
+        return m.includes('@') ? `${MASK}@${m.slice(at + 1)}` : `${MASK}%40${m.slice(at + 3)}`;
+      });
+    }
     if (localRe) out = out.replace(localRe, MASK);
     for (const ip of clientIps) out = out.split(ip).join(MASK);
     return out.replace(IPV4, maskIp).replace(IPV6, maskIp);

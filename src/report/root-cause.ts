@@ -5,7 +5,10 @@
  * Checks may set `causedBy` themselves; this only adds what the table below and sibling
  * endpoints imply. Pure.
  */
+import type { Severity } from '../catalogue/index.js';
 import type { Finding } from '../model/finding.js';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, ok: 3 };
 
 /** consequence code → root codes that explain it (when on the same endpoint, or global roots). */
 export const EXPLAINED_BY: Record<string, readonly string[]> = {
@@ -46,7 +49,8 @@ function coversAddresses(root: Finding, f: Finding): boolean {
   const scope = root.params.addresses;
   if (!Array.isArray(scope)) return true;
   const mine = Array.isArray(f.params.addresses) ? f.params.addresses : typeof f.params.address === 'string' ? [f.params.address] : [];
-  return mine.length > 0 && mine.every((a) => scope.includes(a));
+  // A finding about the endpoint as a whole (no address) is covered by a root on its addresses.
+  return mine.length === 0 || mine.every((a) => scope.includes(a));
 }
 
 function identity(f: Finding): string {
@@ -89,9 +93,10 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
       rootOf.set(f, root);
     }
   }
-  // What remains a root on an endpoint that a published-settings finding sums up is its detail.
+  // What remains a root on an endpoint that a published-settings error sums up is its detail
+  // (a mere warning, such as an SRV target that is a working CNAME, absorbs nothing).
   for (const r of out) {
-    if (!ENDPOINT_ROOTS.includes(r.code) || r.causedBy || !r.endpoint) continue;
+    if (!ENDPOINT_ROOTS.includes(r.code) || r.causedBy || !r.endpoint || r.severity !== 'error') continue;
     for (const f of out) {
       if (f === r || f.causedBy || rootOf.has(f) || f.endpoint !== r.endpoint || f.severity === 'ok' || ENDPOINT_ROOTS.includes(f.code)) continue;
       f.causedBy = r.code;
@@ -99,16 +104,19 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
       rootOf.set(f, r);
     }
   }
-  // A consequence is never more severe than what explains it (a broken IPv6 path is a warning,
-  // so the IPv6 timeouts it explains are too).
-  const RANK = { error: 0, warning: 1, info: 2, ok: 3 } as const;
-  for (const [c, r] of rootOf) if (RANK[c.severity] < RANK[r.severity]) c.severity = r.severity;
-  // Every consequence goes right after its root (or its root's root); the rest keeps its order.
   const top = (f: Finding): Finding => {
     let r = f;
     for (let i = 0; i < 5 && rootOf.has(r); i++) r = rootOf.get(r) as Finding;
     return r;
   };
+  // A consequence is never more severe than what, in the end, explains it (a broken IPv6 path is
+  // a warning, so the IPv6 timeouts it explains are too). Details of a published endpoint and
+  // the same problem elsewhere keep their own severity: they are problems in their own right.
+  for (const [c] of rootOf) {
+    const t = top(c);
+    if (c.relation === 'consequence' && SEVERITY_RANK[c.severity] < SEVERITY_RANK[t.severity]) c.severity = t.severity;
+  }
+  // Every consequence goes right after its root (or its root's root); the rest keeps its order.
   const result: Finding[] = [];
   for (const f of out) {
     if (rootOf.has(f)) continue;

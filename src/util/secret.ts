@@ -41,7 +41,9 @@ export class Secret {
   variants(user?: string): string[] {
     const v = this.#value;
     if (v.length === 0) return [];
-    const out = new Set<string>([v, Buffer.from(v).toString('base64'), encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]);
+    // The IMAP quoted-string form (RFC 9051 §4.3) too: a server may echo the LOGIN argument.
+    const quoted = v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    const out = new Set<string>([v, quoted, Buffer.from(v).toString('base64'), encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]);
     if (user !== undefined) {
       out.add(Buffer.from(`\0${user}\0${v}`).toString('base64'));
       out.add(Buffer.from(`${user}\0${user}\0${v}`).toString('base64'));
@@ -72,6 +74,31 @@ function embeddedBase64(v: string): string[] {
     if (inner.length >= MIN_EMBEDDED) out.push(inner);
   }
   return out;
+}
+
+/**
+ * Every string inside a plain-data value with every secret form replaced; numbers, booleans and
+ * keys are left alone (a password "993" must not turn a port number into "[redacted]" or break
+ * the structure). Returns a copy.
+ */
+export function scrubDeep<T>(value: T, forms: readonly string[]): T {
+  if (forms.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return scrub(v, forms);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * Forms long enough to scrub from free text (terminal output) without mangling numbers and words:
+ * a very short secret is still removed from every string of the report (scrubDeep), just not from
+ * arbitrary text, where "993" or "the" would be replaced everywhere.
+ */
+export function textForms(forms: readonly string[]): string[] {
+  return forms.filter((f) => f.length >= 6);
 }
 
 /** Replace every occurrence of every secret form in `text`. */

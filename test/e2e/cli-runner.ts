@@ -39,7 +39,7 @@ export function assertNoSecrets(text: string, where: string): void {
   }
 }
 
-export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number } = {}): Promise<CliRun> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', ...opts.env },
@@ -51,6 +51,7 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   child.stdin.end(opts.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  if (opts.interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs).unref();
   const code = await new Promise<number>((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 128 : -1))));
   clearTimeout(timer);
   assertNoSecrets(stdout, `stdout of ${args.join(' ')}`);

@@ -4,6 +4,10 @@
  * runner fails any run whose output contains it. Each broken case must exit 1 with the matching
  * code as its first error finding, and every --json report must match the published schema.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labOrSkip } from '../servers/require.js';
 import { scripts, startFakeImap, type FakeImapServer } from '../servers/fake-imap.js';
@@ -160,8 +164,8 @@ describe.skipIf(!lab)('imap-doctor against the lab Dovecot', () => {
     expect(f?.params.reason).toBe('no-password');
   });
 
-  it('--password-stdin reads the password from standard input', async () => {
-    const r = await runCli([...base(h.good, '--port', '993'), '--password-stdin', '--json'], { input: `${lab.password}\n` });
+  it('--password-stdin reads the password from the first line of standard input', async () => {
+    const r = await runCli([...base(h.good, '--port', '993'), '--password-stdin', '--json'], { input: `${lab.password}\nanything after the first line\n` });
     expectExit(r, 0);
     expect(r.json?.input.options.credentialSource).toBe('stdin');
   });
@@ -270,6 +274,40 @@ describe('command line', () => {
     expect(r.json?.input.domain).toBe('xn--bcher-kva.example');
     expect(r.json?.input.unicodeDomain).toBe('bücher.example');
     expect(r.json?.input.address).toBe('alice@xn--bcher-kva.example');
+  });
+
+  it('--port or --security without --host: a usage error, not silently ignored', async () => {
+    const r = await runCli(['a@example.com', '--port', '993', '--no-login']);
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(/--port and --security choose the endpoint on --host/);
+  });
+
+  it('a --ca-file whose PEM block is not a certificate: exit 2', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-ca-'));
+    const f = path.join(dir, 'bad.pem');
+    writeFileSync(f, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
+    const r = await runCli(['a@example.com', '--host', '127.0.0.1', '--ca-file', f, '--no-login']);
+    rmSync(dir, { recursive: true, force: true });
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(/certificate 1 of 1 is not a valid PEM certificate/);
+  });
+
+  it('an option value is never echoed in an error (a password typed as --password=… stays hidden)', async () => {
+    registerSecret('Typed-By-Mistake-42');
+    const r = await runCli(['a@example.com', '--password=Typed-By-Mistake-42']);
+    expectExit(r, 2);
+    expect(r.stderr).toMatch(/unknown option '--password=…'/);
+  });
+
+  it('Ctrl-C during a hanging probe: the partial report still prints, exit 130', async () => {
+    const server = net.createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const r = await runCli(['a@example.com', '--host', '127.0.0.1', '--port', String(port), '--security', 'tls', '--timeout', '20000', '--no-login', '--json'], { interruptAfterMs: 800 });
+    server.close();
+    expectExit(r, 130);
+    expect(r.json?.findings.map((f) => f.code)).toContain('RUN_INTERRUPTED');
+    expect(r.ms).toBeLessThan(15_000);
   });
 
   it('--help documents the exit codes; --version prints the version', async () => {

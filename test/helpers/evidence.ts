@@ -4,6 +4,10 @@
  */
 import { parseAddress } from '../../src/address.js';
 import type { CheckContext } from '../../src/checks/types.js';
+import { runChecks } from '../../src/checks/index.js';
+import type { Finding } from '../../src/model/finding.js';
+import type { Report } from '../../src/model/report.js';
+import { buildReport } from '../../src/report/build.js';
 import type { AddressProbe, Candidate, CertInfo, EndpointEvidence, Greeting, Security, TlsInfo } from '../../src/model/evidence.js';
 import { endpointId } from '../../src/model/evidence.js';
 
@@ -105,6 +109,31 @@ export function context(endpoints: EndpointEvidence[], over: Partial<CheckContex
     deadlineMs: 30000,
     credentials: 'password',
     deadlineHit: [],
+    interrupted: null,
     ...over,
   };
+}
+
+/** A whole report from hand-built endpoints: the real checks and the real builder, fixed clock. */
+export function reportFrom(
+  endpoints: EndpointEvidence[],
+  o: { credentials?: 'password' | null; findings?: Finding[]; discovery?: CheckContext['discovery']; options?: Report['input']['options']; durationMs?: number } = {},
+): Report {
+  const credentials = o.credentials === undefined ? 'password' : o.credentials;
+  const ctx = context(endpoints, { credentials, ...(credentials ? {} : { noLoginReason: 'no-password' }), ...(o.discovery ? { discovery: o.discovery } : {}) });
+  return buildReport({
+    address: parseAddress('alice@example.com'),
+    user: 'alice@example.com',
+    startedAt: NOW,
+    durationMs: o.durationMs ?? 10,
+    version: '9.9.9',
+    node: '20.x',
+    options: o.options ?? {},
+    discovery: o.discovery ?? null,
+    candidates: endpoints.map((e) => e.candidate),
+    endpoints,
+    findings: o.findings ?? runChecks(ctx),
+    loginExpected: credentials !== null,
+    transcript: false,
+  });
 }

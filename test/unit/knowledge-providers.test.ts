@@ -13,7 +13,7 @@ describe('identifyProvider', () => {
     ['Gmail greeting', { greeting: '* OK Gimap ready for requests from 192.0.2.1 abc123' }, 'google', 'greeting'],
     ['Microsoft 365 host', { host: 'outlook.office365.com' }, 'microsoft', 'host'],
     ['Exchange Online greeting (base64 backend name)', { greeting: '* OK The Microsoft Exchange IMAP4 service is ready. [TQBXADIAUABSADAAMgBDAEEAMAAwADEAMgA=]' }, 'microsoft', 'greeting'],
-    ['iCloud capability', { capabilities: ['IMAP4rev1', 'XAPPLEPUSHSERVICE'] }, 'icloud', 'capability'],
+    ['iCloud capability', { capabilities: ['IMAP4rev1', 'XAPPLEPUSHSERVICE', 'AUTH=ATOKEN'] }, 'icloud', 'capability'],
     ['iCloud greeting', { greeting: '* OK [CAPABILITY XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready to rumble (1B1234a)' }, 'icloud', 'greeting'],
     ['Yahoo greeting', { greeting: '* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] IMAP4rev1 imapgate-1.8.1_01.20166 imap1033.mail.ne1.yahoo.com' }, 'yahoo', 'greeting'],
     ['Zoho greeting', { greeting: '* OK mx.zoho.com IMAP4 Server (Zoho Mail IMAP4rev1 Server version 1.0)' }, 'zoho', 'greeting'],
@@ -82,5 +82,16 @@ describe('login advice', () => {
     expect(t.explanation).toMatch(/recognised as .* from its host name/);
     for (const s of [t.title, t.explanation, ...t.fix]) expect(s).not.toMatch(/undefined|\[object Object\]/);
     if (p?.appPasswordUrl && (causes.includes('app-password') || causes.includes('app-password-if-2fa'))) expect(t.fix.join(' ')).toContain(p.appPasswordUrl);
+  });
+});
+
+describe('no big-provider advice for servers people run themselves', () => {
+  it('Dovecot with the push plugin (XAPPLEPUSHSERVICE) is not iCloud; only AUTH=ATOKEN says iCloud', () => {
+    expect(identifyProvider({ greeting: '* OK [CAPABILITY IMAP4rev1 XAPPLEPUSHSERVICE AUTH=PLAIN] Dovecot ready.', capabilities: ['IMAP4rev1', 'XAPPLEPUSHSERVICE', 'AUTH=PLAIN'] })).toBeUndefined();
+    expect(identifyProvider({ capabilities: ['IMAP4rev1', 'XAPPLEPUSHSERVICE', 'AUTH=ATOKEN'] })?.provider.id).toBe('icloud');
+  });
+  it('a Coremail greeting alone is not NetEase; NetEase\'s host name is', () => {
+    expect(identifyProvider({ greeting: '* OK Coremail System IMap Server Ready(coremail.example.edu)' })).toBeUndefined();
+    expect(identifyProvider({ host: 'imap.163.com' })?.provider.id).toBe('netease');
   });
 });

@@ -3,33 +3,14 @@
  * evidence (colour off and on). A changed snapshot is a changed user-visible output: review it.
  */
 import { describe, expect, it } from 'vitest';
-import { parseAddress } from '../../src/address.js';
-import { runChecks } from '../../src/checks/index.js';
 import type { EndpointEvidence } from '../../src/model/evidence.js';
-import { buildReport } from '../../src/report/build.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
 import { renderJson } from '../../src/render/json.js';
-import { addressProbe, candidate, cert, context, endpoint, NOW, tlsInfo } from '../helpers/evidence.js';
+import { addressProbe, candidate, cert, endpoint, reportFrom, tlsInfo } from '../helpers/evidence.js';
 
 function report(endpoints: EndpointEvidence[], credentials: 'password' | null = 'password') {
-  const ctx = context(endpoints, { credentials, ...(credentials ? {} : { noLoginReason: 'no-password' }) });
-  const r = buildReport({
-    address: parseAddress('alice@example.com'),
-    user: 'alice@example.com',
-    startedAt: NOW,
-    durationMs: 1234,
-    version: '9.9.9',
-    options: {},
-    discovery: null,
-    candidates: endpoints.map((e) => e.candidate),
-    endpoints,
-    findings: runChecks(ctx),
-    loginExpected: credentials !== null,
-    transcript: false,
-  });
-  r.tool.node = '20.x';
-  return r;
+  return reportFrom(endpoints, { credentials, durationMs: 1234 });
 }
 
 const healthy = report([

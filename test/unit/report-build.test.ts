@@ -1,32 +1,16 @@
 /** The report builder: severity by provenance, merged addresses, root cause first, verdict. */
 import { describe, expect, it } from 'vitest';
-import { parseAddress } from '../../src/address.js';
 import { runChecks } from '../../src/checks/index.js';
 import type { Check } from '../../src/checks/types.js';
 import { finding } from '../../src/checks/types.js';
 import type { EndpointEvidence } from '../../src/model/evidence.js';
-import { buildReport } from '../../src/report/build.js';
 import { exitCodeFor } from '../../src/cli.js';
-import { addressProbe, candidate, context, endpoint, NOW } from '../helpers/evidence.js';
+import { addressProbe, candidate, context, endpoint, reportFrom } from '../helpers/evidence.js';
 
 const refused = { state: 'failed' as const, error: { code: 'REFUSED' as const, message: 'connect ECONNREFUSED' }, ms: 1 };
 
 function report(endpoints: EndpointEvidence[], loginExpected = false) {
-  const ctx = context(endpoints, { credentials: loginExpected ? 'password' : null, noLoginReason: 'no-password' });
-  return buildReport({
-    address: parseAddress('alice@example.com'),
-    user: 'alice@example.com',
-    startedAt: NOW,
-    durationMs: 10,
-    version: '0.0.0-test',
-    options: {},
-    discovery: null,
-    candidates: endpoints.map((e) => e.candidate),
-    endpoints,
-    findings: runChecks(ctx),
-    loginExpected,
-    transcript: false,
-  });
+  return reportFrom(endpoints, { credentials: loginExpected ? 'password' : null });
 }
 
 describe('buildReport', () => {
@@ -112,20 +96,7 @@ describe('a bug in the doctor becomes INTERNAL_ERROR, the rest of the report int
     const e = endpoint();
     const ctx = context([e], { credentials: null });
     const findings = [...runChecks(ctx), finding('INTERNAL_ERROR', 'run', { where: 'probe of x', error: 'Error: x' })];
-    const r = buildReport({
-      address: parseAddress('alice@example.com'),
-      user: 'alice@example.com',
-      startedAt: NOW,
-      durationMs: 1,
-      version: 't',
-      options: {},
-      discovery: null,
-      candidates: [e.candidate],
-      endpoints: [e],
-      findings,
-      loginExpected: false,
-      transcript: false,
-    });
+    const r = reportFrom([e], { credentials: null, findings });
     expect(exitCodeFor(r)).toBe(3);
     expect(r.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['INTERNAL_ERROR', 'TLS_OK', 'TCP_OK']));
   });

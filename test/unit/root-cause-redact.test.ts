@@ -1,29 +1,14 @@
 /** One root cause, consequences grouped under it; --redact masks the user and client IPs but not servers. */
 import { describe, expect, it } from 'vitest';
-import { parseAddress } from '../../src/address.js';
-import { runChecks } from '../../src/checks/index.js';
 import type { EndpointEvidence } from '../../src/model/evidence.js';
-import { buildReport } from '../../src/report/build.js';
 import { redactReport } from '../../src/report/redact.js';
+import { groupConsequences } from '../../src/report/root-cause.js';
+import type { Finding } from '../../src/model/finding.js';
 import { renderText } from '../../src/render/text.js';
-import { addressProbe, candidate, cert, context, endpoint, NOW, tlsInfo } from '../helpers/evidence.js';
+import { addressProbe, candidate, cert, endpoint, reportFrom, tlsInfo } from '../helpers/evidence.js';
 
 function report(endpoints: EndpointEvidence[]) {
-  const ctx = context(endpoints);
-  return buildReport({
-    address: parseAddress('alice@example.com'),
-    user: 'alice@example.com',
-    startedAt: NOW,
-    durationMs: 10,
-    version: 't',
-    options: { user: 'alice@example.com' },
-    discovery: null,
-    candidates: endpoints.map((e) => e.candidate),
-    endpoints,
-    findings: runChecks(ctx),
-    loginExpected: true,
-    transcript: false,
-  });
+  return reportFrom(endpoints, { options: { user: 'alice@example.com' } });
 }
 
 const expiredTls = tlsInfo({ chainVerified: false, verifyError: 'CERT_HAS_EXPIRED', chain: [cert({ validTo: '2021-01-01T00:00:00.000Z' })] });
@@ -82,5 +67,47 @@ describe('--redact', () => {
     expect(red.endpoints[0]?.addresses[0]?.address).toBe('192.0.2.10');
     expect(red.endpoints[0]?.addresses[0]?.greeting?.line).toBe('* OK Gimap ready for requests from *** x1');
     expect(red.input.options.redact).toBe(true);
+  });
+});
+
+describe('groupConsequences never hides a real problem', () => {
+  const f = (code: string, severity: 'error' | 'warning' | 'info', endpoint: string | undefined, params: Record<string, string | string[]> = {}, stage: Finding['stage'] = 'tcp'): Finding =>
+    ({ code, severity, subject: {}, params, stage, ...(endpoint ? { endpoint } : {}) }) as Finding;
+  const E = 'imap.example.com:993/tls';
+
+  it('a warning about a published endpoint (a working CNAME SRV target) absorbs nothing', () => {
+    const out = groupConsequences([f('SRV_TARGET_BROKEN', 'warning', E, {}, 'discovery'), f('AUTH_FAILED', 'error', E, {}, 'login')]);
+    const auth = out.find((x) => x.code === 'AUTH_FAILED');
+    expect(auth?.causedBy).toBeUndefined();
+    expect(auth?.severity).toBe('error');
+  });
+
+  it('details of a published endpoint that fails keep their own severity', () => {
+    const out = groupConsequences([f('PUBLISHED_SETTINGS_WRONG', 'error', E, {}, 'discovery'), f('INBOX_NOT_ACCESSIBLE', 'error', E, {}, 'mailbox')]);
+    expect(out.find((x) => x.code === 'INBOX_NOT_ACCESSIBLE')).toMatchObject({ causedBy: 'PUBLISHED_SETTINGS_WRONG', relation: 'detail', severity: 'error' });
+  });
+
+  it('a consequence is capped by the top of its chain, not just its direct root', () => {
+    const out = groupConsequences([f('IPV6_PATH_BROKEN', 'warning', undefined, { addresses: ['2001:db8::1'] }), f('TCP_TIMEOUT', 'error', E, { address: '2001:db8::1' })]);
+    expect(out.find((x) => x.code === 'TCP_TIMEOUT')).toMatchObject({ causedBy: 'IPV6_PATH_BROKEN', severity: 'warning' });
+  });
+
+  it('a root scoped to addresses still explains a finding about the whole endpoint (dual stack)', () => {
+    const out = groupConsequences([f('TLS_CERT_EXPIRED', 'error', E, { addresses: ['192.0.2.10', '2001:db8::10'] }, 'tls'), f('LOGIN_WITHHELD', 'info', E, { reason: 'tls-not-verified' }, 'login')]);
+    expect(out.find((x) => x.code === 'LOGIN_WITHHELD')?.causedBy).toBe('TLS_CERT_EXPIRED');
+  });
+});
+
+describe('--redact and --send-address', () => {
+  it('masks the URL-encoded address in source URLs', () => {
+    const r = report([endpoint()]);
+    r.discovery = {
+      domain: 'example.com',
+      resolverWorking: true,
+      sources: [{ source: 'autoconfig', query: 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=alice%40example.com', status: 'found', ms: 1, servers: [], trust: 'trusted', trustReason: 'https-domain' }],
+    };
+    const red = redactReport(r);
+    expect(JSON.stringify(red)).not.toMatch(/alice/);
+    expect(red.discovery?.sources[0]?.query).toBe('https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=***%40example.com');
   });
 });

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { signatureAlgorithm } from '../../src/probes/x509.js';
-import { Secret, scrub } from '../../src/util/secret.js';
+import { Secret, scrub, scrubDeep, textForms } from '../../src/util/secret.js';
 
 describe('signatureAlgorithm (read from the DER)', () => {
   const byCn = (cn: string) => {
@@ -42,5 +42,26 @@ describe('Secret', () => {
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain(plainBlob);
     expect(out.match(/\[redacted\]/g)).toHaveLength(3);
+  });
+});
+
+describe('scrubbing structured data', () => {
+  it('a short or numeric password never breaks the report structure or its numbers', () => {
+    const forms = new Secret('993').variants('a@b.c');
+    const report = { ok: false, port: 993, ms: 5993, text: 'server said 993', list: ['993', 'x'] };
+    expect(scrubDeep(report, forms)).toEqual({ ok: false, port: 993, ms: 5993, text: 'server said [redacted]', list: ['[redacted]', 'x'] });
+    expect(scrubDeep({ ok: false, v: 'false' }, new Secret('false').variants())).toEqual({ ok: false, v: '[redacted]' });
+  });
+
+  it('free-text scrubbing keeps only forms long enough not to mangle words and numbers', () => {
+    const forms = new Secret('993').variants('alice@example.com');
+    expect(textForms(forms).every((f) => f.length >= 6)).toBe(true);
+    expect(textForms(forms).length).toBeGreaterThan(0);
+    expect(scrub('port 993', textForms(forms))).toBe('port 993');
+  });
+
+  it('the IMAP quoted form of a password with quotes or backslashes is covered (a server may echo it)', () => {
+    const forms = new Secret('p"w\\x-Secret').variants();
+    expect(scrub('NO bad "p\\"w\\\\x-Secret"', forms)).toBe('NO bad "[redacted]"');
   });
 });

@@ -69,8 +69,6 @@ export function replyOf(o: Outcome<unknown>): Reply | undefined {
 
 const DNS_DEFINITE = new Set<DnsStatus>(['records', 'nodata', 'nxdomain', 'refused']);
 const DNS_NO_ANSWER = new Set<DnsStatus>(['timeout', 'unreachable', 'servfail', 'error']);
-const SOURCE_DNS_DEFINITE = new Set<SourceResult['status']>(['found', 'not-found', 'nxdomain', 'service-disabled', 'refused', 'invalid']);
-const SOURCE_DNS_NO_ANSWER = new Set<SourceResult['status']>(['timeout', 'unreachable', 'servfail']);
 const SOURCE_HTTP_REACHED = new Set<SourceResult['status']>(['found', 'http-error', 'invalid', 'tls-error']);
 
 const isUrl = (s: SourceResult) => /^https?:\/\//i.test(s.query);
@@ -81,15 +79,16 @@ function usesDns(e: EndpointEvidence): boolean {
 
 function dnsPicture(endpoints: readonly EndpointEvidence[], d: DiscoveryEvidence | null): { answered: boolean; failures: string[] } {
   const sources = d?.sources ?? [];
-  const dnsSources = sources.filter((s) => !isUrl(s) && s.status !== 'skipped' && s.status !== 'disabled');
+  // What a source's own DNS step answered (the guess row and HTTP sources are not DNS answers).
+  const dnsSources = sources.filter((s) => typeof s.facts?.dnsStatus === 'string');
   const viaDns = endpoints.filter(usesDns);
   const answered =
     d?.resolverWorking === true ||
     viaDns.some((e) => DNS_DEFINITE.has(e.resolve.a) || DNS_DEFINITE.has(e.resolve.aaaa)) ||
-    dnsSources.some((s) => SOURCE_DNS_DEFINITE.has(s.status));
+    dnsSources.some((s) => DNS_DEFINITE.has(s.facts?.dnsStatus as DnsStatus));
   const failures = [
     ...viaDns.filter((e) => DNS_NO_ANSWER.has(e.resolve.a) && DNS_NO_ANSWER.has(e.resolve.aaaa)).map((e) => `${e.candidate.host}: ${e.resolve.a}`),
-    ...dnsSources.filter((s) => SOURCE_DNS_NO_ANSWER.has(s.status)).map((s) => `${s.query}: ${s.status}`),
+    ...dnsSources.filter((s) => DNS_NO_ANSWER.has(s.facts?.dnsStatus as DnsStatus)).map((s) => `${String(s.facts?.dnsName ?? s.query)}: ${String(s.facts?.dnsStatus)}`),
   ];
   if (failures.length === 0 && d?.resolverWorking === false) failures.push(`${d.domain}: no answer`);
   return { answered, failures: [...new Set(failures)] };

@@ -1,6 +1,6 @@
 /** Checks about the run as a whole: the login not tested, a plain-text endpoint, the deadline. */
 import type { Check } from '../types.js';
-import { finding } from '../types.js';
+import { finding, stageOutcomes } from '../types.js';
 
 export const loginNotTestedCheck: Check = {
   id: 'run/login-not-tested',
@@ -10,6 +10,11 @@ export const loginNotTestedCheck: Check = {
 export const plainSecurityCheck: Check = {
   id: 'run/plain-security',
   run: (ctx) => ctx.endpoints.filter((e) => e.candidate.security === 'plain').map((e) => finding('SECURITY_PLAIN', 'tcp', {}, { e })),
+};
+
+export const interruptedCheck: Check = {
+  id: 'run/interrupted',
+  run: (ctx) => (ctx.interrupted ? [finding('RUN_INTERRUPTED', 'run', { steps: ctx.interrupted })] : []),
 };
 
 export const deadlineCheck: Check = {
@@ -27,10 +32,8 @@ export const internalEvidenceCheck: Check = {
     }
     for (const e of ctx.endpoints) {
       for (const a of e.addresses) {
-        for (const [stage, o] of Object.entries(a)) {
-          if (o && typeof o === 'object' && 'state' in o && o.state === 'failed' && 'error' in o && (o.error as { code?: string }).code === 'INTERNAL') {
-            out.push(finding('INTERNAL_ERROR', 'run', { where: `${stage} probe of ${e.id} (${a.address})`, error: String((o.error as { message?: string }).message) }));
-          }
+        for (const [stage, o] of stageOutcomes(a)) {
+          if (o.state === 'failed' && o.error.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `${stage} probe of ${e.id} (${a.address})`, error: o.error.message }));
         }
       }
       if (e.login.state === 'attempted' && e.login.attempt.error?.code === 'INTERNAL') {

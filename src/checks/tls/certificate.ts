@@ -5,6 +5,7 @@
  * An intercepted chain is left to interception.ts, weak crypto to weak-crypto.ts, and a date
  * finding the local clock explains is marked as caused by TLS_CLOCK_SKEW (clock.ts).
  */
+import type { Params } from '../../catalogue/index.js';
 import type { CertInfo, TlsInfo } from '../../model/evidence.js';
 import type { Finding } from '../../model/finding.js';
 import type { Check } from '../types.js';
@@ -31,6 +32,8 @@ export const certificateCheck: Check = {
       const t = tlsOf(a);
       if (!t || t.state !== 'ok') return [];
       const info: TlsInfo = t.value;
+      // An intercepted chain says nothing about the real server: TLS_INTERCEPTED replaces the
+      // certificate findings (when the product's root is trusted, TLS_OK stays beside its warning).
       if (interceptionOf(info) && !(info.chainVerified && info.hostnameOk)) return [];
       const stage = tlsStageOf(a);
       const leaf = info.chain[0];
@@ -48,9 +51,13 @@ export const certificateCheck: Check = {
 
       if (!info.chainVerified) {
         switch (info.verifyError) {
-          case 'CERT_HAS_EXPIRED':
-            f('TLS_CERT_EXPIRED', { names, validTo: leaf?.validTo ?? '', validFrom: leaf?.validFrom ?? '' });
+          case 'CERT_HAS_EXPIRED': {
+            // OpenSSL says this for any certificate of the chain: name the one that expired.
+            const gone = info.chain.find((c) => !c.trustAnchor && Date.parse(c.validTo) < now) ?? leaf;
+            const which: Params = gone && gone !== leaf ? { which: 'intermediate', certName: gone.commonName ?? gone.subject } : {};
+            f('TLS_CERT_EXPIRED', { names, validTo: gone?.validTo ?? '', validFrom: gone?.validFrom ?? '', ...which });
             break;
+          }
           case 'CERT_NOT_YET_VALID':
             f('TLS_CERT_NOT_YET_VALID', { names, validFrom: leaf?.validFrom ?? '', now: ctx.now.toISOString() });
             break;
@@ -61,16 +68,20 @@ export const certificateCheck: Check = {
           case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
           case 'UNABLE_TO_GET_ISSUER_CERT':
           case 'SELF_SIGNED_CERT_IN_CHAIN': {
-            const incomplete = info.aia?.completesChain === true;
-            if (incomplete) {
-              f('TLS_CHAIN_INCOMPLETE', { issuer: issuerName(leaf), confirmed: true, aiaUrl: info.aia?.url ?? '', presented: info.chain.length });
+            const aia = info.aia;
+            if (aia?.completesChain) {
+              f('TLS_CHAIN_INCOMPLETE', { issuer: issuerName(leaf), confirmed: true, aiaUrl: aia.url, presented: info.chain.length });
+            } else if (aia && !aia.fetched) {
+              // Public CAs name their intermediate in the leaf (AIA); it could not be fetched to prove
+              // it, but a leaf sent alone that points to its issuer most likely lacks it.
+              f('TLS_CHAIN_INCOMPLETE', { issuer: issuerName(leaf), confirmed: false, aiaUrl: aia.url, aiaError: aia.error ?? '', presented: info.chain.length });
             } else {
               f('TLS_UNTRUSTED_ISSUER', {
                 issuer: issuerName(leaf),
                 ...(last && last !== leaf ? { root: last.commonName ?? last.subject } : {}),
                 verifyError: info.verifyError,
                 presented: info.chain.length,
-                ...(info.aia ? { aiaUrl: info.aia.url, aiaError: info.aia.error ?? 'the fetched issuer does not lead to a trusted root' } : {}),
+                ...(aia ? { aiaUrl: aia.url, aiaIssuerUntrusted: true } : {}),
               });
             }
             break;

@@ -138,7 +138,16 @@ function discoveryWith(sources: SourceLite[], resolverWorking: boolean | null = 
   return {
     domain: 'example.com',
     resolverWorking,
-    sources: sources.map((s) => ({ source: s.query.startsWith('http') ? 'autoconfig' : 'srv-imaps', servers: [], trust: 'trusted', trustReason: 't', ms: 5, ...s })),
+    // DNS sources carry their own DNS answer in facts.dnsStatus, as discovery records it.
+    sources: sources.map((s) => ({
+      source: s.query.startsWith('http') ? 'autoconfig' : 'srv-imaps',
+      servers: [],
+      trust: 'trusted',
+      trustReason: 't',
+      ms: 5,
+      ...(s.query.startsWith('http') ? {} : { facts: { dnsStatus: s.status === 'found' ? 'records' : s.status, dnsName: s.query } }),
+      ...s,
+    })),
   };
 }
 
@@ -158,6 +167,13 @@ describe('no network at all', () => {
     const e = { ...ep('imap.example.com', 993, 'tls', [dead('tls', 'NET_UNREACHABLE')]), resolve: { ms: 1, via: 'pinned', a: 'records' as const, aaaa: 'nodata' as const, addresses: [{ address: V4, family: 4 as const }] } };
     const fs = only(run([e], [], { discovery }), 'NO_NETWORK');
     expect(fs[0]?.params).toMatchObject({ dns: ['_imaps._tcp.example.com: timeout'], tried: ['192.0.2.10:993'], resolvers: [] });
+  });
+
+  it('the guesses row of discovery ("found" without any DNS answer) does not hide NO_NETWORK', () => {
+    const discovery = discoveryWith([{ query: '_imaps._tcp.example.com', status: 'timeout' }], false);
+    discovery.sources.push({ source: 'guess', query: 'example.com', status: 'found', ms: 0, servers: [], trust: 'trusted', trustReason: 'inside-domain' });
+    const e = { ...ep('imap.example.com', 993, 'tls', [dead('tls', 'NET_UNREACHABLE')]), resolve: { ms: 1, via: 'pinned', a: 'records' as const, aaaa: 'nodata' as const, addresses: [{ address: V4, family: 4 as const }] } };
+    expect(codes(run([e], [], { discovery }))).toContain('NO_NETWORK');
   });
 
   it('a resolver that is merely silent, with nothing else tried, may just be down: no NO_NETWORK', () => {
