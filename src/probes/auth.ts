@@ -215,7 +215,6 @@ async function attemptLogin(p: LoginParams, hide: (s: string) => string): Promis
     tls: {
       secureContext: p.trust.context('modern'),
       rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
       checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(p.host, cert),
     },
   } as never);
@@ -248,7 +247,10 @@ async function attemptLogin(p: LoginParams, hide: (s: string) => string): Promis
       : response
         ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
         : classifyError(err);
-    const credentialsRejected = response?.status === 'NO' && !NOT_ABOUT_ACCOUNT.has(response.code ?? '');
+    // Stop at a definite refusal; a lock or rate-limit text counts whatever its code (sending the
+    // password to more endpoints would only prolong the lock).
+    const lockText = /\block(ed)?\b|too many (failed|invalid|bad)|temporarily blocked|rate.?limit/i;
+    const credentialsRejected = response?.status === 'NO' && (!NOT_ABOUT_ACCOUNT.has(response.code ?? '') || lockText.test(response.text));
     const oauthError = oauthFields(err.oauthError);
     const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
     return {

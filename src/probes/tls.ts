@@ -36,7 +36,6 @@ export function handshake(socket: Socket, p: HandshakeParams): Promise<TlsResult
       rejectUnauthorized: false,
       // Judged separately below, so a name mismatch never hides a chain problem.
       checkServerIdentity: () => undefined,
-      ...(p.legacy ? { minVersion: 'TLSv1' as const } : {}),
     });
     s.on('error', () => {});
     let settled = false;
