@@ -12,7 +12,7 @@ import {
   asArray,
   attrOf,
   endpointFromUrl,
-  guardXml,
+  guardAndParse,
   isNode,
   nonEmptyText,
   normaliseHost,
@@ -56,14 +56,9 @@ const PROTOCOLS = new Set<MailProtocol>(['imap', 'pop3', 'smtp']);
 
 /** Guards, parses and reads the first `<emailProvider>`; servers that cannot be dialled are skipped with a problem. */
 export function parseAutoconfig(body: string, who: PlaceholderValues, opts: ParseOptions = {}): ParseResult {
-  const guard = guardXml(body, opts.maxBytes);
-  if (!guard.ok) return guard;
-  let tree: unknown;
-  try {
-    tree = parser.parse(guard.xml);
-  } catch (error) {
-    return { ok: false, reason: 'not-xml', detail: error instanceof Error ? error.message : String(error) };
-  }
+  const parsed = guardAndParse(body, opts.maxBytes, parser);
+  if (!parsed.ok) return parsed;
+  const tree = parsed.tree;
   if (!isNode(tree) || !('clientConfig' in tree)) {
     const root = isNode(tree) ? Object.keys(tree).find((k) => !k.startsWith('?')) : undefined;
     return { ok: false, reason: 'no-client-config', detail: root === undefined ? 'no root element' : `root element <${root}>` };

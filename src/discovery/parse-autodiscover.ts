@@ -13,7 +13,7 @@ import {
   childOf,
   childrenOf,
   endpointFromUrl,
-  guardXml,
+  guardAndParse,
   isNode,
   nonEmptyText,
   normaliseHost,
@@ -55,14 +55,9 @@ const EXCHANGE_URLS = ['EwsUrl', 'ASUrl', 'OWAUrl', 'OOFUrl', 'OABUrl'];
 
 /** Error → 'error-response'; redirectAddr/redirectUrl → ok with no servers; else every usable Protocol entry. */
 export function parseAutodiscover(body: string, who: PlaceholderValues, opts: ParseOptions = {}): AutodiscoverResult {
-  const guard = guardXml(body, opts.maxBytes);
-  if (!guard.ok) return guard;
-  let tree: unknown;
-  try {
-    tree = parser.parse(guard.xml);
-  } catch (error) {
-    return { ok: false, reason: 'not-xml', detail: error instanceof Error ? error.message : String(error) };
-  }
+  const parsed = guardAndParse(body, opts.maxBytes, parser);
+  if (!parsed.ok) return parsed;
+  const tree = parsed.tree;
   const response = childOf(childOf(tree, 'Autodiscover'), 'Response');
   if (!isNode(response)) {
     const root = isNode(tree) ? Object.keys(tree).find((k) => !k.startsWith('?')) : undefined;

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import { XMLValidator } from 'fast-xml-parser';
+import { XMLValidator, type XMLParser } from 'fast-xml-parser';
 import type { Security } from '../model/evidence.js';
 import type { ParseFailure } from '../model/discovery.js';
 
@@ -13,6 +13,17 @@ export const DEFAULT_MAX_BYTES = 256 * 1024;
 
 export type GuardFailureReason = Extract<ParseFailure, 'empty' | 'too-large' | 'doctype' | 'html' | 'not-xml'>;
 export type GuardResult = { ok: true; xml: string } | { ok: false; reason: GuardFailureReason; detail?: string };
+
+/** Guard the body, then parse it; a parser exception (e.g. a reserved tag name) is 'not-xml'. */
+export function guardAndParse(body: string, maxBytes: number | undefined, parser: XMLParser): { ok: true; tree: unknown } | { ok: false; reason: GuardFailureReason; detail?: string } {
+  const guard = guardXml(body, maxBytes);
+  if (!guard.ok) return guard;
+  try {
+    return { ok: true, tree: parser.parse(guard.xml) as unknown };
+  } catch (error) {
+    return { ok: false, reason: 'not-xml', detail: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 const DECLARATION = /<!(DOCTYPE|ENTITY)\s*([A-Za-z]*)/i;
 /** XML declaration, processing instructions, comments and blanks before the root element. */

@@ -5,21 +5,13 @@
  */
 import type { Candidate, EndpointEvidence } from '../model/evidence.js';
 import { endpointId } from '../model/evidence.js';
-import type { EventSink } from '../events.js';
 import { stepSignal } from '../util/deadline.js';
 import { resolveHost, type HostLookup } from './resolve.js';
-import { probeAddress } from './session.js';
-import type { TrustStore } from './trust.js';
+import { probeAddress, type ProbeRunContext } from './session.js';
 
-export interface EndpointContext {
+export interface EndpointContext extends ProbeRunContext {
   lookup: HostLookup;
   pinned: Record<string, string[]>;
-  trust: TrustStore;
-  timeoutMs: number;
-  run: AbortSignal;
-  maxLineBytes: number;
-  transcript: boolean;
-  emit: EventSink;
 }
 
 export async function probeEndpoint(c: Candidate, rank: number, ctx: EndpointContext): Promise<EndpointEvidence> {
@@ -28,22 +20,7 @@ export async function probeEndpoint(c: Candidate, rank: number, ctx: EndpointCon
   const resolve = await resolveHost(c.host, ctx.lookup, ctx.pinned, () => stepSignal(ctx.run, ctx.timeoutMs));
   ctx.emit({ kind: 'stage', endpoint: id, stage: 'resolve', state: resolve.error ? 'failed' : 'ok' });
   const addresses = await Promise.all(
-          resolve.addresses.map((a) =>
-            probeAddress({
-              endpoint: id,
-              host: c.host,
-              port: c.port,
-              security: c.security,
-              address: a.address,
-              family: a.family,
-              trust: ctx.trust,
-              timeoutMs: ctx.timeoutMs,
-              run: ctx.run,
-              maxLineBytes: ctx.maxLineBytes,
-              transcript: ctx.transcript,
-              emit: ctx.emit,
-            }),
-          ),
-        );
+    resolve.addresses.map((a) => probeAddress({ ...ctx, endpoint: id, host: c.host, port: c.port, security: c.security, address: a.address, family: a.family })),
+  );
   return { id, rank, candidate: c, resolve, addresses, login: { state: 'withheld', reason: 'unreachable' } };
 }

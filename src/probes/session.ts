@@ -17,19 +17,23 @@ import type { TrustStore } from './trust.js';
 import { Wire, WireError } from './wire.js';
 import { capabilitiesFrom, hasCap, parseGreeting } from './imap-parse.js';
 
-export interface SessionParams {
-  endpoint: string;
-  host: string;
-  port: number;
-  security: Security;
-  address: string;
-  family: Family;
+/** What every probe of a run shares: trust, limits, the run signal, the transcript switch, events. */
+export interface ProbeRunContext {
   trust: TrustStore;
   timeoutMs: number;
   run: AbortSignal;
   maxLineBytes: number;
   transcript: boolean;
   emit: EventSink;
+}
+
+export interface SessionParams extends ProbeRunContext {
+  endpoint: string;
+  host: string;
+  port: number;
+  security: Security;
+  address: string;
+  family: Family;
 }
 
 const skip = (blockedBy: Stage): Outcome<never> => ({ state: 'skipped', blockedBy });
