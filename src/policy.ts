@@ -6,7 +6,7 @@
  */
 import { hasCap } from './probes/imap-parse.js';
 import type { AddressProbe, EndpointEvidence, LoginWithheldReason } from './model/evidence.js';
-import { loginCapabilities, tlsOf } from './checks/types.js';
+import { loginCapabilities, starttlsInjected, tlsOf, tlsVerified } from './checks/types.js';
 
 export type LoginDecision = { go: true; address: AddressProbe } | { go: false; reason: LoginWithheldReason };
 
@@ -33,23 +33,13 @@ export function decideLogin(e: EndpointEvidence, credential: 'password' | 'oauth
     return a ? { go: false, reason: 'no-tls' } : { go: false, reason: 'unreachable' };
   }
   if (complete.length === 0) {
-    const injected = e.addresses.some((a) => a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0);
-    const tlsBad = e.addresses.some((a) => {
-      const t = tlsOf(a);
-      return t?.state === 'ok' && (!t.value.chainVerified || !t.value.hostnameOk);
-    });
-    if (injected) return { go: false, reason: 'starttls-injection' };
-    if (tlsBad) return { go: false, reason: 'tls-not-verified' };
+    if (e.addresses.some(starttlsInjected)) return { go: false, reason: 'starttls-injection' };
+    // A handshake that came up but did not verify (a failed handshake is just unreachable here).
+    if (e.addresses.some((a) => tlsOf(a)?.state === 'ok' && !tlsVerified(a))) return { go: false, reason: 'tls-not-verified' };
     return { go: false, reason: 'unreachable' };
   }
-  const verified = complete.filter((a) => {
-    const t = tlsOf(a);
-    return t?.state === 'ok' && t.value.chainVerified && t.value.hostnameOk && !(a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0);
-  });
-  if (verified.length === 0) {
-    const injected = complete.some((a) => a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0);
-    return { go: false, reason: injected ? 'starttls-injection' : 'tls-not-verified' };
-  }
+  const verified = complete.filter((a) => tlsVerified(a) && !starttlsInjected(a));
+  if (verified.length === 0) return { go: false, reason: complete.some(starttlsInjected) ? 'starttls-injection' : 'tls-not-verified' };
   const a = verified[0] as AddressProbe;
   const caps = loginCapabilities(a) ?? [];
   if (credential === 'oauth') {

@@ -65,13 +65,18 @@ export function loginCapabilities(a: AddressProbe): string[] | undefined {
 
 /** An endpoint is verified when one address completed the session over TLS that verified. */
 export function verifiedAddress(e: EndpointEvidence): AddressProbe | undefined {
-  return e.addresses.find((a) => {
-    if (a.greeting.state !== 'ok' || a.greeting.value.kind !== 'ok') return false;
-    const t = tlsOf(a);
-    if (!t || t.state !== 'ok' || !t.value.chainVerified || !t.value.hostnameOk) return false;
-    if (a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0) return false;
-    return true;
-  });
+  return e.addresses.find((a) => a.greeting.state === 'ok' && a.greeting.value.kind === 'ok' && tlsVerified(a) && !starttlsInjected(a));
+}
+
+/** The address's TLS (implicit or after STARTTLS) came up with a verified chain and a matching name. */
+export function tlsVerified(a: AddressProbe): boolean {
+  const t = tlsOf(a);
+  return t?.state === 'ok' && t.value.chainVerified && t.value.hostnameOk;
+}
+
+/** Bytes arrived after the STARTTLS OK and before the handshake (response injection). */
+export function starttlsInjected(a: AddressProbe): boolean {
+  return a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0;
 }
 
 /** Every stage outcome of an address, by stage name (the optional ones only when they ran). */

@@ -47,7 +47,7 @@ export function isWorking(e: EndpointEvidence, loginExpected: boolean): boolean 
   if (loginExpected) return e.login.state === 'attempted' && e.login.attempt.ok;
   const a = verifiedAddress(e);
   if (!a) return false;
-  if (e.candidate.security === 'starttls') return a.starttls?.state === 'ok' && a.starttls.value.response.status === 'OK' && a.starttls.value.injectedBytes === 0;
+  if (e.candidate.security === 'starttls') return a.starttls?.state === 'ok' && a.starttls.value.response.status === 'OK';
   return true;
 }
 
