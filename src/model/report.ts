@@ -1,6 +1,6 @@
 /**
  * The report: the one serialisable whole that every renderer prints and `--json` emits
- * (schemaVersion 1, documented in docs/report.schema.json). No secrets, by construction.
+ * (schemaVersion 2, documented in docs/report.schema.json; version 1 in docs/report.schema.v1.json). No secrets, by construction.
  */
 import type { Actor, Severity } from '../catalogue/index.js';
 import type { DiscoveryEvidence } from './discovery.js';
@@ -108,7 +108,7 @@ export interface Verdict {
 }
 
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: 'imap-doctor'; version: string; node: string };
   input: {
     address: string;

@@ -167,7 +167,7 @@ export function buildReport(inp: BuildInput): Report {
     : null;
   const first = rendered.find((f) => f.severity === status && !f.causedBy) ?? rendered.find((f) => f.severity === 'error');
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'imap-doctor', version: inp.version, node: inp.node },
     input: {
       address: inp.address.address,

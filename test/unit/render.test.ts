@@ -84,7 +84,7 @@ describe('markdown renderer', () => {
 describe('json renderer', () => {
   it('is the report itself, schemaVersion first', () => {
     const j = renderJson(expired);
-    expect(j.startsWith('{\n  "schemaVersion": 1,')).toBe(true);
+    expect(j.startsWith('{\n  "schemaVersion": 2,')).toBe(true);
     expect(JSON.parse(j)).toEqual(JSON.parse(JSON.stringify(expired)));
   });
 });

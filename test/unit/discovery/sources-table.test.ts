@@ -9,7 +9,7 @@ import { discovery, source } from './helpers.js';
 
 function report(d: Report['discovery']): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'imap-doctor', version: '0.0.0', node: '20' },
     input: { address: 'alice@example.com', domain: 'example.com', options: {} },
     startedAt: '2026-11-26T12:00:00.000Z',
