@@ -1,13 +1,12 @@
 /**
  * Catalogue: logging in and opening the inbox. Every refusal shows the server's own words ([ALERT]
  * texts verbatim); advice that rests on recognising the provider says "likely" and names the
- * evidence. Provider facts (app-password pages, IMAP switches, OAuth scopes) come from
- * src/knowledge/providers.ts through the `providerId` param.
+ * evidence. Provider facts (app-password pages, IMAP switches, OAuth scopes) arrive as params,
+ * filled from src/knowledge with their sources in `finding.knowledge`; this file never reads the
+ * knowledge base itself.
  */
-import { loginAdvice, providerById, type LoginCause, type Provider } from '../knowledge/providers.js';
-import { hp, secLabel, str, type CatalogueEntry, type P, type ParamValue } from './types.js';
-
-const list = (v: ParamValue | undefined): string[] => (Array.isArray(v) ? v : []);
+import { hp, secLabel, str, type CatalogueEntry, type P } from './types.js';
+import { adminFix, anAppPassword, appPasswordAt, CAUSES, causesOf, imapSwitchFix, list, provName, recognised, twoStepFirst } from './provider-words.js';
 
 /** The tagged reply, the [ALERT] texts it does not already contain, and a BYE that followed. */
 function serverWords(p: P): string {
@@ -20,112 +19,9 @@ function serverWords(p: P): string {
   return out.join('');
 }
 
-const prov = (p: P): Provider | undefined => (typeof p.providerId === 'string' ? providerById(p.providerId) : undefined);
-/** The provider's name for sentences: "Google (Gmail / Google Workspace)" → "Google". */
-const provName = (p: P, fallback = 'The provider'): string => (p.provider ? str(p.provider).replace(/\s*\([^)]*\)\s*$/, '') : fallback);
-
-const VIA: Record<string, (ev: string) => string> = {
-  host: (ev) => `its host name ${ev}`,
-  greeting: (ev) => `its greeting "${ev}"`,
-  capability: (ev) => `its capability ${ev}`,
-  mx: (ev) => `your domain's MX record ${ev}`,
-  domain: (ev) => `your address's domain ${ev}`,
-};
-
-/** "recognised as Google … from its host name imap.gmail.com" — the evidence behind provider advice. */
-function recognised(p: P): string {
-  const via = VIA[str(p.providerVia)];
-  return `recognised as ${str(p.provider)} from ${via ? via(str(p.providerEvidence)) : 'what it sent'}`;
-}
-
-const appPasswordAt = (p: P): string => {
-  const url = prov(p)?.appPasswordUrl;
-  return url ? ` at ${url}` : " in your account's security settings";
-};
-
-const imapSwitchFix = (p: P): string => {
-  const sw = prov(p)?.imapSwitch;
-  return sw ? `Switch IMAP access on: ${sw.where}.` : 'Look for an "IMAP access" switch in your webmail settings and turn it on.';
-};
-
-/** Each likely cause of a refused password: a short title phrase, why it happens, and the fix. */
-const CAUSES: Record<LoginCause, { short: (p: P) => string; why: (p: P) => string; fix: (p: P) => string }> = {
-  'app-password': {
-    short: (p) => `${provName(p)} wants an app password`,
-    why: (p) => `${provName(p)} does not accept the normal account password in mail apps, only an app password`,
-    fix: (p) => `Create an app password${appPasswordAt(p)} (it needs two-step verification switched on) and use it instead of your normal password, without spaces.`,
-  },
-  'app-password-if-2fa': {
-    short: () => 'an app password is needed because of two-step sign-in',
-    why: () => 'with two-step sign-in switched on, the normal password stops working in mail apps',
-    fix: (p) => `If two-step sign-in is on for this account, create an app password${appPasswordAt(p)} and use it instead.`,
-  },
-  'app-password-revoked': {
-    short: () => 'the app password was revoked',
-    why: () => 'an app password stops working when it is deleted or when the account password is changed',
-    fix: () => 'If you already use an app password, create a new one and type it without spaces.',
-  },
-  'app-password-scope': {
-    short: () => 'the app password lacks mail access',
-    why: () => 'an app password only works for the access it was created with',
-    fix: (p) => `Create an app password whose access includes "Mail (IMAP/POP/SMTP)"${appPasswordAt(p)}.`,
-  },
-  'oauth-only': {
-    short: (p) => `${provName(p)} accepts no password here, only OAuth sign-in`,
-    why: (p) => `${provName(p)} no longer accepts any password for IMAP; only OAuth 2 sign-in works`,
-    fix: (p) => `Use a mail app that signs in with ${provName(p, 'the provider')} (OAuth 2); scripts need an OAuth token${oauthScopeOf(p) ? ` with the scope ${oauthScopeOf(p)}` : ''}.`,
-  },
-  'imap-switch': {
-    short: () => 'IMAP access is switched off in the account settings',
-    why: () => "IMAP access may be switched off in the account's web settings (some providers switch it off by default or after long non-use)",
-    fix: (p) => imapSwitchFix(p),
-  },
-  'admin-policy': {
-    short: () => 'an administrator blocks IMAP for the account',
-    why: () => "for a work or school account, the organisation's admin may block IMAP or password sign-in",
-    fix: () => 'If this is a work or school account, ask its admin whether IMAP and app passwords are allowed for you.',
-  },
-  'wrong-region': {
-    short: () => "this is not your account's region",
-    why: (p) => `${provName(p)} accounts live in one region's data centre, and another region's server refuses the login`,
-    fix: () => "Use your region's server: imap.zoho.eu for EU accounts, imap.zoho.in for India, imap.zoho.com.au for Australia; organisation domains use imappro.zoho.* instead of imap.zoho.*.",
-  },
-  'authorization-code': {
-    short: () => 'an authorization code is needed instead of the password',
-    why: (p) => `${provName(p)} wants a separate authorization code from its web settings instead of the password`,
-    fix: (p) => `${prov(p)?.imapSwitch?.where ?? 'Create an authorization code in the web settings'}; then type that code as the password.`,
-  },
-  'bridge-password': {
-    short: () => 'the Proton Mail Bridge password is needed',
-    why: () => 'Proton Mail Bridge makes its own password; the Proton account password does not work here',
-    fix: () => 'Copy the password Proton Mail Bridge shows for this account (mailbox configuration) into the mail app.',
-  },
-  'username-form': {
-    short: () => 'the username form is wrong',
-    why: () => 'the username may be in the wrong form',
-    fix: (p) => `Check the username: many servers want the full address (${str(p.address ?? p.user)}), some only the part before @; log in with your primary address, not an alias.`,
-  },
-  'password-typo': {
-    short: () => 'the password is wrong',
-    why: () => 'the password may be wrong (a typo, the keyboard layout, caps lock, or changed since)',
-    fix: () => 'Check the password by signing in to your webmail with it (mind caps lock and the keyboard layout).',
-  },
-};
-
-function oauthScopeOf(p: P): string | undefined {
-  const pr = prov(p);
-  return pr ? loginAdvice(pr).oauthScope : undefined;
-}
-
-function causesOf(p: P): LoginCause[] {
-  const ids = list(p.likelyCauses).filter((c): c is LoginCause => Object.prototype.hasOwnProperty.call(CAUSES, c));
-  return ids.length > 0 ? ids : loginAdvice(undefined).causes;
-}
-
-const providerBase = (id: string) => {
-  const pr = providerById(id);
-  return { provider: pr?.name ?? id, providerId: id };
-};
+/** The provider identity in examples; docs and `explain` add that provider's facts and sources (src/knowledge). */
+const GOOGLE = { provider: 'Google (Gmail / Google Workspace)', providerId: 'google', providerBrand: 'gmail' };
+const MICROSOFT = { provider: 'Microsoft (Outlook.com / Microsoft 365)', providerId: 'microsoft' };
 
 /** LOGINDISABLED and no mechanism at all over verified TLS (RFC 9051 §6.2.3): the server thinks the connection is not encrypted. */
 const proxiedTls = (p: P): boolean => p.loginDisabled === true && list(p.mechanisms).length === 0 && p.security !== 'plain';
@@ -153,7 +49,7 @@ export const auth = {
       return (
         `The server refused the login for "${str(p.user)}".${serverWords(p)} ` +
         'Everything before the login works, so the server settings are right; the credentials were not accepted. ' +
-        (p.provider ? `The server was ${recognised(p)}, so these are the likely causes, most likely first: ` : 'Likely causes, most likely first: ') +
+        (p.provider ? `The server was ${recognised(p)}.${p.providerPolicy ? ` ${str(p.providerPolicy)}` : ''} So these are the likely causes, most likely first: ` : 'Likely causes, most likely first: ') +
         `${causes.join('; ')}.`
       );
     },
@@ -167,7 +63,7 @@ export const auth = {
       response: 'a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)',
       alerts: [],
       likelyCauses: ['app-password', 'app-password-revoked', 'admin-policy', 'password-typo'],
-      ...providerBase('google'),
+      ...GOOGLE,
       providerVia: 'host',
       providerEvidence: 'imap.gmail.com',
     },
@@ -175,14 +71,22 @@ export const auth = {
   AUTH_APP_PASSWORD_REQUIRED: {
     severity: 'error',
     who: 'you',
-    title: (p) => `${provName(p)} wants an app password, not your normal password`,
+    title: (p) => `${provName(p)} wants ${anAppPassword(p)}, not your normal password`,
     explain: (p) =>
       `The server refused your normal password and said why.${serverWords(p)} ` +
-      'Two-step verification is on for this account, so mail apps must use an app password (a separate password made for one app) instead. Your normal password is most likely right; it is just not accepted here.',
+      (p.appPasswordNeeds2fa === false
+        ? `${provName(p)} does not accept the normal account password in mail apps; they must use ${anAppPassword(p)} (a separate password made for mail apps) instead.`
+        : `Two-step verification is on for this account, so mail apps must use ${anAppPassword(p)} (a separate password made for one app) instead.`) +
+      `${p.providerPolicy ? ` ${str(p.providerPolicy)}` : ''} Your normal password is most likely right; it is just not accepted here.`,
     fix: (p) => [
-      `Create an app password${appPasswordAt(p)} and type it into the mail app instead of your normal password (without spaces).`,
-      "Or use a mail app that signs in through the provider's own sign-in page (OAuth); it needs no app password.",
-      'If app passwords are not offered: a work or school admin may have turned them off (or Advanced Protection is on); then only OAuth sign-in works.',
+      `Create ${anAppPassword(p)}${appPasswordAt(p)}${twoStepFirst(p)} and type it into the mail app instead of your normal password (without spaces).`,
+      // OAuth and the admin switch are offered only where the provider takes OAuth (or none was recognised).
+      ...(!p.providerId || p.neededScope
+        ? [
+            "Or use a mail app that signs in through the provider's own sign-in page (OAuth); it needs no app password.",
+            'If app passwords are not offered: a work or school admin may have turned them off (or Advanced Protection is on); then only OAuth sign-in works.',
+          ]
+        : []),
     ],
     example: {
       host: 'imap.gmail.com',
@@ -190,7 +94,7 @@ export const auth = {
       security: 'tls',
       response: 'a1 NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)',
       alerts: ['Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)'],
-      ...providerBase('google'),
+      ...GOOGLE,
       providerVia: 'greeting',
       providerEvidence: '* OK Gimap ready for requests from 192.0.2.1 abc123',
     },
@@ -205,7 +109,7 @@ export const auth = {
     fix: (p) => [
       'Sign in to your webmail in a browser on this computer and network, and confirm any "Was this you?" security alert.',
       'If you connect through a VPN or from a server, try once from your usual network.',
-      `Then use an app password${appPasswordAt(p)} or OAuth sign-in in the mail app.`,
+      `Then use ${anAppPassword(p)}${appPasswordAt(p)} or OAuth sign-in in the mail app.`,
     ],
     example: {
       host: 'imap.gmail.com',
@@ -213,7 +117,7 @@ export const auth = {
       security: 'tls',
       response: 'a1 NO [ALERT] Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)',
       alerts: ['Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)'],
-      ...providerBase('google'),
+      ...GOOGLE,
       providerVia: 'host',
       providerEvidence: 'imap.gmail.com',
     },
@@ -226,12 +130,12 @@ export const auth = {
     explain: (p) =>
       p.inferred
         ? `The server refused the password login without giving a reason.${serverWords(p)} It was ${recognised(p)}. ` +
-          `${prov(p)?.note ?? `${provName(p)} has switched password ("basic") sign-in off for IMAP.`} So the password itself is most likely not the problem: no password would work.`
+          `${p.providerPolicy ? str(p.providerPolicy) : `${provName(p)} has switched password ("basic") sign-in off for IMAP.`} So the password itself is most likely not the problem: no password would work.`
         : `The server refused password sign-in as such.${serverWords(p)} Only OAuth 2 sign-in (XOAUTH2 or OAUTHBEARER) works on this server.`,
     fix: (p) => [
       `Use a mail app that signs in with ${provName(p, 'the provider')} (OAuth 2), such as Outlook, Thunderbird or Apple Mail.`,
-      `For scripts: get an OAuth 2 access token${oauthScopeOf(p) ? ` with the scope ${oauthScopeOf(p)}` : ''} and test it with IMAP_DOCTOR_OAUTH_TOKEN=<token> imap-doctor ${str(p.user, '<address>')}.`,
-      ...(prov(p)?.imapSwitch ? [imapSwitchFix(p)] : []),
+      `For scripts: get an OAuth 2 access token${p.neededScope ? ` with the scope ${str(p.neededScope)}` : ''} and test it with IMAP_DOCTOR_OAUTH_TOKEN=<token> imap-doctor ${str(p.user, '<address>')}.`,
+      ...(p.imapSwitch ? [imapSwitchFix(p)] : []),
     ],
     refs: ['RFC 7628 (OAUTHBEARER)'],
     example: {
@@ -242,7 +146,7 @@ export const auth = {
       response: 'a1 NO LOGIN failed.',
       alerts: [],
       inferred: true,
-      ...providerBase('microsoft'),
+      ...MICROSOFT,
       providerVia: 'host',
       providerEvidence: 'outlook.office365.com',
     },
@@ -255,7 +159,7 @@ export const auth = {
       const details = [p.oauthStatus ? `status ${str(p.oauthStatus)}` : '', p.oauthScope ? `scope ${str(p.oauthScope)}` : '', p.oauthSchemes ? `schemes ${str(p.oauthSchemes)}` : '']
         .filter((s) => s.length > 0)
         .join(', ');
-      const need = oauthScopeOf(p);
+      const need = p.neededScope ? str(p.neededScope) : undefined;
       return (
         `The server refused the ${str(p.mechanism, 'OAuth')} sign-in.${serverWords(p)}${details ? ` Its error details: ${details}.` : ''} ` +
         'A token is accepted when it is still valid, carries the mail scope and belongs to the same account as the username, so the likely causes are: ' +
@@ -265,7 +169,7 @@ export const auth = {
     },
     fix: (p) => [
       'Get a fresh access token (with the refresh token, or by signing in again) and run the test again.',
-      `Ask for the IMAP scope when the user consents${oauthScopeOf(p) ? `: ${oauthScopeOf(p)}` : ''}.`,
+      `Ask for the IMAP scope when the user consents${p.neededScope ? `: ${str(p.neededScope)}` : ''}.`,
       `Make sure the token was issued for ${str(p.user)}; the username must be the same account.`,
     ],
     refs: ['RFC 7628 §3.2.2', 'RFC 6750 §3.1'],
@@ -280,7 +184,7 @@ export const auth = {
       oauthStatus: '401',
       oauthScope: 'https://mail.google.com/',
       oauthSchemes: 'bearer',
-      ...providerBase('google'),
+      ...GOOGLE,
       providerVia: 'host',
       providerEvidence: 'imap.gmail.com',
     },
@@ -288,17 +192,21 @@ export const auth = {
   IMAP_DISABLED_BY_USER_SETTING: {
     severity: 'error',
     who: 'you',
-    title: (p) => `IMAP access is switched off in your ${p.provider ? `${provName(p)} ` : ''}account settings`,
+    title: (p) =>
+      p.imapAlwaysOn ? `${provName(p)} says IMAP is not enabled for this account` : `IMAP access is switched off in your ${p.provider ? `${provName(p)} ` : ''}account settings`,
     explain: (p) =>
-      `The server refused the login because IMAP is not enabled for this account.${serverWords(p)} The password may well be right; the account just does not let mail apps in yet.`,
-    fix: (p) => [imapSwitchFix(p), 'Wait a few minutes after switching it on, then run the test again.'],
+      `The server refused the login because IMAP is not enabled for this account.${serverWords(p)} The password may well be right; the account just does not let mail apps in yet.` +
+      (p.imapAlwaysOn ? ` ${str(p.imapAlwaysOn)} So the switch this text asks for no longer exists for personal accounts; for a work or school account the organisation's admin controls IMAP.` : ''),
+    fix: (p) => (p.imapAlwaysOn ? [imapSwitchFix(p)] : [imapSwitchFix(p), 'Wait a few minutes after switching it on, then run the test again.']),
     example: {
       host: 'imap.zoho.com',
       port: 993,
       security: 'tls',
       response: 'a1 NO [ALERT] You are yet to enable IMAP for your account. Please contact your administrator (Failure)',
       alerts: ['You are yet to enable IMAP for your account. Please contact your administrator (Failure)'],
-      ...providerBase('zoho'),
+      provider: 'Zoho Mail (US data centre, zoho.com)',
+      providerId: 'zoho',
+      providerBrand: 'zoho-com',
       providerVia: 'host',
       providerEvidence: 'imap.zoho.com',
     },
@@ -312,11 +220,7 @@ export const auth = {
       'A new password or other app settings will not help.',
     fix: (p) => [
       "Ask your mail admin (for a work or school account: its IT department) to allow IMAP for your account, quoting the server's words above.",
-      ({
-        google: 'Google Workspace admin: Admin console → Apps → Google Workspace → Gmail → End User Access → POP and IMAP access.',
-        microsoft: 'Microsoft 365 admin: enable IMAP for the mailbox (Exchange admin center → Recipients → Mailboxes → Email apps).',
-        zoho: 'Zoho admin: Admin Console → Mail Policy → Access Restrictions → allow IMAP for the user or group.',
-      } as Record<string, string>)[str(p.providerId)] ?? 'Mail admin: the account is disabled or barred from logging in (Dovecot: a nologin or deny passdb entry); the server log names the rule.',
+      adminFix(p) ?? 'Mail admin: the account is disabled or barred from logging in (Dovecot: a nologin or deny passdb entry); the server log names the rule.',
     ],
     refs: ['RFC 5530 CONTACTADMIN'],
     example: { host: 'imap.example.com', port: 993, security: 'tls', code: 'CONTACTADMIN', response: 'a1 NO [CONTACTADMIN] Login not allowed.', alerts: [] },
@@ -402,7 +306,7 @@ export const auth = {
       response: 'a3 BAD User is authenticated but not connected.',
       alerts: [],
       oauth: true,
-      ...providerBase('microsoft'),
+      ...MICROSOFT,
       providerVia: 'greeting',
       providerEvidence: '* OK The Microsoft Exchange IMAP4 service is ready. [TQBXADIAUABSADAAMgBDAEEAMAAwADEAMgAuAGUAdQByAHAAcgBkADAAMgAuAHAAcgBvAGQALgBvAHUAdABsAG8AbwBrAC4AYwBvAG0A]',
     },

@@ -1,14 +1,14 @@
 /**
  * The MX source: who receives the domain's mail. The first MX host (lowest preference) names a
  * provider domain (its registrable domain, as Thunderbird and K-9 take it) whose ISPDB entry is
- * then looked up, and the MX hosts identify well-known providers (knowledge/providers.ts), whose
- * IMAP server becomes an MX-derived candidate. MX answers inbound SMTP, not IMAP: everything
+ * then looked up, and the MX hosts identify well-known providers and their brand or region
+ * (knowledge/providers.ts), whose own IMAP server becomes an MX-derived candidate. MX answers inbound SMTP, not IMAP: everything
  * found here is an inference, ranked after what the domain publishes itself.
  */
 import { isLoopback } from '../util/ip.js';
 import type { MxRecord } from '../model/evidence.js';
 import type { ProviderInfo, ServerSetting, SourceResult } from '../model/discovery.js';
-import { identifyProvider } from '../knowledge/providers.js';
+import { displayName, identifyProvider } from '../knowledge/providers.js';
 import { registrableDomain } from './domain.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 
@@ -38,13 +38,18 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
   const servers: ServerSetting[] = [];
   let provider: ProviderInfo | undefined;
   if (match) {
-    provider = { id: match.provider.id, name: match.provider.name, via: match.via, evidence: match.evidence };
+    const brand = match.brand;
+    const name = displayName(match);
+    provider = { id: match.provider.id, name, via: match.via, evidence: match.evidence, ...(brand ? { brand: brand.id } : {}) };
     facts.provider = match.provider.id;
-    const imap = match.provider.imap;
+    // The brand's or region's own server: WEB.DE's MX gives imap.web.de, an EU Zoho MX imap.zoho.eu.
+    const imap = brand?.imap;
     if (imap && !isLoopback(imap.host)) {
       servers.push({ protocol: 'imap', type: 'imap', host: imap.host, port: imap.port, security: imap.security });
     } else if (imap) {
-      facts.notes = [`${match.provider.name} is reached through a local bridge (${imap.host}:${imap.port}), not probed`];
+      facts.notes = [`${name} is reached through a local bridge (${imap.host}:${imap.port}), not probed`];
+    } else if (brand) {
+      facts.notes = [`no public source names the IMAP server of ${name}`];
     }
   }
   const first = hosts[0];

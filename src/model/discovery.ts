@@ -122,6 +122,8 @@ export interface ProviderInfo {
   /** How it was recognised: mx, host, greeting, domain. */
   via: string;
   evidence: string;
+  /** The brand or region (src/knowledge): WEB.DE vs GMX, a Zoho region, AOL vs Yahoo, Outlook.com vs Microsoft 365. */
+  brand?: string;
 }
 
 export interface DiscoveryEvidence {

@@ -1,6 +1,7 @@
 /** A finding: a stable code, a severity, what it concerns and the params that fill its text. */
 import type { Actor, FindingCode, Params, Severity } from '../catalogue/index.js';
 import type { Security, Stage } from './evidence.js';
+import type { FindingKnowledge } from './advice.js';
 
 export interface Subject {
   host?: string;
@@ -28,4 +29,6 @@ export interface Finding {
   relation?: 'consequence' | 'same-problem' | 'detail';
   /** Who must act, when it depends on the evidence (else the catalogue's default). */
   who?: Actor;
+  /** The provider knowledge its advice rests on, with sources (src/knowledge). */
+  knowledge?: FindingKnowledge;
 }

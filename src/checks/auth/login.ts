@@ -19,7 +19,7 @@ export const loginCheck: Check = {
       if (at.ok) return [finding('AUTH_OK', 'login', { ...base, ms: at.ms }, { e })];
       const provider = endpointProvider(ctx, e);
       const explained = explainRefusal({ attempt: at, oauth: ctx.credentials === 'oauth', ...(provider ? { provider } : {}) }, base);
-      if (explained) return [finding(explained.code, 'login', explained.params, { e })];
+      if (explained) return [{ ...finding(explained.code, 'login', explained.params, { e }), ...(explained.knowledge ? { knowledge: explained.knowledge } : {}) }];
       return [finding('LOGIN_INCOMPLETE', 'login', { ...base, error: at.error?.message ?? 'unknown', ...(at.bye ? { bye: at.bye } : {}) }, { e })];
     }),
 };

@@ -6,9 +6,10 @@
  * [UNAVAILABLE] or limit text is never reported as a bad password. Pure; no prose.
  */
 import type { FindingCode, Params } from '../../catalogue/index.js';
+import type { FindingKnowledge, LoginCause } from '../../model/advice.js';
 import type { LoginAttempt } from '../../model/evidence.js';
-import { identifiedByServer, loginAdvice, type ProviderMatch } from '../../knowledge/providers.js';
-import { providerParams } from './provider.js';
+import { identifiedByServer, loginCauses, type ProviderMatch } from '../../knowledge/providers.js';
+import { providerFacts } from './provider.js';
 
 interface Rule {
   code: FindingCode;
@@ -49,8 +50,12 @@ export const REFUSAL_RULES: readonly Rule[] = [
   },
   // Gmail risk check: "Please log in via your web browser", older [WEBALERT <url>] Web login required.
   { code: 'AUTH_WEB_LOGIN_REQUIRED', codes: ['WEBALERT'], texts: [/log ?in via your web browser/i, /web login required/i] },
-  // Gmail "Application-specific password required".
-  { code: 'AUTH_APP_PASSWORD_REQUIRED', texts: [/application-specific password/i, /app(lication)?[ -]specific password/i, /app password (is )?required/i] },
+  // Gmail "Application-specific password required"; Mail.ru "NEOBHODIM parol prilozheniya … / Aplication password is REQUIRED"
+  // (sic, thunderbird-android#9069); QQ Mail "Please using authorized code to login" (pandolia/qqbot#139).
+  {
+    code: 'AUTH_APP_PASSWORD_REQUIRED',
+    texts: [/application-specific password/i, /app(lication)?[ -]specific password/i, /app password (is )?required/i, /ap?plication password (is )?required/i, /parol prilozheniya/i, /authori[sz](ed|ation) code/i],
+  },
   // Microsoft personal accounts: "Basic authentication is disabled." (then BYE).
   { code: 'AUTH_OAUTH_REQUIRED', texts: [/basic auth(entication)? is (disabled|not (supported|allowed)|blocked)/i] },
   // Lockouts and rate limits (Dovecot passdb reason as [ALERT], fail2ban-style texts).
@@ -86,6 +91,8 @@ export interface RefusalInput {
 export interface Explained {
   code: FindingCode;
   params: Params;
+  /** The provider knowledge the advice rests on, when a provider was recognised. */
+  knowledge?: FindingKnowledge;
 }
 
 function words(at: LoginAttempt): string[] {
@@ -116,19 +123,10 @@ function oauthParams(at: LoginAttempt): Params {
   };
 }
 
-/**
- * The finding for a login the server did not accept, or undefined when the server never answered
- * it (no tagged reply and no BYE that explains it).
- */
-export function explainRefusal(input: RefusalInput, base: Params): Explained | undefined {
+/** The code and its own params for a refusal, before provider facts are added. */
+function classify(input: RefusalInput, params: Params): Explained | undefined {
   const { attempt: at, oauth, provider } = input;
   const r = at.response;
-  const params: Params = {
-    ...base,
-    ...providerParams(provider),
-    ...(r ? { response: r.line, status: r.status, ...(r.code ? { code: r.code } : {}) } : {}),
-    ...(at.bye ? { bye: at.bye } : {}),
-  };
   const rule = matchRule(at);
   if (rule) {
     switch (rule.code) {
@@ -149,8 +147,28 @@ export function explainRefusal(input: RefusalInput, base: Params): Explained | u
     r.status === 'NO' && (r.code === 'AUTHENTICATIONFAILED' || r.code === undefined || (r.code === 'ALERT' && words(at).some((t) => CREDENTIAL_TEXT.test(t))));
   if (oauth && (aboutCredentials || at.oauthError)) return { code: 'AUTH_OAUTH_TOKEN_REJECTED', params: { ...params, ...oauthParams(at) } };
   if (!aboutCredentials) return { code: 'AUTH_REFUSED', params };
-  const advice = loginAdvice(provider?.provider);
+  const causes = loginCauses(provider);
   // A provider that takes no password at all, recognised by the server itself: "wrong password" would mislead (pain-points §0.3, §3 #23).
-  if (!oauth && provider && identifiedByServer(provider) && advice.causes[0] === 'oauth-only') return { code: 'AUTH_OAUTH_REQUIRED', params: { ...params, inferred: true } };
-  return { code: 'AUTH_FAILED', params: { ...params, likelyCauses: advice.causes } };
+  if (!oauth && provider && identifiedByServer(provider) && causes[0] === 'oauth-only') return { code: 'AUTH_OAUTH_REQUIRED', params: { ...params, inferred: true } };
+  return { code: 'AUTH_FAILED', params: { ...params, likelyCauses: causes } };
+}
+
+/**
+ * The finding for a login the server did not accept, or undefined when the server never answered
+ * it (no tagged reply and no BYE that explains it). A recognised provider adds the facts the
+ * finding's advice uses, and the sources they rest on.
+ */
+export function explainRefusal(input: RefusalInput, base: Params): Explained | undefined {
+  const { attempt: at } = input;
+  const r = at.response;
+  const params: Params = {
+    ...base,
+    ...(r ? { response: r.line, status: r.status, ...(r.code ? { code: r.code } : {}) } : {}),
+    ...(at.bye ? { bye: at.bye } : {}),
+  };
+  const out = classify(input, params);
+  if (!out || !input.provider) return out;
+  const causes = Array.isArray(out.params.likelyCauses) ? (out.params.likelyCauses as LoginCause[]) : [];
+  const facts = providerFacts(input.provider, out.code, causes);
+  return { code: out.code, params: { ...out.params, ...facts.params }, ...(facts.knowledge ? { knowledge: facts.knowledge } : {}) };
 }

@@ -6,7 +6,7 @@
  * failing is an error, some failing a warning.
  */
 import type { DnsStatus } from '../../model/evidence.js';
-import { PROVIDERS } from '../../knowledge/providers.js';
+import { PROVIDERS, providerDomains } from '../../knowledge/providers.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 
@@ -23,7 +23,7 @@ export const dnsCheck: Check = {
     const mx = d.sources.find((s) => s.source === 'mx');
     if (mx?.status === 'nxdomain') {
       // A big provider's own domain certainly exists: then the resolver is what is wrong.
-      const known = PROVIDERS.find((p) => p.domains.includes(domain));
+      const known = PROVIDERS.find((p) => providerDomains(p).includes(domain));
       if (known) return [finding('DNS_FALSE_NXDOMAIN', 'discovery', { domain, provider: known.name, ...(server ? { server } : {}) })];
       return [finding('DNS_NXDOMAIN', 'discovery', { domain, ...(server ? { server } : {}) })];
     }

@@ -19,7 +19,6 @@ const M365 = '* OK The Microsoft Exchange IMAP4 service is ready. [TQBXADIAUABSA
 const ICLOUD = '* OK [CAPABILITY XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready to rumble (1B1234a) mr38p00im';
 const YAHOO = '* OK [CAPABILITY IMAP4rev1 ID MOVE NAMESPACE XYMHIGHESTMODSEQ UIDPLUS LITERAL+ CHILDREN X-MSG-EXT UNSELECT OBJECTID SASL-IR AUTH=PLAIN AUTH=LOGIN AUTH=XOAUTH2 AUTH=OAUTHBEARER] IMAP4rev1 imapgate-1.8.1_01.20166 imap1033.mail.ne1.yahoo.com';
 const ZOHO = '* OK mx.zoho.com IMAP4 Server (Zoho Mail IMAP4rev1 Server version 1.0)';
-const GMX = '* OK [CAPABILITY IMAP4rev1 CHILDREN ENABLE ID IDLE LITERAL- NAMESPACE QUOTA SASL-IR AUTH=PLAIN AUTH=LOGIN] IMAP server ready H miweb104 15.4.2';
 const DOVECOT = '* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN] Dovecot ready.';
 
 /** `a1 NO [CODE] text` → the tagged response as the probe records it. */
@@ -103,11 +102,17 @@ const ROWS: Array<[string, Row, string, Record<string, unknown>?]> = [
   ['M365 authenticated but not connected', { line: 'a3 BAD User is authenticated but not connected.', greet: M365 }, 'AUTH_MAILBOX_NOT_CONNECTED', { oauth: false, status: 'BAD' }],
   // Yahoo, iCloud, Zoho, GMX (§1.6–1.10)
   ['Yahoo invalid credentials', { line: 'a1 NO [AUTHENTICATIONFAILED] LOGIN Invalid credentials', greet: YAHOO }, 'AUTH_FAILED', { providerId: 'yahoo', likelyCauses: ['app-password', 'password-typo', 'username-form'] }],
-  ['iCloud authentication failed', { line: 'a1 NO [AUTHENTICATIONFAILED] Authentication failed', greet: ICLOUD }, 'AUTH_FAILED', { providerId: 'icloud', likelyCauses: ['app-password', 'username-form', 'password-typo'] }],
+  ['iCloud authentication failed', { line: 'a1 NO [AUTHENTICATIONFAILED] Authentication failed', greet: ICLOUD }, 'AUTH_FAILED', { providerId: 'icloud', likelyCauses: ['app-password', 'app-password-revoked', 'username-form', 'password-typo'] }],
   ['Zoho IMAP not enabled', { line: 'a1 NO [ALERT] You are yet to enable IMAP for your account. Please contact your administrator (Failure)', greet: ZOHO }, 'IMAP_DISABLED_BY_USER_SETTING', { providerId: 'zoho' }],
   ['organisation policy text', { line: 'a1 NO [ALERT] IMAP access is disabled by your organization administrator (Failure)', greet: ZOHO }, 'IMAP_DISABLED_BY_ADMIN'],
-  ['Zoho invalid credentials', { line: 'a1 NO [AUTHENTICATIONFAILED] Invalid credentials(Failure)', host: 'imap.zoho.com' }, 'AUTH_FAILED', { likelyCauses: ['app-password-if-2fa', 'wrong-region', 'imap-switch', 'password-typo'] }],
-  ['GMX authentication failed', { line: 'a1 NO authentication failed', greet: GMX }, 'AUTH_FAILED', { providerId: 'gmx', likelyCauses: ['imap-switch', 'password-typo', 'app-password-if-2fa'] }],
+  ['Zoho invalid credentials', { line: 'a1 NO [AUTHENTICATIONFAILED] Invalid credentials(Failure)', host: 'imap.zoho.com' }, 'AUTH_FAILED', { providerBrand: 'zoho-com', likelyCauses: ['app-password-if-2fa', 'wrong-region', 'imap-switch', 'plan-without-imap', 'password-typo'] }],
+  ['GMX authentication failed (by host name)', { line: 'a1 NO authentication failed', host: 'imap.gmx.net' }, 'AUTH_FAILED', { providerId: 'gmx', providerBrand: 'gmx-net', likelyCauses: ['imap-switch', 'password-typo', 'app-password-if-2fa'] }],
+  // Mail.ru, QQ Mail, T-Online (provider-knowledge entries, each text from its quoted source)
+  ['Mail.ru application password, as the thread quotes it', { line: 'a1 NO NEOBHODIM parol prilozheniya https://help.mail.ru/mail/security/protection/external / Aplication password is REQUIRED', host: 'imap.mail.ru' }, 'AUTH_APP_PASSWORD_REQUIRED', { providerId: 'mailru', appPasswordAt: 'https://help.mail.ru/mail/security/protection/external', appPasswordNeeds2fa: false }],
+  ['Mail.ru application password with [AUTHENTICATIONFAILED]', { line: 'a1 NO [AUTHENTICATIONFAILED] NEOBHODIM parol prilozheniya https://help.mail.ru/mail/security/protection/external / Application password is REQUIRED', host: 'imap.mail.ru' }, 'AUTH_APP_PASSWORD_REQUIRED', { providerId: 'mailru' }],
+  ['QQ Mail authorization code', { line: 'a1 NO Please using authorized code to login. More information at http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256', host: 'imap.qq.com' }, 'AUTH_APP_PASSWORD_REQUIRED', { providerId: 'qq', appPasswordName: 'authorization code (授权码)' }],
+  ['T-Online refused (generic RFC 5530 text: no T-Online refusal text is public)', { line: 'a1 NO [AUTHENTICATIONFAILED] Authentication failed.', host: 'secureimap.t-online.de' }, 'AUTH_FAILED', { providerId: 't-online', likelyCauses: ['app-password', 'password-typo'] }],
+  ['AOL by host name: AOL\'s own app-password page', { line: 'a1 NO [AUTHENTICATIONFAILED] (#MBR1212) Incorrect username or password.', host: 'imap.aol.com' }, 'AUTH_FAILED', { providerBrand: 'aol', appPasswordAt: 'https://login.aol.com/account/security', appPasswordNeeds2fa: false }],
   // OAuth (§1.3, §1.4)
   ['XOAUTH2 refused with a challenge', { line: 'a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)', host: 'imap.gmail.com', mechanism: 'AUTHENTICATE XOAUTH2', oauthError: { status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' }, ctx: oauth }, 'AUTH_OAUTH_TOKEN_REJECTED', { oauthStatus: '401', oauthScope: 'https://mail.google.com/', oauthSchemes: 'bearer' }],
   ['Gmail token [ALERT] Invalid credentials', { line: 'a1 NO [ALERT] Invalid credentials (Failure)', greet: GMAIL, mechanism: 'AUTHENTICATE XOAUTH2', ctx: oauth }, 'AUTH_OAUTH_TOKEN_REJECTED'],
@@ -165,6 +170,39 @@ describe('auth/login: one code per server answer', () => {
     const t = renderEntry(f.code, f.params, f.subject);
     expect(t.explanation).toContain("your domain's MX record contoso-com.mail.protection.outlook.com");
     expect(t.title).toContain('most likely');
+  });
+
+  it("the domain's MX tells which Microsoft brand a shared host serves: Outlook.com gets its IMAP switch and its 16 September 2024 date", () => {
+    const ctx: Partial<CheckContext> = {
+      discovery: { domain: 'example.org', sources: [], resolverWorking: true, provider: { id: 'microsoft', name: 'Outlook.com (personal Microsoft account)', brand: 'outlook', via: 'mx', evidence: 'hotmail-com.olc.protection.outlook.com' } },
+    };
+    const f = one({ line: 'a1 NO LOGIN failed.', host: 'outlook.office365.com', mechanism: 'LOGIN', ctx });
+    expect(f.code).toBe('AUTH_OAUTH_REQUIRED');
+    expect(f.params).toMatchObject({ providerBrand: 'outlook', provider: 'Outlook.com (personal Microsoft account)', providerVia: 'host' });
+    const t = renderEntry(f.code, f.params, f.subject);
+    expect(t.explanation).toContain('stopped working in non-Microsoft mail apps on 16 September 2024');
+    expect(t.fix.join(' ')).toContain('Outlook.com → Settings → Mail → Forwarding and IMAP');
+    expect(f.knowledge?.brand).toBe('Outlook.com (personal Microsoft account)');
+  });
+
+  it("a Zoho server of another region than the domain's MX: the region mismatch is the first cause, with the right server", () => {
+    const ctx: Partial<CheckContext> = {
+      discovery: { domain: 'example.org', sources: [], resolverWorking: true, provider: { id: 'zoho', name: 'Zoho Mail (EU data centre, zoho.eu)', brand: 'zoho-eu', via: 'mx', evidence: 'mx.zoho.eu' } },
+    };
+    const f = one({ line: 'a1 NO [AUTHENTICATIONFAILED] Invalid credentials(Failure)', host: 'imap.zoho.com', ctx });
+    expect(f.code).toBe('AUTH_FAILED');
+    expect(f.params).toMatchObject({ providerBrand: 'zoho-com', expectedHost: 'imap.zoho.eu' });
+    expect((f.params.likelyCauses as string[])[0]).toBe('wrong-region');
+    expect(renderEntry(f.code, f.params, f.subject).fix[0]).toBe('Use imap.zoho.eu, the server of Zoho Mail (EU data centre, zoho.eu), instead of imap.zoho.com.');
+  });
+
+  it('the two-step clause appears only where the provider\'s page says app passwords need it', () => {
+    const google = renderEntry('AUTH_FAILED', one({ line: 'a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)', host: 'imap.gmail.com' }).params, {});
+    expect(google.fix[0]).toContain('two-step verification switched on first');
+    for (const host of ['imap.mail.yahoo.com', 'imap.aol.com', 'imap.fastmail.com', 'imap.yandex.com', 'imap.mail.ru', 'secureimap.t-online.de']) {
+      const t = renderEntry('AUTH_FAILED', one({ line: 'a1 NO [AUTHENTICATIONFAILED] Authentication failed.', host }).params, {});
+      expect(t.fix.join(' '), host).not.toMatch(/two-step/i);
+    }
   });
 
   it('MX pointing at Google is not applied to a server that greets as Dovecot', () => {
