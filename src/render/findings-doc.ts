@@ -1,5 +1,7 @@
 /** docs/findings.md, generated from the catalogue (`npm run docs`); a test fails when they drift. */
 import { ACTOR_LABEL, AREAS, entry, renderEntry, type FindingCode } from '../catalogue/index.js';
+import { exampleAdvice } from '../knowledge/advice.js';
+import { knowledgeLine } from './knowledge.js';
 
 const AREA_TITLE: Record<string, string> = {
   discovery: 'Finding the server',
@@ -27,17 +29,19 @@ export function findingsMarkdown(): string {
     out.push('| code | severity | who must act | title (example) |', '| --- | --- | --- | --- |');
     for (const code of codes) {
       const e = entry(code as FindingCode);
-      const t = renderEntry(code as FindingCode, e.example, {});
+      const t = renderEntry(code as FindingCode, exampleAdvice(code, e.example).params, {});
       out.push(`| [\`${code}\`](#${code.toLowerCase()}) | ${e.severity} | ${ACTOR_LABEL[e.who]} | ${t.title.replace(/\|/g, '\\|')} |`);
     }
     out.push('');
     for (const code of codes) {
       const e = entry(code as FindingCode);
-      const t = renderEntry(code as FindingCode, e.example, {});
+      const ex = exampleAdvice(code, e.example);
+      const t = renderEntry(code as FindingCode, ex.params, {});
       out.push(`### ${code}`, '', `*${e.severity}; who must act: ${ACTOR_LABEL[e.who]}*`, '', `**${t.title}.** ${t.explanation}`, '');
       for (const f of t.fix) out.push(`- Fix: ${f}`);
       if (t.fix.length > 0) out.push('');
       if (e.refs && e.refs.length > 0) out.push(`References: ${e.refs.join('; ')}`, '');
+      if (ex.knowledge) out.push(`${knowledgeLine(ex.knowledge)} (see [providers.md](providers.md))`, '');
     }
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;

@@ -3,6 +3,7 @@ import { ACTOR_LABEL } from '../catalogue/index.js';
 import { secLabel } from '../catalogue/types.js';
 import type { Report } from '../model/report.js';
 import { renderSourcesTable } from './sources.js';
+import { knowledgeLine } from './knowledge.js';
 
 const BOX: Record<string, string> = { ok: '[x] ', warning: '[ ] ', error: '[ ] ', info: '' };
 const ICON: Record<string, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️' };
@@ -35,6 +36,7 @@ export function renderMarkdown(r: Report): string {
     for (const f of problems) {
       out.push(`### ${ICON[f.severity]} ${esc(f.title)}`, '', esc(f.explanation), '', `Who must act: ${ACTOR_LABEL[f.who]}`, '');
       for (const fix of f.fix) out.push(`- ${fix}`);
+      if (f.knowledge) out.push('', esc(knowledgeLine(f.knowledge)));
       out.push('');
     }
   }

@@ -7,6 +7,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { ACTOR_LABEL, type Severity } from '../catalogue/index.js';
 import { secLabel } from '../catalogue/types.js';
 import type { LoginWithheldReason, TranscriptLine } from '../model/evidence.js';
+import { knowledgeLine } from './knowledge.js';
 import type { AddressReport, EndpointReport, Report, ReportFinding, StageReport } from '../model/report.js';
 import { symbol, type Mark } from './symbols.js';
 import { renderSourcesTable } from './sources.js';
@@ -146,6 +147,7 @@ function findingLines(f: ReportFinding, sym: (m: Mark) => string, c: ChalkInstan
   lines.push(wrap(f.explanation, '    ', width));
   if (f.severity === 'error' || f.severity === 'warning') lines.push(c.dim(`    Who must act: ${ACTOR_LABEL[f.who]}`));
   for (const fix of f.fix) lines.push(wrap(`${c.cyan('Fix:')} ${fix}`, '    ', width));
+  if (f.knowledge) lines.push(c.dim(wrap(knowledgeLine(f.knowledge), '    ', width)));
   return lines;
 }
 
