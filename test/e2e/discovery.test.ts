@@ -269,11 +269,40 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
       expect(codes(r.json)).not.toContain('DISCOVERY_NOTHING_FOUND');
     });
 
+    // Hosts per brand and region, chosen from the MX (issue #14): never one host for a whole provider.
+    const brands: Array<[string, string, string, string | undefined, string | undefined]> = [
+      ['WEB.DE (not GMX)', 'mx-ha03.web.de', 'webde', 'imap.web.de', 'web.de'],
+      ['AOL (not Yahoo)', 'mx-aol.mail.gm0.yahoodns.net', 'aol', 'imap.aol.com', undefined],
+      ['Zoho EU (not zoho.com)', 'mx.zoho.eu', 'zoho-eu', 'imap.zoho.eu', 'zoho.eu'],
+      ['Zoho Canada (zohocloud.ca)', 'mx.zohocloud.ca', 'zoho-ca', 'imap.zohocloud.ca', 'zohocloud.ca'],
+      ['Outlook.com (consumer MX)', 'hotmail-com.olc.protection.outlook.com', 'outlook', 'outlook.office365.com', undefined],
+      ['Microsoft 365 (tenant MX)', 'example-test.mail.protection.outlook.com', 'm365', 'outlook.office365.com', undefined],
+      ['Zoho Saudi Arabia (no server named by any source)', 'mx.zoho.sa', 'zoho-sa', undefined, undefined],
+    ];
+    it.each(brands)('MX of %s: brand %s… its own server, never another brand\'s', async (_label, mxHost, brand, imap, ispdbFile) => {
+      dns.zone = zone({ [D]: { MX: [{ preference: 10, exchange: mxHost }] } });
+      web.routes = ispdbRoutes();
+      const r = await json([...alice(), '--no-login']);
+      expect(r.json.discovery?.provider).toMatchObject({ brand, via: 'mx', evidence: mxHost });
+      const mx = source(r.json, 'mx');
+      expect(mx?.servers.map((x) => x.host)).toEqual(imap ? [imap] : []);
+      const fromMx = r.json.candidates.filter((c) => c.provenance === 'mx').map((c) => c.host);
+      if (imap) expect(fromMx).toContain(imap);
+      for (const wrong of ['imap.gmx.net', 'imap.mail.yahoo.com', 'imap.zoho.com'].filter((h) => h !== imap)) expect(fromMx).not.toContain(wrong);
+      if (!imap) expect(mx?.facts?.notes).toEqual(['no public source names the IMAP server of Zoho Mail (Saudi Arabia data centre, zoho.sa)']);
+      // The real ISPDB entry of the MX's domain, where one exists, names the same server.
+      if (ispdbFile) {
+        expect(source(r.json, 'mx-ispdb')).toMatchObject({ status: 'found', query: `https://ispdb.test/v1.1/${ispdbFile}` });
+        expect(source(r.json, 'mx-ispdb')?.servers.filter((x) => x.protocol === 'imap').map((x) => x.host)).toContain(imap);
+      }
+      expect(codes(r.json)).toContain('MX_PROVIDER_IDENTIFIED');
+    });
+
     it('MX at a well-known provider: identified, and its ISPDB entry read', async () => {
       dns.zone = zone({ [D]: { MX: [{ preference: 10, exchange: 'mx00.gmx.net' }] } });
       web.routes = ispdbRoutes();
       const r = await json([...alice(), '--no-login']);
-      expect(r.json.discovery?.provider).toMatchObject({ id: 'gmx', via: 'mx', evidence: 'mx00.gmx.net' });
+      expect(r.json.discovery?.provider).toMatchObject({ id: 'gmx', brand: 'gmx-net', name: 'GMX (gmx.net)', via: 'mx', evidence: 'mx00.gmx.net' });
       expect(codes(r.json)).toEqual(expect.arrayContaining(['MX_PROVIDER_IDENTIFIED', 'ISPDB_FOUND']));
       expect(source(r.json, 'mx-ispdb')).toMatchObject({ status: 'found', query: 'https://ispdb.test/v1.1/gmx.net' });
       expect(r.json.candidates[0]).toMatchObject({ host: 'imap.gmx.net', port: 993, provenance: 'mx', trust: 'trusted' });

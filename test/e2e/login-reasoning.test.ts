@@ -131,7 +131,8 @@ describe.skipIf(!lab)('provider refusal texts from fakes', () => {
 
   beforeAll(async () => {
     certDir = await mkdtemp(path.join(os.tmpdir(), 'imapdoc-provider-certs-'));
-    for (const host of ['imap.gmail.com', 'outlook.office365.com', 'imap.mail.yahoo.com']) certs[host] = await makeProviderCert(certDir, lab.certs.ca, [host]);
+    const hosts = ['imap.gmail.com', 'outlook.office365.com', 'imap.mail.yahoo.com', 'imap.aol.com', 'imap.gmx.net', 'imap.mail.ru', 'secureimap.t-online.de', 'imap.fastmail.com', 'imap.qq.com'];
+    for (const host of hosts) certs[host] = await makeProviderCert(certDir, lab.certs.ca, [host]);
   });
   afterAll(async () => {
     await Promise.all(fakes.map((f) => f.close()));
@@ -179,7 +180,8 @@ describe.skipIf(!lab)('provider refusal texts from fakes', () => {
   const alertCases: Array<[string, string, string]> = [
     ['AUTH_APP_PASSWORD_REQUIRED', 'Application-specific password required: https://support.google.com/accounts/answer/185833', 'Two-step verification'],
     ['AUTH_WEB_LOGIN_REQUIRED', 'Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754', 'browser'],
-    ['IMAP_DISABLED_BY_USER_SETTING', 'Your account is not enabled for IMAP use. Please visit your Gmail settings page and enable your account for IMAP access.', 'Enable IMAP'],
+    // Personal Gmail has had no IMAP switch since January 2025: the advice is the Workspace admin's, not "Enable IMAP".
+    ['IMAP_DISABLED_BY_USER_SETTING', 'Your account is not enabled for IMAP use. Please visit your Gmail settings page and enable your account for IMAP access.', 'IMAP is always on'],
     ['IMAP_DISABLED_BY_ADMIN', 'IMAP access is disabled for your domain. Please contact your domain administrator.', 'End User Access'],
     ['CONN_LIMIT_EXCEEDED', 'Too many simultaneous connections.', 'Close the mail apps'],
   ];
@@ -206,6 +208,13 @@ describe.skipIf(!lab)('provider refusal texts from fakes', () => {
     expect(l.title).toMatch(/refused the login; most likely Google wants an app password$/);
     expect(l.explanation).toMatch(/recognised as Google .* from its host name imap\.gmail\.com/);
     expect(l.fix[0]).toContain('https://myaccount.google.com/apppasswords');
+    // Google's app passwords need 2-Step Verification; Workspace password sign-in ended in 2025, not on 30 Sept 2024.
+    expect(l.fix[0]).toContain('two-step verification switched on first');
+    expect(l.explanation).toContain('Google Workspace since 14 March 2025 (final cutoff 1 May 2025)');
+    expect(l.explanation).not.toMatch(/30 Sept/);
+    // The advice carries its sources: Google's own pages for the rules it uses.
+    expect(l.knowledge?.sources.map((s) => s.url)).toEqual(expect.arrayContaining(['https://support.google.com/a/answer/14114704', 'https://support.google.com/accounts/answer/185833']));
+    expect(l.knowledge).toMatchObject({ provider: 'Google (Gmail / Google Workspace)', checked: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
   });
 
   it('Microsoft 365 by host name: "NO AUTHENTICATE failed." to a password is AUTH_OAUTH_REQUIRED, inferred and saying so', async () => {
@@ -239,8 +248,10 @@ describe.skipIf(!lab)('provider refusal texts from fakes', () => {
     const f = await fake({ replies: { AUTHENTICATE: ['NO [AUTHENTICATIONFAILED] LOGIN Invalid credentials'] } }, 'imap.mail.yahoo.com');
     const r = await run(f, { host: 'imap.mail.yahoo.com' });
     const l = loginFinding(r, 'AUTH_FAILED');
-    expect(l.params).toMatchObject({ providerId: 'yahoo', providerVia: 'host' });
+    expect(l.params).toMatchObject({ providerId: 'yahoo', providerBrand: 'yahoo', providerVia: 'host' });
     expect((l.params.likelyCauses as string[])[0]).toBe('app-password');
+    // Yahoo wants an app password whatever the two-step setting.
+    expect(l.fix[0]).toBe('Create an app password at https://login.yahoo.com/account/security and use it instead of your normal password, without spaces.');
   });
 
   it('iCloud by greeting: [AUTHENTICATIONFAILED] is AUTH_FAILED, app password first', async () => {
@@ -252,7 +263,11 @@ describe.skipIf(!lab)('provider refusal texts from fakes', () => {
     const r = await run(f);
     const l = loginFinding(r, 'AUTH_FAILED');
     expect(l.params).toMatchObject({ providerId: 'icloud', providerVia: 'greeting' });
-    expect(l.params.likelyCauses).toEqual(['app-password', 'username-form', 'password-typo']);
+    // Apple revokes every app-specific password when the account password changes; supported apps may sign in with the Apple Account.
+    expect(l.params.likelyCauses).toEqual(['app-password', 'app-password-revoked', 'username-form', 'password-typo']);
+    expect(l.explanation).toContain('iCloud Mail revokes them when the account password is changed');
+    expect(l.explanation).toContain('Supported third-party apps can instead be authorized with the Apple Account itself.');
+    expect(l.knowledge?.sources.some((s) => s.rule === 'revocation' && s.url === 'https://support.apple.com/102654')).toBe(true);
   });
 
   it('Zoho "You are yet to enable IMAP for your account": IMAP_DISABLED_BY_USER_SETTING with Zoho\'s switch', async () => {
@@ -266,12 +281,67 @@ describe.skipIf(!lab)('provider refusal texts from fakes', () => {
     expect(l.fix[0]).toMatch(/IMAP Access/);
   });
 
-  it('GMX "NO authentication failed": AUTH_FAILED with the IMAP switch ranked first', async () => {
-    const f = await fake({ greeting: '* OK [CAPABILITY IMAP4rev1 CHILDREN ENABLE ID IDLE LITERAL- NAMESPACE QUOTA SASL-IR AUTH=PLAIN AUTH=LOGIN] IMAP server ready H miweb104 15.4.2', replies: { AUTHENTICATE: ['NO authentication failed'] } });
-    const r = await run(f);
+  it('GMX by host name, "NO authentication failed": AUTH_FAILED with the IMAP switch ranked first, its help page named', async () => {
+    const f = await fake({ replies: { AUTHENTICATE: ['NO authentication failed'] } }, 'imap.gmx.net');
+    const r = await run(f, { host: 'imap.gmx.net' });
     const l = loginFinding(r, 'AUTH_FAILED');
-    expect(l.params).toMatchObject({ providerId: 'gmx', providerVia: 'greeting' });
+    expect(l.params).toMatchObject({ providerId: 'gmx', providerBrand: 'gmx-net', providerVia: 'host' });
     expect((l.params.likelyCauses as string[])[0]).toBe('imap-switch');
+    expect(l.fix[0]).toContain('https://hilfe.gmx.net/pop-imap/einschalten.html');
+  });
+
+  // The provider knowledge checked against late-2026 sources (issue #14): each refusal is the text a public thread quotes.
+  it('AOL by host name: its own app-password page (login.aol.com), and no two-step clause (Yahoo/AOL need none)', async () => {
+    const f = await fake({ replies: { AUTHENTICATE: ['NO [AUTHENTICATIONFAILED] (#MBR1212) Incorrect username or password.'] } }, 'imap.aol.com');
+    const r = await run(f, { host: 'imap.aol.com' });
+    const l = loginFinding(r, 'AUTH_FAILED');
+    expect(l.params).toMatchObject({ providerId: 'yahoo', providerBrand: 'aol', provider: 'AOL Mail' });
+    expect(l.fix[0]).toContain('https://login.aol.com/account/security');
+    expect(l.fix.join(' ')).not.toMatch(/login\.yahoo\.com|two-step/i);
+    expect(l.knowledge?.sources.map((s) => s.url)).toContain('https://help.aol.com/articles/Create-and-manage-app-password');
+  });
+
+  it('Mail.ru "Application password is REQUIRED" (as thunderbird-android#9069 quotes it): AUTH_APP_PASSWORD_REQUIRED, never a wrong password', async () => {
+    const text = 'NEOBHODIM parol prilozheniya https://help.mail.ru/mail/security/protection/external / Aplication password is REQUIRED';
+    const f = await fake({ replies: { AUTHENTICATE: [`NO [AUTHENTICATIONFAILED] ${text}`] } }, 'imap.mail.ru');
+    const r = await run(f, { host: 'imap.mail.ru' });
+    expectExit(r, 1);
+    const l = loginFinding(r, 'AUTH_APP_PASSWORD_REQUIRED');
+    expect(l.params).toMatchObject({ providerId: 'mailru', appPasswordAt: 'https://help.mail.ru/mail/security/protection/external' });
+    expect(l.title).toBe('Mail.ru wants an application password, not your normal password');
+    expect(l.explanation).toContain(text);
+    expect(l.explanation).not.toMatch(/Two-step verification is on/);
+    expect(l.fix[0]).toContain('https://help.mail.ru/mail/security/protection/external');
+    expect(l.knowledge?.sources.map((s) => s.url)).toContain('https://github.com/thunderbird/thunderbird-android/issues/9069');
+    // The text report names the sources next to the advice.
+    const text2 = await runCli([user, '--host', 'imap.mail.ru', '--resolve', `imap.mail.ru=${f.host}`, '--port', String(f.port), '--security', 'tls', '--ca-file', lab.certs.ca.crt, '--timeout', T], { env: pw });
+    expect(text2.stdout).toMatch(/Sources \(Mail\.ru, checked \d{4}-\d{2}-\d{2}\): https:\/\/github\.com\/pozitronik\/CloudMailRu\/issues\/317/);
+  });
+
+  it('T-Online by host name (secureimap.t-online.de): its separate e-mail password ranked first', async () => {
+    // No public copy of a T-Online refusal text was found: the generic RFC 5530 form is used.
+    const f = await fake({ replies: { AUTHENTICATE: ['NO [AUTHENTICATIONFAILED] Authentication failed.'] } }, 'secureimap.t-online.de');
+    const r = await run(f, { host: 'secureimap.t-online.de' });
+    const l = loginFinding(r, 'AUTH_FAILED');
+    expect(l.params).toMatchObject({ providerId: 't-online', likelyCauses: ['app-password', 'password-typo'] });
+    expect(l.title).toMatch(/most likely T-Online wants an e-mail password \(E-Mail-Passwort\)$/);
+    expect(l.fix[0]).toContain('https://www.telekom.de/hilfe/apps-dienste/e-mail/programme/passwort-verwalten');
+  });
+
+  it('Fastmail "NO Incorrect username or password." (Mailspring#2217): app password first, Basic plans without IMAP named', async () => {
+    const f = await fake({ greeting: '* OK IMAP4 ready', replies: { AUTHENTICATE: ['NO Incorrect username or password.'] } }, 'imap.fastmail.com');
+    const r = await run(f, { host: 'imap.fastmail.com' });
+    const l = loginFinding(r, 'AUTH_FAILED');
+    expect(l.params.likelyCauses).toEqual(['app-password', 'app-password-scope', 'plan-without-imap', 'password-typo']);
+    expect(l.fix.join(' ')).toContain('If the account is on Fastmail Basic plans, no mail app can connect');
+    expect(l.fix[0]).not.toMatch(/two-step/i);
+  });
+
+  it('QQ Mail "Please using authorized code to login": AUTH_APP_PASSWORD_REQUIRED, worded as its authorization code', async () => {
+    const f = await fake({ replies: { AUTHENTICATE: ['NO Please using authorized code to login. More information at http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256'] } }, 'imap.qq.com');
+    const r = await run(f, { host: 'imap.qq.com' });
+    const l = loginFinding(r, 'AUTH_APP_PASSWORD_REQUIRED');
+    expect(l.title).toBe('QQ Mail wants an authorization code (授权码), not your normal password');
   });
 
   it('Dovecot "[UNAVAILABLE] Maximum number of connections from user+IP exceeded": CONN_LIMIT_EXCEEDED with the setting, never a temporary failure or bad password', async () => {
