@@ -4,13 +4,13 @@
  * `deps`. An unexpected exception becomes an INTERNAL_ERROR finding and the report still builds.
  */
 import { parseAddress, type EmailAddress } from './address.js';
-import { runChecks } from './checks/index.js';
 import { finding, stageOutcomes } from './checks/types.js';
 import type { EventSink, RunEvent } from './events.js';
 import type { DiscoveryEvidence } from './model/discovery.js';
 import type { AddressProbe, Candidate, EndpointEvidence, NetworkEvidence } from './model/evidence.js';
 import type { Finding } from './model/finding.js';
 import type { Report } from './model/report.js';
+import { EVIDENCE_VERSION, type RunEvidence } from './model/run-evidence.js';
 import type { RunOptions } from './options.js';
 import { DEFAULTS } from './options.js';
 import { decideLogin } from './policy.js';
@@ -19,7 +19,7 @@ import { probeEndpoint } from './probes/endpoint.js';
 import { HeadStart, probeNetwork } from './probes/network.js';
 import type { HostLookup } from './probes/resolve.js';
 import { createTrustStore, type TrustStore } from './probes/trust.js';
-import { buildReport } from './report/build.js';
+import { judgeEvidence } from './report/judge.js';
 import { guessCandidates } from './discovery/guesses.js';
 import { userCandidates } from './discovery/user.js';
 import { abortKind, startRunClock, type RunClock } from './util/deadline.js';
@@ -37,6 +37,8 @@ export interface DoctorDeps {
   discover?: (address: EmailAddress, opts: RunOptions, signal: AbortSignal) => Promise<{ evidence: DiscoveryEvidence; candidates: Candidate[] }>;
   /** Lets the CLI abort the run on Ctrl-C. */
   onClock?: (clock: RunClock) => void;
+  /** Receives the gathered evidence before it is judged (--save-evidence, --include-evidence). */
+  onEvidence?: (evidence: RunEvidence) => void;
 }
 
 function optionsEcho(o: RunOptions): Report['input']['options'] {
@@ -145,40 +147,33 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
   }
 
   deps.emit({ kind: 'phase', phase: 'checks' });
-  const findings = [
-    ...runChecks({
-      address,
-      user,
-      endpoints,
-      discovery,
-      network,
-      now: deps.now(),
+  const evidence: RunEvidence = {
+    evidenceVersion: EVIDENCE_VERSION,
+    tool: { name: 'imap-doctor', version: deps.version, node: deps.node ?? 'unknown' },
+    address: address.address,
+    user,
+    startedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    options: optionsEcho(opts),
+    judging: {
       expiryWarningDays: opts.expiryWarningDays,
       timeoutMs: opts.timeoutMs,
       deadlineMs: opts.deadlineMs,
       credentials: opts.credentials ? (opts.credentials.oauthToken ? 'oauth' : 'password') : null,
       ...(opts.noLoginReason ? { noLoginReason: opts.noLoginReason } : {}),
+      transcript: opts.transcript,
       deadlineHit,
       interrupted,
-    }),
-    ...extra,
-  ];
-  return buildReport({
-    address,
-    user,
-    startedAt: started,
-    durationMs: Math.round(performance.now() - t0),
-    version: deps.version,
-    node: deps.node ?? 'unknown',
-    options: optionsEcho(opts),
+    },
     discovery,
     network,
     candidates,
     endpoints,
-    findings,
-    loginExpected: opts.credentials !== null,
-    transcript: opts.transcript,
-  });
+    runErrors: extra,
+  };
+  deps.onEvidence?.(evidence);
+  // As of the run's start, as a re-judging of this evidence would (show --rejudge).
+  return judgeEvidence(evidence);
 }
 
 async function candidatesFor(

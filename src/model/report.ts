@@ -24,6 +24,7 @@ import type {
   Trust,
 } from './evidence.js';
 import type { Finding } from './finding.js';
+import type { RunEvidence } from './run-evidence.js';
 
 export interface StageReport {
   stage: Stage;
@@ -125,4 +126,15 @@ export interface Report {
   endpoints: EndpointReport[];
   findings: ReportFinding[];
   verdict: Verdict;
+  /** The raw evidence the report was judged from (--include-evidence), for `show --rejudge`. */
+  evidence?: RunEvidence;
+  /** Set when `show --rejudge` made this report from saved evidence. */
+  rejudged?: Rejudged;
+}
+
+export interface Rejudged {
+  /** The instant the checks judged as of (the evidence's startedAt unless --now). */
+  asOf: string;
+  /** The doctor that gathered the evidence (`tool` names the one that judged it). */
+  gatheredBy: Report['tool'];
 }

@@ -8,7 +8,7 @@ import { CATALOGUE, renderEntry, type Severity } from '../catalogue/index.js';
 import { verdictSummary } from '../catalogue/verdict.js';
 import { verifiedAddress } from '../checks/types.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { Candidate, EndpointEvidence, NetworkEvidence, Stage } from '../model/evidence.js';
+import { endpointId, type Candidate, type EndpointEvidence, type NetworkEvidence, type Stage } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import type { Report, ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
 import { endpointReport } from './endpoint.js';
@@ -186,7 +186,8 @@ export function buildReport(inp: BuildInput): Report {
       provenance: c.provenance,
       trust: c.trust,
       sources: c.sources,
-      probed: inp.endpoints.some((e) => e.candidate === c),
+      // By id, not identity: evidence read back from a file holds copies (show --rejudge).
+      probed: inp.endpoints.some((e) => e.id === endpointId(c)),
     })),
     endpoints: inp.endpoints.map((e) => endpointReport(e, inp.user, workingIds.has(e.id), inp.transcript)),
     findings: rendered,
