@@ -13,14 +13,15 @@ import { explainCode, listCodes } from './render/explain.js';
 import { runDoctor } from './doctor.js';
 import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
-import { DEFAULTS, defaultRunOptions, deadlineFor, type Credentials, type OutputFormat, type RunOptions } from './options.js';
+import { DEFAULTS, defaultRunOptions, deadlineFor, type Credentials, type RunOptions } from './options.js';
 import { splitPem } from './probes/trust.js';
 import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
 import { discoveryDeps } from './discovery/index.js';
-import { renderJson } from './render/json.js';
 import { redactReport } from './report/redact.js';
-import { renderMarkdown } from './render/markdown.js';
-import { renderText } from './render/text.js';
+import { displayFrom, OUTPUT_FORMATS, renderReport } from './render/format.js';
+import type { RunEvidence } from './model/run-evidence.js';
+import { addSupportCommands, type SupportDeps } from './show/command.js';
+import { openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
 import { VERSION } from './version.js';
@@ -74,9 +75,16 @@ Exit codes:
 Examples:
   imap-doctor alice@example.com
   IMAP_DOCTOR_PASSWORD=… imap-doctor alice@example.com --host imap.example.com --json
-  imap-doctor explain TLS_CERT_EXPIRED`;
+  imap-doctor explain TLS_CERT_EXPIRED
+  imap-doctor show report.json             render a saved --json report (no network)
+  imap-doctor diff before.json after.json  did the fix work? (exit 1 when after is worse)`;
 
-function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => number) {
+function buildProgram(
+  io: CliIo,
+  run: (address: string, o: Record<string, unknown>) => Promise<number>,
+  explain: (code: string | undefined, o: { list?: boolean }) => number,
+  support: Pick<SupportDeps, 'out' | 'tool' | 'exitCodeFor'>,
+) {
   const program = new Command('imap-doctor');
   program
     .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
@@ -95,18 +103,22 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, intIn('--timeout', 50, 600_000))
     .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000))
     .addOption(new Option('--json', 'print the report as JSON (same as --format json)').conflicts('format'))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS))
     .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
     .option('--verbose', 'also show what passed and skipped stages')
     .addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'))
     .option('--transcript', 'include the IMAP exchange of each endpoint (credentials masked)')
     .option('--redact', 'mask your username and client IP addresses in the report (server names stay), for tickets')
+    .option('--save-evidence <file>', 'also save the raw evidence to this file, to re-judge later (imap-doctor show --rejudge <file>)')
+    .option('--include-evidence', 'put the raw evidence into the JSON report (an "evidence" section), to re-judge later')
     .addHelpText('after', HELP_AFTER)
     .showHelpAfterError('(run imap-doctor --help for usage)')
     .action(async (address: string, o: Record<string, unknown>) => {
       code = await run(address, o);
     });
   addDiscoveryOptions(program);
+  // Options after a subcommand's name belong to it (show --format, diff --json).
+  program.enablePositionalOptions();
   let code: number = EXIT.ok;
   program
     .command('explain')
@@ -116,6 +128,7 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .action((c: string | undefined, o: { list?: boolean }) => {
       code = explain(c, o);
     });
+  addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
   program.exitOverride();
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
@@ -271,7 +284,7 @@ export async function runCli(io: CliIo): Promise<number> {
       host = normaliseHost(o.host) ?? undefined;
       if (!host) throw new UsageError(`--host "${o.host}" is not a valid host name or IP address`);
     }
-    const format: OutputFormat = o.json ? 'json' : ((o.format as OutputFormat | undefined) ?? 'text');
+    const display = displayFrom(o, io);
     const timeoutMs = (o.timeout as number | undefined) ?? DEFAULTS.timeoutMs;
     const caFiles = (o.caFile as string[] | undefined) ?? [];
     const caPem = readCaFiles(caFiles);
@@ -283,6 +296,8 @@ export async function runCli(io: CliIo): Promise<number> {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    const evidenceFd = typeof o.saveEvidence === 'string' ? openEvidenceFile(o.saveEvidence) : null;
+    let evidence: RunEvidence | undefined;
     const creds = await gatherCredentials(safeIo, o, user);
     if (creds.credentials?.password) secretForms.push(...creds.credentials.password.variants(user));
     if (creds.credentials?.oauthToken) secretForms.push(...creds.credentials.oauthToken.variants(user));
@@ -302,7 +317,6 @@ export async function runCli(io: CliIo): Promise<number> {
       ...(o.expiryWarningDays !== undefined ? { expiryWarningDays: o.expiryWarningDays as number } : {}),
       ...discoveryOptions,
     });
-    const color = format === 'text' && o.color !== false && !io.env.NO_COLOR && io.stdout.isTTY === true;
     // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
     const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
     const progress = await createProgress(safeIo.stderr, {
@@ -318,19 +332,18 @@ export async function runCli(io: CliIo): Promise<number> {
         version: VERSION,
         node: process.versions.node,
         onClock: (clock) => io.onSigint?.(() => clock.interrupt()),
+        onEvidence: (e) => (evidence = e),
       });
     } finally {
       progress.stop();
     }
     report = scrubDeep(report, secretForms);
+    // Evidence rides in the report so that --redact masks it by the same rules.
+    if (evidence && (evidenceFd !== null || o.includeEvidence === true)) report.evidence = scrubDeep(evidence, secretForms);
     if (o.redact === true) report = redactReport(report);
-    const text =
-      format === 'json'
-        ? renderJson(report)
-        : format === 'markdown'
-          ? renderMarkdown(report)
-          : renderText(report, { color, verbose: o.verbose === true, quiet: o.quiet === true, width: io.stdout.isTTY ? (io.stdout.columns ?? 100) : 0 });
-    out(text);
+    if (evidenceFd !== null && report.evidence) writeEvidence(evidenceFd, report.evidence);
+    if (o.includeEvidence !== true) delete report.evidence;
+    out(renderReport(report, display));
     return exitCodeFor(report);
   };
 
@@ -346,7 +359,7 @@ export async function runCli(io: CliIo): Promise<number> {
     return EXIT.ok;
   };
 
-  const { program, code } = buildProgram(safeIo, run, explain);
+  const { program, code } = buildProgram(safeIo, run, explain, { out, tool: { name: 'imap-doctor', version: VERSION, node: process.versions.node }, exitCodeFor });
   try {
     await program.parseAsync(io.argv, { from: 'user' });
     return code();
@@ -355,7 +368,7 @@ export async function runCli(io: CliIo): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof InputError) {
       err(`imap-doctor: ${e.message}\n`);
       return EXIT.usage;
     }

@@ -1,13 +1,17 @@
 /**
  * Runs the built CLI (bin/imap-doctor.js) as a child process, the way users do, and checks every
  * run for leaked secrets: the canary password (and its base64/SASL forms) must never appear in
- * stdout or stderr. Returns the exit code, both streams and the parsed JSON when --json was used.
+ * stdout, stderr or the saved evidence. Every diagnosis also saves its evidence and must round-trip
+ * through `show` (round-trip.ts). Returns the exit code, both streams and the parsed JSON when --json was used.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Report } from '../../src/model/report.js';
+import { checkRoundTrip } from './round-trip.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin/imap-doctor.js');
@@ -39,7 +43,36 @@ export function assertNoSecrets(text: string, where: string): void {
   }
 }
 
+/** A diagnosis (not show, diff, explain, --help or --version): it prints a report and can save evidence. */
+function isDiagnosis(args: string[]): boolean {
+  return !['show', 'diff', 'explain', 'help'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V'].includes(a));
+}
+
 export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number } = {}): Promise<CliRun> {
+  const diagnosis = isDiagnosis(args);
+  const own = args.indexOf('--save-evidence');
+  const dir = diagnosis && own < 0 ? mkdtempSync(path.join(os.tmpdir(), 'imapdoc-ev-')) : null;
+  const evidenceFile = own >= 0 ? (args[own + 1] as string) : dir ? path.join(dir, 'evidence.json') : null;
+  try {
+    const run = await spawnCli(dir && evidenceFile ? [...args, '--save-evidence', evidenceFile] : args, opts, args);
+    if (diagnosis && evidenceFile) await checkEvidence(args, run, evidenceFile);
+    return run;
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A run that printed a report saved its evidence: secret-free, and it re-judges to the same report. */
+async function checkEvidence(args: string[], run: CliRun, file: string): Promise<void> {
+  const printed = [0, 1, 3, 130].includes(run.code) && run.stdout.length > 0;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (!printed) return;
+  if (text.length === 0) expect.fail(`imap-doctor ${args.join(' ')} printed a report (exit ${run.code}) but saved no evidence`);
+  assertNoSecrets(text, `the evidence saved by ${args.join(' ')}`);
+  await checkRoundTrip(args, run, file);
+}
+
+async function spawnCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number }, shownArgs: string[]): Promise<CliRun> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', ...opts.env },
@@ -54,10 +87,10 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
   if (opts.interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs).unref();
   const code = await new Promise<number>((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 128 : -1))));
   clearTimeout(timer);
-  assertNoSecrets(stdout, `stdout of ${args.join(' ')}`);
-  assertNoSecrets(stderr, `stderr of ${args.join(' ')}`);
+  assertNoSecrets(stdout, `stdout of ${shownArgs.join(' ')}`);
+  assertNoSecrets(stderr, `stderr of ${shownArgs.join(' ')}`);
   const run: CliRun = { code, stdout, stderr, ms: Math.round(performance.now() - t0) };
-  if (args.includes('--json') || args.includes('json')) {
+  if (shownArgs.includes('--json') || shownArgs.includes('json')) {
     try {
       run.json = JSON.parse(stdout) as Report;
     } catch {

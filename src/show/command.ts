@@ -1,0 +1,117 @@
+/**
+ * The support desk's commands: `show` renders a saved report (or re-judges saved evidence with
+ * today's checks) and `diff` compares two reports. Neither touches the network. Bad input is an
+ * InputError (exit 2); otherwise `show` exits as the saved run did and `diff` exits 1 when
+ * "after" is worse. Registered on the CLI's commander program; all I/O comes in through `deps`.
+ */
+import { Chalk } from 'chalk';
+import { Option, type Command } from 'commander';
+import { InputError } from '../address.js';
+import type { Report } from '../model/report.js';
+import { diffReports } from '../report/diff.js';
+import { judgeEvidence } from '../report/judge.js';
+import { redactReport } from '../report/redact.js';
+import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../render/diff.js';
+import { displayFrom, OUTPUT_FORMATS, renderReport, type Display, type Screen } from '../render/format.js';
+import { loadEvidence, loadReport, readSource, type Source } from './load.js';
+
+export interface SupportDeps extends Screen {
+  stdin: AsyncIterable<unknown>;
+  out: (s: string) => void;
+  /** The doctor running now (a re-judged report names it). */
+  tool: Report['tool'];
+  exitCodeFor: (r: Report) => number;
+  setCode: (code: number) => void;
+}
+
+type Flags = Record<string, unknown>;
+
+const DIFF_FORMATS = ['text', 'json', 'markdown'];
+
+function displayOptions(cmd: Command, withLevels: boolean): Command {
+  cmd
+    .addOption(new Option('--json', 'print JSON (same as --format json)').conflicts('format'))
+    .addOption(new Option('--format <format>', 'output format').choices(withLevels ? OUTPUT_FORMATS : DIFF_FORMATS))
+    .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
+    .option('--redact', 'mask the username and client IP addresses first, as a live --redact does');
+  if (withLevels) {
+    cmd.option('--verbose', 'also show what passed and skipped stages').addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'));
+  }
+  return cmd;
+}
+
+/** --now: an ISO 8601 date, or "now". */
+function parseNow(v: string): Date {
+  const d = v === 'now' ? new Date() : new Date(v);
+  if (Number.isNaN(d.getTime())) throw new InputError(`--now "${v}" is not a date (use ISO 8601, e.g. 2027-01-15 or 2027-01-15T12:00:00Z, or "now")`);
+  return d;
+}
+
+/** The one line that says where the report came from; the rest is what the run printed. */
+function withSourceLine(rendered: string, d: Display, line: string): string {
+  switch (d.format) {
+    case 'json':
+      return rendered;
+    case 'markdown':
+      return `_${line.replace(/([\\`*_[\]<>|])/g, '\\$1')}_\n\n${rendered}`;
+    default:
+      return `${new Chalk({ level: d.text.color ? 1 : 0 }).dim(line)}\n${rendered}`;
+  }
+}
+
+async function rejudge(src: Source, o: Flags, tool: Report['tool']): Promise<{ report: Report; line: string }> {
+  const ev = await loadEvidence(src);
+  const now = typeof o.now === 'string' ? parseNow(o.now) : new Date(ev.startedAt);
+  let report = judgeEvidence(ev, { now, tool });
+  report.rejudged = { asOf: now.toISOString(), gatheredBy: ev.tool };
+  // Evidence saved by a --redact run was redacted when saved; its report stays redacted.
+  if (ev.options.redact === true) report = redactReport(report);
+  const line = `(re-judged from ${src.name}: evidence gathered ${ev.startedAt} by imap-doctor ${ev.tool.version}, judged as of ${now.toISOString()}; nothing was probed now)`;
+  return { report, line };
+}
+
+async function showSaved(src: Source): Promise<{ report: Report; line: string }> {
+  const report = await loadReport(src);
+  return { report, line: `(loaded from ${src.name}: saved ${report.startedAt} by imap-doctor ${report.tool.version}; nothing was probed now)` };
+}
+
+async function show(file: string | undefined, o: Flags, deps: SupportDeps): Promise<number> {
+  if (!file) throw new InputError('show needs a file: imap-doctor show report.json (or - for standard input)');
+  if (o.now !== undefined && !o.rejudge) throw new InputError('--now only applies with --rejudge');
+  const src = await readSource(file, deps.stdin);
+  const shown = o.rejudge ? await rejudge(src, o, deps.tool) : await showSaved(src);
+  const report = o.redact === true ? redactReport(shown.report) : shown.report;
+  const d = displayFrom(o, deps);
+  deps.out(withSourceLine(renderReport(report, d), d, shown.line));
+  return deps.exitCodeFor(report);
+}
+
+async function diff(beforeFile: string, afterFile: string, o: Flags, deps: SupportDeps): Promise<number> {
+  if (beforeFile === '-' && afterFile === '-') throw new InputError('diff can read only one of the two reports from standard input');
+  const load = async (f: string) => {
+    const r = await loadReport(await readSource(f, deps.stdin));
+    return o.redact === true ? redactReport(r) : r;
+  };
+  const before = await load(beforeFile);
+  const after = await load(afterFile);
+  const d = diffReports(before, after, { before: beforeFile === '-' ? 'standard input' : beforeFile, after: afterFile === '-' ? 'standard input' : afterFile });
+  const display = displayFrom(o, deps);
+  deps.out(display.format === 'json' ? renderDiffJson(d) : display.format === 'markdown' ? renderDiffMarkdown(d) : renderDiffText(d, { color: display.text.color }));
+  return d.worse ? 1 : 0;
+}
+
+export function addSupportCommands(program: Command, deps: SupportDeps): void {
+  const showCmd = program
+    .command('show')
+    .description('render a saved JSON report (or re-judge saved evidence) without touching the network')
+    .argument('[file]', 'the report (imap-doctor --json), or - for standard input; pasted text around it is fine')
+    .option('--rejudge', 'the file is saved evidence (--save-evidence, or a report made with --include-evidence): judge it with the checks of this imap-doctor')
+    .option('--now <date>', "with --rejudge: judge certificate dates and the clock as of this date (ISO 8601, or now) instead of the evidence's start");
+  displayOptions(showCmd, true).action(async (file: string | undefined, o: Flags) => deps.setCode(await show(file, o, deps)));
+  const diffCmd = program
+    .command('diff')
+    .description('compare two saved reports of the same account: did the fix work? (exit 1 when "after" is worse)')
+    .argument('<before>', 'the earlier report (JSON), or -')
+    .argument('<after>', 'the later report (JSON), or -');
+  displayOptions(diffCmd, false).action(async (b: string, a: string, o: Flags) => deps.setCode(await diff(b, a, o, deps)));
+}
