@@ -9,31 +9,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { expect } from 'vitest';
-import { runCli as runInProcess } from '../../src/cli.js';
-
-export interface Shown {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `imap-doctor <args>` in this process (show, diff, explain: nothing that probes). */
-export async function runShow(args: string[], input = ''): Promise<Shown> {
-  let stdout = '';
-  let stderr = '';
-  const err = new PassThrough();
-  err.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const code = await runInProcess({
-    argv: args,
-    env: { NO_COLOR: '1' },
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: err,
-    stdin: Readable.from(input.length > 0 ? [Buffer.from(input)] : []),
-  });
-  return { code, stdout, stderr };
-}
+import { runShow } from '../helpers/show.js';
 
 /** The display flags of a run, to show its report the same way. */
 function displayArgs(args: string[]): string[] {

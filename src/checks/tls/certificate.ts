@@ -89,14 +89,14 @@ export const certificateCheck: Check = {
           default:
             if (!weakVerifyFailure(info)) f('TLS_CERT_INVALID', { reason: info.verifyError ?? 'unknown' });
         }
-        // Dates are judged independently: an expired self-signed certificate is both.
-        if (expired && info.verifyError !== 'CERT_HAS_EXPIRED') f('TLS_CERT_EXPIRED', { names, validTo: leaf?.validTo ?? '', validFrom: leaf?.validFrom ?? '' });
-        if (notYet && info.verifyError !== 'CERT_NOT_YET_VALID') f('TLS_CERT_NOT_YET_VALID', { names, validFrom: leaf?.validFrom ?? '', now: ctx.now.toISOString() });
       }
+      // Dates are judged on their own, as of ctx.now: expired and self-signed is both; verified then, expired by --now.
+      if (expired && info.verifyError !== 'CERT_HAS_EXPIRED') f('TLS_CERT_EXPIRED', { names, validTo: leaf?.validTo ?? '', validFrom: leaf?.validFrom ?? '' });
+      if (notYet && info.verifyError !== 'CERT_NOT_YET_VALID') f('TLS_CERT_NOT_YET_VALID', { names, validFrom: leaf?.validFrom ?? '', now: ctx.now.toISOString() });
       if (!info.hostnameOk) {
         f('TLS_HOSTNAME_MISMATCH', { names, dialled: info.hostnameChecked, detail: info.hostnameError ?? '' });
       }
-      if (info.chainVerified && info.hostnameOk) {
+      if (info.chainVerified && info.hostnameOk && !expired && !notYet) {
         f('TLS_OK', {
           protocol: info.protocol,
           cipher: info.cipher,
