@@ -128,7 +128,6 @@ function buildProgram(
     .action((c: string | undefined, o: { list?: boolean }) => {
       code = explain(c, o);
     });
-  addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
   program.exitOverride();
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
@@ -136,6 +135,8 @@ function buildProgram(
     // An option's value is never echoed back: a password typed as --password=… must not reappear.
     outputError: (s, write) => write(`imap-doctor: ${s.replace(/^error: /, '').replace(/(--?[\w-]+)=\S+?(['"\s]|$)/g, '$1=…$2')}`),
   });
+  // After exitOverride and configureOutput: subcommands inherit both when they are created.
+  addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
   return { program, code: () => code };
 }
 

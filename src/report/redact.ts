@@ -10,7 +10,8 @@ const MASK = '***';
 /** Keys whose values name servers, never the user. */
 const KEEP = new Set(['host', 'id', 'endpoint', 'sameAs', 'hostnameChecked', 'servername', 'code', 'stage', 'source', 'security']);
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-const IPV6 = /\b(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\b/gi;
+// Not inside a longer run of hex and colons: a certificate fingerprint (AB:CD:…) is no address.
+const IPV6 = /(?<![0-9a-f:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![0-9a-f:])/gi;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -5,6 +5,7 @@
  * Pure: text in, parsed value out, or an InputError with one line naming the problem.
  */
 import { InputError } from '../address.js';
+import { jsonErrorAt } from './json-error.js';
 
 /** Keys that mark the object we look for (a report or saved evidence) among other JSON in a paste. */
 const MARKERS = ['schemaVersion', 'evidenceVersion'];
@@ -63,13 +64,13 @@ function starts(text: string): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** A JSON.parse error as "line L, column C: reason", positions counted in the whole paste. */
-function syntaxProblem(text: string, offset: number, err: Error): string {
-  const pos = /at position (\d+)/.exec(err.message);
-  const reason = err.message.replace(/\s*(in JSON )?at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
-  if (!pos) return reason;
-  const at = offset + Number(pos[1]);
-  return `line ${lineOf(text, at)}, column ${columnOf(text, at)}: ${reason}`;
+/** Where JSON.parse refused the object, as "line L, column C: expected …", counted in the whole paste. */
+function syntaxProblem(text: string, offset: number, slice: string): string {
+  const e = jsonErrorAt(slice);
+  if (!e) return 'a JSON syntax error';
+  const at = offset + e.index;
+  const found = at < text.length ? JSON.stringify(text[at]) : 'the end';
+  return `line ${lineOf(text, at)}, column ${columnOf(text, at)}: expected ${e.expected}, found ${found}`;
 }
 
 const hasMarker = (s: string): boolean => MARKERS.some((k) => s.includes(`"${k}"`));
@@ -103,8 +104,8 @@ export function extractJson(input: string, what: string): Record<string, unknown
       const value = JSON.parse(slice) as Record<string, unknown>;
       if (marked && MARKERS.some((k) => k in value)) return value;
       fallback ??= value;
-    } catch (e) {
-      if (marked) problem ??= `not valid JSON at ${syntaxProblem(text, start, e as Error)}`;
+    } catch {
+      if (marked) problem ??= `not valid JSON at ${syntaxProblem(text, start, slice)}`;
     }
   }
   if (problem) throw new InputError(`${what}: ${problem}`);

@@ -40,11 +40,14 @@ function pathOf(location: string): string {
 }
 
 const depth = (e: OutputUnit): number => e.instanceLocation.split('/').length;
+/** Keywords that only say "something below failed". */
+const AGGREGATE = new Set(['$ref', 'properties', 'items', 'prefixItems', 'allOf', 'anyOf', 'oneOf', 'if', 'then', 'else', 'additionalProperties']);
 
-/** The first problem: the deepest error (a leaf, not "a subschema had errors"), first among equals. */
+/** The first problem: the deepest error, a leaf rather than "a subschema had errors", first among equals. */
 function describe(errors: readonly OutputUnit[]): string {
   const deepest = Math.max(...errors.map(depth));
-  const e = errors.find((x) => depth(x) === deepest) as OutputUnit;
+  const atDepth = errors.filter((x) => depth(x) === deepest);
+  const e = (atDepth.find((x) => !AGGREGATE.has(x.keyword)) ?? atDepth[0]) as OutputUnit;
   const where = pathOf(e.instanceLocation);
   const quoted = /"([^"]*)"/.exec(e.error)?.[1] ?? '';
   switch (e.keyword) {
@@ -56,8 +59,10 @@ function describe(errors: readonly OutputUnit[]): string {
       return `${where} must be one of ${/\[(.*)\]/.exec(e.error)?.[1]?.replace(/,/g, ', ') ?? 'the allowed values'}`;
     case 'const':
       return `${where} must be ${/match (.*)\.$/.exec(e.error)?.[1] ?? 'something else'}`;
+    case 'format':
+      return `${where} must be ${/format "(.*)"/.exec(e.error)?.[1] === 'date-time' ? 'a date and time (ISO 8601)' : `in the format ${quoted}`}`;
     case 'type':
-      return `${where} must be of type ${/Expected (.*)\.$/.exec(e.error)?.[1] ?? '?'} (it is ${quoted})`;
+      return `${where} must be of type ${/Expected (.*)\.$/.exec(e.error)?.[1]?.replace(/"/g, '') ?? '?'} (it is ${quoted})`;
     default:
       return `${where}: ${e.error.replace(/^Instance /, '')}`;
   }
