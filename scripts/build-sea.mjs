@@ -12,6 +12,8 @@ const outArg = process.argv.indexOf('--out');
 const outDir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'dist-sea');
 mkdirSync(outDir, { recursive: true });
 const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+// `show` validates against the published schemas; the executable has no docs/ folder beside it.
+const schemas = JSON.stringify(Object.fromEntries(['report.schema.json', 'report.schema.v1.json'].map((f) => [f, JSON.parse(readFileSync(path.join(root, 'docs', f), 'utf8'))])));
 const bundle = path.join(outDir, 'imap-doctor.cjs');
 const entry = path.join(outDir, 'entry.mjs');
 writeFileSync(entry, `import { main } from ${JSON.stringify(path.join(root, 'src/cli.ts'))};\nmain();\n`);
@@ -23,7 +25,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   outfile: bundle,
-  define: { __IMAP_DOCTOR_VERSION__: JSON.stringify(version), 'import.meta.url': 'undefined' },
+  define: { __IMAP_DOCTOR_VERSION__: JSON.stringify(version), __IMAP_DOCTOR_SCHEMAS__: schemas, 'import.meta.url': 'undefined' },
   logLevel: 'warning',
 });
 const blob = path.join(outDir, 'sea-prep.blob');

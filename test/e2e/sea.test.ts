@@ -3,7 +3,7 @@
  * npm-installed CLI — same version, same catalogue, same diagnosis of a real server.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +31,21 @@ describe('single executable', () => {
   it('carries the catalogue', async () => {
     const { stdout } = await run(exe, ['explain', 'TLS_CHAIN_INCOMPLETE']);
     expect(stdout).toMatch(/^TLS_CHAIN_INCOMPLETE {2}\(error; who must act: the mail server's admin\)/);
+  });
+
+  it('shows and re-judges saved reports without a docs folder beside it, validating them all the same', async () => {
+    const evidence = path.join(ROOT, 'test/corpus/expired.evidence.json');
+    const rejudged = await run(exe, ['show', '--rejudge', evidence, '--json'], { cwd: dir }).catch((e: { stdout: string; code: number }) => e);
+    expect((rejudged as { code?: number }).code).toBe(1);
+    const report = path.join(dir, 'report.json');
+    writeFileSync(report, rejudged.stdout);
+    const shown = await run(exe, ['show', report], { cwd: dir }).catch((e: { stdout: string; code: number }) => e);
+    expect(shown.stdout).toMatch(/^\(loaded from .*report\.json: saved /);
+    expect(shown.stdout).toContain('TLS_CERT_EXPIRED');
+    writeFileSync(report, rejudged.stdout.replace('"schemaVersion": 2', '"schemaVersion": 9'));
+    const newer = await run(exe, ['show', report], { cwd: dir }).catch((e: { stderr: string; code: number }) => e);
+    expect((newer as { code?: number }).code).toBe(2);
+    expect(newer.stderr).toMatch(/schemaVersion 9, newer than this imap-doctor/);
   });
 
   const lab = labOrSkip('dovecot (single executable)');
