@@ -3,7 +3,7 @@
  * bench/results/latest.{json,md}. Goals live here, never as timing assertions in tests.
  * Each scenario runs N times; we report median, p90 and peak RSS (KiB, from the child itself).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +93,13 @@ async function main(): Promise<void> {
   let lab: Lab | null = null;
   try {
     results.push(await scenario('start-up (--version)', 'under 250 ms', 15, () => run(['--version'])));
+    // The support desk's side: no network, a saved report or saved evidence from the corpus.
+    const evidence = path.join(ROOT, 'test/corpus/expired.evidence.json');
+    const report = path.join(tmp, 'report.json');
+    writeFileSync(report, spawnSync(process.execPath, [BIN, 'show', '--rejudge', evidence, '--json']).stdout);
+    results.push(await scenario('show a saved report (schema validation included)', 'within 100 ms of start-up', 15, () => run(['show', report])));
+    results.push(await scenario('show --rejudge saved evidence', 'within 100 ms of start-up', 15, () => run(['show', '--rejudge', evidence])));
+    results.push(await scenario('diff two saved reports', 'within 150 ms of start-up', 10, () => run(['diff', report, report])));
     lab = await startLab();
     const info = lab.info;
     const base = (ip: string, ...more: string[]) => [info.users.alice, '--host', info.hostname, '--resolve', `${info.hostname}=${ip}`, '--ca-file', info.certs.ca.crt, '--json', ...more];
