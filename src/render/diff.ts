@@ -7,6 +7,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { secLabel } from '../catalogue/types.js';
 import type { DiffSide, FindingChange, ReportDiff } from '../report/diff.js';
 import { TIMING_FACTOR, TIMING_MIN_MS } from '../report/diff.js';
+import { esc } from './markdown.js';
 import { symbol, type Mark } from './symbols.js';
 
 /** 'imap.example.com:993/tls' → 'imap.example.com:993 (SSL/TLS)'. */
@@ -77,25 +78,21 @@ export function renderDiffText(d: ReportDiff, o: { color: boolean }): string {
 
 const ICON: Record<Mark, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️', skipped: '⏭️' };
 
-function mdEscape(s: string): string {
-  return s.replace(/([\\`*_[\]<>|])/g, '\\$1');
-}
-
 export function renderDiffMarkdown(d: ReportDiff): string {
   const out = [
-    `# imap-doctor diff for ${mdEscape(d.after.address)}`,
+    `# imap-doctor diff for ${esc(d.after.address)}`,
     '',
     `| | verdict | report |`,
     `| --- | --- | --- |`,
-    `| before | ${ICON[statusMark(d.before.status)]} ${mdEscape(d.before.summary)} | ${mdEscape(d.before.source)}, ${d.before.startedAt} |`,
-    `| after | ${ICON[statusMark(d.after.status)]} ${mdEscape(d.after.summary)} | ${mdEscape(d.after.source)}, ${d.after.startedAt} |`,
+    `| before | ${ICON[statusMark(d.before.status)]} ${esc(d.before.summary)} | ${esc(d.before.source)}, ${d.before.startedAt} |`,
+    `| after | ${ICON[statusMark(d.after.status)]} ${esc(d.after.summary)} | ${esc(d.after.source)}, ${d.after.startedAt} |`,
     '',
     `**Verdict: ${d.before.status} → ${d.after.status}; ${outcome(d)}**`,
   ];
-  for (const n of d.notes) out.push('', `> Note: ${mdEscape(n)}`);
+  for (const n of d.notes) out.push('', `> Note: ${esc(n)}`);
   const it = items(d);
   const section = (title: string, list: Item[]) => {
-    if (list.length > 0) out.push('', `## ${title}`, '', ...list.map((x) => `- ${ICON[x.mark]} ${mdEscape(x.label)}: ${mdEscape(x.text)}`));
+    if (list.length > 0) out.push('', `## ${title}`, '', ...list.map((x) => `- ${ICON[x.mark]} ${esc(x.label)}: ${esc(x.text)}`));
   };
   section('Endpoints', it.endpoints);
   section('Findings', it.findings);

@@ -8,7 +8,8 @@ import { knowledgeLine } from './knowledge.js';
 const BOX: Record<string, string> = { ok: '[x] ', warning: '[ ] ', error: '[ ] ', info: '' };
 const ICON: Record<string, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️' };
 
-function esc(s: string): string {
+/** Markdown-escaped text (also used by show and diff). */
+export function esc(s: string): string {
   return s.replace(/([\\`*_[\]<>|])/g, '\\$1');
 }
 

@@ -12,6 +12,7 @@ import { diffReports } from '../report/diff.js';
 import { judgeEvidence } from '../report/judge.js';
 import { redactReport } from '../report/redact.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../render/diff.js';
+import { esc } from '../render/markdown.js';
 import { displayFrom, OUTPUT_FORMATS, renderReport, type Display, type Screen } from '../render/format.js';
 import { loadEvidence, loadReport, readSource, type Source } from './load.js';
 
@@ -47,15 +48,18 @@ function parseNow(v: string): Date {
   return d;
 }
 
-/** The one line that says where the report came from; the rest is what the run printed. */
+/**
+ * The one line that says where the report came from; the rest is what the run printed. JSON gets
+ * none (a re-judged report says so in `rejudged`). A new format (html) says here where it goes.
+ */
 function withSourceLine(rendered: string, d: Display, line: string): string {
   switch (d.format) {
-    case 'json':
-      return rendered;
-    case 'markdown':
-      return `_${line.replace(/([\\`*_[\]<>|])/g, '\\$1')}_\n\n${rendered}`;
-    default:
+    case 'text':
       return `${new Chalk({ level: d.text.color ? 1 : 0 }).dim(line)}\n${rendered}`;
+    case 'markdown':
+      return `_${esc(line)}_\n\n${rendered}`;
+    default:
+      return rendered;
   }
 }
 

@@ -162,3 +162,13 @@ describe('CERT_NOT_FOR_EMAIL_DOMAIN (RFC 7817)', () => {
     expect(codes(runTls({ chain: hosterCert(['DNS:imap.hoster.example']), chainVerified: false, verifyError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, { c: hoster }))).toEqual(['TLS_SELF_SIGNED']);
   });
 });
+
+describe('certificate dates judged as of ctx.now (show --rejudge --now)', () => {
+  it('a chain that verified at the handshake is expired when judged after its end, and TLS_OK is gone', () => {
+    const leaf = cert({ validTo: at(-DAY) });
+    expect(codes(runTls({ chain: [leaf] }).filter((f) => f.code.startsWith('TLS_CERT') || f.code === 'TLS_OK'))).toEqual(['TLS_CERT_EXPIRED']);
+    const early = cert({ validFrom: at(DAY) });
+    expect(codes(runTls({ chain: [early] }).filter((f) => f.code.startsWith('TLS_CERT') || f.code === 'TLS_OK'))).toEqual(['TLS_CERT_NOT_YET_VALID']);
+    expect(codes(runTls({ chain: [cert()] }).filter((f) => f.code.startsWith('TLS_CERT') || f.code === 'TLS_OK'))).toEqual(['TLS_OK']);
+  });
+});
