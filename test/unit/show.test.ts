@@ -16,6 +16,7 @@ import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
 import { loadEvidence } from '../../src/show/load.js';
 import { withoutSourceLine } from '../e2e/round-trip.js';
+import { SCENARIOS } from '../corpus/scenarios.js';
 import { runShow, type Shown } from '../helpers/show.js';
 
 const CORPUS = path.resolve(import.meta.dirname, '../corpus');
@@ -223,5 +224,23 @@ describe('show --redact', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).not.toMatch(/alice/i);
     expect((JSON.parse(r.stdout) as Report).input.options.redact).toBe(true);
+  });
+});
+
+describe('every corpus report round-trips through show', () => {
+  it.each(SCENARIOS.map((s) => s.name))('%s: text, --verbose, --quiet and Markdown as rendered from the report itself', async (name) => {
+    const report = await reportOf(name);
+    const f = file(renderJson(report));
+    const modes: Array<[string[], string, string]> = [
+      [[], 'text', renderText(report, plain)],
+      [['--verbose'], 'text', renderText(report, { ...plain, verbose: true })],
+      [['--quiet'], 'text', renderText(report, { ...plain, quiet: true })],
+      [['--format', 'markdown'], 'markdown', renderMarkdown(report)],
+    ];
+    for (const [flags, format, expected] of modes) {
+      const r = await runShow(['show', f, ...flags]);
+      expect(r.stderr).toBe('');
+      expect(withoutSourceLine(r.stdout, format), `${name} ${flags.join(' ')}`).toBe(expected);
+    }
   });
 });
