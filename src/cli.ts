@@ -119,6 +119,14 @@ function buildProgram(
   addDiscoveryOptions(program);
   // Options after a subcommand's name belong to it (show --format, diff --json).
   program.enablePositionalOptions();
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    // An option's value is never echoed back: a password typed as --password=… must not reappear.
+    outputError: (s, write) => write(`imap-doctor: ${s.replace(/^error: /, '').replace(/(--?[\w-]+)=\S+?(['"\s]|$)/g, '$1=…$2')}`),
+  });
+  // After exitOverride and configureOutput: subcommands inherit both when they are created.
   let code: number = EXIT.ok;
   program
     .command('explain')
@@ -128,14 +136,6 @@ function buildProgram(
     .action((c: string | undefined, o: { list?: boolean }) => {
       code = explain(c, o);
     });
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => io.stdout.write(s),
-    writeErr: (s) => io.stderr.write(s),
-    // An option's value is never echoed back: a password typed as --password=… must not reappear.
-    outputError: (s, write) => write(`imap-doctor: ${s.replace(/^error: /, '').replace(/(--?[\w-]+)=\S+?(['"\s]|$)/g, '$1=…$2')}`),
-  });
-  // After exitOverride and configureOutput: subcommands inherit both when they are created.
   addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
   return { program, code: () => code };
 }

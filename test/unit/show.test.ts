@@ -113,6 +113,17 @@ describe('show: pasted text', async () => {
   });
 });
 
+describe('subcommands: usage errors', () => {
+  it('exit 2 with the prefix, and never echo an option value (a password typed by mistake)', async () => {
+    for (const cmd of ['explain', 'show', 'diff']) {
+      const r = await runShow([cmd, '--password=Typed-By-Mistake-42']);
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr).toMatch(/^imap-doctor: unknown option '--password=…'/);
+      expect(r.stderr).not.toContain('Typed-By-Mistake-42');
+    }
+  });
+});
+
 describe('show: versions and the schema', async () => {
   const report = await reportOf('expired');
   const value = JSON.parse(renderJson(report)) as Record<string, unknown>;
