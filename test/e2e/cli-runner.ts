@@ -48,7 +48,7 @@ function isDiagnosis(args: string[]): boolean {
   return !['show', 'diff', 'explain', 'help'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V'].includes(a));
 }
 
-export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number } = {}): Promise<CliRun> {
+export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptWhen?: Promise<unknown> } = {}): Promise<CliRun> {
   const diagnosis = isDiagnosis(args);
   const own = args.indexOf('--save-evidence');
   const dir = diagnosis && own < 0 ? mkdtempSync(path.join(os.tmpdir(), 'imapdoc-ev-')) : null;
@@ -72,7 +72,7 @@ async function checkEvidence(args: string[], run: CliRun, file: string): Promise
   await checkRoundTrip(args, run, file);
 }
 
-async function spawnCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptAfterMs?: number }, shownArgs: string[]): Promise<CliRun> {
+async function spawnCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptWhen?: Promise<unknown> }, shownArgs: string[]): Promise<CliRun> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', ...opts.env },
@@ -84,7 +84,7 @@ async function spawnCli(args: string[], opts: { env?: Record<string, string>; in
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   child.stdin.end(opts.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-  if (opts.interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs).unref();
+  void opts.interruptWhen?.then(() => child.kill('SIGINT'));
   const code = await new Promise<number>((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 128 : -1))));
   clearTimeout(timer);
   assertNoSecrets(stdout, `stdout of ${shownArgs.join(' ')}`);

@@ -303,7 +303,9 @@ describe('command line', () => {
     const server = net.createServer(() => {});
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
-    const r = await runCli(['a@example.com', '--host', '127.0.0.1', '--port', String(port), '--security', 'tls', '--timeout', '20000', '--no-login', '--json'], { interruptAfterMs: 800 });
+    // Ctrl-C once the probe hangs (connected, TLS unanswered), not at a fixed time a loaded machine may not have reached yet.
+    const hanging = new Promise((resolve) => server.once('connection', () => setTimeout(resolve, 200)));
+    const r = await runCli(['a@example.com', '--host', '127.0.0.1', '--port', String(port), '--security', 'tls', '--timeout', '20000', '--no-login', '--json'], { interruptWhen: hanging });
     server.close();
     expectExit(r, 130);
     expect(r.json?.findings.map((f) => f.code)).toContain('RUN_INTERRUPTED');
