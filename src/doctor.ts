@@ -24,6 +24,7 @@ import { guessCandidates } from './discovery/guesses.js';
 import { userCandidates } from './discovery/user.js';
 import { abortKind, startRunClock, type RunClock } from './util/deadline.js';
 import { mapLimit } from './util/limit.js';
+import { recordStageStarts, stampStarts, type StageStarts } from './util/stage-starts.js';
 
 export interface DoctorDeps {
   /** A/AAAA lookups for endpoint hosts. */
@@ -64,9 +65,15 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
   };
 }
 
-export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Report> {
-  const started = deps.now();
+/** The run's clocks, and deps whose events also record when each stage began (for the timeline). */
+function beginRun(given: DoctorDeps): { started: Date; t0: number; starts: StageStarts; deps: DoctorDeps } {
   const t0 = performance.now();
+  const starts = recordStageStarts(t0);
+  return { started: given.now(), t0, starts, deps: { ...given, emit: (e) => (starts.observe(e), given.emit(e)) } };
+}
+
+export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Report> {
+  const { started, t0, starts, deps } = beginRun(given);
   const address = parseAddress(opts.address);
   const user = opts.credentials?.user ?? opts.user ?? address.address;
   const clock = startRunClock(opts.deadlineMs);
@@ -147,6 +154,7 @@ export async function runDoctor(opts: RunOptions, deps: DoctorDeps): Promise<Rep
   }
 
   deps.emit({ kind: 'phase', phase: 'checks' });
+  stampStarts(starts, endpoints, discovery);
   const evidence: RunEvidence = {
     evidenceVersion: EVIDENCE_VERSION,
     tool: { name: 'imap-doctor', version: deps.version, node: deps.node ?? 'unknown' },

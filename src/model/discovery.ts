@@ -132,4 +132,7 @@ export interface DiscoveryEvidence {
   provider?: ProviderInfo;
   /** Did the resolver itself answer anything at all (to tell "could not look" from "nothing published")? */
   resolverWorking: boolean | null;
+  /** When discovery began (ms from the run's start) and how long it took, for the timeline. */
+  at?: number;
+  ms?: number;
 }

@@ -71,9 +71,10 @@ export interface ProbeError {
   rawCode?: string;
 }
 
+/** `at`: when the stage began, in ms from the run's start (recorded by the doctor; absent in older evidence). */
 export type Outcome<T> =
-  | { state: 'ok'; value: T; ms: number }
-  | { state: 'failed'; error: ProbeError; ms: number }
+  | { state: 'ok'; value: T; ms: number; at?: number }
+  | { state: 'failed'; error: ProbeError; ms: number; at?: number }
   | { state: 'skipped'; blockedBy: Stage | 'deadline' | 'policy' };
 
 // ---------------------------------------------------------------- DNS
@@ -260,6 +261,8 @@ export type LoginWithheldReason =
 export interface LoginAttempt {
   address: string;
   mechanism?: string;
+  /** When the login began, in ms from the run's start. */
+  at?: number;
   ms: number;
   ok: boolean;
   /** The tagged reply of the failing command, credentials never included. */
@@ -312,6 +315,8 @@ export interface Candidate {
 
 /** A and AAAA of an endpoint's host, asked separately. `error` is set when no address came back. */
 export interface ResolveEvidence {
+  /** When the lookup began, in ms from the run's start. */
+  at?: number;
   ms: number;
   /** literal, pinned, system, or the DNS server (ip:port) that answered. */
   via: string;

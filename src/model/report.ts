@@ -29,6 +29,8 @@ import type { RunEvidence } from './run-evidence.js';
 export interface StageReport {
   stage: Stage;
   state: 'ok' | 'failed' | 'skipped';
+  /** When the stage began, in ms from the run's start (for the timeline). */
+  at?: number;
   ms?: number;
   error?: ProbeError;
   blockedBy?: string;
@@ -57,6 +59,8 @@ export type LoginReport =
       address: string;
       username: string;
       mechanism?: string;
+      /** When the login began, in ms from the run's start. */
+      at?: number;
       ms: number;
       response?: TaggedResponse;
       alerts: string[];
@@ -77,7 +81,7 @@ export interface EndpointReport {
   provenance: Provenance;
   trust: Trust;
   sources: SourceRef[];
-  resolve: { state: 'ok' | 'failed' | 'skipped'; ms?: number; via?: string; a?: DnsStatus; aaaa?: DnsStatus; error?: ProbeError };
+  resolve: { state: 'ok' | 'failed' | 'skipped'; at?: number; ms?: number; via?: string; a?: DnsStatus; aaaa?: DnsStatus; error?: ProbeError };
   addresses: AddressReport[];
   login: LoginReport;
   /** A verified, usable configuration was found on this endpoint. */

@@ -113,7 +113,7 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
     }
 
     // CAPABILITY on the first layer.
-    const caps = await command(wire, 'a1', 'CAPABILITY', step());
+    const caps = await capabilityStage(p, 'capability', wire, 'a1', step());
     res.capability = caps;
     if (caps.state !== 'ok' && greeting.capabilities) {
       res.capability = { state: 'ok', value: greeting.capabilities, ms: 0 };
@@ -161,7 +161,7 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
     if (!t) return res;
     socket = t;
     wire = newWire(socket, 'tls');
-    const after = await command(wire, 'a3', 'CAPABILITY', step());
+    const after = await capabilityStage(p, 'capability-after-tls', wire, 'a3', step());
     res.capabilityAfterTls = after;
     return res;
   } finally {
@@ -203,6 +203,14 @@ async function tlsStage(p: SessionParams, res: AddressProbe, socket: Socket, whi
   else res.starttlsTls = value;
   p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'ok' });
   return t.socket;
+}
+
+/** CAPABILITY as a stage of its own: announced like every stage (progress, timeline), then run. */
+async function capabilityStage(p: SessionParams, which: 'capability' | 'capability-after-tls', wire: Wire, tag: string, signal: AbortSignal): Promise<Outcome<string[]>> {
+  p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'start' });
+  const r = await command(wire, tag, 'CAPABILITY', signal);
+  p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: r.state === 'ok' ? 'ok' : 'failed' });
+  return r;
 }
 
 async function command(wire: Wire, tag: string, cmd: string, signal: AbortSignal): Promise<Outcome<string[]>> {

@@ -2,10 +2,13 @@
 import type { AddressProbe, EndpointEvidence, Outcome, Stage } from '../model/evidence.js';
 import type { AddressReport, EndpointReport, StageReport } from '../model/report.js';
 
+/** The recorded start offset, when there is one (older evidence has none). */
+const atOf = (n: number | undefined) => (n === undefined ? {} : { at: n });
+
 function stageOf<T>(stage: Stage, o: Outcome<T> | undefined): StageReport[] {
   if (!o) return [];
-  if (o.state === 'ok') return [{ stage, state: 'ok', ms: o.ms }];
-  if (o.state === 'failed') return [{ stage, state: 'failed', ms: o.ms, error: o.error }];
+  if (o.state === 'ok') return [{ stage, state: 'ok', ...atOf(o.at), ms: o.ms }];
+  if (o.state === 'failed') return [{ stage, state: 'failed', ...atOf(o.at), ms: o.ms, error: o.error }];
   return [{ stage, state: 'skipped', blockedBy: o.blockedBy }];
 }
 
@@ -58,6 +61,7 @@ export function endpointReport(e: EndpointEvidence, user: string, working: boole
             address: at.address,
             username: user,
             ...(at.mechanism ? { mechanism: at.mechanism } : {}),
+            ...atOf(at.at),
             ms: at.ms,
             ...(at.response ? { response: at.response } : {}),
             alerts: at.alerts,
@@ -87,7 +91,7 @@ export function endpointReport(e: EndpointEvidence, user: string, working: boole
     provenance: c.provenance,
     trust: c.trust,
     sources: c.sources,
-    resolve: { state: r.error ? 'failed' : 'ok', ms: r.ms, via: r.via, a: r.a, aaaa: r.aaaa, ...(r.error ? { error: r.error } : {}) },
+    resolve: { state: r.error ? 'failed' : 'ok', ...atOf(r.at), ms: r.ms, via: r.via, a: r.a, aaaa: r.aaaa, ...(r.error ? { error: r.error } : {}) },
     addresses: e.addresses.map((a) => {
       const ar = addressReport(a);
       if (!withTranscript) delete ar.transcript;

@@ -8,6 +8,7 @@ import { runChecks } from '../../src/checks/index.js';
 import type { Finding } from '../../src/model/finding.js';
 import type { Report } from '../../src/model/report.js';
 import { buildReport } from '../../src/report/build.js';
+import { recordStageStarts, stampStarts, type StageStarts } from '../../src/util/stage-starts.js';
 import type { AddressProbe, Candidate, CertInfo, EndpointEvidence, Greeting, Security, TlsInfo } from '../../src/model/evidence.js';
 import { endpointId } from '../../src/model/evidence.js';
 
@@ -117,8 +118,13 @@ export function context(endpoints: EndpointEvidence[], over: Partial<CheckContex
 /** A whole report from hand-built endpoints: the real checks and the real builder, fixed clock. */
 export function reportFrom(
   endpoints: EndpointEvidence[],
-  o: { credentials?: 'password' | null; findings?: Finding[]; discovery?: CheckContext['discovery']; options?: Report['input']['options']; durationMs?: number } = {},
+  o: { credentials?: 'password' | null; findings?: Finding[]; discovery?: CheckContext['discovery']; options?: Report['input']['options']; durationMs?: number; starts?: StageStarts } = {},
 ): Report {
+  // Stage starts are written into (a copy of) the evidence, as the doctor does.
+  if (o.starts) {
+    endpoints = structuredClone(endpoints);
+    stampStarts(o.starts, endpoints, o.discovery ?? null);
+  }
   const credentials = o.credentials === undefined ? 'password' : o.credentials;
   const ctx = context(endpoints, { credentials, ...(credentials ? {} : { noLoginReason: 'no-password' }), ...(o.discovery ? { discovery: o.discovery } : {}) });
   return buildReport({
@@ -136,4 +142,34 @@ export function reportFrom(
     loginExpected: credentials !== null,
     transcript: false,
   });
+}
+
+/** Endpoint id of the default candidate (imap.example.com:993, tls). */
+export const ID_993 = endpointId(candidate());
+
+/** A successful login on the default address. */
+export const LOGGED_IN: EndpointEvidence['login'] = {
+  state: 'attempted',
+  attempt: { address: '192.0.2.10', ms: 80, ok: true, alerts: [], credentialsRejected: false, mechanism: 'AUTHENTICATE PLAIN' },
+};
+
+/** A recorder fed the events of one run on a fake clock: DNS at 5, connect 7, TLS 17, greeting 37, capability 42, login 50. */
+export function recordedStarts(): StageStarts {
+  let now = 1000;
+  const s = recordStageStarts(1000, () => now);
+  const at = (ms: number, e: Parameters<typeof s.observe>[0]) => {
+    now = 1000 + ms;
+    s.observe(e);
+  };
+  at(1, { kind: 'phase', phase: 'discovery' });
+  at(4, { kind: 'phase', phase: 'probing' });
+  at(5, { kind: 'stage', endpoint: ID_993, stage: 'resolve', state: 'start' });
+  at(7, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'tcp', state: 'start' });
+  at(9, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'tcp', state: 'ok' });
+  at(17, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'tls', state: 'start' });
+  at(37, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'greeting', state: 'start' });
+  at(42, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'capability', state: 'start' });
+  at(99, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'tcp', state: 'start' });
+  at(50, { kind: 'stage', endpoint: ID_993, stage: 'login', state: 'start' });
+  return s;
 }
