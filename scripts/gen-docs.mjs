@@ -1,8 +1,13 @@
-// Writes docs/findings.md from the built catalogue and docs/providers.md from the built knowledge base (run through `npm run docs`).
+// Writes the generated docs from the built code (run through `npm run docs`): docs/findings.md from
+// the catalogue, docs/providers.md from the knowledge base, docs/imap-doctor.1 (the man page) from
+// the command line's own option definitions.
 import { writeFileSync } from 'node:fs';
+import { commandLineSpec } from '../dist/cli.js';
 import { findingsMarkdown } from '../dist/render/findings-doc.js';
+import { renderManPage } from '../dist/render/man.js';
 import { providersDoc } from '../dist/render/providers-doc.js';
 
 writeFileSync(new URL('../docs/findings.md', import.meta.url), findingsMarkdown());
 writeFileSync(new URL('../docs/providers.md', import.meta.url), providersDoc());
-console.log('docs/findings.md and docs/providers.md written');
+writeFileSync(new URL('../docs/imap-doctor.1', import.meta.url), renderManPage(commandLineSpec()));
+console.log('docs/findings.md, docs/providers.md and docs/imap-doctor.1 written');

@@ -6,14 +6,17 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, normaliseHost, parseAddress } from './address.js';
 import { CATALOGUE, isFindingCode } from './catalogue/index.js';
 import { explainCode, listCodes } from './render/explain.js';
 import { runDoctor } from './doctor.js';
 import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
-import { DEFAULTS, defaultRunOptions, deadlineFor, type Credentials, type RunOptions } from './options.js';
+import { DEFAULTS, FAIL_ON, defaultRunOptions, deadlineFor, type Credentials, type FailOn, type RunOptions } from './options.js';
+import { helpText } from './help.js';
+import { cliSpec, type CliSpec } from './render/cli-spec.js';
+import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
 import { splitPem } from './probes/trust.js';
 import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
 import { discoveryDeps } from './discovery/index.js';
@@ -57,34 +60,9 @@ function collect(v: string, prev: string[] | undefined): string[] {
   return [...(prev ?? []), v];
 }
 
-const HELP_AFTER = `
-Password: from IMAP_DOCTOR_PASSWORD, or --password-stdin, or a hidden prompt when stdin is a
-terminal (an empty answer skips the login). Never from the command line. Without any of them the
-run behaves as --no-login and says so. An OAuth 2 access token can replace it: --oauth-token -
-(from stdin) or IMAP_DOCTOR_OAUTH_TOKEN. The password or token is only sent over TLS whose
-certificate verified, one attempt per endpoint, and never appears in any output.
+type Support = Pick<SupportDeps, 'out' | 'tool' | 'exitCodeFor'>;
 
-Exit codes:
-  0  a working configuration was verified (the login succeeded; with --no-login: reachable
-     over verified TLS) and nothing is wrong
-  1  a problem was found (any error finding), or nothing could be verified
-  2  usage or input error (bad option, invalid address, unreadable --ca-file)
-  3  internal error in imap-doctor (the report still prints)
-  130  interrupted with Ctrl-C (the report of what was found so far still prints)
-
-Examples:
-  imap-doctor alice@example.com
-  IMAP_DOCTOR_PASSWORD=… imap-doctor alice@example.com --host imap.example.com --json
-  imap-doctor explain TLS_CERT_EXPIRED
-  imap-doctor show report.json             render a saved --json report (no network)
-  imap-doctor diff before.json after.json  did the fix work? (exit 1 when after is worse)`;
-
-function buildProgram(
-  io: CliIo,
-  run: (address: string, o: Record<string, unknown>) => Promise<number>,
-  explain: (code: string | undefined, o: { list?: boolean }) => number,
-  support: Pick<SupportDeps, 'out' | 'tool' | 'exitCodeFor'>,
-) {
+function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => number, support: Support) {
   const program = new Command('imap-doctor');
   program
     .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
@@ -104,6 +82,7 @@ function buildProgram(
     .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000))
     .addOption(new Option('--json', 'print the report as JSON (same as --format json)').conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at least this bad (never: only usage, internal and interrupt codes)').choices([...FAIL_ON]).default(DEFAULTS.failOn))
     .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
     .option('--verbose', 'also show what passed and skipped stages')
     .addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'))
@@ -111,7 +90,7 @@ function buildProgram(
     .option('--redact', 'mask your username and client IP addresses in the report (server names stay), for tickets')
     .option('--save-evidence <file>', 'also save the raw evidence to this file, to re-judge later (imap-doctor show --rejudge <file>)')
     .option('--include-evidence', 'put the raw evidence into the JSON report (an "evidence" section), to re-judge later')
-    .addHelpText('after', HELP_AFTER)
+    .addHelpText('after', helpText())
     .showHelpAfterError('(run imap-doctor --help for usage)')
     .action(async (address: string, o: Record<string, unknown>) => {
       code = await run(address, o);
@@ -137,7 +116,32 @@ function buildProgram(
       code = explain(c, o);
     });
   addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
+  addCompletionCommand(program, io);
   return { program, code: () => code };
+}
+
+/** `imap-doctor completion <shell>`: a completion script made from the program's own definitions. */
+function addCompletionCommand(program: Command, io: CliIo): void {
+  program
+    .command('completion')
+    .description('print a shell completion script (bash: source <(imap-doctor completion bash))')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices([...SHELLS]))
+    .action((shell: Shell) => {
+      io.stdout.write(renderCompletion(shell, specOf(program)));
+    });
+}
+
+/** The command line as data (options, subcommands), for the man page and the completions. */
+function specOf(program: Command): CliSpec {
+  return cliSpec(program, { explain: Object.keys(CATALOGUE), completion: [...SHELLS] });
+}
+
+/** The command line's definitions, read from the parser itself (no process state is touched). */
+export function commandLineSpec(): CliSpec {
+  const sink = { write: () => true };
+  const io = { argv: [], env: {}, stdout: sink, stderr: sink, stdin: sink } as unknown as CliIo;
+  const tool = { name: 'imap-doctor' as const, version: VERSION, node: '' };
+  return specOf(buildProgram(io, async () => EXIT.ok, () => EXIT.ok, { out: () => {}, tool, exitCodeFor }).program);
 }
 
 /** Longest secret read from standard input. */
@@ -252,10 +256,12 @@ async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: st
   return { credentials: null, noLoginReason: 'no-password' };
 }
 
-export function exitCodeFor(r: Report): number {
+export function exitCodeFor(r: Report, failOn: FailOn = DEFAULTS.failOn): number {
   if (r.findings.some((f) => f.code === 'INTERNAL_ERROR')) return EXIT.internal;
   if (r.findings.some((f) => f.code === 'RUN_INTERRUPTED')) return EXIT.interrupted;
-  return r.verdict.status !== 'error' && r.verdict.working ? EXIT.ok : EXIT.problems;
+  if (failOn === 'never') return EXIT.ok;
+  const bad = r.verdict.status === 'error' || (failOn === 'warning' && r.verdict.status === 'warning');
+  return !bad && r.verdict.working ? EXIT.ok : EXIT.problems;
 }
 
 export async function runCli(io: CliIo): Promise<number> {
@@ -345,7 +351,7 @@ export async function runCli(io: CliIo): Promise<number> {
     if (evidenceFd !== null && report.evidence) writeEvidence(evidenceFd, report.evidence);
     if (o.includeEvidence !== true) delete report.evidence;
     out(renderReport(report, display));
-    return exitCodeFor(report);
+    return exitCodeFor(report, o.failOn as FailOn);
   };
 
   const explain = (c: string | undefined, o: { list?: boolean }): number => {

@@ -7,6 +7,10 @@ import type { Secret } from './util/secret.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown';
 
+/** How bad a finding must be for exit code 1 (--fail-on). */
+export const FAIL_ON = ['error', 'warning', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
 export const DEFAULTS = {
   /** Per network step (DNS query, TCP connect, TLS handshake, one IMAP command, HTTP fetch). */
   timeoutMs: 8000,
@@ -29,6 +33,7 @@ export const DEFAULTS = {
   dnsRetries: 1,
   ispdbUrl: 'https://autoconfig.thunderbird.net/v1.1/',
   imapPorts: { tls: 993, starttls: 143, plain: 143 } as Record<Security, number>,
+  failOn: 'error' as FailOn,
 } as const;
 
 export interface Credentials {

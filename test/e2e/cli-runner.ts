@@ -43,9 +43,9 @@ export function assertNoSecrets(text: string, where: string): void {
   }
 }
 
-/** A diagnosis (not show, diff, explain, --help or --version): it prints a report and can save evidence. */
+/** A diagnosis (not show, diff, explain, completion, --help or --version): it prints a report and can save evidence. */
 function isDiagnosis(args: string[]): boolean {
-  return !['show', 'diff', 'explain', 'help'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V'].includes(a));
+  return !['show', 'diff', 'explain', 'help', 'completion'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V'].includes(a));
 }
 
 export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptWhen?: Promise<unknown> } = {}): Promise<CliRun> {

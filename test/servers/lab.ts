@@ -170,22 +170,25 @@ function acquireBlock(dir: string): { block: number; update(children: number[]):
 
 const TOOLS = { dovecot: 'dovecot-imapd', openssl: 'openssl', iptables: 'iptables', ip: 'iproute2' } as const;
 
+/** Is this program on PATH (or in the sbin directories)? */
+export function hasProgram(bin: string): boolean {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  return dirs.some((d) => {
+    try {
+      accessSync(path.join(d, bin), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** What is missing among root and the given tools, or null. Sync so require.ts can use it too. */
 export function missingPrerequisites(tools: (keyof typeof TOOLS)[]): string | null {
   const missing: string[] = [];
   const uid = process.getuid?.() ?? -1;
   if (uid !== 0) missing.push(`not running as root (uid ${uid}): Dovecot on ports 143/993 and network namespaces need root`);
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  const has = (bin: string): boolean =>
-    dirs.some((d) => {
-      try {
-        accessSync(path.join(d, bin), constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  for (const bin of tools) if (!has(bin)) missing.push(`${bin} not installed (apt-get install ${TOOLS[bin]})`);
+  for (const bin of tools) if (!hasProgram(bin)) missing.push(`${bin} not installed (apt-get install ${TOOLS[bin]})`);
   return missing.length ? missing.join('; ') : null;
 }
 

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { inject } from 'vitest';
-import { missingPrerequisites, type LabInfo } from './lab.js';
+import { hasProgram, missingPrerequisites, type LabInfo } from './lab.js';
 import { NETNS_PREFIX } from './netns.js';
 
 function required(): boolean {
@@ -54,5 +54,12 @@ export function netnsAvailable(suite = 'netns'): boolean {
   const problem = netnsProblem();
   if (problem === null) return true;
   unavailable(suite, problem);
+  return false;
+}
+
+/** True when a program the suite needs is installed; otherwise the loud skip line (or a throw when servers are required). */
+export function programAvailable(suite: string, bin: string, debianPackage: string): boolean {
+  if (hasProgram(bin)) return true;
+  unavailable(suite, `${bin} not installed (apt-get install ${debianPackage})`);
   return false;
 }
