@@ -46,6 +46,7 @@ export const HELP_SECTIONS: readonly HelpSection[] = [
     examples: [
       'imap-doctor alice@example.com',
       'IMAP_DOCTOR_PASSWORD=… imap-doctor alice@example.com --host imap.example.com --json',
+      'imap-doctor alice@example.com --format html > report.html',
       'imap-doctor explain TLS_CERT_EXPIRED',
       'imap-doctor show report.json             render a saved --json report (no network)',
       'imap-doctor diff before.json after.json  did the fix work? (exit 1 when after is worse)',

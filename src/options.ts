@@ -5,7 +5,7 @@
 import type { Security } from './model/evidence.js';
 import type { Secret } from './util/secret.js';
 
-export type OutputFormat = 'text' | 'json' | 'markdown';
+export type OutputFormat = 'text' | 'json' | 'markdown' | 'html';
 
 /** How bad a finding must be for exit code 1 (--fail-on). */
 export const FAIL_ON = ['error', 'warning', 'never'] as const;

@@ -1,15 +1,16 @@
 /**
  * One place that turns the display flags (--format/--json, --no-color, --verbose, --quiet) into a
- * rendered report, for a live run and for `show` alike. A new format (html) is added here.
+ * rendered report (text, JSON, Markdown or HTML), for a live run and for `show` alike.
  */
 import type { Report } from '../model/report.js';
 import type { OutputFormat } from '../options.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText, type TextOptions } from './text.js';
 
 /** What --format accepts, live and in `show`. */
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'html'];
 
 export interface DisplayFlags {
   json?: unknown;
@@ -50,6 +51,8 @@ export function renderReport(report: Report, d: Display): string {
       return renderJson(report);
     case 'markdown':
       return renderMarkdown(report);
+    case 'html':
+      return renderHtml(report);
     default:
       return renderText(report, d.text);
   }

@@ -6,11 +6,12 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ACTOR_LABEL, type Severity } from '../catalogue/index.js';
 import { secLabel } from '../catalogue/types.js';
-import type { LoginWithheldReason, TranscriptLine } from '../model/evidence.js';
+import type { LoginWithheldReason, Stage, TranscriptLine } from '../model/evidence.js';
 import { knowledgeLine } from './knowledge.js';
 import type { AddressReport, EndpointReport, Report, ReportFinding, StageReport } from '../model/report.js';
 import { symbol, type Mark } from './symbols.js';
 import { renderSourcesTable } from './sources.js';
+import { STAGE_LABEL, timelineOf } from './timeline.js';
 
 export interface TextOptions {
   color: boolean;
@@ -20,19 +21,6 @@ export interface TextOptions {
   /** Terminal width for wrapping; 0 = no wrapping. */
   width?: number;
 }
-
-const STAGE_LABEL: Record<string, string> = {
-  resolve: 'DNS',
-  tcp: 'Connect',
-  tls: 'TLS',
-  greeting: 'Greeting',
-  capability: 'Capabilities',
-  starttls: 'STARTTLS',
-  'starttls-tls': 'TLS',
-  'capability-after-tls': 'Capabilities',
-  login: 'Login',
-  mailbox: 'Inbox',
-};
 
 const SEV_ORDER: Mark[] = ['error', 'warning', 'skipped', 'info', 'ok'];
 
@@ -72,9 +60,8 @@ export function renderText(r: Report, o: TextOptions): string {
   };
   const out: string[] = [];
   const v = r.verdict;
-  const vMark: Mark = v.status === 'ok' ? 'ok' : v.status;
   out.push(c.bold(`imap-doctor ${r.tool.version} · ${r.input.address}`) + (r.input.unicodeDomain ? c.dim(` (${r.input.unicodeDomain})`) : ''));
-  out.push(`${sym(vMark)} ${c.bold(v.summary)}`);
+  out.push(`${sym(v.status)} ${c.bold(v.summary)}`);
 
   if (!o.quiet) {
     const sources = renderSourcesTable(r, { color: o.color, ...(o.ascii ? { ascii: true } : {}) });
@@ -84,6 +71,7 @@ export function renderText(r: Report, o: TextOptions): string {
       const rest = r.candidates.filter((x) => !x.probed).map((x) => `${x.host}:${x.port} ${secLabel(x.security)}`);
       out.push('', c.dim(`Not probed (over --max-endpoints): ${rest.join('; ')}`));
     }
+    if (o.verbose) out.push('', ...timelineLines(r, sym, c, o.ascii === true));
   }
 
   const groups: Array<[Severity, string]> = [
@@ -133,6 +121,26 @@ export function renderText(r: Report, o: TextOptions): string {
   return `${out.join('\n')}\n`;
 }
 
+/** --verbose: one bar per step per endpoint, placed on a shared time axis. */
+function timelineLines(r: Report, sym: (m: Mark) => string, c: ChalkInstance, ascii: boolean): string[] {
+  const t = timelineOf(r);
+  const cols = 40;
+  const col = (ms: number) => Math.min(cols - 1, Math.floor((ms / t.totalMs) * cols));
+  const lines = [c.bold(`Timeline`) + c.dim(`  (0 to ${t.totalMs} ms; each step drawn where it started, as long as it took)`)];
+  for (const lane of t.lanes) {
+    lines.push(`  ${lane.title}`);
+    for (const b of lane.bars) {
+      const from = col(b.at);
+      const len = Math.max(1, Math.min(cols - from, Math.round((b.ms / t.totalMs) * cols)));
+      const bar = `${' '.repeat(from)}${(ascii ? '#' : '█').repeat(len)}`.padEnd(cols);
+      const paint = b.state === 'failed' ? c.red(bar) : c.green(bar);
+      const label = `${b.label}${b.address ? ` ${b.address}` : ''}`;
+      lines.push(`    ${sym(b.state === 'ok' ? 'ok' : 'error')} ${label.padEnd(14)} ${paint} ${c.dim(`${String(b.ms).padStart(5)} ms at ${b.estimated ? '~' : ''}${b.at} ms`)}`);
+    }
+  }
+  return lines;
+}
+
 /** The consequences the builder placed right after `root` (findings with causedBy set). */
 export function consequencesOf(all: readonly ReportFinding[], root: ReportFinding): ReportFinding[] {
   const out: ReportFinding[] = [];
@@ -159,7 +167,7 @@ function endpointLines(e: EndpointReport, findings: readonly ReportFinding[], sy
     return SEV_ORDER.find((m) => fs.some((f) => f.severity === m));
   };
   const row = (mark: Mark, stage: string, detail: string, ms?: number) =>
-    `  ${sym(mark)} ${STAGE_LABEL[stage]?.padEnd(12) ?? stage.padEnd(12)} ${trunc(detail, 90)}${ms !== undefined ? c.dim(`  ${ms} ms`) : ''}`;
+    `  ${sym(mark)} ${STAGE_LABEL[stage as Stage]?.padEnd(12) ?? stage.padEnd(12)} ${trunc(detail, 90)}${ms !== undefined ? c.dim(`  ${ms} ms`) : ''}`;
 
   const r = e.resolve;
   if (r.state === 'failed') lines.push(row(worst('resolve') ?? 'error', 'resolve', `no address (A: ${r.a}, AAAA: ${r.aaaa})`, r.ms));

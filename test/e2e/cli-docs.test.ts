@@ -106,12 +106,12 @@ describe('shell completion', () => {
       execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _imap_doctor; printf '%s\\n' "\${COMPREPLY[@]}"`, file, 'imap-doctor', ...words], { encoding: 'utf8' }).trim().split('\n');
     expect(complete('--fa')).toEqual(['--fail-on']);
     expect(complete('--fail-on', '')).toEqual(['error', 'warning', 'never']);
-    expect(complete('--format', 'm')).toEqual(['markdown']);
+    expect(complete('--format', 'h')).toEqual(['html']);
     expect(complete('--security', '')).toEqual(['tls', 'starttls', 'plain']);
     expect(complete('ex')).toEqual(['explain']);
     expect(complete('explain', 'TLS_CERT_EX')).toEqual(['TLS_CERT_EXPIRED', 'TLS_CERT_EXPIRING_SOON']);
     expect(complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
-    expect(complete('show', '--format', '')).toEqual(['text', 'json', 'markdown']);
+    expect(complete('show', '--format', '')).toEqual(['text', 'json', 'markdown', 'html']);
     expect(complete('show', path.join(dir, 'imap-doctor.ba'))).toEqual([path.join(dir, 'imap-doctor.bash')]);
     expect(complete('alice@example.com', '--host', '')).toEqual(['']);
     expect(complete('--ca-file', path.join(dir, 'imap-doctor.ba'))).toEqual([path.join(dir, 'imap-doctor.bash')]);
@@ -126,7 +126,7 @@ describe('shell completion', () => {
     expect(execFileSync('zsh', ['-n', file], { encoding: 'utf8' })).toBe('');
     expect(complete('--')).toEqual(expect.arrayContaining(['--fail-on', '--format', '--host', '--no-login', '--version']));
     expect(complete('--fail-on', '')).toEqual(['error', 'warning', 'never']);
-    expect(complete('--format', '')).toEqual(['text', 'json', 'markdown']);
+    expect(complete('--format', '')).toEqual(['text', 'json', 'markdown', 'html']);
     expect(complete('')).toEqual(['explain', 'show', 'diff', 'completion']);
     expect(complete('explain', '')).toContain('TLS_CERT_EXPIRED');
     expect(complete('--ca-file', '')).toEqual(['FILES']);
