@@ -170,8 +170,8 @@ describe.skipIf(!lab)('imap-doctor against the lab Dovecot', () => {
     expect(r.json?.input.options.credentialSource).toBe('stdin');
   });
 
-  it('text, markdown and json of a failing run never contain the password', async () => {
-    for (const fmt of [[], ['--format', 'markdown'], ['--verbose'], ['--transcript', '--json']]) {
+  it('text, markdown, html and json of a failing run never contain the password', async () => {
+    for (const fmt of [[], ['--format', 'markdown'], ['--format', 'html'], ['--verbose'], ['--transcript', '--json']]) {
       const r = await runCli([...base(h.good), '--user', lab.users.other, ...fmt], { env: pw });
       expectExit(r, 1);
       expect(r.stdout.length).toBeGreaterThan(100);
