@@ -27,7 +27,7 @@ const CSS = `
 :root{--ok:#1a7f37;--warning:#9a6700;--error:#cf222e;--info:#57606a;--line:#d0d7de;--bg:#f6f8fa}
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;margin:0 auto;max-width:1100px;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
-.meta,.dim{color:var(--info);font-size:13px}code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.meta,.dim,.source{color:var(--info);font-size:13px}code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{background:var(--bg);padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-word}
 .verdict{border-left:6px solid var(--info);background:var(--bg);padding:12px 16px;margin:16px 0}
 .verdict.ok{border-color:var(--ok)}.verdict.warning{border-color:var(--warning)}.verdict.error{border-color:var(--error)}
@@ -118,6 +118,11 @@ function waterfall(r: Report): string {
   const lanes = t.lanes.map((l) => `<tr class="lane"><td colspan="3">${esc(l.title)}</td></tr>${l.bars.map(bar).join('')}`);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<span>${esc(Math.round(f * t.totalMs))} ms</span>`).join('');
   return `<h2 id="timeline">Timeline</h2><p class="dim">Every step per endpoint, drawn where it started and as long as it took (red: failed; faded: start not recorded).</p><table class="wf"><tr><td class="label"></td><td><div class="axis">${ticks}</div></td><td class="ms"></td></tr>${lanes.join('')}</table>`;
+}
+
+/** The page with one line saying where the report came from (`show`), first in the body. */
+export function withSourceNote(html: string, line: string): string {
+  return html.replace('<body>', `<body><p class="source">${esc(line)}</p>\n`);
 }
 
 export function renderHtml(r: Report): string {

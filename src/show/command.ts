@@ -13,6 +13,7 @@ import { judgeEvidence } from '../report/judge.js';
 import { redactReport } from '../report/redact.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../render/diff.js';
 import { esc } from '../render/markdown.js';
+import { withSourceNote } from '../render/html.js';
 import { displayFrom, OUTPUT_FORMATS, renderReport, type Display, type Screen } from '../render/format.js';
 import { loadEvidence, loadReport, readSource, type Source } from './load.js';
 
@@ -50,7 +51,7 @@ function parseNow(v: string): Date {
 
 /**
  * The one line that says where the report came from; the rest is what the run printed. JSON gets
- * none (a re-judged report says so in `rejudged`). A new format (html) says here where it goes.
+ * none (a re-judged report says so in `rejudged`); HTML gets it as the page's first paragraph.
  */
 function withSourceLine(rendered: string, d: Display, line: string): string {
   switch (d.format) {
@@ -58,6 +59,8 @@ function withSourceLine(rendered: string, d: Display, line: string): string {
       return `${new Chalk({ level: d.text.color ? 1 : 0 }).dim(line)}\n${rendered}`;
     case 'markdown':
       return `_${esc(line)}_\n\n${rendered}`;
+    case 'html':
+      return withSourceNote(rendered, line);
     default:
       return rendered;
   }

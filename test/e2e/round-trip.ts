@@ -26,6 +26,7 @@ function displayArgs(args: string[]): string[] {
 /** The output of `show` without its first line, the one that says where the report came from. */
 export function withoutSourceLine(shown: string, format: string): string {
   if (format === 'markdown') return shown.replace(/^_[^\n]*_\n\n/, '');
+  if (format === 'html') return shown.replace(/<p class="source">[^<]*<\/p>\n/, '');
   return shown.slice(shown.indexOf('\n') + 1);
 }
 

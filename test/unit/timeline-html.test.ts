@@ -3,7 +3,10 @@
  * (escaping, no script, no external asset, verdict and root cause first, waterfall bars).
  */
 import { describe, expect, it } from 'vitest';
-import { esc, renderHtml } from '../../src/render/html.js';
+import path from 'node:path';
+import { esc, renderHtml, withSourceNote } from '../../src/render/html.js';
+import { ROOT } from '../e2e/cli-runner.js';
+import { runShow } from '../helpers/show.js';
 import { renderText } from '../../src/render/text.js';
 import { timelineOf } from '../../src/render/timeline.js';
 import { addressProbe, candidate, cert, endpoint, greeting, LOGGED_IN, recordedStarts, reportFrom, tlsInfo } from '../helpers/evidence.js';
@@ -78,5 +81,14 @@ describe('html report', () => {
     expect(order.every((x, i) => x > 0 && (i === 0 || x > (order[i - 1] ?? 0)))).toBe(true);
     expect(html).toContain('Root cause: The certificate of imap.example.com:993 expired on 2021-01-01');
     expect(html).toMatch(/<div class="bar" data-stage="tls" title="TLS: 9 ms, from 17 ms" style="left:14\.167%;width:7\.500%"><\/div>/);
+  });
+
+  it('show --format html: the saved report as the same page, saying first where it came from', async () => {
+    const evidence = path.join(ROOT, 'test/corpus/expired.evidence.json');
+    const r = await runShow(['show', '--rejudge', evidence, '--format', 'html']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^<!DOCTYPE html>\n[\s\S]*<body><p class="source">\(re-judged from .*expired\.evidence\.json: evidence gathered [^<]*\)<\/p>\n<header>/);
+    expect(r.stdout).toContain('TLS_CERT_EXPIRED');
+    expect(withSourceNote('<body><header>', '<b>&')).toBe('<body><p class="source">&lt;b&gt;&amp;</p>\n<header>');
   });
 });
