@@ -13,7 +13,7 @@ import { explainCode, listCodes } from './render/explain.js';
 import { runDoctor } from './doctor.js';
 import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
-import { DEFAULTS, FAIL_ON, defaultRunOptions, deadlineFor, type Credentials, type FailOn, type RunOptions } from './options.js';
+import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, defaultRunOptions, deadlineFor, type Credentials, type FailOn, type RunOptions } from './options.js';
 import { helpText } from './help.js';
 import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
@@ -82,7 +82,7 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000))
     .addOption(new Option('--json', 'print the report as JSON (same as --format json)').conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS))
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at least this bad (never: only usage, internal and interrupt codes)').choices([...FAIL_ON]).default(DEFAULTS.failOn))
+    .addOption(new Option('--fail-on <level>', FAIL_ON_TEXT).choices([...FAIL_ON]).default(DEFAULTS.failOn))
     .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
     .option('--verbose', 'also show what passed and skipped stages')
     .addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'))

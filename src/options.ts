@@ -7,9 +7,10 @@ import type { Secret } from './util/secret.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'html';
 
-/** How bad a finding must be for exit code 1 (--fail-on). */
+/** How bad a finding must be for exit code 1 (--fail-on, for a run and for `show`). */
 export const FAIL_ON = ['error', 'warning', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
+export const FAIL_ON_TEXT = 'exit 1 when a finding is at least this bad (never: only usage, internal and interrupt codes)';
 
 export const DEFAULTS = {
   /** Per network step (DNS query, TCP connect, TLS handshake, one IMAP command, HTTP fetch). */

@@ -8,6 +8,7 @@ import { Chalk } from 'chalk';
 import { Option, type Command } from 'commander';
 import { InputError } from '../address.js';
 import type { Report } from '../model/report.js';
+import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, type FailOn } from '../options.js';
 import { diffReports } from '../report/diff.js';
 import { judgeEvidence } from '../report/judge.js';
 import { redactReport } from '../report/redact.js';
@@ -22,7 +23,7 @@ export interface SupportDeps extends Screen {
   out: (s: string) => void;
   /** The doctor running now (a re-judged report names it). */
   tool: Report['tool'];
-  exitCodeFor: (r: Report) => number;
+  exitCodeFor: (r: Report, failOn?: FailOn) => number;
   setCode: (code: number) => void;
 }
 
@@ -38,6 +39,7 @@ function displayOptions(cmd: Command, withLevels: boolean): Command {
     .option('--redact', 'mask the username and client IP addresses first, as a live --redact does');
   if (withLevels) {
     cmd.option('--verbose', 'also show what passed and skipped stages').addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'));
+    cmd.addOption(new Option('--fail-on <level>', FAIL_ON_TEXT).choices([...FAIL_ON]).default(DEFAULTS.failOn));
   }
   return cmd;
 }
@@ -90,7 +92,7 @@ async function show(file: string | undefined, o: Flags, deps: SupportDeps): Prom
   const report = o.redact === true ? redactReport(shown.report) : shown.report;
   const d = displayFrom(o, deps);
   deps.out(withSourceLine(renderReport(report, d), d, shown.line));
-  return deps.exitCodeFor(report);
+  return deps.exitCodeFor(report, o.failOn as FailOn);
 }
 
 async function diff(beforeFile: string, afterFile: string, o: Flags, deps: SupportDeps): Promise<number> {

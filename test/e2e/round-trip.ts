@@ -12,13 +12,13 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { runShow } from '../helpers/show.js';
 
-/** The display flags of a run, to show its report the same way. */
+/** The display flags of a run (and its --fail-on), to show its report the same way. */
 function displayArgs(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (a === '--verbose' || a === '--quiet' || a === '--json') out.push(a);
-    if (a === '--format') out.push(a, args[i + 1] as string);
+    if (a === '--format' || a === '--fail-on') out.push(a, args[i + 1] as string);
   }
   return out;
 }
@@ -46,7 +46,8 @@ export async function checkRoundTrip(args: string[], run: { code: number; stdout
   const display = displayArgs(args);
   const format = formatOf(args);
   const where = `round trip of: imap-doctor ${args.join(' ')}`;
-  const rejudged = await runShow(['show', '--rejudge', evidenceFile, '--format', 'json']);
+  const failOn = display.includes('--fail-on') ? ['--fail-on', display[display.indexOf('--fail-on') + 1] as string] : [];
+  const rejudged = await runShow(['show', '--rejudge', evidenceFile, '--format', 'json', ...failOn]);
   expect(rejudged.stderr, where).toBe('');
   expect(rejudged.code, `${where}: show --rejudge exits as the run did`).toBe(run.code);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-rt-'));
