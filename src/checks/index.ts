@@ -12,6 +12,7 @@ import { TLS_CHECKS } from './tls/index.js';
 import { IMAP_CHECKS } from './imap/index.js';
 import { AUTH_CHECKS } from './auth/index.js';
 import { RUN_CHECKS } from './run/index.js';
+import { thrown } from '../errors/classify.js';
 
 export const CHECKS: readonly Check[] = [...DISCOVERY_CHECKS, ...TRANSPORT_CHECKS, ...NETWORK_CHECKS, ...TLS_CHECKS, ...IMAP_CHECKS, ...AUTH_CHECKS, ...RUN_CHECKS];
 
@@ -20,8 +21,7 @@ export function runChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS):
     try {
       return c.run(ctx);
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      return [finding('INTERNAL_ERROR', 'run', { where: `check ${c.id}`, error: `${e.name}: ${e.message}` })];
+      return [finding('INTERNAL_ERROR', 'run', { where: `check ${c.id}`, error: thrown(err).text })];
     }
   });
 }

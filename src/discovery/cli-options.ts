@@ -9,6 +9,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { normaliseHost } from '../address.js';
 import { formatServer, parseServerSpec } from '../dns/resolver.js';
 import { DEFAULTS, type RunOptions } from '../options.js';
+import { thrown } from '../errors/classify.js';
 
 export const MAX_ENDPOINTS_LIMIT = 64;
 
@@ -48,7 +49,7 @@ function asArg<T>(parse: (v: string) => T): (v: string) => T {
     try {
       return parse(v);
     } catch (err) {
-      throw new InvalidArgumentError(err instanceof Error ? err.message.replace(/^--[a-z-]+ /, '') : String(err));
+      throw new InvalidArgumentError(thrown(err).message.replace(/^--[a-z-]+ /, ''));
     }
   };
 }
@@ -80,7 +81,7 @@ export function discoveryOptionsFrom(o: Record<string, unknown>): Partial<RunOpt
       try {
         return parseDns(d);
       } catch (err) {
-        throw new Error(`--dns: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(`--dns: ${thrown(err).message}`);
       }
     });
   }

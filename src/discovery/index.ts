@@ -24,6 +24,7 @@ import { createFetcher, type Fetcher } from './http.js';
 import { mxSource } from './mx.js';
 import { notRun, type SourceContext } from './source-kit.js';
 import { srvSource } from './srv.js';
+import { internalError } from '../errors/classify.js';
 
 export type Discover = (address: EmailAddress, opts: RunOptions, signal: AbortSignal) => Promise<{ evidence: DiscoveryEvidence; candidates: Candidate[] }>;
 
@@ -167,11 +168,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
 
 /** A source that threw (a doctor bug): kept as evidence rather than losing the run. */
 function crashed(source: string, err: unknown): SourceResult {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return {
-    ...notRun(source as SourceResult['source'], source, 'skipped', 'internal error'),
-    error: { code: 'INTERNAL', message: `${e.name}: ${e.message}` },
-  };
+  return { ...notRun(source as SourceResult['source'], source, 'skipped', 'internal error'), error: internalError(err) };
 }
 
 export { buildCandidates, securityForUnknown } from './candidates.js';

@@ -30,6 +30,7 @@ import {
   type Resolver,
   type ServerAddress,
 } from './resolver.js';
+import { thrown } from '../errors/classify.js';
 
 /** RFC 6891 §6.2.5 and the DNS Flag Day 2020 recommendation: a payload size that avoids fragmentation. */
 export const EDNS_UDP_SIZE = 1232;
@@ -95,7 +96,7 @@ function rcodeName(code: number): string {
 function socketFailure(err: unknown): Failure {
   const e = err as NodeJS.ErrnoException;
   const code = typeof e?.code === 'string' ? e.code : undefined;
-  const detail = code ?? (err instanceof Error ? err.message : String(err));
+  const detail = code ?? thrown(err).message;
   return code !== undefined && UNREACHABLE_CODES.has(code) ? { kind: 'unreachable', detail } : { kind: 'error', detail };
 }
 
@@ -441,8 +442,7 @@ const FAILURE_RANK: Record<DnsStatus, number> = {
 };
 
 function abortReason(signal: AbortSignal | undefined): string {
-  const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'signal aborted';
+  return signal?.reason === undefined ? 'signal aborted' : thrown(signal.reason).message;
 }
 
 export function createPacketResolver(options: PacketResolverOptions): Resolver {

@@ -17,6 +17,7 @@ import {
   type Resolver,
   type SoaRecord,
 } from './resolver.js';
+import { thrown } from '../errors/classify.js';
 
 export interface SystemResolverOptions {
   /** Bound for one query, every server and try included. Default 5000. */
@@ -41,8 +42,7 @@ function errCode(err: unknown): string | undefined {
 }
 
 function abortMessage(signal: AbortSignal | undefined): string {
-  const reason: unknown = signal?.reason;
-  return `aborted: ${reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'signal aborted'}`;
+  return `aborted: ${signal?.reason === undefined ? 'signal aborted' : thrown(signal.reason).message}`;
 }
 
 function ms(start: number): number {
@@ -151,7 +151,7 @@ export function createSystemResolver(options: SystemResolverOptions = {}): Resol
       case 'error': {
         const code = errCode(outcome.error);
         const status = code !== undefined ? CARES_STATUS[code] : undefined;
-        const message = code ?? (outcome.error instanceof Error ? outcome.error.message : String(outcome.error));
+        const message = code ?? thrown(outcome.error).message;
         return emptyAnswer<T>(base(), status ?? 'error', message);
       }
     }
@@ -189,7 +189,7 @@ export function classifyLookupError(err: unknown, elapsedMs: number): { status: 
     case 'EAI_FAIL':
       return { status: 'servfail', message: `${raw}: non-recoverable failure` };
     default:
-      return { status: 'error', message: err instanceof Error ? err.message : raw };
+      return { status: 'error', message: err instanceof Error ? thrown(err).message : raw };
   }
 }
 

@@ -81,6 +81,27 @@ export function oneLine(msg: string, max = 300): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+/** A thrown value (anything can be thrown) as its name, its message and `Name: message`, each one line. */
+export interface Thrown {
+  name: string;
+  message: string;
+  text: string;
+}
+
+/** The one conversion of a thrown value into text: every catch that reports an error goes through it. */
+export function thrown(err: unknown): Thrown {
+  const name = err instanceof Error ? err.name : typeof err;
+  const raw = err instanceof Error ? err.message : typeof err === 'string' ? err : String(err);
+  const message = oneLine(raw, 500);
+  return { name, message, text: err instanceof Error ? `${name}: ${message}` : message };
+}
+
+/** A doctor bug inside a probe, as evidence: INTERNAL, with where it happened when known. */
+export function internalError(err: unknown, where?: string): ProbeError {
+  const t = thrown(err).text;
+  return { code: 'INTERNAL', message: where ? `${where}: ${t}` : t };
+}
+
 /** Classify a socket/TLS/imapflow error; `signal` explains aborts (timeout vs deadline). */
 export function classifyError(err: unknown, signal?: AbortSignal): ProbeError {
   if (signal?.aborted) {

@@ -13,6 +13,7 @@ import type { Finding } from '../model/finding.js';
 import type { Report, ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
 import { endpointReport } from './endpoint.js';
 import { groupConsequences, SEVERITY_RANK } from './root-cause.js';
+import { thrown } from '../errors/classify.js';
 
 const STAGE_RANK: Record<Stage | 'discovery' | 'run', number> = {
   discovery: 0,
@@ -116,8 +117,7 @@ function renderFinding(f: Finding): ReportFinding {
     const t = renderEntry(f.code, f.params, f.subject);
     return { ...f, ...t, title: t.title, who: f.who ?? CATALOGUE[f.code].who };
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    const params = { where: `catalogue text of ${f.code}`, error: `${e.name}: ${e.message}` };
+    const params = { where: `catalogue text of ${f.code}`, error: thrown(err).text };
     const t = renderEntry('INTERNAL_ERROR', params, {});
     return { code: 'INTERNAL_ERROR', severity: 'error', subject: {}, params, stage: 'run', ...t, who: CATALOGUE.INTERNAL_ERROR.who };
   }
