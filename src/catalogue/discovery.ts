@@ -77,6 +77,9 @@ const INVALID_REASON: Record<string, string> = {
   'bad-port': 'a <port> is not a number between 1 and 65535',
   'bad-hostname': 'a <hostname> is not a valid host name',
   'missing-field': 'a required element is missing',
+  'too-deep': 'the elements are nested far deeper than any settings file (it was refused before parsing)',
+  'too-many-elements': 'the document holds far more elements than any settings file (it was refused before parsing)',
+  'too-many-servers': 'the document lists more servers than any settings file; only the first ones were read',
 };
 
 const INVALID_FIX: Record<string, (p: P) => string> = {

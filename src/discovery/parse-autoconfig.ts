@@ -7,6 +7,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { MailProtocol, ParsedConfig, ParseProblem, ParseResult, ServerSetting } from '../model/discovery.js';
 import type { Security } from '../model/evidence.js';
+import { LIMITS } from '../limits.js';
 import { fillChecked, type PlaceholderValues } from './placeholders.js';
 import {
   asArray,
@@ -73,7 +74,7 @@ export function parseAutoconfig(body: string, who: PlaceholderValues, opts: Pars
 
   const problems: ParseProblem[] = [];
   const readAll = (list: unknown[], kind: 'incomingServer' | 'outgoingServer'): ServerSetting[] =>
-    list.flatMap((x, i) => {
+    capServers(list, kind, problems).flatMap((x, i) => {
       const server = readServer(isNode(x) ? x : {}, `${kind}[${i}]`, who, problems);
       return server === undefined ? [] : [server];
     });
@@ -99,6 +100,13 @@ export function parseAutoconfig(body: string, who: PlaceholderValues, opts: Pars
       .flatMap((d) => (isNode(d) ? (attrOf(d, 'url') ?? []) : [])),
   };
   return { ok: true, config };
+}
+
+/** At most LIMITS.xmlServers entries of one kind are read; more is recorded as a problem. */
+export function capServers<T>(list: readonly T[], where: string, problems: ParseProblem[]): readonly T[] {
+  if (list.length <= LIMITS.xmlServers) return list;
+  problems.push({ code: 'too-many-servers', where, value: `${list.length} entries, the first ${LIMITS.xmlServers} read` });
+  return list.slice(0, LIMITS.xmlServers);
 }
 
 /** One `<incomingServer>`/`<outgoingServer>`; undefined (with a problem recorded) when it cannot be dialled. */

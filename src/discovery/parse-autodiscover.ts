@@ -8,7 +8,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { MailProtocol, ParseFailure, ParseProblem, ServerSetting } from '../model/discovery.js';
 import type { Security } from '../model/evidence.js';
 import { fillChecked, type PlaceholderValues } from './placeholders.js';
-import type { ParseOptions } from './parse-autoconfig.js';
+import { capServers, type ParseOptions } from './parse-autoconfig.js';
 import {
   childOf,
   childrenOf,
@@ -87,7 +87,7 @@ export function parseAutodiscover(body: string, who: PlaceholderValues, opts: Pa
 
   const protocols = childrenOf(account, 'Protocol');
   if (protocols.length === 0) return { ok: false, reason: 'no-incoming-server', detail: 'no <Protocol> element' };
-  const servers = protocols.flatMap((p, i) => {
+  const servers = capServers(protocols, 'Protocol', problems).flatMap((p, i) => {
     const server = readProtocol(p, `Protocol[${i}]`, who, problems);
     return server === undefined ? [] : [server];
   });

@@ -1,17 +1,20 @@
 /**
  * Shared internals of the two settings-file parsers: `guardXml` refuses untrusted bodies that are
- * empty, too large, carry a DOCTYPE/ENTITY, are HTML or are not well-formed, before any parsing;
- * the rest walks fast-xml-parser trees and checks hostnames and ports. Pure; nothing here throws.
+ * empty, too large, carry a DOCTYPE/ENTITY, are HTML, nest too deep, hold too many elements or are
+ * not well-formed, before any parsing; the rest walks fast-xml-parser trees and checks hostnames and
+ * ports. Pure; nothing here throws, and every scan over the body is linear (no backtracking regex).
  */
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { XMLValidator, type XMLParser } from 'fast-xml-parser';
+import { LIMITS } from '../limits.js';
 import type { Security } from '../model/evidence.js';
 import type { ParseFailure } from '../model/discovery.js';
+import { thrown } from '../errors/classify.js';
 
-export const DEFAULT_MAX_BYTES = 256 * 1024;
+export const DEFAULT_MAX_BYTES = LIMITS.httpBodyBytes;
 
-export type GuardFailureReason = Extract<ParseFailure, 'empty' | 'too-large' | 'doctype' | 'html' | 'not-xml'>;
+export type GuardFailureReason = Extract<ParseFailure, 'empty' | 'too-large' | 'doctype' | 'html' | 'too-deep' | 'too-many-elements' | 'not-xml'>;
 export type GuardResult = { ok: true; xml: string } | { ok: false; reason: GuardFailureReason; detail?: string };
 
 /** Guard the body, then parse it; a parser exception (e.g. a reserved tag name) is 'not-xml'. */
@@ -21,17 +24,78 @@ export function guardAndParse(body: string, maxBytes: number | undefined, parser
   try {
     return { ok: true, tree: parser.parse(guard.xml) as unknown };
   } catch (error) {
-    return { ok: false, reason: 'not-xml', detail: error instanceof Error ? error.message : String(error) };
+    return { ok: false, reason: 'not-xml', detail: thrown(error).message };
   }
 }
 
 const DECLARATION = /<!(DOCTYPE|ENTITY)\s*([A-Za-z]*)/i;
-/** XML declaration, processing instructions, comments and blanks before the root element. */
-const ROOT = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<([A-Za-z_][\w.:-]*)/;
 const HTML_ROOTS = new Set(['html', 'head', 'body']);
+const WHITESPACE = /\s/;
 
 /**
- * Checks an untrusted body in this order: empty, too-large (UTF-8 bytes), doctype, html, not-xml.
+ * The root element's name, after the XML declaration, processing instructions, comments and blanks.
+ * A scan, not a regular expression: `(?:\s+|…)*` backtracked exponentially on blanks followed by
+ * anything but `<` (60 newlines and a `!` froze the run).
+ */
+export function rootElementName(xml: string): string | undefined {
+  let i = 0;
+  for (;;) {
+    while (i < xml.length && WHITESPACE.test(xml[i] as string)) i++;
+    const close = xml.startsWith('<?', i) ? '?>' : xml.startsWith('<!--', i) ? '-->' : undefined;
+    if (close === undefined) break;
+    const end = xml.indexOf(close, i + 2);
+    if (end < 0) return undefined;
+    i = end + close.length;
+  }
+  return /^<([A-Za-z_][\w.:-]*)/.exec(xml.slice(i, i + 256))?.[1];
+}
+
+/** End of the markup that starts at `i` (a '<'): past its closing '>', quotes respected; -1 when unterminated. */
+function markupEnd(xml: string, i: number): number {
+  for (const [open, close] of [['<!--', '-->'], ['<![CDATA[', ']]>'], ['<?', '?>']] as const) {
+    if (xml.startsWith(open, i)) {
+      const end = xml.indexOf(close, i + open.length);
+      return end < 0 ? -1 : end + close.length;
+    }
+  }
+  let quote = '';
+  for (let j = i + 1; j < xml.length; j++) {
+    const c = xml[j];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return j + 1;
+  }
+  return -1;
+}
+
+/**
+ * Element depth and count, in one linear pass, before the parser builds anything: a document nested
+ * thousands deep or holding tens of thousands of elements is refused whatever else it holds.
+ * Malformed markup ends the scan; the validator names it afterwards.
+ */
+export function shapeProblem(xml: string, max: { depth: number; elements: number } = { depth: LIMITS.xmlDepth, elements: LIMITS.xmlElements }): { reason: 'too-deep' | 'too-many-elements'; detail: string } | undefined {
+  let depth = 0;
+  let elements = 0;
+  for (let i = xml.indexOf('<'); i >= 0; i = xml.indexOf('<', i)) {
+    const end = markupEnd(xml, i);
+    if (end < 0) return undefined;
+    const next = xml[i + 1];
+    if (next === '/') depth--;
+    else if (next !== '!' && next !== '?') {
+      elements++;
+      if (xml[end - 2] !== '/') depth++;
+      if (depth > max.depth) return { reason: 'too-deep', detail: `elements nested more than ${max.depth} deep` };
+      if (elements > max.elements) return { reason: 'too-many-elements', detail: `more than ${max.elements} elements` };
+    }
+    i = end;
+  }
+  return undefined;
+}
+
+/**
+ * Checks an untrusted body in this order: empty, too-large (UTF-8 bytes), doctype, html, too-deep /
+ * too-many-elements, not-xml.
  * On success `xml` is the body without a leading byte-order mark, ready for the parser.
  */
 export function guardXml(body: string, maxBytes: number = DEFAULT_MAX_BYTES): GuardResult {
@@ -50,13 +114,15 @@ export function guardXml(body: string, maxBytes: number = DEFAULT_MAX_BYTES): Gu
     };
   }
   const xml = text.replace(/^\uFEFF/, '');
-  const root = ROOT.exec(xml)?.[1]?.toLowerCase();
+  const root = rootElementName(xml)?.toLowerCase();
   if (root !== undefined && HTML_ROOTS.has(root)) return { ok: false, reason: 'html', detail: `<${root}> root element` };
+  const shape = shapeProblem(xml);
+  if (shape) return { ok: false, ...shape };
   let verdict: ReturnType<typeof XMLValidator.validate>;
   try {
     verdict = XMLValidator.validate(xml);
   } catch (error) {
-    return { ok: false, reason: 'not-xml', detail: error instanceof Error ? error.message : String(error) };
+    return { ok: false, reason: 'not-xml', detail: thrown(error).message };
   }
   if (verdict !== true) {
     if (/<html[\s>]/i.test(xml)) return { ok: false, reason: 'html', detail: '<html> element in a malformed document' };

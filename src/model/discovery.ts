@@ -25,7 +25,8 @@ export type ParseProblemCode =
   | 'unfilled-placeholder'
   | 'bad-port'
   | 'bad-hostname'
-  | 'missing-field';
+  | 'missing-field'
+  | 'too-many-servers';
 
 export interface ParseProblem {
   code: ParseProblemCode;
@@ -39,6 +40,8 @@ export type ParseFailure =
   | 'too-large'
   | 'doctype'
   | 'html'
+  | 'too-deep'
+  | 'too-many-elements'
   | 'not-xml'
   | 'no-client-config'
   | 'no-incoming-server';

@@ -1,0 +1,140 @@
+/**
+ * Every bound on what is read from the network, in one place: bytes, counts and the time each read
+ * may take. Code reads its limits from LIMITS; docs/robustness.md's table is generated from BOUNDS
+ * (`npm run docs`), and a test fails when the two drift or a row names no test that exercises it.
+ */
+
+const KiB = 1024;
+
+export const LIMITS = {
+  /** One line of the raw pre-auth IMAP conversation; also the most bytes buffered while nothing reads. */
+  imapLineBytes: 64 * KiB,
+  /** Characters of the greeting line kept as evidence. */
+  greetingChars: 512,
+  /** Capabilities kept from one CAPABILITY reply (or greeting code). */
+  capabilities: 256,
+  /** Untagged lines accepted before the tagged reply of one command. */
+  untaggedLines: 1000,
+  /** Lines kept per connection in a transcript (the rest counted in one last line). */
+  transcriptLines: 500,
+  /** Characters kept of one transcript line. */
+  transcriptLineChars: 1000,
+  /** [ALERT] texts kept from one login, and characters kept of each. */
+  alerts: 10,
+  alertChars: 500,
+  /** The login phase (imapflow): one line, one literal, one whole response. */
+  loginLineBytes: 64 * KiB,
+  loginLiteralBytes: 64 * KiB,
+  loginResponseBytes: 256 * KiB,
+  /** Server lines of the login kept to find a BYE without --transcript. */
+  loginServerLines: 200,
+  /** Whole login (connect, greeting, ID, authentication, EXAMINE, LOGOUT), in step timeouts. */
+  loginSteps: 4,
+  /** HTTP response headers, body (settings documents), redirects per URL. */
+  httpHeaderBytes: 16 * KiB,
+  httpBodyBytes: 256 * KiB,
+  httpRedirects: 3,
+  /** A settings document (autoconfig, ISPDB, Autodiscover): element depth, elements, servers. */
+  xmlDepth: 32,
+  xmlElements: 10_000,
+  xmlServers: 20,
+  /** One DNS message (the 2-byte length of DNS over TCP bounds it; a UDP datagram cannot be larger). */
+  dnsMessageBytes: 65_535,
+  /** Records kept from one DNS answer. */
+  dnsRecords: 32,
+  /** SRV targets whose A/AAAA are checked. */
+  srvTargetChecks: 4,
+  /** Addresses of one host probed per address family; the rest are listed as not probed. */
+  addressesPerFamily: 4,
+  /** The issuer certificate fetched from an AIA URL. */
+  aiaBytes: 64 * KiB,
+  /** Certificates kept from one presented chain. */
+  chainCertificates: 10,
+  /** Reference connects (web ports, other IMAP port, resolver) per run. */
+  referenceProbes: 64,
+  /** Highest --max-endpoints. */
+  maxEndpoints: 64,
+  /** A secret read from standard input. */
+  secretBytes: 16 * KiB,
+  /** The backstop ends a run this long after --deadline, even while the main thread is blocked. */
+  backstopGraceMs: 1000,
+} as const;
+
+export type LimitKey = keyof typeof LIMITS;
+
+/** One row of docs/robustness.md: what is read, its size, count and time limit, and the test that proves it. */
+export interface Bound {
+  what: string;
+  size: string;
+  count: string;
+  time: string;
+  /** What happens at the limit. */
+  then: string;
+  /** The LIMITS keys of this row; each must appear in `test`. */
+  keys: LimitKey[];
+  /** A test file (from the repository root) that exercises the limit. */
+  test: string;
+}
+
+const kib = (n: number): string => (n % KiB === 0 ? `${n / KiB} KiB` : `${n} bytes`);
+const n = (x: number): string => x.toLocaleString('en-US');
+const L = LIMITS;
+const STEP = 'one --timeout';
+
+export const BOUNDS: readonly Bound[] = [
+  { what: 'IMAP line (raw probe)', size: kib(L.imapLineBytes), count: '–', time: `${STEP} per command`, then: 'LINE_TOO_LONG; reading stops', keys: ['imapLineBytes'], test: 'test/unit/wire-limits.test.ts' },
+  { what: 'bytes buffered while the probe is not reading', size: kib(L.imapLineBytes), count: '–', time: 'until the connection closes', then: 'the socket is paused (TCP back-pressure)', keys: ['imapLineBytes'], test: 'test/unit/wire-limits.test.ts' },
+  { what: 'greeting', size: `${kib(L.imapLineBytes)} read, ${n(L.greetingChars)} characters kept`, count: '1 line', time: STEP, then: 'cut with …; dripped bytes end at the step timeout', keys: ['greetingChars'], test: 'test/unit/wire-limits.test.ts' },
+  { what: 'CAPABILITY', size: 'one line', count: `${n(L.capabilities)} capabilities`, time: STEP, then: 'the rest dropped', keys: ['capabilities'], test: 'test/unit/wire-limits.test.ts' },
+  { what: 'untagged lines before a tagged reply', size: 'one line each', count: n(L.untaggedLines), time: STEP, then: 'PROTOCOL_ERROR', keys: ['untaggedLines'], test: 'test/unit/wire-limits.test.ts' },
+  { what: 'transcript (--transcript)', size: `${n(L.transcriptLineChars)} characters per line`, count: `${n(L.transcriptLines)} lines per connection`, time: '–', then: 'one last line counts what was left out', keys: ['transcriptLines', 'transcriptLineChars'], test: 'test/unit/wire-limits.test.ts' },
+  { what: '[ALERT] texts of a login', size: `${n(L.alertChars)} characters each`, count: n(L.alerts), time: '–', then: 'the rest dropped', keys: ['alerts', 'alertChars'], test: 'test/e2e/hostile.test.ts' },
+  {
+    what: 'login phase (imapflow): line, literal, response',
+    size: `${kib(L.loginLineBytes)}, ${kib(L.loginLiteralBytes)}, ${kib(L.loginResponseBytes)}`,
+    count: `${n(L.loginServerLines)} server lines kept`,
+    time: `${L.loginSteps} × --timeout for the whole login`,
+    then: 'the login fails with the error; nothing more is read',
+    keys: ['loginLineBytes', 'loginLiteralBytes', 'loginResponseBytes', 'loginServerLines', 'loginSteps'],
+    test: 'test/e2e/hostile.test.ts',
+  },
+  { what: 'HTTP response headers', size: kib(L.httpHeaderBytes), count: '–', time: `${STEP} per fetch, redirects included`, then: 'HTTP error', keys: ['httpHeaderBytes'], test: 'test/e2e/hostile.test.ts' },
+  { what: 'HTTP body (settings document, never decompressed)', size: kib(L.httpBodyBytes), count: '–', time: `${STEP} per fetch`, then: 'invalid (too-large); reading stops', keys: ['httpBodyBytes'], test: 'test/e2e/hostile.test.ts' },
+  { what: 'HTTP redirects', size: '–', count: `${L.httpRedirects} per URL`, time: `${STEP} per fetch`, then: 'HTTP_REDIRECT_LIMIT', keys: ['httpRedirects'], test: 'test/e2e/hostile.test.ts' },
+  {
+    what: 'XML settings document',
+    size: kib(L.httpBodyBytes),
+    count: `depth ${L.xmlDepth}, ${n(L.xmlElements)} elements, ${L.xmlServers} servers`,
+    time: 'linear scan before parsing',
+    then: 'invalid (too-deep / too-many-elements); servers past the limit dropped',
+    keys: ['xmlDepth', 'xmlElements', 'xmlServers'],
+    test: 'test/unit/discovery/xml-limits.test.ts',
+  },
+  { what: 'DNS message', size: `${n(L.dnsMessageBytes)} bytes`, count: `${L.dnsRecords} records kept per answer`, time: '--timeout ÷ (tries × servers) per try', then: 'the rest dropped', keys: ['dnsMessageBytes', 'dnsRecords'], test: 'test/unit/dns/dns-limits.test.ts' },
+  { what: 'SRV targets checked for an address', size: '–', count: n(L.srvTargetChecks), time: STEP, then: 'not checked', keys: ['srvTargetChecks'], test: 'test/unit/dns/dns-limits.test.ts' },
+  { what: 'addresses probed per host', size: '–', count: `${L.addressesPerFamily} per address family`, time: '–', then: 'listed as not probed', keys: ['addressesPerFamily'], test: 'test/unit/dns/dns-limits.test.ts' },
+  { what: 'AIA issuer certificate', size: kib(L.aiaBytes), count: '1 fetch, no redirect', time: STEP, then: 'not fetched (error kept)', keys: ['aiaBytes'], test: 'test/unit/aia-limits.test.ts' },
+  { what: 'certificate chain', size: '–', count: `${L.chainCertificates} certificates`, time: 'the TLS handshake: one --timeout', then: 'the rest dropped', keys: ['chainCertificates'], test: 'test/unit/aia-limits.test.ts' },
+  { what: 'reference connects (firewall vs. down)', size: 'none sent', count: n(L.referenceProbes), time: STEP, then: 'not made', keys: ['referenceProbes'], test: 'test/unit/checks/network-references.test.ts' },
+  { what: 'endpoints probed', size: '–', count: `--max-endpoints (at most ${L.maxEndpoints})`, time: '--deadline', then: 'listed as not probed', keys: ['maxEndpoints'], test: 'test/unit/discovery/cli-options.test.ts' },
+  { what: 'secret from standard input', size: kib(L.secretBytes), count: 'first line', time: '–', then: 'cut', keys: ['secretBytes'], test: 'test/e2e/cli-hygiene.test.ts' },
+  {
+    what: 'the whole run',
+    size: '–',
+    count: '–',
+    time: `--deadline; a backstop ends the process at --deadline + ${L.backstopGraceMs / 1000} s even while blocked`,
+    then: 'RUN_DEADLINE_EXCEEDED, or the backstop report',
+    keys: ['backstopGraceMs'],
+    test: 'test/e2e/backstop.test.ts',
+  },
+];
+
+/** The table in docs/robustness.md, between its generated-table markers. */
+export function boundsMarkdown(): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [
+    '| what is read | size | count | time | at the limit |',
+    '| --- | --- | --- | --- | --- |',
+    ...BOUNDS.map((b) => `| ${esc(b.what)} | ${esc(b.size)} | ${esc(b.count)} | ${esc(b.time)} | ${esc(b.then)} |`),
+  ].join('\n');
+}
