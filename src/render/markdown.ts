@@ -1,9 +1,11 @@
 /** The report as Markdown for tickets: summary first, a checklist, details collapsed. */
 import { ACTOR_LABEL } from '../catalogue/index.js';
 import { secLabel } from '../catalogue/types.js';
-import type { Report } from '../model/report.js';
+import type { TranscriptLine } from '../model/evidence.js';
+import type { EndpointReport, Report } from '../model/report.js';
 import { renderSourcesTable } from './sources.js';
 import { knowledgeLine } from './knowledge.js';
+import { visibleDeep } from './visible.js';
 
 const BOX: Record<string, string> = { ok: '[x] ', warning: '[ ] ', error: '[ ] ', info: '' };
 const ICON: Record<string, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️' };
@@ -13,7 +15,9 @@ export function esc(s: string): string {
   return s.replace(/([\\`*_[\]<>|])/g, '\\$1');
 }
 
-export function renderMarkdown(r: Report): string {
+export function renderMarkdown(report: Report): string {
+  // Every string of the report may come from the network or the user: printed only made visible.
+  const r = visibleDeep(report);
   const v = r.verdict;
   const out: string[] = [`# imap-doctor report for ${esc(r.input.address)}`, '', `**${ICON[v.status]} ${esc(v.summary)}**`, ''];
   if (v.working) {
@@ -23,7 +27,7 @@ export function renderMarkdown(r: Report): string {
   const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
   out.push(`${n(v.tally.error, 'error')} · ${n(v.tally.warning, 'warning')} · ${n(v.tally.info, 'note')} · ${v.tally.ok} passed · ${(r.durationMs / 1000).toFixed(1)} s · imap-doctor ${r.tool.version} · ${r.startedAt}`, '');
   const sources = renderSourcesTable(r, { color: false });
-  if (sources.length > 0) out.push('## Where the settings came from', '', '```', ...sources, '```', '');
+  if (sources.length > 0) out.push('## Where the settings came from', '', ...fenced(sources), '');
   out.push('## Checklist', '');
   for (const f of r.findings) {
     const where = f.subject.host ? ` — \`${f.subject.host}${f.subject.port ? `:${f.subject.port}` : ''}\`` : '';
@@ -43,23 +47,39 @@ export function renderMarkdown(r: Report): string {
   }
   out.push('## Details', '');
   for (const e of r.endpoints) {
-    out.push('<details>', `<summary>${esc(`${e.host}:${e.port}`)} ${secLabel(e.security)} (${e.provenance})</summary>`, '', '```');
-    for (const a of e.addresses) {
-      out.push(`${a.address} (IPv${a.family})`);
-      for (const s of a.stages) out.push(`  ${s.stage.padEnd(22)} ${s.state}${s.ms !== undefined ? ` ${s.ms} ms` : ''}${s.error ? `  ${s.error.message}` : ''}`);
-      if (a.greeting) out.push(`  greeting: ${a.greeting.line}`);
-      if (a.tls) {
-        out.push(`  tls: ${a.tls.protocol} ${a.tls.cipher}`);
-        for (const c of a.tls.chain) out.push(`    cert: ${c.subject} | issuer ${c.issuer} | ${c.validFrom.slice(0, 10)}..${c.validTo.slice(0, 10)} | SHA-256 ${c.fingerprint256}`);
-      }
-      if (a.capabilities.beforeTls) out.push(`  capabilities before TLS: ${a.capabilities.beforeTls.join(' ')}`);
-      if (a.capabilities.afterTls) out.push(`  capabilities in TLS: ${a.capabilities.afterTls.join(' ')}`);
-      for (const l of a.transcript ?? []) out.push(`  ${String(l.t).padStart(5)} ms ${l.dir === 'c' ? 'C:' : l.dir === 's' ? 'S:' : '--'} ${l.text}`);
-    }
-    const l = e.login;
-    out.push(l.state === 'withheld' ? `login: withheld (${l.reason})` : `login: ${l.ok ? 'ok' : 'failed'}${l.response ? ` — ${l.response.line}` : ''}`);
-    if (l.state === 'attempted') for (const t of l.transcript ?? []) out.push(`  ${String(t.t).padStart(5)} ms ${t.dir === 'c' ? 'C:' : t.dir === 's' ? 'S:' : '--'} ${t.text}`);
-    out.push('```', '</details>', '');
+    out.push('<details>', `<summary>${esc(`${e.host}:${e.port}`)} ${secLabel(e.security)} (${e.provenance})</summary>`, '', ...fenced(detailLines(e)), '</details>', '');
   }
   return `${out.join('\n')}\n`;
+}
+
+/** A code block whose fence is longer than any backtick run inside, so no server text can close it early. */
+function fenced(lines: readonly string[]): string[] {
+  const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
+  const fence = '`'.repeat(longest + 1);
+  return [fence, ...lines, fence];
+}
+
+function transcriptLine(t: TranscriptLine): string {
+  return `  ${String(t.t).padStart(5)} ms ${t.dir === 'c' ? 'C:' : t.dir === 's' ? 'S:' : '--'} ${t.text}`;
+}
+
+/** The collapsed details of one endpoint: every address's stages, greeting, TLS, capabilities, transcripts, the login. */
+function detailLines(e: EndpointReport): string[] {
+  const out: string[] = [];
+  for (const a of e.addresses) {
+    out.push(`${a.address} (IPv${a.family})`);
+    for (const s of a.stages) out.push(`  ${s.stage.padEnd(22)} ${s.state}${s.ms !== undefined ? ` ${s.ms} ms` : ''}${s.error ? `  ${s.error.message}` : ''}`);
+    if (a.greeting) out.push(`  greeting: ${a.greeting.line}`);
+    if (a.tls) {
+      out.push(`  tls: ${a.tls.protocol} ${a.tls.cipher}`);
+      for (const c of a.tls.chain) out.push(`    cert: ${c.subject} | issuer ${c.issuer} | ${c.validFrom.slice(0, 10)}..${c.validTo.slice(0, 10)} | SHA-256 ${c.fingerprint256}`);
+    }
+    if (a.capabilities.beforeTls) out.push(`  capabilities before TLS: ${a.capabilities.beforeTls.join(' ')}`);
+    if (a.capabilities.afterTls) out.push(`  capabilities in TLS: ${a.capabilities.afterTls.join(' ')}`);
+    for (const l of a.transcript ?? []) out.push(transcriptLine(l));
+  }
+  const l = e.login;
+  out.push(l.state === 'withheld' ? `login: withheld (${l.reason})` : `login: ${l.ok ? 'ok' : 'failed'}${l.response ? ` — ${l.response.line}` : ''}`);
+  if (l.state === 'attempted') for (const t of l.transcript ?? []) out.push(transcriptLine(t));
+  return out;
 }

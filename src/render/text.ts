@@ -12,6 +12,7 @@ import type { AddressReport, EndpointReport, Report, ReportFinding, StageReport 
 import { symbol, type Mark } from './symbols.js';
 import { renderSourcesTable } from './sources.js';
 import { STAGE_LABEL, timelineOf } from './timeline.js';
+import { visibleDeep } from './visible.js';
 
 export interface TextOptions {
   color: boolean;
@@ -51,7 +52,9 @@ function provenanceLabel(e: EndpointReport): string {
   return `from ${names}${e.trust === 'unverified' ? ', unverified source' : ''}`;
 }
 
-export function renderText(r: Report, o: TextOptions): string {
+export function renderText(report: Report, o: TextOptions): string {
+  // Every string of the report may come from the network or the user: printed only made visible.
+  const r = visibleDeep(report);
   const c: ChalkInstance = new Chalk({ level: o.color ? 1 : 0 });
   const width = o.width ?? 0;
   const sym = (m: Mark) => {

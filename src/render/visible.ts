@@ -1,0 +1,38 @@
+/**
+ * The one place where text from the network or the user is made safe for a terminal or a ticket:
+ * control characters (C0 except newline and tab, DEL, C1) and the format characters that reorder
+ * or break lines (bidirectional overrides and isolates, line and paragraph separators) are shown as
+ * escapes, e.g. ESC as `\x1b`, so no string can clear the screen, retitle a window, write the
+ * clipboard (OSC 52) or make one line look like another. The text and Markdown renderers see the
+ * report only through `visibleDeep`; JSON keeps the data as it came (JSON escapes it by itself).
+ */
+
+/** Every character a terminal or viewer would act on instead of showing. */
+// eslint-disable-next-line no-control-regex
+export const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escape(ch: string): string {
+  const cp = ch.charCodeAt(0);
+  return cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : unicodeEscape(ch);
+}
+
+/** `\uXXXX`: the JSON (and JavaScript) escape of one UTF-16 unit. */
+export function unicodeEscape(ch: string): string {
+  return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** The string with every hidden character replaced by its escape; idempotent. */
+export function visible(s: string): string {
+  return s.replace(HIDDEN, escape);
+}
+
+/** A copy of plain data with every string made visible (keys included: they can come from a server too). */
+export function visibleDeep<T>(value: T): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return visible(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [visible(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
