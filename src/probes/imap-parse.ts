@@ -3,6 +3,7 @@
  * tagged status replies with their response codes (RFC 5530), and CAPABILITY data. Also names
  * the other protocols a wrong port might speak (POP3, SMTP, HTTP, SSH, FTP, a TLS record).
  */
+import { LIMITS } from '../limits.js';
 import type { Greeting, GreetingKind, TaggedResponse } from '../model/evidence.js';
 
 /** Replace control characters and cap the length, so server text is safe to print. */
@@ -20,19 +21,22 @@ function splitCode(rest: string): { code?: string; args?: string; text: string }
   return { code: (m[1] ?? '').toUpperCase(), ...(m[2] !== undefined ? { args: m[2] } : {}), text: rest.slice(m[0].length).trim() };
 }
 
+/** Capability names (RFC 9051 §7.2.2), at most LIMITS.capabilities of them. */
 export function parseCapabilityList(s: string): string[] {
   return s
     .trim()
     .split(/\s+/)
-    .filter((c) => c.length > 0);
+    .filter((c) => c.length > 0)
+    .slice(0, LIMITS.capabilities);
 }
 
 export function parseGreeting(firstBytes: Buffer | string): Greeting {
-  const raw = typeof firstBytes === 'string' ? firstBytes : firstBytes.toString('latin1');
+  // UTF-8 with replacement: invalid bytes from a server become U+FFFD here, at the wire, never later.
+  const raw = typeof firstBytes === 'string' ? firstBytes : firstBytes.toString('utf8');
   if (typeof firstBytes !== 'string' && firstBytes.length >= 3 && (firstBytes[0] === 0x15 || firstBytes[0] === 0x16) && firstBytes[1] === 0x03) {
     return { line: `TLS record (${firstBytes[0] === 0x15 ? 'alert' : 'handshake'})`, kind: 'tls', text: '' };
   }
-  const line = cleanLine(raw.split(/\r?\n/)[0] ?? '');
+  const line = cleanLine(raw.split(/\r?\n/)[0] ?? '', LIMITS.greetingChars);
   const m = /^\*\s+(OK|PREAUTH|BYE)\b\s*(.*)$/i.exec(line);
   if (m) {
     const kind = (m[1] ?? '').toUpperCase() === 'OK' ? 'ok' : (m[1] ?? '').toUpperCase() === 'PREAUTH' ? 'preauth' : 'bye';

@@ -15,7 +15,7 @@ import { handshake, leafDer } from './tls.js';
 import { checkAia } from './aia.js';
 import type { TrustStore } from './trust.js';
 import { Wire, WireError } from './wire.js';
-import { capabilitiesFrom, hasCap, parseGreeting } from './imap-parse.js';
+import { capabilitiesFrom, cleanLine, hasCap, parseGreeting } from './imap-parse.js';
 
 /** What every probe of a run shares: trust, limits, the run signal, the transcript switch, events. */
 export interface ProbeRunContext {
@@ -97,7 +97,13 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
       res.greeting = fail(err, Math.round(performance.now() - g0));
       res.capability = skip('greeting');
       stage('greeting', 'failed');
-      if (p.security !== 'tls' && err.code === 'TIMEOUT') res.modeCheck = await tryOtherMode(p, 'tls');
+      if (p.security !== 'tls' && err.code === 'TIMEOUT') {
+        // This connection is done: close it before the next, so a late flood on it cannot pile up.
+        wire.detach();
+        socket.destroy();
+        wire = null;
+        res.modeCheck = await tryOtherMode(p, 'tls');
+      }
       return res;
     }
     res.greeting = { state: 'ok', value: greeting, ms: Math.round(performance.now() - g0) };
@@ -140,7 +146,7 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
         advertised,
         response: r.tagged,
         injectedBytes: leftover.length,
-        ...(leftover.length > 0 ? { injectedSample: leftover.toString('latin1').slice(0, 200).replace(/[\r\n]+/g, ' ').trim() } : {}),
+        ...(leftover.length > 0 ? { injectedSample: cleanLine(leftover.subarray(0, 800).toString('utf8').replace(/[\r\n]+/g, ' ').trim(), 200) } : {}),
       };
     } catch (e) {
       res.starttls = fail(errOf(e), Math.round(performance.now() - s0));

@@ -1,12 +1,21 @@
 /**
  * A small line reader/writer for the raw pre-auth IMAP conversation over a plain or TLS socket.
- * Every read is bounded by a signal and a line-length limit; every line in and out can be teed
- * into a transcript. The raw probe never sends credentials, so nothing here needs redaction.
+ * Every read is bounded by a signal and a line-length limit, and bytes nobody reads never pile up:
+ * once a line's worth waits unread the socket is paused (TCP back-pressure). Every line in and out
+ * can be teed into a bounded transcript. The raw probe never sends credentials: nothing to redact.
  */
 import type { Socket } from 'node:net';
 import type { ProbeError, TaggedResponse, TranscriptLine } from '../model/evidence.js';
 import { classifyError } from '../errors/classify.js';
+import { LIMITS } from '../limits.js';
 import { cleanLine, parseTagged } from './imap-parse.js';
+
+/** Adds a line to a transcript, up to LIMITS.transcriptLines; the last kept line says the rest was left out. */
+export function keepLine(transcript: TranscriptLine[] | null | undefined, line: TranscriptLine): void {
+  if (!transcript || transcript.length >= LIMITS.transcriptLines) return;
+  const last = transcript.length === LIMITS.transcriptLines - 1;
+  transcript.push(last ? { ...line, dir: 'i', text: `(transcript limit of ${LIMITS.transcriptLines} lines reached; the rest is not kept)` } : { ...line, text: cleanLine(line.text, LIMITS.transcriptLineChars) });
+}
 
 export class WireError extends Error {
   constructor(readonly probe: ProbeError) {
@@ -32,8 +41,11 @@ export class Wire {
   private waiter: Waiter | null = null;
   private ended: ProbeError | null = null;
   private readonly onData = (d: Buffer) => {
+    if (this.ended) return;
     this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
     this.pump();
+    // Nobody is reading and a whole line's worth waits: stop reading until someone asks.
+    if (!this.waiter && this.buf.length >= this.opts.maxLineBytes) this.socket.pause();
   };
   private readonly onEnd = () => this.fail({ code: 'CLOSED', message: 'the server closed the connection' });
   private readonly onError = (e: Error) => this.fail(classifyError(e));
@@ -58,7 +70,7 @@ export class Wire {
   }
 
   private note(dir: TranscriptLine['dir'], text: string): void {
-    this.opts.transcript?.push({ t: Math.round(performance.now() - this.opts.t0), dir, layer: this.opts.layer, text: cleanLine(text, 1000) });
+    keepLine(this.opts.transcript, { t: Math.round(performance.now() - this.opts.t0), dir, layer: this.opts.layer, text });
   }
 
   private fail(err: ProbeError): void {
@@ -89,8 +101,10 @@ export class Wire {
       return;
     }
     if (this.buf.length >= this.opts.maxLineBytes) {
-      this.waiter = null;
-      w.reject(new WireError({ code: 'LINE_TOO_LONG', message: `a line longer than ${this.opts.maxLineBytes} bytes` }));
+      // The conversation cannot go on past an endless line: nothing more is read from this socket.
+      this.buf = Buffer.alloc(0);
+      this.socket.pause();
+      this.fail({ code: 'LINE_TOO_LONG', message: `a line longer than ${this.opts.maxLineBytes} bytes` });
     }
   }
 
@@ -117,6 +131,7 @@ export class Wire {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiter = waiter;
+      if (!this.ended && this.socket.isPaused()) this.socket.resume();
       this.pump();
       if (this.waiter === waiter && this.ended) {
         this.waiter = null;
@@ -128,7 +143,7 @@ export class Wire {
   /** The server's first bytes: a full line, or a TLS record / oversized blob without newline. */
   async readGreeting(signal: AbortSignal): Promise<Buffer> {
     const b = await this.read('first', signal);
-    this.note('s', b.toString('latin1'));
+    this.note('s', b.toString('utf8'));
     return b;
   }
 
@@ -158,7 +173,7 @@ export class Wire {
         throw new WireError({ code: 'BYE', message: cleanLine(line, 300) });
       }
       untagged.push(line);
-      if (untagged.length > 1000) throw new WireError({ code: 'PROTOCOL_ERROR', message: 'too many untagged lines' });
+      if (untagged.length > LIMITS.untaggedLines) throw new WireError({ code: 'PROTOCOL_ERROR', message: `more than ${LIMITS.untaggedLines} untagged lines before the reply` });
     }
   }
 
