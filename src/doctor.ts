@@ -7,12 +7,12 @@ import { parseAddress, type EmailAddress } from './address.js';
 import { finding, stageOutcomes } from './checks/types.js';
 import type { EventSink, RunEvent } from './events.js';
 import type { DiscoveryEvidence } from './model/discovery.js';
-import type { AddressProbe, Candidate, EndpointEvidence, NetworkEvidence } from './model/evidence.js';
+import { internalError, thrown } from './errors/classify.js';
+import { endpointId, type AddressProbe, type Candidate, type EndpointEvidence, type NetworkEvidence } from './model/evidence.js';
 import type { Finding } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { EVIDENCE_VERSION, type RunEvidence } from './model/run-evidence.js';
-import type { RunOptions } from './options.js';
-import { DEFAULTS } from './options.js';
+import { addressPolicy, DEFAULTS, type RunOptions } from './options.js';
 import { decideLogin } from './policy.js';
 import { tryLogin } from './probes/auth.js';
 import { probeEndpoint } from './probes/endpoint.js';
@@ -40,6 +40,8 @@ export interface DoctorDeps {
   onClock?: (clock: RunClock) => void;
   /** Receives the gathered evidence before it is judged (--save-evidence, --include-evidence). */
   onEvidence?: (evidence: RunEvidence) => void;
+  /** Called once at the start: lets the CLI's deadline backstop build a report of what is known so far. */
+  onProgress?: (p: RunProgress) => void;
 }
 
 function optionsEcho(o: RunOptions): Report['input']['options'] {
@@ -72,96 +74,137 @@ function beginRun(given: DoctorDeps): { started: Date; t0: number; starts: Stage
   return { started: given.now(), t0, starts, deps: { ...given, emit: (e) => (starts.observe(e), given.emit(e)) } };
 }
 
+/** Everything a run has gathered so far: the report is built from it at the end, or early by the backstop. */
+interface RunState {
+  opts: RunOptions;
+  deps: DoctorDeps;
+  address: EmailAddress;
+  user: string;
+  startedAt: Date;
+  t0: number;
+  clock: RunClock;
+  extra: Finding[];
+  discovery: DiscoveryEvidence | null;
+  candidates: Candidate[];
+  /** Endpoints by rank; filled as each finishes, so a partial report has what is done. */
+  endpoints: EndpointEvidence[];
+  network: NetworkEvidence;
+  deadlineHit: string[];
+  interrupted: string[] | null;
+}
+
+/** What the CLI's backstop needs: a report of what is known right now (the run itself goes on). */
+export interface RunProgress {
+  /** A report from the evidence gathered so far, with INTERNAL_ERROR saying the run stopped `where`. */
+  partial(where: string): Report;
+}
+
 export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Report> {
   const { started, t0, starts, deps } = beginRun(given);
   const address = parseAddress(opts.address);
-  const user = opts.credentials?.user ?? opts.user ?? address.address;
   const clock = startRunClock(opts.deadlineMs);
   deps.onClock?.(clock);
-  const extra: Finding[] = [];
-  const deadlineHit: string[] = [];
-  let interrupted: string[] | null = null;
-  let discovery: DiscoveryEvidence | null = null;
-  let candidates: Candidate[] = [];
-  let endpoints: EndpointEvidence[] = [];
-  let network: NetworkEvidence = { references: [], clock: [] };
-  const internal = (where: string, err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    extra.push(finding('INTERNAL_ERROR', 'run', { where, error: `${e.name}: ${e.message}` }));
+  const state: RunState = {
+    opts,
+    deps,
+    address,
+    user: opts.credentials?.user ?? opts.user ?? address.address,
+    startedAt: started,
+    t0,
+    clock,
+    extra: [],
+    discovery: null,
+    candidates: [],
+    endpoints: [],
+    network: { references: [], clock: [] },
+    deadlineHit: [],
+    interrupted: null,
   };
-
+  deps.onProgress?.({ partial: (where) => judgeEvidence(evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })])) });
   try {
-    const trust = createTrustStore(opts.caPem);
-    try {
-      candidates = await candidatesFor(address, opts, deps, clock.signal, (d) => (discovery = d));
-    } catch (err) {
-      internal('discovery', err);
-    }
-    const probed = rankAndCap(candidates, opts.maxEndpoints);
-    deps.emit({ kind: 'phase', phase: 'probing' });
-    const netCtx = { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery, dnsServers: opts.dnsServers };
-    // Web-port references start early for connects that hang, so a firewall costs ~one timeout.
-    const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(1000, Math.round(opts.timeoutMs / 4)) });
-    const emit = (e: RunEvent) => {
-      head.observe(e);
-      deps.emit(e);
-    };
-    endpoints = await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
-      try {
-        return await probeEndpoint(c, i, {
-          lookup: deps.lookup,
-          pinned: opts.pinned,
-          trust,
-          timeoutMs: opts.timeoutMs,
-          run: clock.signal,
-          maxLineBytes: DEFAULTS.maxLineBytes,
-          transcript: opts.transcript,
-          emit,
-        });
-      } catch (err) {
-        internal(`probe of ${c.host}:${c.port}`, err);
-        return {
-          id: `${c.host}:${c.port}/${c.security}`,
-          rank: i,
-          candidate: c,
-          resolve: { ms: 0, via: 'none', a: 'error', aaaa: 'error', addresses: [], error: { code: 'INTERNAL', message: 'probe crashed' } },
-          addresses: [],
-          login: { state: 'withheld', reason: 'unreachable' },
-        } satisfies EndpointEvidence;
-      }
-    });
-    try {
-      network = await probeNetwork(endpoints, netCtx, head);
-    } catch (err) {
-      internal('network reference probes', err);
-    }
-    deps.emit({ kind: 'phase', phase: 'login' });
-    await runLogins(endpoints, opts, user, trust, clock, deps, internal);
-    // What the deadline (or Ctrl-C) cut short, for the report.
-    const cut: string[] = [];
-    for (const e of endpoints) {
-      for (const a of e.addresses) {
-        for (const [stage, o] of stageOutcomes(a)) if (o.state === 'failed' && o.error.code === 'ABORTED') cut.push(`${e.id} ${a.address} ${stage}`);
-      }
-      if (e.login.state === 'withheld' && (e.login.reason === 'deadline' || e.login.reason === 'interrupted')) cut.push(`${e.id} login`);
-    }
-    if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') interrupted = cut;
-    else deadlineHit.push(...cut);
+    await gather(state);
   } catch (err) {
-    internal('run', err);
+    state.extra.push(internalFinding('run', err));
   } finally {
     clock.dispose();
   }
-
   deps.emit({ kind: 'phase', phase: 'checks' });
-  stampStarts(starts, endpoints, discovery);
-  const evidence: RunEvidence = {
+  stampStarts(starts, state.endpoints, state.discovery);
+  const evidence = evidenceOf(state);
+  deps.onEvidence?.(evidence);
+  // As of the run's start, as a re-judging of this evidence would (show --rejudge).
+  return judgeEvidence(evidence);
+}
+
+function internalFinding(where: string, err: unknown): Finding {
+  return finding('INTERNAL_ERROR', 'run', { where, error: thrown(err).text });
+}
+
+/** Discovery, probes, reference probes and logins, each phase's crash kept as INTERNAL_ERROR with its stage. */
+async function gather(s: RunState): Promise<void> {
+  const { opts, deps, clock } = s;
+  const trust = createTrustStore(opts.caPem);
+  try {
+    s.candidates = await candidatesFor(s.address, opts, deps, clock.signal, (d) => (s.discovery = d));
+  } catch (err) {
+    s.extra.push(internalFinding('discovery', err));
+  }
+  const probed = rankAndCap(s.candidates, opts.maxEndpoints);
+  deps.emit({ kind: 'phase', phase: 'probing' });
+  const netCtx = { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers };
+  // Web-port references start early for connects that hang, so a firewall costs ~one timeout.
+  const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(1000, Math.round(opts.timeoutMs / 4)) });
+  const emit = (e: RunEvent) => {
+    head.observe(e);
+    deps.emit(e);
+  };
+  const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy: addressPolicy(opts), trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
+  await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
+    s.endpoints[i] = await probeEndpoint(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
+  });
+  try {
+    s.network = await probeNetwork(s.endpoints, netCtx, head);
+  } catch (err) {
+    s.extra.push(internalFinding('network reference probes', err));
+  }
+  deps.emit({ kind: 'phase', phase: 'login' });
+  await runLogins(s.endpoints, opts, s.user, trust, clock, deps, (where, err) => s.extra.push(internalFinding(where, err)));
+  const cut = cutSteps(s.endpoints);
+  if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
+  else s.deadlineHit.push(...cut);
+}
+
+/**
+ * A probe that crashed outside its own stages (a doctor bug): nothing was learnt, so the evidence says
+ * exactly that (INTERNAL, reported once as INTERNAL_ERROR) and no check reads a failure into it.
+ */
+function crashedEndpoint(c: Candidate, rank: number, err: unknown): EndpointEvidence {
+  const id = endpointId(c);
+  return { id, rank, candidate: c, resolve: { ms: 0, via: 'none', a: 'error', aaaa: 'error', addresses: [], error: internalError(err) }, addresses: [], login: { state: 'withheld', reason: 'internal-error' } };
+}
+
+/** What the deadline (or Ctrl-C) cut short, for the report. */
+function cutSteps(endpoints: readonly EndpointEvidence[]): string[] {
+  const cut: string[] = [];
+  for (const e of endpoints) {
+    for (const a of e.addresses) {
+      for (const [stage, o] of stageOutcomes(a)) if (o.state === 'failed' && o.error.code === 'ABORTED') cut.push(`${e.id} ${a.address} ${stage}`);
+    }
+    if (e.login.state === 'withheld' && (e.login.reason === 'deadline' || e.login.reason === 'interrupted')) cut.push(`${e.id} login`);
+  }
+  return cut;
+}
+
+/** The evidence gathered so far, with what the checks need to judge it; `more` adds findings (the backstop's). */
+function evidenceOf(s: RunState, more: Finding[] = []): RunEvidence {
+  const { opts, deps } = s;
+  return {
     evidenceVersion: EVIDENCE_VERSION,
     tool: { name: 'imap-doctor', version: deps.version, node: deps.node ?? 'unknown' },
-    address: address.address,
-    user,
-    startedAt: started.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
+    address: s.address.address,
+    user: s.user,
+    startedAt: s.startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - s.t0),
     options: optionsEcho(opts),
     judging: {
       expiryWarningDays: opts.expiryWarningDays,
@@ -170,18 +213,15 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
       credentials: opts.credentials ? (opts.credentials.oauthToken ? 'oauth' : 'password') : null,
       ...(opts.noLoginReason ? { noLoginReason: opts.noLoginReason } : {}),
       transcript: opts.transcript,
-      deadlineHit,
-      interrupted,
+      deadlineHit: s.deadlineHit,
+      interrupted: s.interrupted,
     },
-    discovery,
-    network,
-    candidates,
-    endpoints,
-    runErrors: extra,
+    discovery: s.discovery,
+    network: s.network,
+    candidates: s.candidates,
+    endpoints: s.endpoints.filter((e): e is EndpointEvidence => e !== undefined),
+    runErrors: [...s.extra, ...more],
   };
-  deps.onEvidence?.(evidence);
-  // As of the run's start, as a re-judging of this evidence would (show --rejudge).
-  return judgeEvidence(evidence);
 }
 
 async function candidatesFor(
@@ -261,7 +301,7 @@ async function runLogins(
       deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: at.ok ? 'ok' : 'failed' });
     } catch (err) {
       internal(`login to ${e.id}`, err);
-      e.login = { state: 'withheld', reason: 'unreachable' };
+      e.login = { state: 'withheld', reason: 'internal-error' };
       crashed = true;
     }
   };

@@ -2,7 +2,9 @@
  * Every option of a run, with its documented default, in one place. The CLI fills RunOptions from
  * argv/env; tests build them directly. Timeouts and limits live here and nowhere else.
  */
+import { LIMITS } from './limits.js';
 import type { Security } from './model/evidence.js';
+import type { AddressPolicy } from './util/ip.js';
 import type { Secret } from './util/secret.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'html';
@@ -24,12 +26,12 @@ export const DEFAULTS = {
   maxEndpoints: 8,
   /** Warn when a certificate expires within this many days. */
   expiryWarningDays: 14,
-  /** Longest IMAP line read before giving up (bytes). */
-  maxLineBytes: 64 * 1024,
+  /** Longest IMAP line read before giving up (bytes); every bound is in src/limits.ts. */
+  maxLineBytes: LIMITS.imapLineBytes,
   /** Largest settings document fetched over HTTP (bytes). */
-  maxBodyBytes: 256 * 1024,
+  maxBodyBytes: LIMITS.httpBodyBytes,
   /** HTTP redirects followed per settings URL. */
-  maxRedirects: 3,
+  maxRedirects: LIMITS.httpRedirects,
   /** DNS tries per server. */
   dnsRetries: 1,
   ispdbUrl: 'https://autoconfig.thunderbird.net/v1.1/',
@@ -74,6 +76,8 @@ export interface RunOptions {
   expiryWarningDays: number;
   transcript: boolean;
   redact: boolean;
+  /** --no-private: no connection to loopback, link-local, private, ULA or unspecified addresses (user-named hosts exempt). */
+  noPrivate: boolean;
   /** Port used for the reference checks when an IMAP port times out (tests override). */
   referencePorts: number[];
   /** Override of where the port numbers of guesses and --host probes come from (tests). */
@@ -106,8 +110,21 @@ export function defaultRunOptions(address: string, over: Partial<RunOptions> = {
     expiryWarningDays: DEFAULTS.expiryWarningDays,
     transcript: false,
     redact: false,
+    noPrivate: false,
     referencePorts: [443, 80],
     imapPorts: { ...DEFAULTS.imapPorts },
     ...over,
   };
+}
+
+/** Where connections may go: --no-private, with every host and address the user named exempt. */
+export function addressPolicy(o: Pick<RunOptions, 'noPrivate' | 'host' | 'trustHosts' | 'pinned' | 'ispdb' | 'ispdbUrl'>): AddressPolicy {
+  const exempt = new Set<string>([...(o.host ? [o.host] : []), ...o.trustHosts, ...Object.keys(o.pinned), ...Object.values(o.pinned).flat()].map((h) => h.toLowerCase()));
+  if (o.ispdb && URL.canParse(o.ispdbUrl.replace(/\{\{domain\}\}/g, 'x'))) exempt.add(new URL(o.ispdbUrl.replace(/\{\{domain\}\}/g, 'x')).hostname.replace(/^\[|\]$/g, '').toLowerCase());
+  return { noPrivate: o.noPrivate, exempt };
+}
+
+/** The ports an unverified source may name for IMAP: the standard ones and the one the user named. */
+export function allowedPorts(o: Pick<RunOptions, 'imapPorts' | 'port'>): ReadonlySet<number> {
+  return new Set([...Object.values(o.imapPorts), ...(o.port !== undefined ? [o.port] : [])]);
 }

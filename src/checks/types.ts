@@ -5,7 +5,7 @@
 import type { EmailAddress } from '../address.js';
 import { CATALOGUE, type Actor, type FindingCode, type Params, type Severity } from '../catalogue/index.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { AddressProbe, EndpointEvidence, NetworkEvidence, Outcome, Stage, TlsInfo } from '../model/evidence.js';
+import type { AddressProbe, EndpointEvidence, NetworkEvidence, Outcome, ProbeError, Stage, TlsInfo } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 
 export interface CheckContext {
@@ -77,6 +77,14 @@ export function tlsVerified(a: AddressProbe): boolean {
 /** Bytes arrived after the STARTTLS OK and before the handshake (response injection). */
 export function starttlsInjected(a: AddressProbe): boolean {
   return a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0;
+}
+
+/**
+ * A failure that is no evidence about the server: the run deadline or Ctrl-C cut the step short
+ * (ABORTED), or imap-doctor itself crashed in it (INTERNAL, reported once as INTERNAL_ERROR).
+ */
+export function notEvidence(error: ProbeError | undefined): boolean {
+  return error?.code === 'ABORTED' || error?.code === 'INTERNAL';
 }
 
 /** Every stage outcome of an address, by stage name (the optional ones only when they ran). */

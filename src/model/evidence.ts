@@ -255,6 +255,8 @@ export type LoginWithheldReason =
   | 'unreachable'
   | 'earlier-credential-failure'
   | 'earlier-login-error'
+  /** imap-doctor crashed during this endpoint's login (reported as INTERNAL_ERROR). */
+  | 'internal-error'
   | 'deadline'
   | 'interrupted';
 
@@ -322,7 +324,12 @@ export interface ResolveEvidence {
   via: string;
   a: DnsStatus;
   aaaa: DnsStatus;
+  /** The addresses probed. */
   addresses: { address: string; family: Family }[];
+  /** Addresses found but not probed: past LIMITS.addressesPerFamily of their family. */
+  notProbed?: string[];
+  /** Private addresses not connected to because of --no-private. */
+  refused?: string[];
   error?: ProbeError;
 }
 

@@ -81,7 +81,7 @@ export interface EndpointReport {
   provenance: Provenance;
   trust: Trust;
   sources: SourceRef[];
-  resolve: { state: 'ok' | 'failed' | 'skipped'; at?: number; ms?: number; via?: string; a?: DnsStatus; aaaa?: DnsStatus; error?: ProbeError };
+  resolve: { state: 'ok' | 'failed' | 'skipped'; at?: number; ms?: number; via?: string; a?: DnsStatus; aaaa?: DnsStatus; notProbed?: string[]; refused?: string[]; error?: ProbeError };
   addresses: AddressReport[];
   login: LoginReport;
   /** A verified, usable configuration was found on this endpoint. */

@@ -3,21 +3,28 @@
  * session against every address concurrently. The login is decided later by the doctor's
  * policy, so the evidence leaves it "withheld: not reached" until then.
  */
-import type { Candidate, EndpointEvidence } from '../model/evidence.js';
+import { internalError } from '../errors/classify.js';
+import type { Candidate, EndpointEvidence, ResolveEvidence } from '../model/evidence.js';
 import { endpointId } from '../model/evidence.js';
 import { stepSignal } from '../util/deadline.js';
+import type { AddressPolicy } from '../util/ip.js';
 import { resolveHost, type HostLookup } from './resolve.js';
 import { probeAddress, type ProbeRunContext } from './session.js';
 
 export interface EndpointContext extends ProbeRunContext {
   lookup: HostLookup;
   pinned: Record<string, string[]>;
+  /** --no-private; a host the user named (--host, --trust-host) is exempt. */
+  policy: AddressPolicy;
 }
 
 export async function probeEndpoint(c: Candidate, rank: number, ctx: EndpointContext): Promise<EndpointEvidence> {
   const id = endpointId(c);
   ctx.emit({ kind: 'stage', endpoint: id, stage: 'resolve', state: 'start' });
-  const resolve = await resolveHost(c.host, ctx.lookup, ctx.pinned, () => stepSignal(ctx.run, ctx.timeoutMs));
+  const policy = c.provenance === 'user' || c.userTrusted ? { ...ctx.policy, exempt: new Set([...ctx.policy.exempt, c.host.toLowerCase()]) } : ctx.policy;
+  const resolve = await resolveHost(c.host, ctx.lookup, ctx.pinned, () => stepSignal(ctx.run, ctx.timeoutMs), policy).catch(
+    (err: unknown): ResolveEvidence => ({ ms: 0, via: 'crashed', a: 'error', aaaa: 'error', addresses: [], error: internalError(err) }),
+  );
   ctx.emit({ kind: 'stage', endpoint: id, stage: 'resolve', state: resolve.error ? 'failed' : 'ok' });
   const addresses = await Promise.all(
     resolve.addresses.map((a) => probeAddress({ ...ctx, endpoint: id, host: c.host, port: c.port, security: c.security, address: a.address, family: a.family })),

@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressProbe, Family, Greeting, Outcome, ProbeError, Security, Stage, StarttlsResult, TlsInfo, TranscriptLine } from '../model/evidence.js';
 import type { EventSink } from '../events.js';
 import { stepSignal } from '../util/deadline.js';
+import { internalError } from '../errors/classify.js';
 import { connectTcp } from './tcp.js';
 import { handshake, leafDer } from './tls.js';
 import { checkAia } from './aia.js';
@@ -41,146 +42,210 @@ const fail = (error: ProbeError, ms: number): Outcome<never> => ({ state: 'faile
 
 function errOf(e: unknown): ProbeError {
   if (e instanceof WireError) return e.probe;
-  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+  return internalError(e);
 }
 
+/** One address's conversation while it runs: the evidence so far, the stage under way, the open socket. */
+interface Session {
+  p: SessionParams;
+  res: AddressProbe;
+  t0: number;
+  transcript: TranscriptLine[] | undefined;
+  /** The stage started last: where a doctor bug is reported if one happens. */
+  current: Stage;
+  socket: Socket | null;
+  wire: Wire | null;
+  step(): AbortSignal;
+  stage(s: Stage, state: 'start' | 'ok' | 'failed' | 'skipped'): void;
+  newWire(sock: Socket, layer: 'plain' | 'tls'): Wire;
+}
+
+const ORDER: Array<[Stage, keyof AddressProbe]> = [
+  ['tcp', 'tcp'],
+  ['tls', 'tls'],
+  ['greeting', 'greeting'],
+  ['capability', 'capability'],
+  ['starttls', 'starttls'],
+  ['starttls-tls', 'starttlsTls'],
+  ['capability-after-tls', 'capabilityAfterTls'],
+];
+
 export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
-  const t0 = performance.now();
   const transcript: TranscriptLine[] | undefined = p.transcript ? [] : undefined;
-  const step = () => stepSignal(p.run, p.timeoutMs);
-  const stage = (s: Stage, state: 'start' | 'ok' | 'failed' | 'skipped') => p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: s, state });
-  const res: AddressProbe = {
-    address: p.address,
-    family: p.family,
-    tcp: skip('resolve'),
-    greeting: skip('tcp'),
-    capability: skip('tcp'),
-    ...(transcript ? { transcript } : {}),
-  };
+  const res: AddressProbe = { address: p.address, family: p.family, tcp: skip('resolve'), greeting: skip('tcp'), capability: skip('tcp'), ...(transcript ? { transcript } : {}) };
   if (p.security === 'tls') res.tls = skip('tcp');
   if (p.security === 'starttls') {
     res.starttls = skip('tcp');
     res.starttlsTls = skip('tcp');
     res.capabilityAfterTls = skip('tcp');
   }
+  const t0 = performance.now();
+  const s: Session = {
+    p,
+    res,
+    t0,
+    transcript,
+    current: 'tcp',
+    socket: null,
+    wire: null,
+    step: () => stepSignal(p.run, p.timeoutMs),
+    stage: (st, state) => {
+      if (state === 'start') s.current = st;
+      p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: st, state });
+    },
+    newWire: (sock, layer) => new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, ...(transcript ? { transcript } : {}) }),
+  };
+  try {
+    await converse(s);
+  } catch (err) {
+    crashedAt(res, s.current, err);
+  } finally {
+    hangUp(s);
+  }
+  return res;
+}
 
-  stage('tcp', 'start');
-  const tcp = await connectTcp(p.address, p.port, p.family, step());
+/**
+ * A doctor bug during a stage: that stage failed with INTERNAL (reported once as INTERNAL_ERROR,
+ * read by no other check) and what would have followed is skipped. Finished stages keep their evidence.
+ */
+function crashedAt(res: AddressProbe, current: Stage, err: unknown): void {
+  const from = ORDER.findIndex(([st]) => st === current);
+  const present = ORDER.slice(Math.max(0, from)).filter(([, key]) => res[key] !== undefined);
+  const target = present.find(([, key]) => (res[key] as Outcome<unknown>).state === 'skipped') ?? present[0];
+  if (!target) return;
+  const at = ORDER.indexOf(target);
+  (res as unknown as Record<string, Outcome<unknown>>)[target[1]] = fail(internalError(err), 0);
+  for (const [, key] of ORDER.slice(at + 1)) if (res[key] !== undefined) (res as unknown as Record<string, Outcome<unknown>>)[key] = skip(target[0]);
+}
+
+/** LOGOUT when a conversation is still open, then close the socket (destroyed shortly after). */
+function hangUp(s: Session): void {
+  const socket = s.socket;
+  if (!socket) return;
+  if (s.wire && !socket.destroyed) {
+    try {
+      s.wire.write('a9 LOGOUT');
+    } catch {
+      // the connection is going away anyway
+    }
+  }
+  socket.end();
+  setTimeout(() => socket.destroy(), 200).unref();
+}
+
+/** tcp → [tls] → greeting → capability → [starttls → tls → capability]; every stage bounded, a failure ends it. */
+async function converse(s: Session): Promise<void> {
+  const { p, res } = s;
+  s.stage('tcp', 'start');
+  const tcp = await connectTcp(p.address, p.port, p.family, s.step());
   if (!tcp.ok) {
     res.tcp = fail(tcp.error, tcp.ms);
-    stage('tcp', 'failed');
-    return res;
+    s.stage('tcp', 'failed');
+    return;
   }
   res.tcp = { state: 'ok', value: tcp.localAddress ? { localAddress: tcp.localAddress } : {}, ms: tcp.ms };
-  stage('tcp', 'ok');
-  transcript?.push({ t: Math.round(performance.now() - t0), dir: 'i', layer: 'plain', text: `connected to ${p.address}:${p.port}` });
-
-  let socket: Socket = tcp.socket;
-  let wire: Wire | null = null;
-  try {
-    const newWire = (sock: Socket, layer: 'plain' | 'tls') => new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, ...(transcript ? { transcript } : {}) });
-    if (p.security === 'tls') {
-      const t = await tlsStage(p, res, socket, 'tls');
-      if (!t) return res;
-      socket = t;
-    }
-    wire = newWire(socket, p.security === 'tls' ? 'tls' : 'plain');
-
-    // Greeting (RFC 9051 §7.1): the server speaks first.
-    stage('greeting', 'start');
-    const g0 = performance.now();
-    let greeting: Greeting;
-    try {
-      greeting = parseGreeting(await wire.readGreeting(step()));
-    } catch (e) {
-      const err = errOf(e);
-      res.greeting = fail(err, Math.round(performance.now() - g0));
-      res.capability = skip('greeting');
-      stage('greeting', 'failed');
-      if (p.security !== 'tls' && err.code === 'TIMEOUT') {
-        // This connection is done: close it before the next, so a late flood on it cannot pile up.
-        wire.detach();
-        socket.destroy();
-        wire = null;
-        res.modeCheck = await tryOtherMode(p, 'tls');
-      }
-      return res;
-    }
-    res.greeting = { state: 'ok', value: greeting, ms: Math.round(performance.now() - g0) };
-    stage('greeting', 'ok');
-    if (greeting.kind === 'tls' && p.security !== 'tls') {
-      res.capability = skip('greeting');
-      res.modeCheck = await tryOtherMode(p, 'tls');
-      return res;
-    }
-    if (greeting.kind !== 'ok' && greeting.kind !== 'preauth') {
-      res.capability = skip('greeting');
-      return res;
-    }
-
-    // CAPABILITY on the first layer.
-    const caps = await capabilityStage(p, 'capability', wire, 'a1', step());
-    res.capability = caps;
-    if (caps.state !== 'ok' && greeting.capabilities) {
-      res.capability = { state: 'ok', value: greeting.capabilities, ms: 0 };
-    }
-    if (p.security !== 'starttls' || greeting.kind === 'preauth') {
-      if (p.security === 'starttls') {
-        res.starttls = skip('greeting');
-        res.starttlsTls = skip('greeting');
-        res.capabilityAfterTls = skip('greeting');
-      }
-      return res;
-    }
-
-    // STARTTLS (RFC 9051 §6.2.1, RFC 2595 §3.1): tried even when not advertised, to tell
-    // "not offered" from "offered but not advertised".
-    const advertised = hasCap(res.capability.state === 'ok' ? res.capability.value : undefined, 'STARTTLS');
-    stage('starttls', 'start');
-    const s0 = performance.now();
-    let st: StarttlsResult;
-    try {
-      const r = await wire.command('a2', 'STARTTLS', step());
-      const leftover = r.tagged.status === 'OK' ? wire.detach() : Buffer.alloc(0);
-      st = {
-        advertised,
-        response: r.tagged,
-        injectedBytes: leftover.length,
-        ...(leftover.length > 0 ? { injectedSample: cleanLine(leftover.subarray(0, 800).toString('utf8').replace(/[\r\n]+/g, ' ').trim(), 200) } : {}),
-      };
-    } catch (e) {
-      res.starttls = fail(errOf(e), Math.round(performance.now() - s0));
-      res.starttlsTls = skip('starttls');
-      res.capabilityAfterTls = skip('starttls');
-      stage('starttls', 'failed');
-      return res;
-    }
-    res.starttls = { state: 'ok', value: st, ms: Math.round(performance.now() - s0) };
-    stage('starttls', st.response.status === 'OK' ? 'ok' : 'failed');
-    if (st.response.status !== 'OK') {
-      res.starttlsTls = skip('starttls');
-      res.capabilityAfterTls = skip('starttls');
-      return res;
-    }
-    wire = null;
-    const t = await tlsStage(p, res, socket, 'starttls-tls');
-    if (!t) return res;
-    socket = t;
-    wire = newWire(socket, 'tls');
-    const after = await capabilityStage(p, 'capability-after-tls', wire, 'a3', step());
-    res.capabilityAfterTls = after;
-    return res;
-  } finally {
-    if (wire && !socket.destroyed) {
-      try {
-        wire.write('a9 LOGOUT');
-      } catch {
-        // the connection is going away anyway
-      }
-    }
-    socket.end();
-    setTimeout(() => socket.destroy(), 200).unref();
+  s.stage('tcp', 'ok');
+  s.transcript?.push({ t: Math.round(performance.now() - s.t0), dir: 'i', layer: 'plain', text: `connected to ${p.address}:${p.port}` });
+  s.socket = tcp.socket;
+  if (p.security === 'tls') {
+    const t = await tlsStage(s, s.socket, 'tls');
+    if (!t) return;
+    s.socket = t;
   }
+  s.wire = s.newWire(s.socket, p.security === 'tls' ? 'tls' : 'plain');
+  const greeting = await greetingStage(s, s.wire);
+  if (!greeting) return;
+  // CAPABILITY on the first layer; a greeting's [CAPABILITY …] stands in when the command fails.
+  res.capability = await capabilityStage(s, 'capability', s.wire, 'a1');
+  if (res.capability.state !== 'ok' && greeting.capabilities) res.capability = { state: 'ok', value: greeting.capabilities, ms: 0 };
+  if (p.security !== 'starttls') return;
+  if (greeting.kind === 'preauth') {
+    res.starttls = skip('greeting');
+    res.starttlsTls = skip('greeting');
+    res.capabilityAfterTls = skip('greeting');
+    return;
+  }
+  await starttlsStage(s, s.wire);
+}
+
+/** The greeting (RFC 9051 §7.1): the server speaks first. Undefined when the conversation cannot go on. */
+async function greetingStage(s: Session, wire: Wire): Promise<Greeting | undefined> {
+  const { p, res } = s;
+  s.stage('greeting', 'start');
+  const g0 = performance.now();
+  let greeting: Greeting;
+  try {
+    greeting = parseGreeting(await wire.readGreeting(s.step()));
+  } catch (e) {
+    const err = errOf(e);
+    if (err.code === 'INTERNAL') throw e;
+    res.greeting = fail(err, Math.round(performance.now() - g0));
+    res.capability = skip('greeting');
+    s.stage('greeting', 'failed');
+    if (p.security !== 'tls' && err.code === 'TIMEOUT') {
+      // This connection is done: close it before the next, so a late flood on it cannot pile up.
+      wire.detach();
+      s.socket?.destroy();
+      s.wire = null;
+      res.modeCheck = await tryOtherMode(p, 'tls');
+    }
+    return undefined;
+  }
+  res.greeting = { state: 'ok', value: greeting, ms: Math.round(performance.now() - g0) };
+  s.stage('greeting', 'ok');
+  if (greeting.kind === 'tls' && p.security !== 'tls') {
+    res.capability = skip('greeting');
+    res.modeCheck = await tryOtherMode(p, 'tls');
+    return undefined;
+  }
+  if (greeting.kind !== 'ok' && greeting.kind !== 'preauth') {
+    res.capability = skip('greeting');
+    return undefined;
+  }
+  return greeting;
+}
+
+/**
+ * STARTTLS (RFC 9051 §6.2.1, RFC 2595 §3.1), tried even when not advertised to tell "not offered" from
+ * "offered but not advertised"; bytes after its OK are injection evidence. Then TLS and CAPABILITY again.
+ */
+async function starttlsStage(s: Session, wire: Wire): Promise<void> {
+  const { res } = s;
+  const advertised = hasCap(res.capability.state === 'ok' ? res.capability.value : undefined, 'STARTTLS');
+  s.stage('starttls', 'start');
+  const s0 = performance.now();
+  let st: StarttlsResult;
+  try {
+    const r = await wire.command('a2', 'STARTTLS', s.step());
+    const leftover = r.tagged.status === 'OK' ? wire.detach() : Buffer.alloc(0);
+    st = {
+      advertised,
+      response: r.tagged,
+      injectedBytes: leftover.length,
+      ...(leftover.length > 0 ? { injectedSample: cleanLine(leftover.subarray(0, 800).toString('utf8').replace(/[\r\n]+/g, ' ').trim(), 200) } : {}),
+    };
+  } catch (e) {
+    if (!(e instanceof WireError)) throw e;
+    res.starttls = fail(e.probe, Math.round(performance.now() - s0));
+    res.starttlsTls = skip('starttls');
+    res.capabilityAfterTls = skip('starttls');
+    s.stage('starttls', 'failed');
+    return;
+  }
+  res.starttls = { state: 'ok', value: st, ms: Math.round(performance.now() - s0) };
+  s.stage('starttls', st.response.status === 'OK' ? 'ok' : 'failed');
+  if (st.response.status !== 'OK') {
+    res.starttlsTls = skip('starttls');
+    res.capabilityAfterTls = skip('starttls');
+    return;
+  }
+  s.wire = null;
+  const t = await tlsStage(s, s.socket as Socket, 'starttls-tls');
+  if (!t) return;
+  s.socket = t;
+  s.wire = s.newWire(t, 'tls');
+  res.capabilityAfterTls = await capabilityStage(s, 'capability-after-tls', s.wire, 'a3');
 }
 
 /**
@@ -188,8 +253,9 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
  * the stages that depend on it skipped and gathers what explains the failure. Returns the TLS
  * socket, or null when the session cannot go on.
  */
-async function tlsStage(p: SessionParams, res: AddressProbe, socket: Socket, which: 'tls' | 'starttls-tls'): Promise<TLSSocket | null> {
-  p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'start' });
+async function tlsStage(s: Session, socket: Socket, which: 'tls' | 'starttls-tls'): Promise<TLSSocket | null> {
+  const { p, res } = s;
+  s.stage(which, 'start');
   const t = await handshake(socket, { host: p.host, trust: p.trust, signal: stepSignal(p.run, p.timeoutMs) });
   if (!t.ok) {
     if (which === 'tls') {
@@ -200,22 +266,22 @@ async function tlsStage(p: SessionParams, res: AddressProbe, socket: Socket, whi
       res.starttlsTls = fail(t.error, t.ms);
       res.capabilityAfterTls = skip('starttls-tls');
     }
-    p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'failed' });
+    s.stage(which, 'failed');
     await explainTlsFailure(p, res, t.error);
     return null;
   }
   const value = { state: 'ok' as const, value: await withAia(t.socket, t.info, p), ms: t.ms };
   if (which === 'tls') res.tls = value;
   else res.starttlsTls = value;
-  p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'ok' });
+  s.stage(which, 'ok');
   return t.socket;
 }
 
 /** CAPABILITY as a stage of its own: announced like every stage (progress, timeline), then run. */
-async function capabilityStage(p: SessionParams, which: 'capability' | 'capability-after-tls', wire: Wire, tag: string, signal: AbortSignal): Promise<Outcome<string[]>> {
-  p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: 'start' });
-  const r = await command(wire, tag, 'CAPABILITY', signal);
-  p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: which, state: r.state === 'ok' ? 'ok' : 'failed' });
+async function capabilityStage(s: Session, which: 'capability' | 'capability-after-tls', wire: Wire, tag: string): Promise<Outcome<string[]>> {
+  s.stage(which, 'start');
+  const r = await command(wire, tag, 'CAPABILITY', s.step());
+  s.stage(which, r.state === 'ok' ? 'ok' : 'failed');
   return r;
 }
 

@@ -242,6 +242,7 @@ const WITHHELD: Record<LoginWithheldReason, string> = {
   unreachable: 'not reached',
   'earlier-credential-failure': 'not sent: the password was already rejected elsewhere',
   'earlier-login-error': 'not sent: an earlier login failed inside imap-doctor',
+  'internal-error': 'not finished: imap-doctor failed internally (see INTERNAL_ERROR)',
   deadline: 'not tried: run deadline reached',
   interrupted: 'not tried: the run was interrupted',
 };

@@ -91,7 +91,17 @@ export function endpointReport(e: EndpointEvidence, user: string, working: boole
     provenance: c.provenance,
     trust: c.trust,
     sources: c.sources,
-    resolve: { state: r.error ? 'failed' : 'ok', ...atOf(r.at), ms: r.ms, via: r.via, a: r.a, aaaa: r.aaaa, ...(r.error ? { error: r.error } : {}) },
+    resolve: {
+      state: r.error ? 'failed' : 'ok',
+      ...atOf(r.at),
+      ms: r.ms,
+      via: r.via,
+      a: r.a,
+      aaaa: r.aaaa,
+      ...(r.notProbed ? { notProbed: r.notProbed } : {}),
+      ...(r.refused ? { refused: r.refused } : {}),
+      ...(r.error ? { error: r.error } : {}),
+    },
     addresses: e.addresses.map((a) => {
       const ar = addressReport(a);
       if (!withTranscript) delete ar.transcript;

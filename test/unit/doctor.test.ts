@@ -1,41 +1,90 @@
-/** The pipeline survives its own bugs: a crashing dependency becomes INTERNAL_ERROR, exit 3, report intact. */
-import { describe, expect, it } from 'vitest';
+/**
+ * The pipeline survives its own bugs: a crashing dependency becomes one INTERNAL_ERROR naming the
+ * stage, exit 3, the report intact, and no invented evidence (a crash is not a DNS failure, a
+ * greeting timeout or a refused login).
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../src/cli.js';
 import { runDoctor } from '../../src/doctor.js';
+import type { RunEvent } from '../../src/events.js';
 import { defaultRunOptions } from '../../src/options.js';
 
+const deps = (over: Partial<Parameters<typeof runDoctor>[1]> = {}): Parameters<typeof runDoctor>[1] => ({
+  lookup: async () => {
+    throw new Error('must not be called');
+  },
+  emit: () => {},
+  now: () => new Date(),
+  version: 'test',
+  ...over,
+});
+
 describe('runDoctor', () => {
-  it('a throwing resolver dependency is reported as INTERNAL_ERROR, other endpoints still probed', async () => {
+  let server: net.Server;
+  let port = 0;
+  const open = new Set<net.Socket>();
+  beforeAll(async () => {
+    server = net.createServer((s) => {
+      open.add(s);
+      s.on('error', () => {});
+      s.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  afterAll(async () => {
+    for (const s of open) s.destroy();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('a throwing resolver is one INTERNAL_ERROR in the resolve stage, and no DNS finding is invented', async () => {
     const opts = defaultRunOptions('alice@example.com', { host: 'imap.example.com', port: 1, security: 'tls', timeoutMs: 500, pinned: {} });
     let calls = 0;
-    const report = await runDoctor(opts, {
-      lookup: async () => {
-        calls++;
-        throw new TypeError('resolver exploded');
-      },
-      emit: () => {},
-      now: () => new Date(),
-      version: 'test',
-    });
+    const report = await runDoctor(
+      opts,
+      deps({
+        lookup: async () => {
+          calls++;
+          throw new TypeError('resolver exploded');
+        },
+      }),
+    );
     expect(calls).toBeGreaterThan(0);
-    const internal = report.findings.find((f) => f.code === 'INTERNAL_ERROR');
-    expect(internal?.params.error).toBe('TypeError: resolver exploded');
-    expect(internal?.params.where).toBe('probe of imap.example.com:1');
+    const internal = report.findings.filter((f) => f.code === 'INTERNAL_ERROR');
+    expect(internal).toHaveLength(1);
+    expect(internal[0]?.params).toEqual({ where: 'resolve stage of imap.example.com:1/tls', error: 'TypeError: resolver exploded' });
+    expect(report.findings.map((f) => f.code)).not.toContain('DNS_LOOKUP_FAILED');
+    expect(report.findings.map((f) => f.code)).not.toContain('DNS_NO_ADDRESS');
     expect(report.endpoints).toHaveLength(1);
     expect(report.verdict.summary.length).toBeGreaterThan(0);
     expect(exitCodeFor(report)).toBe(3);
   });
 
+  it('a crash in the greeting stage keeps the connect evidence and names the stage; nothing about the greeting is invented', async () => {
+    const opts = defaultRunOptions('alice@example.com', { host: '127.0.0.1', port, security: 'starttls', timeoutMs: 2000 });
+    const report = await runDoctor(
+      opts,
+      deps({
+        emit: (e: RunEvent) => {
+          if (e.kind === 'stage' && e.stage === 'greeting' && e.state === 'start') throw new RangeError('greeting parser bug');
+        },
+      }),
+    );
+    const codes = report.findings.map((f) => f.code);
+    expect(codes.filter((c) => c === 'INTERNAL_ERROR')).toHaveLength(1);
+    expect(report.findings.find((f) => f.code === 'INTERNAL_ERROR')?.params).toMatchObject({ where: `greeting probe of 127.0.0.1:${port}/starttls (127.0.0.1)`, error: 'RangeError: greeting parser bug' });
+    for (const invented of ['DNS_LOOKUP_FAILED', 'GREETING_TIMEOUT', 'CONN_CLOSED_BEFORE_GREETING', 'GREETING_NOT_IMAP', 'STARTTLS_FAILED']) expect(codes).not.toContain(invented);
+    const stages = report.endpoints[0]?.addresses[0]?.stages ?? [];
+    expect(stages.find((s) => s.stage === 'tcp')?.state).toBe('ok');
+    expect(stages.find((s) => s.stage === 'greeting')).toMatchObject({ state: 'failed', error: { code: 'INTERNAL' } });
+    expect(stages.filter((s) => s.stage !== 'tcp' && s.stage !== 'greeting').every((s) => s.state === 'skipped' && s.blockedBy === 'greeting')).toBe(true);
+    expect(exitCodeFor(report)).toBe(3);
+  });
+
   it('an IP literal needs no lookup and is probed (refused on a closed loopback port)', async () => {
     const opts = defaultRunOptions('alice@example.com', { host: '127.0.0.1', port: 1, security: 'tls', timeoutMs: 1000 });
-    const report = await runDoctor(opts, {
-      lookup: async () => {
-        throw new Error('must not be called');
-      },
-      emit: () => {},
-      now: () => new Date(),
-      version: 'test',
-    });
+    const report = await runDoctor(opts, deps());
     expect(report.findings[0]?.code).toBe('TCP_REFUSED');
     expect(exitCodeFor(report)).toBe(1);
   });

@@ -1,6 +1,6 @@
 /** Check: after a successful login, does INBOX open (EXAMINE, read-only)? */
 import type { Check } from '../types.js';
-import { finding } from '../types.js';
+import { finding, notEvidence } from '../types.js';
 
 export const mailboxCheck: Check = {
   id: 'auth/mailbox',
@@ -10,7 +10,7 @@ export const mailboxCheck: Check = {
       const m = e.login.attempt.mailbox;
       if (!m) return [];
       if (m.state === 'ok') return [finding('INBOX_OK', 'mailbox', { exists: m.value.exists }, { e })];
-      if (m.state === 'failed' && m.error.code !== 'ABORTED') return [finding('INBOX_NOT_ACCESSIBLE', 'mailbox', { error: m.error.message }, { e })];
+      if (m.state === 'failed' && !notEvidence(m.error)) return [finding('INBOX_NOT_ACCESSIBLE', 'mailbox', { error: m.error.message }, { e })];
       return [];
     }),
 };

@@ -19,6 +19,7 @@ export const withheldCheck: Check = {
         case 'no-credentials':
         case 'disabled':
         case 'unreachable':
+        case 'internal-error':
           return [];
         case 'login-disabled': {
           if (e.candidate.security === 'plain') return [finding('AUTH_TLS_REQUIRED', 'login', { loginDisabled: true }, { e })];

@@ -7,7 +7,7 @@ import type { SourceId, SourceResult } from '../../model/discovery.js';
 import type { EndpointEvidence, Security } from '../../model/evidence.js';
 import { endpointId } from '../../model/evidence.js';
 import type { CheckContext } from '../types.js';
-import { verifiedAddress } from '../types.js';
+import { notEvidence, verifiedAddress } from '../types.js';
 
 /** Sources whose settings someone published on purpose (not our provider knowledge, not guesses). */
 export const PUBLISHING: ReadonlySet<string> = new Set<SourceId>([
@@ -52,7 +52,7 @@ export function works(e: EndpointEvidence): boolean {
 
 /** The run deadline cut this endpoint short: nothing can be concluded about it. */
 export function cutShort(e: EndpointEvidence, ctx: CheckContext): boolean {
-  return ctx.deadlineHit.some((d) => d.startsWith(`${e.id} `)) || e.resolve.error?.code === 'ABORTED';
+  return ctx.deadlineHit.some((d) => d.startsWith(`${e.id} `)) || notEvidence(e.resolve.error);
 }
 
 export function endpointOf(ctx: CheckContext, host: string, port: number, security: Security): EndpointEvidence | undefined {

@@ -1,13 +1,13 @@
 /** Check: did CAPABILITY work before and after TLS? (Its contents are judged by other checks.) */
 import type { Check } from '../types.js';
-import { finding, perAddress } from '../types.js';
+import { finding, perAddress, notEvidence } from '../types.js';
 
 export const capabilityCheck: Check = {
   id: 'imap/capability',
   run: (ctx) =>
     perAddress(ctx, (e, a) =>
       [a.capability, a.capabilityAfterTls].flatMap((c, i) =>
-        c?.state === 'failed' && c.error.code !== 'ABORTED'
+        c?.state === 'failed' && !notEvidence(c.error)
           ? [finding('IMAP_PROTOCOL_ERROR', i === 0 ? 'capability' : 'capability-after-tls', { command: i === 0 ? 'CAPABILITY' : 'CAPABILITY (inside TLS)', error: c.error.message }, { e, a })]
           : [],
       ),

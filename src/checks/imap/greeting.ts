@@ -1,7 +1,7 @@
 /** Check: what did the server say first — an IMAP greeting, a refusal, another protocol, or nothing? */
 import type { GreetingKind } from '../../model/evidence.js';
 import type { Check } from '../types.js';
-import { finding, perAddress } from '../types.js';
+import { finding, perAddress, notEvidence } from '../types.js';
 
 const PROTOCOL_NAME: Partial<Record<GreetingKind, string>> = {
   pop3: 'a POP3 server',
@@ -22,7 +22,7 @@ export const greetingCheck: Check = {
         if (a.modeCheck?.tried === 'tls' && a.modeCheck.outcome.state === 'ok' && a.modeCheck.outcome.value.tlsProtocol) return [];
         if (g.error.code === 'TIMEOUT') return [finding('GREETING_TIMEOUT', 'greeting', { timeoutMs: ctx.timeoutMs, tlsTried: a.modeCheck?.tried === 'tls' }, { e, a })];
         if (g.error.code === 'CLOSED' || g.error.code === 'RESET') return [finding('CONN_CLOSED_BEFORE_GREETING', 'greeting', { error: g.error.message }, { e, a })];
-        if (g.error.code === 'ABORTED') return [];
+        if (notEvidence(g.error)) return [];
         return [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'the greeting', error: g.error.message }, { e, a })];
       }
       if (g.state !== 'ok') return [];

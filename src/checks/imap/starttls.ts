@@ -3,7 +3,7 @@
  * without being advertised, or followed by injected bytes before the handshake.
  */
 import type { Check } from '../types.js';
-import { finding, perAddress } from '../types.js';
+import { finding, perAddress, notEvidence } from '../types.js';
 
 export const starttlsCheck: Check = {
   id: 'imap/starttls',
@@ -12,7 +12,7 @@ export const starttlsCheck: Check = {
       const s = a.starttls;
       if (!s || s.state !== 'ok') {
         // No tagged answer at all (silence, a hang-up): a broken conversation, not a refusal.
-        if (s?.state === 'failed' && s.error.code !== 'ABORTED') {
+        if (s?.state === 'failed' && !notEvidence(s.error)) {
           return [finding('IMAP_PROTOCOL_ERROR', 'starttls', { command: 'STARTTLS', error: s.error.message }, { e, a })];
         }
         return [];

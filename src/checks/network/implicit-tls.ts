@@ -5,7 +5,7 @@
  */
 import type { AddressProbe, EndpointEvidence } from '../../model/evidence.js';
 import type { Check } from '../types.js';
-import { finding } from '../types.js';
+import { finding, notEvidence } from '../types.js';
 
 function starttlsWorks(e: EndpointEvidence): boolean {
   return e.addresses.some(
@@ -21,7 +21,7 @@ function starttlsWorks(e: EndpointEvidence): boolean {
 /** How implicit TLS failed on this address, or undefined when it worked or failed otherwise. */
 function implicitFailure(a: AddressProbe): { how: 'refused' | 'tls-failed'; detail: string } | undefined {
   if (a.tcp.state === 'failed' && a.tcp.error.code === 'REFUSED') return { how: 'refused', detail: a.tcp.error.message };
-  if (a.tcp.state === 'ok' && a.tls?.state === 'failed' && a.tls.error.code !== 'ABORTED') return { how: 'tls-failed', detail: a.tls.error.rawCode ?? a.tls.error.code };
+  if (a.tcp.state === 'ok' && a.tls?.state === 'failed' && !notEvidence(a.tls.error)) return { how: 'tls-failed', detail: a.tls.error.rawCode ?? a.tls.error.code };
   return undefined;
 }
 

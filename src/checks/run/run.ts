@@ -31,6 +31,7 @@ export const internalEvidenceCheck: Check = {
       if (s.error?.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `discovery source ${s.source}`, error: s.error.message }));
     }
     for (const e of ctx.endpoints) {
+      if (e.resolve.error?.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `${e.resolve.via === 'none' ? 'probe' : 'resolve stage'} of ${e.id}`, error: e.resolve.error.message }));
       for (const a of e.addresses) {
         for (const [stage, o] of stageOutcomes(a)) {
           if (o.state === 'failed' && o.error.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `${stage} probe of ${e.id} (${a.address})`, error: o.error.message }));

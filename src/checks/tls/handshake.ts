@@ -7,7 +7,7 @@
  */
 import type { Params } from '../../catalogue/index.js';
 import type { Check } from '../types.js';
-import { finding, perAddress, tlsOf, tlsStageOf } from '../types.js';
+import { finding, perAddress, tlsOf, tlsStageOf, notEvidence } from '../types.js';
 import { chainWeakness } from './weak-crypto.js';
 
 /** Cipher suites no current TLS stack offers by default. */
@@ -20,7 +20,7 @@ export const handshakeCheck: Check = {
       const t = tlsOf(a);
       if (!t || t.state !== 'failed') return [];
       const stage = tlsStageOf(a);
-      if (t.error.code === 'ABORTED') return [];
+      if (notEvidence(t.error)) return [];
       if (t.error.code === 'TLS_NOT_TLS' && a.modeCheck?.tried === 'plaintext' && a.modeCheck.outcome.state === 'ok' && a.modeCheck.outcome.value.greeting) return [];
       const legacy = a.legacyTls?.state === 'ok' ? a.legacyTls.value : undefined;
       const outdated = legacy !== undefined && /^(SSLv3|TLSv1|TLSv1\.1)$/.test(legacy.protocol);

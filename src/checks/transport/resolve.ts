@@ -1,6 +1,6 @@
 /** Check: does the endpoint's host name resolve to an address (A and AAAA asked separately)? */
 import type { Check } from '../types.js';
-import { finding } from '../types.js';
+import { finding, notEvidence } from '../types.js';
 
 const FAILED = new Set(['timeout', 'unreachable', 'servfail', 'refused', 'error']);
 
@@ -9,7 +9,7 @@ export const resolveCheck: Check = {
   run: (ctx) =>
     ctx.endpoints.flatMap((e) => {
       const r = e.resolve;
-      if (!r.error || r.error.code === 'ABORTED') return [];
+      if (!r.error || notEvidence(r.error)) return [];
       const failed = [r.a, r.aaaa].find((s) => FAILED.has(s));
       if (failed) return [finding('DNS_LOOKUP_FAILED', 'resolve', { status: failed, detail: r.error.message }, { e })];
       return [finding('DNS_NO_ADDRESS', 'resolve', { a: r.a, aaaa: r.aaaa }, { e })];
