@@ -28,6 +28,7 @@ import { openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
 import { VERSION } from './version.js';
+import { LIMITS } from './limits.js';
 import { isIP } from 'node:net';
 
 export interface CliIo {
@@ -90,6 +91,7 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--redact', 'mask your username and client IP addresses in the report (server names stay), for tickets')
     .option('--save-evidence <file>', 'also save the raw evidence to this file, to re-judge later (imap-doctor show --rejudge <file>)')
     .option('--include-evidence', 'put the raw evidence into the JSON report (an "evidence" section), to re-judge later')
+    .option('--no-private', 'connect to no loopback, link-local, private, ULA or unspecified address (hosts you name exempt): for running it for other people')
     .addHelpText('after', helpText())
     .showHelpAfterError('(run imap-doctor --help for usage)')
     .action(async (address: string, o: Record<string, unknown>) => {
@@ -144,9 +146,6 @@ export function commandLineSpec(): CliSpec {
   return specOf(buildProgram(io, async () => EXIT.ok, () => EXIT.ok, { out: () => {}, tool, exitCodeFor }).program);
 }
 
-/** Longest secret read from standard input. */
-const MAX_SECRET_BYTES = 16 * 1024;
-
 /** The first line of standard input (the secret), bounded in size; the rest is never read. */
 async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -155,9 +154,9 @@ async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
     const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
     chunks.push(b);
     size += b.length;
-    if (b.includes(0x0a) || size > MAX_SECRET_BYTES) break;
+    if (b.includes(0x0a) || size > LIMITS.secretBytes) break;
   }
-  const text = Buffer.concat(chunks).subarray(0, MAX_SECRET_BYTES).toString('utf8');
+  const text = Buffer.concat(chunks).subarray(0, LIMITS.secretBytes).toString('utf8');
   const nl = text.search(/\r?\n/);
   return nl >= 0 ? text.slice(0, nl) : text;
 }
@@ -321,6 +320,7 @@ export async function runCli(io: CliIo): Promise<number> {
       pinned,
       transcript: o.transcript === true,
       redact: o.redact === true,
+      noPrivate: o.private === false,
       ...(o.expiryWarningDays !== undefined ? { expiryWarningDays: o.expiryWarningDays as number } : {}),
       ...discoveryOptions,
     });

@@ -64,6 +64,7 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
     trustHosts: o.trustHosts,
     transcript: o.transcript,
     redact: o.redact,
+    noPrivate: o.noPrivate,
   };
 }
 

@@ -93,6 +93,24 @@ const INVALID_FIX: Record<string, (p: P) => string> = {
 };
 
 export const discovery = {
+  UNVERIFIED_TARGET_REFUSED: {
+    severity: 'warning',
+    who: 'mail-admin',
+    title: (p) => `${labels([p.source])} named ${str(p.target)}, which imap-doctor did not connect to`,
+    explain: (p) =>
+      `${labels([p.source])} cannot be verified (it came over plain HTTP, through a redirect to another domain, or from an SRV record outside the domain without DNSSEC), ` +
+      `so anyone on the network path could have written it. ${
+        p.reason === 'port'
+          ? `It names port ${str(p.target).replace(/^.*:/, '')}, and such a source may name only the IMAP ports (993 and 143) or one you give`
+          : 'It names an IP address, and such a source may name host names only'
+      }: otherwise it could steer imap-doctor, or a mail app, to any machine and port, including ones inside your own network. It was not connected to.`,
+    fix: (p) => [
+      'Mail admin: publish the settings over HTTPS on the domain itself (https://autoconfig.<domain>/mail/config-v1.1.xml), with host names and the standard ports.',
+      `If you know this server is right, name it yourself: \`--host ${str(p.host)}\`${p.port ? ` \`--port ${str(p.port)}\`` : ''}, or \`--trust-host ${str(p.host)}\`.`,
+    ],
+    refs: ['RFC 6186 §6', 'draft-ietf-mailmaint-autoconfig'],
+    example: { source: 'autoconfig-http', target: '10.0.0.5:993', reason: 'ip-literal', host: '10.0.0.5', port: 993 },
+  },
   DNS_NXDOMAIN: {
     severity: 'error',
     who: 'you',

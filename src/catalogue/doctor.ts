@@ -26,6 +26,20 @@ export const doctor = {
     fix: () => ['Run again and let it finish (every step is bounded by --timeout, the whole run by --deadline).'],
     example: { steps: ['imap.example.com:993/tls login'] },
   },
+  PRIVATE_ADDRESS_REFUSED: {
+    severity: 'warning',
+    who: 'you',
+    title: (p) => `${str(p.target)} was not connected to: ${str(p.addresses) || 'a private address'} (--no-private)`,
+    explain: (p) =>
+      `With --no-private imap-doctor makes no connection to loopback, link-local, private (RFC 1918), unique-local or unspecified addresses, so a run for someone else's address cannot be steered into the network it runs in. ` +
+      `${str(p.target)}${p.addresses ? ` resolves to ${str(p.addresses)}, which ${Array.isArray(p.addresses) && p.addresses.length > 1 ? 'are' : 'is'}` : ' is'} such an address, so it was left out. ` +
+      'A mail server for the public internet is never on one; a DNS record pointing there is a mistake or an attempt to reach inside.',
+    fix: (p) => [
+      `If the server is meant to be inside your network, name it: \`--host ${str(p.host, str(p.target))}\` (or pin it with \`--resolve\`), or run without --no-private.`,
+      'Mail admin: publish the public address of the mail server in DNS.',
+    ],
+    example: { target: 'imap.example.com', host: 'imap.example.com', addresses: ['10.0.0.5'] },
+  },
   NO_VERIFIED_CONFIGURATION: {
     severity: 'error',
     who: 'you',

@@ -6,7 +6,8 @@
  * followed (https only, counted with the HTTP redirects); RedirectAddr is recorded, not followed.
  */
 import { registrableDomain } from './domain.js';
-import type { HttpHop, ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
+import { isIP } from 'node:net';
+import type { HttpHop, RefusedTarget, ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
 import { insideDomain } from './domain.js';
 import { autodiscoverRequestBody, parseAutodiscover } from './parse-autodiscover.js';
 import { dnsSourceStatus, fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
@@ -57,7 +58,7 @@ async function post(ctx: SourceContext, source: SourceId, url: string, home: str
       if (parsed.reason === 'error-response') return { ...base, status: 'not-found', facts: { ...base.facts, notes: [`Autodiscover error: ${parsed.detail ?? ''}`] } };
       return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
     }
-    if (parsed.redirectUrl && round < 2 && parsed.redirectUrl.startsWith('https://')) {
+    if (parsed.redirectUrl && round < 2 && parsed.redirectUrl.startsWith('https://') && isIP(new URL(parsed.redirectUrl).hostname.replace(/^\[|\]$/g, '')) === 0) {
       target = parsed.redirectUrl;
       continue;
     }
@@ -76,6 +77,13 @@ export function autodiscoverSource(ctx: SourceContext, source: 'autodiscover' | 
   return post(ctx, source, autodiscoverUrl(host), ctx.domain, { trust: 'trusted', trustReason: 'https-domain' });
 }
 
+/** An unverified SRV record may name a host name on port 443 only (anything else could steer the POST). */
+function steering(r: { target: string; port: number }): RefusedTarget | undefined {
+  const target = `${r.target}:${r.port}`;
+  if (isIP(r.target) !== 0) return { target, reason: 'ip-literal' };
+  return r.port === 443 ? undefined : { target, reason: 'port' };
+}
+
 /** _autodiscover._tcp.D SRV, then a POST to the best target; a target outside D is unverified (RFC 6186 §6). */
 export async function autodiscoverSrvSource(ctx: SourceContext): Promise<SourceResult> {
   const l = await lookupSrv(ctx, 'autodiscover');
@@ -83,11 +91,18 @@ export async function autodiscoverSrvSource(ctx: SourceContext): Promise<SourceR
   if (l.answer.records.length > 0) facts.records = l.answer.records.map(formatSrv);
   const best = l.records[0];
   if (!best) {
-    const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', 'no SRV record');
-    return { ...r, status: l.disabled ? 'service-disabled' : dnsSourceStatus(l.answer.status), ms: l.ms, trustReason: 'dns', facts };
+    const bad = l.badTargets.length > 0;
+    const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', bad ? `not a host name, not used: ${l.badTargets.map((t) => JSON.stringify(t)).join(', ')}` : 'no SRV record');
+    const status = l.disabled ? 'service-disabled' : bad ? 'invalid' : dnsSourceStatus(l.answer.status);
+    return { ...r, status, ms: l.ms, trustReason: 'dns', facts: { ...facts, ...r.facts }, ...(bad ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } } : {}) };
   }
   const secure: ChannelTrust =
     l.answer.ad || insideDomain(best.target, ctx.domain) ? { trust: 'trusted', trustReason: l.answer.ad ? 'dnssec' : 'https-domain' } : { trust: 'unverified', trustReason: 'srv-outside-domain' };
+  const refusal = secure.trust === 'unverified' && !ctx.trustHosts.has(best.target) ? steering(best) : undefined;
+  if (refusal) {
+    const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', `${refusal.target} named by an unverified SRV record: not connected to`);
+    return { ...r, ms: l.ms, ...secure, facts: { ...facts, ...r.facts }, refused: [refusal] };
+  }
   const r = await post(ctx, 'autodiscover-srv', autodiscoverUrl(best.target, best.port), best.target, secure, facts);
   return { ...r, query: `${l.name} SRV → ${r.query}`, ms: r.ms + l.ms, authenticated: l.answer.ad };
 }

@@ -4,7 +4,8 @@
  * channel vouches (HTTPS from the domain, ISPDB, DNSSEC, known provider) or the host is inside the
  * address's registrable domain; else unverified (RFC 6186 §6) and no password without --trust-host.
  */
-import type { ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
+import { isIP } from 'node:net';
+import type { RefusedTarget, ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
 import type { Candidate, Provenance, Security, SourceRef, Trust } from '../model/evidence.js';
 import { insideDomain } from './domain.js';
 import { guessCandidates } from './guesses.js';
@@ -82,10 +83,14 @@ export interface CandidateOptions {
   /** --guess: add the guesses even when something was published. */
   guess: boolean;
   ports: Record<Security, number>;
+  /** Ports an unverified source may name (the IMAP ports and the one the user named); default the IMAP ports. */
+  allowedPorts?: ReadonlySet<number>;
 }
 
 export interface CandidateList {
   candidates: Candidate[];
+  /** Servers unverified sources named that are not probed: IP literals and unusual ports. */
+  refused: Array<{ source: SourceResult; target: RefusedTarget }>;
   /** The guesses were added (nothing published, or --guess). */
   guessed: boolean;
   /** Published settings name POP3 and no source names IMAP: guesses are skipped unless --guess. */
@@ -106,12 +111,30 @@ function refFor(s: SourceResult, x: ServerSetting, domain: string): SourceRef {
   return { source: s.source, ref: s.query, trust, trustReason, ...(x.username ? { username: x.username } : {}) };
 }
 
+/**
+ * Why a server from this source must not be dialled, if it must not: a source that cannot be verified
+ * may name host names only, on the IMAP ports or one the user named; a host the user trusts is exempt.
+ */
+export function steeringRefusal(s: SourceResult, x: { host: string; port: number }, o: Pick<CandidateOptions, 'ports' | 'allowedPorts'>, trustHosts: ReadonlySet<string>): RefusedTarget | undefined {
+  if (channelTrust(s).trust !== 'unverified' || trustHosts.has(x.host.toLowerCase())) return undefined;
+  const target = `${x.host.includes(':') ? `[${x.host}]` : x.host}:${x.port}`;
+  if (isIP(x.host) !== 0) return { target, reason: 'ip-literal' };
+  const allowed = o.allowedPorts ?? new Set(Object.values(o.ports));
+  return allowed.has(x.port) ? undefined : { target, reason: 'port' };
+}
+
 /** Merge, rank and grade every source's IMAP servers; add the guesses when nothing (usable) was published. */
 export function buildCandidates(sources: readonly SourceResult[], o: CandidateOptions): CandidateList {
   const trustHosts = new Set(o.trustHosts.map((h) => h.toLowerCase()));
   const entries = new Map<string, Entry>();
+  const refused: CandidateList['refused'] = [];
   let order = 0;
   const add = (s: SourceResult, x: ServerSetting & { security: Security }) => {
+    const no = steeringRefusal(s, x, o, trustHosts);
+    if (no) {
+      refused.push({ source: s, target: no });
+      return;
+    }
     const key = `${x.host}:${x.port}/${x.security}`;
     const ref = refFor(s, x, o.domain);
     const cls = rankClass(s);
@@ -166,7 +189,7 @@ export function buildCandidates(sources: readonly SourceResult[], o: CandidateOp
     }
   }
   const ranked = [...entries.values()].sort((a, b) => a.cls - b.cls || (a.c.security === 'plain' ? 1 : 0) - (b.c.security === 'plain' ? 1 : 0) || a.order - b.order);
-  return { candidates: ranked.map((e) => e.c), guessed, popOnly };
+  return { candidates: ranked.map((e) => e.c), refused, guessed, popOnly };
 }
 
 /**

@@ -10,8 +10,9 @@ import { normaliseHost } from '../address.js';
 import { formatServer, parseServerSpec } from '../dns/resolver.js';
 import { DEFAULTS, type RunOptions } from '../options.js';
 import { thrown } from '../errors/classify.js';
+import { LIMITS } from '../limits.js';
 
-export const MAX_ENDPOINTS_LIMIT = 64;
+export const MAX_ENDPOINTS_LIMIT = LIMITS.maxEndpoints;
 
 export function parseDns(value: string): string {
   return formatServer(parseServerSpec(value));

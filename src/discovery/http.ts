@@ -1,9 +1,11 @@
 /**
  * Fetches a settings document over node:https / node:http (global fetch cannot take a CA): host
  * names resolve through the injected HostLookup (the --dns servers or the OS), HTTPS trusts the
- * system roots plus --ca-file, redirects are followed up to a limit with every hop recorded, the
- * body is capped, and every failure comes back classified as evidence. Never throws; never sends
- * credentials; bounded by the caller's signal.
+ * system roots plus --ca-file, redirects are followed up to a limit with every hop recorded (never
+ * to an IP address or an unusual port: a redirect is the answering server's word), headers and body
+ * are capped (and never decompressed), --no-private keeps every hop off private addresses, and every
+ * failure comes back classified as evidence. Never throws; never sends credentials; bounded by the
+ * caller's signal.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -11,9 +13,12 @@ import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { registrableDomain } from './domain.js';
 import { classifyError } from '../errors/classify.js';
-import type { HttpHop } from '../model/discovery.js';
+import { LIMITS } from '../limits.js';
+import type { HttpHop, RefusedTarget } from '../model/discovery.js';
 import type { DnsAnswer, DnsStatus, ProbeError } from '../model/evidence.js';
 import type { HostLookup } from '../probes/resolve.js';
+import { isIP } from 'node:net';
+import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
 
 export interface HttpRequest {
   url: string;
@@ -46,6 +51,8 @@ export interface HttpOutcome {
   dns?: { name: string; status: DnsStatus; message?: string };
   /** Some hop went over plain http. */
   insecure: boolean;
+  /** A hop not made: a redirect to an IP address or an unusual port, or (--no-private) a private address. */
+  refused?: RefusedTarget;
   ms: number;
 }
 
@@ -56,6 +63,8 @@ export interface FetcherOptions {
   maxBytes: number;
   maxRedirects: number;
   userAgent?: string;
+  /** --no-private (hosts the user named exempt); default: every address allowed. */
+  policy?: AddressPolicy;
 }
 
 export type Fetcher = (req: HttpRequest, signal: AbortSignal) => Promise<HttpOutcome>;
@@ -63,6 +72,29 @@ export type Fetcher = (req: HttpRequest, signal: AbortSignal) => Promise<HttpOut
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Which failed lookup status explains "no address" best (a resolver failure beats "no data"). */
 const DNS_ORDER: DnsStatus[] = ['timeout', 'unreachable', 'servfail', 'refused', 'error', 'nxdomain', 'nodata'];
+
+/** A hop that must not be made; `target` says what and why. */
+class PolicyRefused extends Error {
+  override name = 'PolicyRefused';
+  constructor(
+    readonly target: RefusedTarget,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Ports a redirect may lead to: the web's own. */
+const REDIRECT_PORTS = new Set(['', '80', '443']);
+
+/** Why this hop must not be made, if it must not (hop 0 is the URL asked, later ones are redirects). */
+function hopRefusal(url: URL, hop: number, policy: AddressPolicy): PolicyRefused | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (hop > 0 && isIP(host) !== 0 && !policy.exempt.has(host)) return new PolicyRefused({ target: url.href, reason: 'ip-literal' }, `redirect to the IP address ${host} not followed`);
+  if (hop > 0 && !REDIRECT_PORTS.has(url.port)) return new PolicyRefused({ target: url.href, reason: 'port' }, `redirect to port ${url.port} not followed`);
+  if (isIP(host) !== 0 && refusedAddress(policy, host, host)) return new PolicyRefused({ target: url.href, reason: 'private-address' }, `${host} is a private address (--no-private)`);
+  return undefined;
+}
 
 class LookupFailed extends Error {
   override name = 'LookupFailed';
@@ -72,7 +104,7 @@ class LookupFailed extends Error {
 }
 
 /** A node:net lookup function over a HostLookup; remembers the failure so it can be reported as DNS evidence. */
-function nodeLookup(lookup: HostLookup, signal: AbortSignal): LookupFunction {
+function nodeLookup(lookup: HostLookup, signal: AbortSignal, policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
     const asks: Promise<DnsAnswer<string>>[] = [];
@@ -80,9 +112,15 @@ function nodeLookup(lookup: HostLookup, signal: AbortSignal): LookupFunction {
     if (family !== 4) asks.push(lookup(hostname, 6, signal));
     Promise.all(asks).then(
       (answers) => {
-        const found: LookupAddress[] = answers.flatMap((a) =>
+        const all: LookupAddress[] = answers.flatMap((a) =>
           a.status === 'records' ? a.records.map((address) => ({ address, family: a.type === 'AAAA' ? 6 : 4 })) : [],
         );
+        const found = all.filter((a) => !refusedAddress(policy, hostname, a.address));
+        if (all.length > 0 && found.length === 0) {
+          const list = all.map((a) => a.address).join(', ');
+          callback(new PolicyRefused({ target: hostname, reason: 'private-address' }, `${hostname} has only private addresses (${list}), not connected to (--no-private)`), '', 0);
+          return;
+        }
         const first = found[0];
         if (!first) {
           const status = DNS_ORDER.find((s) => answers.some((a) => a.status === s)) ?? 'error';
@@ -128,7 +166,8 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
       method: req.method ?? 'GET',
       headers,
       agent: false,
-      lookup: nodeLookup(o.lookup, signal),
+      maxHeaderSize: LIMITS.httpHeaderBytes,
+      lookup: nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY),
       signal,
       ...(secure ? { ca: [...o.caPem] } : {}),
     };
@@ -184,6 +223,8 @@ export function createFetcher(o: FetcherOptions): Fetcher {
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         return done({ error: { code: 'HTTP_ERROR', message: `redirect to a ${url.protocol} URL refused` } });
       }
+      const refusal = hopRefusal(url, hops.length, o.policy ?? OPEN_POLICY);
+      if (refusal) return done({ error: { code: 'POLICY_REFUSED', message: refusal.message }, refused: refusal.target });
       if (url.protocol === 'http:') insecure = true;
       const hop: HttpHop = { url: url.href };
       hops.push(hop);
@@ -191,6 +232,7 @@ export function createFetcher(o: FetcherOptions): Fetcher {
       try {
         res = await requestOnce(url, current, o, signal);
       } catch (err) {
+        if (err instanceof PolicyRefused) return done({ error: { code: 'POLICY_REFUSED', message: err.message }, refused: err.target });
         if (err instanceof LookupFailed) {
           return done({ error: { code: 'HTTP_ERROR', message: err.message }, dns: err.answer });
         }

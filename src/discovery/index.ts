@@ -13,7 +13,7 @@ import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/r
 import { lookupHost } from '../dns/system-resolver.js';
 import type { DiscoveryEvidence, SourceResult } from '../model/discovery.js';
 import type { Candidate, DnsAnswer, Family } from '../model/evidence.js';
-import { DEFAULTS, type RunOptions } from '../options.js';
+import { addressPolicy, allowedPorts, DEFAULTS, type RunOptions } from '../options.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { createTrustStore } from '../probes/trust.js';
 import { stepSignal } from '../util/deadline.js';
@@ -93,7 +93,8 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     const phase = stepSignal(signal, 2 * opts.timeoutMs + PHASE_SLACK_MS);
     setMaxListeners(0, phase);
     const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
-    const fetch = deps.fetcher ?? createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects });
+    const fetch =
+      deps.fetcher ?? createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
     const ctx: SourceContext = {
       address,
       domain: address.domain,
@@ -105,6 +106,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
       maxBytes: DEFAULTS.maxBodyBytes,
       sendAddress: opts.sendAddress,
       ispdbUrl: opts.ispdb ? opts.ispdbUrl : null,
+      trustHosts: new Set(opts.trustHosts.map((h) => h.toLowerCase())),
       step: () => {
         // One step's signal is shared by its DNS queries, TCP/TLS and redirects: more than 10 listeners is normal.
         const s = stepSignal(phase, opts.timeoutMs);
@@ -141,7 +143,8 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     const mxResult = sources.find((s) => s.source === 'mx');
     if (mxResult?.facts) mxResult.facts.resolverCheck = `. NS → ${rootAnswer.status} (${Math.round(rootAnswer.ms)} ms)`;
 
-    const list = buildCandidates(sources, { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts });
+    const list = buildCandidates(sources, { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) });
+    for (const r of list.refused) r.source.refused = [...(r.source.refused ?? []), r.target];
     const guesses = list.candidates.filter((c) => c.sources.some((s) => s.source === 'guess'));
     sources.push({
       source: 'guess',

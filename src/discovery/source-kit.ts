@@ -26,6 +26,8 @@ export interface SourceContext {
   sendAddress: boolean;
   /** ISPDB base URL, or null when --no-ispdb. */
   ispdbUrl: string | null;
+  /** --trust-host names, lower case: an unverified source may name any port on them. */
+  trustHosts: ReadonlySet<string>;
   /** A signal for one step: the step timeout under the run's signal. */
   step(): AbortSignal;
 }
@@ -74,6 +76,9 @@ export function httpFailureStatus(o: HttpOutcome): SourceStatus | undefined {
         return 'unreachable';
       case 'HTTP_TOO_LARGE':
         return 'invalid';
+      // Not asked at all: imap-doctor does not go there (see `refused`).
+      case 'POLICY_REFUSED':
+        return 'skipped';
       default:
         return 'http-error';
     }
@@ -110,7 +115,7 @@ export function fetchTrust(o: HttpOutcome, home: string, secure: ChannelTrust): 
 }
 
 /** The fields of a SourceResult every HTTP source fills the same way. */
-export function httpFacts(o: HttpOutcome): Pick<SourceResult, 'hops' | 'httpStatus' | 'error'> & { facts: NonNullable<SourceResult['facts']> } {
+export function httpFacts(o: HttpOutcome): Pick<SourceResult, 'hops' | 'httpStatus' | 'error' | 'refused'> & { facts: NonNullable<SourceResult['facts']> } {
   const facts: NonNullable<SourceResult['facts']> = {};
   if (o.date) facts.httpDate = o.date;
   if (o.contentType) facts.contentType = o.contentType;
@@ -123,6 +128,7 @@ export function httpFacts(o: HttpOutcome): Pick<SourceResult, 'hops' | 'httpStat
     hops: o.hops,
     ...(o.status !== undefined ? { httpStatus: o.status } : {}),
     ...(o.error ? { error: o.error } : {}),
+    ...(o.refused ? { refused: [o.refused] } : {}),
     facts,
   };
 }

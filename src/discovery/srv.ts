@@ -5,9 +5,11 @@
  * RFC 2782 forbids an alias (CNAME) target, and a target without any address is broken.
  */
 import type { DnsResult } from '../dns/resolver.js';
+import { LIMITS } from '../limits.js';
 import type { ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
 import type { Security, SrvRecord } from '../model/evidence.js';
 import { insideDomain } from './domain.js';
+import { normaliseHost } from './xml-guard.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 
 export type SrvService = 'imaps' | 'imap' | 'submissions' | 'submission' | 'autodiscover';
@@ -19,8 +21,6 @@ const SERVICE: Record<Exclude<SrvService, 'autodiscover'>, { source: SourceId; p
   submission: { source: 'srv-submission', protocol: 'smtp', security: 'starttls' },
 };
 
-/** Most targets checked per record set (a zone with dozens of targets is not worth dozens of queries). */
-const MAX_TARGET_CHECKS = 4;
 
 /** RFC 2782 order, deterministic: priority ascending, weight descending, then target name. */
 export function orderSrv(records: readonly SrvRecord[]): SrvRecord[] {
@@ -38,8 +38,10 @@ export function formatSrv(r: SrvRecord): string {
 export interface SrvLookup {
   name: string;
   answer: DnsResult<SrvRecord>;
-  /** Usable records (no "." target, no port 0), in RFC 2782 order. */
+  /** Usable records (no "." target, no port 0, a valid host name), in RFC 2782 order. */
   records: SrvRecord[];
+  /** Targets that are not host names at all (a DNS label may hold any byte): never dialled. */
+  badTargets: string[];
   /** Every record was the "." target: the service is declared not available. */
   disabled: boolean;
   ms: number;
@@ -51,8 +53,11 @@ export async function lookupSrv(ctx: SourceContext, service: SrvService): Promis
   const name = srvName(service, ctx.domain);
   const answer = await ctx.resolver.query<SrvRecord>(name, 'SRV', ctx.step());
   const all = answer.status === 'records' ? answer.records : [];
-  const records = orderSrv(all.filter((r) => r.target !== '' && r.port > 0));
-  return { name, answer, records, disabled: all.length > 0 && records.length === 0, ms: Math.round(performance.now() - t0) };
+  const named = all.filter((r) => r.target !== '' && r.port > 0);
+  const badTargets = named.filter((r) => normaliseHost(r.target) === undefined).map((r) => r.target);
+  const records = orderSrv(named.filter((r) => normaliseHost(r.target) !== undefined));
+  const disabled = all.length > 0 && named.length === 0;
+  return { name, answer, records, badTargets, disabled, ms: Math.round(performance.now() - t0) };
 }
 
 /** What the A/AAAA answers of one target say: an alias chain, and whether it has any address at all. */
@@ -77,8 +82,9 @@ export async function srvSource(ctx: SourceContext, service: Exclude<SrvService,
   };
   if (l.answer.records.length > 0) facts.records = l.answer.records.map(formatSrv);
   if (l.answer.message) facts.dnsMessage = l.answer.message;
+  if (l.badTargets.length > 0) facts.notes = [`not a host name, not used: ${l.badTargets.map((t) => JSON.stringify(t)).join(', ')}`];
   if (l.answer.status === 'records' && spec.protocol === 'imap' && l.records.length > 0) {
-    const targets = [...new Set(l.records.map((r) => r.target))].slice(0, MAX_TARGET_CHECKS);
+    const targets = [...new Set(l.records.map((r) => r.target))].slice(0, LIMITS.srvTargetChecks);
     const checks = await Promise.all(targets.map(async (t) => ({ t, ...(await checkTarget(ctx, t)) })));
     const cnames = checks.flatMap((c) => (c.cname ? [c.cname] : []));
     const none = checks.filter((c) => c.noAddress).map((c) => c.t);
@@ -94,8 +100,9 @@ export async function srvSource(ctx: SourceContext, service: Exclude<SrvService,
   return {
     source: spec.source,
     query: `${l.name} SRV`,
-    status: l.disabled ? 'service-disabled' : dnsSourceStatus(l.answer.status),
+    status: l.disabled ? 'service-disabled' : l.records.length === 0 && l.badTargets.length > 0 ? 'invalid' : dnsSourceStatus(l.answer.status),
     ms: Math.round(performance.now() - t0),
+    ...(l.records.length === 0 && l.badTargets.length > 0 ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } } : {}),
     servers,
     ...trust,
     authenticated: l.answer.ad,

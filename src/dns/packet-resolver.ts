@@ -18,6 +18,7 @@ import {
   type DecodedPacket,
   type Packet,
 } from 'dns-packet';
+import { LIMITS } from '../limits.js';
 import type { DnsStatus } from '../model/evidence.js';
 import {
   emptyAnswer,
@@ -186,8 +187,10 @@ function classifyReply<T>(
     case 0: {
       let records: T[];
       try {
+        // At most LIMITS.dnsRecords: an answer of thousands of records is not worth more.
         records = answers
           .filter((a) => a.type === type && normalizeName(a.name) === current)
+          .slice(0, LIMITS.dnsRecords)
           .map((a) => toRecord(a, type) as T);
       } catch (err) {
         return emptyAnswer<T>(head, 'error', `undecodable answer: ${(err as Error).message}`);

@@ -7,6 +7,7 @@
 import { promises as dnsPromises } from 'node:dns';
 import type { LookupAddress } from 'node:dns';
 import { performance } from 'node:perf_hooks';
+import { LIMITS } from '../limits.js';
 import type { DnsStatus, Family, MxRecord, SrvRecord } from '../model/evidence.js';
 import {
   emptyAnswer,
@@ -140,7 +141,7 @@ export function createSystemResolver(options: SystemResolverOptions = {}): Resol
     switch (outcome.kind) {
       case 'value':
         if (outcome.value.length === 0) return emptyAnswer<T>(base(), 'nodata');
-        return { ...base(), status: 'records', records: outcome.value as T[], ad: false };
+        return { ...base(), status: 'records', records: outcome.value.slice(0, LIMITS.dnsRecords) as T[], ad: false };
       case 'timeout':
         return emptyAnswer<T>(base(), 'timeout', `no answer within ${timeoutMs} ms`);
       case 'aborted': {
@@ -218,7 +219,10 @@ export async function lookupHost(
   const outcome = await race(lookup(host, { family, all: true }), timeoutMs, signal);
   switch (outcome.kind) {
     case 'value': {
-      const records = outcome.value.filter((a) => a.family === family).map((a) => a.address);
+      const records = outcome.value
+        .filter((a) => a.family === family)
+        .map((a) => a.address)
+        .slice(0, LIMITS.dnsRecords);
       return records.length > 0
         ? { ...base(), status: 'records', records, ad: false }
         : emptyAnswer<string>(base(), 'nodata', 'getaddrinfo returned no address of this family');

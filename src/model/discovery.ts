@@ -99,6 +99,17 @@ export interface HttpHop {
   location?: string;
 }
 
+/**
+ * A target a source named that was not connected to: an IP address or an unusual port from a source
+ * that cannot be verified (an attacker on the path could steer the probe there), or, with
+ * --no-private, a private address.
+ */
+export interface RefusedTarget {
+  /** host:port, or the URL. */
+  target: string;
+  reason: 'ip-literal' | 'port' | 'private-address';
+}
+
 export interface SourceResult {
   source: SourceId;
   /** DNS name queried or URL fetched (first URL; see hops for redirects). */
@@ -115,6 +126,8 @@ export interface SourceResult {
   error?: ProbeError;
   /** DNSSEC AD bit on DNS sources. */
   authenticated?: boolean;
+  /** What this source named that was not connected to (see RefusedTarget). */
+  refused?: RefusedTarget[];
   /** Extra facts by source: SRV raw records, MX hosts, provider id, enable URL… */
   facts?: Record<string, string | number | boolean | string[]>;
 }

@@ -59,6 +59,8 @@ export type ProbeErrorCode =
   | 'HTTP_TOO_LARGE'
   | 'HTTP_REDIRECT_LIMIT'
   | 'HTTP_ERROR'
+  // where a connection may not go (an IP address or port an unverified source named; --no-private)
+  | 'POLICY_REFUSED'
   // anything
   | 'ABORTED'
   | 'INTERNAL';

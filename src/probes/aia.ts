@@ -1,19 +1,42 @@
 /**
  * Missing-intermediate evidence: when a server sends only its leaf and the chain does not verify,
  * fetch the issuer named in the leaf's AIA "CA Issuers" URL (plain HTTP, as browsers do; bounded
- * in time and size) and check whether it completes the chain to a trusted root.
+ * in time and size, no redirect followed, never to a private address under --no-private) and check
+ * whether it completes the chain to a trusted root.
  */
+import dns, { type LookupAddress } from 'node:dns';
 import http from 'node:http';
+import type { LookupFunction } from 'node:net';
+import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
 import { X509Certificate } from 'node:crypto';
 import type { TlsInfo } from '../model/evidence.js';
 import { classifyError } from '../errors/classify.js';
 import type { TrustStore } from './trust.js';
+import { LIMITS } from '../limits.js';
 
-const MAX_BYTES = 64 * 1024;
 
-export function fetchSmall(url: string, signal: AbortSignal): Promise<Buffer> {
+/** node:dns lookup that refuses private addresses under --no-private. */
+function guardedLookup(policy: AddressPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const ok = addresses.filter((a) => !refusedAddress(policy, hostname, a.address));
+      const first = ok[0];
+      if (!first) return callback(Object.assign(new Error(`${hostname} has only private addresses (--no-private)`), { code: 'POLICY_REFUSED' }), '', 0);
+      if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, ok);
+      else callback(null, first.address, first.family);
+    });
+  };
+}
+
+export function fetchSmall(url: string, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { signal, headers: { 'user-agent': 'imap-doctor' } }, (res) => {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    if (refusedAddress(policy, host, host)) {
+      reject(new Error(`${host} is a private address (--no-private)`));
+      return;
+    }
+    const req = http.get(url, { signal, headers: { 'user-agent': 'imap-doctor' }, lookup: guardedLookup(policy), maxHeaderSize: LIMITS.httpHeaderBytes }, (res) => {
       if ((res.statusCode ?? 0) !== 200) {
         res.resume();
         reject(new Error(`HTTP ${res.statusCode}`));
@@ -23,7 +46,7 @@ export function fetchSmall(url: string, signal: AbortSignal): Promise<Buffer> {
       let n = 0;
       res.on('data', (d: Buffer) => {
         n += d.length;
-        if (n > MAX_BYTES) {
+        if (n > LIMITS.aiaBytes) {
           req.destroy(new Error('issuer certificate larger than 64 KiB'));
           return;
         }
@@ -49,10 +72,10 @@ export function completesChain(leaf: X509Certificate, issuer: X509Certificate, t
   return trust.anchors.some((a) => issuer.checkIssued(a) && issuer.verify(a.publicKey));
 }
 
-export async function checkAia(leafDer: Buffer, url: string, trust: TrustStore, signal: AbortSignal): Promise<NonNullable<TlsInfo['aia']>> {
-  if (!/^http:\/\//i.test(url)) return { url, fetched: false, completesChain: false, error: 'only http:// issuer URLs are fetched' };
+export async function checkAia(leafDer: Buffer, url: string, trust: TrustStore, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY): Promise<NonNullable<TlsInfo['aia']>> {
+  if (!/^http:\/\//i.test(url) || !URL.canParse(url)) return { url, fetched: false, completesChain: false, error: 'only http:// issuer URLs are fetched' };
   try {
-    const body = await fetchSmall(url, signal);
+    const body = await fetchSmall(url, signal, policy);
     const issuer = parseCert(body);
     const leaf = new X509Certificate(leafDer);
     return { url, fetched: true, completesChain: completesChain(leaf, issuer, trust), issuerSubject: issuer.subject.replace(/\n/g, ', ') };

@@ -7,15 +7,12 @@ import { internalError } from '../errors/classify.js';
 import type { Candidate, EndpointEvidence, ResolveEvidence } from '../model/evidence.js';
 import { endpointId } from '../model/evidence.js';
 import { stepSignal } from '../util/deadline.js';
-import type { AddressPolicy } from '../util/ip.js';
 import { resolveHost, type HostLookup } from './resolve.js';
 import { probeAddress, type ProbeRunContext } from './session.js';
 
 export interface EndpointContext extends ProbeRunContext {
   lookup: HostLookup;
   pinned: Record<string, string[]>;
-  /** --no-private; a host the user named (--host, --trust-host) is exempt. */
-  policy: AddressPolicy;
 }
 
 export async function probeEndpoint(c: Candidate, rank: number, ctx: EndpointContext): Promise<EndpointEvidence> {

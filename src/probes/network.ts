@@ -10,6 +10,7 @@ import { parseServerSpec, systemServers } from '../dns/resolver.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
 import type { DnsStatus, EndpointEvidence, Family, NetworkEvidence, ProbeError, ProbeErrorCode, ReferenceProbe, Security } from '../model/evidence.js';
 import { stepSignal } from '../util/deadline.js';
+import { LIMITS } from '../limits.js';
 import type { RunEvent } from '../events.js';
 import { connectTcp } from './tcp.js';
 
@@ -36,8 +37,6 @@ const NO_ANSWER = new Set<DnsStatus>(['timeout', 'unreachable', 'servfail', 'err
 const DEFINITE = new Set<DnsStatus>(['records', 'nodata', 'nxdomain', 'refused']);
 /** Connect failures that are an answer from the host (a refusal). */
 const ANSWER = new Set<ProbeErrorCode>(['REFUSED', 'RESET']);
-/** Enough for 8 endpoints × 2 addresses × 4 ports; a bound, not a goal. */
-const MAX_REFERENCES = 64;
 
 /** The resolvers to try when DNS got no answer: --dns, else what the lookups named, else resolv.conf. */
 function resolverTargets(endpoints: readonly EndpointEvidence[], dnsServers: readonly string[] | undefined): { address: string; port: number }[] {
@@ -92,7 +91,7 @@ export function planReferences(endpoints: readonly EndpointEvidence[], ctx: Pick
       plan.push({ purpose: 'resolver', forEndpoints: [], host: r.address, address: r.address, family: isIP(r.address) === 6 ? 6 : 4, port: r.port });
     }
   }
-  return plan.slice(0, MAX_REFERENCES);
+  return plan.slice(0, LIMITS.referenceProbes);
 }
 
 /** The reason references still running are stopped once the evidence already answers every question. */

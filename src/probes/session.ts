@@ -11,6 +11,7 @@ import type { AddressProbe, Family, Greeting, Outcome, ProbeError, Security, Sta
 import type { EventSink } from '../events.js';
 import { stepSignal } from '../util/deadline.js';
 import { internalError } from '../errors/classify.js';
+import type { AddressPolicy } from '../util/ip.js';
 import { connectTcp } from './tcp.js';
 import { handshake, leafDer } from './tls.js';
 import { checkAia } from './aia.js';
@@ -18,9 +19,11 @@ import type { TrustStore } from './trust.js';
 import { Wire, WireError } from './wire.js';
 import { capabilitiesFrom, cleanLine, hasCap, parseGreeting } from './imap-parse.js';
 
-/** What every probe of a run shares: trust, limits, the run signal, the transcript switch, events. */
+/** What every probe of a run shares: trust, limits, where connections may go, the run signal, the transcript switch, events. */
 export interface ProbeRunContext {
   trust: TrustStore;
+  /** --no-private (a host the user named is exempt); the AIA fetch obeys it too. */
+  policy: AddressPolicy;
   timeoutMs: number;
   run: AbortSignal;
   maxLineBytes: number;
@@ -305,7 +308,7 @@ async function withAia(s: TLSSocket, info: TlsInfo, p: SessionParams): Promise<T
   if (info.verifyError !== 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' && info.verifyError !== 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY') return info;
   const der = leafDer(s);
   if (!der) return info;
-  return { ...info, aia: await checkAia(der, leaf.aiaIssuerUrl, p.trust, stepSignal(p.run, p.timeoutMs)) };
+  return { ...info, aia: await checkAia(der, leaf.aiaIssuerUrl, p.trust, stepSignal(p.run, p.timeoutMs), p.policy) };
 }
 
 /** After a failed handshake: plaintext on this port? Or a server stuck on old TLS / weak crypto? */

@@ -6,6 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate, DetailedPeerCertificate } from 'node:tls';
 import type { CertInfo } from '../model/evidence.js';
+import { LIMITS } from '../limits.js';
 
 const SIG_OIDS: Record<string, string> = {
   '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
@@ -154,7 +155,7 @@ export function peerChain(leaf: DetailedPeerCertificate): DetailedPeerCertificat
   const out: DetailedPeerCertificate[] = [];
   const seen = new Set<string>();
   let c: DetailedPeerCertificate | undefined = leaf;
-  while (c && c.raw && !seen.has(c.fingerprint256) && out.length < 10) {
+  while (c && c.raw && !seen.has(c.fingerprint256) && out.length < LIMITS.chainCertificates) {
     out.push(c);
     seen.add(c.fingerprint256);
     const next: DetailedPeerCertificate | undefined = c.issuerCertificate;

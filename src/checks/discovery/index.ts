@@ -5,6 +5,7 @@ import { consistencyCheck } from './consistency.js';
 import { dnsCheck } from './dns.js';
 import { nothingFoundCheck } from './nothing-found.js';
 import { providerCheck } from './provider.js';
+import { refusedCheck } from './refused.js';
 import { srvCheck } from './srv.js';
 
-export const DISCOVERY_CHECKS: readonly Check[] = [dnsCheck, providerCheck, srvCheck, autoconfigCheck, consistencyCheck, nothingFoundCheck];
+export const DISCOVERY_CHECKS: readonly Check[] = [dnsCheck, providerCheck, srvCheck, autoconfigCheck, refusedCheck, consistencyCheck, nothingFoundCheck];

@@ -1,0 +1,165 @@
+/**
+ * No steering: a source that cannot be verified may name host names only, on the IMAP ports (or one
+ * the user named); HTTP redirects never lead to an IP address or an unusual port; and --no-private
+ * keeps every connection (IMAP, HTTP, redirects, AIA) off loopback, link-local, private, ULA and
+ * unspecified addresses, except to what the user named. Real loopback HTTP servers, no mocks.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCandidates, steeringRefusal } from '../../src/discovery/candidates.js';
+import { createFetcher } from '../../src/discovery/http.js';
+import { LIMITS } from '../../src/limits.js';
+import type { DnsAnswer, Family } from '../../src/model/evidence.js';
+import { addressPolicy, allowedPorts, DEFAULTS, defaultRunOptions } from '../../src/options.js';
+import { checkAia } from '../../src/probes/aia.js';
+import { resolveHost, type HostLookup } from '../../src/probes/resolve.js';
+import { createTrustStore } from '../../src/probes/trust.js';
+import { isPrivateAddress, OPEN_POLICY, type AddressPolicy } from '../../src/util/ip.js';
+import { source } from './discovery/helpers.js';
+import { fuzzParams } from '../fuzz/params.js';
+
+const NO_PRIVATE: AddressPolicy = { noPrivate: true, exempt: new Set() };
+const never = () => new AbortController().signal;
+
+/** A HostLookup from a fixed table (name → addresses of both families). */
+function table(t: Record<string, string[]>): HostLookup {
+  return async (name: string, family: Family): Promise<DnsAnswer<string>> => {
+    const records = (t[name] ?? []).filter((a) => (a.includes(':') ? 6 : 4) === family);
+    return { name, type: family === 4 ? 'A' : 'AAAA', status: records.length > 0 ? 'records' : 'nodata', records, ad: false, server: 'test', ms: 0, via: 'udp' };
+  };
+}
+
+describe('private addresses', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['10.1.2.3', true],
+    ['172.16.0.1', true],
+    ['172.31.255.255', true],
+    ['172.32.0.1', false],
+    ['192.168.1.1', true],
+    ['169.254.169.254', true],
+    ['0.0.0.0', true],
+    ['::', true],
+    ['::1', true],
+    ['fe80::1', true],
+    ['[fe80::1%eth0]', true],
+    ['fd00::5', true],
+    ['::ffff:10.0.0.1', true],
+    ['198.18.0.1', false],
+    ['192.0.2.1', false],
+    ['2001:db8::1', false],
+    ['imap.example.com', false],
+  ])('%s → %s', (a, p) => expect(isPrivateAddress(a)).toBe(p));
+
+  it('every address in 198.18.0.0/15 (the test networks) is public, every one in 10/8 private', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0x1ffff }), fc.integer({ min: 0, max: 0xffffff }), (a, b) => {
+        expect(isPrivateAddress(`198.${18 + (a >> 16)}.${(a >> 8) & 255}.${a & 255}`)).toBe(false);
+        expect(isPrivateAddress(`10.${b >> 16}.${(b >> 8) & 255}.${b & 255}`)).toBe(true);
+      }),
+      fuzzParams(300),
+    );
+  });
+
+  it('the policy exempts every host and address the user named', () => {
+    const p = addressPolicy(defaultRunOptions('a@example.com', { noPrivate: true, host: 'imap.lan', trustHosts: ['mail.lan'], pinned: { 'x.lan': ['10.0.0.9'] }, ispdbUrl: 'https://127.0.0.1:8443/{{domain}}' }));
+    expect([...p.exempt].sort()).toEqual(['10.0.0.9', '127.0.0.1', 'imap.lan', 'mail.lan', 'x.lan']);
+  });
+});
+
+describe('unverified sources name host names on the IMAP ports only', () => {
+  const o = { domain: 'example.com', trustHosts: [] as string[], guess: false, ports: { ...DEFAULTS.imapPorts } };
+
+  it('an IP address from plain-HTTP autoconfig is refused with its source; the same over HTTPS is a candidate', () => {
+    const r = buildCandidates([source('autoconfig-http', {}, ['imap 10.0.0.5:993/tls', 'imap imap.example.com:993/tls'])], o);
+    expect(r.candidates.map((c) => c.host)).toEqual(['imap.example.com']);
+    expect(r.refused.map((x) => [x.source.source, x.target])).toEqual([['autoconfig-http', { target: '10.0.0.5:993', reason: 'ip-literal' }]]);
+    expect(buildCandidates([source('autoconfig', {}, ['imap 192.0.2.7:993/tls'])], o).candidates.map((c) => c.host)).toEqual(['192.0.2.7']);
+  });
+
+  it('an SRV record without DNSSEC may not name port 25 or an IP; with DNSSEC, --trust-host or the user\'s port it may', () => {
+    const srv = (auth: boolean, spec: string) => source('srv-imaps', { authenticated: auth }, [spec]);
+    expect(buildCandidates([srv(false, 'imap imap.example.com:25/tls')], o).refused[0]?.target).toEqual({ target: 'imap.example.com:25', reason: 'port' });
+    expect(buildCandidates([srv(false, 'imap 10.0.0.1:993/tls')], o).refused[0]?.target.reason).toBe('ip-literal');
+    expect(buildCandidates([srv(true, 'imap imap.example.com:25/tls')], o).refused).toEqual([]);
+    expect(buildCandidates([srv(false, 'imap imap.example.com:25/tls')], { ...o, trustHosts: ['imap.example.com'] }).refused).toEqual([]);
+    const ports = allowedPorts(defaultRunOptions('a@example.com', { port: 10993 }));
+    expect(steeringRefusal(srv(false, 'imap imap.example.com:10993/tls'), { host: 'imap.example.com', port: 10993 }, { ...o, allowedPorts: ports }, new Set())).toBeUndefined();
+  });
+});
+
+describe('HTTP: redirects and --no-private', () => {
+  let server: http.Server;
+  let port = 0;
+  const hits: string[] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      hits.push(`${req.headers.host} ${req.url}`);
+      const to = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
+      if (to) res.writeHead(302, { Location: to }).end();
+      else res.writeHead(200, { 'Content-Type': 'text/xml' }).end('<clientConfig/>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  const fetcher = (policy: AddressPolicy = OPEN_POLICY, names: Record<string, string[]> = {}) =>
+    createFetcher({ lookup: table({ 'mail.test': ['127.0.0.1'], ...names }), caPem: [], maxBytes: LIMITS.httpBodyBytes, maxRedirects: LIMITS.httpRedirects, policy });
+
+  it('a redirect to an IP address is not followed', async () => {
+    hits.length = 0;
+    const o = await fetcher()({ url: `http://mail.test:${port}/?to=${encodeURIComponent('http://127.0.0.2/')}` }, never());
+    expect(o.error?.code).toBe('POLICY_REFUSED');
+    expect(o.refused).toEqual({ target: 'http://127.0.0.2/', reason: 'ip-literal' });
+    expect(hits).toHaveLength(1);
+  });
+
+  it('a redirect to a port other than 80 and 443 is not followed', async () => {
+    const o = await fetcher()({ url: `http://mail.test:${port}/?to=${encodeURIComponent(`http://mail.test:${port}/x`)}` }, never());
+    expect(o.refused).toEqual({ target: `http://mail.test:${port}/x`, reason: 'port' });
+  });
+
+  it('--no-private: a host with only private addresses is not connected to; a host the user named is', async () => {
+    hits.length = 0;
+    const refused = await fetcher(NO_PRIVATE)({ url: `http://mail.test:${port}/` }, never());
+    expect(refused.error?.code).toBe('POLICY_REFUSED');
+    expect(refused.refused).toEqual({ target: 'mail.test', reason: 'private-address' });
+    expect(hits).toHaveLength(0);
+    const exempt = await fetcher({ noPrivate: true, exempt: new Set(['mail.test']) })({ url: `http://mail.test:${port}/` }, never());
+    expect(exempt.status).toBe(200);
+  });
+
+  it('--no-private: an AIA issuer URL on a private address is not fetched', async () => {
+    hits.length = 0;
+    const trust = createTrustStore([]);
+    const aia = await checkAia(Buffer.alloc(0), `http://127.0.0.1:${port}/ca.crt`, trust, never(), NO_PRIVATE);
+    expect(aia).toMatchObject({ fetched: false, error: expect.stringMatching(/private address/) });
+    expect(hits).toHaveLength(0);
+  });
+});
+
+describe('resolving an endpoint host', () => {
+  it(`probes at most LIMITS.addressesPerFamily (${LIMITS.addressesPerFamily}) addresses per family and lists the rest as not probed`, async () => {
+    const v4 = Array.from({ length: 30 }, (_, i) => `192.0.2.${i + 1}`);
+    const v6 = Array.from({ length: 6 }, (_, i) => `2001:db8::${i + 1}`);
+    const r = await resolveHost('imap.example.com', table({ 'imap.example.com': [...v4, ...v6] }), {}, never);
+    expect(r.addresses.map((a) => a.address)).toEqual([...v4.slice(0, LIMITS.addressesPerFamily), ...v6.slice(0, LIMITS.addressesPerFamily)]);
+    expect(r.notProbed).toEqual([...v4.slice(LIMITS.addressesPerFamily), ...v6.slice(LIMITS.addressesPerFamily)]);
+    expect(r.error).toBeUndefined();
+  });
+
+  it('--no-private leaves private addresses out (listed as refused) without inventing a DNS failure; --resolve pins are the user\'s word', async () => {
+    const lookup = table({ 'imap.example.com': ['10.0.0.5', '192.0.2.9', 'fd00::1'] });
+    const r = await resolveHost('imap.example.com', lookup, {}, never, NO_PRIVATE);
+    expect(r.addresses.map((a) => a.address)).toEqual(['192.0.2.9']);
+    expect(r.refused).toEqual(['10.0.0.5', 'fd00::1']);
+    const all = await resolveHost('lan.example.com', table({ 'lan.example.com': ['10.0.0.5'] }), {}, never, NO_PRIVATE);
+    expect(all).toMatchObject({ addresses: [], refused: ['10.0.0.5'] });
+    expect(all.error).toBeUndefined();
+    const pinned = await resolveHost('imap.example.com', lookup, { 'imap.example.com': ['10.0.0.7'] }, never, NO_PRIVATE);
+    expect(pinned.addresses.map((a) => a.address)).toEqual(['10.0.0.7']);
+  });
+});
