@@ -57,6 +57,12 @@ export interface Knobs {
   noEdns?: boolean;
   /** Accept TCP connections but never answer on them. */
   tcpDrop?: boolean;
+  /** Hostile: answer only with a wrong message id (never the right one). */
+  wrongId?: boolean;
+  /** Hostile: the answer records are owned by this other name (the question section is echoed as asked). */
+  answerOwner?: string;
+  /** Hostile: answer with a name whose compression pointer points at itself. */
+  compressionLoop?: boolean;
 }
 
 export interface LoggedQuery {
@@ -92,11 +98,28 @@ export interface DnsTestServer {
 
 export interface DnsServerOptions {
   zone?: Zone;
-  /** Any loopback address (127.0.0.x, ::1). Default 127.0.0.1. */
+  /** Any local address (127.0.0.x, ::1, a test namespace's veth). Default 127.0.0.1. */
   host?: string;
   /** 0 (default) picks a free port shared by UDP and TCP. */
   port?: number;
   knobs?: Knobs;
+  /** false: UDP only, so DNS over TCP on the port is refused by the kernel (truncation with TCP refused). */
+  tcp?: boolean;
+}
+
+/** A reply whose only answer is a name pointing at itself (RFC 1035 §4.1.4 compression, made to loop). */
+function loopingReply(query: DecodedPacket, raw: Buffer): Buffer {
+  const header = Buffer.alloc(12);
+  header.writeUInt16BE(query.id ?? 0, 0);
+  header.writeUInt16BE(0x8180, 2);
+  header.writeUInt16BE(1, 4);
+  header.writeUInt16BE(1, 6);
+  let end = 12;
+  while (end < raw.length && raw[end] !== 0) end += (raw[end] as number) + 1;
+  const question = raw.subarray(12, end + 5);
+  const at = 12 + question.length;
+  const answer = Buffer.from([0xc0 | (at >> 8), at & 0xff, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1]);
+  return Buffer.concat([header, question, answer]);
 }
 
 const CLASSIC_UDP_LIMIT = 512;
@@ -219,6 +242,8 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
     if (transport === 'udp' && (knobs.truncate || wire.length > limit)) {
       wire = encode({ ...reply, answers: [], flags: flags | TRUNCATED_RESPONSE });
     }
+    if (knobs.answerOwner) wire = encode({ ...reply, answers: (reply.answers ?? []).map((a) => ({ ...a, name: knobs.answerOwner as string })), flags });
+    if (knobs.wrongId) wire = encode({ ...reply, id: ((query.id ?? 0) + 1) & 0xffff, flags });
     const result: { reply: Buffer; spoof?: Buffer; delayMs: number } = { reply: wire, delayMs: knobs.delayMs ?? 0 };
     if (knobs.spoofFirst && question) {
       result.spoof = encode({
@@ -259,6 +284,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
       if (!query) return;
       const out = answer(query, 'udp');
       if (!out) return;
+      if (knobsFor(norm(query.questions?.[0]?.name ?? '')).compressionLoop) out.reply = loopingReply(query, msg);
       later(out.delayMs, () => {
         if (out.spoof) socket.send(out.spoof, rinfo.port, rinfo.address);
         socket.send(out.reply, rinfo.port, rinfo.address);
@@ -291,7 +317,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
     });
   });
 
-  const { udp, port } = await bindBoth(createUdp, tcp, host, options.port ?? 0);
+  const { udp, port } = await bindBoth(createUdp, options.tcp === false ? null : tcp, host, options.port ?? 0);
 
   return {
     host,
@@ -324,7 +350,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
       for (const c of connections) c.destroy();
       await Promise.all([
         new Promise<void>((resolve) => udp.close(() => resolve())),
-        new Promise<void>((resolve) => tcp.close(() => resolve())),
+        new Promise<void>((resolve) => (tcp.listening ? tcp.close(() => resolve()) : resolve())),
       ]);
     },
   };
@@ -333,7 +359,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
 /** Binds UDP first (port 0 picks one), then TCP on the same number; starts over if TCP finds it taken. */
 async function bindBoth(
   createUdp: () => dgram.Socket,
-  tcp: net.Server,
+  tcp: net.Server | null,
   host: string,
   wanted: number,
 ): Promise<{ udp: dgram.Socket; port: number }> {
@@ -347,6 +373,7 @@ async function bindBoth(
       });
     });
     const port = udp.address().port;
+    if (!tcp) return { udp, port };
     try {
       await new Promise<void>((resolve, reject) => {
         tcp.once('error', reject);
