@@ -10,10 +10,10 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { InputError, normaliseHost, parseAddress } from './address.js';
 import { CATALOGUE, isFindingCode } from './catalogue/index.js';
 import { explainCode, listCodes } from './render/explain.js';
-import { runDoctor } from './doctor.js';
+import { runDoctor, type RunProgress } from './doctor.js';
 import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
-import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, defaultRunOptions, deadlineFor, type Credentials, type FailOn, type RunOptions } from './options.js';
+import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, defaultRunOptions, deadlineFor, typedValues, type Credentials, type FailOn, type RunOptions } from './options.js';
 import { helpText } from './help.js';
 import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
@@ -21,12 +21,16 @@ import { splitPem } from './probes/trust.js';
 import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
 import { discoveryDeps } from './discovery/index.js';
 import { redactReport } from './report/redact.js';
-import { displayFrom, OUTPUT_FORMATS, renderReport } from './render/format.js';
+import { displayFrom, OUTPUT_FORMATS, renderReport, type Display } from './render/format.js';
 import type { RunEvidence } from './model/run-evidence.js';
 import { addSupportCommands, type SupportDeps } from './show/command.js';
 import { openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
+import { startBackstop, type Backstop } from './backstop.js';
+import { thrown } from './errors/classify.js';
+import type { RunEvent } from './events.js';
+import { visible } from './render/visible.js';
 import { VERSION } from './version.js';
 import { LIMITS } from './limits.js';
 import { isIP } from 'node:net';
@@ -38,6 +42,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => unknown };
   onSigint?: (fn: () => void) => void;
+  /** Starts the deadline backstop (main() does; tests that run the CLI in-process do not). */
+  backstop?: () => Backstop;
 }
 
 export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3, interrupted: 130 } as const;
@@ -263,110 +269,50 @@ export function exitCodeFor(r: Report, failOn: FailOn = DEFAULTS.failOn): number
   return !bad && r.verdict.working ? EXIT.ok : EXIT.problems;
 }
 
-export async function runCli(io: CliIo): Promise<number> {
+/** Every byte the CLI writes goes through these: secrets scrubbed, and on stderr control characters made visible. */
+interface Output {
+  /** Every form of every secret known so far (the password joins once it is read). */
+  forms: string[];
+  /** What the user typed (address, user name, host, port): never masked in part. */
+  protect: string[];
+  out(s: string): void;
+  err(s: string): void;
+  /** The io for commander, the prompt and the progress spinner, writing through the scrubber. */
+  io: CliIo;
+}
+
+function outputFor(io: CliIo): Output {
   // Seeded before anything can print: even a usage error must not echo a secret from the env.
-  const secretForms: string[] = [io.env.IMAP_DOCTOR_PASSWORD, io.env.IMAP_DOCTOR_OAUTH_TOKEN]
-    .filter((v): v is string => typeof v === 'string' && v.length > 0)
-    .flatMap((v) => new Secret(v).variants());
-  // Last line of defence: every string of the report is scrubbed (scrubDeep, below); free text on
-  // stdout/stderr is scrubbed of every form long enough not to mangle ordinary words and numbers.
-  const out = (s: string) => io.stdout.write(scrub(s, textForms(secretForms)));
-  const err = (s: string) => io.stderr.write(scrub(s, textForms(secretForms)));
-  const safeIo: CliIo = { ...io, stdout: { ...io.stdout, write: out, isTTY: io.stdout.isTTY, columns: io.stdout.columns }, stderr: Object.assign(Object.create(io.stderr), { write: err }) };
-
-  const run = async (addressArg: string, o: Record<string, unknown>): Promise<number> => {
-    let address;
-    try {
-      address = parseAddress(addressArg);
-    } catch (e) {
-      if (e instanceof InputError) throw new UsageError(e.message);
-      throw e;
-    }
-    if (o.host === undefined && (o.port !== undefined || o.security !== undefined)) {
-      throw new UsageError('--port and --security choose the endpoint on --host; add --host <name> (discovery finds ports itself)');
-    }
-    let host: string | undefined;
-    if (typeof o.host === 'string') {
-      host = normaliseHost(o.host) ?? undefined;
-      if (!host) throw new UsageError(`--host "${o.host}" is not a valid host name or IP address`);
-    }
-    const display = displayFrom(o, io);
-    const timeoutMs = (o.timeout as number | undefined) ?? DEFAULTS.timeoutMs;
-    const caFiles = (o.caFile as string[] | undefined) ?? [];
-    const caPem = readCaFiles(caFiles);
-    const pinned = parsePins((o.resolve as string[] | undefined) ?? []);
-    const user = typeof o.user === 'string' && o.user.length > 0 ? o.user : address.address;
-    let discoveryOptions: Partial<RunOptions>;
-    try {
-      discoveryOptions = discoveryOptionsFrom(o);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const evidenceFd = typeof o.saveEvidence === 'string' ? openEvidenceFile(o.saveEvidence) : null;
-    let evidence: RunEvidence | undefined;
-    const creds = await gatherCredentials(safeIo, o, user);
-    if (creds.credentials?.password) secretForms.push(...creds.credentials.password.variants(user));
-    if (creds.credentials?.oauthToken) secretForms.push(...creds.credentials.oauthToken.variants(user));
-    const opts = defaultRunOptions(address.address, {
-      ...(host ? { host } : {}),
-      ...(o.port !== undefined ? { port: o.port as number } : {}),
-      ...(o.security ? { security: o.security as Security } : {}),
-      user,
-      ...creds,
-      caPem,
-      caFiles,
-      timeoutMs,
-      deadlineMs: (o.deadline as number | undefined) ?? deadlineFor(timeoutMs),
-      pinned,
-      transcript: o.transcript === true,
-      redact: o.redact === true,
-      noPrivate: o.private === false,
-      ...(o.expiryWarningDays !== undefined ? { expiryWarningDays: o.expiryWarningDays as number } : {}),
-      ...discoveryOptions,
-    });
-    // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
-    const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
-    const progress = await createProgress(safeIo.stderr, {
-      enabled: io.stderr.isTTY === true && stderrColumns > 0 && !o.quiet && !io.env.CI,
-      color: o.color !== false && !io.env.NO_COLOR,
-    });
-    let report: Report;
-    try {
-      report = await runDoctor(opts, {
-        ...discoveryDeps(opts, progress.emit),
-        emit: progress.emit,
-        now: () => new Date(),
-        version: VERSION,
-        node: process.versions.node,
-        onClock: (clock) => io.onSigint?.(() => clock.interrupt()),
-        onEvidence: (e) => (evidence = e),
-      });
-    } finally {
-      progress.stop();
-    }
-    report = scrubDeep(report, secretForms);
-    // Evidence rides in the report so that --redact masks it by the same rules.
-    if (evidence && (evidenceFd !== null || o.includeEvidence === true)) report.evidence = scrubDeep(evidence, secretForms);
-    if (o.redact === true) report = redactReport(report);
-    if (evidenceFd !== null && report.evidence) writeEvidence(evidenceFd, report.evidence);
-    if (o.includeEvidence !== true) delete report.evidence;
-    out(renderReport(report, display));
-    return exitCodeFor(report, o.failOn as FailOn);
+  const forms = [io.env.IMAP_DOCTOR_PASSWORD, io.env.IMAP_DOCTOR_OAUTH_TOKEN].filter((v): v is string => typeof v === 'string' && v.length > 0).flatMap((v) => new Secret(v).variants());
+  // Last line of defence: every string of the report is scrubbed (scrubDeep, in diagnose); free text
+  // on stdout/stderr is scrubbed of every form long enough not to mangle ordinary words and numbers.
+  const o: Output = {
+    forms,
+    protect: [],
+    out: (s) => void io.stdout.write(scrub(s, textForms(o.forms), o.protect)),
+    err: (s) => void io.stderr.write(visible(scrub(s, textForms(o.forms), o.protect))),
+    io,
   };
+  // The spinner writes its own escape sequences: scrubbed, never made visible.
+  const progressWrite = (s: string) => io.stderr.write(scrub(s, textForms(o.forms), o.protect));
+  o.io = { ...io, stdout: { ...io.stdout, write: (s: string) => o.out(s), isTTY: io.stdout.isTTY, columns: io.stdout.columns }, stderr: Object.assign(Object.create(io.stderr), { write: progressWrite }) };
+  return o;
+}
 
-  const explain = (c: string | undefined, o: { list?: boolean }): number => {
-    if (o.list) {
-      out(listCodes());
-      return EXIT.ok;
-    }
-    if (!c) throw new UsageError('explain needs a finding code (or --list), e.g. imap-doctor explain TLS_CERT_EXPIRED');
-    const code = c.trim().toUpperCase();
-    if (!isFindingCode(code)) throw new UsageError(`unknown finding code "${c}" (imap-doctor explain --list shows all ${Object.keys(CATALOGUE).length})`);
-    out(explainCode(code));
-    return EXIT.ok;
-  };
+export async function runCli(io: CliIo): Promise<number> {
+  const o = outputFor(io);
+  try {
+    return await runCommand(io, o);
+  } catch (e) {
+    // The last catch goes through the same scrubber as everything else.
+    o.err(`imap-doctor: internal error: ${thrown(e).text}\n(please report this bug)\n`);
+    return EXIT.internal;
+  }
+}
 
-  const { program, code } = buildProgram(safeIo, run, explain, { out, tool: { name: 'imap-doctor', version: VERSION, node: process.versions.node }, exitCodeFor });
+async function runCommand(io: CliIo, o: Output): Promise<number> {
+  const support = { out: o.out, tool: { name: 'imap-doctor' as const, version: VERSION, node: process.versions.node }, exitCodeFor };
+  const { program, code } = buildProgram(o.io, (address, x) => diagnose(io, o, address, x), (c, x) => explain(o, c, x), support);
   try {
     await program.parseAsync(io.argv, { from: 'user' });
     return code();
@@ -376,18 +322,180 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof UsageError || e instanceof InputError) {
-      err(`imap-doctor: ${e.message}\n`);
+      o.err(`imap-doctor: ${e.message}\n`);
       return EXIT.usage;
     }
     if (e instanceof InterruptedAtPrompt) {
-      err(`imap-doctor: ${e.message}\n`);
+      o.err(`imap-doctor: ${e.message}\n`);
       return EXIT.interrupted;
     }
-    const x = e instanceof Error ? e : new Error(String(e));
-    err(`imap-doctor: internal error: ${x.name}: ${x.message}\n(please report this bug)\n`);
-    return EXIT.internal;
+    throw e;
   }
 }
+
+function explain(o: Output, c: string | undefined, x: { list?: boolean }): number {
+  if (x.list) {
+    o.out(listCodes());
+    return EXIT.ok;
+  }
+  if (!c) throw new UsageError('explain needs a finding code (or --list), e.g. imap-doctor explain TLS_CERT_EXPIRED');
+  const code = c.trim().toUpperCase();
+  if (!isFindingCode(code)) throw new UsageError(`unknown finding code "${c}" (imap-doctor explain --list shows all ${Object.keys(CATALOGUE).length})`);
+  o.out(explainCode(code));
+  return EXIT.ok;
+}
+
+/** How the report is printed: the display flags, and --redact. */
+interface View {
+  display: Display;
+  redact: boolean;
+  /** Which verdicts fail the run (--fail-on): the exit code of every report, the backstop's too. */
+  failOn: FailOn;
+}
+
+/** The options of a diagnosis from the command line; bad input is a UsageError. Reads the password. */
+async function runOptions(o: Output, addressArg: string, x: Record<string, unknown>): Promise<RunOptions> {
+  let address;
+  try {
+    address = parseAddress(addressArg);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (x.host === undefined && (x.port !== undefined || x.security !== undefined)) {
+    throw new UsageError('--port and --security choose the endpoint on --host; add --host <name> (discovery finds ports itself)');
+  }
+  let host: string | undefined;
+  if (typeof x.host === 'string') {
+    host = normaliseHost(x.host) ?? undefined;
+    if (!host) throw new UsageError(`--host "${x.host}" is not a valid host name or IP address`);
+  }
+  const timeoutMs = (x.timeout as number | undefined) ?? DEFAULTS.timeoutMs;
+  const caFiles = (x.caFile as string[] | undefined) ?? [];
+  const user = typeof x.user === 'string' && x.user.length > 0 ? x.user : address.address;
+  let discoveryOptions: Partial<RunOptions>;
+  try {
+    discoveryOptions = discoveryOptionsFrom(x);
+  } catch (e) {
+    throw new UsageError(thrown(e).message);
+  }
+  const base = { ...(host ? { host } : {}), ...(x.port !== undefined ? { port: x.port as number } : {}), user };
+  o.protect.push(...typedValues(defaultRunOptions(address.address, base)));
+  const creds = await gatherCredentials(o.io, x, user);
+  if (creds.credentials?.password) o.forms.push(...creds.credentials.password.variants(user));
+  if (creds.credentials?.oauthToken) o.forms.push(...creds.credentials.oauthToken.variants(user));
+  return defaultRunOptions(address.address, {
+    ...base,
+    ...(x.security ? { security: x.security as Security } : {}),
+    ...creds,
+    caPem: readCaFiles(caFiles),
+    caFiles,
+    timeoutMs,
+    deadlineMs: (x.deadline as number | undefined) ?? deadlineFor(timeoutMs),
+    pinned: parsePins((x.resolve as string[] | undefined) ?? []),
+    transcript: x.transcript === true,
+    redact: x.redact === true,
+    noPrivate: x.private === false,
+    ...(x.expiryWarningDays !== undefined ? { expiryWarningDays: x.expiryWarningDays as number } : {}),
+    ...discoveryOptions,
+  });
+}
+
+/**
+ * The report as printed: every string scrubbed (what the user typed never in part), the evidence riding
+ * along when asked (so --redact masks it by the same rules, and --save-evidence writes it), redacted on
+ * request, rendered.
+ */
+function render(report: Report, view: View, o: Output, evidence?: { data?: RunEvidence; fd: number | null; include: boolean }): string {
+  let r = scrubDeep(report, o.forms, o.protect);
+  if (evidence?.data && (evidence.fd !== null || evidence.include)) r.evidence = scrubDeep(evidence.data, o.forms, o.protect);
+  if (view.redact) r = redactReport(r);
+  if (evidence && evidence.fd !== null && r.evidence) writeEvidence(evidence.fd, r.evidence);
+  if (!evidence?.include) delete r.evidence;
+  return renderReport(r, view.display);
+}
+
+/** Where the run is, for the backstop's report. */
+function whereOf(e: RunEvent): string {
+  if (e.kind === 'phase') return e.phase;
+  if (e.kind === 'source') return `discovery (${e.source})`;
+  return `the ${e.stage} stage of ${e.endpoint}${e.address ? ` (${e.address})` : ''}`;
+}
+
+/**
+ * Keeps the backstop supplied with the report of what is known so far: at each phase and at most
+ * every FEED_MS while the run goes on, so a blocked main thread leaves a recent report behind.
+ */
+function feedBackstop(b: Backstop, view: View, o: Output) {
+  let progress: RunProgress | undefined;
+  let where = 'starting';
+  let dirty = true;
+  const feed = () => {
+    if (!progress || !dirty) return;
+    dirty = false;
+    const r = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
+    b.feed(render(r, view, o), exitCodeFor(r, view.failOn));
+  };
+  const timer = setInterval(feed, FEED_MS);
+  timer.unref();
+  return {
+    onProgress: (p: RunProgress) => {
+      progress = p;
+      feed();
+    },
+    observe: (e: RunEvent) => {
+      where = whereOf(e);
+      dirty = true;
+      if (e.kind === 'phase') feed();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+const FEED_MS = 250;
+
+async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<string, unknown>): Promise<number> {
+  const view: View = { display: displayFrom(x, io), redact: x.redact === true, failOn: x.failOn as FailOn };
+  const opts = await runOptions(o, addressArg, x);
+  // Opened before anything is probed: a bad path fails at once.
+  const evidenceFd = typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null;
+  let evidence: RunEvidence | undefined;
+  // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
+  const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
+  const progress = await createProgress(o.io.stderr, { enabled: io.stderr.isTTY === true && stderrColumns > 0 && !x.quiet && !io.env.CI, color: x.color !== false && !io.env.NO_COLOR });
+  const backstop = io.backstop?.();
+  backstop?.arm(opts.deadlineMs);
+  const fed = backstop ? feedBackstop(backstop, view, o) : undefined;
+  const emit = (e: RunEvent) => {
+    fed?.observe(e);
+    progress.emit(e);
+  };
+  let report: Report;
+  try {
+    report = await runDoctor(opts, {
+      ...discoveryDeps(opts, emit),
+      emit,
+      now: () => new Date(),
+      version: VERSION,
+      node: process.versions.node,
+      onClock: (clock) => io.onSigint?.(() => clock.interrupt()),
+      onEvidence: (e) => (evidence = e),
+      ...(fed ? { onProgress: fed.onProgress } : {}),
+    });
+  } finally {
+    fed?.stop();
+    progress.stop();
+  }
+  const text = render(report, view, o, { ...(evidence ? { data: evidence } : {}), fd: evidenceFd, include: x.includeEvidence === true });
+  // The backstop printed already (this run overran --deadline + 1 s): one report only.
+  if (backstop && !backstop.claim()) return exitCodeFor(report, view.failOn);
+  backstop?.disarm();
+  o.out(text);
+  return exitCodeFor(report, view.failOn);
+}
+
+/** Exit status when stdout or stderr was closed early (`… | head`): as other CLIs, 128 + SIGPIPE. */
+export const EXIT_CLOSED = 141;
 
 export function main(): void {
   const handlers: Array<() => void> = [];
@@ -397,6 +505,10 @@ export function main(): void {
     if (interrupted > 1 || handlers.length === 0) process.exit(130);
     for (const h of handlers) h();
   });
+  // A closed stdout (`imap-doctor --help | head -1`) ends the run quietly, never with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? EXIT_CLOSED : EXIT.internal));
+  }
   runCli({
     argv: process.argv.slice(2),
     env: process.env,
@@ -404,13 +516,13 @@ export function main(): void {
     stderr: process.stderr,
     stdin: process.stdin,
     onSigint: (fn) => handlers.push(fn),
+    backstop: () => startBackstop((code) => process.exit(code)),
   }).then(
+    // The report is out: nothing (a pending getaddrinfo, a closing socket) may keep the process alive.
     (code) => {
       process.exitCode = code;
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
     },
-    (e: unknown) => {
-      process.stderr.write(`imap-doctor: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = EXIT.internal;
-    },
+    () => process.exit(EXIT.internal),
   );
 }

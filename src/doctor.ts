@@ -12,9 +12,9 @@ import { endpointId, type AddressProbe, type Candidate, type EndpointEvidence, t
 import type { Finding } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { EVIDENCE_VERSION, type RunEvidence } from './model/run-evidence.js';
-import { addressPolicy, DEFAULTS, type RunOptions } from './options.js';
+import { addressPolicy, DEFAULTS, typedValues, type RunOptions } from './options.js';
 import { decideLogin } from './policy.js';
-import { tryLogin } from './probes/auth.js';
+import { tryLogin, type LoginParams } from './probes/auth.js';
 import { probeEndpoint } from './probes/endpoint.js';
 import { HeadStart, probeNetwork } from './probes/network.js';
 import type { HostLookup } from './probes/resolve.js';
@@ -249,6 +249,27 @@ function rankAndCap(candidates: Candidate[], max: number): Candidate[] {
   return [...user, ...rest].slice(0, Math.max(max, user.length));
 }
 
+/** What the login probe of one endpoint needs: where, who, the secret, the trust store and the bounds. */
+function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, user: string, trust: TrustStore, run: AbortSignal, version: string): LoginParams {
+  const creds = opts.credentials;
+  return {
+    host: e.candidate.host,
+    port: e.candidate.port,
+    security: e.candidate.security === 'tls' ? 'tls' : 'starttls',
+    address: a.address,
+    family: a.family,
+    user,
+    ...(creds?.password ? { password: creds.password } : {}),
+    ...(creds?.oauthToken ? { oauthToken: creds.oauthToken } : {}),
+    trust,
+    timeoutMs: opts.timeoutMs,
+    run,
+    transcript: opts.transcript,
+    clientVersion: version,
+    protect: typedValues(opts),
+  };
+}
+
 /**
  * One attempt per endpoint, best-ranked first; once a login works the others run concurrently,
  * and after a definite credential rejection no other endpoint gets the password.
@@ -283,21 +304,7 @@ async function runLogins(
     }
     deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: 'start' });
     try {
-      const at = await tryLogin({
-        host: e.candidate.host,
-        port: e.candidate.port,
-        security: e.candidate.security === 'tls' ? 'tls' : 'starttls',
-        address: a.address,
-        family: a.family,
-        user,
-        ...(creds.password ? { password: creds.password } : {}),
-        ...(creds.oauthToken ? { oauthToken: creds.oauthToken } : {}),
-        trust,
-        timeoutMs: opts.timeoutMs,
-        run: clock.signal,
-        transcript: opts.transcript,
-        clientVersion: deps.version,
-      });
+      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version));
       e.login = { state: 'attempted', attempt: at };
       deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: at.ok ? 'ok' : 'failed' });
     } catch (err) {

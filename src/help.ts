@@ -39,6 +39,8 @@ export const HELP_SECTIONS: readonly HelpSection[] = [
       ['2', 'usage or input error (bad option, invalid address, unreadable --ca-file)'],
       ['3', 'internal error in imap-doctor (the report still prints)'],
       ['130', 'interrupted with Ctrl-C (the report of what was found so far still prints)'],
+      ['141', 'standard output was closed early (e.g. | head)'],
+      ['143', 'the deadline backstop ended a stuck run (a bug; the report of what was known printed)'],
     ],
   },
   {

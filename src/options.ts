@@ -128,3 +128,8 @@ export function addressPolicy(o: Pick<RunOptions, 'noPrivate' | 'host' | 'trustH
 export function allowedPorts(o: Pick<RunOptions, 'imapPorts' | 'port'>): ReadonlySet<number> {
   return new Set([...Object.values(o.imapPorts), ...(o.port !== undefined ? [o.port] : [])]);
 }
+
+/** What the user typed that a report shows: never partially masked by the secret scrubber. */
+export function typedValues(o: Pick<RunOptions, 'address' | 'user' | 'host' | 'port'>): string[] {
+  return [o.address, ...(o.user ? [o.user] : []), ...(o.host ? [o.host] : []), ...(o.port !== undefined ? [String(o.port)] : [])];
+}

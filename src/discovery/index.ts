@@ -145,17 +145,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
 
     const list = buildCandidates(sources, { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) });
     for (const r of list.refused) r.source.refused = [...(r.source.refused ?? []), r.target];
-    const guesses = list.candidates.filter((c) => c.sources.some((s) => s.source === 'guess'));
-    sources.push({
-      source: 'guess',
-      query: ctx.domain,
-      status: list.guessed ? 'found' : 'skipped',
-      ms: 0,
-      servers: guesses.map((c) => ({ protocol: 'imap', type: 'imap', host: c.host, port: c.port, security: c.security })),
-      trust: 'trusted',
-      trustReason: 'inside-domain',
-      facts: { notes: [list.guessed ? (opts.guess ? '--guess' : 'nothing usable was published') : list.popOnly ? 'the published settings offer POP3 only' : 'settings were published'] },
-    });
+    sources.push(guessSource(ctx.domain, list, opts.guess));
     const dnsAnswered = (s: SourceResult) => typeof s.facts?.dnsStatus === 'string' && ['records', 'nodata', 'nxdomain'].includes(s.facts.dnsStatus);
     const dnsAsked = sources.some((s) => typeof s.facts?.dnsStatus === 'string');
     const rootOk = rootAnswer.status === 'records' || rootAnswer.status === 'nodata' || rootAnswer.status === 'nxdomain';
@@ -166,6 +156,21 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
       resolverWorking: rootOk || sources.some(dnsAnswered) ? true : dnsAsked ? false : null,
     };
     return { evidence, candidates: list.candidates };
+  };
+}
+
+/** The guesses as a source of their own, saying why they were (not) made. */
+function guessSource(domain: string, list: ReturnType<typeof buildCandidates>, asked: boolean): SourceResult {
+  const guesses = list.candidates.filter((c) => c.sources.some((s) => s.source === 'guess'));
+  return {
+    source: 'guess',
+    query: domain,
+    status: list.guessed ? 'found' : 'skipped',
+    ms: 0,
+    servers: guesses.map((c) => ({ protocol: 'imap', type: 'imap', host: c.host, port: c.port, security: c.security })),
+    trust: 'trusted',
+    trustReason: 'inside-domain',
+    facts: { notes: [list.guessed ? (asked ? '--guess' : 'nothing usable was published') : list.popOnly ? 'the published settings offer POP3 only' : 'settings were published'] },
   };
 }
 

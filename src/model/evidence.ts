@@ -1,8 +1,9 @@
 /**
  * Evidence: plain data that probes and discovery gather, with timings and never prose.
  * Checks read only these types; renderers never see them except through the report.
- * Nothing here may hold a password or token.
+ * Nothing here may hold a password or token, except sealed (LoginAttempt.sealed, never printed).
  */
+import type { Sealed } from '../util/secret.js';
 
 export type Security = 'tls' | 'starttls' | 'plain';
 export type Family = 4 | 6;
@@ -283,6 +284,11 @@ export interface LoginAttempt {
   capabilitiesAfterLogin?: string[];
   mailbox?: Outcome<{ name: string; exists: number; readOnly: boolean }>;
   transcript?: TranscriptLine[];
+  /**
+   * The refusal's texts (reply, alerts, BYE) as the server sent them, when one was hidden for quoting
+   * the secret: sealed, never printed or serialised, read only to classify the refusal.
+   */
+  sealed?: Sealed;
 }
 
 export type LoginEvidence =

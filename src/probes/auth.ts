@@ -1,19 +1,23 @@
 /**
  * The one login attempt per endpoint, with imapflow, over TLS that must verify (system roots +
- * --ca-file, hostname of the endpoint). On success it opens INBOX read-only (EXAMINE) and logs
- * out. The server's tagged reply, response code, [ALERT] texts, a BYE that came with the refusal
- * and the OAuth error challenge (RFC 7628 §3.2.2) are kept. The secret is handed to imapflow and
- * nowhere else; imapflow masks it in its log, and every string of the attempt is scrubbed of it.
+ * --ca-file, hostname of the endpoint), with imapflow's line, literal and response limits set from
+ * LIMITS. On success it opens INBOX read-only (EXAMINE) and logs out. The server's tagged reply,
+ * response code, [ALERT] texts, a BYE that came with the refusal and the OAuth error challenge
+ * (RFC 7628 §3.2.2) are kept. The secret is handed to imapflow and nowhere else; a refusal is
+ * classified first, then every server text is scrubbed (a text quoting a piece of the secret is
+ * hidden whole), then every string of the attempt once more.
  */
 import tls from 'node:tls';
 import { isIP } from 'node:net';
 import type { ImapFlow } from 'imapflow';
 import type { Family, LoginAttempt, ProbeError, Security, TaggedResponse, TranscriptLine } from '../model/evidence.js';
-import { scrub, scrubDeep, type Secret } from '../util/secret.js';
+import { Sealed, scrub, scrubDeep, scrubServerText, SERVER_TEXT_HIDDEN, type Secret } from '../util/secret.js';
 import { stepSignal } from '../util/deadline.js';
-import { classifyError, oneLine } from '../errors/classify.js';
+import { classifyError, oneLine, thrown } from '../errors/classify.js';
+import { LIMITS } from '../limits.js';
 import { cleanLine } from './imap-parse.js';
 import type { TrustStore } from './trust.js';
+import { keepLine } from './wire.js';
 
 export interface LoginParams {
   host: string;
@@ -29,6 +33,8 @@ export interface LoginParams {
   run: AbortSignal;
   transcript: boolean;
   clientVersion: string;
+  /** What the user typed (address, user name, host, port): never masked in part. */
+  protect?: string[];
 }
 
 interface ImapErr {
@@ -45,14 +51,17 @@ interface ImapErr {
 
 type LogEntry = { src?: string; msg?: string; [k: string]: unknown };
 
-/** Server lines kept to find a BYE even without --transcript; enough for a login exchange. */
-const MAX_WIRE_LINES = 200;
+/** Scrubbing for one attempt: server texts (a piece of the secret hides them whole) and everything else. */
+interface Hide {
+  server(s: string): string;
+  text(s: string): string;
+}
 
 /**
  * A logger for imapflow that keeps the wire lines (already masked by imapflow) and nothing else:
- * all of them for the transcript when asked, and always the last server lines.
+ * all of them for the transcript when asked (bounded), and always the last server lines.
  */
-function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: number, hide: (s: string) => string) {
+function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: number, hide: Hide) {
   // SASL responses are base64: imapflow masks the password inside, but the blob still carries the
   // username (and --redact cannot see into base64), so the client side of an AUTHENTICATE exchange
   // is shown only as a placeholder (RFC 9051 §6.2.2).
@@ -62,7 +71,7 @@ function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: num
     const { src, msg } = e as LogEntry;
     if ((src !== 's' && src !== 'c') || typeof msg !== 'string') return;
     // Secrets go before any cutting, so a secret straddling the cut cannot survive in part.
-    let text = cleanLine(hide(msg), 1000);
+    let text = cleanLine(src === 's' ? hide.server(msg) : hide.text(msg), LIMITS.transcriptLineChars);
     if (src === 'c') {
       const m = /^(\S+\s+AUTHENTICATE\s+\S+)(\s+\S+)?/i.exec(text);
       if (m) {
@@ -72,9 +81,9 @@ function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: num
     } else {
       if (!text.startsWith('+')) sasl = false;
       server.push(text);
-      if (server.length > MAX_WIRE_LINES) server.shift();
+      if (server.length > LIMITS.loginServerLines) server.shift();
     }
-    lines?.push({ t: Math.round(performance.now() - t0), dir: src, layer: 'tls', text });
+    keepLine(lines, { t: Math.round(performance.now() - t0), dir: src, layer: 'tls', text });
   };
   return { trace: () => {}, debug: take, info: () => {}, warn: () => {}, error: () => {} };
 }
@@ -96,16 +105,13 @@ function clientCaps(client: ImapFlow): Set<string> | undefined {
   return m ? new Set([...m.keys()].map((c) => c.toUpperCase())) : undefined;
 }
 
-/** The tagged NO/BAD that failed the login, as the server sent it (imapflow gives it back as text). */
-function taggedFrom(err: ImapErr, server: readonly string[]): TaggedResponse | undefined {
+/** The tagged NO/BAD that failed the login, as the server sent it (imapflow gives it back as text); `err` already scrubbed. */
+function taggedFrom(err: ImapErr, server: readonly string[], hide: Hide): TaggedResponse | undefined {
   if (err.responseStatus === 'NO' || err.responseStatus === 'BAD') {
     const line = typeof err.response === 'string' ? cleanLine(err.response, 500) : `${err.responseStatus} ${err.responseText ?? ''}`.trim();
-    return {
-      status: err.responseStatus,
-      ...(err.serverResponseCode ? { code: String(err.serverResponseCode).toUpperCase() } : {}),
-      text: oneLine(err.responseText ?? ''),
-      line,
-    };
+    // Upper-cased before it is scrubbed again: a transform after scrubbing must never bring a secret back.
+    const code = err.serverResponseCode ? hide.text(String(err.serverResponseCode).toUpperCase()) : undefined;
+    return { status: err.responseStatus, ...(code ? { code } : {}), text: oneLine(err.responseText ?? ''), line };
   }
   // imapflow turns Microsoft's "BAD User is authenticated but not connected." to the NAMESPACE after
   // the login into an AuthenticationFailure carrying only the text; keep it as the reply it was.
@@ -118,9 +124,9 @@ function taggedFrom(err: ImapErr, server: readonly string[]): TaggedResponse | u
 }
 
 /** An untagged BYE the server sent before hanging up (RFC 9051 §7.1.5), from imapflow or the wire. */
-function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: readonly string[], hide: (s: string) => string): string | undefined {
+function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: readonly string[], hide: Hide): string | undefined {
   const reason = (client as unknown as { byeReason?: string }).byeReason ?? err.reason ?? (err.responseStatus === 'BYE' ? err.responseText : undefined);
-  if (reason) return oneLine(hide(String(reason)), 300);
+  if (reason) return oneLine(hide.server(String(reason)), 300);
   const line = server.find((l) => /^\* BYE\b/i.test(l));
   return line ? oneLine(line.replace(/^\* BYE\s*/i, ''), 300) : undefined;
 }
@@ -130,6 +136,15 @@ function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: r
  * refusal is about the server's state or this connection, not about the account (RFC 5530).
  */
 const NOT_ABOUT_ACCOUNT = new Set(['UNAVAILABLE', 'LIMIT', 'PRIVACYREQUIRED', 'SERVERBUG', 'INUSE', 'OVERQUOTA']);
+/** A lock or rate-limit text counts whatever its code (sending the password on would only prolong the lock). */
+const LOCK_TEXT = /\block(ed)?\b|too many (failed|invalid|bad)|temporarily blocked|rate.?limit/i;
+
+/** Is this a definite refusal of the credentials? Read from the server's own words, before any scrubbing. */
+export function refusesCredentials(err: Pick<ImapErr, 'responseStatus' | 'serverResponseCode' | 'responseText'>): boolean {
+  if (err.responseStatus !== 'NO') return false;
+  const code = String(err.serverResponseCode ?? '').toUpperCase();
+  return !NOT_ABOUT_ACCOUNT.has(code) || LOCK_TEXT.test(err.responseText ?? '');
+}
 
 /** Waits (bounded) until imapflow has closed the failed connection, so a BYE sent with the refusal is read. */
 function closed(client: ImapFlow, ms: number): Promise<void> {
@@ -143,72 +158,67 @@ function closed(client: ImapFlow, ms: number): Promise<void> {
   });
 }
 
-/** Every string of the attempt with every form of the secret replaced (a server may echo what it got). */
-function scrubbed(at: LoginAttempt, forms: readonly string[]): LoginAttempt {
-  return scrubDeep(at, forms);
-}
-
-function oauthFields(v: unknown): Record<string, string> | undefined {
+function oauthFields(v: unknown, hide: Hide): Record<string, string> | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number') out[k] = String(x);
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number') out[k] = hide.server(String(x));
   return out;
 }
 
 /** How long to wait for imapflow to close a refused connection (it closes at once; this only bounds it). */
 const CLOSE_GRACE_MS = 500;
 
-/** Budget of one login: connect, greeting, ID, authentication, NAMESPACE, EXAMINE and LOGOUT. */
-const LOGIN_STEPS = 4;
-
 export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
   const secret = p.oauthToken ?? p.password;
   const forms = secret ? secret.variants(p.user) : [];
+  const secrets = secret ? [secret.reveal()] : [];
+  const protect = p.protect ?? [];
+  const hide: Hide = { server: (t) => scrubServerText(t, secrets, forms, protect), text: (t) => scrub(t, forms, protect) };
   try {
-    return scrubbed(await attemptLogin(p, (text) => scrub(text, forms)), forms);
+    return scrubDeep(await attemptLogin(p, hide), forms, protect);
   } catch (e) {
     // A bug inside the attempt: its message may quote what the server echoed.
-    const x = e instanceof Error ? e : new Error(String(e));
-    throw Object.assign(new Error(scrub(x.message, forms)), { name: x.name });
+    const t = thrown(e);
+    throw Object.assign(new Error(hide.server(t.message)), { name: t.name });
   }
 }
 
 /** Scrubs every string an imapflow error carries before anything reads (and cuts) it. */
-function hiddenError(e: unknown, hide: (s: string) => string): ImapErr & { aborted?: boolean; reason?: string } {
+function hiddenError(e: unknown, hide: Hide): ImapErr & { aborted?: boolean; reason?: string } {
   const err = (e ?? {}) as ImapErr & { aborted?: boolean; reason?: string };
   const out: ImapErr & { aborted?: boolean; reason?: string } = { ...err };
-  for (const k of ['message', 'response', 'responseText', 'executedCommand', 'reason'] as const) {
+  for (const k of ['message', 'response', 'responseText', 'executedCommand', 'reason', 'serverResponseCode'] as const) {
     const v = err[k];
-    if (typeof v === 'string') out[k] = hide(v);
+    if (typeof v === 'string') out[k] = k === 'executedCommand' ? hide.text(v) : hide.server(v);
   }
   return out;
 }
 
-async function attemptLogin(p: LoginParams, hide: (s: string) => string): Promise<LoginAttempt> {
-  const t0 = performance.now();
-  const lines: TranscriptLine[] | null = p.transcript ? [] : null;
-  const server: string[] = [];
-  const alerts: string[] = [];
+/** The imapflow client of one attempt: verified TLS to the probed address, our limits, our logger. */
+async function newClient(p: LoginParams, logger: ReturnType<typeof captureLogger>): Promise<ImapFlow> {
   const servername = isIP(p.host) === 0 ? p.host : undefined;
   const auth: { user: string; pass?: string; accessToken?: string } = { user: p.user };
   if (p.oauthToken) auth.accessToken = p.oauthToken.reveal();
   else if (p.password) auth.pass = p.password.reveal();
-
   // Loaded on first use: imapflow costs ~110 ms of start-up that runs without a login never need.
   const { ImapFlow } = await import('imapflow');
-  const client = new ImapFlow({
+  return new ImapFlow({
     host: p.address,
     port: p.port,
     secure: p.security === 'tls',
     doSTARTTLS: p.security === 'starttls',
     ...(servername ? { servername } : {}),
     auth,
-    logger: captureLogger(lines, server, t0, hide) as never,
+    logger: logger as never,
     // RFC 2971 ID: say who we are; an empty value drops imapflow's own support-url.
     clientInfo: { name: 'imap-doctor', version: p.clientVersion, vendor: 'imap-doctor', 'support-url': '' },
     connectionTimeout: p.timeoutMs,
     greetingTimeout: p.timeoutMs,
     socketTimeout: p.timeoutMs,
+    // imapflow's defaults allow 1 GiB lines and literals; a login and EXAMINE need a few kilobytes.
+    maxLineLength: LIMITS.loginLineBytes,
+    maxLiteralSize: LIMITS.loginLiteralBytes,
+    maxResponseSize: LIMITS.loginResponseBytes,
     disableCompression: true,
     disableAutoEnable: true,
     disableAutoIdle: true,
@@ -218,84 +228,110 @@ async function attemptLogin(p: LoginParams, hide: (s: string) => string): Promis
       checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(p.host, cert),
     },
   } as never);
+}
+
+/** Everything one attempt collects while it runs. */
+interface AttemptState {
+  t0: number;
+  server: string[];
+  alerts: string[];
+  /** The alerts as they came, to classify a refusal on the server's own words. */
+  rawAlerts: string[];
+  lines: TranscriptLine[] | null;
+  /** Aborts with the whole login's bound (LIMITS.loginSteps step timeouts) or the run. */
+  limit: AbortSignal;
+  abort: Promise<never>;
+}
+
+async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
+  const st: AttemptState = { t0: performance.now(), server: [], alerts: [], rawAlerts: [], lines: p.transcript ? [] : null, limit: stepSignal(p.run, LIMITS.loginSteps * p.timeoutMs), abort: Promise.resolve() as never };
+  const client = await newClient(p, captureLogger(st.lines, st.server, st.t0, hide));
   client.on('error', () => {});
   client.on('alert', (a: { message?: string }) => {
-    if (a?.message) alerts.push(oneLine(hide(a.message), 500));
+    if (!a?.message || st.alerts.length >= LIMITS.alerts) return;
+    st.rawAlerts.push(oneLine(a.message, LIMITS.alertChars));
+    st.alerts.push(oneLine(hide.server(a.message), LIMITS.alertChars));
   });
   client.on('close', () => {});
-  const ms = () => Math.round(performance.now() - t0);
   // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
-  const limit = stepSignal(p.run, LOGIN_STEPS * p.timeoutMs);
-  const abort = new Promise<never>((_, reject) => {
+  st.abort = new Promise<never>((_, reject) => {
     const onAbort = () => reject(Object.assign(new Error('aborted'), { aborted: true }));
-    if (limit.aborted) onAbort();
-    else limit.addEventListener('abort', onAbort, { once: true });
+    if (st.limit.aborted) onAbort();
+    else st.limit.addEventListener('abort', onAbort, { once: true });
   });
-  abort.catch(() => {});
-  const base = { address: p.address, alerts, ...(lines ? { transcript: lines } : {}) };
-
+  st.abort.catch(() => {});
   try {
-    await Promise.race([client.connect(), abort]);
+    await Promise.race([client.connect(), st.abort]);
   } catch (e) {
-    const err = hiddenError(e, hide);
-    if (!err.aborted) await closed(client, Math.min(CLOSE_GRACE_MS, p.timeoutMs));
-    client.close();
-    const response = taggedFrom(err, server);
-    const bye = byeFrom(client, err, server, hide);
-    const error: ProbeError = err.aborted
-      ? classifyError(limit.reason, limit)
-      : response
-        ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
-        : classifyError(err);
-    // Stop at a definite refusal; a lock or rate-limit text counts whatever its code (sending the
-    // password to more endpoints would only prolong the lock).
-    const lockText = /\block(ed)?\b|too many (failed|invalid|bad)|temporarily blocked|rate.?limit/i;
-    const credentialsRejected = response?.status === 'NO' && (!NOT_ABOUT_ACCOUNT.has(response.code ?? '') || lockText.test(response.text));
-    const oauthError = oauthFields(err.oauthError);
-    const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
-    return {
-      ...base,
-      ok: false,
-      ms: ms(),
-      ...(mechanism ? { mechanism } : {}),
-      ...(response ? { response } : {}),
-      ...(bye ? { bye } : {}),
-      error,
-      credentialsRejected,
-      ...(oauthError ? { oauthError } : {}),
-    };
+    return failedAttempt(p, client, e, st, hide);
   }
+  return examineAndLogout(p, client, st, hide);
+}
 
+/** The login was refused or failed: classify the refusal on the server's own words, then scrub them. */
+async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
+  const raw = (e ?? {}) as ImapErr & { aborted?: boolean };
+  const credentialsRejected = !raw.aborted && refusesCredentials(raw);
+  const err = hiddenError(e, hide);
+  if (!err.aborted) await closed(client, Math.min(CLOSE_GRACE_MS, p.timeoutMs));
+  client.close();
+  const response = taggedFrom(err, st.server, hide);
+  const bye = byeFrom(client, err, st.server, hide);
+  const error: ProbeError = err.aborted
+    ? classifyError(st.limit.reason, st.limit)
+    : response
+      ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
+      : classifyError(err);
+  const oauthError = oauthFields(err.oauthError, hide);
+  const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
+  const sealed = sealedTexts(raw, client, st, [response?.text, ...st.alerts, bye]);
+  return {
+    address: p.address,
+    alerts: st.alerts,
+    ...(st.lines ? { transcript: st.lines } : {}),
+    ok: false,
+    ms: Math.round(performance.now() - st.t0),
+    ...(mechanism ? { mechanism } : {}),
+    ...(response ? { response } : {}),
+    ...(bye ? { bye } : {}),
+    error,
+    credentialsRejected: credentialsRejected && response?.status === 'NO',
+    ...(oauthError ? { oauthError } : {}),
+    ...(sealed ? { sealed } : {}),
+  };
+}
+
+/** When a refusal text was hidden for quoting the secret, the texts as they came (sealed) for the refusal check. */
+function sealedTexts(raw: ImapErr & { reason?: string }, client: ImapFlow, st: AttemptState, shown: Array<string | undefined>): Sealed | undefined {
+  if (!shown.some((t) => t?.includes(SERVER_TEXT_HIDDEN))) return undefined;
+  const bye = (client as unknown as { byeReason?: string }).byeReason ?? raw.reason ?? (raw.responseStatus === 'BYE' ? raw.responseText : undefined);
+  return new Sealed([oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(bye ? [oneLine(String(bye), 300)] : [])]);
+}
+
+/** Logged in: EXAMINE INBOX (RFC 9051 §6.3.3, read-only, changes nothing), then LOGOUT. */
+async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
   const caps = [...(clientCaps(client) ?? [])];
   const used = [...((client as unknown as { authCapabilities?: Map<string, boolean> }).authCapabilities?.entries() ?? [])].find(([, v]) => v)?.[0];
   const mechanism = used ? (used === 'LOGIN' ? 'LOGIN' : `AUTHENTICATE ${used.replace(/^AUTH=/i, '')}`) : mechanismOf(undefined, new Set(caps), !!p.oauthToken);
-  const attempt: LoginAttempt = {
-    ...base,
-    ok: true,
-    ms: 0,
-    ...(mechanism ? { mechanism } : {}),
-    credentialsRejected: false,
-    capabilitiesAfterLogin: caps,
-  };
-  // EXAMINE INBOX (RFC 9051 §6.3.3): read-only, changes nothing.
+  const attempt: LoginAttempt = { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, ...(mechanism ? { mechanism } : {}), credentialsRejected: false, capabilitiesAfterLogin: caps };
   const m0 = performance.now();
   try {
-    const box = await Promise.race([client.mailboxOpen('INBOX', { readOnly: true }), abort]);
+    const box = await Promise.race([client.mailboxOpen('INBOX', { readOnly: true }), st.abort]);
     attempt.mailbox = { state: 'ok', value: { name: 'INBOX', exists: Number(box.exists ?? 0), readOnly: box.readOnly !== false }, ms: Math.round(performance.now() - m0) };
   } catch (e) {
     const err = hiddenError(e, hide);
-    const response = taggedFrom(err, server);
+    const response = taggedFrom(err, st.server, hide);
     attempt.mailbox = {
       state: 'failed',
-      error: err.aborted ? classifyError(limit.reason, limit) : response ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line } : classifyError(err),
+      error: err.aborted ? classifyError(st.limit.reason, st.limit) : response ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line } : classifyError(err),
       ms: Math.round(performance.now() - m0),
     };
   }
   try {
-    await Promise.race([client.logout(), abort]);
+    await Promise.race([client.logout(), st.abort]);
   } catch {
     client.close();
   }
-  attempt.ms = ms();
+  attempt.ms = Math.round(performance.now() - st.t0);
   return attempt;
 }

@@ -1,7 +1,8 @@
 /**
  * The checklist for people: verdict first, then each endpoint's stages with ✔ / ! / ✖, then every
  * problem with its explanation, who must act and Fix: lines, then the settings to type into a
- * mail app, then a one-line tally. Pure: report in, string out; colour only when asked.
+ * mail app, then a one-line tally. Pure: report in, string out; colour only when asked. Every string
+ * of the report may come from the network or the user: it is printed only made visible.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ACTOR_LABEL, type Severity } from '../catalogue/index.js';
@@ -53,7 +54,6 @@ function provenanceLabel(e: EndpointReport): string {
 }
 
 export function renderText(report: Report, o: TextOptions): string {
-  // Every string of the report may come from the network or the user: printed only made visible.
   const r = visibleDeep(report);
   const c: ChalkInstance = new Chalk({ level: o.color ? 1 : 0 });
   const width = o.width ?? 0;
@@ -113,15 +113,14 @@ export function renderText(report: Report, o: TextOptions): string {
     out.push('', c.bold(w.loginVerified ? 'Settings that work (type these into your mail app):' : 'Settings that reach the server (login not tested):'));
     out.push(`  Server:    ${w.host}`, `  Port:      ${w.port}`, `  Security:  ${secLabel(w.security)}`, `  Username:  ${w.username}`);
   }
-  const t = v.tally;
-  const parts = [
-    `${t.error} error${t.error === 1 ? '' : 's'}`,
-    `${t.warning} warning${t.warning === 1 ? '' : 's'}`,
-    `${t.info} note${t.info === 1 ? '' : 's'}`,
-    `${t.ok} passed`,
-  ];
-  out.push('', `${parts.join(' · ')} · ${(r.durationMs / 1000).toFixed(1)} s${o.verbose ? '' : c.dim(' (--verbose shows what passed)')}`);
+  out.push('', tallyLine(r, o.verbose, c));
   return `${out.join('\n')}\n`;
+}
+
+function tallyLine(r: Report, verbose: boolean, c: ChalkInstance): string {
+  const t = r.verdict.tally;
+  const parts = [`${t.error} error${t.error === 1 ? '' : 's'}`, `${t.warning} warning${t.warning === 1 ? '' : 's'}`, `${t.info} note${t.info === 1 ? '' : 's'}`, `${t.ok} passed`];
+  return `${parts.join(' · ')} · ${(r.durationMs / 1000).toFixed(1)} s${verbose ? '' : c.dim(' (--verbose shows what passed)')}`;
 }
 
 /** --verbose: one bar per step per endpoint, placed on a shared time axis. */

@@ -1,5 +1,5 @@
 /** Turn endpoint evidence into the report's endpoint shape: per-address stage lists in run order. */
-import type { AddressProbe, EndpointEvidence, Outcome, Stage } from '../model/evidence.js';
+import type { AddressProbe, EndpointEvidence, Outcome, ResolveEvidence, Stage } from '../model/evidence.js';
 import type { AddressReport, EndpointReport, StageReport } from '../model/report.js';
 
 /** The recorded start offset, when there is one (older evidence has none). */
@@ -44,6 +44,11 @@ export function addressReport(a: AddressProbe): AddressReport {
     ...(a.modeCheck ? { modeCheck: a.modeCheck } : {}),
     ...(a.transcript ? { transcript: a.transcript } : {}),
   };
+}
+
+function resolveReport(r: ResolveEvidence): EndpointReport['resolve'] {
+  const { ms, via, a, aaaa, notProbed, refused, error } = r;
+  return { state: error ? 'failed' : 'ok', ...atOf(r.at), ms, via, a, aaaa, ...(notProbed ? { notProbed } : {}), ...(refused ? { refused } : {}), ...(error ? { error } : {}) };
 }
 
 export function endpointReport(e: EndpointEvidence, user: string, working: boolean, withTranscript: boolean): EndpointReport {
@@ -91,17 +96,7 @@ export function endpointReport(e: EndpointEvidence, user: string, working: boole
     provenance: c.provenance,
     trust: c.trust,
     sources: c.sources,
-    resolve: {
-      state: r.error ? 'failed' : 'ok',
-      ...atOf(r.at),
-      ms: r.ms,
-      via: r.via,
-      a: r.a,
-      aaaa: r.aaaa,
-      ...(r.notProbed ? { notProbed: r.notProbed } : {}),
-      ...(r.refused ? { refused: r.refused } : {}),
-      ...(r.error ? { error: r.error } : {}),
-    },
+    resolve: resolveReport(r),
     addresses: e.addresses.map((a) => {
       const ar = addressReport(a);
       if (!withTranscript) delete ar.transcript;

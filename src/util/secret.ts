@@ -1,7 +1,9 @@
 /**
  * A password or token that cannot leak by accident: printing, string-concatenating, JSON or
  * util.inspect all give "[redacted]". Only `reveal()` hands out the value, and only the auth
- * probe calls it. `variants()` lists the forms a leak could take, for the last-line scrubber.
+ * probe calls it. `variants()` lists the forms a leak could take; `scrub` masks them however a
+ * server transformed them (case, Unicode normalisation), never inside a value the user typed, and
+ * `scrubServerText` masks a whole server text that quotes a piece of the secret.
  */
 import { inspect } from 'node:util';
 
@@ -51,7 +53,7 @@ export class Secret {
       out.add(Buffer.from(`n,a=${user},\x01auth=Bearer ${v}\x01\x01`).toString('base64'));
     }
     for (const inner of embeddedBase64(v)) out.add(inner);
-    return [...out].filter((s) => s.length >= 3);
+    return [...out];
   }
 }
 
@@ -77,16 +79,96 @@ function embeddedBase64(v: string): string[] {
 }
 
 /**
- * Every string inside a plain-data value with every secret form replaced; numbers, booleans and
- * keys are left alone (a password "993" must not turn a port number into "[redacted]" or break
- * the structure). Returns a copy.
+ * A server's texts as they came, kept only so the refusal can be classified on the server's own
+ * words after the report's copy was hidden for quoting the secret. Sealed like Secret: string, JSON
+ * (the property disappears) and inspect forms never show them; only `open()` does, and only the
+ * refusal check calls it.
  */
-export function scrubDeep<T>(value: T, forms: readonly string[]): T {
+export class Sealed {
+  readonly #texts: readonly string[];
+
+  constructor(texts: readonly string[]) {
+    this.#texts = texts;
+  }
+
+  open(): readonly string[] {
+    return this.#texts;
+  }
+
+  toString(): string {
+    return '[redacted]';
+  }
+
+  toJSON(): undefined {
+    return undefined;
+  }
+
+  [inspect.custom](): string {
+    return 'Sealed([redacted])';
+  }
+}
+
+/** How a text looks for matching: case-folded and NFKC, with where each folded character came from. */
+interface Folded {
+  text: string;
+  /** For folded character i: the original range [start(i), end(i)) of the grapheme it came from. */
+  start(i: number): number;
+  end(i: number): number;
+}
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const foldOne = (s: string) => s.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+
+/**
+ * Fold a text so a secret matches however it was transformed: upper or lower case (including ß → SS),
+ * NFC, NFD, NFKC or NFKD (fullwidth, ligatures). Per grapheme, so a match maps back to whole characters.
+ */
+function fold(s: string): Folded {
+  // ASCII folds to itself in lower case, one character for one.
+  if (/^[\x00-\x7f]*$/.test(s)) return { text: s.toLowerCase(), start: (i) => i, end: (i) => i + 1 };
+  let text = '';
+  const start: number[] = [];
+  const end: number[] = [];
+  for (const { segment, index } of segmenter.segment(s)) {
+    const f = foldOne(segment);
+    text += f;
+    for (let k = 0; k < f.length; k++) {
+      start.push(index);
+      end.push(index + segment.length);
+    }
+  }
+  return { text, start: (i) => start[i] as number, end: (i) => end[i] as number };
+}
+
+/** Original ranges where `needle` (already folded) occurs in `hay`. */
+function occurrences(hay: Folded, needle: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  if (needle.length === 0) return out;
+  for (let i = hay.text.indexOf(needle); i >= 0; i = hay.text.indexOf(needle, i + 1)) {
+    out.push([hay.start(i), hay.end(i + needle.length - 1)]);
+  }
+  return out;
+}
+
+/** Ranges of the values the user typed (address, user, host, port): never masked in part. */
+function protectedRanges(hay: Folded, protect: readonly string[]): Array<[number, number]> {
+  return protect.flatMap((p) => occurrences(hay, fold(p).text));
+}
+
+const inside = (r: [number, number], outer: ReadonlyArray<[number, number]>) => outer.some(([a, b]) => r[0] >= a && r[1] <= b);
+
+/**
+ * Every string inside a plain-data value with every secret form masked; numbers, booleans and keys
+ * are left alone (a password "993" must not turn a port number into "[redacted]" or break the
+ * structure). Values the user typed (`protect`) are never masked in part. Returns a copy.
+ */
+export function scrubDeep<T>(value: T, forms: readonly string[], protect: readonly string[] = []): T {
   if (forms.length === 0) return value;
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrub(v, forms);
+    if (typeof v === 'string') return scrub(v, forms, protect);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    // Plain data only: a sealed value (Secret, Sealed) stays sealed.
+    if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;
@@ -101,12 +183,50 @@ export function textForms(forms: readonly string[]): string[] {
   return forms.filter((f) => f.length >= 6);
 }
 
-/** Replace every occurrence of every secret form in `text`. */
-export function scrub(text: string, forms: readonly string[]): string {
-  let out = text;
-  for (const f of forms) {
-    if (f.length === 0) continue;
-    out = out.split(f).join('[redacted]');
+/**
+ * Mask every occurrence of every secret form in `text`, matched case-insensitively and under Unicode
+ * normalisation, except inside a value the user typed (`protect`).
+ */
+export function scrub(text: string, forms: readonly string[], protect: readonly string[] = []): string {
+  if (forms.length === 0 || text.length === 0) return text;
+  const hay = fold(text);
+  const found = forms.flatMap((f) => occurrences(hay, fold(f).text));
+  if (found.length === 0) return text;
+  const keep = protectedRanges(hay, protect);
+  const hits = found.filter((r) => !inside(r, keep));
+  if (hits.length === 0) return text;
+  hits.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [a, b] of hits) {
+    if (b <= at) continue;
+    out += `${text.slice(at, Math.max(at, a))}[redacted]`;
+    at = b;
   }
-  return out;
+  return out + text.slice(at);
+}
+
+export const SERVER_TEXT_HIDDEN = '[server text hidden: it quoted your password or token]';
+
+/**
+ * Does `text` hold a piece of a secret at least max(6, half the secret) characters long (the whole
+ * secret when it is shorter than that), outside the values the user typed? Catches truncated, split
+ * and re-encoded echoes, while words such as "fail" or "auth" inside a long password never count.
+ */
+export function holdsPiece(text: string, secrets: readonly string[], protect: readonly string[] = []): boolean {
+  const hay = fold(text);
+  const keep = protectedRanges(hay, protect);
+  const folded = keep.length === 0 ? hay.text : [...hay.text.split('')].map((c, i) => (inside([hay.start(i), hay.end(i)], keep) ? '\0' : c)).join('');
+  return secrets.some((s) => {
+    const f = fold(s).text;
+    const n = Math.min(f.length, Math.max(6, Math.ceil(f.length / 2)));
+    for (let i = 0; n > 0 && i + n <= f.length; i++) if (folded.includes(f.slice(i, i + n))) return true;
+    return false;
+  });
+}
+
+/** A server's text from a login: masked whole when it holds a piece of the secret, else every form masked. */
+export function scrubServerText(text: string, secrets: readonly string[], forms: readonly string[], protect: readonly string[] = []): string {
+  if (secrets.length > 0 && holdsPiece(text, secrets, protect)) return SERVER_TEXT_HIDDEN;
+  return scrub(text, forms, protect);
 }

@@ -95,8 +95,9 @@ export interface Explained {
   knowledge?: FindingKnowledge;
 }
 
+/** The refusal's texts, as the server wrote them (sealed) when the report's copy had to be hidden. */
 function words(at: LoginAttempt): string[] {
-  return [at.response?.text ?? '', ...at.alerts, at.bye ?? ''].filter((s) => s.length > 0);
+  return [...(at.sealed?.open() ?? [at.response?.text ?? '', ...at.alerts, at.bye ?? ''])].filter((s) => s.length > 0);
 }
 
 function matchRule(at: LoginAttempt): Rule | undefined {
