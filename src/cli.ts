@@ -153,7 +153,7 @@ export function commandLineSpec(): CliSpec {
 }
 
 /** The first line of standard input (the secret), bounded in size; the rest is never read. */
-async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
+export async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of stream) {
@@ -277,8 +277,10 @@ interface Output {
   protect: string[];
   out(s: string): void;
   err(s: string): void;
-  /** The io for commander, the prompt and the progress spinner, writing through the scrubber. */
+  /** The io for commander and the password prompt, writing through out() and err(). */
   io: CliIo;
+  /** stderr for the progress spinner: scrubbed, its own escape sequences kept. */
+  progress: NodeJS.WritableStream;
 }
 
 function outputFor(io: CliIo): Output {
@@ -292,10 +294,11 @@ function outputFor(io: CliIo): Output {
     out: (s) => void io.stdout.write(scrub(s, textForms(o.forms), o.protect)),
     err: (s) => void io.stderr.write(visible(scrub(s, textForms(o.forms), o.protect))),
     io,
+    progress: io.stderr,
   };
   // The spinner writes its own escape sequences: scrubbed, never made visible.
-  const progressWrite = (s: string) => io.stderr.write(scrub(s, textForms(o.forms), o.protect));
-  o.io = { ...io, stdout: { ...io.stdout, write: (s: string) => o.out(s), isTTY: io.stdout.isTTY, columns: io.stdout.columns }, stderr: Object.assign(Object.create(io.stderr), { write: progressWrite }) };
+  o.progress = Object.assign(Object.create(io.stderr) as NodeJS.WritableStream, { write: (s: string) => io.stderr.write(scrub(s, textForms(o.forms), o.protect)) });
+  o.io = { ...io, stdout: { ...io.stdout, write: (s: string) => o.out(s), isTTY: io.stdout.isTTY, columns: io.stdout.columns }, stderr: Object.assign(Object.create(io.stderr), { write: (s: string) => o.err(s) }) };
   return o;
 }
 
@@ -423,16 +426,19 @@ function whereOf(e: RunEvent): string {
 }
 
 /**
- * Keeps the backstop supplied with the report of what is known so far: at each phase and at most
- * every FEED_MS while the run goes on, so a blocked main thread leaves a recent report behind.
+ * Keeps the backstop supplied with the report of what is known so far: at each phase, on events (at
+ * most every FEED_MIN_MS) and every FEED_MS while the run goes on, so a blocked main thread leaves a
+ * recent report behind.
  */
 function feedBackstop(b: Backstop, view: View, o: Output) {
   let progress: RunProgress | undefined;
   let where = 'starting';
   let dirty = true;
+  let last = 0;
   const feed = () => {
     if (!progress || !dirty) return;
     dirty = false;
+    last = performance.now();
     const r = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
     b.feed(render(r, view, o), exitCodeFor(r, view.failOn));
   };
@@ -446,13 +452,15 @@ function feedBackstop(b: Backstop, view: View, o: Output) {
     observe: (e: RunEvent) => {
       where = whereOf(e);
       dirty = true;
-      if (e.kind === 'phase') feed();
+      if (e.kind === 'phase' || performance.now() - last >= FEED_MIN_MS) feed();
     },
     stop: () => clearInterval(timer),
   };
 }
 
 const FEED_MS = 250;
+/** Events feed the backstop at once, but no more often than this. */
+const FEED_MIN_MS = 50;
 
 async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<string, unknown>): Promise<number> {
   const view: View = { display: displayFrom(x, io), redact: x.redact === true, failOn: x.failOn as FailOn };
@@ -462,7 +470,7 @@ async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<stri
   let evidence: RunEvidence | undefined;
   // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
   const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
-  const progress = await createProgress(o.io.stderr, { enabled: io.stderr.isTTY === true && stderrColumns > 0 && !x.quiet && !io.env.CI, color: x.color !== false && !io.env.NO_COLOR });
+  const progress = await createProgress(o.progress, { enabled: io.stderr.isTTY === true && stderrColumns > 0 && !x.quiet && !io.env.CI, color: x.color !== false && !io.env.NO_COLOR });
   const backstop = io.backstop?.();
   backstop?.arm(opts.deadlineMs);
   const fed = backstop ? feedBackstop(backstop, view, o) : undefined;
@@ -506,9 +514,14 @@ export function main(): void {
     for (const h of handlers) h();
   });
   // A closed stdout (`imap-doctor --help | head -1`) ends the run quietly, never with a stack trace.
+  let closed = false;
   for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? EXIT_CLOSED : EXIT.internal));
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      closed = e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED';
+      process.exit(closed ? EXIT_CLOSED : EXIT.internal);
+    });
   }
+  const exit = (code: number) => (err?: Error | null) => process.exit(err || closed ? EXIT_CLOSED : code);
   runCli({
     argv: process.argv.slice(2),
     env: process.env,
@@ -521,7 +534,7 @@ export function main(): void {
     // The report is out: nothing (a pending getaddrinfo, a closing socket) may keep the process alive.
     (code) => {
       process.exitCode = code;
-      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+      process.stdout.write('', (err) => (err ? exit(code)(err) : process.stderr.write('', exit(code))));
     },
     () => process.exit(EXIT.internal),
   );
