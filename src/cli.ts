@@ -28,6 +28,8 @@ import { openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
 import { startBackstop, type Backstop } from './backstop.js';
+import { createLookupHelper } from './dns/lookup-helper.js';
+import type { LookupAll } from './dns/system-resolver.js';
 import { thrown } from './errors/classify.js';
 import type { RunEvent } from './events.js';
 import { visible } from './render/visible.js';
@@ -44,6 +46,8 @@ export interface CliIo {
   onSigint?: (fn: () => void) => void;
   /** Starts the deadline backstop (main() does; tests that run the CLI in-process do not). */
   backstop?: () => Backstop;
+  /** getaddrinfo for the run (main() gives the lookup helper, which cannot hold the process); default in-process. */
+  lookup?: LookupAll;
 }
 
 export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3, interrupted: 130 } as const;
@@ -481,7 +485,7 @@ async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<stri
   let report: Report;
   try {
     report = await runDoctor(opts, {
-      ...discoveryDeps(opts, emit),
+      ...discoveryDeps(opts, emit, io.lookup),
       emit,
       now: () => new Date(),
       version: VERSION,
@@ -522,7 +526,10 @@ export function main(): void {
     });
   }
   const exit = (code: number) => (err?: Error | null) => process.exit(err || closed ? EXIT_CLOSED : code);
+  const lookups = createLookupHelper();
+  process.on('exit', () => lookups.close());
   runCli({
+    lookup: lookups.lookup,
     argv: process.argv.slice(2),
     env: process.env,
     stdout: process.stdout,

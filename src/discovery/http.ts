@@ -104,7 +104,7 @@ class LookupFailed extends Error {
 }
 
 /** A node:net lookup function over a HostLookup; remembers the failure so it can be reported as DNS evidence. */
-function nodeLookup(lookup: HostLookup, signal: AbortSignal, policy: AddressPolicy): LookupFunction {
+export function nodeLookup(lookup: HostLookup, signal: AbortSignal, policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
     const asks: Promise<DnsAnswer<string>>[] = [];

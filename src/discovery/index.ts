@@ -10,7 +10,7 @@ import type { EmailAddress } from '../address.js';
 import type { RunEvent } from '../events.js';
 import { createPacketResolver } from '../dns/packet-resolver.js';
 import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/resolver.js';
-import { lookupHost } from '../dns/system-resolver.js';
+import { lookupHost, type LookupAll } from '../dns/system-resolver.js';
 import type { DiscoveryEvidence, SourceResult } from '../model/discovery.js';
 import type { Candidate, DnsAnswer, Family } from '../model/evidence.js';
 import { addressPolicy, allowedPorts, DEFAULTS, type RunOptions } from '../options.js';
@@ -62,7 +62,7 @@ function memoLookup(lookup: HostLookup): HostLookup {
  * else the system's servers for SRV/MX and the OS resolver for host addresses. One DNS try fits
  * in a step timeout.
  */
-export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>): { resolver: Resolver; lookup: HostLookup } {
+export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>, system?: LookupAll): { resolver: Resolver; lookup: HostLookup } {
   const tries = DEFAULTS.dnsRetries + 1;
   const userNamed = opts.dnsServers.length > 0;
   const servers = userNamed ? opts.dnsServers : systemServers();
@@ -73,13 +73,16 @@ export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutM
     retries: DEFAULTS.dnsRetries,
   });
   const resolver = adTrustworthy(servers, userNamed) ? packet : withoutAd(packet);
-  const lookup: HostLookup = opts.dnsServers.length > 0 ? hostLookupFor(resolver) : (name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal);
+  const lookup: HostLookup = opts.dnsServers.length > 0 ? hostLookupFor(resolver) : (name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal, system);
   return { resolver, lookup };
 }
 
-/** Everything the doctor needs for discovery, in one call: `runDoctor(opts, { ...discoveryDeps(opts, emit), … })`. */
-export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void): { lookup: HostLookup; discover: Discover } {
-  const { resolver, lookup } = discoveryNetwork(opts);
+/**
+ * Everything the doctor needs for discovery, in one call: `runDoctor(opts, { ...discoveryDeps(opts, emit), … })`.
+ * `system` does the getaddrinfo lookups (the CLI's lookup helper); default in-process.
+ */
+export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void, system?: LookupAll): { lookup: HostLookup; discover: Discover } {
+  const { resolver, lookup } = discoveryNetwork(opts, system);
   return { lookup, discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}) }) };
 }
 

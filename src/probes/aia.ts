@@ -4,10 +4,11 @@
  * in time and size, no redirect followed, never to a private address under --no-private) and check
  * whether it completes the chain to a trusted root.
  */
-import dns, { type LookupAddress } from 'node:dns';
 import http from 'node:http';
-import type { LookupFunction } from 'node:net';
+import { nodeLookup } from '../discovery/http.js';
+import { lookupHost } from '../dns/system-resolver.js';
 import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
+import type { HostLookup } from './resolve.js';
 import { X509Certificate } from 'node:crypto';
 import type { TlsInfo } from '../model/evidence.js';
 import { classifyError } from '../errors/classify.js';
@@ -15,28 +16,18 @@ import type { TrustStore } from './trust.js';
 import { LIMITS } from '../limits.js';
 
 
-/** node:dns lookup that refuses private addresses under --no-private. */
-function guardedLookup(policy: AddressPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      const ok = addresses.filter((a) => !refusedAddress(policy, hostname, a.address));
-      const first = ok[0];
-      if (!first) return callback(Object.assign(new Error(`${hostname} has only private addresses (--no-private)`), { code: 'POLICY_REFUSED' }), '', 0);
-      if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, ok);
-      else callback(null, first.address, first.family);
-    });
-  };
-}
+/** In-process getaddrinfo, for callers that bring no lookup of their own. */
+const systemLookup: HostLookup = (name, family, signal) => lookupHost(name, family, 5000, signal);
 
-export function fetchSmall(url: string, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY): Promise<Buffer> {
+export function fetchSmall(url: string, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY, lookup: HostLookup = systemLookup): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
     if (refusedAddress(policy, host, host)) {
       reject(new Error(`${host} is a private address (--no-private)`));
       return;
     }
-    const req = http.get(url, { signal, headers: { 'user-agent': 'imap-doctor' }, lookup: guardedLookup(policy), maxHeaderSize: LIMITS.httpHeaderBytes }, (res) => {
+    // The same lookup as every other host (the --dns servers or the OS), private addresses refused under --no-private.
+    const req = http.get(url, { signal, headers: { 'user-agent': 'imap-doctor' }, lookup: nodeLookup(lookup, signal, policy), maxHeaderSize: LIMITS.httpHeaderBytes }, (res) => {
       if ((res.statusCode ?? 0) !== 200) {
         res.resume();
         reject(new Error(`HTTP ${res.statusCode}`));
@@ -72,10 +63,10 @@ export function completesChain(leaf: X509Certificate, issuer: X509Certificate, t
   return trust.anchors.some((a) => issuer.checkIssued(a) && issuer.verify(a.publicKey));
 }
 
-export async function checkAia(leafDer: Buffer, url: string, trust: TrustStore, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY): Promise<NonNullable<TlsInfo['aia']>> {
+export async function checkAia(leafDer: Buffer, url: string, trust: TrustStore, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY, lookup?: HostLookup): Promise<NonNullable<TlsInfo['aia']>> {
   if (!/^http:\/\//i.test(url) || !URL.canParse(url)) return { url, fetched: false, completesChain: false, error: 'only http:// issuer URLs are fetched' };
   try {
-    const body = await fetchSmall(url, signal, policy);
+    const body = await fetchSmall(url, signal, policy, lookup);
     const issuer = parseCert(body);
     const leaf = new X509Certificate(leafDer);
     return { url, fetched: true, completesChain: completesChain(leaf, issuer, trust), issuerSubject: issuer.subject.replace(/\n/g, ', ') };

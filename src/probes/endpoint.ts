@@ -7,11 +7,10 @@ import { internalError } from '../errors/classify.js';
 import type { Candidate, EndpointEvidence, ResolveEvidence } from '../model/evidence.js';
 import { endpointId } from '../model/evidence.js';
 import { stepSignal } from '../util/deadline.js';
-import { resolveHost, type HostLookup } from './resolve.js';
+import { resolveHost } from './resolve.js';
 import { probeAddress, type ProbeRunContext } from './session.js';
 
 export interface EndpointContext extends ProbeRunContext {
-  lookup: HostLookup;
   pinned: Record<string, string[]>;
 }
 

@@ -12,6 +12,7 @@ import type { EventSink } from '../events.js';
 import { stepSignal } from '../util/deadline.js';
 import { internalError } from '../errors/classify.js';
 import type { AddressPolicy } from '../util/ip.js';
+import type { HostLookup } from './resolve.js';
 import { connectTcp } from './tcp.js';
 import { handshake, leafDer } from './tls.js';
 import { checkAia } from './aia.js';
@@ -24,6 +25,8 @@ export interface ProbeRunContext {
   trust: TrustStore;
   /** --no-private (a host the user named is exempt); the AIA fetch obeys it too. */
   policy: AddressPolicy;
+  /** A/AAAA lookups: endpoint hosts and the AIA issuer's host. */
+  lookup: HostLookup;
   timeoutMs: number;
   run: AbortSignal;
   maxLineBytes: number;
@@ -308,7 +311,7 @@ async function withAia(s: TLSSocket, info: TlsInfo, p: SessionParams): Promise<T
   if (info.verifyError !== 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' && info.verifyError !== 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY') return info;
   const der = leafDer(s);
   if (!der) return info;
-  return { ...info, aia: await checkAia(der, leaf.aiaIssuerUrl, p.trust, stepSignal(p.run, p.timeoutMs), p.policy) };
+  return { ...info, aia: await checkAia(der, leaf.aiaIssuerUrl, p.trust, stepSignal(p.run, p.timeoutMs), p.policy, p.lookup) };
 }
 
 /** After a failed handshake: plaintext on this port? Or a server stuck on old TLS / weak crypto? */

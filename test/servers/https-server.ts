@@ -65,6 +65,8 @@ export interface HttpsServerOptions {
   names: string[];
   /** Names answered with a self-signed certificate instead (for TLS failures). */
   untrustedNames?: string[];
+  /** Listen on this local address instead of a random free 127.77.x.y (e.g. a test namespace's link). */
+  ip?: string;
 }
 
 async function openssl(args: string[], cwd: string): Promise<void> {
@@ -156,8 +158,8 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<HttpsTest
     });
   };
 
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const ip = `127.77.${randomInt(1, 255)}.${randomInt(1, 255)}`;
+  for (let attempt = 0; attempt < (o.ip ? 1 : 40); attempt++) {
+    const ip = o.ip ?? `127.77.${randomInt(1, 255)}.${randomInt(1, 255)}`;
     const cert = await makeCert(dir, o, ip);
     const good = tls.createSecureContext({ key: cert.key, cert: cert.cert });
     const bad = tls.createSecureContext({ key: cert.badKey, cert: cert.badCert });
@@ -207,7 +209,7 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<HttpsTest
     };
   }
   await rm(dir, { recursive: true, force: true });
-  throw new Error('https test server: no free 127.77.x.y address after 40 tries');
+  throw new Error(o.ip ? `https test server: ${o.ip}:443/80 taken` : 'https test server: no free 127.77.x.y address after 40 tries');
 }
 
 /** A config-v1.1.xml document: incoming servers as [type, host, port, socketType], one SMTP server. */

@@ -153,7 +153,11 @@ server.listen(Number(port), host, () => console.log('LISTENING ' + server.addres
 process.on('SIGTERM', () => process.exit(0));
 `;
 
-export async function createNetns(opts: { client?: boolean; ipv6?: boolean } = {}): Promise<NetnsLab> {
+/**
+ * `v4Base` is the first two octets of the server link's /30 (default 10.231); the --no-private tests use
+ * 198.18 (RFC 2544's benchmarking range), which is neither loopback nor private.
+ */
+export async function createNetns(opts: { client?: boolean; ipv6?: boolean; v4Base?: string } = {}): Promise<NetnsLab> {
   installExitHook();
   if (!staleSwept) {
     staleSwept = true;
@@ -171,7 +175,8 @@ export async function createNetns(opts: { client?: boolean; ipv6?: boolean } = {
   const used = await rootAddresses();
   let slot = (process.pid * 31 + n * 7) % 16384;
   const at = (base: string, host: number): string => `${base}.${slot >> 6}.${(slot & 63) * 4 + host}`;
-  while (used.includes(`inet ${at('10.231', 1)}/`) || used.includes(`inet ${at('10.231', 2)}/`)) slot = (slot + 1) % 16384;
+  const base = opts.v4Base ?? '10.231';
+  while (used.includes(`inet ${at(base, 1)}/`) || used.includes(`inet ${at(base, 2)}/`)) slot = (slot + 1) % 16384;
   const hex = slot.toString(16);
 
   const destroy = async (): Promise<void> => {
@@ -206,8 +211,8 @@ export async function createNetns(opts: { client?: boolean; ipv6?: boolean } = {
     const srvIf = `idv${short}sr`;
     await ip(['link', 'add', rootIf, 'type', 'veth', 'peer', 'name', srvIf]);
     await ip(['link', 'set', srvIf, 'netns', serverNs]);
-    await ip(['addr', 'add', `${at('10.231', 1)}/30`, 'dev', rootIf]);
-    await ip(['-n', serverNs, 'addr', 'add', `${at('10.231', 2)}/30`, 'dev', srvIf]);
+    await ip(['addr', 'add', `${at(base, 1)}/30`, 'dev', rootIf]);
+    await ip(['-n', serverNs, 'addr', 'add', `${at(base, 2)}/30`, 'dev', srvIf]);
     if (opts.ipv6) {
       await ip(['addr', 'add', `fd00:231:${hex}::1/64`, 'dev', rootIf, 'nodad']);
       await ip(['-n', serverNs, 'addr', 'add', `fd00:231:${hex}::2/64`, 'dev', srvIf, 'nodad']);
@@ -259,8 +264,8 @@ export async function createNetns(opts: { client?: boolean; ipv6?: boolean } = {
 
     return {
       id,
-      server: { ns: serverNs, ip: at('10.231', 2), ...(opts.ipv6 ? { ip6: `fd00:231:${hex}::2` } : {}) },
-      rootIp: at('10.231', 1),
+      server: { ns: serverNs, ip: at(base, 2), ...(opts.ipv6 ? { ip6: `fd00:231:${hex}::2` } : {}) },
+      rootIp: at(base, 1),
       ...(opts.ipv6 ? { rootIp6: `fd00:231:${hex}::1` } : {}),
       ...(client ? { client } : {}),
       exec,
