@@ -149,7 +149,7 @@ function toRecord(answer: Answer, type: RecordType): unknown {
  * the asked name inside the same answer section (RFC 1034 §3.6.2); NXDOMAIN after a CNAME is about
  * the last target (RFC 6604 §2).
  */
-function classifyReply<T>(
+export function classifyReply<T>(
   packet: DecodedPacket,
   name: string,
   type: RecordType,
@@ -215,7 +215,7 @@ function classifyReply<T>(
 }
 
 /** Checks a datagram/TCP message against the question asked (RFC 5452 §9.1: id and question must match). */
-function matcher(ids: Set<number>, name: string, type: RecordType): (buf: Buffer) => Match {
+export function matcher(ids: Set<number>, name: string, type: RecordType): (buf: Buffer) => Match {
   return (buf) => {
     let packet: DecodedPacket;
     try {

@@ -130,6 +130,8 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
       [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 1, port: await deadPort(), target: `mail.${D}` }] },
       [`autoconfig.${D}`]: { A: [web.ip] },
     });
+    // DNSSEC-signed: an unsigned SRV record may name only the IMAP ports (it could steer the probe).
+    dns.set({ ad: true }, `_imaps._tcp.${D}`);
     web.routes = [{ host: `autoconfig.${D}`, path: AUTOCONFIG, body: config(`imap.${D}`) }];
     const r = await json(alice());
     expect(r.json.verdict.working?.host).toBe(`imap.${D}`);
