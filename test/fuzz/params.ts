@@ -17,3 +17,8 @@ export function fuzzParams<T = unknown>(runs = 200): Parameters<T> {
   }
   return { seed, numRuns: Math.max(1, Math.round(runs * scale)) };
 }
+
+/** A test timeout that grows with FUZZ_SCALE, for properties whose cases take real time. */
+export function fuzzTimeout(ms: number): number {
+  return Math.max(ms, Math.round(ms * scale));
+}
