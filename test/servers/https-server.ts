@@ -28,7 +28,9 @@ export interface Route {
   method?: 'GET' | 'POST';
   status?: number;
   /** The body, or a function of the request (an Autodiscover server echoing the address asked). */
-  body?: string | ((req: LoggedRequest) => string);
+  body?: string | Buffer | ((req: LoggedRequest) => string);
+  /** Hostile: send the status line, then drip one header byte every `dripMs` and never finish (slowloris). */
+  dripMs?: number;
   contentType?: string;
   headers?: Record<string, string>;
   /** Never answer (the connection stays open until the client gives up or the server closes). */
@@ -135,6 +137,12 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<HttpsTest
         return;
       }
       if (route.hang) return;
+      if (route.dripMs !== undefined) {
+        req.socket.write('HTTP/1.1 200 OK\r\nX-Slow: ');
+        const t = setInterval(() => (req.socket.destroyed ? clearInterval(t) : req.socket.write('a')), route.dripMs);
+        req.socket.on('close', () => clearInterval(t));
+        return;
+      }
       res.writeHead(route.status ?? 200, { 'Content-Type': route.contentType ?? 'text/xml; charset=utf-8', ...route.headers });
       if (route.bytes !== undefined) {
         const block = Buffer.alloc(64 * 1024, 'x');

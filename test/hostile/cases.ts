@@ -1,0 +1,334 @@
+/**
+ * The hostile matrix, shared by the end-to-end test (test/e2e/hostile.test.ts asserts behaviour) and
+ * the bench (bench/robustness.ts measures wall time and peak RSS): each case starts the misbehaving
+ * server it needs (a fake only where no real server behaves so), names the CLI arguments, the finding
+ * codes the report must hold, and says afterwards what the doctor sent it.
+ */
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import type { Report } from '../../src/model/report.js';
+import { LIMITS } from '../../src/limits.js';
+import { startDnsServer, type DnsTestServer } from '../servers/dns-server.js';
+import { scripts, startFakeImap, type FakeImapServer, type ReplyLine } from '../servers/fake-imap.js';
+import { autoconfigXml, type HttpsTestServer } from '../servers/https-server.js';
+import type { LabInfo } from '../servers/lab.js';
+
+export const D = 'example.test';
+const HOST = `imap.${D}`;
+/** Every case runs with these bounds; "ends within --deadline + 1 s" is measured against DEADLINE_MS. */
+export const TIMEOUT_MS = 1000;
+export const DEADLINE_MS = 6000;
+
+export interface HostileEnv {
+  lab: LabInfo;
+  /** Shared loopback DNS server: zone and knobs are set by each case. */
+  dns: DnsTestServer;
+  /** Shared HTTPS/HTTP server (127.77.x.y:443/80): routes are set by each case. */
+  web: HttpsTestServer;
+  /** The password of the cases that log in: a canary no output may hold. */
+  password: string;
+}
+
+export interface CaseRun {
+  args: string[];
+  env?: Record<string, string>;
+  /** What the doctor sent the hostile server, in a few words. */
+  sent(): string;
+  close(): Promise<void>;
+}
+
+export interface HostileCase {
+  id: string;
+  group: 'IMAP' | 'HTTP' | 'DNS' | 'steering';
+  what: string;
+  /** Finding codes the report must hold. */
+  expect: string[];
+  /** More about the report (throws when it is wrong). */
+  check?: (r: Report) => void;
+  setup(h: HostileEnv): Promise<CaseRun>;
+}
+
+const bounds = ['--timeout', String(TIMEOUT_MS), '--deadline', String(DEADLINE_MS)];
+
+/** The CLI arguments for a run against one server named by the user, pinned to 127.0.0.1. */
+function hostArgs(h: HostileEnv, port: number, security: 'tls' | 'starttls', login = false): string[] {
+  return [`alice@${D}`, '--host', HOST, '--resolve', `${HOST}=127.0.0.1`, '--port', String(port), '--security', security, '--ca-file', h.lab.certs.ca.crt, ...(login ? [] : ['--no-login']), ...bounds];
+}
+
+/** The CLI arguments for discovery through the shared DNS server, without the ISPDB. */
+function discoveryArgs(h: HostileEnv): string[] {
+  return [`alice@${D}`, '--dns', h.dns.address, '--no-ispdb', '--ca-file', h.lab.certs.ca.crt, '--no-login', ...bounds];
+}
+
+function commandsOf(f: FakeImapServer): string {
+  const names = f.commands.map((c) => c.name);
+  return names.length === 0 ? `${f.connections()} connection(s), no command` : `${f.connections()} connection(s): ${[...new Set(names)].join(', ')}`;
+}
+
+async function fake(h: HostileEnv, mode: 'plain' | 'tls', script: Parameters<typeof startFakeImap>[0]['script']): Promise<FakeImapServer> {
+  return startFakeImap({ host: '127.0.0.1', port: 0, mode, script, ...(mode === 'tls' ? { cert: h.lab.certs.good.crt, key: h.lab.certs.good.key } : {}) });
+}
+
+/** A raw TCP server: `onConnection(socket, n)` for the n-th connection; counts the bytes it was sent. */
+async function raw(onConnection: (s: net.Socket, n: number) => void): Promise<{ port: number; received: () => number; close: () => Promise<void> }> {
+  let n = 0;
+  let bytes = 0;
+  const open = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    open.add(s);
+    s.on('error', () => {});
+    s.on('data', (d: Buffer) => (bytes += d.length));
+    s.on('close', () => open.delete(s));
+    onConnection(s, ++n);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    received: () => bytes,
+    close: async () => {
+      for (const s of open) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** One IMAP case against a scripted fake. */
+function imapCase(id: string, what: string, expect: string[], security: 'tls' | 'starttls', script: () => Parameters<typeof startFakeImap>[0]['script'], more: Partial<HostileCase> = {}, login = false): HostileCase {
+  return {
+    id,
+    group: 'IMAP',
+    what,
+    expect,
+    ...more,
+    setup: async (h) => {
+      const f = await fake(h, security === 'tls' ? 'tls' : 'plain', script());
+      return { args: hostArgs(h, f.port, security, login), ...(login ? { env: { IMAP_DOCTOR_PASSWORD: h.password } } : {}), sent: () => commandsOf(f), close: () => f.close() };
+    },
+  };
+}
+
+/** Plain-HTTP autoconfig (http://autoconfig.D/mail/config-v1.1.xml) answering with `route`. */
+function httpCase(id: string, what: string, expect: string[], route: Omit<import('../servers/https-server.js').Route, 'host' | 'path'>, more: Partial<HostileCase> = {}): HostileCase {
+  return {
+    id,
+    group: 'HTTP',
+    what,
+    expect,
+    ...more,
+    setup: async (h) => {
+      h.dns.zone = { [D]: {}, [`autoconfig.${D}`]: { A: [h.web.ip] } };
+      h.web.routes = [{ scheme: 'http', host: `autoconfig.${D}`, path: '/mail/config-v1.1.xml', ...route }];
+      h.web.clearLog();
+      return {
+        args: discoveryArgs(h),
+        sent: () => `${h.web.requests.length} request(s): ${[...new Set(h.web.requests.map((r) => `${r.method} ${r.scheme}://${r.host}${r.path}`))].join(', ')}`,
+        close: async () => {},
+      };
+    },
+  };
+}
+
+/** DNS for the user's --host through the shared server with `knobs`, or a server of its own. */
+function dnsCase(id: string, what: string, expect: string[], zone: (h: HostileEnv) => Record<string, object>, knobs: Parameters<DnsTestServer['set']>[0] = {}, more: Partial<HostileCase> & { udpOnly?: boolean; host?: string } = {}): HostileCase {
+  return {
+    id,
+    group: 'DNS',
+    what,
+    expect,
+    ...more,
+    setup: async (h) => {
+      const own = more.udpOnly ? await startDnsServer({ tcp: false }) : null;
+      const dns = own ?? h.dns;
+      dns.reset();
+      dns.zone = zone(h);
+      dns.set(knobs);
+      return {
+        args: [`alice@${D}`, '--host', more.host ?? HOST, '--dns', dns.address, '--port', '993', '--security', 'tls', '--no-login', ...bounds],
+        sent: () => `${dns.queries.length} DNS queries (${[...new Set(dns.queries.map((q) => `${q.type}/${q.transport}`))].join(', ')})`,
+        close: async () => {
+          await own?.close();
+        },
+      };
+    },
+  };
+}
+
+const lines = (n: number, text: string) => Array.from({ length: n }, () => text);
+const many = (n: number) => Array.from({ length: n }, (_, i) => `127.88.${(i >> 8) & 255}.${(i & 255) + 1}`);
+
+export const HOSTILE_CASES: HostileCase[] = [
+  {
+    id: 'imap-greeting-drip',
+    group: 'IMAP',
+    what: 'a greeting dripped at 1 byte/s',
+    expect: ['GREETING_TIMEOUT'],
+    setup: async (h) => {
+      const s = await raw((sock) => {
+        const t = setInterval(() => (sock.destroyed ? clearInterval(t) : sock.write('*')), 1000);
+        sock.on('close', () => clearInterval(t));
+      });
+      return { args: hostArgs(h, s.port, 'starttls'), sent: () => `${s.received()} bytes (TLS tried on a second connection)`, close: s.close };
+    },
+  },
+  {
+    id: 'imap-flood-after-timeout',
+    group: 'IMAP',
+    what: 'silence until the greeting timeout, then 64 MB without a newline',
+    expect: ['GREETING_TIMEOUT'],
+    setup: async (h) => {
+      const block = Buffer.alloc(1024 * 1024, 'x');
+      const s = await raw((sock, n) => {
+        if (n !== 1) return;
+        setTimeout(() => {
+          let left = 64;
+          const pump = () => {
+            while (left > 0 && !sock.destroyed && sock.write(block)) left--;
+            if (left > 0 && !sock.destroyed) sock.once('drain', pump);
+          };
+          pump();
+        }, TIMEOUT_MS + 200);
+      });
+      return { args: hostArgs(h, s.port, 'starttls'), sent: () => `${s.received()} bytes`, close: s.close };
+    },
+  },
+  imapCase('imap-untagged-10000', '10,000 untagged lines before the CAPABILITY reply', ['IMAP_PROTOCOL_ERROR'], 'starttls', () =>
+    scripts.handlers({ replies: { CAPABILITY: [...lines(10_000, '* NO [ALERT] flood'), 'OK done'] } }),
+  ),
+  {
+    id: 'imap-tls-then-close',
+    group: 'IMAP',
+    what: 'TLS accepted, then the connection closed',
+    expect: ['CONN_CLOSED_BEFORE_GREETING'],
+    setup: async (h) => {
+      let handshakes = 0;
+      const server = tls.createServer({ cert: readFileSync(h.lab.certs.good.crt), key: readFileSync(h.lab.certs.good.key) }, (s) => {
+        handshakes++;
+        s.on('error', () => {});
+        s.end();
+      });
+      server.on('tlsClientError', () => {});
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as net.AddressInfo).port;
+      return { args: hostArgs(h, port, 'tls'), sent: () => `${handshakes} TLS handshake(s), nothing after`, close: () => new Promise((r) => server.close(() => r())) };
+    },
+  },
+  imapCase('imap-bye-during-starttls', 'BYE in answer to STARTTLS', ['IMAP_PROTOCOL_ERROR'], 'starttls', () => scripts.handlers({ advertiseStarttls: true, replies: { STARTTLS: ['* BYE going away now'] } })),
+  imapCase('imap-literal-greeting', 'a {4294967295} literal in the greeting', ['GREETING_OK'], 'starttls', () => scripts.handlers({ greeting: '* OK {4294967295}', advertiseStarttls: false })),
+  imapCase('imap-literal-capability', 'a {4294967295} literal in CAPABILITY', ['GREETING_OK'], 'starttls', () =>
+    scripts.handlers({ replies: { CAPABILITY: ['* CAPABILITY IMAP4rev1 AUTH=PLAIN {4294967295}', 'OK done'] } }),
+  ),
+  imapCase(
+    'imap-login-literal',
+    'a {4294967295} literal during the login (imapflow)',
+    ['LOGIN_INCOMPLETE'],
+    'tls',
+    () => scripts.handlers({ replies: { AUTHENTICATE: [{ raw: '* OK [ALERT] {4294967295}' }] } }),
+    {},
+    true,
+  ),
+  imapCase(
+    'imap-password-echo',
+    'the password echoed in NO [code], ALERT and BYE (upper case, NFD, truncated)',
+    ['AUTH_FAILED'],
+    'tls',
+    () =>
+      scripts.handlers({
+        replies: {
+          AUTHENTICATE: (_c, ctx): ReplyLine[] => {
+            const p = ctx.credentials?.pass ?? '';
+            return [...lines(LIMITS.alerts + 5, `* OK [ALERT] wrong: ${p.normalize('NFD')}`), `NO [AUTHENTICATIONFAILED] bad password ${p.toUpperCase()}`, `* BYE ${p.slice(0, Math.ceil(p.length / 2) + 1)}`];
+          },
+        },
+      }),
+    {
+      check: (r) => {
+        const login = r.endpoints[0]?.login;
+        if (login?.state !== 'attempted' || login.alerts.length > LIMITS.alerts) throw new Error(`alerts not capped at LIMITS.alerts: ${JSON.stringify(login)}`);
+      },
+    },
+    true,
+  ),
+  httpCase('http-gzip-bomb', 'a gzip bomb (100 MB of zeros, never decompressed)', ['AUTOCONFIG_INVALID'], { body: gzipSync(Buffer.alloc(100 * 1024 * 1024)), headers: { 'Content-Encoding': 'gzip' } }),
+  httpCase('http-slowloris', 'response headers dripped 1 byte per 100 ms, forever', ['DISCOVERY_NOTHING_FOUND'], { dripMs: 100 }, {
+    check: (r) => {
+      const s = r.discovery?.sources.find((x) => x.source === 'autoconfig-http');
+      if (s?.status !== 'timeout') throw new Error(`slowloris source should time out, got ${s?.status}`);
+    },
+  }),
+  httpCase('http-redirect-loop', 'a redirect to itself, forever', ['DISCOVERY_NOTHING_FOUND'], { status: 302, headers: { Location: `http://autoconfig.${D}/mail/config-v1.1.xml` } }, {
+    check: (r) => {
+      const s = r.discovery?.sources.find((x) => x.source === 'autoconfig-http');
+      if (s?.error?.code !== 'HTTP_REDIRECT_LIMIT' || (s.hops?.length ?? 0) > LIMITS.httpRedirects + 1) throw new Error(`redirect loop not cut at LIMITS.httpRedirects: ${JSON.stringify(s?.hops)}`);
+    },
+  }),
+  httpCase('http-100mb-body', 'a 100 MB body', ['AUTOCONFIG_INVALID'], { bytes: 100 * 1024 * 1024 }, {
+    check: (r) => {
+      const s = r.discovery?.sources.find((x) => x.source === 'autoconfig-http');
+      if (s?.invalid?.reason !== 'too-large') throw new Error(`expected too-large, got ${JSON.stringify(s?.invalid)}`);
+    },
+  }),
+  httpCase('http-header-flood', 'a 64 KiB response header', ['DISCOVERY_NOTHING_FOUND'], { headers: { 'X-Flood': 'y'.repeat(LIMITS.httpHeaderBytes * 4) }, body: autoconfigXml(D, [['imap', HOST, 993, 'SSL']]) }, {
+    check: (r) => {
+      const s = r.discovery?.sources.find((x) => x.source === 'autoconfig-http');
+      if (s?.status === 'found') throw new Error('a header over LIMITS.httpHeaderBytes was accepted');
+    },
+  }),
+  httpCase('http-invalid-utf8', 'invalid UTF-8 in the settings file', ['AUTOCONFIG_FOUND'], {
+    body: Buffer.from(autoconfigXml(D, [['imap', HOST, 993, 'SSL']]).replace(`${D} mail`, 'BAD\u00ffNAME'), 'latin1'),
+  }, {
+    check: (r) => {
+      const s = r.discovery?.sources.find((x) => x.source === 'autoconfig-http');
+      if (!String(s?.facts?.displayName).includes('\ufffd')) throw new Error(`invalid UTF-8 not replaced: ${String(s?.facts?.displayName)}`);
+    },
+  }),
+  httpCase('http-redos-body', 'the whitespace ReDoS body (60 newlines and "!")', ['AUTOCONFIG_INVALID'], { body: `${'\n'.repeat(60)}!` }),
+  dnsCase('dns-wrong-ids', 'every answer with a mismatched id', ['DNS_LOOKUP_FAILED'], () => ({ [HOST]: { A: ['127.0.0.1'] } }), { wrongId: true }),
+  dnsCase('dns-other-names', 'answers for another name (spoofing)', ['DNS_NO_ADDRESS'], () => ({ [HOST]: { A: ['127.0.0.1'] } }), { answerOwner: 'evil.example' }),
+  dnsCase('dns-cname-loop', 'a CNAME loop', ['DNS_LOOKUP_FAILED'], () => ({ [HOST]: { CNAME: `loop.${D}` }, [`loop.${D}`]: { CNAME: HOST } })),
+  // A short owner name: the test server does not compress names, and 2,000 records must fit one TCP message.
+  dnsCase('dns-2000-a', '2,000 A records (over TCP)', ['TCP_REFUSED'], () => ({ [`m.${D}`]: { A: many(2000) } }), {}, {
+    host: `m.${D}`,
+    check: (r) => {
+      const e = r.endpoints[0];
+      if (e?.addresses.length !== LIMITS.addressesPerFamily || e.resolve.notProbed?.length !== LIMITS.dnsRecords - LIMITS.addressesPerFamily) throw new Error(`addresses not capped: ${e?.addresses.length} probed`);
+    },
+  }),
+  dnsCase('dns-compression-loop', 'a compression pointer loop', ['DNS_LOOKUP_FAILED'], () => ({ [HOST]: { A: ['127.0.0.1'] } }), { compressionLoop: true }),
+  dnsCase('dns-truncated-tcp-refused', 'truncation with DNS over TCP refused', ['DNS_LOOKUP_FAILED'], () => ({ [HOST]: { A: ['127.0.0.1'] } }), { truncate: true }, { udpOnly: true }),
+  {
+    id: 'steer-ip-literal',
+    group: 'steering',
+    what: 'plain-HTTP autoconfig naming 10.0.0.5:993',
+    expect: ['UNVERIFIED_TARGET_REFUSED'],
+    check: (r) => {
+      if (r.endpoints.some((e) => e.host === '10.0.0.5')) throw new Error('the IP address from an unverified source was probed');
+    },
+    setup: async (h) => {
+      h.dns.zone = { [D]: {}, [`autoconfig.${D}`]: { A: [h.web.ip] } };
+      h.web.routes = [{ scheme: 'http', host: `autoconfig.${D}`, path: '/mail/config-v1.1.xml', body: autoconfigXml(D, [['imap', '10.0.0.5', 993, 'SSL']]) }];
+      return { args: discoveryArgs(h), sent: () => 'nothing to 10.0.0.5', close: async () => {} };
+    },
+  },
+  {
+    id: 'steer-srv-port',
+    group: 'steering',
+    what: 'an unsigned SRV record naming port 25',
+    expect: ['UNVERIFIED_TARGET_REFUSED'],
+    check: (r) => {
+      if (r.endpoints.some((e) => e.port === 25)) throw new Error('port 25 from an unsigned SRV record was probed');
+    },
+    setup: async (h) => {
+      h.dns.reset();
+      h.dns.zone = { [D]: {}, [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 0, port: 25, target: HOST }] }, [HOST]: { A: ['127.0.0.1'] } };
+      return { args: discoveryArgs(h), sent: () => 'nothing to port 25', close: async () => {} };
+    },
+  },
+];
+
+/** A fresh canary for the cases that log in. */
+export function hostilePassword(): string {
+  return `Hostile-${randomBytes(6).toString('hex')}-Canary`;
+}
