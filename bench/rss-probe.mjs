@@ -1,5 +1,18 @@
-// Preloaded into benchmarked runs (node --import): records the process's peak RSS at exit.
-import { writeFileSync } from 'node:fs';
+// Preloaded into benchmarked runs (node --import): records the process's peak RSS (KiB) at exit.
+// VmHWM is the peak of this program alone; getrusage's maxRSS also counts the parent's memory at the
+// fork before exec (Linux keeps the old address space's peak), which made every small run look as big
+// as the bench process that started it.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+function peakKiB() {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
+}
 
 const out = process.env.BENCH_RSS_FILE;
-if (out) process.on('exit', () => writeFileSync(out, String(process.resourceUsage().maxRSS)));
+if (out) process.on('exit', () => writeFileSync(out, String(peakKiB())));

@@ -111,7 +111,9 @@ function imapCase(id: string, what: string, expect: string[], security: 'tls' | 
 }
 
 /** Plain-HTTP autoconfig (http://autoconfig.D/mail/config-v1.1.xml) answering with `route`. */
-function httpCase(id: string, what: string, expect: string[], route: Omit<import('../servers/https-server.js').Route, 'host' | 'path'>, more: Partial<HostileCase> = {}): HostileCase {
+type HostileRoute = Omit<import('../servers/https-server.js').Route, 'host' | 'path'>;
+
+function httpCase(id: string, what: string, expect: string[], route: HostileRoute | (() => HostileRoute), more: Partial<HostileCase> = {}): HostileCase {
   return {
     id,
     group: 'HTTP',
@@ -120,7 +122,7 @@ function httpCase(id: string, what: string, expect: string[], route: Omit<import
     ...more,
     setup: async (h) => {
       h.dns.zone = { [D]: {}, [`autoconfig.${D}`]: { A: [h.web.ip] } };
-      h.web.routes = [{ scheme: 'http', host: `autoconfig.${D}`, path: '/mail/config-v1.1.xml', ...route }];
+      h.web.routes = [{ scheme: 'http', host: `autoconfig.${D}`, path: '/mail/config-v1.1.xml', ...(typeof route === 'function' ? route() : route) }];
       h.web.clearLog();
       return {
         args: discoveryArgs(h),
@@ -157,6 +159,13 @@ function dnsCase(id: string, what: string, expect: string[], zone: (h: HostileEn
 }
 
 const lines = (n: number, text: string) => Array.from({ length: n }, () => text);
+
+let bomb: Buffer | undefined;
+/** 100 MB of zeros, gzipped (about 100 KB), made once and only when a case needs it. */
+function gzipBomb(): Buffer {
+  bomb ??= gzipSync(Buffer.alloc(100 * 1024 * 1024));
+  return bomb;
+}
 const many = (n: number) => Array.from({ length: n }, (_, i) => `127.88.${(i >> 8) & 255}.${(i & 255) + 1}`);
 
 export const HOSTILE_CASES: HostileCase[] = [
@@ -251,7 +260,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
     true,
   ),
-  httpCase('http-gzip-bomb', 'a gzip bomb (100 MB of zeros, never decompressed)', ['AUTOCONFIG_INVALID'], { body: gzipSync(Buffer.alloc(100 * 1024 * 1024)), headers: { 'Content-Encoding': 'gzip' } }),
+  httpCase('http-gzip-bomb', 'a gzip bomb (100 MB of zeros, never decompressed)', ['AUTOCONFIG_INVALID'], () => ({ body: gzipBomb(), headers: { 'Content-Encoding': 'gzip' } })),
   httpCase('http-slowloris', 'response headers dripped 1 byte per 100 ms, forever', ['DISCOVERY_NOTHING_FOUND'], { dripMs: 100 }, {
     check: (r) => {
       const s = r.discovery?.sources.find((x) => x.source === 'autoconfig-http');

@@ -28,7 +28,7 @@ export interface Route {
   method?: 'GET' | 'POST';
   status?: number;
   /** The body, or a function of the request (an Autodiscover server echoing the address asked). */
-  body?: string | Buffer | ((req: LoggedRequest) => string);
+  body?: string | Buffer | ((req: LoggedRequest) => string | Buffer);
   /** Hostile: send the status line, then drip one header byte every `dripMs` and never finish (slowloris). */
   dripMs?: number;
   contentType?: string;
