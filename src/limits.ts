@@ -72,7 +72,7 @@ export interface Bound {
   then: string;
   /** The LIMITS keys of this row; each must appear in `test`. */
   keys: LimitKey[];
-  /** A test file (from the repository root) that exercises the limit. */
+  /** A test file (from the repository root) that exercises the limit (the hostile cases run in test/e2e/hostile.test.ts). */
   test: string;
 }
 
@@ -87,20 +87,21 @@ export const BOUNDS: readonly Bound[] = [
   { what: 'greeting', size: `${kib(L.imapLineBytes)} read, ${n(L.greetingChars)} characters kept`, count: '1 line', time: STEP, then: 'cut with …; dripped bytes end at the step timeout', keys: ['greetingChars'], test: 'test/unit/wire-limits.test.ts' },
   { what: 'CAPABILITY', size: 'one line', count: `${n(L.capabilities)} capabilities`, time: STEP, then: 'the rest dropped', keys: ['capabilities'], test: 'test/unit/wire-limits.test.ts' },
   { what: 'untagged lines before a tagged reply', size: 'one line each', count: n(L.untaggedLines), time: STEP, then: 'PROTOCOL_ERROR', keys: ['untaggedLines'], test: 'test/unit/wire-limits.test.ts' },
-  { what: 'transcript (--transcript)', size: `${n(L.transcriptLineChars)} characters per line`, count: `${n(L.transcriptLines)} lines per connection`, time: '–', then: 'one last line counts what was left out', keys: ['transcriptLines', 'transcriptLineChars'], test: 'test/unit/wire-limits.test.ts' },
-  { what: '[ALERT] texts of a login', size: `${n(L.alertChars)} characters each`, count: n(L.alerts), time: '–', then: 'the rest dropped', keys: ['alerts', 'alertChars'], test: 'test/e2e/hostile.test.ts' },
+  { what: 'transcript (--transcript)', size: `${n(L.transcriptLineChars)} characters per line`, count: `${n(L.transcriptLines)} lines per connection`, time: '–', then: 'one last line says the rest was left out', keys: ['transcriptLines', 'transcriptLineChars'], test: 'test/unit/wire-limits.test.ts' },
+  { what: '[ALERT] texts of a login', size: `${n(L.alertChars)} characters each`, count: n(L.alerts), time: '–', then: 'the rest dropped', keys: ['alerts', 'alertChars'], test: 'test/hostile/cases.ts' },
   {
     what: 'login phase (imapflow): line, literal, response',
     size: `${kib(L.loginLineBytes)}, ${kib(L.loginLiteralBytes)}, ${kib(L.loginResponseBytes)}`,
-    count: `${n(L.loginServerLines)} server lines kept`,
+    count: '–',
     time: `${L.loginSteps} × --timeout for the whole login`,
     then: 'the login fails with the error; nothing more is read',
-    keys: ['loginLineBytes', 'loginLiteralBytes', 'loginResponseBytes', 'loginServerLines', 'loginSteps'],
-    test: 'test/e2e/hostile.test.ts',
+    keys: ['loginLineBytes', 'loginLiteralBytes', 'loginResponseBytes', 'loginSteps'],
+    test: 'test/hostile/cases.ts',
   },
-  { what: 'HTTP response headers', size: kib(L.httpHeaderBytes), count: '–', time: `${STEP} per fetch, redirects included`, then: 'HTTP error', keys: ['httpHeaderBytes'], test: 'test/e2e/hostile.test.ts' },
-  { what: 'HTTP body (settings document, never decompressed)', size: kib(L.httpBodyBytes), count: '–', time: `${STEP} per fetch`, then: 'invalid (too-large); reading stops', keys: ['httpBodyBytes'], test: 'test/e2e/hostile.test.ts' },
-  { what: 'HTTP redirects', size: '–', count: `${L.httpRedirects} per URL`, time: `${STEP} per fetch`, then: 'HTTP_REDIRECT_LIMIT', keys: ['httpRedirects'], test: 'test/e2e/hostile.test.ts' },
+  { what: 'server lines of a login kept (to find a BYE)', size: `${n(L.transcriptLineChars)} characters each`, count: n(L.loginServerLines), time: '–', then: 'the oldest dropped', keys: ['loginServerLines'], test: 'test/unit/limits.test.ts' },
+  { what: 'HTTP response headers', size: kib(L.httpHeaderBytes), count: '–', time: `${STEP} per fetch, redirects included`, then: 'HTTP error', keys: ['httpHeaderBytes'], test: 'test/hostile/cases.ts' },
+  { what: 'HTTP body (settings document, never decompressed)', size: kib(L.httpBodyBytes), count: '–', time: `${STEP} per fetch`, then: 'invalid (too-large); reading stops', keys: ['httpBodyBytes'], test: 'test/hostile/cases.ts' },
+  { what: 'HTTP redirects', size: '–', count: `${L.httpRedirects} per URL`, time: `${STEP} per fetch`, then: 'HTTP_REDIRECT_LIMIT', keys: ['httpRedirects'], test: 'test/hostile/cases.ts' },
   {
     what: 'XML settings document',
     size: kib(L.httpBodyBytes),
@@ -113,10 +114,10 @@ export const BOUNDS: readonly Bound[] = [
   { what: 'DNS message', size: `${n(L.dnsMessageBytes)} bytes`, count: `${L.dnsRecords} records kept per answer`, time: '--timeout ÷ (tries × servers) per try', then: 'the rest dropped', keys: ['dnsMessageBytes', 'dnsRecords'], test: 'test/unit/dns/dns-limits.test.ts' },
   { what: 'SRV targets checked for an address', size: '–', count: n(L.srvTargetChecks), time: STEP, then: 'not checked', keys: ['srvTargetChecks'], test: 'test/unit/dns/dns-limits.test.ts' },
   { what: 'addresses probed per host', size: '–', count: `${L.addressesPerFamily} per address family`, time: '–', then: 'listed as not probed', keys: ['addressesPerFamily'], test: 'test/unit/dns/dns-limits.test.ts' },
-  { what: 'AIA issuer certificate', size: kib(L.aiaBytes), count: '1 fetch, no redirect', time: STEP, then: 'not fetched (error kept)', keys: ['aiaBytes'], test: 'test/unit/aia-limits.test.ts' },
-  { what: 'certificate chain', size: '–', count: `${L.chainCertificates} certificates`, time: 'the TLS handshake: one --timeout', then: 'the rest dropped', keys: ['chainCertificates'], test: 'test/unit/aia-limits.test.ts' },
-  { what: 'reference connects (firewall vs. down)', size: 'none sent', count: n(L.referenceProbes), time: STEP, then: 'not made', keys: ['referenceProbes'], test: 'test/unit/checks/network-references.test.ts' },
-  { what: 'endpoints probed', size: '–', count: `--max-endpoints (at most ${L.maxEndpoints})`, time: '--deadline', then: 'listed as not probed', keys: ['maxEndpoints'], test: 'test/unit/discovery/cli-options.test.ts' },
+  { what: 'AIA issuer certificate', size: kib(L.aiaBytes), count: '1 fetch, no redirect', time: STEP, then: 'not fetched (error kept)', keys: ['aiaBytes'], test: 'test/unit/limits.test.ts' },
+  { what: 'certificate chain', size: '–', count: `${L.chainCertificates} certificates`, time: 'the TLS handshake: one --timeout', then: 'the rest dropped', keys: ['chainCertificates'], test: 'test/unit/limits.test.ts' },
+  { what: 'reference connects (firewall vs. down)', size: 'none sent', count: n(L.referenceProbes), time: STEP, then: 'not made', keys: ['referenceProbes'], test: 'test/unit/limits.test.ts' },
+  { what: 'endpoints probed', size: '–', count: `--max-endpoints (at most ${L.maxEndpoints})`, time: '--deadline', then: 'listed as not probed', keys: ['maxEndpoints'], test: 'test/unit/limits.test.ts' },
   { what: 'secret from standard input', size: kib(L.secretBytes), count: 'first line', time: '–', then: 'cut', keys: ['secretBytes'], test: 'test/e2e/cli-hygiene.test.ts' },
   {
     what: 'the whole run',
@@ -137,4 +138,15 @@ export function boundsMarkdown(): string {
     '| --- | --- | --- | --- | --- |',
     ...BOUNDS.map((b) => `| ${esc(b.what)} | ${esc(b.size)} | ${esc(b.count)} | ${esc(b.time)} | ${esc(b.then)} |`),
   ].join('\n');
+}
+
+const START = /<!-- bounds:start[^>]*-->/;
+const END = '<!-- bounds:end -->';
+
+/** docs/robustness.md with its generated table replaced by the current one. */
+export function withBounds(doc: string): string {
+  const start = START.exec(doc);
+  const end = doc.indexOf(END);
+  if (!start || end < 0) throw new Error('docs/robustness.md has no bounds:start / bounds:end markers');
+  return `${doc.slice(0, start.index + start[0].length)}\n${boundsMarkdown()}\n${doc.slice(end)}`;
 }

@@ -52,7 +52,7 @@ interface ImapErr {
 type LogEntry = { src?: string; msg?: string; [k: string]: unknown };
 
 /** Scrubbing for one attempt: server texts (a piece of the secret hides them whole) and everything else. */
-interface Hide {
+export interface Hide {
   server(s: string): string;
   text(s: string): string;
 }
@@ -61,7 +61,7 @@ interface Hide {
  * A logger for imapflow that keeps the wire lines (already masked by imapflow) and nothing else:
  * all of them for the transcript when asked (bounded), and always the last server lines.
  */
-function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: number, hide: Hide) {
+export function captureLogger(lines: TranscriptLine[] | null, server: string[], t0: number, hide: Hide) {
   // SASL responses are base64: imapflow masks the password inside, but the blob still carries the
   // username (and --redact cannot see into base64), so the client side of an AUTHENTICATE exchange
   // is shown only as a placeholder (RFC 9051 §6.2.2).

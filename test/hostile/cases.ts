@@ -160,6 +160,17 @@ function dnsCase(id: string, what: string, expect: string[], zone: (h: HostileEn
 
 const lines = (n: number, text: string) => Array.from({ length: n }, () => text);
 
+/**
+ * A check: the login, which the server ends with OK, failed instead: the bound named in `what` stopped the
+ * reading (imapflow's own defaults, 1 GiB, would have read it and logged in).
+ */
+function failedLogin(what: string): (r: Report) => void {
+  return (r) => {
+    const login = r.endpoints[0]?.login;
+    if (login?.state !== 'attempted' || login.ok || !/exceed|too large|maximum/i.test(login.error?.message ?? '')) throw new Error(`${what} was read: ${JSON.stringify(login)}`);
+  };
+}
+
 let bomb: Buffer | undefined;
 /** 100 MB of zeros, gzipped (about 100 KB), made once and only when a case needs it. */
 function gzipBomb(): Buffer {
@@ -231,13 +242,73 @@ export const HOSTILE_CASES: HostileCase[] = [
   ),
   imapCase(
     'imap-login-literal',
-    'a {4294967295} literal during the login (imapflow)',
+    'a 100 KB literal during the login, then OK (imapflow)',
     ['LOGIN_INCOMPLETE'],
     'tls',
-    () => scripts.handlers({ replies: { AUTHENTICATE: [{ raw: '* OK [ALERT] {4294967295}' }] } }),
-    {},
+    () => scripts.handlers({ replies: { AUTHENTICATE: [{ raw: `* OK [ALERT] {100000}\r\n${'l'.repeat(100_000)}` }, 'OK authenticated'] } }),
+    { check: failedLogin(`a literal over LIMITS.loginLiteralBytes (${LIMITS.loginLiteralBytes})`) },
     true,
   ),
+  imapCase(
+    'imap-login-big-response',
+    'one response of five 60 KB literals during the login, then OK (imapflow)',
+    ['LOGIN_INCOMPLETE'],
+    'tls',
+    () => scripts.handlers({ replies: { AUTHENTICATE: [{ raw: `* OK [ALERT] ${Array.from({ length: 5 }, () => `{60000}\r\n${'z'.repeat(60_000)}`).join(' ')}` }, 'OK authenticated'] } }),
+    { check: failedLogin(`a response over LIMITS.loginResponseBytes (${LIMITS.loginResponseBytes})`) },
+    true,
+  ),
+  imapCase(
+    'imap-login-long-line',
+    'a 200 KB line during the login, then OK (imapflow)',
+    ['LOGIN_INCOMPLETE'],
+    'tls',
+    () => scripts.handlers({ replies: { AUTHENTICATE: [{ raw: `* OK ${'x'.repeat(200_000)}` }, 'OK authenticated'] } }),
+    { check: failedLogin(`a line over LIMITS.loginLineBytes (${LIMITS.loginLineBytes})`) },
+    true,
+  ),
+  {
+    id: 'imap-login-drip',
+    group: 'IMAP',
+    what: 'the login answered one byte at a time, forever',
+    expect: ['LOGIN_INCOMPLETE'],
+    check: (r) => {
+      const login = r.endpoints[0]?.login;
+      // TIMEOUT, not ABORTED: the login's own bound (LIMITS.loginSteps step timeouts) ended it before the run deadline.
+      if (login?.state !== 'attempted' || login.error?.code !== 'TIMEOUT') throw new Error(`the login was not bounded by LIMITS.loginSteps: ${JSON.stringify(login)}`);
+    },
+    setup: async (h) => {
+      const seen: string[] = [];
+      const server = tls.createServer({ cert: readFileSync(h.lab.certs.good.crt), key: readFileSync(h.lab.certs.good.key) }, (sock) => {
+        sock.on('error', () => {});
+        sock.write('* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] drip ready\r\n');
+        let buf = '';
+        sock.on('data', (d: Buffer) => {
+          buf += d.toString('latin1');
+          for (let nl = buf.indexOf('\r\n'); nl >= 0; nl = buf.indexOf('\r\n')) {
+            const [tag = '*', cmd = ''] = buf.slice(0, nl).split(' ');
+            buf = buf.slice(nl + 2);
+            seen.push(cmd.toUpperCase());
+            if (cmd.toUpperCase() === 'AUTHENTICATE') {
+              // One byte at a time, never a line: imapflow's inactivity timeout never fires.
+              sock.write('* OK ');
+              const t = setInterval(() => (sock.destroyed ? clearInterval(t) : sock.write('.')), 200);
+              sock.on('close', () => clearInterval(t));
+            } else sock.write(`${cmd.toUpperCase() === 'CAPABILITY' ? '* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN\r\n' : ''}${tag} OK done\r\n`);
+          }
+        });
+      });
+      server.on('tlsClientError', () => {});
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as net.AddressInfo).port;
+      return {
+        args: hostArgs(h, port, 'tls', true),
+        env: { IMAP_DOCTOR_PASSWORD: h.password },
+        sent: () => `${[...new Set(seen)].join(', ')}`,
+        close: () => new Promise((r) => server.close(() => r())),
+      };
+    },
+  },
   imapCase(
     'imap-password-echo',
     'the password echoed in NO [code], ALERT and BYE (upper case, NFD, truncated)',
@@ -248,7 +319,7 @@ export const HOSTILE_CASES: HostileCase[] = [
         replies: {
           AUTHENTICATE: (_c, ctx): ReplyLine[] => {
             const p = ctx.credentials?.pass ?? '';
-            return [...lines(LIMITS.alerts + 5, `* OK [ALERT] wrong: ${p.normalize('NFD')}`), `NO [AUTHENTICATIONFAILED] bad password ${p.toUpperCase()}`, `* BYE ${p.slice(0, Math.ceil(p.length / 2) + 1)}`];
+            return [`* OK [ALERT] ${'long '.repeat(1000)}`, ...lines(LIMITS.alerts + 5, `* OK [ALERT] wrong: ${p.normalize('NFD')}`), `NO [AUTHENTICATIONFAILED] bad password ${p.toUpperCase()}`, `* BYE ${p.slice(0, Math.ceil(p.length / 2) + 1)}`];
           },
         },
       }),
@@ -256,6 +327,7 @@ export const HOSTILE_CASES: HostileCase[] = [
       check: (r) => {
         const login = r.endpoints[0]?.login;
         if (login?.state !== 'attempted' || login.alerts.length > LIMITS.alerts) throw new Error(`alerts not capped at LIMITS.alerts: ${JSON.stringify(login)}`);
+        if (login.alerts.some((a) => a.length > LIMITS.alertChars)) throw new Error(`an alert longer than LIMITS.alertChars (${LIMITS.alertChars})`);
       },
     },
     true,
@@ -276,7 +348,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   httpCase('http-100mb-body', 'a 100 MB body', ['AUTOCONFIG_INVALID'], { bytes: 100 * 1024 * 1024 }, {
     check: (r) => {
       const s = r.discovery?.sources.find((x) => x.source === 'autoconfig-http');
-      if (s?.invalid?.reason !== 'too-large') throw new Error(`expected too-large, got ${JSON.stringify(s?.invalid)}`);
+      if (s?.invalid?.reason !== 'too-large') throw new Error(`a body over LIMITS.httpBodyBytes (${LIMITS.httpBodyBytes}) should be too-large, got ${JSON.stringify(s?.invalid)}`);
     },
   }),
   httpCase('http-header-flood', 'a 64 KiB response header', ['DISCOVERY_NOTHING_FOUND'], { headers: { 'X-Flood': 'y'.repeat(LIMITS.httpHeaderBytes * 4) }, body: autoconfigXml(D, [['imap', HOST, 993, 'SSL']]) }, {

@@ -1,0 +1,88 @@
+/**
+ * The bounds are written down and enforced: docs/robustness.md's table is exactly what src/limits.ts
+ * generates, every row names a test that exists and exercises each of its LIMITS keys, and the limits
+ * not covered elsewhere are exercised here: LIMITS.referenceProbes, LIMITS.maxEndpoints,
+ * LIMITS.loginServerLines, LIMITS.aiaBytes (a real loopback HTTP server) and LIMITS.chainCertificates.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { DetailedPeerCertificate } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMaxEndpoints } from '../../src/discovery/cli-options.js';
+import { BOUNDS, LIMITS, withBounds } from '../../src/limits.js';
+import type { EndpointEvidence } from '../../src/model/evidence.js';
+import { fetchSmall } from '../../src/probes/aia.js';
+import { captureLogger } from '../../src/probes/auth.js';
+import { planReferences } from '../../src/probes/network.js';
+import { peerChain } from '../../src/probes/x509.js';
+import { ROOT } from '../e2e/cli-runner.js';
+import { addressProbe, candidate, endpoint } from '../helpers/evidence.js';
+
+describe('docs/robustness.md', () => {
+  it('holds the bounds table src/limits.ts generates (run `npm run docs` after changing a limit)', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/robustness.md'), 'utf8');
+    expect(doc).toBe(withBounds(doc));
+  });
+
+  it.each(BOUNDS.map((b) => [b.what, b] as const))('%s: its test exists and exercises each of its limits', (_what, b) => {
+    const file = path.join(ROOT, b.test);
+    expect(existsSync(file), b.test).toBe(true);
+    const text = readFileSync(file, 'utf8');
+    for (const k of b.keys) expect(text, `${b.test} names LIMITS.${k}`).toContain(`LIMITS.${k}`);
+  });
+
+  it('every limit is in some row of the table', () => {
+    const covered = new Set(BOUNDS.flatMap((b) => b.keys));
+    expect(Object.keys(LIMITS).filter((k) => !covered.has(k as keyof typeof LIMITS))).toEqual([]);
+  });
+});
+
+describe('limits exercised here', () => {
+  it(`plans at most LIMITS.referenceProbes (${LIMITS.referenceProbes}) reference connects`, () => {
+    const timedOut = (i: number): EndpointEvidence => {
+      const a = addressProbe('tls', { address: `192.0.2.${i}`, tcp: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } });
+      return endpoint(candidate(`imap${i}.example.com`, 993, 'tls'), { addresses: [a] }, i);
+    };
+    const plan = planReferences(Array.from({ length: 60 }, (_, i) => timedOut(i + 1)), { referencePorts: [443, 80], imapPorts: { tls: 993, starttls: 143, plain: 143 }, discovery: null });
+    expect(plan).toHaveLength(LIMITS.referenceProbes);
+  });
+
+  it(`--max-endpoints takes at most LIMITS.maxEndpoints (${LIMITS.maxEndpoints})`, () => {
+    expect(parseMaxEndpoints(String(LIMITS.maxEndpoints))).toBe(LIMITS.maxEndpoints);
+    expect(() => parseMaxEndpoints(String(LIMITS.maxEndpoints + 1))).toThrow();
+  });
+
+  it(`a login keeps the last LIMITS.loginServerLines (${LIMITS.loginServerLines}) server lines`, () => {
+    const server: string[] = [];
+    const log = captureLogger(null, server, performance.now(), { server: (t) => t, text: (t) => t });
+    for (let i = 0; i < 10_000; i++) log.debug({ src: 's', msg: `* OK line ${i}` });
+    expect(server).toHaveLength(LIMITS.loginServerLines);
+    expect(server.at(-1)).toBe('* OK line 9999');
+  });
+
+  it(`keeps at most LIMITS.chainCertificates (${LIMITS.chainCertificates}) certificates of a presented chain`, () => {
+    const certs: DetailedPeerCertificate[] = [];
+    for (let i = 0; i < 30; i++) certs.push({ raw: Buffer.from([i]), fingerprint256: `FP${i}` } as unknown as DetailedPeerCertificate);
+    certs.forEach((c, i) => ((c as { issuerCertificate?: DetailedPeerCertificate }).issuerCertificate = certs[i + 1] ?? c));
+    expect(peerChain(certs[0] as DetailedPeerCertificate)).toHaveLength(LIMITS.chainCertificates);
+  });
+
+  describe('the AIA issuer download', () => {
+    let server: http.Server;
+    let port = 0;
+    beforeAll(async () => {
+      server = http.createServer((req, res) => res.end(Buffer.alloc(req.url === '/big' ? LIMITS.aiaBytes * 4 : 100, 'c')));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      port = (server.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise((r) => server.close(r)));
+
+    it(`stops at LIMITS.aiaBytes (${LIMITS.aiaBytes})`, async () => {
+      const signal = new AbortController().signal;
+      await expect(fetchSmall(`http://127.0.0.1:${port}/big`, signal)).rejects.toThrow(/larger than/);
+      expect((await fetchSmall(`http://127.0.0.1:${port}/small`, signal)).length).toBe(100);
+    });
+  });
+});
