@@ -8,12 +8,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createNetns, type NetnsLab } from '../test/servers/netns.js';
+import { BIN, ROOT, runBench } from './common.js';
 
-// Bundled to bench/.out/ by npm run bench, two levels below the repository root.
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/imap-doctor.js');
 const RUNS = 3;
 
 interface Row {
@@ -119,7 +116,4 @@ async function main(): Promise<void> {
   process.stdout.write(md);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

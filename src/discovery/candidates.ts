@@ -123,6 +123,18 @@ export function steeringRefusal(s: SourceResult, x: { host: string; port: number
   return allowed.has(x.port) ? undefined : { target, reason: 'port' };
 }
 
+/** The guesses as candidates (a published one gains the guess as a source); returns the next order number. */
+function addGuesses(entries: Map<string, Entry>, o: CandidateOptions, trustHosts: ReadonlySet<string>, order: number): number {
+  const guessSource: SourceResult = { source: 'guess', query: o.domain, status: 'found', ms: 0, servers: [], trust: 'trusted', trustReason: 'inside-domain' };
+  let next = order;
+  for (const g of guessCandidates(o.domain, o.ports)) {
+    const e = entries.get(`${g.host}:${g.port}/${g.security}`);
+    if (e && !e.c.sources.some((r) => r.source === 'guess')) e.c.sources.push(...g.sources);
+    if (!e) entries.set(`${g.host}:${g.port}/${g.security}`, { cls: rankClass(guessSource), order: next++, c: { ...g, userTrusted: trustHosts.has(g.host) } });
+  }
+  return next;
+}
+
 /** Merge, rank and grade every source's IMAP servers; add the guesses when nothing (usable) was published. */
 export function buildCandidates(sources: readonly SourceResult[], o: CandidateOptions): CandidateList {
   const trustHosts = new Set(o.trustHosts.map((h) => h.toLowerCase()));
@@ -176,18 +188,7 @@ export function buildCandidates(sources: readonly SourceResult[], o: CandidateOp
   const anyImap = entries.size > 0;
   const popOnly = !anyImap && sources.some((s) => s.status === 'found' && s.servers.some((x) => x.protocol === 'pop3'));
   const guessed = o.guess || (!anyImap && !popOnly);
-  if (guessed) {
-    const guessSource: SourceResult = { source: 'guess', query: o.domain, status: 'found', ms: 0, servers: [], trust: 'trusted', trustReason: 'inside-domain' };
-    for (const g of guessCandidates(o.domain, o.ports)) {
-      const key = `${g.host}:${g.port}/${g.security}`;
-      const e = entries.get(key);
-      if (e) {
-        if (!e.c.sources.some((r) => r.source === 'guess')) e.c.sources.push(...g.sources);
-        continue;
-      }
-      entries.set(key, { cls: rankClass(guessSource), order: order++, c: { ...g, userTrusted: trustHosts.has(g.host) } });
-    }
-  }
+  if (guessed) order = addGuesses(entries, o, trustHosts, order);
   const ranked = [...entries.values()].sort((a, b) => a.cls - b.cls || (a.c.security === 'plain' ? 1 : 0) - (b.c.security === 'plain' ? 1 : 0) || a.order - b.order);
   return { candidates: ranked.map((e) => e.c), refused, guessed, popOnly };
 }

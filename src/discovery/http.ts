@@ -232,13 +232,7 @@ export function createFetcher(o: FetcherOptions): Fetcher {
       try {
         res = await requestOnce(url, current, o, signal);
       } catch (err) {
-        if (err instanceof PolicyRefused) return done({ error: { code: 'POLICY_REFUSED', message: err.message }, refused: err.target });
-        if (err instanceof LookupFailed) {
-          return done({ error: { code: 'HTTP_ERROR', message: err.message }, dns: err.answer });
-        }
-        const e = classifyError(err, signal);
-        const tls = e.code.startsWith('TLS_');
-        return done({ error: tls ? { ...e, code: 'HTTP_TLS' } : e });
+        return done(failureOf(err, signal));
       }
       hop.status = res.status;
       if (REDIRECTS.has(res.status) && res.location) {
@@ -258,15 +252,26 @@ export function createFetcher(o: FetcherOptions): Fetcher {
         }
         continue;
       }
-      const out: Partial<HttpOutcome> = { status: res.status };
-      if (res.contentType) out.contentType = res.contentType;
-      if (res.date) out.date = res.date;
-      if (res.body !== undefined) out.body = res.body;
-      if (res.tooLarge) {
-        out.tooLarge = true;
-        out.error = { code: 'HTTP_TOO_LARGE', message: `body larger than ${o.maxBytes} bytes` };
-      }
-      return done(out);
+      return done(answerOf(res, o.maxBytes));
     }
+  };
+}
+
+/** A request that failed, as the outcome says it: refused by policy, a failed lookup (DNS evidence), TLS, or the transport's code. */
+function failureOf(err: unknown, signal: AbortSignal): Partial<HttpOutcome> {
+  if (err instanceof PolicyRefused) return { error: { code: 'POLICY_REFUSED', message: err.message }, refused: err.target };
+  if (err instanceof LookupFailed) return { error: { code: 'HTTP_ERROR', message: err.message }, dns: err.answer };
+  const e = classifyError(err, signal);
+  return { error: e.code.startsWith('TLS_') ? { ...e, code: 'HTTP_TLS' } : e };
+}
+
+/** The final answer (no redirect) as the outcome says it. */
+function answerOf(res: OneResponse, maxBytes: number): Partial<HttpOutcome> {
+  return {
+    status: res.status,
+    ...(res.contentType ? { contentType: res.contentType } : {}),
+    ...(res.date ? { date: res.date } : {}),
+    ...(res.body !== undefined ? { body: res.body } : {}),
+    ...(res.tooLarge ? { tooLarge: true, error: { code: 'HTTP_TOO_LARGE' as const, message: `body larger than ${maxBytes} bytes` } } : {}),
   };
 }

@@ -188,10 +188,7 @@ export function classifyReply<T>(
       let records: T[];
       try {
         // At most LIMITS.dnsRecords: an answer of thousands of records is not worth more.
-        records = answers
-          .filter((a) => a.type === type && normalizeName(a.name) === current)
-          .slice(0, LIMITS.dnsRecords)
-          .map((a) => toRecord(a, type) as T);
+        records = answers.filter((a) => a.type === type && normalizeName(a.name) === current).slice(0, LIMITS.dnsRecords).map((a) => toRecord(a, type) as T);
       } catch (err) {
         return emptyAnswer<T>(head, 'error', `undecodable answer: ${(err as Error).message}`);
       }

@@ -18,6 +18,8 @@ export const BIN = path.join(ROOT, 'bin/imap-doctor.js');
 
 export interface CliRun {
   code: number;
+  /** The signal that ended the process, if one did. */
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   json?: Report;
@@ -43,12 +45,22 @@ export function assertNoSecrets(text: string, where: string): void {
   }
 }
 
+export interface CliOptions {
+  env?: Record<string, string>;
+  input?: string;
+  timeoutMs?: number;
+  /** Ctrl-C (SIGINT) once this settles. */
+  interruptWhen?: Promise<unknown>;
+  /** A module preloaded into the CLI (node --import), for faults no server can cause. */
+  preload?: string;
+}
+
 /** A diagnosis (not show, diff, explain, completion, --help or --version): it prints a report and can save evidence. */
 function isDiagnosis(args: string[]): boolean {
   return !['show', 'diff', 'explain', 'help', 'completion'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V'].includes(a));
 }
 
-export async function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptWhen?: Promise<unknown> } = {}): Promise<CliRun> {
+export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
   const diagnosis = isDiagnosis(args);
   const own = args.indexOf('--save-evidence');
   const dir = diagnosis && own < 0 ? mkdtempSync(path.join(os.tmpdir(), 'imapdoc-ev-')) : null;
@@ -72,9 +84,9 @@ async function checkEvidence(args: string[], run: CliRun, file: string): Promise
   await checkRoundTrip(args, run, file);
 }
 
-async function spawnCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; interruptWhen?: Promise<unknown> }, shownArgs: string[]): Promise<CliRun> {
+async function spawnCli(args: string[], opts: CliOptions, shownArgs: string[]): Promise<CliRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...(opts.preload ? ['--import', opts.preload] : []), BIN, ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -85,11 +97,11 @@ async function spawnCli(args: string[], opts: { env?: Record<string, string>; in
   child.stdin.end(opts.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
   void opts.interruptWhen?.then(() => child.kill('SIGINT'));
-  const code = await new Promise<number>((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 128 : -1))));
+  const [code, signal] = await new Promise<[number, NodeJS.Signals | null]>((resolve) => child.on('close', (c, sig) => resolve([c ?? (sig ? 128 : -1), sig])));
   clearTimeout(timer);
   assertNoSecrets(stdout, `stdout of ${shownArgs.join(' ')}`);
   assertNoSecrets(stderr, `stderr of ${shownArgs.join(' ')}`);
-  const run: CliRun = { code, stdout, stderr, ms: Math.round(performance.now() - t0) };
+  const run: CliRun = { code, signal, stdout, stderr, ms: Math.round(performance.now() - t0) };
   if (shownArgs.includes('--json') || shownArgs.includes('json')) {
     try {
       run.json = JSON.parse(stdout) as Report;

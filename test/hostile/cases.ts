@@ -14,6 +14,7 @@ import { LIMITS } from '../../src/limits.js';
 import { startDnsServer, type DnsTestServer } from '../servers/dns-server.js';
 import { scripts, startFakeImap, type FakeImapServer, type ReplyLine } from '../servers/fake-imap.js';
 import { autoconfigXml, type HttpsTestServer } from '../servers/https-server.js';
+import { startTcpServer } from '../servers/tcp-server.js';
 import type { LabInfo } from '../servers/lab.js';
 
 export const D = 'example.test';
@@ -70,29 +71,6 @@ function commandsOf(f: FakeImapServer): string {
 
 async function fake(h: HostileEnv, mode: 'plain' | 'tls', script: Parameters<typeof startFakeImap>[0]['script']): Promise<FakeImapServer> {
   return startFakeImap({ host: '127.0.0.1', port: 0, mode, script, ...(mode === 'tls' ? { cert: h.lab.certs.good.crt, key: h.lab.certs.good.key } : {}) });
-}
-
-/** A raw TCP server: `onConnection(socket, n)` for the n-th connection; counts the bytes it was sent. */
-async function raw(onConnection: (s: net.Socket, n: number) => void): Promise<{ port: number; received: () => number; close: () => Promise<void> }> {
-  let n = 0;
-  let bytes = 0;
-  const open = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    open.add(s);
-    s.on('error', () => {});
-    s.on('data', (d: Buffer) => (bytes += d.length));
-    s.on('close', () => open.delete(s));
-    onConnection(s, ++n);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    received: () => bytes,
-    close: async () => {
-      for (const s of open) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
 }
 
 /** One IMAP case against a scripted fake. */
@@ -186,7 +164,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     what: 'a greeting dripped at 1 byte/s',
     expect: ['GREETING_TIMEOUT'],
     setup: async (h) => {
-      const s = await raw((sock) => {
+      const s = await startTcpServer((sock) => {
         const t = setInterval(() => (sock.destroyed ? clearInterval(t) : sock.write('*')), 1000);
         sock.on('close', () => clearInterval(t));
       });
@@ -200,7 +178,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: ['GREETING_TIMEOUT'],
     setup: async (h) => {
       const block = Buffer.alloc(1024 * 1024, 'x');
-      const s = await raw((sock, n) => {
+      const s = await startTcpServer((sock, n) => {
         if (n !== 1) return;
         setTimeout(() => {
           let left = 64;

@@ -3,12 +3,12 @@
  * stage, exit 3, the report intact, and no invented evidence (a crash is not a DNS failure, a
  * greeting timeout or a refused login).
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../src/cli.js';
 import { runDoctor } from '../../src/doctor.js';
 import type { RunEvent } from '../../src/events.js';
 import { defaultRunOptions } from '../../src/options.js';
+import { startTcpServer, type TcpTestServer } from '../servers/tcp-server.js';
 
 const deps = (over: Partial<Parameters<typeof runDoctor>[1]> = {}): Parameters<typeof runDoctor>[1] => ({
   lookup: async () => {
@@ -21,22 +21,13 @@ const deps = (over: Partial<Parameters<typeof runDoctor>[1]> = {}): Parameters<t
 });
 
 describe('runDoctor', () => {
-  let server: net.Server;
+  let server: TcpTestServer;
   let port = 0;
-  const open = new Set<net.Socket>();
   beforeAll(async () => {
-    server = net.createServer((s) => {
-      open.add(s);
-      s.on('error', () => {});
-      s.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n');
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as net.AddressInfo).port;
+    server = await startTcpServer((s) => s.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n'));
+    port = server.port;
   });
-  afterAll(async () => {
-    for (const s of open) s.destroy();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => server.close());
 
   it('a throwing resolver is one INTERNAL_ERROR in the resolve stage, and no DNS finding is invented', async () => {
     const opts = defaultRunOptions('alice@example.com', { host: 'imap.example.com', port: 1, security: 'tls', timeoutMs: 500, pinned: {} });
