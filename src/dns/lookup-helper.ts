@@ -35,7 +35,8 @@ type Reply = { id: number; addresses?: LookupAddress[]; error?: { code?: string;
 /** Is this process a single executable (Node SEA), where `node -e` cannot be started? */
 function inSingleExecutable(): boolean {
   try {
-    return (createRequire(import.meta.url)('node:sea') as { isSea(): boolean }).isSea();
+    // Any absolute path will do to load a built-in; import.meta.url is not there inside a bundle.
+    return (createRequire(process.execPath)('node:sea') as { isSea(): boolean }).isSea();
   } catch {
     return false;
   }
@@ -63,7 +64,13 @@ export function createLookupHelper(): LookupHelper {
       failed = true;
       abandon('the lookup helper could not start');
     });
-    c.on('exit', () => abandon('the lookup helper ended'));
+    c.on('exit', () => {
+      // Ended early (it is only ever killed at the end): what is pending fails, the rest runs in-process.
+      child = null;
+      failed = true;
+      abandon('the lookup helper ended');
+    });
+    c.stdin?.on('error', () => {});
     let buf = '';
     c.stdout?.setEncoding('utf8');
     c.stdout?.on('data', (d: string) => {
