@@ -12,10 +12,10 @@ import { Worker } from 'node:worker_threads';
 import { LIMITS } from './limits.js';
 
 export interface Backstop {
-  /** Fire at `deadlineMs` + the grace from now (re-arming replaces the previous deadline). */
-  arm(deadlineMs: number): void;
-  /** The report to print if it fires, and the exit code that goes with it. */
-  feed(text: string, code: number): void;
+  /** Fire at `deadlineMs` + the grace from now (re-arming replaces the previous deadline); the evidence file (--save-evidence) too. */
+  arm(deadlineMs: number, evidenceFd?: number | null): void;
+  /** The report to print if it fires, the exit code that goes with it, and the evidence file's text. */
+  feed(text: string, code: number, evidence?: string): void;
   /** The main thread wants to print its own report: true when it may (the backstop has not printed). */
   claim(): boolean;
   /** Nothing to guard any more. */
@@ -26,7 +26,7 @@ export interface Backstop {
 const FREE = 0;
 const MAIN = 1;
 
-type ToWorker = { kind: 'arm'; at: number } | { kind: 'feed'; text: string; code: number } | { kind: 'disarm' };
+type ToWorker = { kind: 'arm'; at: number; evidenceFd: number | null } | { kind: 'feed'; text: string; code: number; evidence?: string } | { kind: 'disarm' };
 
 /**
  * The worker's body, run from its source text (works from a bundle or a single executable too):
@@ -37,12 +37,14 @@ function backstopWorker(req: NodeRequire, shared: Int32Array, fd: number, graceM
   const fs = req('node:fs') as typeof import('node:fs');
   let text = 'imap-doctor: the run did not finish within its deadline, and no report was ready.\n';
   let code = 3;
+  let evidence: string | undefined;
+  let evidenceFd: number | null = null;
   let timer: NodeJS.Timeout | undefined;
-  const writeAll = (s: string): void => {
+  const writeAll = (to: number, s: string): void => {
     const buf = Buffer.from(s, 'utf8');
     for (let off = 0; off < buf.length; ) {
       try {
-        off += fs.writeSync(fd, buf, off);
+        off += fs.writeSync(to, buf, off);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return;
         Atomics.wait(shared, 1, 0, 5);
@@ -51,19 +53,22 @@ function backstopWorker(req: NodeRequire, shared: Int32Array, fd: number, graceM
   };
   const fire = (): void => {
     if (Atomics.compareExchange(shared, 0, 0, 2) !== 0) return;
-    writeAll(text);
+    if (evidenceFd !== null && evidence) writeAll(evidenceFd, evidence);
+    writeAll(fd, text);
     parentPort?.postMessage({ kind: 'fired', code });
     // A main thread that still answers exits with the report's code; a blocked one is ended here.
     setTimeout(() => process.kill(process.pid, 'SIGTERM'), exitDelayMs);
   };
-  parentPort?.on('message', (m: { kind: string; at?: number; text?: string; code?: number }) => {
+  parentPort?.on('message', (m: { kind: string; at?: number; evidenceFd?: number | null; text?: string; code?: number; evidence?: string }) => {
     if (m.kind === 'arm') {
+      evidenceFd = m.evidenceFd ?? null;
       // `at` is wall-clock time: the worker's own start-up does not push the deadline back.
       clearTimeout(timer);
       timer = setTimeout(fire, Math.max(0, (m.at ?? 0) + graceMs - Date.now()));
     } else if (m.kind === 'feed') {
       text = m.text ?? text;
       code = m.code ?? code;
+      evidence = m.evidence;
     } else if (m.kind === 'disarm') {
       clearTimeout(timer);
       parentPort?.close();
@@ -86,8 +91,8 @@ export function startBackstop(onFired: (code: number) => void, fd = 1): Backstop
   });
   const send = (m: ToWorker) => worker.postMessage(m);
   return {
-    arm: (ms) => send({ kind: 'arm', at: Date.now() + ms }),
-    feed: (text, code) => send({ kind: 'feed', text, code }),
+    arm: (ms, evidenceFd = null) => send({ kind: 'arm', at: Date.now() + ms, evidenceFd }),
+    feed: (text, code, evidence) => send({ kind: 'feed', text, code, ...(evidence ? { evidence } : {}) }),
     claim: () => {
       const was = Atomics.compareExchange(shared, 0, FREE, MAIN);
       return was === FREE || was === MAIN;

@@ -24,7 +24,7 @@ import { redactReport } from './report/redact.js';
 import { displayFrom, OUTPUT_FORMATS, renderReport, type Display } from './render/format.js';
 import type { RunEvidence } from './model/run-evidence.js';
 import { addSupportCommands, type SupportDeps } from './show/command.js';
-import { openEvidenceFile, writeEvidence } from './show/save.js';
+import { evidenceJson, openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
 import { startBackstop, type Backstop } from './backstop.js';
@@ -408,18 +408,29 @@ async function runOptions(o: Output, addressArg: string, x: Record<string, unkno
   });
 }
 
+/** The evidence: where --save-evidence writes it, and whether --include-evidence puts it into the report. */
+interface EvidenceOut {
+  fd: number | null;
+  include: boolean;
+}
+
 /**
- * The report as printed: every string scrubbed (what the user typed never in part), the evidence riding
- * along when asked (so --redact masks it by the same rules, and --save-evidence writes it), redacted on
- * request, rendered.
+ * The report as it leaves the doctor: every string scrubbed (what the user typed never in part), the
+ * evidence riding inside when it is saved or included (so --redact masks both by the same rules), redacted
+ * on request.
  */
-function render(report: Report, view: View, o: Output, evidence?: { data?: RunEvidence; fd: number | null; include: boolean }): string {
+function shown(report: Report, evidence: RunEvidence | undefined, view: View, o: Output, out: EvidenceOut): Report {
   let r = scrubDeep(report, o.forms, o.protect);
-  if (evidence?.data && (evidence.fd !== null || evidence.include)) r.evidence = scrubDeep(evidence.data, o.forms, o.protect);
+  if (evidence && (out.fd !== null || out.include)) r.evidence = scrubDeep(evidence, o.forms, o.protect);
   if (view.redact) r = redactReport(r);
-  if (evidence && evidence.fd !== null && r.evidence) writeEvidence(evidence.fd, r.evidence);
-  if (!evidence?.include) delete r.evidence;
-  return renderReport(r, view.display);
+  return r;
+}
+
+/** The report's text, and the evidence file's text when --save-evidence asked for one. */
+function printable(r: Report, view: View, out: EvidenceOut): { text: string; evidence?: string } {
+  const saved = out.fd !== null && r.evidence ? evidenceJson(r.evidence) : undefined;
+  if (!out.include) delete r.evidence;
+  return { text: renderReport(r, view.display), ...(saved ? { evidence: saved } : {}) };
 }
 
 /** Where the run is, for the backstop's report. */
@@ -434,7 +445,7 @@ function whereOf(e: RunEvent): string {
  * most every FEED_MIN_MS) and every FEED_MS while the run goes on, so a blocked main thread leaves a
  * recent report behind.
  */
-function feedBackstop(b: Backstop, view: View, o: Output) {
+function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
   let progress: RunProgress | undefined;
   let where = 'starting';
   let dirty = true;
@@ -443,8 +454,11 @@ function feedBackstop(b: Backstop, view: View, o: Output) {
     if (!progress || !dirty) return;
     dirty = false;
     last = performance.now();
-    const r = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
-    b.feed(render(r, view, o), exitCodeFor(r, view.failOn));
+    const p = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
+    const r = shown(p.report, p.evidence, view, o, out);
+    const code = exitCodeFor(r, view.failOn);
+    const { text, evidence } = printable(r, view, out);
+    b.feed(text, code, evidence);
   };
   const timer = setInterval(feed, FEED_MS);
   timer.unref();
@@ -470,14 +484,14 @@ async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<stri
   const view: View = { display: displayFrom(x, io), redact: x.redact === true, failOn: x.failOn as FailOn };
   const opts = await runOptions(o, addressArg, x);
   // Opened before anything is probed: a bad path fails at once.
-  const evidenceFd = typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null;
+  const evidenceOut: EvidenceOut = { fd: typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null, include: x.includeEvidence === true };
   let evidence: RunEvidence | undefined;
   // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
   const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
   const progress = await createProgress(o.progress, { enabled: io.stderr.isTTY === true && stderrColumns > 0 && !x.quiet && !io.env.CI, color: x.color !== false && !io.env.NO_COLOR });
   const backstop = io.backstop?.();
-  backstop?.arm(opts.deadlineMs);
-  const fed = backstop ? feedBackstop(backstop, view, o) : undefined;
+  backstop?.arm(opts.deadlineMs, evidenceOut.fd);
+  const fed = backstop ? feedBackstop(backstop, view, o, evidenceOut) : undefined;
   const emit = (e: RunEvent) => {
     fed?.observe(e);
     progress.emit(e);
@@ -498,12 +512,13 @@ async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<stri
     fed?.stop();
     progress.stop();
   }
-  const text = render(report, view, o, { ...(evidence ? { data: evidence } : {}), fd: evidenceFd, include: x.includeEvidence === true });
-  // The backstop printed already (this run overran --deadline + 1 s): one report only.
+  // The backstop printed already (this run overran --deadline + 1 s): one report, one evidence file.
   if (backstop && !backstop.claim()) return exitCodeFor(report, view.failOn);
   backstop?.disarm();
-  o.out(text);
-  return exitCodeFor(report, view.failOn);
+  const r = shown(report, evidence, view, o, evidenceOut);
+  if (evidenceOut.fd !== null && r.evidence) writeEvidence(evidenceOut.fd, r.evidence);
+  o.out(printable(r, view, evidenceOut).text);
+  return exitCodeFor(r, view.failOn);
 }
 
 /** Exit status when stdout or stderr was closed early (`… | head`): as other CLIs, 128 + SIGPIPE. */

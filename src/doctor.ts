@@ -96,8 +96,8 @@ interface RunState {
 
 /** What the CLI's backstop needs: a report of what is known right now (the run itself goes on). */
 export interface RunProgress {
-  /** A report from the evidence gathered so far, with INTERNAL_ERROR saying the run stopped `where`. */
-  partial(where: string): Report;
+  /** The evidence gathered so far and its report, with INTERNAL_ERROR saying the run stopped `where`. */
+  partial(where: string): { evidence: RunEvidence; report: Report };
 }
 
 export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Report> {
@@ -121,7 +121,12 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
     deadlineHit: [],
     interrupted: null,
   };
-  deps.onProgress?.({ partial: (where) => judgeEvidence(evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })])) });
+  deps.onProgress?.({
+    partial: (where) => {
+      const evidence = evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })]);
+      return { evidence, report: judgeEvidence(evidence) };
+    },
+  });
   try {
     await gather(state);
   } catch (err) {

@@ -1,9 +1,8 @@
 /**
  * Evidence: plain data that probes and discovery gather, with timings and never prose.
  * Checks read only these types; renderers never see them except through the report.
- * Nothing here may hold a password or token, except sealed (LoginAttempt.sealed, never printed).
+ * Nothing here may hold a password or token.
  */
-import type { Sealed } from '../util/secret.js';
 
 export type Security = 'tls' | 'starttls' | 'plain';
 export type Family = 4 | 6;
@@ -285,10 +284,11 @@ export interface LoginAttempt {
   mailbox?: Outcome<{ name: string; exists: number; readOnly: boolean }>;
   transcript?: TranscriptLine[];
   /**
-   * The refusal's texts (reply, alerts, BYE) as the server sent them, when one was hidden for quoting
-   * the secret: sealed, never printed or serialised, read only to classify the refusal.
+   * When a refusal text was hidden whole for quoting a piece of the secret: the refusal's texts (reply,
+   * alerts, BYE) with only those pieces masked, so the refusal is classified on the server's own words,
+   * in the live run and when the evidence is judged again.
    */
-  sealed?: Sealed;
+  refusalTexts?: string[];
 }
 
 export type LoginEvidence =

@@ -11,7 +11,7 @@ import tls from 'node:tls';
 import { isIP } from 'node:net';
 import type { ImapFlow } from 'imapflow';
 import type { Family, LoginAttempt, ProbeError, Security, TaggedResponse, TranscriptLine } from '../model/evidence.js';
-import { Sealed, scrub, scrubDeep, scrubServerText, SERVER_TEXT_HIDDEN, type Secret } from '../util/secret.js';
+import { maskPieces, scrub, scrubDeep, scrubServerText, SERVER_TEXT_HIDDEN, type Secret } from '../util/secret.js';
 import { stepSignal } from '../util/deadline.js';
 import { classifyError, oneLine, thrown } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
@@ -55,6 +55,8 @@ type LogEntry = { src?: string; msg?: string; [k: string]: unknown };
 export interface Hide {
   server(s: string): string;
   text(s: string): string;
+  /** Only the pieces of the secret masked: what a refusal is classified on. */
+  pieces(s: string): string;
 }
 
 /**
@@ -173,7 +175,7 @@ export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
   const forms = secret ? secret.variants(p.user) : [];
   const secrets = secret ? [secret.reveal()] : [];
   const protect = p.protect ?? [];
-  const hide: Hide = { server: (t) => scrubServerText(t, secrets, forms, protect), text: (t) => scrub(t, forms, protect) };
+  const hide: Hide = { server: (t) => scrubServerText(t, secrets, forms, protect), text: (t) => scrub(t, forms, protect), pieces: (t) => maskPieces(t, secrets, forms, protect) };
   try {
     return scrubDeep(await attemptLogin(p, hide), forms, protect);
   } catch (e) {
@@ -284,7 +286,7 @@ async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: A
       : classifyError(err);
   const oauthError = oauthFields(err.oauthError, hide);
   const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
-  const sealed = sealedTexts(raw, client, st, [response?.text, ...st.alerts, bye]);
+  const refusalTexts = refusalTextsOf(raw, client, st, hide, [response?.text, ...st.alerts, bye]);
   return {
     address: p.address,
     alerts: st.alerts,
@@ -297,15 +299,15 @@ async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: A
     error,
     credentialsRejected: credentialsRejected && response?.status === 'NO',
     ...(oauthError ? { oauthError } : {}),
-    ...(sealed ? { sealed } : {}),
+    ...(refusalTexts ? { refusalTexts } : {}),
   };
 }
 
-/** When a refusal text was hidden for quoting the secret, the texts as they came (sealed) for the refusal check. */
-function sealedTexts(raw: ImapErr & { reason?: string }, client: ImapFlow, st: AttemptState, shown: Array<string | undefined>): Sealed | undefined {
+/** When a refusal text was hidden whole for quoting the secret: the texts with only the secret masked, for the refusal check. */
+function refusalTextsOf(raw: ImapErr & { reason?: string }, client: ImapFlow, st: AttemptState, hide: Hide, shown: Array<string | undefined>): string[] | undefined {
   if (!shown.some((t) => t?.includes(SERVER_TEXT_HIDDEN))) return undefined;
   const bye = (client as unknown as { byeReason?: string }).byeReason ?? raw.reason ?? (raw.responseStatus === 'BYE' ? raw.responseText : undefined);
-  return new Sealed([oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(bye ? [oneLine(String(bye), 300)] : [])]);
+  return [oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(bye ? [oneLine(String(bye), 300)] : [])].map(hide.pieces);
 }
 
 /** Logged in: EXAMINE INBOX (RFC 9051 §6.3.3, read-only, changes nothing), then LOGOUT. */

@@ -9,6 +9,7 @@ import type { DiffSide, FindingChange, ReportDiff } from '../report/diff.js';
 import { TIMING_FACTOR, TIMING_MIN_MS } from '../report/diff.js';
 import { esc } from './markdown.js';
 import { symbol, type Mark } from './symbols.js';
+import { inertJson, visibleDeep } from './visible.js';
 
 /** 'imap.example.com:993/tls' → 'imap.example.com:993 (SSL/TLS)'. */
 function endpointLabel(id: string): string {
@@ -54,7 +55,9 @@ function items(d: ReportDiff): { endpoints: Item[]; findings: Item[]; timings: I
   };
 }
 
-export function renderDiffText(d: ReportDiff, o: { color: boolean }): string {
+export function renderDiffText(diff: ReportDiff, o: { color: boolean }): string {
+  // Both reports may come from anyone (a customer's file): every string printed made visible.
+  const d = visibleDeep(diff);
   const c: ChalkInstance = new Chalk({ level: o.color ? 1 : 0 });
   const sym = (m: Mark) => {
     const s = symbol(m);
@@ -78,7 +81,8 @@ export function renderDiffText(d: ReportDiff, o: { color: boolean }): string {
 
 const ICON: Record<Mark, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️', skipped: '⏭️' };
 
-export function renderDiffMarkdown(d: ReportDiff): string {
+export function renderDiffMarkdown(diff: ReportDiff): string {
+  const d = visibleDeep(diff);
   const out = [
     `# imap-doctor diff for ${esc(d.after.address)}`,
     '',
@@ -101,5 +105,5 @@ export function renderDiffMarkdown(d: ReportDiff): string {
 }
 
 export function renderDiffJson(d: ReportDiff): string {
-  return `${JSON.stringify(d, null, 2)}\n`;
+  return inertJson(d);
 }

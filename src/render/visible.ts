@@ -21,6 +21,15 @@ export function unicodeEscape(ch: string): string {
   return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
+/**
+ * Data as JSON text, indented: the data kept as it came, and the characters JSON.stringify leaves raw
+ * that a terminal would act on (DEL, C1, bidi overrides, line separators) written as \u escapes,
+ * which JSON readers decode to the same data.
+ */
+export function inertJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(HIDDEN, unicodeEscape)}\n`;
+}
+
 /** The string with every hidden character replaced by its escape; idempotent. */
 export function visible(s: string): string {
   return s.replace(HIDDEN, escape);

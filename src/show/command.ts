@@ -15,6 +15,7 @@ import { redactReport } from '../report/redact.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../render/diff.js';
 import { esc } from '../render/markdown.js';
 import { withSourceNote } from '../render/html.js';
+import { visible } from '../render/visible.js';
 import { displayFrom, OUTPUT_FORMATS, renderReport, type Display, type Screen } from '../render/format.js';
 import { loadEvidence, loadReport, readSource, type Source } from './load.js';
 
@@ -55,7 +56,9 @@ function parseNow(v: string): Date {
  * The one line that says where the report came from; the rest is what the run printed. JSON gets
  * none (a re-judged report says so in `rejudged`); HTML gets it as the page's first paragraph.
  */
-function withSourceLine(rendered: string, d: Display, line: string): string {
+function withSourceLine(rendered: string, d: Display, raw: string): string {
+  // The line names a file the user gave: printed with its control characters made visible, like the report.
+  const line = visible(raw);
   switch (d.format) {
     case 'text':
       return `${new Chalk({ level: d.text.color ? 1 : 0 }).dim(line)}\n${rendered}`;

@@ -15,9 +15,14 @@ export function openEvidenceFile(file: string): number {
   }
 }
 
+/** The evidence file's text. */
+export function evidenceJson(evidence: RunEvidence): string {
+  return `${JSON.stringify(evidence, null, 2)}\n`;
+}
+
 export function writeEvidence(fd: number, evidence: RunEvidence): void {
   try {
-    writeSync(fd, `${JSON.stringify(evidence, null, 2)}\n`);
+    writeSync(fd, evidenceJson(evidence));
   } finally {
     closeSync(fd);
   }

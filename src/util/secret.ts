@@ -2,8 +2,9 @@
  * A password or token that cannot leak by accident: printing, string-concatenating, JSON or
  * util.inspect all give "[redacted]". Only `reveal()` hands out the value, and only the auth
  * probe calls it. `variants()` lists the forms a leak could take; `scrub` masks them however a
- * server transformed them (case, Unicode normalisation), never inside a value the user typed, and
- * `scrubServerText` masks a whole server text that quotes a piece of the secret.
+ * server transformed them (case, Unicode normalisation), never inside a value the user typed,
+ * `scrubServerText` masks a whole server text that quotes a piece of the secret, and `maskPieces`
+ * masks only the pieces (what a refusal is classified on).
  */
 import { inspect } from 'node:util';
 
@@ -78,36 +79,6 @@ function embeddedBase64(v: string): string[] {
   return out;
 }
 
-/**
- * A server's texts as they came, kept only so the refusal can be classified on the server's own
- * words after the report's copy was hidden for quoting the secret. Sealed like Secret: string, JSON
- * (the property disappears) and inspect forms never show them; only `open()` does, and only the
- * refusal check calls it.
- */
-export class Sealed {
-  readonly #texts: readonly string[];
-
-  constructor(texts: readonly string[]) {
-    this.#texts = texts;
-  }
-
-  open(): readonly string[] {
-    return this.#texts;
-  }
-
-  toString(): string {
-    return '[redacted]';
-  }
-
-  toJSON(): undefined {
-    return undefined;
-  }
-
-  [inspect.custom](): string {
-    return 'Sealed([redacted])';
-  }
-}
-
 /** How a text looks for matching: case-folded and NFKC, with where each folded character came from. */
 interface Folded {
   text: string;
@@ -167,8 +138,7 @@ export function scrubDeep<T>(value: T, forms: readonly string[], protect: readon
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return scrub(v, forms, protect);
     if (Array.isArray(v)) return v.map(walk);
-    // Plain data only: a sealed value (Secret, Sealed) stays sealed.
-    if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;
@@ -219,10 +189,28 @@ export function holdsPiece(text: string, secrets: readonly string[], protect: re
   const folded = keep.length === 0 ? hay.text : [...hay.text.split('')].map((c, i) => (inside([hay.start(i), hay.end(i)], keep) ? '\0' : c)).join('');
   return secrets.some((s) => {
     const f = fold(s).text;
-    const n = Math.min(f.length, Math.max(6, Math.ceil(f.length / 2)));
+    const n = pieceLength(f);
     for (let i = 0; n > 0 && i + n <= f.length; i++) if (folded.includes(f.slice(i, i + n))) return true;
     return false;
   });
+}
+
+/** The smallest piece of a secret that counts as a form of it: max(6, half its length), the whole when shorter. */
+function pieceLength(folded: string): number {
+  return Math.min(folded.length, Math.max(6, Math.ceil(folded.length / 2)));
+}
+
+/**
+ * The text with every piece of a secret (see holdsPiece) and every form of it masked, the rest kept:
+ * what the refusal is classified on, and what the evidence keeps, when the report hides the text whole.
+ */
+export function maskPieces(text: string, secrets: readonly string[], forms: readonly string[], protect: readonly string[] = []): string {
+  const windows = secrets.flatMap((s) => {
+    const f = fold(s).text;
+    const n = pieceLength(f);
+    return n === 0 ? [] : Array.from({ length: f.length - n + 1 }, (_, i) => f.slice(i, i + n));
+  });
+  return scrub(text, [...new Set([...windows, ...forms])], protect);
 }
 
 /** A server's text from a login: masked whole when it holds a piece of the secret, else every form masked. */

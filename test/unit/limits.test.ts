@@ -56,7 +56,7 @@ describe('limits exercised here', () => {
 
   it(`a login keeps the last LIMITS.loginServerLines (${LIMITS.loginServerLines}) server lines`, () => {
     const server: string[] = [];
-    const log = captureLogger(null, server, performance.now(), { server: (t) => t, text: (t) => t });
+    const log = captureLogger(null, server, performance.now(), { server: (t) => t, text: (t) => t, pieces: (t) => t });
     for (let i = 0; i < 10_000; i++) log.debug({ src: 's', msg: `* OK line ${i}` });
     expect(server).toHaveLength(LIMITS.loginServerLines);
     expect(server.at(-1)).toBe('* OK line 9999');

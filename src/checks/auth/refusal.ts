@@ -95,9 +95,9 @@ export interface Explained {
   knowledge?: FindingKnowledge;
 }
 
-/** The refusal's texts, as the server wrote them (sealed) when the report's copy had to be hidden. */
+/** The refusal's texts: with only the secret masked (refusalTexts) when the report's copies are hidden whole. */
 function words(at: LoginAttempt): string[] {
-  return [...(at.sealed?.open() ?? [at.response?.text ?? '', ...at.alerts, at.bye ?? ''])].filter((s) => s.length > 0);
+  return (at.refusalTexts ?? [at.response?.text ?? '', ...at.alerts, at.bye ?? '']).filter((s) => s.length > 0);
 }
 
 function matchRule(at: LoginAttempt): Rule | undefined {
