@@ -104,9 +104,7 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--no-private', 'connect to no loopback, link-local, private, ULA or unspecified address (hosts you name exempt): for running it for other people')
     .addHelpText('after', helpText())
     .showHelpAfterError('(run imap-doctor --help for usage)')
-    .action(async (address: string, o: Record<string, unknown>) => {
-      code = await run(address, o);
-    });
+    .action(async (address: string, o: Record<string, unknown>) => void (code = await run(address, o)));
   addDiscoveryOptions(program);
   // Options after a subcommand's name belong to it (show --format, diff --json).
   program.enablePositionalOptions();

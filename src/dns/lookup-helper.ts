@@ -32,6 +32,25 @@ function helperMain(req: NodeRequire): void {
 
 type Reply = { id: number; addresses?: LookupAddress[]; error?: { code?: string; errno?: number; message: string } };
 
+type Pending = Map<number, { resolve: (a: LookupAddress[]) => void; reject: (e: Error) => void }>;
+
+/** Settles each pending lookup with the helper's answer line for it (an error keeps its code for the classification). */
+function readReplies(c: ChildProcess, pending: Pending): void {
+  let buf = '';
+  c.stdout?.setEncoding('utf8');
+  c.stdout?.on('data', (d: string) => {
+    buf += d;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const r = JSON.parse(buf.slice(0, nl)) as Reply;
+      buf = buf.slice(nl + 1);
+      const p = pending.get(r.id);
+      pending.delete(r.id);
+      if (r.error) p?.reject(Object.assign(new Error(r.error.message), { code: r.error.code, errno: r.error.errno }));
+      else p?.resolve(r.addresses ?? []);
+    }
+  });
+}
+
 /** Is this process a single executable (Node SEA), where `node -e` cannot be started? */
 function inSingleExecutable(): boolean {
   try {
@@ -46,7 +65,7 @@ export function createLookupHelper(): LookupHelper {
   let child: ChildProcess | null = null;
   let failed = inSingleExecutable();
   let next = 0;
-  const pending = new Map<number, { resolve: (a: LookupAddress[]) => void; reject: (e: Error) => void }>();
+  const pending: Pending = new Map();
   const abandon = (why: string) => {
     for (const p of pending.values()) p.reject(Object.assign(new Error(why), { code: 'ELOOKUPHELPER' }));
     pending.clear();
@@ -71,19 +90,7 @@ export function createLookupHelper(): LookupHelper {
       abandon('the lookup helper ended');
     });
     c.stdin?.on('error', () => {});
-    let buf = '';
-    c.stdout?.setEncoding('utf8');
-    c.stdout?.on('data', (d: string) => {
-      buf += d;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const r = JSON.parse(buf.slice(0, nl)) as Reply;
-        buf = buf.slice(nl + 1);
-        const p = pending.get(r.id);
-        pending.delete(r.id);
-        if (r.error) p?.reject(Object.assign(new Error(r.error.message), { code: r.error.code, errno: r.error.errno }));
-        else p?.resolve(r.addresses ?? []);
-      }
-    });
+    readReplies(c, pending);
     // Never what keeps the process alive: the run's own timeouts bound every lookup.
     c.unref();
     (c.stdin as unknown as { unref?: () => void } | null)?.unref?.();

@@ -7,6 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DiscoveryEvidence } from '../../src/model/discovery.js';
+import { diffReports } from '../../src/report/diff.js';
+import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../../src/render/diff.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
@@ -74,6 +76,12 @@ describe('control characters from the network are made visible', () => {
     // With colour on the only escape sequences are the renderer's own SGR codes.
     const coloured = renderText(r, { color: true, verbose: true, quiet: false });
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).not.toMatch(RAW_CONTROL);
+  });
+
+  it('show and diff of saved reports (anyone\'s files) print them made visible too', () => {
+    const clean = reportFrom([endpoint()]);
+    const d = diffReports(clean, hostileReport(), { before: `before${CLEAR}.json`, after: `after${TITLE}.json` });
+    for (const out of [renderDiffText(d, { color: false }), renderDiffMarkdown(d), renderDiffJson(d)]) expect(out).not.toMatch(RAW_CONTROL);
   });
 
   it('JSON keeps the data as it came, escaped by JSON itself', () => {
