@@ -468,7 +468,8 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
     observe: (e: RunEvent) => {
       where = whereOf(e);
       dirty = true;
-      if (e.kind === 'phase' || performance.now() - last >= FEED_MIN_MS) feed();
+      // Not at 'checks': the evidence is complete by then and the report follows at once.
+      if ((e.kind === 'phase' && e.phase !== 'checks') || performance.now() - last >= FEED_MIN_MS) feed();
     },
     stop: () => clearInterval(timer),
   };
@@ -476,7 +477,7 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
 
 const FEED_MS = 250;
 /** Events feed the backstop at once, but no more often than this. */
-const FEED_MIN_MS = 50;
+const FEED_MIN_MS = 100;
 
 async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<string, unknown>): Promise<number> {
   const view: View = { display: displayFrom(x, io), redact: x.redact === true, failOn: x.failOn as FailOn };
