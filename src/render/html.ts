@@ -11,6 +11,7 @@ import { renderSourcesTable } from './sources.js';
 import { symbol, type Mark } from './symbols.js';
 import { consequencesOf } from './text.js';
 import { timelineOf, type TimelineBar } from './timeline.js';
+import { visibleDeep } from './visible.js';
 
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -125,7 +126,10 @@ export function withSourceNote(html: string, line: string): string {
   return html.replace('<body>', `<body><p class="source">${esc(line)}</p>\n`);
 }
 
-export function renderHtml(r: Report): string {
+export function renderHtml(report: Report): string {
+  // Every string of the report may come from the network or the user: shown only made visible (a
+  // bidirectional override in a server's text must not reorder the page around it).
+  const r = visibleDeep(report);
   const sources = renderSourcesTable(r, { color: false });
   const title = `imap-doctor report for ${r.input.address}`;
   return `<!DOCTYPE html>

@@ -1,6 +1,6 @@
 /**
  * Output hygiene: strings from the network (greeting, ALERT, STARTTLS injection, settings-file
- * fields, MX names, server replies) and from the user reach text and Markdown only with their
+ * fields, MX names, server replies) and from the user reach text, Markdown and HTML only with their
  * control characters made visible, so a hostile server cannot clear the screen, retitle the window
  * or write the clipboard (OSC 52). JSON keeps the data (its own escaping makes it inert).
  */
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { DiscoveryEvidence } from '../../src/model/discovery.js';
 import { diffReports } from '../../src/report/diff.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../../src/render/diff.js';
+import { renderHtml } from '../../src/render/html.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
@@ -66,9 +67,9 @@ function hostileReport() {
 }
 
 describe('control characters from the network are made visible', () => {
-  it('in the text report (colour off and on) and the Markdown report', () => {
+  it('in the text report (colour off and on), the Markdown report and the HTML page', () => {
     const r = hostileReport();
-    for (const out of [renderText(r, { color: false, verbose: true, quiet: false }), renderMarkdown(r)]) {
+    for (const out of [renderText(r, { color: false, verbose: true, quiet: false }), renderMarkdown(r), renderHtml(r)]) {
       expect(out).not.toMatch(RAW_CONTROL);
       expect(out).toContain('\\x1b]52;c;');
       expect(out).toContain('\\u202e');
