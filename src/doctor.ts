@@ -16,6 +16,7 @@ import { addressPolicy, DEFAULTS, typedValues, type RunOptions } from './options
 import { decideLogin } from './policy.js';
 import { tryLogin, type LoginParams } from './probes/auth.js';
 import { probeEndpoint } from './probes/endpoint.js';
+import { startStandards, type StandardsDeps } from './probes/standards.js';
 import { HeadStart, probeNetwork } from './probes/network.js';
 import type { HostLookup } from './probes/resolve.js';
 import { createTrustStore, type TrustStore } from './probes/trust.js';
@@ -42,6 +43,8 @@ export interface DoctorDeps {
   onEvidence?: (evidence: RunEvidence) => void;
   /** Called once at the start: lets the CLI's deadline backstop build a report of what is known so far. */
   onProgress?: (p: RunProgress) => void;
+  /** DNSSEC questions (DANE) and issuer-metadata fetches; absent → neither is gathered. */
+  standards?: StandardsDeps;
 }
 
 function optionsEcho(o: RunOptions): Report['input']['options'] {
@@ -62,6 +65,7 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
     guess: o.guess,
     maxEndpoints: o.maxEndpoints,
     trustHosts: o.trustHosts,
+    oauthDiscover: o.oauthDiscover,
     transcript: o.transcript,
     redact: o.redact,
     noPrivate: o.noPrivate,
@@ -156,6 +160,7 @@ async function gather(s: RunState): Promise<void> {
     s.extra.push(internalFinding('discovery', err));
   }
   const probed = rankAndCap(s.candidates, opts.maxEndpoints);
+  const standards = startStandards(deps.standards, probed, opts, clock.signal);
   deps.emit({ kind: 'phase', phase: 'probing' });
   const netCtx = { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers };
   // Web-port references start early for connects that hang, so a firewall costs ~one timeout.
@@ -174,7 +179,10 @@ async function gather(s: RunState): Promise<void> {
     s.extra.push(internalFinding('network reference probes', err));
   }
   deps.emit({ kind: 'phase', phase: 'login' });
-  await runLogins(s.endpoints, opts, s.user, trust, clock, deps, (where, err) => s.extra.push(internalFinding(where, err)));
+  const internal = (where: string, err: unknown) => s.extra.push(internalFinding(where, err));
+  await standards.oauthProbe(s.endpoints, { ...ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal('--oauth-discover', err));
+  // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
+  await Promise.all([runLogins(s.endpoints, opts, s.user, trust, clock, deps, internal), standards.finish(s.endpoints, s.discovery).catch((err: unknown) => internal('DANE and OAuth metadata', err))]);
   const cut = cutSteps(s.endpoints);
   if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
   else s.deadlineHit.push(...cut);
@@ -290,12 +298,12 @@ async function runLogins(
 ): Promise<void> {
   const creds = opts.credentials;
   if (!creds) {
-    for (const e of endpoints) e.login = { state: 'withheld', reason: opts.noLoginReason === 'disabled' ? 'disabled' : 'no-credentials' };
+    for (const e of endpoints) if (!e.oauthProbe) e.login = { state: 'withheld', reason: opts.noLoginReason === 'disabled' ? 'disabled' : 'no-credentials' };
     return;
   }
   const kind = creds.oauthToken ? 'oauth' : 'password';
   const queue: Array<{ e: EndpointEvidence; address: AddressProbe }> = [];
-  for (const e of [...endpoints].sort((a, b) => a.rank - b.rank)) {
+  for (const e of [...endpoints].filter((x) => !x.oauthProbe).sort((a, b) => a.rank - b.rank)) {
     const d = decideLogin(e, kind);
     if (d.go) queue.push({ e, address: d.address });
     else e.login = { state: 'withheld', reason: d.reason };

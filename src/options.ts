@@ -73,6 +73,8 @@ export interface RunOptions {
   discovery: boolean;
   maxEndpoints: number;
   trustHosts: string[];
+  /** --oauth-discover: spend one endpoint's login attempt on an empty OAUTHBEARER to learn the token issuer. */
+  oauthDiscover: boolean;
   expiryWarningDays: number;
   transcript: boolean;
   redact: boolean;
@@ -107,6 +109,7 @@ export function defaultRunOptions(address: string, over: Partial<RunOptions> = {
     discovery: true,
     maxEndpoints: DEFAULTS.maxEndpoints,
     trustHosts: [],
+    oauthDiscover: false,
     expiryWarningDays: DEFAULTS.expiryWarningDays,
     transcript: false,
     redact: false,

@@ -33,6 +33,11 @@ const SOURCE_LABEL: Record<string, string> = {
   autodiscover: 'Autodiscover',
   'autodiscover-domain': 'Autodiscover on the domain',
   'autodiscover-srv': 'Autodiscover SRV',
+  pacc: 'PACC',
+  'pacc-obsolete': 'PACC (obsolete form)',
+  'mx-autoconfig': 'autoconfig of the MX domain',
+  'mx-autoconfig-base': 'autoconfig of the MX base domain',
+  'mx-ispdb-full': 'ISPDB for the MX domain',
   guess: 'guesses',
 };
 const labels = (v: unknown): string => (Array.isArray(v) ? v.map((x) => SOURCE_LABEL[String(x)] ?? String(x)).join(', ') : str(v as string | undefined));
@@ -56,12 +61,22 @@ function fixFor(target: string, working: string, domain: string): string {
       return `in ${ref} write <hostname>${w.host}</hostname>, <port>${w.port}</port>, <socketType>${socketType(w.security)}</socketType>.`;
     case 'ispdb':
       return `have the ISPDB entry ${ref} corrected (https://github.com/thunderbird/autoconfig): hostname ${w.host}, port ${w.port}, socketType ${socketType(w.security)}.`;
+    case 'pacc':
+      return `in ${ref} write "imap": {"host": "${w.host}"} (PACC allows only SSL/TLS on 993), then publish the new digest (imap-doctor publish ${domain}).`;
     case 'autodiscover':
       return `in the Autodiscover answer of ${ref} write <Server>${w.host}</Server>, <Port>${w.port}</Port>, <SSL>on</SSL>${w.security === 'starttls' ? ', <Encryption>TLS</Encryption>' : ''}.`;
     default:
       return `correct ${ref ?? target} to ${ep(working)}.`;
   }
 }
+
+/** Why a source cannot vouch for a host, in plain words. */
+const UNVERIFIED_REASON: Record<string, string> = {
+  http: 'fetched over plain HTTP',
+  'redirect-off-domain': 'after a redirect to another domain',
+  'redirect-to-http': 'after a redirect to plain HTTP',
+  'mx-not-dnssec': 'found through the MX, whose DNS answer was not DNSSEC-validated',
+};
 
 /** Why a settings document cannot be used, in plain words. */
 const INVALID_REASON: Record<string, string> = {
@@ -268,7 +283,12 @@ export const discovery = {
     severity: 'ok',
     who: 'mail-admin',
     title: (p) => `Autoconfig settings found at ${str(p.url)}`,
-    explain: (p) => `The file names: ${named(p.servers)}.`,
+    explain: (p) =>
+      `The file names: ${named(p.servers)}.` +
+      (p.viaMx
+        ? ` It was looked up because the domain's mail (MX) goes to ${str(p.viaMx)} (draft-ietf-mailmaint-autoconfig-06 §3)` +
+          (p.dnssec ? '; the MX answer was DNSSEC-validated.' : '; the MX answer was not DNSSEC-validated, so the file could have been chosen by a forged DNS answer: its servers outside your domain get no password without --trust-host.')
+        : ''),
     fix: () => [],
     refs: ['draft-ietf-mailmaint-autoconfig'],
     example: { url: 'https://autoconfig.example.com/mail/config-v1.1.xml', servers: ['imap.example.com:993/tls'] },
@@ -375,7 +395,7 @@ export const discovery = {
     who: 'mail-admin',
     title: (p) => `${str(p.host)} is outside ${str(p.domain)} and came from a source that cannot vouch for it`,
     explain: (p) =>
-      `It was named by ${str(p.sources)} (${str(p.reason) === 'http' ? 'fetched over plain HTTP' : str(p.reason) === 'redirect-off-domain' ? 'after a redirect to another domain' : str(p.reason) === 'redirect-to-http' ? 'after a redirect to plain HTTP' : str(p.reason)}). ` +
+      `It was named by ${str(p.sources)} (${UNVERIFIED_REASON[str(p.reason)] ?? str(p.reason)}). ` +
       `A forged answer could send mail apps, and your password, to a stranger's server. ` +
       (p.userTrusted ? `You allowed ${str(p.host)} with --trust-host.` : `imap-doctor probed it but did not send your password there.`),
     fix: (p) => [

@@ -10,18 +10,19 @@ import { imap } from './imap.js';
 import { auth } from './auth.js';
 import { discovery } from './discovery.js';
 import { doctor } from './doctor.js';
+import { dane, oauth, pacc, publishedAuth } from './standards.js';
 
-export const CATALOGUE = { ...discovery, ...transport, ...network, ...tls, ...imap, ...auth, ...doctor } satisfies Record<string, CatalogueEntry>;
+export const CATALOGUE = { ...discovery, ...pacc, ...transport, ...network, ...tls, ...dane, ...imap, ...auth, ...publishedAuth, ...oauth, ...doctor } satisfies Record<string, CatalogueEntry>;
 
 export type FindingCode = keyof typeof CATALOGUE;
 
 export const AREAS: Record<string, readonly string[]> = {
-  discovery: Object.keys(discovery),
+  discovery: [...Object.keys(discovery), ...Object.keys(pacc)],
   transport: Object.keys(transport),
   network: Object.keys(network),
-  tls: Object.keys(tls),
+  tls: [...Object.keys(tls), ...Object.keys(dane)],
   imap: Object.keys(imap),
-  auth: Object.keys(auth),
+  auth: [...Object.keys(auth), ...Object.keys(publishedAuth), ...Object.keys(oauth)],
   doctor: Object.keys(doctor),
 };
 

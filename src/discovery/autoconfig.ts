@@ -29,7 +29,7 @@ export function ispdbUrlFor(base: string, domain: string): string {
 }
 
 /** Fetch and read one config-v1.1 document as `source`. */
-async function fetchConfig(ctx: SourceContext, source: SourceId, url: string, home: string, secure: ChannelTrust): Promise<SourceResult> {
+export async function fetchConfig(ctx: SourceContext, source: SourceId, url: string, home: string, secure: ChannelTrust): Promise<SourceResult> {
   const t0 = performance.now();
   const o = await ctx.fetch({ url }, ctx.step());
   const base = fetchedResult(source, url, o, t0, home, secure);
@@ -45,12 +45,12 @@ async function fetchConfig(ctx: SourceContext, source: SourceId, url: string, ho
   if (c.enableUrl) facts.enableUrl = c.enableUrl;
   if (c.documentationUrls.length > 0) facts.documentation = c.documentationUrls;
   const servers: ServerSetting[] = [...c.incoming, ...c.outgoing];
-  const problems = c.problems.length > 0 ? { problems: c.problems } : {};
+  const extra = { ...(c.problems.length > 0 ? { problems: c.problems } : {}), ...(c.oauth2 ? { oauth2: c.oauth2 } : {}) };
   if (c.incoming.length === 0) {
     const detail = c.problems.map((p) => `${p.where}: ${p.code}${p.value ? ` (${p.value})` : ''}`).join('; ');
-    return { ...base, status: 'invalid', servers, ...problems, invalid: { reason: 'no-incoming-server', ...(detail ? { detail } : {}) } };
+    return { ...base, status: 'invalid', servers, ...extra, invalid: { reason: 'no-incoming-server', ...(detail ? { detail } : {}) } };
   }
-  return { ...base, servers, ...problems };
+  return { ...base, servers, ...extra };
 }
 
 /** One of the domain's own autoconfig URLs. */
@@ -65,7 +65,7 @@ export function autoconfigSource(ctx: SourceContext, variant: AutoconfigVariant)
  * The ISPDB entry for `domain` (the address's domain for 'ispdb', an MX provider's for 'mx-ispdb').
  * Trusted when the ISPDB is reached over HTTPS and stays on its own domain.
  */
-export function ispdbSource(ctx: SourceContext, source: 'ispdb' | 'mx-ispdb', domain: string): Promise<SourceResult> {
+export function ispdbSource(ctx: SourceContext, source: 'ispdb' | 'mx-ispdb' | 'mx-ispdb-full', domain: string): Promise<SourceResult> {
   if (ctx.ispdbUrl === null) return Promise.resolve(notRun(source, domain, 'disabled', '--no-ispdb'));
   const url = ispdbUrlFor(ctx.ispdbUrl, domain);
   let home: string;

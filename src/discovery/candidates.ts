@@ -21,6 +21,7 @@ export function securityForUnknown(port: number): Security {
 
 /** Sources in the order their candidates are preferred within a rank class (Thunderbird's order first). */
 const SOURCE_ORDER: SourceId[] = [
+  'pacc',
   'autoconfig',
   'autoconfig-wellknown',
   'ispdb',
@@ -29,6 +30,9 @@ const SOURCE_ORDER: SourceId[] = [
   'autodiscover',
   'autodiscover-domain',
   'autodiscover-srv',
+  'mx-autoconfig',
+  'mx-autoconfig-base',
+  'mx-ispdb-full',
   'mx-ispdb',
   'mx',
   'autoconfig-http',
@@ -51,7 +55,7 @@ export function channelTrust(s: SourceResult): ChannelTrust {
 /** Rank class of a source's answer: 1 published (HTTPS/DNS), 2 MX-derived, 3 plain HTTP, 4 guessed. */
 export function rankClass(s: SourceResult): number {
   if (s.source === 'guess') return 4;
-  if (s.source === 'mx' || s.source === 'mx-ispdb') return 2;
+  if (s.source === 'mx' || s.source.startsWith('mx-')) return 2;
   if (s.trustReason === 'http' || s.trustReason === 'redirect-to-http') return 3;
   return 1;
 }

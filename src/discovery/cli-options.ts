@@ -1,6 +1,6 @@
 /**
  * The discovery options of the command line (--dns, --ispdb-url, --no-ispdb, --send-address,
- * --guess, --max-endpoints, --trust-host) and their mapping to RunOptions. Values are checked
+ * --guess, --max-endpoints, --trust-host, --oauth-discover) and their mapping to RunOptions. Values are checked
  * twice with the same rules: by commander while parsing (a usage error, exit 2) and again by
  * discoveryOptionsFrom, which throws a plain Error with a one-line message.
  */
@@ -68,7 +68,8 @@ export function addDiscoveryOptions(program: Command): Command {
     .option('--send-address', 'send the full address to the domain\'s autoconfig and Autodiscover servers (default: not sent)')
     .option('--guess', 'also probe imap.D, mail.D and D when settings were published')
     .option('--max-endpoints <n>', `probe at most this many candidates (default ${DEFAULTS.maxEndpoints})`, asArg(parseMaxEndpoints))
-    .option('--trust-host <host>', 'allow the login on this host even though discovery could not vouch for it (repeatable)', repeat(parseTrustHost));
+    .option('--trust-host <host>', 'allow the login on this host even though discovery could not vouch for it (repeatable)', repeat(parseTrustHost))
+    .option('--oauth-discover', "ask the server where OAuth tokens come from: one OAUTHBEARER without a real token, spending that endpoint's one login attempt");
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -93,5 +94,10 @@ export function discoveryOptionsFrom(o: Record<string, unknown>): Partial<RunOpt
   if (o.maxEndpoints !== undefined) out.maxEndpoints = parseMaxEndpoints(o.maxEndpoints as string | number);
   const trust = strings(o.trustHost);
   if (trust.length > 0) out.trustHosts = [...new Set(trust.map(parseTrustHost))];
+  if (o.oauthDiscover === true) {
+    if (o.login === false) throw new Error('--oauth-discover sends a login attempt (without a real token); it cannot be combined with --no-login');
+    if (o.oauthToken !== undefined) throw new Error('--oauth-discover finds out where to get a token; with --oauth-token there is nothing to discover');
+    out.oauthDiscover = true;
+  }
   return out;
 }

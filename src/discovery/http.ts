@@ -30,6 +30,8 @@ export interface HttpRequest {
    */
   bodyElsewhere?: string;
   headers?: Record<string, string>;
+  /** false: a redirect is the answer (its Location recorded), not followed (RFC 8414 metadata). */
+  followRedirects?: boolean;
 }
 
 export interface HttpOutcome {
@@ -40,6 +42,8 @@ export interface HttpOutcome {
   status?: number;
   /** The body of a 2xx response, UTF-8, when it fitted under the cap. */
   body?: string;
+  /** The same body's exact bytes (a digest must see what was served, not its UTF-8 decoding). */
+  bodyBytes?: Buffer;
   contentType?: string;
   /** The last response's Date header as an ISO string (clock-skew evidence). */
   date?: string;
@@ -142,6 +146,7 @@ interface OneResponse {
   contentType?: string;
   date?: string;
   body?: string;
+  bodyBytes?: Buffer;
   tooLarge?: boolean;
 }
 
@@ -197,7 +202,10 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
         }
         chunks.push(chunk);
       });
-      res.on('end', () => resolve({ ...base, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ ...base, body: bytes.toString('utf8'), bodyBytes: bytes });
+      });
       res.on('error', reject);
     });
     r.on('error', reject);
@@ -235,8 +243,8 @@ export function createFetcher(o: FetcherOptions): Fetcher {
         return done(failureOf(err, signal));
       }
       hop.status = res.status;
-      if (REDIRECTS.has(res.status) && res.location) {
-        hop.location = res.location;
+      if (res.location && REDIRECTS.has(res.status)) hop.location = res.location;
+      if (REDIRECTS.has(res.status) && res.location && req.followRedirects !== false) {
         if (hops.length > o.maxRedirects) {
           return done({ status: res.status, error: { code: 'HTTP_REDIRECT_LIMIT', message: `more than ${o.maxRedirects} redirects` } });
         }
@@ -272,6 +280,7 @@ function answerOf(res: OneResponse, maxBytes: number): Partial<HttpOutcome> {
     ...(res.contentType ? { contentType: res.contentType } : {}),
     ...(res.date ? { date: res.date } : {}),
     ...(res.body !== undefined ? { body: res.body } : {}),
+    ...(res.bodyBytes !== undefined ? { bodyBytes: res.bodyBytes } : {}),
     ...(res.tooLarge ? { tooLarge: true, error: { code: 'HTTP_TOO_LARGE' as const, message: `body larger than ${maxBytes} bytes` } } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Discovery from the address alone: every source at once (SRV, autoconfig ×4, ISPDB, MX → provider
- * and its ISPDB entry, Autodiscover ×3), each bounded by one step timeout (a chained second step,
+ * and its ISPDB entry, MX → autoconfig and ISPDB of the MX's domains, Autodiscover ×3, PACC and its
+ * obsolete form), each bounded by one step timeout (a chained second step,
  * such as MX → ISPDB, by one more), every outcome kept as a SourceResult, then the ranked,
  * trust-graded candidates. A domain whose every lookup is dropped costs one step timeout here.
  * Returns evidence only; checks/discovery judges it.
@@ -8,6 +9,8 @@
 import { setMaxListeners } from 'node:events';
 import type { EmailAddress } from '../address.js';
 import type { RunEvent } from '../events.js';
+import { dnssecNetwork, type ResolverPlan } from '../dns/dnssec.js';
+import type { StandardsDeps } from '../probes/standards.js';
 import { createPacketResolver } from '../dns/packet-resolver.js';
 import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/resolver.js';
 import { lookupHost, type LookupAll } from '../dns/system-resolver.js';
@@ -21,7 +24,9 @@ import { AUTOCONFIG_VARIANTS, autoconfigSource, ispdbSource } from './autoconfig
 import { autodiscoverSource, autodiscoverSrvSource } from './autodiscover.js';
 import { buildCandidates } from './candidates.js';
 import { createFetcher, type Fetcher } from './http.js';
-import { mxSource } from './mx.js';
+import { mxSource, type MxOutcome } from './mx.js';
+import { MX_DERIVED_SOURCES, mxDerivedSource } from './mx-autoconfig.js';
+import { paccObsoleteSource, paccSource } from './pacc.js';
 import { notRun, type SourceContext } from './source-kit.js';
 import { srvSource } from './srv.js';
 import { internalError } from '../errors/classify.js';
@@ -63,27 +68,33 @@ function memoLookup(lookup: HostLookup): HostLookup {
  * in a step timeout.
  */
 export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>, system?: LookupAll): { resolver: Resolver; lookup: HostLookup } {
+  const plan = resolverPlan(opts);
+  const packet = createPacketResolver({ servers: plan.servers, timeoutMs: plan.tryMs, retries: plan.retries });
+  const resolver = adTrustworthy(plan.servers, plan.userNamed) ? packet : withoutAd(packet);
+  const lookup: HostLookup = opts.dnsServers.length > 0 ? hostLookupFor(resolver) : (name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal, system);
+  return { resolver, lookup };
+}
+
+/** The --dns servers (or the system's), each with its tries within one step, so a dead first server leaves time for the next. */
+export function resolverPlan(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>): ResolverPlan {
   const tries = DEFAULTS.dnsRetries + 1;
   const userNamed = opts.dnsServers.length > 0;
   const servers = userNamed ? opts.dnsServers : systemServers();
-  // Every server gets its tries within one step, so a dead first server leaves time for the next.
-  const packet = createPacketResolver({
-    servers,
-    timeoutMs: Math.max(100, Math.floor(opts.timeoutMs / (tries * Math.max(1, servers.length)))),
-    retries: DEFAULTS.dnsRetries,
-  });
-  const resolver = adTrustworthy(servers, userNamed) ? packet : withoutAd(packet);
-  const lookup: HostLookup = opts.dnsServers.length > 0 ? hostLookupFor(resolver) : (name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal, system);
-  return { resolver, lookup };
+  return { servers, userNamed, tryMs: Math.max(100, Math.floor(opts.timeoutMs / (tries * Math.max(1, servers.length)))), retries: DEFAULTS.dnsRetries };
 }
 
 /**
  * Everything the doctor needs for discovery, in one call: `runDoctor(opts, { ...discoveryDeps(opts, emit), … })`.
  * `system` does the getaddrinfo lookups (the CLI's lookup helper); default in-process.
  */
-export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void, system?: LookupAll): { lookup: HostLookup; discover: Discover } {
+export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void, system?: LookupAll): { lookup: HostLookup; discover: Discover; standards: StandardsDeps } {
   const { resolver, lookup } = discoveryNetwork(opts, system);
-  return { lookup, discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}) }) };
+  const fetch = createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
+  return {
+    lookup,
+    discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}) }),
+    standards: { dnssec: dnssecNetwork(resolverPlan(opts)), fetch },
+  };
 }
 
 /** Margin over two step timeouts before the discovery phase itself gives up. */
@@ -125,9 +136,6 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     };
     const root = deps.resolver.query('.', 'NS', ctx.step());
     const mx = mxSource(ctx);
-    const mxIspdb = mx.then((m) =>
-      m.providerDomain ? ispdbSource(ctx, 'mx-ispdb', m.providerDomain) : notRun('mx-ispdb', m.hosts[0] ?? ctx.domain, 'skipped', m.hosts.length > 0 ? 'the MX is inside the domain' : 'no MX host'),
-    );
     const sources = await Promise.all([
       track('srv-imaps', srvSource(ctx, 'imaps')),
       track('srv-imap', srvSource(ctx, 'imap')),
@@ -136,10 +144,11 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
       ...AUTOCONFIG_VARIANTS.map((v) => track(v, autoconfigSource(ctx, v))),
       track('ispdb', ispdbSource(ctx, 'ispdb', ctx.domain)),
       track('mx', mx.then((m) => m.result)),
-      track('mx-ispdb', mxIspdb),
+      track('mx-ispdb', mx.then((m) => mxIspdbSource(ctx, m))),
       track('autodiscover', autodiscoverSource(ctx, 'autodiscover')),
       track('autodiscover-domain', autodiscoverSource(ctx, 'autodiscover-domain')),
       track('autodiscover-srv', autodiscoverSrvSource(ctx)),
+      ...newerSources(ctx, mx).map(([id, work]) => track(id, work)),
     ]);
     const m = await mx.catch(() => undefined);
     const rootAnswer = await root;
@@ -160,6 +169,21 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     };
     return { evidence, candidates: list.candidates };
   };
+}
+
+/** The ISPDB entry of the MX's provider domain (MXBASEDOMAIN), when it differs from the address's. */
+function mxIspdbSource(ctx: SourceContext, m: MxOutcome): Promise<SourceResult> {
+  if (m.providerDomain) return ispdbSource(ctx, 'mx-ispdb', m.providerDomain);
+  return Promise.resolve(notRun('mx-ispdb', m.hosts[0] ?? ctx.domain, 'skipped', m.hosts.length > 0 ? 'the MX is inside the domain' : 'no MX host'));
+}
+
+/** PACC, its obsolete form, and the autoconfig-06 lookups derived from the MX. */
+function newerSources(ctx: SourceContext, mx: Promise<MxOutcome>): Array<[SourceResult['source'], Promise<SourceResult>]> {
+  return [
+    ['pacc', paccSource(ctx)],
+    ['pacc-obsolete', paccObsoleteSource(ctx)],
+    ...MX_DERIVED_SOURCES.map((id): [SourceResult['source'], Promise<SourceResult>] => [id, mx.then((m) => mxDerivedSource(ctx, id, m))]),
+  ];
 }
 
 /** The guesses as a source of their own, saying why they were (not) made. */

@@ -1,11 +1,13 @@
 /**
- * Reads a Thunderbird autoconfig document (config-v1.1.xml, ISPDB, draft-ietf-mailmaint-autoconfig)
- * into a ParsedConfig: every incoming/outgoing server in document order, placeholders filled, with
+ * Reads a Thunderbird autoconfig document (config-v1.1.xml, ISPDB, draft-ietf-mailmaint-autoconfig,
+ * with the 1.2 fields: `system="sasl"` authentication and `<oAuth2>`) into a ParsedConfig: every
+ * incoming/outgoing server in document order, placeholders filled, with
  * the defects found listed as ParseProblems. Pure and synchronous; never throws — a body that cannot
  * be used comes back as `{ ok: false, reason }` (guards shared with Autodiscover in xml-guard.ts).
  */
 import { XMLParser } from 'fast-xml-parser';
 import type { MailProtocol, ParsedConfig, ParseProblem, ParseResult, ServerSetting } from '../model/discovery.js';
+import type { OAuth2Published } from '../model/standards.js';
 import type { Security } from '../model/evidence.js';
 import { LIMITS } from '../limits.js';
 import { fillChecked, type PlaceholderValues } from './placeholders.js';
@@ -38,6 +40,7 @@ const REPEATED = new Set([
   'enable',
   'instruction',
   'descr',
+  'oAuth2',
 ]);
 
 const parser = new XMLParser({
@@ -54,6 +57,11 @@ const SOCKET_TYPES = new Map<string, Security>([
   ['plain', 'plain'],
 ]);
 const PROTOCOLS = new Set<MailProtocol>(['imap', 'pop3', 'smtp']);
+
+/** The guarded tree of an autoconfig document, as this parser reads it (for linting against other clients' rules). */
+export function autoconfigTree(body: string, maxBytes?: number): ReturnType<typeof guardAndParse> {
+  return guardAndParse(body, maxBytes, parser);
+}
 
 /** Guards, parses and reads the first `<emailProvider>`; servers that cannot be dialled are skipped with a problem. */
 export function parseAutoconfig(body: string, who: PlaceholderValues, opts: ParseOptions = {}): ParseResult {
@@ -87,7 +95,9 @@ export function parseAutoconfig(body: string, who: PlaceholderValues, opts: Pars
     .flatMap((n) => asArray(n['enable']))
     .map((e) => (isNode(e) ? attrOf(e, 'visiturl') : undefined))
     .find((u) => u !== undefined);
+  const oauth2 = readOAuth2([clientConfig, provider]);
   const config: ParsedConfig = {
+    ...(oauth2 === undefined ? {} : { oauth2 }),
     ...(providerId === undefined ? {} : { providerId }),
     ...(displayName === undefined ? {} : { displayName }),
     domains: asArray(provider['domain']).flatMap((d) => nonEmptyText(d) ?? []),
@@ -186,7 +196,27 @@ function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems:
       problems.push({ code: 'unfilled-placeholder', where: `${where}.username`, value: usernameRaw });
     }
   }
-  const authentication = asArray(x['authentication']).flatMap((a) => nonEmptyText(a) ?? []);
-  if (authentication.length > 0) server.authentication = authentication;
-  return server;
+  return { ...server, ...readAuthentication(x) };
+}
+
+/** Every <authentication> value in order; those with system="sasl" (autoconfig 1.2) name SASL mechanisms (RFC 4422). */
+function readAuthentication(x: XmlNode): Pick<ServerSetting, 'authentication' | 'sasl'> {
+  const entries = asArray(x['authentication']).flatMap((a) => {
+    const value = nonEmptyText(a);
+    return value === undefined ? [] : [{ value, system: isNode(a) ? attrOf(a, 'system')?.toLowerCase() : undefined }];
+  });
+  const sasl = entries.filter((e) => e.system === 'sasl').map((e) => e.value.toUpperCase());
+  return { ...(entries.length > 0 ? { authentication: entries.map((e) => e.value) } : {}), ...(sasl.length > 0 ? { sasl } : {}) };
+}
+
+/** `<oAuth2>` (autoconfig 1.2; a child of clientConfig, tolerated under emailProvider): never its clientSecret. */
+function readOAuth2(nodes: XmlNode[]): OAuth2Published | undefined {
+  const o = nodes.flatMap((n) => asArray(n['oAuth2'])).find(isNode);
+  if (!o) return undefined;
+  const out: OAuth2Published = {};
+  for (const key of ['issuer', 'authURL', 'tokenURL', 'scope', 'clientID'] as const) {
+    const v = nonEmptyText(o[key]);
+    if (v !== undefined) out[key] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

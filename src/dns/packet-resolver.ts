@@ -10,6 +10,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
   AUTHENTIC_DATA,
+  CHECKING_DISABLED,
   DNSSEC_OK,
   RECURSION_DESIRED,
   decode,
@@ -66,6 +67,8 @@ export interface PacketResolverOptions {
    * (RFC 6840 §5.7) already asks a validating resolver for AD without pulling in RRSIGs.
    */
   dnssecOk?: boolean;
+  /** Set the CD bit (RFC 4035 §3.2.2): a validating resolver then answers even what fails validation. Default false. */
+  checkingDisabled?: boolean;
   onQuery?: (trace: QueryTrace) => void;
 }
 
@@ -129,6 +132,8 @@ function toRecord(answer: Answer, type: RecordType): unknown {
       const parts = Array.isArray(answer.data) ? answer.data : [answer.data];
       return parts.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
     }
+    case 'TLSA':
+      return { usage: answer.data.usage, selector: answer.data.selector, matchingType: answer.data.matchingType, data: answer.data.certificate.toString('hex') };
     case 'SOA':
       return {
         mname: normalizeName(answer.data.mname),
@@ -245,11 +250,17 @@ interface Ask {
   trace: (t: Omit<QueryTrace, 'name' | 'type' | 'server' | 'edns'>) => void;
 }
 
-function buildQuery(ask: Ask, id: number, dnssecOk: boolean): Buffer {
+/** The DNSSEC bits of every query: DO in the OPT record, CD in the header. */
+interface DnssecBits {
+  ok: boolean;
+  cd: boolean;
+}
+
+function buildQuery(ask: Ask, id: number, dnssec: DnssecBits): Buffer {
   const packet: Packet = {
     type: 'query',
     id,
-    flags: RECURSION_DESIRED | AUTHENTIC_DATA,
+    flags: RECURSION_DESIRED | AUTHENTIC_DATA | (dnssec.cd ? CHECKING_DISABLED : 0),
     questions: [{ type: ask.type, name: ask.name === '' ? '.' : ask.name, class: 'IN' }],
     additionals: ask.edns
       ? [
@@ -259,8 +270,8 @@ function buildQuery(ask: Ask, id: number, dnssecOk: boolean): Buffer {
             udpPayloadSize: EDNS_UDP_SIZE,
             extendedRcode: 0,
             ednsVersion: 0,
-            flags: dnssecOk ? DNSSEC_OK : 0,
-            flag_do: dnssecOk,
+            flags: dnssec.ok ? DNSSEC_OK : 0,
+            flag_do: dnssec.ok,
             options: [],
           },
         ]
@@ -273,7 +284,7 @@ function buildQuery(ask: Ask, id: number, dnssecOk: boolean): Buffer {
  * Up to `tries` UDP tries on one connected socket (so ICMP port unreachable surfaces as
  * ECONNREFUSED). Each try gets a fresh id; a late reply to an earlier try is still accepted.
  */
-function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, dnssecOk: boolean): Promise<Exchange> {
+function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, dnssec: DnssecBits): Promise<Exchange> {
   return new Promise((resolve) => {
     if (ask.signal?.aborted) {
       resolve({ kind: 'aborted' });
@@ -310,7 +321,7 @@ function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, d
       ids.add(id);
       let payload: Buffer;
       try {
-        payload = buildQuery(ask, id, dnssecOk);
+        payload = buildQuery(ask, id, dnssec);
       } catch (err) {
         finish({ kind: 'error', detail: `cannot encode the query: ${(err as Error).message}` });
         return;
@@ -362,14 +373,14 @@ function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, d
 }
 
 /** One exchange over TCP: each message is preceded by its length as 2 octets (RFC 1035 §4.2.2, RFC 7766). */
-function tcpExchange(ask: Ask, timeoutMs: number, dnssecOk: boolean): Promise<Exchange> {
+function tcpExchange(ask: Ask, timeoutMs: number, dnssec: DnssecBits): Promise<Exchange> {
   return new Promise((resolve) => {
     const start = performance.now();
     const id = randomInt(0, 0x10000);
     const match = matcher(new Set([id]), ask.name, ask.type);
     let payload: Buffer;
     try {
-      payload = buildQuery(ask, id, dnssecOk);
+      payload = buildQuery(ask, id, dnssec);
     } catch (err) {
       resolve({ kind: 'error', detail: `cannot encode the query: ${(err as Error).message}` });
       return;
@@ -451,7 +462,7 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
   const timeoutMs = Math.max(1, options.timeoutMs ?? 2000);
   const tries = Math.max(0, Math.floor(options.retries ?? 1)) + 1;
   const useEdns = options.edns ?? true;
-  const dnssecOk = options.dnssecOk ?? false;
+  const dnssec: DnssecBits = { ok: options.dnssecOk ?? false, cd: options.checkingDisabled ?? false };
   const onQuery = options.onQuery;
 
   async function query<T = unknown>(rawName: string, type: RecordType, signal?: AbortSignal): Promise<DnsResult<T>> {
@@ -498,13 +509,13 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
       };
       for (;;) {
         let via: 'udp' | 'tcp' = 'udp';
-        let ex = await udpExchange(ask, tries, timeoutMs, deadline, dnssecOk);
+        let ex = await udpExchange(ask, tries, timeoutMs, deadline, dnssec);
         if (ex.kind === 'reply' && ex.packet.flag_tc) {
           via = 'tcp';
           const remaining = deadline - performance.now();
           ex =
             remaining > 0
-              ? await tcpExchange(ask, Math.min(timeoutMs, remaining), dnssecOk)
+              ? await tcpExchange(ask, Math.min(timeoutMs, remaining), dnssec)
               : { kind: 'timeout', detail: 'no time left for TCP' };
         }
         const base = { name, type, server: label, via, ms: elapsed() };

@@ -9,8 +9,9 @@ import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { DnsAnswer, DnsStatus, MxRecord, SrvRecord } from '../model/evidence.js';
+import type { TlsaRecord } from '../model/standards.js';
 
-export type RecordType = 'A' | 'AAAA' | 'SRV' | 'MX' | 'TXT' | 'CNAME' | 'SOA' | 'NS';
+export type RecordType = 'A' | 'AAAA' | 'SRV' | 'MX' | 'TXT' | 'CNAME' | 'SOA' | 'NS' | 'TLSA';
 
 export interface SoaRecord {
   mname: string;
@@ -33,6 +34,7 @@ export interface RecordTypeMap {
   CNAME: string;
   NS: string;
   SOA: SoaRecord;
+  TLSA: TlsaRecord;
 }
 
 /**

@@ -106,6 +106,9 @@ async function caresRecords(r: InstanceType<typeof dnsPromises.Resolver>, name: 
       };
       return [soa];
     }
+    case 'TLSA':
+      // c-ares in Node 20 has no TLSA query; DANE asks the packet resolver (src/dns/dnssec.ts).
+      throw new Error('TLSA is not asked through the system resolver');
   }
 }
 

@@ -3,6 +3,7 @@
  * Plain data only; checks judge it, renderers print it through the report.
  */
 import type { ProbeError, Security, Trust } from './evidence.js';
+import type { MxDerivation, OAuth2Published, OAuthIssuerEvidence, PaccFacts, PaccObsoleteFacts } from './standards.js';
 
 export type MailProtocol = 'imap' | 'pop3' | 'smtp' | 'other';
 
@@ -17,7 +18,10 @@ export interface ServerSetting {
   security: Security | 'unknown';
   rawSecurity?: string;
   username?: string;
+  /** Every <authentication> value in document order (most preferred first). */
   authentication?: string[];
+  /** Those marked system="sasl" (autoconfig 1.2), upper-cased: SASL mechanism names. */
+  sasl?: string[];
 }
 
 export type ParseProblemCode =
@@ -56,6 +60,8 @@ export interface ParsedConfig {
   /** Provider's "enable IMAP first" instruction URL, when the file carries one. */
   enableUrl?: string;
   documentationUrls: string[];
+  /** `<oAuth2>` (autoconfig 1.2). */
+  oauth2?: OAuth2Published;
 }
 
 export type ParseResult = { ok: true; config: ParsedConfig } | { ok: false; reason: ParseFailure; detail?: string };
@@ -76,6 +82,11 @@ export type SourceId =
   | 'autodiscover'
   | 'autodiscover-domain'
   | 'autodiscover-srv'
+  | 'pacc'
+  | 'pacc-obsolete'
+  | 'mx-autoconfig'
+  | 'mx-autoconfig-base'
+  | 'mx-ispdb-full'
   | 'guess';
 
 export type SourceStatus =
@@ -130,6 +141,14 @@ export interface SourceResult {
   refused?: RefusedTarget[];
   /** Extra facts by source: SRV raw records, MX hosts, provider id, enable URL… */
   facts?: Record<string, string | number | boolean | string[]>;
+  /** PACC: the TXT digests, the document's digest, what it says (source 'pacc'). */
+  pacc?: PaccFacts;
+  /** The obsolete PACC publication, found or not (source 'pacc-obsolete'). */
+  paccObsolete?: PaccObsoleteFacts;
+  /** `<oAuth2>` of an autoconfig 1.2 document. */
+  oauth2?: OAuth2Published;
+  /** How an MX-derived lookup came about (sources mx-autoconfig*, mx-ispdb*). */
+  viaMx?: MxDerivation;
 }
 
 export interface ProviderInfo {
@@ -151,4 +170,6 @@ export interface DiscoveryEvidence {
   /** When discovery began (ms from the run's start) and how long it took, for the timeline. */
   at?: number;
   ms?: number;
+  /** OAuth issuers named by trusted sources, with their metadata (fetched when the server offers OAuth and no token was given). */
+  oauthIssuers?: OAuthIssuerEvidence[];
 }

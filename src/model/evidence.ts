@@ -3,6 +3,7 @@
  * Checks read only these types; renderers never see them except through the report.
  * Nothing here may hold a password or token.
  */
+import type { DaneEvidence, OAuthProbeEvidence } from './standards.js';
 
 export type Security = 'tls' | 'starttls' | 'plain';
 export type Family = 4 | 6;
@@ -140,6 +141,10 @@ export interface CertInfo {
   aiaIssuerUrl?: string;
   /** True when this certificate is one of the trust anchors the doctor used (system roots or --ca-file). */
   trustAnchor: boolean;
+  /** Digests DANE matches against (RFC 6698 §2.1.3), lower-case hex: SHA-512 of the certificate, SHA-256/512 of its SubjectPublicKeyInfo. */
+  sha512?: string;
+  spkiSha256?: string;
+  spkiSha512?: string;
 }
 
 export interface TlsInfo {
@@ -260,7 +265,8 @@ export type LoginWithheldReason =
   /** imap-doctor crashed during this endpoint's login (reported as INTERNAL_ERROR). */
   | 'internal-error'
   | 'deadline'
-  | 'interrupted';
+  | 'interrupted'
+  | 'oauth-discover';
 
 export interface LoginAttempt {
   address: string;
@@ -349,6 +355,10 @@ export interface EndpointEvidence {
   resolve: ResolveEvidence;
   addresses: AddressProbe[];
   login: LoginEvidence;
+  /** TLSA for this host and port (DANE), when a DNS path was available. */
+  dane?: DaneEvidence;
+  /** --oauth-discover: the empty-token OAUTHBEARER sent here instead of a login. */
+  oauthProbe?: OAuthProbeEvidence;
 }
 
 export function endpointId(c: { host: string; port: number; security: Security }): string {

@@ -25,6 +25,7 @@ import type {
 } from './evidence.js';
 import type { Finding } from './finding.js';
 import type { RunEvidence } from './run-evidence.js';
+import type { DaneEvidence, OAuthProbeEvidence } from './standards.js';
 
 export interface StageReport {
   stage: Stage;
@@ -86,6 +87,10 @@ export interface EndpointReport {
   login: LoginReport;
   /** A verified, usable configuration was found on this endpoint. */
   working: boolean;
+  /** TLSA records and their DNSSEC status (DANE). */
+  dane?: DaneEvidence;
+  /** --oauth-discover: the empty-token OAUTHBEARER and what it revealed. */
+  oauthProbe?: OAuthProbeEvidence;
 }
 
 /** A finding with its catalogue texts rendered, as printed and emitted. */

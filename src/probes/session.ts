@@ -326,7 +326,7 @@ async function explainTlsFailure(p: SessionParams, res: AddressProbe, err: Probe
 }
 
 /** Connect again and reach the point where TLS starts (implicit, or after STARTTLS). */
-async function reachTls(p: SessionParams, signal: () => AbortSignal): Promise<{ socket: Socket } | { error: ProbeError }> {
+export async function reachTls(p: SessionParams, signal: () => AbortSignal): Promise<{ socket: Socket } | { error: ProbeError }> {
   const tcp = await connectTcp(p.address, p.port, p.family, signal());
   if (!tcp.ok) return { error: tcp.error };
   if (p.security !== 'starttls') return { socket: tcp.socket };

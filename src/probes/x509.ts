@@ -3,7 +3,7 @@
  * signature algorithm (read from the DER, which Node 20 does not expose). Pure functions of the
  * peer-certificate objects Node hands out; no I/O.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import type { PeerCertificate, DetailedPeerCertificate } from 'node:tls';
 import type { CertInfo } from '../model/evidence.js';
 import { LIMITS } from '../limits.js';
@@ -97,10 +97,12 @@ export function certInfo(c: PeerCertificate, anchors: ReadonlySet<string>): Cert
   let keyBits: number | undefined;
   let sigAlg: string | undefined;
   let aia: string | undefined;
+  let digests: Pick<CertInfo, 'sha512' | 'spkiSha256' | 'spkiSha512'> = {};
   if (c.raw) {
     try {
       const x = new X509Certificate(c.raw);
       const pk = x.publicKey;
+      digests = daneDigests(c.raw, pk.export({ type: 'spki', format: 'der' }));
       keyType = pk.asymmetricKeyType;
       const d = pk.asymmetricKeyDetails;
       keyBits = d?.modulusLength ?? (c.bits || undefined);
@@ -141,7 +143,14 @@ export function certInfo(c: PeerCertificate, anchors: ReadonlySet<string>): Cert
     ...(sigAlg ? { signatureAlgorithm: sigAlg } : {}),
     ...(aia ? { aiaIssuerUrl: aia } : {}),
     trustAnchor: anchors.has(fp),
+    ...digests,
   };
+}
+
+/** What TLSA records are matched against (RFC 6698 §2.1.2–2.1.3): the certificate and its SubjectPublicKeyInfo, hashed. */
+export function daneDigests(certDer: Buffer, spkiDer: Buffer): Pick<CertInfo, 'sha512' | 'spkiSha256' | 'spkiSha512'> {
+  const hex = (alg: string, b: Buffer) => createHash(alg).update(b).digest('hex');
+  return { sha512: hex('sha512', certDer), spkiSha256: hex('sha256', spkiDer), spkiSha512: hex('sha512', spkiDer) };
 }
 
 function isoDate(s: string | undefined): string {

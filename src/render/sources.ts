@@ -29,6 +29,11 @@ const LABEL: Record<string, string> = {
   autodiscover: 'Autodiscover',
   'autodiscover-domain': 'Autodiscover (domain)',
   'autodiscover-srv': 'Autodiscover SRV',
+  pacc: 'PACC',
+  'pacc-obsolete': 'PACC (obsolete)',
+  'mx-autoconfig': 'autoconfig via MX',
+  'mx-autoconfig-base': 'autoconfig via MX base',
+  'mx-ispdb-full': 'ISPDB via MX domain',
   guess: 'guesses',
 };
 
@@ -39,6 +44,7 @@ const DOUBTFUL = new Set(['invalid', 'tls-error', 'http-error']);
 const WEBSITE = new Set(['autoconfig-wellknown', 'autoconfig-wellknown-http', 'autodiscover-domain']);
 
 function mark(s: SourceResult): Mark {
+  if (s.source === 'pacc-obsolete') return 'info';
   if (s.status === 'found') return s.trust === 'unverified' ? 'warning' : 'ok';
   if (s.status === 'invalid' && WEBSITE.has(s.source) && (s.invalid?.reason === 'html' || s.invalid?.reason === 'empty')) return 'info';
   if (FAILED.has(s.status)) return 'error';
@@ -59,7 +65,7 @@ function statusText(s: SourceResult): string {
     case 'tls-error':
       return `TLS error${s.error?.rawCode ? ` (${s.error.rawCode})` : ''}`;
     case 'invalid':
-      return `invalid (${s.invalid?.reason ?? 'unusable'})`;
+      return `invalid (${s.invalid?.reason ?? s.pacc?.problem ?? 'unusable'})`;
     case 'nxdomain':
     case 'servfail':
     case 'refused':
@@ -81,6 +87,7 @@ function found(s: SourceResult): string {
     const provider = typeof s.facts?.provider === 'string' ? ` → ${s.facts.provider}` : '';
     return hosts.length > 0 ? `${hosts.slice(0, 2).join(', ')}${hosts.length > 2 ? ', …' : ''}${provider}` : provider.replace(/^ → /, '');
   }
+  if (s.source === 'pacc-obsolete' && s.status === 'found') return 'obsolete form present, not used';
   if (s.status !== 'found') {
     const note = Array.isArray(s.facts?.notes) ? s.facts.notes[0] : undefined;
     return note ?? s.error?.message ?? '';

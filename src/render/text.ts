@@ -244,6 +244,7 @@ const WITHHELD: Record<LoginWithheldReason, string> = {
   'internal-error': 'not finished: imap-doctor failed internally (see INTERNAL_ERROR)',
   deadline: 'not tried: run deadline reached',
   interrupted: 'not tried: the run was interrupted',
+  'oauth-discover': 'not sent: the one attempt here went to --oauth-discover',
 };
 
 function loginLine(e: EndpointReport, sym: (m: Mark) => string, c: ChalkInstance, found: Mark | undefined): string {

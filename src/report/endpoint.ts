@@ -104,5 +104,7 @@ export function endpointReport(e: EndpointEvidence, user: string, working: boole
     }),
     login,
     working,
+    ...(e.dane ? { dane: e.dane } : {}),
+    ...(e.oauthProbe ? { oauthProbe: e.oauthProbe } : {}),
   };
 }

@@ -112,7 +112,7 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
       expect(winner?.sources.map((s) => s.source)).toContain(id);
       expect(source(r.json, id)?.status).toBe('found');
       // Every source's outcome is in the report, with its query and timing.
-      expect(r.json.discovery?.sources).toHaveLength(15);
+      expect(r.json.discovery?.sources).toHaveLength(20);
       for (const s of r.json.discovery?.sources ?? []) {
         expect(s.query.length).toBeGreaterThan(0);
         expect(s.ms).toBeGreaterThanOrEqual(0);

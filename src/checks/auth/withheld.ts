@@ -20,6 +20,8 @@ export const withheldCheck: Check = {
         case 'disabled':
         case 'unreachable':
         case 'internal-error':
+        // The endpoint's one attempt went to --oauth-discover; the OAuth check reports it.
+        case 'oauth-discover':
           return [];
         case 'login-disabled': {
           if (e.candidate.security === 'plain') return [finding('AUTH_TLS_REQUIRED', 'login', { loginDisabled: true }, { e })];

@@ -15,6 +15,8 @@ import { sources } from './helpers.js';
 
 const HTTPS_FILES = ['autoconfig', 'autoconfig-wellknown'] as const;
 const HTTP_FILES = ['autoconfig-http', 'autoconfig-wellknown-http'] as const;
+/** autoconfig-06 §3: the files at the MX's domains (autoconfig.MXFULLDOMAIN, autoconfig.MXBASEDOMAIN). */
+const MX_FILES = ['mx-autoconfig', 'mx-autoconfig-base'] as const;
 /** The domain's website answers these, not a host set up for mail settings. */
 const WEBSITE = new Set(['autoconfig-wellknown', 'autoconfig-wellknown-http']);
 const NOT_A_FILE = new Set(['html', 'empty', 'doctype']);
@@ -67,6 +69,9 @@ export const autoconfigCheck: Check = {
     const out: Finding[] = [];
     const files = sources(ctx, ...HTTPS_FILES, ...HTTP_FILES);
     for (const s of files.filter((x) => x.status === 'found')) out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s) }));
+    for (const s of sources(ctx, ...MX_FILES).filter((x) => x.status === 'found')) {
+      out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s), viaMx: s.viaMx?.mxHost ?? '', dnssec: s.viaMx?.dnssec === true }));
+    }
     const httpsFound = sources(ctx, ...HTTPS_FILES).filter((s) => s.status === 'found');
     const httpFound = sources(ctx, ...HTTP_FILES).filter((s) => s.status === 'found');
     const downgraded = httpsFound.filter((s) => s.trustReason === 'redirect-to-http');
@@ -75,14 +80,14 @@ export const autoconfigCheck: Check = {
     } else if (httpFound.length > 0 && httpsFound.length === 0) {
       out.push(finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', { domain, urls: httpFound.map((s) => s.query), reason: 'http-only' }));
     }
-    for (const s of sources(ctx, 'ispdb', 'mx-ispdb').filter((x) => x.status === 'found')) {
+    for (const s of sources(ctx, 'ispdb', 'mx-ispdb', 'mx-ispdb-full').filter((x) => x.status === 'found')) {
       const lookup = s.query.replace(/\/+$/, '').split('/').pop() ?? s.query;
-      out.push(finding('ISPDB_FOUND', 'discovery', { lookup, url: s.query, servers: ids(s), viaMx: s.source === 'mx-ispdb' }));
+      out.push(finding('ISPDB_FOUND', 'discovery', { lookup, url: s.query, servers: ids(s), viaMx: s.source !== 'ispdb' }));
     }
     for (const s of sources(ctx, 'autodiscover', 'autodiscover-domain', 'autodiscover-srv').filter((x) => x.status === 'found')) {
       out.push(finding('AUTODISCOVER_FOUND', 'discovery', { url: s.hops?.[0]?.url ?? s.query, servers: ids(s) }));
     }
-    for (const s of sources(ctx, ...HTTPS_FILES, ...HTTP_FILES, 'ispdb', 'mx-ispdb')) out.push(...invalidFindings(s));
+    for (const s of sources(ctx, ...HTTPS_FILES, ...HTTP_FILES, ...MX_FILES, 'ispdb', 'mx-ispdb', 'mx-ispdb-full')) out.push(...invalidFindings(s));
     for (const s of sources(ctx, ...HTTPS_FILES, 'ispdb', 'mx-ispdb', 'autodiscover', 'autodiscover-domain', 'autodiscover-srv').filter((x) => x.status === 'tls-error')) {
       const url = s.hops?.[s.hops.length - 1]?.url ?? s.query;
       out.push(

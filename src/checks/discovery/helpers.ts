@@ -22,11 +22,16 @@ export const PUBLISHING: ReadonlySet<string> = new Set<SourceId>([
   'autodiscover',
   'autodiscover-domain',
   'autodiscover-srv',
+  'pacc',
+  'mx-autoconfig',
+  'mx-autoconfig-base',
+  'mx-ispdb-full',
 ]);
 
 /** The kind of thing to edit for a source: a DNS record, an autoconfig file, the ISPDB, an Autodiscover answer. */
-export function fixKind(source: string): 'srv' | 'autoconfig' | 'ispdb' | 'autodiscover' {
+export function fixKind(source: string): 'srv' | 'autoconfig' | 'ispdb' | 'autodiscover' | 'pacc' {
   if (source.startsWith('srv-')) return 'srv';
+  if (source === 'pacc') return 'pacc';
   if (source.endsWith('ispdb')) return 'ispdb';
   if (source.startsWith('autodiscover')) return 'autodiscover';
   return 'autoconfig';

@@ -7,5 +7,6 @@ import { weakCryptoCheck } from './weak-crypto.js';
 import { clockCheck } from './clock.js';
 import { expiryCheck } from './expiry.js';
 import { emailDomainCheck } from './email-domain.js';
+import { daneCheck } from './dane.js';
 
-export const TLS_CHECKS: readonly Check[] = [handshakeCheck, clockCheck, interceptionCheck, certificateCheck, weakCryptoCheck, expiryCheck, emailDomainCheck];
+export const TLS_CHECKS: readonly Check[] = [handshakeCheck, clockCheck, interceptionCheck, certificateCheck, weakCryptoCheck, expiryCheck, emailDomainCheck, daneCheck];

@@ -58,7 +58,7 @@ describe.skipIf(!root)('discovery from the address alone (loopback DNS + HTTPS)'
   });
 
   const discover = async (over: Partial<RunOptions> = {}, address = ADDRESS) => {
-    const resolver = createPacketResolver({ servers: [dns.address], timeoutMs: 400, retries: 0 });
+    const resolver = createPacketResolver({ servers: [dns.address], timeoutMs: 400, retries: 1 });
     const d = createDiscoverer({ resolver, lookup: hostLookupFor(resolver) });
     const opts = defaultRunOptions(address.address, { timeoutMs: 1500, ispdbUrl: 'https://ispdb.test/v1.1/', caPem: [caPem], ...over });
     return d(address, opts, new AbortController().signal);
@@ -93,7 +93,8 @@ describe.skipIf(!root)('discovery from the address alone (loopback DNS + HTTPS)'
     expect(s.map((x) => x.source)).toEqual([
       'srv-imaps', 'srv-imap', 'srv-submissions', 'srv-submission',
       'autoconfig', 'autoconfig-wellknown', 'autoconfig-http', 'autoconfig-wellknown-http',
-      'ispdb', 'mx', 'mx-ispdb', 'autodiscover', 'autodiscover-domain', 'autodiscover-srv', 'guess',
+      'ispdb', 'mx', 'mx-ispdb', 'autodiscover', 'autodiscover-domain', 'autodiscover-srv',
+      'pacc', 'pacc-obsolete', 'mx-autoconfig', 'mx-autoconfig-base', 'mx-ispdb-full', 'guess',
     ]);
     expect(src(s, 'srv-imaps')).toMatchObject({ status: 'found', query: `_imaps._tcp.${D} SRV`, servers: [{ host: `imap.${D}`, port: 993, security: 'tls' }], trust: 'trusted' });
     expect(src(s, 'srv-imap').status).toBe('service-disabled');

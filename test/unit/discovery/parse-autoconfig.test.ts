@@ -96,10 +96,26 @@ describe('parseAutoconfig: valid documents', () => {
     expect(config.domains).toEqual(['example.test']);
     expect(config.incoming).toStrictEqual([
       { protocol: 'other', type: 'jmap', host: 'jmap.example.test', port: 443, security: 'tls', username: 'alice@example.test', authentication: ['OAuth2'] },
-      imaps({ username: 'alice@example.test', authentication: ['SCRAM-SHA-256-PLUS', 'password-cleartext'] }),
+      imaps({ username: 'alice@example.test', authentication: ['SCRAM-SHA-256-PLUS', 'password-cleartext'], sasl: ['SCRAM-SHA-256-PLUS'] }),
     ]);
     expect(config.outgoing.map((s) => s.host)).toEqual(['smtp.example.test']);
     expect(config.problems).toEqual([]);
+    expect(config.oauth2).toBeUndefined();
+  });
+
+  it('reads the 1.2 <oAuth2> element and repeated <authentication system=…> in order, never the client secret', () => {
+    const config = parsed('version-1.2-oauth.xml');
+    expect(config.oauth2).toStrictEqual({
+      issuer: 'https://login.example.test',
+      authURL: 'https://login.example.test/authorize',
+      tokenURL: 'https://login.example.test/token',
+      scope: 'IMAP SMTP offline_access',
+      clientID: 'open',
+    });
+    expect(JSON.stringify(config)).not.toContain('give-me-your-password');
+    const imap = config.incoming.find((x) => x.protocol === 'imap');
+    expect(imap?.authentication).toEqual(['OAuth2', 'OAUTHBEARER', 'scram-sha-256', 'password-cleartext']);
+    expect(imap?.sasl).toEqual(['OAUTHBEARER', 'SCRAM-SHA-256']);
   });
 
   it('ignores unknown elements and namespaced extensions; nntp becomes protocol other', () => {

@@ -1,0 +1,85 @@
+/**
+ * Check: where OAuth tokens come from, when a server offers OAuth and no token was given. Issuers
+ * named by trusted sources (PACC, autoconfig <oAuth2>) or announced by the server itself
+ * (--oauth-discover, RFC 7628 §3.2.2) with usable metadata become OAUTH_TOKEN_HOWTO; metadata that
+ * cannot be used (redirects, wrong issuer, not JSON) OAUTH_METADATA_INVALID; no issuer anywhere,
+ * while no login worked, OAUTH_ISSUER_UNKNOWN.
+ */
+import { oidcUrl, rfc8414Url } from '../../discovery/oauth-metadata.js';
+import type { EndpointEvidence } from '../../model/evidence.js';
+import type { Finding } from '../../model/finding.js';
+import type { MetadataFetch, OAuthIssuerEvidence } from '../../model/standards.js';
+import { authMechanisms } from '../../probes/imap-parse.js';
+import { offersOAuth } from '../../probes/oauth-probe.js';
+import type { Check } from '../types.js';
+import { finding, loginCapabilities } from '../types.js';
+
+function fetchProblem(f: MetadataFetch): string {
+  const what =
+    f.problem === 'redirect'
+      ? `redirect to ${f.location ?? '?'} (not followed)`
+      : f.problem === 'http-error'
+        ? f.httpStatus !== undefined
+          ? `HTTP ${f.httpStatus}`
+          : (f.error?.message ?? 'no answer')
+        : (f.problem ?? 'unusable');
+  return `${f.url}: ${what}`;
+}
+
+function issuerFindings(ev: OAuthIssuerEvidence, e?: EndpointEvidence): Finding[] {
+  const where = e ? { e } : undefined;
+  const m = ev.metadata;
+  if (m) {
+    const used = ev.fetches.find((f) => f.kind === ev.metadataFrom && !f.problem);
+    return [
+      finding(
+        'OAUTH_TOKEN_HOWTO',
+        'login',
+        {
+          issuer: ev.issuer,
+          from: ev.from,
+          metadataUrl: used?.url ?? '',
+          ...(m.authorizationEndpoint ? { authorizationEndpoint: m.authorizationEndpoint } : {}),
+          ...(m.tokenEndpoint ? { tokenEndpoint: m.tokenEndpoint } : {}),
+          ...(m.registrationEndpoint ? { registrationEndpoint: m.registrationEndpoint } : {}),
+          ...(m.scopesSupported && m.scopesSupported.length > 0 ? { scopes: m.scopesSupported.slice(0, 12) } : {}),
+        },
+        where,
+      ),
+    ];
+  }
+  let expected: string;
+  try {
+    expected = ev.from.includes('sasl-error') ? oidcUrl(ev.issuer) : rfc8414Url(ev.issuer);
+  } catch {
+    expected = ev.issuer;
+  }
+  return [finding('OAUTH_METADATA_INVALID', 'login', { issuer: ev.issuer, from: ev.from, problems: ev.fetches.map(fetchProblem), expected }, where)];
+}
+
+function probeFindings(e: EndpointEvidence): Finding[] {
+  const p = e.oauthProbe;
+  if (!p) return [];
+  if (p.issuer) return issuerFindings(p.issuer, e);
+  const status = p.challenge?.status ?? p.error?.code ?? p.response?.status;
+  return [finding('OAUTH_ISSUER_UNKNOWN', 'login', { mechanisms: oauthMechanisms(e), probed: true, ...(status ? { status } : {}) }, { e })];
+}
+
+function oauthMechanisms(e: EndpointEvidence): string[] {
+  const caps = e.addresses.map(loginCapabilities).find((c) => c !== undefined);
+  return authMechanisms(caps).filter((m) => m === 'OAUTHBEARER' || m === 'XOAUTH2');
+}
+
+export const oauthCheck: Check = {
+  id: 'auth/oauth',
+  run: (ctx) => {
+    if (ctx.credentials === 'oauth') return [];
+    const published = (ctx.discovery?.oauthIssuers ?? []).flatMap((ev) => issuerFindings(ev));
+    const probed = ctx.endpoints.flatMap(probeFindings);
+    if (published.length > 0 || probed.length > 0) return [...published, ...probed];
+    const loggedIn = ctx.endpoints.some((e) => e.login.state === 'attempted' && e.login.attempt.ok);
+    const first = [...ctx.endpoints].sort((a, b) => a.rank - b.rank).find(offersOAuth);
+    if (loggedIn || !first) return [];
+    return [finding('OAUTH_ISSUER_UNKNOWN', 'login', { mechanisms: oauthMechanisms(first), probed: false }, { e: first })];
+  },
+};
