@@ -19,6 +19,7 @@ import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
 import { splitPem } from './probes/trust.js';
 import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
+import { addPublishCommand, publishFromCli } from './publish/cli-command.js';
 import { discoveryDeps } from './discovery/index.js';
 import { redactReport } from './report/redact.js';
 import { displayFrom, OUTPUT_FORMATS, renderReport, type Display } from './render/format.js';
@@ -54,11 +55,11 @@ export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3, interrupted: 13
 
 export { VERSION };
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 /** Ctrl-C before the run started (at the password prompt). */
 class InterruptedAtPrompt extends Error {}
 
-function intIn(name: string, min: number, max: number) {
+export function intIn(name: string, min: number, max: number) {
   return (v: string): number => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
     const n = Number(v);
@@ -67,13 +68,13 @@ function intIn(name: string, min: number, max: number) {
   };
 }
 
-function collect(v: string, prev: string[] | undefined): string[] {
+export function collect(v: string, prev: string[] | undefined): string[] {
   return [...(prev ?? []), v];
 }
 
 type Support = Pick<SupportDeps, 'out' | 'tool' | 'exitCodeFor'>;
 
-function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => number, support: Support) {
+function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => number, support: Support, publish: (domain: string, o: Record<string, unknown>) => Promise<number>) {
   const program = new Command('imap-doctor');
   program
     .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
@@ -127,6 +128,7 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     });
   addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
   addCompletionCommand(program, io);
+  addPublishCommand(program, { intIn, collect }, async (d, o) => void (code = await publish(d, o)));
   return { program, code: () => code };
 }
 
@@ -151,7 +153,7 @@ export function commandLineSpec(): CliSpec {
   const sink = { write: () => true };
   const io = { argv: [], env: {}, stdout: sink, stderr: sink, stdin: sink } as unknown as CliIo;
   const tool = { name: 'imap-doctor' as const, version: VERSION, node: '' };
-  return specOf(buildProgram(io, async () => EXIT.ok, () => EXIT.ok, { out: () => {}, tool, exitCodeFor }).program);
+  return specOf(buildProgram(io, async () => EXIT.ok, () => EXIT.ok, { out: () => {}, tool, exitCodeFor }, async () => EXIT.ok).program);
 }
 
 /** The first line of standard input (the secret), bounded in size; the rest is never read. */
@@ -197,7 +199,7 @@ function promptHidden(io: CliIo, question: string): Promise<string> {
   });
 }
 
-function parsePins(list: string[]): Record<string, string[]> {
+export function parsePins(list: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const item of list) {
     const eq = item.indexOf('=');
@@ -214,7 +216,7 @@ function parsePins(list: string[]): Record<string, string[]> {
   return out;
 }
 
-function readCaFiles(files: string[]): string[] {
+export function readCaFiles(files: string[]): string[] {
   return files.map((f) => {
     let text: string;
     try {
@@ -261,6 +263,15 @@ async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: st
   if (env !== undefined) return cred(env, 'env');
   if (io.stdin.isTTY) return cred(await promptHidden(io, `Password for ${user} (empty to skip the login): `), 'prompt');
   return { credentials: null, noLoginReason: 'no-password' };
+}
+
+/** `imap-doctor publish`: bad input (a plain Error or an InputError) is a usage error; the text goes through the scrubber. */
+async function publishCommand(io: CliIo, o: Output, domain: string, x: Record<string, unknown>): Promise<number> {
+  const r = await publishFromCli(domain, x, { readCaFiles, parsePins, intIn, collect, version: VERSION, node: process.versions.node, ...(io.lookup ? { lookup: io.lookup } : {}) }).catch((e: unknown) => {
+    throw e instanceof InputError || (e instanceof Error && e.constructor === Error) ? new UsageError(e.message) : e;
+  });
+  o.out(r.text);
+  return r.exitCode;
 }
 
 export function exitCodeFor(r: Report, failOn: FailOn = DEFAULTS.failOn): number {
@@ -317,7 +328,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
 async function runCommand(io: CliIo, o: Output): Promise<number> {
   const support = { out: o.out, tool: { name: 'imap-doctor' as const, version: VERSION, node: process.versions.node }, exitCodeFor };
-  const { program, code } = buildProgram(o.io, (address, x) => diagnose(io, o, address, x), (c, x) => explain(o, c, x), support);
+  const { program, code } = buildProgram(o.io, (address, x) => diagnose(io, o, address, x), (c, x) => explain(o, c, x), support, (d, x) => publishCommand(io, o, d, x));
   try {
     await program.parseAsync(io.argv, { from: 'user' });
     return code();

@@ -52,6 +52,7 @@ export const HELP_SECTIONS: readonly HelpSection[] = [
       'imap-doctor explain TLS_CERT_EXPIRED',
       'imap-doctor show report.json             render a saved --json report (no network)',
       'imap-doctor diff before.json after.json  did the fix work? (exit 1 when after is worse)',
+      'imap-doctor publish example.com          what to publish so mail apps find the server',
       'source <(imap-doctor completion bash)',
     ],
   },
