@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { inject } from 'vitest';
 import { hasProgram, missingPrerequisites, type LabInfo } from './lab.js';
 import { NETNS_PREFIX } from './netns.js';
+import { dnssecPrerequisites } from './dnssec.js';
 
 function required(): boolean {
   return process.env.IMAP_DOCTOR_REQUIRE_SERVERS === '1';
@@ -61,5 +62,13 @@ export function netnsAvailable(suite = 'netns'): boolean {
 export function programAvailable(suite: string, bin: string, debianPackage: string): boolean {
   if (hasProgram(bin)) return true;
   unavailable(suite, `${bin} not installed (apt-get install ${debianPackage})`);
+  return false;
+}
+
+/** True when the DNSSEC lab (nsd, ldnsutils, unbound, root) can run; otherwise the loud skip line (or a throw when servers are required). */
+export function dnssecAvailable(suite = 'dnssec'): boolean {
+  const problem = dnssecPrerequisites();
+  if (problem === null) return true;
+  unavailable(suite, problem);
   return false;
 }
