@@ -91,6 +91,7 @@ describe.skipIf(!lab || !dnssec)('DANE, PACC and autoconfig via the MX (nsd + un
       },
       { origin: 'nodigest.test', signing: 'unsigned', records: [`ua-auto-config IN A ${web.ip}`] },
       { origin: 'ispdb.test', signing: 'unsigned', records: [`@ IN A ${web.ip}`] },
+      { origin: 'wrong.test', signing: 'wrong-anchor', records: [`imap IN A ${good}`] },
     ];
     dns = await startDnssecLab(zones);
     web.routes = [
@@ -147,6 +148,15 @@ describe.skipIf(!lab || !dnssec)('DANE, PACC and autoconfig via the MX (nsd + un
     expect(bogus?.severity).toBe('error');
     expect(r.json.endpoints[0]?.dane?.tlsa).toMatchObject({ status: 'servfail', checkingDisabled: { status: 'records', records: 1 } });
     expect(codes(r.json)).not.toContain('DANE_OK');
+  });
+
+  it('DNSSEC_BOGUS explains a host that does not resolve: its zone is signed with a key the anchor does not vouch for', async () => {
+    const r = await json(args(lab.users.alice, '--host', 'imap.wrong.test', '--port', '993', '--security', 'tls'));
+    expectExit(r, 1);
+    const bogus = find(r.json, 'DNSSEC_BOGUS')[0];
+    expect(bogus?.params).toMatchObject({ name: 'imap.wrong.test', type: 'A/AAAA' });
+    expect(r.json.findings[0]?.code).toBe('DNSSEC_BOGUS');
+    expect(find(r.json, 'DNS_LOOKUP_FAILED')[0]).toMatchObject({ causedBy: 'DNSSEC_BOGUS' });
   });
 
   it('DANE_NOT_VALIDATED: TLSA in an unsigned zone, and (RFC 7673) a signed target named only by an unsigned SRV', async () => {
