@@ -366,8 +366,9 @@ function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, d
       });
       finish({ kind: 'reply', packet: m.packet });
     });
-    socket.connect(ask.server.port, ask.server.host, () => {
-      if (!settled) send();
+    // A failed connect (no route to the server) calls back with the error: sending then would throw.
+    socket.connect(ask.server.port, ask.server.host, (err?: unknown) => {
+      if (!settled) (err ? fail(err) : send());
     });
   });
 }

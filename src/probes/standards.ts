@@ -1,6 +1,6 @@
 /**
  * The run's extra evidence from the newest standards, gathered beside the IMAP probes: DANE (TLSA
- * for every probed endpoint, started with the probes), the `--oauth-discover` empty-token probe
+ * for every probed endpoint not pinned with --resolve, started with the probes), the `--oauth-discover` empty-token probe
  * (before the logins, on one endpoint, as its one attempt), and the metadata of OAuth issuers that
  * trusted sources named (when a server offers OAuth and no token was given). Attaches evidence
  * only; never throws for network outcomes.
@@ -29,10 +29,10 @@ export interface StandardsRun {
   finish(endpoints: EndpointEvidence[], discovery: DiscoveryEvidence | null): Promise<void>;
 }
 
-export function startStandards(deps: StandardsDeps | undefined, probed: readonly Candidate[], opts: Pick<RunOptions, 'timeoutMs' | 'oauthDiscover' | 'credentials'>, run: AbortSignal): StandardsRun {
-  const dane: Promise<Map<string, DaneEvidence>> = deps?.dnssec
-    ? gatherDane(deps.dnssec, probed.map((c) => ({ host: c.host, port: c.port })), run, opts.timeoutMs)
-    : Promise.resolve(new Map());
+export function startStandards(deps: StandardsDeps | undefined, probed: readonly Candidate[], opts: Pick<RunOptions, 'timeoutMs' | 'oauthDiscover' | 'credentials' | 'pinned'>, run: AbortSignal): StandardsRun {
+  // A host pinned with --resolve is tested before (or beside) DNS: its TLSA records describe another server.
+  const targets = probed.filter((c) => !opts.pinned[c.host.toLowerCase()]).map((c) => ({ host: c.host, port: c.port }));
+  const dane: Promise<Map<string, DaneEvidence>> = deps?.dnssec && targets.length > 0 ? gatherDane(deps.dnssec, targets, run, opts.timeoutMs) : Promise.resolve(new Map());
   const tokenGiven = opts.credentials?.oauthToken !== undefined;
   return {
     oauthProbe: async (endpoints, ctx) => {

@@ -3,7 +3,7 @@
  * named by trusted sources (PACC, autoconfig <oAuth2>) or announced by the server itself
  * (--oauth-discover, RFC 7628 §3.2.2) with usable metadata become OAUTH_TOKEN_HOWTO; metadata that
  * cannot be used (redirects, wrong issuer, not JSON) OAUTH_METADATA_INVALID; no issuer anywhere,
- * while no login worked, OAUTH_ISSUER_UNKNOWN.
+ * when no password or token was given at all, OAUTH_ISSUER_UNKNOWN.
  */
 import { oidcUrl, rfc8414Url } from '../../discovery/oauth-metadata.js';
 import type { EndpointEvidence } from '../../model/evidence.js';
@@ -77,9 +77,9 @@ export const oauthCheck: Check = {
     const published = (ctx.discovery?.oauthIssuers ?? []).flatMap((ev) => issuerFindings(ev));
     const probed = ctx.endpoints.flatMap(probeFindings);
     if (published.length > 0 || probed.length > 0) return [...published, ...probed];
-    const loggedIn = ctx.endpoints.some((e) => e.login.state === 'attempted' && e.login.attempt.ok);
+    // Only when no secret was given at all: a refused password has its own, more specific advice.
     const first = [...ctx.endpoints].sort((a, b) => a.rank - b.rank).find(offersOAuth);
-    if (loggedIn || !first) return [];
+    if (ctx.credentials !== null || !first) return [];
     return [finding('OAUTH_ISSUER_UNKNOWN', 'login', { mechanisms: oauthMechanisms(first), probed: false }, { e: first })];
   },
 };

@@ -179,10 +179,10 @@ describe('the OAuth check', () => {
     expect(f?.params.problems).toEqual(['https://login.example.com/.well-known/oauth-authorization-server: redirect to https://x.example.net/ (not followed)', 'https://login.example.com/.well-known/openid-configuration: HTTP 404']);
   });
 
-  it('OAUTH_ISSUER_UNKNOWN when the server offers OAuth, nothing names an issuer and no login worked', () => {
+  it('OAUTH_ISSUER_UNKNOWN when the server offers OAuth, nothing names an issuer and no secret was given', () => {
     expect(run(discovery())[0]).toMatchObject({ code: 'OAUTH_ISSUER_UNKNOWN', params: { mechanisms: ['OAUTHBEARER'], probed: false } });
-    const loggedIn = { ...oauthServer(), login: { state: 'attempted' as const, attempt: { address: '192.0.2.10', ms: 1, ok: true, alerts: [], credentialsRejected: false } } };
-    expect(run(discovery(), 'password', loggedIn)).toEqual([]);
+    // A password was given (refused or not): its own findings speak; no extra note about tokens.
+    expect(run(discovery(), 'password')).toEqual([]);
     const probed = { ...oauthServer(), oauthProbe: { address: '192.0.2.10', ms: 1, response: { status: 'NO' as const, text: 'Authentication failed.', line: 'o1 NO Authentication failed.' } } };
     expect(run(null, null, probed)[0]).toMatchObject({ code: 'OAUTH_ISSUER_UNKNOWN', params: { probed: true, status: 'NO' } });
   });
