@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { registrableDomain } from './domain.js';
@@ -157,7 +158,7 @@ function isoDate(header: string | undefined): string | undefined {
 }
 
 /** One request, no redirect handling; rejects with the transport error. */
-function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: AbortSignal): Promise<OneResponse> {
+function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions & { trust: () => tls.SecureContext }, signal: AbortSignal): Promise<OneResponse> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const headers: Record<string, string> = {
@@ -174,7 +175,7 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
       maxHeaderSize: LIMITS.httpHeaderBytes,
       lookup: nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY),
       signal,
-      ...(secure ? { ca: [...o.caPem] } : {}),
+      ...(secure ? { secureContext: o.trust() } : {}),
     };
     const client = secure ? https : http;
     const r = client.request(url, options, (res) => {
@@ -214,7 +215,10 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
 }
 
 /** A Fetcher bound to a lookup and trust store. */
-export function createFetcher(o: FetcherOptions): Fetcher {
+export function createFetcher(opts: FetcherOptions): Fetcher {
+  // One TLS context for every request: building one from the CA list costs tens of milliseconds.
+  let context: tls.SecureContext | undefined;
+  const o = { ...opts, trust: () => (context ??= tls.createSecureContext({ ca: [...opts.caPem] })) };
   return async (req, signal) => {
     const t0 = performance.now();
     const hops: HttpHop[] = [];
