@@ -55,9 +55,9 @@ export interface CliOptions {
   preload?: string;
 }
 
-/** A diagnosis (not show, diff, explain, completion, --help or --version): it prints a report and can save evidence. */
+/** A diagnosis (not show, diff, explain, completion, publish, --help or --version): it prints a report and can save evidence. */
 function isDiagnosis(args: string[]): boolean {
-  return !['show', 'diff', 'explain', 'help', 'completion'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V'].includes(a));
+  return !['show', 'diff', 'explain', 'help', 'completion', 'publish'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V'].includes(a));
 }
 
 export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
