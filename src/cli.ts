@@ -19,7 +19,7 @@ import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
 import { splitPem } from './probes/trust.js';
 import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
-import { addPublishCommand, publishFromCli } from './publish/cli-command.js';
+import { addPublishCommand } from './publish/cli-command.js';
 import { discoveryDeps } from './discovery/index.js';
 import { redactReport } from './report/redact.js';
 import { displayFrom, OUTPUT_FORMATS, renderReport, type Display } from './render/format.js';
@@ -267,6 +267,7 @@ async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: st
 
 /** `imap-doctor publish`: bad input (a plain Error or an InputError) is a usage error; the text goes through the scrubber. */
 async function publishCommand(io: CliIo, o: Output, domain: string, x: Record<string, unknown>): Promise<number> {
+  const { publishFromCli } = await import('./publish/command.js');
   const r = await publishFromCli(domain, x, { readCaFiles, parsePins, intIn, collect, version: VERSION, node: process.versions.node, ...(io.lookup ? { lookup: io.lookup } : {}) }).catch((e: unknown) => {
     throw e instanceof InputError || (e instanceof Error && e.constructor === Error) ? new UsageError(e.message) : e;
   });

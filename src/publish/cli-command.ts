@@ -1,16 +1,11 @@
 /**
- * The `publish` subcommand's options (commander) and their mapping to a run: the domain becomes
- * `postmaster@<domain>`, the login is always off, and the discovery options work as for a
- * diagnosis. No `process` access: cli.ts passes the helpers it owns and prints the result.
+ * The `publish` subcommand's options (commander). What runs it lives in command.ts, loaded only
+ * when the subcommand is used, so a diagnosis does not pay for it at start-up.
  */
 import { Option, type Command } from 'commander';
-import { parseAddress } from '../address.js';
-import { discoveryDeps } from '../discovery/index.js';
-import { addDiscoveryOptions, discoveryOptionsFrom } from '../discovery/cli-options.js';
-import { DEFAULTS, defaultRunOptions, deadlineFor, type RunOptions } from '../options.js';
-import { normaliseHost } from '../address.js';
+import { addDiscoveryOptions } from '../discovery/cli-options.js';
+import { DEFAULTS } from '../options.js';
 import type { LookupAll } from '../dns/system-resolver.js';
-import { parseSubmission, publishOutput, runPublish } from './command.js';
 
 export interface PublishCliHelpers {
   readCaFiles(files: string[]): string[];
@@ -37,30 +32,4 @@ export function addPublishCommand(program: Command, h: Pick<PublishCliHelpers, '
     .action(action);
   addDiscoveryOptions(cmd);
   return cmd;
-}
-
-/** Runs `publish` for the parsed options; throws a plain Error with a one-line message for bad input. */
-export async function publishFromCli(domain: string, o: Record<string, unknown>, h: PublishCliHelpers): Promise<{ text: string; exitCode: number }> {
-  const address = parseAddress(`postmaster@${domain}`);
-  let host: string | undefined;
-  if (typeof o.host === 'string') {
-    host = normaliseHost(o.host) ?? undefined;
-    if (!host) throw new Error(`--host "${o.host}" is not a valid host name or IP address`);
-  }
-  const submission = typeof o.submission === 'string' ? parseSubmission(o.submission) : undefined;
-  const timeoutMs = (o.timeout as number | undefined) ?? DEFAULTS.timeoutMs;
-  const caFiles = (o.caFile as string[] | undefined) ?? [];
-  const opts: RunOptions = defaultRunOptions(address.address, {
-    ...(host ? { host } : {}),
-    caPem: h.readCaFiles(caFiles),
-    caFiles,
-    timeoutMs,
-    deadlineMs: deadlineFor(timeoutMs),
-    pinned: h.parsePins((o.resolve as string[] | undefined) ?? []),
-    noLoginReason: 'disabled',
-    ...discoveryOptionsFrom({ ...o, oauthDiscover: false }),
-  });
-  const deps = discoveryDeps(opts, undefined, h.lookup);
-  const result = await runPublish(opts, { ...deps, fetch: deps.standards.fetch as NonNullable<typeof deps.standards.fetch>, emit: () => undefined, now: () => new Date(), version: h.version, node: h.node }, submission);
-  return publishOutput(result, o.format === 'json' ? 'json' : 'text');
 }
