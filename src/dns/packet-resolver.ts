@@ -366,9 +366,8 @@ function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, d
       });
       finish({ kind: 'reply', packet: m.packet });
     });
-    // A failed connect (no route to the server) calls back with the error: sending then would throw.
     socket.connect(ask.server.port, ask.server.host, (err?: unknown) => {
-      if (!settled) (err ? fail(err) : send());
+      if (!settled) (err ? fail(err) : send()); // a failed connect (no route) calls back with its error
     });
   });
 }
