@@ -61,7 +61,7 @@ describe('man page', () => {
     const help = (await runCli(['--help'])).stdout;
     const commandsSection = help.slice(help.indexOf('Commands:'), help.indexOf('\n\n', help.indexOf('Commands:')));
     const commands = [...commandsSection.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1] as string);
-    expect(commands).toEqual(['explain', 'show', 'diff', 'completion']);
+    expect(commands).toEqual(['explain', 'show', 'diff', 'completion', 'publish']);
     const parts: Array<[string, string, string]> = [['imap-doctor', help, between('.SH OPTIONS', '.SH COMMANDS')]];
     for (const [i, c] of commands.entries()) {
       const next = commands[i + 1];
@@ -127,7 +127,7 @@ describe('shell completion', () => {
     expect(complete('--')).toEqual(expect.arrayContaining(['--fail-on', '--format', '--host', '--no-login', '--version']));
     expect(complete('--fail-on', '')).toEqual(['error', 'warning', 'never']);
     expect(complete('--format', '')).toEqual(['text', 'json', 'markdown', 'html']);
-    expect(complete('')).toEqual(['explain', 'show', 'diff', 'completion']);
+    expect(complete('')).toEqual(['explain', 'show', 'diff', 'completion', 'publish']);
     expect(complete('explain', '')).toContain('TLS_CERT_EXPIRED');
     expect(complete('--ca-file', '')).toEqual(['FILES']);
   });
