@@ -13,6 +13,7 @@ import { discoveryDeps } from '../discovery/index.js';
 import type { Fetcher } from '../discovery/http.js';
 import { fetchPublishedDocs } from '../discovery/published-docs.js';
 import { DEFAULTS, defaultRunOptions, deadlineFor, type RunOptions } from '../options.js';
+import { visibleDeep } from '../render/visible.js';
 import { stepSignal } from '../util/deadline.js';
 import { buildBlocks } from './blocks.js';
 import { lintPublished } from './lint.js';
@@ -41,7 +42,8 @@ export async function runPublish(opts: RunOptions, deps: PublishDeps, submission
 
 export function publishOutput(r: PublishResult, format: 'text' | 'json'): { text: string; exitCode: number } {
   const ok = r.blocks.length > 0 && !r.lints.some((l) => l.severity === 'error');
-  return { text: format === 'json' ? renderPublishJson(r) : renderPublishText(r), exitCode: ok ? 0 : 1 };
+  // What servers published (lint values, names) is shown with control characters made visible, as in every report.
+  return { text: format === 'json' ? renderPublishJson(r) : renderPublishText(visibleDeep(r)), exitCode: ok ? 0 : 1 };
 }
 
 /** `host:port[/tls|starttls]` for --submission; security defaults from the port (465 tls, else starttls). */

@@ -4,6 +4,7 @@
  * and the code or document it comes from; or the same as JSON. Pure.
  */
 import { secLabel } from '../catalogue/types.js';
+import { inertJson } from '../render/visible.js';
 import type { BlockId, BlockNote, PublishBlock } from './blocks.js';
 import { LINT_RULES, type Client, type LintResult } from './lint.js';
 import type { PlannedServer, PublishPlan } from './plan.js';
@@ -86,5 +87,5 @@ export function renderPublishJson(r: PublishResult): string {
     lints: r.lints,
     problems: r.problems,
   };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return inertJson(out);
 }

@@ -103,6 +103,17 @@ describe('publish blocks', () => {
     expect(publishOutput(result, 'json').exitCode).toBe(0);
     expect(publishOutput({ ...result, plan: plan({ imap: [] }), blocks: [] }, 'text')).toMatchObject({ exitCode: 1 });
   });
+
+  it('what a server published is printed with its control characters made visible; JSON escapes them (the same data)', () => {
+    const lint = { rule: LINT_RULES[0]?.id ?? '', severity: 'warning' as const, clients: ['thunderbird' as const], url: 'https://autoconfig.example.com/mail/config-v1.1.xml', value: 'imap\x1b]52;c;ZXZpbA==\x07\u009b\u202e.example.com' };
+    const result = { domain: 'example.com', plan: plan(), blocks: [], lints: [lint], problems: [] };
+    const text = publishOutput(result, 'text').text;
+    expect(text).toContain('imap\\x1b]52;c;ZXZpbA==\\x07\\x9b\\u202e.example.com');
+    expect(text).not.toMatch(/[\x1b\x07\u009b\u202e]/);
+    const json = publishOutput(result, 'json').text;
+    expect(json).not.toMatch(/[\x1b\x07\u009b\u202e]/);
+    expect(JSON.parse(json).lints[0].value).toBe(lint.value);
+  });
 });
 
 describe('the plan reads only what verified', () => {
