@@ -46,6 +46,15 @@ export const LIMITS = {
   srvTargetChecks: 4,
   /** Addresses of one host probed per address family; the rest are listed as not probed. */
   addressesPerFamily: 4,
+  /** A PACC document (and the obsolete pacc.json looked at): its digest is over every byte. */
+  paccBytes: 64 * KiB,
+  /** Characters of one TXT record kept as evidence (PACC's _ua-auto-config; the digest is read from the whole record). */
+  txtChars: 512,
+  /** One OAuth issuer metadata document (RFC 8414 or OpenID Connect Discovery). */
+  oauthMetadataBytes: 64 * KiB,
+  /** --oauth-discover: lines read before the tagged reply to AUTHENTICATE OAUTHBEARER, and characters kept of each challenge value. */
+  oauthChallengeLines: 20,
+  oauthChallengeChars: 500,
   /** The issuer certificate fetched from an AIA URL. */
   aiaBytes: 64 * KiB,
   /** Certificates kept from one presented chain. */
@@ -114,6 +123,18 @@ export const BOUNDS: readonly Bound[] = [
   { what: 'DNS message', size: `${n(L.dnsMessageBytes)} bytes`, count: `${L.dnsRecords} records kept per answer`, time: '--timeout ÷ (tries × servers) per try', then: 'the rest dropped', keys: ['dnsMessageBytes', 'dnsRecords'], test: 'test/unit/dns/dns-limits.test.ts' },
   { what: 'SRV targets checked for an address', size: '–', count: n(L.srvTargetChecks), time: STEP, then: 'not checked', keys: ['srvTargetChecks'], test: 'test/unit/dns/dns-limits.test.ts' },
   { what: 'addresses probed per host', size: '–', count: `${L.addressesPerFamily} per address family`, time: '–', then: 'listed as not probed', keys: ['addressesPerFamily'], test: 'test/unit/dns/dns-limits.test.ts' },
+  { what: 'PACC document (and the obsolete pacc.json)', size: kib(L.paccBytes), count: '1 fetch each', time: `${STEP} per fetch`, then: 'PACC_INVALID (too-large); reading stops', keys: ['paccBytes'], test: 'test/unit/standards-limits.test.ts' },
+  { what: 'TXT record kept (PACC _ua-auto-config)', size: `${n(L.txtChars)} characters`, count: `${L.dnsRecords} records (the DNS cap)`, time: STEP, then: 'cut with … in the evidence; the digest is read from the whole record', keys: ['txtChars'], test: 'test/unit/standards-limits.test.ts' },
+  { what: 'OAuth issuer metadata (RFC 8414, OpenID Connect)', size: kib(L.oauthMetadataBytes), count: '2 fetches per issuer, no redirect followed', time: `${STEP} per fetch`, then: 'OAUTH_METADATA_INVALID (too-large); reading stops', keys: ['oauthMetadataBytes'], test: 'test/unit/standards-limits.test.ts' },
+  {
+    what: 'OAUTHBEARER exchange (--oauth-discover)',
+    size: `${kib(L.imapLineBytes)} per line, ${n(L.oauthChallengeChars)} characters kept per challenge value`,
+    count: `${L.oauthChallengeLines} lines before the tagged reply`,
+    time: `${STEP} per line`,
+    then: 'PROTOCOL_ERROR; the exchange ends',
+    keys: ['oauthChallengeLines', 'oauthChallengeChars'],
+    test: 'test/unit/standards-limits.test.ts',
+  },
   { what: 'AIA issuer certificate', size: kib(L.aiaBytes), count: '1 fetch, no redirect', time: STEP, then: 'not fetched (error kept)', keys: ['aiaBytes'], test: 'test/unit/limits.test.ts' },
   { what: 'certificate chain', size: '–', count: `${L.chainCertificates} certificates`, time: 'the TLS handshake: one --timeout', then: 'the rest dropped', keys: ['chainCertificates'], test: 'test/unit/limits.test.ts' },
   { what: 'reference connects (firewall vs. down)', size: 'none sent', count: n(L.referenceProbes), time: STEP, then: 'not made', keys: ['referenceProbes'], test: 'test/unit/limits.test.ts' },

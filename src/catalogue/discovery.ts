@@ -113,7 +113,7 @@ export const discovery = {
     who: 'mail-admin',
     title: (p) => `${labels([p.source])} named ${str(p.target)}, which imap-doctor did not connect to`,
     explain: (p) =>
-      `${labels([p.source])} cannot be verified (it came over plain HTTP, through a redirect to another domain, or from an SRV record outside the domain without DNSSEC), ` +
+      `${labels([p.source])} cannot be verified (it came over plain HTTP, through a redirect to another domain, from an SRV record outside the domain without DNSSEC, or from an autoconfig file found through an MX answer without DNSSEC), ` +
       `so anyone on the network path could have written it. ${
         p.reason === 'port'
           ? `It names port ${str(p.target).replace(/^.*:/, '')}, and such a source may name only the IMAP ports (993 and 143) or one you give`

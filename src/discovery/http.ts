@@ -33,6 +33,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** false: a redirect is the answer (its Location recorded), not followed (RFC 8414 metadata). */
   followRedirects?: boolean;
+  /** A smaller body cap for this request than the fetcher's (a document with its own limit in LIMITS). */
+  maxBytes?: number;
 }
 
 export interface HttpOutcome {
@@ -157,6 +159,11 @@ function isoDate(header: string | undefined): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
+/** The body cap of one request: the fetcher's, or the request's own when smaller. */
+function bodyCap(o: FetcherOptions, req: HttpRequest): number {
+  return Math.min(o.maxBytes, req.maxBytes ?? o.maxBytes);
+}
+
 /** One request, no redirect handling; rejects with the transport error. */
 function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions & { trust: () => tls.SecureContext }, signal: AbortSignal): Promise<OneResponse> {
   return new Promise((resolve, reject) => {
@@ -196,7 +203,7 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions & { trust: ()
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > o.maxBytes) {
+        if (size > bodyCap(o, req)) {
           resolve({ ...base, tooLarge: true });
           res.destroy();
           return;
@@ -264,7 +271,7 @@ export function createFetcher(opts: FetcherOptions): Fetcher {
         }
         continue;
       }
-      return done(answerOf(res, o.maxBytes));
+      return done(answerOf(res, bodyCap(o, req)));
     }
   };
 }

@@ -5,7 +5,9 @@
  * asked for HTTPS autoconfig (`https://autoconfig.X/mail/config-v1.1.xml`) and the ISPDB (the base's
  * ISPDB entry is the existing `mx-ispdb` source). Nothing is asked when the MX lies in the address's
  * own registrable domain. An autoconfig file found this way is unverified unless the MX answer was
- * DNSSEC-validated (the draft asks clients to confirm such settings); the ISPDB stays trusted.
+ * DNSSEC-validated (the draft asks clients to confirm such settings); the ISPDB stays trusted. An MX
+ * that is not a host name is not used; servers the unverified file names obey the steering rule of
+ * candidates.ts (host names on the IMAP ports only), and every fetch the --no-private policy.
  */
 import type { SourceId, SourceResult } from '../model/discovery.js';
 import type { MxDerivation } from '../model/standards.js';
@@ -13,6 +15,8 @@ import { fetchConfig, ispdbSource } from './autoconfig.js';
 import { registrableDomain } from './domain.js';
 import type { MxOutcome } from './mx.js';
 import { notRun, type SourceContext } from './source-kit.js';
+import { normaliseHost } from './xml-guard.js';
+import { isIP } from 'node:net';
 
 export type MxDerivedSource = Extract<SourceId, 'mx-autoconfig' | 'mx-autoconfig-base' | 'mx-ispdb-full'>;
 
@@ -31,6 +35,8 @@ export function mxDomains(mxHost: string): { full?: string; base: string } {
 export async function mxDerivedSource(ctx: SourceContext, source: MxDerivedSource, m: MxOutcome): Promise<SourceResult> {
   const mxHost = m.hosts[0];
   if (!mxHost) return notRun(source, ctx.domain, 'skipped', 'no MX host');
+  // An unverified DNS answer may name host names only: a label with ':' or '/' would steer the URL.
+  if (normaliseHost(mxHost) === undefined || isIP(mxHost) !== 0) return notRun(source, mxHost, 'skipped', 'the MX is not a host name, not used');
   const { full, base } = mxDomains(mxHost);
   if (base === registrableDomain(ctx.domain)) return notRun(source, mxHost, 'skipped', 'the MX is inside the domain');
   const kind = source === 'mx-autoconfig-base' ? 'base' : 'full';

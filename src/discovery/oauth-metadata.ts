@@ -7,6 +7,7 @@
  */
 import type { DiscoveryEvidence } from '../model/discovery.js';
 import type { IssuerMetadata, IssuerOrigin, MetadataFetch, MetadataProblem, OAuthIssuerEvidence } from '../model/standards.js';
+import { LIMITS } from '../limits.js';
 import { stepSignal } from '../util/deadline.js';
 import type { Fetcher } from './http.js';
 
@@ -91,12 +92,14 @@ export function readMetadata(body: string, issuer: string): { metadata: IssuerMe
   return { metadata };
 }
 
-/** One metadata GET, no redirects followed. */
+/** One metadata GET, no redirects followed, at most LIMITS.oauthMetadataBytes; --no-private applies as to every fetch. */
 export async function fetchMetadata(fetch: Fetcher, kind: MetadataFetch['kind'], url: string, issuer: string, signal: AbortSignal): Promise<{ fetch: MetadataFetch; metadata?: IssuerMetadata }> {
-  const o = await fetch({ url, followRedirects: false, headers: { Accept: 'application/json' } }, signal);
+  const o = await fetch({ url, followRedirects: false, headers: { Accept: 'application/json' }, maxBytes: LIMITS.oauthMetadataBytes }, signal);
   const last = o.hops[o.hops.length - 1];
   const f: MetadataFetch = { kind, url, ms: o.ms, ...(o.status !== undefined ? { httpStatus: o.status } : {}), ...(o.error ? { error: o.error } : {}) };
+  if (o.refused) return { fetch: { ...f, refused: o.refused, problem: 'refused' } };
   if (last?.location) return { fetch: { ...f, location: last.location, problem: 'redirect' } };
+  if (o.tooLarge) return { fetch: { ...f, problem: 'too-large' } };
   if (o.status !== 200 || o.body === undefined) return { fetch: { ...f, problem: 'http-error' } };
   const read = readMetadata(o.body, issuer);
   return 'problem' in read ? { fetch: { ...f, problem: read.problem } } : { fetch: f, metadata: read.metadata };

@@ -8,6 +8,7 @@
 import type { SourceResult } from '../model/discovery.js';
 import type { SrvRecord } from '../model/evidence.js';
 import type { PaccFacts } from '../model/standards.js';
+import { LIMITS } from '../limits.js';
 import { paccDigest, parseUaacRecord, readPaccJson } from './parse-pacc.js';
 import { fetchedResult, httpFailureStatus, type SourceContext } from './source-kit.js';
 
@@ -39,7 +40,7 @@ export async function paccSource(ctx: SourceContext): Promise<SourceResult> {
   const t0 = performance.now();
   const url = paccUrl(ctx.domain);
   const txtName = paccTxtName(ctx.domain);
-  const [o, txt] = await Promise.all([ctx.fetch({ url, headers: { Accept: 'application/json' } }, ctx.step()), ctx.resolver.query<string>(txtName, 'TXT', ctx.step())]);
+  const [o, txt] = await Promise.all([ctx.fetch({ url, headers: { Accept: 'application/json' }, maxBytes: LIMITS.paccBytes }, ctx.step()), ctx.resolver.query<string>(txtName, 'TXT', ctx.step())]);
   // Unverified until a digest matches: nothing here is used before that.
   const base = { ...fetchedResult('pacc', url, o, t0, ctx.domain, { trust: 'unverified', trustReason: 'pacc-unverified' }), trust: 'unverified' as const, trustReason: 'pacc-unverified' };
   const facts: PaccFacts = { txtName, txtStatus: txt.status, txtAuthenticated: txt.ad, txt: txt.records.map(parseUaacRecord), verified: false };
@@ -58,7 +59,7 @@ export async function paccObsoleteSource(ctx: SourceContext): Promise<SourceResu
   const t0 = performance.now();
   const url = paccObsoleteUrl(ctx.domain);
   const srvName = `_pacc._https.${ctx.domain}`;
-  const [o, srv] = await Promise.all([ctx.fetch({ url, headers: { Accept: 'application/json' } }, ctx.step()), ctx.resolver.query<SrvRecord>(srvName, 'SRV', ctx.step())]);
+  const [o, srv] = await Promise.all([ctx.fetch({ url, headers: { Accept: 'application/json' }, maxBytes: LIMITS.paccBytes }, ctx.step()), ctx.resolver.query<SrvRecord>(srvName, 'SRV', ctx.step())]);
   let json = false;
   try {
     const doc: unknown = o.body !== undefined && o.status !== undefined && o.status >= 200 && o.status < 300 ? JSON.parse(o.body) : undefined;

@@ -8,6 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { ServerSetting } from '../model/discovery.js';
 import type { PaccFacts, PaccProblem, PaccTxtRecord } from '../model/standards.js';
+import { oneLine, thrown } from '../errors/classify.js';
+import { LIMITS } from '../limits.js';
 import { normaliseHost } from './xml-guard.js';
 
 /** The base64 SHA-256 of the bytes, as the `d=` tag carries it. */
@@ -27,7 +29,8 @@ export function parseUaacRecord(raw: string): PaccTxtRecord {
   const digest = tags.get('d');
   const algorithm = tags.get('a');
   const usable = tags.get('v') === 'UAAC1' && algorithm?.toLowerCase() === 'sha256' && digest !== undefined && /^[A-Za-z0-9+/]{43}=$/.test(digest);
-  return { raw, usable, ...(digest !== undefined ? { digest } : {}), ...(algorithm !== undefined ? { algorithm } : {}) };
+  // The tags are read from the whole record; the evidence keeps at most LIMITS.txtChars of it.
+  return { raw: oneLine(raw, LIMITS.txtChars), usable, ...(digest !== undefined ? { digest } : {}), ...(algorithm !== undefined ? { algorithm } : {}) };
 }
 
 /** The TXT record that vouches for `body` (RDATA, without the owner name). */
@@ -72,7 +75,7 @@ export function readPaccJson(body: string): PaccRead {
   try {
     doc = JSON.parse(body);
   } catch (err) {
-    return { ok: false, problem: 'not-json', detail: err instanceof Error ? err.message.slice(0, 200) : 'invalid JSON' };
+    return { ok: false, problem: 'not-json', detail: thrown(err).message };
   }
   if (!isObject(doc) || !isObject(doc.protocols)) return { ok: false, problem: 'not-object' };
   const imap = hostOf(doc.protocols, 'imap');

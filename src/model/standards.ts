@@ -4,6 +4,7 @@
  * OAuth 2 settings, lookups derived from the MX), OAuth issuer metadata (RFC 8414, OpenID Connect
  * Discovery, RFC 7628) and DANE (RFC 6698, 7671, 7673). Plain data; checks judge it.
  */
+import type { RefusedTarget } from './discovery.js';
 import type { DnsStatus, ProbeError, TaggedResponse } from './evidence.js';
 
 // ---------------------------------------------------------------- PACC
@@ -141,6 +142,10 @@ export type MetadataProblem =
   | 'redirect'
   /** No answer, or a status other than 200. */
   | 'http-error'
+  /** The body was larger than LIMITS.oauthMetadataBytes; reading stopped there. */
+  | 'too-large'
+  /** Not fetched: the issuer's host has only private addresses (--no-private); see `refused`. */
+  | 'refused'
   /** The body is not a JSON object. */
   | 'not-json'
   /** The document's `issuer` is not the issuer asked about (RFC 8414 §3.3). */
@@ -157,6 +162,8 @@ export interface MetadataFetch {
   location?: string;
   error?: ProbeError;
   problem?: MetadataProblem;
+  /** What was not connected to (--no-private), as discovery sources record it. */
+  refused?: RefusedTarget;
 }
 
 /** The parts of RFC 8414 / OpenID Connect metadata a mail app needs to get a token. */

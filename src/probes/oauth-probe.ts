@@ -11,6 +11,8 @@ import { fetchAnnouncedConfiguration } from '../discovery/oauth-metadata.js';
 import type { Fetcher } from '../discovery/http.js';
 import { loginCapabilities } from '../checks/types.js';
 import { decideLogin } from '../policy.js';
+import { internalError, oneLine } from '../errors/classify.js';
+import { LIMITS } from '../limits.js';
 import { stepSignal } from '../util/deadline.js';
 import { hasCap, parseTagged } from './imap-parse.js';
 import { reachTls, type ProbeRunContext } from './session.js';
@@ -57,17 +59,18 @@ export function decodeChallenge(b64: string): Record<string, string> | undefined
     const doc: unknown = JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(doc)) if (typeof v === 'string' || typeof v === 'number') out[k] = String(v).slice(0, 500);
+    for (const [k, v] of Object.entries(doc)) if (typeof v === 'string' || typeof v === 'number') out[oneLine(k, LIMITS.oauthChallengeChars)] = oneLine(String(v), LIMITS.oauthChallengeChars);
     return out;
   } catch {
     return undefined;
   }
 }
 
-async function exchange(wire: Wire, initial: string, signal: () => AbortSignal): Promise<{ challenge?: Record<string, string>; response?: TaggedResponse }> {
+/** The AUTHENTICATE exchange: each continuation answered with the RFC 7628 dummy response, at most LIMITS.oauthChallengeLines lines. */
+export async function bearerExchange(wire: Wire, initial: string, signal: () => AbortSignal): Promise<{ challenge?: Record<string, string>; response?: TaggedResponse }> {
   wire.write(`o1 AUTHENTICATE OAUTHBEARER ${initial}`);
   let challenge: Record<string, string> | undefined;
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < LIMITS.oauthChallengeLines; i++) {
     const line = await wire.readLine(signal());
     const tagged = parseTagged(line, 'o1');
     if (tagged) return { ...(challenge ? { challenge } : {}), response: tagged };
@@ -94,10 +97,10 @@ export async function sendEmptyOAuthBearer(e: EndpointEvidence, a: AddressProbe,
   let result: { challenge?: Record<string, string>; response?: TaggedResponse; error?: ProbeError };
   try {
     if (c.security === 'tls') await wire.readGreeting(signal());
-    result = await exchange(wire, emptyBearerResponse(ctx.user, c.host, c.port), signal);
+    result = await bearerExchange(wire, emptyBearerResponse(ctx.user, c.host, c.port), signal);
     wire.write('o2 LOGOUT');
   } catch (err) {
-    result = { error: err instanceof WireError ? err.probe : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) } };
+    result = { error: err instanceof WireError ? err.probe : internalError(err, '--oauth-discover') };
   } finally {
     t.socket.end();
     setTimeout(() => t.socket.destroy(), 200).unref();

@@ -9,7 +9,16 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCandidates, steeringRefusal } from '../../src/discovery/candidates.js';
+import { oauthCheck } from '../../src/checks/auth/oauth.js';
+import { paccCheck } from '../../src/checks/discovery/pacc.js';
+import { refusedCheck } from '../../src/checks/discovery/refused.js';
+import { parseAddress } from '../../src/address.js';
+import type { DnsResult } from '../../src/dns/resolver.js';
 import { createFetcher } from '../../src/discovery/http.js';
+import { fetchMetadata } from '../../src/discovery/oauth-metadata.js';
+import { paccSource } from '../../src/discovery/pacc.js';
+import { MX_DERIVED_SOURCES, mxDerivedSource } from '../../src/discovery/mx-autoconfig.js';
+import type { SourceContext } from '../../src/discovery/source-kit.js';
 import { LIMITS } from '../../src/limits.js';
 import type { DnsAnswer, Family } from '../../src/model/evidence.js';
 import { addressPolicy, allowedPorts, DEFAULTS, defaultRunOptions } from '../../src/options.js';
@@ -19,6 +28,7 @@ import { createTrustStore } from '../../src/probes/trust.js';
 import { isPrivateAddress, OPEN_POLICY, type AddressPolicy } from '../../src/util/ip.js';
 import { source } from './discovery/helpers.js';
 import { fuzzParams } from '../fuzz/params.js';
+import { context } from '../helpers/evidence.js';
 
 const NO_PRIVATE: AddressPolicy = { noPrivate: true, exempt: new Set() };
 const never = () => new AbortController().signal;
@@ -90,6 +100,35 @@ describe('unverified sources name host names on the IMAP ports only', () => {
   });
 });
 
+describe('the newest sources obey the same rules (issue 11)', () => {
+  const o = { domain: 'example.com', trustHosts: [] as string[], guess: false, ports: { ...DEFAULTS.imapPorts } };
+  const viaMx = (dnssec: boolean) => ({ viaMx: { mxHost: 'mx.eu.hoster.test', domain: 'eu.hoster.test', kind: 'full' as const, dnssec } });
+
+  it('autoconfig found through an MX without DNSSEC is unverified: an IP or port 2525 from it is refused; with DNSSEC it may name them', () => {
+    const unverified = source('mx-autoconfig', { trust: 'unverified', trustReason: 'mx-not-dnssec', ...viaMx(false) }, ['imap 10.0.0.5:993/tls', 'imap imap.hoster.test:2525/tls', 'imap imap.hoster.test:993/tls']);
+    const r = buildCandidates([unverified], o);
+    expect(r.candidates.map((c) => `${c.host}:${c.port}`)).toEqual(['imap.hoster.test:993']);
+    expect(r.refused.map((x) => x.target)).toEqual([
+      { target: '10.0.0.5:993', reason: 'ip-literal' },
+      { target: 'imap.hoster.test:2525', reason: 'port' },
+    ]);
+    const validated = source('mx-autoconfig', { trust: 'trusted', trustReason: 'mx-dnssec', ...viaMx(true) }, ['imap 192.0.2.5:2525/tls']);
+    expect(buildCandidates([validated], o).refused).toEqual([]);
+  });
+
+  it('an MX that is not a host name is not used to build a URL (a ":" or "/" in a label would steer the fetch)', async () => {
+    const asked: string[] = [];
+    const ctx = { domain: 'example.com', fetch: async (req: { url: string }) => (asked.push(req.url), { hops: [], finalUrl: req.url, insecure: false, ms: 0 }) } as unknown as SourceContext;
+    const mx = { hosts: ['mx.a.evil.test:444/x.hoster.test'], result: source('mx') };
+    for (const id of MX_DERIVED_SOURCES) {
+      const r = await mxDerivedSource(ctx, id, mx);
+      expect(r.status, id).toBe('skipped');
+      expect(r.facts?.notes, id).toEqual(['the MX is not a host name, not used']);
+    }
+    expect(asked).toEqual([]);
+  });
+});
+
 describe('HTTP: redirects and --no-private', () => {
   let server: http.Server;
   let port = 0;
@@ -130,6 +169,34 @@ describe('HTTP: redirects and --no-private', () => {
     expect(hits).toHaveLength(0);
     const exempt = await fetcher({ noPrivate: true, exempt: new Set(['mail.test']) })({ url: `http://mail.test:${port}/` }, never());
     expect(exempt.status).toBe(200);
+  });
+
+  it('--no-private: OAuth issuer metadata on a private address is not fetched, and said so once (not as invalid metadata)', async () => {
+    hits.length = 0;
+    const issuer = 'https://login.test';
+    const fetches = await Promise.all(['a', 'b'].map(async (p) => (await fetchMetadata(fetcher(NO_PRIVATE, { 'login.test': ['10.0.0.8'] }), 'rfc8414', `http://login.test:${port}/${p}`, issuer, never())).fetch));
+    expect(fetches.map((f) => [f.problem, f.refused])).toEqual([
+      ['refused', { target: 'login.test', reason: 'private-address' }],
+      ['refused', { target: 'login.test', reason: 'private-address' }],
+    ]);
+    expect(hits).toHaveLength(0);
+    const ctx = context([], { credentials: null, discovery: { domain: 'example.com', sources: [], resolverWorking: true, oauthIssuers: [{ issuer, from: ['pacc'], namedBy: ['pacc'], fetches }] } });
+    expect(refusedCheck.run(ctx).map((f) => [f.code, f.params.target])).toEqual([['PRIVATE_ADDRESS_REFUSED', 'login.test']]);
+    expect(oauthCheck.run(ctx)).toEqual([]);
+  });
+
+  it('--no-private: a PACC document on a private address is not fetched; PRIVATE_ADDRESS_REFUSED, not PACC_INVALID', async () => {
+    hits.length = 0;
+    const address = parseAddress('alice@example.com');
+    const txt = 'v=UAAC1; a=sha256; d=9X2mMgWAc10oSPuRKZSFBwPXEQpnxkS7SXPO8PC7euM=';
+    const resolver = { servers: ['test'], query: async <T>(name: string, type: string) => ({ name, type, status: 'records', records: [txt] as T[], ad: false, server: 'test', ms: 0, via: 'udp' }) as DnsResult<T> };
+    const ctx = { address, domain: address.domain, resolver, fetch: fetcher(NO_PRIVATE, { 'ua-auto-config.example.com': ['127.0.0.1'] }), step: never } as unknown as SourceContext;
+    const r = await paccSource(ctx);
+    expect(r).toMatchObject({ status: 'skipped', refused: [{ target: 'ua-auto-config.example.com', reason: 'private-address' }] });
+    expect(hits).toHaveLength(0);
+    const checks = context([], { discovery: { domain: 'example.com', sources: [r], resolverWorking: true } });
+    expect(paccCheck.run(checks)).toEqual([]);
+    expect(refusedCheck.run(checks).map((f) => [f.code, f.params.source])).toEqual([['PRIVATE_ADDRESS_REFUSED', 'pacc']]);
   });
 
   it('--no-private: an AIA issuer URL on a private address is not fetched', async () => {

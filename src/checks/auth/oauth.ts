@@ -12,18 +12,22 @@ import type { MetadataFetch, OAuthIssuerEvidence } from '../../model/standards.j
 import { authMechanisms } from '../../probes/imap-parse.js';
 import { offersOAuth } from '../../probes/oauth-probe.js';
 import type { Check } from '../types.js';
-import { finding, loginCapabilities } from '../types.js';
+import { finding, loginCapabilities, notEvidence } from '../types.js';
+import { LIMITS } from '../../limits.js';
 
 function fetchProblem(f: MetadataFetch): string {
-  const what =
-    f.problem === 'redirect'
-      ? `redirect to ${f.location ?? '?'} (not followed)`
-      : f.problem === 'http-error'
-        ? f.httpStatus !== undefined
-          ? `HTTP ${f.httpStatus}`
-          : (f.error?.message ?? 'no answer')
-        : (f.problem ?? 'unusable');
-  return `${f.url}: ${what}`;
+  switch (f.problem) {
+    case 'redirect':
+      return `${f.url}: redirect to ${f.location ?? '?'} (not followed)`;
+    case 'http-error':
+      return `${f.url}: ${f.httpStatus !== undefined ? `HTTP ${f.httpStatus}` : (f.error?.message ?? 'no answer')}`;
+    case 'too-large':
+      return `${f.url}: larger than ${LIMITS.oauthMetadataBytes} bytes (not read further)`;
+    case 'refused':
+      return `${f.url}: ${f.error?.message ?? 'not connected to (--no-private)'}`;
+    default:
+      return `${f.url}: ${f.problem ?? 'unusable'}`;
+  }
 }
 
 function issuerFindings(ev: OAuthIssuerEvidence, e?: EndpointEvidence): Finding[] {
@@ -48,6 +52,8 @@ function issuerFindings(ev: OAuthIssuerEvidence, e?: EndpointEvidence): Finding[
       ),
     ];
   }
+  // Not looked at (--no-private): PRIVATE_ADDRESS_REFUSED says so, nothing is known about the metadata.
+  if (ev.fetches.length > 0 && ev.fetches.every((f) => f.problem === 'refused')) return [];
   let expected: string;
   try {
     expected = ev.from.includes('sasl-error') ? oidcUrl(ev.issuer) : rfc8414Url(ev.issuer);
@@ -60,6 +66,8 @@ function issuerFindings(ev: OAuthIssuerEvidence, e?: EndpointEvidence): Finding[
 function probeFindings(e: EndpointEvidence): Finding[] {
   const p = e.oauthProbe;
   if (!p) return [];
+  // A probe imap-doctor cut short or crashed in is no evidence about the server (INTERNAL_ERROR reports a crash).
+  if (notEvidence(p.error)) return [];
   if (p.issuer) return issuerFindings(p.issuer, e);
   const status = p.challenge?.status ?? p.error?.code ?? p.response?.status;
   return [finding('OAUTH_ISSUER_UNKNOWN', 'login', { mechanisms: oauthMechanisms(e), probed: true, ...(status ? { status } : {}) }, { e })];
@@ -74,9 +82,11 @@ export const oauthCheck: Check = {
   id: 'auth/oauth',
   run: (ctx) => {
     if (ctx.credentials === 'oauth') return [];
-    const published = (ctx.discovery?.oauthIssuers ?? []).flatMap((ev) => issuerFindings(ev));
+    const issuers = ctx.discovery?.oauthIssuers ?? [];
+    const published = issuers.flatMap((ev) => issuerFindings(ev));
     const probed = ctx.endpoints.flatMap(probeFindings);
-    if (published.length > 0 || probed.length > 0) return [...published, ...probed];
+    // An issuer was named, or the server asked (even when --no-private kept the metadata unread or the probe was cut short).
+    if (issuers.length > 0 || ctx.endpoints.some((e) => e.oauthProbe)) return [...published, ...probed];
     // Only when no secret was given at all: a refused password has its own, more specific advice.
     const first = [...ctx.endpoints].sort((a, b) => a.rank - b.rank).find(offersOAuth);
     if (ctx.credentials !== null || !first) return [];

@@ -14,7 +14,8 @@ import { sources } from './helpers.js';
 
 function paccFindings(ctx: CheckContext, s: SourceResult): Finding[] {
   const p = s.pacc;
-  if (!p) return [];
+  // Not fetched (--no-private): PRIVATE_ADDRESS_REFUSED says so.
+  if (!p || (s.refused?.length ?? 0) > 0) return [];
   const domain = ctx.address.domain;
   const base = { domain, url: s.query, txtName: p.txtName };
   if (s.status === 'found') {

@@ -1,8 +1,10 @@
 /**
  * Check: what was not connected to, and why: servers an unverified source named on an IP address or
- * an unusual port (steering), and, with --no-private, hosts and URLs that lead to private addresses.
+ * an unusual port (steering), and, with --no-private, hosts and URLs that lead to private addresses
+ * (OAuth issuer metadata included).
  */
 import type { Finding } from '../../model/finding.js';
+import type { OAuthIssuerEvidence } from '../../model/standards.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 
@@ -16,6 +18,11 @@ function hostPort(target: string): { host: string; port?: number } {
   return m ? { host: m[1] ?? target, port: Number(m[2]) } : { host: target };
 }
 
+/** Hosts of OAuth issuer metadata not fetched (--no-private), each once. */
+function refusedMetadata(issuers: readonly OAuthIssuerEvidence[]): string[] {
+  return [...new Set(issuers.flatMap((ev) => ev.fetches.flatMap((f) => (f.refused ? [f.refused.target] : []))))];
+}
+
 export const refusedCheck: Check = {
   id: 'discovery/refused',
   run: (ctx) => {
@@ -26,6 +33,8 @@ export const refusedCheck: Check = {
         else out.push(finding('UNVERIFIED_TARGET_REFUSED', 'discovery', { source: s.source, target: r.target, reason: r.reason, ...hostPort(r.target) }));
       }
     }
+    const issuers = [...(ctx.discovery?.oauthIssuers ?? []), ...ctx.endpoints.flatMap((e) => e.oauthProbe?.issuer ?? [])];
+    for (const target of refusedMetadata(issuers)) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'login', { target, source: 'oauth-metadata', ...hostPort(target) }));
     for (const e of ctx.endpoints) {
       if (e.resolve.refused?.length) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'resolve', { target: e.candidate.host, host: e.candidate.host, addresses: e.resolve.refused }, { e }));
     }

@@ -40,6 +40,7 @@ export const internalEvidenceCheck: Check = {
       if (e.login.state === 'attempted' && e.login.attempt.error?.code === 'INTERNAL') {
         out.push(finding('INTERNAL_ERROR', 'run', { where: `login to ${e.id}`, error: e.login.attempt.error.message }));
       }
+      if (e.oauthProbe?.error?.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `--oauth-discover on ${e.id}`, error: e.oauthProbe.error.message }));
     }
     return out;
   },

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { paccCheck } from '../../../src/checks/discovery/pacc.js';
 import { oauthCheck } from '../../../src/checks/auth/oauth.js';
+import { internalEvidenceCheck } from '../../../src/checks/run/run.js';
 import { publishedAuthCheck } from '../../../src/checks/auth/published-auth.js';
 import { mxDomains } from '../../../src/discovery/mx-autoconfig.js';
 import { normaliseIssuer, oidcUrl, readMetadata, rfc8414Url } from '../../../src/discovery/oauth-metadata.js';
@@ -185,5 +186,11 @@ describe('the OAuth check', () => {
     expect(run(discovery(), 'password')).toEqual([]);
     const probed = { ...oauthServer(), oauthProbe: { address: '192.0.2.10', ms: 1, response: { status: 'NO' as const, text: 'Authentication failed.', line: 'o1 NO Authentication failed.' } } };
     expect(run(null, null, probed)[0]).toMatchObject({ code: 'OAUTH_ISSUER_UNKNOWN', params: { probed: true, status: 'NO' } });
+  });
+
+  it('a --oauth-discover probe imap-doctor crashed in is INTERNAL_ERROR, and no evidence that the server names no issuer', () => {
+    const crashed = { ...oauthServer(), oauthProbe: { address: '192.0.2.10', ms: 1, error: { code: 'INTERNAL' as const, message: '--oauth-discover: TypeError: boom' } } };
+    expect(run(null, null, crashed)).toEqual([]);
+    expect(internalEvidenceCheck.run(context([crashed])).map((f) => [f.code, f.params.where])).toEqual([['INTERNAL_ERROR', `--oauth-discover on ${crashed.id}`]]);
   });
 });
