@@ -38,6 +38,8 @@ export const LIMITS = {
   xmlDepth: 32,
   xmlElements: 10_000,
   xmlServers: 20,
+  /** <authentication> values kept per server (autoconfig 1.2 repeats the element, one per method). */
+  xmlAuthentications: 16,
   /** One DNS message (the 2-byte length of DNS over TCP bounds it; a UDP datagram cannot be larger). */
   dnsMessageBytes: 65_535,
   /** Records kept from one DNS answer. */
@@ -114,10 +116,10 @@ export const BOUNDS: readonly Bound[] = [
   {
     what: 'XML settings document',
     size: kib(L.httpBodyBytes),
-    count: `depth ${L.xmlDepth}, ${n(L.xmlElements)} elements, ${L.xmlServers} servers`,
+    count: `depth ${L.xmlDepth}, ${n(L.xmlElements)} elements, ${L.xmlServers} servers, ${L.xmlAuthentications} \`<authentication>\` per server`,
     time: 'linear scan before parsing',
-    then: 'invalid (too-deep / too-many-elements); servers past the limit dropped',
-    keys: ['xmlDepth', 'xmlElements', 'xmlServers'],
+    then: 'invalid (too-deep / too-many-elements); servers and `<authentication>` values past the limit dropped',
+    keys: ['xmlDepth', 'xmlElements', 'xmlServers', 'xmlAuthentications'],
     test: 'test/unit/discovery/xml-limits.test.ts',
   },
   { what: 'DNS message', size: `${n(L.dnsMessageBytes)} bytes`, count: `${L.dnsRecords} records kept per answer`, time: '--timeout ÷ (tries × servers) per try', then: 'the rest dropped', keys: ['dnsMessageBytes', 'dnsRecords'], test: 'test/unit/dns/dns-limits.test.ts' },

@@ -199,12 +199,17 @@ function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems:
   return { ...server, ...readAuthentication(x) };
 }
 
-/** Every <authentication> value in order; those with system="sasl" (autoconfig 1.2) name SASL mechanisms (RFC 4422). */
+/**
+ * The <authentication> values in order (at most LIMITS.xmlAuthentications); those with system="sasl"
+ * (autoconfig 1.2) name SASL mechanisms (RFC 4422).
+ */
 function readAuthentication(x: XmlNode): Pick<ServerSetting, 'authentication' | 'sasl'> {
-  const entries = asArray(x['authentication']).flatMap((a) => {
-    const value = nonEmptyText(a);
-    return value === undefined ? [] : [{ value, system: isNode(a) ? attrOf(a, 'system')?.toLowerCase() : undefined }];
-  });
+  const entries = asArray(x['authentication'])
+    .flatMap((a) => {
+      const value = nonEmptyText(a);
+      return value === undefined ? [] : [{ value, system: isNode(a) ? attrOf(a, 'system')?.toLowerCase() : undefined }];
+    })
+    .slice(0, LIMITS.xmlAuthentications);
   const sasl = entries.filter((e) => e.system === 'sasl').map((e) => e.value.toUpperCase());
   return { ...(entries.length > 0 ? { authentication: entries.map((e) => e.value) } : {}), ...(sasl.length > 0 ? { sasl } : {}) };
 }

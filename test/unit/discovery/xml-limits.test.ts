@@ -1,5 +1,5 @@
 /**
- * The XML guard's limits (LIMITS.xmlDepth, LIMITS.xmlElements, LIMITS.xmlServers) and its linear
+ * The XML guard's limits (LIMITS.xmlDepth, LIMITS.xmlElements, LIMITS.xmlServers, LIMITS.xmlAuthentications) and its linear
  * scans: the body that froze the run (blanks then a character other than `<`) is answered at once.
  * The hang case runs the built guard in a child process, so a regression fails instead of freezing vitest.
  */
@@ -70,5 +70,16 @@ describe('document shape limits', () => {
     if (!ad.ok) throw new Error(`not parsed: ${ad.reason}`);
     expect(ad.servers).toHaveLength(LIMITS.xmlServers);
     expect(ad.problems).toContainEqual(expect.objectContaining({ code: 'too-many-servers' }));
+  });
+
+  it(`keeps at most LIMITS.xmlAuthentications (${LIMITS.xmlAuthentications}) <authentication> values of one server, in document order`, () => {
+    const auth = Array.from({ length: 3000 }, (_, i) => `<authentication system="sasl">X-MECH-${i}</authentication>`).join('');
+    const body = `<clientConfig version="1.2"><emailProvider id="example.com"><domain>example.com</domain><incomingServer type="imap"><hostname>imap.example.com</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username>${auth}</incomingServer></emailProvider></clientConfig>`;
+    expect(Buffer.byteLength(body)).toBeLessThan(LIMITS.httpBodyBytes);
+    const r = parseAutoconfig(body, who);
+    if (!r.ok) throw new Error(`not parsed: ${r.reason}`);
+    const server = r.config.incoming[0];
+    expect(server?.authentication).toHaveLength(LIMITS.xmlAuthentications);
+    expect(server?.sasl).toEqual(Array.from({ length: LIMITS.xmlAuthentications }, (_, i) => `X-MECH-${i}`));
   });
 });
