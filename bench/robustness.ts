@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-bench-hostile-'));
   const lab = await startLab();
   const dns = await startDnsServer();
-  const web = await startHttpsServer({ ca: { crt: lab.info.certs.ca.crt, key: lab.info.certs.ca.key }, names: [D, `autoconfig.${D}`, `autodiscover.${D}`] });
+  const web = await startHttpsServer({ ca: { crt: lab.info.certs.ca.crt, key: lab.info.certs.ca.key }, names: [D, `autoconfig.${D}`, `autodiscover.${D}`, `ua-auto-config.${D}`] });
   const env: HostileEnv = { lab: lab.info, dns, web, password: hostilePassword() };
   const rows: Row[] = [];
   try {

@@ -30,7 +30,7 @@ describe.skipIf(!lab)('the hostile matrix', () => {
 
   beforeAll(async () => {
     dns = await startDnsServer();
-    web = await startHttpsServer({ ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key }, names: [D, `autoconfig.${D}`, `autodiscover.${D}`] });
+    web = await startHttpsServer({ ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key }, names: [D, `autoconfig.${D}`, `autodiscover.${D}`, `ua-auto-config.${D}`] });
   });
   afterAll(async () => {
     await web?.close();

@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Report } from '../../src/model/report.js';
 import { LIMITS } from '../../src/limits.js';
+import { paccTxtName, paccUrl } from '../../src/discovery/pacc.js';
+import { uaacTxt } from '../../src/discovery/parse-pacc.js';
 import { startDnsServer, type DnsTestServer } from '../servers/dns-server.js';
 import { scripts, startFakeImap, type FakeImapServer, type ReplyLine } from '../servers/fake-imap.js';
 import { autoconfigXml, type HttpsTestServer } from '../servers/https-server.js';
@@ -156,6 +158,44 @@ function gzipBomb(): Buffer {
   return bomb;
 }
 const many = (n: number) => Array.from({ length: n }, (_, i) => `127.88.${(i >> 8) & 255}.${(i & 255) + 1}`);
+
+/**
+ * --oauth-discover --no-private against a server whose OAUTHBEARER error names metadata on 127.0.0.1: the
+ * challenge is read, the URL is not connected to (a listener there counts), and it is said so once.
+ */
+function oauthMetadataLoopback(): HostileCase {
+  let connections = 0;
+  return {
+    id: 'steer-oauth-metadata-loopback',
+    group: 'steering',
+    what: "--oauth-discover --no-private: the server's OAUTHBEARER error names https://127.0.0.1:<port>/… as its openid-configuration",
+    expect: ['PRIVATE_ADDRESS_REFUSED'],
+    check: (r) => {
+      const p = r.endpoints[0]?.oauthProbe;
+      if (!p?.challenge?.['openid-configuration']?.startsWith('https://127.0.0.1:')) throw new Error(`the challenge was not read: ${JSON.stringify(p)}`);
+      if (!p.issuer || p.issuer.fetches.some((f) => f.problem !== 'refused')) throw new Error(`the loopback metadata URL was not refused: ${JSON.stringify(p.issuer)}`);
+      if (connections > 0) throw new Error(`the loopback metadata server was connected to ${connections} time(s)`);
+      if (r.findings.some((f) => f.code === 'OAUTH_METADATA_INVALID')) throw new Error('a refused fetch was reported as invalid metadata');
+    },
+    setup: async (h) => {
+      connections = 0;
+      const metadata = await startTcpServer(() => connections++);
+      const challenge = Buffer.from(JSON.stringify({ status: 'invalid_token', 'openid-configuration': `https://127.0.0.1:${metadata.port}/.well-known/openid-configuration` })).toString('base64');
+      const imap = await fake(h, 'tls', scripts.handlers({ capabilities: 'IMAP4rev1 SASL-IR AUTH=OAUTHBEARER AUTH=PLAIN', replies: { AUTHENTICATE: [`+ ${challenge}`, 'NO [AUTHENTICATIONFAILED] invalid token'] } }));
+      // The IMAP host's address comes from DNS (not --resolve), so 127.0.0.1 is not an address the user named.
+      h.dns.zone = { [HOST]: { A: ['127.0.0.1'] } };
+      return {
+        args: [`alice@${D}`, '--host', HOST, '--dns', h.dns.address, '--port', String(imap.port), '--security', 'tls', '--ca-file', h.lab.certs.ca.crt, '--oauth-discover', '--no-private', ...bounds],
+        env: { IMAP_DOCTOR_PASSWORD: h.password },
+        sent: () => `IMAP: ${commandsOf(imap)}; metadata server: ${connections} connection(s)`,
+        close: async () => {
+          await imap.close();
+          await metadata.close();
+        },
+      };
+    },
+  };
+}
 
 export const HOSTILE_CASES: HostileCase[] = [
   {
@@ -344,6 +384,24 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
   }),
   httpCase('http-redos-body', 'the whitespace ReDoS body (60 newlines and "!")', ['AUTOCONFIG_INVALID'], { body: `${'\n'.repeat(60)}!` }),
+  {
+    id: 'pacc-100mb-body',
+    group: 'HTTP',
+    what: 'a 100 MB PACC document (its TXT digest published)',
+    expect: ['PACC_INVALID'],
+    check: (r) => {
+      const s = r.discovery?.sources.find((x) => x.source === 'pacc');
+      const f = r.findings.find((x) => x.code === 'PACC_INVALID');
+      if (s?.invalid?.reason !== 'too-large' || f?.params.reason !== 'too-large' || s.servers.length > 0) throw new Error(`the PACC body was not cut at LIMITS.paccBytes: ${JSON.stringify(s)}`);
+    },
+    setup: async (h) => {
+      const url = new URL(paccUrl(D));
+      h.dns.zone = { [D]: {}, [url.hostname]: { A: [h.web.ip] }, [paccTxtName(D)]: { TXT: [uaacTxt(Buffer.alloc(32).toString('base64'))] } };
+      h.web.routes = [{ scheme: 'https', host: url.hostname, path: url.pathname, contentType: 'application/json', bytes: 100 * 1024 * 1024 }];
+      h.web.clearLog();
+      return { args: discoveryArgs(h), sent: () => `${h.web.requests.filter((q) => q.host === url.hostname).length} request(s) for the PACC document`, close: async () => {} };
+    },
+  },
   dnsCase('dns-wrong-ids', 'every answer with a mismatched id', ['DNS_LOOKUP_FAILED'], () => ({ [HOST]: { A: ['127.0.0.1'] } }), { wrongId: true }),
   dnsCase('dns-other-names', 'answers for another name (spoofing)', ['DNS_NO_ADDRESS'], () => ({ [HOST]: { A: ['127.0.0.1'] } }), { answerOwner: 'evil.example' }),
   dnsCase('dns-cname-loop', 'a CNAME loop', ['DNS_LOOKUP_FAILED'], () => ({ [HOST]: { CNAME: `loop.${D}` }, [`loop.${D}`]: { CNAME: HOST } })),
@@ -385,6 +443,7 @@ export const HOSTILE_CASES: HostileCase[] = [
       return { args: discoveryArgs(h), sent: () => 'nothing to port 25', close: async () => {} };
     },
   },
+  oauthMetadataLoopback(),
 ];
 
 /** A fresh canary for the cases that log in. */
