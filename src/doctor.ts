@@ -65,6 +65,7 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
     transcript: o.transcript,
     redact: o.redact,
     noPrivate: o.noPrivate,
+    sessions: o.sessions,
   };
 }
 
@@ -174,7 +175,7 @@ async function gather(s: RunState): Promise<void> {
     s.extra.push(internalFinding('network reference probes', err));
   }
   deps.emit({ kind: 'phase', phase: 'login' });
-  await runLogins(s.endpoints, opts, s.user, trust, clock, deps, (where, err) => s.extra.push(internalFinding(where, err)));
+  await runLogins(s.endpoints, opts, s.user, trust, clock, { ...deps, started: s.startedAt }, (where, err) => s.extra.push(internalFinding(where, err)));
   const cut = cutSteps(s.endpoints);
   if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
   else s.deadlineHit.push(...cut);
@@ -255,7 +256,7 @@ function rankAndCap(candidates: Candidate[], max: number): Candidate[] {
 }
 
 /** What the login probe of one endpoint needs: where, who, the secret, the trust store and the bounds. */
-function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, user: string, trust: TrustStore, run: AbortSignal, version: string): LoginParams {
+function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, user: string, trust: TrustStore, run: AbortSignal, version: string, afterLogin?: LoginParams['afterLogin']): LoginParams {
   const creds = opts.credentials;
   return {
     host: e.candidate.host,
@@ -272,12 +273,14 @@ function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, use
     transcript: opts.transcript,
     clientVersion: version,
     protect: typedValues(opts),
+    ...(afterLogin ? { afterLogin } : {}),
   };
 }
 
 /**
  * One attempt per endpoint, best-ranked first; once a login works the others run concurrently,
- * and after a definite credential rejection no other endpoint gets the password.
+ * and after a definite credential rejection no other endpoint gets the password. The login that
+ * works first (in rank order) also runs the read-only sync probe and --sessions.
  */
 async function runLogins(
   endpoints: EndpointEvidence[],
@@ -285,7 +288,7 @@ async function runLogins(
   user: string,
   trust: TrustStore,
   clock: RunClock,
-  deps: DoctorDeps,
+  deps: DoctorDeps & { started: Date },
   internal: (where: string, err: unknown) => void,
 ): Promise<void> {
   const creds = opts.credentials;
@@ -302,14 +305,14 @@ async function runLogins(
   }
   // A login that crashed may have been refused without us knowing: the password goes nowhere else.
   let crashed = false;
-  const attempt = async (e: EndpointEvidence, a: AddressProbe) => {
+  const attempt = async (e: EndpointEvidence, a: AddressProbe, first = false) => {
     if (clock.signal.aborted) {
       e.login = { state: 'withheld', reason: abortKind(clock.signal) === 'interrupted' ? 'interrupted' : 'deadline' };
       return;
     }
     deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: 'start' });
     try {
-      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version));
+      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined));
       e.login = { state: 'attempted', attempt: at };
       deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: at.ok ? 'ok' : 'failed' });
     } catch (err) {
@@ -321,7 +324,7 @@ async function runLogins(
   let i = 0;
   for (; i < queue.length; i++) {
     const q = queue[i] as { e: EndpointEvidence; address: AddressProbe };
-    await attempt(q.e, q.address);
+    await attempt(q.e, q.address, true);
     const l = q.e.login;
     if (l.state === 'attempted' && l.attempt.ok) {
       i++;
