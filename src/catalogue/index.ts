@@ -10,8 +10,9 @@ import { imap } from './imap.js';
 import { auth } from './auth.js';
 import { discovery } from './discovery.js';
 import { doctor } from './doctor.js';
+import { sync } from './sync.js';
 
-export const CATALOGUE = { ...discovery, ...transport, ...network, ...tls, ...imap, ...auth, ...doctor } satisfies Record<string, CatalogueEntry>;
+export const CATALOGUE = { ...discovery, ...transport, ...network, ...tls, ...imap, ...auth, ...sync, ...doctor } satisfies Record<string, CatalogueEntry>;
 
 export type FindingCode = keyof typeof CATALOGUE;
 
@@ -22,6 +23,7 @@ export const AREAS: Record<string, readonly string[]> = {
   tls: Object.keys(tls),
   imap: Object.keys(imap),
   auth: Object.keys(auth),
+  sync: Object.keys(sync),
   doctor: Object.keys(doctor),
 };
 
