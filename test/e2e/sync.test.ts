@@ -2,13 +2,14 @@
  * The sync probe after the login, end to end against real Dovecot states: a healthy account (A:
  * special-use folders, IDLE, CONDSTORE, --sessions), quota at 10 %, 95 % and 101 % and plain
  * Sent/Drafts folders and 1,001 folders and a session limit of 3 (E), IDLE and CONDSTORE removed
- * from the capabilities (F), and a proxy that breaks IDLE (the only fake: no Dovecot does that).
+ * from the capabilities (F), and a proxy in front of A that breaks IDLE, or refuses LIST and SEARCH
+ * (the only fake: no Dovecot state does either).
  * Every run must leave every message file as it was: name with its flags, and bytes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labOrSkip } from '../servers/require.js';
 import { fillMaildir, homeOf, messageSnapshot, type MaildirSpec, type MessageSpec } from '../servers/maildir.js';
-import { startIdleProxy, type IdleProxy } from '../servers/idle-proxy.js';
+import { startBreakingProxy, type BreakingProxy } from '../servers/breaking-proxy.js';
 import { codes, expectExit, registerSecret, runCli, secretForms, type CliRun } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
@@ -118,11 +119,11 @@ describe.skipIf(!lab)('the sync probe against the lab Dovecot', () => {
     expect(r.json.sync?.integrations).toMatchObject({ push: 'poll', incremental: 'full-rescan' });
   });
 
-  describe('a proxy that breaks IDLE', () => {
-    const proxies: IdleProxy[] = [];
+  describe('a proxy that breaks IDLE, or refuses LIST and SEARCH', () => {
+    const proxies: BreakingProxy[] = [];
     afterAll(async () => Promise.all(proxies.map((p) => p.close())));
-    const through = async (mode: 'refuse' | 'swallow') => {
-      const p = await startIdleProxy({ host: lab.hosts.good, target: { host: lab.hosts.good, port: 993 }, cert: lab.certs.good, mode });
+    const through = async (mode: 'refuse' | 'swallow' | undefined, refuse?: RegExp) => {
+      const p = await startBreakingProxy({ host: lab.hosts.good, target: { host: lab.hosts.good, port: 993 }, cert: lab.certs.good, ...(mode ? { mode } : {}), ...(refuse ? { refuse } : {}) });
       proxies.push(p);
       return unchanged(u.healthy, [u.healthy, '--host', name, '--resolve', `${name}=${lab.hosts.good}`, '--ca-file', lab.certs.ca.crt, '--timeout', T, '--port', String(p.port), '--security', 'tls']);
     };
@@ -131,6 +132,14 @@ describe.skipIf(!lab)('the sync probe against the lab Dovecot', () => {
       expect(finding(r, 'IDLE_REJECTED')).toMatchObject({ severity: 'warning', params: { broke: 'refused' } });
       expect(finding(r, 'IDLE_REJECTED')?.params.error).toMatch(/NO \[UNAVAILABLE\] IDLE is not allowed through this proxy/);
       expect(r.json.sync?.integrations.push).toBe('idle-broken');
+    });
+    it('LIST and SEARCH refused (no Dovecot state does that): FOLDER_LIST_FAILED and SEARCH_FAILED with the reply; IDLE still works', async () => {
+      const r = await through(undefined, /^(LIST "" "\*"|UID SEARCH)/);
+      expect(finding(r, 'FOLDER_LIST_FAILED')).toMatchObject({ severity: 'warning', params: { command: 'LIST "" "*" RETURN (SPECIAL-USE)' } });
+      expect(finding(r, 'FOLDER_LIST_FAILED')?.params.error).toMatch(/NO \[SERVERBUG\] Internal error occurred/);
+      expect(finding(r, 'SEARCH_FAILED')?.params.error).toMatch(/NO \[SERVERBUG\]/);
+      expect(codes(r.json)).toContain('IDLE_OK');
+      expect(codes(r.json)).not.toContain('SPECIAL_USE_MISSING');
     });
     it('no continuation: IDLE_REJECTED after one step timeout', async () => {
       const r = await through('swallow');
