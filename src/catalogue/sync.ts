@@ -3,7 +3,7 @@
  * (CONDSTORE/QRESYNC), the folders apps look for (special-use), storage (quota), server-side
  * search and concurrent sessions — each judged from read-only commands, with its RFC.
  */
-import { hp, str, type CatalogueEntry, type P } from './types.js';
+import { hp, str, type CatalogueEntry, type P, type ParamValue } from './types.js';
 import { list } from './provider-words.js';
 
 const pct = (p: P): string => `${str(p.percent)}%`;
@@ -13,6 +13,16 @@ function resourceText(p: P): string {
   const unit = str(p.resource) === 'STORAGE' ? ' KiB' : str(p.resource) === 'MESSAGE' ? ' messages' : '';
   return `${str(p.resource)} ${str(p.usage)}${unit} of ${str(p.limit)}${unit} (${pct(p)})`;
 }
+
+/** The roles that have an unmarked look-alike, as role → "folder". */
+function lookAlikeMap(p: P): string {
+  const looks = list(p.lookAlikes);
+  return list(p.missing)
+    .flatMap((r, i) => (looks[i] ? [`${r} → "${looks[i]}"`] : []))
+    .join(', ');
+}
+
+const plural = (n: ParamValue | undefined, one: string): string => `${str(n)} ${one}${Number(n) === 1 ? '' : 's'}`;
 
 /** Each missing role, with the unmarked folder that looks like it. */
 function missingRoles(p: P): string {
@@ -95,7 +105,9 @@ export const sync = {
       `Mail apps find the folders for sent mail, drafts, deleted mail, spam and archive by their special-use marks${p.advertised === true ? '' : ', which this server does not offer at all'}. Missing: ${missingRoles(p)}. ` +
       'Without the mark each app guesses or creates its own folder: an unmarked "Sent Items" makes another app create "Sent", and the copies split between devices.',
     fix: (p) => [
-      `In each mail app, choose the existing folder for each role${list(p.lookAlikes).some((x) => x) ? ` (${missingRoles(p)})` : ''} instead of letting it create a new one.`,
+      lookAlikeMap(p)
+        ? `In each mail app, choose the existing folder for each role (${lookAlikeMap(p)}) instead of letting it create a new one.`
+        : 'In each mail app, choose the same folder for each role (the same names on every device), so the apps do not each create their own.',
       'Mail admin: mark the folders (Dovecot: `mailbox "Sent Items" { special_use = \\Sent }` in the inbox namespace, and `auto = subscribe` to create missing ones).',
     ],
     refs: ['RFC 6154 §2'],
@@ -154,7 +166,7 @@ export const sync = {
   SEARCH_OK: {
     severity: 'ok',
     who: 'you',
-    title: (p) => `Server-side search works on ${hp(p)}: ${str(p.count)} messages since ${str(p.since)} in ${str(p.ms)} ms`,
+    title: (p) => `Server-side search works on ${hp(p)}: ${plural(p.count, 'message')} since ${str(p.since)} in ${str(p.ms)} ms`,
     explain: (p) => `${str(p.command)} on INBOX answered in ${str(p.ms)} ms${p.via === 'esearch' ? ' (ESEARCH: only the count came back)' : ''}.`,
     fix: () => [],
     refs: ['RFC 9051 §6.4.4', 'RFC 4731'],

@@ -16,7 +16,7 @@ export type SyncStep<T> =
 export type FolderRole = 'Sent' | 'Drafts' | 'Trash' | 'Junk' | 'Archive';
 
 /** Why a step was not sent: the capability is not advertised, INBOX did not open, or an earlier step broke the connection. */
-export type SyncSkip = 'not-advertised' | 'no-mailbox' | 'connection-lost' | 'deadline';
+export type SyncSkip = 'not-advertised' | 'no-mailbox' | 'connection-lost';
 
 /** One namespace of NAMESPACE (RFC 2342): the prefix folders live under, and its hierarchy delimiter (null: flat). */
 export interface NamespaceEntry {

@@ -17,7 +17,6 @@ const SKIP_WORDS: Record<string, string> = {
   'not-advertised': 'not offered by the server',
   'no-mailbox': 'not tried: INBOX did not open',
   'connection-lost': 'not tried: the connection broke on an earlier command',
-  deadline: 'not tried: run deadline reached',
 };
 
 function stepText<T>(s: SyncStep<T>, ok: (v: T, ms: number) => string): { mark: SyncRow['mark']; text: string } {
@@ -48,7 +47,7 @@ function quotaRow(s: SyncReport): SyncRow {
 /** One row per probe: push, folders, storage, search, sessions. */
 export function syncRows(s: SyncReport): SyncRow[] {
   const idle = stepText(s.probe.idle, (v) => `IDLE → "+" in ${v.continuationMs} ms → DONE → OK in ${v.doneMs} ms`);
-  const search = stepText(s.probe.search, (v, ms) => `${v.count} messages since ${v.since} in ${ms} ms (${v.via === 'esearch' ? 'ESEARCH' : 'SEARCH'})`);
+  const search = stepText(s.probe.search, (v, ms) => `${v.count} message${v.count === 1 ? '' : 's'} since ${v.since} in ${ms} ms (${v.via === 'esearch' ? 'ESEARCH' : 'SEARCH'})`);
   const se = s.sessions;
   const sessions: SyncRow = !se
     ? { label: 'Sessions', mark: 'skipped', text: 'not tested (--sessions <n>)' }
