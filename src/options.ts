@@ -37,8 +37,6 @@ export const DEFAULTS = {
   ispdbUrl: 'https://autoconfig.thunderbird.net/v1.1/',
   imapPorts: { tls: 993, starttls: 143, plain: 143 } as Record<Security, number>,
   failOn: 'error' as FailOn,
-  /** The most sessions --sessions may hold at once (each one is a real login). */
-  maxSessions: 50,
   /** Folders from which a first sync is called slow (FOLDERS_MANY). */
   manyFolders: 1000,
 } as const;

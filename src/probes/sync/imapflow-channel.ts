@@ -8,14 +8,12 @@
  */
 import type { ImapFlow } from 'imapflow';
 import { classifyError } from '../../errors/classify.js';
+import { LIMITS } from '../../limits.js';
 import { whenAborted } from '../../util/deadline.js';
 import type { ProbeError, TaggedResponse } from '../../model/evidence.js';
 import { cleanLine, parseTagged } from '../imap-parse.js';
 import { readOnly, type CommandChannel, type Exchange, type IdleExchange } from './channel.js';
 import type { Arg, WireCommand } from './commands.js';
-
-/** Untagged lines kept per command (a LIST of a huge account is counted beyond this, not kept). */
-export const MAX_UNTAGGED_KEPT = 20_000;
 
 /** The untagged response types the read-only commands bring back. */
 const UNTAGGED_TYPES = ['LIST', 'XLIST', 'NAMESPACE', 'QUOTA', 'QUOTAROOT', 'SEARCH', 'ESEARCH', 'STATUS', 'CAPABILITY'];
@@ -64,9 +62,16 @@ function failure(compile: Compile, e: unknown, signal: AbortSignal): { tagged?: 
 async function execOne(c: ImapFlowInternals, compile: Compile, cmd: WireCommand, signal: AbortSignal): Promise<Exchange> {
   const untagged: string[] = [];
   let dropped = 0;
+  let chars = 0;
+  // A LIST of a huge account is counted beyond the bounds, not kept.
   const keep = async (parsed: Parsed) => {
-    if (untagged.length < MAX_UNTAGGED_KEPT) untagged.push(cleanLine(lineOf(compile, parsed), 64 * 1024));
-    else dropped++;
+    if (untagged.length >= LIMITS.syncUntaggedLines || chars >= LIMITS.syncUntaggedChars) {
+      dropped++;
+      return;
+    }
+    const line = cleanLine(lineOf(compile, parsed), LIMITS.loginLineBytes);
+    chars += line.length;
+    untagged.push(line);
   };
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);

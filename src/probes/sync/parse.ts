@@ -2,16 +2,16 @@
  * Pure parsing of the untagged lines the read-only commands bring back (whatever transport carried
  * them): LIST/XLIST (RFC 9051 §7.3.1, RFC 6154), NAMESPACE (RFC 2342 §5), QUOTAROOT and QUOTA
  * (RFC 9208 §5), SEARCH and ESEARCH (RFC 9051 §7.3.4, RFC 4731 §3.1). A literal may appear inline as
- * {n} CRLF and its n characters. Lines that do not parse are skipped, never trusted.
+ * {n} CRLF and its n characters. Lines that do not parse are skipped, never trusted; what is kept of
+ * each list is bounded (LIMITS.syncFolders, LIMITS.syncItems).
  */
 import { roleByName, SPECIAL_USE_ATTRIBUTES } from '../../knowledge/folder-names.js';
+import { LIMITS } from '../../limits.js';
 import type { FolderEvidence, FolderListEvidence, NamespaceEntry, NamespaceInfo, QuotaEvidence } from '../../model/sync.js';
 
 /** One parsed item: an atom, a string (quoted or literal), NIL, or a parenthesised list. */
 export type Item = { atom: string } | { str: string } | null | Item[];
 
-/** Folders kept as evidence: enough for every role and its look-alikes, never an unbounded list. */
-export const MAX_FOLDERS_KEPT = 100;
 
 function readQuoted(s: string, i: number): [string, number] {
   let out = '';
@@ -103,14 +103,17 @@ export function parseFolders(lines: readonly string[], via: FolderListEvidence['
   const delimiter = listed.find((f) => f.delimiter !== null)?.delimiter ?? null;
   const folders = listed
     .filter((f) => specialUse(f.attributes) || roleByName(f.name, f.delimiter) !== undefined)
-    .slice(0, MAX_FOLDERS_KEPT)
+    .slice(0, LIMITS.syncFolders)
     .map((f) => ({ name: f.name, attributes: f.attributes }));
   return { via, count: listed.length, truncated: dropped > 0, delimiter, folders };
 }
 
 function namespaceList(x: Item | undefined): NamespaceEntry[] {
   if (!Array.isArray(x)) return [];
-  return x.filter(Array.isArray).map((e) => ({ prefix: text((e as Item[])[0]) ?? '', delimiter: text((e as Item[])[1]) }));
+  return x
+    .filter(Array.isArray)
+    .slice(0, LIMITS.syncItems)
+    .map((e) => ({ prefix: text((e as Item[])[0]) ?? '', delimiter: text((e as Item[])[1]) }));
 }
 
 export function parseNamespace(lines: readonly string[]): NamespaceInfo | null {
@@ -125,10 +128,10 @@ export function parseQuota(lines: readonly string[]): QuotaEvidence {
   const out: QuotaEvidence = { roots: [], quotas: [] };
   for (const l of lines) {
     const roots = untaggedItems(l, 'QUOTAROOT');
-    if (roots) out.roots.push(...roots.slice(1).map(text).filter((r): r is string => r !== null));
+    if (roots) out.roots = [...out.roots, ...roots.slice(1).map(text).filter((r): r is string => r !== null)].slice(0, LIMITS.syncItems);
     const q = untaggedItems(l, 'QUOTA');
-    if (!q || !Array.isArray(q[1])) continue;
-    const flat = (q[1] as Item[]).map(text);
+    if (!q || !Array.isArray(q[1]) || out.quotas.length >= LIMITS.syncItems) continue;
+    const flat = (q[1] as Item[]).slice(0, 3 * LIMITS.syncItems).map(text);
     const resources = [];
     for (let k = 0; k + 2 < flat.length; k += 3) {
       const [name, usage, limit] = [flat[k], Number(flat[k + 1]), Number(flat[k + 2])];

@@ -1,6 +1,7 @@
 /** The parsers of the read-only commands' answers, on lines as real servers send them (Dovecot, Gmail's XLIST, literals, NIL). */
 import { describe, expect, it } from 'vitest';
-import { decodeMutf7, MAX_FOLDERS_KEPT, parseFolders, parseListLine, parseNamespace, parseQuota, parseSearchCount, tokenize } from '../../../src/probes/sync/parse.js';
+import { LIMITS } from '../../../src/limits.js';
+import { decodeMutf7, parseFolders, parseListLine, parseNamespace, parseQuota, parseSearchCount, tokenize } from '../../../src/probes/sync/parse.js';
 
 describe('LIST and XLIST', () => {
   it('attributes, delimiter and name; quoted, atom, literal and NIL forms', () => {
@@ -24,11 +25,23 @@ describe('LIST and XLIST', () => {
     expect(f.folders.map((x) => x.name)).toEqual(['Sent Items', 'Bin', 'INBOX.Drafts']);
     expect(parseFolders(lines, 'list', 3).truncated).toBe(true);
     const many = Array.from({ length: 300 }, (_, i) => `* LIST (\\Junk) "/" "Spam ${i}"`);
-    expect(parseFolders(many, 'list-special-use', 0).folders).toHaveLength(MAX_FOLDERS_KEPT);
+    const kept = parseFolders(many, 'list-special-use', 0);
+    expect(kept.count).toBe(300);
+    expect(kept.folders).toHaveLength(LIMITS.syncFolders);
   });
 });
 
 describe('NAMESPACE, QUOTA, SEARCH', () => {
+  it(`keeps at most LIMITS.syncItems (${LIMITS.syncItems}) namespaces per kind, quota roots, quotas and resources of a quota`, () => {
+    const many = (f: (i: number) => string) => Array.from({ length: 5000 }, (_, i) => f(i)).join(' ');
+    const ns = parseNamespace([`* NAMESPACE (${many((i) => `("p${i}." ".")`)}) NIL NIL`]);
+    expect(ns?.personal).toHaveLength(LIMITS.syncItems);
+    const q = parseQuota([`* QUOTAROOT INBOX ${many((i) => `r${i}`)}`, ...Array.from({ length: 100 }, (_, i) => `* QUOTA r${i} (${many((k) => `S${k} 1 2`)})`)]);
+    expect(q.roots).toHaveLength(LIMITS.syncItems);
+    expect(q.quotas).toHaveLength(LIMITS.syncItems);
+    expect(q.quotas[0]?.resources).toHaveLength(LIMITS.syncItems);
+    expect(q.quotas[0]?.resources[0]).toEqual({ name: 'S0', usage: 1, limit: 2 });
+  });
   it('NAMESPACE: personal, other and shared, each prefix with its delimiter', () => {
     expect(parseNamespace(['* NAMESPACE (("" "/")) NIL NIL'])).toEqual({ personal: [{ prefix: '', delimiter: '/' }], other: [], shared: [] });
     expect(parseNamespace(['* NAMESPACE (("INBOX." ".")) (("user." ".")) (("shared." "."))'])).toEqual({
