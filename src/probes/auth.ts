@@ -38,7 +38,7 @@ export interface LoginParams {
   /** What the user typed (address, user name, host, port): never masked in part. */
   protect?: string[];
   /** Run the sync probe (and --sessions) after this login, when it works: only on the endpoint tried first. */
-  afterLogin?: Omit<AfterLoginOptions, 'timeoutMs' | 'run'>;
+  afterLogin?: Omit<AfterLoginOptions, 'timeoutMs' | 'run' | 'hide'>;
 }
 
 interface ImapErr {
@@ -334,7 +334,7 @@ async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptSta
       ms: Math.round(performance.now() - m0),
     };
   }
-  if (p.afterLogin) await afterLogin(client, attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run }, () => openSession(p, hide));
+  if (p.afterLogin) await afterLogin(client, attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide }, () => openSession(p, hide));
   // After the sync probe the login's own bound may be spent: LOGOUT then gets a step of its own.
   await logout(client, p.afterLogin ? whenAborted(stepSignal(p.run, p.timeoutMs)) : st.abort);
   attempt.ms = Math.round(performance.now() - st.t0);
