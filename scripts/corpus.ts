@@ -15,6 +15,7 @@ import { startDnsServer } from '../test/servers/dns-server.js';
 import { startFakeImap } from '../test/servers/fake-imap.js';
 import { startHttpsServer } from '../test/servers/https-server.js';
 import { startLab, type LabInfo } from '../test/servers/lab.js';
+import { fillMaildir, homeOf } from '../test/servers/maildir.js';
 import { SCENARIOS, type CorpusScenario, type World } from '../test/corpus/scenarios.js';
 
 // Bundled to scripts/.out/ by npm run corpus, two levels below the repository root.
@@ -38,6 +39,7 @@ async function record(s: CorpusScenario, lab: LabInfo, tmp: string): Promise<str
   const world: World = { lab };
   const stops: Array<() => Promise<void>> = [];
   try {
+    if (s.mailbox) fillMaildir(homeOf(lab, s.mailbox.user(lab)), s.mailbox.spec);
     if (s.fake) {
       const tls = s.fake.tls ? { cert: lab.certs.good.crt, key: lab.certs.good.key } : {};
       const f = await startFakeImap({ host: lab.hosts.good, port: 0, mode: s.fake.mode, script: s.fake.script(), ...tls });
@@ -69,7 +71,7 @@ async function record(s: CorpusScenario, lab: LabInfo, tmp: string): Promise<str
 }
 
 function assertSecretFree(name: string, text: string, lab: LabInfo): void {
-  const forms = [lab.password, lab.otherPassword].flatMap((p) => Object.values(lab.users).flatMap((u) => new Secret(p).variants(u)));
+  const forms = [lab.password, lab.otherPassword].flatMap((p) => [...Object.values(lab.users), ...Object.values(lab.syncUsers)].flatMap((u) => new Secret(p).variants(u)));
   if (forms.some((f) => text.includes(f))) throw new Error(`${name}: the evidence holds a form of the lab password; nothing written`);
 }
 

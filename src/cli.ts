@@ -87,6 +87,7 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--password-stdin', 'read the password from standard input')
     .option('--oauth-token <token>', 'log in with this OAuth 2 access token (XOAUTH2/OAUTHBEARER) instead of a password; - reads it from standard input')
     .option('--no-login', 'probe without logging in')
+    .option('--sessions <n>', `after a login works, hold n sessions at once on that endpoint (n - 1 more logins, stopping at the first refusal) to see how many devices and integrations fit`, intIn('--sessions', 1, LIMITS.maxSessions))
     .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file (repeatable)', collect)
     .option('--resolve <host=address>', 'use this address for host instead of DNS (repeatable; like curl --resolve)', collect)
     .option('--expiry-warning-days <n>', `warn when a certificate expires within n days (default ${DEFAULTS.expiryWarningDays}; 0 turns it off)`, intIn('--expiry-warning-days', 0, 3650))
@@ -413,6 +414,7 @@ async function runOptions(o: Output, addressArg: string, x: Record<string, unkno
     transcript: x.transcript === true,
     redact: x.redact === true,
     noPrivate: x.private === false,
+    ...(x.sessions !== undefined ? { sessions: x.sessions as number } : {}),
     ...(x.expiryWarningDays !== undefined ? { expiryWarningDays: x.expiryWarningDays as number } : {}),
     ...discoveryOptions,
   });

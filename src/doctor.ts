@@ -69,6 +69,7 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
     transcript: o.transcript,
     redact: o.redact,
     noPrivate: o.noPrivate,
+    sessions: o.sessions,
   };
 }
 
@@ -182,7 +183,7 @@ async function gather(s: RunState): Promise<void> {
   const internal = (where: string, err: unknown) => s.extra.push(internalFinding(where, err));
   await standards.oauthProbe(s.endpoints, { ...ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal('--oauth-discover', err));
   // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
-  await Promise.all([runLogins(s.endpoints, opts, s.user, trust, clock, deps, internal), standards.finish(s.endpoints, s.discovery).catch((err: unknown) => internal('DANE and OAuth metadata', err))]);
+  await Promise.all([runLogins(s.endpoints, opts, s.user, trust, clock, { ...deps, started: s.startedAt }, internal), standards.finish(s.endpoints, s.discovery).catch((err: unknown) => internal('DANE and OAuth metadata', err))]);
   const cut = cutSteps(s.endpoints);
   if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
   else s.deadlineHit.push(...cut);
@@ -263,7 +264,7 @@ function rankAndCap(candidates: Candidate[], max: number): Candidate[] {
 }
 
 /** What the login probe of one endpoint needs: where, who, the secret, the trust store and the bounds. */
-function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, user: string, trust: TrustStore, run: AbortSignal, version: string): LoginParams {
+function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, user: string, trust: TrustStore, run: AbortSignal, version: string, afterLogin?: LoginParams['afterLogin']): LoginParams {
   const creds = opts.credentials;
   return {
     host: e.candidate.host,
@@ -280,12 +281,14 @@ function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, use
     transcript: opts.transcript,
     clientVersion: version,
     protect: typedValues(opts),
+    ...(afterLogin ? { afterLogin } : {}),
   };
 }
 
 /**
  * One attempt per endpoint, best-ranked first; once a login works the others run concurrently,
- * and after a definite credential rejection no other endpoint gets the password.
+ * and after a definite credential rejection no other endpoint gets the password. The login that
+ * works first (in rank order) also runs the read-only sync probe and --sessions.
  */
 async function runLogins(
   endpoints: EndpointEvidence[],
@@ -293,7 +296,7 @@ async function runLogins(
   user: string,
   trust: TrustStore,
   clock: RunClock,
-  deps: DoctorDeps,
+  deps: DoctorDeps & { started: Date },
   internal: (where: string, err: unknown) => void,
 ): Promise<void> {
   const creds = opts.credentials;
@@ -310,14 +313,14 @@ async function runLogins(
   }
   // A login that crashed may have been refused without us knowing: the password goes nowhere else.
   let crashed = false;
-  const attempt = async (e: EndpointEvidence, a: AddressProbe) => {
+  const attempt = async (e: EndpointEvidence, a: AddressProbe, first = false) => {
     if (clock.signal.aborted) {
       e.login = { state: 'withheld', reason: abortKind(clock.signal) === 'interrupted' ? 'interrupted' : 'deadline' };
       return;
     }
     deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: 'start' });
     try {
-      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version));
+      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined));
       e.login = { state: 'attempted', attempt: at };
       deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: at.ok ? 'ok' : 'failed' });
     } catch (err) {
@@ -329,7 +332,7 @@ async function runLogins(
   let i = 0;
   for (; i < queue.length; i++) {
     const q = queue[i] as { e: EndpointEvidence; address: AddressProbe };
-    await attempt(q.e, q.address);
+    await attempt(q.e, q.address, true);
     const l = q.e.login;
     if (l.state === 'attempted' && l.attempt.ok) {
       i++;

@@ -63,6 +63,14 @@ export const LIMITS = {
   chainCertificates: 10,
   /** Reference connects (web ports, other IMAP port, resolver) per run. */
   referenceProbes: 64,
+  /** The sync probe after the login (imapflow, same limits per line): untagged lines and their characters kept per command; the rest counted. */
+  syncUntaggedLines: 5000,
+  syncUntaggedChars: 2 * 1024 * KiB,
+  /** Folders kept as evidence (special-use or a role's name), and the items kept of each other list (namespaces per kind, quota roots, quotas, resources of a quota). */
+  syncFolders: 100,
+  syncItems: 16,
+  /** Highest --sessions (each one is a real login). */
+  maxSessions: 50,
   /** Highest --max-endpoints. */
   maxEndpoints: 64,
   /** A secret read from standard input. */
@@ -110,6 +118,25 @@ export const BOUNDS: readonly Bound[] = [
     test: 'test/hostile/cases.ts',
   },
   { what: 'server lines of a login kept (to find a BYE)', size: `${n(L.transcriptLineChars)} characters each`, count: n(L.loginServerLines), time: '–', then: 'the oldest dropped', keys: ['loginServerLines'], test: 'test/unit/limits.test.ts' },
+  {
+    what: 'sync probe (after the login): untagged lines of one command',
+    size: `${kib(L.loginLineBytes)} per line, ${kib(L.syncUntaggedChars)} kept per command`,
+    count: `${n(L.syncUntaggedLines)} lines kept per command`,
+    time: `${STEP} per command, IDLE and DONE each`,
+    then: 'counted, not kept (folders shown as at least the count); a command left without a reply closes the connection',
+    keys: ['syncUntaggedLines', 'syncUntaggedChars'],
+    test: 'test/unit/sync/imapflow-channel.test.ts',
+  },
+  {
+    what: 'sync evidence: folders, namespaces, quota roots and resources',
+    size: '–',
+    count: `${n(L.syncFolders)} folders (special-use or a role's name), ${L.syncItems} of each other list`,
+    time: '–',
+    then: 'the rest dropped (the folder count still counts them)',
+    keys: ['syncFolders', 'syncItems'],
+    test: 'test/unit/sync/parse.test.ts',
+  },
+  { what: 'extra sessions (--sessions)', size: '–', count: `--sessions − 1 (at most ${L.maxSessions} in all)`, time: `${L.loginSteps} × --timeout per login`, then: 'no login after the first that fails', keys: ['maxSessions'], test: 'test/unit/limits.test.ts' },
   { what: 'HTTP response headers', size: kib(L.httpHeaderBytes), count: '–', time: `${STEP} per fetch, redirects included`, then: 'HTTP error', keys: ['httpHeaderBytes'], test: 'test/hostile/cases.ts' },
   { what: 'HTTP body (settings document, never decompressed)', size: kib(L.httpBodyBytes), count: '–', time: `${STEP} per fetch`, then: 'invalid (too-large); reading stops', keys: ['httpBodyBytes'], test: 'test/hostile/cases.ts' },
   { what: 'HTTP redirects', size: '–', count: `${L.httpRedirects} per URL`, time: `${STEP} per fetch`, then: 'HTTP_REDIRECT_LIMIT', keys: ['httpRedirects'], test: 'test/hostile/cases.ts' },

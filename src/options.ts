@@ -37,6 +37,8 @@ export const DEFAULTS = {
   ispdbUrl: 'https://autoconfig.thunderbird.net/v1.1/',
   imapPorts: { tls: 993, starttls: 143, plain: 143 } as Record<Security, number>,
   failOn: 'error' as FailOn,
+  /** Folders from which a first sync is called slow (FOLDERS_MANY). */
+  manyFolders: 1000,
 } as const;
 
 export interface Credentials {
@@ -78,6 +80,8 @@ export interface RunOptions {
   expiryWarningDays: number;
   transcript: boolean;
   redact: boolean;
+  /** --sessions: authenticated sessions to hold at once on the endpoint that works (1: only the login itself). */
+  sessions: number;
   /** --no-private: no connection to loopback, link-local, private, ULA or unspecified addresses (user-named hosts exempt). */
   noPrivate: boolean;
   /** Port used for the reference checks when an IMAP port times out (tests override). */
@@ -113,6 +117,7 @@ export function defaultRunOptions(address: string, over: Partial<RunOptions> = {
     expiryWarningDays: DEFAULTS.expiryWarningDays,
     transcript: false,
     redact: false,
+    sessions: 1,
     noPrivate: false,
     referencePorts: [443, 80],
     imapPorts: { ...DEFAULTS.imapPorts },

@@ -11,8 +11,9 @@ import { auth } from './auth.js';
 import { discovery } from './discovery.js';
 import { doctor } from './doctor.js';
 import { dane, oauth, pacc, publishedAuth } from './standards.js';
+import { sync } from './sync.js';
 
-export const CATALOGUE = { ...discovery, ...pacc, ...transport, ...network, ...tls, ...dane, ...imap, ...auth, ...publishedAuth, ...oauth, ...doctor } satisfies Record<string, CatalogueEntry>;
+export const CATALOGUE = { ...discovery, ...pacc, ...transport, ...network, ...tls, ...dane, ...imap, ...auth, ...publishedAuth, ...oauth, ...sync, ...doctor } satisfies Record<string, CatalogueEntry>;
 
 export type FindingCode = keyof typeof CATALOGUE;
 
@@ -23,6 +24,7 @@ export const AREAS: Record<string, readonly string[]> = {
   tls: [...Object.keys(tls), ...Object.keys(dane)],
   imap: Object.keys(imap),
   auth: [...Object.keys(auth), ...Object.keys(publishedAuth), ...Object.keys(oauth)],
+  sync: Object.keys(sync),
   doctor: Object.keys(doctor),
 };
 

@@ -12,9 +12,10 @@ import { TLS_CHECKS } from './tls/index.js';
 import { IMAP_CHECKS } from './imap/index.js';
 import { AUTH_CHECKS } from './auth/index.js';
 import { RUN_CHECKS } from './run/index.js';
+import { SYNC_CHECKS } from './sync/index.js';
 import { thrown } from '../errors/classify.js';
 
-export const CHECKS: readonly Check[] = [...DISCOVERY_CHECKS, ...TRANSPORT_CHECKS, ...NETWORK_CHECKS, ...TLS_CHECKS, ...IMAP_CHECKS, ...AUTH_CHECKS, ...RUN_CHECKS];
+export const CHECKS: readonly Check[] = [...DISCOVERY_CHECKS, ...TRANSPORT_CHECKS, ...NETWORK_CHECKS, ...TLS_CHECKS, ...IMAP_CHECKS, ...AUTH_CHECKS, ...SYNC_CHECKS, ...RUN_CHECKS];
 
 export function runChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS): Finding[] {
   return checks.flatMap((c) => {

@@ -36,6 +36,9 @@ const CODE_RULES: Readonly<Record<string, readonly KnowledgeRule[]>> = {
   AUTH_OAUTH_TOKEN_REJECTED: ['oauth'],
   IMAP_DISABLED_BY_USER_SETTING: ['imap-switch', 'admin'],
   IMAP_DISABLED_BY_ADMIN: ['admin'],
+  SESSION_LIMIT_LOW: ['session-limit'],
+  QUOTA_NEARLY_FULL: ['storage-limit'],
+  QUOTA_EXCEEDED: ['storage-limit'],
 };
 
 /** Each advice field: the param it becomes and the rule that backs it. */
@@ -49,6 +52,8 @@ const FIELDS: ReadonlyArray<[keyof Advice, string, KnowledgeRule]> = [
   ['policy', 'providerPolicy', 'login'],
   ['noImapPlans', 'noImapPlans', 'plan'],
   ['oauthScope', 'neededScope', 'oauth'],
+  ['sessionLimit', 'sessionLimit', 'session-limit'],
+  ['storageLimit', 'storageLimit', 'storage-limit'],
 ];
 
 /** The rules a finding's provider advice rests on. */
@@ -92,7 +97,15 @@ function sourcesOf(m: ProviderMatch, rules: readonly KnowledgeRule[]): Knowledge
  * facts of those rules become params.
  */
 export function providerAdvice(m: ProviderMatch, code: string, causes: readonly LoginCause[] = []): { params: Record<string, ParamValue>; knowledge: FindingKnowledge } {
-  const rules = rulesFor(code, causes);
+  return adviceOfRules(m, rulesFor(code, causes), causes);
+}
+
+/** What an app or integration must know of the provider: its login rule and its published limits, with their sources. */
+export function integrationAdvice(m: ProviderMatch): { params: Record<string, ParamValue>; knowledge: FindingKnowledge } {
+  return adviceOfRules(m, ['hosts', 'login', 'session-limit', 'storage-limit']);
+}
+
+function adviceOfRules(m: ProviderMatch, rules: readonly KnowledgeRule[], causes: readonly LoginCause[] = []): { params: Record<string, ParamValue>; knowledge: FindingKnowledge } {
   const params: Record<string, ParamValue> = {};
   for (const [k, param, rule] of FIELDS) {
     const v = field(m.provider, m.brand, k);

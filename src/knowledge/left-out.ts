@@ -18,6 +18,12 @@ export const LEFT_OUT: readonly LeftOut[] = [
   },
   { provider: 'Zoho Mail (China)', rule: 'region', why: 'No source was read for a zoho.com.cn region.' },
   { provider: 'Google', rule: 'limit on simultaneous IMAP connections', why: 'Only third-party pages give a number; no current first-party source states one.' },
+  {
+    provider: 'Microsoft',
+    rule: 'limit on simultaneous IMAP connections',
+    why: 'Only a 2011 Exchange Online blog post, quoted by third parties ("Maximum concurrent IMAP connections 20"), gives a number; no current first-party page states one.',
+  },
+  { provider: 'Google, Microsoft, Yahoo/AOL, iCloud and the others but Fastmail', rule: 'mailbox storage', why: 'Only third-party pages, or none, were found for the storage each plan gets; Fastmail publishes its own.' },
   { provider: 'Orange', rule: 'login rule', why: 'No public source found; only the hosts (ISPDB) are known.' },
   {
     provider: 'Libero Mail',

@@ -54,6 +54,10 @@ export interface Advice {
   noImapPlans?: string;
   /** The OAuth scope a token for IMAP needs. [oauth] */
   oauthScope?: string;
+  /** How many IMAP sessions an account may hold at once, in one sentence. [session-limit] */
+  sessionLimit?: string;
+  /** The storage an account gets and what happens beyond it, in one sentence. [storage-limit] */
+  storageLimit?: string;
 }
 
 export interface Endpoint {

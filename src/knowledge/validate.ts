@@ -18,6 +18,8 @@ const FIELD_RULE: ReadonlyArray<[keyof Advice, KnowledgeRule]> = [
   ['policy', 'login'],
   ['noImapPlans', 'plan'],
   ['oauthScope', 'oauth'],
+  ['sessionLimit', 'session-limit'],
+  ['storageLimit', 'storage-limit'],
 ];
 
 /** What a cause needs the entry to state (and so to source). */

@@ -4,6 +4,7 @@
  * Nothing here may hold a password or token.
  */
 import type { DaneEvidence, OAuthProbeEvidence } from './standards.js';
+import type { SessionsEvidence, SyncEvidence } from './sync.js';
 
 export type Security = 'tls' | 'starttls' | 'plain';
 export type Family = 4 | 6;
@@ -288,6 +289,12 @@ export interface LoginAttempt {
   oauthError?: Record<string, string>;
   capabilitiesAfterLogin?: string[];
   mailbox?: Outcome<{ name: string; exists: number; readOnly: boolean }>;
+  /** The read-only sync probe after the login (only on the endpoint whose login worked first). */
+  sync?: SyncEvidence;
+  /** --sessions: the extra concurrent logins on that endpoint. */
+  sessions?: SessionsEvidence;
+  /** A doctor bug inside the sync probe (reported as INTERNAL_ERROR; the login's evidence stays). */
+  syncError?: string;
   transcript?: TranscriptLine[];
   /**
    * When a refusal text was hidden whole for quoting a piece of the secret: the refusal's texts (reply,

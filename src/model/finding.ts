@@ -17,7 +17,7 @@ export interface Finding {
   subject: Subject;
   params: Params;
   /** Where in the checklist it belongs (ordering; also in the JSON). */
-  stage: Stage | 'discovery' | 'run';
+  stage: Stage | 'discovery' | 'sync' | 'run';
   /** Endpoint id, when it concerns one endpoint. */
   endpoint?: string;
   /** Code of the root-cause finding this one is grouped under. */

@@ -23,9 +23,11 @@ import type {
   Provenance,
   Trust,
 } from './evidence.js';
+import type { FindingKnowledge } from './advice.js';
 import type { Finding } from './finding.js';
 import type { RunEvidence } from './run-evidence.js';
 import type { DaneEvidence, OAuthProbeEvidence } from './standards.js';
+import type { FolderRole, SessionsEvidence, SyncEvidence } from './sync.js';
 
 export interface StageReport {
   stage: Stage;
@@ -139,6 +141,43 @@ export interface Report {
   evidence?: RunEvidence;
   /** Set when `show --rejudge` made this report from saved evidence. */
   rejudged?: Rejudged;
+  /** Is the account healthy for sync: what the read-only commands after the login showed (absent without a login that worked). */
+  sync?: SyncReport;
+}
+
+/** One capability that decides sync quality, with its RFC and what it gives an app. */
+export interface SyncCapability {
+  name: string;
+  supported: boolean;
+  rfc: string;
+  gives: string;
+}
+
+/** What a third-party tool (CRM, helpdesk, backup) needs to know to work with this account. */
+export interface IntegrationsReport {
+  /** The login the provider requires (from provider knowledge), else the kind of login that worked here. */
+  login: { method: 'password' | 'app-password' | 'app-password-if-2fa' | 'oauth' | 'authorization-code' | 'bridge'; from: 'provider' | 'this-login'; mechanism?: string; provider?: string };
+  /** IDLE works (push), is advertised but broken, or is missing (poll). */
+  push: 'idle' | 'idle-broken' | 'poll';
+  /** How a tool can catch up after a pause: QRESYNC, CONDSTORE, or rescanning every message. */
+  incremental: 'qresync' | 'condstore' | 'full-rescan';
+  /** --sessions: not asked, every session opened, or fewer than asked. */
+  sessions: 'not-tested' | 'ok' | 'limited';
+  /** The provider's published limits (session-limit, storage-limit), each backed by `knowledge` sources. */
+  limits: Array<{ rule: 'session-limit' | 'storage-limit'; text: string }>;
+  knowledge?: FindingKnowledge;
+}
+
+export interface SyncReport {
+  /** The endpoint (id) whose login carried the probe. */
+  endpoint: string;
+  capabilities: SyncCapability[];
+  /** What the read-only commands answered (the evidence, as gathered). */
+  probe: SyncEvidence;
+  /** For each role, the folder marked with it, or an unmarked folder that only looks like it. */
+  roles: Array<{ role: FolderRole; folder?: string; lookAlike?: string }>;
+  sessions?: SessionsEvidence;
+  integrations: IntegrationsReport;
 }
 
 export interface Rejudged {

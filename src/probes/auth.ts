@@ -12,12 +12,14 @@ import { isIP } from 'node:net';
 import type { ImapFlow } from 'imapflow';
 import type { Family, LoginAttempt, ProbeError, Security, TaggedResponse, TranscriptLine } from '../model/evidence.js';
 import { maskPieces, scrub, scrubDeep, scrubServerText, SERVER_TEXT_HIDDEN, type Secret } from '../util/secret.js';
-import { stepSignal } from '../util/deadline.js';
+import { stepSignal, whenAborted } from '../util/deadline.js';
 import { classifyError, oneLine, thrown } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
 import { cleanLine } from './imap-parse.js';
 import type { TrustStore } from './trust.js';
 import { keepLine } from './wire.js';
+import { afterLogin, type AfterLoginOptions } from './sync/after-login.js';
+import type { OpenedSession } from './sync/sessions.js';
 
 export interface LoginParams {
   host: string;
@@ -35,6 +37,8 @@ export interface LoginParams {
   clientVersion: string;
   /** What the user typed (address, user name, host, port): never masked in part. */
   protect?: string[];
+  /** Run the sync probe (and --sessions) after this login, when it works: only on the endpoint tried first. */
+  afterLogin?: Omit<AfterLoginOptions, 'timeoutMs' | 'run' | 'hide'>;
 }
 
 interface ImapErr {
@@ -256,12 +260,7 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
   });
   client.on('close', () => {});
   // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
-  st.abort = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(Object.assign(new Error('aborted'), { aborted: true }));
-    if (st.limit.aborted) onAbort();
-    else st.limit.addEventListener('abort', onAbort, { once: true });
-  });
-  st.abort.catch(() => {});
+  st.abort = whenAborted(st.limit);
   try {
     await Promise.race([client.connect(), st.abort]);
   } catch (e) {
@@ -270,20 +269,26 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
   return examineAndLogout(p, client, st, hide);
 }
 
+/** A login that failed: wait (bounded) for the close so a BYE sent with the refusal is read, then the server's reply, its BYE and the error, scrubbed. */
+async function refusalOf(client: ImapFlow, e: unknown, server: readonly string[], hide: Hide, limit: AbortSignal, timeoutMs: number) {
+  const err = hiddenError(e, hide);
+  if (!err.aborted) await closed(client, Math.min(CLOSE_GRACE_MS, timeoutMs));
+  client.close();
+  const response = taggedFrom(err, server, hide);
+  const bye = byeFrom(client, err, server, hide);
+  const error: ProbeError = err.aborted
+    ? classifyError(limit.reason, limit)
+    : response
+      ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
+      : classifyError(err);
+  return { err, response, bye, error };
+}
+
 /** The login was refused or failed: classify the refusal on the server's own words, then scrub them. */
 async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
   const raw = (e ?? {}) as ImapErr & { aborted?: boolean };
   const credentialsRejected = !raw.aborted && refusesCredentials(raw);
-  const err = hiddenError(e, hide);
-  if (!err.aborted) await closed(client, Math.min(CLOSE_GRACE_MS, p.timeoutMs));
-  client.close();
-  const response = taggedFrom(err, st.server, hide);
-  const bye = byeFrom(client, err, st.server, hide);
-  const error: ProbeError = err.aborted
-    ? classifyError(st.limit.reason, st.limit)
-    : response
-      ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
-      : classifyError(err);
+  const { err, response, bye, error } = await refusalOf(client, e, st.server, hide, st.limit, p.timeoutMs);
   const oauthError = oauthFields(err.oauthError, hide);
   const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
   const refusalTexts = refusalTextsOf(raw, client, st, hide, [response?.text, ...st.alerts, bye]);
@@ -329,11 +334,38 @@ async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptSta
       ms: Math.round(performance.now() - m0),
     };
   }
+  if (p.afterLogin) await afterLogin(client, attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide }, () => openSession(p, hide));
+  // After the sync probe the login's own bound may be spent: LOGOUT then gets a step of its own.
+  await logout(client, p.afterLogin ? whenAborted(stepSignal(p.run, p.timeoutMs)) : st.abort);
+  attempt.ms = Math.round(performance.now() - st.t0);
+  return attempt;
+}
+
+/** LOGOUT (RFC 9051 §6.1.3), bounded; a connection that does not answer is closed. */
+async function logout(client: ImapFlow, abort: Promise<never>): Promise<void> {
   try {
-    await Promise.race([client.logout(), st.abort]);
+    await Promise.race([client.logout(), abort]);
   } catch {
     client.close();
   }
-  attempt.ms = Math.round(performance.now() - st.t0);
-  return attempt;
+}
+
+/**
+ * One more login with the same parameters, held open (--sessions): the session to close when it
+ * worked, the server's refusal (tagged reply, BYE) or the transport error when it did not.
+ */
+async function openSession(p: LoginParams, hide: Hide): Promise<OpenedSession> {
+  const t0 = performance.now();
+  const server: string[] = [];
+  const client = await newClient(p, captureLogger(null, server, t0, hide));
+  client.on('error', () => {});
+  const limit = stepSignal(p.run, LIMITS.loginSteps * p.timeoutMs);
+  const ms = () => Math.round(performance.now() - t0);
+  try {
+    await Promise.race([client.connect(), whenAborted(limit)]);
+    return { attempt: { ok: true, ms: ms() }, close: () => logout(client, whenAborted(stepSignal(p.run, p.timeoutMs))) };
+  } catch (e) {
+    const { response, bye, error } = await refusalOf(client, e, server, hide, limit, p.timeoutMs);
+    return { attempt: { ok: false, ms: ms(), ...(response ? { response } : {}), ...(bye ? { bye } : {}), error } };
+  }
 }

@@ -12,6 +12,7 @@ import { symbol, type Mark } from './symbols.js';
 import { consequencesOf } from './text.js';
 import { timelineOf, type TimelineBar } from './timeline.js';
 import { visibleDeep } from './visible.js';
+import { integrationRows, syncCost, syncRows } from './sync.js';
 
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -121,6 +122,16 @@ function waterfall(r: Report): string {
   return `<h2 id="timeline">Timeline</h2><p class="dim">Every step per endpoint, drawn where it started and as long as it took (red: failed; faded: start not recorded).</p><table class="wf"><tr><td class="label"></td><td><div class="axis">${ticks}</div></td><td class="ms"></td></tr>${lanes.join('')}</table>`;
 }
 
+/** "Sync readiness": the capability table and the probe results; then "For apps and integrations". */
+function syncSection(r: Report): string {
+  const s = r.sync;
+  if (!s) return '';
+  const caps = s.capabilities.map((x) => `<tr><td>${mark(x.supported ? 'ok' : 'skipped')}<b>${esc(x.name)}</b></td><td>${esc(x.gives)}</td><td>${esc(x.rfc)}</td></tr>`).join('');
+  const rows = syncRows(s).map((x) => `<tr><td>${mark(x.mark)}<b>${esc(x.label)}</b></td><td colspan="2">${esc(x.text)}</td></tr>`).join('');
+  const advice = integrationRows(s).map(([label, text]) => `<li><b>${esc(label)}:</b> ${esc(text)}</li>`).join('');
+  return `<h2 id="sync">Sync readiness</h2><p class="dim">${esc(`${s.endpoint} · ${syncCost(s)}`)}</p><table class="sync"><tr><th>Capability</th><th>What it gives</th><th>Reference</th></tr>${caps}${rows}</table><h2 id="integrations">For apps and integrations</h2><ul>${advice}</ul>`;
+}
+
 /** The page with one line saying where the report came from (`show`), first in the body. */
 export function withSourceNote(html: string, line: string): string {
   return html.replace('<body>', `<body><p class="source">${esc(line)}</p>\n`);
@@ -139,6 +150,7 @@ export function renderHtml(report: Report): string {
 ${verdictSection(r)}
 ${checklist(r)}
 ${endpointsTable(r)}
+${syncSection(r)}
 ${waterfall(r)}
 ${sources.length > 0 ? `<h2 id="sources">Where the settings came from</h2><pre>${esc(sources.join('\n'))}</pre>` : ''}
 </body></html>

@@ -6,6 +6,7 @@ import type { EndpointReport, Report } from '../model/report.js';
 import { renderSourcesTable } from './sources.js';
 import { knowledgeLine } from './knowledge.js';
 import { visibleDeep } from './visible.js';
+import { integrationRows, syncCost, syncRows } from './sync.js';
 
 const BOX: Record<string, string> = { ok: '[x] ', warning: '[ ] ', error: '[ ] ', info: '' };
 const ICON: Record<string, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️' };
@@ -45,6 +46,7 @@ export function renderMarkdown(report: Report): string {
       out.push('');
     }
   }
+  out.push(...syncSection(r));
   out.push('## Details', '');
   for (const e of r.endpoints) {
     out.push('<details>', `<summary>${esc(`${e.host}:${e.port}`)} ${secLabel(e.security)} (${e.provenance})</summary>`, '', ...fenced(detailLines(e)), '</details>', '');
@@ -81,5 +83,19 @@ function detailLines(e: EndpointReport): string[] {
   const l = e.login;
   out.push(l.state === 'withheld' ? `login: withheld (${l.reason})` : `login: ${l.ok ? 'ok' : 'failed'}${l.response ? ` — ${l.response.line}` : ''}`);
   if (l.state === 'attempted') for (const t of l.transcript ?? []) out.push(transcriptLine(t));
+  return out;
+}
+
+/** "Sync readiness" as a table, then "For apps and integrations" as a list. */
+function syncSection(r: Report): string[] {
+  const s = r.sync;
+  if (!s) return [];
+  const out = ['## Sync readiness', '', `\`${esc(s.endpoint)}\` · ${esc(syncCost(s))}`, '', '| capability | offered | what it gives | reference |', '| --- | --- | --- | --- |'];
+  for (const x of s.capabilities) out.push(`| ${esc(x.name)} | ${x.supported ? '✅' : '—'} | ${esc(x.gives)} | ${x.rfc} |`);
+  out.push('', '| check | result |', '| --- | --- |');
+  for (const row of syncRows(s)) out.push(`| ${ICON[row.mark] ?? '·'} ${row.label} | ${esc(row.text)} |`);
+  out.push('', '## For apps and integrations', '');
+  for (const [label, text] of integrationRows(s)) out.push(`- **${label}:** ${esc(text)}`);
+  out.push('');
   return out;
 }

@@ -64,6 +64,8 @@ function ruleRows(p: ProviderEntry): Array<[KnowledgeRule, string]> {
   if (p.causes.includes('app-password-revoked')) rows.push(['revocation', 'app passwords are revoked when the account password changes']);
   if (p.noImapPlans) rows.push(['plan', `no IMAP on ${p.noImapPlans}`]);
   if (p.oauthScope) rows.push(['oauth', `OAuth scope ${p.oauthScope}`]);
+  if (p.sessionLimit) rows.push(['session-limit', p.sessionLimit]);
+  if (p.storageLimit) rows.push(['storage-limit', p.storageLimit]);
   return rows;
 }
 

@@ -14,6 +14,7 @@ import { symbol, type Mark } from './symbols.js';
 import { renderSourcesTable } from './sources.js';
 import { STAGE_LABEL, timelineOf } from './timeline.js';
 import { visibleDeep } from './visible.js';
+import { integrationRows, syncCost, syncRows } from './sync.js';
 
 export interface TextOptions {
   color: boolean;
@@ -66,16 +67,7 @@ export function renderText(report: Report, o: TextOptions): string {
   out.push(c.bold(`imap-doctor ${r.tool.version} · ${r.input.address}`) + (r.input.unicodeDomain ? c.dim(` (${r.input.unicodeDomain})`) : ''));
   out.push(`${sym(v.status)} ${c.bold(v.summary)}`);
 
-  if (!o.quiet) {
-    const sources = renderSourcesTable(r, { color: o.color, ...(o.ascii ? { ascii: true } : {}) });
-    if (sources.length > 0) out.push('', ...sources);
-    for (const e of r.endpoints) out.push('', ...endpointLines(e, r.findings, sym, c, o));
-    if (r.candidates.some((x) => !x.probed)) {
-      const rest = r.candidates.filter((x) => !x.probed).map((x) => `${x.host}:${x.port} ${secLabel(x.security)}`);
-      out.push('', c.dim(`Not probed (over --max-endpoints): ${rest.join('; ')}`));
-    }
-    if (o.verbose) out.push('', ...timelineLines(r, sym, c, o.ascii === true));
-  }
+  if (!o.quiet) out.push(...detailLines(r, sym, c, o, width));
 
   const groups: Array<[Severity, string]> = [
     ['error', 'Problems'],
@@ -115,6 +107,33 @@ export function renderText(report: Report, o: TextOptions): string {
   }
   out.push('', tallyLine(r, o.verbose, c));
   return `${out.join('\n')}\n`;
+}
+
+/** Everything between the verdict and the findings: sources, endpoints, sync readiness, what was not probed, the timeline. */
+function detailLines(r: Report, sym: (m: Mark) => string, c: ChalkInstance, o: TextOptions, width: number): string[] {
+  const out: string[] = [];
+  const sources = renderSourcesTable(r, { color: o.color, ...(o.ascii ? { ascii: true } : {}) });
+  if (sources.length > 0) out.push('', ...sources);
+  for (const e of r.endpoints) out.push('', ...endpointLines(e, r.findings, sym, c, o));
+  if (r.sync) out.push('', ...syncLines(r, sym, c, width));
+  if (r.candidates.some((x) => !x.probed)) {
+    const rest = r.candidates.filter((x) => !x.probed).map((x) => `${x.host}:${x.port} ${secLabel(x.security)}`);
+    out.push('', c.dim(`Not probed (over --max-endpoints): ${rest.join('; ')}`));
+  }
+  if (o.verbose) out.push('', ...timelineLines(r, sym, c, o.ascii === true));
+  return out;
+}
+
+/** "Sync readiness" (the capability table, then push, folders, storage, search, sessions) and "For apps and integrations". */
+function syncLines(r: Report, sym: (m: Mark) => string, c: ChalkInstance, width: number): string[] {
+  const s = r.sync;
+  if (!s) return [];
+  const lines = [`${c.bold('Sync readiness')}  ${c.dim(`${s.endpoint} · ${syncCost(s)}`)}`];
+  for (const x of s.capabilities) lines.push(`  ${sym(x.supported ? 'ok' : 'skipped')} ${x.name.padEnd(17)} ${x.gives.padEnd(46)} ${c.dim(x.rfc)}`);
+  for (const row of syncRows(s)) lines.push(wrap(`${sym(row.mark)} ${row.label.padEnd(9)} ${row.text}`, '  ', width));
+  lines.push('', c.bold('For apps and integrations'));
+  for (const [label, text] of integrationRows(s)) lines.push(wrap(`${`${label}:`.padEnd(12)} ${text}`, '  ', width));
+  return lines;
 }
 
 function tallyLine(r: Report, verbose: boolean, c: ChalkInstance): string {

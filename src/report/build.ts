@@ -13,9 +13,10 @@ import type { Finding } from '../model/finding.js';
 import type { Report, ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
 import { endpointReport } from './endpoint.js';
 import { groupConsequences, SEVERITY_RANK } from './root-cause.js';
+import { syncReport } from './sync.js';
 import { thrown } from '../errors/classify.js';
 
-const STAGE_RANK: Record<Stage | 'discovery' | 'run', number> = {
+const STAGE_RANK: Record<Stage | 'discovery' | 'sync' | 'run', number> = {
   discovery: 0,
   resolve: 1,
   tcp: 2,
@@ -27,7 +28,8 @@ const STAGE_RANK: Record<Stage | 'discovery' | 'run', number> = {
   'capability-after-tls': 8,
   login: 9,
   mailbox: 10,
-  run: 11,
+  sync: 11,
+  run: 12,
 };
 const REACHABILITY = new Set<string>([
   'DNS_NO_ADDRESS',
@@ -166,6 +168,7 @@ export function buildReport(inp: BuildInput): Report {
       }
     : null;
   const first = rendered.find((f) => f.severity === status && !f.causedBy) ?? rendered.find((f) => f.severity === 'error');
+  const sync = syncReport(inp.endpoints, inp);
   return {
     schemaVersion: 2,
     tool: { name: 'imap-doctor', version: inp.version, node: inp.node },
@@ -192,5 +195,6 @@ export function buildReport(inp: BuildInput): Report {
     endpoints: inp.endpoints.map((e) => endpointReport(e, inp.user, workingIds.has(e.id), inp.transcript)),
     findings: rendered,
     verdict: { status, working, summary: verdictSummary(status, working, first, tally), tally },
+    ...(sync ? { sync } : {}),
   };
 }

@@ -75,6 +75,17 @@ export function abortKind(signal: AbortSignal): AbortKind {
   return 'timeout';
 }
 
+/** A promise that rejects (with `aborted: true`) when the signal aborts, to race a step against; never unhandled. */
+export function whenAborted(signal: AbortSignal): Promise<never> {
+  const p = new Promise<never>((_, reject) => {
+    const fire = () => reject(Object.assign(new Error('aborted'), { aborted: true }));
+    if (signal.aborted) fire();
+    else signal.addEventListener('abort', fire, { once: true });
+  });
+  p.catch(() => {});
+  return p;
+}
+
 /** Resolve after `ms`, or reject early when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@ import type { FakeMode, FakeScript } from '../servers/fake-imap.js';
 import { scripts } from '../servers/fake-imap.js';
 import { autoconfigXml, type Route } from '../servers/https-server.js';
 import type { LabInfo } from '../servers/lab.js';
+import type { MaildirSpec, MessageSpec } from '../servers/maildir.js';
 
 /** What a scenario's arguments can refer to once the servers are up. */
 export interface World {
@@ -29,6 +30,8 @@ export interface CorpusScenario {
   /** Discovery from the address alone: the DNS zone and the HTTPS routes (webIp fills them). */
   discovery?: (webIp: string, good: string) => { zone: Zone; routes: Route[] };
   args: (w: World) => string[];
+  /** A lab user's mailbox to fill before the run (sync scenarios: each its own user). */
+  mailbox?: { user: (lab: LabInfo) => string; spec: MaildirSpec };
   /** What the run must conclude: its exit code and its first error finding (null: none). */
   exit: number;
   firstError: string | null;
@@ -46,6 +49,18 @@ function pinned(w: World, ip: keyof LabInfo['hosts'], ...more: string[]): string
 function fakeArgs(w: World, security: string): string[] {
   return [w.lab.users.alice, '--host', w.lab.hosts.good, '--port', String(w.fakePort), '--security', security, '--ca-file', w.lab.certs.ca.crt, '--timeout', '800'];
 }
+
+/** A sync scenario: a lab user of the sync instances with its own mailbox, on 993. */
+function sync(name: string, user: keyof LabInfo['syncUsers'], host: keyof LabInfo['hosts'], spec: MaildirSpec, o: { exit: number; firstError: string | null; more?: string[] }): CorpusScenario {
+  return {
+    name,
+    mailbox: { user: (lab) => lab.syncUsers[user], spec },
+    args: (w) => [w.lab.syncUsers[user], ...pinned(w, host, '--port', '993', ...(o.more ?? [])).slice(1)],
+    exit: o.exit,
+    firstError: o.firstError,
+  };
+}
+const mails = (n: number, bytes: number): MessageSpec[] => Array.from({ length: n }, (_, i) => ({ bytes, where: i % 2 ? 'cur' : 'new', flags: 'S', daysAgo: 1 }));
 
 const tlsCert = (code: string, host: keyof LabInfo['hosts'], name: string): CorpusScenario => ({ name, args: (w) => pinned(w, host, '--port', '993'), exit: 1, firstError: code });
 
@@ -79,6 +94,12 @@ export const SCENARIOS: CorpusScenario[] = [
   { name: 'smtp-banner', fake: { mode: 'plain', script: () => scripts.banner('220 mail.example.test ESMTP Postfix') }, args: (w) => fakeArgs(w, 'starttls'), exit: 1, firstError: 'GREETING_NOT_IMAP' },
   { name: 'starttls-injection', fake: { mode: 'starttls', script: () => scripts.starttlsInjection(), tls: true }, args: (w) => fakeArgs(w, 'starttls'), exit: 1, firstError: 'STARTTLS_INJECTION' },
   { name: 'starttls-refused', fake: { mode: 'starttls', script: () => scripts.starttlsRefused(), tls: true }, args: (w) => fakeArgs(w, 'starttls'), exit: 1, firstError: 'STARTTLS_REJECTED' },
+  sync('sync-healthy-sessions', 'healthy', 'good', { inbox: mails(3, 2000) }, { exit: 0, firstError: null, more: ['--sessions', '3'] }),
+  sync('sync-quota-exceeded', 'quota101', 'sync', { inbox: mails(4, 25 * 1024 + 256) }, { exit: 1, firstError: 'QUOTA_EXCEEDED' }),
+  sync('sync-quota-nearly-full', 'quota95', 'sync', { inbox: mails(5, 19 * 1024) }, { exit: 0, firstError: null }),
+  sync('sync-plain-folders', 'plain', 'sync', { inbox: mails(1, 1000), folders: { Sent: mails(1, 1000), Drafts: [] } }, { exit: 0, firstError: null }),
+  sync('sync-session-limit', 'sessions', 'sync', { inbox: mails(1, 1000) }, { exit: 0, firstError: null, more: ['--sessions', '5'] }),
+  sync('sync-no-idle-no-condstore', 'minimal', 'minimal', { inbox: mails(1, 1000) }, { exit: 0, firstError: null }),
   {
     name: 'discovery-autoconfig',
     discovery: (webIp, good) => ({
@@ -111,4 +132,5 @@ export const PAIRS: CorpusPair[] = [
   { before: 'wrong-password', after: 'healthy', worse: false, gone: ['AUTH_FAILED'], nowWorking: [E993, 'imap.example.test:143/starttls'] },
   { before: 'healthy-993', after: 'expiring-soon', worse: true, appeared: ['TLS_CERT_EXPIRING_SOON'] },
   { before: 'healthy-993', after: 'healthy-993-transcript', worse: false },
+  { before: 'sync-quota-nearly-full', after: 'sync-quota-exceeded', worse: true, gone: ['QUOTA_NEARLY_FULL'], appeared: ['QUOTA_EXCEEDED'] },
 ];

@@ -2,13 +2,16 @@
  * The hostile matrix end to end (cases in test/hostile/cases.ts, shared with `npm run bench`): the real
  * CLI against servers that misbehave on purpose. Every case must end by itself (the runner would kill
  * it only after a minute), never with exit code 3, with a report that matches the schema, holds the
- * expected finding codes, and holds no control character or form of the password in its text output.
+ * expected finding codes, and holds no control character or form of the password in its text, Markdown
+ * or HTML output.
  * How long each case takes and how much memory it uses is the bench's business, not asserted here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
+import { renderHtml } from '../../src/render/html.js';
 import { renderText } from '../../src/render/text.js';
+import { HIDDEN } from '../../src/render/visible.js';
 import { startDnsServer, type DnsTestServer } from '../servers/dns-server.js';
 import { startHttpsServer, type HttpsTestServer } from '../servers/https-server.js';
 import { labOrSkip } from '../servers/require.js';
@@ -17,8 +20,8 @@ import { registerSecret, runCli, secretForms } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const lab = labOrSkip('dovecot (hostile matrix e2e)');
-// eslint-disable-next-line no-control-regex
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** What a terminal or viewer would act on (C0, DEL, C1, bidi and line-separator controls): never raw in an output. */
+const RAW_CONTROL = new RegExp(HIDDEN.source);
 
 describe.skipIf(!lab)('the hostile matrix', () => {
   if (!lab) return;
@@ -51,7 +54,7 @@ describe.skipIf(!lab)('the hostile matrix', () => {
         expect(codes).not.toContain('INTERNAL_ERROR');
         expect(codes, JSON.stringify(codes)).toEqual(expect.arrayContaining(c.expect));
         c.check?.(report);
-        for (const out of [renderText(report, { color: false, verbose: true, quiet: false }), renderMarkdown(report)]) {
+        for (const out of [renderText(report, { color: false, verbose: true, quiet: false }), renderMarkdown(report), renderHtml(report)]) {
           expect(out).not.toMatch(RAW_CONTROL);
           expect(out).not.toContain(password);
         }

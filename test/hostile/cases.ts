@@ -14,7 +14,7 @@ import { LIMITS } from '../../src/limits.js';
 import { paccTxtName, paccUrl } from '../../src/discovery/pacc.js';
 import { uaacTxt } from '../../src/discovery/parse-pacc.js';
 import { startDnsServer, type DnsTestServer } from '../servers/dns-server.js';
-import { scripts, startFakeImap, type FakeImapServer, type ReplyLine } from '../servers/fake-imap.js';
+import { scripts, startFakeImap, type FakeImapServer, type HandlersScript, type ReplyLine } from '../servers/fake-imap.js';
 import { autoconfigXml, type HttpsTestServer } from '../servers/https-server.js';
 import { startTcpServer } from '../servers/tcp-server.js';
 import type { LabInfo } from '../servers/lab.js';
@@ -86,6 +86,59 @@ function imapCase(id: string, what: string, expect: string[], security: 'tls' | 
     setup: async (h) => {
       const f = await fake(h, security === 'tls' ? 'tls' : 'plain', script());
       return { args: hostArgs(h, f.port, security, login), ...(login ? { env: { IMAP_DOCTOR_PASSWORD: h.password } } : {}), sent: () => commandsOf(f), close: () => f.close() };
+    },
+  };
+}
+
+/** Folders the sync-flood case lists: more than LIMITS.syncUntaggedLines keeps. */
+const SYNC_FOLDERS = LIMITS.syncUntaggedLines + 1000;
+/** imapflow reads some 5,000–10,000 untagged responses a second: the flood's LIST gets a --timeout (and --deadline) it can finish in under load. */
+const SYNC_BOUNDS = ['--timeout', '8000', '--deadline', '20000'];
+/** Terminal escapes a folder name could carry: clear screen, OSC 52 (write the clipboard), C1 CSI, a right-to-left override. */
+const NAME_ESCAPES = '\x1b[2J\x1b]52;c;cHduZWQ=\x07\u009b31m\u202e';
+
+/** A logged-in server whose sync answers are as large and as hostile as they can be while valid. */
+function syncFlood(): HandlersScript['replies'] {
+  const caps = 'IMAP4rev1 NAMESPACE SPECIAL-USE LIST-EXTENDED QUOTA';
+  const half = (p: string) => p.slice(0, Math.ceil(p.length / 2) + 1);
+  return {
+    AUTHENTICATE: [`OK [CAPABILITY ${caps}] Logged in`],
+    CAPABILITY: [`* CAPABILITY ${caps}`, 'OK done'],
+    LIST: (c, ctx): ReplyLine[] => {
+      // imapflow's own LIST before EXAMINE names INBOX; the sync probe's asks for "*".
+      if (!c.args.includes('*')) return ['* LIST () "/" INBOX', 'OK done'];
+      const p = ctx.credentials?.pass ?? '';
+      const folder = (i: number) => `* LIST (\\HasNoChildren \\Archive) "/" "Archive ${i}${NAME_ESCAPES}"`;
+      return [`* LIST (\\Sent) "/" "Sent ${p}"`, `* LIST (\\Drafts) "/" "Drafts ${half(p).toUpperCase()}"`, ...Array.from({ length: SYNC_FOLDERS }, (_, i) => folder(i)), `OK LIST done, ${half(p)}`];
+    },
+    GETQUOTAROOT: (_c, ctx): ReplyLine[] => {
+      const roots = Array.from({ length: 2000 }, (_, i) => `r${i}${ctx.credentials?.pass ?? ''}`);
+      return [`* QUOTAROOT INBOX ${roots.join(' ')}`, ...roots.map((r) => `* QUOTA ${r} (STORAGE 1 100 MESSAGE 1 100)`), 'OK done'];
+    },
+    UID: (_c, ctx): ReplyLine[] => ['* SEARCH 1 2 3', `OK searched ${(ctx.credentials?.pass ?? '').toUpperCase()}`],
+  };
+}
+
+/** The sync evidence stayed within its bounds (LIMITS.syncUntaggedLines lines kept, LIMITS.syncFolders folders, LIMITS.syncItems of each list), the secret and the escapes out of it. */
+function syncFloodBounded(r: Report): void {
+  const sync = r.sync?.probe;
+  if (sync?.folders.state !== 'ok') throw new Error(`the LIST was not read: ${JSON.stringify(sync?.folders)}`);
+  const f = sync.folders.value;
+  if (!f.truncated || f.count > LIMITS.syncUntaggedLines || f.folders.length !== LIMITS.syncFolders) throw new Error(`folders not bounded: ${JSON.stringify({ ...f, folders: f.folders.length })}`);
+  if (sync.quota.state !== 'ok' || sync.quota.value.roots.length !== LIMITS.syncItems || sync.quota.value.quotas.length !== LIMITS.syncItems) throw new Error(`quota not bounded: ${JSON.stringify(sync.quota).slice(0, 300)}`);
+  // The password's pieces (in folder names, quota roots, replies) are masked or their text hidden.
+  if (/hostile-[0-9a-f]{4}/i.test(JSON.stringify(sync))) throw new Error('a piece of the password in the sync evidence');
+  // The probe turns C0 controls into ?; C1 and bidi controls stay in the evidence (JSON escapes them, the renderers make them visible).
+  if (!f.folders.some((x) => x.name.includes('?]52;c;') && x.name.includes('\u009b31m\u202e'))) throw new Error(`folder names: ${JSON.stringify(f.folders[5])}`);
+}
+
+/** The case with more CLI arguments after its own (a later --timeout wins). */
+function withArgs(extra: string[], c: HostileCase): HostileCase {
+  return {
+    ...c,
+    setup: async (h) => {
+      const run = await c.setup(h);
+      return { ...run, args: [...run.args, ...extra] };
     },
   };
 }
@@ -350,6 +403,15 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
     true,
   ),
+  withArgs(SYNC_BOUNDS, imapCase(
+    'imap-sync-flood',
+    `after the login: ${SYNC_FOLDERS.toLocaleString('en-US')} special-use folders named with ESC, OSC 52 and bidi overrides, 2,000 quota roots, the password in folder names and replies`,
+    ['AUTH_OK', 'FOLDERS_MANY', 'SEARCH_OK'],
+    'tls',
+    () => scripts.handlers({ replies: syncFlood() }),
+    { check: syncFloodBounded },
+    true,
+  )),
   httpCase('http-gzip-bomb', 'a gzip bomb (100 MB of zeros, never decompressed)', ['AUTOCONFIG_INVALID'], () => ({ body: gzipBomb(), headers: { 'Content-Encoding': 'gzip' } })),
   httpCase('http-slowloris', 'response headers dripped 1 byte per 100 ms, forever', ['DISCOVERY_NOTHING_FOUND'], { dripMs: 100 }, {
     check: (r) => {

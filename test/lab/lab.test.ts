@@ -118,6 +118,14 @@ describe.skipIf(!lab)('lab: Dovecot greetings', () => {
     expect(await readGreeting(hosts.tls10, 143, 3000)).toMatch(/^\* OK \[CAPABILITY .*STARTTLS.*\] imap-doctor lab C ready\.$/);
     expect(await readGreeting(hosts.tempfail, 143, 3000)).toMatch(/^\* OK \[CAPABILITY .*STARTTLS.*\] imap-doctor lab D ready\.$/);
   });
+
+  it('E greets with IDLE; F (the stripped-down server) announces neither IDLE nor CONDSTORE', async () => {
+    const { hosts, greetings } = L();
+    expect(greetings.e).toBe('* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN AUTH=LOGIN] imap-doctor lab E ready.');
+    expect(await readGreeting(hosts.sync, 143, 3000)).toBe(greetings.e);
+    expect(greetings.f).toMatch(/^\* OK \[CAPABILITY IMAP4rev1 .*\] imap-doctor lab F ready\.$/);
+    expect(greetings.f).not.toMatch(/\b(IDLE|CONDSTORE|QRESYNC)\b/);
+  });
 });
 
 describe.skipIf(!lab)('lab: certificates as served', () => {

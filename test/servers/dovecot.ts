@@ -22,7 +22,32 @@ export interface DovecotUserSet {
   /** Correct password → `NO [CONTACTADMIN] <lockedReason>` (nologin); same password as alice. */
   disabled: string;
   lockedReason: string;
+  /** Users of the sync instances (same password as alice), each with its own mailbox state: see SYNC_USERS. */
+  sync: SyncUsers;
 }
+
+/** Users of the sync tests: each test fills its own maildir, so parallel tests never share a mailbox. */
+export interface SyncUsers {
+  healthy: string;
+  quota95: string;
+  quota101: string;
+  quota10: string;
+  plain: string;
+  many: string;
+  sessions: string;
+  minimal: string;
+}
+
+export const SYNC_USERS: SyncUsers = {
+  healthy: 'healthy@example.test',
+  quota95: 'quota95@example.test',
+  quota101: 'quota101@example.test',
+  quota10: 'quota10@example.test',
+  plain: 'plain@example.test',
+  many: 'many@example.test',
+  sessions: 'sessions@example.test',
+  minimal: 'minimal@example.test',
+};
 
 export interface DovecotInstanceSpec {
   /** Short name: a, b, c, d. */
@@ -71,6 +96,7 @@ export const LAB_USERS = {
   other: 'other@example.test',
   disabled: 'disabled@example.test',
   lockedReason: 'Your account has been locked by the administrator.',
+  sync: SYNC_USERS,
 } as const;
 
 /** Environment variable carrying the lock reason into Dovecot's auth process (import_environment). */
@@ -122,6 +148,10 @@ export interface LabHosts {
   notYetValid: string;
   /** D: every login answers NO [UNAVAILABLE]. */
   tempfail: string;
+  /** E: quota plugin (100 KiB per user), no special-use marks, mail_max_userip_connections = 3. */
+  sync: string;
+  /** F: like A, but IDLE, CONDSTORE and QRESYNC removed from the announced capabilities. */
+  minimal: string;
 }
 
 export function labIp(block: number, n: number): string {
@@ -145,11 +175,13 @@ export function labHosts(block: number, opts: { weak: boolean } = { weak: true }
     weak: opts.weak ? at(12) : null,
     notYetValid: at(13),
     tempfail: at(14),
+    sync: at(20),
+    minimal: at(21),
   };
 }
 
 export interface DovecotFiles {
-  specs: { a: DovecotInstanceSpec; b: DovecotInstanceSpec; c: DovecotInstanceSpec; d: DovecotInstanceSpec };
+  specs: { a: DovecotInstanceSpec; b: DovecotInstanceSpec; c: DovecotInstanceSpec; d: DovecotInstanceSpec; e: DovecotInstanceSpec; f: DovecotInstanceSpec };
   usersFile: string;
   homeRoot: string;
 }
@@ -177,6 +209,7 @@ export async function writeDovecotFiles(
       `${users.other}:{PLAIN}${users.otherPassword}::::::`,
       // passwd-file splits extra fields on spaces, so the reason comes from the environment (see startDovecot).
       `${users.disabled}:{PLAIN}${users.password}::::::nologin reason=%{env:${LOCK_REASON_ENV}}`,
+      ...Object.values(users.sync).map((u) => `${u}:{PLAIN}${users.password}::::::`),
       '',
     ].join('\n'),
   );
@@ -292,6 +325,7 @@ export async function writeDovecotFiles(
     'ssl = yes',
     'disable_plaintext_auth = no',
     ...certLines(certs.good.crt, certs.good.key),
+    SPECIAL_USE_NAMESPACE,
     ...aLocals,
   ]);
 
@@ -333,7 +367,48 @@ export async function writeDovecotFiles(
     ...certLines(certs.good.crt, certs.good.key),
   ]);
 
-  return { specs: { a, b, c, d }, usersFile, homeRoot };
+  const { e, f } = await syncInstances(make, hosts, certs, goodPassdb);
+  return { specs: { a, b, c, d, e, f }, usersFile, homeRoot };
+}
+
+/**
+ * The inbox namespace with the five special-use folders marked and created at login (RFC 6154;
+ * Dovecot's `auto = create`), as mail providers set it up: a healthy account shows every role.
+ */
+const SPECIAL_USE_NAMESPACE = [
+  'namespace inbox {',
+  '  inbox = yes',
+  ...(['Sent', 'Drafts', 'Trash', 'Junk', 'Archive'] as const).flatMap((m) => [`  mailbox ${m} {`, `    special_use = \\${m}`, '    auto = create', '  }']),
+  '}',
+].join('\n');
+
+/** Dovecot 2.3's capabilities after login, without IDLE, CONDSTORE and QRESYNC (an older or stripped-down server). */
+const MINIMAL_CAPABILITIES =
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
+
+/** Storage quota of every user on E, in KiB (RFC 9208 STORAGE units). */
+export const SYNC_QUOTA_KIB = 100;
+
+type Make = (name: string, greeting: string, listen: string[], imapPort: number, imapsPort: number, body: string[]) => Promise<DovecotInstanceSpec>;
+
+/** E (quota, plain folders, a low session limit) and F (no IDLE, no CONDSTORE/QRESYNC), for the sync probe's tests. */
+async function syncInstances(make: Make, hosts: LabHosts, certs: CertSet, passdb: string): Promise<{ e: DovecotInstanceSpec; f: DovecotInstanceSpec }> {
+  const tlsLines = ['ssl = yes', 'disable_plaintext_auth = no', ...certLines(certs.good.crt, certs.good.key)];
+  const e = await make('e', 'imap-doctor lab E ready.', [hosts.sync], 143, 993, [
+    passdb,
+    ...tlsLines,
+    'mail_plugins = $mail_plugins quota',
+    'protocol imap {',
+    '  mail_plugins = $mail_plugins imap_quota',
+    '}',
+    'plugin {',
+    '  quota = maildir:User quota',
+    `  quota_rule = *:storage=${SYNC_QUOTA_KIB}K`,
+    '}',
+    'mail_max_userip_connections = 3',
+  ]);
+  const f = await make('f', 'imap-doctor lab F ready.', [hosts.minimal], 143, 993, [passdb, ...tlsLines, SPECIAL_USE_NAMESPACE, `imap_capability = ${MINIMAL_CAPABILITIES}`]);
+  return { e, f };
 }
 
 /** Reads the first line a server sends; null on timeout, close or error. */

@@ -22,7 +22,9 @@ export type ImapCommandName =
   | 'NAMESPACE'
   | 'NOOP'
   | 'ENABLE'
-  | 'LIST';
+  | 'LIST'
+  | 'GETQUOTAROOT'
+  | 'UID';
 
 export interface FakeCommand {
   conn: number;

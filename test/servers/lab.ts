@@ -20,12 +20,13 @@ import {
   writeDovecotFiles,
   type DovecotInstance,
   type LabHosts,
+  type SyncUsers,
 } from './dovecot.js';
 
 export type { LabHosts } from './dovecot.js';
 export type { CertSet, CertFiles } from './certs.js';
 
-export type DovecotName = 'a' | 'b' | 'c' | 'd';
+export type DovecotName = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
 
 export interface LabInfo {
   /** Temp dir of this run (deleted at teardown). */
@@ -39,11 +40,13 @@ export interface LabInfo {
   /** Password of users.other. */
   otherPassword: string;
   users: { alice: string; locked: string; other: string; disabled: string };
+  /** Users of the sync tests (password: `password`), one mailbox state each. */
+  syncUsers: SyncUsers;
   /** locked → `NO [ALERT] <lockedReason>`, disabled → `NO [CONTACTADMIN] <lockedReason>` (correct password only). */
   lockedReason: string;
   ports: { imap: 143; imaps: 993 };
   hosts: LabHosts;
-  /** Full greeting lines seen from 127.0.0.1 on port 143 (A/C/D advertise STARTTLS there, B LOGINDISABLED). */
+  /** Full greeting lines seen from 127.0.0.1 on port 143 (A/C/D/E/F advertise STARTTLS there, B LOGINDISABLED). */
   greetings: Record<DovecotName, string>;
   /** The login_greeting text of each instance. */
   greetingTexts: Record<DovecotName, string>;
@@ -250,7 +253,8 @@ export async function startLab(): Promise<Lab> {
     await aia?.close();
     aia = null;
     lock.release();
-    await rm(dir, { recursive: true, force: true });
+    // A mail process may still be writing its index files for a moment after its master stopped.
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   const onExit = (): void => {
     lock.release();
@@ -287,7 +291,7 @@ export async function startLab(): Promise<Lab> {
     if (failed.length) throw new Error(failed.map((f) => String((f.reason as Error).message ?? f.reason)).join('\n---\n'));
 
     const byName = Object.fromEntries(instances.map((i) => [i.spec.name, i])) as Record<DovecotName, DovecotInstance>;
-    const names: DovecotName[] = ['a', 'b', 'c', 'd'];
+    const names: DovecotName[] = ['a', 'b', 'c', 'd', 'e', 'f'];
     const info: LabInfo = {
       dir,
       block,
@@ -295,6 +299,7 @@ export async function startLab(): Promise<Lab> {
       password: users.password,
       otherPassword: users.otherPassword,
       users: { alice: users.alice, locked: users.locked, other: users.other, disabled: users.disabled },
+      syncUsers: users.sync,
       lockedReason: users.lockedReason,
       ports: { imap: 143, imaps: 993 },
       hosts,

@@ -2,7 +2,8 @@
  * The bounds are written down and enforced: docs/robustness.md's table is exactly what src/limits.ts
  * generates, every row names a test that exists and exercises each of its LIMITS keys, and the limits
  * not covered elsewhere are exercised here: LIMITS.referenceProbes, LIMITS.maxEndpoints,
- * LIMITS.loginServerLines, LIMITS.aiaBytes (a real loopback HTTP server) and LIMITS.chainCertificates.
+ * LIMITS.loginServerLines, LIMITS.aiaBytes (a real loopback HTTP server), LIMITS.chainCertificates and
+ * LIMITS.maxSessions.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -18,6 +19,7 @@ import { captureLogger } from '../../src/probes/auth.js';
 import { planReferences } from '../../src/probes/network.js';
 import { peerChain } from '../../src/probes/x509.js';
 import { ROOT } from '../e2e/cli-runner.js';
+import { runShow } from '../helpers/show.js';
 import { addressProbe, candidate, endpoint } from '../helpers/evidence.js';
 
 describe('docs/robustness.md', () => {
@@ -52,6 +54,12 @@ describe('limits exercised here', () => {
   it(`--max-endpoints takes at most LIMITS.maxEndpoints (${LIMITS.maxEndpoints})`, () => {
     expect(parseMaxEndpoints(String(LIMITS.maxEndpoints))).toBe(LIMITS.maxEndpoints);
     expect(() => parseMaxEndpoints(String(LIMITS.maxEndpoints + 1))).toThrow();
+  });
+
+  it(`--sessions takes at most LIMITS.maxSessions (${LIMITS.maxSessions})`, async () => {
+    const r = await runShow(['alice@example.com', '--sessions', String(LIMITS.maxSessions + 1)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--sessions must be between 1 and ${LIMITS.maxSessions}`);
   });
 
   it(`a login keeps the last LIMITS.loginServerLines (${LIMITS.loginServerLines}) server lines`, () => {

@@ -24,7 +24,7 @@ function serverFacts(e: EndpointEvidence): { greeting?: string; capabilities: st
 }
 
 /** Where the domain's mail is, from discovery's MX/domain match, else from the address's domain. */
-function mailProvider(ctx: CheckContext): ProviderMatch | undefined {
+function mailProvider(ctx: Pick<CheckContext, 'discovery' | 'address'>): ProviderMatch | undefined {
   const found = ctx.discovery?.provider;
   const known = found && (found.via === 'mx' || found.via === 'domain') ? providerById(found.id) : undefined;
   if (found && known) {
@@ -34,7 +34,7 @@ function mailProvider(ctx: CheckContext): ProviderMatch | undefined {
   return identifyProvider({ domain: ctx.address.domain });
 }
 
-export function endpointProvider(ctx: CheckContext, e: EndpointEvidence): ProviderMatch | undefined {
+export function endpointProvider(ctx: Pick<CheckContext, 'discovery' | 'address'>, e: EndpointEvidence): ProviderMatch | undefined {
   const { greeting, capabilities } = serverFacts(e);
   const own = identifyProvider({ host: e.candidate.host, ...(greeting !== undefined ? { greeting } : {}), capabilities });
   if (own) return withMailBrand(own, mailProvider(ctx));

@@ -336,6 +336,8 @@ export const fastmail: ProviderEntry = {
   appPasswordNeeds2fa: false,
   noImapPlans: 'Fastmail Basic plans',
   policy: 'Fastmail: every mail app needs its own app password; the normal password (or the two-step verification password) gives a password error.',
+  storageLimit:
+    'Fastmail mail storage is 2 GB on Basic, 30 GB on Standard and 100 GB on Professional plans; over it, incoming mail is refused with a temporary error, and after a week with a permanent one.',
   refusals: [
     {
       reply: 'NO Incorrect username or password.',
@@ -344,6 +346,12 @@ export const fastmail: ProviderEntry = {
     },
   ],
   sources: {
+    'storage-limit': [
+      page(
+        'https://www.fastmail.com/help/account/limits.html',
+        'Basic Standard Professional Mail storage 2GB 30GB 100GB … If you go over your mail storage quota, any further mail sent to your account will be temporarily bounced with a 4xx code. … If your account remains over storage quota for a week, we will change to returning 5xx permanent error messages.',
+      ),
+    ],
     login: [page(FASTMAIL_APP_PASSWORDS, "Every third-party program or app needs its own app password to access your information. … If you use your normal password or your Fastmail two-step verification password on an external account, syncing to an external service won't work and you will see a password error.")],
     'app-password': [
       page(

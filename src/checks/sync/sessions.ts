@@ -1,0 +1,35 @@
+/**
+ * Check: --sessions n — how many authenticated sessions the account held at once. Fewer than n is
+ * SESSION_LIMIT_LOW with the server's own words; the provider's published limits come with their
+ * sources. Also a doctor bug inside the sync probe, kept as syncError, becomes INTERNAL_ERROR.
+ */
+import type { SessionAttempt } from '../../model/sync.js';
+import { withProviderLimit } from './helpers.js';
+import type { Check } from '../types.js';
+import { finding } from '../types.js';
+
+/** What the server said when the session it refused was refused: its tagged reply, its BYE, or the error. */
+export function refusalText(a: SessionAttempt | undefined): string {
+  if (!a) return '';
+  return a.response?.line ?? (a.bye ? `* BYE ${a.bye}` : (a.error?.message ?? ''));
+}
+
+export const sessionsCheck: Check = {
+  id: 'sync/sessions',
+  run: (ctx) =>
+    ctx.endpoints.flatMap((e) => {
+      if (e.login.state !== 'attempted' || !e.login.attempt.sessions) return [];
+      const s = e.login.attempt.sessions;
+      if (s.opened >= s.requested) return [finding('SESSIONS_OK', 'sync', { requested: s.requested, opened: s.opened }, { e })];
+      const failed = s.attempts.find((a) => !a.ok);
+      return [withProviderLimit(ctx, e, finding('SESSION_LIMIT_LOW', 'sync', { requested: s.requested, opened: s.opened, response: refusalText(failed) }, { e }), 'session-limit')];
+    }),
+};
+
+export const syncErrorCheck: Check = {
+  id: 'sync/internal',
+  run: (ctx) =>
+    ctx.endpoints.flatMap((e) =>
+      e.login.state === 'attempted' && e.login.attempt.syncError ? [finding('INTERNAL_ERROR', 'run', { where: `sync probe of ${e.id}`, error: e.login.attempt.syncError })] : [],
+    ),
+};

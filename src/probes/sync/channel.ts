@@ -1,0 +1,60 @@
+/**
+ * The narrow interface between the sync probe and whatever carries its commands over the
+ * authenticated connection: "send these commands, give me each one's untagged lines and tagged
+ * reply", and IDLE with its continuation and DONE. Today imapflow's connection carries them
+ * (imapflow-channel.ts, one command in flight); the raw wire reader can implement the same
+ * interface and pipeline them. `readOnly` wraps every implementation: a command off the
+ * allow-list (commands.ts) throws before it reaches the transport.
+ */
+import type { ProbeError, TaggedResponse } from '../../model/evidence.js';
+import type { IdleBreak } from '../../model/sync.js';
+import { assertReadOnly, type WireCommand } from './commands.js';
+
+export interface Exchange {
+  /** False when the command was not sent because the connection broke on an earlier one. */
+  sent: boolean;
+  /** The untagged lines the command brought back, as sent (a literal inline as {n} CRLF and its text), at most a bounded number. */
+  untagged: string[];
+  /** Untagged lines beyond the bound: counted, not kept. */
+  dropped: number;
+  /** The tagged reply; absent when none came (timeout, closed connection). */
+  tagged?: TaggedResponse;
+  /** What went wrong on the transport, when no tagged reply came. */
+  error?: ProbeError;
+  ms: number;
+}
+
+export interface IdleExchange {
+  /** ms from IDLE to the "+" continuation, when it came. */
+  continuationMs?: number;
+  /** ms from DONE to the tagged reply, when it came. */
+  doneMs?: number;
+  /** The tagged reply: to DONE, or to IDLE itself when the server refused it. */
+  tagged?: TaggedResponse;
+  error?: ProbeError;
+  /** Where it broke, when it did. */
+  broke?: IdleBreak;
+  ms: number;
+}
+
+export interface CommandChannel {
+  /** Sends the commands in order (pipelined where the transport can) and returns one exchange each, in the same order; each reply is bounded by a fresh `step()` signal. */
+  send(commands: readonly WireCommand[], step: () => AbortSignal): Promise<Exchange[]>;
+  /** IDLE → wait for "+" → DONE → wait for the tagged reply (RFC 2177 §3). After a break the connection is not usable again. */
+  idle(command: WireCommand, step: () => AbortSignal): Promise<IdleExchange>;
+}
+
+/** The channel with the allow-list in front: nothing off it is ever handed to the transport. */
+export function readOnly(inner: CommandChannel): CommandChannel {
+  return {
+    send(commands, step) {
+      commands.forEach(assertReadOnly);
+      return inner.send(commands, step);
+    },
+    idle(command, step) {
+      assertReadOnly(command);
+      if (command.verb !== 'IDLE') throw new Error(`idle() sends IDLE, not ${command.verb}`);
+      return inner.idle(command, step);
+    },
+  };
+}
