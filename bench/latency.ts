@@ -252,6 +252,8 @@ async function coldStart(): Promise<ColdStart> {
 }
 
 function gitCommit(): string {
+  // A copy outside git (a baseline run from `git archive`) names its commit itself.
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
