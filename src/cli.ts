@@ -8,22 +8,19 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, normaliseHost, parseAddress } from './address.js';
-import { CATALOGUE, isFindingCode } from './catalogue/index.js';
-import { explainCode, listCodes } from './render/explain.js';
-import { runDoctor, type RunProgress } from './doctor.js';
+import type { RunProgress } from './doctor.js';
 import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
-import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, defaultRunOptions, deadlineFor, typedValues, type Credentials, type FailOn, type RunOptions } from './options.js';
+import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, OUTPUT_FORMATS, defaultRunOptions, deadlineFor, typedValues, type Credentials, type FailOn, type RunOptions } from './options.js';
 import { helpText } from './help.js';
 import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
-import { splitPem } from './probes/trust.js';
+import { splitPem } from './util/pem.js';
 import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
-import { discoveryDeps } from './discovery/index.js';
-import { redactReport } from './report/redact.js';
-import { displayFrom, OUTPUT_FORMATS, renderReport, type Display } from './render/format.js';
+import type { DisplayFlags, Screen } from './render/format.js';
 import type { RunEvidence } from './model/run-evidence.js';
-import { addSupportCommands, type SupportDeps } from './show/command.js';
+import type { SupportDeps } from './show/command.js';
+import { addSupportCommands } from './show/register.js';
 import { evidenceJson, openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
@@ -35,6 +32,7 @@ import type { RunEvent } from './events.js';
 import { visible } from './render/visible.js';
 import { VERSION } from './version.js';
 import { LIMITS } from './limits.js';
+import { lazy, type Lazy } from './util/lazy.js';
 import { isIP } from 'node:net';
 
 export interface CliIo {
@@ -73,7 +71,7 @@ function collect(v: string, prev: string[] | undefined): string[] {
 
 type Support = Pick<SupportDeps, 'out' | 'tool' | 'exitCodeFor'>;
 
-function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => number, support: Support) {
+function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => Promise<number>, support: Support) {
   const program = new Command('imap-doctor');
   program
     .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
@@ -122,8 +120,8 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .description('explain a finding code (what it means, who must act, how to fix it)')
     .argument('[code]', 'finding code, e.g. TLS_CERT_EXPIRED')
     .option('--list', 'list every finding code')
-    .action((c: string | undefined, o: { list?: boolean }) => {
-      code = explain(c, o);
+    .action(async (c: string | undefined, o: { list?: boolean }) => {
+      code = await explain(c, o);
     });
   addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
   addCompletionCommand(program, io);
@@ -136,22 +134,23 @@ function addCompletionCommand(program: Command, io: CliIo): void {
     .command('completion')
     .description('print a shell completion script (bash: source <(imap-doctor completion bash))')
     .addArgument(new Argument('<shell>', 'the shell to complete in').choices([...SHELLS]))
-    .action((shell: Shell) => {
-      io.stdout.write(renderCompletion(shell, specOf(program)));
+    .action(async (shell: Shell) => {
+      io.stdout.write(renderCompletion(shell, await specOf(program)));
     });
 }
 
 /** The command line as data (options, subcommands), for the man page and the completions. */
-function specOf(program: Command): CliSpec {
+async function specOf(program: Command): Promise<CliSpec> {
+  const { CATALOGUE } = await import('./catalogue/index.js');
   return cliSpec(program, { explain: Object.keys(CATALOGUE), completion: [...SHELLS] });
 }
 
 /** The command line's definitions, read from the parser itself (no process state is touched). */
-export function commandLineSpec(): CliSpec {
+export function commandLineSpec(): Promise<CliSpec> {
   const sink = { write: () => true };
   const io = { argv: [], env: {}, stdout: sink, stderr: sink, stdin: sink } as unknown as CliIo;
   const tool = { name: 'imap-doctor' as const, version: VERSION, node: '' };
-  return specOf(buildProgram(io, async () => EXIT.ok, () => EXIT.ok, { out: () => {}, tool, exitCodeFor }).program);
+  return specOf(buildProgram(io, async () => EXIT.ok, async () => EXIT.ok, { out: () => {}, tool, exitCodeFor }).program);
 }
 
 /** The first line of standard input (the secret), bounded in size; the rest is never read. */
@@ -338,7 +337,8 @@ async function runCommand(io: CliIo, o: Output): Promise<number> {
   }
 }
 
-function explain(o: Output, c: string | undefined, x: { list?: boolean }): number {
+async function explain(o: Output, c: string | undefined, x: { list?: boolean }): Promise<number> {
+  const [{ CATALOGUE, isFindingCode }, { explainCode, listCodes }] = await Promise.all([import('./catalogue/index.js'), import('./render/explain.js')]);
   if (x.list) {
     o.out(listCodes());
     return EXIT.ok;
@@ -350,10 +350,15 @@ function explain(o: Output, c: string | undefined, x: { list?: boolean }): numbe
   return EXIT.ok;
 }
 
-/** How the report is printed: the display flags, and --redact. */
+type Rendering = typeof import('./render/format.js');
+
+/** How the report is printed: the display flags, and --redact; the renderers load while the run goes on. */
 interface View {
-  display: Display;
-  redact: boolean;
+  flags: DisplayFlags;
+  screen: Screen;
+  rendering: Lazy<Rendering>;
+  /** --redact's masking (loaded with the run): absent without --redact. */
+  redact: ((r: Report) => Report) | null;
   /** Which verdicts fail the run (--fail-on): the exit code of every report, the backstop's too. */
   failOn: FailOn;
 }
@@ -420,15 +425,15 @@ interface EvidenceOut {
 function shown(report: Report, evidence: RunEvidence | undefined, view: View, o: Output, out: EvidenceOut): Report {
   let r = scrubDeep(report, o.forms, o.protect);
   if (evidence && (out.fd !== null || out.include)) r.evidence = scrubDeep(evidence, o.forms, o.protect);
-  if (view.redact) r = redactReport(r);
+  if (view.redact) r = view.redact(r);
   return r;
 }
 
 /** The report's text, and the evidence file's text when --save-evidence asked for one. */
-function printable(r: Report, view: View, out: EvidenceOut): { text: string; evidence?: string } {
+function printable(r: Report, view: View, out: EvidenceOut, render: Rendering): { text: string; evidence?: string } {
   const saved = out.fd !== null && r.evidence ? evidenceJson(r.evidence) : undefined;
   if (!out.include) delete r.evidence;
-  return { text: renderReport(r, view.display), ...(saved ? { evidence: saved } : {}) };
+  return { text: render.renderReport(r, render.displayFrom(view.flags, view.screen)), ...(saved ? { evidence: saved } : {}) };
 }
 
 /** Where the run is, for the backstop's report. */
@@ -449,13 +454,16 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
   let dirty = true;
   let last = 0;
   const feed = () => {
-    if (!progress || !dirty) return;
+    // Until the checks and the renderers have loaded (early in the run), the timer tries again.
+    const render = view.rendering.get();
+    if (!progress || !dirty || !render) return;
+    const p = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
+    if (!p) return;
     dirty = false;
     last = performance.now();
-    const p = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
     const r = shown(p.report, p.evidence, view, o, out);
     const code = exitCodeFor(r, view.failOn);
-    const { text, evidence } = printable(r, view, out);
+    const { text, evidence } = printable(r, view, out, render);
     b.feed(text, code, evidence);
   };
   const timer = setInterval(feed, FEED_MS);
@@ -480,7 +488,8 @@ const FEED_MS = 250;
 const FEED_MIN_MS = 100;
 
 async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<string, unknown>): Promise<number> {
-  const view: View = { display: displayFrom(x, io), redact: x.redact === true, failOn: x.failOn as FailOn };
+  const { runDoctor, discoveryDeps, redactReport } = await import('./cli-run.js');
+  const view: View = { flags: x, screen: io, rendering: lazy(() => import('./render/format.js')), redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
   const opts = await runOptions(o, addressArg, x);
   // Opened before anything is probed: a bad path fails at once.
   const evidenceOut: EvidenceOut = { fd: typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null, include: x.includeEvidence === true };
@@ -516,7 +525,7 @@ async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<stri
   backstop?.disarm();
   const r = shown(report, evidence, view, o, evidenceOut);
   if (evidenceOut.fd !== null && r.evidence) writeEvidence(evidenceOut.fd, r.evidence);
-  o.out(printable(r, view, evidenceOut).text);
+  o.out(printable(r, view, evidenceOut, await view.rendering.load()).text);
   return exitCodeFor(r, view.failOn);
 }
 

@@ -19,10 +19,10 @@ import { probeEndpoint } from './probes/endpoint.js';
 import { HeadStart, probeNetwork } from './probes/network.js';
 import type { HostLookup } from './probes/resolve.js';
 import { createTrustStore, type TrustStore } from './probes/trust.js';
-import { judgeEvidence } from './report/judge.js';
 import { guessCandidates } from './discovery/guesses.js';
 import { userCandidates } from './discovery/user.js';
 import { abortKind, startRunClock, type RunClock } from './util/deadline.js';
+import { lazy, type Lazy } from './util/lazy.js';
 import { mapLimit } from './util/limit.js';
 import { recordStageStarts, stampStarts, type StageStarts } from './util/stage-starts.js';
 
@@ -96,11 +96,19 @@ interface RunState {
 
 /** What the CLI's backstop needs: a report of what is known right now (the run itself goes on). */
 export interface RunProgress {
-  /** The evidence gathered so far and its report, with INTERNAL_ERROR saying the run stopped `where`. */
-  partial(where: string): { evidence: RunEvidence; report: Report };
+  /**
+   * The evidence gathered so far and its report, with INTERNAL_ERROR saying the run stopped `where`;
+   * null until the checks have loaded (they load while the first packets are out).
+   */
+  partial(where: string): { evidence: RunEvidence; report: Report } | null;
 }
 
+/** The judging half (checks, report): it loads while the first packets are out, and is awaited at the end. */
+const judge = (): Lazy<typeof import('./report/judge.js')> => lazy(() => import('./report/judge.js'));
+
 export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Report> {
+  const judging = judge();
+  void judging.load();
   const { started, t0, starts, deps } = beginRun(given);
   const address = parseAddress(opts.address);
   const clock = startRunClock(opts.deadlineMs);
@@ -123,8 +131,10 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
   };
   deps.onProgress?.({
     partial: (where) => {
+      const checks = judging.get();
+      if (!checks) return null;
       const evidence = evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })]);
-      return { evidence, report: judgeEvidence(evidence) };
+      return { evidence, report: checks.judgeEvidence(evidence) };
     },
   });
   try {
@@ -139,7 +149,7 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
   const evidence = evidenceOf(state);
   deps.onEvidence?.(evidence);
   // As of the run's start, as a re-judging of this evidence would (show --rejudge).
-  return judgeEvidence(evidence);
+  return (await judging.load()).judgeEvidence(evidence);
 }
 
 function internalFinding(where: string, err: unknown): Finding {

@@ -5,6 +5,7 @@
  */
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
+import { splitPem } from '../util/pem.js';
 
 export interface TrustStore {
   /** Every trusted CA, PEM. */
@@ -12,11 +13,6 @@ export interface TrustStore {
   readonly anchorFingerprints: ReadonlySet<string>;
   readonly anchors: readonly X509Certificate[];
   context(kind: 'modern' | 'legacy'): tls.SecureContext;
-}
-
-/** Split a PEM bundle into its certificates. */
-export function splitPem(text: string): string[] {
-  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
 
 export function createTrustStore(extraPem: readonly string[]): TrustStore {
