@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { registrableDomain } from './domain.js';
@@ -19,6 +20,7 @@ import type { DnsAnswer, DnsStatus, ProbeError } from '../model/evidence.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { isIP } from 'node:net';
 import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
+import type { TrustStore } from '../probes/trust.js';
 
 export interface HttpRequest {
   url: string;
@@ -58,8 +60,8 @@ export interface HttpOutcome {
 
 export interface FetcherOptions {
   lookup: HostLookup;
-  /** Trusted CAs for HTTPS, PEM (system roots plus --ca-file: TrustStore.caPem). */
-  caPem: readonly string[];
+  /** What HTTPS trusts (system roots plus --ca-file): its modern TLS context, shared with the probes. */
+  trust: Pick<TrustStore, 'context'>;
   maxBytes: number;
   maxRedirects: number;
   userAgent?: string;
@@ -162,14 +164,15 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
       ...req.headers,
     };
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-    const options: https.RequestOptions = {
+    // tls.connect takes a ready secureContext; https.RequestOptions does not list it.
+    const options: https.RequestOptions & { secureContext?: tls.SecureContext } = {
       method: req.method ?? 'GET',
       headers,
       agent: false,
       maxHeaderSize: LIMITS.httpHeaderBytes,
       lookup: nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY),
       signal,
-      ...(secure ? { ca: [...o.caPem] } : {}),
+      ...(secure ? { secureContext: o.trust.context('modern') } : {}),
     };
     const client = secure ? https : http;
     const r = client.request(url, options, (res) => {
@@ -208,6 +211,9 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
 /** A Fetcher bound to a lookup and trust store. */
 export function createFetcher(o: FetcherOptions): Fetcher {
   return async (req, signal) => {
+    // The first request builds the TLS context (every trusted CA parsed): after a turn of the event
+    // loop, so the run's first DNS queries leave before it, not after.
+    await new Promise((resolve) => setImmediate(resolve));
     const t0 = performance.now();
     const hops: HttpHop[] = [];
     let url: URL;

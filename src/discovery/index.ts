@@ -97,7 +97,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     setMaxListeners(0, phase);
     const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
     const fetch =
-      deps.fetcher ?? createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
+      deps.fetcher ?? createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
     const ctx: SourceContext = {
       address,
       domain: address.domain,
