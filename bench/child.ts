@@ -7,9 +7,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, PROBE } from './common.js';
+import { BIN as THIS_BIN, PROBE, ROOT } from './common.js';
 
-export { BIN, ROOT } from './common.js';
+export { ROOT };
+/** The CLI measured: this tree's, or another build's (IMAP_DOCTOR_BENCH_BIN, e.g. a copy of main for before/after). */
+export const BIN = process.env.IMAP_DOCTOR_BENCH_BIN ?? THIS_BIN;
 
 export interface ChildSample {
   /** Spawn to close, ms. */
@@ -33,6 +35,10 @@ export interface ChildOptions {
   plain?: boolean;
   /** Run this executable (the single executable) with args instead of Node and the CLI; rssKiB and cpuMs are 0. */
   exe?: string;
+  /** Another build's bin/imap-doctor.js (default BIN). */
+  bin?: string;
+  /** Kill the child when this settles (e.g. once its first packet was seen). */
+  killWhen?: Promise<unknown>;
 }
 
 export interface Usage {
@@ -59,12 +65,13 @@ let tmp: string | null = null;
 export function runChild(args: string[], o: ChildOptions = {}): Promise<ChildSample> {
   tmp ??= mkdtempSync(path.join(os.tmpdir(), 'imapdoc-bench-'));
   const usageFile = path.join(tmp, `usage-${Math.random().toString(36).slice(2)}`);
-  const script = o.bare ? ['-e', '0'] : [BIN, ...args];
+  const script = o.bare ? ['-e', '0'] : [o.bin ?? BIN, ...args];
   const argv = o.exe ? args : [...(o.nodeArgs ?? []), ...(o.plain ? [] : ['--import', PROBE]), ...script];
   const spawnedAt = performance.now();
   const child = spawn(o.exe ?? process.execPath, argv, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: usageFile, ...o.env }, stdio: ['ignore', 'pipe', 'ignore'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  void o.killWhen?.finally(() => child.kill('SIGKILL'));
   return new Promise((resolve) => {
     child.on('close', (code) => {
       const ms = performance.now() - spawnedAt;

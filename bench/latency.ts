@@ -8,164 +8,21 @@
  * blackholed scenario). Results: bench/results/latency.{json,md}, or latency-<label>.* with --label <label>.
  * Rounds interleave every D and scenario, so machine load spreads over all cells alike.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { RunEvidence } from '../src/model/run-evidence.js';
-import { startDelayProxy, type DelayProxy } from '../test/servers/delay-proxy.js';
-import { startDnsServer, type DnsTestServer, type Zone } from '../test/servers/dns-server.js';
-import { startHttpsServer, type HttpsTestServer } from '../test/servers/https-server.js';
-import { startLab, type Lab } from '../test/servers/lab.js';
-import { createNetns, type NetnsLab } from '../test/servers/netns.js';
-import { ROOT, cleanUpChildren, percentile, runChild } from './child.js';
+import { BIN, ROOT, cleanUpChildren, percentile, runChild } from './child.js';
+import { SCENARIOS, setDelay, startEnv, stopEnv, type Env, type Scenario } from './latency-env.js';
 import { sequentialMs } from './sequential.js';
-import { renderLatencyMarkdown, type ColdStart, type LatencyResults, type ScenarioInfo, type ScenarioResult } from './latency-report.js';
+import { renderLatencyMarkdown, type ColdStart, type LatencyResults, type LatencyRow, type RunRecord, type ScenarioResult, type Spread } from './latency-report.js';
 
-const run = promisify(execFile);
 const DELAYS = [0, 25, 50, 100];
 const ROUNDS = Number(process.env.LATENCY_ROUNDS ?? 5);
 const COLD_RUNS = Number(process.env.LATENCY_COLD_RUNS ?? 20);
-const BLACKHOLE_TIMEOUT = 2000;
-const DOMAIN = 'example.test';
-const DROPPED = 'dropped.test';
-const ISPDB = 'https://ispdb.test/v1.1/';
 /** A directory to keep every run's report and evidence in (looking into a surprising number). */
 const KEEP = process.env.LATENCY_KEEP;
-
-interface Env {
-  lab: Lab;
-  web: HttpsTestServer;
-  proxy: DelayProxy;
-  dns: DnsTestServer;
-  netns: NetnsLab;
-  /** Addresses inside the namespace whose every TCP packet is dropped. */
-  dropped: string[];
-  /** Arrival times of DNS queries (performance.now()). */
-  arrivals: number[];
-  tmp: string;
-}
-
-export interface Scenario extends ScenarioInfo {
-  expectExit: number;
-  args(env: Env): string[];
-}
-
-const common = (env: Env) => ['--dns', env.dns.address, '--ca-file', env.lab.info.certs.ca.crt, '--json'];
-
-export const SCENARIOS: Scenario[] = [
-  {
-    id: 'address',
-    title: 'address only, found by SRV',
-    k: 7,
-    path: ['SRV _imaps._tcp', 'A of the SRV target', 'TLS 1.3 handshake', 'greeting', 'CAPABILITY', 'LOGIN', 'EXAMINE INBOX'],
-    why:
-      'The SRV answer names the host, whose A record gives the address (the lab DNS server sends no additional section); the TCP connect is free here; TLS 1.3 takes one round trip; Dovecot sends its greeting only after the client\'s Finished; CAPABILITY, LOGIN and EXAMINE each wait for their tagged answer. The other sources (autoconfig, ISPDB, Autodiscover: A + TLS + GET = 3) and AAAA run beside this chain and are shorter. LOGOUT need not be waited for.',
-    expectExit: 0,
-    args: (env) => [env.lab.info.users.alice, ...common(env), '--ispdb-url', ISPDB],
-  },
-  {
-    id: 'host',
-    title: '--host given (993 and 143 probed)',
-    k: 6,
-    path: ['A of --host', 'TLS 1.3 handshake', 'greeting', 'CAPABILITY', 'LOGIN', 'EXAMINE INBOX'],
-    why:
-      'As above without SRV. 143 is probed beside 993: its pre-login chain (A, greeting, CAPABILITY, STARTTLS, TLS, CAPABILITY) is 6 as well; a second login over 143 would make it 8, so K = 6 holds only if the verdict does not wait for that second login (part B decides).',
-    expectExit: 0,
-    args: (env) => [env.lab.info.users.alice, '--host', `imap.${DOMAIN}`, ...common(env)],
-  },
-  {
-    id: 'blackhole',
-    title: `6 published candidates, every port dropped, --timeout ${BLACKHOLE_TIMEOUT}`,
-    k: 2,
-    timeoutMs: BLACKHOLE_TIMEOUT,
-    path: ['SRV _imaps/_imap._tcp', 'A of the SRV targets', `(one connect timeout, ${BLACKHOLE_TIMEOUT} ms)`],
-    why:
-      'Three hosts × (993, 143), all in SRV. Their names come after one SRV round trip and their addresses after one A round trip; then every connect hangs until the step timeout. The reference probes (443/80 of the same addresses) and the other sources can overlap that wait, so the floor is one timeout + 2 round trips. The goal is on wall / timeout.',
-    expectExit: 1,
-    args: (env) => [`alice@${DROPPED}`, ...common(env), '--ispdb-url', ISPDB, '--timeout', String(BLACKHOLE_TIMEOUT)],
-  },
-];
-
-/** The zone: example.test publishes SRV and has a web site (404 for every settings URL); dropped.test points at the blackhole. */
-function zoneFor(proxyIp: string, dropped: string[]): Zone {
-  const site = (d: string) => ({ A: [proxyIp], MX: [{ preference: 10, exchange: `mx.${d}` }] });
-  const hosts = dropped.map((_, i) => `imap${i + 1}.${DROPPED}`);
-  return {
-    [DOMAIN]: site(DOMAIN),
-    [`mx.${DOMAIN}`]: { A: [proxyIp] },
-    [`_imaps._tcp.${DOMAIN}`]: { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${DOMAIN}` }] },
-    [`imap.${DOMAIN}`]: { A: [proxyIp] },
-    'ispdb.test': { A: [proxyIp] },
-    [DROPPED]: site(DROPPED),
-    [`mx.${DROPPED}`]: { A: [proxyIp] },
-    [`_imaps._tcp.${DROPPED}`]: { SRV: hosts.map((target) => ({ priority: 0, weight: 1, port: 993, target })) },
-    [`_imap._tcp.${DROPPED}`]: { SRV: hosts.map((target) => ({ priority: 0, weight: 1, port: 143, target })) },
-    ...Object.fromEntries(hosts.map((h, i) => [h, { A: [dropped[i] as string] }])),
-  };
-}
-
-/** A namespace whose addresses (198.18.x.y, from its own /30 so runs never collide) drop every TCP packet. */
-async function blackhole(): Promise<{ netns: NetnsLab; dropped: string[] }> {
-  const netns = await createNetns();
-  const [, , a, b] = netns.server.ip.split('.').map(Number) as [number, number, number, number];
-  const dropped = [0, 1, 2].map((k) => `198.18.${a}.${b - 2 + k}`);
-  for (const ip of dropped) {
-    await netns.exec(netns.server.ns, 'ip', ['addr', 'add', `${ip}/32`, 'dev', 'lo']);
-    await run('ip', ['route', 'add', `${ip}/32`, 'via', netns.server.ip]);
-  }
-  await netns.iptables(netns.server.ns, ['-A', 'INPUT', '-p', 'tcp', '-j', 'DROP']);
-  return { netns, dropped };
-}
-
-async function startEnv(): Promise<Env> {
-  const lab = await startLab();
-  const parts: Partial<Env> = { lab };
-  try {
-    const ca = lab.info.certs.ca;
-    parts.web = await startHttpsServer({ ca: { crt: ca.crt, key: ca.key }, names: [DOMAIN, DROPPED, 'ispdb.test'] });
-    const good = lab.info.hosts.good;
-    parts.proxy = await startDelayProxy({
-      routes: { 993: { host: good, port: 993 }, 143: { host: good, port: 143 }, 443: { host: parts.web.ip, port: 443 }, 80: { host: parts.web.ip, port: 80 } },
-    });
-    Object.assign(parts, await blackhole());
-    const arrivals: number[] = [];
-    parts.arrivals = arrivals;
-    parts.dns = await startDnsServer({ zone: zoneFor(parts.proxy.ip, parts.dropped ?? []), onQuery: () => void arrivals.push(performance.now()) });
-    parts.tmp = path.join(lab.info.dir, 'latency');
-    mkdirSync(parts.tmp, { recursive: true });
-    return parts as Env;
-  } catch (err) {
-    await stopEnv(parts);
-    throw err;
-  }
-}
-
-async function stopEnv(env: Partial<Env>): Promise<void> {
-  await env.dns?.close();
-  await env.proxy?.close();
-  await env.web?.close();
-  await env.netns?.destroy();
-  await env.lab?.stop();
-}
-
-export interface RunRecord {
-  delayMs: number;
-  wallMs: number;
-  cpuMs: number;
-  rssKiB: number;
-  code: number;
-  reportMs: number;
-  dnsQueries: number;
-  /** Connections the proxy accepted (IMAP 993/143 and web 443/80) plus connects to the blackholed addresses. */
-  connections: { imap: number; web: number; dropped: number };
-  /** Spawn to the first DNS query's arrival. */
-  firstPacketMs: number | null;
-  /** The same run's steps one after another: start-up and exit as measured, plus every step's own time. */
-  sequentialMs: number;
-  working: boolean;
-}
 
 /** Connects the run made to the blackholed addresses (endpoint probes and reference probes), from its evidence. */
 function droppedConnects(ev: RunEvidence, dropped: string[]): number {
@@ -202,11 +59,6 @@ async function measure(env: Env, s: Scenario, delayMs: number): Promise<RunRecor
   };
 }
 
-function setDelay(env: Env, delayMs: number): void {
-  env.proxy.delayMs = delayMs;
-  // One DNS round trip: the query's way out and the answer's way back.
-  env.dns.set({ delayMs: 2 * delayMs });
-}
 
 /** Every (D, scenario) once per round, rounds repeated; a warm-up round first (file cache, Dovecot's auth). */
 async function measureAll(env: Env): Promise<Map<string, RunRecord[]>> {
@@ -227,27 +79,53 @@ async function measureAll(env: Env): Promise<Map<string, RunRecord[]>> {
   return out;
 }
 
-/** `--version` and `node -e 0`, alternated, without the preload (pure wall time); CPU from a second, preloaded pass. */
-async function coldStart(): Promise<ColdStart> {
-  const version: number[] = [];
+/** The builds whose start-up is compared: this tree's, and IMAP_DOCTOR_BENCH_BEFORE (another build's bin, e.g. main's). */
+const BEFORE = process.env.IMAP_DOCTOR_BENCH_BEFORE;
+const BUILDS: Array<{ label: string; bin: string }> = [{ label: 'this build', bin: BIN }, ...(BEFORE ? [{ label: BEFORE, bin: BEFORE }] : [])];
+
+/** Spawn → the first DNS query at the server, at D = 0; the child is killed then (its whole run is measured above). */
+async function firstPacket(env: Env, bin: string, args: string[]): Promise<number | null> {
+  let at: number | null = null;
+  const arrived = env.nextQuery().then((t) => (at = t));
+  const c = await runChild(args, { bin, plain: true, killWhen: arrived, env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password } });
+  return at === null ? null : (at as number) - c.spawnedAt;
+}
+
+const spread = (xs: number[]): Spread => ({ median: percentile(xs, 50), min: Math.min(...xs), max: Math.max(...xs) });
+
+/**
+ * `node -e 0` and each build's `--version` alternated without the preload (pure wall time), CPU from preloaded
+ * runs, and the first packet of an address-only and a --host run.
+ */
+async function coldStart(env: Env): Promise<ColdStart> {
+  setDelay(env, 0);
   const bare: number[] = [];
-  const versionCpu: number[] = [];
   const bareCpu: number[] = [];
-  await runChild(['--version'], { plain: true });
+  const per = BUILDS.map(() => ({ version: [] as number[], cpu: [] as number[], address: [] as number[], host: [] as number[] }));
+  const [address, host] = [SCENARIOS[0], SCENARIOS[1]] as [Scenario, Scenario];
+  for (const b of BUILDS) await runChild(['--version'], { plain: true, bin: b.bin });
   for (let i = 0; i < COLD_RUNS; i++) {
     bare.push((await runChild([], { bare: true, plain: true })).ms);
-    version.push((await runChild(['--version'], { plain: true })).ms);
     bareCpu.push((await runChild([], { bare: true })).cpuMs);
-    versionCpu.push((await runChild(['--version'])).cpuMs);
+    for (const [j, b] of BUILDS.entries()) {
+      const r = per[j] as (typeof per)[number];
+      r.version.push((await runChild(['--version'], { plain: true, bin: b.bin })).ms);
+      r.cpu.push((await runChild(['--version'], { bin: b.bin })).cpuMs);
+      const fa = await firstPacket(env, b.bin, address.args(env));
+      const fh = await firstPacket(env, b.bin, host.args(env));
+      if (fa !== null) r.address.push(fa);
+      if (fh !== null) r.host.push(fh);
+    }
   }
-  const med = (xs: number[]) => percentile(xs, 50);
+  const bareMs = spread(bare);
   return {
     runs: COLD_RUNS,
-    versionMs: { median: med(version), min: Math.min(...version), max: Math.max(...version) },
-    bareMs: { median: med(bare), min: Math.min(...bare), max: Math.max(...bare) },
-    ratio: med(version) / med(bare),
-    versionCpuMs: med(versionCpu),
-    bareCpuMs: med(bareCpu),
+    bareMs,
+    bareCpuMs: percentile(bareCpu, 50),
+    builds: BUILDS.map((b, j) => {
+      const r = per[j] as (typeof per)[number];
+      return { label: b.label, versionMs: spread(r.version), ratio: percentile(r.version, 50) / bareMs.median, versionCpuMs: percentile(r.cpu, 50), firstPacketMs: spread(r.address), firstPacketHostMs: spread(r.host) };
+    }),
   };
 }
 
@@ -272,7 +150,7 @@ async function main(): Promise<void> {
   let cold: ColdStart;
   try {
     records = await measureAll(env);
-    cold = await coldStart();
+    cold = await coldStart(env);
   } finally {
     await stopEnv(env);
     cleanUpChildren();
@@ -300,11 +178,46 @@ async function main(): Promise<void> {
   process.stdout.write(`results written to bench/results/${name}.{json,md}\n`);
 }
 
-function summarise(s: Scenario, records: Map<string, RunRecord[]>): ScenarioResult {
+/** Theil–Sen slope of wall time over one-way delay: the median of the slopes of all pairs at different D. */
+function theilSen(rs: RunRecord[]): number {
+  const slopes: number[] = [];
+  for (const a of rs) for (const b of rs) if (b.delayMs > a.delayMs) slopes.push((b.wallMs - a.wallMs) / (b.delayMs - a.delayMs));
+  return percentile(slopes, 50);
+}
+
+function row(s: Scenario, d: number, rs: RunRecord[], base: RunRecord[]): LatencyRow {
   const med = (xs: number[]) => percentile(xs, 50);
+  const wall = rs.map((r) => r.wallMs);
+  const net = med(wall) - med(base.map((r) => r.wallMs));
+  const netMin = Math.min(...wall) - Math.min(...base.map((r) => r.wallMs));
+  const critical = s.k * 2 * d;
+  const seq = med(rs.map((r) => r.sequentialMs));
+  const firsts = rs.map((r) => r.firstPacketMs).filter((x): x is number => x !== null);
+  return {
+    delayMs: d,
+    runs: rs.length,
+    wallMs: spread(wall),
+    netMs: net,
+    criticalMs: critical,
+    ratio: d === 0 ? null : net / critical,
+    netMinMs: netMin,
+    ratioMin: d === 0 ? null : netMin / critical,
+    ...(s.timeoutMs ? { perTimeout: med(wall) / s.timeoutMs } : {}),
+    cpuMs: med(rs.map((r) => r.cpuMs)),
+    rssKiB: Math.max(...rs.map((r) => r.rssKiB)),
+    dnsQueries: med(rs.map((r) => r.dnsQueries)),
+    connections: { imap: med(rs.map((r) => r.connections.imap)), web: med(rs.map((r) => r.connections.web)), dropped: med(rs.map((r) => r.connections.dropped)) },
+    firstPacketMs: firsts.length > 0 ? med(firsts) : null,
+    sequentialMs: seq,
+    sequentialNetMs: seq - med(base.map((r) => r.sequentialMs)),
+    unexpected: rs.filter((r) => r.code !== s.expectExit || (s.expectExit === 0 && !r.working)).map((r) => r.code),
+  };
+}
+
+function summarise(s: Scenario, records: Map<string, RunRecord[]>): ScenarioResult {
   const at = (d: number) => records.get(`${s.id}/${d}`) ?? [];
-  const wall0 = med(at(0).map((r) => r.wallMs));
-  const seq0 = med(at(0).map((r) => r.sequentialMs));
+  const all = DELAYS.flatMap(at);
+  const slope = theilSen(all);
   return {
     id: s.id,
     title: s.title,
@@ -312,31 +225,9 @@ function summarise(s: Scenario, records: Map<string, RunRecord[]>): ScenarioResu
     path: s.path,
     why: s.why,
     ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
-    rows: DELAYS.map((d) => {
-      const rs = at(d);
-      const wall = rs.map((r) => r.wallMs);
-      const net = med(wall) - wall0;
-      const critical = s.k * 2 * d;
-      const seq = med(rs.map((r) => r.sequentialMs));
-      const firsts = rs.map((r) => r.firstPacketMs).filter((x): x is number => x !== null);
-      return {
-        delayMs: d,
-        runs: rs.length,
-        wallMs: { median: med(wall), min: Math.min(...wall), max: Math.max(...wall) },
-        netMs: net,
-        criticalMs: critical,
-        ratio: d === 0 ? null : net / critical,
-        ...(s.timeoutMs ? { perTimeout: med(wall) / s.timeoutMs } : {}),
-        cpuMs: med(rs.map((r) => r.cpuMs)),
-        rssKiB: Math.max(...rs.map((r) => r.rssKiB)),
-        dnsQueries: med(rs.map((r) => r.dnsQueries)),
-        connections: { imap: med(rs.map((r) => r.connections.imap)), web: med(rs.map((r) => r.connections.web)), dropped: med(rs.map((r) => r.connections.dropped)) },
-        firstPacketMs: firsts.length > 0 ? med(firsts) : null,
-        sequentialMs: seq,
-        sequentialNetMs: seq - seq0,
-        unexpected: rs.filter((r) => r.code !== s.expectExit || (s.expectExit === 0 && !r.working)).map((r) => r.code),
-      };
-    }),
+    rows: DELAYS.map((d) => row(s, d, at(d), at(0))),
+    fit: { msPerDelayMs: slope, roundTrips: slope / 2, ratio: slope / (2 * s.k) },
+    samples: all,
   };
 }
 
