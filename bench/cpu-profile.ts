@@ -3,13 +3,13 @@
  * each run under `node --cpu-prof`, with the samples summed by kind of work (module loading, TLS and crypto,
  * the doctor's own code, imapflow, GC, other Node internals) and by function. The profiler samples wall
  * time while the process runs, so on a loaded machine every figure grows a little; the shares hold better.
- * Results: bench/results/cpu-profile.{json,md}; the .cpuprofile files stay in bench/.out/profiles/ (open
+ * Results: bench/results/cpu-profile.{json,md} (cpu-profile-<label>.* with --label <label>); the .cpuprofile files stay in bench/.out/profiles/ (open
  * them in Chrome's DevTools). Run: npm run bench:profile (root: it starts the lab).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, cleanUpChildren, percentile, runChild } from './child.js';
+import { BIN, ROOT, cleanUpChildren, percentile, runChild } from './child.js';
 import { SCENARIOS, setDelay, startEnv, stopEnv, type Env, type Scenario } from './latency-env.js';
 
 const RUNS = Number(process.env.PROFILE_RUNS ?? 5);
@@ -108,16 +108,17 @@ async function main(): Promise<void> {
     cleanUpChildren();
   }
   const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const label = process.argv.includes('--label') ? `-${process.argv[process.argv.indexOf('--label') + 1]}` : '';
   const md = [
     '# Where a healthy run spends its CPU',
     '',
-    `${new Date().toISOString()} · Node ${process.version} · load average ${load} · D = 0 · sampling every 250 µs`,
+    `${new Date().toISOString()} · ${BIN} · Node ${process.version} · load average ${load} · D = 0 · sampling every 250 µs`,
     '',
     ...results.flatMap((r) => table(r.title, r.cpuMs, r.summaries)),
   ].join('\n');
-  writeFileSync(path.join(ROOT, 'bench/results/cpu-profile.md'), md);
-  writeFileSync(path.join(ROOT, 'bench/results/cpu-profile.json'), `${JSON.stringify({ loadavg: load, runs: RUNS, results: results.map((r) => ({ ...r, summaries: undefined, byKind: medians(r.summaries.map((x) => x.byKind)) })) }, null, 2)}\n`);
-  process.stdout.write(`results written to bench/results/cpu-profile.{json,md}; profiles in ${OUT}\n`);
+  writeFileSync(path.join(ROOT, `bench/results/cpu-profile${label}.md`), md);
+  writeFileSync(path.join(ROOT, `bench/results/cpu-profile${label}.json`), `${JSON.stringify({ loadavg: load, runs: RUNS, results: results.map((r) => ({ ...r, summaries: undefined, byKind: medians(r.summaries.map((x) => x.byKind)) })) }, null, 2)}\n`);
+  process.stdout.write(`results written to bench/results/cpu-profile${label}.{json,md}; profiles in ${OUT}\n`);
 }
 
 main().catch((e: unknown) => {
