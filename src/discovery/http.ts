@@ -208,12 +208,16 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
   });
 }
 
+/**
+ * One turn of the event loop: a request's TLS context (every trusted CA parsed, once per run) is
+ * built after the run's first DNS queries have left, not before.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A Fetcher bound to a lookup and trust store. */
 export function createFetcher(o: FetcherOptions): Fetcher {
   return async (req, signal) => {
-    // The first request builds the TLS context (every trusted CA parsed): after a turn of the event
-    // loop, so the run's first DNS queries leave before it, not after.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     const t0 = performance.now();
     const hops: HttpHop[] = [];
     let url: URL;

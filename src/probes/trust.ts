@@ -2,8 +2,9 @@
  * What the doctor trusts: Node's bundled Mozilla roots plus any --ca-file PEMs. Builds the TLS
  * secure contexts once per process for each set of --ca-file PEMs (modern, and legacy for naming
  * old servers only; discovery's HTTPS and the probes share them) and the set of trust-anchor
- * fingerprints used to mark chain entries and to check AIA-fetched issuers. Each is built on first
- * use: a context parses every trusted CA (~150), so it is built once, not per connection.
+ * fingerprints used to mark chain entries and to check AIA-fetched issuers. A context parses every
+ * trusted CA (~150): built once, not per connection, and the modern one right after the store is
+ * made, in the first idle turn; the fingerprints on first use.
  */
 import tls from 'node:tls';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -29,8 +30,12 @@ export function createTrustStore(extraPem: readonly string[]): TrustStore {
   const key = extraPem.join('\n');
   let store = stores.get(key);
   if (!store) {
-    store = buildTrustStore(extraPem);
-    stores.set(key, store);
+    const made = buildTrustStore(extraPem);
+    stores.set(key, made);
+    // The modern context is built in the next idle turn, while the run's first lookups are out, not
+    // when the first handshake waits for it.
+    setImmediate(() => made.context('modern'));
+    store = made;
   }
   return store;
 }
