@@ -32,7 +32,6 @@ import type { RunEvent } from './events.js';
 import { visible } from './render/visible.js';
 import { VERSION } from './version.js';
 import { LIMITS } from './limits.js';
-import { lazy, type Lazy } from './util/lazy.js';
 import { isIP } from 'node:net';
 
 export interface CliIo {
@@ -46,6 +45,8 @@ export interface CliIo {
   backstop?: () => Backstop;
   /** getaddrinfo for the run (main() gives the lookup helper, which cannot hold the process); default in-process. */
   lookup?: LookupAll;
+  /** Starts the lookup helper ahead of its first lookup, while the run's own code loads. */
+  warmLookup?: () => void;
 }
 
 export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3, interrupted: 130 } as const;
@@ -352,11 +353,11 @@ async function explain(o: Output, c: string | undefined, x: { list?: boolean }):
 
 type Rendering = typeof import('./render/format.js');
 
-/** How the report is printed: the display flags, and --redact; the renderers load while the run goes on. */
+/** How the report is printed: the display flags, the renderers, and --redact. */
 interface View {
   flags: DisplayFlags;
   screen: Screen;
-  rendering: Lazy<Rendering>;
+  render: Rendering;
   /** --redact's masking (loaded with the run): absent without --redact. */
   redact: ((r: Report) => Report) | null;
   /** Which verdicts fail the run (--fail-on): the exit code of every report, the backstop's too. */
@@ -430,10 +431,10 @@ function shown(report: Report, evidence: RunEvidence | undefined, view: View, o:
 }
 
 /** The report's text, and the evidence file's text when --save-evidence asked for one. */
-function printable(r: Report, view: View, out: EvidenceOut, render: Rendering): { text: string; evidence?: string } {
+function printable(r: Report, view: View, out: EvidenceOut): { text: string; evidence?: string } {
   const saved = out.fd !== null && r.evidence ? evidenceJson(r.evidence) : undefined;
   if (!out.include) delete r.evidence;
-  return { text: render.renderReport(r, render.displayFrom(view.flags, view.screen)), ...(saved ? { evidence: saved } : {}) };
+  return { text: view.render.renderReport(r, view.render.displayFrom(view.flags, view.screen)), ...(saved ? { evidence: saved } : {}) };
 }
 
 /** Where the run is, for the backstop's report. */
@@ -454,16 +455,13 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
   let dirty = true;
   let last = 0;
   const feed = () => {
-    // Until the checks and the renderers have loaded (early in the run), the timer tries again.
-    const render = view.rendering.get();
-    if (!progress || !dirty || !render) return;
+    if (!progress || !dirty) return;
     const p = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
-    if (!p) return;
     dirty = false;
     last = performance.now();
     const r = shown(p.report, p.evidence, view, o, out);
     const code = exitCodeFor(r, view.failOn);
-    const { text, evidence } = printable(r, view, out, render);
+    const { text, evidence } = printable(r, view, out);
     b.feed(text, code, evidence);
   };
   const timer = setInterval(feed, FEED_MS);
@@ -487,17 +485,28 @@ const FEED_MS = 250;
 /** Events feed the backstop at once, but no more often than this. */
 const FEED_MIN_MS = 100;
 
+/** Will the run ask getaddrinfo (no --dns servers, and a host to look up)? */
+function looksUpHosts(opts: RunOptions): boolean {
+  return opts.dnsServers.length === 0 && !(opts.host && (isIP(opts.host) !== 0 || opts.pinned[opts.host]));
+}
+
 async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<string, unknown>): Promise<number> {
-  const { runDoctor, discoveryDeps, redactReport } = await import('./cli-run.js');
-  const view: View = { flags: x, screen: io, rendering: lazy(() => import('./render/format.js')), redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
+  // The run's code (the pipeline, and the checks and renderers the backstop is fed with from the start)
+  // loads while the backstop's worker thread, and the lookup helper when the run will need it, start
+  // beside it, instead of one after the other.
+  const loading = Promise.all([import('./cli-run.js'), import('./report/judge.js'), import('./render/format.js')]);
+  loading.catch(() => undefined); // a failure surfaces where it is awaited
+  const backstop = io.backstop?.();
   const opts = await runOptions(o, addressArg, x);
+  if (looksUpHosts(opts)) io.warmLookup?.();
+  const [{ runDoctor, discoveryDeps, redactReport }, , render] = await loading;
+  const view: View = { flags: x, screen: io, render, redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
   // Opened before anything is probed: a bad path fails at once.
   const evidenceOut: EvidenceOut = { fd: typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null, include: x.includeEvidence === true };
   let evidence: RunEvidence | undefined;
   // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
   const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
   const progress = await createProgress(o.progress, { enabled: io.stderr.isTTY === true && stderrColumns > 0 && !x.quiet && !io.env.CI, color: x.color !== false && !io.env.NO_COLOR });
-  const backstop = io.backstop?.();
   backstop?.arm(opts.deadlineMs, evidenceOut.fd);
   const fed = backstop ? feedBackstop(backstop, view, o, evidenceOut) : undefined;
   const emit = (e: RunEvent) => {
@@ -525,7 +534,7 @@ async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<stri
   backstop?.disarm();
   const r = shown(report, evidence, view, o, evidenceOut);
   if (evidenceOut.fd !== null && r.evidence) writeEvidence(evidenceOut.fd, r.evidence);
-  o.out(printable(r, view, evidenceOut, await view.rendering.load()).text);
+  o.out(printable(r, view, evidenceOut).text);
   return exitCodeFor(r, view.failOn);
 }
 
@@ -553,6 +562,7 @@ export function main(): void {
   process.on('exit', () => lookups.close());
   runCli({
     lookup: lookups.lookup,
+    warmLookup: lookups.warm,
     argv: process.argv.slice(2),
     env: process.env,
     stdout: process.stdout,

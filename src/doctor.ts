@@ -22,7 +22,6 @@ import { createTrustStore, type TrustStore } from './probes/trust.js';
 import { guessCandidates } from './discovery/guesses.js';
 import { userCandidates } from './discovery/user.js';
 import { abortKind, startRunClock, type RunClock } from './util/deadline.js';
-import { lazy, type Lazy } from './util/lazy.js';
 import { mapLimit } from './util/limit.js';
 import { recordStageStarts, stampStarts, type StageStarts } from './util/stage-starts.js';
 
@@ -96,19 +95,16 @@ interface RunState {
 
 /** What the CLI's backstop needs: a report of what is known right now (the run itself goes on). */
 export interface RunProgress {
-  /**
-   * The evidence gathered so far and its report, with INTERNAL_ERROR saying the run stopped `where`;
-   * null until the checks have loaded (they load while the first packets are out).
-   */
-  partial(where: string): { evidence: RunEvidence; report: Report } | null;
+  /** The evidence gathered so far and its report, with INTERNAL_ERROR saying the run stopped `where`. */
+  partial(where: string): { evidence: RunEvidence; report: Report };
 }
 
-/** The judging half (checks, report): it loads while the first packets are out, and is awaited at the end. */
-const judge = (): Lazy<typeof import('./report/judge.js')> => lazy(() => import('./report/judge.js'));
-
 export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Report> {
-  const judging = judge();
-  void judging.load();
+  // The judging half (checks, report) loads while the first packets are out and is awaited at the end;
+  // a run that reports progress (the CLI's backstop) needs it from the start (the CLI has it loaded already).
+  const judging = import('./report/judge.js');
+  judging.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+  const checks = given.onProgress ? await judging : null;
   const { started, t0, starts, deps } = beginRun(given);
   const address = parseAddress(opts.address);
   const clock = startRunClock(opts.deadlineMs);
@@ -129,14 +125,14 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
     deadlineHit: [],
     interrupted: null,
   };
-  deps.onProgress?.({
-    partial: (where) => {
-      const checks = judging.get();
-      if (!checks) return null;
-      const evidence = evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })]);
-      return { evidence, report: checks.judgeEvidence(evidence) };
-    },
-  });
+  if (checks) {
+    deps.onProgress?.({
+      partial: (where) => {
+        const evidence = evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })]);
+        return { evidence, report: checks.judgeEvidence(evidence) };
+      },
+    });
+  }
   try {
     await gather(state);
   } catch (err) {
@@ -149,7 +145,7 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
   const evidence = evidenceOf(state);
   deps.onEvidence?.(evidence);
   // As of the run's start, as a re-judging of this evidence would (show --rejudge).
-  return (await judging.load()).judgeEvidence(evidence);
+  return (await judging).judgeEvidence(evidence);
 }
 
 function internalFinding(where: string, err: unknown): Finding {
