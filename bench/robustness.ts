@@ -5,10 +5,11 @@
  * Writes bench/results/robustness.{json,md}. Needs the lab (root). Run: npm run bench.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchMeta, BIN, metaLine, PROBE, ROOT, runBench } from './common.js';
+import { readUsage } from './child.js';
 import { LIMITS } from '../src/limits.js';
 import { DEADLINE_MS, HOSTILE_CASES, hostilePassword, D, type HostileEnv } from '../test/hostile/cases.js';
 import { startDnsServer } from '../test/servers/dns-server.js';
@@ -72,12 +73,8 @@ async function main(): Promise<void> {
         } catch {
           codes = ['(no report)'];
         }
-        let rssKiB = 0;
-        try {
-          rssKiB = Number(readFileSync(rssFile, 'utf8'));
-        } catch {
-          // killed before it could write it
-        }
+        // zero when killed before it could write it
+        const rssKiB = readUsage(rssFile).maxRssKiB;
         const row: Row = {
           id: c.id,
           group: c.group,

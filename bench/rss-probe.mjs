@@ -1,4 +1,5 @@
-// Preloaded into benchmarked runs (node --import): records the process's peak RSS (KiB) at exit.
+// Preloaded into benchmarked runs (node --import): records the process's peak RSS (KiB) and CPU time
+// (user and system, µs, all threads) at exit, as JSON, to BENCH_RSS_FILE (bench/child.ts reads it).
 // VmHWM is the peak of this program alone; getrusage's maxRSS also counts the parent's memory at the
 // fork before exec (Linux keeps the old address space's peak), which made every small run look as big
 // as the bench process that started it.
@@ -15,4 +16,9 @@ function peakKiB() {
 }
 
 const out = process.env.BENCH_RSS_FILE;
-if (out) process.on('exit', () => writeFileSync(out, String(peakKiB())));
+if (out) {
+  process.on('exit', () => {
+    const u = process.resourceUsage();
+    writeFileSync(out, JSON.stringify({ maxRssKiB: peakKiB(), userUs: u.userCPUTime, systemUs: u.systemCPUTime }));
+  });
+}

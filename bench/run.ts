@@ -3,12 +3,13 @@
  * bench/results/latest.{json,md}. Goals live here, never as timing assertions in tests.
  * Each scenario runs N times; we report median, p90 and peak RSS (KiB, from the child itself).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLab, type Lab } from '../test/servers/lab.js';
-import { benchMeta, BIN, metaLine, PROBE, ROOT, runBench } from './common.js';
+import { cleanUpChildren, percentile as pct, runChild } from './child.js';
+import { benchMeta, BIN, metaLine, ROOT, runBench } from './common.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-bench-'));
 
@@ -31,38 +32,16 @@ interface Result {
 }
 
 /** One CLI run: the npm CLI on this Node (RSS measured from inside), or `exe` (the single executable; no RSS). */
-function run(args: string[], env: Record<string, string> = {}, wrap: string[] = [], exe?: string): Promise<Sample> {
-  const rssFile = path.join(tmp, `rss-${Math.random().toString(36).slice(2)}`);
-  const t0 = performance.now();
-  const cmd = exe ?? (wrap.length > 0 ? wrap[0] as string : process.execPath);
-  const argv = exe ? args : [...wrap.slice(1), ...(wrap.length > 0 ? [process.execPath] : []), '--import', PROBE, BIN, ...args];
-  const child = spawn(cmd, argv, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      let rssKiB = 0;
-      try {
-        rssKiB = Number(readFileSync(rssFile, 'utf8'));
-      } catch {
-        // the child died before writing it
-      }
-      let durationMs: number | undefined;
-      try {
-        durationMs = (JSON.parse(stdout) as { durationMs: number }).durationMs;
-      } catch {
-        // not a JSON run
-      }
-      resolve({ ms, rssKiB, code: code ?? -1, ...(durationMs !== undefined ? { durationMs } : {}) });
-    });
-  });
+async function run(args: string[], env: Record<string, string> = {}, exe?: string): Promise<Sample> {
+  const c = await runChild(args, { env, ...(exe ? { exe } : {}) });
+  let durationMs: number | undefined;
+  try {
+    durationMs = (JSON.parse(c.stdout) as { durationMs: number }).durationMs;
+  } catch {
+    // not a JSON run
+  }
+  return { ms: c.ms, rssKiB: c.rssKiB, code: c.code, ...(durationMs !== undefined ? { durationMs } : {}) };
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 async function scenario(name: string, goal: string, n: number, fn: () => Promise<Sample>, note?: string): Promise<Result> {
   await fn(); // warm-up (file cache, Dovecot auth process)
@@ -117,8 +96,8 @@ async function main(): Promise<void> {
     sea = buildSea(true);
     const seaExe = sea.exe;
     const bare = buildSea(false);
-    results.push(await scenario(`single executable start-up (--version), Node ${sea.node}, code cache`, 'under 150 ms', 15, () => run(['--version'], {}, [], seaExe), `${(sea.bytes / 1e6).toFixed(1)} MB`));
-    results.push(await scenario('single executable start-up without the code cache (comparison)', 'slower than with it', 15, () => run(['--version'], {}, [], bare.exe), `${(bare.bytes / 1e6).toFixed(1)} MB`));
+    results.push(await scenario(`single executable start-up (--version), Node ${sea.node}, code cache`, 'under 150 ms', 15, () => run(['--version'], {}, seaExe), `${(sea.bytes / 1e6).toFixed(1)} MB`));
+    results.push(await scenario('single executable start-up without the code cache (comparison)', 'slower than with it', 15, () => run(['--version'], {}, bare.exe), `${(bare.bytes / 1e6).toFixed(1)} MB`));
     lab = await startLab();
     const info = lab.info;
     const base = (ip: string, ...more: string[]) => [info.users.alice, '--host', info.hostname, '--resolve', `${info.hostname}=${ip}`, '--ca-file', info.certs.ca.crt, '--json', ...more];
@@ -128,13 +107,14 @@ async function main(): Promise<void> {
     );
     results.push(await scenario('expired certificate (no login sent)', 'under 1 s', 10, () => run(base(info.hosts.expired), pw)));
     results.push(await scenario('wrong password (server delays its NO ~0.5 s)', 'under 1.5 s', 5, () => run([...base(info.hosts.good), '--user', info.users.other], pw)));
-    results.push(await scenario('single executable: healthy, 993 + 143, both logins', 'no slower than the npm CLI', 10, () => run(base(info.hosts.good), pw, [], seaExe)));
+    results.push(await scenario('single executable: healthy, 993 + 143, both logins', 'no slower than the npm CLI', 10, () => run(base(info.hosts.good), pw, seaExe)));
     results.push(
       await scenario('plaintext spoken to 993, --timeout 1000', 'about one greeting timeout (1 s), not more', 5, () => run(base(info.hosts.good, '--port', '993', '--security', 'starttls', '--timeout', '1000'), pw)),
     );
   } finally {
     await lab?.stop();
     rmSync(tmp, { recursive: true, force: true });
+    cleanUpChildren();
   }
   const meta = {
     ...benchMeta(),

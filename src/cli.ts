@@ -8,23 +8,20 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, normaliseHost, parseAddress } from './address.js';
-import { CATALOGUE, isFindingCode } from './catalogue/index.js';
-import { explainCode, listCodes } from './render/explain.js';
-import { runDoctor, type RunProgress } from './doctor.js';
+import type { RunProgress } from './doctor.js';
 import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
-import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, defaultRunOptions, deadlineFor, typedValues, type Credentials, type FailOn, type RunOptions } from './options.js';
+import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, OUTPUT_FORMATS, defaultRunOptions, deadlineFor, typedValues, type Credentials, type FailOn, type RunOptions } from './options.js';
 import { helpText } from './help.js';
 import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
-import { splitPem } from './probes/trust.js';
+import { splitPem } from './util/pem.js';
 import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
 import { addPublishCommand } from './publish/cli-command.js';
-import { discoveryDeps } from './discovery/index.js';
-import { redactReport } from './report/redact.js';
-import { displayFrom, OUTPUT_FORMATS, renderReport, type Display } from './render/format.js';
+import type { DisplayFlags, Screen } from './render/format.js';
 import type { RunEvidence } from './model/run-evidence.js';
-import { addSupportCommands, type SupportDeps } from './show/command.js';
+import type { SupportDeps } from './show/command.js';
+import { addSupportCommands } from './show/register.js';
 import { evidenceJson, openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
@@ -49,6 +46,8 @@ export interface CliIo {
   backstop?: () => Backstop;
   /** getaddrinfo for the run (main() gives the lookup helper, which cannot hold the process); default in-process. */
   lookup?: LookupAll;
+  /** Starts the lookup helper ahead of its first lookup, while the run's own code loads. */
+  warmLookup?: () => void;
 }
 
 export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3, interrupted: 130 } as const;
@@ -74,7 +73,7 @@ export function collect(v: string, prev: string[] | undefined): string[] {
 
 type Support = Pick<SupportDeps, 'out' | 'tool' | 'exitCodeFor'>;
 
-function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => number, support: Support, publish: (domain: string, o: Record<string, unknown>) => Promise<number>) {
+function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => Promise<number>, support: Support, publish: (domain: string, o: Record<string, unknown>) => Promise<number>) {
   const program = new Command('imap-doctor');
   program
     .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
@@ -124,8 +123,8 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .description('explain a finding code (what it means, who must act, how to fix it)')
     .argument('[code]', 'finding code, e.g. TLS_CERT_EXPIRED')
     .option('--list', 'list every finding code')
-    .action((c: string | undefined, o: { list?: boolean }) => {
-      code = explain(c, o);
+    .action(async (c: string | undefined, o: { list?: boolean }) => {
+      code = await explain(c, o);
     });
   addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
   addCompletionCommand(program, io);
@@ -139,22 +138,23 @@ function addCompletionCommand(program: Command, io: CliIo): void {
     .command('completion')
     .description('print a shell completion script (bash: source <(imap-doctor completion bash))')
     .addArgument(new Argument('<shell>', 'the shell to complete in').choices([...SHELLS]))
-    .action((shell: Shell) => {
-      io.stdout.write(renderCompletion(shell, specOf(program)));
+    .action(async (shell: Shell) => {
+      io.stdout.write(renderCompletion(shell, await specOf(program)));
     });
 }
 
 /** The command line as data (options, subcommands), for the man page and the completions. */
-function specOf(program: Command): CliSpec {
+async function specOf(program: Command): Promise<CliSpec> {
+  const { CATALOGUE } = await import('./catalogue/index.js');
   return cliSpec(program, { explain: Object.keys(CATALOGUE), completion: [...SHELLS] });
 }
 
 /** The command line's definitions, read from the parser itself (no process state is touched). */
-export function commandLineSpec(): CliSpec {
+export function commandLineSpec(): Promise<CliSpec> {
   const sink = { write: () => true };
   const io = { argv: [], env: {}, stdout: sink, stderr: sink, stdin: sink } as unknown as CliIo;
   const tool = { name: 'imap-doctor' as const, version: VERSION, node: '' };
-  return specOf(buildProgram(io, async () => EXIT.ok, () => EXIT.ok, { out: () => {}, tool, exitCodeFor }, async () => EXIT.ok).program);
+  return specOf(buildProgram(io, async () => EXIT.ok, async () => EXIT.ok, { out: () => {}, tool, exitCodeFor }, async () => EXIT.ok).program);
 }
 
 /** The first line of standard input (the secret), bounded in size; the rest is never read. */
@@ -351,7 +351,8 @@ async function runCommand(io: CliIo, o: Output): Promise<number> {
   }
 }
 
-function explain(o: Output, c: string | undefined, x: { list?: boolean }): number {
+async function explain(o: Output, c: string | undefined, x: { list?: boolean }): Promise<number> {
+  const [{ CATALOGUE, isFindingCode }, { explainCode, listCodes }] = await Promise.all([import('./catalogue/index.js'), import('./render/explain.js')]);
   if (x.list) {
     o.out(listCodes());
     return EXIT.ok;
@@ -363,10 +364,15 @@ function explain(o: Output, c: string | undefined, x: { list?: boolean }): numbe
   return EXIT.ok;
 }
 
-/** How the report is printed: the display flags, and --redact. */
+type Rendering = typeof import('./render/format.js');
+
+/** How the report is printed: the display flags, the renderers, and --redact. */
 interface View {
-  display: Display;
-  redact: boolean;
+  flags: DisplayFlags;
+  screen: Screen;
+  render: Rendering;
+  /** --redact's masking (loaded with the run): absent without --redact. */
+  redact: ((r: Report) => Report) | null;
   /** Which verdicts fail the run (--fail-on): the exit code of every report, the backstop's too. */
   failOn: FailOn;
 }
@@ -434,7 +440,7 @@ interface EvidenceOut {
 function shown(report: Report, evidence: RunEvidence | undefined, view: View, o: Output, out: EvidenceOut): Report {
   let r = scrubDeep(report, o.forms, o.protect);
   if (evidence && (out.fd !== null || out.include)) r.evidence = scrubDeep(evidence, o.forms, o.protect);
-  if (view.redact) r = redactReport(r);
+  if (view.redact) r = view.redact(r);
   return r;
 }
 
@@ -442,7 +448,7 @@ function shown(report: Report, evidence: RunEvidence | undefined, view: View, o:
 function printable(r: Report, view: View, out: EvidenceOut): { text: string; evidence?: string } {
   const saved = out.fd !== null && r.evidence ? evidenceJson(r.evidence) : undefined;
   if (!out.include) delete r.evidence;
-  return { text: renderReport(r, view.display), ...(saved ? { evidence: saved } : {}) };
+  return { text: view.render.renderReport(r, view.render.displayFrom(view.flags, view.screen)), ...(saved ? { evidence: saved } : {}) };
 }
 
 /** Where the run is, for the backstop's report. */
@@ -464,9 +470,9 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
   let last = 0;
   const feed = () => {
     if (!progress || !dirty) return;
+    const p = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
     dirty = false;
     last = performance.now();
-    const p = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
     const r = shown(p.report, p.evidence, view, o, out);
     const code = exitCodeFor(r, view.failOn);
     const { text, evidence } = printable(r, view, out);
@@ -493,16 +499,28 @@ const FEED_MS = 250;
 /** Events feed the backstop at once, but no more often than this. */
 const FEED_MIN_MS = 100;
 
+/** Will the run ask getaddrinfo (no --dns servers, and a host to look up)? */
+function looksUpHosts(opts: RunOptions): boolean {
+  return opts.dnsServers.length === 0 && !(opts.host && (isIP(opts.host) !== 0 || opts.pinned[opts.host]));
+}
+
 async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<string, unknown>): Promise<number> {
-  const view: View = { display: displayFrom(x, io), redact: x.redact === true, failOn: x.failOn as FailOn };
+  // The run's code (the pipeline, and the checks and renderers the backstop is fed with from the start)
+  // loads while the backstop's worker thread, and the lookup helper when the run will need it, start
+  // beside it, instead of one after the other.
+  const loading = Promise.all([import('./cli-run.js'), import('./report/judge.js'), import('./render/format.js')]);
+  loading.catch(() => undefined); // a failure surfaces where it is awaited
+  const backstop = io.backstop?.();
   const opts = await runOptions(o, addressArg, x);
+  if (looksUpHosts(opts)) io.warmLookup?.();
+  const [{ runDoctor, discoveryDeps, redactReport }, , render] = await loading;
+  const view: View = { flags: x, screen: io, render, redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
   // Opened before anything is probed: a bad path fails at once.
   const evidenceOut: EvidenceOut = { fd: typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null, include: x.includeEvidence === true };
   let evidence: RunEvidence | undefined;
   // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
   const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
   const progress = await createProgress(o.progress, { enabled: io.stderr.isTTY === true && stderrColumns > 0 && !x.quiet && !io.env.CI, color: x.color !== false && !io.env.NO_COLOR });
-  const backstop = io.backstop?.();
   backstop?.arm(opts.deadlineMs, evidenceOut.fd);
   const fed = backstop ? feedBackstop(backstop, view, o, evidenceOut) : undefined;
   const emit = (e: RunEvent) => {
@@ -558,6 +576,7 @@ export function main(): void {
   process.on('exit', () => lookups.close());
   runCli({
     lookup: lookups.lookup,
+    warmLookup: lookups.warm,
     argv: process.argv.slice(2),
     env: process.env,
     stdout: process.stdout,

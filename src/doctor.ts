@@ -20,7 +20,6 @@ import { startStandards, type StandardsDeps } from './probes/standards.js';
 import { HeadStart, probeNetwork } from './probes/network.js';
 import type { HostLookup } from './probes/resolve.js';
 import { createTrustStore, type TrustStore } from './probes/trust.js';
-import { judgeEvidence } from './report/judge.js';
 import { guessCandidates } from './discovery/guesses.js';
 import { userCandidates } from './discovery/user.js';
 import { abortKind, startRunClock, type RunClock } from './util/deadline.js';
@@ -106,6 +105,11 @@ export interface RunProgress {
 }
 
 export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Report> {
+  // The judging half (checks, report) loads while the first packets are out and is awaited at the end;
+  // a run that reports progress (the CLI's backstop) needs it from the start (the CLI has it loaded already).
+  const judging = import('./report/judge.js');
+  judging.catch(() => undefined); // a failure surfaces where it is awaited, not as an unhandled rejection
+  const checks = given.onProgress ? await judging : null;
   const { started, t0, starts, deps } = beginRun(given);
   const address = parseAddress(opts.address);
   const clock = startRunClock(opts.deadlineMs);
@@ -126,12 +130,14 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
     deadlineHit: [],
     interrupted: null,
   };
-  deps.onProgress?.({
-    partial: (where) => {
-      const evidence = evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })]);
-      return { evidence, report: judgeEvidence(evidence) };
-    },
-  });
+  if (checks) {
+    deps.onProgress?.({
+      partial: (where) => {
+        const evidence = evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })]);
+        return { evidence, report: checks.judgeEvidence(evidence) };
+      },
+    });
+  }
   try {
     await gather(state);
   } catch (err) {
@@ -144,7 +150,7 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
   const evidence = evidenceOf(state);
   deps.onEvidence?.(evidence);
   // As of the run's start, as a re-judging of this evidence would (show --rejudge).
-  return judgeEvidence(evidence);
+  return (await judging).judgeEvidence(evidence);
 }
 
 function internalFinding(where: string, err: unknown): Finding {

@@ -14,6 +14,9 @@ export const FAIL_ON = ['error', 'warning', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 export const FAIL_ON_TEXT = 'exit 1 when a finding is at least this bad (never: only usage, internal and interrupt codes)';
 
+/** What --format accepts, live and in `show`. */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'html'];
+
 export const DEFAULTS = {
   /** Per network step (DNS query, TCP connect, TLS handshake, one IMAP command, HTTP fetch). */
   timeoutMs: 8000,

@@ -6,7 +6,6 @@
  * The address is only sent as ?emailaddress= with --send-address (and then only to https://autoconfig.D).
  */
 import type { ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
-import { parseAutoconfig } from './parse-autoconfig.js';
 import { fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
 
 export type AutoconfigVariant = 'autoconfig' | 'autoconfig-wellknown' | 'autoconfig-http' | 'autoconfig-wellknown-http';
@@ -37,6 +36,8 @@ export async function fetchConfig(ctx: SourceContext, source: SourceId, url: str
   if (o.tooLarge) return { ...base, status: 'invalid', invalid: { reason: 'too-large', detail: o.error?.message ?? '' } };
   const failed = httpFailureStatus(o);
   if (failed) return { ...base, status: failed };
+  // The XML parser loads with the first settings document, not before the first packet.
+  const { parseAutoconfig } = await import('./parse-autoconfig.js');
   const parsed = parseAutoconfig(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes });
   if (!parsed.ok) return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
   const c = parsed.config;

@@ -9,7 +9,7 @@ import { registrableDomain } from './domain.js';
 import { isIP } from 'node:net';
 import type { HttpHop, RefusedTarget, ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
 import { insideDomain } from './domain.js';
-import { autodiscoverRequestBody, parseAutodiscover } from './parse-autodiscover.js';
+import { autodiscoverRequestBody } from './autodiscover-request.js';
 import { dnsSourceStatus, fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
 import { formatSrv, lookupSrv } from './srv.js';
 
@@ -53,6 +53,7 @@ async function post(ctx: SourceContext, source: SourceId, url: string, home: str
       return { ...base, status: 'http-error', facts: { ...base.facts, notes: ['asks for credentials (imap-doctor never sends them to Autodiscover)'] } };
     }
     if (failed) return { ...base, status: failed, ...(o.tooLarge ? { invalid: { reason: 'too-large' as const } } : {}) };
+    const { parseAutodiscover } = await import('./parse-autodiscover.js');
     const parsed = parseAutodiscover(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes });
     if (!parsed.ok) {
       if (parsed.reason === 'error-response') return { ...base, status: 'not-found', facts: { ...base.facts, notes: [`Autodiscover error: ${parsed.detail ?? ''}`] } };

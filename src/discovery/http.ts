@@ -20,6 +20,7 @@ import type { DnsAnswer, DnsStatus, ProbeError } from '../model/evidence.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { isIP } from 'node:net';
 import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
+import type { TrustStore } from '../probes/trust.js';
 
 export interface HttpRequest {
   url: string;
@@ -65,8 +66,8 @@ export interface HttpOutcome {
 
 export interface FetcherOptions {
   lookup: HostLookup;
-  /** Trusted CAs for HTTPS, PEM (system roots plus --ca-file: TrustStore.caPem). */
-  caPem: readonly string[];
+  /** What HTTPS trusts (system roots plus --ca-file): its modern TLS context, shared with the probes. */
+  trust: Pick<TrustStore, 'context'>;
   maxBytes: number;
   maxRedirects: number;
   userAgent?: string;
@@ -165,7 +166,7 @@ function bodyCap(o: FetcherOptions, req: HttpRequest): number {
 }
 
 /** One request, no redirect handling; rejects with the transport error. */
-function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions & { trust: () => tls.SecureContext }, signal: AbortSignal): Promise<OneResponse> {
+function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: AbortSignal): Promise<OneResponse> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const headers: Record<string, string> = {
@@ -175,14 +176,15 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions & { trust: ()
       ...req.headers,
     };
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-    const options: https.RequestOptions = {
+    // tls.connect takes a ready secureContext; https.RequestOptions does not list it.
+    const options: https.RequestOptions & { secureContext?: tls.SecureContext } = {
       method: req.method ?? 'GET',
       headers,
       agent: false,
       maxHeaderSize: LIMITS.httpHeaderBytes,
       lookup: nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY),
       signal,
-      ...(secure ? { secureContext: o.trust() } : {}),
+      ...(secure ? { secureContext: o.trust.context('modern') } : {}),
     };
     const client = secure ? https : http;
     const r = client.request(url, options, (res) => {
@@ -221,12 +223,16 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions & { trust: ()
   });
 }
 
+/**
+ * One turn of the event loop: a request's TLS context (every trusted CA parsed, once per run) is
+ * built after the run's first DNS queries have left, not before.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A Fetcher bound to a lookup and trust store. */
-export function createFetcher(opts: FetcherOptions): Fetcher {
-  // One TLS context for every request: building one from the CA list costs tens of milliseconds.
-  let context: tls.SecureContext | undefined;
-  const o = { ...opts, trust: () => (context ??= tls.createSecureContext({ ca: [...opts.caPem] })) };
+export function createFetcher(o: FetcherOptions): Fetcher {
   return async (req, signal) => {
+    await nextTurn();
     const t0 = performance.now();
     const hops: HttpHop[] = [];
     let url: URL;

@@ -89,7 +89,7 @@ export function resolverPlan(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>)
  */
 export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void, system?: LookupAll): { lookup: HostLookup; discover: Discover; standards: StandardsDeps } {
   const { resolver, lookup } = discoveryNetwork(opts, system);
-  const fetch = createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
+  const fetch = createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
   return {
     lookup,
     discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}) }),
@@ -108,7 +108,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     setMaxListeners(0, phase);
     const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
     const fetch =
-      deps.fetcher ?? createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
+      deps.fetcher ?? createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
     const ctx: SourceContext = {
       address,
       domain: address.domain,

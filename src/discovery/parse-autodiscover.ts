@@ -1,7 +1,7 @@
 /**
  * Reads a Microsoft Autodiscover POX response (Outlook schema 2006a) into server settings, redirects
- * or an error, mapping SSL/Encryption to a security mode as Thunderbird does; also builds the request
- * body. Element names are matched by local name, whatever the namespace prefix or case. Pure and
+ * or an error, mapping SSL/Encryption to a security mode as Thunderbird does (the request body is
+ * built by ./autodiscover-request.ts, which needs no XML parser to send). Element names are matched by local name, whatever the namespace prefix or case. Pure and
  * synchronous; never throws (guards shared with autoconfig in xml-guard.ts).
  */
 import { XMLParser } from 'fast-xml-parser';
@@ -21,6 +21,8 @@ import {
   textOf,
 } from './xml-guard.js';
 
+export { AUTODISCOVER_RESPONSE_SCHEMA, autodiscoverRequestBody } from './autodiscover-request.js';
+
 export type AutodiscoverResult =
   | {
       ok: true;
@@ -32,9 +34,6 @@ export type AutodiscoverResult =
       problems: ParseProblem[];
     }
   | { ok: false; reason: ParseFailure | 'error-response'; detail?: string };
-
-export const AUTODISCOVER_RESPONSE_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
-const REQUEST_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -94,29 +93,6 @@ export function parseAutodiscover(body: string, who: PlaceholderValues, opts: Pa
   return { ok: true, servers, problems };
 }
 
-/** The POX request Outlook sends, asking for the 2006a response schema; the address is XML-escaped. */
-export function autodiscoverRequestBody(address: string): string {
-  return [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    `<Autodiscover xmlns="${REQUEST_SCHEMA}">`,
-    '  <Request>',
-    `    <EMailAddress>${escapeXml(address)}</EMailAddress>`,
-    `    <AcceptableResponseSchema>${AUTODISCOVER_RESPONSE_SCHEMA}</AcceptableResponseSchema>`,
-    '  </Request>',
-    '</Autodiscover>',
-    '',
-  ].join('\n');
-}
-
-function escapeXml(value: string): string {
-  return value
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 function describeError(error: unknown): string {
   const code = nonEmptyText(childOf(error, 'ErrorCode'));

@@ -12,6 +12,8 @@ import type { LookupAll } from './system-resolver.js';
 
 export interface LookupHelper {
   lookup: LookupAll;
+  /** Start the helper now (it starts on the first lookup otherwise), so that lookup does not wait for it. */
+  warm(): void;
   /** Kill the helper (and with it any lookup still pending). */
   close(): void;
 }
@@ -108,6 +110,7 @@ export function createLookupHelper(): LookupHelper {
   };
   return {
     lookup,
+    warm: () => void start(),
     close: () => {
       child?.kill('SIGKILL');
       child = null;

@@ -1,6 +1,7 @@
 /**
  * One place that turns the display flags (--format/--json, --no-color, --verbose, --quiet) into a
- * rendered report (text, JSON, Markdown or HTML), for a live run and for `show` alike.
+ * rendered report (text, JSON, Markdown or HTML), for a live run and for `show` alike. A new format
+ * is added here and to OUTPUT_FORMATS in options.ts (which the command line reads without loading any renderer).
  */
 import type { Report } from '../model/report.js';
 import type { OutputFormat } from '../options.js';
@@ -8,9 +9,6 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText, type TextOptions } from './text.js';
-
-/** What --format accepts, live and in `show`. */
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'html'];
 
 export interface DisplayFlags {
   json?: unknown;

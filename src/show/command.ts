@@ -2,13 +2,13 @@
  * The support desk's commands: `show` renders a saved report (or re-judges saved evidence with
  * today's checks) and `diff` compares two reports. Neither touches the network. Bad input is an
  * InputError (exit 2); otherwise `show` exits as the saved run did and `diff` exits 1 when
- * "after" is worse. Registered on the CLI's commander program; all I/O comes in through `deps`.
+ * "after" is worse. Registered on the CLI by ./register.ts, which loads this module only when
+ * one of them runs; all I/O comes in through `deps`.
  */
 import { Chalk } from 'chalk';
-import { Option, type Command } from 'commander';
 import { InputError } from '../address.js';
 import type { Report } from '../model/report.js';
-import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, type FailOn } from '../options.js';
+import type { FailOn } from '../options.js';
 import { diffReports } from '../report/diff.js';
 import { judgeEvidence } from '../report/judge.js';
 import { redactReport } from '../report/redact.js';
@@ -16,7 +16,7 @@ import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../render/di
 import { esc } from '../render/markdown.js';
 import { withSourceNote } from '../render/html.js';
 import { visible } from '../render/visible.js';
-import { displayFrom, OUTPUT_FORMATS, renderReport, type Display, type Screen } from '../render/format.js';
+import { displayFrom, renderReport, type Display, type Screen } from '../render/format.js';
 import { loadEvidence, loadReport, readSource, type Source } from './load.js';
 
 export interface SupportDeps extends Screen {
@@ -29,21 +29,6 @@ export interface SupportDeps extends Screen {
 }
 
 type Flags = Record<string, unknown>;
-
-const DIFF_FORMATS = ['text', 'json', 'markdown'];
-
-function displayOptions(cmd: Command, withLevels: boolean): Command {
-  cmd
-    .addOption(new Option('--json', 'print JSON (same as --format json)').conflicts('format'))
-    .addOption(new Option('--format <format>', 'output format').choices(withLevels ? OUTPUT_FORMATS : DIFF_FORMATS))
-    .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
-    .option('--redact', 'mask the username and client IP addresses first, as a live --redact does');
-  if (withLevels) {
-    cmd.option('--verbose', 'also show what passed and skipped stages').addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'));
-    cmd.addOption(new Option('--fail-on <level>', FAIL_ON_TEXT).choices([...FAIL_ON]).default(DEFAULTS.failOn));
-  }
-  return cmd;
-}
 
 /** --now: an ISO 8601 date, or "now". */
 function parseNow(v: string): Date {
@@ -87,7 +72,7 @@ async function showSaved(src: Source): Promise<{ report: Report; line: string }>
   return { report, line: `(loaded from ${src.name}: saved ${report.startedAt} by imap-doctor ${report.tool.version}; nothing was probed now)` };
 }
 
-async function show(file: string | undefined, o: Flags, deps: SupportDeps): Promise<number> {
+export async function show(file: string | undefined, o: Flags, deps: SupportDeps): Promise<number> {
   if (!file) throw new InputError('show needs a file: imap-doctor show report.json (or - for standard input)');
   if (o.now !== undefined && !o.rejudge) throw new InputError('--now only applies with --rejudge');
   const src = await readSource(file, deps.stdin);
@@ -98,7 +83,7 @@ async function show(file: string | undefined, o: Flags, deps: SupportDeps): Prom
   return deps.exitCodeFor(report, o.failOn as FailOn);
 }
 
-async function diff(beforeFile: string, afterFile: string, o: Flags, deps: SupportDeps): Promise<number> {
+export async function diff(beforeFile: string, afterFile: string, o: Flags, deps: SupportDeps): Promise<number> {
   if (beforeFile === '-' && afterFile === '-') throw new InputError('diff can read only one of the two reports from standard input');
   const load = async (f: string) => {
     const r = await loadReport(await readSource(f, deps.stdin));
@@ -110,20 +95,4 @@ async function diff(beforeFile: string, afterFile: string, o: Flags, deps: Suppo
   const display = displayFrom(o, deps);
   deps.out(display.format === 'json' ? renderDiffJson(d) : display.format === 'markdown' ? renderDiffMarkdown(d) : renderDiffText(d, { color: display.text.color }));
   return d.worse ? 1 : 0;
-}
-
-export function addSupportCommands(program: Command, deps: SupportDeps): void {
-  const showCmd = program
-    .command('show')
-    .description('render a saved JSON report (or re-judge saved evidence) without touching the network')
-    .argument('[file]', 'the report (imap-doctor --json), or - for standard input; pasted text around it is fine')
-    .option('--rejudge', 'the file is saved evidence (--save-evidence, or a report made with --include-evidence): judge it with the checks of this imap-doctor')
-    .option('--now <date>', "with --rejudge: judge certificate dates and the clock as of this date (ISO 8601, or now) instead of the evidence's start");
-  displayOptions(showCmd, true).action(async (file: string | undefined, o: Flags) => deps.setCode(await show(file, o, deps)));
-  const diffCmd = program
-    .command('diff')
-    .description('compare two saved reports of the same account: did the fix work? (exit 1 when "after" is worse)')
-    .argument('<before>', 'the earlier report (JSON), or -')
-    .argument('<after>', 'the later report (JSON), or -');
-  displayOptions(diffCmd, false).action(async (b: string, a: string, o: Flags) => deps.setCode(await diff(b, a, o, deps)));
 }

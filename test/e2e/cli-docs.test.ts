@@ -49,8 +49,8 @@ function helpOptions(help: string): HelpOption[] {
 }
 
 describe('man page', () => {
-  it('docs/imap-doctor.1 is what the option definitions generate (run `npm run docs` after changing an option)', () => {
-    expect(man).toBe(renderManPage(commandLineSpec()));
+  it('docs/imap-doctor.1 is what the option definitions generate (run `npm run docs` after changing an option)', async () => {
+    expect(man).toBe(renderManPage(await commandLineSpec()));
   });
 
   /** The long options the man page lists in one part (the OPTIONS section, or one command's entry). */

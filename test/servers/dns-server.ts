@@ -105,6 +105,8 @@ export interface DnsServerOptions {
   knobs?: Knobs;
   /** false: UDP only, so DNS over TCP on the port is refused by the kernel (truncation with TCP refused). */
   tcp?: boolean;
+  /** Called at each query's arrival, after it is logged (the bench times a child's first packet with it). */
+  onQuery?: (query: LoggedQuery) => void;
 }
 
 /** A reply whose only answer is a name pointing at itself (RFC 1035 §4.1.4 compression, made to loop). */
@@ -161,6 +163,11 @@ function recordsOf(owner: string, entry: ZoneEntry, type: string): Answer[] {
   }
 }
 
+function logQuery(queries: LoggedQuery[], options: DnsServerOptions, q: LoggedQuery): void {
+  queries.push(q);
+  options.onQuery?.(q);
+}
+
 export async function startDnsServer(options: DnsServerOptions = {}): Promise<DnsTestServer> {
   const host = options.host ?? '127.0.0.1';
   const family = net.isIPv6(host) ? 'udp6' : 'udp4';
@@ -181,7 +188,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
     const edns = opt?.type === 'OPT';
     const name = norm(question?.name ?? '');
     const type = question?.type ?? '';
-    queries.push({
+    logQuery(queries, options, {
       name,
       type,
       transport,

@@ -6,6 +6,7 @@
  * LIMITS.oauthChallengeLines lines and keeps LIMITS.oauthChallengeChars characters of each
  * challenge value.
  */
+import { createTrustStore } from '../../src/probes/trust.js';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ afterAll(() => new Promise((r) => server.close(r)));
 /** The run's fetcher (its own cap far above the documents' own), every URL sent to the loopback server instead. */
 function loopbackFetcher(): Fetcher {
   const lookup = async (name: string, family: Family): Promise<DnsAnswer<string>> => ({ name, type: family === 4 ? 'A' : 'AAAA', status: family === 4 ? 'records' : 'nodata', records: family === 4 ? ['127.0.0.1'] : [], ad: false, server: 'test', ms: 0, via: 'udp' });
-  const real = createFetcher({ lookup, caPem: [], maxBytes: LIMITS.httpBodyBytes, maxRedirects: LIMITS.httpRedirects });
+  const real = createFetcher({ lookup, trust: createTrustStore([]), maxBytes: LIMITS.httpBodyBytes, maxRedirects: LIMITS.httpRedirects });
   return (req, signal) => {
     const u = new URL(req.url);
     return real({ ...req, url: `http://loopback.test:${port}${u.pathname}` }, signal);

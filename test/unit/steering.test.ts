@@ -146,7 +146,7 @@ describe('HTTP: redirects and --no-private', () => {
   afterAll(() => new Promise((r) => server.close(r)));
 
   const fetcher = (policy: AddressPolicy = OPEN_POLICY, names: Record<string, string[]> = {}) =>
-    createFetcher({ lookup: table({ 'mail.test': ['127.0.0.1'], ...names }), caPem: [], maxBytes: LIMITS.httpBodyBytes, maxRedirects: LIMITS.httpRedirects, policy });
+    createFetcher({ lookup: table({ 'mail.test': ['127.0.0.1'], ...names }), trust: createTrustStore([]), maxBytes: LIMITS.httpBodyBytes, maxRedirects: LIMITS.httpRedirects, policy });
 
   it('a redirect to an IP address is not followed', async () => {
     hits.length = 0;

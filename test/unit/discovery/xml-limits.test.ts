@@ -1,11 +1,14 @@
 /**
  * The XML guard's limits (LIMITS.xmlDepth, LIMITS.xmlElements, LIMITS.xmlServers, LIMITS.xmlAuthentications) and its linear
  * scans: the body that froze the run (blanks then a character other than `<`) is answered at once.
- * The hang case runs the built guard in a child process, so a regression fails instead of freezing vitest.
+ * The hang case runs the guard (bundled from src/ by esbuild) in a child process, so a regression fails instead of freezing vitest.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { buildSync } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
 import { guardXml, rootElementName, shapeProblem } from '../../../src/discovery/xml-guard.js';
 import { parseAutoconfig } from '../../../src/discovery/parse-autoconfig.js';
 import { parseAutodiscover } from '../../../src/discovery/parse-autodiscover.js';
@@ -15,9 +18,24 @@ import { ROOT } from '../../e2e/cli-runner.js';
 
 const who = { address: 'alice@example.com', localPart: 'alice', domain: 'example.com' };
 
-/** guardXml from dist/ in a child process, killed after `ms`: a hang becomes a failure, not a frozen run. */
+let bundled: string | null = null;
+
+/** src/discovery/xml-guard.ts bundled on its own (dist/ is one bundle of the CLI), once per test file. */
+function guardModule(): string {
+  if (!bundled) {
+    bundled = path.join(mkdtempSync(path.join(os.tmpdir(), 'imapdoc-xml-guard-')), 'xml-guard.mjs');
+    buildSync({ entryPoints: [path.join(ROOT, 'src/discovery/xml-guard.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundled, logLevel: 'error' });
+  }
+  return bundled;
+}
+
+afterAll(() => {
+  if (bundled) rmSync(path.dirname(bundled), { recursive: true, force: true });
+});
+
+/** guardXml from src/ in a child process, killed after `ms`: a hang becomes a failure, not a frozen run. */
 function guardInChild(body: string, ms = 10_000): { status: number | null; out: string } {
-  const mod = path.join(ROOT, 'dist/discovery/xml-guard.js');
+  const mod = guardModule();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(mod)}); process.stdout.write(JSON.stringify(m.guardXml(process.argv[1])));`, body], { timeout: ms, encoding: 'utf8' });
   return { status: r.status, out: r.stdout };
 }

@@ -111,4 +111,21 @@ describe('test DNS server', () => {
     expect(dns.count('EXAMPLE.test')).toBe(2);
     expect(dns.count('example.test', 'TXT')).toBe(1);
   });
+
+  it('reports each query on arrival, before a delayed answer leaves (the bench times first packets so)', async () => {
+    const seen: Array<{ name: string; at: number }> = [];
+    const slow = await startDnsServer({ zone: ZONE, host: '127.0.0.4', knobs: { delayMs: 150 }, onQuery: (q) => seen.push({ name: q.name, at: performance.now() }) });
+    const socket = dgram.createSocket('udp4');
+    try {
+      const repliedAt = await new Promise<number>((resolve) => {
+        socket.on('message', () => resolve(performance.now()));
+        socket.send(encode(question('example.test', 'A', false)), slow.port, slow.host);
+      });
+      expect(seen.map((q) => q.name)).toEqual(['example.test']);
+      expect(repliedAt - (seen[0]?.at ?? Infinity)).toBeGreaterThanOrEqual(149);
+    } finally {
+      socket.close();
+      await slow.close();
+    }
+  });
 });
