@@ -88,6 +88,33 @@ interface Folded {
 }
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The graphemes of `s` with their offsets, segmented `window` characters at a time: each step of V8's
+ * segmenter costs time in proportion to the whole text, so one pass over a long report took minutes.
+ * A window ends between code points; its last grapheme may be cut short, so the next window starts
+ * where it began (a boundary: UAX #29 decides each one from the code points before it and the one
+ * after); one grapheme longer than the window widens it.
+ */
+export function* graphemes(s: string, window = 1024): Generator<{ segment: string; index: number }> {
+  let at = 0;
+  let size = window;
+  while (at < s.length) {
+    let end = Math.min(s.length, at + size);
+    // Never between the halves of a surrogate pair: the grapheme rules read whole code points.
+    if (end < s.length && /^[\ud800-\udbff][\udc00-\udfff]$/.test(s.slice(end - 1, end + 1))) end++;
+    const parts = [...segmenter.segment(s.slice(at, end))];
+    const last = parts.at(-1)?.index ?? 0;
+    if (end < s.length && last === 0) {
+      size *= 2;
+      continue;
+    }
+    for (const p of end < s.length ? parts.slice(0, -1) : parts) yield { segment: p.segment, index: at + p.index };
+    at = end < s.length ? at + last : end;
+    size = window;
+  }
+}
+
 const foldOne = (s: string) => s.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
 
 /**
@@ -100,7 +127,7 @@ function fold(s: string): Folded {
   let text = '';
   const start: number[] = [];
   const end: number[] = [];
-  for (const { segment, index } of segmenter.segment(s)) {
+  for (const { segment, index } of graphemes(s)) {
     const f = foldOne(segment);
     text += f;
     for (let k = 0; k < f.length; k++) {

@@ -12,7 +12,7 @@ import { runCli } from '../../src/cli.js';
 import type { Report } from '../../src/model/report.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
-import { holdsPiece, scrub, scrubServerText, Secret, SERVER_TEXT_HIDDEN } from '../../src/util/secret.js';
+import { graphemes, holdsPiece, scrub, scrubServerText, Secret, SERVER_TEXT_HIDDEN } from '../../src/util/secret.js';
 import { startFakeImap, scripts, type FakeImapServer } from '../servers/fake-imap.js';
 import { labOrSkip } from '../servers/require.js';
 import { fuzzParams, fuzzTimeout } from './params.js';
@@ -99,6 +99,22 @@ describe('the scrubber', () => {
 });
 
 const lab = labOrSkip('dovecot (secret property e2e)');
+
+describe('graphemes, a window at a time', () => {
+  // Pieces whose grapheme boundaries depend on their neighbours: CR LF, combining marks, emoji ZWJ
+  // sequences and skin tones, regional-indicator pairs (flags), Hangul jamo, a lone surrogate.
+  const piece = fc.oneof(unit, fc.constantFrom('\r', '\n', '\r\n', '\u0301', '\u200d', '👩', '\u{1f3fd}', '🇩', '🇪', '\u1100', '\u1161', '\u11a8', '\ud83d', '\u0600'));
+  it('are those of the whole text at once, however the windows cut it', () => {
+    const seg = new Intl.Segmenter('en', { granularity: 'grapheme' });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (parts, window) => {
+        const s = parts.join('');
+        expect([...graphemes(s, window)]).toEqual([...seg.segment(s)].map(({ segment, index }) => ({ segment, index })));
+      }),
+      fuzzParams(500),
+    );
+  });
+});
 
 describe.skipIf(!lab)('the whole CLI against a server that echoes the password', () => {
   if (!lab) return;
