@@ -11,12 +11,12 @@ import { InputError, normaliseHost, parseAddress } from './address.js';
 import type { RunProgress } from './doctor.js';
 import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
-import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, OUTPUT_FORMATS, defaultRunOptions, deadlineFor, typedValues, type Credentials, type FailOn, type RunOptions } from './options.js';
+import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, OUTPUT_FORMATS, REFERENCE_TEXT, defaultRunOptions, deadlineFor, parseReference, typedValues, type Credentials, type FailOn, type Reference, type RunOptions } from './options.js';
 import { helpText } from './help.js';
 import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
 import { splitPem } from './util/pem.js';
-import { addDiscoveryOptions, discoveryOptionsFrom } from './discovery/cli-options.js';
+import { addDiscoveryOptions, asArg, discoveryOptionsFrom } from './discovery/cli-options.js';
 import { addPublishCommand } from './publish/cli-command.js';
 import type { DisplayFlags, Screen } from './render/format.js';
 import type { RunEvidence } from './model/run-evidence.js';
@@ -89,6 +89,7 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--sessions <n>', `after a login works, hold n sessions at once on that endpoint (n - 1 more logins, stopping at the first refusal) to see how many devices and integrations fit`, intIn('--sessions', 1, LIMITS.maxSessions))
     .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file (repeatable)', collect)
     .option('--resolve <host=address>', 'use this address for host instead of DNS (repeatable; like curl --resolve)', collect)
+    .option('--reference <host:port>', REFERENCE_TEXT, asArg(parseReference))
     .option('--expiry-warning-days <n>', `warn when a certificate expires within n days (default ${DEFAULTS.expiryWarningDays}; 0 turns it off)`, intIn('--expiry-warning-days', 0, 3650))
     .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, intIn('--timeout', 50, 600_000))
     .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000))
@@ -417,6 +418,7 @@ async function runOptions(o: Output, addressArg: string, x: Record<string, unkno
     timeoutMs,
     deadlineMs: (x.deadline as number | undefined) ?? deadlineFor(timeoutMs),
     pinned: parsePins((x.resolve as string[] | undefined) ?? []),
+    ...(x.reference ? { reference: x.reference as Reference } : {}),
     transcript: x.transcript === true,
     redact: x.redact === true,
     noPrivate: x.private === false,

@@ -12,13 +12,13 @@ import { endpointId, type AddressProbe, type Candidate, type EndpointEvidence, t
 import type { Finding } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { EVIDENCE_VERSION, type RunEvidence } from './model/run-evidence.js';
-import { addressPolicy, DEFAULTS, typedValues, type RunOptions } from './options.js';
+import { addressPolicy, DEFAULTS, referenceText, typedValues, type RunOptions } from './options.js';
 import { decideLogin } from './policy.js';
 import { tryLogin, type LoginParams } from './probes/auth.js';
 import { probeEndpoint } from './probes/endpoint.js';
 import { startStandards, type StandardsDeps } from './probes/standards.js';
-import { HeadStart, probeNetwork } from './probes/network.js';
-import type { HostLookup } from './probes/resolve.js';
+import { HeadStart, probeNetwork, UserReference } from './probes/network.js';
+import { resolveHost, type HostLookup } from './probes/resolve.js';
 import { createTrustStore, type TrustStore } from './probes/trust.js';
 import { guessCandidates } from './discovery/guesses.js';
 import { userCandidates } from './discovery/user.js';
@@ -59,6 +59,7 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
     deadlineMs: o.deadlineMs,
     dns: o.dnsServers,
     resolve: Object.entries(o.pinned).map(([h, a]) => `${h}=${a.join(',')}`),
+    ...(o.reference ? { reference: referenceText(o.reference) } : {}),
     ispdb: o.ispdb ? o.ispdbUrl : false,
     sendAddress: o.sendAddress,
     guess: o.guess,
@@ -169,14 +170,17 @@ async function gather(s: RunState): Promise<void> {
   const probed = rankAndCap(s.candidates, opts.maxEndpoints);
   const standards = startStandards(deps.standards, probed, opts, clock.signal);
   deps.emit({ kind: 'phase', phase: 'probing' });
-  const netCtx = { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers };
+  const policy = addressPolicy(opts);
+  const target = opts.reference;
+  const reference = target && new UserReference(target, { resolve: (step) => resolveHost(target.host, deps.lookup, opts.pinned, step, policy), timeoutMs: opts.timeoutMs, run: clock.signal });
+  const netCtx = { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers, reference };
   // Web-port references start early for connects that hang, so a firewall costs ~one timeout.
   const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(1000, Math.round(opts.timeoutMs / 4)) });
   const emit = (e: RunEvent) => {
     head.observe(e);
     deps.emit(e);
   };
-  const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy: addressPolicy(opts), trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
+  const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
   await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
     s.endpoints[i] = await probeEndpoint(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
   });

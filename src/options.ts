@@ -2,6 +2,8 @@
  * Every option of a run, with its documented default, in one place. The CLI fills RunOptions from
  * argv/env; tests build them directly. Timeouts and limits live here and nowhere else.
  */
+import { isIP } from 'node:net';
+import { normaliseHost } from './address.js';
 import { LIMITS } from './limits.js';
 import type { Security } from './model/evidence.js';
 import type { AddressPolicy } from './util/ip.js';
@@ -87,10 +89,43 @@ export interface RunOptions {
   sessions: number;
   /** --no-private: no connection to loopback, link-local, private, ULA or unspecified addresses (user-named hosts exempt). */
   noPrivate: boolean;
+  /**
+   * --reference host:port: an IMAP server the user knows works. Connected to (TCP only, nothing
+   * sent) when an IMAP port of the server gets no answer: silent too, the user's network blocks mail.
+   */
+  reference?: Reference;
   /** Port used for the reference checks when an IMAP port times out (tests override). */
   referencePorts: number[];
   /** Override of where the port numbers of guesses and --host probes come from (tests). */
   imapPorts: Record<Security, number>;
+}
+
+/** A server named with --reference (host in normalised form: ASCII, IPv6 without brackets). */
+export interface Reference {
+  host: string;
+  port: number;
+}
+
+export const REFERENCE_TEXT = 'an IMAP server you know works (default port 993): when the server does not answer, this tells whether your network blocks mail (connects only, sends nothing)';
+
+/** --reference as typed: `host`, `host:port`, `[v6]:port` or a bare IPv6 address; throws a one-line Error. */
+export function parseReference(value: string): Reference {
+  const bad = (why: string) => new Error(`--reference "${value}" ${why} (expected e.g. imap.example.net:993 or [2001:db8::10]:993)`);
+  const v = value.trim();
+  const m = isIP(v) === 6 ? null : /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(v);
+  if (isIP(v) !== 6 && !m) throw bad('is not host:port');
+  const hostPart = m ? (m[1] ?? '') : v;
+  const portPart = m?.[2];
+  const host = normaliseHost(hostPart);
+  if (!host) throw bad('has no valid host name or IP address');
+  if (portPart === undefined) return { host, port: DEFAULTS.imapPorts.tls };
+  if (!/^\d{1,5}$/.test(portPart) || Number(portPart) < 1 || Number(portPart) > 65535) throw bad('has no port between 1 and 65535');
+  return { host, port: Number(portPart) };
+}
+
+/** 'host:port', IPv6 in brackets (how a reference is shown and echoed). */
+export function referenceText(r: Reference): string {
+  return `${isIP(r.host) === 6 ? `[${r.host}]` : r.host}:${r.port}`;
 }
 
 export function deadlineFor(timeoutMs: number): number {
@@ -129,8 +164,8 @@ export function defaultRunOptions(address: string, over: Partial<RunOptions> = {
 }
 
 /** Where connections may go: --no-private, with every host and address the user named exempt. */
-export function addressPolicy(o: Pick<RunOptions, 'noPrivate' | 'host' | 'trustHosts' | 'pinned' | 'ispdb' | 'ispdbUrl'>): AddressPolicy {
-  const exempt = new Set<string>([...(o.host ? [o.host] : []), ...o.trustHosts, ...Object.keys(o.pinned), ...Object.values(o.pinned).flat()].map((h) => h.toLowerCase()));
+export function addressPolicy(o: Pick<RunOptions, 'noPrivate' | 'host' | 'reference' | 'trustHosts' | 'pinned' | 'ispdb' | 'ispdbUrl'>): AddressPolicy {
+  const exempt = new Set<string>([...(o.host ? [o.host] : []), ...(o.reference ? [o.reference.host] : []), ...o.trustHosts, ...Object.keys(o.pinned), ...Object.values(o.pinned).flat()].map((h) => h.toLowerCase()));
   if (o.ispdb && URL.canParse(o.ispdbUrl.replace(/\{\{domain\}\}/g, 'x'))) exempt.add(new URL(o.ispdbUrl.replace(/\{\{domain\}\}/g, 'x')).hostname.replace(/^\[|\]$/g, '').toLowerCase());
   return { noPrivate: o.noPrivate, exempt };
 }

@@ -15,6 +15,17 @@ const isAddress = (host: string | undefined): boolean => host !== undefined && (
 /** "host (addresses)", without repeating an address that is the host itself. */
 const named = (p: P, host: string): string => (isAddress(p.host) ? host : `${host} (${list(p.addresses)})`);
 
+/** Why the silence is about the user's network (params of LOCAL_NETWORK_BLOCKS_MAIL, see checks/network/reach.ts). */
+const localBasisText = (p: P): string => {
+  if (p.basis === 'reference') {
+    return `The server you named as a reference, ${str(p.reference)}, got no answer on its IMAP port either (${str(p.referenceAddress)}), so mail connections fail even to a server known to work.`;
+  }
+  if (p.basis === 'provider') {
+    return `${str(p.providerHost)} is the IMAP server of ${str(p.provider)} itself, used by millions of people: it dropping every connection is far less likely than a network on the way blocking mail.`;
+  }
+  return 'These servers have different names and addresses, so no single server\'s firewall explains it.';
+};
+
 export const network = {
   NO_NETWORK: {
     severity: 'error',
@@ -40,15 +51,15 @@ export const network = {
     explain: (p) =>
       `Every connection to an IMAP port (${list(p.imapPorts)}) got no answer within ${str(p.timeoutMs)} ms, on ${str(p.hosts)} ${p.hosts === 1 ? 'server' : 'servers'} (${list(p.hostNames)}), ` +
       `while the web ${plural(p.webAnswers, 'port', 'ports')} of the same ${p.hosts === 1 ? 'server' : 'servers'} answered (${list(p.webAnswers)}). ` +
-      'Networks that only allow web browsing behave exactly like this: guest and hotel Wi-Fi, schools, some companies, some VPNs and security software.' +
-      (p.hosts === 1 ? ' Only one server was tested, so that server dropping mail connections from your address (for example a ban after failed logins) would look the same.' : ''),
+      localBasisText(p) +
+      ' Networks that only allow web browsing behave exactly like this: guest and hotel Wi-Fi, schools, some companies, some VPNs and security software.',
     fix: (p) => [
       'Try from another network, for example a phone hotspot: if mail works there, this network blocks it.',
       `Ask the network's admin (or your VPN provider) to allow outgoing TCP ${plural(p.imapPorts, 'port', 'ports')} ${list(p.imapPorts)} (993 is IMAP over SSL/TLS).`,
       'Check firewall, antivirus and VPN software on this computer for a rule that blocks mail apps.',
-      ...(p.hosts === 1 ? ['If it fails from every network, ask the mail admin whether your IP address is blocked.'] : []),
+      ...(p.basis === 'provider' ? [`If it fails from every network, check the status page of ${str(p.provider)} and ask them whether your IP address is blocked.`] : []),
     ],
-    example: { imapPorts: ['143', '993'], hosts: 1, hostNames: ['imap.example.com'], webAnswers: ['192.0.2.10:443'], timeoutMs: 8000 },
+    example: { imapPorts: ['143', '993'], hosts: 1, hostNames: ['imap.example.com'], webAnswers: ['192.0.2.10:443'], timeoutMs: 8000, basis: 'reference', reference: 'imap.example.net:993', referenceAddress: '198.51.100.7:993' },
   },
   SERVER_PORT_FILTERED: {
     severity: 'error',
@@ -58,13 +69,25 @@ export const network = {
       `Connections to ${named(p, hp(p))} got ${p.icmp ? 'a "host unreachable" reply' : `no answer within ${str(p.timeoutMs)} ms`}, ` +
       `yet the same ${plural(p.addresses, 'address', 'addresses')} answered on ${plural(p.answeredPorts, 'port', 'ports')} ${list(p.answeredPorts)} (accepting or refusing the connection). ` +
       `So the machine is up and reachable from your network, and something in front of it filters port ${p.port ?? '?'}: most likely the server's firewall, ` +
-      'or a ban of your IP address (for example after several failed logins).',
+      'or a ban of your IP address (for example after several failed logins).' +
+      (p.reference
+        ? ` From this same network the reference server ${str(p.reference)} answered on its IMAP port, so this network lets mail connections through: the filter is on the server's side.`
+        : p.localAlternative
+          ? ' But every IMAP connection of this run went unanswered, and one server alone cannot tell its own filter from your network blocking mail connections ' +
+            '(guest and hotel Wi-Fi, some companies, VPNs and security software do): that would look exactly the same.'
+          : ''),
     fix: (p) => [
+      ...(p.localAlternative
+        ? [
+            "First find out which side blocks it: try from another network, for example your phone's hotspot (mail works there: your network blocks it; fails there too: the server filters it), " +
+              'or run imap-doctor again with `--reference` and an IMAP server you know works, e.g. `--reference imap.gmail.com:993` (no answer from it either: your network blocks mail).',
+          ]
+        : []),
       `Mail admin: allow incoming TCP port ${p.port ?? '?'} in the server's firewall (\`iptables -S INPUT\`, \`nft list ruleset\`, \`firewall-cmd --list-all\`, or the hosting provider's security group).`,
       'Mail admin: check whether your IP address is banned, e.g. `fail2ban-client status dovecot`, and unban it.',
       'If a device of yours still uses an old password, fix it first: its failed logins can get the address banned again.',
     ],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', addresses: ['192.0.2.10'], answeredPorts: ['143', '443'], icmp: false, timeoutMs: 8000 },
+    example: { host: 'imap.example.com', port: 993, security: 'tls', addresses: ['192.0.2.10'], answeredPorts: ['443'], icmp: false, timeoutMs: 8000, localAlternative: true },
   },
   HOST_UNREACHABLE: {
     severity: 'error',

@@ -45,7 +45,7 @@ export function parseTrustHost(value: string): string {
 }
 
 /** commander wants InvalidArgumentError (a usage error); the same rule throws a plain Error elsewhere. */
-function asArg<T>(parse: (v: string) => T): (v: string) => T {
+export function asArg<T>(parse: (v: string) => T): (v: string) => T {
   return (v) => {
     try {
       return parse(v);

@@ -37,14 +37,31 @@ const lower = (s: string) => s.toLowerCase().replace(/\.$/, '');
  */
 const SELF_HOSTED_GREETINGS: readonly RegExp[] = [/\bDovecot\b/i, /Courier-IMAP/i, /\bCyrus\b/i, /\bZimbra\b/i, /hMailServer/i, /\bUW IMAP\b/i, /MDaemon/i, /Kerio/i, /SmarterMail/i];
 
-function byHost(host: string): ProviderMatch | undefined {
-  const h = lower(host);
+/** The first provider with a brand whose server is host `h` by `test`. */
+function byServerHost(h: string, test: (b: Brand) => boolean): ProviderMatch | undefined {
   for (const p of PROVIDERS) {
-    const brands = p.brands.filter((b) => b.hosts.some((r) => r.test(h)));
+    const brands = p.brands.filter(test);
     // One host shared by several brands (Microsoft's) names the provider, not the brand.
     if (brands.length > 0) return { provider: p, ...(brands.length === 1 ? { brand: brands[0] as Brand } : {}), via: 'host', evidence: h };
   }
   return undefined;
+}
+
+function byHost(host: string): ProviderMatch | undefined {
+  const h = lower(host);
+  return byServerHost(h, (b) => b.hosts.some((r) => r.test(h)));
+}
+
+/**
+ * The provider whose own published IMAP server this is: a brand's `imap` endpoint, host and port
+ * alike (taken from the ISPDB or the provider's own page, with its source). These are the
+ * "well-known" IMAP hosts of the firewall rule: services for millions of users, so one of them
+ * dropping every connection is far less likely than the network in between blocking mail. Only
+ * the knowledge is consulted; no such host is ever connected to unless the user asked for it.
+ */
+export function providerImapHost(host: string, port: number): ProviderMatch | undefined {
+  const h = lower(host);
+  return byServerHost(h, (b) => b.imap?.host === h && b.imap.port === port);
 }
 
 function byServerWords(greeting: string | undefined, capabilities: readonly string[] | undefined): ProviderMatch | undefined {

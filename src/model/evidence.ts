@@ -376,15 +376,17 @@ export function endpointId(c: { host: string; port: number; security: Security }
 
 /**
  * A TCP connection made only to interpret another failure: the same address on a web port or on
- * the other IMAP port (is the machine up, is only this port dropped?), or the DNS resolver itself
- * (is there any network at all?). A connect and nothing more: no bytes are sent.
+ * the other IMAP port (is the machine up, is only this port dropped?), the DNS resolver itself
+ * (is there any network at all?), or the IMAP server the user named with --reference (does this
+ * network let mail through at all?). A connect and nothing more: no bytes are sent.
  */
 export interface ReferenceProbe {
-  purpose: 'same-host-web' | 'same-host-other-imap' | 'resolver';
+  purpose: 'same-host-web' | 'same-host-other-imap' | 'resolver' | 'user-reference';
   /** The endpoints (ids) whose failure it helps to interpret; empty for the resolver. */
   forEndpoints: string[];
-  /** Host name of those endpoints, or the resolver's address. */
+  /** Host name of those endpoints, the resolver's address, or the --reference host. */
   host: string;
+  /** Empty for a --reference name that resolved to no address (the outcome holds the DNS error). */
   address: string;
   family: Family;
   port: number;

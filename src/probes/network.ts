@@ -1,14 +1,16 @@
 /**
  * Reference probes, made only when something needs interpreting: an IMAP connect that timed out or
  * was reported unreachable gets the same address tried on the web ports and on the IMAP ports no
- * endpoint tried; DNS without any answer gets the resolver tried over TCP. Connects only, all at
- * once under one step signal (one timeout at most), stopped early once the answers settle it.
+ * endpoint tried; DNS without any answer gets the resolver tried over TCP; the server the user
+ * named with --reference is tried on its IMAP port. Connects only, all at once under one step
+ * signal (one timeout at most), stopped early once the answers settle it.
  */
 import { isLoopback } from '../util/ip.js';
 import { isIP } from 'node:net';
 import { parseServerSpec, systemServers } from '../dns/resolver.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { DnsStatus, EndpointEvidence, Family, NetworkEvidence, ProbeError, ProbeErrorCode, ReferenceProbe, Security } from '../model/evidence.js';
+import type { DnsStatus, EndpointEvidence, Family, NetworkEvidence, ProbeError, ProbeErrorCode, ReferenceProbe, ResolveEvidence, Security } from '../model/evidence.js';
+import type { Reference } from '../options.js';
 import { stepSignal } from '../util/deadline.js';
 import { LIMITS } from '../limits.js';
 import type { RunEvent } from '../events.js';
@@ -25,6 +27,8 @@ export interface NetworkContext {
   dnsServers?: string[];
   /** The connect to use (tests); default connectTcp. */
   connect?: typeof connectTcp;
+  /** The --reference server, tried when an IMAP connect gets no answer. */
+  reference?: UserReference;
 }
 
 /** A reference probe before it ran. */
@@ -62,10 +66,12 @@ function dnsWithoutAnswer(endpoints: readonly EndpointEvidence[], discovery: Dis
   return discovery?.resolverWorking === false || viaDns.some((e) => NO_ANSWER.has(e.resolve.a) && NO_ANSWER.has(e.resolve.aaaa));
 }
 
-/** Which reference connects this evidence calls for (pure; the probe runs them). */
-export function planReferences(endpoints: readonly EndpointEvidence[], ctx: Pick<NetworkContext, 'referencePorts' | 'imapPorts' | 'discovery' | 'dnsServers'>): PlannedReference[] {
+type Failing = Map<string, { host: string; family: Family; forEndpoints: string[] }>;
+
+/** The ports tried per address, and the addresses whose IMAP connect got no answer (or an ICMP error). */
+function connectPicture(endpoints: readonly EndpointEvidence[]): { tried: Map<string, Set<number>>; failing: Failing } {
   const tried = new Map<string, Set<number>>();
-  const failing = new Map<string, { host: string; family: Family; forEndpoints: string[] }>();
+  const failing: Failing = new Map();
   for (const e of endpoints) {
     for (const a of e.addresses) {
       if (a.tcp.state === 'skipped') continue;
@@ -78,6 +84,12 @@ export function planReferences(endpoints: readonly EndpointEvidence[], ctx: Pick
       failing.set(a.address, f);
     }
   }
+  return { tried, failing };
+}
+
+/** Which reference connects this evidence calls for (pure; the probe runs them). */
+export function planReferences(endpoints: readonly EndpointEvidence[], ctx: Pick<NetworkContext, 'referencePorts' | 'imapPorts' | 'discovery' | 'dnsServers'>): PlannedReference[] {
+  const { tried, failing } = connectPicture(endpoints);
   const web = [...new Set(ctx.referencePorts)];
   const imap = [...new Set(Object.values(ctx.imapPorts))].filter((p) => !web.includes(p));
   const plan: PlannedReference[] = [];
@@ -124,6 +136,57 @@ function earlyStop(endpoints: readonly EndpointEvidence[], plan: readonly Planne
 }
 
 /**
+ * The IMAP server the user named with --reference: looked up and connected to (TCP only, nothing
+ * sent) at most once per run, started early by a hanging connect (HeadStart) or when the network
+ * probe needs it, stopped when no IMAP port went unanswered after all. At most one address per
+ * family is tried. A name that resolves to nothing is recorded with an empty address and the DNS error.
+ */
+export class UserReference {
+  private result: Promise<ReferenceProbe[]> | undefined;
+  private readonly stop = new AbortController();
+
+  constructor(
+    readonly target: Reference,
+    private readonly ctx: { resolve: (signal: () => AbortSignal) => Promise<ResolveEvidence>; timeoutMs: number; run: AbortSignal; connect?: typeof connectTcp },
+  ) {}
+
+  /** Starts the look-up and the connects (once); rejects only on a bug. */
+  probe(): Promise<ReferenceProbe[]> {
+    this.result ??= this.go();
+    return this.result;
+  }
+
+  /** Not needed after all: whatever still runs is stopped (and its result never recorded). */
+  cancel(): void {
+    this.stop.abort(new NotNeeded());
+  }
+
+  private async go(): Promise<ReferenceProbe[]> {
+    const onRun = () => this.stop.abort(this.ctx.run.reason);
+    if (this.ctx.run.aborted) onRun();
+    else this.ctx.run.addEventListener('abort', onRun, { once: true });
+    const step = () => stepSignal(this.stop.signal, this.ctx.timeoutMs);
+    const { host, port } = this.target;
+    const base = { purpose: 'user-reference' as const, forEndpoints: [], host, port };
+    try {
+      const r = await this.ctx.resolve(step);
+      const picked = [4, 6].flatMap((f) => r.addresses.filter((a) => a.family === f).slice(0, 1));
+      if (picked.length === 0) return [{ ...base, address: '', family: 4, outcome: { state: 'failed', error: r.error ?? { code: 'DNS_ERROR', message: 'no address' }, ms: r.ms } }];
+      const connect = this.ctx.connect ?? connectTcp;
+      return await Promise.all(
+        picked.map(async ({ address, family }): Promise<ReferenceProbe> => {
+          const c = await connect(address, port, family, step());
+          if (c.ok) c.socket.destroy();
+          return { ...base, address, family, outcome: c.ok ? { state: 'ok', value: {}, ms: c.ms } : { state: 'failed', error: c.error, ms: c.ms } };
+        }),
+      );
+    } finally {
+      this.ctx.run.removeEventListener('abort', onRun);
+    }
+  }
+}
+
+/**
  * Reference probes started before they are known to be needed: when an IMAP connect has had no
  * answer for `startAfterMs`, the same address is tried on the web ports at once, so a run whose
  * ports are all dropped costs about one connect timeout plus that head start instead of two
@@ -151,6 +214,8 @@ export class HeadStart {
   }
 
   private start(address: string, host: string, endpoint: string): void {
+    // Its failure is the network probe's to report (it awaits the same promise); here it is only started.
+    this.ctx.reference?.probe().catch(() => undefined);
     const connect = this.ctx.connect ?? connectTcp;
     const family: Family = isIP(address) === 6 ? 6 : 4;
     for (const port of new Set(this.ctx.referencePorts)) {
@@ -191,7 +256,23 @@ export class HeadStart {
 export async function probeNetwork(endpoints: readonly EndpointEvidence[], ctx: NetworkContext, head?: HeadStart): Promise<NetworkEvidence> {
   const plan = planReferences(endpoints, ctx);
   head?.settle(plan);
-  if (plan.length === 0) return { references: [], clock: [] };
+  // Both at once: the --reference connects run alongside the plan's (and were perhaps started earlier).
+  const [user, references] = await Promise.all([userReferences(endpoints, ctx.reference), plan.length === 0 ? [] : runPlan(endpoints, plan, ctx, head)]);
+  return { references: [...user, ...references], clock: [] };
+}
+
+/** The --reference connects, when an IMAP connect got no answer (for the endpoints it failed on); else stopped. */
+async function userReferences(endpoints: readonly EndpointEvidence[], reference: UserReference | undefined): Promise<ReferenceProbe[]> {
+  if (!reference) return [];
+  const forEndpoints = [...new Set([...connectPicture(endpoints).failing.values()].flatMap((f) => f.forEndpoints))];
+  if (forEndpoints.length === 0) {
+    reference.cancel();
+    return [];
+  }
+  return (await reference.probe()).map((r) => ({ ...r, forEndpoints }));
+}
+
+async function runPlan(endpoints: readonly EndpointEvidence[], plan: PlannedReference[], ctx: NetworkContext, head?: HeadStart): Promise<ReferenceProbe[]> {
   const connect = ctx.connect ?? connectTcp;
   // Stopped early once the evidence answers every question, or with the run. Plain listeners on
   // purpose: AbortSignal.any holds its sources weakly in Node 20 (see util/deadline.ts).
@@ -206,7 +287,7 @@ export async function probeNetwork(endpoints: readonly EndpointEvidence[], ctx: 
   const notNeeded = (error: ProbeError): ProbeError =>
     enough.signal.reason instanceof NotNeeded && (error.code === 'TIMEOUT' || error.code === 'ABORTED') ? { code: 'ABORTED', message: enough.signal.reason.message } : error;
   try {
-    const references = await Promise.all(
+    return await Promise.all(
       plan.map(async (p): Promise<ReferenceProbe> => {
         const early = head?.take(p.address, p.port);
         if (early) {
@@ -227,7 +308,6 @@ export async function probeNetwork(endpoints: readonly EndpointEvidence[], ctx: 
         return { ...p, outcome: { state: 'failed', error, ms: r.ms } };
       }),
     );
-    return { references, clock: [] };
   } finally {
     ctx.run.removeEventListener('abort', onRun);
   }

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report, ReportFinding } from '../../src/model/report.js';
+import { startDnsServer } from '../servers/dns-server.js';
 import { createNetns, type NetnsLab } from '../servers/netns.js';
 import { labOrSkip, netnsAvailable } from '../servers/require.js';
 import { assertNoSecrets, BIN, expectExit, runCli, type CliRun } from './cli-runner.js';
@@ -121,23 +122,109 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
     expect(r.json.durationMs).toBeLessThan(Number(r.json.input.options.deadlineMs));
   });
 
-  it('a client network dropping 993 and 143 while 443 passes: LOCAL_NETWORK_BLOCKS_MAIL, the server not blamed', async () => {
-    const ns = await made({ client: true });
-    const client = ns.client as NonNullable<NetnsLab['client']>;
-    await ns.listen(ns.server.ns, 993, { kind: 'tcp' });
-    await ns.listen(ns.server.ns, 143, { kind: 'imap' });
-    await ns.listen(ns.server.ns, 443, { kind: 'tcp' });
-    for (const port of ['993', '143']) await ns.iptables(client.ns, ['-A', 'OUTPUT', '-p', 'tcp', '--dport', port, '-j', 'DROP']);
-    const r = await runIn(ns, client.ns, ['alice@example.test', '--host', client.serverIp, '--no-login', '--timeout', String(T)]);
-    expectExit(r, 1);
-    expect(networkCodes(r.json)).toEqual(['LOCAL_NETWORK_BLOCKS_MAIL']);
-    const [f] = findings(r.json, 'LOCAL_NETWORK_BLOCKS_MAIL');
-    expect(f).toMatchObject({ severity: 'error', who: 'your-network', params: { imapPorts: ['143', '993'], hosts: 1, webAnswers: [`${client.serverIp}:443`] } });
-    const timeouts = findings(r.json, 'TCP_TIMEOUT');
-    expect(timeouts).toHaveLength(2);
-    expect(timeouts[0]?.causedBy).toBe('LOCAL_NETWORK_BLOCKS_MAIL');
-    expect(timeouts.every((x) => x.causedBy !== undefined)).toBe(true);
-    expect(r.json.verdict.tally.error).toBe(1);
+  describe('the firewall rule: the local network is blamed only on evidence about it', () => {
+    /**
+     * A client namespace whose server namespace also answers on `extra` addresses of its own
+     * (192.0.2.1…, on its loopback, routed from the client only), so one machine plays several servers.
+     */
+    const clientLab = async (extra = 0) => {
+      const ns = await made({ client: true });
+      const client = ns.client as NonNullable<NetnsLab['client']>;
+      const more = Array.from({ length: extra }, (_, i) => `192.0.2.${i + 1}`);
+      for (const a of more) await ns.exec(ns.server.ns, 'ip', ['addr', 'add', `${a}/32`, 'dev', 'lo']);
+      if (extra > 0) await ns.exec(client.ns, 'ip', ['route', 'add', '192.0.2.0/24', 'via', client.serverIp]);
+      for (const port of [993, 143, 443]) await ns.listen(ns.server.ns, port, { kind: port === 143 ? 'imap' : 'tcp' });
+      return { ns, client, more };
+    };
+    const dropMail = (ns: NetnsLab, where: string, chain: 'INPUT' | 'OUTPUT', extra: string[] = []) =>
+      Promise.all(['993', '143'].map((port) => ns.iptables(where, ['-A', chain, ...extra, '-p', 'tcp', '--dport', port, '-j', 'DROP'])));
+
+    it('one server of an unknown operator, its IMAP ports dropped while 443 answers: SERVER_PORT_FILTERED leads, naming your network and the test', async () => {
+      const ns = await made();
+      await ns.listen(ns.server.ns, 443, { kind: 'tcp' });
+      await dropMail(ns, ns.server.ns, 'INPUT');
+      const r = await cli('--host', ns.server.ip);
+      expectExit(r, 1);
+      expect(networkCodes(r.json)).toEqual(['SERVER_PORT_FILTERED']);
+      const filtered = findings(r.json, 'SERVER_PORT_FILTERED');
+      expect(filtered.map((f) => f.subject.port).sort()).toEqual([143, 993]);
+      expect(filtered[0]).toMatchObject({ who: 'mail-admin', params: { addresses: [ns.server.ip], localAlternative: true } });
+      expect(filtered[0]?.explanation).toContain('cannot tell its own filter from your network blocking mail');
+      expect(filtered[0]?.fix[0]).toMatch(/phone's hotspot.*--reference/);
+    });
+
+    it('the same evidence made by the client network (993 and 143 dropped on the way out): still only one server, so still SERVER_PORT_FILTERED', async () => {
+      const { ns, client } = await clientLab();
+      await dropMail(ns, client.ns, 'OUTPUT');
+      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', client.serverIp, '--no-login', '--timeout', String(T)]);
+      expectExit(r, 1);
+      expect(networkCodes(r.json)).toEqual(['SERVER_PORT_FILTERED']);
+      expect(findings(r.json, 'SERVER_PORT_FILTERED')[0]?.params).toMatchObject({ addresses: [client.serverIp], localAlternative: true });
+      expect(findings(r.json, 'SERVER_PORT_FILTERED')[0]?.params.answeredPorts).toContain('443');
+      const timeouts = findings(r.json, 'TCP_TIMEOUT');
+      expect(timeouts).toHaveLength(2);
+      expect(timeouts.every((x) => x.causedBy !== undefined)).toBe(true);
+    });
+
+    it('--reference silent too (the client network drops mail to every server): LOCAL_NETWORK_BLOCKS_MAIL, naming the reference', async () => {
+      const { ns, client, more } = await clientLab(1);
+      await dropMail(ns, client.ns, 'OUTPUT');
+      const reference = `${more[0]}:993`;
+      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', client.serverIp, '--reference', reference, '--no-login', '--timeout', String(T)]);
+      expectExit(r, 1);
+      expect(networkCodes(r.json)).toEqual(['LOCAL_NETWORK_BLOCKS_MAIL']);
+      const [f] = findings(r.json, 'LOCAL_NETWORK_BLOCKS_MAIL');
+      expect(f).toMatchObject({ who: 'your-network', params: { basis: 'reference', reference, referenceAddress: reference, hosts: 1, hostNames: [client.serverIp] } });
+      expect(r.json.network.references.find((x) => x.purpose === 'user-reference')).toMatchObject({ address: more[0], port: 993, outcome: { state: 'failed', error: { code: 'TIMEOUT' } } });
+      expect(r.json.input.options.reference).toBe(reference);
+      const timeouts = findings(r.json, 'TCP_TIMEOUT');
+      expect(timeouts).toHaveLength(2);
+      expect(timeouts[0]?.causedBy).toBe('LOCAL_NETWORK_BLOCKS_MAIL');
+      expect(timeouts.every((x) => x.causedBy !== undefined)).toBe(true);
+    });
+
+    it('--reference answering (the server drops IMAP to its own address only): the server is at fault, and the text says mail passes this network', async () => {
+      const { ns, client, more } = await clientLab(1);
+      await dropMail(ns, ns.server.ns, 'INPUT', ['-d', client.serverIp]);
+      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', client.serverIp, '--reference', `${more[0]}`, '--no-login', '--timeout', String(T)]);
+      expectExit(r, 1);
+      expect(networkCodes(r.json)).toEqual(['SERVER_PORT_FILTERED']);
+      const [f] = findings(r.json, 'SERVER_PORT_FILTERED');
+      expect(f?.params).toMatchObject({ addresses: [client.serverIp], localAlternative: false, reference: `${more[0]}:993` });
+      expect(f?.explanation).toContain('lets mail connections through');
+      expect(r.json.network.references.find((x) => x.purpose === 'user-reference')?.outcome.state).toBe('ok');
+    });
+
+    it("two hosts at different addresses, IMAP dropped on both while their web ports answer (found by discovery): LOCAL_NETWORK_BLOCKS_MAIL", async () => {
+      const a = await made();
+      const b = await made();
+      for (const ns of [a, b]) {
+        await ns.listen(ns.server.ns, 443, { kind: 'tcp' });
+        await dropMail(ns, ns.server.ns, 'INPUT');
+      }
+      const dns = await startDnsServer({ zone: { 'example.test': {}, 'imap.example.test': { A: [a.server.ip] }, 'mail.example.test': { A: [b.server.ip] } } });
+      try {
+        const r = await cli('--dns', dns.address, '--no-ispdb');
+        expectExit(r, 1);
+        expect(networkCodes(r.json)).toEqual(['LOCAL_NETWORK_BLOCKS_MAIL']);
+        const [f] = findings(r.json, 'LOCAL_NETWORK_BLOCKS_MAIL');
+        expect(f?.params).toMatchObject({ basis: 'hosts', hosts: 2, hostNames: ['imap.example.test', 'mail.example.test'], imapPorts: ['143', '993'] });
+        expect(f?.params.webAnswers).toEqual(expect.arrayContaining([`${a.server.ip}:443`, `${b.server.ip}:443`]));
+      } finally {
+        await dns.close();
+      }
+    });
+
+    it("a big provider's own IMAP host (imap.gmail.com, pinned to a namespace: nothing outside is contacted) silent while 443 answers: LOCAL_NETWORK_BLOCKS_MAIL", async () => {
+      const ns = await made();
+      await ns.listen(ns.server.ns, 443, { kind: 'tcp' });
+      await dropMail(ns, ns.server.ns, 'INPUT');
+      const r = await cli('--host', 'imap.gmail.com', '--resolve', `imap.gmail.com=${ns.server.ip}`);
+      expectExit(r, 1);
+      expect(networkCodes(r.json)).toEqual(['LOCAL_NETWORK_BLOCKS_MAIL']);
+      expect(findings(r.json, 'LOCAL_NETWORK_BLOCKS_MAIL')[0]?.params).toMatchObject({ basis: 'provider', providerHost: 'imap.gmail.com', hosts: 1 });
+      expect(r.json.endpoints.flatMap((e) => e.addresses.map((x) => x.address))).toEqual([ns.server.ip, ns.server.ip]);
+    });
   });
 
   describe('no network at all', () => {

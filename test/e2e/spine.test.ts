@@ -260,6 +260,17 @@ describe('command line', () => {
     }
   });
 
+  it('a bad --reference: exit 2, the reason on one line naming the value', async () => {
+    for (const bad of ['imap.example.net:99999', 'user@host:993', ':993']) {
+      const r = await runCli(['a@example.com', '--reference', bad, '--no-login']);
+      expectExit(r, 2);
+      const [line] = r.stderr.split('\n');
+      expect(line).toMatch(/^imap-doctor: .*--reference.*(no port between 1 and 65535|no valid host name)/);
+      expect(line).toContain(bad);
+      expect(r.stderr).not.toMatch(/\bat \S+ \(/);
+    }
+  });
+
   it('an unreadable --ca-file or a file without certificates: exit 2', async () => {
     const a = await runCli(['a@example.com', '--host', '127.0.0.1', '--ca-file', '/nonexistent.pem', '--no-login']);
     expectExit(a, 2);

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEntry } from '../../src/catalogue/index.js';
 import { providerAdvice } from '../../src/knowledge/advice.js';
-import { DEFAULT_CAUSES, PROVIDERS, identifiedByServer, identifyProvider, loginCauses, providerById, withMailBrand, type ProviderMatch } from '../../src/knowledge/providers.js';
+import { DEFAULT_CAUSES, PROVIDERS, identifiedByServer, identifyProvider, loginCauses, providerById, providerImapHost, withMailBrand, type ProviderMatch } from '../../src/knowledge/providers.js';
 
 describe('identifyProvider', () => {
   const cases: Array<[string, Parameters<typeof identifyProvider>[0], string, string]> = [
@@ -51,6 +51,27 @@ describe('identifyProvider', () => {
   it('only host, greeting and capability count as the server identifying itself', () => {
     expect(['host', 'greeting', 'capability'].every((via) => identifiedByServer({ via: via as 'host' }))).toBe(true);
     expect(identifiedByServer({ via: 'mx' }) || identifiedByServer({ via: 'domain' })).toBe(false);
+  });
+});
+
+describe('providerImapHost: the well-known IMAP hosts of the firewall rule', () => {
+  it("every brand's own published IMAP endpoint is one, host and port alike", () => {
+    const endpoints = PROVIDERS.flatMap((p) => p.brands.flatMap((b) => (b.imap ? [{ p, imap: b.imap }] : [])));
+    expect(endpoints.length).toBeGreaterThan(15);
+    for (const { p, imap } of endpoints) expect(providerImapHost(imap.host, imap.port)?.provider.id, imap.host).toBe(p.id);
+  });
+
+  it('names the brand when the host is one brand\'s, only the provider when brands share it; case and a final dot do not matter', () => {
+    expect(providerImapHost('IMAP.web.de.', 993)).toMatchObject({ provider: { id: 'gmx' }, brand: { id: 'webde' }, via: 'host' });
+    const shared = providerImapHost('outlook.office365.com', 993);
+    expect(shared?.provider.id).toBe('microsoft');
+    expect(shared?.brand).toBeUndefined();
+  });
+
+  it('not a look-alike, another host of the same domain, or a port the provider does not publish', () => {
+    for (const [host, port] of [['imap.gmail.com.example.net', 993], ['evilimap.gmail.com', 993], ['smtp.gmail.com', 993], ['imap.gmail.com', 143], ['imap.example.com', 993]] as const) {
+      expect(providerImapHost(host, port), `${host}:${port}`).toBeUndefined();
+    }
   });
 });
 

@@ -2,9 +2,16 @@
  * The reachability picture the network checks share: every TCP attempt of the run (endpoint
  * connects and reference probes) classified by what came back, what DNS and the discovery fetches
  * prove about the network, and which global explanation holds. Pure; computed once per context.
+ *
+ * The firewall rule: IMAP silent everywhere while a web port answers is only blamed on the user's
+ * network when the evidence is about that network (`LocalBasis`): the --reference server is silent
+ * too, or the silent host is a big provider's own IMAP server, or hosts at two different addresses
+ * (of different names) are silent while their web ports answer. One server alone says nothing about
+ * the network: its own firewall, or a ban of this address, looks the same (`mailSilent` without a basis).
  */
 import type { DiscoveryEvidence, SourceResult } from '../../model/discovery.js';
 import type { DnsStatus, EndpointEvidence, Family, Outcome } from '../../model/evidence.js';
+import { providerImapHost, type ProviderMatch } from '../../knowledge/providers.js';
 import type { CheckContext } from '../types.js';
 
 /** What came back: a connection, a refusal (RST), nothing, a router's ICMP error, or no local route. */
@@ -19,7 +26,15 @@ export interface Attempt {
   host: string;
   /** Set for the endpoints' own connects. */
   endpoint?: string;
+  /** The server the user named with --reference (not one of the account's). */
+  reference?: true;
 }
+
+/** Why silent mail ports are the user's network's doing (see the file's comment). */
+export type LocalBasis =
+  | { basis: 'reference'; attempt: Attempt }
+  | { basis: 'provider'; provider: ProviderMatch; attempt: Attempt }
+  | { basis: 'hosts'; attempts: Attempt[] };
 
 export interface Reach {
   attempts: Attempt[];
@@ -30,7 +45,13 @@ export interface Reach {
   /** Discovery fetches that got an HTTP answer (URLs). */
   webFetches: string[];
   noNetwork: boolean;
+  /** Every IMAP connect of the run (the --reference one included) unanswered while a web port answered. */
+  mailSilent: boolean;
+  /** mailSilent, and the evidence is about the user's network: LOCAL_NETWORK_BLOCKS_MAIL. */
   localBlocksMail: boolean;
+  local?: LocalBasis;
+  /** --reference connects that got an answer: this network lets mail through. */
+  referenceAnswered: Attempt[];
   ipv6: {
     /** Failing IPv6 connects of endpoints whose IPv4 works, with no IPv6 answer anywhere in the run. */
     pathBroken: Attempt[];
@@ -113,7 +134,7 @@ function collect(ctx: CheckContext): { attempts: Attempt[]; own: Map<string, Att
   for (const r of ctx.network.references) {
     const reply = replyOf(r.outcome);
     const kind = r.purpose === 'same-host-web' ? 'web' : r.purpose === 'resolver' ? 'resolver' : 'imap';
-    if (reply) attempts.push({ address: r.address, family: r.family, port: r.port, kind, reply, host: r.host });
+    if (reply) attempts.push({ address: r.address, family: r.family, port: r.port, kind, reply, host: r.host, ...(r.purpose === 'user-reference' ? { reference: true as const } : {}) });
   }
   return { attempts, own };
 }
@@ -138,6 +159,27 @@ function ipv6Picture(attempts: Attempt[], own: Map<string, Attempt[]>): Reach['i
   return { pathBroken, serviceMissing };
 }
 
+/**
+ * What makes silent IMAP ports (all of them, with a web port answering) the user's network's doing,
+ * strongest first: the --reference server silent as well (at an address of its own), a silent
+ * provider's own IMAP server, or two hosts of different names at different addresses whose web
+ * ports answer. Undefined: one server of an unknown operator, which may be filtering itself.
+ */
+export function localBasis(attempts: readonly Attempt[]): LocalBasis | undefined {
+  const own = attempts.filter((a) => a.kind === 'imap' && !a.reference && unanswered(a.reply));
+  const ownAddresses = new Set(own.map((a) => a.address));
+  const ref = attempts.find((a) => a.reference && unanswered(a.reply) && !ownAddresses.has(a.address));
+  if (ref) return { basis: 'reference', attempt: ref };
+  for (const a of own) {
+    const provider = a.reply === 'silent' ? providerImapHost(a.host, a.port) : undefined;
+    if (provider) return { basis: 'provider', provider, attempt: a };
+  }
+  const webOpen = new Set(attempts.filter((a) => a.kind === 'web' && a.reply === 'open').map((a) => a.address));
+  const fronted = own.filter((a) => webOpen.has(a.address));
+  const twoHosts = fronted.some((a) => fronted.some((b) => b.host !== a.host && b.address !== a.address));
+  return twoHosts ? { basis: 'hosts', attempts: fronted } : undefined;
+}
+
 const cache = new WeakMap<CheckContext, Reach>();
 
 export function reachOf(ctx: CheckContext): Reach {
@@ -151,19 +193,23 @@ export function reachOf(ctx: CheckContext): Reach {
   const tcpEvidence = attempts.some((a) => a.kind !== 'resolver' || a.reply === 'no-route' || a.reply === 'unreachable');
   const noNetwork = dns.failures.length > 0 && !dns.answered && web.length === 0 && !anyAnswer && tcpEvidence;
   const imap = attempts.filter((a) => a.kind === 'imap' && a.reply !== 'no-route');
-  const localBlocksMail =
+  const mailSilent =
     !noNetwork &&
     imap.length > 0 &&
     imap.every((a) => unanswered(a.reply)) &&
     imap.some((a) => a.reply === 'silent') &&
     attempts.some((a) => a.kind === 'web' && a.reply === 'open');
+  const local = mailSilent ? localBasis(attempts) : undefined;
   const reach: Reach = {
     attempts,
     own,
     dnsFailures: dns.answered ? [] : dns.failures,
     webFetches: web,
     noNetwork,
-    localBlocksMail,
+    mailSilent,
+    localBlocksMail: local !== undefined,
+    ...(local ? { local } : {}),
+    referenceAnswered: attempts.filter((a) => a.reference && answered(a.reply)),
     ipv6: ipv6Picture(attempts, own),
   };
   cache.set(ctx, reach);

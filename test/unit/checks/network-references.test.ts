@@ -6,7 +6,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressProbe, EndpointEvidence, Family, ProbeErrorCode, Security } from '../../../src/model/evidence.js';
-import { planReferences, probeNetwork, type NetworkContext } from '../../../src/probes/network.js';
+import { HeadStart, planReferences, probeNetwork, UserReference, type NetworkContext } from '../../../src/probes/network.js';
+import type { ResolveEvidence } from '../../../src/model/evidence.js';
 import type { connectTcp } from '../../../src/probes/tcp.js';
 import { DeadlineReached } from '../../../src/util/deadline.js';
 import { classifyError } from '../../../src/errors/classify.js';
@@ -177,5 +178,74 @@ describe('probeNetwork', () => {
       expect(await probe(open)).toEqual([[open, 'ok']]);
       expect(await probe(closed)).toEqual([[closed, 'REFUSED']]);
     });
+  });
+});
+
+describe('the --reference server (UserReference)', () => {
+  const run = () => new AbortController().signal;
+  const resolved = (addresses: ResolveEvidence['addresses']): ResolveEvidence => ({ ms: 1, via: 'system', a: 'records', aaaa: 'records', addresses });
+  /** A reference whose look-ups and connects are logged; the connect answers per address. */
+  function reference(resolve: ResolveEvidence, answer: (address: string) => 'open' | 'silent', log: string[], timeoutMs = 150) {
+    const connect: typeof connectTcp = (address, port, _f, signal) => {
+      log.push(`connect ${address}:${port}`);
+      if (answer(address) === 'open') return Promise.resolve({ ok: true, socket: { destroy: () => undefined } as unknown as net.Socket, ms: 3 });
+      return new Promise((r) => signal.addEventListener('abort', () => r({ ok: false, error: classifyError(signal.reason, signal), ms: timeoutMs }), { once: true }));
+    };
+    const ref = new UserReference({ host: 'imap.example.net', port: 993 }, {
+      resolve: async () => {
+        log.push('resolve');
+        return resolve;
+      },
+      timeoutMs,
+      run: run(),
+      connect,
+    });
+    return { ref, ctx: { ...PORTS, referencePorts: [443], timeoutMs, run: run(), connect, reference: ref } satisfies NetworkContext & { startAfterMs?: number } };
+  }
+  const dropped = [ep('imap.example.com', 993, 'tls', [withTcp('tls', 'TIMEOUT')])];
+
+  it('an IMAP connect without an answer: the reference is looked up and tried on its port, one address per family, recorded first', async () => {
+    const log: string[] = [];
+    const { ctx } = reference(resolved([{ address: '198.51.100.7', family: 4 }, { address: '198.51.100.8', family: 4 }, { address: '2001:db8::7', family: 6 }]), (a) => (a === '198.51.100.7' ? 'open' : 'silent'), log);
+    const ev = await probeNetwork(dropped, ctx);
+    expect(log.filter((l) => l.includes('993') || l === 'resolve').sort()).toEqual(['connect 198.51.100.7:993', 'connect 2001:db8::7:993', 'resolve']);
+    const user = ev.references.filter((r) => r.purpose === 'user-reference');
+    expect(ev.references.slice(0, 2)).toEqual(user);
+    expect(user.map((r) => `${r.host} ${r.address}:${r.port} ${r.outcome.state === 'failed' ? r.outcome.error.code : r.outcome.state}`)).toEqual(['imap.example.net 198.51.100.7:993 ok', 'imap.example.net 2001:db8::7:993 TIMEOUT']);
+    expect(user[0]?.forEndpoints).toEqual(['imap.example.com:993/tls']);
+  });
+
+  it('nothing went unanswered: no look-up and no connect at all', async () => {
+    const log: string[] = [];
+    const { ctx } = reference(resolved([{ address: '198.51.100.7', family: 4 }]), () => 'open', log);
+    const ev = await probeNetwork([ep('imap.example.com', 993, 'tls', [withTcp('tls', 'REFUSED')])], ctx);
+    expect(ev.references).toEqual([]);
+    expect(log).toEqual([]);
+  });
+
+  it('a name that resolves to nothing is recorded with the DNS error and no address (nothing dialled)', async () => {
+    const log: string[] = [];
+    const nx: ResolveEvidence = { ms: 2, via: 'system', a: 'nxdomain', aaaa: 'nxdomain', addresses: [], error: { code: 'NXDOMAIN', message: 'no such name' } };
+    const { ctx } = reference(nx, () => 'open', log);
+    const ev = await probeNetwork(dropped, ctx);
+    expect(ev.references.find((r) => r.purpose === 'user-reference')).toMatchObject({ host: 'imap.example.net', address: '', port: 993, outcome: { state: 'failed', error: { code: 'NXDOMAIN' } } });
+    expect(log.filter((l) => l.includes(':993'))).toEqual([]);
+  });
+
+  it('started early by a hanging connect (HeadStart) and reused, not dialled twice; stopped when the connect answered after all', async () => {
+    const log: string[] = [];
+    const { ref, ctx } = reference(resolved([{ address: '198.51.100.7', family: 4 }]), () => 'silent', log, 10_000);
+    const head = new HeadStart({ ...ctx, startAfterMs: 10 });
+    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(log).toContain('connect 198.51.100.7:993');
+    const pending = ref.probe();
+    const t0 = performance.now();
+    const ev = await probeNetwork([ep('imap.example.com', 993, 'tls', [withTcp('tls', 'REFUSED')])], ctx, head);
+    expect(ev.references).toEqual([]);
+    // Stopped at once (not after its 10 s step), and never recorded.
+    expect((await pending)[0]?.outcome.state).toBe('failed');
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(log.filter((l) => l === 'connect 198.51.100.7:993')).toHaveLength(1);
   });
 });

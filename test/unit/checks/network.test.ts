@@ -94,27 +94,62 @@ describe('firewall vs host down vs a network that blocks mail', () => {
     expect(run([e], [ref('same-host-web', V4, 443, failed('ABORTED'))])).toEqual([]);
   });
 
-  it('IMAP silent on every candidate while their web ports answer: LOCAL_NETWORK_BLOCKS_MAIL, once, no per-host blame', () => {
+  it('IMAP silent on hosts of different names at different addresses whose web ports answer: LOCAL_NETWORK_BLOCKS_MAIL, once, no per-host blame', () => {
     const a = '192.0.2.20';
     const es = [
       ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]),
       ep('imap.example.com', 143, 'starttls', [dead('starttls', 'TIMEOUT')], 1),
       ep('mail.example.net', 993, 'tls', [dead('tls', 'TIMEOUT', a)], 2),
     ];
-    const refs = [ref('same-host-web', V4, 443, ok), ref('same-host-web', V4, 80, failed('TIMEOUT')), ref('same-host-web', a, 443, failed('TIMEOUT')), ref('same-host-other-imap', a, 143, failed('TIMEOUT'), 'mail.example.net')];
+    const refs = [ref('same-host-web', V4, 443, ok), ref('same-host-web', V4, 80, failed('TIMEOUT')), ref('same-host-web', a, 443, ok, 'mail.example.net'), ref('same-host-other-imap', a, 143, failed('TIMEOUT'), 'mail.example.net')];
     const fs = only(run(es, refs), 'LOCAL_NETWORK_BLOCKS_MAIL');
     expect(fs).toHaveLength(1);
     expect(fs[0]?.endpoint).toBeUndefined();
-    expect(fs[0]?.params).toMatchObject({ imapPorts: ['143', '993'], hosts: 2, hostNames: ['imap.example.com', 'mail.example.net'], webAnswers: [`${V4}:443`] });
-    expect(renderEntry('LOCAL_NETWORK_BLOCKS_MAIL', fs[0]?.params ?? {}, {}).explanation).not.toContain('Only one server');
+    expect(fs[0]?.params).toMatchObject({ imapPorts: ['143', '993'], hosts: 2, hostNames: ['imap.example.com', 'mail.example.net'], webAnswers: [`${V4}:443`, `${a}:443`], basis: 'hosts' });
+    expect(renderEntry('LOCAL_NETWORK_BLOCKS_MAIL', fs[0]?.params ?? {}, {}).explanation).toContain('different names and addresses');
   });
 
-  it('one server only: still LOCAL_NETWORK_BLOCKS_MAIL, but the text names the ban that would look the same', () => {
-    const e = ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]);
-    const fs = only(run([e], [ref('same-host-web', V4, 443, ok), ref('same-host-other-imap', V4, 143, failed('TIMEOUT'))]), 'LOCAL_NETWORK_BLOCKS_MAIL');
-    const t = renderEntry('LOCAL_NETWORK_BLOCKS_MAIL', fs[0]?.params ?? {}, {});
-    expect(t.explanation).toContain('Only one server was tested');
-    expect(t.fix.join(' ')).toContain('IP address is blocked');
+  it('two hosts, but the second answers on no port at all: not about the network; the first is filtered, the second down', () => {
+    const a = '192.0.2.20';
+    const es = [ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]), ep('mail.example.net', 993, 'tls', [dead('tls', 'TIMEOUT', a)], 1)];
+    const refs = [ref('same-host-web', V4, 443, ok), ref('same-host-web', a, 443, failed('TIMEOUT'), 'mail.example.net'), ref('same-host-other-imap', a, 143, failed('TIMEOUT'), 'mail.example.net')];
+    const fs = run(es, refs);
+    expect(codes(fs).filter((c) => NETWORK_CODES.includes(c))).toEqual(['SERVER_PORT_FILTERED', 'HOST_UNREACHABLE']);
+    expect(fs.find((f) => f.code === 'SERVER_PORT_FILTERED')?.params).toMatchObject({ addresses: [V4], localAlternative: true });
+  });
+
+  it('two names at one address (one machine, one firewall): SERVER_PORT_FILTERED, not the network', () => {
+    const es = [ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]), ep('mail.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')], 1)];
+    const fs = only(run(es, [ref('same-host-web', V4, 443, ok), ref('same-host-other-imap', V4, 143, failed('TIMEOUT'))]), 'SERVER_PORT_FILTERED');
+    expect(fs.every((f) => f.params.localAlternative === true)).toBe(true);
+  });
+
+  it('one name at two addresses (IPv4 and IPv6 of one operator): SERVER_PORT_FILTERED, not the network', () => {
+    const e = ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT'), dead('tls', 'TIMEOUT', V6, 6)]);
+    const refs = [ref('same-host-web', V4, 443, ok), ref('same-host-web', V6, 443, ok), ref('same-host-other-imap', V4, 143, failed('TIMEOUT')), ref('same-host-other-imap', V6, 143, failed('TIMEOUT'))];
+    const fs = only(run([e], refs), 'SERVER_PORT_FILTERED');
+    expect(fs[0]?.params).toMatchObject({ addresses: [V4, V6], localAlternative: true });
+  });
+
+  it('one server of an unknown operator: SERVER_PORT_FILTERED leads, and its text names your network and the test that decides', () => {
+    const e993 = ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]);
+    const e143 = ep('imap.example.com', 143, 'starttls', [dead('starttls', 'TIMEOUT')], 1);
+    const fs = only(run([e993, e143], [ref('same-host-web', V4, 443, ok), ref('same-host-web', V4, 80, failed('REFUSED'))]), 'SERVER_PORT_FILTERED');
+    expect(fs.map((f) => f.endpoint)).toEqual([e993.id, e143.id]);
+    expect(fs[0]?.params).toMatchObject({ addresses: [V4], answeredPorts: ['80', '443'], localAlternative: true });
+    expect(fs[0]?.params.reference).toBeUndefined();
+    const t = renderEntry('SERVER_PORT_FILTERED', fs[0]?.params ?? {}, fs[0]?.subject ?? {});
+    expect(t.explanation).toContain('cannot tell its own filter from your network blocking mail');
+    expect(t.fix[0]).toContain("phone's hotspot");
+    expect(t.fix[0]).toContain('--reference');
+  });
+
+  it('993 filtered while 143 answers: mail passes this network, so the text does not raise it', () => {
+    const fs = only(run([ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]), ep('imap.example.com', 143, 'starttls', [live('starttls')], 1)], [ref('same-host-web', V4, 443, ok)]), 'SERVER_PORT_FILTERED');
+    expect(fs[0]?.params.localAlternative).toBe(false);
+    const t = renderEntry('SERVER_PORT_FILTERED', fs[0]?.params ?? {}, fs[0]?.subject ?? {});
+    expect(t.explanation).not.toContain('your network blocking mail');
+    expect(t.fix.join(' ')).not.toContain('--reference');
   });
 
   it('an IMAP port answering anywhere proves mail passes the local network: the silent server is filtered, not the network', () => {
@@ -150,6 +185,55 @@ function discoveryWith(sources: SourceLite[], resolverWorking: boolean | null = 
     })),
   };
 }
+
+describe('the firewall rule: evidence about your network, not one server', () => {
+  const REF = '198.51.100.7';
+  const webOk = [ref('same-host-web', V4, 443, ok), ref('same-host-other-imap', V4, 143, failed('TIMEOUT'))];
+
+  it("a big provider's own IMAP server silent while its web port answers: LOCAL_NETWORK_BLOCKS_MAIL naming the provider", () => {
+    const e = ep('imap.gmail.com', 993, 'tls', [dead('tls', 'TIMEOUT')]);
+    const fs = only(run([e], [ref('same-host-web', V4, 443, ok, 'imap.gmail.com'), ref('same-host-other-imap', V4, 143, failed('TIMEOUT'), 'imap.gmail.com')]), 'LOCAL_NETWORK_BLOCKS_MAIL');
+    expect(fs[0]?.params).toMatchObject({ hosts: 1, hostNames: ['imap.gmail.com'], basis: 'provider', provider: 'Google (Gmail / Google Workspace)', providerHost: 'imap.gmail.com' });
+    const t = renderEntry('LOCAL_NETWORK_BLOCKS_MAIL', fs[0]?.params ?? {}, {});
+    expect(t.explanation).toContain('imap.gmail.com is the IMAP server of Google (Gmail / Google Workspace) itself');
+    expect(t.fix.join(' ')).toContain('status page of Google');
+  });
+
+  it('not a provider host: a look-alike name, or the provider host on a port it does not publish', () => {
+    for (const [host, port] of [['imap.gmail.com.example.net', 993], ['mail.gmail.com', 993], ['imap.gmail.com', 143]] as const) {
+      const e = ep(host, port, port === 993 ? 'tls' : 'starttls', [dead(port === 993 ? 'tls' : 'starttls', 'TIMEOUT')]);
+      const fs = only(run([e], [ref('same-host-web', V4, 443, ok, host)]), 'SERVER_PORT_FILTERED');
+      expect(fs[0]?.params.localAlternative, `${host}:${port}`).toBe(true);
+    }
+  });
+
+  it('--reference silent as well: LOCAL_NETWORK_BLOCKS_MAIL, naming the reference; the reference host is not counted as a server of the account', () => {
+    const e = ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]);
+    const fs = only(run([e], [ref('user-reference', REF, 993, failed('TIMEOUT'), 'imap.example.net'), ...webOk]), 'LOCAL_NETWORK_BLOCKS_MAIL');
+    expect(fs[0]?.params).toMatchObject({ hosts: 1, hostNames: ['imap.example.com'], imapPorts: ['143', '993'], basis: 'reference', reference: 'imap.example.net:993', referenceAddress: `${REF}:993` });
+    expect(renderEntry('LOCAL_NETWORK_BLOCKS_MAIL', fs[0]?.params ?? {}, {}).explanation).toContain('imap.example.net:993, got no answer on its IMAP port either');
+  });
+
+  it('--reference answering: the network lets mail through, so the server filters; the text says so and drops the other explanation', () => {
+    const e = ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]);
+    const fs = only(run([e], [ref('user-reference', REF, 993, ok, 'imap.example.net'), ...webOk]), 'SERVER_PORT_FILTERED');
+    expect(fs[0]?.params).toMatchObject({ addresses: [V4], answeredPorts: ['443'], localAlternative: false, reference: 'imap.example.net:993' });
+    const t = renderEntry('SERVER_PORT_FILTERED', fs[0]?.params ?? {}, fs[0]?.subject ?? {});
+    expect(t.explanation).toContain('the reference server imap.example.net:993 answered on its IMAP port');
+    expect(t.fix.join(' ')).not.toContain('--reference');
+  });
+
+  it('--reference that is the silent server itself, or that was never reached (no address, no route): it decides nothing', () => {
+    const e = ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]);
+    const same = ref('user-reference', V4, 993, failed('TIMEOUT'), 'imap.example.com');
+    const unresolved: ReferenceProbe = { ...ref('user-reference', '', 993, failed('NXDOMAIN'), 'imap.example.net'), family: 4 };
+    const noRoute = ref('user-reference', '2001:db8::7', 993, failed('NET_UNREACHABLE'), 'imap.example.net');
+    for (const r of [same, unresolved, noRoute]) {
+      const fs = only(run([e], [r, ...webOk]), 'SERVER_PORT_FILTERED');
+      expect(fs[0]?.params, r.address).toMatchObject({ localAlternative: true });
+    }
+  });
+});
 
 describe('no network at all', () => {
   const unresolved = (): EndpointEvidence => ({
