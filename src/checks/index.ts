@@ -4,7 +4,6 @@
  */
 import type { Finding } from '../model/finding.js';
 import type { Check, CheckContext } from './types.js';
-import { finding } from './types.js';
 import { DISCOVERY_CHECKS } from './discovery/index.js';
 import { TRANSPORT_CHECKS } from './transport/index.js';
 import { NETWORK_CHECKS } from './network/index.js';
@@ -12,7 +11,7 @@ import { TLS_CHECKS } from './tls/index.js';
 import { IMAP_CHECKS } from './imap/index.js';
 import { AUTH_CHECKS } from './auth/index.js';
 import { RUN_CHECKS } from './run/index.js';
-import { thrown } from '../errors/classify.js';
+import { internalFinding } from '../errors/classify.js';
 
 export const CHECKS: readonly Check[] = [...DISCOVERY_CHECKS, ...TRANSPORT_CHECKS, ...NETWORK_CHECKS, ...TLS_CHECKS, ...IMAP_CHECKS, ...AUTH_CHECKS, ...RUN_CHECKS];
 
@@ -21,7 +20,7 @@ export function runChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS):
     try {
       return c.run(ctx);
     } catch (err) {
-      return [finding('INTERNAL_ERROR', 'run', { where: `check ${c.id}`, error: thrown(err).text })];
+      return [internalFinding({ step: 'check', check: c.id }, err)];
     }
   });
 }

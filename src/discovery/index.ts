@@ -12,7 +12,8 @@ import { createPacketResolver } from '../dns/packet-resolver.js';
 import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/resolver.js';
 import { lookupHost, type LookupAll } from '../dns/system-resolver.js';
 import type { DiscoveryEvidence, SourceResult } from '../model/discovery.js';
-import type { Candidate, DnsAnswer, Family } from '../model/evidence.js';
+import type { Candidate, DnsAnswer, DnsStatus, Family } from '../model/evidence.js';
+import { dnsAnswered } from '../model/reading.js';
 import { addressPolicy, allowedPorts, DEFAULTS, type RunOptions } from '../options.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { createTrustStore } from '../probes/trust.js';
@@ -149,14 +150,13 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     const list = buildCandidates(sources, { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) });
     for (const r of list.refused) r.source.refused = [...(r.source.refused ?? []), r.target];
     sources.push(guessSource(ctx.domain, list, opts.guess));
-    const dnsAnswered = (s: SourceResult) => typeof s.facts?.dnsStatus === 'string' && ['records', 'nodata', 'nxdomain'].includes(s.facts.dnsStatus);
     const dnsAsked = sources.some((s) => typeof s.facts?.dnsStatus === 'string');
-    const rootOk = rootAnswer.status === 'records' || rootAnswer.status === 'nodata' || rootAnswer.status === 'nxdomain';
+    const rootOk = dnsAnswered(rootAnswer.status);
     const evidence: DiscoveryEvidence = {
       domain: ctx.domain,
       sources,
       ...(m?.provider ? { provider: m.provider } : {}),
-      resolverWorking: rootOk || sources.some(dnsAnswered) ? true : dnsAsked ? false : null,
+      resolverWorking: rootOk || sources.some((s) => dnsAnswered(s.facts?.dnsStatus as DnsStatus | undefined)) ? true : dnsAsked ? false : null,
     };
     return { evidence, candidates: list.candidates };
   };

@@ -47,6 +47,8 @@ export function addressReport(a: AddressProbe): AddressReport {
 }
 
 function resolveReport(r: ResolveEvidence): EndpointReport['resolve'] {
+  // A crashed probe has no DNS result to show: only its INTERNAL error.
+  if ('crashed' in r) return { state: 'failed', ...atOf(r.at), ms: r.ms, error: r.error };
   const { ms, via, a, aaaa, notProbed, refused, error } = r;
   return { state: error ? 'failed' : 'ok', ...atOf(r.at), ms, via, a, aaaa, ...(notProbed ? { notProbed } : {}), ...(refused ? { refused } : {}), ...(error ? { error } : {}) };
 }

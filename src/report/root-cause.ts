@@ -5,13 +5,13 @@
  * Checks may set `causedBy` themselves; this only adds what the table below and sibling
  * endpoints imply. Pure.
  */
-import type { Severity } from '../catalogue/index.js';
+import type { FindingCode, Severity } from '../catalogue/index.js';
 import type { Finding } from '../model/finding.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, ok: 3 };
 
 /** consequence code → root codes that explain it (when on the same endpoint, or global roots). */
-export const EXPLAINED_BY: Record<string, readonly string[]> = {
+export const EXPLAINED_BY: Partial<Record<FindingCode, readonly FindingCode[]>> = {
   LOGIN_WITHHELD: [
     'TLS_CERT_EXPIRED',
     'TLS_CERT_NOT_YET_VALID',
@@ -39,7 +39,7 @@ export const EXPLAINED_BY: Record<string, readonly string[]> = {
  * Findings that sum up what is wrong with one endpoint in terms of what to fix (a published
  * setting that points at it): everything else found on that endpoint becomes their detail.
  */
-export const ENDPOINT_ROOTS: readonly string[] = ['PUBLISHED_SETTINGS_WRONG', 'SRV_TARGET_BROKEN'];
+export const ENDPOINT_ROOTS: readonly FindingCode[] = ['PUBLISHED_SETTINGS_WRONG', 'SRV_TARGET_BROKEN'];
 
 /** Params that differ between sibling endpoints without making the problem a different one. */
 const LOCAL_PARAMS = new Set(['address', 'addresses', 'family', 'ms', 'greeting', 'timeoutMs', 'dialled', 'detail']);
@@ -62,12 +62,13 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
   const out = ordered.map((f) => ({ ...f }));
   const rootOf = new Map<Finding, Finding>();
   const firstOf = new Map<string, Finding>();
-  const isRootFor = (r: Finding, f: Finding, codes: readonly string[]) =>
+  const isRootFor = (r: Finding, f: Finding, codes: readonly FindingCode[]) =>
     r !== f && !r.causedBy && codes.includes(r.code) && (r.endpoint === undefined || r.endpoint === f.endpoint) && r.severity !== 'ok' && coversAddresses(r, f);
   for (const f of out) {
     if (f.severity === 'ok') continue;
-    if (f.causedBy) {
-      const r = out.find((x) => isRootFor(x, f, [f.causedBy as string])) ?? out.find((x) => x !== f && x.code === f.causedBy && !x.causedBy);
+    const given = f.causedBy;
+    if (given) {
+      const r = out.find((x) => isRootFor(x, f, [given])) ?? out.find((x) => x !== f && x.code === given && !x.causedBy);
       if (r) rootOf.set(f, r);
       f.relation ??= 'consequence';
       continue;

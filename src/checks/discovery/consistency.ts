@@ -20,7 +20,7 @@ export const consistencyCheck: Check = {
     const byId = new Map(ctx.endpoints.map((e) => [e.id, e]));
     const failed = (id: string) => {
       const e = byId.get(id);
-      return e !== undefined && !cutShort(e, ctx) && !works(e);
+      return e !== undefined && !cutShort(e) && !works(e);
     };
 
     const choices = firstChoices(d.sources);
@@ -44,7 +44,7 @@ export const consistencyCheck: Check = {
     const working = bestWorking(ctx);
     if (working) {
       for (const e of ctx.endpoints) {
-        if (e === working || works(e) || cutShort(e, ctx)) continue;
+        if (e === working || works(e) || cutShort(e)) continue;
         // An SRV target that does not even reach IMAP is SRV_TARGET_BROKEN's, with the same fix.
         const srvBroken = !reachesImap(e);
         const refs = e.candidate.sources.filter((r) => PUBLISHING.has(r.source) && !(srvBroken && r.source.startsWith('srv-')));

@@ -5,6 +5,7 @@
 import type { Finding } from '../../model/finding.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
+import { lookupOf } from '../../model/reading.js';
 
 /** host and port of `host:port` / `[v6]:port` / a URL, for the fix texts. */
 function hostPort(target: string): { host: string; port?: number } {
@@ -27,7 +28,8 @@ export const refusedCheck: Check = {
       }
     }
     for (const e of ctx.endpoints) {
-      if (e.resolve.refused?.length) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'resolve', { target: e.candidate.host, host: e.candidate.host, addresses: e.resolve.refused }, { e }));
+      const refused = lookupOf(e)?.refused;
+      if (refused?.length) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'resolve', { target: e.candidate.host, host: e.candidate.host, addresses: refused }, { e }));
     }
     return out;
   },

@@ -1,6 +1,8 @@
 /** Checks about the run as a whole: the login not tested, a plain-text endpoint, the deadline. */
 import type { Check } from '../types.js';
 import { finding, stageOutcomes } from '../types.js';
+import type { Finding } from '../../model/finding.js';
+import { internalFinding } from '../../errors/classify.js';
 
 export const loginNotTestedCheck: Check = {
   id: 'run/login-not-tested',
@@ -26,20 +28,16 @@ export const deadlineCheck: Check = {
 export const internalEvidenceCheck: Check = {
   id: 'run/internal-evidence',
   run: (ctx) => {
-    const out = [];
-    for (const s of ctx.discovery?.sources ?? []) {
-      if (s.error?.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `discovery source ${s.source}`, error: s.error.message }));
-    }
+    const out: Finding[] = [];
+    for (const s of ctx.discovery?.sources ?? []) if (s.error?.code === 'INTERNAL') out.push(internalFinding({ step: 'source', source: s.source }, s.error));
     for (const e of ctx.endpoints) {
-      if (e.resolve.error?.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `${e.resolve.via === 'none' ? 'probe' : 'resolve stage'} of ${e.id}`, error: e.resolve.error.message }));
+      const r = e.resolve;
+      if ('crashed' in r) out.push(internalFinding({ step: 'probe', endpoint: e.id, ...(r.crashed === 'resolve' ? { stage: 'resolve' as const } : {}) }, r.error));
+      else if (r.error?.code === 'INTERNAL') out.push(internalFinding({ step: 'probe', endpoint: e.id, stage: 'resolve' }, r.error));
       for (const a of e.addresses) {
-        for (const [stage, o] of stageOutcomes(a)) {
-          if (o.state === 'failed' && o.error.code === 'INTERNAL') out.push(finding('INTERNAL_ERROR', 'run', { where: `${stage} probe of ${e.id} (${a.address})`, error: o.error.message }));
-        }
+        for (const [stage, o] of stageOutcomes(a)) if (o.state === 'failed' && o.error.code === 'INTERNAL') out.push(internalFinding({ step: 'probe', endpoint: e.id, address: a.address, stage }, o.error));
       }
-      if (e.login.state === 'attempted' && e.login.attempt.error?.code === 'INTERNAL') {
-        out.push(finding('INTERNAL_ERROR', 'run', { where: `login to ${e.id}`, error: e.login.attempt.error.message }));
-      }
+      if (e.login.state === 'attempted' && e.login.attempt.error?.code === 'INTERNAL') out.push(internalFinding({ step: 'login', endpoint: e.id }, e.login.attempt.error));
     }
     return out;
   },
