@@ -27,9 +27,41 @@ export interface CheckContext {
   interrupted: string[] | null;
 }
 
+/**
+ * Evidence a check needs (Lighthouse's "required artifacts"): the runner skips a check whose need
+ * is missing, with that need as the one coded reason, so checks do not gate themselves.
+ * - discovery: discovery ran (ctx.discovery is set)
+ * - endpoints: at least one endpoint was probed
+ * - tls: some address has a TLS outcome (implicit TLS or after STARTTLS)
+ * - login: some endpoint's login was attempted
+ * - credentials: the run had a password or token
+ */
+export type Need = 'discovery' | 'endpoints' | 'tls' | 'login' | 'credentials';
+
 export interface Check {
   id: string;
+  /** What evidence it reads; [] for checks that judge whatever there is (the run as a whole). */
+  needs: readonly Need[];
   run(ctx: CheckContext): Finding[];
+}
+
+const PRESENT: Record<Need, (ctx: CheckContext) => boolean> = {
+  discovery: (ctx) => ctx.discovery !== null,
+  endpoints: (ctx) => ctx.endpoints.length > 0,
+  tls: (ctx) => ctx.endpoints.some((e) => e.addresses.some((a) => tlsOf(a) !== undefined)),
+  login: (ctx) => ctx.endpoints.some((e) => e.login.state === 'attempted'),
+  credentials: (ctx) => ctx.credentials !== null,
+};
+
+/** The first need of `check` that this evidence lacks, or undefined when it can run. */
+export function missingNeed(ctx: CheckContext, check: Pick<Check, 'needs'>): Need | undefined {
+  return check.needs.find((n) => !PRESENT[n](ctx));
+}
+
+/** Discovery evidence for a check that declared `needs: ['discovery']` (the runner guarantees it). */
+export function discoveryOf(ctx: CheckContext): DiscoveryEvidence {
+  if (!ctx.discovery) throw new Error("a check read discovery evidence without declaring needs: ['discovery']");
+  return ctx.discovery;
 }
 
 export function finding(code: FindingCode, stage: Finding['stage'], params: Params, where?: { e?: EndpointEvidence; a?: AddressProbe; severity?: Severity; who?: Actor }): Finding {
@@ -48,6 +80,7 @@ export function finding(code: FindingCode, stage: Finding['stage'], params: Para
 }
 
 // The notions checks read come from the one reading of the evidence (model/reading.ts).
+import { tlsOf } from '../model/reading.js';
 export { loginCapabilities, notEvidence, stageOutcomes, starttlsAccepted, starttlsInjected, tlsOf, tlsStageOf, tlsVerified, verifiedAddress } from '../model/reading.js';
 
 export function perAddress(ctx: CheckContext, fn: (e: EndpointEvidence, a: AddressProbe) => Finding[]): Finding[] {

@@ -83,11 +83,12 @@ describe('a bug in the doctor becomes INTERNAL_ERROR, the rest of the report int
   it('a throwing check', () => {
     const boom: Check = {
       id: 'test/boom',
+      needs: [],
       run: () => {
         throw new TypeError('boom');
       },
     };
-    const tcpLike: Check = { id: 'test/ok', run: (ctx) => ctx.endpoints.map((e) => finding('TCP_OK', 'tcp', { address: '192.0.2.10', ms: 1 }, { e })) };
+    const tcpLike: Check = { id: 'test/ok', needs: ['endpoints'], run: (ctx) => ctx.endpoints.map((e) => finding('TCP_OK', 'tcp', { address: '192.0.2.10', ms: 1 }, { e })) };
     const fs = runChecks(context([endpoint()]), [boom, tcpLike]);
     expect(fs.map((f) => f.code)).toEqual(['INTERNAL_ERROR', 'TCP_OK']);
     expect(fs[0]?.params).toEqual({ step: 'check', check: 'test/boom', error: 'TypeError: boom' });

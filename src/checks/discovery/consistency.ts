@@ -8,14 +8,14 @@ import { firstChoices } from '../../discovery/candidates.js';
 import { endpointId } from '../../model/evidence.js';
 import type { Finding } from '../../model/finding.js';
 import type { Check } from '../types.js';
-import { finding } from '../types.js';
+import { discoveryOf, finding } from '../types.js';
 import { bestWorking, cutShort, fixKind, PUBLISHING, reachesImap, works } from './helpers.js';
 
 export const consistencyCheck: Check = {
   id: 'discovery/consistency',
+  needs: ['discovery'],
   run: (ctx) => {
-    const d = ctx.discovery;
-    if (!d) return [];
+    const d = discoveryOf(ctx);
     const out: Finding[] = [];
     const byId = new Map(ctx.endpoints.map((e) => [e.id, e]));
     const failed = (id: string) => {

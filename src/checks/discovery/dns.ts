@@ -9,14 +9,14 @@ import type { DnsStatus } from '../../model/evidence.js';
 import { dnsAnswered } from '../../model/reading.js';
 import { PROVIDERS, providerDomains } from '../../knowledge/providers.js';
 import type { Check } from '../types.js';
-import { finding } from '../types.js';
+import { discoveryOf, finding } from '../types.js';
 
 
 export const dnsCheck: Check = {
   id: 'discovery/dns',
+  needs: ['discovery'],
   run: (ctx) => {
-    const d = ctx.discovery;
-    if (!d) return [];
+    const d = discoveryOf(ctx);
     const domain = d.domain;
     const steps = d.sources.filter((s) => typeof s.facts?.dnsStatus === 'string');
     const server = steps.map((s) => s.facts?.dnsServer).find((x): x is string => typeof x === 'string' && x !== '' && x !== 'system');

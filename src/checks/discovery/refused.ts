@@ -19,6 +19,7 @@ function hostPort(target: string): { host: string; port?: number } {
 
 export const refusedCheck: Check = {
   id: 'discovery/refused',
+  needs: [],
   run: (ctx) => {
     const out: Finding[] = [];
     for (const s of ctx.discovery?.sources ?? []) {

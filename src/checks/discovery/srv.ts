@@ -53,6 +53,7 @@ function brokenTargets(ctx: CheckContext, s: SourceResult): Finding[] {
 
 export const srvCheck: Check = {
   id: 'discovery/srv',
+  needs: ['discovery'],
   run: (ctx) => {
     const all = sources(ctx, 'srv-imaps', 'srv-imap');
     if (all.length === 0) return [];

@@ -14,6 +14,7 @@ const PROTOCOL_NAME: Partial<Record<GreetingKind, string>> = {
 
 export const greetingCheck: Check = {
   id: 'imap/greeting',
+  needs: ['endpoints'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const g = a.greeting;

@@ -7,6 +7,7 @@ import { finding, perAddress, notEvidence, starttlsAccepted } from '../types.js'
 
 export const starttlsCheck: Check = {
   id: 'imap/starttls',
+  needs: ['endpoints'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const s = a.starttls;

@@ -9,6 +9,7 @@ import { addressList, answered, portList, reachOf, unanswered, type Attempt } fr
 
 export const hostCheck: Check = {
   id: 'network/host',
+  needs: ['endpoints'],
   run: (ctx) => {
     const reach = reachOf(ctx);
     if (reach.noNetwork || reach.localBlocksMail) return [];

@@ -21,6 +21,7 @@ function implicitFailure(a: AddressProbe): { how: 'refused' | 'tls-failed'; deta
 
 export const implicitTlsCheck: Check = {
   id: 'network/implicit-tls',
+  needs: ['endpoints'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e) => {
       if (e.candidate.security !== 'tls' || e.addresses.some((a) => a.tls?.state === 'ok')) return [];

@@ -8,6 +8,7 @@ import { portList, reachOf, target } from './reach.js';
 
 export const localNetworkCheck: Check = {
   id: 'network/local-network',
+  needs: ['endpoints'],
   run: (ctx) => {
     const reach = reachOf(ctx);
     if (!reach.localBlocksMail) return [];

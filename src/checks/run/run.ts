@@ -6,27 +6,32 @@ import { internalFinding } from '../../errors/classify.js';
 
 export const loginNotTestedCheck: Check = {
   id: 'run/login-not-tested',
+  needs: [],
   run: (ctx) => (ctx.credentials === null ? [finding('LOGIN_NOT_TESTED', 'run', { reason: ctx.noLoginReason ?? 'no-password' })] : []),
 };
 
 export const plainSecurityCheck: Check = {
   id: 'run/plain-security',
+  needs: [],
   run: (ctx) => ctx.endpoints.filter((e) => e.candidate.security === 'plain').map((e) => finding('SECURITY_PLAIN', 'tcp', {}, { e })),
 };
 
 export const interruptedCheck: Check = {
   id: 'run/interrupted',
+  needs: [],
   run: (ctx) => (ctx.interrupted ? [finding('RUN_INTERRUPTED', 'run', { steps: ctx.interrupted })] : []),
 };
 
 export const deadlineCheck: Check = {
   id: 'run/deadline',
+  needs: [],
   run: (ctx) => (ctx.deadlineHit.length > 0 ? [finding('RUN_DEADLINE_EXCEEDED', 'run', { deadlineMs: ctx.deadlineMs, steps: ctx.deadlineHit })] : []),
 };
 
 /** A probe or source that failed with INTERNAL is a doctor bug: say so, whatever else it broke. */
 export const internalEvidenceCheck: Check = {
   id: 'run/internal-evidence',
+  needs: [],
   run: (ctx) => {
     const out: Finding[] = [];
     for (const s of ctx.discovery?.sources ?? []) if (s.error?.code === 'INTERNAL') out.push(internalFinding({ step: 'source', source: s.source }, s.error));

@@ -26,6 +26,7 @@ function issuerName(c: CertInfo | undefined): string {
 
 export const certificateCheck: Check = {
   id: 'tls/certificate',
+  needs: ['tls'],
   run: (ctx) => {
     const skew = judgeClock(ctx);
     return perAddress(ctx, (e, a) => {

@@ -15,6 +15,7 @@ const WEAK_CIPHER = /(^|[_-])(RC4|DES|3DES|DES-CBC3|NULL|EXPORT|EXP|MD5)([_-]|$)
 
 export const handshakeCheck: Check = {
   id: 'tls/handshake',
+  needs: ['tls'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const t = tlsOf(a);

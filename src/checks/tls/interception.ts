@@ -16,6 +16,7 @@ export function interceptionOf(info: TlsInfo): InterceptionMatch | undefined {
 
 export const interceptionCheck: Check = {
   id: 'tls/interception',
+  needs: ['tls'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const t = tlsOf(a);

@@ -59,6 +59,7 @@ export function weakVerifyFailure(info: TlsInfo): boolean {
 
 export const weakCryptoCheck: Check = {
   id: 'tls/weak-crypto',
+  needs: ['tls'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const t = tlsOf(a);

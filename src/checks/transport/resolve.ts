@@ -6,6 +6,7 @@ import { dnsAnswered, lookupOf } from '../../model/reading.js';
 
 export const resolveCheck: Check = {
   id: 'transport/resolve',
+  needs: ['endpoints'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e) => {
       const r = lookupOf(e);
