@@ -1,5 +1,6 @@
 /** Catalogue: finding the server from the address alone (DNS, SRV, autoconfig, ISPDB, MX, Autodiscover, guesses). */
 import { secLabel, str, type CatalogueEntry, type P } from './types.js';
+import { sourceProse } from './labels.js';
 
 const socketType = (s: string): string => (s === 'tls' ? 'SSL' : s === 'starttls' ? 'STARTTLS' : 'plain');
 
@@ -17,25 +18,7 @@ const parts = (id: string): { host: string; port: string; security: string } => 
 };
 const SERVICE_NAME: Record<string, string> = { _imaps: 'IMAP over TLS (port 993)', _imap: 'IMAP with STARTTLS (port 143)' };
 
-/** Discovery sources as people know them. */
-const SOURCE_LABEL: Record<string, string> = {
-  'srv-imaps': 'SRV _imaps',
-  'srv-imap': 'SRV _imap',
-  'srv-submissions': 'SRV _submissions',
-  'srv-submission': 'SRV _submission',
-  autoconfig: 'autoconfig',
-  'autoconfig-wellknown': 'autoconfig (.well-known)',
-  'autoconfig-http': 'autoconfig over http',
-  'autoconfig-wellknown-http': '.well-known over http',
-  ispdb: "Thunderbird's ISPDB",
-  mx: 'MX',
-  'mx-ispdb': 'ISPDB for the MX provider',
-  autodiscover: 'Autodiscover',
-  'autodiscover-domain': 'Autodiscover on the domain',
-  'autodiscover-srv': 'Autodiscover SRV',
-  guess: 'guesses',
-};
-const labels = (v: unknown): string => (Array.isArray(v) ? v.map((x) => SOURCE_LABEL[String(x)] ?? String(x)).join(', ') : str(v as string | undefined));
+const labels = (v: unknown): string => (Array.isArray(v) ? v.map((x) => sourceProse(String(x))).join(', ') : str(v as string | undefined));
 
 /** The SRV record that publishes an endpoint (RFC 6186, RFC 8314 §5.1). */
 const srvRecord = (working: string, domain: string): string => {

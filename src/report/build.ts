@@ -5,7 +5,7 @@
  */
 import type { EmailAddress } from '../address.js';
 import { CATALOGUE, renderEntry, type FindingCode, type Severity } from '../catalogue/index.js';
-import { verdictSummary } from '../catalogue/verdict.js';
+import { verdictSummary } from './verdict.js';
 import { working as isWorking } from '../model/reading.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
 import { endpointId, type Candidate, type EndpointEvidence, type NetworkEvidence, type Stage } from '../model/evidence.js';
