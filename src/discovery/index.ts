@@ -96,28 +96,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     // The whole phase: first steps run at once (one step timeout), chained second steps get one more.
     const phase = stepSignal(signal, 2 * opts.timeoutMs + PHASE_SLACK_MS);
     setMaxListeners(0, phase);
-    const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
-    const fetch =
-      deps.fetcher ?? createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
-    const ctx: SourceContext = {
-      address,
-      domain: address.domain,
-      who: { address: address.address, localPart: address.localPart, domain: address.domain },
-      resolver: deps.resolver,
-      lookup,
-      fetch,
-      timeoutMs: opts.timeoutMs,
-      maxBytes: DEFAULTS.maxBodyBytes,
-      sendAddress: opts.sendAddress,
-      ispdbUrl: opts.ispdb ? opts.ispdbUrl : null,
-      trustHosts: new Set(opts.trustHosts.map((h) => h.toLowerCase())),
-      step: () => {
-        // One step's signal is shared by its DNS queries, TCP/TLS and redirects: more than 10 listeners is normal.
-        const s = stepSignal(phase, opts.timeoutMs);
-        setMaxListeners(0, s);
-        return s;
-      },
-    };
+    const ctx = sourceContext(address, opts, deps, phase);
     const track = async (name: string, work: Promise<SourceResult>): Promise<SourceResult> => {
       emit({ kind: 'source', source: name, state: 'start' });
       const r = await work.catch((err: unknown): SourceResult => crashed(name, err));
@@ -150,16 +129,47 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     const list = buildCandidates(sources, { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) });
     for (const r of list.refused) r.source.refused = [...(r.source.refused ?? []), r.target];
     sources.push(guessSource(ctx.domain, list, opts.guess));
-    const dnsAsked = sources.some((s) => typeof s.facts?.dnsStatus === 'string');
-    const rootOk = dnsAnswered(rootAnswer.status);
     const evidence: DiscoveryEvidence = {
       domain: ctx.domain,
       sources,
       ...(m?.provider ? { provider: m.provider } : {}),
-      resolverWorking: rootOk || sources.some((s) => dnsAnswered(s.facts?.dnsStatus as DnsStatus | undefined)) ? true : dnsAsked ? false : null,
+      resolverWorking: resolverWorking(sources, rootAnswer.status),
     };
     return { evidence, candidates: list.candidates };
   };
+}
+
+/** What every source of one discovery run shares: the address, DNS, HTTP(S), bounds and one step signal each. */
+function sourceContext(address: EmailAddress, opts: RunOptions, deps: DiscovererDeps, phase: AbortSignal): SourceContext {
+  const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
+  const fetch =
+    deps.fetcher ?? createFetcher({ lookup, caPem: createTrustStore(opts.caPem).caPem, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
+  return {
+    address,
+    domain: address.domain,
+    who: { address: address.address, localPart: address.localPart, domain: address.domain },
+    resolver: deps.resolver,
+    lookup,
+    fetch,
+    timeoutMs: opts.timeoutMs,
+    maxBytes: DEFAULTS.maxBodyBytes,
+    sendAddress: opts.sendAddress,
+    ispdbUrl: opts.ispdb ? opts.ispdbUrl : null,
+    trustHosts: new Set(opts.trustHosts.map((h) => h.toLowerCase())),
+    step: () => {
+      // One step's signal is shared by its DNS queries, TCP/TLS and redirects: more than 10 listeners is normal.
+      const s = stepSignal(phase, opts.timeoutMs);
+      setMaxListeners(0, s);
+      return s;
+    },
+  };
+}
+
+/** Does the resolver work? Yes when the root or any source's DNS step was answered; no when all were asked and none answered; null when none asked. */
+function resolverWorking(sources: readonly SourceResult[], root: DnsStatus): boolean | null {
+  const statuses = sources.map((s) => s.facts?.dnsStatus).filter((x): x is DnsStatus => typeof x === 'string');
+  if (dnsAnswered(root) || statuses.some(dnsAnswered)) return true;
+  return statuses.length > 0 ? false : null;
 }
 
 /** The guesses as a source of their own, saying why they were (not) made. */

@@ -94,8 +94,15 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
       rootOf.set(f, root);
     }
   }
-  // What remains a root on an endpoint that a published-settings error sums up is its detail
-  // (a mere warning, such as an SRV target that is a working CNAME, absorbs nothing).
+  absorbIntoEndpointRoots(out, rootOf);
+  return underRoots(out, rootOf);
+}
+
+/**
+ * What remains a root on an endpoint that a published-settings error sums up is its detail (a mere
+ * warning, such as an SRV target that is a working CNAME, absorbs nothing).
+ */
+function absorbIntoEndpointRoots(out: Finding[], rootOf: Map<Finding, Finding>): void {
   for (const r of out) {
     if (!ENDPOINT_ROOTS.includes(r.code) || r.causedBy || !r.endpoint || r.severity !== 'error') continue;
     for (const f of out) {
@@ -105,19 +112,24 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
       rootOf.set(f, r);
     }
   }
+}
+
+/**
+ * A consequence is never more severe than what, in the end, explains it (a broken IPv6 path is a
+ * warning, so the IPv6 timeouts it explains are too); details of a published endpoint and the same
+ * problem elsewhere keep their own severity. Then every consequence goes right after its root (or its
+ * root's root); the rest keeps its order.
+ */
+function underRoots(out: Finding[], rootOf: Map<Finding, Finding>): Finding[] {
   const top = (f: Finding): Finding => {
     let r = f;
     for (let i = 0; i < 5 && rootOf.has(r); i++) r = rootOf.get(r) as Finding;
     return r;
   };
-  // A consequence is never more severe than what, in the end, explains it (a broken IPv6 path is
-  // a warning, so the IPv6 timeouts it explains are too). Details of a published endpoint and
-  // the same problem elsewhere keep their own severity: they are problems in their own right.
   for (const [c] of rootOf) {
     const t = top(c);
     if (c.relation === 'consequence' && SEVERITY_RANK[c.severity] < SEVERITY_RANK[t.severity]) c.severity = t.severity;
   }
-  // Every consequence goes right after its root (or its root's root); the rest keeps its order.
   const result: Finding[] = [];
   for (const f of out) {
     if (rootOf.has(f)) continue;
