@@ -108,14 +108,19 @@ export function tlsStageOf(a: AddressProbe): Stage {
   return a.tls ? 'tls' : 'starttls-tls';
 }
 
+/** A handshake's result verified: the chain against the trust store, and the name dialled. */
+export function tlsInfoVerified(t: Pick<TlsInfo, 'chainVerified' | 'hostnameOk'>): boolean {
+  return t.chainVerified && t.hostnameOk;
+}
+
 /** The address's TLS (implicit or after STARTTLS) came up with a verified chain and a matching name. */
 export function tlsVerified(a: AddressProbe): boolean {
   const t = tlsOf(a);
-  return t?.state === 'ok' && t.value.chainVerified && t.value.hostnameOk;
+  return t?.state === 'ok' && tlsInfoVerified(t.value);
 }
 
 /** The server answered STARTTLS with a tagged OK (RFC 9051 §6.2.1): the handshake may begin. */
-export function starttlsAccepted(a: AddressProbe): boolean {
+export function starttlsAccepted(a: Pick<AddressProbe, 'starttls'>): boolean {
   return a.starttls?.state === 'ok' && a.starttls.value.response.status === 'OK';
 }
 

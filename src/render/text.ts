@@ -15,6 +15,7 @@ import { symbol, type Mark } from './symbols.js';
 import { renderSourcesTable } from './sources.js';
 import { STAGE_LABEL, timelineOf } from './timeline.js';
 import { visibleDeep } from './visible.js';
+import { tlsInfoVerified } from '../model/reading.js';
 
 export interface TextOptions {
   color: boolean;
@@ -214,7 +215,7 @@ function stageDetail(s: StageReport, a: AddressReport): string {
       if (!t) return 'ok';
       const leaf = t.chain[0];
       const who = leaf ? `${leaf.commonName ?? leaf.subject} by ${leaf.issuerCommonName ?? leaf.issuer}, until ${leaf.validTo.slice(0, 10)}` : 'no certificate';
-      const verdict = t.chainVerified && t.hostnameOk ? 'verified' : `not verified: ${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')}`;
+      const verdict = tlsInfoVerified(t) ? 'verified' : `not verified: ${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')}`;
       return `${verdict} · ${t.protocol}, ${who}`;
     }
     case 'greeting':

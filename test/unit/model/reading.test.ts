@@ -15,6 +15,7 @@ import {
   sessionReady,
   starttlsAccepted,
   starttlsInjected,
+  tlsInfoVerified,
   tlsVerified,
   verifiedAddress,
   working,
@@ -59,6 +60,8 @@ describe('TLS verified', () => {
     expect(tlsVerified(addressProbe('tls', { tls: { state: 'ok', value: tlsInfo({ chainVerified: false }), ms: 1 } }))).toBe(false);
     expect(tlsVerified(addressProbe('tls', { tls: { state: 'ok', value: tlsInfo({ hostnameOk: false }), ms: 1 } }))).toBe(false);
     expect(tlsVerified(addressProbe('plain'))).toBe(false);
+    expect(tlsInfoVerified(tlsInfo())).toBe(true);
+    expect(tlsInfoVerified(tlsInfo({ hostnameOk: false }))).toBe(false);
   });
 });
 
