@@ -28,7 +28,7 @@ import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
 import { startBackstop, type Backstop } from './backstop.js';
 import { createLookupHelper } from './dns/lookup-helper.js';
 import type { LookupAll } from './dns/system-resolver.js';
-import { thrown } from './errors/classify.js';
+import { thrown, type InternalWhere } from './errors/classify.js';
 import type { RunEvent } from './events.js';
 import { visible } from './render/visible.js';
 import { VERSION } from './version.js';
@@ -454,10 +454,11 @@ function printable(r: Report, view: View, out: EvidenceOut): { text: string; evi
 }
 
 /** Where the run is, for the backstop's report. */
-function whereOf(e: RunEvent): string {
-  if (e.kind === 'phase') return e.phase;
-  if (e.kind === 'source') return `discovery (${e.source})`;
-  return `the ${e.stage} stage of ${e.endpoint}${e.address ? ` (${e.address})` : ''}`;
+function whereOf(e: RunEvent): InternalWhere {
+  const graceS = LIMITS.backstopGraceMs / 1000;
+  if (e.kind === 'phase') return { step: 'backstop', phase: e.phase, graceS };
+  if (e.kind === 'source') return { step: 'backstop', source: e.source, graceS };
+  return { step: 'backstop', stage: e.stage, endpoint: e.endpoint, ...(e.address ? { address: e.address } : {}), graceS };
 }
 
 /**
@@ -467,14 +468,14 @@ function whereOf(e: RunEvent): string {
  */
 function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
   let progress: RunProgress | undefined;
-  let where = 'starting';
+  let where: InternalWhere = { step: 'backstop', phase: 'starting', graceS: LIMITS.backstopGraceMs / 1000 };
   let dirty = true;
   let last = 0;
   const feed = () => {
     if (!progress || !dirty) return;
-    const p = progress.partial(`the run (still in ${where} at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`);
     dirty = false;
     last = performance.now();
+    const p = progress.partial(where);
     const r = shown(p.report, p.evidence, view, o, out);
     const code = exitCodeFor(r, view.failOn);
     const { text, evidence } = printable(r, view, out);

@@ -4,10 +4,10 @@
  * `deps`. An unexpected exception becomes an INTERNAL_ERROR finding and the report still builds.
  */
 import { parseAddress, type EmailAddress } from './address.js';
-import { finding, stageOutcomes } from './checks/types.js';
+import { cutStepText, cutSteps } from './model/reading.js';
 import type { EventSink, RunEvent } from './events.js';
 import type { DiscoveryEvidence } from './model/discovery.js';
-import { internalError, thrown } from './errors/classify.js';
+import { internalError, internalFinding, type InternalWhere } from './errors/classify.js';
 import { endpointId, type AddressProbe, type Candidate, type EndpointEvidence, type NetworkEvidence } from './model/evidence.js';
 import type { Finding } from './model/finding.js';
 import type { Report } from './model/report.js';
@@ -102,7 +102,7 @@ interface RunState {
 /** What the CLI's backstop needs: a report of what is known right now (the run itself goes on). */
 export interface RunProgress {
   /** The evidence gathered so far and its report, with INTERNAL_ERROR saying the run stopped `where`. */
-  partial(where: string): { evidence: RunEvidence; report: Report };
+  partial(where: InternalWhere): { evidence: RunEvidence; report: Report };
 }
 
 export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Report> {
@@ -134,7 +134,7 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
   if (checks) {
     deps.onProgress?.({
       partial: (where) => {
-        const evidence = evidenceOf(state, [finding('INTERNAL_ERROR', 'run', { where, error: 'the run did not end within its deadline' })]);
+        const evidence = evidenceOf(state, [internalFinding(where, 'the run did not end within its deadline')]);
         return { evidence, report: checks.judgeEvidence(evidence) };
       },
     });
@@ -142,7 +142,7 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
   try {
     await gather(state);
   } catch (err) {
-    state.extra.push(internalFinding('run', err));
+    state.extra.push(internalFinding({ step: 'run' }, err));
   } finally {
     clock.dispose();
   }
@@ -154,10 +154,6 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
   return (await judging).judgeEvidence(evidence);
 }
 
-function internalFinding(where: string, err: unknown): Finding {
-  return finding('INTERNAL_ERROR', 'run', { where, error: thrown(err).text });
-}
-
 /** Discovery, probes, reference probes and logins, each phase's crash kept as INTERNAL_ERROR with its stage. */
 async function gather(s: RunState): Promise<void> {
   const { opts, deps, clock } = s;
@@ -165,7 +161,7 @@ async function gather(s: RunState): Promise<void> {
   try {
     s.candidates = await candidatesFor(s.address, opts, deps, clock.signal, (d) => (s.discovery = d));
   } catch (err) {
-    s.extra.push(internalFinding('discovery', err));
+    s.extra.push(internalFinding({ step: 'discovery' }, err));
   }
   const probed = rankAndCap(s.candidates, opts.maxEndpoints);
   const standards = startStandards(deps.standards, probed, opts, clock.signal);
@@ -187,14 +183,14 @@ async function gather(s: RunState): Promise<void> {
   try {
     s.network = await probeNetwork(s.endpoints, netCtx, head);
   } catch (err) {
-    s.extra.push(internalFinding('network reference probes', err));
+    s.extra.push(internalFinding({ step: 'network' }, err));
   }
   deps.emit({ kind: 'phase', phase: 'login' });
-  const internal = (where: string, err: unknown) => s.extra.push(internalFinding(where, err));
-  await standards.oauthProbe(s.endpoints, { ...ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal('--oauth-discover', err));
+  const internal = (where: InternalWhere, err: unknown) => s.extra.push(internalFinding(where, err));
+  await standards.oauthProbe(s.endpoints, { ...ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal({ step: 'oauth-discover' }, err));
   // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
-  await Promise.all([runLogins(s.endpoints, opts, s.user, trust, clock, { ...deps, started: s.startedAt }, internal), standards.finish(s.endpoints, s.discovery).catch((err: unknown) => internal('DANE and OAuth metadata', err))]);
-  const cut = cutSteps(s.endpoints);
+  await Promise.all([runLogins(s.endpoints, opts, s.user, trust, clock, { ...deps, started: s.startedAt }, internal), standards.finish(s.endpoints, s.discovery).catch((err: unknown) => internal({ step: 'standards' }, err))]);
+  const cut = cutStepTexts(s.endpoints);
   if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
   else s.deadlineHit.push(...cut);
 }
@@ -205,19 +201,12 @@ async function gather(s: RunState): Promise<void> {
  */
 function crashedEndpoint(c: Candidate, rank: number, err: unknown): EndpointEvidence {
   const id = endpointId(c);
-  return { id, rank, candidate: c, resolve: { ms: 0, via: 'none', a: 'error', aaaa: 'error', addresses: [], error: internalError(err) }, addresses: [], login: { state: 'withheld', reason: 'internal-error' } };
+  return { id, rank, candidate: c, resolve: { crashed: 'probe', ms: 0, addresses: [], error: internalError(err) }, addresses: [], login: { state: 'withheld', reason: 'internal-error' } };
 }
 
 /** What the deadline (or Ctrl-C) cut short, for the report. */
-function cutSteps(endpoints: readonly EndpointEvidence[]): string[] {
-  const cut: string[] = [];
-  for (const e of endpoints) {
-    for (const a of e.addresses) {
-      for (const [stage, o] of stageOutcomes(a)) if (o.state === 'failed' && o.error.code === 'ABORTED') cut.push(`${e.id} ${a.address} ${stage}`);
-    }
-    if (e.login.state === 'withheld' && (e.login.reason === 'deadline' || e.login.reason === 'interrupted')) cut.push(`${e.id} login`);
-  }
-  return cut;
+function cutStepTexts(endpoints: readonly EndpointEvidence[]): string[] {
+  return endpoints.flatMap((e) => cutSteps(e).map(cutStepText));
 }
 
 /** The evidence gathered so far, with what the checks need to judge it; `more` adds findings (the backstop's). */
@@ -307,7 +296,7 @@ async function runLogins(
   trust: TrustStore,
   clock: RunClock,
   deps: DoctorDeps & { started: Date },
-  internal: (where: string, err: unknown) => void,
+  internal: (where: InternalWhere, err: unknown) => void,
 ): Promise<void> {
   const creds = opts.credentials;
   if (!creds) {
@@ -328,13 +317,13 @@ async function runLogins(
       e.login = { state: 'withheld', reason: abortKind(clock.signal) === 'interrupted' ? 'interrupted' : 'deadline' };
       return;
     }
-    deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: 'start' });
+    deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: 'start' });
     try {
       const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined));
       e.login = { state: 'attempted', attempt: at };
-      deps.emit({ kind: 'stage', endpoint: e.id, stage: 'login', state: at.ok ? 'ok' : 'failed' });
+      deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: at.ok ? 'ok' : 'failed' });
     } catch (err) {
-      internal(`login to ${e.id}`, err);
+      internal({ step: 'login', endpoint: e.id }, err);
       e.login = { state: 'withheld', reason: 'internal-error' };
       crashed = true;
     }

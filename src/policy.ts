@@ -6,7 +6,7 @@
  */
 import { hasCap } from './probes/imap-parse.js';
 import type { AddressProbe, EndpointEvidence, LoginWithheldReason } from './model/evidence.js';
-import { loginCapabilities, starttlsInjected, tlsOf, tlsVerified } from './checks/types.js';
+import { loginCapabilities, sessionReady, starttlsInjected, tlsOf, tlsVerified } from './model/reading.js';
 
 export type LoginDecision = { go: true; address: AddressProbe } | { go: false; reason: LoginWithheldReason };
 
@@ -19,14 +19,8 @@ const TOKEN_MECHANISMS = ['AUTH=OAUTHBEARER', 'AUTH=XOAUTH2'] as const;
 /** SASL mechanisms that carry a password (RFC 4616 PLAIN, LOGIN); without them the LOGIN command (RFC 9051 §6.2.3). */
 const PASSWORD_MECHANISMS = ['AUTH=PLAIN', 'AUTH=LOGIN'] as const;
 
-function sessionComplete(a: AddressProbe): boolean {
-  if (a.greeting.state !== 'ok' || a.greeting.value.kind !== 'ok') return false;
-  if (a.starttls) return a.starttls.state === 'ok' && a.starttls.value.response.status === 'OK' && a.capabilityAfterTls?.state === 'ok';
-  return a.capability.state === 'ok';
-}
-
 export function decideLogin(e: EndpointEvidence, credential: 'password' | 'oauth'): LoginDecision {
-  const complete = e.addresses.filter(sessionComplete);
+  const complete = e.addresses.filter(sessionReady);
   if (e.candidate.security === 'plain') {
     const a = e.addresses.find((x) => x.capability.state === 'ok');
     if (a && a.capability.state === 'ok' && hasCap(a.capability.value, 'LOGINDISABLED')) return { go: false, reason: 'login-disabled' };

@@ -5,7 +5,8 @@
  * filled from src/knowledge with their sources in `finding.knowledge`; this file never reads the
  * knowledge base itself.
  */
-import { hp, secLabel, str, type CatalogueEntry, type P } from './types.js';
+import { hp, str, type CatalogueEntry, type P } from './types.js';
+import { WITHHELD_REASON } from './labels.js';
 import { adminFix, anAppPassword, appPasswordAt, CAUSES, causesOf, imapSwitchFix, list, provName, recognised, twoStepFirst } from './provider-words.js';
 
 /** The tagged reply, the [ALERT] texts it does not already contain, and a BYE that followed. */
@@ -375,18 +376,7 @@ export const auth = {
     severity: 'info',
     who: 'you',
     title: (p) => `The ${p.oauth ? 'token' : 'password'} was not sent to ${hp(p)}`,
-    explain: (p) =>
-      ({
-        'no-tls': `This endpoint has no encryption (security ${secLabel(p.security)}); imap-doctor never sends a password in clear text.`,
-        'tls-not-verified': "The server's certificate did not verify (see above), so the connection could belong to an impostor; imap-doctor only sends a password over verified TLS.",
-        'starttls-injection': 'The STARTTLS exchange was tampered with (see above), so the password was not risked on this connection.',
-        'untrusted-host': `This server name came from a source that cannot be trusted (${str(p.sources)}), and ${str(p.host)} is not in your address's domain. Sending your password there could hand it to a stranger.`,
-        'earlier-credential-failure': `${str(p.firstEndpoint)} already refused the login; trying the same credentials on more servers could lock the account.`,
-        interrupted: 'The run was interrupted (Ctrl-C) before the login.',
-        'earlier-login-error': 'imap-doctor failed internally during an earlier login (see INTERNAL_ERROR); that login may have been refused, so to be safe the password was not sent again.',
-        deadline: 'The run reached its deadline before the login.',
-        'login-disabled': 'The server forbids the LOGIN command here.',
-      } as Record<string, string>)[str(p.reason)] ?? `Reason: ${str(p.reason)}.`,
+    explain: (p) => (WITHHELD_REASON as Record<string, { explain?: (p: P) => string } | undefined>)[str(p.reason)]?.explain?.(p) ?? `Reason: ${str(p.reason)}.`,
     fix: (p) =>
       p.reason === 'untrusted-host'
         ? [`If you know ${str(p.host)} is your provider's server, run again with \`--trust-host ${str(p.host)}\` (or \`--host ${str(p.host)}\`).`]

@@ -1,5 +1,7 @@
 /** Catalogue: finding the server from the address alone (DNS, SRV, autoconfig, ISPDB, MX, Autodiscover, guesses). */
 import { secLabel, str, type CatalogueEntry, type P } from './types.js';
+import { sourceProse } from './labels.js';
+import type { TrustReason } from '../model/evidence.js';
 
 const socketType = (s: string): string => (s === 'tls' ? 'SSL' : s === 'starttls' ? 'STARTTLS' : 'plain');
 
@@ -17,30 +19,7 @@ const parts = (id: string): { host: string; port: string; security: string } => 
 };
 const SERVICE_NAME: Record<string, string> = { _imaps: 'IMAP over TLS (port 993)', _imap: 'IMAP with STARTTLS (port 143)' };
 
-/** Discovery sources as people know them. */
-const SOURCE_LABEL: Record<string, string> = {
-  'srv-imaps': 'SRV _imaps',
-  'srv-imap': 'SRV _imap',
-  'srv-submissions': 'SRV _submissions',
-  'srv-submission': 'SRV _submission',
-  autoconfig: 'autoconfig',
-  'autoconfig-wellknown': 'autoconfig (.well-known)',
-  'autoconfig-http': 'autoconfig over http',
-  'autoconfig-wellknown-http': '.well-known over http',
-  ispdb: "Thunderbird's ISPDB",
-  mx: 'MX',
-  'mx-ispdb': 'ISPDB for the MX provider',
-  autodiscover: 'Autodiscover',
-  'autodiscover-domain': 'Autodiscover on the domain',
-  'autodiscover-srv': 'Autodiscover SRV',
-  pacc: 'PACC',
-  'pacc-obsolete': 'PACC (obsolete form)',
-  'mx-autoconfig': 'autoconfig of the MX domain',
-  'mx-autoconfig-base': 'autoconfig of the MX base domain',
-  'mx-ispdb-full': 'ISPDB for the MX domain',
-  guess: 'guesses',
-};
-const labels = (v: unknown): string => (Array.isArray(v) ? v.map((x) => SOURCE_LABEL[String(x)] ?? String(x)).join(', ') : str(v as string | undefined));
+const labels = (v: unknown): string => (Array.isArray(v) ? v.map((x) => sourceProse(String(x))).join(', ') : str(v as string | undefined));
 
 /** The SRV record that publishes an endpoint (RFC 6186, RFC 8314 §5.1). */
 const srvRecord = (working: string, domain: string): string => {
@@ -71,7 +50,7 @@ function fixFor(target: string, working: string, domain: string): string {
 }
 
 /** Why a source cannot vouch for a host, in plain words. */
-const UNVERIFIED_REASON: Record<string, string> = {
+const UNVERIFIED_REASON: Partial<Record<TrustReason, string>> = {
   http: 'fetched over plain HTTP',
   'redirect-off-domain': 'after a redirect to another domain',
   'redirect-to-http': 'after a redirect to plain HTTP',
@@ -395,7 +374,7 @@ export const discovery = {
     who: 'mail-admin',
     title: (p) => `${str(p.host)} is outside ${str(p.domain)} and came from a source that cannot vouch for it`,
     explain: (p) =>
-      `It was named by ${str(p.sources)} (${UNVERIFIED_REASON[str(p.reason)] ?? str(p.reason)}). ` +
+      `It was named by ${str(p.sources)} (${UNVERIFIED_REASON[str(p.reason) as TrustReason] ?? str(p.reason)}). ` +
       `A forged answer could send mail apps, and your password, to a stranger's server. ` +
       (p.userTrusted ? `You allowed ${str(p.host)} with --trust-host.` : `imap-doctor probed it but did not send your password there.`),
     fix: (p) => [

@@ -1,14 +1,50 @@
 /** Catalogue: the run itself (internal errors, deadlines, overall verdict). */
-import { str, type CatalogueEntry } from './types.js';
+import { str, type CatalogueEntry, type P } from './types.js';
+
+/** Where an internal error happened, from its structured params (errors/classify.ts InternalWhere). */
+function internalWhere(p: P): string {
+  const at = p.address !== undefined ? ` (${str(p.address)})` : '';
+  switch (p.step) {
+    case 'check':
+      return `check ${str(p.check)}`;
+    case 'catalogue':
+      return `the catalogue text of ${str(p.code)}`;
+    case 'source':
+      return `discovery source ${str(p.source)}`;
+    case 'probe':
+      return p.stage !== undefined ? `the ${str(p.stage)} stage of ${str(p.endpoint)}${at}` : `the probe of ${str(p.endpoint)}`;
+    case 'login':
+      return `the login to ${str(p.endpoint)}`;
+    case 'network':
+      return 'the network reference probes';
+    case 'oauth-discover':
+      return p.endpoint !== undefined ? `--oauth-discover on ${str(p.endpoint)}` : '--oauth-discover';
+    case 'standards':
+      return 'the DANE lookups and OAuth metadata';
+    case 'sync':
+      return `the sync probe of ${str(p.endpoint)}`;
+    case 'discovery':
+      return 'discovery';
+    case 'backstop': {
+      const still = p.endpoint !== undefined ? `the ${str(p.stage)} stage of ${str(p.endpoint)}${at}` : p.source !== undefined ? `discovery (${str(p.source)})` : str(p.phase, 'starting');
+      return `the run (still in ${still} at --deadline + ${str(p.graceS)} s)`;
+    }
+    case 'run':
+      return 'the run';
+    default:
+      // Evidence saved before the place was structured carries it as words.
+      return str(p.where, 'the run');
+  }
+}
 
 export const doctor = {
   INTERNAL_ERROR: {
     severity: 'error',
     who: 'you',
-    title: (p) => `imap-doctor hit an internal error in ${str(p.where)}`,
+    title: (p) => `imap-doctor hit an internal error in ${internalWhere(p)}`,
     explain: (p) => `This is a bug in imap-doctor, not a problem with your mail server: ${str(p.error)}. The rest of the report is still valid.`,
     fix: () => ['Please report it with this report attached (run with --json; no password is ever included).'],
-    example: { where: 'check tls/certificate', error: 'RangeError: Invalid time value' },
+    example: { step: 'check', check: 'tls/certificate', error: 'RangeError: Invalid time value' },
   },
   RUN_DEADLINE_EXCEEDED: {
     severity: 'warning',

@@ -1,5 +1,5 @@
 /** Catalogue: TLS handshakes and certificates. */
-import { day, hp, str, type CatalogueEntry, type ParamValue } from './types.js';
+import { day, hp, str, type CatalogueEntry, type P, type ParamValue } from './types.js';
 
 const checkCmd = (p: { host?: string; port?: number; security?: string }) =>
   p.security === 'starttls'
@@ -32,6 +32,23 @@ const INTERCEPTOR: Record<string, string> = {
   corporate: "your network's security gateway",
   'debug-proxy': 'the debugging proxy',
 };
+
+const list = (v: ParamValue | undefined): string[] => (Array.isArray(v) ? v : []);
+
+/** TLS_WEAK_CRYPTO's parallel key lists as a sentence: "Key too small: RSA 1024 bits (name). " */
+function weakKeys(p: P): string {
+  const types = list(p.keyTypes);
+  const bits = list(p.keyBits);
+  const certs = list(p.keyCerts);
+  return certs.length > 0 ? `Key too small: ${certs.map((c, i) => `${types[i] ?? ''} ${bits[i] ?? '?'} bits (${c})`).join(', ')}. ` : '';
+}
+
+/** TLS_WEAK_CRYPTO's parallel signature lists as a sentence. */
+function weakSignatures(p: P): string {
+  const algs = list(p.signatureAlgorithms);
+  const certs = list(p.signatureCerts);
+  return certs.length > 0 ? `Outdated signature hash (MD5/SHA-1, forgeable): ${certs.map((c, i) => `${algs[i] ?? '?'} (${c})`).join(', ')}. ` : '';
+}
 
 export const tls = {
   TLS_OK: {
@@ -257,8 +274,8 @@ export const tls = {
     who: 'mail-admin',
     title: (p) => (p.refused ? `${hp(p)} uses encryption too weak for current software` : `${hp(p)} uses weak encryption that stricter software refuses`),
     explain: (p) => {
-      const keys = Array.isArray(p.keys) && p.keys.length > 0 ? `Key too small: ${str(p.keys)}. ` : '';
-      const sigs = Array.isArray(p.signatures) && p.signatures.length > 0 ? `Outdated signature hash (MD5/SHA-1, forgeable): ${str(p.signatures)}. ` : '';
+      const keys = weakKeys(p);
+      const sigs = weakSignatures(p);
       const cipher = p.legacyCipher ? `Only with legacy settings did the server agree to connect, using ${str(p.legacyProtocol)} with ${str(p.legacyCipher)}. ` : '';
       const refused =
         p.during === 'handshake'
@@ -278,7 +295,7 @@ export const tls = {
       `Check: \`${checkCmd(p)} | openssl x509 -noout -text | grep -E "Public-Key|Signature Algorithm"\`.`,
     ],
     refs: ['RFC 9325 §4', 'RFC 9155', 'RFC 8996'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', keys: ['RSA 1024 bits (imap.example.com)'], signatures: ['ecdsa-with-SHA1 (imap.example.com)'], reason: 'UNSPECIFIED', refused: true, during: 'verification' },
+    example: { host: 'imap.example.com', port: 993, security: 'tls', keyTypes: ['RSA'], keyBits: ['1024'], keyCerts: ['imap.example.com'], signatureAlgorithms: ['ecdsa-with-SHA1'], signatureCerts: ['imap.example.com'], reason: 'UNSPECIFIED', refused: true, during: 'verification' },
   },
   TLS_PROTOCOL_TOO_OLD: {
     severity: 'error',

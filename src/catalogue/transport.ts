@@ -1,5 +1,18 @@
 /** Catalogue: reaching the server (DNS for the host, TCP, the greeting, the port's mode). */
-import { hp, str, type CatalogueEntry } from './types.js';
+import { hp, str, type CatalogueEntry, type P } from './types.js';
+
+/** What another server is, by the kind its greeting showed (GREETING_NOT_IMAP's `protocol`). */
+const PROTOCOL_NAME: Record<string, string> = {
+  pop3: 'a POP3 server',
+  smtp: 'an SMTP (outgoing mail) server',
+  http: 'a web server',
+  ssh: 'an SSH server',
+  ftp: 'an FTP server',
+};
+const protocolName = (p: P): string => PROTOCOL_NAME[str(p.protocol)] ?? (typeof p.protocolName === 'string' ? p.protocolName : 'something else');
+
+/** IMAP_PROTOCOL_ERROR's `command`: an IMAP command, or 'greeting' for the server's first line. */
+const commandName = (p: P): string => (p.command === 'greeting' || p.command === 'the greeting' ? 'the greeting' : str(p.command));
 
 export const transport = {
   DNS_NO_ADDRESS: {
@@ -116,10 +129,10 @@ export const transport = {
   GREETING_NOT_IMAP: {
     severity: 'error',
     who: 'you',
-    title: (p) => `${hp(p)} is ${str(p.protocolName)}, not an IMAP server`,
-    explain: (p) => `The server greeted with "${str(p.line)}", which is how ${str(p.protocolName)} starts a conversation. Your mail app is pointed at the wrong server or port.`,
+    title: (p) => `${hp(p)} is ${protocolName(p)}, not an IMAP server`,
+    explain: (p) => `The server greeted with "${str(p.line)}", which is how ${protocolName(p)} starts a conversation. Your mail app is pointed at the wrong server or port.`,
     fix: () => ['Use the IMAP server name and port from your provider: usually port 993 with SSL/TLS, or 143 with STARTTLS.'],
-    example: { host: 'mail.example.com', port: 143, security: 'starttls', protocolName: 'an SMTP (outgoing mail) server', line: '220 mail.example.com ESMTP Postfix' },
+    example: { host: 'mail.example.com', port: 143, security: 'starttls', protocol: 'smtp', line: '220 mail.example.com ESMTP Postfix' },
   },
   GREETING_PREAUTH: {
     severity: 'warning',
@@ -165,8 +178,8 @@ export const transport = {
   IMAP_PROTOCOL_ERROR: {
     severity: 'error',
     who: 'mail-admin',
-    title: (p) => `${hp(p)} did not answer ${str(p.command)} properly`,
-    explain: (p) => `The server greeted, but its answer to ${str(p.command)} was not usable (${str(p.error)}).`,
+    title: (p) => `${hp(p)} did not answer ${commandName(p)} properly`,
+    explain: (p) => `The server greeted, but its answer to ${commandName(p)} was not usable (${p.got === 'tls' ? 'the server sent TLS data instead of a greeting' : str(p.error)}).`,
     fix: () => ['Mail admin: check the IMAP service log; the server may be overloaded or misbehaving.'],
     example: { host: 'imap.example.com', port: 993, security: 'tls', command: 'CAPABILITY', error: 'no answer within the step timeout' },
   },

@@ -1,10 +1,11 @@
 /**
- * The checklist: every check in display order, area by area. The runner calls each one and turns
- * a throwing check into an INTERNAL_ERROR finding, so a doctor bug never hides the rest.
+ * The checklist: every check in display order, area by area. The runner skips a check whose declared
+ * evidence is missing (one coded reason: the missing need), calls the others, and turns a throwing
+ * check into an INTERNAL_ERROR finding, so a doctor bug never hides the rest.
  */
 import type { Finding } from '../model/finding.js';
-import type { Check, CheckContext } from './types.js';
-import { finding } from './types.js';
+import type { Check, CheckContext, Need } from './types.js';
+import { missingNeed } from './types.js';
 import { DISCOVERY_CHECKS } from './discovery/index.js';
 import { TRANSPORT_CHECKS } from './transport/index.js';
 import { NETWORK_CHECKS } from './network/index.js';
@@ -13,18 +14,27 @@ import { IMAP_CHECKS } from './imap/index.js';
 import { AUTH_CHECKS } from './auth/index.js';
 import { RUN_CHECKS } from './run/index.js';
 import { SYNC_CHECKS } from './sync/index.js';
-import { thrown } from '../errors/classify.js';
+import { internalFinding } from '../errors/classify.js';
 
 export const CHECKS: readonly Check[] = [...DISCOVERY_CHECKS, ...TRANSPORT_CHECKS, ...NETWORK_CHECKS, ...TLS_CHECKS, ...IMAP_CHECKS, ...AUTH_CHECKS, ...SYNC_CHECKS, ...RUN_CHECKS];
 
+/** Each check and, when the evidence lacks what it needs, the one coded reason it is skipped. */
+export function planChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS): Array<{ check: Check; skipped?: Need }> {
+  return checks.map((check) => {
+    const skipped = missingNeed(ctx, check);
+    return skipped ? { check, skipped } : { check };
+  });
+}
+
 export function runChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS): Finding[] {
-  return checks.flatMap((c) => {
+  return planChecks(ctx, checks).flatMap(({ check: c, skipped }) => {
+    if (skipped) return [];
     try {
       return c.run(ctx);
     } catch (err) {
-      return [finding('INTERNAL_ERROR', 'run', { where: `check ${c.id}`, error: thrown(err).text })];
+      return [internalFinding({ step: 'check', check: c.id }, err)];
     }
   });
 }
 
-export type { Check, CheckContext } from './types.js';
+export type { Check, CheckContext, Need } from './types.js';

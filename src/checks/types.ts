@@ -5,7 +5,7 @@
 import type { EmailAddress } from '../address.js';
 import { CATALOGUE, type Actor, type FindingCode, type Params, type Severity } from '../catalogue/index.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { AddressProbe, EndpointEvidence, NetworkEvidence, Outcome, ProbeError, Stage, TlsInfo } from '../model/evidence.js';
+import type { AddressProbe, EndpointEvidence, NetworkEvidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 
 export interface CheckContext {
@@ -27,9 +27,41 @@ export interface CheckContext {
   interrupted: string[] | null;
 }
 
+/**
+ * Evidence a check needs (Lighthouse's "required artifacts"): the runner skips a check whose need
+ * is missing, with that need as the one coded reason, so checks do not gate themselves.
+ * - discovery: discovery ran (ctx.discovery is set)
+ * - endpoints: at least one endpoint was probed
+ * - tls: some address has a TLS outcome (implicit TLS or after STARTTLS)
+ * - login: some endpoint's login was attempted
+ * - credentials: the run had a password or token
+ */
+export type Need = 'discovery' | 'endpoints' | 'tls' | 'login' | 'credentials';
+
 export interface Check {
   id: string;
+  /** What evidence it reads; [] for checks that judge whatever there is (the run as a whole). */
+  needs: readonly Need[];
   run(ctx: CheckContext): Finding[];
+}
+
+const PRESENT: Record<Need, (ctx: CheckContext) => boolean> = {
+  discovery: (ctx) => ctx.discovery !== null,
+  endpoints: (ctx) => ctx.endpoints.length > 0,
+  tls: (ctx) => ctx.endpoints.some((e) => e.addresses.some((a) => tlsOf(a) !== undefined)),
+  login: (ctx) => ctx.endpoints.some((e) => e.login.state === 'attempted'),
+  credentials: (ctx) => ctx.credentials !== null,
+};
+
+/** The first need of `check` that this evidence lacks, or undefined when it can run. */
+export function missingNeed(ctx: CheckContext, check: Pick<Check, 'needs'>): Need | undefined {
+  return check.needs.find((n) => !PRESENT[n](ctx));
+}
+
+/** Discovery evidence for a check that declared `needs: ['discovery']` (the runner guarantees it). */
+export function discoveryOf(ctx: CheckContext): DiscoveryEvidence {
+  if (!ctx.discovery) throw new Error("a check read discovery evidence without declaring needs: ['discovery']");
+  return ctx.discovery;
 }
 
 export function finding(code: FindingCode, stage: Finding['stage'], params: Params, where?: { e?: EndpointEvidence; a?: AddressProbe; severity?: Severity; who?: Actor }): Finding {
@@ -47,59 +79,9 @@ export function finding(code: FindingCode, stage: Finding['stage'], params: Para
   };
 }
 
-/** The TLS outcome of an address: implicit TLS, or the handshake after STARTTLS. */
-export function tlsOf(a: AddressProbe): Outcome<TlsInfo> | undefined {
-  return a.tls ?? a.starttlsTls;
-}
-
-export function tlsStageOf(a: AddressProbe): Stage {
-  return a.tls ? 'tls' : 'starttls-tls';
-}
-
-/** Capabilities that apply to login: inside TLS when there is TLS, else the plaintext ones. */
-export function loginCapabilities(a: AddressProbe): string[] | undefined {
-  if (a.capabilityAfterTls?.state === 'ok') return a.capabilityAfterTls.value;
-  if (a.capability.state === 'ok') return a.capability.value;
-  return undefined;
-}
-
-/** An endpoint is verified when one address completed the session over TLS that verified. */
-export function verifiedAddress(e: EndpointEvidence): AddressProbe | undefined {
-  return e.addresses.find((a) => a.greeting.state === 'ok' && a.greeting.value.kind === 'ok' && tlsVerified(a) && !starttlsInjected(a));
-}
-
-/** The address's TLS (implicit or after STARTTLS) came up with a verified chain and a matching name. */
-export function tlsVerified(a: AddressProbe): boolean {
-  const t = tlsOf(a);
-  return t?.state === 'ok' && t.value.chainVerified && t.value.hostnameOk;
-}
-
-/** Bytes arrived after the STARTTLS OK and before the handshake (response injection). */
-export function starttlsInjected(a: AddressProbe): boolean {
-  return a.starttls?.state === 'ok' && a.starttls.value.injectedBytes > 0;
-}
-
-/**
- * A failure that is no evidence about the server: the run deadline or Ctrl-C cut the step short
- * (ABORTED), or imap-doctor itself crashed in it (INTERNAL, reported once as INTERNAL_ERROR).
- */
-export function notEvidence(error: ProbeError | undefined): boolean {
-  return error?.code === 'ABORTED' || error?.code === 'INTERNAL';
-}
-
-/** Every stage outcome of an address, by stage name (the optional ones only when they ran). */
-export function stageOutcomes(a: AddressProbe): Array<[Stage, Outcome<unknown>]> {
-  const all: Array<[Stage, Outcome<unknown> | undefined]> = [
-    ['tcp', a.tcp],
-    ['tls', a.tls],
-    ['greeting', a.greeting],
-    ['capability', a.capability],
-    ['starttls', a.starttls],
-    ['starttls-tls', a.starttlsTls],
-    ['capability-after-tls', a.capabilityAfterTls],
-  ];
-  return all.filter((x): x is [Stage, Outcome<unknown>] => x[1] !== undefined);
-}
+// The notions checks read come from the one reading of the evidence (model/reading.ts).
+import { tlsOf } from '../model/reading.js';
+export { loginCapabilities, notEvidence, stageOutcomes, starttlsAccepted, starttlsInjected, tlsOf, tlsStageOf, tlsVerified, verifiedAddress } from '../model/reading.js';
 
 export function perAddress(ctx: CheckContext, fn: (e: EndpointEvidence, a: AddressProbe) => Finding[]): Finding[] {
   return ctx.endpoints.flatMap((e) => e.addresses.flatMap((a) => fn(e, a)));

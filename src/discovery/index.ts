@@ -15,7 +15,8 @@ import { createPacketResolver } from '../dns/packet-resolver.js';
 import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/resolver.js';
 import { lookupHost, type LookupAll } from '../dns/system-resolver.js';
 import type { DiscoveryEvidence, SourceResult } from '../model/discovery.js';
-import type { Candidate, DnsAnswer, Family } from '../model/evidence.js';
+import type { Candidate, DnsAnswer, DnsStatus, Family } from '../model/evidence.js';
+import { dnsAnswered } from '../model/reading.js';
 import { addressPolicy, allowedPorts, DEFAULTS, type RunOptions } from '../options.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { createTrustStore } from '../probes/trust.js';
@@ -106,28 +107,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     // The whole phase: first steps run at once (one step timeout), chained second steps get one more.
     const phase = stepSignal(signal, 2 * opts.timeoutMs + PHASE_SLACK_MS);
     setMaxListeners(0, phase);
-    const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
-    const fetch =
-      deps.fetcher ?? createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
-    const ctx: SourceContext = {
-      address,
-      domain: address.domain,
-      who: { address: address.address, localPart: address.localPart, domain: address.domain },
-      resolver: deps.resolver,
-      lookup,
-      fetch,
-      timeoutMs: opts.timeoutMs,
-      maxBytes: DEFAULTS.maxBodyBytes,
-      sendAddress: opts.sendAddress,
-      ispdbUrl: opts.ispdb ? opts.ispdbUrl : null,
-      trustHosts: new Set(opts.trustHosts.map((h) => h.toLowerCase())),
-      step: () => {
-        // One step's signal is shared by its DNS queries, TCP/TLS and redirects: more than 10 listeners is normal.
-        const s = stepSignal(phase, opts.timeoutMs);
-        setMaxListeners(0, s);
-        return s;
-      },
-    };
+    const ctx = sourceContext(address, opts, deps, phase);
     const track = async (name: string, work: Promise<SourceResult>): Promise<SourceResult> => {
       emit({ kind: 'source', source: name, state: 'start' });
       const r = await work.catch((err: unknown): SourceResult => crashed(name, err));
@@ -158,14 +138,11 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     const list = buildCandidates(sources, { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) });
     for (const r of list.refused) r.source.refused = [...(r.source.refused ?? []), r.target];
     sources.push(guessSource(ctx.domain, list, opts.guess));
-    const dnsAnswered = (s: SourceResult) => typeof s.facts?.dnsStatus === 'string' && ['records', 'nodata', 'nxdomain'].includes(s.facts.dnsStatus);
-    const dnsAsked = sources.some((s) => typeof s.facts?.dnsStatus === 'string');
-    const rootOk = rootAnswer.status === 'records' || rootAnswer.status === 'nodata' || rootAnswer.status === 'nxdomain';
     const evidence: DiscoveryEvidence = {
       domain: ctx.domain,
       sources,
       ...(m?.provider ? { provider: m.provider } : {}),
-      resolverWorking: rootOk || sources.some(dnsAnswered) ? true : dnsAsked ? false : null,
+      resolverWorking: resolverWorking(sources, rootAnswer.status),
     };
     return { evidence, candidates: list.candidates };
   };
@@ -184,6 +161,39 @@ function newerSources(ctx: SourceContext, mx: Promise<MxOutcome>): Array<[Source
     ['pacc-obsolete', paccObsoleteSource(ctx)],
     ...MX_DERIVED_SOURCES.map((id): [SourceResult['source'], Promise<SourceResult>] => [id, mx.then((m) => mxDerivedSource(ctx, id, m))]),
   ];
+}
+
+/** What every source of one discovery run shares: the address, DNS, HTTP(S), bounds and one step signal each. */
+function sourceContext(address: EmailAddress, opts: RunOptions, deps: DiscovererDeps, phase: AbortSignal): SourceContext {
+  const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
+  const fetch =
+    deps.fetcher ?? createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
+  return {
+    address,
+    domain: address.domain,
+    who: { address: address.address, localPart: address.localPart, domain: address.domain },
+    resolver: deps.resolver,
+    lookup,
+    fetch,
+    timeoutMs: opts.timeoutMs,
+    maxBytes: DEFAULTS.maxBodyBytes,
+    sendAddress: opts.sendAddress,
+    ispdbUrl: opts.ispdb ? opts.ispdbUrl : null,
+    trustHosts: new Set(opts.trustHosts.map((h) => h.toLowerCase())),
+    step: () => {
+      // One step's signal is shared by its DNS queries, TCP/TLS and redirects: more than 10 listeners is normal.
+      const s = stepSignal(phase, opts.timeoutMs);
+      setMaxListeners(0, s);
+      return s;
+    },
+  };
+}
+
+/** Does the resolver work? Yes when the root or any source's DNS step was answered; no when all were asked and none answered; null when none asked. */
+function resolverWorking(sources: readonly SourceResult[], root: DnsStatus): boolean | null {
+  const statuses = sources.map((s) => s.facts?.dnsStatus).filter((x): x is DnsStatus => typeof x === 'string');
+  if (dnsAnswered(root) || statuses.some(dnsAnswered)) return true;
+  return statuses.length > 0 ? false : null;
 }
 
 /** The guesses as a source of their own, saying why they were (not) made. */

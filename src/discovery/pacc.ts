@@ -42,7 +42,7 @@ export async function paccSource(ctx: SourceContext): Promise<SourceResult> {
   const txtName = paccTxtName(ctx.domain);
   const [o, txt] = await Promise.all([ctx.fetch({ url, headers: { Accept: 'application/json' }, maxBytes: LIMITS.paccBytes }, ctx.step()), ctx.resolver.query<string>(txtName, 'TXT', ctx.step())]);
   // Unverified until a digest matches: nothing here is used before that.
-  const base = { ...fetchedResult('pacc', url, o, t0, ctx.domain, { trust: 'unverified', trustReason: 'pacc-unverified' }), trust: 'unverified' as const, trustReason: 'pacc-unverified' };
+  const base = { ...fetchedResult('pacc', url, o, t0, ctx.domain, { trust: 'unverified', trustReason: 'pacc-unverified' }), trust: 'unverified' as const, trustReason: 'pacc-unverified' as const };
   const facts: PaccFacts = { txtName, txtStatus: txt.status, txtAuthenticated: txt.ad, txt: txt.records.map(parseUaacRecord), verified: false };
   if (o.tooLarge) return { ...base, status: 'invalid', invalid: { reason: 'too-large' }, pacc: facts };
   const failed = httpFailureStatus(o);

@@ -6,7 +6,7 @@
 import type { EmailAddress } from '../address.js';
 import type { Resolver } from '../dns/resolver.js';
 import type { HttpHop, SourceId, SourceResult, SourceStatus } from '../model/discovery.js';
-import type { DnsStatus, Trust } from '../model/evidence.js';
+import type { DnsStatus, Trust, TrustReason } from '../model/evidence.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { registrableDomain } from './domain.js';
 import type { Fetcher, HttpOutcome } from './http.js';
@@ -34,7 +34,7 @@ export interface SourceContext {
 
 export interface ChannelTrust {
   trust: Trust;
-  trustReason: string;
+  trustReason: TrustReason;
 }
 
 /** Where a source's answer stands when the DNS step did not give records. */

@@ -93,10 +93,10 @@ export async function srvSource(ctx: SourceContext, service: Exclude<SrvService,
   }
   const outside = servers.some((s) => !insideDomain(s.host, ctx.domain));
   const trust = l.answer.ad
-    ? { trust: 'trusted' as const, trustReason: 'dnssec' }
+    ? { trust: 'trusted' as const, trustReason: 'dnssec' as const }
     : outside
-      ? { trust: 'unverified' as const, trustReason: 'srv-outside-domain' }
-      : { trust: 'trusted' as const, trustReason: 'inside-domain' };
+      ? { trust: 'unverified' as const, trustReason: 'srv-outside-domain' as const }
+      : { trust: 'trusted' as const, trustReason: 'inside-domain' as const };
   return {
     source: spec.source,
     query: `${l.name} SRV`,

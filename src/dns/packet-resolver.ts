@@ -33,6 +33,7 @@ import {
   type ServerAddress,
 } from './resolver.js';
 import { thrown } from '../errors/classify.js';
+import { dnsAnswered } from '../model/reading.js';
 
 /** RFC 6891 §6.2.5 and the DNS Flag Day 2020 recommendation: a payload size that avoids fragmentation. */
 export const EDNS_UDP_SIZE = 1232;
@@ -540,7 +541,7 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
           continue;
         }
         const r = classifyReply<T>(ex.packet, name, type, { server: label, via, ms: elapsed() });
-        if (r.status === 'records' || r.status === 'nodata' || r.status === 'nxdomain') {
+        if (dnsAnswered(r.status)) {
           if (notes.length > 0) r.message = [...notes, r.message].filter(Boolean).join('; ');
           return r;
         }

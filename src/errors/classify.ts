@@ -3,7 +3,9 @@
  * Keyed on error codes, never on message text (OpenSSL wording changes between versions);
  * each mapping is one table row with a unit test.
  */
-import type { ProbeError, ProbeErrorCode } from '../model/evidence.js';
+import type { Params } from '../catalogue/types.js';
+import type { ProbeError, ProbeErrorCode, Stage } from '../model/evidence.js';
+import type { Finding } from '../model/finding.js';
 import { abortKind } from '../util/deadline.js';
 
 const NET: Record<string, ProbeErrorCode> = {
@@ -142,4 +144,36 @@ export function classifyError(err: unknown, signal?: AbortSignal): ProbeError {
 
 export function isCertRejection(rawCode: string | undefined): boolean {
   return rawCode !== undefined && CERT_CODES.has(rawCode);
+}
+
+/**
+ * Where a doctor bug happened, structured (the catalogue words it in INTERNAL_ERROR): the part of the
+ * run, and the endpoint id, address, stage, source, check or finding code it concerns.
+ */
+export interface InternalWhere {
+  step: 'run' | 'discovery' | 'source' | 'probe' | 'network' | 'login' | 'oauth-discover' | 'standards' | 'sync' | 'check' | 'catalogue' | 'backstop';
+  stage?: Stage;
+  endpoint?: string;
+  address?: string;
+  source?: string;
+  check?: string;
+  code?: string;
+  /** backstop: the phase the run was still in, and the grace after --deadline in seconds. */
+  phase?: string;
+  graceS?: number;
+}
+
+function isInternalProbeError(x: unknown): x is ProbeError {
+  return typeof x === 'object' && x !== null && (x as ProbeError).code === 'INTERNAL' && typeof (x as ProbeError).message === 'string';
+}
+
+/**
+ * The one place a doctor bug becomes an INTERNAL_ERROR finding: a thrown value, or an INTERNAL probe
+ * error already kept as evidence. Its params are the structured `where` and the error's one-line text.
+ */
+export function internalFinding(where: InternalWhere, cause: unknown): Finding {
+  const error = isInternalProbeError(cause) ? cause.message : thrown(cause).text;
+  const params: Params = {};
+  for (const [k, v] of Object.entries(where)) if (v !== undefined) params[k] = v as string | number;
+  return { code: 'INTERNAL_ERROR', severity: 'error', subject: {}, params: { ...params, error }, stage: 'run' };
 }

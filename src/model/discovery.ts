@@ -2,7 +2,7 @@
  * Discovery evidence: what every source answered, kept side by side with where it came from.
  * Plain data only; checks judge it, renderers print it through the report.
  */
-import type { ProbeError, Security, Trust } from './evidence.js';
+import type { ProbeError, Security, Trust, TrustReason } from './evidence.js';
 import type { MxDerivation, OAuth2Published, OAuthIssuerEvidence, PaccFacts, PaccObsoleteFacts } from './standards.js';
 
 export type MailProtocol = 'imap' | 'pop3' | 'smtp' | 'other';
@@ -129,7 +129,7 @@ export interface SourceResult {
   ms: number;
   servers: ServerSetting[];
   trust: Trust;
-  trustReason: string;
+  trustReason: TrustReason;
   hops?: HttpHop[];
   httpStatus?: number;
   invalid?: { reason: ParseFailure | ParseProblemCode | 'no-imap' | 'bad-xml'; detail?: string };

@@ -6,6 +6,8 @@
 import type { DaneEvidence, OAuthProbeEvidence } from './standards.js';
 import type { SessionsEvidence, SyncEvidence } from './sync.js';
 
+import type { SourceId } from './discovery.js';
+
 export type Security = 'tls' | 'starttls' | 'plain';
 export type Family = 4 | 6;
 
@@ -311,14 +313,35 @@ export type LoginEvidence =
 export type Provenance = 'user' | 'published' | 'mx' | 'insecure' | 'guess';
 export type Trust = 'trusted' | 'unverified';
 
+/** Why a source's (or a candidate's) trust is what it is. */
+export type TrustReason =
+  | 'named-by-user'
+  | 'inside-domain'
+  | 'https-domain'
+  | 'dns'
+  | 'dnssec'
+  | 'ispdb'
+  | 'ispdb-via-mx'
+  | 'known-provider'
+  | 'http'
+  | 'redirect-to-http'
+  | 'redirect-off-domain'
+  | 'srv-outside-domain'
+  | 'mx-dnssec'
+  | 'mx-not-dnssec'
+  | 'pacc-digest'
+  | 'pacc-unverified'
+  | 'obsolete'
+  | 'not-run';
+
 export interface SourceRef {
-  /** Source id: user, srv, autoconfig, autoconfig-wellknown, autoconfig-http, …, ispdb, mx-ispdb, autodiscover, guess. */
-  source: string;
+  /** The source that proposed it. */
+  source: SourceId;
   /** Record name or URL that proposed it. */
   ref?: string;
   trust: Trust;
-  /** Why the trust is what it is (e.g. 'https-same-domain', 'http', 'srv-outside-domain'). */
-  trustReason: string;
+  /** Why the trust is what it is. */
+  trustReason: TrustReason;
   username?: string;
 }
 
@@ -336,8 +359,25 @@ export interface Candidate {
   username?: string;
 }
 
+/**
+ * What became of an endpoint's host lookup: the lookup itself, or a crash of the doctor (a bug) before
+ * or during it — recorded as what it is, never as made-up DNS answers.
+ */
+export type ResolveEvidence = ResolveLookup | ResolveCrashed;
+
+/** The probe of this endpoint crashed (reported once as INTERNAL_ERROR): no DNS result exists, nothing was probed. */
+export interface ResolveCrashed {
+  /** Where it crashed: in the resolve stage, or elsewhere in the endpoint's probe. */
+  crashed: 'resolve' | 'probe';
+  at?: number;
+  ms: number;
+  addresses: [];
+  /** Always INTERNAL. */
+  error: ProbeError;
+}
+
 /** A and AAAA of an endpoint's host, asked separately. `error` is set when no address came back. */
-export interface ResolveEvidence {
+export interface ResolveLookup {
   /** When the lookup began, in ms from the run's start. */
   at?: number;
   ms: number;
@@ -368,9 +408,8 @@ export interface EndpointEvidence {
   oauthProbe?: OAuthProbeEvidence;
 }
 
-export function endpointId(c: { host: string; port: number; security: Security }): string {
-  return `${c.host}:${c.port}/${c.security}`;
-}
+// Endpoint identity is read in one place (model/reading.ts); re-exported for the modules that build ids.
+export { endpointId } from './reading.js';
 
 // ---------------------------------------------------------------- cross-endpoint network evidence
 

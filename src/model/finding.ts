@@ -21,7 +21,7 @@ export interface Finding {
   /** Endpoint id, when it concerns one endpoint. */
   endpoint?: string;
   /** Code of the root-cause finding this one is grouped under. */
-  causedBy?: string;
+  causedBy?: FindingCode;
   /**
    * How it relates to that root: a consequence of it, the same problem on a sibling endpoint, or
    * a detail of why a published endpoint fails.

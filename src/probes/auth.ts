@@ -20,6 +20,7 @@ import type { TrustStore } from './trust.js';
 import { keepLine } from './wire.js';
 import { afterLogin, type AfterLoginOptions } from './sync/after-login.js';
 import type { OpenedSession } from './sync/sessions.js';
+import { definiteRefusal } from '../model/reading.js';
 
 export interface LoginParams {
   host: string;
@@ -137,19 +138,10 @@ function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: r
   return line ? oneLine(line.replace(/^\* BYE\s*/i, ''), 300) : undefined;
 }
 
-/**
- * Response codes after which the same credentials may still be tried on another endpoint: the
- * refusal is about the server's state or this connection, not about the account (RFC 5530).
- */
-const NOT_ABOUT_ACCOUNT = new Set(['UNAVAILABLE', 'LIMIT', 'PRIVACYREQUIRED', 'SERVERBUG', 'INUSE', 'OVERQUOTA']);
-/** A lock or rate-limit text counts whatever its code (sending the password on would only prolong the lock). */
-const LOCK_TEXT = /\block(ed)?\b|too many (failed|invalid|bad)|temporarily blocked|rate.?limit/i;
-
-/** Is this a definite refusal of the credentials? Read from the server's own words, before any scrubbing. */
-export function refusesCredentials(err: Pick<ImapErr, 'responseStatus' | 'serverResponseCode' | 'responseText'>): boolean {
-  if (err.responseStatus !== 'NO') return false;
-  const code = String(err.serverResponseCode ?? '').toUpperCase();
-  return !NOT_ABOUT_ACCOUNT.has(code) || LOCK_TEXT.test(err.responseText ?? '');
+/** The server's own words about a refusal, before any scrubbing: the tagged text, the [ALERT]s, a BYE. */
+function rawWords(raw: ImapErr & { reason?: string }, client: ImapFlow, st: AttemptState): string[] {
+  const bye = (client as unknown as { byeReason?: string }).byeReason ?? raw.reason ?? (raw.responseStatus === 'BYE' ? raw.responseText : undefined);
+  return [oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(bye ? [oneLine(String(bye), 300)] : [])];
 }
 
 /** Waits (bounded) until imapflow has closed the failed connection, so a BYE sent with the refusal is read. */
@@ -287,11 +279,12 @@ async function refusalOf(client: ImapFlow, e: unknown, server: readonly string[]
 /** The login was refused or failed: classify the refusal on the server's own words, then scrub them. */
 async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
   const raw = (e ?? {}) as ImapErr & { aborted?: boolean };
-  const credentialsRejected = !raw.aborted && refusesCredentials(raw);
+  const words = rawWords(raw, client, st);
+  const credentialsRejected = !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
   const { err, response, bye, error } = await refusalOf(client, e, st.server, hide, st.limit, p.timeoutMs);
   const oauthError = oauthFields(err.oauthError, hide);
   const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
-  const refusalTexts = refusalTextsOf(raw, client, st, hide, [response?.text, ...st.alerts, bye]);
+  const refusalTexts = refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]);
   return {
     address: p.address,
     alerts: st.alerts,
@@ -309,10 +302,9 @@ async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: A
 }
 
 /** When a refusal text was hidden whole for quoting the secret: the texts with only the secret masked, for the refusal check. */
-function refusalTextsOf(raw: ImapErr & { reason?: string }, client: ImapFlow, st: AttemptState, hide: Hide, shown: Array<string | undefined>): string[] | undefined {
+function refusalTextsOf(words: readonly string[], hide: Hide, shown: Array<string | undefined>): string[] | undefined {
   if (!shown.some((t) => t?.includes(SERVER_TEXT_HIDDEN))) return undefined;
-  const bye = (client as unknown as { byeReason?: string }).byeReason ?? raw.reason ?? (raw.responseStatus === 'BYE' ? raw.responseText : undefined);
-  return [oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(bye ? [oneLine(String(bye), 300)] : [])].map(hide.pieces);
+  return words.map(hide.pieces);
 }
 
 /** Logged in: EXAMINE INBOX (RFC 9051 §6.3.3, read-only, changes nothing), then LOGOUT. */

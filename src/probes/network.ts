@@ -9,9 +9,10 @@ import { isLoopback } from '../util/ip.js';
 import { isIP } from 'node:net';
 import { parseServerSpec, systemServers } from '../dns/resolver.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { DnsStatus, EndpointEvidence, Family, NetworkEvidence, ProbeError, ProbeErrorCode, ReferenceProbe, ResolveEvidence, Security } from '../model/evidence.js';
+import type { EndpointEvidence, Family, NetworkEvidence, ProbeError, ProbeErrorCode, ReferenceProbe, ResolveEvidence, Security } from '../model/evidence.js';
 import type { Reference } from '../options.js';
 import { stepSignal } from '../util/deadline.js';
+import { dnsAnswered, dnsLookupOf, lookupOf } from '../model/reading.js';
 import { LIMITS } from '../limits.js';
 import type { RunEvent } from '../events.js';
 import { connectTcp } from './tcp.js';
@@ -36,15 +37,12 @@ export type PlannedReference = Omit<ReferenceProbe, 'outcome'>;
 
 /** Connect failures worth a second look: a port dropped, or a router saying the host is gone. */
 const INTERPRET = new Set<ProbeErrorCode>(['TIMEOUT', 'HOST_UNREACHABLE']);
-/** Lookups that got no answer from the resolver at all. */
-const NO_ANSWER = new Set<DnsStatus>(['timeout', 'unreachable', 'servfail', 'error']);
-const DEFINITE = new Set<DnsStatus>(['records', 'nodata', 'nxdomain', 'refused']);
 /** Connect failures that are an answer from the host (a refusal). */
 const ANSWER = new Set<ProbeErrorCode>(['REFUSED', 'RESET']);
 
 /** The resolvers to try when DNS got no answer: --dns, else what the lookups named, else resolv.conf. */
 function resolverTargets(endpoints: readonly EndpointEvidence[], dnsServers: readonly string[] | undefined): { address: string; port: number }[] {
-  const named = endpoints.map((e) => e.resolve.via).filter((v) => v.includes(':') || isIP(v) !== 0);
+  const named = endpoints.flatMap((e) => lookupOf(e)?.via ?? []).filter((v) => v.includes(':') || isIP(v) !== 0);
   const specs = dnsServers && dnsServers.length > 0 ? dnsServers : named.length > 0 ? named : systemServers();
   const out: { address: string; port: number }[] = [];
   for (const spec of specs) {
@@ -60,10 +58,10 @@ function resolverTargets(endpoints: readonly EndpointEvidence[], dnsServers: rea
 
 /** Did DNS fail without any answer anywhere in this run (so the resolver itself is in question)? */
 function dnsWithoutAnswer(endpoints: readonly EndpointEvidence[], discovery: DiscoveryEvidence | null): boolean {
-  const viaDns = endpoints.filter((e) => e.resolve.via !== 'literal' && e.resolve.via !== 'pinned' && e.resolve.via !== 'none');
+  const viaDns = endpoints.flatMap((e) => dnsLookupOf(e) ?? []);
   if (discovery?.resolverWorking === true) return false;
-  if (viaDns.some((e) => DEFINITE.has(e.resolve.a) || DEFINITE.has(e.resolve.aaaa))) return false;
-  return discovery?.resolverWorking === false || viaDns.some((e) => NO_ANSWER.has(e.resolve.a) && NO_ANSWER.has(e.resolve.aaaa));
+  if (viaDns.some((r) => dnsAnswered(r.a) || dnsAnswered(r.aaaa))) return false;
+  return discovery?.resolverWorking === false || viaDns.length > 0;
 }
 
 type Failing = Map<string, { host: string; family: Family; forEndpoints: string[] }>;
@@ -207,8 +205,7 @@ export class HeadStart {
       return;
     }
     const address = e.address;
-    const host = e.endpoint.slice(0, e.endpoint.lastIndexOf(':'));
-    const t = setTimeout(() => this.start(address, host, e.endpoint), this.ctx.startAfterMs);
+    const t = setTimeout(() => this.start(address, e.host, e.endpoint), this.ctx.startAfterMs);
     t.unref();
     this.timers.set(key, t);
   }

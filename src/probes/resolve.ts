@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { LIMITS } from '../limits.js';
-import type { DnsAnswer, DnsStatus, Family, ProbeError, ResolveEvidence } from '../model/evidence.js';
+import type { DnsAnswer, DnsStatus, Family, ProbeError, ResolveLookup } from '../model/evidence.js';
 import { since } from '../util/deadline.js';
 import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
 
@@ -16,7 +16,7 @@ export type HostLookup = (name: string, family: Family, signal: AbortSignal) => 
 type Addr = { address: string; family: Family };
 
 /** The addresses to probe: policy-refused ones out, then at most LIMITS.addressesPerFamily per family. */
-function select(host: string, all: Addr[], policy: AddressPolicy): Pick<ResolveEvidence, 'addresses' | 'notProbed' | 'refused'> {
+function select(host: string, all: Addr[], policy: AddressPolicy): Pick<ResolveLookup, 'addresses' | 'notProbed' | 'refused'> {
   const refused = all.filter((a) => refusedAddress(policy, host, a.address)).map((a) => a.address);
   const allowed = all.filter((a) => !refused.includes(a.address));
   const addresses: Addr[] = [];
@@ -28,7 +28,7 @@ function select(host: string, all: Addr[], policy: AddressPolicy): Pick<ResolveE
   return { addresses, ...(notProbed.length > 0 ? { notProbed } : {}), ...(refused.length > 0 ? { refused } : {}) };
 }
 
-export async function resolveHost(host: string, lookup: HostLookup, pinned: Record<string, string[]>, signal: () => AbortSignal, policy: AddressPolicy = OPEN_POLICY): Promise<ResolveEvidence> {
+export async function resolveHost(host: string, lookup: HostLookup, pinned: Record<string, string[]>, signal: () => AbortSignal, policy: AddressPolicy = OPEN_POLICY): Promise<ResolveLookup> {
   const t0 = performance.now();
   const fam = isIP(host);
   if (fam !== 0) {
@@ -51,7 +51,7 @@ export async function resolveHost(host: string, lookup: HostLookup, pinned: Reco
     ...(a.status === 'records' ? a.records.map((r) => ({ address: r, family: 4 as const })) : []),
     ...(aaaa.status === 'records' ? aaaa.records.map((r) => ({ address: r, family: 6 as const })) : []),
   ]);
-  const res: ResolveEvidence = { ms: since(t0), via: a.via === 'system' ? 'system' : a.server, a: a.status, aaaa: aaaa.status, ...select(host, addresses, policy) };
+  const res: ResolveLookup = { ms: since(t0), via: a.via === 'system' ? 'system' : a.server, a: a.status, aaaa: aaaa.status, ...select(host, addresses, policy) };
   if (addresses.length === 0) res.error = resolveError(a.status, aaaa.status, a.message ?? aaaa.message);
   return res;
 }

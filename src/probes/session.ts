@@ -19,6 +19,7 @@ import { checkAia } from './aia.js';
 import type { TrustStore } from './trust.js';
 import { Wire, WireError } from './wire.js';
 import { capabilitiesFrom, cleanLine, hasCap, parseGreeting } from './imap-parse.js';
+import { starttlsAccepted } from '../model/reading.js';
 
 /** What every probe of a run shares: trust, limits, where connections may go, the run signal, the transcript switch, events. */
 export interface ProbeRunContext {
@@ -97,7 +98,7 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
     step: () => stepSignal(p.run, p.timeoutMs),
     stage: (st, state) => {
       if (state === 'start') s.current = st;
-      p.emit({ kind: 'stage', endpoint: p.endpoint, address: p.address, stage: st, state });
+      p.emit({ kind: 'stage', endpoint: p.endpoint, host: p.host, address: p.address, stage: st, state });
     },
     newWire: (sock, layer) => new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, ...(transcript ? { transcript } : {}) }),
   };
@@ -240,8 +241,9 @@ async function starttlsStage(s: Session, wire: Wire): Promise<void> {
     return;
   }
   res.starttls = { state: 'ok', value: st, ms: Math.round(performance.now() - s0) };
-  s.stage('starttls', st.response.status === 'OK' ? 'ok' : 'failed');
-  if (st.response.status !== 'OK') {
+  const accepted = starttlsAccepted(res);
+  s.stage('starttls', accepted ? 'ok' : 'failed');
+  if (!accepted) {
     res.starttlsTls = skip('starttls');
     res.capabilityAfterTls = skip('starttls');
     return;

@@ -13,6 +13,7 @@ import { consequencesOf } from './text.js';
 import { timelineOf, type TimelineBar } from './timeline.js';
 import { visibleDeep } from './visible.js';
 import { integrationRows, syncCost, syncRows } from './sync.js';
+import { tlsInfoVerified } from '../model/reading.js';
 
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -85,7 +86,7 @@ function tlsCell(e: EndpointReport): string {
       const t = a.tls;
       const leaf = t?.chain[0];
       if (!t) return '–';
-      const ok = t.chainVerified && t.hostnameOk;
+      const ok = tlsInfoVerified(t);
       return esc(`${t.protocol} · ${ok ? 'verified' : `not verified (${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')})`}${leaf ? ` · ${leaf.commonName ?? leaf.subject} by ${leaf.issuerCommonName ?? leaf.issuer}, until ${leaf.validTo.slice(0, 10)}` : ''}`);
     })
     .join('<br>');

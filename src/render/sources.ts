@@ -5,6 +5,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { secLabel } from '../catalogue/types.js';
+import { sourceTableLabel } from '../catalogue/labels.js';
 import type { ServerSetting, SourceResult } from '../model/discovery.js';
 import type { Report } from '../model/report.js';
 import { symbol, type Mark } from './symbols.js';
@@ -13,29 +14,6 @@ export interface SourcesTableOptions {
   color: boolean;
   ascii?: boolean;
 }
-
-const LABEL: Record<string, string> = {
-  'srv-imaps': 'SRV _imaps',
-  'srv-imap': 'SRV _imap',
-  'srv-submissions': 'SRV _submissions',
-  'srv-submission': 'SRV _submission',
-  autoconfig: 'autoconfig',
-  'autoconfig-wellknown': 'autoconfig .well-known',
-  'autoconfig-http': 'autoconfig (http)',
-  'autoconfig-wellknown-http': '.well-known (http)',
-  ispdb: 'ISPDB',
-  mx: 'MX',
-  'mx-ispdb': 'ISPDB via MX',
-  autodiscover: 'Autodiscover',
-  'autodiscover-domain': 'Autodiscover (domain)',
-  'autodiscover-srv': 'Autodiscover SRV',
-  pacc: 'PACC',
-  'pacc-obsolete': 'PACC (obsolete)',
-  'mx-autoconfig': 'autoconfig via MX',
-  'mx-autoconfig-base': 'autoconfig via MX base',
-  'mx-ispdb-full': 'ISPDB via MX domain',
-  guess: 'guesses',
-};
 
 const FAILED = new Set(['timeout', 'servfail', 'refused', 'unreachable', 'nxdomain']);
 const DOUBTFUL = new Set(['invalid', 'tls-error', 'http-error']);
@@ -112,7 +90,7 @@ export function renderSourcesTable(report: Report, o: SourcesTableOptions): stri
     const s = symbol(m, o.ascii);
     return m === 'ok' ? c.green(s) : m === 'error' ? c.red(s) : m === 'warning' ? c.yellow(s) : c.dim(s);
   };
-  const rows = d.sources.map((s) => ({ s, label: LABEL[s.source] ?? s.source, status: statusText(s) }));
+  const rows = d.sources.map((s) => ({ s, label: sourceTableLabel(s.source), status: statusText(s) }));
   const labelW = Math.max(...rows.map((r) => r.label.length));
   const queryW = Math.min(58, Math.max(...rows.map((r) => r.s.query.length)));
   const statusW = Math.min(34, Math.max(...rows.map((r) => r.status.length)));

@@ -7,7 +7,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { ACTOR_LABEL, type Severity } from '../catalogue/index.js';
 import { secLabel } from '../catalogue/types.js';
-import type { LoginWithheldReason, Stage, TranscriptLine } from '../model/evidence.js';
+import type { Stage, TranscriptLine } from '../model/evidence.js';
+import { WITHHELD_REASON } from '../catalogue/labels.js';
 import { knowledgeLine } from './knowledge.js';
 import type { AddressReport, EndpointReport, Report, ReportFinding, StageReport } from '../model/report.js';
 import { symbol, type Mark } from './symbols.js';
@@ -15,6 +16,7 @@ import { renderSourcesTable } from './sources.js';
 import { STAGE_LABEL, timelineOf } from './timeline.js';
 import { visibleDeep } from './visible.js';
 import { integrationRows, syncCost, syncRows } from './sync.js';
+import { tlsInfoVerified } from '../model/reading.js';
 
 export interface TextOptions {
   color: boolean;
@@ -232,7 +234,7 @@ function stageDetail(s: StageReport, a: AddressReport): string {
       if (!t) return 'ok';
       const leaf = t.chain[0];
       const who = leaf ? `${leaf.commonName ?? leaf.subject} by ${leaf.issuerCommonName ?? leaf.issuer}, until ${leaf.validTo.slice(0, 10)}` : 'no certificate';
-      const verdict = t.chainVerified && t.hostnameOk ? 'verified' : `not verified: ${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')}`;
+      const verdict = tlsInfoVerified(t) ? 'verified' : `not verified: ${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')}`;
       return `${verdict} · ${t.protocol}, ${who}`;
     }
     case 'greeting':
@@ -248,28 +250,10 @@ function stageDetail(s: StageReport, a: AddressReport): string {
   }
 }
 
-const WITHHELD: Record<LoginWithheldReason, string> = {
-  'no-credentials': 'not tested (no password given)',
-  disabled: 'not tested (--no-login)',
-  'no-tls': 'not sent: no encryption on this endpoint',
-  'tls-not-verified': 'not sent: the certificate could not be verified',
-  'starttls-injection': 'not sent: the STARTTLS exchange was tampered with',
-  'login-disabled': 'not possible: the server forbids LOGIN here',
-  'no-mechanism': 'not possible: no usable login mechanism',
-  'untrusted-host': 'not sent: host from an untrusted source (--trust-host to allow)',
-  unreachable: 'not reached',
-  'earlier-credential-failure': 'not sent: the password was already rejected elsewhere',
-  'earlier-login-error': 'not sent: an earlier login failed inside imap-doctor',
-  'internal-error': 'not finished: imap-doctor failed internally (see INTERNAL_ERROR)',
-  deadline: 'not tried: run deadline reached',
-  interrupted: 'not tried: the run was interrupted',
-  'oauth-discover': 'not sent: the one attempt here went to --oauth-discover',
-};
-
 function loginLine(e: EndpointReport, sym: (m: Mark) => string, c: ChalkInstance, found: Mark | undefined): string {
   const l = e.login;
   const label = 'Login'.padEnd(12);
-  if (l.state === 'withheld') return `  ${sym(found ?? 'skipped')} ${label} ${WITHHELD[l.reason] ?? l.reason}`;
+  if (l.state === 'withheld') return `  ${sym(found ?? 'skipped')} ${label} ${WITHHELD_REASON[l.reason]?.short ?? l.reason}`;
   const ms = c.dim(`  ${l.ms} ms`);
   if (l.ok) return `  ${sym('ok')} ${label} ${l.username} accepted (${l.mechanism ?? 'login'})${ms}`;
   const said = l.response?.line ?? l.error?.message ?? 'failed';

@@ -4,9 +4,9 @@
  * and the verdict with the working settings. A text that fails to render becomes INTERNAL_ERROR.
  */
 import type { EmailAddress } from '../address.js';
-import { CATALOGUE, renderEntry, type Severity } from '../catalogue/index.js';
-import { verdictSummary } from '../catalogue/verdict.js';
-import { verifiedAddress } from '../checks/types.js';
+import { CATALOGUE, renderEntry, type FindingCode, type Severity } from '../catalogue/index.js';
+import { verdictSummary } from './verdict.js';
+import { working as isWorking } from '../model/reading.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
 import { endpointId, type Candidate, type EndpointEvidence, type NetworkEvidence, type Stage } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
@@ -14,7 +14,7 @@ import type { Report, ReportFinding, Verdict, WorkingSettings } from '../model/r
 import { endpointReport } from './endpoint.js';
 import { groupConsequences, SEVERITY_RANK } from './root-cause.js';
 import { syncReport } from './sync.js';
-import { thrown } from '../errors/classify.js';
+import { internalFinding } from '../errors/classify.js';
 
 const STAGE_RANK: Record<Stage | 'discovery' | 'sync' | 'run', number> = {
   discovery: 0,
@@ -31,7 +31,7 @@ const STAGE_RANK: Record<Stage | 'discovery' | 'sync' | 'run', number> = {
   sync: 11,
   run: 12,
 };
-const REACHABILITY = new Set<string>([
+const REACHABILITY: ReadonlySet<FindingCode> = new Set<FindingCode>([
   'DNS_NO_ADDRESS',
   'DNS_LOOKUP_FAILED',
   'TCP_REFUSED',
@@ -43,16 +43,6 @@ const REACHABILITY = new Set<string>([
   'SERVER_PORT_FILTERED',
   'HOST_UNREACHABLE',
 ]);
-
-/** Does this endpoint give the user a verified, usable configuration? */
-export function isWorking(e: EndpointEvidence, loginExpected: boolean): boolean {
-  if (e.candidate.security === 'plain') return false;
-  if (loginExpected) return e.login.state === 'attempted' && e.login.attempt.ok;
-  const a = verifiedAddress(e);
-  if (!a) return false;
-  if (e.candidate.security === 'starttls') return a.starttls?.state === 'ok' && a.starttls.value.response.status === 'OK';
-  return true;
-}
 
 /** Severity follows provenance: what failed on a guess is information, not a verdict. */
 export function adjustSeverity(findings: Finding[], endpoints: readonly EndpointEvidence[], anyWorking: boolean): Finding[] {
@@ -119,9 +109,8 @@ function renderFinding(f: Finding): ReportFinding {
     const t = renderEntry(f.code, f.params, f.subject);
     return { ...f, ...t, title: t.title, who: f.who ?? CATALOGUE[f.code].who };
   } catch (err) {
-    const params = { where: `catalogue text of ${f.code}`, error: thrown(err).text };
-    const t = renderEntry('INTERNAL_ERROR', params, {});
-    return { code: 'INTERNAL_ERROR', severity: 'error', subject: {}, params, stage: 'run', ...t, who: CATALOGUE.INTERNAL_ERROR.who };
+    const bug = internalFinding({ step: 'catalogue', code: f.code }, err);
+    return { ...bug, ...renderEntry(bug.code, bug.params, {}), who: CATALOGUE.INTERNAL_ERROR.who };
   }
 }
 

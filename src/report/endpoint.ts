@@ -1,6 +1,7 @@
 /** Turn endpoint evidence into the report's endpoint shape: per-address stage lists in run order. */
 import type { AddressProbe, EndpointEvidence, Outcome, ResolveEvidence, Stage } from '../model/evidence.js';
 import type { AddressReport, EndpointReport, StageReport } from '../model/report.js';
+import { starttlsAccepted } from '../model/reading.js';
 
 /** The recorded start offset, when there is one (older evidence has none). */
 const atOf = (n: number | undefined) => (n === undefined ? {} : { at: n });
@@ -24,7 +25,7 @@ export function addressReport(a: AddressProbe): AddressReport {
   ];
   // A STARTTLS that completed with NO/BAD is a failed stage for the reader.
   const st = stages.find((s) => s.stage === 'starttls');
-  if (st && a.starttls?.state === 'ok' && a.starttls.value.response.status !== 'OK') {
+  if (st && a.starttls?.state === 'ok' && !starttlsAccepted(a)) {
     st.state = 'failed';
     st.error = { code: a.starttls.value.response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: a.starttls.value.response.line };
   }
@@ -47,6 +48,8 @@ export function addressReport(a: AddressProbe): AddressReport {
 }
 
 function resolveReport(r: ResolveEvidence): EndpointReport['resolve'] {
+  // A crashed probe has no DNS result to show: only its INTERNAL error.
+  if ('crashed' in r) return { state: 'failed', ...atOf(r.at), ms: r.ms, error: r.error };
   const { ms, via, a, aaaa, notProbed, refused, error } = r;
   return { state: error ? 'failed' : 'ok', ...atOf(r.at), ms, via, a, aaaa, ...(notProbed ? { notProbed } : {}), ...(refused ? { refused } : {}), ...(error ? { error } : {}) };
 }

@@ -5,13 +5,13 @@
  * Checks may set `causedBy` themselves; this only adds what the table below and sibling
  * endpoints imply. Pure.
  */
-import type { Severity } from '../catalogue/index.js';
+import type { FindingCode, Severity } from '../catalogue/index.js';
 import type { Finding } from '../model/finding.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, ok: 3 };
 
 /** consequence code → root codes that explain it (when on the same endpoint, or global roots). */
-export const EXPLAINED_BY: Record<string, readonly string[]> = {
+export const EXPLAINED_BY: Partial<Record<FindingCode, readonly FindingCode[]>> = {
   LOGIN_WITHHELD: [
     'TLS_CERT_EXPIRED',
     'TLS_CERT_NOT_YET_VALID',
@@ -39,7 +39,7 @@ export const EXPLAINED_BY: Record<string, readonly string[]> = {
  * Findings that sum up what is wrong with one endpoint in terms of what to fix (a published
  * setting that points at it): everything else found on that endpoint becomes their detail.
  */
-export const ENDPOINT_ROOTS: readonly string[] = ['PUBLISHED_SETTINGS_WRONG', 'SRV_TARGET_BROKEN'];
+export const ENDPOINT_ROOTS: readonly FindingCode[] = ['PUBLISHED_SETTINGS_WRONG', 'SRV_TARGET_BROKEN'];
 
 /** Params that differ between sibling endpoints without making the problem a different one. */
 const LOCAL_PARAMS = new Set(['address', 'addresses', 'family', 'ms', 'greeting', 'timeoutMs', 'dialled', 'detail']);
@@ -62,12 +62,13 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
   const out = ordered.map((f) => ({ ...f }));
   const rootOf = new Map<Finding, Finding>();
   const firstOf = new Map<string, Finding>();
-  const isRootFor = (r: Finding, f: Finding, codes: readonly string[]) =>
+  const isRootFor = (r: Finding, f: Finding, codes: readonly FindingCode[]) =>
     r !== f && !r.causedBy && codes.includes(r.code) && (r.endpoint === undefined || r.endpoint === f.endpoint) && r.severity !== 'ok' && coversAddresses(r, f);
   for (const f of out) {
     if (f.severity === 'ok') continue;
-    if (f.causedBy) {
-      const r = out.find((x) => isRootFor(x, f, [f.causedBy as string])) ?? out.find((x) => x !== f && x.code === f.causedBy && !x.causedBy);
+    const given = f.causedBy;
+    if (given) {
+      const r = out.find((x) => isRootFor(x, f, [given])) ?? out.find((x) => x !== f && x.code === given && !x.causedBy);
       if (r) rootOf.set(f, r);
       f.relation ??= 'consequence';
       continue;
@@ -93,8 +94,15 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
       rootOf.set(f, root);
     }
   }
-  // What remains a root on an endpoint that a published-settings error sums up is its detail
-  // (a mere warning, such as an SRV target that is a working CNAME, absorbs nothing).
+  absorbIntoEndpointRoots(out, rootOf);
+  return underRoots(out, rootOf);
+}
+
+/**
+ * What remains a root on an endpoint that a published-settings error sums up is its detail (a mere
+ * warning, such as an SRV target that is a working CNAME, absorbs nothing).
+ */
+function absorbIntoEndpointRoots(out: Finding[], rootOf: Map<Finding, Finding>): void {
   for (const r of out) {
     if (!ENDPOINT_ROOTS.includes(r.code) || r.causedBy || !r.endpoint || r.severity !== 'error') continue;
     for (const f of out) {
@@ -104,19 +112,24 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
       rootOf.set(f, r);
     }
   }
+}
+
+/**
+ * A consequence is never more severe than what, in the end, explains it (a broken IPv6 path is a
+ * warning, so the IPv6 timeouts it explains are too); details of a published endpoint and the same
+ * problem elsewhere keep their own severity. Then every consequence goes right after its root (or its
+ * root's root); the rest keeps its order.
+ */
+function underRoots(out: Finding[], rootOf: Map<Finding, Finding>): Finding[] {
   const top = (f: Finding): Finding => {
     let r = f;
     for (let i = 0; i < 5 && rootOf.has(r); i++) r = rootOf.get(r) as Finding;
     return r;
   };
-  // A consequence is never more severe than what, in the end, explains it (a broken IPv6 path is
-  // a warning, so the IPv6 timeouts it explains are too). Details of a published endpoint and
-  // the same problem elsewhere keep their own severity: they are problems in their own right.
   for (const [c] of rootOf) {
     const t = top(c);
     if (c.relation === 'consequence' && SEVERITY_RANK[c.severity] < SEVERITY_RANK[t.severity]) c.severity = t.severity;
   }
-  // Every consequence goes right after its root (or its root's root); the rest keeps its order.
   const result: Finding[] = [];
   for (const f of out) {
     if (rootOf.has(f)) continue;

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../address.js';
 import type { Report } from '../model/report.js';
 import { EVIDENCE_VERSION, type RunEvidence } from '../model/run-evidence.js';
+import type { ProbeError, ResolveCrashed } from '../model/evidence.js';
 import { VERSION } from '../version.js';
 import { extractJson } from './paste.js';
 import { schemaProblem, type SchemaName } from './validate.js';
@@ -86,13 +87,28 @@ export async function loadEvidence(src: Source): Promise<RunEvidence> {
     value = report.evidence as unknown as Record<string, unknown>;
   }
   const v = value.evidenceVersion;
-  if (v !== EVIDENCE_VERSION) {
+  if (v !== EVIDENCE_VERSION && v !== 1) {
     if (typeof v !== 'number' || !Number.isInteger(v)) throw new InputError(`${name}: not saved imap-doctor evidence (evidenceVersion ${JSON.stringify(v)})`);
     const age = v > EVIDENCE_VERSION ? 'a newer imap-doctor: update imap-doctor' : 'an older imap-doctor: run the diagnosis again';
-    throw new InputError(`${name} holds evidence version ${v}; this imap-doctor (${VERSION}) re-judges version ${EVIDENCE_VERSION} only. It comes from ${age}`);
+    throw new InputError(`${name} holds evidence version ${v}; this imap-doctor (${VERSION}) re-judges versions 1 to ${EVIDENCE_VERSION} only. It comes from ${age}`);
   }
-  const problem = await schemaProblem(value, 'report.schema.json', `evidenceV${EVIDENCE_VERSION}`);
+  const problem = await schemaProblem(value, 'report.schema.json', `evidenceV${String(v)}`);
   if (problem) throw new InputError(`${name} is not valid imap-doctor evidence (version ${v}): ${problem}`);
   checkDate(value.startedAt, name);
-  return value as unknown as RunEvidence;
+  return v === 1 ? fromVersion1(value) : (value as unknown as RunEvidence);
+}
+
+/**
+ * Version 1 evidence, read as version 2: an endpoint whose probe crashed was written as a made-up
+ * lookup (via 'none' or 'crashed', statuses 'error'); it becomes what it was, a crash.
+ */
+function fromVersion1(value: Record<string, unknown>): RunEvidence {
+  const ev = value as unknown as RunEvidence;
+  const endpoints = ev.endpoints.map((e) => {
+    const r = e.resolve as { via?: string; ms: number; at?: number; error?: ProbeError };
+    if ((r.via !== 'none' && r.via !== 'crashed') || r.error?.code !== 'INTERNAL') return e;
+    const crashed: ResolveCrashed = { crashed: r.via === 'crashed' ? 'resolve' : 'probe', ...(r.at !== undefined ? { at: r.at } : {}), ms: r.ms, addresses: [], error: r.error };
+    return { ...e, resolve: crashed };
+  });
+  return { ...ev, evidenceVersion: EVIDENCE_VERSION, endpoints };
 }

@@ -34,7 +34,8 @@ describe('the deadline backstop', () => {
     expect(schemaErrors(report)).toBeNull();
     const internal = report.findings.find((f) => f.code === 'INTERNAL_ERROR');
     expect(internal?.params).toMatchObject({ error: 'the run did not end within its deadline' });
-    expect(String(internal?.params.where)).toMatch(/^the run \(still in (probing|.*127\.0\.0\.1)/);
+    expect(internal?.params).toMatchObject({ step: 'backstop', graceS: LIMITS.backstopGraceMs / 1000 });
+    expect(String(internal?.title)).toMatch(/the run \(still in (probing|.*127\.0\.0\.1)/);
     expect(report.endpoints.length + report.candidates.length).toBeGreaterThan(0);
   });
 

@@ -14,6 +14,7 @@ import { labOrSkip } from '../servers/require.js';
 import { expectExit, registerSecret, runCli, secretForms, type CliRun } from './cli-runner.js';
 import { withoutSourceLine } from './round-trip.js';
 import { schemaErrors } from './schema.js';
+import { EVIDENCE_VERSION } from '../../src/model/run-evidence.js';
 
 const lab = labOrSkip('dovecot (support desk e2e)');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-support-'));
@@ -71,7 +72,7 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
   it('--include-evidence: the evidence rides in the JSON, secret-free, and re-judges to the same report', async () => {
     const r = await saved('with-evidence.json', h.good, '--include-evidence', '--transcript');
     expectExit(r, 0);
-    expect(r.json.evidence?.evidenceVersion).toBe(1);
+    expect(r.json.evidence?.evidenceVersion).toBe(EVIDENCE_VERSION);
     expect(r.json.evidence?.endpoints[0]?.login).toMatchObject({ state: 'attempted', attempt: { ok: true } });
     const rejudged = await runCli(['show', '--rejudge', at('with-evidence.json'), '--json']);
     expectExit(rejudged, 0);
@@ -86,7 +87,7 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
     const r = await runCli([...base(h.expired), '--save-evidence', file], { env: pw });
     expectExit(r, 1);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ evidenceVersion: 1, address: lab.users.alice });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ evidenceVersion: EVIDENCE_VERSION, address: lab.users.alice });
     const bad = await runCli([...base(h.good), '--save-evidence', at('no/such/dir/e.json')], { env: pw });
     expectExit(bad, 2);
     expect(bad.stderr).toMatch(/^imap-doctor: --save-evidence .*e\.json: cannot write it \(ENOENT\)\n$/);

@@ -163,13 +163,13 @@ export function recordedStarts(): StageStarts {
   };
   at(1, { kind: 'phase', phase: 'discovery' });
   at(4, { kind: 'phase', phase: 'probing' });
-  at(5, { kind: 'stage', endpoint: ID_993, stage: 'resolve', state: 'start' });
-  at(7, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'tcp', state: 'start' });
-  at(9, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'tcp', state: 'ok' });
-  at(17, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'tls', state: 'start' });
-  at(37, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'greeting', state: 'start' });
-  at(42, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'capability', state: 'start' });
-  at(99, { kind: 'stage', endpoint: ID_993, address: '192.0.2.10', stage: 'tcp', state: 'start' });
-  at(50, { kind: 'stage', endpoint: ID_993, stage: 'login', state: 'start' });
+  at(5, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', stage: 'resolve', state: 'start' });
+  at(7, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+  at(9, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'ok' });
+  at(17, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'tls', state: 'start' });
+  at(37, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'greeting', state: 'start' });
+  at(42, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'capability', state: 'start' });
+  at(99, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+  at(50, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', stage: 'login', state: 'start' });
   return s;
 }

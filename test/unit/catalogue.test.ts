@@ -33,10 +33,13 @@ describe('catalogue', () => {
     if (e.severity === 'error' || e.severity === 'warning') expect(t.fix.length).toBeGreaterThan(0);
   });
 
-  it('every code is emitted somewhere outside the catalogue', () => {
-    const text = sources(path.join(ROOT, 'src'))
-      .filter((f) => !f.includes(`${path.sep}catalogue${path.sep}`))
+  it('every code is emitted somewhere: by a check, by the one INTERNAL_ERROR maker or by the report builder, not just listed in a table', () => {
+    // Where findings are made. Tables that only name codes (root-cause's EXPLAINED_BY, the builder's
+    // REACHABILITY) do not count: a code listed there and emitted nowhere is dead.
+    const emitters = [...sources(path.join(ROOT, 'src/checks')), path.join(ROOT, 'src/report/build.ts'), path.join(ROOT, 'src/errors/classify.ts')];
+    const text = emitters
       .map((f) => readFileSync(f, 'utf8'))
+      .map((t) => t.replace(/const REACHABILITY[^;]*;/s, ''))
       .join('\n');
     const dead = codes.filter((c) => !text.includes(`'${c}'`));
     expect(dead).toEqual([]);

@@ -44,7 +44,10 @@ describe('runDoctor', () => {
     expect(calls).toBeGreaterThan(0);
     const internal = report.findings.filter((f) => f.code === 'INTERNAL_ERROR');
     expect(internal).toHaveLength(1);
-    expect(internal[0]?.params).toEqual({ where: 'resolve stage of imap.example.com:1/tls', error: 'TypeError: resolver exploded' });
+    expect(internal[0]?.params).toEqual({ step: 'probe', endpoint: 'imap.example.com:1/tls', stage: 'resolve', error: 'TypeError: resolver exploded' });
+    expect(internal[0]?.title).toBe('imap-doctor hit an internal error in the resolve stage of imap.example.com:1/tls');
+    expect(report.endpoints[0]?.resolve).toMatchObject({ state: 'failed', ms: 0, error: { code: 'INTERNAL', message: 'TypeError: resolver exploded' } });
+    expect(report.endpoints[0]?.resolve).not.toHaveProperty('a');
     expect(report.findings.map((f) => f.code)).not.toContain('DNS_LOOKUP_FAILED');
     expect(report.findings.map((f) => f.code)).not.toContain('DNS_NO_ADDRESS');
     expect(report.endpoints).toHaveLength(1);
@@ -64,7 +67,7 @@ describe('runDoctor', () => {
     );
     const codes = report.findings.map((f) => f.code);
     expect(codes.filter((c) => c === 'INTERNAL_ERROR')).toHaveLength(1);
-    expect(report.findings.find((f) => f.code === 'INTERNAL_ERROR')?.params).toMatchObject({ where: `greeting probe of 127.0.0.1:${port}/starttls (127.0.0.1)`, error: 'RangeError: greeting parser bug' });
+    expect(report.findings.find((f) => f.code === 'INTERNAL_ERROR')?.params).toMatchObject({ step: 'probe', stage: 'greeting', endpoint: `127.0.0.1:${port}/starttls`, address: '127.0.0.1', error: 'RangeError: greeting parser bug' });
     for (const invented of ['DNS_LOOKUP_FAILED', 'GREETING_TIMEOUT', 'CONN_CLOSED_BEFORE_GREETING', 'GREETING_NOT_IMAP', 'STARTTLS_FAILED']) expect(codes).not.toContain(invented);
     const stages = report.endpoints[0]?.addresses[0]?.stages ?? [];
     expect(stages.find((s) => s.stage === 'tcp')?.state).toBe('ok');

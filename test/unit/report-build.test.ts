@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/checks/index.js';
 import type { Check } from '../../src/checks/types.js';
 import { finding } from '../../src/checks/types.js';
+import { internalFinding } from '../../src/errors/classify.js';
 import type { EndpointEvidence } from '../../src/model/evidence.js';
 import { exitCodeFor } from '../../src/cli.js';
 import { addressProbe, candidate, context, endpoint, reportFrom } from '../helpers/evidence.js';
@@ -82,20 +83,22 @@ describe('a bug in the doctor becomes INTERNAL_ERROR, the rest of the report int
   it('a throwing check', () => {
     const boom: Check = {
       id: 'test/boom',
+      needs: [],
       run: () => {
         throw new TypeError('boom');
       },
     };
-    const tcpLike: Check = { id: 'test/ok', run: (ctx) => ctx.endpoints.map((e) => finding('TCP_OK', 'tcp', { address: '192.0.2.10', ms: 1 }, { e })) };
+    const tcpLike: Check = { id: 'test/ok', needs: ['endpoints'], run: (ctx) => ctx.endpoints.map((e) => finding('TCP_OK', 'tcp', { address: '192.0.2.10', ms: 1 }, { e })) };
     const fs = runChecks(context([endpoint()]), [boom, tcpLike]);
     expect(fs.map((f) => f.code)).toEqual(['INTERNAL_ERROR', 'TCP_OK']);
-    expect(fs[0]?.params).toEqual({ where: 'check test/boom', error: 'TypeError: boom' });
+    expect(fs[0]?.params).toEqual({ step: 'check', check: 'test/boom', error: 'TypeError: boom' });
+    expect(reportFrom([endpoint()], { findings: fs }).findings.find((f) => f.code === 'INTERNAL_ERROR')?.title).toBe('imap-doctor hit an internal error in check test/boom');
   });
 
   it('exit code 3 while the report still carries everything else', () => {
     const e = endpoint();
     const ctx = context([e], { credentials: null });
-    const findings = [...runChecks(ctx), finding('INTERNAL_ERROR', 'run', { where: 'probe of x', error: 'Error: x' })];
+    const findings = [...runChecks(ctx), internalFinding({ step: 'probe', endpoint: 'x:993/tls' }, new Error('x'))];
     const r = reportFrom([e], { credentials: null, findings });
     expect(exitCodeFor(r)).toBe(3);
     expect(r.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['INTERNAL_ERROR', 'TLS_OK', 'TCP_OK']));
@@ -110,7 +113,12 @@ describe('evidence marked INTERNAL (a probe or source crashed) is reported as a 
         discovery: { domain: 'example.com', resolverWorking: true, sources: [{ source: 'mx', query: 'example.com MX', status: 'skipped', ms: 0, servers: [], trust: 'trusted', trustReason: 'dns', error: { code: 'INTERNAL', message: 'TypeError: x' } }] },
       }),
     );
-    const internal = fs.filter((f) => f.code === 'INTERNAL_ERROR').map((f) => f.params.where);
-    expect(internal).toEqual(['discovery source mx', 'tls probe of imap.example.com:993/tls (192.0.2.10)']);
+    const internal = fs.filter((f) => f.code === 'INTERNAL_ERROR').map((f) => f.params);
+    expect(internal).toEqual([
+      { step: 'source', source: 'mx', error: 'TypeError: x' },
+      { step: 'probe', endpoint: 'imap.example.com:993/tls', address: '192.0.2.10', stage: 'tls', error: 'could not read the TLS session: boom' },
+    ]);
+    const titles = reportFrom([e], { findings: fs }).findings.filter((f) => f.code === 'INTERNAL_ERROR').map((f) => f.title);
+    expect(titles).toEqual(['imap-doctor hit an internal error in discovery source mx', 'imap-doctor hit an internal error in the tls stage of imap.example.com:993/tls (192.0.2.10)']);
   });
 });

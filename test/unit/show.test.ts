@@ -182,15 +182,28 @@ describe('show --rejudge', async () => {
     expect(text.stdout.split('\n')[0]).toMatch(/^\(re-judged from .*: evidence gathered \S+ by imap-doctor \S+, judged as of \S+; nothing was probed now\)$/);
   });
 
+  it('re-judges version 1 evidence, reading its made-up lookup of a crashed probe as the crash it was', async () => {
+    const v1 = structuredClone(ev);
+    v1.evidenceVersion = 1;
+    const eps = v1.endpoints as Array<Record<string, unknown>>;
+    eps[0] = { ...eps[0], resolve: { ms: 0, via: 'none', a: 'error', aaaa: 'error', addresses: [], error: { code: 'INTERNAL', message: 'TypeError: probe bug' } }, addresses: [], login: { state: 'withheld', reason: 'internal-error' } };
+    const loaded = await loadEvidence({ name: 'v1.json', text: JSON.stringify(v1) });
+    expect(loaded.evidenceVersion).toBe(2);
+    expect(loaded.endpoints[0]?.resolve).toEqual({ crashed: 'probe', ms: 0, addresses: [], error: { code: 'INTERNAL', message: 'TypeError: probe bug' } });
+    const codes = judgeEvidence(loaded).findings.map((f) => f.code);
+    expect(codes.filter((c) => c === 'INTERNAL_ERROR')).toHaveLength(1);
+    for (const invented of ['DNS_LOOKUP_FAILED', 'DNS_NO_ADDRESS', 'NO_NETWORK']) expect(codes).not.toContain(invented);
+  });
+
   it('refuses an unknown evidence version clearly, either way', async () => {
-    refused(await runShow(['show', '--rejudge', evFile((v) => (v.evidenceVersion = 2))]), /holds evidence version 2; this imap-doctor \(\S+\) re-judges version 1 only\. It comes from a newer imap-doctor: update imap-doctor/);
+    refused(await runShow(['show', '--rejudge', evFile((v) => (v.evidenceVersion = 3))]), /holds evidence version 3; this imap-doctor \(\S+\) re-judges versions 1 to 2 only\. It comes from a newer imap-doctor: update imap-doctor/);
     refused(await runShow(['show', '--rejudge', evFile((v) => (v.evidenceVersion = 0))]), /evidence version 0; .* It comes from an older imap-doctor: run the diagnosis again/);
     refused(await runShow(['show', '--rejudge', evFile((v) => (v.evidenceVersion = '1'))]), /not saved imap-doctor evidence \(evidenceVersion "1"\)/);
   });
 
   it('refuses invalid evidence and a report without evidence, naming the problem', async () => {
     const noHost = (v: Record<string, unknown>) => delete ((v.endpoints as Array<{ candidate: Record<string, unknown> }>)[0] as { candidate: Record<string, unknown> }).candidate.host;
-    refused(await runShow(['show', '--rejudge', evFile(noHost)]), /not valid imap-doctor evidence \(version 1\): endpoints\[0\]\.candidate lacks the field "host"/);
+    refused(await runShow(['show', '--rejudge', evFile(noHost)]), /not valid imap-doctor evidence \(version 2\): endpoints\[0\]\.candidate lacks the field "host"/);
     const badOutcome = (v: Record<string, unknown>) => (((v.endpoints as Array<{ addresses: Array<Record<string, unknown>> }>)[0]?.addresses[0] as Record<string, unknown>).tcp = { state: 'failed', ms: 3 });
     refused(await runShow(['show', '--rejudge', evFile(badOutcome)]), /endpoints\[0\]\.addresses\[0\]\.tcp lacks the field "error"/);
     const report = file(renderJson(await reportOf('expired')));

@@ -11,6 +11,7 @@ import { explainRefusal } from './refusal.js';
 
 export const loginCheck: Check = {
   id: 'auth/login',
+  needs: ['login'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e): Finding[] => {
       if (e.login.state !== 'attempted') return [];

@@ -4,6 +4,7 @@ import { finding, notEvidence } from '../types.js';
 
 export const mailboxCheck: Check = {
   id: 'auth/mailbox',
+  needs: ['login'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e) => {
       if (e.login.state !== 'attempted' || !e.login.attempt.ok) return [];

@@ -80,6 +80,7 @@ function oauthMechanisms(e: EndpointEvidence): string[] {
 
 export const oauthCheck: Check = {
   id: 'auth/oauth',
+  needs: [],
   run: (ctx) => {
     if (ctx.credentials === 'oauth') return [];
     const issuers = ctx.discovery?.oauthIssuers ?? [];

@@ -12,7 +12,7 @@ import type { Finding } from '../../model/finding.js';
 import { authMechanisms, hasCap } from '../../probes/imap-parse.js';
 import { endpointOf } from '../discovery/helpers.js';
 import type { Check, CheckContext } from '../types.js';
-import { finding, loginCapabilities } from '../types.js';
+import { discoveryOf, finding, loginCapabilities } from '../types.js';
 
 const OAUTH_MECHS = ['OAUTHBEARER', 'XOAUTH2'];
 const ENCRYPTED_MECHS = ['CRAM-MD5', 'DIGEST-MD5', 'SCRAM-SHA-1', 'SCRAM-SHA-1-PLUS', 'SCRAM-SHA-256', 'SCRAM-SHA-256-PLUS'];
@@ -86,5 +86,6 @@ const AUTH_PUBLISHING = new Set(['autoconfig', 'autoconfig-wellknown', 'autoconf
 
 export const publishedAuthCheck: Check = {
   id: 'auth/published-auth',
-  run: (ctx) => (ctx.discovery?.sources ?? []).filter((s) => s.status === 'found' && AUTH_PUBLISHING.has(s.source)).flatMap((s) => sourceFindings(ctx, s)),
+  needs: ['discovery', 'endpoints'],
+  run: (ctx) => discoveryOf(ctx).sources.filter((s) => s.status === 'found' && AUTH_PUBLISHING.has(s.source)).flatMap((s) => sourceFindings(ctx, s)),
 };

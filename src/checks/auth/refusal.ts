@@ -8,6 +8,7 @@
 import type { FindingCode, Params } from '../../catalogue/index.js';
 import type { FindingKnowledge, LoginCause } from '../../model/advice.js';
 import type { LoginAttempt } from '../../model/evidence.js';
+import { LOCK_TEXTS } from '../../model/reading.js';
 import { identifiedByServer, loginCauses, type ProviderMatch } from '../../knowledge/providers.js';
 import { providerFacts } from './provider.js';
 
@@ -61,13 +62,7 @@ export const REFUSAL_RULES: readonly Rule[] = [
   // Lockouts and rate limits (Dovecot passdb reason as [ALERT], fail2ban-style texts).
   {
     code: 'ACCOUNT_LOCKED_OR_RATE_LIMITED',
-    texts: [
-      /\b(account|user|mailbox|login)\b[^.]{0,40}\b(locked|suspended|blocked)\b/i,
-      /\blocked out\b/i,
-      /too many (failed |invalid |unsuccessful |bad )?(login |authentication |auth |sign[- ]in |logon )?(attempts|failures|tries)/i,
-      /temporarily (blocked|locked|suspended|disabled)/i,
-      /rate[- ]?limit/i,
-    ],
+    texts: LOCK_TEXTS,
   },
   // RFC 5530 UNAVAILABLE; Dovecot "Temporary authentication failure", Exchange "Server Unavailable. 15", Gmail "System Error".
   {

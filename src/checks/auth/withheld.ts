@@ -10,6 +10,7 @@ import { finding, loginCapabilities } from '../types.js';
 
 export const withheldCheck: Check = {
   id: 'auth/withheld',
+  needs: ['credentials'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e): Finding[] => {
       const l = e.login;

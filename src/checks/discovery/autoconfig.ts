@@ -64,6 +64,7 @@ function hostOf(url: string): string {
 
 export const autoconfigCheck: Check = {
   id: 'discovery/autoconfig',
+  needs: ['discovery'],
   run: (ctx) => {
     const domain = ctx.address.domain;
     const out: Finding[] = [];

@@ -6,17 +6,17 @@
  * failing is an error, some failing a warning.
  */
 import type { DnsStatus } from '../../model/evidence.js';
+import { dnsAnswered } from '../../model/reading.js';
 import { PROVIDERS, providerDomains } from '../../knowledge/providers.js';
 import type { Check } from '../types.js';
-import { finding } from '../types.js';
+import { discoveryOf, finding } from '../types.js';
 
-const FAILED: ReadonlySet<string> = new Set<DnsStatus>(['timeout', 'unreachable', 'servfail', 'refused', 'error']);
 
 export const dnsCheck: Check = {
   id: 'discovery/dns',
+  needs: ['discovery'],
   run: (ctx) => {
-    const d = ctx.discovery;
-    if (!d) return [];
+    const d = discoveryOf(ctx);
     const domain = d.domain;
     const steps = d.sources.filter((s) => typeof s.facts?.dnsStatus === 'string');
     const server = steps.map((s) => s.facts?.dnsServer).find((x): x is string => typeof x === 'string' && x !== '' && x !== 'system');
@@ -27,7 +27,7 @@ export const dnsCheck: Check = {
       if (known) return [finding('DNS_FALSE_NXDOMAIN', 'discovery', { domain, provider: known.name, ...(server ? { server } : {}) })];
       return [finding('DNS_NXDOMAIN', 'discovery', { domain, ...(server ? { server } : {}) })];
     }
-    const failed = steps.filter((s) => FAILED.has(String(s.facts?.dnsStatus)));
+    const failed = steps.filter((s) => !dnsAnswered(s.facts?.dnsStatus as DnsStatus));
     if (failed.length === 0) return [];
     const statuses = failed.map((s) => String(s.facts?.dnsStatus));
     const code = statuses.includes('unreachable') ? 'DNS_UNREACHABLE' : statuses.includes('timeout') ? 'DNS_TIMEOUT' : 'DNS_SERVFAIL';

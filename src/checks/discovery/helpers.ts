@@ -7,7 +7,8 @@ import type { SourceId, SourceResult } from '../../model/discovery.js';
 import type { EndpointEvidence, Security } from '../../model/evidence.js';
 import { endpointId } from '../../model/evidence.js';
 import type { CheckContext } from '../types.js';
-import { notEvidence, verifiedAddress } from '../types.js';
+import { working } from '../../model/reading.js';
+export { cutShort, reachesImap } from '../../model/reading.js';
 
 /** Sources whose settings someone published on purpose (not our provider knowledge, not guesses). */
 export const PUBLISHING: ReadonlySet<string> = new Set<SourceId>([
@@ -41,23 +42,9 @@ export function sources(ctx: CheckContext, ...ids: SourceId[]): SourceResult[] {
   return (ctx.discovery?.sources ?? []).filter((s) => ids.includes(s.source));
 }
 
-/** Did some address answer as an IMAP server in the expected mode (certificate not judged)? */
-export function reachesImap(e: EndpointEvidence): boolean {
-  return e.addresses.some((a) => {
-    if (a.greeting.state !== 'ok' || (a.greeting.value.kind !== 'ok' && a.greeting.value.kind !== 'preauth')) return false;
-    if (e.candidate.security === 'starttls') return a.starttls?.state === 'ok' && a.starttls.value.response.status === 'OK';
-    return true;
-  });
-}
-
-/** A verified IMAP session was opened (TLS verified, greeting OK). */
+/** A verified IMAP session was opened (TLS verified, greeting OK): working without a login. */
 export function works(e: EndpointEvidence): boolean {
-  return verifiedAddress(e) !== undefined;
-}
-
-/** The run deadline cut this endpoint short: nothing can be concluded about it. */
-export function cutShort(e: EndpointEvidence, ctx: CheckContext): boolean {
-  return ctx.deadlineHit.some((d) => d.startsWith(`${e.id} `)) || notEvidence(e.resolve.error);
+  return working(e, false);
 }
 
 export function endpointOf(ctx: CheckContext, host: string, port: number, security: Security): EndpointEvidence | undefined {

@@ -10,6 +10,7 @@ const COULD_NOT_LOOK = new Set(['timeout', 'servfail', 'refused', 'unreachable',
 
 export const nothingFoundCheck: Check = {
   id: 'discovery/nothing-found',
+  needs: [],
   run: (ctx) => {
     const d = ctx.discovery;
     const domain = ctx.address.domain;

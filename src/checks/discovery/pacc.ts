@@ -43,5 +43,6 @@ function obsoleteFindings(ctx: CheckContext, s: SourceResult): Finding[] {
 
 export const paccCheck: Check = {
   id: 'discovery/pacc',
+  needs: ['discovery'],
   run: (ctx) => [...sources(ctx, 'pacc').flatMap((s) => paccFindings(ctx, s)), ...sources(ctx, 'pacc-obsolete').flatMap((s) => obsoleteFindings(ctx, s))],
 };

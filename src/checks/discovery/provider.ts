@@ -6,14 +6,14 @@
 import { imapServers } from '../../discovery/candidates.js';
 import { endpointId } from '../../model/evidence.js';
 import type { Check } from '../types.js';
-import { finding } from '../types.js';
+import { discoveryOf, finding } from '../types.js';
 import { PUBLISHING, reachesImap } from './helpers.js';
 
 export const providerCheck: Check = {
   id: 'discovery/provider',
+  needs: ['discovery'],
   run: (ctx) => {
-    const d = ctx.discovery;
-    if (!d) return [];
+    const d = discoveryOf(ctx);
     const out = [];
     if (d.provider) {
       out.push(finding('MX_PROVIDER_IDENTIFIED', 'discovery', { domain: d.domain, provider: d.provider.name, via: d.provider.via, evidence: d.provider.evidence }));

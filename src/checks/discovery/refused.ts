@@ -7,6 +7,7 @@ import type { Finding } from '../../model/finding.js';
 import type { OAuthIssuerEvidence } from '../../model/standards.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
+import { lookupOf } from '../../model/reading.js';
 
 /** host and port of `host:port` / `[v6]:port` / a URL, for the fix texts. */
 function hostPort(target: string): { host: string; port?: number } {
@@ -25,6 +26,7 @@ function refusedMetadata(issuers: readonly OAuthIssuerEvidence[]): string[] {
 
 export const refusedCheck: Check = {
   id: 'discovery/refused',
+  needs: [],
   run: (ctx) => {
     const out: Finding[] = [];
     for (const s of ctx.discovery?.sources ?? []) {
@@ -36,7 +38,8 @@ export const refusedCheck: Check = {
     const issuers = [...(ctx.discovery?.oauthIssuers ?? []), ...ctx.endpoints.flatMap((e) => e.oauthProbe?.issuer ?? [])];
     for (const target of refusedMetadata(issuers)) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'login', { target, source: 'oauth-metadata', ...hostPort(target) }));
     for (const e of ctx.endpoints) {
-      if (e.resolve.refused?.length) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'resolve', { target: e.candidate.host, host: e.candidate.host, addresses: e.resolve.refused }, { e }));
+      const refused = lookupOf(e)?.refused;
+      if (refused?.length) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'resolve', { target: e.candidate.host, host: e.candidate.host, addresses: refused }, { e }));
     }
     return out;
   },

@@ -43,7 +43,7 @@ function brokenTargets(ctx: CheckContext, s: SourceResult): Finding[] {
     const alias = cnames.find((c) => c.startsWith(`${x.host} →`));
     let problem: { reason: string; detail: string } | undefined;
     if (noAddress.includes(x.host)) problem = { reason: 'no-address', detail: 'no A or AAAA record' };
-    else if (e && !cutShort(e, ctx)) problem = connectionProblem(e);
+    else if (e && !cutShort(e)) problem = connectionProblem(e);
     if (!problem && alias) problem = { reason: 'cname', detail: alias };
     if (!problem) return [];
     const other: Params = working && working.id !== endpointId(x) ? { working: working.id } : {};
@@ -53,6 +53,7 @@ function brokenTargets(ctx: CheckContext, s: SourceResult): Finding[] {
 
 export const srvCheck: Check = {
   id: 'discovery/srv',
+  needs: ['discovery'],
   run: (ctx) => {
     const all = sources(ctx, 'srv-imaps', 'srv-imap');
     if (all.length === 0) return [];

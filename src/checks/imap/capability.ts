@@ -4,6 +4,7 @@ import { finding, perAddress, notEvidence } from '../types.js';
 
 export const capabilityCheck: Check = {
   id: 'imap/capability',
+  needs: ['endpoints'],
   run: (ctx) =>
     perAddress(ctx, (e, a) =>
       [a.capability, a.capabilityAfterTls].flatMap((c, i) =>

@@ -1,19 +1,10 @@
-/** Check: what did the server say first — an IMAP greeting, a refusal, another protocol, or nothing? */
-import type { GreetingKind } from '../../model/evidence.js';
+/** Check: what did the server say first — an IMAP greeting, a refusal, another protocol (named by its kind; the catalogue words it), or nothing? */
 import type { Check } from '../types.js';
 import { finding, perAddress, notEvidence } from '../types.js';
 
-const PROTOCOL_NAME: Partial<Record<GreetingKind, string>> = {
-  pop3: 'a POP3 server',
-  smtp: 'an SMTP (outgoing mail) server',
-  http: 'a web server',
-  ssh: 'an SSH server',
-  ftp: 'an FTP server',
-  unknown: 'something else',
-};
-
 export const greetingCheck: Check = {
   id: 'imap/greeting',
+  needs: ['endpoints'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const g = a.greeting;
@@ -23,7 +14,7 @@ export const greetingCheck: Check = {
         if (g.error.code === 'TIMEOUT') return [finding('GREETING_TIMEOUT', 'greeting', { timeoutMs: ctx.timeoutMs, tlsTried: a.modeCheck?.tried === 'tls' }, { e, a })];
         if (g.error.code === 'CLOSED' || g.error.code === 'RESET') return [finding('CONN_CLOSED_BEFORE_GREETING', 'greeting', { error: g.error.message }, { e, a })];
         if (notEvidence(g.error)) return [];
-        return [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'the greeting', error: g.error.message }, { e, a })];
+        return [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'greeting', error: g.error.message }, { e, a })];
       }
       if (g.state !== 'ok') return [];
       const v = g.value;
@@ -35,9 +26,9 @@ export const greetingCheck: Check = {
         case 'bye':
           return [finding('GREETING_BYE', 'greeting', { line: v.line, text: v.text, ...(v.code ? { code: v.code } : {}) }, { e, a })];
         case 'tls':
-          return a.modeCheck ? [] : [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'the greeting', error: 'the server sent TLS data instead of a greeting' }, { e, a })];
+          return a.modeCheck ? [] : [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'greeting', got: 'tls' }, { e, a })];
         default:
-          return [finding('GREETING_NOT_IMAP', 'greeting', { line: v.line, protocol: v.kind, protocolName: PROTOCOL_NAME[v.kind] ?? 'something else' }, { e, a })];
+          return [finding('GREETING_NOT_IMAP', 'greeting', { line: v.line, protocol: v.kind }, { e, a })];
       }
     }),
 };

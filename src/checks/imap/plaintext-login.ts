@@ -9,6 +9,7 @@ import { finding, perAddress } from '../types.js';
 
 export const plaintextLoginCheck: Check = {
   id: 'imap/plaintext-login',
+  needs: ['endpoints'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       if (e.candidate.security === 'tls' || a.capability.state !== 'ok') return [];

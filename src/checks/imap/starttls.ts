@@ -3,10 +3,11 @@
  * without being advertised, or followed by injected bytes before the handshake.
  */
 import type { Check } from '../types.js';
-import { finding, perAddress, notEvidence } from '../types.js';
+import { finding, perAddress, notEvidence, starttlsAccepted } from '../types.js';
 
 export const starttlsCheck: Check = {
   id: 'imap/starttls',
+  needs: ['endpoints'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const s = a.starttls;
@@ -18,7 +19,7 @@ export const starttlsCheck: Check = {
         return [];
       }
       const v = s.value;
-      if (v.response.status !== 'OK') {
+      if (!starttlsAccepted(a)) {
         return [finding(v.advertised ? 'STARTTLS_REJECTED' : 'STARTTLS_NOT_OFFERED', 'starttls', { response: v.response.line }, { e, a })];
       }
       const out = [];

@@ -19,6 +19,7 @@ function networkParams(reach: Reach): { localAlternative: boolean; reference?: s
 
 export const hostCheck: Check = {
   id: 'network/host',
+  needs: ['endpoints'],
   run: (ctx) => {
     const reach = reachOf(ctx);
     if (reach.noNetwork || reach.localBlocksMail) return [];

@@ -6,16 +6,10 @@
 import type { AddressProbe, EndpointEvidence } from '../../model/evidence.js';
 import type { Check } from '../types.js';
 import { finding, notEvidence } from '../types.js';
+import { greetedOk, starttlsAccepted } from '../../model/reading.js';
 
 function starttlsWorks(e: EndpointEvidence): boolean {
-  return e.addresses.some(
-    (a) =>
-      a.greeting.state === 'ok' &&
-      a.greeting.value.kind === 'ok' &&
-      a.starttls?.state === 'ok' &&
-      a.starttls.value.response.status === 'OK' &&
-      a.starttlsTls?.state === 'ok',
-  );
+  return e.addresses.some((a) => greetedOk(a) && starttlsAccepted(a) && a.starttlsTls?.state === 'ok');
 }
 
 /** How implicit TLS failed on this address, or undefined when it worked or failed otherwise. */
@@ -27,6 +21,7 @@ function implicitFailure(a: AddressProbe): { how: 'refused' | 'tls-failed'; deta
 
 export const implicitTlsCheck: Check = {
   id: 'network/implicit-tls',
+  needs: ['endpoints'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e) => {
       if (e.candidate.security !== 'tls' || e.addresses.some((a) => a.tls?.state === 'ok')) return [];

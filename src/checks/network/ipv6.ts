@@ -9,6 +9,7 @@ import { addressList, answered, portList, reachOf } from './reach.js';
 
 export const ipv6Check: Check = {
   id: 'network/ipv6',
+  needs: ['endpoints'],
   run: (ctx) => {
     const reach = reachOf(ctx);
     if (reach.noNetwork) return [];

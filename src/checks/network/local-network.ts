@@ -25,6 +25,7 @@ function basisParams(local: LocalBasis): Params {
 
 export const localNetworkCheck: Check = {
   id: 'network/local-network',
+  needs: ['endpoints'],
   run: (ctx) => {
     const reach = reachOf(ctx);
     if (!reach.local) return [];

@@ -8,6 +8,7 @@ const SHOWN = 6;
 
 export const noNetworkCheck: Check = {
   id: 'network/no-network',
+  needs: [],
   run: (ctx) => {
     const reach = reachOf(ctx);
     if (!reach.noNetwork) return [];

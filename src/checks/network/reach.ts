@@ -13,6 +13,7 @@ import type { DiscoveryEvidence, SourceResult } from '../../model/discovery.js';
 import type { DnsStatus, EndpointEvidence, Family, Outcome } from '../../model/evidence.js';
 import { providerImapHost, type ProviderMatch } from '../../knowledge/providers.js';
 import type { CheckContext } from '../types.js';
+import { dnsAnswered, dnsLookupOf } from '../../model/reading.js';
 
 /** What came back: a connection, a refusal (RST), nothing, a router's ICMP error, or no local route. */
 export type Reply = 'open' | 'refused' | 'silent' | 'unreachable' | 'no-route';
@@ -88,28 +89,26 @@ export function replyOf(o: Outcome<unknown>): Reply | undefined {
   }
 }
 
-const DNS_DEFINITE = new Set<DnsStatus>(['records', 'nodata', 'nxdomain', 'refused']);
-const DNS_NO_ANSWER = new Set<DnsStatus>(['timeout', 'unreachable', 'servfail', 'error']);
 const SOURCE_HTTP_REACHED = new Set<SourceResult['status']>(['found', 'http-error', 'invalid', 'tls-error']);
 
 const isUrl = (s: SourceResult) => /^https?:\/\//i.test(s.query);
 
-function usesDns(e: EndpointEvidence): boolean {
-  return e.resolve.via !== 'literal' && e.resolve.via !== 'pinned' && e.resolve.via !== 'none';
-}
 
 function dnsPicture(endpoints: readonly EndpointEvidence[], d: DiscoveryEvidence | null): { answered: boolean; failures: string[] } {
   const sources = d?.sources ?? [];
   // What a source's own DNS step answered (the guess row and HTTP sources are not DNS answers).
   const dnsSources = sources.filter((s) => typeof s.facts?.dnsStatus === 'string');
-  const viaDns = endpoints.filter(usesDns);
+  const viaDns = endpoints.flatMap((e) => {
+    const r = dnsLookupOf(e);
+    return r ? [{ host: e.candidate.host, r }] : [];
+  });
   const answered =
     d?.resolverWorking === true ||
-    viaDns.some((e) => DNS_DEFINITE.has(e.resolve.a) || DNS_DEFINITE.has(e.resolve.aaaa)) ||
-    dnsSources.some((s) => DNS_DEFINITE.has(s.facts?.dnsStatus as DnsStatus));
+    viaDns.some(({ r }) => dnsAnswered(r.a) || dnsAnswered(r.aaaa)) ||
+    dnsSources.some((s) => dnsAnswered(s.facts?.dnsStatus as DnsStatus));
   const failures = [
-    ...viaDns.filter((e) => DNS_NO_ANSWER.has(e.resolve.a) && DNS_NO_ANSWER.has(e.resolve.aaaa)).map((e) => `${e.candidate.host}: ${e.resolve.a}`),
-    ...dnsSources.filter((s) => DNS_NO_ANSWER.has(s.facts?.dnsStatus as DnsStatus)).map((s) => `${String(s.facts?.dnsName ?? s.query)}: ${String(s.facts?.dnsStatus)}`),
+    ...viaDns.filter(({ r }) => !dnsAnswered(r.a) && !dnsAnswered(r.aaaa)).map(({ host, r }) => `${host}: ${r.a}`),
+    ...dnsSources.filter((s) => !dnsAnswered(s.facts?.dnsStatus as DnsStatus)).map((s) => `${String(s.facts?.dnsName ?? s.query)}: ${String(s.facts?.dnsStatus)}`),
   ];
   if (failures.length === 0 && d?.resolverWorking === false) failures.push(`${d.domain}: no answer`);
   return { answered, failures: [...new Set(failures)] };

@@ -45,5 +45,6 @@ function listed({ e, sync, capabilities }: Synced) {
 
 export const foldersCheck: Check = {
   id: 'sync/folders',
+  needs: ['login'],
   run: (ctx) => syncedEndpoints(ctx).flatMap(listed),
 };

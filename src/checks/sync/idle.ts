@@ -6,6 +6,7 @@ import { syncedEndpoints } from './helpers.js';
 
 export const idleCheck: Check = {
   id: 'sync/idle',
+  needs: ['login'],
   run: (ctx) =>
     syncedEndpoints(ctx).flatMap(({ e, sync, capabilities }) => {
       if (!offers(capabilities, 'IDLE')) return [finding('IDLE_NOT_SUPPORTED', 'sync', {}, { e })];
@@ -22,6 +23,7 @@ export const idleCheck: Check = {
 
 export const condstoreCheck: Check = {
   id: 'sync/condstore',
+  needs: ['login'],
   run: (ctx) =>
     syncedEndpoints(ctx).flatMap(({ e, capabilities }) => (offers(capabilities, 'CONDSTORE') ? [] : [finding('CONDSTORE_NOT_SUPPORTED', 'sync', {}, { e })])),
 };

@@ -19,6 +19,7 @@ function usage(q: QuotaEvidence): string[] {
 
 export const quotaCheck: Check = {
   id: 'sync/quota',
+  needs: ['login'],
   run: (ctx) =>
     syncedEndpoints(ctx).flatMap(({ e, sync }) => {
       const q = sync.quota;

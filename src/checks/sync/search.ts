@@ -5,6 +5,7 @@ import { syncedEndpoints } from './helpers.js';
 
 export const searchCheck: Check = {
   id: 'sync/search',
+  needs: ['login'],
   run: (ctx) =>
     syncedEndpoints(ctx).flatMap(({ e, sync }) => {
       const s = sync.search;

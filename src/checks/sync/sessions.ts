@@ -7,6 +7,7 @@ import type { SessionAttempt } from '../../model/sync.js';
 import { withProviderLimit } from './helpers.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
+import { internalFinding } from '../../errors/classify.js';
 
 /** What the server said when the session it refused was refused: its tagged reply, its BYE, or the error. */
 export function refusalText(a: SessionAttempt | undefined): string {
@@ -16,6 +17,7 @@ export function refusalText(a: SessionAttempt | undefined): string {
 
 export const sessionsCheck: Check = {
   id: 'sync/sessions',
+  needs: ['login'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e) => {
       if (e.login.state !== 'attempted' || !e.login.attempt.sessions) return [];
@@ -28,8 +30,9 @@ export const sessionsCheck: Check = {
 
 export const syncErrorCheck: Check = {
   id: 'sync/internal',
+  needs: ['login'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e) =>
-      e.login.state === 'attempted' && e.login.attempt.syncError ? [finding('INTERNAL_ERROR', 'run', { where: `sync probe of ${e.id}`, error: e.login.attempt.syncError })] : [],
+      e.login.state === 'attempted' && e.login.attempt.syncError ? [internalFinding({ step: 'sync', endpoint: e.id }, e.login.attempt.syncError)] : [],
     ),
 };

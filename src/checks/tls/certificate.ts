@@ -13,6 +13,7 @@ import { finding, perAddress, tlsOf, tlsStageOf } from '../types.js';
 import { judgeClock } from './clock.js';
 import { interceptionOf } from './interception.js';
 import { weakVerifyFailure } from './weak-crypto.js';
+import { tlsInfoVerified } from '../../model/reading.js';
 
 export function certNames(c: CertInfo | undefined): string[] {
   if (!c) return [];
@@ -26,6 +27,7 @@ function issuerName(c: CertInfo | undefined): string {
 
 export const certificateCheck: Check = {
   id: 'tls/certificate',
+  needs: ['tls'],
   run: (ctx) => {
     const skew = judgeClock(ctx);
     return perAddress(ctx, (e, a) => {
@@ -34,7 +36,7 @@ export const certificateCheck: Check = {
       const info: TlsInfo = t.value;
       // An intercepted chain says nothing about the real server: TLS_INTERCEPTED replaces the
       // certificate findings (when the product's root is trusted, TLS_OK stays beside its warning).
-      if (interceptionOf(info) && !(info.chainVerified && info.hostnameOk)) return [];
+      if (interceptionOf(info) && !tlsInfoVerified(info)) return [];
       const stage = tlsStageOf(a);
       const leaf = info.chain[0];
       const last = info.chain[info.chain.length - 1];
@@ -96,7 +98,7 @@ export const certificateCheck: Check = {
       if (!info.hostnameOk) {
         f('TLS_HOSTNAME_MISMATCH', { names, dialled: info.hostnameChecked, detail: info.hostnameError ?? '' });
       }
-      if (info.chainVerified && info.hostnameOk && !expired && !notYet) {
+      if (tlsInfoVerified(info) && !expired && !notYet) {
         f('TLS_OK', {
           protocol: info.protocol,
           cipher: info.cipher,

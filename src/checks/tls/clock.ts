@@ -144,6 +144,7 @@ export function judgeClock(ctx: CheckContext): ClockSkew | undefined {
 
 export const clockCheck: Check = {
   id: 'tls/clock',
+  needs: ['tls'],
   run: (ctx) => {
     const skew = judgeClock(ctx);
     if (!skew) return [];

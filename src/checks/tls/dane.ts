@@ -58,6 +58,7 @@ function matchFindings(e: EndpointEvidence, d: DaneEvidence): Finding[] {
 
 export const daneCheck: Check = {
   id: 'tls/dane',
+  needs: ['endpoints'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e): Finding[] => {
       const d = e.dane;

@@ -21,6 +21,7 @@ function namesDomain(c: CertInfo, domain: string): boolean {
 
 export const emailDomainCheck: Check = {
   id: 'tls/email-domain',
+  needs: ['tls'],
   run: (ctx) => {
     const domain = ctx.address.domain.toLowerCase();
     return ctx.endpoints.flatMap((e) => {

@@ -12,6 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const expiryCheck: Check = {
   id: 'tls/expiry',
+  needs: ['tls'],
   run: (ctx) => {
     if (ctx.expiryWarningDays <= 0 || judgeClock(ctx)) return [];
     const now = ctx.now.getTime();

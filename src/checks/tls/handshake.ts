@@ -15,6 +15,7 @@ const WEAK_CIPHER = /(^|[_-])(RC4|DES|3DES|DES-CBC3|NULL|EXPORT|EXP|MD5)([_-]|$)
 
 export const handshakeCheck: Check = {
   id: 'tls/handshake',
+  needs: ['tls'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const t = tlsOf(a);
@@ -25,7 +26,7 @@ export const handshakeCheck: Check = {
       const legacy = a.legacyTls?.state === 'ok' ? a.legacyTls.value : undefined;
       const outdated = legacy !== undefined && /^(SSLv3|TLSv1|TLSv1\.1)$/.test(legacy.protocol);
       if (t.error.code === 'TLS_WEAK_PARAMS' || (legacy && !outdated && WEAK_CIPHER.test(legacy.cipher))) {
-        const weak = legacy ? chainWeakness(legacy.chain) : { keys: [], signatures: [] };
+        const weak = chainWeakness(legacy?.chain ?? []);
         const seen: Params = legacy ? { legacyProtocol: legacy.protocol, legacyCipher: legacy.cipher } : {};
         return [finding('TLS_WEAK_CRYPTO', stage, { ...weak, reason: t.error.rawCode ?? t.error.code, refused: true, during: 'handshake', error: t.error.message, ...seen }, { e, a })];
       }

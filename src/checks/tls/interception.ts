@@ -9,6 +9,7 @@ import type { TlsInfo } from '../../model/evidence.js';
 import { matchInterception, type InterceptionMatch } from '../../knowledge/interception.js';
 import type { Check } from '../types.js';
 import { finding, perAddress, tlsOf, tlsStageOf } from '../types.js';
+import { tlsInfoVerified } from '../../model/reading.js';
 
 export function interceptionOf(info: TlsInfo): InterceptionMatch | undefined {
   return matchInterception(info.chain);
@@ -16,6 +17,7 @@ export function interceptionOf(info: TlsInfo): InterceptionMatch | undefined {
 
 export const interceptionCheck: Check = {
   id: 'tls/interception',
+  needs: ['tls'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const t = tlsOf(a);
@@ -25,7 +27,7 @@ export const interceptionCheck: Check = {
       if (!m) return [];
       const leaf = info.chain[0];
       const top = info.chain[info.chain.length - 1];
-      const works = info.chainVerified && info.hostnameOk;
+      const works = tlsInfoVerified(info);
       return [
         finding(
           'TLS_INTERCEPTED',

@@ -21,11 +21,16 @@ const MIN_BITS: Array<[RegExp, number]> = [
   [/^ec\b/i, 224],
 ];
 
+/**
+ * Weak keys and signatures as params, in parallel lists (one entry per weakness; the catalogue words
+ * them): key type (upper case), key size in bits, certificate; signature algorithm, certificate.
+ */
 export interface Weakness {
-  /** "RSA 1024 bits (<certificate>)". */
-  keys: string[];
-  /** "ecdsa-with-SHA1 (<certificate>)". */
-  signatures: string[];
+  keyTypes: string[];
+  keyBits: string[];
+  keyCerts: string[];
+  signatureAlgorithms: string[];
+  signatureCerts: string[];
 }
 
 function label(c: CertInfo): string {
@@ -34,20 +39,26 @@ function label(c: CertInfo): string {
 
 /** Weak keys and signatures among the certificates the server sent (trust anchors are the user's choice). */
 export function chainWeakness(chain: readonly CertInfo[]): Weakness {
-  const keys: string[] = [];
-  const signatures: string[] = [];
+  const w: Weakness = { keyTypes: [], keyBits: [], keyCerts: [], signatureAlgorithms: [], signatureCerts: [] };
   for (const c of chain) {
     if (c.trustAnchor) continue;
     const min = c.keyType ? MIN_BITS.find(([re]) => re.test(c.keyType as string))?.[1] : undefined;
-    if (min !== undefined && c.keyBits !== undefined && c.keyBits < min) keys.push(`${(c.keyType ?? '').replace(/^[a-z-]+/, (t) => t.toUpperCase())} ${c.keyBits} bits (${label(c)})`);
+    if (min !== undefined && c.keyBits !== undefined && c.keyBits < min) {
+      w.keyTypes.push((c.keyType ?? '').replace(/^[a-z-]+/, (t) => t.toUpperCase()));
+      w.keyBits.push(String(c.keyBits));
+      w.keyCerts.push(label(c));
+    }
     // A self-signed certificate's own signature vouches for nothing, so its hash does not matter.
-    if (!c.selfIssued && c.signatureAlgorithm && WEAK_SIGNATURE.test(c.signatureAlgorithm)) signatures.push(`${c.signatureAlgorithm} (${label(c)})`);
+    if (!c.selfIssued && c.signatureAlgorithm && WEAK_SIGNATURE.test(c.signatureAlgorithm)) {
+      w.signatureAlgorithms.push(c.signatureAlgorithm);
+      w.signatureCerts.push(label(c));
+    }
   }
-  return { keys, signatures };
+  return w;
 }
 
 export function isWeak(w: Weakness): boolean {
-  return w.keys.length + w.signatures.length > 0;
+  return w.keyCerts.length + w.signatureCerts.length > 0;
 }
 
 /** Did verification fail because of weak crypto? */
@@ -59,6 +70,7 @@ export function weakVerifyFailure(info: TlsInfo): boolean {
 
 export const weakCryptoCheck: Check = {
   id: 'tls/weak-crypto',
+  needs: ['tls'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const t = tlsOf(a);
@@ -71,7 +83,7 @@ export const weakCryptoCheck: Check = {
         finding(
           'TLS_WEAK_CRYPTO',
           tlsStageOf(a),
-          { keys: w.keys, signatures: w.signatures, reason: failed ? (info.verifyError ?? '') : '', refused: failed, during: 'verification' },
+          { ...w, reason: failed ? (info.verifyError ?? '') : '', refused: failed, during: 'verification' },
           { e, a, ...(failed ? {} : { severity: 'warning' as const }) },
         ),
       ];

@@ -8,6 +8,7 @@ import { finding, perAddress } from '../types.js';
 
 export const portModeCheck: Check = {
   id: 'transport/port-mode',
+  needs: ['endpoints'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const m = a.modeCheck;

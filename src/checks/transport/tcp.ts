@@ -10,6 +10,7 @@ const UNREACHABLE: Record<string, string> = {
 
 export const tcpCheck: Check = {
   id: 'transport/tcp',
+  needs: ['endpoints'],
   run: (ctx) =>
     perAddress(ctx, (e, a) => {
       const t = a.tcp;

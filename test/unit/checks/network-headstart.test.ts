@@ -45,10 +45,10 @@ describe('HeadStart', () => {
     const log: string[] = [];
     const ctx = ctxFor(silentConnect(log));
     const head = new HeadStart(ctx);
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
     await new Promise((r) => setTimeout(r, 60));
     expect(log).toEqual(['192.0.2.10:443', '192.0.2.10:80']);
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', address: '192.0.2.10', stage: 'tcp', state: 'failed' });
+    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'failed' });
     const net = await probeNetwork([dropped('TIMEOUT')], ctx, head);
     // 443 and 80 were not dialled a second time; only the other IMAP port was new.
     expect(log).toEqual(['192.0.2.10:443', '192.0.2.10:80', '192.0.2.10:143']);
@@ -58,8 +58,8 @@ describe('HeadStart', () => {
   it('a connect that answers in time starts nothing', async () => {
     const log: string[] = [];
     const head = new HeadStart(ctxFor(silentConnect(log)));
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', address: '192.0.2.10', stage: 'tcp', state: 'start' });
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', address: '192.0.2.10', stage: 'tcp', state: 'ok' });
+    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'ok' });
     await new Promise((r) => setTimeout(r, 60));
     expect(log).toEqual([]);
   });
@@ -68,7 +68,7 @@ describe('HeadStart', () => {
     const log: string[] = [];
     const ctx = ctxFor(silentConnect(log), 10_000);
     const head = new HeadStart(ctx);
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
     await new Promise((r) => setTimeout(r, 60));
     const pending = head.take('192.0.2.10', 443);
     expect(pending).toBeDefined();

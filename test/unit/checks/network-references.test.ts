@@ -236,7 +236,7 @@ describe('the --reference server (UserReference)', () => {
     const log: string[] = [];
     const { ref, ctx } = reference(resolved([{ address: '198.51.100.7', family: 4 }]), () => 'silent', log, 10_000);
     const head = new HeadStart({ ...ctx, startAfterMs: 10 });
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
     await new Promise((r) => setTimeout(r, 50));
     expect(log).toContain('connect 198.51.100.7:993');
     const pending = ref.probe();

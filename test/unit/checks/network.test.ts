@@ -178,7 +178,7 @@ function discoveryWith(sources: SourceLite[], resolverWorking: boolean | null = 
       source: s.query.startsWith('http') ? 'autoconfig' : 'srv-imaps',
       servers: [],
       trust: 'trusted',
-      trustReason: 't',
+      trustReason: 'dns',
       ms: 5,
       ...(s.query.startsWith('http') ? {} : { facts: { dnsStatus: s.status === 'found' ? 'records' : s.status, dnsName: s.query } }),
       ...s,

@@ -10,6 +10,8 @@ import { runChecks } from '../../../src/checks/index.js';
 import { TLS_CHECKS } from '../../../src/checks/tls/index.js';
 import { chainWeakness } from '../../../src/checks/tls/weak-crypto.js';
 import type { AddressProbe, Candidate, CertInfo, ProbeError, TlsInfo } from '../../../src/model/evidence.js';
+import type { Finding } from '../../../src/model/finding.js';
+import { renderEntry } from '../../../src/catalogue/index.js';
 import { NOW, addressProbe, candidate, cert, context, endpoint, tlsInfo } from '../../helpers/evidence.js';
 
 const DAY = 86_400_000;
@@ -43,14 +45,25 @@ describe('TLS_WEAK_CRYPTO from the certificate', () => {
     expect(codes(fs)).toEqual(['TLS_WEAK_CRYPTO']);
     expect(fs[0]).toMatchObject({
       severity: 'error',
-      params: { keys: ['RSA 1024 bits (imap.example.com)'], signatures: ['ecdsa-with-SHA1 (imap.example.com)'], reason: 'UNSPECIFIED', refused: true, during: 'verification' },
+      params: {
+        keyTypes: ['RSA'],
+        keyBits: ['1024'],
+        keyCerts: ['imap.example.com'],
+        signatureAlgorithms: ['ecdsa-with-SHA1'],
+        signatureCerts: ['imap.example.com'],
+        reason: 'UNSPECIFIED',
+        refused: true,
+        during: 'verification',
+      },
     });
+    const f = fs[0] as Finding;
+    expect(renderEntry(f.code, f.params, f.subject).explanation).toContain('Key too small: RSA 1024 bits (imap.example.com). Outdated signature hash (MD5/SHA-1, forgeable): ecdsa-with-SHA1 (imap.example.com).');
   });
 
   it.each(['EE_KEY_TOO_SMALL', 'CA_KEY_TOO_SMALL', 'CA_MD_TOO_WEAK'])('OpenSSL %s is weak crypto even without facts to show', (code) => {
     const fs = runTls({ chain: [cert({ keyBits: undefined, keyType: undefined })], chainVerified: false, verifyError: code });
     expect(codes(fs)).toEqual(['TLS_WEAK_CRYPTO']);
-    expect(fs[0]?.params).toMatchObject({ reason: code, refused: true, keys: [], signatures: [] });
+    expect(fs[0]?.params).toMatchObject({ reason: code, refused: true, keyCerts: [], signatureCerts: [] });
   });
 
   it('UNSPECIFIED without weak facts stays TLS_CERT_INVALID', () => {
@@ -70,17 +83,17 @@ describe('TLS_WEAK_CRYPTO from the certificate', () => {
   });
 
   it('judges what the server sent: trust anchors and self-signatures do not count', () => {
-    expect(chainWeakness([cert(), ca({ keyType: 'rsa', keyBits: 1024, signatureAlgorithm: 'sha1WithRSAEncryption' })])).toEqual({ keys: [], signatures: [] });
-    expect(chainWeakness([cert({ selfIssued: true, signatureAlgorithm: 'sha1WithRSAEncryption' })])).toEqual({ keys: [], signatures: [] });
+    expect(chainWeakness([cert(), ca({ keyType: 'rsa', keyBits: 1024, signatureAlgorithm: 'sha1WithRSAEncryption' })])).toEqual({ keyTypes: [], keyBits: [], keyCerts: [], signatureAlgorithms: [], signatureCerts: [] });
+    expect(chainWeakness([cert({ selfIssued: true, signatureAlgorithm: 'sha1WithRSAEncryption' })])).toEqual({ keyTypes: [], keyBits: [], keyCerts: [], signatureAlgorithms: [], signatureCerts: [] });
     const sent = ca({ trustAnchor: false, selfIssued: false, keyType: 'rsa', keyBits: 1536, signatureAlgorithm: 'md5WithRSAEncryption' });
-    expect(chainWeakness([cert(), sent])).toEqual({ keys: ['RSA 1536 bits (Example CA)'], signatures: ['md5WithRSAEncryption (Example CA)'] });
+    expect(chainWeakness([cert(), sent])).toEqual({ keyTypes: ['RSA'], keyBits: ['1536'], keyCerts: ['Example CA'], signatureAlgorithms: ['md5WithRSAEncryption'], signatureCerts: ['Example CA'] });
   });
 
   it('modern keys and signatures are not weak', () => {
     for (const over of [{ keyType: 'rsa', keyBits: 2048 }, { keyType: 'ec (prime256v1)', keyBits: 256 }, { keyType: 'ed25519', keyBits: undefined }, { signatureAlgorithm: 'sha256WithRSAEncryption' }, { signatureAlgorithm: 'rsassaPss' }]) {
-      expect(chainWeakness([cert(over)]), JSON.stringify(over)).toEqual({ keys: [], signatures: [] });
+      expect(chainWeakness([cert(over)]), JSON.stringify(over)).toEqual({ keyTypes: [], keyBits: [], keyCerts: [], signatureAlgorithms: [], signatureCerts: [] });
     }
-    expect(chainWeakness([cert({ keyType: 'ec (prime192v1)', keyBits: 192 })]).keys).toEqual(['EC (prime192v1) 192 bits (imap.example.com)']);
+    expect(chainWeakness([cert({ keyType: 'ec (prime192v1)', keyBits: 192 })])).toMatchObject({ keyTypes: ['EC (prime192v1)'], keyBits: ['192'], keyCerts: ['imap.example.com'] });
   });
 });
 

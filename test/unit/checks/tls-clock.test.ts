@@ -34,7 +34,7 @@ function ep(c: CertInfo, host = c.commonName ?? 'imap.example.com'): EndpointEvi
 const sample = (source: string, offsetMs: number): ClockSample => ({ source, serverDate: iso(offsetMs), localDate: NOW.toISOString() });
 
 function discoveryWithDate(query: string, offsetMs: number): DiscoveryEvidence {
-  const src: SourceResult = { source: 'autoconfig', query, status: 'found', ms: 5, servers: [], trust: 'trusted', trustReason: 'https-same-domain', facts: { httpDate: new Date(NOW.getTime() + offsetMs).toUTCString() } };
+  const src: SourceResult = { source: 'autoconfig', query, status: 'found', ms: 5, servers: [], trust: 'trusted', trustReason: 'https-domain', facts: { httpDate: new Date(NOW.getTime() + offsetMs).toUTCString() } };
   return { domain: 'example.com', sources: [src], resolverWorking: true };
 }
 

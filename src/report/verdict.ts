@@ -3,7 +3,7 @@
  * that work. Lives with the catalogue because it is user-facing text (it goes into the JSON too).
  */
 import type { ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
-import { ACTOR_LABEL, secLabel, type Severity } from './types.js';
+import { ACTOR_LABEL, secLabel, type Severity } from '../catalogue/types.js';
 
 export function verdictSummary(status: Verdict['status'], working: WorkingSettings | null, first: ReportFinding | undefined, counts: Record<Severity, number>): string {
   const settings = working ? `${working.host}, port ${working.port}, security ${secLabel(working.security)}, username ${working.username}` : '';
