@@ -5,6 +5,7 @@
  * outgoing server some source published (or the one given with --submission), and an OAuth issuer
  * a trusted source named. Pure: report in, plan out.
  */
+import { tlsInfoVerified } from '../model/reading.js';
 import type { SourceResult } from '../model/discovery.js';
 import type { CertInfo, Security } from '../model/evidence.js';
 import type { AddressReport, EndpointReport, Report } from '../model/report.js';
@@ -39,7 +40,7 @@ export interface PublishPlan {
 
 /** The address of a working endpoint whose verified TLS session the plan reads. */
 function verifiedAddress(e: EndpointReport): AddressReport | undefined {
-  return e.working ? e.addresses.find((a) => a.tls?.chainVerified === true && a.tls.hostnameOk) : undefined;
+  return e.working ? e.addresses.find((a) => a.tls !== undefined && tlsInfoVerified(a.tls)) : undefined;
 }
 
 /** The first outgoing server any found source names (PACC, autoconfig, SRV _submissions/_submission). */
