@@ -34,6 +34,13 @@ describe('checks declare what they need', () => {
 
   it('the discovery checks are skipped, not run, when discovery did not run (--host)', () => {
     const skipped = planChecks(context([endpoint()])).filter((p) => p.skipped === 'discovery').map((p) => p.check.id);
-    expect(skipped).toEqual(expect.arrayContaining(['discovery/dns', 'discovery/provider', 'discovery/consistency', 'discovery/srv', 'discovery/autoconfig']));
+    expect(skipped).toEqual(expect.arrayContaining(['discovery/dns', 'discovery/provider', 'discovery/consistency', 'discovery/srv', 'discovery/autoconfig', 'discovery/pacc', 'auth/published-auth']));
+  });
+
+  it('the sync checks are skipped with the reason login when no login was attempted (--no-login)', () => {
+    const plan = planChecks(context([endpoint()], { discovery: { domain: 'example.com', resolverWorking: true, sources: [] } }));
+    const sync = plan.filter((p) => p.check.id.startsWith('sync/'));
+    expect(sync.length).toBeGreaterThan(0);
+    expect(sync.map((p) => p.skipped)).toEqual(sync.map(() => 'login'));
   });
 });

@@ -5,6 +5,7 @@
  * authentication against the server's SASL list, OAuth issuers) from hand-built evidence.
  */
 import { describe, expect, it } from 'vitest';
+import { renderEntry } from '../../../src/catalogue/index.js';
 import { paccCheck } from '../../../src/checks/discovery/pacc.js';
 import { oauthCheck } from '../../../src/checks/auth/oauth.js';
 import { internalEvidenceCheck } from '../../../src/checks/run/run.js';
@@ -191,6 +192,8 @@ describe('the OAuth check', () => {
   it('a --oauth-discover probe imap-doctor crashed in is INTERNAL_ERROR, and no evidence that the server names no issuer', () => {
     const crashed = { ...oauthServer(), oauthProbe: { address: '192.0.2.10', ms: 1, error: { code: 'INTERNAL' as const, message: '--oauth-discover: TypeError: boom' } } };
     expect(run(null, null, crashed)).toEqual([]);
-    expect(internalEvidenceCheck.run(context([crashed])).map((f) => [f.code, f.params.where])).toEqual([['INTERNAL_ERROR', `--oauth-discover on ${crashed.id}`]]);
+    const bugs = internalEvidenceCheck.run(context([crashed]));
+    expect(bugs.map((f) => [f.code, f.params.step, f.params.endpoint, f.params.error])).toEqual([['INTERNAL_ERROR', 'oauth-discover', crashed.id, '--oauth-discover: TypeError: boom']]);
+    expect(renderEntry('INTERNAL_ERROR', bugs[0]?.params ?? {}, {}).title).toBe(`imap-doctor hit an internal error in --oauth-discover on ${crashed.id}`);
   });
 });

@@ -92,7 +92,9 @@ describe('sync checks', () => {
   });
   it('a doctor bug inside the probe is INTERNAL_ERROR, and the login stays', () => {
     const fs = runChecks(context([synced(syncEvidence(), { sync: undefined, syncError: 'TypeError: boom' })]));
-    expect(one(fs, 'INTERNAL_ERROR')?.params).toEqual({ where: 'sync probe of imap.example.com:993/tls', error: 'TypeError: boom' });
+    const bug = one(fs, 'INTERNAL_ERROR');
+    expect(bug?.params).toEqual({ step: 'sync', endpoint: 'imap.example.com:993/tls', error: 'TypeError: boom' });
+    expect(renderEntry('INTERNAL_ERROR', bug?.params ?? {}, {}).title).toBe('imap-doctor hit an internal error in the sync probe of imap.example.com:993/tls');
     expect(codes(fs)).toContain('AUTH_OK');
   });
   it('provider limits ride along with their sources: Fastmail storage on QUOTA_EXCEEDED', () => {
