@@ -42,6 +42,8 @@ export interface DoctorDeps {
   onEvidence?: (evidence: RunEvidence) => void;
   /** Called once at the start: lets the CLI's deadline backstop build a report of what is known so far. */
   onProgress?: (p: RunProgress) => void;
+  /** Probes one endpoint; default probeEndpoint (a batch shares the pre-login probes per endpoint). */
+  probe?: typeof probeEndpoint;
 }
 
 function optionsEcho(o: RunOptions): Report['input']['options'] {
@@ -65,6 +67,7 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
     transcript: o.transcript,
     redact: o.redact,
     noPrivate: o.noPrivate,
+    ...(o.batch ? { batch: true } : {}),
   };
 }
 
@@ -166,7 +169,7 @@ async function gather(s: RunState): Promise<void> {
   };
   const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy: addressPolicy(opts), trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
   await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
-    s.endpoints[i] = await probeEndpoint(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
+    s.endpoints[i] = await (deps.probe ?? probeEndpoint)(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
   });
   try {
     s.network = await probeNetwork(s.endpoints, netCtx, head);
