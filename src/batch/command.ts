@@ -10,7 +10,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { InputError, parseAddress } from '../address.js';
 import type { Backstop } from '../backstop.js';
 import type { DoctorDeps } from '../doctor.js';
-import { createDiscoverer, discoveryNetwork } from '../discovery/index.js';
+import { createDiscoverer, discoveryNetwork, hostLookupFor } from '../discovery/index.js';
 import type { LookupAll } from '../dns/system-resolver.js';
 import { noEvents } from '../events.js';
 import { LIMITS } from '../limits.js';
@@ -112,8 +112,10 @@ function credentialsOf(b: BatchCli, entries: readonly BatchEntry[]): (address: s
 function sharedDeps(b: BatchCli, opts: RunOptions): { share: BatchShare; doctor: Omit<DoctorDeps, 'onClock' | 'onEvidence' | 'onProgress'> } {
   const share = createBatchShare({ deadlineMs: opts.deadlineMs, timeoutMs: opts.timeoutMs, maxEntries: DEFAULTS.batchSharedEntries });
   const net = discoveryNetwork(opts, b.lookup);
-  const lookup = share.lookup(net.lookup);
-  const discover = share.discover(createDiscoverer({ resolver: share.resolver(net.resolver), lookup }));
+  const resolver = share.resolver(net.resolver);
+  // With --dns, host lookups are A/AAAA queries to the same servers: one cache for both.
+  const lookup = share.lookup(opts.dnsServers.length > 0 ? hostLookupFor(resolver) : net.lookup);
+  const discover = share.discover(createDiscoverer({ resolver, lookup }));
   return { share, doctor: { lookup, discover, probe: share.probe(), emit: noEvents, now: () => new Date(), version: VERSION, node: b.node } };
 }
 
