@@ -36,7 +36,7 @@ import { visible } from './render/visible.js';
 import { VERSION } from './version.js';
 import { LIMITS } from './limits.js';
 import { isIP } from 'node:net';
-import { addBatchOptions, runBatchCommand, type BatchCredentials } from './batch/command.js';
+import { addBatchOptions, runBatchCommand, type BatchCli, type BatchCredentials } from './batch/command.js';
 
 export interface CliIo {
   argv: string[];
@@ -493,6 +493,7 @@ function batch(io: CliIo, o: Output, address: string | undefined, x: Record<stri
       stdin: io.stdin,
       env: io.env,
       stderr: io.stderr as { isTTY?: boolean; columns?: number },
+      stdout: io.stdout as BatchCli['stdout'],
       out: o.out,
       err: o.err,
       progress: o.progress,

@@ -44,6 +44,8 @@ export interface DoctorDeps {
   onProgress?: (p: RunProgress) => void;
   /** Probes one endpoint; default probeEndpoint (a batch shares the pre-login probes per endpoint). */
   probe?: typeof probeEndpoint;
+  /** The trust store (--ca-file); default one per run (a batch shares one: same CAs, built once). */
+  trust?: TrustStore;
 }
 
 function optionsEcho(o: RunOptions): Report['input']['options'] {
@@ -152,7 +154,7 @@ function internalFinding(where: string, err: unknown): Finding {
 /** Discovery, probes, reference probes and logins, each phase's crash kept as INTERNAL_ERROR with its stage. */
 async function gather(s: RunState): Promise<void> {
   const { opts, deps, clock } = s;
-  const trust = createTrustStore(opts.caPem);
+  const trust = deps.trust ?? createTrustStore(opts.caPem);
   try {
     s.candidates = await candidatesFor(s.address, opts, deps, clock.signal, (d) => (s.discovery = d));
   } catch (err) {

@@ -16,7 +16,9 @@ import { noEvents } from '../events.js';
 import { LIMITS } from '../limits.js';
 import type { Report } from '../model/report.js';
 import type { RunEvidence } from '../model/run-evidence.js';
-import { DEFAULTS, type RunOptions } from '../options.js';
+import { createFetcher } from '../discovery/http.js';
+import { addressPolicy, DEFAULTS, type RunOptions } from '../options.js';
+import { createTrustStore } from '../probes/trust.js';
 import type { Display } from '../render/format.js';
 import { inertJson } from '../render/visible.js';
 import type { Secret } from '../util/secret.js';
@@ -36,6 +38,8 @@ export interface BatchCli {
   stdin: NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
   stderr: { isTTY?: boolean; columns?: number };
+  /** Where out() writes in the end, for its backpressure ('drain'). */
+  stdout: { writableNeedDrain?: boolean; once?: (event: 'drain', fn: () => void) => unknown };
   out(s: string): void;
   err(s: string): void;
   /** stderr for the bar (scrubbed, its escape sequences kept). */
@@ -115,8 +119,11 @@ function sharedDeps(b: BatchCli, opts: RunOptions): { share: BatchShare; doctor:
   const resolver = share.resolver(net.resolver);
   // With --dns, host lookups are A/AAAA queries to the same servers: one cache for both.
   const lookup = share.lookup(opts.dnsServers.length > 0 ? hostLookupFor(resolver) : net.lookup);
-  const discover = share.discover(createDiscoverer({ resolver, lookup }));
-  return { share, doctor: { lookup, discover, probe: share.probe(), emit: noEvents, now: () => new Date(), version: VERSION, node: b.node } };
+  // One trust store and one HTTPS client for the batch: a secure context costs milliseconds to build.
+  const trust = createTrustStore(opts.caPem);
+  const fetcher = createFetcher({ lookup, caPem: trust.caPem, secureContext: trust.context('modern'), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy({ ...opts, host: undefined }) });
+  const discover = share.discover(createDiscoverer({ resolver, lookup, fetcher }));
+  return { share, doctor: { lookup, discover, probe: share.probe(), trust, emit: noEvents, now: () => new Date(), version: VERSION, node: b.node } };
 }
 
 export async function runBatchCommand(b: BatchCli, address: string | undefined): Promise<number> {
@@ -127,6 +134,14 @@ export async function runBatchCommand(b: BatchCli, address: string | undefined):
   if (list.entries.length === 0) throw new InputError(`--batch ${source}: no address in the list${list.bad.length > 0 ? ' (every line had an error)' : ''}`);
   const creds = credentialsOf(b, list.entries);
   return printBatch(b, list.entries, list.bad.length, creds);
+}
+
+/** After the next turn of the event loop, and once stdout has drained if a reader is slow (no report piles up in memory). */
+function drained(stdout: BatchCli['stdout']): Promise<void> {
+  return new Promise((resolve) => {
+    if (stdout.writableNeedDrain && stdout.once) stdout.once('drain', () => resolve());
+    else setImmediate(resolve);
+  });
 }
 
 /** Runs the entries, printing as they finish; the summary last. Returns the batch's exit code. */
@@ -149,6 +164,7 @@ async function printBatch(b: BatchCli, entries: BatchEntry[], badLines: number, 
   };
   const run = runBatch(entries, {
     concurrency: (b.x.concurrency as number | undefined) ?? DEFAULTS.batchConcurrency,
+    ready: () => drained(b.stdout),
     share: () => shared?.share,
     optionsFor: async (e) => {
       const opts = await b.optionsFor(e.address, e.host, creds(e.address));

@@ -26,6 +26,8 @@ export interface BatchRunDeps {
   /** The doctor's deps for every address (shared discover/lookup/probe already in), once optionsFor has run. */
   doctor(): Omit<DoctorDeps, 'onClock' | 'onEvidence' | 'onProgress'>;
   onStart?(e: BatchEntry, opts: RunOptions): void;
+  /** Awaited before each address starts: lets the output drain (and the event loop turn) first. */
+  ready(): Promise<void>;
   onReport(e: BatchEntry, opts: RunOptions, report: Report, evidence: RunEvidence | undefined): void;
   onBadLine(line: number, message: string): void;
 }
@@ -57,6 +59,9 @@ export function runBatch(entries: readonly BatchEntry[], d: BatchRunDeps): Batch
   let finished = 0;
   const clocks = new Set<RunClock>();
   const one = async (e: BatchEntry): Promise<void> => {
+    // Shared results are often settled already: without this, a whole batch could run in one chain of
+    // microtasks, with no timer, signal or stdout flush in between.
+    await d.ready();
     if (interrupted) return;
     started++;
     let opts: RunOptions;

@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { registrableDomain } from './domain.js';
 import { classifyError } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
@@ -60,6 +61,8 @@ export interface FetcherOptions {
   lookup: HostLookup;
   /** Trusted CAs for HTTPS, PEM (system roots plus --ca-file: TrustStore.caPem). */
   caPem: readonly string[];
+  /** A secure context built from those CAs once (TrustStore.context), instead of one per request. */
+  secureContext?: SecureContext;
   maxBytes: number;
   maxRedirects: number;
   userAgent?: string;
@@ -169,7 +172,7 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
       maxHeaderSize: LIMITS.httpHeaderBytes,
       lookup: nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY),
       signal,
-      ...(secure ? { ca: [...o.caPem] } : {}),
+      ...(secure ? (o.secureContext ? { secureContext: o.secureContext } : { ca: [...o.caPem] }) : {}),
     };
     const client = secure ? https : http;
     const r = client.request(url, options, (res) => {
