@@ -104,7 +104,7 @@ function credentialsOf(b: BatchCli, entries: readonly BatchEntry[]): (address: s
   for (const e of entries) {
     const key = parseAddress(e.address).address;
     const s = secrets.get(key);
-    if (s) b.addSecretForms([...s.variants(e.address), ...s.variants(key)]);
+    if (s) b.addSecretForms([...new Set([...s.variants(e.address), ...s.variants(key)])]);
   }
   return (address) => {
     const s: Secret | undefined = secrets.get(parseAddress(address).address);
