@@ -9,8 +9,7 @@ import { readFileSync } from 'node:fs';
 import { InputError, parseAddress } from '../address.js';
 import type { Backstop } from '../backstop.js';
 import type { DoctorDeps } from '../doctor.js';
-import { createDiscoverer, discoveryNetwork, hostLookupFor, resolverPlan } from '../discovery/index.js';
-import { dnssecNetwork } from '../dns/dnssec.js';
+import { createDiscoverer, discoveryNetwork, hostLookupFor } from '../discovery/index.js';
 import type { LookupAll } from '../dns/system-resolver.js';
 import { noEvents } from '../events.js';
 import { LIMITS } from '../limits.js';
@@ -123,7 +122,9 @@ function sharedDeps(b: BatchCli, opts: RunOptions): { share: BatchShare; doctor:
   const trust = createTrustStore(opts.caPem);
   const fetcher = createFetcher({ lookup, trust, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy({ ...opts, host: undefined }) });
   const discover = share.discover(createDiscoverer({ resolver, lookup, fetcher }));
-  return { share, doctor: { lookup, discover, standards: { dnssec: dnssecNetwork(resolverPlan(opts)), fetch: fetcher }, probe: share.probe(), trust, emit: noEvents, now: () => new Date(), version: VERSION, node: b.node } };
+  // No `standards` deps: DANE's TLSA/DNSSEC questions and OAuth issuer metadata are per-run extras a
+  // batch leaves out (they would repeat per address outside the shared cache); docs/batch.md says so.
+  return { share, doctor: { lookup, discover, probe: share.probe(), trust, emit: noEvents, now: () => new Date(), version: VERSION, node: b.node } };
 }
 
 export async function runBatchCommand(b: BatchCli, address: string | undefined): Promise<number> {
