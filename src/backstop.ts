@@ -6,7 +6,8 @@
  * is written. When the main thread still answers it exits with the report's code; when it is blocked,
  * the worker ends the process with SIGTERM (exit status 143) right after printing.
  *
- * `arm` may be called again for each address of a batch run: the deadline is per address.
+ * `arm` may be called again for each address of a batch run: the deadline is per address; a batch
+ * claims stdout for each line it writes and releases it after.
  */
 import { Worker } from 'node:worker_threads';
 import { LIMITS } from './limits.js';
@@ -18,6 +19,8 @@ export interface Backstop {
   feed(text: string, code: number, evidence?: string): void;
   /** The main thread wants to print its own report: true when it may (the backstop has not printed). */
   claim(): boolean;
+  /** After claim(): the main thread has written (one line of a batch); the backstop may print again. */
+  release(): void;
   /** Nothing to guard any more. */
   disarm(): void;
 }
@@ -97,6 +100,7 @@ export function startBackstop(onFired: (code: number) => void, fd = 1): Backstop
       const was = Atomics.compareExchange(shared, 0, FREE, MAIN);
       return was === FREE || was === MAIN;
     },
+    release: () => void Atomics.compareExchange(shared, 0, MAIN, FREE),
     disarm: () => send({ kind: 'disarm' }),
   };
 }

@@ -34,6 +34,8 @@ import { visible } from './render/visible.js';
 import { VERSION } from './version.js';
 import { LIMITS } from './limits.js';
 import { isIP } from 'node:net';
+import { addBatchOptions } from './batch/cli-options.js';
+import type { BatchCli, BatchCredentials } from './batch/command.js';
 
 export interface CliIo {
   argv: string[];
@@ -42,8 +44,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => unknown };
   onSigint?: (fn: () => void) => void;
-  /** Starts the deadline backstop (main() does; tests that run the CLI in-process do not). */
-  backstop?: () => Backstop;
+  /** Starts the deadline backstop, printing to `fd` (default stdout) (main() does; tests that run the CLI in-process do not). */
+  backstop?: (fd?: number) => Backstop;
   /** getaddrinfo for the run (main() gives the lookup helper, which cannot hold the process); default in-process. */
   lookup?: LookupAll;
   /** Starts the lookup helper ahead of its first lookup, while the run's own code loads. */
@@ -73,12 +75,12 @@ export function collect(v: string, prev: string[] | undefined): string[] {
 
 type Support = Pick<SupportDeps, 'out' | 'tool' | 'exitCodeFor'>;
 
-function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => Promise<number>, support: Support, publish: (domain: string, o: Record<string, unknown>) => Promise<number>) {
+function buildProgram(io: CliIo, run: (address: string | undefined, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => Promise<number>, support: Support, publish: (domain: string, o: Record<string, unknown>) => Promise<number>) {
   const program = new Command('imap-doctor');
   program
     .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
     .version(VERSION, '-V, --version')
-    .argument('<address>', 'the email address to diagnose, e.g. alice@example.com')
+    .argument('[address]', 'the email address to diagnose, e.g. alice@example.com (not with --batch)')
     .option('--host <name>', 'IMAP server to probe (skips discovery)')
     .option('--port <n>', 'port to probe (default: 993 for tls, 143 otherwise; both when neither --port nor --security)', intIn('--port', 1, 65535))
     .addOption(new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']))
@@ -106,8 +108,9 @@ function buildProgram(io: CliIo, run: (address: string, o: Record<string, unknow
     .option('--no-private', 'connect to no loopback, link-local, private, ULA or unspecified address (hosts you name exempt): for running it for other people')
     .addHelpText('after', helpText())
     .showHelpAfterError('(run imap-doctor --help for usage)')
-    .action(async (address: string, o: Record<string, unknown>) => void (code = await run(address, o)));
+    .action(async (address: string | undefined, o: Record<string, unknown>) => void (code = await run(address, o)));
   addDiscoveryOptions(program);
+  addBatchOptions(program);
   // Options after a subcommand's name belong to it (show --format, diff --json).
   program.enablePositionalOptions();
   program.exitOverride();
@@ -331,7 +334,8 @@ export async function runCli(io: CliIo): Promise<number> {
 
 async function runCommand(io: CliIo, o: Output): Promise<number> {
   const support = { out: o.out, tool: { name: 'imap-doctor' as const, version: VERSION, node: process.versions.node }, exitCodeFor };
-  const { program, code } = buildProgram(o.io, (address, x) => diagnose(io, o, address, x), (c, x) => explain(o, c, x), support, (d, x) => publishCommand(io, o, d, x));
+  const diagnosis = (address: string | undefined, x: Record<string, unknown>) => (x.batch !== undefined ? batch(io, o, address, x) : diagnose(io, o, address, x));
+  const { program, code } = buildProgram(o.io, diagnosis, (c, x) => explain(o, c, x), support, (d, x) => publishCommand(io, o, d, x));
   try {
     await program.parseAsync(io.argv, { from: 'user' });
     return code();
@@ -378,8 +382,9 @@ interface View {
   failOn: FailOn;
 }
 
-/** The options of a diagnosis from the command line; bad input is a UsageError. Reads the password. */
-async function runOptions(o: Output, addressArg: string, x: Record<string, unknown>): Promise<RunOptions> {
+/** The options of a diagnosis from the command line; bad input is a UsageError. Reads the password (unless a batch `given` it). */
+async function runOptions(o: Output, addressArg: string | undefined, x: Record<string, unknown>, given?: BatchCredentials): Promise<RunOptions> {
+  if (addressArg === undefined) throw new UsageError('missing the address to diagnose, e.g. imap-doctor alice@example.com (or --batch <file> for a list)');
   let address;
   try {
     address = parseAddress(addressArg);
@@ -406,8 +411,8 @@ async function runOptions(o: Output, addressArg: string, x: Record<string, unkno
   }
   const base = { ...(host ? { host } : {}), ...(x.port !== undefined ? { port: x.port as number } : {}), user };
   o.protect.push(...typedValues(defaultRunOptions(address.address, base)));
-  const creds = await gatherCredentials(o.io, x, user);
-  if (creds.credentials?.password) o.forms.push(...creds.credentials.password.variants(user));
+  const creds = given ?? (await gatherCredentials(o.io, x, user));
+  if (creds.credentials?.password && !given) o.forms.push(...creds.credentials.password.variants(user));
   if (creds.credentials?.oauthToken) o.forms.push(...creds.credentials.oauthToken.variants(user));
   return defaultRunOptions(address.address, {
     ...base,
@@ -507,7 +512,37 @@ function looksUpHosts(opts: RunOptions): boolean {
   return opts.dnsServers.length === 0 && !(opts.host && (isIP(opts.host) !== 0 || opts.pinned[opts.host]));
 }
 
-async function diagnose(io: CliIo, o: Output, addressArg: string, x: Record<string, unknown>): Promise<number> {
+/** --batch: the list's addresses, each a diagnosis of its own on shared discovery and probes (src/batch/, loaded only here). */
+async function batch(io: CliIo, o: Output, address: string | undefined, x: Record<string, unknown>): Promise<number> {
+  const [{ runBatchCommand }, { redactReport }, render] = await Promise.all([import('./batch/command.js'), import('./cli-run.js'), import('./render/format.js')]);
+  const view: View = { flags: x, screen: io, render, redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
+  const evidenceOut: EvidenceOut = { fd: null, include: x.includeEvidence === true };
+  return runBatchCommand(
+    {
+      x,
+      stdin: io.stdin,
+      env: io.env,
+      stderr: io.stderr as { isTTY?: boolean; columns?: number },
+      stdout: io.stdout as BatchCli['stdout'],
+      out: o.out,
+      err: o.err,
+      progress: o.progress,
+      addSecretForms: (forms) => o.forms.push(...forms),
+      optionsFor: (a, host, creds) => runOptions(o, a, { ...x, ...(host ? { host } : {}) }, creds),
+      shown: (report, evidence) => shown(report, evidence, view, o, evidenceOut),
+      exitCodeFor: (r) => exitCodeFor(r, view.failOn),
+      display: render.displayFrom(x, io),
+      uid: process.getuid?.() ?? -1,
+      node: process.versions.node,
+      ...(io.lookup ? { lookup: io.lookup } : {}),
+      ...(io.onSigint ? { onSigint: io.onSigint } : {}),
+      ...(io.backstop ? { backstop: io.backstop } : {}),
+    },
+    address,
+  );
+}
+
+async function diagnose(io: CliIo, o: Output, addressArg: string | undefined, x: Record<string, unknown>): Promise<number> {
   // The run's code (the pipeline, and the checks and renderers the backstop is fed with from the start)
   // loads while the backstop's worker thread, and the lookup helper when the run will need it, start
   // beside it, instead of one after the other.
@@ -586,7 +621,7 @@ export function main(): void {
     stderr: process.stderr,
     stdin: process.stdin,
     onSigint: (fn) => handlers.push(fn),
-    backstop: () => startBackstop((code) => process.exit(code)),
+    backstop: (fd) => startBackstop((code) => process.exit(code), fd),
   }).then(
     // The report is out: nothing (a pending getaddrinfo, a closing socket) may keep the process alive.
     (code) => {

@@ -44,6 +44,10 @@ export interface DoctorDeps {
   onProgress?: (p: RunProgress) => void;
   /** DNSSEC questions (DANE) and issuer-metadata fetches; absent → neither is gathered. */
   standards?: StandardsDeps;
+  /** Probes one endpoint; default probeEndpoint (a batch shares the pre-login probes per endpoint). */
+  probe?: typeof probeEndpoint;
+  /** The trust store (--ca-file); default one per run (a batch shares one: same CAs, built once). */
+  trust?: TrustStore;
 }
 
 function optionsEcho(o: RunOptions): Report['input']['options'] {
@@ -70,6 +74,7 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
     redact: o.redact,
     noPrivate: o.noPrivate,
     sessions: o.sessions,
+    ...(o.batch ? { batch: true } : {}),
   };
 }
 
@@ -157,7 +162,7 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
 /** Discovery, probes, reference probes and logins, each phase's crash kept as INTERNAL_ERROR with its stage. */
 async function gather(s: RunState): Promise<void> {
   const { opts, deps, clock } = s;
-  const trust = createTrustStore(opts.caPem);
+  const trust = deps.trust ?? createTrustStore(opts.caPem);
   try {
     s.candidates = await candidatesFor(s.address, opts, deps, clock.signal, (d) => (s.discovery = d));
   } catch (err) {
@@ -178,7 +183,7 @@ async function gather(s: RunState): Promise<void> {
   };
   const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
   await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
-    s.endpoints[i] = await probeEndpoint(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
+    s.endpoints[i] = await (deps.probe ?? probeEndpoint)(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
   });
   try {
     s.network = await probeNetwork(s.endpoints, netCtx, head);

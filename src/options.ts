@@ -27,6 +27,12 @@ export const DEFAULTS = {
   deadlineSteps: 6,
   /** Endpoints probed at once. */
   concurrency: 8,
+  /** Addresses diagnosed at once in a batch (--concurrency). */
+  batchConcurrency: 16,
+  /** Domains (discoveries) and endpoints a batch keeps shared results of; the oldest finished ones go first. */
+  batchSharedEntries: 2000,
+  /** Characters of a --batch list read (the rest is ignored): 64 Mi, millions of addresses. */
+  batchListChars: 64 * 1024 * 1024,
   /** Endpoints probed at most (ranked candidates beyond this are listed, not probed). */
   maxEndpoints: 8,
   /** Warn when a certificate expires within this many days. */
@@ -51,7 +57,7 @@ export interface Credentials {
   password?: Secret;
   oauthToken?: Secret;
   /** Where the secret came from, for the report (never the secret). */
-  from: 'env' | 'stdin' | 'prompt' | 'oauth-env' | 'oauth-option' | 'oauth-stdin';
+  from: 'env' | 'stdin' | 'prompt' | 'oauth-env' | 'oauth-option' | 'oauth-stdin' | 'credentials-file';
 }
 
 export interface RunOptions {
@@ -63,7 +69,9 @@ export interface RunOptions {
   /** null: no credentials available or --no-login. */
   credentials: Credentials | null;
   /** Why there are no credentials (for the report). */
-  noLoginReason?: 'disabled' | 'no-password' | 'empty-password';
+  noLoginReason?: 'disabled' | 'no-password' | 'empty-password' | 'batch';
+  /** One address of a batch (--batch): shown in the report's options. */
+  batch?: boolean;
   /** Extra trusted CAs, PEM text (from --ca-file). */
   caPem: string[];
   caFiles: string[];

@@ -394,9 +394,13 @@ export const auth = {
         ? 'You asked for --no-login, so only what happens before the login was checked.'
         : p.reason === 'empty-password'
           ? 'The password prompt was left empty, so only what happens before the login was checked.'
-          : 'No password was given (IMAP_DOCTOR_PASSWORD, --password-stdin or the prompt), so only what happens before the login was checked.',
-    fix: () => [
-      'To test the login, set IMAP_DOCTOR_PASSWORD, pipe the password with --password-stdin, or run in a terminal to be asked for it; to test an OAuth 2 access token instead, set IMAP_DOCTOR_OAUTH_TOKEN.',
+          : p.reason === 'batch'
+            ? 'A batch (--batch) logs in only with the passwords of --credentials-file, and none was given for this address, so only what happens before the login was checked.'
+            : 'No password was given (IMAP_DOCTOR_PASSWORD, --password-stdin or the prompt), so only what happens before the login was checked.',
+    fix: (p) => [
+      p.reason === 'batch'
+        ? 'To test the logins of a batch, add --credentials-file <path>: one line per account, the address, a tab and the password, in a file only you can read (chmod 600).'
+        : 'To test the login, set IMAP_DOCTOR_PASSWORD, pipe the password with --password-stdin, or run in a terminal to be asked for it; to test an OAuth 2 access token instead, set IMAP_DOCTOR_OAUTH_TOKEN.',
     ],
     example: { reason: 'no-password' },
   },

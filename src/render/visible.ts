@@ -22,12 +22,12 @@ export function unicodeEscape(ch: string): string {
 }
 
 /**
- * Data as JSON text, indented: the data kept as it came, and the characters JSON.stringify leaves raw
+ * Data as JSON text, indented (or on one line, for NDJSON): the data kept as it came, and the characters JSON.stringify leaves raw
  * that a terminal would act on (DEL, C1, bidi overrides, line separators) written as \u escapes,
  * which JSON readers decode to the same data.
  */
-export function inertJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2).replace(HIDDEN, unicodeEscape)}\n`;
+export function inertJson(value: unknown, indent: 2 | 0 = 2): string {
+  return `${JSON.stringify(value, null, indent || undefined).replace(HIDDEN, unicodeEscape)}\n`;
 }
 
 /** The string with every hidden character replaced by its escape; idempotent. */

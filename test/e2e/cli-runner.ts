@@ -55,9 +55,9 @@ export interface CliOptions {
   preload?: string;
 }
 
-/** A diagnosis (not show, diff, explain, completion, publish, --help or --version): it prints a report and can save evidence. */
+/** A diagnosis (not show, diff, explain, completion, publish, --help, --version or a --batch): it prints one report and can save evidence. */
 function isDiagnosis(args: string[]): boolean {
-  return !['show', 'diff', 'explain', 'help', 'completion', 'publish'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V'].includes(a));
+  return !['show', 'diff', 'explain', 'help', 'completion', 'publish'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V', '--batch'].includes(a));
 }
 
 export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
@@ -102,7 +102,7 @@ async function spawnCli(args: string[], opts: CliOptions, shownArgs: string[]): 
   assertNoSecrets(stdout, `stdout of ${shownArgs.join(' ')}`);
   assertNoSecrets(stderr, `stderr of ${shownArgs.join(' ')}`);
   const run: CliRun = { code, signal, stdout, stderr, ms: Math.round(performance.now() - t0) };
-  if (shownArgs.includes('--json') || shownArgs.includes('json')) {
+  if ((shownArgs.includes('--json') || shownArgs.includes('json')) && !shownArgs.includes('--batch')) {
     try {
       run.json = JSON.parse(stdout) as Report;
     } catch {
