@@ -47,7 +47,7 @@ function overrun(opts: RunOptions, progress: () => RunProgress | undefined): { p
   const p = new Promise<{ report: Report; evidence: RunEvidence } | null>((resolve) => {
     timer = setTimeout(() => {
       const pr = progress();
-      resolve(pr ? pr.partial(`the run (still going at --deadline + ${LIMITS.backstopGraceMs / 1000} s)`) : null);
+      resolve(pr ? pr.partial({ step: 'backstop', phase: 'progress', graceS: LIMITS.backstopGraceMs / 1000 }) : null);
     }, opts.deadlineMs + LIMITS.backstopGraceMs);
   });
   return { p, cancel: () => clearTimeout(timer) };
