@@ -84,14 +84,7 @@ export function renderText(report: Report, o: TextOptions): string {
     for (const f of fs) {
       out.push(...findingLines(f, sym, c, o, width));
       if (o.quiet) continue;
-      for (const x of consequences(f)) {
-        const where = x.subject.host ? `${x.subject.host}:${x.subject.port} (${secLabel(x.subject.security)})` : '';
-        if (x.relation === 'same-problem' && x.code === f.code) out.push(wrap(c.dim(`Also: the same on ${where}.`), '    ', width));
-        else if (x.relation === 'detail') {
-          out.push(wrap(`${c.dim('There:')} ${x.title} ${c.dim(x.code)}`, '    ', width));
-          if (x.fix[0]) out.push(wrap(`${c.cyan('Fix:')} ${x.fix[0]}`, '      ', width));
-        } else out.push(wrap(c.dim(`Because of this: ${x.title}.`), '    ', width));
-      }
+      out.push(...consequenceLines(f, consequences(f), c, width));
     }
   }
   if (o.verbose) {
@@ -258,4 +251,30 @@ function loginLine(e: EndpointReport, sym: (m: Mark) => string, c: ChalkInstance
   if (l.ok) return `  ${sym('ok')} ${label} ${l.username} accepted (${l.mechanism ?? 'login'})${ms}`;
   const said = l.response?.line ?? l.error?.message ?? 'failed';
   return `  ${sym(found ?? 'error')} ${label} ${trunc(said, 90)}${ms}`;
+}
+
+/**
+ * The lines under a root finding: the same problem elsewhere, details, and what follows from it. A
+ * consequence whose sentence repeats (the same host on 993 and 143) is printed once, with its ports.
+ */
+function consequenceLines(f: ReportFinding, xs: readonly ReportFinding[], c: ChalkInstance, width: number): string[] {
+  const out: string[] = [];
+  const because = new Map<string, string[]>();
+  for (const x of xs) {
+    const where = x.subject.host ? `${x.subject.host}:${x.subject.port} (${secLabel(x.subject.security)})` : '';
+    if (x.relation === 'same-problem' && x.code === f.code) out.push(wrap(c.dim(`Also: the same on ${where}.`), '    ', width));
+    else if (x.relation === 'detail') {
+      out.push(wrap(`${c.dim('There:')} ${x.title} ${c.dim(x.code)}`, '    ', width));
+      if (x.fix[0]) out.push(wrap(`${c.cyan('Fix:')} ${x.fix[0]}`, '      ', width));
+    } else {
+      const ports = because.get(x.title) ?? [];
+      if (x.subject.port !== undefined) ports.push(`${x.subject.port} ${secLabel(x.subject.security)}`);
+      because.set(x.title, ports);
+    }
+  }
+  for (const [title, ports] of because) {
+    const on = ports.length > 1 ? ` (on ${[...new Set(ports)].join(', ')})` : '';
+    out.push(wrap(c.dim(`Because of this: ${title}${on}.`), '    ', width));
+  }
+  return out;
 }

@@ -88,3 +88,31 @@ describe('json renderer', () => {
     expect(JSON.parse(j)).toEqual(JSON.parse(JSON.stringify(expired)));
   });
 });
+
+describe('text renderer: consequences', () => {
+  it('prints a consequence sentence that repeats per port once, with its ports; a single one unchanged', () => {
+    const r = structuredClone(expired);
+    const root = r.findings.find((f) => f.severity === 'error' && !f.causedBy);
+    expect(root).toBeDefined();
+    const follow = (port: number, security: 'tls' | 'starttls', title: string) => ({
+      ...structuredClone(root!),
+      code: 'DNS_NO_ADDRESS' as NonNullable<typeof root>['code'],
+      title,
+      subject: { host: 'imap.example.com', port, security },
+      causedBy: root!.code,
+    });
+    r.findings.splice(
+      r.findings.indexOf(root!) + 1,
+      0,
+      follow(993, 'tls', 'The server name imap.example.com does not resolve to any address'),
+      follow(143, 'starttls', 'The server name imap.example.com does not resolve to any address'),
+      follow(993, 'tls', 'Something only on one port'),
+    );
+    const text = renderText(r, { color: false, verbose: false, quiet: false, width: 0 });
+    const lines = text.split('\n').filter((l) => l.includes('Because of this:'));
+    expect(lines.filter((l) => l.includes('imap.example.com does not resolve'))).toEqual([
+      '    Because of this: The server name imap.example.com does not resolve to any address (on 993 SSL/TLS, 143 STARTTLS).',
+    ]);
+    expect(lines).toContain('    Because of this: Something only on one port.');
+  });
+});
