@@ -129,6 +129,26 @@ function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems:
   const lowerType = type.toLowerCase();
   const protocol: MailProtocol = PROTOCOLS.has(lowerType as MailProtocol) ? (lowerType as MailProtocol) : 'other';
 
+  const endpoint = readHost(x, where, who, problems);
+  if (endpoint === undefined) return undefined;
+  const { host, fromUrl } = endpoint;
+
+  const port = readPort(x, where, fromUrl, problems);
+  if (port === undefined) return undefined;
+
+  const server: ServerSetting = { protocol, type, host, port, security: 'unknown' };
+  readSecurity(x, where, fromUrl, server, problems);
+  readUsername(x, where, who, server, problems);
+  return { ...server, ...readAuthentication(x) };
+}
+
+/** The server's host, from `<hostname>` or else from `<url>` (whose port and security are kept for later fields). */
+function readHost(
+  x: XmlNode,
+  where: string,
+  who: PlaceholderValues,
+  problems: ParseProblem[],
+): { host: string; fromUrl: ReturnType<typeof endpointFromUrl> } | undefined {
   const hostRaw = nonEmptyText(x['hostname']);
   const urlRaw = nonEmptyText(x['url']);
   let host: string | undefined;
@@ -157,7 +177,11 @@ function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems:
     problems.push({ code: 'missing-field', where: `${where}.hostname` });
     return undefined;
   }
+  return { host, fromUrl };
+}
 
+/** The server's port, from `<port>` or else from the `<url>` the host came from. */
+function readPort(x: XmlNode, where: string, fromUrl: ReturnType<typeof endpointFromUrl>, problems: ParseProblem[]): number | undefined {
   const portRaw = textOf(x['port']);
   let port: number | undefined;
   if (portRaw !== undefined && portRaw !== '') {
@@ -172,8 +196,11 @@ function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems:
     problems.push({ code: 'missing-field', where: `${where}.port` });
     return undefined;
   }
+  return port;
+}
 
-  const server: ServerSetting = { protocol, type, host, port, security: 'unknown' };
+/** Sets `security`/`rawSecurity` from `<socketType>` or else from the `<url>` the host came from. */
+function readSecurity(x: XmlNode, where: string, fromUrl: ReturnType<typeof endpointFromUrl>, server: ServerSetting, problems: ParseProblem[]): void {
   const written = asArray(x['socketType']).flatMap((s) => nonEmptyText(s) ?? []);
   const known = written.find((s) => SOCKET_TYPES.has(s.toLowerCase()));
   if (known !== undefined) {
@@ -187,7 +214,10 @@ function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems:
   } else {
     problems.push({ code: 'missing-field', where: `${where}.socketType` });
   }
+}
 
+/** Sets `username` from `<username>`, placeholders filled (an unfilled one is recorded as a problem). */
+function readUsername(x: XmlNode, where: string, who: PlaceholderValues, server: ServerSetting, problems: ParseProblem[]): void {
   const usernameRaw = nonEmptyText(x['username']);
   if (usernameRaw !== undefined) {
     const filled = fillChecked(usernameRaw, who);
@@ -196,7 +226,6 @@ function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems:
       problems.push({ code: 'unfilled-placeholder', where: `${where}.username`, value: usernameRaw });
     }
   }
-  return { ...server, ...readAuthentication(x) };
 }
 
 /**

@@ -150,18 +150,13 @@ function toRecord(answer: Answer, type: RecordType): unknown {
   }
 }
 
+type RecordAnswer = Exclude<Answer, { type: 'OPT' }>;
+
 /**
- * Classify a reply (RFC 1035 §4.1.1 RCODE). NOERROR answers follow the CNAME chain that starts at
- * the asked name inside the same answer section (RFC 1034 §3.6.2); NXDOMAIN after a CNAME is about
- * the last target (RFC 6604 §2).
+ * The CNAME chain that starts at `name` inside one answer section, followed until a name that holds
+ * `type` records: the targets in order, the name reached, and whether the chain loops.
  */
-export function classifyReply<T>(
-  packet: DecodedPacket,
-  name: string,
-  type: RecordType,
-  base: { server: string; via: 'udp' | 'tcp'; ms: number },
-): DnsResult<T> {
-  const answers = (packet.answers ?? []).filter((a): a is Exclude<Answer, { type: 'OPT' }> => a.type !== 'OPT');
+function followCnames(answers: RecordAnswer[], name: string, type: RecordType): { chain: string[]; current: string; loop: boolean } {
   const chain: string[] = [];
   let current = name;
   let loop = false;
@@ -180,6 +175,22 @@ export function classifyReply<T>(
       current = target;
     }
   }
+  return { chain, current, loop };
+}
+
+/**
+ * Classify a reply (RFC 1035 §4.1.1 RCODE). NOERROR answers follow the CNAME chain that starts at
+ * the asked name inside the same answer section (RFC 1034 §3.6.2); NXDOMAIN after a CNAME is about
+ * the last target (RFC 6604 §2).
+ */
+export function classifyReply<T>(
+  packet: DecodedPacket,
+  name: string,
+  type: RecordType,
+  base: { server: string; via: 'udp' | 'tcp'; ms: number },
+): DnsResult<T> {
+  const answers = (packet.answers ?? []).filter((a): a is RecordAnswer => a.type !== 'OPT');
+  const { chain, current, loop } = followCnames(answers, name, type);
   const chainText = chain.length > 0 ? `CNAME ${[name, ...chain].join(' → ')}` : undefined;
   const head = { name, type, ...base };
   const withChain = (r: DnsResult<T>): DnsResult<T> => {
@@ -294,83 +305,117 @@ function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, d
     const ids = new Set<number>();
     const match = matcher(ids, ask.name, ask.type);
     const socket = dgram.createSocket(net.isIPv6(ask.server.host) ? 'udp6' : 'udp4');
-    let timer: NodeJS.Timeout | undefined;
-    let attempt = 0;
-    let tryStart = performance.now();
-    let settled = false;
-    let rejected: string | undefined;
-
-    const finish = (ex: Exchange): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ask.signal?.removeEventListener('abort', onAbort);
-      socket.removeAllListeners('message');
-      socket.removeAllListeners('error');
-      socket.on('error', () => undefined);
-      socket.close(() => resolve(ex));
-    };
-    const onAbort = (): void => {
-      ask.trace({ via: 'udp', attempt, ms: performance.now() - tryStart, outcome: 'aborted' });
-      finish({ kind: 'aborted' });
-    };
-    const send = (): void => {
-      attempt += 1;
-      tryStart = performance.now();
-      let id = randomInt(0, 0x10000);
-      while (ids.has(id)) id = randomInt(0, 0x10000);
-      ids.add(id);
-      let payload: Buffer;
-      try {
-        payload = buildQuery(ask, id, dnssec);
-      } catch (err) {
-        finish({ kind: 'error', detail: `cannot encode the query: ${(err as Error).message}` });
-        return;
-      }
-      socket.send(payload, (err) => {
-        if (err) fail(err);
-      });
-      const wait = Math.max(0, Math.min(tryMs, deadline - performance.now()));
-      timer = setTimeout(onTimeout, wait);
-    };
-    const onTimeout = (): void => {
-      ask.trace({ via: 'udp', attempt, ms: performance.now() - tryStart, outcome: 'timeout', detail: rejected });
-      if (attempt < tries && deadline - performance.now() > 0) send();
-      else finish(rejected ? { kind: 'error', detail: rejected } : { kind: 'timeout' });
-    };
-    const fail = (err: unknown): void => {
-      const f = socketFailure(err);
-      ask.trace({
-        via: 'udp',
-        attempt,
-        ms: performance.now() - tryStart,
-        outcome: f.kind === 'unreachable' ? 'unreachable' : 'error',
-        detail: 'detail' in f ? f.detail : undefined,
-      });
-      finish(f);
+    const run: UdpRun = {
+      ask,
+      tries,
+      tryMs,
+      deadline,
+      dnssec,
+      ids,
+      socket,
+      resolve,
+      onAbort: () => udpAbort(run),
+      timer: undefined,
+      attempt: 0,
+      tryStart: performance.now(),
+      settled: false,
+      rejected: undefined,
     };
 
-    ask.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', fail);
-    socket.on('message', (msg: Buffer) => {
-      const m = match(msg);
-      if (!m.ok) {
-        rejected = m.reason;
-        return;
-      }
-      ask.trace({
-        via: 'udp',
-        attempt,
-        ms: performance.now() - tryStart,
-        outcome: m.packet.flag_tc ? 'truncated' : 'reply',
-        rcode: rcodeName(fullRcode(m.packet)),
-      });
-      finish({ kind: 'reply', packet: m.packet });
-    });
+    ask.signal?.addEventListener('abort', run.onAbort, { once: true });
+    socket.on('error', (err) => udpFail(run, err));
+    socket.on('message', (msg: Buffer) => udpMessage(run, match(msg)));
     socket.connect(ask.server.port, ask.server.host, (err?: unknown) => {
-      if (!settled) (err ? fail(err) : send()); // a failed connect (no route) calls back with its error
+      if (!run.settled) (err ? udpFail(run, err) : udpSend(run)); // a failed connect (no route) calls back with its error
     });
   });
+}
+
+/** The state of one udpExchange, shared by its handlers below. */
+interface UdpRun {
+  ask: Ask;
+  tries: number;
+  tryMs: number;
+  deadline: number;
+  dnssec: DnssecBits;
+  ids: Set<number>;
+  socket: dgram.Socket;
+  resolve: (ex: Exchange) => void;
+  onAbort: () => void;
+  timer: NodeJS.Timeout | undefined;
+  attempt: number;
+  tryStart: number;
+  settled: boolean;
+  rejected: string | undefined;
+}
+
+function udpFinish(run: UdpRun, ex: Exchange): void {
+  if (run.settled) return;
+  run.settled = true;
+  clearTimeout(run.timer);
+  run.ask.signal?.removeEventListener('abort', run.onAbort);
+  run.socket.removeAllListeners('message');
+  run.socket.removeAllListeners('error');
+  run.socket.on('error', () => undefined);
+  run.socket.close(() => run.resolve(ex));
+}
+
+function udpAbort(run: UdpRun): void {
+  run.ask.trace({ via: 'udp', attempt: run.attempt, ms: performance.now() - run.tryStart, outcome: 'aborted' });
+  udpFinish(run, { kind: 'aborted' });
+}
+
+function udpSend(run: UdpRun): void {
+  run.attempt += 1;
+  run.tryStart = performance.now();
+  let id = randomInt(0, 0x10000);
+  while (run.ids.has(id)) id = randomInt(0, 0x10000);
+  run.ids.add(id);
+  let payload: Buffer;
+  try {
+    payload = buildQuery(run.ask, id, run.dnssec);
+  } catch (err) {
+    udpFinish(run, { kind: 'error', detail: `cannot encode the query: ${(err as Error).message}` });
+    return;
+  }
+  run.socket.send(payload, (err) => {
+    if (err) udpFail(run, err);
+  });
+  const wait = Math.max(0, Math.min(run.tryMs, run.deadline - performance.now()));
+  run.timer = setTimeout(() => udpTimeout(run), wait);
+}
+
+function udpTimeout(run: UdpRun): void {
+  run.ask.trace({ via: 'udp', attempt: run.attempt, ms: performance.now() - run.tryStart, outcome: 'timeout', detail: run.rejected });
+  if (run.attempt < run.tries && run.deadline - performance.now() > 0) udpSend(run);
+  else udpFinish(run, run.rejected ? { kind: 'error', detail: run.rejected } : { kind: 'timeout' });
+}
+
+function udpFail(run: UdpRun, err: unknown): void {
+  const f = socketFailure(err);
+  run.ask.trace({
+    via: 'udp',
+    attempt: run.attempt,
+    ms: performance.now() - run.tryStart,
+    outcome: f.kind === 'unreachable' ? 'unreachable' : 'error',
+    detail: 'detail' in f ? f.detail : undefined,
+  });
+  udpFinish(run, f);
+}
+
+function udpMessage(run: UdpRun, m: Match): void {
+  if (!m.ok) {
+    run.rejected = m.reason;
+    return;
+  }
+  run.ask.trace({
+    via: 'udp',
+    attempt: run.attempt,
+    ms: performance.now() - run.tryStart,
+    outcome: m.packet.flag_tc ? 'truncated' : 'reply',
+    rcode: rcodeName(fullRcode(m.packet)),
+  });
+  udpFinish(run, { kind: 'reply', packet: m.packet });
 }
 
 /** One exchange over TCP: each message is preceded by its length as 2 octets (RFC 1035 §4.2.2, RFC 7766). */
@@ -396,20 +441,12 @@ function tcpExchange(ask: Ask, timeoutMs: number, dnssec: DnssecBits): Promise<E
     let closed = false;
     let pending: Exchange | undefined;
 
-    const report = (ex: Exchange): void => {
-      const ms = performance.now() - start;
-      if (ex.kind === 'reply') {
-        ask.trace({ via: 'tcp', attempt: 1, ms, outcome: 'reply', rcode: rcodeName(fullRcode(ex.packet)) });
-      } else {
-        ask.trace({ via: 'tcp', attempt: 1, ms, outcome: ex.kind, detail: 'detail' in ex ? ex.detail : undefined });
-      }
-    };
     const finish = (ex: Exchange): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       ask.signal?.removeEventListener('abort', onAbort);
-      report(ex);
+      tcpReport(ask, start, ex);
       if (closed) resolve(ex);
       else {
         pending = ex;
@@ -426,20 +463,39 @@ function tcpExchange(ask: Ask, timeoutMs: number, dnssec: DnssecBits): Promise<E
       else finish({ kind: 'error', detail: 'TCP connection closed before a complete reply' });
     });
     socket.on('error', (err) => finish(socketFailure(err)));
-    socket.on('connect', () => {
-      const prefix = Buffer.alloc(2);
-      prefix.writeUInt16BE(payload.length, 0);
-      socket.write(Buffer.concat([prefix, payload]));
-    });
+    socket.on('connect', () => socket.write(framed(payload)));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      if (received.length < 2) return;
-      const length = received.readUInt16BE(0);
-      if (received.length < 2 + length) return;
-      const m = match(received.subarray(2, 2 + length));
+      const message = unframed(received);
+      if (message === undefined) return;
+      const m = match(message);
       finish(m.ok ? { kind: 'reply', packet: m.packet } : { kind: 'error', detail: m.reason });
     });
   });
+}
+
+function tcpReport(ask: Ask, start: number, ex: Exchange): void {
+  const ms = performance.now() - start;
+  if (ex.kind === 'reply') {
+    ask.trace({ via: 'tcp', attempt: 1, ms, outcome: 'reply', rcode: rcodeName(fullRcode(ex.packet)) });
+  } else {
+    ask.trace({ via: 'tcp', attempt: 1, ms, outcome: ex.kind, detail: 'detail' in ex ? ex.detail : undefined });
+  }
+}
+
+/** A message as sent over TCP: preceded by its length as 2 octets. */
+function framed(payload: Buffer): Buffer {
+  const prefix = Buffer.alloc(2);
+  prefix.writeUInt16BE(payload.length, 0);
+  return Buffer.concat([prefix, payload]);
+}
+
+/** The first message received over TCP (without its length), or undefined while it is incomplete. */
+function unframed(received: Buffer): Buffer | undefined {
+  if (received.length < 2) return undefined;
+  const length = received.readUInt16BE(0);
+  if (received.length < 2 + length) return undefined;
+  return received.subarray(2, 2 + length);
 }
 
 const FAILURE_RANK: Record<DnsStatus, number> = {
@@ -455,6 +511,93 @@ const FAILURE_RANK: Record<DnsStatus, number> = {
 
 function abortReason(signal: AbortSignal | undefined): string {
   return signal?.reason === undefined ? 'signal aborted' : thrown(signal.reason).message;
+}
+
+function abortedAnswer<T>(base: Parameters<typeof emptyAnswer>[0], signal: AbortSignal | undefined): DnsResult<T> {
+  const r = emptyAnswer<T>(base, 'timeout', `aborted: ${abortReason(signal)}`);
+  r.aborted = true;
+  return r;
+}
+
+/** An Ask whose trace reports to onQuery, when there is one. */
+function tracedAsk(base: Omit<Ask, 'trace'>, onQuery: PacketResolverOptions['onQuery']): Ask {
+  const ask: Ask = {
+    ...base,
+    trace: (t) => {
+      if (!onQuery) return;
+      try {
+        onQuery({ name: ask.name, type: ask.type, server: ask.label, edns: ask.edns, ...t });
+      } catch {
+        // A broken observer must not turn a DNS answer into an exception.
+      }
+    },
+  };
+  return ask;
+}
+
+/** What one query shares with the servers it asks. */
+interface QueryRun {
+  name: string;
+  type: RecordType;
+  signal: AbortSignal | undefined;
+  deadline: number;
+  tries: number;
+  timeoutMs: number;
+  dnssec: DnssecBits;
+  /** What each server did, for the final message. */
+  notes: string[];
+  /** Milliseconds since the query started, to 0.1 ms. */
+  elapsed: () => number;
+}
+
+/** UDP first, TCP when the UDP reply is truncated (and time is left). */
+async function exchange(ask: Ask, q: QueryRun): Promise<{ via: 'udp' | 'tcp'; ex: Exchange }> {
+  let via: 'udp' | 'tcp' = 'udp';
+  let ex = await udpExchange(ask, q.tries, q.timeoutMs, q.deadline, q.dnssec);
+  if (ex.kind === 'reply' && ex.packet.flag_tc) {
+    via = 'tcp';
+    const remaining = q.deadline - performance.now();
+    ex =
+      remaining > 0
+        ? await tcpExchange(ask, Math.min(q.timeoutMs, remaining), q.dnssec)
+        : { kind: 'timeout', detail: 'no time left for TCP' };
+  }
+  return { via, ex };
+}
+
+/**
+ * Asks one server (again without EDNS when it does not seem to know it): the answer the query returns
+ * (an answer or an abort), or a failure to weigh against the other servers'.
+ */
+async function askServer<T>(ask: Ask, q: QueryRun): Promise<{ final: DnsResult<T> } | { failed: DnsResult<T> }> {
+  const { name, type, notes } = q;
+  const label = ask.label;
+  for (;;) {
+    const { via, ex } = await exchange(ask, q);
+    const base = { name, type, server: label, via, ms: q.elapsed() };
+    if (ex.kind === 'aborted') return { final: abortedAnswer<T>(base, q.signal) };
+    if (ex.kind !== 'reply') {
+      const prefix = via === 'tcp' ? 'UDP reply truncated, TCP ' : '';
+      const what = ex.kind === 'timeout' ? `no reply (${via === 'tcp' ? 1 : q.tries} × ${q.timeoutMs} ms)` : ex.detail;
+      const text = `${prefix}${what}${ex.kind === 'timeout' && ex.detail ? `; ${ex.detail}` : ''}`;
+      notes.push(`${label}: ${text}`);
+      return { failed: emptyAnswer<T>(base, ex.kind, text) };
+    }
+    const rcode = fullRcode(ex.packet);
+    // RFC 6891 §7: a server that answers FORMERR/NOTIMP/BADVERS to EDNS may not know it; ask again without.
+    if (ask.edns && (rcode === 1 || rcode === 4 || rcode === 16)) {
+      notes.push(`${label}: ${rcodeName(rcode)} with EDNS, retried without`);
+      ask.edns = false;
+      continue;
+    }
+    const r = classifyReply<T>(ex.packet, name, type, { server: label, via, ms: q.elapsed() });
+    if (dnsAnswered(r.status)) {
+      if (notes.length > 0) r.message = [...notes, r.message].filter(Boolean).join('; ');
+      return { final: r };
+    }
+    notes.push(`${label}: ${r.message ?? r.status.toUpperCase()}`);
+    return { failed: r };
+  }
 }
 
 export function createPacketResolver(options: PacketResolverOptions): Resolver {
@@ -474,17 +617,14 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
     if (invalid) return emptyAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, 'error', `invalid name: ${invalid}`);
     if (servers.length === 0) return emptyAnswer<T>({ name, type, server: '', via: 'udp', ms: 0 }, 'error', 'no DNS servers to ask');
 
-    if (signal?.aborted) {
-      const r = emptyAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, 'timeout', `aborted: ${abortReason(signal)}`);
-      r.aborted = true;
-      return r;
-    }
+    if (signal?.aborted) return abortedAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, signal);
     const deadline = start + timeoutMs * tries * servers.length;
     const notes: string[] = [];
     let best: DnsResult<T> | undefined;
     const consider = (r: DnsResult<T>): void => {
       if (!best || FAILURE_RANK[r.status] > FAILURE_RANK[best.status]) best = r;
     };
+    const run: QueryRun = { name, type, signal, deadline, tries, timeoutMs, dnssec, notes, elapsed };
 
     for (const [i, server] of servers.entries()) {
       const label = labels[i] ?? formatServer(server);
@@ -492,63 +632,10 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
         notes.push(`${label}: not asked, time budget spent`);
         continue;
       }
-      const ask: Ask = {
-        server,
-        label,
-        name,
-        type,
-        edns: useEdns,
-        signal,
-        trace: (t) => {
-          if (!onQuery) return;
-          try {
-            onQuery({ name, type, server: ask.label, edns: ask.edns, ...t });
-          } catch {
-            // A broken observer must not turn a DNS answer into an exception.
-          }
-        },
-      };
-      for (;;) {
-        let via: 'udp' | 'tcp' = 'udp';
-        let ex = await udpExchange(ask, tries, timeoutMs, deadline, dnssec);
-        if (ex.kind === 'reply' && ex.packet.flag_tc) {
-          via = 'tcp';
-          const remaining = deadline - performance.now();
-          ex =
-            remaining > 0
-              ? await tcpExchange(ask, Math.min(timeoutMs, remaining), dnssec)
-              : { kind: 'timeout', detail: 'no time left for TCP' };
-        }
-        const base = { name, type, server: label, via, ms: elapsed() };
-        if (ex.kind === 'aborted') {
-          const r = emptyAnswer<T>(base, 'timeout', `aborted: ${abortReason(signal)}`);
-          r.aborted = true;
-          return r;
-        }
-        if (ex.kind !== 'reply') {
-          const prefix = via === 'tcp' ? 'UDP reply truncated, TCP ' : '';
-          const what = ex.kind === 'timeout' ? `no reply (${via === 'tcp' ? 1 : tries} × ${timeoutMs} ms)` : ex.detail;
-          const text = `${prefix}${what}${ex.kind === 'timeout' && ex.detail ? `; ${ex.detail}` : ''}`;
-          notes.push(`${label}: ${text}`);
-          consider(emptyAnswer<T>(base, ex.kind, text));
-          break;
-        }
-        const rcode = fullRcode(ex.packet);
-        // RFC 6891 §7: a server that answers FORMERR/NOTIMP/BADVERS to EDNS may not know it; ask again without.
-        if (ask.edns && (rcode === 1 || rcode === 4 || rcode === 16)) {
-          notes.push(`${label}: ${rcodeName(rcode)} with EDNS, retried without`);
-          ask.edns = false;
-          continue;
-        }
-        const r = classifyReply<T>(ex.packet, name, type, { server: label, via, ms: elapsed() });
-        if (dnsAnswered(r.status)) {
-          if (notes.length > 0) r.message = [...notes, r.message].filter(Boolean).join('; ');
-          return r;
-        }
-        notes.push(`${label}: ${r.message ?? r.status.toUpperCase()}`);
-        consider(r);
-        break;
-      }
+      const ask = tracedAsk({ server, label, name, type, edns: useEdns, signal }, onQuery);
+      const outcome = await askServer<T>(ask, run);
+      if ('final' in outcome) return outcome.final;
+      consider(outcome.failed);
     }
     const final = best ?? emptyAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, 'timeout');
     final.ms = elapsed();
