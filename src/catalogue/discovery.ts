@@ -55,6 +55,10 @@ const UNVERIFIED_REASON: Partial<Record<TrustReason, string>> = {
   'redirect-off-domain': 'after a redirect to another domain',
   'redirect-to-http': 'after a redirect to plain HTTP',
   'mx-not-dnssec': 'found through the MX, whose DNS answer was not DNSSEC-validated',
+  'srv-outside-domain': 'an SRV record pointing outside the domain, whose DNS answer was not DNSSEC-validated',
+  'pacc-unverified': 'a PACC document whose digest was not confirmed by its DNS record',
+  obsolete: 'an obsolete format that mail apps no longer read',
+  'not-run': 'a source that did not run',
 };
 
 /** Why a settings document cannot be used, in plain words. */

@@ -1,6 +1,7 @@
 /**
  * The verdict's one sentence, for a non-expert: the root cause and who must act, or the settings
- * that work. Lives with the catalogue because it is user-facing text (it goes into the JSON too).
+ * that work. It lives in report/ because it reads the report's types; its words come from the catalogue
+ * (finding titles, ACTOR_LABEL, secLabel), so the catalogue itself depends only on model types.
  */
 import type { ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
 import { ACTOR_LABEL, secLabel, type Severity } from '../catalogue/types.js';

@@ -50,3 +50,13 @@ describe('catalogue', () => {
     expect(doc).toBe(findingsMarkdown());
   });
 });
+
+describe('HOST_OUTSIDE_DOMAIN words every reason a source cannot vouch for a host', () => {
+  // Every unverified trustReason the discovery sources set (src/discovery/*): none may reach the reader as its raw id.
+  const reasons = ['http', 'redirect-off-domain', 'redirect-to-http', 'mx-not-dnssec', 'srv-outside-domain', 'pacc-unverified', 'obsolete', 'not-run'];
+  it.each(reasons)('%s', (reason) => {
+    const t = renderEntry('HOST_OUTSIDE_DOMAIN', { host: 'imap.other.test', domain: 'example.com', sources: 'SRV _imaps', reason }, {});
+    expect(t.explanation).not.toContain(`(${reason})`);
+    expect(t.explanation).toMatch(/^It was named by SRV _imaps \([a-z]/);
+  });
+});
