@@ -110,7 +110,7 @@ function buildProgram(io: CliIo, run: (address: string | undefined, o: Record<st
     .showHelpAfterError('(run imap-doctor --help for usage)')
     .action(async (address: string | undefined, o: Record<string, unknown>) => void (code = await run(address, o)));
   addDiscoveryOptions(program);
-  addBatchOptions(program);
+  addBatchOptions(program, { intIn });
   // Options after a subcommand's name belong to it (show --format, diff --json).
   program.enablePositionalOptions();
   program.exitOverride();
