@@ -43,8 +43,10 @@ export const DEFAULTS = {
   maxBodyBytes: LIMITS.httpBodyBytes,
   /** HTTP redirects followed per settings URL. */
   maxRedirects: LIMITS.httpRedirects,
-  /** DNS tries per server. */
+  /** DNS retries per server, at least (more when the step leaves room for them). */
   dnsRetries: 1,
+  /** Longest wait for one UDP answer before the question is sent again (a lost datagram costs at most this). */
+  dnsRetransmitMs: 1000,
   ispdbUrl: 'https://autoconfig.thunderbird.net/v1.1/',
   imapPorts: { tls: 993, starttls: 143, plain: 143 } as Record<Security, number>,
   failOn: 'error' as FailOn,

@@ -10,9 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { parseAddress, type EmailAddress } from '../address.js';
 import type { Discover } from '../discovery/index.js';
-import type { DnsResult, RecordType, Resolver } from '../dns/resolver.js';
+import { joined, Shared, sharedDns } from '../dns/cache.js';
+import type { Resolver } from '../dns/resolver.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { Candidate, DnsAnswer, EndpointEvidence } from '../model/evidence.js';
+import type { Candidate, EndpointEvidence } from '../model/evidence.js';
 import { probeEndpoint } from '../probes/endpoint.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { startRunClock, stepSignal, type RunClock } from '../util/deadline.js';
@@ -27,53 +28,6 @@ export interface ShareStats {
   reused: number;
 }
 
-interface Entry<T> {
-  p: Promise<T>;
-  done: boolean;
-}
-
-/** A bounded map of shared work: past `max` entries, the oldest finished ones are forgotten. */
-class Shared<T> {
-  readonly #entries = new Map<string, Entry<T>>();
-  constructor(readonly max: number) {}
-
-  /** The work for `key`, started with `start` when nobody has; `fresh` is true for the one that started it. */
-  get(key: string, start: () => Promise<T>, keep: (v: T) => boolean = () => true): { p: Promise<T>; fresh: boolean } {
-    const had = this.#entries.get(key);
-    if (had) return { p: had.p, fresh: false };
-    const entry: Entry<T> = { p: start(), done: false };
-    this.#entries.set(key, entry);
-    const settle = (ok: boolean) => {
-      entry.done = true;
-      if (!ok && this.#entries.get(key) === entry) this.#entries.delete(key);
-    };
-    entry.p.then((v) => settle(keep(v)), () => settle(false));
-    this.#evict();
-    return { p: entry.p, fresh: true };
-  }
-
-  #evict(): void {
-    if (this.#entries.size <= this.max) return;
-    for (const [k, e] of this.#entries) {
-      if (this.#entries.size <= this.max) return;
-      if (e.done) this.#entries.delete(k);
-    }
-  }
-}
-
-/** The shared result, unless `own` aborts first: then `fallback` (the caller's own work under its aborted signal). */
-function joined<T>(shared: Promise<T>, own: AbortSignal, fallback: () => Promise<T>): Promise<T> {
-  if (own.aborted) return fallback();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => fallback().then(resolve, reject);
-    own.addEventListener('abort', onAbort, { once: true });
-    shared.then(
-      (v) => (own.removeEventListener('abort', onAbort), resolve(v)),
-      (e: unknown) => (own.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
-}
-
 /** Every string of plain data with `from` replaced by `to` (longest first); returns a copy. */
 function replaceDeep<T>(value: T, pairs: ReadonlyArray<readonly [string, string]>): T {
   const walk = (v: unknown): unknown => {
@@ -83,26 +37,6 @@ function replaceDeep<T>(value: T, pairs: ReadonlyArray<readonly [string, string]
     return v;
   };
   return walk(value) as T;
-}
-
-/** One DNS cache: A/AAAA lookups and resolver queries, each asked once (an aborted answer is asked again). */
-function sharedDns(step: () => AbortSignal, max: number, use: <T>(r: { p: Promise<T>; fresh: boolean }, counter: 'lookups' | 'queries') => Promise<T>): Pick<BatchShare, 'lookup' | 'resolver'> {
-  const answers = new Shared<DnsAnswer<string>>(max);
-  const queries = new Shared<DnsResult>(max);
-  return {
-    lookup: (inner) => (name, family, signal) => {
-      const r = answers.get(`${name.toLowerCase()}/${family}`, () => inner(name, family, step()), (a) => !(a as { aborted?: boolean }).aborted);
-      return joined(use(r, 'lookups'), signal, () => inner(name, family, signal));
-    },
-    resolver: (inner) => ({
-      servers: inner.servers,
-      query: <T>(name: string, type: RecordType, signal?: AbortSignal) => {
-        const r = queries.get(`${name.toLowerCase()}/${type}`, () => inner.query(name, type, step()), (a) => !a.aborted);
-        const own = signal ?? new AbortController().signal;
-        return joined(use(r, 'queries'), own, () => inner.query(name, type, signal)) as Promise<DnsResult<T>>;
-      },
-    }),
-  };
 }
 
 type Discovered = { evidence: DiscoveryEvidence; candidates: Candidate[] };

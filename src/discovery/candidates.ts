@@ -89,6 +89,8 @@ export interface CandidateOptions {
   ports: Record<Security, number>;
   /** Ports an unverified source may name (the IMAP ports and the one the user named); default the IMAP ports. */
   allowedPorts?: ReadonlySet<number>;
+  /** Some sources have not answered yet: no guesses unless --guess (whether anything is published is not known). */
+  partial?: boolean;
 }
 
 export interface CandidateList {
@@ -191,7 +193,7 @@ export function buildCandidates(sources: readonly SourceResult[], o: CandidateOp
   }
   const anyImap = entries.size > 0;
   const popOnly = !anyImap && sources.some((s) => s.status === 'found' && s.servers.some((x) => x.protocol === 'pop3'));
-  const guessed = o.guess || (!anyImap && !popOnly);
+  const guessed = o.guess || (!o.partial && !anyImap && !popOnly);
   if (guessed) order = addGuesses(entries, o, trustHosts, order);
   const ranked = [...entries.values()].sort((a, b) => a.cls - b.cls || (a.c.security === 'plain' ? 1 : 0) - (b.c.security === 'plain' ? 1 : 0) || a.order - b.order);
   return { candidates: ranked.map((e) => e.c), refused, guessed, popOnly };

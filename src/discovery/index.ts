@@ -11,7 +11,9 @@ import type { EmailAddress } from '../address.js';
 import type { RunEvent } from '../events.js';
 import { dnssecNetwork, type ResolverPlan } from '../dns/dnssec.js';
 import type { StandardsDeps } from '../probes/standards.js';
+import { runDnsCache, type DnsCache } from '../dns/cache.js';
 import { createPacketResolver } from '../dns/packet-resolver.js';
+import { raceLookup } from '../dns/race.js';
 import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/resolver.js';
 import { lookupHost, type LookupAll } from '../dns/system-resolver.js';
 import type { DiscoveryEvidence, SourceResult } from '../model/discovery.js';
@@ -32,7 +34,17 @@ import { notRun, type SourceContext } from './source-kit.js';
 import { srvSource } from './srv.js';
 import { internalError } from '../errors/classify.js';
 
-export type Discover = (address: EmailAddress, opts: RunOptions, signal: AbortSignal) => Promise<{ evidence: DiscoveryEvidence; candidates: Candidate[] }>;
+/**
+ * Discovery of one address. `onCandidates`, when given, hears the candidates known so far each time a
+ * source answers (unranked, without the guesses unless --guess; steering refusals already applied), so
+ * probing can start before the slowest source; the promise holds the final, ranked list.
+ */
+export type Discover = (
+  address: EmailAddress,
+  opts: RunOptions,
+  signal: AbortSignal,
+  onCandidates?: (candidates: Candidate[]) => void,
+) => Promise<{ evidence: DiscoveryEvidence; candidates: Candidate[] }>;
 
 export interface DiscovererDeps {
   /** SRV, MX and the resolver check go here (the --dns servers, or the system's). */
@@ -49,39 +61,31 @@ export function hostLookupFor(resolver: Resolver): HostLookup {
   return (name: string, family: Family, signal: AbortSignal): Promise<DnsAnswer<string>> => resolver.query<string>(name, family === 4 ? 'A' : 'AAAA', signal);
 }
 
-/** One answer per (name, family) for the whole discovery run: the http and https fetches of a host share it. */
-function memoLookup(lookup: HostLookup): HostLookup {
-  const seen = new Map<string, Promise<DnsAnswer<string>>>();
-  return (name, family, signal) => {
-    const key = `${name.toLowerCase()}/${family}`;
-    let p = seen.get(key);
-    if (!p) {
-      p = lookup(name, family, signal);
-      seen.set(key, p);
-    }
-    return p;
-  };
-}
-
 /**
- * The resolver and host lookup of a run: the --dns servers for everything when given (hermetic),
- * else the system's servers for SRV/MX and the OS resolver for host addresses. One DNS try fits
- * in a step timeout.
+ * The resolver and host lookup of a run, on one DNS cache (discovery and probes ask each name once,
+ * lookups in flight merged): the --dns servers for everything when given (hermetic), else the
+ * system's servers for SRV/MX and, for host addresses, getaddrinfo raced with the same servers
+ * (src/dns/race.ts). One DNS try is at most one retransmit interval; the tries fill a step timeout.
  */
-export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>, system?: LookupAll): { resolver: Resolver; lookup: HostLookup } {
+export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>, system?: LookupAll, cache: DnsCache = runDnsCache(opts.timeoutMs)): { resolver: Resolver; lookup: HostLookup } {
   const plan = resolverPlan(opts);
   const packet = createPacketResolver({ servers: plan.servers, timeoutMs: plan.tryMs, retries: plan.retries });
-  const resolver = adTrustworthy(plan.servers, plan.userNamed) ? packet : withoutAd(packet);
-  const lookup: HostLookup = opts.dnsServers.length > 0 ? hostLookupFor(resolver) : (name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal, system);
+  const resolver = cache.resolver(adTrustworthy(plan.servers, plan.userNamed) ? packet : withoutAd(packet));
+  const own = hostLookupFor(resolver);
+  const lookup: HostLookup = opts.dnsServers.length > 0 ? own : cache.lookup(raceLookup((name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal, system), own));
   return { resolver, lookup };
 }
 
-/** The --dns servers (or the system's), each with its tries within one step, so a dead first server leaves time for the next. */
+/**
+ * The --dns servers (or the system's), each with its tries within one step, so a dead first server
+ * leaves time for the next; a try waits at most DEFAULTS.dnsRetransmitMs, so a lost answer costs that much.
+ */
 export function resolverPlan(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>): ResolverPlan {
-  const tries = DEFAULTS.dnsRetries + 1;
   const userNamed = opts.dnsServers.length > 0;
   const servers = userNamed ? opts.dnsServers : systemServers();
-  return { servers, userNamed, tryMs: Math.max(100, Math.floor(opts.timeoutMs / (tries * Math.max(1, servers.length)))), retries: DEFAULTS.dnsRetries };
+  const perServer = Math.max(100, Math.floor(opts.timeoutMs / Math.max(1, servers.length)));
+  const tryMs = Math.min(DEFAULTS.dnsRetransmitMs, Math.max(100, Math.floor(perServer / (DEFAULTS.dnsRetries + 1))));
+  return { servers, userNamed, tryMs, retries: Math.max(DEFAULTS.dnsRetries, Math.floor(perServer / tryMs) - 1) };
 }
 
 /**
@@ -102,16 +106,20 @@ export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void, sy
 const PHASE_SLACK_MS = 250;
 
 export function createDiscoverer(deps: DiscovererDeps): Discover {
-  return async (address, opts, signal) => {
+  return async (address, opts, signal, onCandidates) => {
     const emit = deps.emit ?? (() => undefined);
     // The whole phase: first steps run at once (one step timeout), chained second steps get one more.
     const phase = stepSignal(signal, 2 * opts.timeoutMs + PHASE_SLACK_MS);
     setMaxListeners(0, phase);
     const ctx = sourceContext(address, opts, deps, phase);
+    const candidateOptions = { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) };
+    const answered: SourceResult[] = [];
     const track = async (name: string, work: Promise<SourceResult>): Promise<SourceResult> => {
       emit({ kind: 'source', source: name, state: 'start' });
       const r = await work.catch((err: unknown): SourceResult => crashed(name, err));
       emit({ kind: 'source', source: name, state: 'done', status: r.status });
+      answered.push(r);
+      if (onCandidates) onCandidates(buildCandidates(answered, { ...candidateOptions, partial: true }).candidates);
       return r;
     };
     const root = deps.resolver.query('.', 'NS', ctx.step());
@@ -135,7 +143,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     const mxResult = sources.find((s) => s.source === 'mx');
     if (mxResult?.facts) mxResult.facts.resolverCheck = `. NS → ${rootAnswer.status} (${Math.round(rootAnswer.ms)} ms)`;
 
-    const list = buildCandidates(sources, { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) });
+    const list = buildCandidates(sources, candidateOptions);
     for (const r of list.refused) r.source.refused = [...(r.source.refused ?? []), r.target];
     sources.push(guessSource(ctx.domain, list, opts.guess));
     const evidence: DiscoveryEvidence = {
@@ -165,7 +173,8 @@ function newerSources(ctx: SourceContext, mx: Promise<MxOutcome>): Array<[Source
 
 /** What every source of one discovery run shares: the address, DNS, HTTP(S), bounds and one step signal each. */
 function sourceContext(address: EmailAddress, opts: RunOptions, deps: DiscovererDeps, phase: AbortSignal): SourceContext {
-  const lookup = memoLookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
+  // The run's lookup is cached already (discoveryDeps); this cache makes any other one ask each name once too.
+  const lookup = runDnsCache(opts.timeoutMs).lookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
   const fetch =
     deps.fetcher ?? createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
   return {

@@ -215,6 +215,7 @@ export function classifyReply<T>(
       }
       const result: DnsResult<T> = { ...head, status: 'records', records, ad: packet.flag_ad };
       if (chainText) result.message = chainText;
+      if (type === 'SRV') addTargetAddresses(result as DnsResult<unknown>, packet);
       return withChain(result);
     }
     case 3:
@@ -226,6 +227,20 @@ export function classifyReply<T>(
     default:
       return withChain(emptyAnswer<T>(head, 'error', `server answered ${rcodeName(rcode)}`));
   }
+}
+
+/** The A/AAAA records of the additional section owned by one of the SRV answer's targets (anything else is ignored). */
+function addTargetAddresses(result: DnsResult<unknown>, packet: DecodedPacket): void {
+  const targets = new Set((result.records as Array<{ target: string }>).map((r) => r.target));
+  const found = new Map<string, { name: string; type: 'A' | 'AAAA'; records: string[] }>();
+  for (const a of packet.additionals ?? []) {
+    if ((a.type !== 'A' && a.type !== 'AAAA') || !targets.has(normalizeName(a.name))) continue;
+    const name = normalizeName(a.name);
+    const entry = found.get(`${name}/${a.type}`) ?? { name, type: a.type, records: [] };
+    if (entry.records.length < LIMITS.dnsRecords) entry.records.push(a.data);
+    found.set(`${name}/${a.type}`, entry);
+  }
+  if (found.size > 0) result.targetAddresses = [...found.values()];
 }
 
 /** Checks a datagram/TCP message against the question asked (RFC 5452 §9.1: id and question must match). */

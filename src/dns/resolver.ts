@@ -47,6 +47,11 @@ export interface DnsResult<R = unknown> extends DnsAnswer<R> {
   cnames?: string[];
   /** Set when the caller's AbortSignal ended the query (status is then 'timeout'). */
   aborted?: true;
+  /**
+   * An SRV answer's additional section: the A/AAAA records of its targets (RFC 2782 "Usage rules"),
+   * only for names the answer names as a target. Lets the cache skip those lookups.
+   */
+  targetAddresses?: Array<{ name: string; type: 'A' | 'AAAA'; records: string[] }>;
 }
 
 export interface Resolver {

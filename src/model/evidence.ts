@@ -109,6 +109,16 @@ export interface DnsAnswer<R = unknown> {
   /** udp, tcp (after truncation), or system. */
   via: 'udp' | 'tcp' | 'system';
   message?: string;
+  /** The other resolver of a race (getaddrinfo vs the doctor's own DNS client) answered otherwise. */
+  disagreement?: ResolverDisagreement;
+}
+
+/** What the resolver whose answer was not kept said, when it differs from the kept one (both answered). */
+export interface ResolverDisagreement {
+  /** 'system' (getaddrinfo) or the DNS server (ip:port) of the doctor's own client. */
+  server: string;
+  status: DnsStatus;
+  records: string[];
 }
 
 export interface SrvRecord {
@@ -392,6 +402,8 @@ export interface ResolveLookup {
   /** Private addresses not connected to because of --no-private. */
   refused?: string[];
   error?: ProbeError;
+  /** Per family: the OS resolver and the doctor's own DNS client disagreed (the kept answer is `a`/`aaaa`). */
+  disagreements?: Array<ResolverDisagreement & { family: Family }>;
 }
 
 export interface EndpointEvidence {

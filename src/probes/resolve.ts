@@ -53,6 +53,8 @@ export async function resolveHost(host: string, lookup: HostLookup, pinned: Reco
   ]);
   const res: ResolveLookup = { ms: since(t0), via: a.via === 'system' ? 'system' : a.server, a: a.status, aaaa: aaaa.status, ...select(host, addresses, policy) };
   if (addresses.length === 0) res.error = resolveError(a.status, aaaa.status, a.message ?? aaaa.message);
+  const disagreements = [a.disagreement && { ...a.disagreement, family: 4 as const }, aaaa.disagreement && { ...aaaa.disagreement, family: 6 as const }].filter((d) => d !== undefined);
+  if (disagreements.length > 0) res.disagreements = disagreements;
   return res;
 }
 

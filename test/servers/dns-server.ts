@@ -63,6 +63,10 @@ export interface Knobs {
   answerOwner?: string;
   /** Hostile: answer with a name whose compression pointer points at itself. */
   compressionLoop?: boolean;
+  /** Lose this many UDP queries per (name, type) before answering: a datagram lost on the way. */
+  dropFirst?: number;
+  /** SRV answers carry the A/AAAA records of their targets in the additional section (RFC 2782). */
+  additional?: boolean;
 }
 
 export interface LoggedQuery {
@@ -200,6 +204,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
     });
     const knobs = knobsFor(name);
     if (knobs.drop || (transport === 'tcp' && knobs.tcpDrop)) return undefined;
+    if (transport === 'udp' && knobs.dropFirst && queries.filter((q) => q.name === name && q.type === type && q.transport === 'udp').length <= knobs.dropFirst) return undefined;
 
     const reply: Packet = {
       type: 'response',
@@ -241,6 +246,13 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
       }
     }
     flags |= toRcode(rcode);
+    if (knobs.additional && type === 'SRV') {
+      for (const a of reply.answers ?? []) {
+        if (a.type !== 'SRV') continue;
+        const target = zone[norm(a.data.target)];
+        if (target) reply.additionals?.push(...recordsOf(norm(a.data.target), target, 'A'), ...recordsOf(norm(a.data.target), target, 'AAAA'));
+      }
+    }
 
     // RFC 1035 §4.2.1: 512 bytes over UDP, or the size the client advertised in EDNS (RFC 6891 §6.2.3).
     let limit = Infinity;
