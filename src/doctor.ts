@@ -21,9 +21,10 @@ import { HeadStart, probeNetwork, UserReference } from './probes/network.js';
 import { resolveHost, type HostLookup } from './probes/resolve.js';
 import { createTrustStore, type TrustStore } from './probes/trust.js';
 import { guessCandidates } from './discovery/guesses.js';
+import type { Discover } from './discovery/index.js';
+import { EndpointStream } from './endpoint-stream.js';
 import { userCandidates } from './discovery/user.js';
 import { abortKind, startRunClock, type RunClock } from './util/deadline.js';
-import { mapLimit } from './util/limit.js';
 import { recordStageStarts, stampStarts, type StageStarts } from './util/stage-starts.js';
 
 export interface DoctorDeps {
@@ -35,7 +36,7 @@ export interface DoctorDeps {
   /** Node.js version, for the report (the CLI passes process.versions.node). */
   node?: string;
   /** Discovery from the address alone; absent → guesses only. */
-  discover?: (address: EmailAddress, opts: RunOptions, signal: AbortSignal) => Promise<{ evidence: DiscoveryEvidence; candidates: Candidate[] }>;
+  discover?: Discover;
   /** Lets the CLI abort the run on Ctrl-C. */
   onClock?: (clock: RunClock) => void;
   /** Receives the gathered evidence before it is judged (--save-evidence, --include-evidence). */
@@ -159,18 +160,15 @@ export async function runDoctor(opts: RunOptions, given: DoctorDeps): Promise<Re
   return (await judging).judgeEvidence(evidence);
 }
 
-/** Discovery, probes, reference probes and logins, each phase's crash kept as INTERNAL_ERROR with its stage. */
+/**
+ * Discovery, probes, reference probes and logins, each phase's crash kept as INTERNAL_ERROR with its stage.
+ * Streaming: each endpoint is probed the moment a source names it (src/endpoint-stream.ts); the ranking,
+ * the trust of each candidate and so every login decision wait for the final candidate list.
+ */
 async function gather(s: RunState): Promise<void> {
   const { opts, deps, clock } = s;
   const trust = deps.trust ?? createTrustStore(opts.caPem);
-  try {
-    s.candidates = await candidatesFor(s.address, opts, deps, clock.signal, (d) => (s.discovery = d));
-  } catch (err) {
-    s.extra.push(internalFinding({ step: 'discovery' }, err));
-  }
-  const probed = rankAndCap(s.candidates, opts.maxEndpoints);
-  const standards = startStandards(deps.standards, probed, opts, clock.signal);
-  deps.emit({ kind: 'phase', phase: 'probing' });
+  const standards = startStandards(deps.standards, opts, clock.signal);
   const policy = addressPolicy(opts);
   const target = opts.reference;
   const reference = target && new UserReference(target, { resolve: (step) => resolveHost(target.host, deps.lookup, opts.pinned, step, policy), timeoutMs: opts.timeoutMs, run: clock.signal });
@@ -182,11 +180,30 @@ async function gather(s: RunState): Promise<void> {
     deps.emit(e);
   };
   const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
-  await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
-    s.endpoints[i] = await (deps.probe ?? probeEndpoint)(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
-  });
+  const stream = new EndpointStream(
+    async (c, i) => {
+      standards.add([c]);
+      const e = await (deps.probe ?? probeEndpoint)(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
+      s.endpoints.push(e);
+      return e;
+    },
+    opts.maxEndpoints,
+    DEFAULTS.concurrency,
+  );
+  const offer = (candidates: Candidate[]) => {
+    // Kept as the run's candidates until the final list replaces them (a crash in discovery keeps these).
+    s.candidates = candidates;
+    stream.offer(candidates);
+  };
   try {
-    s.network = await probeNetwork(s.endpoints, netCtx, head);
+    s.candidates = await candidatesFor(s.address, opts, deps, clock.signal, offer, (d) => (s.discovery = d));
+  } catch (err) {
+    s.extra.push(internalFinding({ step: 'discovery' }, err));
+  }
+  deps.emit({ kind: 'phase', phase: 'probing' });
+  s.endpoints = await stream.finish(s.candidates);
+  try {
+    s.network = await probeNetwork(s.endpoints, { ...netCtx, discovery: s.discovery }, head);
   } catch (err) {
     s.extra.push(internalFinding({ step: 'network' }, err));
   }
@@ -243,28 +260,23 @@ function evidenceOf(s: RunState, more: Finding[] = []): RunEvidence {
   };
 }
 
+/** The run's candidates, final and ranked; each one is also offered for probing as soon as it is known. */
 async function candidatesFor(
   address: EmailAddress,
   opts: RunOptions,
   deps: DoctorDeps,
   signal: AbortSignal,
+  offer: (c: Candidate[]) => void,
   setDiscovery: (d: DiscoveryEvidence) => void,
 ): Promise<Candidate[]> {
   if (opts.host) return userCandidates(opts.host, opts.port, opts.security, opts.imapPorts);
   if (deps.discover && opts.discovery) {
     deps.emit({ kind: 'phase', phase: 'discovery' });
-    const d = await deps.discover(address, opts, signal);
+    const d = await deps.discover(address, opts, signal, offer);
     setDiscovery(d.evidence);
     return d.candidates;
   }
   return guessCandidates(address.domain, opts.imapPorts);
-}
-
-/** Rank is the candidates' order (discovery already ranked them); cap the number probed. */
-function rankAndCap(candidates: Candidate[], max: number): Candidate[] {
-  const user = candidates.filter((c) => c.provenance === 'user');
-  const rest = candidates.filter((c) => c.provenance !== 'user');
-  return [...user, ...rest].slice(0, Math.max(max, user.length));
 }
 
 /** What the login probe of one endpoint needs: where, who, the secret, the trust store and the bounds. */

@@ -31,9 +31,14 @@ async function addressFacts(net: DnssecNetwork, host: string, signal: AbortSigna
 }
 
 /** TLSA and address facts per `host:port` key; hosts shared by several ports are asked once. */
-export async function gatherDane(net: DnssecNetwork, targets: readonly DaneTarget[], run: AbortSignal, timeoutMs: number): Promise<Map<string, DaneEvidence>> {
+export async function gatherDane(
+  net: DnssecNetwork,
+  targets: readonly DaneTarget[],
+  run: AbortSignal,
+  timeoutMs: number,
+  addresses = new Map<string, Promise<AddressFacts>>(),
+): Promise<Map<string, DaneEvidence>> {
   const out = new Map<string, DaneEvidence>();
-  const addresses = new Map<string, Promise<AddressFacts>>();
   const unique = [...new Map(targets.filter((t) => isIP(t.host) === 0).map((t) => [`${t.host.toLowerCase()}:${t.port}`, t])).values()];
   await Promise.all(
     unique.map(async (t) => {

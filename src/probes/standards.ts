@@ -23,18 +23,35 @@ export interface StandardsDeps {
 }
 
 export interface StandardsRun {
+  /** Candidates about to be probed (as they become known): their DANE lookups start now. */
+  add(candidates: readonly Candidate[]): void;
   /** `--oauth-discover`: one empty-token OAUTHBEARER, before the logins, on the best endpoint allowed. */
   oauthProbe(endpoints: EndpointEvidence[], ctx: OAuthProbeContext): Promise<void>;
   /** DANE attached to the endpoints; issuer metadata fetched into the discovery evidence. */
   finish(endpoints: EndpointEvidence[], discovery: DiscoveryEvidence | null): Promise<void>;
 }
 
-export function startStandards(deps: StandardsDeps | undefined, probed: readonly Candidate[], opts: Pick<RunOptions, 'timeoutMs' | 'oauthDiscover' | 'credentials' | 'pinned'>, run: AbortSignal): StandardsRun {
-  // A host pinned with --resolve is tested before (or beside) DNS: its TLSA records describe another server.
-  const targets = probed.filter((c) => !opts.pinned[c.host.toLowerCase()]).map((c) => ({ host: c.host, port: c.port }));
-  const dane: Promise<Map<string, DaneEvidence>> = deps?.dnssec && targets.length > 0 ? gatherDane(deps.dnssec, targets, run, opts.timeoutMs) : Promise.resolve(new Map());
+/** DANE of each candidate added, once per (host, port), the address facts once per host. */
+function daneLookups(net: DnssecNetwork | undefined, opts: Pick<RunOptions, 'timeoutMs' | 'pinned'>, run: AbortSignal): { add(c: readonly Candidate[]): void; all(): Promise<Map<string, DaneEvidence>> } {
+  const asked = new Set<string>();
+  const addresses: NonNullable<Parameters<typeof gatherDane>[4]> = new Map();
+  const parts: Array<Promise<Map<string, DaneEvidence>>> = [];
+  return {
+    add: (candidates) => {
+      // A host pinned with --resolve is tested before (or beside) DNS: its TLSA records describe another server.
+      const targets = candidates.filter((c) => !opts.pinned[c.host.toLowerCase()] && !asked.has(`${c.host.toLowerCase()}:${c.port}`)).map((c) => ({ host: c.host, port: c.port }));
+      for (const t of targets) asked.add(`${t.host.toLowerCase()}:${t.port}`);
+      if (net && targets.length > 0) parts.push(gatherDane(net, targets, run, opts.timeoutMs, addresses));
+    },
+    all: async () => new Map((await Promise.all(parts)).flatMap((m) => [...m])),
+  };
+}
+
+export function startStandards(deps: StandardsDeps | undefined, opts: Pick<RunOptions, 'timeoutMs' | 'oauthDiscover' | 'credentials' | 'pinned'>, run: AbortSignal): StandardsRun {
+  const dane = daneLookups(deps?.dnssec, opts, run);
   const tokenGiven = opts.credentials?.oauthToken !== undefined;
   return {
+    add: dane.add,
     oauthProbe: async (endpoints, ctx) => {
       if (!opts.oauthDiscover || tokenGiven) return;
       const target = pickOAuthProbeEndpoint(endpoints);
@@ -45,7 +62,7 @@ export function startStandards(deps: StandardsDeps | undefined, probed: readonly
     finish: async (endpoints, discovery) => {
       const issuers = discovery && deps?.fetch && !tokenGiven && endpoints.some(offersOAuth) ? publishedIssuers(discovery) : [];
       const [byHost, fetched] = await Promise.all([
-        dane,
+        dane.all(),
         Promise.all(issuers.map((i) => fetchIssuerMetadata(deps?.fetch as Fetcher, i, run, opts.timeoutMs))),
       ]);
       for (const e of endpoints) {

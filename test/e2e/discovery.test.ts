@@ -222,6 +222,61 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
     expect(allowed.json.endpoints[0]?.login).toMatchObject({ state: 'attempted', ok: true });
   });
 
+  it('streaming: a source that answers late still appears, its candidate probed, while the early one was probed before it answered', async () => {
+    dns.zone = zone({ [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] }, [`autoconfig.${D}`]: { A: [web.ip] } });
+    web.routes = [{ scheme: 'https', host: `autoconfig.${D}`, path: AUTOCONFIG, body: config(`mail.${D}`), delayMs: 800 }];
+    // A step long enough for the delayed answer on a loaded machine: the point is the order, not the time.
+    const r = await json(alice().map((a) => (a === String(T) ? '5000' : a)));
+    expectExit(r, 0);
+    const late = source(r.json, 'autoconfig');
+    expect(late?.status).toBe('found');
+    const lateEndpoint = r.json.endpoints.find((e) => e.id === `mail.${D}:993/tls`);
+    expect(lateEndpoint?.sources.map((s) => s.source)).toEqual(['autoconfig']);
+    expect(lateEndpoint?.addresses[0]?.stages.find((s) => s.stage === 'tcp')?.state).toBe('ok');
+    // The SRV candidate went to probing before the autoconfig server had answered.
+    const early = r.json.endpoints.find((e) => e.id === `imap.${D}:993/tls`);
+    const answeredAt = (r.json.discovery?.at ?? 0) + (late?.ms ?? 0);
+    expect(early?.resolve.at).toBeLessThan(answeredAt);
+    // The ranking is the final one: autoconfig (Thunderbird's first source) before SRV.
+    expect(r.json.endpoints.map((e) => e.id).slice(0, 2)).toEqual([`mail.${D}:993/tls`, `imap.${D}:993/tls`]);
+  });
+
+  it('streaming: the login waits for trust to settle — an unverified SRV target probed early gets the password once a late HTTPS source vouches for it', async () => {
+    dns.zone = zone({ 'other.test': {}, '_imaps._tcp.other.test': { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] }, 'autoconfig.other.test': { A: [web.ip] } });
+    web.routes = [{ scheme: 'https', host: 'autoconfig.other.test', path: AUTOCONFIG, body: autoconfigXml('other.test', [['imap', `imap.${D}`, 993, 'SSL']]), delayMs: 800 }];
+    const r = await json(args('alice@other.test', '--user', lab.users.alice).map((a) => (a === String(T) ? '5000' : a)));
+    expectExit(r, 0);
+    const e = r.json.endpoints.find((x) => x.id === `imap.${D}:993/tls`);
+    // Probed on the SRV answer alone (still unverified then) …
+    const answeredAt = (r.json.discovery?.at ?? 0) + (source(r.json, 'autoconfig')?.ms ?? 0);
+    expect(e?.resolve.at).toBeLessThan(answeredAt);
+    // … and judged on the final list: trusted through HTTPS from the domain, one login, which worked.
+    expect(e?.sources.map((s) => s.source).sort()).toEqual(['autoconfig', 'srv-imaps']);
+    expect(e?.trust).toBe('trusted');
+    expect(e?.login).toMatchObject({ state: 'attempted', ok: true });
+    expect(r.json.endpoints.filter((x) => x.login.state === 'attempted')).toHaveLength(1);
+    noPasswordToUnverified(r.json);
+  });
+
+  it('one lookup per name: discovery and the probe share the SRV target\'s A question; an additional section answers it outright', async () => {
+    dns.zone = zone({ [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] } });
+    // DANE's DNSSEC-checked questions (DO bit) are other questions: counted apart.
+    const asked = (type: string) => dns.queries.filter((q) => q.name === `imap.${D}` && q.type === type && !q.do).length;
+    const shared = await json(alice());
+    expectExit(shared, 0);
+    expect(asked('A')).toBe(1);
+    expect(asked('AAAA')).toBe(1);
+
+    dns.reset();
+    dns.set({ additional: true });
+    const glued = await json(alice());
+    expectExit(glued, 0);
+    expect(glued.json.endpoints.find((e) => e.id === `imap.${D}:993/tls`)?.resolve).toMatchObject({ state: 'ok', a: 'records' });
+    expect(asked('A')).toBe(0);
+    // No AAAA in the additional section: that one is still asked, once.
+    expect(asked('AAAA')).toBe(1);
+  });
+
   const malformed: Array<[string, Route, string]> = [
     ['an HTML page', { host: `autoconfig.${D}`, path: AUTOCONFIG, contentType: 'text/html', body: '<html><head><title>Login</title></head><body>Sign in</body></html>' }, 'html'],
     ['a truncated file', { host: `autoconfig.${D}`, path: AUTOCONFIG, body: autoconfigXml(D, [['imap', `imap.${D}`, 993, 'SSL']]).slice(0, 250) }, 'not-xml'],

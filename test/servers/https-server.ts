@@ -37,6 +37,8 @@ export interface Route {
   hang?: boolean;
   /** Answer with a body of this many bytes (an endless settings file). */
   bytes?: number;
+  /** Wait this long before answering (a slow source). */
+  delayMs?: number;
 }
 
 export interface LoggedRequest {
@@ -143,27 +145,35 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<HttpsTest
         req.socket.on('close', () => clearInterval(t));
         return;
       }
-      res.writeHead(route.status ?? 200, { 'Content-Type': route.contentType ?? 'text/xml; charset=utf-8', ...route.headers });
-      if (route.bytes !== undefined) {
-        const block = Buffer.alloc(64 * 1024, 'x');
-        let left = route.bytes;
-        const pump = (): void => {
-          while (left > 0) {
-            const n = Math.min(left, block.length);
-            left -= n;
-            if (!res.write(block.subarray(0, n))) {
-              res.once('drain', pump);
-              return;
-            }
-          }
-          res.end();
-        };
-        res.on('error', () => undefined);
-        pump();
+      if (route.delayMs !== undefined) {
+        const t = setTimeout(() => reply(route, logged, res), route.delayMs);
+        req.socket.on('close', () => clearTimeout(t));
         return;
       }
-      res.end(typeof route.body === 'function' ? route.body(logged) : (route.body ?? ''));
+      reply(route, logged, res);
     });
+  };
+  const reply = (route: Route, logged: LoggedRequest, res: http.ServerResponse): void => {
+    res.writeHead(route.status ?? 200, { 'Content-Type': route.contentType ?? 'text/xml; charset=utf-8', ...route.headers });
+    if (route.bytes !== undefined) {
+      const block = Buffer.alloc(64 * 1024, 'x');
+      let left = route.bytes;
+      const pump = (): void => {
+        while (left > 0) {
+          const n = Math.min(left, block.length);
+          left -= n;
+          if (!res.write(block.subarray(0, n))) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      res.on('error', () => undefined);
+      pump();
+      return;
+    }
+    res.end(typeof route.body === 'function' ? route.body(logged) : (route.body ?? ''));
   };
 
   for (let attempt = 0; attempt < (o.ip ? 1 : 40); attempt++) {
