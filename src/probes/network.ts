@@ -186,9 +186,8 @@ export class UserReference {
 
 /**
  * Reference probes started before they are known to be needed: when an IMAP connect has had no
- * answer for `startAfterMs`, the same address is tried on the web ports at once, so a run whose
- * ports are all dropped costs about one connect timeout plus that head start instead of two
- * full timeouts. Connects that answer in time never trigger anything. Fed by the stage events.
+ * answer for `startAfterMs`, the same address is tried on the web ports at once, until that connect's
+ * own timeout, so a run whose ports are all dropped costs about one connect timeout instead of two. Connects that answer in time never trigger anything. Fed by the stage events.
  */
 export class HeadStart {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -205,12 +204,14 @@ export class HeadStart {
       return;
     }
     const address = e.address;
-    const t = setTimeout(() => this.start(address, e.host, e.endpoint), this.ctx.startAfterMs);
+    const connectStart = performance.now();
+    // Ends when the connect that triggered it times out, not one head start later: no timeout waits for another.
+    const t = setTimeout(() => this.start(address, e.host, e.endpoint, this.ctx.timeoutMs - (performance.now() - connectStart)), this.ctx.startAfterMs);
     t.unref();
     this.timers.set(key, t);
   }
 
-  private start(address: string, host: string, endpoint: string): void {
+  private start(address: string, host: string, endpoint: string, budgetMs: number): void {
     // Its failure is the network probe's to report (it awaits the same promise); here it is only started.
     this.ctx.reference?.probe().catch(() => undefined);
     const connect = this.ctx.connect ?? connectTcp;
@@ -221,7 +222,7 @@ export class HeadStart {
       const stop = new AbortController();
       const onRun = () => stop.abort(this.ctx.run.reason);
       this.ctx.run.addEventListener('abort', onRun, { once: true });
-      const result = connect(address, port, family, stepSignal(stop.signal, this.ctx.timeoutMs)).then((r): ReferenceProbe => {
+      const result = connect(address, port, family, stepSignal(stop.signal, Math.max(budgetMs, this.ctx.timeoutMs / 2))).then((r): ReferenceProbe => {
         this.ctx.run.removeEventListener('abort', onRun);
         if (r.ok) r.socket.destroy();
         const base = { purpose: 'same-host-web' as const, forEndpoints: [endpoint], host, address, family, port };
