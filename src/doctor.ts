@@ -201,17 +201,25 @@ async function gather(s: RunState): Promise<void> {
     s.extra.push(internalFinding({ step: 'discovery' }, err));
   }
   deps.emit({ kind: 'phase', phase: 'probing' });
-  s.endpoints = await stream.finish(s.candidates);
-  try {
-    s.network = await probeNetwork(s.endpoints, { ...netCtx, discovery: s.discovery }, head);
-  } catch (err) {
-    s.extra.push(internalFinding({ step: 'network' }, err));
-  }
-  deps.emit({ kind: 'phase', phase: 'login' });
+  const ranked = stream.settle(s.candidates);
+  const all = Promise.all(ranked).then((e) => (s.endpoints = e));
   const internal = (where: InternalWhere, err: unknown) => s.extra.push(internalFinding(where, err));
-  await standards.oauthProbe(s.endpoints, { ...ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal({ step: 'oauth-discover' }, err));
+  const network = all.then((e) => probeNetwork(e, { ...netCtx, discovery: s.discovery }, head)).then(
+    (n) => void (s.network = n),
+    (err: unknown) => internal({ step: 'network' }, err),
+  );
+  all.then(() => deps.emit({ kind: 'phase', phase: 'login' }), () => undefined);
+  const loginDeps = { ...deps, started: s.startedAt };
+  // Each login starts once its own probe and every better-ranked one have ended; --oauth-discover picks among all first.
+  const logins = opts.oauthDiscover
+    ? all.then(async (e) => {
+        await standards.oauthProbe(e, { ...ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal({ step: 'oauth-discover' }, err));
+        await runLogins(ranked, opts, s.user, trust, clock, loginDeps, internal);
+      })
+    : runLogins(ranked, opts, s.user, trust, clock, loginDeps, internal);
   // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
-  await Promise.all([runLogins(s.endpoints, opts, s.user, trust, clock, { ...deps, started: s.startedAt }, internal), standards.finish(s.endpoints, s.discovery).catch((err: unknown) => internal({ step: 'standards' }, err))]);
+  const finishing = all.then((e) => standards.finish(e, s.discovery)).catch((err: unknown) => internal({ step: 'standards' }, err));
+  await Promise.all([network, logins, finishing]);
   const cut = cutStepTexts(s.endpoints);
   if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
   else s.deadlineHit.push(...cut);
@@ -301,13 +309,37 @@ function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, use
   };
 }
 
+/** One login attempt on an endpoint the policy allows, unless the run is over; a crash is kept as INTERNAL_ERROR. */
+type Attempt = (e: EndpointEvidence, a: AddressProbe, first?: boolean) => Promise<'ok' | 'rejected' | 'crashed' | 'failed'>;
+
+function loginAttempt(opts: RunOptions, user: string, trust: TrustStore, clock: RunClock, deps: DoctorDeps & { started: Date }, internal: (where: InternalWhere, err: unknown) => void): Attempt {
+  return async (e, a, first = false) => {
+    if (clock.signal.aborted) {
+      e.login = { state: 'withheld', reason: abortKind(clock.signal) === 'interrupted' ? 'interrupted' : 'deadline' };
+      return 'failed';
+    }
+    deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: 'start' });
+    try {
+      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined));
+      e.login = { state: 'attempted', attempt: at };
+      deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: at.ok ? 'ok' : 'failed' });
+      return at.ok ? 'ok' : at.credentialsRejected ? 'rejected' : 'failed';
+    } catch (err) {
+      internal({ step: 'login', endpoint: e.id }, err);
+      e.login = { state: 'withheld', reason: 'internal-error' };
+      return 'crashed';
+    }
+  };
+}
+
 /**
- * One attempt per endpoint, best-ranked first; once a login works the others run concurrently,
- * and after a definite credential rejection no other endpoint gets the password. The login that
- * works first (in rank order) also runs the read-only sync probe and --sessions.
+ * One attempt per endpoint, best-ranked first, each as soon as its own probe has ended (the endpoints
+ * come in final rank order); once a login works the others run concurrently, and after a definite
+ * credential rejection no other endpoint gets the password. The login that works first (in rank
+ * order) also runs the read-only sync probe and --sessions.
  */
 async function runLogins(
-  endpoints: EndpointEvidence[],
+  pending: ReadonlyArray<Promise<EndpointEvidence>>,
   opts: RunOptions,
   user: string,
   trust: TrustStore,
@@ -317,51 +349,40 @@ async function runLogins(
 ): Promise<void> {
   const creds = opts.credentials;
   if (!creds) {
-    for (const e of endpoints) if (!e.oauthProbe) e.login = { state: 'withheld', reason: opts.noLoginReason === 'disabled' ? 'disabled' : 'no-credentials' };
+    for (const e of await Promise.all(pending)) if (!e.oauthProbe) e.login = { state: 'withheld', reason: opts.noLoginReason === 'disabled' ? 'disabled' : 'no-credentials' };
     return;
   }
   const kind = creds.oauthToken ? 'oauth' : 'password';
-  const queue: Array<{ e: EndpointEvidence; address: AddressProbe }> = [];
-  for (const e of [...endpoints].filter((x) => !x.oauthProbe).sort((a, b) => a.rank - b.rank)) {
+  const attempt = loginAttempt(opts, user, trust, clock, deps, internal);
+  /** The policy's word on one endpoint: the address to log in on, or the reason it is withheld (set). */
+  const allowed = (e: EndpointEvidence): AddressProbe | undefined => {
+    if (e.oauthProbe) return undefined;
     const d = decideLogin(e, kind);
-    if (d.go) queue.push({ e, address: d.address });
-    else e.login = { state: 'withheld', reason: d.reason };
-  }
-  // A login that crashed may have been refused without us knowing: the password goes nowhere else.
-  let crashed = false;
-  const attempt = async (e: EndpointEvidence, a: AddressProbe, first = false) => {
-    if (clock.signal.aborted) {
-      e.login = { state: 'withheld', reason: abortKind(clock.signal) === 'interrupted' ? 'interrupted' : 'deadline' };
-      return;
-    }
-    deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: 'start' });
-    try {
-      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined));
-      e.login = { state: 'attempted', attempt: at };
-      deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: at.ok ? 'ok' : 'failed' });
-    } catch (err) {
-      internal({ step: 'login', endpoint: e.id }, err);
-      e.login = { state: 'withheld', reason: 'internal-error' };
-      crashed = true;
-    }
+    if (!d.go) e.login = { state: 'withheld', reason: d.reason };
+    return d.go ? d.address : undefined;
   };
+  // Until one works, in rank order: a rejection or a crash (which may have been a refusal) stops the password.
   let i = 0;
-  for (; i < queue.length; i++) {
-    const q = queue[i] as { e: EndpointEvidence; address: AddressProbe };
-    await attempt(q.e, q.address, true);
-    const l = q.e.login;
-    if (l.state === 'attempted' && l.attempt.ok) {
+  let stop: 'earlier-credential-failure' | 'earlier-login-error' | undefined;
+  for (; i < pending.length && !stop; i++) {
+    const e = await (pending[i] as Promise<EndpointEvidence>);
+    const a = allowed(e);
+    if (!a) continue;
+    const r = await attempt(e, a, true);
+    if (r === 'ok') {
       i++;
       break;
     }
-    if (l.state === 'attempted' && l.attempt.credentialsRejected) {
-      for (const r of queue.slice(i + 1)) r.e.login = { state: 'withheld', reason: 'earlier-credential-failure' };
-      return;
-    }
-    if (crashed) {
-      for (const r of queue.slice(i + 1)) r.e.login = { state: 'withheld', reason: 'earlier-login-error' };
-      return;
-    }
+    if (r === 'rejected') stop = 'earlier-credential-failure';
+    if (r === 'crashed') stop = 'earlier-login-error';
   }
-  await Promise.all(queue.slice(i).map((q) => attempt(q.e, q.address)));
+  await Promise.all(
+    pending.slice(i).map(async (p) => {
+      const e = await p;
+      const a = allowed(e);
+      if (!a) return;
+      if (stop) e.login = { state: 'withheld', reason: stop };
+      else await attempt(e, a);
+    }),
+  );
 }

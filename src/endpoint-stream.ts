@@ -3,7 +3,7 @@
  * probed once, the moment any source names it, at most `max` of them (the user's own always), at most
  * `concurrency` at a time. Ranking waits for the final candidate list (`finish`): the endpoints are then
  * ordered and numbered by it and carry its candidate (with every source and the settled trust), so
- * nothing the policy reads comes from a partial list. A later, better-ranked candidate that finds every
+ * nothing the policy reads comes from a partial list; each endpoint is handed on as its own probe ends. A later, better-ranked candidate that finds every
  * slot taken by earlier ones is not probed: the bound on what a run dials holds either way.
  */
 import { endpointId } from './model/reading.js';
@@ -36,21 +36,24 @@ export class EndpointStream {
     }
   }
 
-  /** The final, ranked list: what is still missing starts, then every probe is awaited; endpoints by final rank. */
-  async finish(ranked: readonly Candidate[]): Promise<EndpointEvidence[]> {
+  /**
+   * The final, ranked list: what is still missing starts; one promise per probed endpoint, in final
+   * rank order, each settling with its evidence (final rank and candidate) as soon as its own probe ends.
+   */
+  settle(ranked: readonly Candidate[]): Array<Promise<EndpointEvidence>> {
     this.offer(ranked);
-    const byId = new Map(ranked.map((c) => [endpointId(c), c]));
-    const done = await Promise.all([...this.#started.values()]);
-    const order = (e: EndpointEvidence) => {
-      const i = ranked.findIndex((c) => endpointId(c) === e.id);
-      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-    };
-    return done
-      .sort((a, b) => order(a) - order(b))
-      .map((e, rank) => ({ ...e, rank, candidate: byId.get(e.id) ?? e.candidate }));
+    const at = new Map(ranked.map((c, i) => [endpointId(c), { c, i }]));
+    const order = (id: string) => at.get(id)?.i ?? Number.MAX_SAFE_INTEGER;
+    return [...this.#started.entries()]
+      .sort(([a], [b]) => order(a) - order(b))
+      .map(([id, p], rank) => p.then((e) => ({ ...e, rank, candidate: at.get(id)?.c ?? e.candidate })));
   }
 
-  /** Endpoints finished so far, in the order they started (for a report cut short). */
+  /** Every probed endpoint, by final rank, once all probes have ended. */
+  finish(ranked: readonly Candidate[]): Promise<EndpointEvidence[]> {
+    return Promise.all(this.settle(ranked));
+  }
+
   async #run(c: Candidate, rank: number): Promise<EndpointEvidence> {
     if (this.#running >= this.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#running++;
