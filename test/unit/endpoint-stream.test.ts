@@ -52,6 +52,23 @@ describe('EndpointStream', () => {
     expect(p.started).toHaveLength(2);
   });
 
+  it('settle hands on each endpoint, in final rank order, as soon as its own probe ends (a login need not wait for the others)', async () => {
+    const p = probes();
+    const stream = new EndpointStream(p.probe, 8, 8);
+    const first = candidate('a.example.com', 993, 'tls', { provenance: 'published' });
+    const second = candidate('a.example.com', 143, 'starttls', { provenance: 'published' });
+    stream.offer([second, first]);
+    const [top, next] = stream.settle([first, second]);
+    let nextDone = false;
+    void next?.then(() => (nextDone = true));
+    await tick();
+    p.release.get('a.example.com:993')?.();
+    const e = await top;
+    expect([e?.id, e?.rank, nextDone]).toEqual(['a.example.com:993/tls', 0, false]);
+    p.release.get('a.example.com:143')?.();
+    expect((await next)?.rank).toBe(1);
+  });
+
   it('at most `max` endpoints besides the user\'s own, whichever list names them; never more than `concurrency` at once', async () => {
     const p = probes();
     const stream = new EndpointStream(p.probe, 2, 2);
