@@ -119,7 +119,11 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
       const r = await work.catch((err: unknown): SourceResult => crashed(name, err));
       emit({ kind: 'source', source: name, state: 'done', status: r.status });
       answered.push(r);
-      if (onCandidates) onCandidates(buildCandidates(answered, { ...candidateOptions, partial: true }).candidates);
+      try {
+        onCandidates?.(buildCandidates(answered, { ...candidateOptions, partial: true }).candidates);
+      } catch {
+        // Only an early start is lost: the final list below is built (and probed) all the same, a bug there surfaces.
+      }
       return r;
     };
     const root = deps.resolver.query('.', 'NS', ctx.step());

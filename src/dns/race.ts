@@ -4,14 +4,15 @@
  * default), so one lost UDP answer used to set the time of the whole run; the doctor's client asks
  * again within one retransmit interval (≤ 1 s, `resolverPlan`). getaddrinfo's answer is kept when it
  * comes at most a grace after the other one (as long again as that one took, at least GRACE_FLOOR_MS);
- * otherwise the own client's. When both answered and they differ, the kept answer carries the other
+ * otherwise the own client's addresses (a negative answer of the own client always waits for
+ * getaddrinfo, which also reads /etc/hosts). When both answered and they differ, the kept answer carries the other
  * as `disagreement` (typed evidence; NODATA and NXDOMAIN count as the same, getaddrinfo cannot tell).
  */
 import type { DnsAnswer } from '../model/evidence.js';
 import { dnsAnswered } from '../model/reading.js';
 import type { HostLookup } from '../probes/resolve.js';
 
-const GRACE_FLOOR_MS = 50;
+const GRACE_FLOOR_MS = 250;
 
 /** What an answer says about the name: its addresses, or that it has none, or that it could not tell. */
 function meaning(a: DnsAnswer<string>): string {
@@ -42,7 +43,9 @@ export function raceLookup(system: HostLookup, own: HostLookup): HostLookup {
       const decide = () => {
         if (sys && pkt) return done(dnsAnswered(sys.status) || !dnsAnswered(pkt.status) ? compared(sys, pkt) : compared(pkt, sys));
         const first = sys ?? pkt;
-        if (!first || !dnsAnswered(first.status) || grace) return;
+        // Only addresses from the own client are used without getaddrinfo: its "no such name" could be an /etc/hosts name.
+        const early = first !== undefined && (first === sys ? dnsAnswered(first.status) : first.status === 'records');
+        if (!first || !early || grace) return;
         grace = setTimeout(() => done(first), Math.max(GRACE_FLOOR_MS, performance.now() - t0));
         grace.unref();
       };

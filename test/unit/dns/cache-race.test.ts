@@ -127,6 +127,18 @@ describe('getaddrinfo raced with the own DNS client', () => {
     ]);
   });
 
+  it('the own client\'s "no such name" is never taken without getaddrinfo (which also reads /etc/hosts)', async () => {
+    let answer: (a: LookupAddress[]) => void = () => undefined;
+    const slow: LookupAll = () => new Promise<LookupAddress[]>((resolve) => (answer = resolve));
+    const pending = raceLookup(system(slow), own())('only-in-hosts.test', 4, never());
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(settled).toBe(false);
+    answer([{ address: '198.51.100.9', family: 4 }]);
+    expect(await pending).toMatchObject({ status: 'records', records: ['198.51.100.9'], via: 'system' });
+  });
+
   it('a name only DNS does not know (NXDOMAIN) but getaddrinfo finds: kept, and the NXDOMAIN recorded', async () => {
     const hosts: LookupAll = async () => [{ address: '198.51.100.8', family: 4 }];
     const r = await raceLookup(system(hosts), own())('only-in-hosts.test', 4, never());
