@@ -27,6 +27,11 @@ import { mapLimit } from './util/limit.js';
 import { recordStageStarts, stampStarts, type StageStarts } from './util/stage-starts.js';
 import type { Io } from './io.js';
 
+/**
+ * Everything the run reaches the world through: connections, TLS and the clock (`io`), name lookups
+ * (`lookup`), and discovery and the standards probes with their resolver and HTTP fetcher built over
+ * the same (`discover`, `standards`: `discoveryDeps(opts, emit, system, io)`).
+ */
 export interface DoctorDeps {
   /** A/AAAA lookups for endpoint hosts. */
   lookup: HostLookup;
