@@ -83,7 +83,7 @@ export function serverTls(s: Duplex, cert: TestCert): tls.TLSSocket {
 }
 
 /**
- * A TLS server end started by the client's first bytes (after STARTTLS). Seen with Node 20.20: a
+ * A TLS server end started by the client's first bytes (after STARTTLS). Seen with Node 20.20 and 26.12: a
  * server TLSSocket made over a duplexPair end that already wrote (the OK) and waits there before
  * the ClientHello leaves the client's handshake stalled; a server started on the ClientHello
  * does not. Real servers sit on a net.Socket and are not affected.
