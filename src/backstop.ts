@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { LIMITS } from './limits.js';
+import { DEFAULTS } from './options.js';
 
 export interface Backstop {
   /** Fire at `deadlineMs` + the grace from now (re-arming replaces the previous deadline); the evidence file (--save-evidence) too. */
@@ -79,13 +80,11 @@ function backstopWorker(req: NodeRequire, shared: Int32Array, fd: number, graceM
   });
 }
 
-/** How long a still-answering main thread gets to exit by itself after the backstop printed. */
-const EXIT_DELAY_MS = 100;
 
 /** Starts the worker; `onFired` runs on the main thread (when it is free) with the printed report's exit code. */
 export function startBackstop(onFired: (code: number) => void, fd = 1): Backstop {
   const shared = new Int32Array(new SharedArrayBuffer(8));
-  const source = `(${backstopWorker.toString()})(require, require('node:worker_threads').workerData.shared, ${fd}, ${LIMITS.backstopGraceMs}, ${EXIT_DELAY_MS});`;
+  const source = `(${backstopWorker.toString()})(require, require('node:worker_threads').workerData.shared, ${fd}, ${LIMITS.backstopGraceMs}, ${DEFAULTS.backstopExitDelayMs});`;
   const worker = new Worker(source, { eval: true, workerData: { shared }, stdout: false, stderr: false });
   worker.unref();
   worker.on('error', () => {});

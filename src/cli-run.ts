@@ -5,5 +5,6 @@
  * first packets are out (the deadline backstop is fed rendered reports during the run).
  */
 export { runDoctor } from './doctor.js';
+export { NODE_IO } from './io.js';
 export { discoveryDeps } from './discovery/index.js';
 export { redactReport } from './report/redact.js';

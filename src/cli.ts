@@ -468,7 +468,7 @@ function whereOf(e: RunEvent): InternalWhere {
 
 /**
  * Keeps the backstop supplied with the report of what is known so far: at each phase, on events (at
- * most every FEED_MIN_MS) and every FEED_MS while the run goes on, so a blocked main thread leaves a
+ * most every DEFAULTS.backstopFeedMinMs) and every DEFAULTS.backstopFeedMs while the run goes on, so a blocked main thread leaves a
  * recent report behind.
  */
 function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
@@ -486,7 +486,7 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
     const { text, evidence } = printable(r, view, out);
     b.feed(text, code, evidence);
   };
-  const timer = setInterval(feed, FEED_MS);
+  const timer = setInterval(feed, DEFAULTS.backstopFeedMs);
   timer.unref();
   return {
     onProgress: (p: RunProgress) => {
@@ -497,15 +497,13 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
       where = whereOf(e);
       dirty = true;
       // Not at 'checks': the evidence is complete by then and the report follows at once.
-      if ((e.kind === 'phase' && e.phase !== 'checks') || performance.now() - last >= FEED_MIN_MS) feed();
+      if ((e.kind === 'phase' && e.phase !== 'checks') || performance.now() - last >= DEFAULTS.backstopFeedMinMs) feed();
     },
     stop: () => clearInterval(timer),
   };
 }
 
-const FEED_MS = 250;
-/** Events feed the backstop at once, but no more often than this. */
-const FEED_MIN_MS = 100;
+/** Events feed the backstop at once, but no more often than DEFAULTS.backstopFeedMinMs; else every DEFAULTS.backstopFeedMs. */
 
 /** Will the run ask getaddrinfo (no --dns servers, and a host to look up)? */
 function looksUpHosts(opts: RunOptions): boolean {
@@ -551,7 +549,7 @@ async function diagnose(io: CliIo, o: Output, addressArg: string | undefined, x:
   const backstop = io.backstop?.();
   const opts = await runOptions(o, addressArg, x);
   if (looksUpHosts(opts)) io.warmLookup?.();
-  const [{ runDoctor, discoveryDeps, redactReport }, , render] = await loading;
+  const [{ runDoctor, discoveryDeps, redactReport, NODE_IO }, , render] = await loading;
   const view: View = { flags: x, screen: io, render, redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
   // Opened before anything is probed: a bad path fails at once.
   const evidenceOut: EvidenceOut = { fd: typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null, include: x.includeEvidence === true };
@@ -568,9 +566,9 @@ async function diagnose(io: CliIo, o: Output, addressArg: string | undefined, x:
   let report: Report;
   try {
     report = await runDoctor(opts, {
-      ...discoveryDeps(opts, emit, io.lookup),
+      ...discoveryDeps(opts, emit, io.lookup, NODE_IO),
       emit,
-      now: () => new Date(),
+      io: NODE_IO,
       version: VERSION,
       node: process.versions.node,
       onClock: (clock) => io.onSigint?.(() => clock.interrupt()),

@@ -26,12 +26,19 @@ import { EndpointStream } from './endpoint-stream.js';
 import { userCandidates } from './discovery/user.js';
 import { abortKind, startRunClock, type RunClock } from './util/deadline.js';
 import { recordStageStarts, stampStarts, type StageStarts } from './util/stage-starts.js';
+import type { Io } from './io.js';
 
+/**
+ * Everything the run reaches the world through: connections, TLS and the clock (`io`), name lookups
+ * (`lookup`), and discovery and the standards probes with their resolver and HTTP fetcher built over
+ * the same (`discover`, `standards`: `discoveryDeps(opts, emit, system, io)`).
+ */
 export interface DoctorDeps {
   /** A/AAAA lookups for endpoint hosts. */
   lookup: HostLookup;
   emit: EventSink;
-  now: () => Date;
+  /** Connect, TLS and the clock every probe uses (the CLI passes NODE_IO; tests an in-memory one). */
+  io: Io;
   version: string;
   /** Node.js version, for the report (the CLI passes process.versions.node). */
   node?: string;
@@ -81,9 +88,10 @@ function optionsEcho(o: RunOptions): Report['input']['options'] {
 
 /** The run's clocks, and deps whose events also record when each stage began (for the timeline). */
 function beginRun(given: DoctorDeps): { started: Date; t0: number; starts: StageStarts; deps: DoctorDeps } {
-  const t0 = performance.now();
-  const starts = recordStageStarts(t0);
-  return { started: given.now(), t0, starts, deps: { ...given, emit: (e) => (starts.observe(e), given.emit(e)) } };
+  const mono = () => given.io.clock.mono();
+  const t0 = mono();
+  const starts = recordStageStarts(t0, mono);
+  return { started: given.io.clock.now(), t0, starts, deps: { ...given, emit: (e) => (starts.observe(e), given.emit(e)) } };
 }
 
 /** Everything a run has gathered so far: the report is built from it at the end, or early by the backstop. */
@@ -171,15 +179,15 @@ async function gather(s: RunState): Promise<void> {
   const standards = startStandards(deps.standards, opts, clock.signal);
   const policy = addressPolicy(opts);
   const target = opts.reference;
-  const reference = target && new UserReference(target, { resolve: (step) => resolveHost(target.host, deps.lookup, opts.pinned, step, policy), timeoutMs: opts.timeoutMs, run: clock.signal });
-  const netCtx = { timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers, reference };
+  const reference = target && new UserReference(target, { resolve: (step) => resolveHost(target.host, deps.lookup, opts.pinned, step, policy), timeoutMs: opts.timeoutMs, run: clock.signal, io: deps.io });
+  const netCtx = { io: deps.io, timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers, reference };
   // Web-port references start early for connects that hang, so a firewall costs ~one timeout.
-  const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(1000, Math.round(opts.timeoutMs / 4)) });
+  const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(DEFAULTS.headStartMaxMs, Math.round(opts.timeoutMs / DEFAULTS.headStartDivisor)) });
   const emit = (e: RunEvent) => {
     head.observe(e);
     deps.emit(e);
   };
-  const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
+  const ctx = { io: deps.io, lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
   const stream = new EndpointStream(
     async (c, i) => {
       standards.add([c]);
@@ -248,7 +256,7 @@ function evidenceOf(s: RunState, more: Finding[] = []): RunEvidence {
     address: s.address.address,
     user: s.user,
     startedAt: s.startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - s.t0),
+    durationMs: Math.round(deps.io.clock.mono() - s.t0),
     options: optionsEcho(opts),
     judging: {
       expiryWarningDays: opts.expiryWarningDays,

@@ -52,6 +52,26 @@ export const DEFAULTS = {
   failOn: 'error' as FailOn,
   /** Folders from which a first sync is called slow (FOLDERS_MANY). */
   manyFolders: 1000,
+  /** After LOGOUT (or a closed conversation) the socket is ended, then destroyed this much later. */
+  hangUpGraceMs: 200,
+  /** After the login's LOGOUT, how long imapflow may take to close before it is cut. */
+  loginCloseGraceMs: 500,
+  /** Web-port references start once an IMAP connect has hung for timeoutMs / headStartDivisor, at most headStartMaxMs. */
+  headStartMaxMs: 1000,
+  headStartDivisor: 4,
+  /** The discovery phase gives up after two step timeouts plus this margin. */
+  discoveryPhaseSlackMs: 250,
+  /** Shortest wait for one DNS try of the built-in resolver (the step timeout is split across tries and servers). */
+  dnsTryFloorMs: 100,
+  /** Shortest getaddrinfo wait (the OS resolver tries its servers in turn). */
+  gaiTimeoutFloorMs: 1000,
+  /** getaddrinfo wait for a caller that brings no lookup of its own (the AIA fetch outside a run). */
+  fallbackLookupMs: 5000,
+  /** The CLI feeds the deadline backstop a rendered report this often during a run, and on events at most every backstopFeedMinMs. */
+  backstopFeedMs: 250,
+  backstopFeedMinMs: 100,
+  /** How long a still-answering main thread gets to exit by itself after the backstop printed. */
+  backstopExitDelayMs: 100,
 } as const;
 
 export interface Credentials {

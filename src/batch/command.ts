@@ -27,6 +27,7 @@ import { parseBatchList, type BatchEntry } from './input.js';
 import { createBatchBar } from './progress.js';
 import { runBatch } from './run.js';
 import { createBatchShare, type BatchShare } from './share.js';
+import { NODE_IO } from '../io.js';
 import { countReport, emptyTally, reportLine, summaryText, worseExit, type Tally } from './summary.js';
 
 export type BatchCredentials = Pick<RunOptions, 'credentials' | 'noLoginReason' | 'batch'>;
@@ -120,11 +121,11 @@ function sharedDeps(b: BatchCli, opts: RunOptions): { share: BatchShare; doctor:
   const lookup = share.lookup(opts.dnsServers.length > 0 ? hostLookupFor(resolver) : net.lookup);
   // One trust store and one HTTPS client for the batch: a secure context costs milliseconds to build.
   const trust = createTrustStore(opts.caPem);
-  const fetcher = createFetcher({ lookup, trust, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy({ ...opts, host: undefined }) });
+  const fetcher = createFetcher({ lookup, trust, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy({ ...opts, host: undefined }), io: NODE_IO });
   const discover = share.discover(createDiscoverer({ resolver, lookup, fetcher }));
   // No `standards` deps: DANE's TLSA/DNSSEC questions and OAuth issuer metadata are per-run extras a
   // batch leaves out (they would repeat per address outside the shared cache); docs/batch.md says so.
-  return { share, doctor: { lookup, discover, probe: share.probe(), trust, emit: noEvents, now: () => new Date(), version: VERSION, node: b.node } };
+  return { share, doctor: { lookup, discover, probe: share.probe(), trust, emit: noEvents, io: NODE_IO, version: VERSION, node: b.node } };
 }
 
 export async function runBatchCommand(b: BatchCli, address: string | undefined): Promise<number> {

@@ -12,6 +12,8 @@ import https from 'node:https';
 import tls from 'node:tls';
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { NODE_IO, type Io } from '../io.js';
 import { registrableDomain } from './domain.js';
 import { classifyError } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
@@ -73,6 +75,8 @@ export interface FetcherOptions {
   userAgent?: string;
   /** --no-private (hosts the user named exempt); default: every address allowed. */
   policy?: AddressPolicy;
+  /** Connect, TLS and the clock; default Node's own (NODE_IO). */
+  io?: Io;
 }
 
 export type Fetcher = (req: HttpRequest, signal: AbortSignal) => Promise<HttpOutcome>;
@@ -144,6 +148,31 @@ export function nodeLookup(lookup: HostLookup, signal: AbortSignal, policy: Addr
   };
 }
 
+/** What node:http's `createConnection` option takes: (options, callback) → nothing, the stream arriving by callback. */
+export type CreateConnection = (options: unknown, callback: (err: Error | null, socket?: Duplex) => void) => undefined;
+
+/**
+ * Opens a request's connection through the injected Io instead of node:net: the host name resolved
+ * by `lookup` (the run's HostLookup, --no-private applied), then for https TLS with the given trust,
+ * verified as https would (SNI for names, the certificate checked against the host).
+ */
+export function connectionVia(io: Io, url: URL, lookup: LookupFunction, signal: AbortSignal, secureContext?: tls.SecureContext): CreateConnection {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const secure = url.protocol === 'https:';
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  return (_options, callback) => {
+    io.connect({ host, port, lookup }, signal).then(
+      ({ socket }) => {
+        if (!secure) return callback(null, socket);
+        const servername = isIP(host) === 0 ? host : undefined;
+        callback(null, io.startTls(socket, { host, ...(servername ? { servername } : {}), ...(secureContext ? { secureContext } : {}) }));
+      },
+      (err: Error) => callback(err),
+    );
+    return undefined;
+  };
+}
+
 interface OneResponse {
   status: number;
   location?: string;
@@ -176,15 +205,16 @@ function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: Abor
       ...req.headers,
     };
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-    // tls.connect takes a ready secureContext; https.RequestOptions does not list it.
-    const options: https.RequestOptions & { secureContext?: tls.SecureContext } = {
+    // No agent: the connection (TCP, and TLS for https) is opened through the injected Io, once per request.
+    const lookup = nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY);
+    const options: https.RequestOptions = {
       method: req.method ?? 'GET',
       headers,
-      agent: false,
       maxHeaderSize: LIMITS.httpHeaderBytes,
-      lookup: nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY),
+      // Without an agent node:http knows no default port and would write it into the Host header.
+      defaultPort: secure ? 443 : 80,
+      createConnection: connectionVia(o.io ?? NODE_IO, url, lookup, signal, secure ? o.trust.context('modern') : undefined) as NonNullable<https.RequestOptions['createConnection']>,
       signal,
-      ...(secure ? { secureContext: o.trust.context('modern') } : {}),
     };
     const client = secure ? https : http;
     const r = client.request(url, options, (res) => {
@@ -233,7 +263,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function createFetcher(o: FetcherOptions): Fetcher {
   return async (req, signal) => {
     await nextTurn();
-    const t0 = performance.now();
+    const clock = (o.io ?? NODE_IO).clock;
+    const t0 = clock.mono();
     const hops: HttpHop[] = [];
     let url: URL;
     try {
@@ -243,7 +274,7 @@ export function createFetcher(o: FetcherOptions): Fetcher {
     }
     let current: HttpRequest = req;
     let insecure = false;
-    const done = (rest: Partial<HttpOutcome>): HttpOutcome => ({ hops, finalUrl: url.href, insecure, ms: Math.round(performance.now() - t0), ...rest });
+    const done = (rest: Partial<HttpOutcome>): HttpOutcome => ({ hops, finalUrl: url.href, insecure, ms: Math.round(clock.mono() - t0), ...rest });
     for (;;) {
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         return done({ error: { code: 'HTTP_ERROR', message: `redirect to a ${url.protocol} URL refused` } });

@@ -27,6 +27,7 @@ import { AUTOCONFIG_VARIANTS, autoconfigSource, ispdbSource } from './autoconfig
 import { autodiscoverSource, autodiscoverSrvSource } from './autodiscover.js';
 import { buildCandidates } from './candidates.js';
 import { createFetcher, type Fetcher } from './http.js';
+import type { Io } from '../io.js';
 import { mxSource, type MxOutcome } from './mx.js';
 import { MX_DERIVED_SOURCES, mxDerivedSource } from './mx-autoconfig.js';
 import { paccObsoleteSource, paccSource } from './pacc.js';
@@ -53,6 +54,8 @@ export interface DiscovererDeps {
   lookup?: HostLookup;
   /** Replaces the HTTP(S) client (tests); default: node:https with the run's --ca-file trust. */
   fetcher?: Fetcher;
+  /** Where the default fetcher's connections go (DoctorDeps.io); default Node's own. */
+  io?: Io;
   emit?: (e: RunEvent) => void;
 }
 
@@ -83,8 +86,8 @@ export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutM
 export function resolverPlan(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>): ResolverPlan {
   const userNamed = opts.dnsServers.length > 0;
   const servers = userNamed ? opts.dnsServers : systemServers();
-  const perServer = Math.max(100, Math.floor(opts.timeoutMs / Math.max(1, servers.length)));
-  const tryMs = Math.min(DEFAULTS.dnsRetransmitMs, Math.max(100, Math.floor(perServer / (DEFAULTS.dnsRetries + 1))));
+  const perServer = Math.max(DEFAULTS.dnsTryFloorMs, Math.floor(opts.timeoutMs / Math.max(1, servers.length)));
+  const tryMs = Math.min(DEFAULTS.dnsRetransmitMs, Math.max(DEFAULTS.dnsTryFloorMs, Math.floor(perServer / (DEFAULTS.dnsRetries + 1))));
   return { servers, userNamed, tryMs, retries: Math.max(DEFAULTS.dnsRetries, Math.floor(perServer / tryMs) - 1) };
 }
 
@@ -92,24 +95,21 @@ export function resolverPlan(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>)
  * Everything the doctor needs for discovery, in one call: `runDoctor(opts, { ...discoveryDeps(opts, emit), … })`.
  * `system` does the getaddrinfo lookups (the CLI's lookup helper); default in-process.
  */
-export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void, system?: LookupAll): { lookup: HostLookup; discover: Discover; standards: StandardsDeps } {
+export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void, system?: LookupAll, io?: Io): { lookup: HostLookup; discover: Discover; standards: StandardsDeps } {
   const { resolver, lookup } = discoveryNetwork(opts, system);
-  const fetch = createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
+  const fetch = createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts), ...(io ? { io } : {}) });
   return {
     lookup,
-    discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}) }),
+    discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}), ...(io ? { io } : {}) }),
     standards: { dnssec: dnssecNetwork(resolverPlan(opts)), fetch },
   };
 }
-
-/** Margin over two step timeouts before the discovery phase itself gives up. */
-const PHASE_SLACK_MS = 250;
 
 export function createDiscoverer(deps: DiscovererDeps): Discover {
   return async (address, opts, signal, onCandidates) => {
     const emit = deps.emit ?? (() => undefined);
     // The whole phase: first steps run at once (one step timeout), chained second steps get one more.
-    const phase = stepSignal(signal, 2 * opts.timeoutMs + PHASE_SLACK_MS);
+    const phase = stepSignal(signal, 2 * opts.timeoutMs + DEFAULTS.discoveryPhaseSlackMs);
     setMaxListeners(0, phase);
     const ctx = sourceContext(address, opts, deps, phase);
     const candidateOptions = { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) };
@@ -180,7 +180,7 @@ function sourceContext(address: EmailAddress, opts: RunOptions, deps: Discoverer
   // The run's lookup is cached already (discoveryDeps); this cache makes any other one ask each name once too.
   const lookup = runDnsCache(opts.timeoutMs).lookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
   const fetch =
-    deps.fetcher ?? createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts) });
+    deps.fetcher ?? createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts), ...(deps.io ? { io: deps.io } : {}) });
   return {
     address,
     domain: address.domain,

@@ -8,6 +8,7 @@ import { promises as dnsPromises } from 'node:dns';
 import type { LookupAddress } from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { LIMITS } from '../limits.js';
+import { DEFAULTS } from '../options.js';
 import type { DnsStatus, Family, MxRecord, SrvRecord } from '../model/evidence.js';
 import {
   emptyAnswer,
@@ -167,8 +168,7 @@ export function createSystemResolver(options: SystemResolverOptions = {}): Resol
 /** The dns.promises.lookup signature lookupHost needs; replaceable in tests. */
 export type LookupAll = (name: string, options: { family: Family; all: true }) => Promise<LookupAddress[]>;
 
-/** A getaddrinfo retry cannot come back sooner than this (resolv.conf `timeout:` is at least 1 s). */
-const GAI_TIMEOUT_FLOOR_MS = 1000;
+/** A getaddrinfo retry cannot come back sooner than DEFAULTS.gaiTimeoutFloorMs (resolv.conf `timeout:` is at least 1 s). */
 
 /**
  * Classify a getaddrinfo failure. getaddrinfo folds several DNS outcomes together, so:
@@ -187,7 +187,7 @@ export function classifyLookupError(err: unknown, elapsedMs: number): { status: 
     case 'ENOTFOUND':
       return { status: 'nodata', message: `${raw}: no address; getaddrinfo does not say whether the name exists` };
     case 'EAI_AGAIN':
-      return elapsedMs < GAI_TIMEOUT_FLOOR_MS
+      return elapsedMs < DEFAULTS.gaiTimeoutFloorMs
         ? { status: 'servfail', message: `${raw}: temporary failure, returned at once (SERVFAIL or unreachable server)` }
         : { status: 'timeout', message: `${raw}: temporary failure after ${Math.round(elapsedMs)} ms (timeout or SERVFAIL)` };
     case 'EAI_FAIL':

@@ -5,7 +5,9 @@
  * whether it completes the chain to a trusted root.
  */
 import http from 'node:http';
-import { nodeLookup } from '../discovery/http.js';
+import { connectionVia, nodeLookup } from '../discovery/http.js';
+import { NODE_IO, type Io } from '../io.js';
+import { DEFAULTS } from '../options.js';
 import { lookupHost } from '../dns/system-resolver.js';
 import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
 import type { HostLookup } from './resolve.js';
@@ -17,9 +19,9 @@ import { LIMITS } from '../limits.js';
 
 
 /** In-process getaddrinfo, for callers that bring no lookup of their own. */
-const systemLookup: HostLookup = (name, family, signal) => lookupHost(name, family, 5000, signal);
+const systemLookup: HostLookup = (name, family, signal) => lookupHost(name, family, DEFAULTS.fallbackLookupMs, signal);
 
-export function fetchSmall(url: string, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY, lookup: HostLookup = systemLookup): Promise<Buffer> {
+export function fetchSmall(url: string, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY, lookup: HostLookup = systemLookup, io: Io = NODE_IO): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
     if (refusedAddress(policy, host, host)) {
@@ -27,7 +29,8 @@ export function fetchSmall(url: string, signal: AbortSignal, policy: AddressPoli
       return;
     }
     // The same lookup as every other host (the --dns servers or the OS), private addresses refused under --no-private.
-    const req = http.get(url, { signal, headers: { 'user-agent': 'imap-doctor' }, lookup: nodeLookup(lookup, signal, policy), maxHeaderSize: LIMITS.httpHeaderBytes }, (res) => {
+    const createConnection = connectionVia(io, new URL(url), nodeLookup(lookup, signal, policy), signal) as NonNullable<http.RequestOptions['createConnection']>;
+    const req = http.get(url, { signal, headers: { 'user-agent': 'imap-doctor' }, defaultPort: 80, createConnection, maxHeaderSize: LIMITS.httpHeaderBytes }, (res) => {
       if ((res.statusCode ?? 0) !== 200) {
         res.resume();
         reject(new Error(`HTTP ${res.statusCode}`));
@@ -63,10 +66,10 @@ export function completesChain(leaf: X509Certificate, issuer: X509Certificate, t
   return trust.anchors.some((a) => issuer.checkIssued(a) && issuer.verify(a.publicKey));
 }
 
-export async function checkAia(leafDer: Buffer, url: string, trust: TrustStore, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY, lookup?: HostLookup): Promise<NonNullable<TlsInfo['aia']>> {
+export async function checkAia(leafDer: Buffer, url: string, trust: TrustStore, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY, lookup?: HostLookup, io?: Io): Promise<NonNullable<TlsInfo['aia']>> {
   if (!/^http:\/\//i.test(url) || !URL.canParse(url)) return { url, fetched: false, completesChain: false, error: 'only http:// issuer URLs are fetched' };
   try {
-    const body = await fetchSmall(url, signal, policy, lookup);
+    const body = await fetchSmall(url, signal, policy, lookup, io);
     const issuer = parseCert(body);
     const leaf = new X509Certificate(leafDer);
     return { url, fetched: true, completesChain: completesChain(leaf, issuer, trust), issuerSubject: issuer.subject.replace(/\n/g, ', ') };

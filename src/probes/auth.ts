@@ -21,6 +21,7 @@ import { keepLine } from './wire.js';
 import { afterLogin, type AfterLoginOptions } from './sync/after-login.js';
 import type { OpenedSession } from './sync/sessions.js';
 import { definiteRefusal } from '../model/reading.js';
+import { DEFAULTS } from '../options.js';
 
 export interface LoginParams {
   host: string;
@@ -163,8 +164,7 @@ function oauthFields(v: unknown, hide: Hide): Record<string, string> | undefined
   return out;
 }
 
-/** How long to wait for imapflow to close a refused connection (it closes at once; this only bounds it). */
-const CLOSE_GRACE_MS = 500;
+/** How long to wait for imapflow to close a refused connection (it closes at once; this only bounds it): DEFAULTS.loginCloseGraceMs. */
 
 export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
   const secret = p.oauthToken ?? p.password;
@@ -264,7 +264,7 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
 /** A login that failed: wait (bounded) for the close so a BYE sent with the refusal is read, then the server's reply, its BYE and the error, scrubbed. */
 async function refusalOf(client: ImapFlow, e: unknown, server: readonly string[], hide: Hide, limit: AbortSignal, timeoutMs: number) {
   const err = hiddenError(e, hide);
-  if (!err.aborted) await closed(client, Math.min(CLOSE_GRACE_MS, timeoutMs));
+  if (!err.aborted) await closed(client, Math.min(DEFAULTS.loginCloseGraceMs, timeoutMs));
   client.close();
   const response = taggedFrom(err, server, hide);
   const bye = byeFrom(client, err, server, hide);

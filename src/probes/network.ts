@@ -15,7 +15,8 @@ import { stepSignal } from '../util/deadline.js';
 import { dnsAnswered, dnsLookupOf, lookupOf } from '../model/reading.js';
 import { LIMITS } from '../limits.js';
 import type { RunEvent } from '../events.js';
-import { connectTcp } from './tcp.js';
+import { tcpConnector, type TcpConnect } from './tcp.js';
+import type { Io } from '../io.js';
 
 export interface NetworkContext {
   timeoutMs: number;
@@ -26,8 +27,10 @@ export interface NetworkContext {
   discovery: DiscoveryEvidence | null;
   /** The --dns servers ('ip:port'); empty or absent: the resolv.conf servers. */
   dnsServers?: string[];
-  /** The connect to use (tests); default connectTcp. */
-  connect?: typeof connectTcp;
+  /** Where the reference connects go (DoctorDeps.io). */
+  io: Io;
+  /** The connect to use (tests); default connectTcp over `io`. */
+  connect?: TcpConnect;
   /** The --reference server, tried when an IMAP connect gets no answer. */
   reference?: UserReference;
 }
@@ -145,7 +148,7 @@ export class UserReference {
 
   constructor(
     readonly target: Reference,
-    private readonly ctx: { resolve: (signal: () => AbortSignal) => Promise<ResolveEvidence>; timeoutMs: number; run: AbortSignal; connect?: typeof connectTcp },
+    private readonly ctx: { resolve: (signal: () => AbortSignal) => Promise<ResolveEvidence>; timeoutMs: number; run: AbortSignal; io: Io; connect?: TcpConnect },
   ) {}
 
   /** Starts the look-up and the connects (once); rejects only on a bug. */
@@ -170,7 +173,7 @@ export class UserReference {
       const r = await this.ctx.resolve(step);
       const picked = [4, 6].flatMap((f) => r.addresses.filter((a) => a.family === f).slice(0, 1));
       if (picked.length === 0) return [{ ...base, address: '', family: 4, outcome: { state: 'failed', error: r.error ?? { code: 'DNS_ERROR', message: 'no address' }, ms: r.ms } }];
-      const connect = this.ctx.connect ?? connectTcp;
+      const connect = this.ctx.connect ?? tcpConnector(this.ctx.io);
       return await Promise.all(
         picked.map(async ({ address, family }): Promise<ReferenceProbe> => {
           const c = await connect(address, port, family, step());
@@ -214,7 +217,7 @@ export class HeadStart {
   private start(address: string, host: string, endpoint: string, budgetMs: number): void {
     // Its failure is the network probe's to report (it awaits the same promise); here it is only started.
     this.ctx.reference?.probe().catch(() => undefined);
-    const connect = this.ctx.connect ?? connectTcp;
+    const connect = this.ctx.connect ?? tcpConnector(this.ctx.io);
     const family: Family = isIP(address) === 6 ? 6 : 4;
     for (const port of new Set(this.ctx.referencePorts)) {
       const k = `${address}|${port}`;
@@ -271,7 +274,7 @@ async function userReferences(endpoints: readonly EndpointEvidence[], reference:
 }
 
 async function runPlan(endpoints: readonly EndpointEvidence[], plan: PlannedReference[], ctx: NetworkContext, head?: HeadStart): Promise<ReferenceProbe[]> {
-  const connect = ctx.connect ?? connectTcp;
+  const connect = ctx.connect ?? tcpConnector(ctx.io);
   // Stopped early once the evidence answers every question, or with the run. Plain listeners on
   // purpose: AbortSignal.any holds its sources weakly in Node 20 (see util/deadline.ts).
   const enough = new AbortController();

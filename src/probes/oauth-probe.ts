@@ -13,6 +13,7 @@ import { loginCapabilities } from '../checks/types.js';
 import { decideLogin } from '../policy.js';
 import { internalError, oneLine } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
+import { DEFAULTS } from '../options.js';
 import { stepSignal } from '../util/deadline.js';
 import { hasCap, parseTagged } from './imap-parse.js';
 import { reachTls, type ProbeRunContext } from './session.js';
@@ -84,16 +85,16 @@ export async function bearerExchange(wire: Wire, initial: string, signal: () => 
 
 /** The probe itself on one address; the metadata of an announced openid-configuration is fetched too. */
 export async function sendEmptyOAuthBearer(e: EndpointEvidence, a: AddressProbe, ctx: OAuthProbeContext, fetch?: Fetcher): Promise<OAuthProbeEvidence> {
-  const t0 = performance.now();
+  const t0 = ctx.io.clock.mono();
   const c = e.candidate;
   const signal = () => stepSignal(ctx.run, ctx.timeoutMs);
   const params = { ...ctx, endpoint: e.id, host: c.host, port: c.port, security: c.security, address: a.address, family: a.family };
-  const done = (rest: Partial<OAuthProbeEvidence>): OAuthProbeEvidence => ({ address: a.address, ms: Math.round(performance.now() - t0), ...rest });
+  const done = (rest: Partial<OAuthProbeEvidence>): OAuthProbeEvidence => ({ address: a.address, ms: Math.round(ctx.io.clock.mono() - t0), ...rest });
   const reached = await reachTls(params, signal);
   if ('error' in reached) return done({ error: reached.error });
-  const t = await handshake(reached.socket, { host: c.host, trust: ctx.trust, signal: signal() });
+  const t = await handshake(reached.socket, { host: c.host, trust: ctx.trust, signal: signal(), io: ctx.io });
   if (!t.ok) return done({ error: t.error });
-  const wire = new Wire(t.socket, { maxLineBytes: ctx.maxLineBytes, layer: 'tls', t0 });
+  const wire = new Wire(t.socket, { maxLineBytes: ctx.maxLineBytes, layer: 'tls', t0, mono: () => ctx.io.clock.mono() });
   let result: { challenge?: Record<string, string>; response?: TaggedResponse; error?: ProbeError };
   try {
     if (c.security === 'tls') await wire.readGreeting(signal());
@@ -103,7 +104,7 @@ export async function sendEmptyOAuthBearer(e: EndpointEvidence, a: AddressProbe,
     result = { error: err instanceof WireError ? err.probe : internalError(err, '--oauth-discover') };
   } finally {
     t.socket.end();
-    setTimeout(() => t.socket.destroy(), 200).unref();
+    setTimeout(() => t.socket.destroy(), DEFAULTS.hangUpGraceMs).unref();
   }
   const url = result.challenge?.['openid-configuration'];
   const issuer = url && fetch ? await fetchAnnouncedConfiguration(fetch, url, e.id, signal()) : undefined;

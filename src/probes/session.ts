@@ -5,15 +5,17 @@
  * other mode on the same port, and to name an outdated server it retries TLS with legacy
  * settings — both only to gather evidence, never to log in.
  */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { AddressProbe, Family, Greeting, Outcome, ProbeError, Security, Stage, StarttlsResult, TlsInfo, TranscriptLine } from '../model/evidence.js';
 import type { EventSink } from '../events.js';
-import { stepSignal } from '../util/deadline.js';
+import { since, stepSignal } from '../util/deadline.js';
 import { internalError } from '../errors/classify.js';
 import type { AddressPolicy } from '../util/ip.js';
 import type { HostLookup } from './resolve.js';
 import { connectTcp } from './tcp.js';
+import type { Io } from '../io.js';
+import { DEFAULTS } from '../options.js';
 import { handshake, leafDer } from './tls.js';
 import { checkAia } from './aia.js';
 import type { TrustStore } from './trust.js';
@@ -23,6 +25,8 @@ import { starttlsAccepted } from '../model/reading.js';
 
 /** What every probe of a run shares: trust, limits, where connections may go, the run signal, the transcript switch, events. */
 export interface ProbeRunContext {
+  /** Connect, TLS and the clock (DoctorDeps.io). */
+  io: Io;
   trust: TrustStore;
   /** --no-private (a host the user named is exempt); the AIA fetch obeys it too. */
   policy: AddressPolicy;
@@ -60,11 +64,11 @@ interface Session {
   transcript: TranscriptLine[] | undefined;
   /** The stage started last: where a doctor bug is reported if one happens. */
   current: Stage;
-  socket: Socket | null;
+  socket: Duplex | null;
   wire: Wire | null;
   step(): AbortSignal;
   stage(s: Stage, state: 'start' | 'ok' | 'failed' | 'skipped'): void;
-  newWire(sock: Socket, layer: 'plain' | 'tls'): Wire;
+  newWire(sock: Duplex, layer: 'plain' | 'tls'): Wire;
 }
 
 const ORDER: Array<[Stage, keyof AddressProbe]> = [
@@ -86,7 +90,8 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
     res.starttlsTls = skip('tcp');
     res.capabilityAfterTls = skip('tcp');
   }
-  const t0 = performance.now();
+  const mono = () => p.io.clock.mono();
+  const t0 = mono();
   const s: Session = {
     p,
     res,
@@ -100,7 +105,7 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
       if (state === 'start') s.current = st;
       p.emit({ kind: 'stage', endpoint: p.endpoint, host: p.host, address: p.address, stage: st, state });
     },
-    newWire: (sock, layer) => new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, ...(transcript ? { transcript } : {}) }),
+    newWire: (sock, layer) => new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, mono, ...(transcript ? { transcript } : {}) }),
   };
   try {
     await converse(s);
@@ -138,14 +143,14 @@ function hangUp(s: Session): void {
     }
   }
   socket.end();
-  setTimeout(() => socket.destroy(), 200).unref();
+  setTimeout(() => socket.destroy(), DEFAULTS.hangUpGraceMs).unref();
 }
 
 /** tcp → [tls] → greeting → capability → [starttls → tls → capability]; every stage bounded, a failure ends it. */
 async function converse(s: Session): Promise<void> {
   const { p, res } = s;
   s.stage('tcp', 'start');
-  const tcp = await connectTcp(p.address, p.port, p.family, s.step());
+  const tcp = await connectTcp(p.io, p.address, p.port, p.family, s.step());
   if (!tcp.ok) {
     res.tcp = fail(tcp.error, tcp.ms);
     s.stage('tcp', 'failed');
@@ -153,7 +158,7 @@ async function converse(s: Session): Promise<void> {
   }
   res.tcp = { state: 'ok', value: tcp.localAddress ? { localAddress: tcp.localAddress } : {}, ms: tcp.ms };
   s.stage('tcp', 'ok');
-  s.transcript?.push({ t: Math.round(performance.now() - s.t0), dir: 'i', layer: 'plain', text: `connected to ${p.address}:${p.port}` });
+  s.transcript?.push({ t: since(s.t0, p.io.clock.mono), dir: 'i', layer: 'plain', text: `connected to ${p.address}:${p.port}` });
   s.socket = tcp.socket;
   if (p.security === 'tls') {
     const t = await tlsStage(s, s.socket, 'tls');
@@ -180,14 +185,14 @@ async function converse(s: Session): Promise<void> {
 async function greetingStage(s: Session, wire: Wire): Promise<Greeting | undefined> {
   const { p, res } = s;
   s.stage('greeting', 'start');
-  const g0 = performance.now();
+  const g0 = p.io.clock.mono();
   let greeting: Greeting;
   try {
     greeting = parseGreeting(await wire.readGreeting(s.step()));
   } catch (e) {
     const err = errOf(e);
     if (err.code === 'INTERNAL') throw e;
-    res.greeting = fail(err, Math.round(performance.now() - g0));
+    res.greeting = fail(err, since(g0, p.io.clock.mono));
     res.capability = skip('greeting');
     s.stage('greeting', 'failed');
     if (p.security !== 'tls' && err.code === 'TIMEOUT') {
@@ -199,7 +204,7 @@ async function greetingStage(s: Session, wire: Wire): Promise<Greeting | undefin
     }
     return undefined;
   }
-  res.greeting = { state: 'ok', value: greeting, ms: Math.round(performance.now() - g0) };
+  res.greeting = { state: 'ok', value: greeting, ms: since(g0, p.io.clock.mono) };
   s.stage('greeting', 'ok');
   if (greeting.kind === 'tls' && p.security !== 'tls') {
     res.capability = skip('greeting');
@@ -219,9 +224,10 @@ async function greetingStage(s: Session, wire: Wire): Promise<Greeting | undefin
  */
 async function starttlsStage(s: Session, wire: Wire): Promise<void> {
   const { res } = s;
+  const mono = () => s.p.io.clock.mono();
   const advertised = hasCap(res.capability.state === 'ok' ? res.capability.value : undefined, 'STARTTLS');
   s.stage('starttls', 'start');
-  const s0 = performance.now();
+  const s0 = mono();
   let st: StarttlsResult;
   try {
     const r = await wire.command('a2', 'STARTTLS', s.step());
@@ -234,13 +240,13 @@ async function starttlsStage(s: Session, wire: Wire): Promise<void> {
     };
   } catch (e) {
     if (!(e instanceof WireError)) throw e;
-    res.starttls = fail(e.probe, Math.round(performance.now() - s0));
+    res.starttls = fail(e.probe, since(s0, mono));
     res.starttlsTls = skip('starttls');
     res.capabilityAfterTls = skip('starttls');
     s.stage('starttls', 'failed');
     return;
   }
-  res.starttls = { state: 'ok', value: st, ms: Math.round(performance.now() - s0) };
+  res.starttls = { state: 'ok', value: st, ms: since(s0, mono) };
   const accepted = starttlsAccepted(res);
   s.stage('starttls', accepted ? 'ok' : 'failed');
   if (!accepted) {
@@ -249,7 +255,7 @@ async function starttlsStage(s: Session, wire: Wire): Promise<void> {
     return;
   }
   s.wire = null;
-  const t = await tlsStage(s, s.socket as Socket, 'starttls-tls');
+  const t = await tlsStage(s, s.socket as Duplex, 'starttls-tls');
   if (!t) return;
   s.socket = t;
   s.wire = s.newWire(t, 'tls');
@@ -261,10 +267,10 @@ async function starttlsStage(s: Session, wire: Wire): Promise<void> {
  * the stages that depend on it skipped and gathers what explains the failure. Returns the TLS
  * socket, or null when the session cannot go on.
  */
-async function tlsStage(s: Session, socket: Socket, which: 'tls' | 'starttls-tls'): Promise<TLSSocket | null> {
+async function tlsStage(s: Session, socket: Duplex, which: 'tls' | 'starttls-tls'): Promise<TLSSocket | null> {
   const { p, res } = s;
   s.stage(which, 'start');
-  const t = await handshake(socket, { host: p.host, trust: p.trust, signal: stepSignal(p.run, p.timeoutMs) });
+  const t = await handshake(socket, { host: p.host, trust: p.trust, signal: stepSignal(p.run, p.timeoutMs), io: p.io });
   if (!t.ok) {
     if (which === 'tls') {
       res.tls = fail(t.error, t.ms);
@@ -288,22 +294,22 @@ async function tlsStage(s: Session, socket: Socket, which: 'tls' | 'starttls-tls
 /** CAPABILITY as a stage of its own: announced like every stage (progress, timeline), then run. */
 async function capabilityStage(s: Session, which: 'capability' | 'capability-after-tls', wire: Wire, tag: string): Promise<Outcome<string[]>> {
   s.stage(which, 'start');
-  const r = await command(wire, tag, 'CAPABILITY', s.step());
+  const r = await command(wire, tag, 'CAPABILITY', s.step(), () => s.p.io.clock.mono());
   s.stage(which, r.state === 'ok' ? 'ok' : 'failed');
   return r;
 }
 
-async function command(wire: Wire, tag: string, cmd: string, signal: AbortSignal): Promise<Outcome<string[]>> {
-  const c0 = performance.now();
+async function command(wire: Wire, tag: string, cmd: string, signal: AbortSignal, mono: () => number): Promise<Outcome<string[]>> {
+  const c0 = mono();
   try {
     const r = await wire.command(tag, cmd, signal);
-    const ms = Math.round(performance.now() - c0);
+    const ms = since(c0, mono);
     if (r.tagged.status !== 'OK') return fail({ code: r.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: r.tagged.line }, ms);
     const caps = capabilitiesFrom(r.untagged, r.tagged);
     if (!caps) return fail({ code: 'PROTOCOL_ERROR', message: 'no CAPABILITY data in the reply' }, ms);
     return { state: 'ok', value: caps, ms };
   } catch (e) {
-    return fail(errOf(e), Math.round(performance.now() - c0));
+    return fail(errOf(e), since(c0, mono));
   }
 }
 
@@ -313,7 +319,7 @@ async function withAia(s: TLSSocket, info: TlsInfo, p: SessionParams): Promise<T
   if (info.verifyError !== 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' && info.verifyError !== 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY') return info;
   const der = leafDer(s);
   if (!der) return info;
-  return { ...info, aia: await checkAia(der, leaf.aiaIssuerUrl, p.trust, stepSignal(p.run, p.timeoutMs), p.policy, p.lookup) };
+  return { ...info, aia: await checkAia(der, leaf.aiaIssuerUrl, p.trust, stepSignal(p.run, p.timeoutMs), p.policy, p.lookup, p.io) };
 }
 
 /** After a failed handshake: plaintext on this port? Or a server stuck on old TLS / weak crypto? */
@@ -328,11 +334,11 @@ async function explainTlsFailure(p: SessionParams, res: AddressProbe, err: Probe
 }
 
 /** Connect again and reach the point where TLS starts (implicit, or after STARTTLS). */
-export async function reachTls(p: SessionParams, signal: () => AbortSignal): Promise<{ socket: Socket } | { error: ProbeError }> {
-  const tcp = await connectTcp(p.address, p.port, p.family, signal());
+export async function reachTls(p: SessionParams, signal: () => AbortSignal): Promise<{ socket: Duplex } | { error: ProbeError }> {
+  const tcp = await connectTcp(p.io, p.address, p.port, p.family, signal());
   if (!tcp.ok) return { error: tcp.error };
   if (p.security !== 'starttls') return { socket: tcp.socket };
-  const w = new Wire(tcp.socket, { maxLineBytes: p.maxLineBytes, layer: 'plain', t0: performance.now() });
+  const w = new Wire(tcp.socket, { maxLineBytes: p.maxLineBytes, layer: 'plain', t0: p.io.clock.mono(), mono: () => p.io.clock.mono() });
   try {
     await w.readGreeting(signal());
     const r = await w.command('b1', 'STARTTLS', signal());
@@ -349,11 +355,11 @@ export async function reachTls(p: SessionParams, signal: () => AbortSignal): Pro
 }
 
 async function legacyHandshake(p: SessionParams): Promise<Outcome<TlsInfo>> {
-  const t0 = performance.now();
+  const t0 = p.io.clock.mono();
   const signal = () => stepSignal(p.run, p.timeoutMs);
   const r = await reachTls(p, signal);
-  if ('error' in r) return fail(r.error, Math.round(performance.now() - t0));
-  const t = await handshake(r.socket, { host: p.host, trust: p.trust, legacy: true, signal: signal() });
+  if ('error' in r) return fail(r.error, since(t0, p.io.clock.mono));
+  const t = await handshake(r.socket, { host: p.host, trust: p.trust, legacy: true, signal: signal(), io: p.io });
   if (!t.ok) return fail(t.error, t.ms);
   t.socket.destroy();
   return { state: 'ok', value: t.info, ms: t.ms };
@@ -361,21 +367,21 @@ async function legacyHandshake(p: SessionParams): Promise<Outcome<TlsInfo>> {
 
 /** The same port in the other mode: plaintext greeting after a failed TLS, or TLS after silence. */
 async function tryOtherMode(p: SessionParams, tried: 'plaintext' | 'tls'): Promise<{ tried: 'plaintext' | 'tls'; outcome: Outcome<{ greeting?: Greeting; tlsProtocol?: string }> }> {
-  const t0 = performance.now();
+  const t0 = p.io.clock.mono();
   const signal = () => stepSignal(p.run, p.timeoutMs);
-  const ms = () => Math.round(performance.now() - t0);
-  const tcp = await connectTcp(p.address, p.port, p.family, signal());
+  const ms = () => since(t0, p.io.clock.mono);
+  const tcp = await connectTcp(p.io, p.address, p.port, p.family, signal());
   if (!tcp.ok) return { tried, outcome: fail(tcp.error, ms()) };
-  let socket: Socket = tcp.socket;
+  let socket: Duplex = tcp.socket;
   try {
     let tlsProtocol: string | undefined;
     if (tried === 'tls') {
-      const t = await handshake(socket, { host: p.host, trust: p.trust, signal: signal() });
+      const t = await handshake(socket, { host: p.host, trust: p.trust, signal: signal(), io: p.io });
       if (!t.ok) return { tried, outcome: fail(t.error, ms()) };
       socket = t.socket;
       tlsProtocol = t.info.protocol;
     }
-    const w = new Wire(socket, { maxLineBytes: p.maxLineBytes, layer: tried === 'tls' ? 'tls' : 'plain', t0 });
+    const w = new Wire(socket, { maxLineBytes: p.maxLineBytes, layer: tried === 'tls' ? 'tls' : 'plain', t0, mono: () => p.io.clock.mono() });
     try {
       const greeting = parseGreeting(await w.readGreeting(signal()));
       return { tried, outcome: { state: 'ok', value: { greeting, ...(tlsProtocol ? { tlsProtocol } : {}) }, ms: ms() } };

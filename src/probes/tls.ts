@@ -4,9 +4,11 @@
  * separate hostname check against the name dialled, so the report always has the chain.
  */
 import tls from 'node:tls';
-import { isIP, type Socket } from 'node:net';
+import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ProbeError, TlsInfo } from '../model/evidence.js';
 import { classifyError } from '../errors/classify.js';
+import type { Io } from '../io.js';
 import { since } from '../util/deadline.js';
 import type { TrustStore } from './trust.js';
 import { certInfo, peerChain } from './x509.js';
@@ -19,18 +21,20 @@ export interface HandshakeParams {
   trust: TrustStore;
   legacy?: boolean;
   signal: AbortSignal;
+  /** Where TLS is started and the clock timing it. */
+  io: Io;
 }
 
-export function handshake(socket: Socket, p: HandshakeParams): Promise<TlsResult> {
-  const t0 = performance.now();
+export function handshake(socket: Duplex, p: HandshakeParams): Promise<TlsResult> {
+  const mono = () => p.io.clock.mono();
+  const t0 = mono();
   const servername = isIP(p.host) === 0 ? p.host : undefined;
   return new Promise<TlsResult>((resolve) => {
     if (p.signal.aborted) {
       resolve({ ok: false, error: classifyError(p.signal.reason, p.signal), ms: 0 });
       return;
     }
-    const s = tls.connect({
-      socket,
+    const s = p.io.startTls(socket, {
       ...(servername ? { servername } : {}),
       secureContext: p.trust.context(p.legacy ? 'legacy' : 'modern'),
       rejectUnauthorized: false,
@@ -49,15 +53,15 @@ export function handshake(socket: Socket, p: HandshakeParams): Promise<TlsResult
       }
       resolve(r);
     };
-    const onAbort = () => done({ ok: false, error: classifyError(p.signal.reason, p.signal), ms: since(t0) });
+    const onAbort = () => done({ ok: false, error: classifyError(p.signal.reason, p.signal), ms: since(t0, mono) });
     p.signal.addEventListener('abort', onAbort, { once: true });
-    s.once('error', (e) => done({ ok: false, error: classifyError(e), ms: since(t0) }));
-    s.once('close', () => done({ ok: false, error: { code: 'RESET', message: 'the server closed the connection during the TLS handshake' }, ms: since(t0) }));
+    s.once('error', (e) => done({ ok: false, error: classifyError(e), ms: since(t0, mono) }));
+    s.once('close', () => done({ ok: false, error: { code: 'RESET', message: 'the server closed the connection during the TLS handshake' }, ms: since(t0, mono) }));
     s.once('secureConnect', () => {
       try {
-        done({ ok: true, socket: s, info: describe(s, p), ms: since(t0) });
+        done({ ok: true, socket: s, info: describe(s, p), ms: since(t0, mono) });
       } catch (e) {
-        done({ ok: false, error: { code: 'INTERNAL', message: `could not read the TLS session: ${(e as Error).message}` }, ms: since(t0) });
+        done({ ok: false, error: { code: 'INTERNAL', message: `could not read the TLS session: ${(e as Error).message}` }, ms: since(t0, mono) });
       }
     });
   });

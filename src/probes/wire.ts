@@ -4,7 +4,7 @@
  * once a line's worth waits unread the socket is paused (TCP back-pressure). Every line in and out
  * can be teed into a bounded transcript. The raw probe never sends credentials: nothing to redact.
  */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ProbeError, TaggedResponse, TranscriptLine } from '../model/evidence.js';
 import { classifyError } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
@@ -33,7 +33,9 @@ export interface WireOptions {
   maxLineBytes: number;
   transcript?: TranscriptLine[];
   layer: 'plain' | 'tls';
+  /** Transcript times are counted from t0 on this clock (default performance.now). */
   t0: number;
+  mono?: () => number;
 }
 
 export class Wire {
@@ -51,7 +53,7 @@ export class Wire {
   private readonly onError = (e: Error) => this.fail(classifyError(e));
 
   constructor(
-    readonly socket: Socket,
+    readonly socket: Duplex,
     private readonly opts: WireOptions,
   ) {
     socket.on('data', this.onData);
@@ -70,7 +72,8 @@ export class Wire {
   }
 
   private note(dir: TranscriptLine['dir'], text: string): void {
-    keepLine(this.opts.transcript, { t: Math.round(performance.now() - this.opts.t0), dir, layer: this.opts.layer, text });
+    const now = this.opts.mono ? this.opts.mono() : performance.now();
+    keepLine(this.opts.transcript, { t: Math.round(now - this.opts.t0), dir, layer: this.opts.layer, text });
   }
 
   private fail(err: ProbeError): void {

@@ -17,6 +17,7 @@ import { visibleDeep } from '../render/visible.js';
 import { stepSignal } from '../util/deadline.js';
 import { buildBlocks } from './blocks.js';
 import { lintPublished } from './lint.js';
+import { NODE_IO } from '../io.js';
 import { planFromReport, type PlannedServer } from './plan.js';
 import type { PublishCliHelpers } from './cli-command.js';
 import { renderPublishJson, renderPublishText, type PublishResult } from './render.js';
@@ -76,7 +77,7 @@ export async function publishFromCli(domain: string, o: Record<string, unknown>,
     noLoginReason: 'disabled',
     ...discoveryOptionsFrom({ ...o, oauthDiscover: false }),
   });
-  const deps = discoveryDeps(opts, undefined, h.lookup);
-  const result = await runPublish(opts, { ...deps, fetch: deps.standards.fetch as NonNullable<typeof deps.standards.fetch>, emit: () => undefined, now: () => new Date(), version: h.version, node: h.node }, submission);
+  const deps = discoveryDeps(opts, undefined, h.lookup, NODE_IO);
+  const result = await runPublish(opts, { ...deps, fetch: deps.standards.fetch as NonNullable<typeof deps.standards.fetch>, emit: () => undefined, io: NODE_IO, version: h.version, node: h.node }, submission);
   return publishOutput(result, o.format === 'json' ? 'json' : 'text');
 }

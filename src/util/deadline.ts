@@ -105,7 +105,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Milliseconds since `start` (performance clock), rounded. */
-export function since(start: number): number {
-  return Math.round(performance.now() - start);
+/** Milliseconds since `start` on a monotonic clock (default performance.now; the run's is DoctorDeps.io.clock.mono), rounded. */
+export function since(start: number, mono: () => number = () => performance.now()): number {
+  return Math.round(mono() - start);
 }

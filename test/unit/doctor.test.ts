@@ -8,6 +8,7 @@ import { exitCodeFor } from '../../src/cli.js';
 import { runDoctor } from '../../src/doctor.js';
 import type { RunEvent } from '../../src/events.js';
 import { defaultRunOptions } from '../../src/options.js';
+import { NODE_IO } from '../../src/io.js';
 import { startTcpServer, type TcpTestServer } from '../servers/tcp-server.js';
 
 const deps = (over: Partial<Parameters<typeof runDoctor>[1]> = {}): Parameters<typeof runDoctor>[1] => ({
@@ -15,7 +16,7 @@ const deps = (over: Partial<Parameters<typeof runDoctor>[1]> = {}): Parameters<t
     throw new Error('must not be called');
   },
   emit: () => {},
-  now: () => new Date(),
+  io: NODE_IO,
   version: 'test',
   ...over,
 });

@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeError } from '../../../src/model/evidence.js';
 import { HeadStart, probeNetwork, type NetworkContext } from '../../../src/probes/network.js';
-import type { connectTcp } from '../../../src/probes/tcp.js';
+import type { TcpConnect } from '../../../src/probes/tcp.js';
+import { NODE_IO } from '../../../src/io.js';
 import { addressProbe, candidate, endpoint } from '../../helpers/evidence.js';
 
-type Connect = typeof connectTcp;
+type Connect = TcpConnect;
 
 /** A connect that never answers (until aborted) and records what was dialled. */
 function silentConnect(log: string[]): Connect {
@@ -25,6 +26,7 @@ function silentConnect(log: string[]): Connect {
 }
 
 const ctxFor = (connect: Connect, timeoutMs = 300): NetworkContext & { startAfterMs: number } => ({
+  io: NODE_IO,
   timeoutMs,
   run: new AbortController().signal,
   referencePorts: [443, 80],

@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressProbe, EndpointEvidence, Family, ProbeErrorCode, Security } from '../../../src/model/evidence.js';
 import { HeadStart, planReferences, probeNetwork, UserReference, type NetworkContext } from '../../../src/probes/network.js';
 import type { ResolveEvidence } from '../../../src/model/evidence.js';
-import type { connectTcp } from '../../../src/probes/tcp.js';
+import type { TcpConnect } from '../../../src/probes/tcp.js';
+import { NODE_IO } from '../../../src/io.js';
 import { DeadlineReached } from '../../../src/util/deadline.js';
 import { classifyError } from '../../../src/errors/classify.js';
 import { addressProbe, candidate, endpoint } from '../../helpers/evidence.js';
 
-const PORTS = { referencePorts: [443, 80], imapPorts: { tls: 993, starttls: 143, plain: 143 }, discovery: null };
+const PORTS = { io: NODE_IO, referencePorts: [443, 80], imapPorts: { tls: 993, starttls: 143, plain: 143 }, discovery: null };
 
 function withTcp(security: Security, code: ProbeErrorCode | 'ok', address = '192.0.2.10', family: Family = 4): AddressProbe {
   return addressProbe(security, { address, family, tcp: code === 'ok' ? { state: 'ok', value: {}, ms: 1 } : { state: 'failed', error: { code, message: code }, ms: 1 } });
@@ -84,7 +85,7 @@ describe('probeNetwork', () => {
   it('starts every reference at once under one shared signal and stops them all at one step timeout', async () => {
     const signals = new Set<AbortSignal>();
     let started = 0;
-    const silent: typeof connectTcp = (_a, _p, _f, signal) => {
+    const silent: TcpConnect = (_a, _p, _f, signal) => {
       started++;
       signals.add(signal);
       return new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ok: false, error: { code: 'TIMEOUT', message: 'no answer' }, ms: 150 }), { once: true }));
@@ -101,7 +102,7 @@ describe('probeNetwork', () => {
 
   /** A fake connect: per port open, refused, or silent until the signal fires (classified like connectTcp does). */
   const behaving =
-    (by: Record<number, 'open' | 'refused' | 'silent'>): typeof connectTcp =>
+    (by: Record<number, 'open' | 'refused' | 'silent'>): TcpConnect =>
     (_a, port, _f, signal) =>
       new Promise((resolve) => {
         const kind = by[port] ?? 'silent';
@@ -186,7 +187,7 @@ describe('the --reference server (UserReference)', () => {
   const resolved = (addresses: ResolveEvidence['addresses']): ResolveEvidence => ({ ms: 1, via: 'system', a: 'records', aaaa: 'records', addresses });
   /** A reference whose look-ups and connects are logged; the connect answers per address. */
   function reference(resolve: ResolveEvidence, answer: (address: string) => 'open' | 'silent', log: string[], timeoutMs = 150) {
-    const connect: typeof connectTcp = (address, port, _f, signal) => {
+    const connect: TcpConnect = (address, port, _f, signal) => {
       log.push(`connect ${address}:${port}`);
       if (answer(address) === 'open') return Promise.resolve({ ok: true, socket: { destroy: () => undefined } as unknown as net.Socket, ms: 3 });
       return new Promise((r) => signal.addEventListener('abort', () => r({ ok: false, error: classifyError(signal.reason, signal), ms: timeoutMs }), { once: true }));
@@ -198,6 +199,7 @@ describe('the --reference server (UserReference)', () => {
       },
       timeoutMs,
       run: run(),
+      io: NODE_IO,
       connect,
     });
     return { ref, ctx: { ...PORTS, referencePorts: [443], timeoutMs, run: run(), connect, reference: ref } satisfies NetworkContext & { startAfterMs?: number } };
