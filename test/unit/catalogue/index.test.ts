@@ -1,9 +1,11 @@
 /**
- * The catalogue is the product: every code renders its texts, is emitted by some check (no dead
- * entries), and docs/findings.md is exactly what the catalogue generates.
+ * The catalogue is the product: every code renders its texts, is emitted at some call site of a check,
+ * the report builder or the INTERNAL_ERROR maker (no dead entries; a table that names a code is no
+ * emitter), and docs/findings.md is exactly what the catalogue generates.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, renderEntry, type FindingCode } from '../../../src/catalogue/index.js';
 import { findingsMarkdown } from '../../../src/render/findings-doc.js';
@@ -16,6 +18,47 @@ function sources(dir: string): string[] {
     const p = path.join(dir, f);
     return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
   });
+}
+
+/**
+ * The finding codes a source file emits, read from its syntax: string literals in the first argument
+ * of finding() or of a local wrapper that passes its first parameter on to finding() (through ?: and
+ * a variable initialised in the same file), and the \`code\` of an object literal (a finding or rule
+ * built in place). A code that is only a key, a list or a set member, or compared against, is not emitted.
+ */
+function emittedCodes(text: string, file = 'snippet.ts'): string[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const nodes: ts.Node[] = [];
+  const visit = (n: ts.Node): void => {
+    nodes.push(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  const isCall = (n: ts.Node, name: string): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name;
+  const initOf = new Map<string, ts.Expression>();
+  for (const n of nodes) if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) initOf.set(n.name.text, n.initializer);
+  // finding() itself, and functions whose first parameter goes straight into finding().
+  const makers = new Set(['finding']);
+  for (const [name, init] of initOf) {
+    if (!ts.isArrowFunction(init) && !ts.isFunctionExpression(init)) continue;
+    const p = init.parameters[0]?.name;
+    const forwards = (n: ts.Node): boolean => (isCall(n, 'finding') && p !== undefined && ts.isIdentifier(p) && n.arguments[0]?.getText() === p.text) || (ts.forEachChild(n, forwards) ?? false);
+    if (forwards(init.body)) makers.add(name);
+  }
+  const literals = (e: ts.Expression | undefined, seen = new Set<string>()): string[] => {
+    if (!e) return [];
+    if (ts.isStringLiteral(e)) return [e.text];
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) return literals(e.expression, seen);
+    if (ts.isConditionalExpression(e)) return [...literals(e.whenTrue, seen), ...literals(e.whenFalse, seen)];
+    if (ts.isIdentifier(e) && !seen.has(e.text)) return literals(initOf.get(e.text), seen.add(e.text));
+    return [];
+  };
+  const out: string[] = [];
+  for (const n of nodes) {
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && makers.has(n.expression.text)) out.push(...literals(n.arguments[0]));
+    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'code' && ts.isObjectLiteralExpression(n.parent)) out.push(...literals(n.initializer));
+  }
+  return out;
 }
 
 describe('catalogue', () => {
@@ -34,15 +77,30 @@ describe('catalogue', () => {
   });
 
   it('every code is emitted somewhere: by a check, by the one INTERNAL_ERROR maker or by the report builder, not just listed in a table', () => {
-    // Where findings are made. Tables that only name codes (root-cause's EXPLAINED_BY, the builder's
-    // REACHABILITY) do not count: a code listed there and emitted nowhere is dead.
-    const emitters = [...sources(path.join(ROOT, 'src/checks')), path.join(ROOT, 'src/report/build.ts'), path.join(ROOT, 'src/errors/classify.ts')];
-    const text = emitters
-      .map((f) => readFileSync(f, 'utf8'))
-      .map((t) => t.replace(/const REACHABILITY[^;]*;/s, ''))
-      .join('\n');
-    const dead = codes.filter((c) => !text.includes(`'${c}'`));
+    const emitters = [...sources(path.join(ROOT, 'src/checks')), ...sources(path.join(ROOT, 'src/report')), path.join(ROOT, 'src/errors/classify.ts')];
+    const emitted = new Set(emitters.flatMap((f) => emittedCodes(readFileSync(f, 'utf8'), f)));
+    const dead = codes.filter((c) => !emitted.has(c));
     expect(dead).toEqual([]);
+  });
+
+  it('counts emitting sites only: finding(…) and its wrappers, finding-shaped { code } objects; never a table that names codes', () => {
+    const src = `
+      const EXPLAINED_BY = { TABLE_KEY: ['TABLE_VALUE'] };
+      const REACHABILITY = new Set(['IN_A_SET']);
+      const ROOTS: FindingCode[] = ['IN_A_LIST'];
+      if (f.code === 'COMPARED_TO') REACHABILITY.has('LOOKED_UP');
+      finding('DIRECT', 'tls', {});
+      finding(ok ? 'WHEN_TRUE' : 'WHEN_FALSE', 'tls', {});
+      const code = a ? 'VIA_A' : b ? 'VIA_B' : 'VIA_C';
+      finding(code, 'tls', { same: code === 'NOT_THIS' });
+      const f: Emit = (c, params) => { out.push(finding(c, stage, params)); };
+      f('THROUGH_A_WRAPPER', {});
+      const RULES = [{ code: 'FROM_A_RULE', texts: [/x/] }];
+      return { code: 'SHAPED_LIKE_A_FINDING', params: {} };
+    `;
+    expect(emittedCodes(src).sort()).toEqual(
+      ['DIRECT', 'FROM_A_RULE', 'SHAPED_LIKE_A_FINDING', 'THROUGH_A_WRAPPER', 'VIA_A', 'VIA_B', 'VIA_C', 'WHEN_FALSE', 'WHEN_TRUE'].sort(),
+    );
   });
 
   it('docs/findings.md matches the catalogue (run `npm run docs` after changing it)', () => {
