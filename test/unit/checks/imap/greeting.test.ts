@@ -1,112 +1,93 @@
 /**
- * The pre-login conversation checks on hand-built evidence: the greeting, STARTTLS, a password
- * allowed before TLS, and the wrong security for the port (TLS on a plaintext port, plaintext on 993).
+ * imap/greeting on hand-built evidence: what the server said first (RFC 9051 §7.1.1, §7.1.4, §7.1.5),
+ * another protocol named by its kind, silence, a hang-up, a broken greeting; and the cases where it
+ * says nothing (a step the deadline cut, a port whose mode check explains the silence or the TLS bytes).
  */
 import { describe, expect, it } from 'vitest';
 import { greetingCheck } from '../../../../src/checks/imap/greeting.js';
-import { plaintextLoginCheck } from '../../../../src/checks/imap/plaintext-login.js';
-import { starttlsCheck } from '../../../../src/checks/imap/starttls.js';
-import { portModeCheck } from '../../../../src/checks/transport/port-mode.js';
 import { renderEntry } from '../../../../src/catalogue/index.js';
-import type { AddressProbe, Greeting, Security } from '../../../../src/model/evidence.js';
+import type { AddressProbe, Greeting, ProbeErrorCode } from '../../../../src/model/evidence.js';
 import type { Finding } from '../../../../src/model/finding.js';
-import { addressProbe, candidate, context, endpoint, greeting } from '../../../helpers/evidence.js';
+import { idOf, judged, onAddress } from '../../../helpers/findings.js';
 
-const PORT: Record<Security, number> = { tls: 993, starttls: 143, plain: 143 };
-const on = (security: Security, over: Partial<AddressProbe>) => context([endpoint(candidate('imap.example.com', PORT[security], security), { addresses: [addressProbe(security, over)] })]);
-const codes = (fs: Finding[]) => fs.map((f) => f.code);
 const title = (f: Finding | undefined) => (f ? renderEntry(f.code, f.params, f.subject).title : '');
-const greet = (kind: Greeting['kind'], line: string): Partial<AddressProbe> => ({ greeting: { state: 'ok', value: { line, kind, text: '' }, ms: 1 } });
+const greet = (value: Greeting): Partial<AddressProbe> => ({ greeting: { state: 'ok', value, ms: 1 } });
+const failed = (code: ProbeErrorCode, message = 'm'): Partial<AddressProbe> => ({ greeting: { state: 'failed', error: { code, message }, ms: 1 } });
+const TLS_993 = idOf('tls');
+const STARTTLS_143 = idOf('starttls');
 
 describe('imap/greeting', () => {
-  it('an OK greeting, PREAUTH and BYE each have their finding', () => {
-    expect(codes(greetingCheck.run(on('tls', {})))).toEqual(['GREETING_OK']);
-    expect(codes(greetingCheck.run(on('tls', greet('preauth', '* PREAUTH welcome'))))).toEqual(['GREETING_PREAUTH']);
-    const bye = greetingCheck.run(on('tls', { greeting: { state: 'ok', value: { line: '* BYE [UNAVAILABLE] busy', kind: 'bye', text: 'busy', code: 'UNAVAILABLE' }, ms: 1 } }));
-    expect(bye.map((f) => [f.code, f.params.code])).toEqual([['GREETING_BYE', 'UNAVAILABLE']]);
+  it('an OK greeting: GREETING_OK in the greeting stage with the line', () => {
+    expect(judged(greetingCheck.run(onAddress('tls')))).toEqual([
+      { code: 'GREETING_OK', stage: 'greeting', endpoint: TLS_993, params: { line: '* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready.' } },
+    ]);
   });
 
-  it('another protocol is named by its kind; the catalogue words it', () => {
-    const [f] = greetingCheck.run(on('starttls', greet('smtp', '220 mail.example.com ESMTP Postfix')));
-    expect(f?.code).toBe('GREETING_NOT_IMAP');
-    expect(f?.params).toEqual({ line: '220 mail.example.com ESMTP Postfix', protocol: 'smtp' });
+  it('PREAUTH and BYE each have their finding; BYE keeps its text and response code', () => {
+    expect(judged(greetingCheck.run(onAddress('tls', greet({ line: '* PREAUTH welcome', kind: 'preauth', text: 'welcome' }))))).toEqual([
+      { code: 'GREETING_PREAUTH', stage: 'greeting', endpoint: TLS_993, params: { line: '* PREAUTH welcome' } },
+    ]);
+    expect(judged(greetingCheck.run(onAddress('tls', greet({ line: '* BYE [UNAVAILABLE] busy', kind: 'bye', text: 'busy', code: 'UNAVAILABLE' }))))).toEqual([
+      { code: 'GREETING_BYE', stage: 'greeting', endpoint: TLS_993, params: { line: '* BYE [UNAVAILABLE] busy', text: 'busy', code: 'UNAVAILABLE' } },
+    ]);
+    const plainBye = greetingCheck.run(onAddress('tls', greet({ line: '* BYE go away', kind: 'bye', text: 'go away' })));
+    expect(plainBye[0]?.params).toEqual({ line: '* BYE go away', text: 'go away' });
+  });
+
+  it('another protocol is GREETING_NOT_IMAP with its kind as data; the catalogue words it', () => {
+    const [f] = greetingCheck.run(onAddress('starttls', greet({ line: '220 mail.example.com ESMTP Postfix', kind: 'smtp', text: '' })));
+    expect(judged([f!])).toEqual([{ code: 'GREETING_NOT_IMAP', stage: 'greeting', endpoint: STARTTLS_143, params: { line: '220 mail.example.com ESMTP Postfix', protocol: 'smtp' } }]);
     expect(title(f)).toBe('imap.example.com:143 is an SMTP (outgoing mail) server, not an IMAP server');
-    expect(title(greetingCheck.run(on('starttls', greet('unknown', 'hello')))[0])).toBe('imap.example.com:143 is something else, not an IMAP server');
+    expect(title(greetingCheck.run(onAddress('starttls', greet({ line: 'hello', kind: 'unknown', text: '' })))[0])).toBe('imap.example.com:143 is something else, not an IMAP server');
   });
 
-  it('silence, a hang-up and a broken greeting; nothing for a step the deadline cut', () => {
-    const failed = (code: 'TIMEOUT' | 'CLOSED' | 'PROTOCOL_ERROR' | 'ABORTED') => on('starttls', { greeting: { state: 'failed', error: { code, message: 'm' }, ms: 1 } });
-    expect(codes(greetingCheck.run(failed('TIMEOUT')))).toEqual(['GREETING_TIMEOUT']);
-    expect(codes(greetingCheck.run(failed('CLOSED')))).toEqual(['CONN_CLOSED_BEFORE_GREETING']);
-    const broken = greetingCheck.run(failed('PROTOCOL_ERROR'));
-    expect(broken.map((f) => [f.code, f.params.command])).toEqual([['IMAP_PROTOCOL_ERROR', 'greeting']]);
+  it('silence is GREETING_TIMEOUT with the step timeout; a hang-up or reset is CONN_CLOSED_BEFORE_GREETING', () => {
+    expect(judged(greetingCheck.run(onAddress('starttls', failed('TIMEOUT'), { timeoutMs: 7000 })))).toEqual([
+      { code: 'GREETING_TIMEOUT', stage: 'greeting', endpoint: STARTTLS_143, params: { timeoutMs: 7000, tlsTried: false } },
+    ]);
+    for (const code of ['CLOSED', 'RESET'] as const) {
+      expect(judged(greetingCheck.run(onAddress('starttls', failed(code, 'socket closed'))))).toEqual([
+        { code: 'CONN_CLOSED_BEFORE_GREETING', stage: 'greeting', endpoint: STARTTLS_143, params: { error: 'socket closed' } },
+      ]);
+    }
+  });
+
+  it('a broken greeting is IMAP_PROTOCOL_ERROR naming the greeting; the catalogue words it', () => {
+    const broken = greetingCheck.run(onAddress('starttls', failed('PROTOCOL_ERROR', 'not an untagged line')));
+    expect(judged(broken)).toEqual([{ code: 'IMAP_PROTOCOL_ERROR', stage: 'greeting', endpoint: STARTTLS_143, params: { command: 'greeting', error: 'not an untagged line' } }]);
     expect(title(broken[0])).toBe('imap.example.com:143 did not answer the greeting properly');
-    expect(greetingCheck.run(failed('ABORTED'))).toEqual([]);
   });
 
-  it('TLS bytes instead of a greeting: a protocol error unless the port-mode check explains it', () => {
-    const [f] = greetingCheck.run(on('starttls', greet('tls', '\u0016\u0003\u0003')));
-    expect(f?.params).toEqual({ command: 'greeting', got: 'tls' });
+  it('nothing for a step the deadline or Ctrl-C cut, or a probe imap-doctor crashed in', () => {
+    for (const code of ['ABORTED', 'INTERNAL'] as const) expect(greetingCheck.run(onAddress('starttls', failed(code)))).toEqual([]);
+  });
+
+  it('silence on a port that speaks TLS is left to transport/port-mode; silence where TLS was tried and failed is still GREETING_TIMEOUT', () => {
+    const tlsWorks = { modeCheck: { tried: 'tls' as const, outcome: { state: 'ok' as const, value: { tlsProtocol: 'TLSv1.3' }, ms: 1 } } };
+    expect(greetingCheck.run(onAddress('starttls', { ...failed('TIMEOUT'), ...tlsWorks }))).toEqual([]);
+    const tlsFailed = { modeCheck: { tried: 'tls' as const, outcome: { state: 'failed' as const, error: { code: 'TIMEOUT' as const, message: 't' }, ms: 1 } } };
+    expect(judged(greetingCheck.run(onAddress('starttls', { ...failed('TIMEOUT'), ...tlsFailed }, { timeoutMs: 5000 })))).toEqual([
+      { code: 'GREETING_TIMEOUT', stage: 'greeting', endpoint: STARTTLS_143, params: { timeoutMs: 5000, tlsTried: true } },
+    ]);
+  });
+
+  it('TLS bytes instead of a greeting: a protocol error naming what came, unless the port-mode check tried the other mode', () => {
+    const tlsBytes = greet({ line: '\u0016\u0003\u0003', kind: 'tls', text: '' });
+    const [f] = greetingCheck.run(onAddress('starttls', tlsBytes));
+    expect(judged([f!])).toEqual([{ code: 'IMAP_PROTOCOL_ERROR', stage: 'greeting', endpoint: STARTTLS_143, params: { command: 'greeting', got: 'tls' } }]);
     expect(renderEntry(f!.code, f!.params, f!.subject).explanation).toContain('the server sent TLS data instead of a greeting');
-    expect(greetingCheck.run(on('starttls', { ...greet('tls', '\u0016'), modeCheck: { tried: 'tls', outcome: { state: 'ok', value: { tlsProtocol: 'TLSv1.3' }, ms: 1 } } }))).toEqual([]);
-  });
-});
-
-describe('imap/starttls', () => {
-  const reply = (status: 'OK' | 'NO' | 'BAD', advertised: boolean, injectedBytes = 0): Partial<AddressProbe> => ({
-    starttls: { state: 'ok', value: { advertised, response: { status, text: 't', line: `a2 ${status} t` }, injectedBytes, ...(injectedBytes ? { injectedSample: '* OK x' } : {}) }, ms: 1 },
+    const explained = { ...tlsBytes, modeCheck: { tried: 'tls' as const, outcome: { state: 'ok' as const, value: { tlsProtocol: 'TLSv1.3' }, ms: 1 } } };
+    expect(greetingCheck.run(onAddress('starttls', explained))).toEqual([]);
   });
 
-  it('accepted and advertised: STARTTLS_OK', () => {
-    expect(codes(starttlsCheck.run(on('starttls', {})))).toEqual(['STARTTLS_OK']);
-  });
-
-  it('refused when advertised is STARTTLS_REJECTED; refused and not advertised is STARTTLS_NOT_OFFERED', () => {
-    expect(codes(starttlsCheck.run(on('starttls', reply('NO', true))))).toEqual(['STARTTLS_REJECTED']);
-    expect(codes(starttlsCheck.run(on('starttls', reply('BAD', false))))).toEqual(['STARTTLS_NOT_OFFERED']);
-  });
-
-  it('accepted without being advertised, and bytes injected after the OK', () => {
-    expect(codes(starttlsCheck.run(on('starttls', reply('OK', false))))).toEqual(['STARTTLS_NOT_ADVERTISED', 'STARTTLS_OK']);
-    const injected = starttlsCheck.run(on('starttls', reply('OK', true, 6)));
-    expect(injected.map((f) => [f.code, f.params.bytes])).toEqual([['STARTTLS_INJECTION', 6]]);
-  });
-
-  it('no tagged answer is a protocol error naming STARTTLS; a step the deadline cut says nothing', () => {
-    const silent = starttlsCheck.run(on('starttls', { starttls: { state: 'failed', error: { code: 'TIMEOUT', message: 'no answer' }, ms: 1 } }));
-    expect(silent.map((f) => [f.code, f.params.command])).toEqual([['IMAP_PROTOCOL_ERROR', 'STARTTLS']]);
-    expect(starttlsCheck.run(on('starttls', { starttls: { state: 'failed', error: { code: 'ABORTED', message: 'stopped' }, ms: 1 } }))).toEqual([]);
-  });
-});
-
-describe('imap/plaintext-login', () => {
-  it('a plaintext connection without LOGINDISABLED takes a password before TLS', () => {
-    const open = plaintextLoginCheck.run(on('starttls', { capability: { state: 'ok', value: ['IMAP4rev1', 'STARTTLS', 'AUTH=PLAIN'], ms: 1 } }));
-    expect(open.map((f) => [f.code, f.params.mechanisms])).toEqual([['PLAINTEXT_LOGIN_ALLOWED', ['PLAIN']]]);
-  });
-
-  it('LOGINDISABLED, implicit TLS, or no capabilities: nothing to say', () => {
-    expect(plaintextLoginCheck.run(on('starttls', {}))).toEqual([]);
-    expect(plaintextLoginCheck.run(on('tls', {}))).toEqual([]);
-    expect(plaintextLoginCheck.run(on('starttls', { capability: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } }))).toEqual([]);
-  });
-});
-
-describe('transport/port-mode', () => {
-  it('TLS spoken to a port that greets in plain text: TLS_ON_PLAINTEXT_PORT with the greeting', () => {
-    const fs = portModeCheck.run(
-      on('tls', { tls: { state: 'failed', error: { code: 'TLS_NOT_TLS', message: 'wrong version number' }, ms: 1 }, modeCheck: { tried: 'plaintext', outcome: { state: 'ok', value: { greeting: greeting('* OK IMAP ready') }, ms: 1 } } }),
-    );
-    expect(fs.map((f) => [f.code, f.params.greeting, f.params.greetingKind])).toEqual([['TLS_ON_PLAINTEXT_PORT', '* OK IMAP ready', 'ok']]);
-  });
-
-  it('plaintext met with silence on a port that speaks TLS: PLAINTEXT_ON_TLS_PORT', () => {
-    const fs = portModeCheck.run(on('starttls', { modeCheck: { tried: 'tls', outcome: { state: 'ok', value: { tlsProtocol: 'TLSv1.3' }, ms: 1 } } }));
-    expect(fs.map((f) => [f.code, f.params.tlsProtocol])).toEqual([['PLAINTEXT_ON_TLS_PORT', 'TLSv1.3']]);
-  });
-
-  it('no other mode tried, or it failed too: nothing', () => {
-    expect(portModeCheck.run(on('tls', {}))).toEqual([]);
-    expect(portModeCheck.run(on('tls', { modeCheck: { tried: 'plaintext', outcome: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } } }))).toEqual([]);
+  it('one finding per address, naming the address when the endpoint has several', () => {
+    const ctx = onAddress('tls');
+    const e = ctx.endpoints[0]!;
+    const second = { ...e.addresses[0]!, address: '192.0.2.11', greeting: { state: 'failed' as const, error: { code: 'TIMEOUT' as const, message: 't' }, ms: 1 } };
+    const fs = greetingCheck.run({ ...ctx, endpoints: [{ ...e, addresses: [e.addresses[0]!, second] }] });
+    expect(fs.map((f) => [f.code, f.subject.address])).toEqual([
+      ['GREETING_OK', '192.0.2.10'],
+      ['GREETING_TIMEOUT', '192.0.2.11'],
+    ]);
   });
 });
