@@ -58,7 +58,7 @@ const only = (fs: Finding[], code: string) => {
   return fs.filter((f) => f.code === code);
 };
 
-describe('firewall vs host down vs a network that blocks mail', () => {
+describe('network/host and network/local-network: firewall vs host down vs a network that blocks mail', () => {
   it('993 silent while 143 and 443 answer on the same address: SERVER_PORT_FILTERED on 993 only', () => {
     const e993 = ep('imap.example.com', 993, 'tls', [dead('tls', 'TIMEOUT')]);
     const e143 = ep('imap.example.com', 143, 'starttls', [live('starttls')], 1);
@@ -235,7 +235,7 @@ describe('the firewall rule: evidence about your network, not one server', () =>
   });
 });
 
-describe('no network at all', () => {
+describe('network/no-network: no network at all', () => {
   const unresolved = (): EndpointEvidence => ({
     ...ep('imap.example.com', 993, 'tls', []),
     resolve: { ms: 3, via: 'system', a: 'servfail', aaaa: 'servfail', addresses: [], error: { code: 'SERVFAIL', message: 'EAI_AGAIN' } },
@@ -281,7 +281,7 @@ describe('no network at all', () => {
   });
 });
 
-describe('IPv6 against IPv4', () => {
+describe('network/ipv6: IPv6 against IPv4', () => {
   it('the AAAA address refuses IMAP while IPv4 connects: IPV6_SERVICE_MISSING on that endpoint', () => {
     const e = ep('imap.example.com', 993, 'tls', [live('tls'), dead('tls', 'REFUSED', V6, 6)]);
     const fs = only(run([e]), 'IPV6_SERVICE_MISSING');
@@ -321,7 +321,7 @@ describe('IPv6 against IPv4', () => {
   });
 });
 
-describe('implicit TLS', () => {
+describe('network/implicit-tls: implicit TLS', () => {
   const working143 = () => ep('imap.example.com', 143, 'starttls', [live('starttls')], 1);
 
   it('993 refused while 143 with STARTTLS works: IMPLICIT_TLS_MISSING on the 993 endpoint', () => {

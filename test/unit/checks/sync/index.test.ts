@@ -31,7 +31,7 @@ describe('sync checks', () => {
     expect(run(endpoint(candidate(), { login: { state: 'attempted', attempt: { address: 'x', ms: 1, ok: false, alerts: [], credentialsRejected: true } } }))).toEqual([]);
     expect(run(synced(syncEvidence(), { sync: undefined }))).toEqual([]);
   });
-  it('IDLE not announced: IDLE_NOT_SUPPORTED (warning); announced but broken: IDLE_REJECTED (warning) naming where', () => {
+  it('sync/idle: IDLE not announced: IDLE_NOT_SUPPORTED (warning); announced but broken: IDLE_REJECTED (warning) naming where', () => {
     const noIdle = run(synced(syncEvidence({ idle: { state: 'skipped', reason: 'not-advertised' } }), { capabilitiesAfterLogin: DOVECOT_CAPS.filter((c) => c !== 'IDLE') }));
     expect(one(noIdle, 'IDLE_NOT_SUPPORTED')?.severity).toBe('warning');
     const broken = run(synced(syncEvidence({ idle: { state: 'failed', error: { code: 'TIMEOUT', message: 'no answer within the step timeout' }, ms: 5000 }, idleBreak: 'no-continuation' })));
@@ -40,12 +40,12 @@ describe('sync checks', () => {
     expect(renderEntry('IDLE_REJECTED', one(refused, 'IDLE_REJECTED')?.params ?? {}, {}).explanation).toContain('refused the IDLE command (C NO no)');
     expect(codes(run(synced(syncEvidence({ idle: { state: 'failed', error: { code: 'ABORTED', message: 'stopped at the run deadline' }, ms: 3 } }))))).not.toContain('IDLE_REJECTED');
   });
-  it('no CONDSTORE and no QRESYNC: CONDSTORE_NOT_SUPPORTED (info); QRESYNC alone is enough', () => {
+  it('sync/condstore: no CONDSTORE and no QRESYNC: CONDSTORE_NOT_SUPPORTED (info); QRESYNC alone is enough', () => {
     const without = run(synced(syncEvidence(), { capabilitiesAfterLogin: DOVECOT_CAPS.filter((c) => c !== 'CONDSTORE' && c !== 'QRESYNC') }));
     expect(one(without, 'CONDSTORE_NOT_SUPPORTED')?.severity).toBe('info');
     expect(codes(run(synced(syncEvidence(), { capabilitiesAfterLogin: DOVECOT_CAPS.filter((c) => c !== 'CONDSTORE') })))).not.toContain('CONDSTORE_NOT_SUPPORTED');
   });
-  it('SPECIAL_USE_MISSING: each missing role with its look-alike; warning for Sent/Drafts/Trash, info for Junk/Archive only', () => {
+  it('sync/folders: SPECIAL_USE_MISSING: each missing role with its look-alike; warning for Sent/Drafts/Trash, info for Junk/Archive only', () => {
     const plain = run(synced(syncEvidence({ folders: folders({ folders: [{ name: 'Sent Items', attributes: ['\\HasNoChildren'] }, { name: 'INBOX.Papierkorb', attributes: [] }, { name: 'Drafts', attributes: ['\\Drafts'] }] }) })));
     const f = one(plain, 'SPECIAL_USE_MISSING');
     expect(f).toMatchObject({ severity: 'warning', params: { missing: ['Sent', 'Trash', 'Junk', 'Archive'], lookAlikes: ['Sent Items', 'INBOX.Papierkorb', '', ''], advertised: true } });
@@ -57,7 +57,7 @@ describe('sync checks', () => {
     const xlist = run(synced(syncEvidence({ folders: folders({ via: 'xlist', folders: [{ name: '[Gmail]/Spam', attributes: ['\\Spam'] }] }) })));
     expect(one(xlist, 'SPECIAL_USE_MISSING')?.params.missing).toEqual(['Sent', 'Drafts', 'Trash', 'Archive']);
   });
-  it('FOLDER_LIST_FAILED with the server reply; FOLDERS_MANY from 1,000 folders or a cut-off listing', () => {
+  it('sync/folders: FOLDER_LIST_FAILED with the server reply; FOLDERS_MANY from 1,000 folders or a cut-off listing', () => {
     const failed = run(synced(syncEvidence({ folders: { state: 'failed', error: { code: 'COMMAND_NO', message: 'x' }, response: { status: 'NO', code: 'SERVERBUG', text: 'Internal error', line: 'A3 NO [SERVERBUG] Internal error' }, ms: 2 } })));
     expect(one(failed, 'FOLDER_LIST_FAILED')).toMatchObject({ severity: 'warning', params: { command: 'LIST "" "*" RETURN (SPECIAL-USE)', error: 'A3 NO [SERVERBUG] Internal error' } });
     expect(codes(failed)).not.toContain('SPECIAL_USE_MISSING');
@@ -65,7 +65,7 @@ describe('sync checks', () => {
     expect(one(run(synced(syncEvidence({ folders: folders({ count: 1000 }) }))), 'FOLDERS_MANY')).toMatchObject({ severity: 'info', params: { count: 1000, threshold: 1000 } });
     expect(codes(run(synced(syncEvidence({ folders: folders({ count: 20000, truncated: true }) }))))).toContain('FOLDERS_MANY');
   });
-  it('quota: under 90 % ok, 90 % warning, 100 % error — by the fullest resource of any root; nothing without a limit', () => {
+  it('sync/quota: under 90 % ok, 90 % warning, 100 % error — by the fullest resource of any root; nothing without a limit', () => {
     expect(codes(run(synced(syncEvidence({ quota: quota(89) }))))).toContain('QUOTA_OK');
     expect(one(run(synced(syncEvidence({ quota: quota(90) }))), 'QUOTA_NEARLY_FULL')).toMatchObject({ severity: 'warning', params: { percent: 90 } });
     expect(one(run(synced(syncEvidence({ quota: quota(99) }))), 'QUOTA_NEARLY_FULL')?.params.percent).toBe(99);
@@ -75,12 +75,12 @@ describe('sync checks', () => {
     expect(codes(run(synced(syncEvidence({ quota: quota(5, 0) }))))).not.toContain('QUOTA_OK');
     expect(codes(run(synced(syncEvidence({ quota: { state: 'skipped', reason: 'not-advertised' } })))).filter((c) => c.startsWith('QUOTA'))).toEqual([]);
   });
-  it('SEARCH_FAILED with the reply; a search not sent (INBOX closed) says nothing', () => {
+  it('sync/search: SEARCH_FAILED with the reply; a search not sent (INBOX closed) says nothing', () => {
     const f = run(synced(syncEvidence({ search: { state: 'failed', error: { code: 'COMMAND_BAD', message: 'x' }, response: { status: 'BAD', text: 'Error', line: 'B BAD Error in IMAP command' }, ms: 1 } })));
     expect(one(f, 'SEARCH_FAILED')).toMatchObject({ severity: 'warning', params: { error: 'B BAD Error in IMAP command' } });
     expect(codes(run(synced(syncEvidence({ search: { state: 'skipped', reason: 'no-mailbox' } }))))).not.toContain('SEARCH_FAILED');
   });
-  it('sessions: all open → SESSIONS_OK; fewer → SESSION_LIMIT_LOW with the refusal, a BYE, or the error', () => {
+  it('sync/sessions: all open → SESSIONS_OK; fewer → SESSION_LIMIT_LOW with the refusal, a BYE, or the error', () => {
     const ok = run(synced(syncEvidence(), { sessions: { requested: 3, opened: 3, attempts: [{ ok: true, ms: 5 }, { ok: true, ms: 5 }] } }));
     expect(one(ok, 'SESSIONS_OK')?.params).toEqual({ requested: 3, opened: 3 });
     const refused = { ok: false, ms: 5, response: { status: 'NO' as const, code: 'LIMIT', text: 'Maximum', line: '2 NO [LIMIT] Maximum number of connections' }, error: { code: 'COMMAND_NO' as const, message: 'x' } };
@@ -90,7 +90,7 @@ describe('sync checks', () => {
     expect(one(bye, 'SESSION_LIMIT_LOW')?.params.response).toBe('* BYE Too many connections');
     expect(renderEntry('SESSION_LIMIT_LOW', one(low, 'SESSION_LIMIT_LOW')?.params ?? {}, {}).explanation).toContain('Login number 3 was refused');
   });
-  it('a doctor bug inside the probe is INTERNAL_ERROR, and the login stays', () => {
+  it('sync/internal: a doctor bug inside the probe is INTERNAL_ERROR, and the login stays', () => {
     const fs = runChecks(context([synced(syncEvidence(), { sync: undefined, syncError: 'TypeError: boom' })]));
     const bug = one(fs, 'INTERNAL_ERROR');
     expect(bug?.params).toEqual({ step: 'sync', endpoint: 'imap.example.com:993/tls', error: 'TypeError: boom' });

@@ -45,7 +45,7 @@ const codes = (ctx: CheckContext) => runChecks(ctx, TLS_CHECKS).map((f) => f.cod
 const BEHIND = 2 * 365 * DAY;
 const fresh = leaf('imap.example.com', BEHIND - 30 * DAY, BEHIND + 60 * DAY);
 
-describe('TLS_CLOCK_SKEW from server dates', () => {
+describe('tls/clock: TLS_CLOCK_SKEW from server dates', () => {
   it('two organisations agree the clock is behind and the certificate fits their time: skew, with the date finding as its consequence', () => {
     const ctx = ctxWith([ep(fresh)], [sample('https://autoconfig.example.com/mail/config-v1.1.xml', BEHIND), sample('https://autoconfig.thunderbird.net/v1.1/example.com', BEHIND + 1500)]);
     const fs = runChecks(ctx, TLS_CHECKS);
@@ -108,7 +108,7 @@ describe('TLS_CLOCK_SKEW from server dates', () => {
   });
 });
 
-describe('TLS_CLOCK_SKEW from certificates alone', () => {
+describe('tls/clock: TLS_CLOCK_SKEW from certificates alone', () => {
   it('certificates from different authorities that all start in the future: the clock is at least that far behind', () => {
     const a = leaf('imap.example.com', 2 * DAY, 90 * DAY, 'CN=R11');
     const b = leaf('mail.example.net', 3 * DAY, 80 * DAY, 'CN=Sectigo RSA Domain Validation Secure Server CA');

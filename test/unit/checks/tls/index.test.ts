@@ -39,7 +39,7 @@ function runFailed(error: ProbeError, legacy?: AddressProbe['legacyTls']) {
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code).sort();
 const WEAK_LEAF = { keyType: 'rsa', keyBits: 1024, signatureAlgorithm: 'ecdsa-with-SHA1' };
 
-describe('TLS_WEAK_CRYPTO from the certificate', () => {
+describe('tls/weak-crypto: TLS_WEAK_CRYPTO from the certificate', () => {
   it("the lab's weak server: UNSPECIFIED with an RSA-1024 key and a SHA-1 signature is weak crypto, not TLS_CERT_INVALID", () => {
     const fs = runTls({ chain: [cert(WEAK_LEAF), ca()], chainVerified: false, verifyError: 'UNSPECIFIED' });
     expect(codes(fs)).toEqual(['TLS_WEAK_CRYPTO']);
@@ -97,7 +97,7 @@ describe('TLS_WEAK_CRYPTO from the certificate', () => {
   });
 });
 
-describe('TLS_WEAK_CRYPTO and TLS_PROTOCOL_TOO_OLD from a failed handshake', () => {
+describe('tls/handshake: TLS_WEAK_CRYPTO, TLS_PROTOCOL_TOO_OLD and TLS_HANDSHAKE_FAILED from a failed handshake', () => {
   const legacyOk = (protocol: string, cipher: string, chain: CertInfo[] = [cert()]): AddressProbe['legacyTls'] => ({ state: 'ok', value: tlsInfo({ protocol, cipher, chain, legacyOnly: true }), ms: 5 });
 
   it('ERR_SSL_DH_KEY_TOO_SMALL is weak crypto, with what the legacy retry saw', () => {
@@ -128,7 +128,7 @@ describe('TLS_WEAK_CRYPTO and TLS_PROTOCOL_TOO_OLD from a failed handshake', () 
   });
 });
 
-describe('TLS_CERT_EXPIRING_SOON', () => {
+describe('tls/expiry: TLS_CERT_EXPIRING_SOON', () => {
   it('warns with the days left and the date, beside TLS_OK', () => {
     const validTo = at(5 * DAY - 3_600_000);
     const fs = runTls({ chain: [cert({ validTo }), ca()] });
@@ -149,7 +149,7 @@ describe('TLS_CERT_EXPIRING_SOON', () => {
   });
 });
 
-describe('CERT_NOT_FOR_EMAIL_DOMAIN (RFC 7817)', () => {
+describe('tls/email-domain: CERT_NOT_FOR_EMAIL_DOMAIN (RFC 7817)', () => {
   const hoster = candidate('imap.hoster.example', 993, 'tls');
   const hosterCert = (sans: string[]) => [cert({ subject: 'CN=imap.hoster.example', commonName: 'imap.hoster.example', subjectAltNames: sans }), ca()];
 

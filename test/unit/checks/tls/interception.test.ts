@@ -90,7 +90,7 @@ describe('matchInterception (issuer side only)', () => {
   });
 });
 
-describe('TLS_INTERCEPTED', () => {
+describe('tls/interception: TLS_INTERCEPTED', () => {
   it('replaces the untrusted-issuer finding (and every other certificate finding) of the address', () => {
     const chain = [leafBy(AVAST, { validTo: '2026-11-30T00:00:00.000Z', keyType: 'rsa', keyBits: 1024, signatureAlgorithm: 'sha1WithRSAEncryption' }), root(AVAST)];
     const fs = run(chain, { chainVerified: false, verifyError: 'SELF_SIGNED_CERT_IN_CHAIN', hostnameOk: false, hostnameError: 'wrong name' });
