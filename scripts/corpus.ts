@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     }
     for (const f of readdirSync(CORPUS)) if (f.endsWith('.evidence.json')) unlinkSync(path.join(CORPUS, f));
     for (const [name, text] of out) writeFileSync(path.join(CORPUS, `${name}.evidence.json`), text);
-    process.stdout.write(`${out.size} evidence files written to test/corpus/; now run: npx vitest run test/unit/corpus.test.ts -u, review the snapshot diff, commit both\n`);
+    process.stdout.write(`${out.size} evidence files written to test/corpus/; now run: npx vitest run test/unit/report/judge.corpus.test.ts -u, review the snapshot diff, commit both\n`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     await lab.stop();

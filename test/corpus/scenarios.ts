@@ -1,7 +1,7 @@
 /**
  * The evidence corpus: real runs of the CLI against the lab (Dovecot, hostile fakes, loopback DNS
  * and HTTPS), saved with --save-evidence into test/corpus/<name>.evidence.json by
- * `npm run corpus`, then re-judged by test/unit/corpus.test.ts on every `npm test` without any
+ * `npm run corpus`, then re-judged by test/unit/report/judge.corpus.test.ts on every `npm test` without any
  * server. Each scenario says what the run must conclude; the script refuses to save one that
  * does not, and the test holds today's checks to it. Pairs are before/after runs for `diff`.
  */

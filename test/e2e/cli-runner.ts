@@ -8,12 +8,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { checkRoundTrip } from './round-trip.js';
+import { ROOT } from '../helpers/paths.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { ROOT };
 export const BIN = path.join(ROOT, 'bin/imap-doctor.js');
 
 export interface CliRun {

@@ -2,23 +2,20 @@
  * The bounds are written down and enforced: docs/robustness.md's table is exactly what src/limits.ts
  * generates, every row names a test that exists and exercises each of its LIMITS keys, and the limits
  * not covered elsewhere are exercised here: LIMITS.referenceProbes, LIMITS.maxEndpoints,
- * LIMITS.loginServerLines, LIMITS.aiaBytes (a real loopback HTTP server), LIMITS.chainCertificates and
- * LIMITS.maxSessions.
+ * LIMITS.loginServerLines, LIMITS.chainCertificates and LIMITS.maxSessions (LIMITS.aiaBytes needs a
+ * server: test/integration/probes/aia.test.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { DetailedPeerCertificate } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseMaxEndpoints } from '../../src/discovery/cli-options.js';
 import { BOUNDS, LIMITS, withBounds } from '../../src/limits.js';
 import type { EndpointEvidence } from '../../src/model/evidence.js';
-import { fetchSmall } from '../../src/probes/aia.js';
 import { captureLogger } from '../../src/probes/auth.js';
 import { planReferences } from '../../src/probes/network.js';
 import { peerChain } from '../../src/probes/x509.js';
-import { ROOT } from '../e2e/cli-runner.js';
+import { ROOT } from '../helpers/paths.js';
 import { runShow } from '../helpers/show.js';
 import { addressProbe, candidate, endpoint } from '../helpers/evidence.js';
 
@@ -75,22 +72,5 @@ describe('limits exercised here', () => {
     for (let i = 0; i < 30; i++) certs.push({ raw: Buffer.from([i]), fingerprint256: `FP${i}` } as unknown as DetailedPeerCertificate);
     certs.forEach((c, i) => ((c as { issuerCertificate?: DetailedPeerCertificate }).issuerCertificate = certs[i + 1] ?? c));
     expect(peerChain(certs[0] as DetailedPeerCertificate)).toHaveLength(LIMITS.chainCertificates);
-  });
-
-  describe('the AIA issuer download', () => {
-    let server: http.Server;
-    let port = 0;
-    beforeAll(async () => {
-      server = http.createServer((req, res) => res.end(Buffer.alloc(req.url === '/big' ? LIMITS.aiaBytes * 4 : 100, 'c')));
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      port = (server.address() as AddressInfo).port;
-    });
-    afterAll(() => new Promise((r) => server.close(r)));
-
-    it(`stops at LIMITS.aiaBytes (${LIMITS.aiaBytes})`, async () => {
-      const signal = new AbortController().signal;
-      await expect(fetchSmall(`http://127.0.0.1:${port}/big`, signal)).rejects.toThrow(/larger than/);
-      expect((await fetchSmall(`http://127.0.0.1:${port}/small`, signal)).length).toBe(100);
-    });
   });
 });

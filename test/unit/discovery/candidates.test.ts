@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCandidates, firstChoices, securityForUnknown } from '../../../src/discovery/candidates.js';
 import { insideDomain, registrableDomain } from '../../../src/discovery/domain.js';
 import { DEFAULTS } from '../../../src/options.js';
-import { source } from './helpers.js';
+import { source } from '../../helpers/discovery.js';
 
 const opts = { domain: 'example.com', trustHosts: [] as string[], guess: false, ports: { ...DEFAULTS.imapPorts } };
 const ids = (r: ReturnType<typeof buildCandidates>) => r.candidates.map((c) => `${c.host}:${c.port}/${c.security}`);
