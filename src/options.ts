@@ -47,6 +47,8 @@ export const DEFAULTS = {
   dnsRetries: 1,
   /** Longest wait for one UDP answer before the question is sent again (a lost datagram costs at most this). */
   dnsRetransmitMs: 1000,
+  /** The race of getaddrinfo and the own DNS client (src/dns/race.ts): getaddrinfo's answer is awaited at least this long after the other one. */
+  dnsRaceGraceMs: 250,
   ispdbUrl: 'https://autoconfig.thunderbird.net/v1.1/',
   imapPorts: { tls: 993, starttls: 143, plain: 143 } as Record<Security, number>,
   failOn: 'error' as FailOn,

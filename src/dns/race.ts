@@ -3,7 +3,7 @@
  * doctor's own DNS client at once. glibc asks again only after resolv.conf's `timeout:` (5 s by
  * default), so one lost UDP answer used to set the time of the whole run; the doctor's client asks
  * again within one retransmit interval (≤ 1 s, `resolverPlan`). getaddrinfo's answer is kept when it
- * comes at most a grace after the other one (as long again as that one took, at least GRACE_FLOOR_MS);
+ * comes at most a grace after the other one (as long again as that one took, at least DEFAULTS.dnsRaceGraceMs);
  * otherwise the own client's addresses (a negative answer of the own client always waits for
  * getaddrinfo, which also reads /etc/hosts). When both answered and they differ, the kept answer carries the other
  * as `disagreement` (typed evidence; NODATA and NXDOMAIN count as the same, getaddrinfo cannot tell).
@@ -11,8 +11,8 @@
 import type { DnsAnswer } from '../model/evidence.js';
 import { dnsAnswered } from '../model/reading.js';
 import type { HostLookup } from '../probes/resolve.js';
+import { DEFAULTS } from '../options.js';
 
-const GRACE_FLOOR_MS = 250;
 
 /** What an answer says about the name: its addresses, or that it has none, or that it could not tell. */
 function meaning(a: DnsAnswer<string>): string {
@@ -46,7 +46,7 @@ export function raceLookup(system: HostLookup, own: HostLookup): HostLookup {
         // Only addresses from the own client are used without getaddrinfo: its "no such name" could be an /etc/hosts name.
         const early = first !== undefined && (first === sys ? dnsAnswered(first.status) : first.status === 'records');
         if (!first || !early || grace) return;
-        grace = setTimeout(() => done(first), Math.max(GRACE_FLOOR_MS, performance.now() - t0));
+        grace = setTimeout(() => done(first), Math.max(DEFAULTS.dnsRaceGraceMs, performance.now() - t0));
         grace.unref();
       };
       // Neither rejects (a HostLookup classifies every outcome); a bug in one must not hang the other's answer.
