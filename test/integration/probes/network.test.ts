@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressProbe, EndpointEvidence } from '../../../src/model/evidence.js';
 import { probeNetwork, type NetworkContext } from '../../../src/probes/network.js';
 import { addressProbe, candidate, endpoint } from '../../helpers/evidence.js';
+import { NODE_IO } from '../../../src/io.js';
 
 const PORTS = { referencePorts: [443, 80], imapPorts: { tls: 993, starttls: 143, plain: 143 }, discovery: null };
 const dropped = (address: string): AddressProbe => addressProbe('tls', { address, family: 4, tcp: { state: 'failed', error: { code: 'TIMEOUT', message: 'TIMEOUT' }, ms: 1 } });
@@ -33,7 +34,7 @@ describe('reference probes against real loopback sockets', () => {
 
   it('records an open web port as ok and a closed one as refused', async () => {
     const probe = async (port: number) => {
-      const ctx: NetworkContext = { ...PORTS, referencePorts: [port], imapPorts: { tls: 993, starttls: 993, plain: 993 }, timeoutMs: 2000, run: new AbortController().signal };
+      const ctx: NetworkContext = { ...PORTS, io: NODE_IO, referencePorts: [port], imapPorts: { tls: 993, starttls: 993, plain: 993 }, timeoutMs: 2000, run: new AbortController().signal };
       const ev = await probeNetwork([ep('localhost', 993, [dropped('127.0.0.1')])], ctx);
       return ev.references.map((r) => [r.port, r.outcome.state === 'failed' ? r.outcome.error.code : r.outcome.state]);
     };
