@@ -6,7 +6,7 @@
  */
 import { imapServers } from '../../discovery/candidates.js';
 import { insideDomain } from '../../discovery/domain.js';
-import type { SourceResult } from '../../model/discovery.js';
+import type { SourceResultOf, SrvSourceId } from '../../model/discovery.js';
 import { endpointId, type EndpointEvidence } from '../../model/evidence.js';
 import type { Params } from '../../catalogue/index.js';
 import type { Finding } from '../../model/finding.js';
@@ -16,8 +16,10 @@ import { bestWorking, cutShort, endpointOf, reachesImap, sources } from './helpe
 
 const SERVICE = { 'srv-imaps': '_imaps', 'srv-imap': '_imap' } as const;
 
-function recordName(s: SourceResult): string {
-  return typeof s.facts?.dnsName === 'string' ? s.facts.dnsName : s.query.replace(/ SRV$/, '');
+type SrvResult = SourceResultOf<SrvSourceId>;
+
+function recordName(s: SrvResult): string {
+  return s.facts?.dnsName ?? s.query.replace(/ SRV$/, '');
 }
 
 /** Why an endpoint that came from SRV does not work at the connection level, or undefined when it reaches IMAP. */
@@ -33,18 +35,18 @@ function connectionProblem(e: EndpointEvidence): { reason: 'no-address' | 'port-
   return { reason: 'port-fails', detail };
 }
 
-function brokenTargets(ctx: CheckContext, s: SourceResult): Finding[] {
+function brokenTargets(ctx: CheckContext, s: SrvResult): Finding[] {
   const record = recordName(s);
-  const cnames = Array.isArray(s.facts?.targetCnames) ? s.facts.targetCnames : [];
-  const noAddress = Array.isArray(s.facts?.targetsWithoutAddress) ? s.facts.targetsWithoutAddress : [];
+  const cnames = s.facts?.targetCnames ?? [];
+  const noAddress = s.facts?.targetsWithoutAddress ?? [];
   const working = bestWorking(ctx);
   return imapServers(s).flatMap((x) => {
     const e = endpointOf(ctx, x.host, x.port, x.security);
-    const alias = cnames.find((c) => c.startsWith(`${x.host} →`));
+    const alias = cnames.find((c) => c.target === x.host);
     let problem: { reason: string; detail: string } | undefined;
     if (noAddress.includes(x.host)) problem = { reason: 'no-address', detail: 'no A or AAAA record' };
     else if (e && !cutShort(e)) problem = connectionProblem(e);
-    if (!problem && alias) problem = { reason: 'cname', detail: alias };
+    if (!problem && alias) problem = { reason: 'cname', detail: [alias.target, ...alias.chain].join(' → ') };
     if (!problem) return [];
     const other: Params = working && working.id !== endpointId(x) ? { working: working.id } : {};
     return [finding('SRV_TARGET_BROKEN', 'discovery', { domain: ctx.address.domain, record, target: x.host, port: x.port, ...problem, ...other }, e ? { e } : undefined)];
@@ -61,7 +63,7 @@ export const srvCheck: Check = {
     const out: Finding[] = [];
     const found = all.filter((s) => s.status === 'found');
     if (found.length > 0) {
-      out.push(finding('SRV_FOUND', 'discovery', { domain, records: found.flatMap((s) => (Array.isArray(s.facts?.records) ? s.facts.records.map((r) => `${recordName(s)} SRV ${r}`) : [])) }));
+      out.push(finding('SRV_FOUND', 'discovery', { domain, records: found.flatMap((s) => (s.facts?.records ?? []).map((r) => `${recordName(s)} SRV ${r}`)) }));
     }
     if (all.every((s) => s.status === 'not-found')) out.push(finding('SRV_NOT_PUBLISHED', 'discovery', { domain }));
     const disabled = all.filter((s) => s.status === 'service-disabled');

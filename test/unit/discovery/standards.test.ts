@@ -13,7 +13,7 @@ import { publishedAuthCheck } from '../../../src/checks/auth/published-auth.js';
 import { mxDomains } from '../../../src/discovery/mx-autoconfig.js';
 import { normaliseIssuer, oidcUrl, readMetadata, rfc8414Url } from '../../../src/discovery/oauth-metadata.js';
 import { paccDigest, parseUaacRecord, readPaccJson, uaacTxt } from '../../../src/discovery/parse-pacc.js';
-import type { DiscoveryEvidence, SourceResult } from '../../../src/model/discovery.js';
+import type { DiscoveryEvidence, SourceResult, SourceResultBase } from '../../../src/model/discovery.js';
 import type { OAuthIssuerEvidence, PaccFacts } from '../../../src/model/standards.js';
 import { decodeChallenge, emptyBearerResponse, PLACEHOLDER_TOKEN } from '../../../src/probes/oauth-probe.js';
 import { addressProbe, candidate, context, endpoint } from '../../helpers/evidence.js';
@@ -102,7 +102,7 @@ describe('OAuth issuer URLs and metadata', () => {
   });
 });
 
-const source = (over: Partial<SourceResult>): SourceResult => ({ source: 'pacc', query: 'https://ua-auto-config.example.com/.well-known/user-agent-configuration.json', status: 'found', ms: 1, servers: [], trust: 'trusted', trustReason: 'pacc-digest', ...over });
+const source = (over: Partial<SourceResultBase> & { source?: 'pacc' | 'pacc-obsolete' | 'autoconfig' }): SourceResult => ({ source: 'pacc', query: 'https://ua-auto-config.example.com/.well-known/user-agent-configuration.json', status: 'found', ms: 1, servers: [], trust: 'trusted', trustReason: 'pacc-digest', ...over });
 const facts = (over: Partial<PaccFacts>): PaccFacts => ({ txtName: '_ua-auto-config.example.com', txtStatus: 'records', txtAuthenticated: false, txt: [], verified: false, ...over });
 const discovery = (...sources: SourceResult[]): DiscoveryEvidence => ({ domain: 'example.com', sources, resolverWorking: true });
 
