@@ -115,7 +115,7 @@ export const WITHHELD_REASON: Record<LoginWithheldReason, { short: string; expla
   unreachable: { short: 'not reached' },
   'earlier-credential-failure': {
     short: 'not sent: the password was already rejected elsewhere',
-    explain: (p) => `${str(p.firstEndpoint)} already refused the login; trying the same credentials on more servers could lock the account.`,
+    explain: (p) => `${p.firstEndpoint ? str(p.firstEndpoint) : 'another server'} already refused the login; trying the same credentials on more servers could lock the account.`,
   },
   'earlier-login-error': {
     short: 'not sent: an earlier login failed inside imap-doctor',

@@ -23,7 +23,13 @@ function recordName(s: SrvResult): string {
 }
 
 /** Why an endpoint that came from SRV does not work at the connection level, or undefined when it reaches IMAP. */
-function connectionProblem(e: EndpointEvidence): { reason: 'no-address' | 'port-fails'; detail: string } | undefined {
+type Problem = { reason: 'no-address' | 'port-fails' | 'cname'; detail?: string; greeting?: string };
+
+/**
+ * Why an endpoint that came from SRV does not work at the connection level, or undefined when it
+ * reaches IMAP: the failed step's error, or the greeting that was not IMAP (neither: no IMAP session).
+ */
+function connectionProblem(e: EndpointEvidence): Problem | undefined {
   if (e.resolve.error) {
     const code = e.resolve.error.code;
     return code === 'NXDOMAIN' || code === 'NODATA' ? { reason: 'no-address', detail: e.resolve.error.message } : undefined;
@@ -31,8 +37,8 @@ function connectionProblem(e: EndpointEvidence): { reason: 'no-address' | 'port-
   if (e.addresses.length === 0 || reachesImap(e)) return undefined;
   const first = e.addresses[0];
   const failed = first && [first.tcp, first.tls, first.greeting, first.starttls].find((o) => o?.state === 'failed');
-  const detail = failed && failed.state === 'failed' ? failed.error.message : first?.greeting.state === 'ok' ? `greeting: ${first.greeting.value.line}` : 'no IMAP session';
-  return { reason: 'port-fails', detail };
+  if (failed && failed.state === 'failed') return { reason: 'port-fails', detail: failed.error.message };
+  return { reason: 'port-fails', ...(first?.greeting.state === 'ok' ? { greeting: first.greeting.value.line } : {}) };
 }
 
 function brokenTargets(ctx: CheckContext, s: SrvResult): Finding[] {
@@ -43,8 +49,8 @@ function brokenTargets(ctx: CheckContext, s: SrvResult): Finding[] {
   return imapServers(s).flatMap((x) => {
     const e = endpointOf(ctx, x.host, x.port, x.security);
     const alias = cnames.find((c) => c.target === x.host);
-    let problem: { reason: string; detail: string } | undefined;
-    if (noAddress.includes(x.host)) problem = { reason: 'no-address', detail: 'no A or AAAA record' };
+    let problem: Problem | undefined;
+    if (noAddress.includes(x.host)) problem = { reason: 'no-address' };
     else if (e && !cutShort(e)) problem = connectionProblem(e);
     if (!problem && alias) problem = { reason: 'cname', detail: [alias.target, ...alias.chain].join(' → ') };
     if (!problem) return [];

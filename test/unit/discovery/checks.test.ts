@@ -112,6 +112,21 @@ describe('srvCheck', () => {
     expect(run(srvCheck, discovery([dead]), [noAddr]).find((f) => f.code === 'SRV_TARGET_BROKEN')?.params.reason).toBe('no-address');
     expect(run(srvCheck, discovery([dead]), [endpoint(candidate('mail.example.com', 993, 'tls'))]).map((f) => f.code)).toEqual(['SRV_FOUND']);
   });
+
+  it('a broken target carries data, not words: no address, a greeting that is not IMAP, no session', () => {
+    const dead = srv('srv-imaps', ['x mail.example.com:993/tls 0 1 993 mail.example.com']);
+    const broken = (eps: EndpointEvidence[], s = dead) => run(srvCheck, discovery([s]), eps).find((f) => f.code === 'SRV_TARGET_BROKEN');
+    const none = srv('srv-imaps', ['x mail.example.com:993/tls 0 1 993 mail.example.com']);
+    none.facts = { ...none.facts, targetsWithoutAddress: ['mail.example.com'] };
+    expect(broken([], none)?.params).toEqual({ domain: 'example.com', record: '_imaps._tcp.example.com', target: 'mail.example.com', port: 993, reason: 'no-address' });
+    const smtp = endpoint(candidate('mail.example.com', 993, 'tls', { provenance: 'published' }), {
+      addresses: [addressProbe('tls', { greeting: { state: 'ok', value: { line: '220 mail.example.com ESMTP', kind: 'smtp', text: 'mail.example.com ESMTP' }, ms: 1 }, capability: { state: 'skipped', blockedBy: 'greeting' } })],
+    });
+    const f = broken([smtp]);
+    expect(f?.params).toMatchObject({ reason: 'port-fails', greeting: '220 mail.example.com ESMTP' });
+    expect(f?.params).not.toHaveProperty('detail');
+    if (f) expect(renderEntry(f.code, f.params, f.subject).explanation).toContain('port 993 (greeting: 220 mail.example.com ESMTP).');
+  });
 });
 
 describe('autoconfigCheck', () => {
