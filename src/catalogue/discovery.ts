@@ -234,7 +234,7 @@ export const discovery = {
         ? `The target is an alias (${str(p.detail)}). RFC 2782 requires an SRV target to be a name with its own address records; some clients refuse an alias.`
         : p.reason === 'no-address'
           ? `${str(p.target)} has no address (A or AAAA) in DNS, so nothing can connect to it.`
-          : `Nothing answers as an IMAP server on ${str(p.target)} port ${str(p.port)}${p.detail ? ` (${str(p.detail)})` : ''}.`) +
+          : `Nothing answers as an IMAP server on ${str(p.target)} port ${str(p.port)} (${p.detail ? str(p.detail) : p.greeting ? `greeting: ${str(p.greeting)}` : 'no IMAP session'}).`) +
       (p.working ? ` ${ep(str(p.working))} works instead.` : ''),
     fix: (p) => [
       p.working

@@ -3,7 +3,7 @@
  * texts) and the reasons a login was withheld (the endpoint line and LOGIN_WITHHELD). One home each,
  * keyed by the model's id unions, so a new source or reason without words fails to compile.
  */
-import type { SourceId } from '../model/discovery.js';
+import type { SourceId, SourceReason, SourceResult } from '../model/discovery.js';
 import type { LoginWithheldReason } from '../model/evidence.js';
 import { secLabel, str, type P } from './types.js';
 
@@ -42,6 +42,53 @@ export function sourceTableLabel(id: string): string {
   return (SOURCE_LABEL as Record<string, { table: string } | undefined>)[id]?.table ?? id;
 }
 
+/** What a source's reason code's words read: the targets, the provider, the server's own text. */
+export interface SourceReasonParams {
+  targets: string[];
+  target: string;
+  provider: string;
+  detail: string;
+}
+
+/** Why a source says what it says (facts.reason), in the words of the sources table. */
+export const SOURCE_REASON: Record<SourceReason, (p: SourceReasonParams) => string> = {
+  'internal-error': () => 'internal error',
+  'srv-target-not-host': (p) => `not a host name, not used: ${p.targets.map((t) => JSON.stringify(t)).join(', ')}`,
+  'no-ispdb': () => '--no-ispdb',
+  'ispdb-url-invalid': () => 'the ISPDB URL is not a URL',
+  'no-mx-host': () => 'no MX host',
+  'mx-not-host-name': () => 'the MX is not a host name, not used',
+  'mx-inside-domain': () => 'the MX is inside the domain',
+  'mx-no-full-domain': () => 'the MX host has no domain longer than its base',
+  'provider-bridge': (p) => `${p.provider} is reached through a local bridge (${p.target}), not probed`,
+  'provider-imap-unknown': (p) => `no public source names the IMAP server of ${p.provider}`,
+  'no-srv-record': () => 'no SRV record',
+  'unverified-target-refused': (p) => `${p.target} named by an unverified SRV record: not connected to`,
+  'asks-credentials': () => 'asks for credentials (imap-doctor never sends them to Autodiscover)',
+  'autodiscover-error': (p) => `Autodiscover error: ${p.detail}`,
+  'redirect-addr-not-followed': (p) => `redirects to the address ${p.target}; not followed`,
+  'redirect-url-not-followed': (p) => `redirects to the URL ${p.target}; not followed`,
+  'guess-asked': () => '--guess',
+  'nothing-usable-published': () => 'nothing usable was published',
+  'pop3-only': () => 'the published settings offer POP3 only',
+  'settings-published': () => 'settings were published',
+};
+
+/** The words of a source's reason code, or undefined when it has none (`provider`: the name of the provider its MX identified). */
+export function sourceReasonText(s: SourceResult, provider?: string): string | undefined {
+  const f = s.facts;
+  const reason = f?.reason;
+  if (!f || !reason) return undefined;
+  const p: SourceReasonParams = { targets: [], target: s.refused?.[0]?.target ?? '', provider: provider ?? '', detail: '' };
+  if ('badTargets' in f) p.targets = f.badTargets ?? [];
+  if ('bridge' in f && f.bridge) p.target = `${f.bridge.host}:${f.bridge.port}`;
+  if ('provider' in f) p.provider = provider ?? f.provider ?? '';
+  if ('errorDetail' in f) p.detail = f.errorDetail ?? '';
+  if ('redirectAddr' in f && f.redirectAddr) p.target = f.redirectAddr;
+  if ('redirectUrl' in f && f.redirectUrl) p.target = f.redirectUrl;
+  return SOURCE_REASON[reason](p);
+}
+
 /** Why a login was withheld: a short line for the endpoint's login row, and LOGIN_WITHHELD's explanation where it has one. */
 export const WITHHELD_REASON: Record<LoginWithheldReason, { short: string; explain?: (p: P) => string }> = {
   'no-credentials': { short: 'not tested (no password given)' },
@@ -68,7 +115,7 @@ export const WITHHELD_REASON: Record<LoginWithheldReason, { short: string; expla
   unreachable: { short: 'not reached' },
   'earlier-credential-failure': {
     short: 'not sent: the password was already rejected elsewhere',
-    explain: (p) => `${str(p.firstEndpoint)} already refused the login; trying the same credentials on more servers could lock the account.`,
+    explain: (p) => `${p.firstEndpoint ? str(p.firstEndpoint) : 'another server'} already refused the login; trying the same credentials on more servers could lock the account.`,
   },
   'earlier-login-error': {
     short: 'not sent: an earlier login failed inside imap-doctor',

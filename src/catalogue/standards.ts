@@ -105,6 +105,26 @@ export const publishedAuth = {
 } satisfies Record<string, CatalogueEntry>;
 
 const ORIGIN: Record<string, string> = { pacc: 'the PACC document', autoconfig: 'the autoconfig <oAuth2> element', 'sasl-error': "the server's own OAUTHBEARER error" };
+/** One metadata fetch's problem (OAUTH_METADATA_INVALID's parallel lists), as a phrase. */
+function fetchProblem(p: P, i: number): string {
+  const at = (k: string) => (Array.isArray(p[k]) ? (p[k][i] ?? '') : '');
+  const [url, code, status, detail] = [at('problemUrls'), at('problemCodes'), at('problemStatus'), at('problemDetails')];
+  switch (code) {
+    case 'redirect':
+      return `${url}: redirect to ${detail || '?'} (not followed)`;
+    case 'http-error':
+      return `${url}: ${status ? `HTTP ${status}` : detail || 'no answer'}`;
+    case 'too-large':
+      return `${url}: larger than ${str(p.maxBytes)} bytes (not read further)`;
+    case 'refused':
+      return `${url}: ${detail || 'not connected to (--no-private)'}`;
+    default:
+      return `${url}: ${code || 'unusable'}`;
+  }
+}
+
+const fetchProblems = (p: P): string => (Array.isArray(p.problemUrls) ? p.problemUrls.map((_, i) => fetchProblem(p, i)).join(', ') : '');
+
 const origins = (v: unknown): string => (Array.isArray(v) ? v.map((x) => ORIGIN[String(x)] ?? String(x)).join(' and ') : ORIGIN[String(v)] ?? String(v));
 
 export const oauth = {
@@ -135,14 +155,18 @@ export const oauth = {
     who: 'mail-admin',
     title: (p) => `The OAuth issuer ${str(p.issuer)} publishes no usable metadata`,
     explain: (p) =>
-      `${origins(p.from).replace(/^./, (c) => c.toUpperCase())} names ${str(p.issuer)}, but: ${str(p.problems)}. ` +
+      `${origins(p.from).replace(/^./, (c) => c.toUpperCase())} names ${str(p.issuer)}, but: ${fetchProblems(p)}. ` +
       'Mail apps find the authorization and token endpoints through this metadata (RFC 8414 first, then OpenID Connect discovery); redirects are not followed, and the document must name exactly this issuer.',
     fix: (p) => [`Mail admin: serve the issuer's metadata with status 200 at ${str(p.expected)}, its "issuer" member exactly "${str(p.issuer)}".`],
     refs: ['RFC 8414 §3', 'OpenID Connect Discovery 1.0 §4'],
     example: {
       issuer: 'https://login.example.com',
       from: ['autoconfig'],
-      problems: ['https://login.example.com/.well-known/oauth-authorization-server: redirect to https://sso.example.net/ (not followed)', 'https://login.example.com/.well-known/openid-configuration: HTTP 404'],
+      problemUrls: ['https://login.example.com/.well-known/oauth-authorization-server', 'https://login.example.com/.well-known/openid-configuration'],
+      problemCodes: ['redirect', 'http-error'],
+      problemStatus: ['302', '404'],
+      problemDetails: ['https://sso.example.net/', ''],
+      maxBytes: 65536,
       expected: 'https://login.example.com/.well-known/oauth-authorization-server',
     },
   },

@@ -5,7 +5,7 @@
  * step timeout, redirects recorded, body capped and guarded, parsed with placeholders filled.
  * The address is only sent as ?emailaddress= with --send-address (and then only to https://autoconfig.D).
  */
-import type { ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
+import type { ConfigFacts, ConfigSourceId, ServerSetting, SourceResultOf } from '../model/discovery.js';
 import { fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
 
 export type AutoconfigVariant = 'autoconfig' | 'autoconfig-wellknown' | 'autoconfig-http' | 'autoconfig-wellknown-http';
@@ -28,11 +28,10 @@ export function ispdbUrlFor(base: string, domain: string): string {
 }
 
 /** Fetch and read one config-v1.1 document as `source`. */
-export async function fetchConfig(ctx: SourceContext, source: SourceId, url: string, home: string, secure: ChannelTrust): Promise<SourceResult> {
+export async function fetchConfig<S extends ConfigSourceId>(ctx: SourceContext, source: S, url: string, home: string, secure: ChannelTrust): Promise<SourceResultOf<S>> {
   const t0 = performance.now();
   const o = await ctx.fetch({ url }, ctx.step());
   const base = fetchedResult(source, url, o, t0, home, secure);
-  const facts = base.facts ?? {};
   if (o.tooLarge) return { ...base, status: 'invalid', invalid: { reason: 'too-large', detail: o.error?.message ?? '' } };
   const failed = httpFailureStatus(o);
   if (failed) return { ...base, status: failed };
@@ -41,6 +40,7 @@ export async function fetchConfig(ctx: SourceContext, source: SourceId, url: str
   const parsed = parseAutoconfig(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes });
   if (!parsed.ok) return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
   const c = parsed.config;
+  const facts: ConfigFacts = { ...base.facts };
   if (c.providerId) facts.providerId = c.providerId;
   if (c.displayName) facts.displayName = c.displayName;
   if (c.enableUrl) facts.enableUrl = c.enableUrl;
@@ -49,13 +49,13 @@ export async function fetchConfig(ctx: SourceContext, source: SourceId, url: str
   const extra = { ...(c.problems.length > 0 ? { problems: c.problems } : {}), ...(c.oauth2 ? { oauth2: c.oauth2 } : {}) };
   if (c.incoming.length === 0) {
     const detail = c.problems.map((p) => `${p.where}: ${p.code}${p.value ? ` (${p.value})` : ''}`).join('; ');
-    return { ...base, status: 'invalid', servers, ...extra, invalid: { reason: 'no-incoming-server', ...(detail ? { detail } : {}) } };
+    return { ...base, facts, status: 'invalid', servers, ...extra, invalid: { reason: 'no-incoming-server', ...(detail ? { detail } : {}) } };
   }
-  return { ...base, servers, ...extra };
+  return { ...base, facts, servers, ...extra };
 }
 
 /** One of the domain's own autoconfig URLs. */
-export function autoconfigSource(ctx: SourceContext, variant: AutoconfigVariant): Promise<SourceResult> {
+export function autoconfigSource(ctx: SourceContext, variant: AutoconfigVariant): Promise<SourceResultOf<AutoconfigVariant>> {
   // --send-address: only to https://autoconfig.D (never over plain http, never to .well-known).
   const sendable = ctx.sendAddress && variant === 'autoconfig';
   const url = autoconfigUrl(variant, ctx.domain, sendable ? ctx.address.address : undefined);
@@ -66,14 +66,14 @@ export function autoconfigSource(ctx: SourceContext, variant: AutoconfigVariant)
  * The ISPDB entry for `domain` (the address's domain for 'ispdb', an MX provider's for 'mx-ispdb').
  * Trusted when the ISPDB is reached over HTTPS and stays on its own domain.
  */
-export function ispdbSource(ctx: SourceContext, source: 'ispdb' | 'mx-ispdb' | 'mx-ispdb-full', domain: string): Promise<SourceResult> {
-  if (ctx.ispdbUrl === null) return Promise.resolve(notRun(source, domain, 'disabled', '--no-ispdb'));
+export function ispdbSource<S extends 'ispdb' | 'mx-ispdb' | 'mx-ispdb-full'>(ctx: SourceContext, source: S, domain: string): Promise<SourceResultOf<S>> {
+  if (ctx.ispdbUrl === null) return Promise.resolve(notRun(source, domain, 'disabled', 'no-ispdb'));
   const url = ispdbUrlFor(ctx.ispdbUrl, domain);
   let home: string;
   try {
     home = new URL(url).hostname;
   } catch {
-    return Promise.resolve(notRun(source, url, 'skipped', 'the ISPDB URL is not a URL'));
+    return Promise.resolve(notRun(source, url, 'skipped', 'ispdb-url-invalid'));
   }
   return fetchConfig(ctx, source, url, home, { trust: 'trusted', trustReason: source === 'ispdb' ? 'ispdb' : 'ispdb-via-mx' });
 }

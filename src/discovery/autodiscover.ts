@@ -7,7 +7,7 @@
  */
 import { registrableDomain } from './domain.js';
 import { isIP } from 'node:net';
-import type { HttpHop, RefusedTarget, ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
+import type { AutodiscoverFacts, AutodiscoverSourceId, HttpHop, RefusedTarget, ServerSetting, SourceResultOf } from '../model/discovery.js';
 import { insideDomain } from './domain.js';
 import { autodiscoverRequestBody } from './autodiscover-request.js';
 import { dnsSourceStatus, fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
@@ -31,7 +31,7 @@ function restoreAddress(servers: ServerSetting[], ctx: SourceContext): ServerSet
 }
 
 /** POST one Autodiscover URL (and any RedirectUrl answers) and read the answer as `source`. */
-async function post(ctx: SourceContext, source: SourceId, url: string, home: string, secure: ChannelTrust, facts0: NonNullable<SourceResult['facts']> = {}): Promise<SourceResult> {
+async function post<S extends AutodiscoverSourceId>(ctx: SourceContext, source: S, url: string, home: string, secure: ChannelTrust, facts0: AutodiscoverFacts = {}): Promise<SourceResultOf<S>> {
   const t0 = performance.now();
   const signal = ctx.step();
   const standIn = autodiscoverRequestBody(`${STAND_IN_LOCAL_PART}@${ctx.domain}`);
@@ -46,34 +46,32 @@ async function post(ctx: SourceContext, source: SourceId, url: string, home: str
     hops.push(...o.hops);
     // Trust is judged on every round's hops: an http hop in an earlier round still counts.
     insecure ||= o.insecure;
-    const base = fetchedResult(source, url, { ...o, hops, insecure }, t0, home, secure);
-    base.facts = { ...facts0, ...base.facts };
+    const fetched = fetchedResult(source, url, { ...o, hops, insecure }, t0, home, secure);
+    const base = { ...fetched, facts: { ...facts0, ...fetched.facts } };
     const failed = httpFailureStatus(o);
     if (o.status === 401 || o.status === 403) {
-      return { ...base, status: 'http-error', facts: { ...base.facts, notes: ['asks for credentials (imap-doctor never sends them to Autodiscover)'] } };
+      return { ...base, status: 'http-error', facts: { ...base.facts, reason: 'asks-credentials' } };
     }
     if (failed) return { ...base, status: failed, ...(o.tooLarge ? { invalid: { reason: 'too-large' as const } } : {}) };
     const { parseAutodiscover } = await import('./parse-autodiscover.js');
     const parsed = parseAutodiscover(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes });
     if (!parsed.ok) {
-      if (parsed.reason === 'error-response') return { ...base, status: 'not-found', facts: { ...base.facts, notes: [`Autodiscover error: ${parsed.detail ?? ''}`] } };
+      if (parsed.reason === 'error-response') return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'autodiscover-error', ...(parsed.detail ? { errorDetail: parsed.detail } : {}) } };
       return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
     }
     if (parsed.redirectUrl && round < 2 && parsed.redirectUrl.startsWith('https://') && isIP(new URL(parsed.redirectUrl).hostname.replace(/^\[|\]$/g, '')) === 0) {
       target = parsed.redirectUrl;
       continue;
     }
-    if (parsed.redirectAddr || parsed.redirectUrl) {
-      const to = parsed.redirectAddr ? `address ${parsed.redirectAddr}` : `URL ${parsed.redirectUrl ?? ''}`;
-      return { ...base, status: 'not-found', facts: { ...base.facts, notes: [`redirects to the ${to}; not followed`] } };
-    }
+    if (parsed.redirectAddr) return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'redirect-addr-not-followed', redirectAddr: parsed.redirectAddr } };
+    if (parsed.redirectUrl) return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'redirect-url-not-followed', redirectUrl: parsed.redirectUrl } };
     const servers = restoreAddress(parsed.servers, ctx);
     return { ...base, servers, ...(parsed.problems.length > 0 ? { problems: parsed.problems } : {}), ...(servers.length === 0 ? { status: 'not-found' as const } : {}) };
   }
 }
 
 /** https://autodiscover.D/… ('autodiscover') or https://D/… ('autodiscover-domain'). */
-export function autodiscoverSource(ctx: SourceContext, source: 'autodiscover' | 'autodiscover-domain'): Promise<SourceResult> {
+export function autodiscoverSource<S extends 'autodiscover' | 'autodiscover-domain'>(ctx: SourceContext, source: S): Promise<SourceResultOf<S>> {
   const host = source === 'autodiscover' ? `autodiscover.${ctx.domain}` : ctx.domain;
   return post(ctx, source, autodiscoverUrl(host), ctx.domain, { trust: 'trusted', trustReason: 'https-domain' });
 }
@@ -86,22 +84,22 @@ function steering(r: { target: string; port: number }): RefusedTarget | undefine
 }
 
 /** _autodiscover._tcp.D SRV, then a POST to the best target; a target outside D is unverified (RFC 6186 §6). */
-export async function autodiscoverSrvSource(ctx: SourceContext): Promise<SourceResult> {
+export async function autodiscoverSrvSource(ctx: SourceContext): Promise<SourceResultOf<'autodiscover-srv'>> {
   const l = await lookupSrv(ctx, 'autodiscover');
-  const facts: NonNullable<SourceResult['facts']> = { dnsName: l.name, dnsStatus: l.answer.status, dnsServer: l.answer.server };
+  const facts: AutodiscoverFacts = { dnsName: l.name, dnsStatus: l.answer.status, dnsServer: l.answer.server };
   if (l.answer.records.length > 0) facts.records = l.answer.records.map(formatSrv);
   const best = l.records[0];
   if (!best) {
     const bad = l.badTargets.length > 0;
-    const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', bad ? `not a host name, not used: ${l.badTargets.map((t) => JSON.stringify(t)).join(', ')}` : 'no SRV record');
+    const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', bad ? 'srv-target-not-host' : 'no-srv-record');
     const status = l.disabled ? 'service-disabled' : bad ? 'invalid' : dnsSourceStatus(l.answer.status);
-    return { ...r, status, ms: l.ms, trustReason: 'dns', facts: { ...facts, ...r.facts }, ...(bad ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } } : {}) };
+    return { ...r, status, ms: l.ms, trustReason: 'dns', facts: { ...facts, ...r.facts, ...(bad ? { badTargets: l.badTargets } : {}) }, ...(bad ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } } : {}) };
   }
   const secure: ChannelTrust =
     l.answer.ad || insideDomain(best.target, ctx.domain) ? { trust: 'trusted', trustReason: l.answer.ad ? 'dnssec' : 'https-domain' } : { trust: 'unverified', trustReason: 'srv-outside-domain' };
   const refusal = secure.trust === 'unverified' && !ctx.trustHosts.has(best.target) ? steering(best) : undefined;
   if (refusal) {
-    const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', `${refusal.target} named by an unverified SRV record: not connected to`);
+    const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', 'unverified-target-refused');
     return { ...r, ms: l.ms, ...secure, facts: { ...facts, ...r.facts }, refused: [refusal] };
   }
   const r = await post(ctx, 'autodiscover-srv', autodiscoverUrl(best.target, best.port), best.target, secure, facts);

@@ -5,7 +5,7 @@
  * address's registrable domain; else unverified (RFC 6186 §6) and no password without --trust-host.
  */
 import { isIP } from 'node:net';
-import type { RefusedTarget, ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
+import { isSourceOf, type RefusedTarget, type ServerSetting, type SourceId, type SourceResult } from '../model/discovery.js';
 import type { Candidate, Provenance, Security, SourceRef, Trust } from '../model/evidence.js';
 import { insideDomain } from './domain.js';
 import { guessCandidates } from './guesses.js';
@@ -42,6 +42,8 @@ const SOURCE_ORDER: SourceId[] = [
 
 const CLASS_OF: Record<number, Provenance> = { 1: 'published', 2: 'mx', 3: 'insecure', 4: 'guess' };
 
+const IMAP_SRV = ['srv-imaps', 'srv-imap'] as const;
+
 function isSrv(source: SourceId): boolean {
   return source === 'srv-imaps' || source === 'srv-imap';
 }
@@ -71,8 +73,9 @@ export function imapServers(s: SourceResult): Array<ServerSetting & { security: 
 /** SRV _imaps and _imap as one list: RFC 8314 §5.1 — priority decides, implicit TLS first at equal priority. */
 function srvOrdered(sources: readonly SourceResult[]): Array<{ s: SourceResult; x: ServerSetting & { security: Security }; priority: number }> {
   const out: Array<{ s: SourceResult; x: ServerSetting & { security: Security }; priority: number }> = [];
-  for (const s of sources.filter((y) => isSrv(y.source))) {
-    const records = Array.isArray(s.facts?.records) ? s.facts.records : [];
+  for (const s of sources) {
+    if (!isSourceOf(s, IMAP_SRV)) continue;
+    const records = s.facts?.records ?? [];
     for (const x of imapServers(s)) {
       const rec = records.find((r) => r.endsWith(` ${x.port} ${x.host}`));
       out.push({ s, x, priority: rec ? Number(rec.split(' ')[0]) : 0 });

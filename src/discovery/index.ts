@@ -16,9 +16,9 @@ import { createPacketResolver } from '../dns/packet-resolver.js';
 import { raceLookup } from '../dns/race.js';
 import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/resolver.js';
 import { lookupHost, type LookupAll } from '../dns/system-resolver.js';
-import type { DiscoveryEvidence, SourceResult } from '../model/discovery.js';
+import { isSourceOf, type DiscoveryEvidence, type SourceResult } from '../model/discovery.js';
 import type { Candidate, DnsAnswer, DnsStatus, Family } from '../model/evidence.js';
-import { dnsAnswered } from '../model/reading.js';
+import { dnsAnswered, dnsStep } from '../model/reading.js';
 import { addressPolicy, allowedPorts, DEFAULTS, type RunOptions } from '../options.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { createTrustStore } from '../probes/trust.js';
@@ -144,7 +144,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     ]);
     const m = await mx.catch(() => undefined);
     const rootAnswer = await root;
-    const mxResult = sources.find((s) => s.source === 'mx');
+    const mxResult = sources.find((s) => isSourceOf(s, ['mx']));
     if (mxResult?.facts) mxResult.facts.resolverCheck = `. NS → ${rootAnswer.status} (${Math.round(rootAnswer.ms)} ms)`;
 
     const list = buildCandidates(sources, candidateOptions);
@@ -163,7 +163,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
 /** The ISPDB entry of the MX's provider domain (MXBASEDOMAIN), when it differs from the address's. */
 function mxIspdbSource(ctx: SourceContext, m: MxOutcome): Promise<SourceResult> {
   if (m.providerDomain) return ispdbSource(ctx, 'mx-ispdb', m.providerDomain);
-  return Promise.resolve(notRun('mx-ispdb', m.hosts[0] ?? ctx.domain, 'skipped', m.hosts.length > 0 ? 'the MX is inside the domain' : 'no MX host'));
+  return Promise.resolve(notRun('mx-ispdb', m.hosts[0] ?? ctx.domain, 'skipped', m.hosts.length > 0 ? 'mx-inside-domain' : 'no-mx-host'));
 }
 
 /** PACC, its obsolete form, and the autoconfig-06 lookups derived from the MX. */
@@ -204,7 +204,7 @@ function sourceContext(address: EmailAddress, opts: RunOptions, deps: Discoverer
 
 /** Does the resolver work? Yes when the root or any source's DNS step was answered; no when all were asked and none answered; null when none asked. */
 function resolverWorking(sources: readonly SourceResult[], root: DnsStatus): boolean | null {
-  const statuses = sources.map((s) => s.facts?.dnsStatus).filter((x): x is DnsStatus => typeof x === 'string');
+  const statuses = sources.flatMap((s) => dnsStep(s)?.dnsStatus ?? []);
   if (dnsAnswered(root) || statuses.some(dnsAnswered)) return true;
   return statuses.length > 0 ? false : null;
 }
@@ -220,13 +220,14 @@ function guessSource(domain: string, list: ReturnType<typeof buildCandidates>, a
     servers: guesses.map((c) => ({ protocol: 'imap', type: 'imap', host: c.host, port: c.port, security: c.security })),
     trust: 'trusted',
     trustReason: 'inside-domain',
-    facts: { notes: [list.guessed ? (asked ? '--guess' : 'nothing usable was published') : list.popOnly ? 'the published settings offer POP3 only' : 'settings were published'] },
+    facts: { reason: list.guessed ? (asked ? 'guess-asked' : 'nothing-usable-published') : list.popOnly ? 'pop3-only' : 'settings-published' },
   };
 }
 
 /** A source that threw (a doctor bug): kept as evidence rather than losing the run. */
 function crashed(source: string, err: unknown): SourceResult {
-  return { ...notRun(source as SourceResult['source'], source, 'skipped', 'internal error'), error: internalError(err) };
+  const facts = { reason: 'internal-error' as const };
+  return { ...notRun(source as SourceResult['source'], source, 'skipped', 'internal-error'), facts, error: internalError(err) };
 }
 
 export { buildCandidates, securityForUnknown } from './candidates.js';

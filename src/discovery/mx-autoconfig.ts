@@ -34,14 +34,14 @@ export function mxDomains(mxHost: string): { full?: string; base: string } {
 /** One derived lookup for the highest-priority MX, or why it was not made. */
 export async function mxDerivedSource(ctx: SourceContext, source: MxDerivedSource, m: MxOutcome): Promise<SourceResult> {
   const mxHost = m.hosts[0];
-  if (!mxHost) return notRun(source, ctx.domain, 'skipped', 'no MX host');
+  if (!mxHost) return notRun(source, ctx.domain, 'skipped', 'no-mx-host');
   // An unverified DNS answer may name host names only: a label with ':' or '/' would steer the URL.
-  if (normaliseHost(mxHost) === undefined || isIP(mxHost) !== 0) return notRun(source, mxHost, 'skipped', 'the MX is not a host name, not used');
+  if (normaliseHost(mxHost) === undefined || isIP(mxHost) !== 0) return notRun(source, mxHost, 'skipped', 'mx-not-host-name');
   const { full, base } = mxDomains(mxHost);
-  if (base === registrableDomain(ctx.domain)) return notRun(source, mxHost, 'skipped', 'the MX is inside the domain');
+  if (base === registrableDomain(ctx.domain)) return notRun(source, mxHost, 'skipped', 'mx-inside-domain');
   const kind = source === 'mx-autoconfig-base' ? 'base' : 'full';
   const domain = kind === 'base' ? base : full;
-  if (!domain) return notRun(source, mxHost, 'skipped', 'the MX host has no domain longer than its base');
+  if (!domain) return notRun(source, mxHost, 'skipped', 'mx-no-full-domain');
   const viaMx: MxDerivation = { mxHost, domain, kind, dnssec: m.result.authenticated === true };
   if (source === 'mx-ispdb-full') return { ...(await ispdbSource(ctx, source, domain)), viaMx };
   const r = await fetchConfig(ctx, source, `https://autoconfig.${domain}/mail/config-v1.1.xml`, domain, { trust: 'trusted', trustReason: 'mx-dnssec' });

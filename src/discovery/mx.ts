@@ -7,13 +7,13 @@
  */
 import { isLoopback } from '../util/ip.js';
 import type { MxRecord } from '../model/evidence.js';
-import type { ProviderInfo, ServerSetting, SourceResult } from '../model/discovery.js';
+import type { MxFacts, ProviderInfo, ServerSetting, SourceResultOf } from '../model/discovery.js';
 import { displayName, identifyProvider } from '../knowledge/providers.js';
 import { registrableDomain } from './domain.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 
 export interface MxOutcome {
-  result: SourceResult;
+  result: SourceResultOf<'mx'>;
   /** MX hosts in preference order. */
   hosts: string[];
   /** The provider domain to ask the ISPDB about, when it differs from the address's own. */
@@ -28,7 +28,7 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
     .sort((a, b) => a.preference - b.preference || a.exchange.localeCompare(b.exchange))
     .map((m) => m.exchange)
     .filter((h) => h !== '');
-  const facts: NonNullable<SourceResult['facts']> = { dnsName: ctx.domain, dnsStatus: answer.status, dnsServer: answer.server };
+  const facts: MxFacts = { dnsName: ctx.domain, dnsStatus: answer.status, dnsServer: answer.server };
   if (answer.message) facts.dnsMessage = answer.message;
   // RFC 7505: a single "." MX says the domain accepts no mail at all.
   if (answer.status === 'records' && hosts.length === 0) facts.nullMx = true;
@@ -47,15 +47,16 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
     if (imap && !isLoopback(imap.host)) {
       servers.push({ protocol: 'imap', type: 'imap', host: imap.host, port: imap.port, security: imap.security });
     } else if (imap) {
-      facts.notes = [`${name} is reached through a local bridge (${imap.host}:${imap.port}), not probed`];
+      facts.reason = 'provider-bridge';
+      facts.bridge = { host: imap.host, port: imap.port };
     } else if (brand) {
-      facts.notes = [`no public source names the IMAP server of ${name}`];
+      facts.reason = 'provider-imap-unknown';
     }
   }
   const first = hosts[0];
   const providerDomain = first ? registrableDomain(first) : undefined;
   if (providerDomain) facts.providerDomain = providerDomain;
-  const result: SourceResult = {
+  const result: SourceResultOf<'mx'> = {
     source: 'mx',
     query: `${ctx.domain} MX`,
     // NXDOMAIN here is about the address's own domain: kept as such (it does not exist).

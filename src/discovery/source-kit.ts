@@ -5,7 +5,7 @@
  */
 import type { EmailAddress } from '../address.js';
 import type { Resolver } from '../dns/resolver.js';
-import type { HttpHop, SourceId, SourceResult, SourceStatus } from '../model/discovery.js';
+import type { HttpHop, HttpStepFacts, ReasonOf, SourceId, SourceResultBase, SourceStatus } from '../model/discovery.js';
 import type { DnsStatus, Trust, TrustReason } from '../model/evidence.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { registrableDomain } from './domain.js';
@@ -115,8 +115,8 @@ export function fetchTrust(o: HttpOutcome, home: string, secure: ChannelTrust): 
 }
 
 /** The fields of a SourceResult every HTTP source fills the same way. */
-export function httpFacts(o: HttpOutcome): Pick<SourceResult, 'hops' | 'httpStatus' | 'error' | 'refused'> & { facts: NonNullable<SourceResult['facts']> } {
-  const facts: NonNullable<SourceResult['facts']> = {};
+export function httpFacts(o: HttpOutcome): Pick<SourceResultBase, 'hops' | 'httpStatus' | 'error' | 'refused'> & { facts: HttpStepFacts } {
+  const facts: HttpStepFacts = {};
   if (o.date) facts.httpDate = o.date;
   if (o.contentType) facts.contentType = o.contentType;
   if (o.dns) {
@@ -134,7 +134,7 @@ export function httpFacts(o: HttpOutcome): Pick<SourceResult, 'hops' | 'httpStat
 }
 
 /** The SourceResult of a fetch before its body is read: status 'found', channel trust, hops, facts. */
-export function fetchedResult(source: SourceId, query: string, o: HttpOutcome, t0: number, home: string, secure: ChannelTrust): SourceResult {
+export function fetchedResult<S extends SourceId>(source: S, query: string, o: HttpOutcome, t0: number, home: string, secure: ChannelTrust): SourceResultBase & { source: S; facts: HttpStepFacts } {
   const { facts, ...http } = httpFacts(o);
   return {
     source,
@@ -148,7 +148,7 @@ export function fetchedResult(source: SourceId, query: string, o: HttpOutcome, t
   };
 }
 
-/** A SourceResult for a source that did not run (disabled by an option, or nothing to ask). */
-export function notRun(source: SourceId, query: string, status: 'disabled' | 'skipped', why: string): SourceResult {
-  return { source, query, status, ms: 0, servers: [], trust: 'trusted', trustReason: 'not-run', facts: { notes: [why] } };
+/** A SourceResult for a source that did not run (disabled by an option, or nothing to ask), with the reason code. */
+export function notRun<S extends SourceId>(source: S, query: string, status: 'disabled' | 'skipped', reason: ReasonOf<S>): SourceResultBase & { source: S; facts: { reason: ReasonOf<S> } } {
+  return { source, query, status, ms: 0, servers: [], trust: 'trusted', trustReason: 'not-run', facts: { reason } };
 }

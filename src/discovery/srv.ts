@@ -6,7 +6,7 @@
  */
 import type { DnsResult } from '../dns/resolver.js';
 import { LIMITS } from '../limits.js';
-import type { ServerSetting, SourceId, SourceResult } from '../model/discovery.js';
+import type { ServerSetting, SourceResultOf, SrvAlias, SrvFacts, SrvSourceId } from '../model/discovery.js';
 import type { Security, SrvRecord } from '../model/evidence.js';
 import { insideDomain } from './domain.js';
 import { normaliseHost } from './xml-guard.js';
@@ -14,7 +14,7 @@ import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 
 export type SrvService = 'imaps' | 'imap' | 'submissions' | 'submission' | 'autodiscover';
 
-const SERVICE: Record<Exclude<SrvService, 'autodiscover'>, { source: SourceId; protocol: 'imap' | 'smtp'; security: Security }> = {
+const SERVICE: Record<Exclude<SrvService, 'autodiscover'>, { source: SrvSourceId; protocol: 'imap' | 'smtp'; security: Security }> = {
   imaps: { source: 'srv-imaps', protocol: 'imap', security: 'tls' },
   imap: { source: 'srv-imap', protocol: 'imap', security: 'starttls' },
   submissions: { source: 'srv-submissions', protocol: 'smtp', security: 'tls' },
@@ -61,32 +61,35 @@ export async function lookupSrv(ctx: SourceContext, service: SrvService): Promis
 }
 
 /** What the A/AAAA answers of one target say: an alias chain, and whether it has any address at all. */
-async function checkTarget(ctx: SourceContext, target: string): Promise<{ cname?: string; noAddress: boolean }> {
+async function checkTarget(ctx: SourceContext, target: string): Promise<{ alias?: SrvAlias; noAddress: boolean }> {
   const signal = ctx.step();
   const [a, aaaa] = await Promise.all([ctx.resolver.query<string>(target, 'A', signal), ctx.resolver.query<string>(target, 'AAAA', signal)]);
   const chain = a.cnames ?? aaaa.cnames;
   const definite = (s: string) => s === 'nodata' || s === 'nxdomain';
-  return { ...(chain && chain.length > 0 ? { cname: `${target} → ${chain.join(' → ')}` } : {}), noAddress: definite(a.status) && definite(aaaa.status) };
+  return { ...(chain && chain.length > 0 ? { alias: { target, chain } } : {}), noAddress: definite(a.status) && definite(aaaa.status) };
 }
 
 /** One RFC 6186 service as a SourceResult. */
-export async function srvSource(ctx: SourceContext, service: Exclude<SrvService, 'autodiscover'>): Promise<SourceResult> {
+export async function srvSource(ctx: SourceContext, service: Exclude<SrvService, 'autodiscover'>): Promise<SourceResultOf<SrvSourceId>> {
   const t0 = performance.now();
   const spec = SERVICE[service];
   const l = await lookupSrv(ctx, service);
   const servers: ServerSetting[] = l.records.map((r) => ({ protocol: spec.protocol, type: spec.protocol, host: r.target, port: r.port, security: spec.security }));
-  const facts: NonNullable<SourceResult['facts']> = {
+  const facts: SrvFacts = {
     dnsName: l.name,
     dnsStatus: l.answer.status,
     dnsServer: l.answer.server,
   };
   if (l.answer.records.length > 0) facts.records = l.answer.records.map(formatSrv);
   if (l.answer.message) facts.dnsMessage = l.answer.message;
-  if (l.badTargets.length > 0) facts.notes = [`not a host name, not used: ${l.badTargets.map((t) => JSON.stringify(t)).join(', ')}`];
+  if (l.badTargets.length > 0) {
+    facts.reason = 'srv-target-not-host';
+    facts.badTargets = l.badTargets;
+  }
   if (l.answer.status === 'records' && spec.protocol === 'imap' && l.records.length > 0) {
     const targets = [...new Set(l.records.map((r) => r.target))].slice(0, LIMITS.srvTargetChecks);
     const checks = await Promise.all(targets.map(async (t) => ({ t, ...(await checkTarget(ctx, t)) })));
-    const cnames = checks.flatMap((c) => (c.cname ? [c.cname] : []));
+    const cnames = checks.flatMap((c) => (c.alias ? [c.alias] : []));
     const none = checks.filter((c) => c.noAddress).map((c) => c.t);
     if (cnames.length > 0) facts.targetCnames = cnames;
     if (none.length > 0) facts.targetsWithoutAddress = none;

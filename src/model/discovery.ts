@@ -2,7 +2,7 @@
  * Discovery evidence: what every source answered, kept side by side with where it came from.
  * Plain data only; checks judge it, renderers print it through the report.
  */
-import type { ProbeError, Security, Trust, TrustReason } from './evidence.js';
+import type { DnsStatus, ProbeError, Security, Trust, TrustReason } from './evidence.js';
 import type { MxDerivation, OAuth2Published, OAuthIssuerEvidence, PaccFacts, PaccObsoleteFacts } from './standards.js';
 
 export type MailProtocol = 'imap' | 'pop3' | 'smtp' | 'other';
@@ -121,8 +121,143 @@ export interface RefusedTarget {
   reason: 'ip-literal' | 'port' | 'private-address';
 }
 
-export interface SourceResult {
-  source: SourceId;
+/** The four RFC 6186 SRV sources. */
+export type SrvSourceId = 'srv-imaps' | 'srv-imap' | 'srv-submissions' | 'srv-submission';
+/** Sources that read a Thunderbird config-v1.1 document (the domain's own, the ISPDB, and through the MX). */
+export type ConfigSourceId =
+  | 'autoconfig'
+  | 'autoconfig-wellknown'
+  | 'autoconfig-http'
+  | 'autoconfig-wellknown-http'
+  | 'ispdb'
+  | 'mx-ispdb'
+  | 'mx-autoconfig'
+  | 'mx-autoconfig-base'
+  | 'mx-ispdb-full';
+export type AutodiscoverSourceId = 'autodiscover' | 'autodiscover-domain' | 'autodiscover-srv';
+export type PaccSourceId = 'pacc' | 'pacc-obsolete';
+
+/**
+ * Why a source says what it says, when its status alone does not (the words are SOURCE_REASON in
+ * src/catalogue/labels.ts). Each family of sources has its own; 'internal-error' is any source's.
+ */
+export type SrvReason = 'srv-target-not-host';
+export type ConfigReason = 'no-ispdb' | 'ispdb-url-invalid' | 'no-mx-host' | 'mx-not-host-name' | 'mx-inside-domain' | 'mx-no-full-domain';
+export type MxReason = 'provider-bridge' | 'provider-imap-unknown';
+export type AutodiscoverReason =
+  | 'no-srv-record'
+  | 'srv-target-not-host'
+  | 'unverified-target-refused'
+  | 'asks-credentials'
+  | 'autodiscover-error'
+  | 'redirect-addr-not-followed'
+  | 'redirect-url-not-followed';
+/** Why the guesses were (not) made. */
+export type GuessReason = 'guess-asked' | 'nothing-usable-published' | 'pop3-only' | 'settings-published';
+export type SourceReason = 'internal-error' | SrvReason | ConfigReason | MxReason | AutodiscoverReason | GuessReason;
+
+/** What every source's facts may hold: the reason code. */
+interface FactsBase<R extends SourceReason> {
+  reason?: R | 'internal-error';
+}
+
+/** A DNS step: the name asked, how it was answered, by whom (the resolver's own diagnostic in dnsMessage). */
+export interface DnsStepFacts {
+  dnsName?: string;
+  dnsStatus?: DnsStatus;
+  dnsServer?: string;
+  dnsMessage?: string;
+}
+
+/** An HTTP fetch: the server's Date header (ISO), Content-Type, the last URL after redirects; the DNS step of its host when that failed. */
+export interface HttpStepFacts {
+  httpDate?: string;
+  contentType?: string;
+  finalUrl?: string;
+  dnsName?: string;
+  dnsStatus?: DnsStatus;
+}
+
+/** An alias met on the way to an SRV target's address (RFC 2782 forbids one): the target and the names it led to. */
+export interface SrvAlias {
+  target: string;
+  chain: string[];
+}
+
+export interface SrvFacts extends FactsBase<SrvReason>, DnsStepFacts {
+  /** The records as published ("priority weight port target"). */
+  records?: string[];
+  /** Targets that are not host names (with reason 'srv-target-not-host'): never dialled. */
+  badTargets?: string[];
+  targetCnames?: SrvAlias[];
+  targetsWithoutAddress?: string[];
+}
+
+export interface ConfigFacts extends FactsBase<ConfigReason>, HttpStepFacts {
+  providerId?: string;
+  displayName?: string;
+  enableUrl?: string;
+  documentation?: string[];
+}
+
+export interface MxFacts extends FactsBase<MxReason>, DnsStepFacts {
+  /** RFC 7505: a single "." MX, the domain accepts no mail. */
+  nullMx?: boolean;
+  mxHosts?: string[];
+  /** The provider the MX hosts identify (src/knowledge id), and the registrable domain of the first MX host. */
+  provider?: string;
+  providerDomain?: string;
+  /** The provider is reached through a local bridge (reason 'provider-bridge'): where it listens, not probed. */
+  bridge?: { host: string; port: number };
+  /** The resolver's answer to ". NS" (tells "could not look" from "nothing published"). */
+  resolverCheck?: string;
+}
+
+export interface AutodiscoverFacts extends FactsBase<AutodiscoverReason>, HttpStepFacts, DnsStepFacts {
+  /** _autodiscover._tcp SRV records as published (source autodiscover-srv). */
+  records?: string[];
+  badTargets?: string[];
+  /** The server's ErrorCode/Message (reason 'autodiscover-error'), as sent. */
+  errorDetail?: string;
+  /** Where the answer redirects, not followed (reasons 'redirect-addr-not-followed', 'redirect-url-not-followed'). */
+  redirectAddr?: string;
+  redirectUrl?: string;
+}
+
+export type PaccSourceFacts = FactsBase<never> & HttpStepFacts;
+export type GuessFacts = FactsBase<GuessReason>;
+export type UserFacts = FactsBase<never>;
+
+/** The facts of each source, keyed by its id. */
+export interface SourceFactsMap {
+  user: UserFacts;
+  'srv-imaps': SrvFacts;
+  'srv-imap': SrvFacts;
+  'srv-submissions': SrvFacts;
+  'srv-submission': SrvFacts;
+  autoconfig: ConfigFacts;
+  'autoconfig-wellknown': ConfigFacts;
+  'autoconfig-http': ConfigFacts;
+  'autoconfig-wellknown-http': ConfigFacts;
+  ispdb: ConfigFacts;
+  'mx-ispdb': ConfigFacts;
+  'mx-autoconfig': ConfigFacts;
+  'mx-autoconfig-base': ConfigFacts;
+  'mx-ispdb-full': ConfigFacts;
+  mx: MxFacts;
+  autodiscover: AutodiscoverFacts;
+  'autodiscover-domain': AutodiscoverFacts;
+  'autodiscover-srv': AutodiscoverFacts;
+  pacc: PaccSourceFacts;
+  'pacc-obsolete': PaccSourceFacts;
+  guess: GuessFacts;
+}
+
+/** The reason codes a source's facts may carry. */
+export type ReasonOf<S extends SourceId> = NonNullable<SourceFactsMap[S]['reason']>;
+
+/** What every source answers, whatever it is. */
+export interface SourceResultBase {
   /** DNS name queried or URL fetched (first URL; see hops for redirects). */
   query: string;
   status: SourceStatus;
@@ -139,8 +274,6 @@ export interface SourceResult {
   authenticated?: boolean;
   /** What this source named that was not connected to (see RefusedTarget). */
   refused?: RefusedTarget[];
-  /** Extra facts by source: SRV raw records, MX hosts, provider id, enable URL… */
-  facts?: Record<string, string | number | boolean | string[]>;
   /** PACC: the TXT digests, the document's digest, what it says (source 'pacc'). */
   pacc?: PaccFacts;
   /** The obsolete PACC publication, found or not (source 'pacc-obsolete'). */
@@ -150,6 +283,33 @@ export interface SourceResult {
   /** How an MX-derived lookup came about (sources mx-autoconfig*, mx-ispdb*). */
   viaMx?: MxDerivation;
 }
+
+/** One source's answer, its facts typed by its id. */
+export interface SourceResultOf<S extends SourceId> extends SourceResultBase {
+  source: S;
+  facts?: SourceFactsMap[S];
+}
+
+/** Any source's answer: a union keyed by `source`, so `s.source === 'mx'` gives MX facts. */
+export type SourceResult = { [K in SourceId]: SourceResultOf<K> }[SourceId];
+
+/** Is `s` one of `ids`? (narrows its facts) */
+export function isSourceOf<S extends SourceId>(s: SourceResult, ids: readonly S[]): s is Extract<SourceResult, { source: S }> {
+  return (ids as readonly SourceId[]).includes(s.source);
+}
+
+export const SRV_SOURCE_IDS: readonly SrvSourceId[] = ['srv-imaps', 'srv-imap', 'srv-submissions', 'srv-submission'];
+export const CONFIG_SOURCE_IDS: readonly ConfigSourceId[] = [
+  'autoconfig',
+  'autoconfig-wellknown',
+  'autoconfig-http',
+  'autoconfig-wellknown-http',
+  'ispdb',
+  'mx-ispdb',
+  'mx-autoconfig',
+  'mx-autoconfig-base',
+  'mx-ispdb-full',
+];
 
 export interface ProviderInfo {
   id: string;

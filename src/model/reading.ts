@@ -6,6 +6,7 @@
  * a step cut short. Probes, discovery, policy, checks and the report all call these; none defines
  * its own. Pure: evidence types in, booleans and values out; imports nothing but model types.
  */
+import { CONFIG_SOURCE_IDS, isSourceOf, type ConfigFacts, type DnsStepFacts, type SourceResult } from './discovery.js';
 import type { AddressProbe, DnsStatus, EndpointEvidence, Outcome, ProbeError, ResolveLookup, Security, Stage, TlsInfo } from './evidence.js';
 
 // ---------------------------------------------------------------- endpoint identity
@@ -33,6 +34,27 @@ export function endpointId(c: EndpointRef): string {
  */
 export function dnsAnswered(status: DnsStatus | undefined): boolean {
   return status === 'records' || status === 'nodata' || status === 'nxdomain';
+}
+
+/**
+ * The DNS step of a discovery source, when it took one: the SRV, MX and Autodiscover SRV lookups,
+ * and an HTTP source whose host name did not resolve.
+ */
+export function dnsStep(s: SourceResult): (DnsStepFacts & { dnsStatus: DnsStatus }) | undefined {
+  const f = s.facts;
+  if (!f || !('dnsStatus' in f) || f.dnsStatus === undefined) return undefined;
+  return { ...f, dnsStatus: f.dnsStatus };
+}
+
+/** The facts of a source that read a config-v1.1 document (provider id and name, enable URL), else undefined. */
+export function configFacts(s: SourceResult): ConfigFacts | undefined {
+  return isSourceOf(s, CONFIG_SOURCE_IDS) ? s.facts : undefined;
+}
+
+/** The Date header an HTTP source's server sent (ISO), when it sent one. */
+export function httpDate(s: SourceResult): string | undefined {
+  const f = s.facts;
+  return f && 'httpDate' in f ? f.httpDate : undefined;
 }
 
 /** The endpoint's host lookup, when one was made (none when its probe crashed). */

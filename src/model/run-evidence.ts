@@ -9,7 +9,7 @@ import type { Candidate, EndpointEvidence, NetworkEvidence } from './evidence.js
 import type { Finding } from './finding.js';
 import type { Report } from './report.js';
 
-export const EVIDENCE_VERSION = 2;
+export const EVIDENCE_VERSION = 3;
 
 /** What the checks need besides the evidence itself; none of it is a secret. */
 export interface JudgingInput {

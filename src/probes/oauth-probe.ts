@@ -9,7 +9,7 @@ import type { AddressProbe, EndpointEvidence, ProbeError, TaggedResponse } from 
 import type { OAuthProbeEvidence } from '../model/standards.js';
 import { fetchAnnouncedConfiguration } from '../discovery/oauth-metadata.js';
 import type { Fetcher } from '../discovery/http.js';
-import { loginCapabilities } from '../checks/types.js';
+import { loginCapabilities } from '../model/reading.js';
 import { decideLogin } from '../policy.js';
 import { internalError, oneLine } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';

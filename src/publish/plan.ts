@@ -5,7 +5,7 @@
  * outgoing server some source published (or the one given with --submission), and an OAuth issuer
  * a trusted source named. Pure: report in, plan out.
  */
-import { tlsInfoVerified } from '../model/reading.js';
+import { configFacts, tlsInfoVerified } from '../model/reading.js';
 import type { SourceResult } from '../model/discovery.js';
 import type { CertInfo, Security } from '../model/evidence.js';
 import type { AddressReport, EndpointReport, Report } from '../model/report.js';
@@ -78,7 +78,7 @@ export function planFromReport(r: Report, submission?: PlannedServer): PublishPl
   const same = first ? verified.filter((x) => x.e.host === first.e.host) : [];
   const caps = first?.a.capabilities.afterTls ?? [];
   const sasl = caps.filter((c) => /^AUTH=/i.test(c)).map((c) => c.slice(5).toUpperCase());
-  const provider = (r.discovery?.sources ?? []).map((s) => s.pacc?.provider?.name ?? (typeof s.facts?.displayName === 'string' && s.trust === 'trusted' ? s.facts.displayName : undefined)).find((n) => n);
+  const provider = (r.discovery?.sources ?? []).map((s) => s.pacc?.provider?.name ?? (s.trust === 'trusted' ? configFacts(s)?.displayName : undefined)).find((n) => n);
   const sub = submission ? { ...submission, from: '--submission' } : publishedSubmission(r.discovery?.sources ?? []);
   const oauth = sasl.includes('OAUTHBEARER') || sasl.includes('XOAUTH2') ? publishedOAuth(r) : undefined;
   return {

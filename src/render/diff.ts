@@ -5,16 +5,15 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { secLabel } from '../catalogue/types.js';
-import type { DiffSide, FindingChange, ReportDiff } from '../report/diff.js';
+import type { DiffEndpoint, DiffSide, FindingChange, ReportDiff } from '../report/diff.js';
 import { TIMING_FACTOR, TIMING_MIN_MS } from '../report/diff.js';
 import { esc } from './markdown.js';
 import { symbol, type Mark } from './symbols.js';
 import { inertJson, visibleDeep } from './visible.js';
 
-/** 'imap.example.com:993/tls' → 'imap.example.com:993 (SSL/TLS)'. */
-function endpointLabel(id: string): string {
-  const m = /^(.*)\/(tls|starttls|plain)$/.exec(id);
-  return m ? `${m[1]} (${secLabel(m[2])})` : id;
+/** An endpoint as people read it: 'imap.example.com:993 (SSL/TLS)'. */
+function endpointLabel(e: DiffEndpoint): string {
+  return `${e.host}:${e.port} (${secLabel(e.security)})`;
 }
 
 function where(f: FindingChange): string {
@@ -41,10 +40,10 @@ function items(d: ReportDiff): { endpoints: Item[]; findings: Item[]; timings: I
   const e = d.endpoints;
   return {
     endpoints: [
-      ...e.nowWorking.map((id) => ({ mark: 'ok' as Mark, label: 'now works', text: endpointLabel(id) })),
-      ...e.stoppedWorking.map((id) => ({ mark: 'error' as Mark, label: 'stopped working', text: endpointLabel(id) })),
-      ...e.onlyBefore.map((id) => ({ mark: 'info' as Mark, label: 'only before', text: endpointLabel(id) })),
-      ...e.onlyAfter.map((id) => ({ mark: 'info' as Mark, label: 'only after', text: endpointLabel(id) })),
+      ...e.nowWorking.map((x) => ({ mark: 'ok' as Mark, label: 'now works', text: endpointLabel(x) })),
+      ...e.stoppedWorking.map((x) => ({ mark: 'error' as Mark, label: 'stopped working', text: endpointLabel(x) })),
+      ...e.onlyBefore.map((x) => ({ mark: 'info' as Mark, label: 'only before', text: endpointLabel(x) })),
+      ...e.onlyAfter.map((x) => ({ mark: 'info' as Mark, label: 'only after', text: endpointLabel(x) })),
     ],
     findings: [
       ...d.findings.disappeared.map((f) => ({ mark: 'ok' as Mark, label: `gone (${f.severity})`, text: `${f.title} ${f.code}${where(f)}` })),

@@ -5,7 +5,8 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { secLabel } from '../catalogue/types.js';
-import { sourceTableLabel } from '../catalogue/labels.js';
+import { sourceReasonText, sourceTableLabel } from '../catalogue/labels.js';
+import { dnsStep } from '../model/reading.js';
 import type { ServerSetting, SourceResult } from '../model/discovery.js';
 import type { Report } from '../model/report.js';
 import { symbol, type Mark } from './symbols.js';
@@ -35,7 +36,7 @@ function statusText(s: SourceResult): string {
     case 'found':
       return s.trust === 'unverified' ? `found, unverified (${s.trustReason})` : 'found';
     case 'not-found':
-      return s.httpStatus && s.httpStatus !== 200 ? `not found (HTTP ${s.httpStatus})` : typeof s.facts?.dnsStatus === 'string' && s.facts.dnsStatus !== 'records' ? `not found (${s.facts.dnsStatus})` : 'not found';
+      return s.httpStatus && s.httpStatus !== 200 ? `not found (HTTP ${s.httpStatus})` : notFoundDns(s);
     case 'service-disabled':
       return 'not offered (".")';
     case 'http-error':
@@ -55,20 +56,24 @@ function statusText(s: SourceResult): string {
   }
 }
 
+function notFoundDns(s: SourceResult): string {
+  const status = dnsStep(s)?.dnsStatus;
+  return status !== undefined && status !== 'records' ? `not found (${status})` : 'not found';
+}
+
 function server(x: ServerSetting): string {
   return `${x.host}:${x.port} ${x.security === 'unknown' ? `"${x.rawSecurity ?? '?'}"` : secLabel(x.security)}`;
 }
 
-function found(s: SourceResult): string {
+function found(s: SourceResult, providerName?: string): string {
   if (s.source === 'mx') {
-    const hosts = Array.isArray(s.facts?.mxHosts) ? s.facts.mxHosts : [];
-    const provider = typeof s.facts?.provider === 'string' ? ` → ${s.facts.provider}` : '';
+    const hosts = s.facts?.mxHosts ?? [];
+    const provider = s.facts?.provider !== undefined ? ` → ${s.facts.provider}` : '';
     return hosts.length > 0 ? `${hosts.slice(0, 2).join(', ')}${hosts.length > 2 ? ', …' : ''}${provider}` : provider.replace(/^ → /, '');
   }
   if (s.source === 'pacc-obsolete' && s.status === 'found') return 'obsolete form present, not used';
   if (s.status !== 'found') {
-    const note = Array.isArray(s.facts?.notes) ? s.facts.notes[0] : undefined;
-    return note ?? s.error?.message ?? '';
+    return sourceReasonText(s, providerName) ?? s.error?.message ?? '';
   }
   const submission = s.source === 'srv-submissions' || s.source === 'srv-submission';
   const imap = s.servers.filter((x) => x.protocol === (submission ? 'smtp' : 'imap'));
@@ -99,7 +104,7 @@ export function renderSourcesTable(report: Report, o: SourcesTableOptions): stri
     c.bold(head),
     ...rows.map(({ s, label, status }) => {
       const ms = `${s.ms} ms`.padStart(8);
-      const what = found(s);
+      const what = found(s, d.provider?.name);
       return `  ${sym(mark(s))} ${label.padEnd(labelW)}  ${c.dim(fit(s.query, queryW))}  ${fit(status, statusW)} ${c.dim(ms)}${what ? `  ${what}` : ''}`.trimEnd();
     }),
   ];

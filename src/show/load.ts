@@ -9,6 +9,8 @@ import type { Report } from '../model/report.js';
 import { EVIDENCE_VERSION, type RunEvidence } from '../model/run-evidence.js';
 import type { ProbeError, ResolveCrashed } from '../model/evidence.js';
 import { VERSION } from '../version.js';
+import type { DiscoveryEvidence } from '../model/discovery.js';
+import { upgradeFacts } from './legacy-facts.js';
 import { extractJson } from './paste.js';
 import { schemaProblem, type SchemaName } from './validate.js';
 
@@ -67,8 +69,10 @@ export async function parseReport(value: Record<string, unknown>, name: string):
   const problem = await schemaProblem(value, schema);
   if (problem) throw new InputError(`${name} is not a valid imap-doctor report (schemaVersion ${v}): ${problem}`);
   checkDate(value.startedAt, name);
-  // Version 2 only added optional fields: a valid version-1 report is a version-2 report.
-  return { ...(value as unknown as Report), schemaVersion: 2 };
+  // Version 2 only added optional fields: a valid version-1 report is a version-2 report; older
+  // discovery facts (English notes) are read as reason codes.
+  const report = value as unknown as Report;
+  return { ...report, schemaVersion: 2, discovery: upgradeDiscovery(report.discovery) };
 }
 
 export async function loadReport(src: Source): Promise<Report> {
@@ -87,7 +91,7 @@ export async function loadEvidence(src: Source): Promise<RunEvidence> {
     value = report.evidence as unknown as Record<string, unknown>;
   }
   const v = value.evidenceVersion;
-  if (v !== EVIDENCE_VERSION && v !== 1) {
+  if (v !== EVIDENCE_VERSION && v !== 1 && v !== 2) {
     if (typeof v !== 'number' || !Number.isInteger(v)) throw new InputError(`${name}: not saved imap-doctor evidence (evidenceVersion ${JSON.stringify(v)})`);
     const age = v > EVIDENCE_VERSION ? 'a newer imap-doctor: update imap-doctor' : 'an older imap-doctor: run the diagnosis again';
     throw new InputError(`${name} holds evidence version ${v}; this imap-doctor (${VERSION}) re-judges versions 1 to ${EVIDENCE_VERSION} only. It comes from ${age}`);
@@ -95,7 +99,13 @@ export async function loadEvidence(src: Source): Promise<RunEvidence> {
   const problem = await schemaProblem(value, 'report.schema.json', `evidenceV${String(v)}`);
   if (problem) throw new InputError(`${name} is not valid imap-doctor evidence (version ${v}): ${problem}`);
   checkDate(value.startedAt, name);
-  return v === 1 ? fromVersion1(value) : (value as unknown as RunEvidence);
+  const ev = v === 1 ? fromVersion1(value) : (value as unknown as RunEvidence);
+  return { ...ev, evidenceVersion: EVIDENCE_VERSION, discovery: upgradeDiscovery(ev.discovery) };
+}
+
+/** Discovery as versions before evidence 3 wrote it (English notes), in today's shape. */
+function upgradeDiscovery<D extends DiscoveryEvidence | null | undefined>(d: D): D {
+  return d ? { ...d, sources: d.sources.map(upgradeFacts) } : d;
 }
 
 /**

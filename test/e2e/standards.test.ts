@@ -285,8 +285,8 @@ describe.skipIf(!lab || !dnssec)('OAuth: issuer metadata, the server\'s own erro
     const r = await json(args('alice@redirect.test', '--no-login'));
     const bad = find(r.json, 'OAUTH_METADATA_INVALID')[0];
     expect(bad?.params.issuer).toBe('https://sso.example.test');
-    expect(String(bad?.params.problems)).toContain('redirect to https://login.example.test/.well-known/oauth-authorization-server (not followed)');
-    expect(String(bad?.params.problems)).toContain('issuer-mismatch');
+    expect(bad?.explanation).toContain('redirect to https://login.example.test/.well-known/oauth-authorization-server (not followed)');
+    expect(bad?.params.problemCodes).toContain('issuer-mismatch');
     expect(web.requests.some((q) => q.host === 'login.example.test')).toBe(false);
   });
 

@@ -45,10 +45,10 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
     expect(fixed.stdout).toMatch(/Verdict: error → ok; better\n$/);
     const broken = await runCli(['diff', at('fixed.json'), at('expired.json'), '--json']);
     expectExit(broken, 1);
-    const d = JSON.parse(broken.stdout) as { worse: boolean; findings: { appeared: Array<{ code: string; severity: string }> }; endpoints: { stoppedWorking: string[] } };
+    const d = JSON.parse(broken.stdout) as { worse: boolean; findings: { appeared: Array<{ code: string; severity: string }> }; endpoints: { stoppedWorking: Array<{ id: string; host: string; port: number; security: string }> } };
     expect(d.worse).toBe(true);
     expect(d.findings.appeared).toContainEqual(expect.objectContaining({ code: 'TLS_CERT_EXPIRED', severity: 'error' }));
-    expect(d.endpoints.stoppedWorking).toEqual(['imap.example.test:993/tls']);
+    expect(d.endpoints.stoppedWorking).toEqual([{ id: 'imap.example.test:993/tls', host: 'imap.example.test', port: 993, security: 'tls' }]);
   });
 
   it('diff: a wrong name after an expired certificate is a new error, so worse although both verdicts are error', async () => {

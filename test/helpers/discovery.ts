@@ -2,7 +2,7 @@
  * Hand-built discovery evidence for unit tests: a SourceResult with plausible defaults, servers in a
  * short form, and a DiscoveryEvidence around them. No I/O.
  */
-import type { DiscoveryEvidence, ServerSetting, SourceId, SourceResult } from '../../src/model/discovery.js';
+import type { DiscoveryEvidence, ServerSetting, SourceFactsMap, SourceId, SourceResult, SourceResultBase } from '../../src/model/discovery.js';
 import type { DnsAnswer, Family, Security } from '../../src/model/evidence.js';
 import type { HostLookup } from '../../src/probes/resolve.js';
 
@@ -27,8 +27,11 @@ const QUERY: Partial<Record<SourceId, string>> = {
   autodiscover: 'https://autodiscover.example.com/autodiscover/autodiscover.xml',
 };
 
-export function source(id: SourceId, over: Partial<SourceResult> = {}, servers: string[] = []): SourceResult {
-  const trust: Pick<SourceResult, 'trust' | 'trustReason'> = id.endsWith('-http') ? { trust: 'unverified', trustReason: 'http' } : { trust: 'trusted', trustReason: 'https-domain' };
+/** Overrides for a hand-built source: any field, and facts of any source (the test says which id it builds). */
+export type SourceOver = Partial<SourceResultBase> & { facts?: SourceFactsMap[SourceId] };
+
+export function source<S extends SourceId>(id: S, over: SourceOver = {}, servers: string[] = []): Extract<SourceResult, { source: S }> {
+  const trust: Pick<SourceResultBase, 'trust' | 'trustReason'> = id.endsWith('-http') ? { trust: 'unverified', trustReason: 'http' } : { trust: 'trusted', trustReason: 'https-domain' };
   return {
     source: id,
     query: QUERY[id] ?? id,
@@ -37,7 +40,7 @@ export function source(id: SourceId, over: Partial<SourceResult> = {}, servers: 
     servers: servers.map((s) => server(s)),
     ...trust,
     ...over,
-  };
+  } as Extract<SourceResult, { source: S }>;
 }
 
 export function discovery(sources: SourceResult[], over: Partial<DiscoveryEvidence> = {}): DiscoveryEvidence {

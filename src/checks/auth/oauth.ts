@@ -8,6 +8,7 @@
 import { oidcUrl, rfc8414Url } from '../../discovery/oauth-metadata.js';
 import type { EndpointEvidence } from '../../model/evidence.js';
 import type { Finding } from '../../model/finding.js';
+import type { Params } from '../../catalogue/index.js';
 import type { MetadataFetch, OAuthIssuerEvidence } from '../../model/standards.js';
 import { authMechanisms } from '../../probes/imap-parse.js';
 import { offersOAuth } from '../../probes/oauth-probe.js';
@@ -15,19 +16,19 @@ import type { Check } from '../types.js';
 import { finding, loginCapabilities, notEvidence } from '../types.js';
 import { LIMITS } from '../../limits.js';
 
-function fetchProblem(f: MetadataFetch): string {
-  switch (f.problem) {
-    case 'redirect':
-      return `${f.url}: redirect to ${f.location ?? '?'} (not followed)`;
-    case 'http-error':
-      return `${f.url}: ${f.httpStatus !== undefined ? `HTTP ${f.httpStatus}` : (f.error?.message ?? 'no answer')}`;
-    case 'too-large':
-      return `${f.url}: larger than ${LIMITS.oauthMetadataBytes} bytes (not read further)`;
-    case 'refused':
-      return `${f.url}: ${f.error?.message ?? 'not connected to (--no-private)'}`;
-    default:
-      return `${f.url}: ${f.problem ?? 'unusable'}`;
-  }
+/**
+ * What went wrong with each metadata fetch, as parallel lists (the catalogue words them): the URL,
+ * the problem code, the HTTP status ('' when none) and the redirect's Location or the error's
+ * message ('' when none).
+ */
+function fetchProblems(fetches: readonly MetadataFetch[]): Params {
+  return {
+    problemUrls: fetches.map((f) => f.url),
+    problemCodes: fetches.map((f) => f.problem ?? ''),
+    problemStatus: fetches.map((f) => (f.httpStatus !== undefined ? String(f.httpStatus) : '')),
+    problemDetails: fetches.map((f) => (f.problem === 'redirect' ? (f.location ?? '') : (f.error?.message ?? ''))),
+    maxBytes: LIMITS.oauthMetadataBytes,
+  };
 }
 
 function issuerFindings(ev: OAuthIssuerEvidence, e?: EndpointEvidence): Finding[] {
@@ -60,7 +61,7 @@ function issuerFindings(ev: OAuthIssuerEvidence, e?: EndpointEvidence): Finding[
   } catch {
     expected = ev.issuer;
   }
-  return [finding('OAUTH_METADATA_INVALID', 'login', { issuer: ev.issuer, from: ev.from, problems: ev.fetches.map(fetchProblem), expected }, where)];
+  return [finding('OAUTH_METADATA_INVALID', 'login', { issuer: ev.issuer, from: ev.from, ...fetchProblems(ev.fetches), expected }, where)];
 }
 
 function probeFindings(e: EndpointEvidence): Finding[] {

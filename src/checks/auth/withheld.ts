@@ -43,7 +43,7 @@ export const withheldCheck: Check = {
             finding(
               'LOGIN_WITHHELD',
               'login',
-              { reason: l.reason, ...(l.reason === 'earlier-credential-failure' ? { firstEndpoint: firstRefused(ctx) } : {}), ...(oauth ? { oauth } : {}) },
+              { reason: l.reason, ...(l.reason === 'earlier-credential-failure' ? firstRefused(ctx) : {}), ...(oauth ? { oauth } : {}) },
               { e },
             ),
           ];
@@ -51,7 +51,8 @@ export const withheldCheck: Check = {
     }),
 };
 
-function firstRefused(ctx: CheckContext): string {
+/** The endpoint that refused the credentials first, as host:port ({} when none is known: the catalogue says "another server"). */
+function firstRefused(ctx: CheckContext): { firstEndpoint?: string } {
   const e = ctx.endpoints.find((x) => x.login.state === 'attempted' && x.login.attempt.credentialsRejected);
-  return e ? `${e.candidate.host}:${e.candidate.port}` : 'another server';
+  return e ? { firstEndpoint: `${e.candidate.host}:${e.candidate.port}` } : {};
 }

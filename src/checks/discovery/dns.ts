@@ -5,8 +5,7 @@
  * (gmail.com…) means a resolver that gives false answers. Every DNS step of every source is counted; all
  * failing is an error, some failing a warning.
  */
-import type { DnsStatus } from '../../model/evidence.js';
-import { dnsAnswered } from '../../model/reading.js';
+import { dnsAnswered, dnsStep } from '../../model/reading.js';
 import { PROVIDERS, providerDomains } from '../../knowledge/providers.js';
 import type { Check } from '../types.js';
 import { discoveryOf, finding } from '../types.js';
@@ -18,8 +17,11 @@ export const dnsCheck: Check = {
   run: (ctx) => {
     const d = discoveryOf(ctx);
     const domain = d.domain;
-    const steps = d.sources.filter((s) => typeof s.facts?.dnsStatus === 'string');
-    const server = steps.map((s) => s.facts?.dnsServer).find((x): x is string => typeof x === 'string' && x !== '' && x !== 'system');
+    const steps = d.sources.flatMap((s) => {
+      const step = dnsStep(s);
+      return step ? [{ query: s.query, ...step }] : [];
+    });
+    const server = steps.map((s) => s.dnsServer).find((x): x is string => typeof x === 'string' && x !== '' && x !== 'system');
     const mx = d.sources.find((s) => s.source === 'mx');
     if (mx?.status === 'nxdomain') {
       // A big provider's own domain certainly exists: then the resolver is what is wrong.
@@ -27,14 +29,14 @@ export const dnsCheck: Check = {
       if (known) return [finding('DNS_FALSE_NXDOMAIN', 'discovery', { domain, provider: known.name, ...(server ? { server } : {}) })];
       return [finding('DNS_NXDOMAIN', 'discovery', { domain, ...(server ? { server } : {}) })];
     }
-    const failed = steps.filter((s) => !dnsAnswered(s.facts?.dnsStatus as DnsStatus));
+    const failed = steps.filter((s) => !dnsAnswered(s.dnsStatus));
     if (failed.length === 0) return [];
-    const statuses = failed.map((s) => String(s.facts?.dnsStatus));
+    const statuses: string[] = failed.map((s) => s.dnsStatus);
     const code = statuses.includes('unreachable') ? 'DNS_UNREACHABLE' : statuses.includes('timeout') ? 'DNS_TIMEOUT' : 'DNS_SERVFAIL';
     const all = failed.length === steps.length;
     // DNS sources name their question in the query ("x SRV", "x MX"); HTTP sources looked up a host's addresses.
-    const question = (s: (typeof failed)[number]) => (s.query.includes('://') ? `${String(s.facts?.dnsName)} A/AAAA` : s.query);
-    const lookups = [...new Set(failed.map((s) => `${question(s)} (${String(s.facts?.dnsStatus)})`))];
+    const question = (s: (typeof failed)[number]) => (s.query.includes('://') ? `${String(s.dnsName)} A/AAAA` : s.query);
+    const lookups = [...new Set(failed.map((s) => `${question(s)} (${s.dnsStatus})`))];
     const status = statuses.includes('servfail') ? 'servfail' : (statuses.find((x) => x === 'refused' || x === 'error') ?? 'servfail');
     return [
       finding(

@@ -3,7 +3,7 @@
  * endpoint fared (reached IMAP at all, or verified), and which kind of record or file a source is.
  * Pure.
  */
-import type { SourceId, SourceResult } from '../../model/discovery.js';
+import { isSourceOf, type SourceId, type SourceResult } from '../../model/discovery.js';
 import type { EndpointEvidence, Security } from '../../model/evidence.js';
 import { endpointId } from '../../model/evidence.js';
 import type { CheckContext } from '../types.js';
@@ -38,8 +38,8 @@ export function fixKind(source: string): 'srv' | 'autoconfig' | 'ispdb' | 'autod
   return 'autoconfig';
 }
 
-export function sources(ctx: CheckContext, ...ids: SourceId[]): SourceResult[] {
-  return (ctx.discovery?.sources ?? []).filter((s) => ids.includes(s.source));
+export function sources<S extends SourceId>(ctx: CheckContext, ...ids: S[]): Array<Extract<SourceResult, { source: S }>> {
+  return (ctx.discovery?.sources ?? []).filter((s): s is Extract<SourceResult, { source: S }> => isSourceOf(s, ids));
 }
 
 /** A verified IMAP session was opened (TLS verified, greeting OK): working without a login. */

@@ -5,6 +5,7 @@
  */
 import { imapServers } from '../../discovery/candidates.js';
 import { endpointId } from '../../model/evidence.js';
+import { configFacts } from '../../model/reading.js';
 import type { Check } from '../types.js';
 import { discoveryOf, finding } from '../types.js';
 import { PUBLISHING, reachesImap } from './helpers.js';
@@ -22,16 +23,16 @@ export const providerCheck: Check = {
     const anyImap = d.sources.some((s) => s.source !== 'guess' && imapServers(s).length > 0);
     const withPop = published.filter((s) => s.servers.some((x) => x.protocol === 'pop3'));
     if (!anyImap && withPop.length > 0 && !ctx.endpoints.some(reachesImap)) {
-      const first = withPop[0];
-      const name = first?.facts?.displayName ?? first?.facts?.providerId ?? d.domain;
-      const enableUrl = withPop.map((s) => s.facts?.enableUrl).find((u) => typeof u === 'string');
+      const facts = withPop.map(configFacts);
+      const name = facts[0]?.displayName ?? facts[0]?.providerId ?? d.domain;
+      const enableUrl = facts.map((f) => f?.enableUrl).find((u) => u !== undefined);
       out.push(
         finding('PROVIDER_OFFERS_NO_IMAP', 'discovery', {
           domain: d.domain,
-          provider: String(name),
+          provider: name,
           sources: withPop.map((s) => s.query),
           pop3: [...new Set(withPop.flatMap((s) => s.servers.filter((x) => x.protocol === 'pop3').map((x) => endpointId({ host: x.host, port: x.port, security: x.security === 'unknown' ? (x.port === 995 ? 'tls' : 'starttls') : x.security }))))],
-          ...(typeof enableUrl === 'string' ? { enableUrl } : {}),
+          ...(enableUrl !== undefined ? { enableUrl } : {}),
         }),
       );
     }

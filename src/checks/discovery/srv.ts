@@ -6,7 +6,7 @@
  */
 import { imapServers } from '../../discovery/candidates.js';
 import { insideDomain } from '../../discovery/domain.js';
-import type { SourceResult } from '../../model/discovery.js';
+import type { SourceResultOf, SrvSourceId } from '../../model/discovery.js';
 import { endpointId, type EndpointEvidence } from '../../model/evidence.js';
 import type { Params } from '../../catalogue/index.js';
 import type { Finding } from '../../model/finding.js';
@@ -16,12 +16,20 @@ import { bestWorking, cutShort, endpointOf, reachesImap, sources } from './helpe
 
 const SERVICE = { 'srv-imaps': '_imaps', 'srv-imap': '_imap' } as const;
 
-function recordName(s: SourceResult): string {
-  return typeof s.facts?.dnsName === 'string' ? s.facts.dnsName : s.query.replace(/ SRV$/, '');
+type SrvResult = SourceResultOf<SrvSourceId>;
+
+function recordName(s: SrvResult): string {
+  return s.facts?.dnsName ?? s.query.replace(/ SRV$/, '');
 }
 
 /** Why an endpoint that came from SRV does not work at the connection level, or undefined when it reaches IMAP. */
-function connectionProblem(e: EndpointEvidence): { reason: 'no-address' | 'port-fails'; detail: string } | undefined {
+type Problem = { reason: 'no-address' | 'port-fails' | 'cname'; detail?: string; greeting?: string };
+
+/**
+ * Why an endpoint that came from SRV does not work at the connection level, or undefined when it
+ * reaches IMAP: the failed step's error, or the greeting that was not IMAP (neither: no IMAP session).
+ */
+function connectionProblem(e: EndpointEvidence): Problem | undefined {
   if (e.resolve.error) {
     const code = e.resolve.error.code;
     return code === 'NXDOMAIN' || code === 'NODATA' ? { reason: 'no-address', detail: e.resolve.error.message } : undefined;
@@ -29,22 +37,22 @@ function connectionProblem(e: EndpointEvidence): { reason: 'no-address' | 'port-
   if (e.addresses.length === 0 || reachesImap(e)) return undefined;
   const first = e.addresses[0];
   const failed = first && [first.tcp, first.tls, first.greeting, first.starttls].find((o) => o?.state === 'failed');
-  const detail = failed && failed.state === 'failed' ? failed.error.message : first?.greeting.state === 'ok' ? `greeting: ${first.greeting.value.line}` : 'no IMAP session';
-  return { reason: 'port-fails', detail };
+  if (failed && failed.state === 'failed') return { reason: 'port-fails', detail: failed.error.message };
+  return { reason: 'port-fails', ...(first?.greeting.state === 'ok' ? { greeting: first.greeting.value.line } : {}) };
 }
 
-function brokenTargets(ctx: CheckContext, s: SourceResult): Finding[] {
+function brokenTargets(ctx: CheckContext, s: SrvResult): Finding[] {
   const record = recordName(s);
-  const cnames = Array.isArray(s.facts?.targetCnames) ? s.facts.targetCnames : [];
-  const noAddress = Array.isArray(s.facts?.targetsWithoutAddress) ? s.facts.targetsWithoutAddress : [];
+  const cnames = s.facts?.targetCnames ?? [];
+  const noAddress = s.facts?.targetsWithoutAddress ?? [];
   const working = bestWorking(ctx);
   return imapServers(s).flatMap((x) => {
     const e = endpointOf(ctx, x.host, x.port, x.security);
-    const alias = cnames.find((c) => c.startsWith(`${x.host} →`));
-    let problem: { reason: string; detail: string } | undefined;
-    if (noAddress.includes(x.host)) problem = { reason: 'no-address', detail: 'no A or AAAA record' };
+    const alias = cnames.find((c) => c.target === x.host);
+    let problem: Problem | undefined;
+    if (noAddress.includes(x.host)) problem = { reason: 'no-address' };
     else if (e && !cutShort(e)) problem = connectionProblem(e);
-    if (!problem && alias) problem = { reason: 'cname', detail: alias };
+    if (!problem && alias) problem = { reason: 'cname', detail: [alias.target, ...alias.chain].join(' → ') };
     if (!problem) return [];
     const other: Params = working && working.id !== endpointId(x) ? { working: working.id } : {};
     return [finding('SRV_TARGET_BROKEN', 'discovery', { domain: ctx.address.domain, record, target: x.host, port: x.port, ...problem, ...other }, e ? { e } : undefined)];
@@ -61,7 +69,7 @@ export const srvCheck: Check = {
     const out: Finding[] = [];
     const found = all.filter((s) => s.status === 'found');
     if (found.length > 0) {
-      out.push(finding('SRV_FOUND', 'discovery', { domain, records: found.flatMap((s) => (Array.isArray(s.facts?.records) ? s.facts.records.map((r) => `${recordName(s)} SRV ${r}`) : [])) }));
+      out.push(finding('SRV_FOUND', 'discovery', { domain, records: found.flatMap((s) => (s.facts?.records ?? []).map((r) => `${recordName(s)} SRV ${r}`)) }));
     }
     if (all.every((s) => s.status === 'not-found')) out.push(finding('SRV_NOT_PUBLISHED', 'discovery', { domain }));
     const disabled = all.filter((s) => s.status === 'service-disabled');

@@ -10,10 +10,10 @@
  * the network: its own firewall, or a ban of this address, looks the same (`mailSilent` without a basis).
  */
 import type { DiscoveryEvidence, SourceResult } from '../../model/discovery.js';
-import type { DnsStatus, EndpointEvidence, Family, Outcome } from '../../model/evidence.js';
+import type { EndpointEvidence, Family, Outcome } from '../../model/evidence.js';
 import { providerImapHost, type ProviderMatch } from '../../knowledge/providers.js';
 import type { CheckContext } from '../types.js';
-import { dnsAnswered, dnsLookupOf } from '../../model/reading.js';
+import { dnsAnswered, dnsLookupOf, dnsStep } from '../../model/reading.js';
 
 /** What came back: a connection, a refusal (RST), nothing, a router's ICMP error, or no local route. */
 export type Reply = 'open' | 'refused' | 'silent' | 'unreachable' | 'no-route';
@@ -97,7 +97,10 @@ const isUrl = (s: SourceResult) => /^https?:\/\//i.test(s.query);
 function dnsPicture(endpoints: readonly EndpointEvidence[], d: DiscoveryEvidence | null): { answered: boolean; failures: string[] } {
   const sources = d?.sources ?? [];
   // What a source's own DNS step answered (the guess row and HTTP sources are not DNS answers).
-  const dnsSources = sources.filter((s) => typeof s.facts?.dnsStatus === 'string');
+  const dnsSources = sources.flatMap((s) => {
+    const step = dnsStep(s);
+    return step ? [{ query: s.query, ...step }] : [];
+  });
   const viaDns = endpoints.flatMap((e) => {
     const r = dnsLookupOf(e);
     return r ? [{ host: e.candidate.host, r }] : [];
@@ -105,10 +108,10 @@ function dnsPicture(endpoints: readonly EndpointEvidence[], d: DiscoveryEvidence
   const answered =
     d?.resolverWorking === true ||
     viaDns.some(({ r }) => dnsAnswered(r.a) || dnsAnswered(r.aaaa)) ||
-    dnsSources.some((s) => dnsAnswered(s.facts?.dnsStatus as DnsStatus));
+    dnsSources.some((s) => dnsAnswered(s.dnsStatus));
   const failures = [
     ...viaDns.filter(({ r }) => !dnsAnswered(r.a) && !dnsAnswered(r.aaaa)).map(({ host, r }) => `${host}: ${r.a}`),
-    ...dnsSources.filter((s) => !dnsAnswered(s.facts?.dnsStatus as DnsStatus)).map((s) => `${String(s.facts?.dnsName ?? s.query)}: ${String(s.facts?.dnsStatus)}`),
+    ...dnsSources.filter((s) => !dnsAnswered(s.dnsStatus)).map((s) => `${s.dnsName ?? s.query}: ${s.dnsStatus}`),
   ];
   if (failures.length === 0 && d?.resolverWorking === false) failures.push(`${d.domain}: no answer`);
   return { answered, failures: [...new Set(failures)] };

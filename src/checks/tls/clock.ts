@@ -7,6 +7,7 @@
  * do, so "expired" needs server dates. Otherwise the date findings stand on their own.
  */
 import type { CertInfo } from '../../model/evidence.js';
+import { httpDate } from '../../model/reading.js';
 import { registrableDomain } from '../../discovery/domain.js';
 import type { Check, CheckContext } from '../types.js';
 import { finding, tlsOf } from '../types.js';
@@ -69,7 +70,7 @@ export function clockSamples(ctx: CheckContext): Sample[] {
   };
   for (const s of ctx.network.clock) add(s.source, Date.parse(s.serverDate) - Date.parse(s.localDate), SAMPLE_MS);
   for (const src of ctx.discovery?.sources ?? []) {
-    const d = src.facts?.httpDate;
+    const d = httpDate(src);
     // Discovery keeps no local time of its own: anywhere within this run, so the run's deadline bounds the error.
     if (typeof d === 'string') add(src.query, Date.parse(d) - ctx.now.getTime(), SAMPLE_MS + ctx.deadlineMs);
   }

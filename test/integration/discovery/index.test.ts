@@ -13,6 +13,7 @@ import { parseAddress } from '../../../src/address.js';
 import { createPacketResolver } from '../../../src/dns/packet-resolver.js';
 import { createDiscoverer, hostLookupFor } from '../../../src/discovery/index.js';
 import type { SourceResult } from '../../../src/model/discovery.js';
+import { httpDate } from '../../../src/model/reading.js';
 import { defaultRunOptions } from '../../../src/options.js';
 import type { RunOptions } from '../../../src/options.js';
 import { startDnsServer, type DnsTestServer } from '../../servers/dns-server.js';
@@ -104,8 +105,8 @@ describe.skipIf(!root)('discovery from the address alone (loopback DNS + HTTPS)'
     expect(ac).toMatchObject({ status: 'found', trust: 'trusted', trustReason: 'https-domain', httpStatus: 200 });
     expect(ac.servers.map((x) => `${x.protocol} ${x.host}:${x.port}/${x.security}`)).toEqual([`imap imap.${D}:993/tls`, `pop3 pop.${D}:995/tls`, `smtp smtp.${D}:587/starttls`]);
     expect(ac.servers[0]?.username).toBe(ADDRESS.address);
-    expect(typeof ac.facts?.httpDate).toBe('string');
-    expect(Number.isNaN(Date.parse(String(ac.facts?.httpDate)))).toBe(false);
+    expect(typeof httpDate(ac)).toBe('string');
+    expect(Number.isNaN(Date.parse(String(httpDate(ac))))).toBe(false);
     expect(src(s, 'autoconfig-wellknown')).toMatchObject({ status: 'invalid', invalid: { reason: 'doctype' } });
     expect(src(s, 'autoconfig-http')).toMatchObject({ status: 'found', trust: 'unverified', trustReason: 'http' });
     expect(src(s, 'autoconfig-wellknown-http')).toMatchObject({ status: 'not-found', httpStatus: 404 });
@@ -221,7 +222,7 @@ describe.skipIf(!root)('discovery from the address alone (loopback DNS + HTTPS)'
       'real.hoster.test': { A: ['127.0.0.2'] },
     };
     const plain = await discover({ ispdb: false });
-    expect(src(plain.evidence.sources, 'srv-imaps')).toMatchObject({ trust: 'unverified', trustReason: 'srv-outside-domain', facts: { targetCnames: ['imap.hoster.test → real.hoster.test'] } });
+    expect(src(plain.evidence.sources, 'srv-imaps')).toMatchObject({ trust: 'unverified', trustReason: 'srv-outside-domain', facts: { targetCnames: [{ target: 'imap.hoster.test', chain: ['real.hoster.test'] }] } });
     expect(plain.candidates[0]).toMatchObject({ host: 'imap.hoster.test', trust: 'unverified', userTrusted: false });
     const named = await discover({ ispdb: false, trustHosts: ['imap.hoster.test'] });
     expect(named.candidates[0]).toMatchObject({ trust: 'unverified', userTrusted: true });

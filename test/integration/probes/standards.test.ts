@@ -6,6 +6,7 @@
  * LIMITS.oauthChallengeLines lines and keeps LIMITS.oauthChallengeChars characters of each
  * challenge value.
  */
+import { renderEntry } from '../../../src/catalogue/index.js';
 import { createTrustStore } from '../../../src/probes/trust.js';
 import http from 'node:http';
 import net from 'node:net';
@@ -132,7 +133,9 @@ describe('OAuth issuer metadata', () => {
     expect(big.fetch).toMatchObject({ problem: 'too-large', httpStatus: 200 });
     const findings = oauthCheck.run(context([], { credentials: null, discovery: { domain: 'example.com', sources: [], resolverWorking: true, oauthIssuers: [{ issuer, from: ['pacc'], namedBy: ['pacc'], fetches: [big.fetch] }] } }));
     expect(findings.map((f) => f.code)).toEqual(['OAUTH_METADATA_INVALID']);
-    expect(String(findings[0]?.params.problems)).toContain(`larger than ${LIMITS.oauthMetadataBytes} bytes`);
+    expect(findings[0]?.params).toMatchObject({ problemCodes: ['too-large'], maxBytes: LIMITS.oauthMetadataBytes });
+    const f = findings[0];
+    if (f) expect(renderEntry(f.code, f.params, f.subject).explanation).toContain(`larger than ${LIMITS.oauthMetadataBytes} bytes`);
   });
 });
 

@@ -102,7 +102,7 @@ describe('the newest sources obey the same rules (issue 11)', () => {
     for (const id of MX_DERIVED_SOURCES) {
       const r = await mxDerivedSource(ctx, id, mx);
       expect(r.status, id).toBe('skipped');
-      expect(r.facts?.notes, id).toEqual(['the MX is not a host name, not used']);
+      expect(r.facts?.reason, id).toBe('mx-not-host-name');
     }
     expect(asked).toEqual([]);
   });

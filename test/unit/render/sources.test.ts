@@ -60,4 +60,16 @@ describe('renderSourcesTable', () => {
     expect(renderSourcesTable(report(d), { color: false, ascii: true })[1]).toMatch(/^ {2}\+ SRV _imaps/);
     expect(renderSourcesTable(report(null), { color: false })).toEqual([]);
   });
+
+  it('prints the catalogue words for a reason code, with the details the facts carry', () => {
+    const row = (x: ReturnType<typeof source>) => renderSourcesTable(report(discovery([x])), { color: false })[1] ?? '';
+    expect(row(source('ispdb', { status: 'disabled', facts: { reason: 'no-ispdb' } }))).toMatch(/ISPDB .* off .* --no-ispdb$/);
+    expect(row(source('guess', { status: 'skipped', facts: { reason: 'settings-published' } }))).toMatch(/settings were published$/);
+    const refusedSrv = source('autodiscover-srv', { status: 'skipped', refused: [{ target: '192.0.2.7:8443', reason: 'ip-literal' }], facts: { reason: 'unverified-target-refused' } });
+    expect(row(refusedSrv)).toMatch(/192\.0\.2\.7:8443 named by an unverified SRV record: not connected to$/);
+    expect(row(source('autodiscover', { facts: { reason: 'redirect-url-not-followed', redirectUrl: 'https://elsewhere.example.net/a.xml' } }))).toMatch(
+      /redirects to the URL https:\/\/elsewhere\.example\.net\/a\.xml; not followed$/,
+    );
+    expect(row(source('autodiscover', { status: 'http-error', httpStatus: 401, facts: { reason: 'asks-credentials' } }))).toMatch(/asks for credentials \(imap-doctor never sends them to Autodiscover\)$/);
+  });
 });

@@ -42,7 +42,7 @@ function hostileReport() {
         trust: 'trusted',
         trustReason: 'https-domain',
         invalid: { reason: 'not-xml', detail: hostile },
-        facts: { displayName: hostile, notes: [hostile] },
+        facts: { displayName: hostile, enableUrl: hostile },
       },
       { source: 'mx', query: 'example.com MX', status: 'found', ms: 2, servers: [], trust: 'trusted', trustReason: 'known-provider', facts: { mxHosts: [`mx${hostile}.example.com`] } },
     ],

@@ -25,6 +25,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const refused = { state: 'failed' as const, error: { code: 'REFUSED' as const, message: 'connect ECONNREFUSED' }, ms: 1 };
 const names = { before: 'before.json', after: 'after.json' };
+const E993 = { id: 'imap.example.com:993/tls', host: 'imap.example.com', port: 993, security: 'tls' as const };
 
 /** A healthy 993 endpoint whose TCP connect took `tcpMs`. */
 function healthy(tcpMs = 10): EndpointEvidence {
@@ -41,7 +42,8 @@ describe('diffReports', () => {
     expect(d.worse).toBe(false);
     expect(d.findings.disappeared.map((f) => f.code)).toContain('TCP_REFUSED');
     expect(d.findings.appeared).toEqual([]);
-    expect(d.endpoints).toEqual({ nowWorking: ['imap.example.com:993/tls'], stoppedWorking: [], onlyBefore: [], onlyAfter: [] });
+    expect(d.endpoints).toEqual({ nowWorking: [E993], stoppedWorking: [], onlyBefore: [], onlyAfter: [] });
+    expect(d.findings.disappeared.find((f) => f.code === 'TCP_REFUSED')?.endpoint).toEqual(E993);
     expect([d.before.status, d.after.status]).toEqual(['error', 'ok']);
     expect(validateDiff(JSON.parse(renderDiffJson(d))), ajv.errorsText(validateDiff.errors)).toBe(true);
   });
@@ -49,8 +51,8 @@ describe('diffReports', () => {
   it('a breakage: a new error and a stopped endpoint make after worse', () => {
     const d = diffReports(report([healthy()]), report([closed()]), names);
     expect(d.worse).toBe(true);
-    expect(d.findings.appeared.map((f) => `${f.severity} ${f.code} ${f.endpoint}`)).toContain('error TCP_REFUSED imap.example.com:993/tls');
-    expect(d.endpoints.stoppedWorking).toEqual(['imap.example.com:993/tls']);
+    expect(d.findings.appeared.map((f) => `${f.severity} ${f.code} ${f.endpoint?.id}`)).toContain('error TCP_REFUSED imap.example.com:993/tls');
+    expect(d.endpoints.stoppedWorking).toEqual([E993]);
   });
 
   it('the same error on both sides is not worse; a new error beside it is, though the verdict stays error', () => {
@@ -60,7 +62,7 @@ describe('diffReports', () => {
     const other = endpoint(candidate('imap.example.com', 143, 'starttls'), { addresses: [closedProbe('starttls')] }, 1);
     const more = diffReports(report([closed()]), report([closed(), other]), names);
     expect(more.worse).toBe(true);
-    expect(more.endpoints.onlyAfter).toEqual(['imap.example.com:143/starttls']);
+    expect(more.endpoints.onlyAfter).toEqual([{ id: 'imap.example.com:143/starttls', host: 'imap.example.com', port: 143, security: 'starttls' }]);
   });
 
   it('a worse verdict alone (ok → warning) is worse; passed checks are never listed as new or gone', () => {
@@ -84,7 +86,7 @@ describe('diffReports', () => {
   it('notable timings: 2× or more and 500 ms or more, either way', () => {
     expect([notableTiming(100, 700), notableTiming(800, 100), notableTiming(1000, 1400), notableTiming(10, 400), notableTiming(0, 500), notableTiming(250, 750), notableTiming(600, 1100)]).toEqual([true, true, false, false, true, true, false]);
     const d = diffReports(report([healthy(100)], 2000), report([healthy(900)], 2100), names);
-    expect(d.timings).toEqual([{ what: 'imap.example.com:993/tls tcp', beforeMs: 100, afterMs: 900 }]);
+    expect(d.timings).toEqual([{ what: 'imap.example.com:993/tls tcp', endpoint: E993, stage: 'tcp', beforeMs: 100, afterMs: 900 }]);
     const run = diffReports(report([healthy()], 300), report([healthy()], 5000), names);
     expect(run.timings).toEqual([{ what: 'run', beforeMs: 300, afterMs: 5000 }]);
   });

@@ -81,8 +81,8 @@ describe('diff on before/after pairs from the corpus', () => {
       const codes = (xs: Array<{ code: string }>) => xs.map((x) => x.code);
       for (const c of p.gone ?? []) expect(codes(d.findings.disappeared)).toContain(c);
       for (const c of p.appeared ?? []) expect(codes(d.findings.appeared)).toContain(c);
-      expect(d.endpoints.nowWorking).toEqual(p.nowWorking ?? []);
-      expect(d.endpoints.stoppedWorking).toEqual(p.stoppedWorking ?? []);
+      expect(d.endpoints.nowWorking.map((e) => e.id)).toEqual(p.nowWorking ?? []);
+      expect(d.endpoints.stoppedWorking.map((e) => e.id)).toEqual(p.stoppedWorking ?? []);
       expect({ before: d.before.status, after: d.after.status }).toEqual({ before: before.verdict.status, after: after.verdict.status });
       // The command: two saved reports in, the same answer as its exit code.
       const [bf, af] = [path.join(tmp, `${p.before}.json`), path.join(tmp, `${p.after}.json`)];

@@ -188,7 +188,7 @@ describe('show --rejudge', async () => {
     const eps = v1.endpoints as Array<Record<string, unknown>>;
     eps[0] = { ...eps[0], resolve: { ms: 0, via: 'none', a: 'error', aaaa: 'error', addresses: [], error: { code: 'INTERNAL', message: 'TypeError: probe bug' } }, addresses: [], login: { state: 'withheld', reason: 'internal-error' } };
     const loaded = await loadEvidence({ name: 'v1.json', text: JSON.stringify(v1) });
-    expect(loaded.evidenceVersion).toBe(2);
+    expect(loaded.evidenceVersion).toBe(3);
     expect(loaded.endpoints[0]?.resolve).toEqual({ crashed: 'probe', ms: 0, addresses: [], error: { code: 'INTERNAL', message: 'TypeError: probe bug' } });
     const codes = judgeEvidence(loaded).findings.map((f) => f.code);
     expect(codes.filter((c) => c === 'INTERNAL_ERROR')).toHaveLength(1);
@@ -196,7 +196,7 @@ describe('show --rejudge', async () => {
   });
 
   it('refuses an unknown evidence version clearly, either way', async () => {
-    refused(await runShow(['show', '--rejudge', evFile((v) => (v.evidenceVersion = 3))]), /holds evidence version 3; this imap-doctor \(\S+\) re-judges versions 1 to 2 only\. It comes from a newer imap-doctor: update imap-doctor/);
+    refused(await runShow(['show', '--rejudge', evFile((v) => (v.evidenceVersion = 4))]), /holds evidence version 4; this imap-doctor \(\S+\) re-judges versions 1 to 3 only\. It comes from a newer imap-doctor: update imap-doctor/);
     refused(await runShow(['show', '--rejudge', evFile((v) => (v.evidenceVersion = 0))]), /evidence version 0; .* It comes from an older imap-doctor: run the diagnosis again/);
     refused(await runShow(['show', '--rejudge', evFile((v) => (v.evidenceVersion = '1'))]), /not saved imap-doctor evidence \(evidenceVersion "1"\)/);
   });

@@ -268,6 +268,13 @@ describe('auth/withheld', () => {
     const w = fs.find((f) => f.code === 'LOGIN_WITHHELD');
     expect(w?.params.firstEndpoint).toBe('imap.example.com:993');
   });
+
+  it('when the refusing server is not in the evidence, no English stands in for it: the catalogue says "another server"', () => {
+    const held = endpoint(candidate('imap.example.com', 143, 'starttls'), { login: { state: 'withheld', reason: 'earlier-credential-failure' } });
+    const w = runChecks(context([held]), AUTH_CHECKS).find((f) => f.code === 'LOGIN_WITHHELD');
+    expect(w?.params).not.toHaveProperty('firstEndpoint');
+    expect(renderEntry('LOGIN_WITHHELD', w?.params ?? {}, {}).explanation).toContain('another server already refused the login');
+  });
 });
 
 describe('the rule table', () => {

@@ -37,7 +37,18 @@ describe('auth/oauth', () => {
     const bad = issuer({ metadata: undefined, metadataFrom: undefined, fetches: [{ kind: 'rfc8414', url: 'https://login.example.com/.well-known/oauth-authorization-server', ms: 1, httpStatus: 301, location: 'https://x.example.net/', problem: 'redirect' }, { kind: 'oidc', url: 'https://login.example.com/.well-known/openid-configuration', ms: 1, httpStatus: 404, problem: 'http-error' }] });
     const f = run({ ...evidence(), oauthIssuers: [bad] })[0];
     expect(f?.code).toBe('OAUTH_METADATA_INVALID');
-    expect(f?.params.problems).toEqual(['https://login.example.com/.well-known/oauth-authorization-server: redirect to https://x.example.net/ (not followed)', 'https://login.example.com/.well-known/openid-configuration: HTTP 404']);
+    expect(f?.params).toMatchObject({
+      problemUrls: ['https://login.example.com/.well-known/oauth-authorization-server', 'https://login.example.com/.well-known/openid-configuration'],
+      problemCodes: ['redirect', 'http-error'],
+      problemStatus: ['301', '404'],
+      problemDetails: ['https://x.example.net/', ''],
+    });
+    // The words are the catalogue's, one phrase per fetch.
+    if (f) {
+      expect(renderEntry(f.code, f.params, f.subject).explanation).toContain(
+        'but: https://login.example.com/.well-known/oauth-authorization-server: redirect to https://x.example.net/ (not followed), https://login.example.com/.well-known/openid-configuration: HTTP 404.',
+      );
+    }
   });
 
   it('OAUTH_ISSUER_UNKNOWN when the server offers OAuth, nothing names an issuer and no secret was given', () => {

@@ -12,9 +12,9 @@ import { srvCheck } from '../../../../src/checks/discovery/srv.js';
 import type { Check, CheckContext } from '../../../../src/checks/types.js';
 import { renderEntry } from '../../../../src/catalogue/index.js';
 import type { DiscoveryEvidence, SourceResult } from '../../../../src/model/discovery.js';
-import type { EndpointEvidence } from '../../../../src/model/evidence.js';
+import type { DnsStatus, EndpointEvidence } from '../../../../src/model/evidence.js';
 import { addressProbe, candidate, context, endpoint } from '../../../helpers/evidence.js';
-import { discovery, source } from '../../../helpers/discovery.js';
+import { discovery, source, type SourceOver } from '../../../helpers/discovery.js';
 
 const run = (check: Check, d: DiscoveryEvidence, endpoints: EndpointEvidence[] = [], over: Partial<CheckContext> = {}) => {
   const fs = check.run(context(endpoints, { discovery: d, ...over }));
@@ -22,7 +22,7 @@ const run = (check: Check, d: DiscoveryEvidence, endpoints: EndpointEvidence[] =
   return fs;
 };
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
-const dnsSource = (id: SourceResult['source'], status: string, over: Partial<SourceResult> = {}) =>
+const dnsSource = (id: 'mx' | 'srv-imaps', status: DnsStatus, over: SourceOver = {}) =>
   source(id, { status: 'not-found', facts: { dnsStatus: status, dnsName: id === 'mx' ? 'example.com' : `_${id.slice(4)}._tcp.example.com`, dnsServer: '192.0.2.53:53' }, ...over });
 const published = (c = candidate('imap.example.com', 993, 'tls'), sources = c.sources) =>
   ({ ...c, provenance: 'published' as const, userTrusted: false, sources }) as typeof c;
@@ -98,7 +98,7 @@ describe('srvCheck', () => {
 
   it('a broken target: an alias, no address, or a port that fails — with the working endpoint to publish', () => {
     const alias = srv('srv-imaps', ['x imap.example.com:993/tls 0 1 993 imap.example.com'], {});
-    alias.facts = { ...alias.facts, targetCnames: ['imap.example.com → host.example.com'] };
+    alias.facts = { ...alias.facts, targetCnames: [{ target: 'imap.example.com', chain: ['host.example.com'] }] };
     expect(run(srvCheck, discovery([alias])).find((f) => f.code === 'SRV_TARGET_BROKEN')?.params).toMatchObject({ reason: 'cname', detail: 'imap.example.com → host.example.com' });
 
     const dead = srv('srv-imaps', ['x mail.example.com:993/tls 0 1 993 mail.example.com']);
@@ -111,6 +111,21 @@ describe('srvCheck', () => {
     });
     expect(run(srvCheck, discovery([dead]), [noAddr]).find((f) => f.code === 'SRV_TARGET_BROKEN')?.params.reason).toBe('no-address');
     expect(run(srvCheck, discovery([dead]), [endpoint(candidate('mail.example.com', 993, 'tls'))]).map((f) => f.code)).toEqual(['SRV_FOUND']);
+  });
+
+  it('a broken target carries data, not words: no address, a greeting that is not IMAP, no session', () => {
+    const dead = srv('srv-imaps', ['x mail.example.com:993/tls 0 1 993 mail.example.com']);
+    const broken = (eps: EndpointEvidence[], s = dead) => run(srvCheck, discovery([s]), eps).find((f) => f.code === 'SRV_TARGET_BROKEN');
+    const none = srv('srv-imaps', ['x mail.example.com:993/tls 0 1 993 mail.example.com']);
+    none.facts = { ...none.facts, targetsWithoutAddress: ['mail.example.com'] };
+    expect(broken([], none)?.params).toEqual({ domain: 'example.com', record: '_imaps._tcp.example.com', target: 'mail.example.com', port: 993, reason: 'no-address' });
+    const smtp = endpoint(candidate('mail.example.com', 993, 'tls', { provenance: 'published' }), {
+      addresses: [addressProbe('tls', { greeting: { state: 'ok', value: { line: '220 mail.example.com ESMTP', kind: 'smtp', text: 'mail.example.com ESMTP' }, ms: 1 }, capability: { state: 'skipped', blockedBy: 'greeting' } })],
+    });
+    const f = broken([smtp]);
+    expect(f?.params).toMatchObject({ reason: 'port-fails', greeting: '220 mail.example.com ESMTP' });
+    expect(f?.params).not.toHaveProperty('detail');
+    if (f) expect(renderEntry(f.code, f.params, f.subject).explanation).toContain('port 993 (greeting: 220 mail.example.com ESMTP).');
   });
 });
 

@@ -8,8 +8,8 @@ import { renderEntry } from '../../../../src/catalogue/index.js';
 import { NETWORK_CHECKS } from '../../../../src/checks/network/index.js';
 import { runChecks } from '../../../../src/checks/index.js';
 import type { CheckContext } from '../../../../src/checks/types.js';
-import type { DiscoveryEvidence } from '../../../../src/model/discovery.js';
-import type { AddressProbe, EndpointEvidence, Family, Outcome, ProbeErrorCode, ReferenceProbe, Security } from '../../../../src/model/evidence.js';
+import type { DiscoveryEvidence, SourceResult } from '../../../../src/model/discovery.js';
+import type { AddressProbe, DnsStatus, EndpointEvidence, Family, Outcome, ProbeErrorCode, ReferenceProbe, Security } from '../../../../src/model/evidence.js';
 import type { Finding } from '../../../../src/model/finding.js';
 import { addressProbe, candidate, context, endpoint } from '../../../helpers/evidence.js';
 
@@ -174,15 +174,11 @@ function discoveryWith(sources: SourceLite[], resolverWorking: boolean | null = 
     domain: 'example.com',
     resolverWorking,
     // DNS sources carry their own DNS answer in facts.dnsStatus, as discovery records it.
-    sources: sources.map((s) => ({
-      source: s.query.startsWith('http') ? 'autoconfig' : 'srv-imaps',
-      servers: [],
-      trust: 'trusted',
-      trustReason: 'dns',
-      ms: 5,
-      ...(s.query.startsWith('http') ? {} : { facts: { dnsStatus: s.status === 'found' ? 'records' : s.status, dnsName: s.query } }),
-      ...s,
-    })),
+    sources: sources.map((s): SourceResult => {
+      const base = { servers: [], trust: 'trusted' as const, trustReason: 'dns' as const, ms: 5, ...s };
+      if (s.query.startsWith('http')) return { source: 'autoconfig', ...base };
+      return { source: 'srv-imaps', facts: { dnsStatus: (s.status === 'found' ? 'records' : s.status) as DnsStatus, dnsName: s.query }, ...base };
+    }),
   };
 }
 
