@@ -120,21 +120,39 @@ const foldOne = (s: string) => s.normalize('NFKC').toUpperCase().toLowerCase().n
 /**
  * Fold a text so a secret matches however it was transformed: upper or lower case (including ß → SS),
  * NFC, NFD, NFKC or NFKD (fullwidth, ligatures). Per grapheme, so a match maps back to whole characters.
+ * Only the stretches around non-ASCII characters are segmented: between two ASCII characters there is
+ * always a grapheme boundary (UAX #29; CR LF is kept apart, as in an all-ASCII text), and ASCII folds to
+ * itself in lower case, one character for one. Each stretch takes one ASCII character on either side,
+ * which a combining mark after it or a prepended mark before it may join.
  */
-function fold(s: string): Folded {
-  // ASCII folds to itself in lower case, one character for one.
+export function fold(s: string): Folded {
   if (/^[\x00-\x7f]*$/.test(s)) return { text: s.toLowerCase(), start: (i) => i, end: (i) => i + 1 };
   let text = '';
   const start: number[] = [];
   const end: number[] = [];
-  for (const { segment, index } of graphemes(s)) {
-    const f = foldOne(segment);
-    text += f;
-    for (let k = 0; k < f.length; k++) {
-      start.push(index);
-      end.push(index + segment.length);
+  const ascii = (from: number, to: number) => {
+    text += s.slice(from, to).toLowerCase();
+    for (let i = from; i < to; i++) {
+      start.push(i);
+      end.push(i + 1);
     }
+  };
+  let at = 0;
+  for (const m of s.matchAll(/[^\x00-\x7f]+(?:[\x00-\x7f]{1,2}[^\x00-\x7f]+)*/g)) {
+    const from = Math.max(at, m.index - 1);
+    const to = Math.min(s.length, m.index + m[0].length + 1);
+    ascii(at, from);
+    for (const { segment, index } of graphemes(s.slice(from, to))) {
+      const f = foldOne(segment);
+      text += f;
+      for (let k = 0; k < f.length; k++) {
+        start.push(from + index);
+        end.push(from + index + segment.length);
+      }
+    }
+    at = to;
   }
+  ascii(at, s.length);
   return { text, start: (i) => start[i] as number, end: (i) => end[i] as number };
 }
 
