@@ -467,27 +467,21 @@ function whereOf(e: RunEvent): InternalWhere {
 }
 
 /**
- * Keeps the backstop supplied with the report of what is known so far: at each phase, on events (at
- * most every FEED_MIN_MS) and every FEED_MS while the run goes on, so a blocked main thread leaves a
- * recent report behind.
+ * Keeps the backstop supplied with the report of what is known so far, at each phase of the run (judging
+ * and rendering a partial report costs CPU, so not on every event), so a blocked main thread leaves the
+ * report of the phase it was in behind.
  */
 function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
   let progress: RunProgress | undefined;
   let where: InternalWhere = { step: 'backstop', phase: 'starting', graceS: LIMITS.backstopGraceMs / 1000 };
-  let dirty = true;
-  let last = 0;
   const feed = () => {
-    if (!progress || !dirty) return;
-    dirty = false;
-    last = performance.now();
+    if (!progress) return;
     const p = progress.partial(where);
     const r = shown(p.report, p.evidence, view, o, out);
     const code = exitCodeFor(r, view.failOn);
     const { text, evidence } = printable(r, view, out);
     b.feed(text, code, evidence);
   };
-  const timer = setInterval(feed, FEED_MS);
-  timer.unref();
   return {
     onProgress: (p: RunProgress) => {
       progress = p;
@@ -495,17 +489,11 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
     },
     observe: (e: RunEvent) => {
       where = whereOf(e);
-      dirty = true;
       // Not at 'checks': the evidence is complete by then and the report follows at once.
-      if ((e.kind === 'phase' && e.phase !== 'checks') || performance.now() - last >= FEED_MIN_MS) feed();
+      if (e.kind === 'phase' && e.phase !== 'checks') feed();
     },
-    stop: () => clearInterval(timer),
   };
 }
-
-const FEED_MS = 250;
-/** Events feed the backstop at once, but no more often than this. */
-const FEED_MIN_MS = 100;
 
 /** Will the run ask getaddrinfo (no --dns servers, and a host to look up)? */
 function looksUpHosts(opts: RunOptions): boolean {
@@ -578,7 +566,6 @@ async function diagnose(io: CliIo, o: Output, addressArg: string | undefined, x:
       ...(fed ? { onProgress: fed.onProgress } : {}),
     });
   } finally {
-    fed?.stop();
     progress.stop();
   }
   // The backstop printed already (this run overran --deadline + 1 s): one report, one evidence file.
