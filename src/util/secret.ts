@@ -87,7 +87,8 @@ interface Folded {
   end(i: number): number;
 }
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Made on first use: its ICU data costs tens of milliseconds, and most texts never need it. */
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * The graphemes of `s` with their offsets, segmented `window` characters at a time: each step of V8's
@@ -103,6 +104,7 @@ export function* graphemes(s: string, window = 1024): Generator<{ segment: strin
     let end = Math.min(s.length, at + size);
     // Never between the halves of a surrogate pair: the grapheme rules read whole code points.
     if (end < s.length && /^[\ud800-\udbff][\udc00-\udfff]$/.test(s.slice(end - 1, end + 1))) end++;
+    segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
     const parts = [...segmenter.segment(s.slice(at, end))];
     const last = parts.at(-1)?.index ?? 0;
     if (end < s.length && last === 0) {
@@ -142,7 +144,8 @@ export function fold(s: string): Folded {
     const from = Math.max(at, m.index - 1);
     const to = Math.min(s.length, m.index + m[0].length + 1);
     ascii(at, from);
-    for (const { segment, index } of graphemes(s.slice(from, to))) {
+    const stretch = s.slice(from, to);
+    for (const { segment, index } of SINGLES.test(stretch) ? singles(stretch) : graphemes(stretch)) {
       const f = foldOne(segment);
       text += f;
       for (let k = 0; k < f.length; k++) {
@@ -154,6 +157,19 @@ export function fold(s: string): Folded {
   }
   ascii(at, s.length);
   return { text, start: (i) => start[i] as number, end: (i) => end[i] as number };
+}
+
+/**
+ * Characters that are always a grapheme of their own, next to each other and to ASCII: Latin-1 to the
+ * spacing modifier letters, general punctuation, super- and subscripts, currency, letterlike symbols,
+ * number forms, arrows, mathematical and technical symbols, box drawing, shapes and dingbats — none
+ * combines, joins or is prepended (UAX #29), so a text of these needs no segmenter. Combining marks
+ * (U+0300–036F, U+20D0–20FF), zero-width and bidi controls, line separators are left out.
+ */
+const SINGLES = /^[\x00-\x7f\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2070-\u20cf\u2100-\u27bf]*$/;
+
+function* singles(s: string): Generator<{ segment: string; index: number }> {
+  for (let i = 0; i < s.length; i++) yield { segment: s[i] as string, index: i };
 }
 
 /** Original ranges where `needle` (already folded) occurs in `hay`. */
