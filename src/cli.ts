@@ -470,7 +470,7 @@ function whereOf(e: RunEvent): InternalWhere {
 /**
  * Keeps the backstop supplied with the report of what is known so far, at each phase of the run (judging
  * and rendering a partial report costs CPU, so not on every event), so a blocked main thread leaves the
- * report of the phase it was in behind.
+ * report of the phase it was in behind. Each feed waits for the phase's first packets to be sent.
  */
 function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
   let progress: RunProgress | undefined;
@@ -484,14 +484,11 @@ function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
     b.feed(text, code, evidence);
   };
   return {
-    onProgress: (p: RunProgress) => {
-      progress = p;
-      feed();
-    },
+    onProgress: (p: RunProgress) => void (progress = p),
     observe: (e: RunEvent) => {
       where = whereOf(e);
       // Not at 'checks': the evidence is complete by then and the report follows at once.
-      if (e.kind === 'phase' && e.phase !== 'checks') feed();
+      if (e.kind === 'phase' && e.phase !== 'checks') setImmediate(feed);
     },
   };
 }
