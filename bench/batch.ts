@@ -7,11 +7,12 @@
  * Goals (issue 9): ≥ 50 addresses/s at 1,000; peak RSS under 200 MB, and no higher at 10,000.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDnsServer, type Zone } from '../test/servers/dns-server.js';
 import { startLab, type Lab } from '../test/servers/lab.js';
+import { readUsage } from './child.js';
 import { benchMeta, BIN, metaLine, PROBE, ROOT, runBench } from './common.js';
 
 const DOMAINS = 100;
@@ -57,8 +58,11 @@ function runBatch(file: string, n: number, args: string[], tmp: string): Promise
   const rssFile = path.join(tmp, `rss-${n}`);
   const loadBefore = load();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', PROBE, BIN, '--batch', file, '--format', 'json', ...args], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile },
+  // BENCH_BATCH_MEM_TRACE=1: a memory time series of each run in bench/.out/batch-mem-<n>.txt (bench/mem-trace.mjs).
+  const traced = process.env.BENCH_BATCH_MEM_TRACE !== undefined;
+  const trace = traced ? ['--import', path.join(ROOT, 'bench/mem-trace.mjs')] : [];
+  const child = spawn(process.execPath, ['--import', PROBE, ...trace, BIN, '--batch', file, '--format', 'json', ...args], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...(traced ? { BENCH_MEM_TRACE: path.join(ROOT, `bench/.out/batch-mem-${n}.txt`) } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let reports = 0;
@@ -74,7 +78,7 @@ function runBatch(file: string, n: number, args: string[], tmp: string): Promise
   return new Promise((resolve) => {
     child.on('close', (code) => {
       const wallMs = performance.now() - t0;
-      const rssKiB = Number(readFileSync(rssFile, 'utf8'));
+      const rssKiB = readUsage(rssFile).maxRssKiB;
       resolve({
         addresses: n,
         domains: DOMAINS,

@@ -149,6 +149,11 @@ async function main(): Promise<void> {
   let records: Map<string, RunRecord[]>;
   let cold: ColdStart;
   try {
+    // --cold-only: the cold start and first packet alone (each build against IMAP_DOCTOR_BENCH_BEFORE), printed, no results written.
+    if (process.argv.includes('--cold-only')) {
+      process.stdout.write(`${JSON.stringify({ loadavg: os.loadavg(), ...(await coldStart(env)) }, null, 1)}\n`);
+      return;
+    }
     records = await measureAll(env);
     cold = await coldStart(env);
   } finally {

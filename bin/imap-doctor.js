@@ -1,8 +1,18 @@
 #!/usr/bin/env node
 // Thin launcher: everything lives in dist/ (an esbuild bundle of src/, built by `npm install`).
+// `--version` alone is answered here, from package.json, without loading the command line (issue #9:
+// within 2 × the start of bare Node); src/cli.ts answers it the same way when it is given with more.
+import { readFileSync } from 'node:fs';
 import module from 'node:module';
 
-// Node 22.1 and later keep V8's compiled code of dist/ between runs; on Node 20 this is a no-op.
-module.enableCompileCache?.();
-const { main } = await import('../dist/cli.js');
-main();
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // A closed stdout (`imap-doctor --version | true`) ends quietly, as in src/cli.ts.
+  process.stdout.on('error', () => process.exit(141));
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  // Node 22.1 and later keep V8's compiled code of dist/ between runs; on Node 20 this is a no-op.
+  module.enableCompileCache?.();
+  const { main } = await import('../dist/cli.js');
+  main();
+}

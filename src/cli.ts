@@ -6,6 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, normaliseHost, parseAddress } from './address.js';
 import type { RunProgress } from './doctor.js';
@@ -467,43 +468,30 @@ function whereOf(e: RunEvent): InternalWhere {
 }
 
 /**
- * Keeps the backstop supplied with the report of what is known so far: at each phase, on events (at
- * most every DEFAULTS.backstopFeedMinMs) and every DEFAULTS.backstopFeedMs while the run goes on, so a blocked main thread leaves a
- * recent report behind.
+ * Keeps the backstop supplied with the report of what is known so far, at each phase of the run (judging
+ * and rendering a partial report costs CPU, so not on every event), so a blocked main thread leaves the
+ * report of the phase it was in behind. Each feed waits for the phase's first packets to be sent.
  */
 function feedBackstop(b: Backstop, view: View, o: Output, out: EvidenceOut) {
   let progress: RunProgress | undefined;
   let where: InternalWhere = { step: 'backstop', phase: 'starting', graceS: LIMITS.backstopGraceMs / 1000 };
-  let dirty = true;
-  let last = 0;
   const feed = () => {
-    if (!progress || !dirty) return;
-    dirty = false;
-    last = performance.now();
+    if (!progress) return;
     const p = progress.partial(where);
     const r = shown(p.report, p.evidence, view, o, out);
     const code = exitCodeFor(r, view.failOn);
     const { text, evidence } = printable(r, view, out);
     b.feed(text, code, evidence);
   };
-  const timer = setInterval(feed, DEFAULTS.backstopFeedMs);
-  timer.unref();
   return {
-    onProgress: (p: RunProgress) => {
-      progress = p;
-      feed();
-    },
+    onProgress: (p: RunProgress) => void (progress = p),
     observe: (e: RunEvent) => {
       where = whereOf(e);
-      dirty = true;
       // Not at 'checks': the evidence is complete by then and the report follows at once.
-      if ((e.kind === 'phase' && e.phase !== 'checks') || performance.now() - last >= DEFAULTS.backstopFeedMinMs) feed();
+      if (e.kind === 'phase' && e.phase !== 'checks') setImmediate(feed);
     },
-    stop: () => clearInterval(timer),
   };
 }
-
-/** Events feed the backstop at once, but no more often than DEFAULTS.backstopFeedMinMs; else every DEFAULTS.backstopFeedMs. */
 
 /** Will the run ask getaddrinfo (no --dns servers, and a host to look up)? */
 function looksUpHosts(opts: RunOptions): boolean {
@@ -512,6 +500,9 @@ function looksUpHosts(opts: RunOptions): boolean {
 
 /** --batch: the list's addresses, each a diagnosis of its own on shared discovery and probes (src/batch/, loaded only here). */
 async function batch(io: CliIo, o: Output, address: string | undefined, x: Record<string, unknown>): Promise<number> {
+  // Thousands of short runs in one process: V8 keeps growing the heap for their garbage unless told to
+  // favour size, and a batch of 10,000 would end up bigger than one of 1,000.
+  setFlagsFromString('--optimize-for-size');
   const [{ runBatchCommand }, { redactReport }, render] = await Promise.all([import('./batch/command.js'), import('./cli-run.js'), import('./render/format.js')]);
   const view: View = { flags: x, screen: io, render, redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
   const evidenceOut: EvidenceOut = { fd: null, include: x.includeEvidence === true };
@@ -576,7 +567,6 @@ async function diagnose(io: CliIo, o: Output, addressArg: string | undefined, x:
       ...(fed ? { onProgress: fed.onProgress } : {}),
     });
   } finally {
-    fed?.stop();
     progress.stop();
   }
   // The backstop printed already (this run overran --deadline + 1 s): one report, one evidence file.

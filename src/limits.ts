@@ -96,7 +96,8 @@ export interface Bound {
 }
 
 const kib = (n: number): string => (n % KiB === 0 ? `${n / KiB} KiB` : `${n} bytes`);
-const n = (x: number): string => x.toLocaleString('en-US');
+/** 10000 → 10,000 (as toLocaleString('en-US'), without loading ICU's number formats at import time). */
+const n = (x: number): string => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const L = LIMITS;
 const STEP = 'one --timeout';
 

@@ -69,9 +69,6 @@ export const DEFAULTS = {
   gaiTimeoutFloorMs: 1000,
   /** getaddrinfo wait for a caller that brings no lookup of its own (the AIA fetch outside a run). */
   fallbackLookupMs: 5000,
-  /** The CLI feeds the deadline backstop a rendered report this often during a run, and on events at most every backstopFeedMinMs. */
-  backstopFeedMs: 250,
-  backstopFeedMinMs: 100,
   /** How long a still-answering main thread gets to exit by itself after the backstop printed. */
   backstopExitDelayMs: 100,
 } as const;

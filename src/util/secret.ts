@@ -87,7 +87,8 @@ interface Folded {
   end(i: number): number;
 }
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Made on first use: its ICU data costs tens of milliseconds, and most texts never need it. */
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * The graphemes of `s` with their offsets, segmented `window` characters at a time: each step of V8's
@@ -103,6 +104,7 @@ export function* graphemes(s: string, window = 1024): Generator<{ segment: strin
     let end = Math.min(s.length, at + size);
     // Never between the halves of a surrogate pair: the grapheme rules read whole code points.
     if (end < s.length && /^[\ud800-\udbff][\udc00-\udfff]$/.test(s.slice(end - 1, end + 1))) end++;
+    segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
     const parts = [...segmenter.segment(s.slice(at, end))];
     const last = parts.at(-1)?.index ?? 0;
     if (end < s.length && last === 0) {
@@ -120,22 +122,68 @@ const foldOne = (s: string) => s.normalize('NFKC').toUpperCase().toLowerCase().n
 /**
  * Fold a text so a secret matches however it was transformed: upper or lower case (including ß → SS),
  * NFC, NFD, NFKC or NFKD (fullwidth, ligatures). Per grapheme, so a match maps back to whole characters.
+ * Only the stretches around non-ASCII characters are segmented: between two ASCII characters there is
+ * always a grapheme boundary (UAX #29; CR LF is kept apart, as in an all-ASCII text), and ASCII folds to
+ * itself in lower case, one character for one. Each stretch takes one ASCII character on either side,
+ * which a combining mark after it or a prepended mark before it may join.
  */
-function fold(s: string): Folded {
-  // ASCII folds to itself in lower case, one character for one.
+export function fold(s: string): Folded {
   if (/^[\x00-\x7f]*$/.test(s)) return { text: s.toLowerCase(), start: (i) => i, end: (i) => i + 1 };
   let text = '';
-  const start: number[] = [];
-  const end: number[] = [];
-  for (const { segment, index } of graphemes(s)) {
-    const f = foldOne(segment);
-    text += f;
-    for (let k = 0; k < f.length; k++) {
-      start.push(index);
-      end.push(index + segment.length);
+  // Where each piece of the folded text came from: [its start in text, its start in s, its length in s,
+  // an ASCII run (one character for one) or one grapheme]; looked up only when something matched.
+  const pieces: Array<[number, number, number, boolean]> = [];
+  const ascii = (from: number, to: number) => {
+    if (to <= from) return;
+    pieces.push([text.length, from, to - from, true]);
+    text += s.slice(from, to).toLowerCase();
+  };
+  let at = 0;
+  for (const m of s.matchAll(/[^\x00-\x7f]+(?:[\x00-\x7f]{1,2}[^\x00-\x7f]+)*/g)) {
+    const from = Math.max(at, m.index - 1);
+    const to = Math.min(s.length, m.index + m[0].length + 1);
+    ascii(at, from);
+    const stretch = s.slice(from, to);
+    for (const { segment, index } of SINGLES.test(stretch) ? singles(stretch) : graphemes(stretch)) {
+      const f = foldOne(segment);
+      if (f.length > 0) pieces.push([text.length, from + index, segment.length, false]);
+      text += f;
     }
+    at = to;
   }
-  return { text, start: (i) => start[i] as number, end: (i) => end[i] as number };
+  ascii(at, s.length);
+  const pieceAt = (i: number): [number, number, number, boolean] => {
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((pieces[mid] as [number, number, number, boolean])[0] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return pieces[lo] as [number, number, number, boolean];
+  };
+  const start = (i: number) => {
+    const [at0, from, , run] = pieceAt(i);
+    return run ? from + (i - at0) : from;
+  };
+  const end = (i: number) => {
+    const [, from, length, run] = pieceAt(i);
+    return run ? start(i) + 1 : from + length;
+  };
+  return { text, start, end };
+}
+
+/**
+ * Characters that are always a grapheme of their own, next to each other and to ASCII: Latin-1 to the
+ * spacing modifier letters, general punctuation, super- and subscripts, currency, letterlike symbols,
+ * number forms, arrows, mathematical and technical symbols, box drawing, shapes and dingbats — none
+ * combines, joins or is prepended (UAX #29), so a text of these needs no segmenter. Combining marks
+ * (U+0300–036F, U+20D0–20FF), zero-width and bidi controls, line separators are left out.
+ */
+const SINGLES = /^[\x00-\x7f\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2070-\u20cf\u2100-\u27bf]*$/;
+
+function* singles(s: string): Generator<{ segment: string; index: number }> {
+  for (let i = 0; i < s.length; i++) yield { segment: s[i] as string, index: i };
 }
 
 /** Original ranges where `needle` (already folded) occurs in `hay`. */
@@ -148,10 +196,18 @@ function occurrences(hay: Folded, needle: string): Array<[number, number]> {
   return out;
 }
 
-/** Ranges of the values the user typed (address, user, host, port): never masked in part. */
+/** Ranges of the values the user typed (address, user, host, port; already folded): never masked in part. */
 function protectedRanges(hay: Folded, protect: readonly string[]): Array<[number, number]> {
-  return protect.flatMap((p) => occurrences(hay, fold(p).text));
+  return protect.flatMap((p) => occurrences(hay, p));
 }
+
+/** The secret forms and the values the user typed, folded once for many texts. */
+interface Needles {
+  forms: string[];
+  protect: string[];
+}
+
+const needles = (forms: readonly string[], protect: readonly string[]): Needles => ({ forms: forms.map((f) => fold(f).text), protect: protect.map((p) => fold(p).text) });
 
 const inside = (r: [number, number], outer: ReadonlyArray<[number, number]>) => outer.some(([a, b]) => r[0] >= a && r[1] <= b);
 
@@ -162,8 +218,9 @@ const inside = (r: [number, number], outer: ReadonlyArray<[number, number]>) => 
  */
 export function scrubDeep<T>(value: T, forms: readonly string[], protect: readonly string[] = []): T {
   if (forms.length === 0) return value;
+  const n = needles(forms, protect);
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrub(v, forms, protect);
+    if (typeof v === 'string') return scrubWith(v, n);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
@@ -186,10 +243,15 @@ export function textForms(forms: readonly string[]): string[] {
  */
 export function scrub(text: string, forms: readonly string[], protect: readonly string[] = []): string {
   if (forms.length === 0 || text.length === 0) return text;
+  return scrubWith(text, needles(forms, protect));
+}
+
+function scrubWith(text: string, n: Needles): string {
+  if (text.length === 0) return text;
   const hay = fold(text);
-  const found = forms.flatMap((f) => occurrences(hay, fold(f).text));
+  const found = n.forms.flatMap((f) => occurrences(hay, f));
   if (found.length === 0) return text;
-  const keep = protectedRanges(hay, protect);
+  const keep = protectedRanges(hay, n.protect);
   const hits = found.filter((r) => !inside(r, keep));
   if (hits.length === 0) return text;
   hits.sort((a, b) => a[0] - b[0]);
@@ -212,7 +274,7 @@ export const SERVER_TEXT_HIDDEN = '[server text hidden: it quoted your password 
  */
 export function holdsPiece(text: string, secrets: readonly string[], protect: readonly string[] = []): boolean {
   const hay = fold(text);
-  const keep = protectedRanges(hay, protect);
+  const keep = protectedRanges(hay, protect.map((p) => fold(p).text));
   const folded = keep.length === 0 ? hay.text : [...hay.text.split('')].map((c, i) => (inside([hay.start(i), hay.end(i)], keep) ? '\0' : c)).join('');
   return secrets.some((s) => {
     const f = fold(s).text;

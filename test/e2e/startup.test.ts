@@ -46,14 +46,19 @@ async function loaded(args: string[], env: Record<string, string> = {}): Promise
 }
 
 describe('start-up: each command loads its own chunks', () => {
-  it('--version loads the command line alone', async () => {
+  it('--version alone loads nothing of dist/ (bin/ answers it); with more arguments the command line alone', async () => {
     const r = await loaded(['--version']);
     expect(r.code).toBe(0);
-    expect(r.entry).toBe(true);
-    expect(r.chunks).toEqual([]);
-    // commander and the option definitions: about 5 % of dist/ today.
-    expect(r.share).toBeLessThan(0.1);
+    expect(r.entry).toBe(false);
+    expect(r.share).toBe(0);
     expect({ workers: r.workers, spawned: r.spawned }, 'no backstop, no lookup helper').toEqual({ workers: 0, spawned: [] });
+    const more = await loaded(['--version', '--no-color']);
+    expect(more.code).toBe(0);
+    expect(more.entry).toBe(true);
+    expect(more.chunks).toEqual([]);
+    // commander and the option definitions: about 5 % of dist/ today.
+    expect(more.share).toBeLessThan(0.1);
+    expect({ workers: more.workers, spawned: more.spawned }, 'no backstop, no lookup helper').toEqual({ workers: 0, spawned: [] });
   });
 
   it('--help and completion start no backstop and no lookup helper; completion loads the catalogue alone (for explain\'s codes)', async () => {

@@ -12,7 +12,7 @@ import { runCli } from '../../src/cli.js';
 import type { Report } from '../../src/model/report.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
-import { graphemes, holdsPiece, scrub, scrubServerText, Secret, SERVER_TEXT_HIDDEN } from '../../src/util/secret.js';
+import { fold, graphemes, holdsPiece, scrub, scrubServerText, Secret, SERVER_TEXT_HIDDEN } from '../../src/util/secret.js';
 import { startFakeImap, scripts, type FakeImapServer } from '../servers/fake-imap.js';
 import { labOrSkip } from '../servers/require.js';
 import { fuzzParams, fuzzTimeout } from './params.js';
@@ -112,6 +112,35 @@ describe('graphemes, a window at a time', () => {
         expect([...graphemes(s, window)]).toEqual([...seg.segment(s)].map(({ segment, index }) => ({ segment, index })));
       }),
       fuzzParams(500),
+    );
+  });
+});
+
+describe('folding for the match', () => {
+  // The whole text segmented at once, each grapheme folded: what fold() must equal while segmenting only
+  // around non-ASCII characters (CR is left out: fold keeps CR LF apart, as in an all-ASCII text).
+  const piece = fc.oneof(unit, fc.constantFrom('\n', '\u0301', '\u200d', '👩', '\u{1f3fd}', '🇩', '🇪', '\u1100', '\u1161', '\u11a8', '\ud83d', '\u0600', '\u0915\u094d', 'ΣΑΣ', 'ǅ', 'ﬃ', '—', '…', '→', '×', '≤', 'µ', '✓', '⌚', '\u20dd', '\u00ad', '\u2060'));
+  const seg = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  const reference = (s: string) => {
+    let text = '';
+    const ranges: Array<[number, number]> = [];
+    for (const { segment, index } of seg.segment(s)) {
+      const f = segment.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+      text += f;
+      for (let k = 0; k < f.length; k++) ranges.push([index, index + segment.length]);
+    }
+    return { text, ranges };
+  };
+  it('segments only around non-ASCII characters and still equals the whole text folded grapheme by grapheme', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
+        const s = parts.join('');
+        const f = fold(s);
+        const want = reference(s);
+        expect(f.text).toBe(want.text);
+        expect(Array.from({ length: f.text.length }, (_, i) => [f.start(i), f.end(i)])).toEqual(want.ranges);
+      }),
+      fuzzParams(1000),
     );
   });
 });
