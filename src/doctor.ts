@@ -16,6 +16,7 @@ import { addressPolicy, DEFAULTS, referenceText, typedValues, type RunOptions } 
 import { decideLogin } from './policy.js';
 import { tryLogin, type LoginParams } from './probes/auth.js';
 import { probeEndpoint } from './probes/endpoint.js';
+import { KeptConnections } from './probes/kept.js';
 import { startStandards, type StandardsDeps } from './probes/standards.js';
 import { HeadStart, probeNetwork, UserReference } from './probes/network.js';
 import { resolveHost, type HostLookup } from './probes/resolve.js';
@@ -181,7 +182,9 @@ async function gather(s: RunState): Promise<void> {
     head.observe(e);
     deps.emit(e);
   };
-  const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
+  // With credentials, each probed connection fit for a login stays open for it (one connection per address).
+  const kept = opts.credentials ? new KeptConnections() : undefined;
+  const ctx = { lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit, ...(kept ? { keep: kept.offer } : {}) };
   await mapLimit(probed, DEFAULTS.concurrency, async (c, i) => {
     s.endpoints[i] = await (deps.probe ?? probeEndpoint)(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
   });
@@ -194,7 +197,11 @@ async function gather(s: RunState): Promise<void> {
   const internal = (where: InternalWhere, err: unknown) => s.extra.push(internalFinding(where, err));
   await standards.oauthProbe(s.endpoints, { ...ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal({ step: 'oauth-discover' }, err));
   // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
-  await Promise.all([runLogins(s.endpoints, opts, s.user, trust, clock, { ...deps, started: s.startedAt }, internal), standards.finish(s.endpoints, s.discovery).catch((err: unknown) => internal({ step: 'standards' }, err))]);
+  try {
+    await Promise.all([runLogins(s.endpoints, opts, s.user, trust, clock, { ...deps, started: s.startedAt, kept }, internal), standards.finish(s.endpoints, s.discovery).catch((err: unknown) => internal({ step: 'standards' }, err))]);
+  } finally {
+    kept?.closeAll();
+  }
   const cut = cutStepTexts(s.endpoints);
   if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
   else s.deadlineHit.push(...cut);
@@ -300,7 +307,7 @@ async function runLogins(
   user: string,
   trust: TrustStore,
   clock: RunClock,
-  deps: DoctorDeps & { started: Date },
+  deps: DoctorDeps & { started: Date; kept: KeptConnections | undefined },
   internal: (where: InternalWhere, err: unknown) => void,
 ): Promise<void> {
   const creds = opts.credentials;
@@ -324,7 +331,8 @@ async function runLogins(
     }
     deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: 'start' });
     try {
-      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined));
+      const kept = deps.kept?.take(e.id, a.address);
+      const at = await tryLogin({ ...loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined), ...(kept ? { kept } : {}) });
       e.login = { state: 'attempted', attempt: at };
       deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: at.ok ? 'ok' : 'failed' });
     } catch (err) {

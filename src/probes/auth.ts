@@ -7,9 +7,6 @@
  * classified first, then every server text is scrubbed (a text quoting a piece of the secret is
  * hidden whole), then every string of the attempt once more.
  */
-import tls from 'node:tls';
-import { isIP } from 'node:net';
-import type { ImapFlow } from 'imapflow';
 import type { Family, LoginAttempt, ProbeError, Security, TaggedResponse, TranscriptLine } from '../model/evidence.js';
 import { maskPieces, scrub, scrubDeep, scrubServerText, SERVER_TEXT_HIDDEN, type Secret } from '../util/secret.js';
 import { stepSignal, whenAborted } from '../util/deadline.js';
@@ -21,6 +18,8 @@ import { keepLine } from './wire.js';
 import { afterLogin, type AfterLoginOptions } from './sync/after-login.js';
 import type { OpenedSession } from './sync/sessions.js';
 import { definiteRefusal } from '../model/reading.js';
+import { capabilitiesOf, imapClient, mechanismUsed, type ImapFlow } from './imapflow-adapter.js';
+import { closeKept, fitForLogin, type KeptConnection } from './kept.js';
 
 export interface LoginParams {
   host: string;
@@ -40,6 +39,8 @@ export interface LoginParams {
   protect?: string[];
   /** Run the sync probe (and --sessions) after this login, when it works: only on the endpoint tried first. */
   afterLogin?: Omit<AfterLoginOptions, 'timeoutMs' | 'run' | 'hide'>;
+  /** The pre-auth probe's connection to this address, kept open for this login (kept.ts). */
+  kept?: KeptConnection;
 }
 
 interface ImapErr {
@@ -107,11 +108,6 @@ function mechanismOf(executed: string | undefined, caps: ReadonlySet<string> | u
   return 'LOGIN';
 }
 
-function clientCaps(client: ImapFlow): Set<string> | undefined {
-  const m = (client as unknown as { capabilities?: Map<string, unknown> }).capabilities;
-  return m ? new Set([...m.keys()].map((c) => c.toUpperCase())) : undefined;
-}
-
 /** The tagged NO/BAD that failed the login, as the server sent it (imapflow gives it back as text); `err` already scrubbed. */
 function taggedFrom(err: ImapErr, server: readonly string[], hide: Hide): TaggedResponse | undefined {
   if (err.responseStatus === 'NO' || err.responseStatus === 'BAD') {
@@ -132,7 +128,7 @@ function taggedFrom(err: ImapErr, server: readonly string[], hide: Hide): Tagged
 
 /** An untagged BYE the server sent before hanging up (RFC 9051 §7.1.5), from imapflow or the wire. */
 function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: readonly string[], hide: Hide): string | undefined {
-  const reason = (client as unknown as { byeReason?: string }).byeReason ?? err.reason ?? (err.responseStatus === 'BYE' ? err.responseText : undefined);
+  const reason = client.byeReason ?? err.reason ?? (err.responseStatus === 'BYE' ? err.responseText : undefined);
   if (reason) return oneLine(hide.server(String(reason)), 300);
   const line = server.find((l) => /^\* BYE\b/i.test(l));
   return line ? oneLine(line.replace(/^\* BYE\s*/i, ''), 300) : undefined;
@@ -140,13 +136,13 @@ function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: r
 
 /** The server's own words about a refusal, before any scrubbing: the tagged text, the [ALERT]s, a BYE. */
 function rawWords(raw: ImapErr & { reason?: string }, client: ImapFlow, st: AttemptState): string[] {
-  const bye = (client as unknown as { byeReason?: string }).byeReason ?? raw.reason ?? (raw.responseStatus === 'BYE' ? raw.responseText : undefined);
+  const bye = client.byeReason ?? raw.reason ?? (raw.responseStatus === 'BYE' ? raw.responseText : undefined);
   return [oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(bye ? [oneLine(String(bye), 300)] : [])];
 }
 
 /** Waits (bounded) until imapflow has closed the failed connection, so a BYE sent with the refusal is read. */
 function closed(client: ImapFlow, ms: number): Promise<void> {
-  if ((client as unknown as { isClosed?: boolean }).isClosed) return Promise.resolve();
+  if (client.isClosed) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     client.once('close', () => {
@@ -192,40 +188,22 @@ function hiddenError(e: unknown, hide: Hide): ImapErr & { aborted?: boolean; rea
   return out;
 }
 
-/** The imapflow client of one attempt: verified TLS to the probed address, our limits, our logger. */
-async function newClient(p: LoginParams, logger: ReturnType<typeof captureLogger>): Promise<ImapFlow> {
-  const servername = isIP(p.host) === 0 ? p.host : undefined;
-  const auth: { user: string; pass?: string; accessToken?: string } = { user: p.user };
-  if (p.oauthToken) auth.accessToken = p.oauthToken.reveal();
-  else if (p.password) auth.pass = p.password.reveal();
-  // Loaded on first use: imapflow costs ~110 ms of start-up that runs without a login never need.
-  const { ImapFlow } = await import('imapflow');
-  return new ImapFlow({
-    host: p.address,
-    port: p.port,
-    secure: p.security === 'tls',
-    doSTARTTLS: p.security === 'starttls',
-    ...(servername ? { servername } : {}),
-    auth,
-    logger: logger as never,
-    // RFC 2971 ID: say who we are; an empty value drops imapflow's own support-url.
-    clientInfo: { name: 'imap-doctor', version: p.clientVersion, vendor: 'imap-doctor', 'support-url': '' },
-    connectionTimeout: p.timeoutMs,
-    greetingTimeout: p.timeoutMs,
-    socketTimeout: p.timeoutMs,
-    // imapflow's defaults allow 1 GiB lines and literals; a login and EXAMINE need a few kilobytes.
-    maxLineLength: LIMITS.loginLineBytes,
-    maxLiteralSize: LIMITS.loginLiteralBytes,
-    maxResponseSize: LIMITS.loginResponseBytes,
-    disableCompression: true,
-    disableAutoEnable: true,
-    disableAutoIdle: true,
-    tls: {
-      secureContext: p.trust.context('modern'),
-      rejectUnauthorized: true,
-      checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(p.host, cert),
-    },
-  } as never);
+/** The imapflow client of one attempt: verified TLS to the probed address (over the kept connection when it is fit), our limits, our logger. */
+function newClient(p: LoginParams, logger: ReturnType<typeof captureLogger>, kept?: KeptConnection): Promise<ImapFlow> {
+  const { kept: _offered, ...rest } = p;
+  return imapClient({ ...rest, logger, ...(kept ? { kept } : {}) });
+}
+
+/** The kept connection when the secret may go over it now; otherwise it is closed and the login dials anew. */
+function usableKept(p: LoginParams, st: AttemptState): KeptConnection | undefined {
+  const k = p.kept;
+  if (!k) return undefined;
+  if (fitForLogin(k, p.host)) {
+    keepLine(st.lines, { t: Math.round(performance.now() - st.t0), dir: 'i', layer: 'tls', text: 'login over the probed connection: its greeting and capabilities replayed to the login client' });
+    return k;
+  }
+  closeKept(k);
+  return undefined;
 }
 
 /** Everything one attempt collects while it runs. */
@@ -242,8 +220,10 @@ interface AttemptState {
 }
 
 async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
-  const st: AttemptState = { t0: performance.now(), server: [], alerts: [], rawAlerts: [], lines: p.transcript ? [] : null, limit: stepSignal(p.run, LIMITS.loginSteps * p.timeoutMs), abort: Promise.resolve() as never };
-  const client = await newClient(p, captureLogger(st.lines, st.server, st.t0, hide));
+  // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
+  const limit = stepSignal(p.run, LIMITS.loginSteps * p.timeoutMs);
+  const st: AttemptState = { t0: performance.now(), server: [], alerts: [], rawAlerts: [], lines: p.transcript ? [] : null, limit, abort: whenAborted(limit) };
+  const client = await newClient(p, captureLogger(st.lines, st.server, st.t0, hide), usableKept(p, st));
   client.on('error', () => {});
   client.on('alert', (a: { message?: string }) => {
     if (!a?.message || st.alerts.length >= LIMITS.alerts) return;
@@ -251,8 +231,6 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
     st.alerts.push(oneLine(hide.server(a.message), LIMITS.alertChars));
   });
   client.on('close', () => {});
-  // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
-  st.abort = whenAborted(st.limit);
   try {
     await Promise.race([client.connect(), st.abort]);
   } catch (e) {
@@ -283,7 +261,7 @@ async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: A
   const credentialsRejected = !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
   const { err, response, bye, error } = await refusalOf(client, e, st.server, hide, st.limit, p.timeoutMs);
   const oauthError = oauthFields(err.oauthError, hide);
-  const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
+  const mechanism = mechanismOf(err.executedCommand, capabilitiesOf(client), !!p.oauthToken);
   const refusalTexts = refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]);
   return {
     address: p.address,
@@ -309,8 +287,8 @@ function refusalTextsOf(words: readonly string[], hide: Hide, shown: Array<strin
 
 /** Logged in: EXAMINE INBOX (RFC 9051 §6.3.3, read-only, changes nothing), then LOGOUT. */
 async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
-  const caps = [...(clientCaps(client) ?? [])];
-  const used = [...((client as unknown as { authCapabilities?: Map<string, boolean> }).authCapabilities?.entries() ?? [])].find(([, v]) => v)?.[0];
+  const caps = [...capabilitiesOf(client)];
+  const used = mechanismUsed(client);
   const mechanism = used ? (used === 'LOGIN' ? 'LOGIN' : `AUTHENTICATE ${used.replace(/^AUTH=/i, '')}`) : mechanismOf(undefined, new Set(caps), !!p.oauthToken);
   const attempt: LoginAttempt = { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, ...(mechanism ? { mechanism } : {}), credentialsRejected: false, capabilitiesAfterLogin: caps };
   const m0 = performance.now();

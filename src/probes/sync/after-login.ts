@@ -4,7 +4,7 @@
  * the same connection. Both are recorded on the login attempt, server texts hidden like the login's
  * (hide.ts); the connection is the caller's to log out.
  */
-import type { ImapFlow } from 'imapflow';
+import type { ImapFlow } from '../imapflow-adapter.js';
 import type { LoginAttempt } from '../../model/evidence.js';
 import { stepSignal } from '../../util/deadline.js';
 import { hideSync, type SyncHide } from './hide.js';
