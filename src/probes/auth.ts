@@ -14,12 +14,17 @@ import { classifyError, oneLine, thrown } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
 import { cleanLine } from './imap-parse.js';
 import type { TrustStore } from './trust.js';
-import { keepLine } from './wire.js';
 import { afterLogin, type AfterLoginOptions } from './sync/after-login.js';
 import type { OpenedSession } from './sync/sessions.js';
 import { definiteRefusal } from '../model/reading.js';
 import { capabilitiesOf, imapClient, mechanismUsed, type ImapFlow } from './imapflow-adapter.js';
 import { closeKept, fitForLogin, type KeptConnection } from './kept.js';
+import { KeptHandoff } from './imapflow-adapter.js';
+import { keepLine, Wire } from './wire.js';
+import { wireChannel } from './sync/wire-channel.js';
+import { imapflowChannel } from './sync/imapflow-channel.js';
+import { withoutMailbox } from './sync/probe.js';
+import type { Exchange } from './sync/channel.js';
 
 export interface LoginParams {
   host: string;
@@ -189,18 +194,18 @@ function hiddenError(e: unknown, hide: Hide): ImapErr & { aborted?: boolean; rea
 }
 
 /** The imapflow client of one attempt: verified TLS to the probed address (over the kept connection when it is fit), our limits, our logger. */
-function newClient(p: LoginParams, logger: ReturnType<typeof captureLogger>, kept?: KeptConnection): Promise<ImapFlow> {
+function newClient(p: LoginParams, logger: ReturnType<typeof captureLogger>, kept?: KeptHandoff): Promise<ImapFlow> {
   const { kept: _offered, ...rest } = p;
   return imapClient({ ...rest, logger, ...(kept ? { kept } : {}) });
 }
 
 /** The kept connection when the secret may go over it now; otherwise it is closed and the login dials anew. */
-function usableKept(p: LoginParams, st: AttemptState): KeptConnection | undefined {
+function usableKept(p: LoginParams, st: AttemptState): KeptHandoff | undefined {
   const k = p.kept;
   if (!k) return undefined;
   if (fitForLogin(k, p.host)) {
     keepLine(st.lines, { t: Math.round(performance.now() - st.t0), dir: 'i', layer: 'tls', text: 'login over the probed connection: its greeting and capabilities replayed to the login client' });
-    return k;
+    return new KeptHandoff(k);
   }
   closeKept(k);
   return undefined;
@@ -223,7 +228,9 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
   // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
   const limit = stepSignal(p.run, LIMITS.loginSteps * p.timeoutMs);
   const st: AttemptState = { t0: performance.now(), server: [], alerts: [], rawAlerts: [], lines: p.transcript ? [] : null, limit, abort: whenAborted(limit) };
-  const client = await newClient(p, captureLogger(st.lines, st.server, st.t0, hide), usableKept(p, st));
+  const logger = captureLogger(st.lines, st.server, st.t0, hide);
+  const handoff = usableKept(p, st);
+  const client = await newClient(p, logger, handoff);
   client.on('error', () => {});
   client.on('alert', (a: { message?: string }) => {
     if (!a?.message || st.alerts.length >= LIMITS.alerts) return;
@@ -236,6 +243,8 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
   } catch (e) {
     return failedAttempt(p, client, e, st, hide);
   }
+  const socket = handoff?.takeBack();
+  if (socket) return pipelinedAfterLogin(p, client, new Wire(socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 }), st, hide, logger);
   return examineAndLogout(p, client, st, hide);
 }
 
@@ -286,11 +295,45 @@ function refusalTextsOf(words: readonly string[], hide: Hide, shown: Array<strin
 }
 
 /** Logged in: EXAMINE INBOX (RFC 9051 §6.3.3, read-only, changes nothing), then LOGOUT. */
-async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
+/** A login that worked, before anything after it: the mechanism used and the capabilities announced. */
+function loggedIn(p: LoginParams, client: ImapFlow, st: AttemptState): LoginAttempt {
   const caps = [...capabilitiesOf(client)];
   const used = mechanismUsed(client);
   const mechanism = used ? (used === 'LOGIN' ? 'LOGIN' : `AUTHENTICATE ${used.replace(/^AUTH=/i, '')}`) : mechanismOf(undefined, new Set(caps), !!p.oauthToken);
-  const attempt: LoginAttempt = { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, ...(mechanism ? { mechanism } : {}), credentialsRejected: false, capabilitiesAfterLogin: caps };
+  return { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, ...(mechanism ? { mechanism } : {}), credentialsRejected: false, capabilitiesAfterLogin: caps };
+}
+
+/**
+ * Logged in over the kept connection, which imapflow gave back: EXAMINE INBOX, then the sync
+ * probe's read-only commands and IDLE in the same flight (wire-channel.ts), LOGOUT not waited for.
+ */
+async function pipelinedAfterLogin(p: LoginParams, client: ImapFlow, wire: Wire, st: AttemptState, hide: Hide, logger: ReturnType<typeof captureLogger>): Promise<LoginAttempt> {
+  const attempt = loggedIn(p, client, st);
+  client.close();
+  const step = () => stepSignal(p.run, p.timeoutMs);
+  const ch = wireChannel(wire, (dir, text) => logger.debug({ src: dir, msg: text }), step);
+  const examined = ch.send([{ verb: 'EXAMINE', args: ['INBOX'] }], step);
+  if (p.afterLogin) await afterLogin(async () => ch, attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide, mailboxOpen: true }, () => openSession(p, hide));
+  attempt.mailbox = mailboxOf((await examined)[0], hide);
+  if (attempt.mailbox.state !== 'ok' && attempt.sync) attempt.sync = withoutMailbox(attempt.sync);
+  ch.logout();
+  attempt.ms = Math.round(performance.now() - st.t0);
+  return attempt;
+}
+
+/** EXAMINE's reply (RFC 9051 §6.3.3): the EXISTS count and READ-ONLY, or the refusal, server text hidden. */
+function mailboxOf(x: Exchange | undefined, hide: Hide): NonNullable<LoginAttempt['mailbox']> {
+  const ms = x?.ms ?? 0;
+  if (x?.tagged?.status === 'OK') {
+    const exists = x.untagged.map((l) => /^\*\s+(\d+)\s+EXISTS\b/i.exec(l)).find((m) => m)?.[1];
+    return { state: 'ok', value: { name: 'INBOX', exists: Number(exists ?? 0), readOnly: x.tagged.code !== 'READ-WRITE' }, ms };
+  }
+  if (x?.tagged) return { state: 'failed', error: { code: x.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: hide.server(x.tagged.line) }, ms };
+  return { state: 'failed', error: x?.error ? { ...x.error, message: hide.server(x.error.message) } : { code: 'CLOSED', message: 'no reply to EXAMINE' }, ms };
+}
+
+async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
+  const attempt = loggedIn(p, client, st);
   const m0 = performance.now();
   try {
     const box = await Promise.race([client.mailboxOpen('INBOX', { readOnly: true }), st.abort]);
@@ -304,7 +347,7 @@ async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptSta
       ms: Math.round(performance.now() - m0),
     };
   }
-  if (p.afterLogin) await afterLogin(client, attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide }, () => openSession(p, hide));
+  if (p.afterLogin) await afterLogin(() => imapflowChannel(client), attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide, mailboxOpen: attempt.mailbox.state === 'ok' }, () => openSession(p, hide));
   // After the sync probe the login's own bound may be spent: LOGOUT then gets a step of its own.
   await logout(client, p.afterLogin ? whenAborted(stepSignal(p.run, p.timeoutMs)) : st.abort);
   attempt.ms = Math.round(performance.now() - st.t0);

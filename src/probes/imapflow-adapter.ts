@@ -6,9 +6,10 @@
  * Every read of a member imapflow does not declare in its .d.ts lives here, listed in
  * `IMAPFLOW_PRIVATE`, and test/unit/imapflow-adapter.test.ts fails when an upgrade renames or drops one.
  */
-import tls from 'node:tls';
+import tls, { type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
-import type { ImapFlow, ImapFlowOptions, ImapTransport, Logger } from 'imapflow';
+import { Duplex } from 'node:stream';
+import type { ImapFlow, ImapFlowOptions, ImapTransport, ImapTransportSocket, Logger } from 'imapflow';
 import { LIMITS } from '../limits.js';
 import type { Secret } from '../util/secret.js';
 import type { TrustStore } from './trust.js';
@@ -40,7 +41,7 @@ export interface ClientParams {
   clientVersion: string;
   logger: Logger;
   /** The probed connection to log in over, instead of a new one. */
-  kept?: KeptConnection;
+  kept?: KeptHandoff;
 }
 
 /** imapflow's options for one attempt: verified TLS to the address, our limits and logger, no auto-anything. */
@@ -75,7 +76,7 @@ export function clientOptions(p: ClientParams): ImapFlowOptions {
       rejectUnauthorized: true,
       checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(p.host, cert),
     },
-    ...(p.kept ? { transport: keptTransport(p.kept) } : {}),
+    ...(p.kept ? { transport: p.kept.transport } : {}),
   };
 }
 
@@ -126,18 +127,83 @@ export async function loadCompiler(): Promise<Compile> {
 }
 
 /**
- * A transport that gives imapflow the probe's open, verified TLS connection instead of dialling:
- * its first bytes are the greeting the probe already read on it, carrying the capabilities the
- * server announced on this connection (after STARTTLS: the ones after TLS), so imapflow neither
- * waits for a greeting nor asks CAPABILITY again. Never STARTTLS: the connection is TLS already.
+ * The probe's open, verified TLS connection handed to imapflow through its `transport` option,
+ * instead of a new connection. imapflow gets a stream in front of the socket whose first bytes
+ * are the greeting the probe already read, carrying the capabilities the server announced on this
+ * connection (after STARTTLS: the ones after TLS), so it neither waits for a greeting nor asks
+ * CAPABILITY again, and never starts TLS (the connection is TLS already). Once logged in,
+ * `takeBack()` returns the socket for the pipelined read-only commands (sync/wire-channel.ts):
+ * imapflow's stream is cut off from it, and closing imapflow then leaves the socket alone.
  */
-export function keptTransport(kept: KeptConnection): ImapTransport {
-  return {
+export class KeptHandoff {
+  private attached = false;
+  private facade: Duplex | null = null;
+  private readonly forward = {
+    data: (d: Buffer) => {
+      if (this.facade && !this.facade.push(d)) this.kept.socket.pause();
+    },
+    end: () => this.facade?.push(null),
+    close: () => this.facade?.destroy(),
+    error: (e: Error) => this.facade?.destroy(e),
+    timeout: () => this.facade?.emit('timeout'),
+  };
+
+  constructor(private readonly kept: KeptConnection) {}
+
+  readonly transport: ImapTransport = {
     connect: (_options, onConnect) => {
-      const socket = kept.socket;
-      socket.unshift(Buffer.from(`${kept.replay}\r\n`));
+      const facade = this.open();
       setImmediate(onConnect);
-      return socket;
+      return facade;
     },
   };
+
+  private open(): ImapTransportSocket {
+    const socket = this.kept.socket;
+    const facade = new Duplex({
+      read: () => {
+        if (this.attached) socket.resume();
+      },
+      write: (chunk: Buffer, _enc, cb) => (this.attached ? socket.write(chunk, cb) : cb(new Error('the connection was taken back from imapflow'))),
+      final: (cb) => {
+        if (this.attached) socket.end();
+        cb();
+      },
+      destroy: (err, cb) => {
+        if (this.attached) socket.destroy();
+        this.detach();
+        cb(err);
+      },
+    });
+    this.facade = facade;
+    this.attached = true;
+    for (const [ev, fn] of Object.entries(this.forward)) socket.on(ev, fn);
+    facade.push(Buffer.from(`${this.kept.replay}\r\n`));
+    socket.resume();
+    return Object.assign(facade, {
+      setTimeout: (ms: number) => (this.attached ? socket.setTimeout(ms) : undefined),
+      setKeepAlive: (on?: boolean, ms?: number) => socket.setKeepAlive(on, ms),
+      getCipher: () => socket.getCipher(),
+      authorized: socket.authorized,
+      remoteAddress: socket.remoteAddress,
+      remotePort: socket.remotePort,
+    });
+  }
+
+  private detach(): void {
+    if (!this.attached) return;
+    this.attached = false;
+    const socket = this.kept.socket;
+    for (const [ev, fn] of Object.entries(this.forward)) socket.off(ev, fn);
+    socket.pause();
+    socket.setTimeout(0);
+  }
+
+  /** After the login: the socket, no longer read by imapflow (paused, no reader), or undefined when it is gone. */
+  takeBack(): TLSSocket | undefined {
+    if (!this.attached) return undefined;
+    this.detach();
+    const socket = this.kept.socket;
+    return socket.destroyed ? undefined : socket;
+  }
 }

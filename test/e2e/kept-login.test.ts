@@ -92,6 +92,31 @@ describe.skipIf(!lab)('login over the kept probe connection', () => {
     });
   }
 
+  /** Client flights in a transcript: runs of client lines with no server line between them (each after the first waits for the server). */
+  const flights = (lines: Array<{ dir: string; text: string }>): string[][] => {
+    const out: string[][] = [];
+    let last = '';
+    for (const l of lines.filter((x) => x.dir === 'c' || x.dir === 's')) {
+      if (l.dir === 'c' && last !== 'c') out.push([]);
+      if (l.dir === 'c') out[out.length - 1]?.push(l.text.replace(/^\S+ /, ''));
+      last = l.dir;
+    }
+    return out;
+  };
+
+  it('after the login: EXAMINE, the sync commands and IDLE go out in one flight, then DONE, then LOGOUT whose answer nobody waits for', async () => {
+    const kept = await probe(993, 'tls');
+    const at = await tryLogin({ ...login(993, 'tls', kept), afterLogin: { now: new Date(), sessions: 1 } });
+    expect(at.ok).toBe(true);
+    expect(at.sync?.idle.state).toBe('ok');
+    expect(at.mailbox).toMatchObject({ state: 'ok', value: { name: 'INBOX', readOnly: true } });
+    const lines = at.transcript ?? [];
+    const f = flights(lines);
+    const examine = f.findIndex((x) => x[0] === 'EXAMINE INBOX');
+    expect(f.slice(examine).map((x) => x.map((c) => c.split(' ')[0]))).toEqual([['EXAMINE', 'NAMESPACE', 'LIST', 'UID', 'IDLE'], ['DONE'], ['LOGOUT']]);
+    expect(lines.filter((l) => l.dir !== 'i').at(-1), 'no server line after LOGOUT: its answer is not waited for').toMatchObject({ dir: 'c', text: expect.stringMatching(/LOGOUT$/) });
+  });
+
   it('a wrong password over the kept connection is refused once, as on a new one', async () => {
     proxy.resetCounts();
     const at = await tryLogin(login(993, 'tls', await probe(993, 'tls'), 'not-the-password'));

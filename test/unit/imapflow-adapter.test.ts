@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ImapFlow } from 'imapflow';
 import { describe, expect, it } from 'vitest';
-import { clientOptions, IMAPFLOW_PRIVATE, internalsOf, loadCompiler, mechanismUsed, type ClientParams } from '../../src/probes/imapflow-adapter.js';
+import { clientOptions, IMAPFLOW_PRIVATE, internalsOf, KeptHandoff, loadCompiler, mechanismUsed, type ClientParams } from '../../src/probes/imapflow-adapter.js';
 import { replayFor, type KeptConnection } from '../../src/probes/kept.js';
 import { createTrustStore } from '../../src/probes/trust.js';
 import { Secret } from '../../src/util/secret.js';
@@ -67,7 +67,7 @@ describe('clientOptions', () => {
     expect(o.tls?.checkServerIdentity?.('192.0.2.10', { subject: { CN: 'other.example' }, subjectaltname: 'DNS:other.example' } as never)).toBeInstanceOf(Error);
   });
   it('a kept connection: TLS already, never STARTTLS again, over the transport that replays the greeting', () => {
-    const kept = { socket: {}, replay: '* OK ready', endpoint: 'e', address: '192.0.2.10' } as unknown as KeptConnection;
+    const kept = new KeptHandoff({ socket: {}, replay: '* OK ready', endpoint: 'e', address: '192.0.2.10' } as unknown as KeptConnection);
     const o = clientOptions(params({ security: 'starttls', port: 143, kept }));
     expect(o).toMatchObject({ secure: true, doSTARTTLS: false });
     expect(typeof o.transport?.connect).toBe('function');
