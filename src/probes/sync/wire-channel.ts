@@ -107,7 +107,7 @@ class Pipeline {
     }
   }
 
-  /** One response line, a literal ({n} CRLF and its bytes) joined in as the parsers expect. */
+  /** One response line, each literal ({n} CRLF and its n bytes) put back in as a quoted string (line breaks inside become spaces). */
   private async response(signal: AbortSignal): Promise<string> {
     let line = await this.line(signal);
     for (let m = /\{(\d{1,9})\+?\}$/.exec(line); m; m = /\{(\d{1,9})\+?\}$/.exec(line)) {
@@ -115,7 +115,8 @@ class Pipeline {
       if (n > LIMITS.loginLiteralBytes) throw new WireError({ code: 'PROTOCOL_ERROR', message: `a literal of ${n} bytes` });
       let raw = Buffer.alloc(0);
       while (raw.length < n) raw = Buffer.concat([raw, Buffer.from(`${await this.line(signal)}\r\n`)]);
-      line = `${line}\r\n${raw.subarray(0, n).toString('utf8')}${raw.subarray(n).toString('utf8').replace(/\r\n$/, '')}`;
+      const literal = raw.subarray(0, n).toString('utf8').replace(/[\r\n]+/g, ' ');
+      line = `${line.slice(0, m.index)}"${literal.replace(/["\\]/g, (c) => `\\${c}`)}"${raw.subarray(n).toString('utf8').replace(/\r\n$/, '')}`;
     }
     return line;
   }
