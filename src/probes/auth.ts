@@ -3,7 +3,10 @@
  * --ca-file, hostname of the endpoint), with imapflow's line, literal and response limits set from
  * LIMITS. On success it opens INBOX read-only (EXAMINE) and logs out. The server's tagged reply,
  * response code, [ALERT] texts, a BYE that came with the refusal and the OAuth error challenge
- * (RFC 7628 §3.2.2) are kept. The secret is handed to imapflow and nowhere else; a refusal is
+ * (RFC 7628 §3.2.2) are kept. Over the probe's kept connection (kept.ts) a password meets
+ * AUTHENTICATE PLAIN with SASL-IR in one round trip (sasl-login.ts) and EXAMINE goes out with the
+ * sync probe's commands (sync/wire-channel.ts); otherwise imapflow logs in, on the kept connection
+ * when there is one. The secret is handed to imapflow or to sasl-login.ts and nowhere else; a refusal is
  * classified first, then every server text is scrubbed (a text quoting a piece of the secret is
  * hidden whole), then every string of the attempt once more.
  */
@@ -24,6 +27,8 @@ import { keepLine, Wire } from './wire.js';
 import { wireChannel } from './sync/wire-channel.js';
 import { imapflowChannel } from './sync/imapflow-channel.js';
 import { withoutMailbox } from './sync/probe.js';
+import { saslIrFits, saslIrLogin } from './sasl-login.js';
+import type { WireLog } from './sync/wire-channel.js';
 import type { Exchange } from './sync/channel.js';
 
 export interface LoginParams {
@@ -166,6 +171,8 @@ function oauthFields(v: unknown, hide: Hide): Record<string, string> | undefined
 
 /** How long to wait for imapflow to close a refused connection (it closes at once; this only bounds it). */
 const CLOSE_GRACE_MS = 500;
+/** After a refusal of the one-trip login: how long a BYE that follows it is waited for (one sent with the refusal is already in). */
+const SASL_BYE_GRACE_MS = 100;
 
 export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
   const secret = p.oauthToken ?? p.password;
@@ -230,6 +237,7 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
   const st: AttemptState = { t0: performance.now(), server: [], alerts: [], rawAlerts: [], lines: p.transcript ? [] : null, limit, abort: whenAborted(limit) };
   const logger = captureLogger(st.lines, st.server, st.t0, hide);
   const handoff = usableKept(p, st);
+  if (handoff && p.kept && saslIrFits(p.kept, p.password, !!p.oauthToken)) return oneTripLogin(p, p.kept, st, hide, logger);
   const client = await newClient(p, logger, handoff);
   client.on('error', () => {});
   client.on('alert', (a: { message?: string }) => {
@@ -244,8 +252,49 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
     return failedAttempt(p, client, e, st, hide);
   }
   const socket = handoff?.takeBack();
-  if (socket) return pipelinedAfterLogin(p, client, new Wire(socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 }), st, hide, logger);
-  return examineAndLogout(p, client, st, hide);
+  if (!socket) return examineAndLogout(p, client, st, hide);
+  const attempt = loggedIn(p, client, st);
+  client.close();
+  return pipelinedAfterLogin(p, attempt, new Wire(socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 }), st, hide, logger);
+}
+
+/** The password in one round trip over the kept connection (sasl-login.ts), then the pipelined read-only part. */
+async function oneTripLogin(p: LoginParams, kept: KeptConnection, st: AttemptState, hide: Hide, logger: ReturnType<typeof captureLogger>): Promise<LoginAttempt> {
+  const log: WireLog = (dir, text) => logger.debug({ src: dir, msg: text });
+  log('s', kept.replay);
+  const wire = new Wire(kept.socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 });
+  const r = await saslIrLogin(wire, p.user, p.password as Secret, log, st.limit, SASL_BYE_GRACE_MS);
+  for (const a of r.alerts) {
+    st.rawAlerts.push(a);
+    st.alerts.push(oneLine(hide.server(a), LIMITS.alertChars));
+  }
+  if (r.tagged?.status === 'OK') {
+    const caps = (r.capabilities ?? []).map((c) => c.toUpperCase());
+    const attempt: LoginAttempt = { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, mechanism: 'AUTHENTICATE PLAIN', credentialsRejected: false, capabilitiesAfterLogin: caps };
+    return pipelinedAfterLogin(p, attempt, wire, st, hide, logger);
+  }
+  wire.detach();
+  kept.socket.destroy();
+  const raw: ImapErr & { aborted?: boolean; reason?: string } = r.tagged
+    ? { responseStatus: r.tagged.status, response: r.tagged.line, responseText: r.tagged.text, ...(r.tagged.code ? { serverResponseCode: r.tagged.code } : {}) }
+    : { aborted: st.limit.aborted };
+  if (r.bye) raw.reason = r.bye;
+  return refusedAttempt(p, raw, st, hide, r.error);
+}
+
+/** A refusal (or a failure) of the one-trip login, judged and scrubbed as failedAttempt judges imapflow's. */
+function refusedAttempt(p: LoginParams, raw: ImapErr & { aborted?: boolean; reason?: string }, st: AttemptState, hide: Hide, wireError?: ProbeError): LoginAttempt {
+  const words = [oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(raw.reason ? [oneLine(raw.reason, 300)] : [])];
+  const credentialsRejected = !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
+  const err = hiddenError(raw, hide);
+  const response = taggedFrom(err, st.server, hide);
+  const bye = err.reason ? oneLine(err.reason, 300) : undefined;
+  const error: ProbeError = raw.aborted
+    ? classifyError(st.limit.reason, st.limit)
+    : response
+      ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
+      : { ...(wireError ?? { code: 'CLOSED', message: 'no reply to the login' }), message: hide.server(wireError?.message ?? 'no reply to the login') };
+  return failed(p, st, { mechanism: 'AUTHENTICATE PLAIN', response, bye, error, credentialsRejected, refusalTexts: refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]) });
 }
 
 /** A login that failed: wait (bounded) for the close so a BYE sent with the refusal is read, then the server's reply, its BYE and the error, scrubbed. */
@@ -271,20 +320,28 @@ async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: A
   const { err, response, bye, error } = await refusalOf(client, e, st.server, hide, st.limit, p.timeoutMs);
   const oauthError = oauthFields(err.oauthError, hide);
   const mechanism = mechanismOf(err.executedCommand, capabilitiesOf(client), !!p.oauthToken);
-  const refusalTexts = refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]);
+  return failed(p, st, { mechanism, response, bye, error, credentialsRejected, oauthError, refusalTexts: refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]) });
+}
+
+/** The evidence of a login that did not work: a credential rejection only with a tagged NO. */
+function failed(
+  p: LoginParams,
+  st: AttemptState,
+  f: { mechanism: string | undefined; response: TaggedResponse | undefined; bye: string | undefined; error: ProbeError; credentialsRejected: boolean; oauthError?: Record<string, string> | undefined; refusalTexts: string[] | undefined },
+): LoginAttempt {
   return {
     address: p.address,
     alerts: st.alerts,
     ...(st.lines ? { transcript: st.lines } : {}),
     ok: false,
     ms: Math.round(performance.now() - st.t0),
-    ...(mechanism ? { mechanism } : {}),
-    ...(response ? { response } : {}),
-    ...(bye ? { bye } : {}),
-    error,
-    credentialsRejected: credentialsRejected && response?.status === 'NO',
-    ...(oauthError ? { oauthError } : {}),
-    ...(refusalTexts ? { refusalTexts } : {}),
+    ...(f.mechanism ? { mechanism: f.mechanism } : {}),
+    ...(f.response ? { response: f.response } : {}),
+    ...(f.bye ? { bye: f.bye } : {}),
+    error: f.error,
+    credentialsRejected: f.credentialsRejected && f.response?.status === 'NO',
+    ...(f.oauthError ? { oauthError: f.oauthError } : {}),
+    ...(f.refusalTexts ? { refusalTexts: f.refusalTexts } : {}),
   };
 }
 
@@ -307,9 +364,7 @@ function loggedIn(p: LoginParams, client: ImapFlow, st: AttemptState): LoginAtte
  * Logged in over the kept connection, which imapflow gave back: EXAMINE INBOX, then the sync
  * probe's read-only commands and IDLE in the same flight (wire-channel.ts), LOGOUT not waited for.
  */
-async function pipelinedAfterLogin(p: LoginParams, client: ImapFlow, wire: Wire, st: AttemptState, hide: Hide, logger: ReturnType<typeof captureLogger>): Promise<LoginAttempt> {
-  const attempt = loggedIn(p, client, st);
-  client.close();
+async function pipelinedAfterLogin(p: LoginParams, attempt: LoginAttempt, wire: Wire, st: AttemptState, hide: Hide, logger: ReturnType<typeof captureLogger>): Promise<LoginAttempt> {
   const step = () => stepSignal(p.run, p.timeoutMs);
   const ch = wireChannel(wire, (dir, text) => logger.debug({ src: dir, msg: text }), step);
   const examined = ch.send([{ verb: 'EXAMINE', args: ['INBOX'] }], step);

@@ -27,7 +27,9 @@ const CAP_ATOM = /^[!#-'*-Z^-z|~]+$/;
 /**
  * The greeting line to replay for a login over this connection, or undefined when the probe's
  * evidence does not allow one: greeting OK, TLS verified, STARTTLS (when used) accepted without
- * injected bytes and the capabilities read again after TLS. Pure.
+ * injected bytes and the capabilities read again after TLS. The capabilities are those a client on
+ * a new connection would have gone by: the greeting's, else the CAPABILITY reply (after STARTTLS:
+ * the reply after TLS). Pure.
  */
 export function replayFor(res: AddressProbe, security: Security): string | undefined {
   if (security === 'plain' || !tlsVerified(res)) return undefined;
@@ -39,7 +41,8 @@ export function replayFor(res: AddressProbe, security: Security): string | undef
     caps = res.capabilityAfterTls?.state === 'ok' ? res.capabilityAfterTls.value : undefined;
     if (!caps) return undefined;
   } else {
-    caps = res.capability.state === 'ok' ? res.capability.value : g.capabilities;
+    // What a new connection's client would have used: the greeting's list when it has one, else the CAPABILITY reply.
+    caps = g.capabilities ?? (res.capability.state === 'ok' ? res.capability.value : undefined);
   }
   const text = g.text.replace(/[\r\n]/g, ' ');
   const list = (caps ?? []).filter((c) => CAP_ATOM.test(c));

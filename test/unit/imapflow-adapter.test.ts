@@ -100,8 +100,11 @@ describe('replayFor: the greeting handed to the login, only after a conversation
     expect(replayFor({ ...base, capabilityAfterTls: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } }, 'starttls')).toBeUndefined();
   });
   it('a capability that could break the response code is left out; a greeting without any keeps its text', () => {
-    const r = addressProbe('tls', { capability: { state: 'ok', value: ['IMAP4rev1', 'X]INJECT', 'AUTH=PLAIN'], ms: 1 } });
+    const noCaps = { state: 'ok' as const, value: { line: '* OK ready.', kind: 'ok' as const, text: 'ready.' }, ms: 1 };
+    const r = addressProbe('tls', { greeting: noCaps, capability: { state: 'ok', value: ['IMAP4rev1', 'X]INJECT', 'AUTH=PLAIN'], ms: 1 } });
     expect(replayFor(r, 'tls')).toBe('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready.');
+    const both = addressProbe('tls', { capability: { state: 'ok', value: ['IMAP4rev1', 'QUOTA'], ms: 1 } });
+    expect(replayFor(both, 'tls'), 'the greeting list wins, as on a new connection').toBe('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready.');
     const bare = addressProbe('tls', { greeting: { state: 'ok', value: { line: '* OK hi', kind: 'ok', text: 'hi' }, ms: 1 }, capability: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } });
     expect(replayFor(bare, 'tls')).toBe('* OK hi');
   });

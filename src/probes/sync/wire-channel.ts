@@ -21,6 +21,37 @@ export type WireLog = (dir: 'c' | 's', text: string) => void;
 const since = (t: number) => Math.round(performance.now() - t);
 const errOf = (e: unknown): ProbeError => (e instanceof WireError ? e.probe : classifyError(e));
 
+/** A line the wire reader refused as too long, worded with the bound it exceeds. */
+function longLine(e: unknown): unknown {
+  return e instanceof WireError && e.probe.code === 'LINE_TOO_LONG' ? new WireError({ code: 'LINE_TOO_LONG', message: `a line exceeds the maximum of ${LIMITS.loginLineBytes} bytes` }) : e;
+}
+
+/**
+ * One response, read line by line: each literal ({n} CRLF and its n bytes) put back in as a quoted
+ * string (line breaks inside become spaces). A literal over LIMITS.loginLiteralBytes or a response
+ * over LIMITS.loginResponseBytes ends the read, as imapflow's limits end its own.
+ */
+export async function readResponse(wire: Wire, signal: AbortSignal, log: WireLog): Promise<string> {
+  const next = async () => {
+    const l = await wire.readLine(signal).catch((e: unknown) => Promise.reject(longLine(e)));
+    log('s', l);
+    return l;
+  };
+  let line = await next();
+  let total = Buffer.byteLength(line);
+  for (let m = /\{(\d{1,9})\+?\}$/.exec(line); m; m = /\{(\d{1,9})\+?\}$/.exec(line)) {
+    const n = Number(m[1]);
+    if (n > LIMITS.loginLiteralBytes) throw new WireError({ code: 'PROTOCOL_ERROR', message: `a literal of ${n} bytes exceeds the maximum of ${LIMITS.loginLiteralBytes}` });
+    let raw = Buffer.alloc(0);
+    while (raw.length < n) raw = Buffer.concat([raw, Buffer.from(`${await next()}\r\n`)]);
+    total += raw.length;
+    if (total > LIMITS.loginResponseBytes) throw new WireError({ code: 'PROTOCOL_ERROR', message: `a response exceeds the maximum of ${LIMITS.loginResponseBytes} bytes` });
+    const literal = raw.subarray(0, n).toString('utf8').replace(/[\r\n]+/g, ' ');
+    line = `${line.slice(0, m.index)}"${literal.replace(/["\\]/g, (c) => `\\${c}`)}"${raw.subarray(n).toString('utf8').replace(/\r\n$/, '')}`;
+  }
+  return line;
+}
+
 interface Pending {
   tag: string;
   t0: number;
@@ -107,24 +138,8 @@ class Pipeline {
     }
   }
 
-  /** One response line, each literal ({n} CRLF and its n bytes) put back in as a quoted string (line breaks inside become spaces). */
-  private async response(signal: AbortSignal): Promise<string> {
-    let line = await this.line(signal);
-    for (let m = /\{(\d{1,9})\+?\}$/.exec(line); m; m = /\{(\d{1,9})\+?\}$/.exec(line)) {
-      const n = Number(m[1]);
-      if (n > LIMITS.loginLiteralBytes) throw new WireError({ code: 'PROTOCOL_ERROR', message: `a literal of ${n} bytes` });
-      let raw = Buffer.alloc(0);
-      while (raw.length < n) raw = Buffer.concat([raw, Buffer.from(`${await this.line(signal)}\r\n`)]);
-      const literal = raw.subarray(0, n).toString('utf8').replace(/[\r\n]+/g, ' ');
-      line = `${line.slice(0, m.index)}"${literal.replace(/["\\]/g, (c) => `\\${c}`)}"${raw.subarray(n).toString('utf8').replace(/\r\n$/, '')}`;
-    }
-    return line;
-  }
-
-  private async line(signal: AbortSignal): Promise<string> {
-    const l = await this.wire.readLine(signal);
-    this.log('s', l);
-    return l;
+  private response(signal: AbortSignal): Promise<string> {
+    return readResponse(this.wire, signal, this.log);
   }
 
   /** A command left without a reply: the connection is closed, everything still waiting fails with the same error. */
