@@ -16,6 +16,7 @@ import { addressPolicy, DEFAULTS, referenceText, typedValues, type RunOptions } 
 import { decideLogin } from './policy.js';
 import { tryLogin, type LoginParams } from './probes/auth.js';
 import { probeEndpoint } from './probes/endpoint.js';
+import { KeptConnections } from './probes/kept.js';
 import { startStandards, type StandardsDeps } from './probes/standards.js';
 import { HeadStart, probeNetwork, UserReference } from './probes/network.js';
 import { resolveHost, type HostLookup } from './probes/resolve.js';
@@ -187,7 +188,9 @@ async function gather(s: RunState): Promise<void> {
     head.observe(e);
     deps.emit(e);
   };
-  const ctx = { io: deps.io, lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit };
+  // With credentials, each probed connection fit for a login stays open for it (one connection per address).
+  const kept = opts.credentials ? new KeptConnections() : undefined;
+  const ctx = { io: deps.io, lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit, ...(kept ? { keep: kept.offer } : {}) };
   const stream = new EndpointStream(
     async (c, i) => {
       standards.add([c]);
@@ -217,7 +220,7 @@ async function gather(s: RunState): Promise<void> {
     (err: unknown) => internal({ step: 'network' }, err),
   );
   all.then(() => deps.emit({ kind: 'phase', phase: 'login' }), () => undefined);
-  const loginDeps = { ...deps, started: s.startedAt };
+  const loginDeps = { ...deps, started: s.startedAt, kept };
   // Each login starts once its own probe and every better-ranked one have ended; --oauth-discover picks among all first.
   const logins = opts.oauthDiscover
     ? all.then(async (e) => {
@@ -227,7 +230,11 @@ async function gather(s: RunState): Promise<void> {
     : runLogins(ranked, opts, s.user, trust, clock, loginDeps, internal);
   // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
   const finishing = all.then((e) => standards.finish(e, s.discovery)).catch((err: unknown) => internal({ step: 'standards' }, err));
-  await Promise.all([network, logins, finishing]);
+  try {
+    await Promise.all([network, logins, finishing]);
+  } finally {
+    kept?.closeAll();
+  }
   const cut = cutStepTexts(s.endpoints);
   if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
   else s.deadlineHit.push(...cut);
@@ -320,7 +327,7 @@ function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, use
 /** One login attempt on an endpoint the policy allows, unless the run is over; a crash is kept as INTERNAL_ERROR. */
 type Attempt = (e: EndpointEvidence, a: AddressProbe, first?: boolean) => Promise<'ok' | 'rejected' | 'crashed' | 'failed'>;
 
-function loginAttempt(opts: RunOptions, user: string, trust: TrustStore, clock: RunClock, deps: DoctorDeps & { started: Date }, internal: (where: InternalWhere, err: unknown) => void): Attempt {
+function loginAttempt(opts: RunOptions, user: string, trust: TrustStore, clock: RunClock, deps: DoctorDeps & { started: Date; kept: KeptConnections | undefined }, internal: (where: InternalWhere, err: unknown) => void): Attempt {
   return async (e, a, first = false) => {
     if (clock.signal.aborted) {
       e.login = { state: 'withheld', reason: abortKind(clock.signal) === 'interrupted' ? 'interrupted' : 'deadline' };
@@ -328,7 +335,9 @@ function loginAttempt(opts: RunOptions, user: string, trust: TrustStore, clock: 
     }
     deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: 'start' });
     try {
-      const at = await tryLogin(loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined));
+      // The probe's verified connection to this address, when it was kept for the login.
+      const kept = deps.kept?.take(e.id, a.address);
+      const at = await tryLogin({ ...loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined), ...(kept ? { kept } : {}) });
       e.login = { state: 'attempted', attempt: at };
       deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: at.ok ? 'ok' : 'failed' });
       return at.ok ? 'ok' : at.credentialsRejected ? 'rejected' : 'failed';
@@ -352,7 +361,7 @@ async function runLogins(
   user: string,
   trust: TrustStore,
   clock: RunClock,
-  deps: DoctorDeps & { started: Date },
+  deps: DoctorDeps & { started: Date; kept: KeptConnections | undefined },
   internal: (where: InternalWhere, err: unknown) => void,
 ): Promise<void> {
   const creds = opts.credentials;

@@ -58,6 +58,8 @@ export const DEFAULTS = {
   hangUpGraceMs: 200,
   /** After the login's LOGOUT, how long imapflow may take to close before it is cut. */
   loginCloseGraceMs: 500,
+  /** After a refused one-round-trip login (SASL-IR), how long a BYE that follows the refusal is waited for. */
+  saslByeGraceMs: 100,
   /** Web-port references start once an IMAP connect has hung for timeoutMs / headStartDivisor, at most headStartMaxMs. */
   headStartMaxMs: 1000,
   headStartDivisor: 4,

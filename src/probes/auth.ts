@@ -3,13 +3,13 @@
  * --ca-file, hostname of the endpoint), with imapflow's line, literal and response limits set from
  * LIMITS. On success it opens INBOX read-only (EXAMINE) and logs out. The server's tagged reply,
  * response code, [ALERT] texts, a BYE that came with the refusal and the OAuth error challenge
- * (RFC 7628 §3.2.2) are kept. The secret is handed to imapflow and nowhere else; a refusal is
+ * (RFC 7628 §3.2.2) are kept. Over the probe's kept connection (kept.ts) a password meets
+ * AUTHENTICATE PLAIN with SASL-IR in one round trip (sasl-login.ts) and EXAMINE goes out with the
+ * sync probe's commands (sync/wire-channel.ts); otherwise imapflow logs in, on the kept connection
+ * when there is one. The secret is handed to imapflow or to sasl-login.ts and nowhere else; a refusal is
  * classified first, then every server text is scrubbed (a text quoting a piece of the secret is
  * hidden whole), then every string of the attempt once more.
  */
-import tls from 'node:tls';
-import { isIP } from 'node:net';
-import type { ImapFlow } from 'imapflow';
 import type { Family, LoginAttempt, ProbeError, Security, TaggedResponse, TranscriptLine } from '../model/evidence.js';
 import { maskPieces, scrub, scrubDeep, scrubServerText, SERVER_TEXT_HIDDEN, type Secret } from '../util/secret.js';
 import { stepSignal, whenAborted } from '../util/deadline.js';
@@ -17,11 +17,20 @@ import { classifyError, oneLine, thrown } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
 import { cleanLine } from './imap-parse.js';
 import type { TrustStore } from './trust.js';
-import { keepLine } from './wire.js';
 import { afterLogin, type AfterLoginOptions } from './sync/after-login.js';
 import type { OpenedSession } from './sync/sessions.js';
 import { definiteRefusal } from '../model/reading.js';
 import { DEFAULTS } from '../options.js';
+import { capabilitiesOf, imapClient, mechanismUsed, type ImapFlow } from './imapflow-adapter.js';
+import { closeKept, fitForLogin, type KeptConnection } from './kept.js';
+import { KeptHandoff } from './imapflow-adapter.js';
+import { keepLine, Wire } from './wire.js';
+import { wireChannel } from './sync/wire-channel.js';
+import { imapflowChannel } from './sync/imapflow-channel.js';
+import { withoutMailbox } from './sync/probe.js';
+import { saslIrFits, saslIrLogin } from './sasl-login.js';
+import type { WireLog } from './sync/wire-channel.js';
+import type { Exchange } from './sync/channel.js';
 
 export interface LoginParams {
   host: string;
@@ -41,6 +50,8 @@ export interface LoginParams {
   protect?: string[];
   /** Run the sync probe (and --sessions) after this login, when it works: only on the endpoint tried first. */
   afterLogin?: Omit<AfterLoginOptions, 'timeoutMs' | 'run' | 'hide'>;
+  /** The pre-auth probe's connection to this address, kept open for this login (kept.ts). */
+  kept?: KeptConnection;
 }
 
 interface ImapErr {
@@ -108,11 +119,6 @@ function mechanismOf(executed: string | undefined, caps: ReadonlySet<string> | u
   return 'LOGIN';
 }
 
-function clientCaps(client: ImapFlow): Set<string> | undefined {
-  const m = (client as unknown as { capabilities?: Map<string, unknown> }).capabilities;
-  return m ? new Set([...m.keys()].map((c) => c.toUpperCase())) : undefined;
-}
-
 /** The tagged NO/BAD that failed the login, as the server sent it (imapflow gives it back as text); `err` already scrubbed. */
 function taggedFrom(err: ImapErr, server: readonly string[], hide: Hide): TaggedResponse | undefined {
   if (err.responseStatus === 'NO' || err.responseStatus === 'BAD') {
@@ -133,7 +139,7 @@ function taggedFrom(err: ImapErr, server: readonly string[], hide: Hide): Tagged
 
 /** An untagged BYE the server sent before hanging up (RFC 9051 §7.1.5), from imapflow or the wire. */
 function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: readonly string[], hide: Hide): string | undefined {
-  const reason = (client as unknown as { byeReason?: string }).byeReason ?? err.reason ?? (err.responseStatus === 'BYE' ? err.responseText : undefined);
+  const reason = client.byeReason ?? err.reason ?? (err.responseStatus === 'BYE' ? err.responseText : undefined);
   if (reason) return oneLine(hide.server(String(reason)), 300);
   const line = server.find((l) => /^\* BYE\b/i.test(l));
   return line ? oneLine(line.replace(/^\* BYE\s*/i, ''), 300) : undefined;
@@ -141,13 +147,13 @@ function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: r
 
 /** The server's own words about a refusal, before any scrubbing: the tagged text, the [ALERT]s, a BYE. */
 function rawWords(raw: ImapErr & { reason?: string }, client: ImapFlow, st: AttemptState): string[] {
-  const bye = (client as unknown as { byeReason?: string }).byeReason ?? raw.reason ?? (raw.responseStatus === 'BYE' ? raw.responseText : undefined);
+  const bye = client.byeReason ?? raw.reason ?? (raw.responseStatus === 'BYE' ? raw.responseText : undefined);
   return [oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(bye ? [oneLine(String(bye), 300)] : [])];
 }
 
 /** Waits (bounded) until imapflow has closed the failed connection, so a BYE sent with the refusal is read. */
 function closed(client: ImapFlow, ms: number): Promise<void> {
-  if ((client as unknown as { isClosed?: boolean }).isClosed) return Promise.resolve();
+  if (client.isClosed) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     client.once('close', () => {
@@ -164,7 +170,7 @@ function oauthFields(v: unknown, hide: Hide): Record<string, string> | undefined
   return out;
 }
 
-/** How long to wait for imapflow to close a refused connection (it closes at once; this only bounds it): DEFAULTS.loginCloseGraceMs. */
+/** How long to wait for imapflow to close a refused connection (it closes at once; this only bounds it): DEFAULTS.loginCloseGraceMs. After a refusal of the one-trip login, a BYE that follows it is waited for DEFAULTS.saslByeGraceMs (one sent with the refusal is already in). */
 
 export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
   const secret = p.oauthToken ?? p.password;
@@ -192,40 +198,22 @@ function hiddenError(e: unknown, hide: Hide): ImapErr & { aborted?: boolean; rea
   return out;
 }
 
-/** The imapflow client of one attempt: verified TLS to the probed address, our limits, our logger. */
-async function newClient(p: LoginParams, logger: ReturnType<typeof captureLogger>): Promise<ImapFlow> {
-  const servername = isIP(p.host) === 0 ? p.host : undefined;
-  const auth: { user: string; pass?: string; accessToken?: string } = { user: p.user };
-  if (p.oauthToken) auth.accessToken = p.oauthToken.reveal();
-  else if (p.password) auth.pass = p.password.reveal();
-  // Loaded on first use: imapflow costs ~110 ms of start-up that runs without a login never need.
-  const { ImapFlow } = await import('imapflow');
-  return new ImapFlow({
-    host: p.address,
-    port: p.port,
-    secure: p.security === 'tls',
-    doSTARTTLS: p.security === 'starttls',
-    ...(servername ? { servername } : {}),
-    auth,
-    logger: logger as never,
-    // RFC 2971 ID: say who we are; an empty value drops imapflow's own support-url.
-    clientInfo: { name: 'imap-doctor', version: p.clientVersion, vendor: 'imap-doctor', 'support-url': '' },
-    connectionTimeout: p.timeoutMs,
-    greetingTimeout: p.timeoutMs,
-    socketTimeout: p.timeoutMs,
-    // imapflow's defaults allow 1 GiB lines and literals; a login and EXAMINE need a few kilobytes.
-    maxLineLength: LIMITS.loginLineBytes,
-    maxLiteralSize: LIMITS.loginLiteralBytes,
-    maxResponseSize: LIMITS.loginResponseBytes,
-    disableCompression: true,
-    disableAutoEnable: true,
-    disableAutoIdle: true,
-    tls: {
-      secureContext: p.trust.context('modern'),
-      rejectUnauthorized: true,
-      checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(p.host, cert),
-    },
-  } as never);
+/** The imapflow client of one attempt: verified TLS to the probed address (over the kept connection when it is fit), our limits, our logger. */
+function newClient(p: LoginParams, logger: ReturnType<typeof captureLogger>, kept?: KeptHandoff): Promise<ImapFlow> {
+  const { kept: _offered, ...rest } = p;
+  return imapClient({ ...rest, logger, ...(kept ? { kept } : {}) });
+}
+
+/** The kept connection when the secret may go over it now; otherwise it is closed and the login dials anew. */
+function usableKept(p: LoginParams, st: AttemptState): KeptHandoff | undefined {
+  const k = p.kept;
+  if (!k) return undefined;
+  if (fitForLogin(k, p.host)) {
+    keepLine(st.lines, { t: Math.round(performance.now() - st.t0), dir: 'i', layer: 'tls', text: 'login over the probed connection: its greeting and capabilities replayed to the login client' });
+    return new KeptHandoff(k);
+  }
+  closeKept(k);
+  return undefined;
 }
 
 /** Everything one attempt collects while it runs. */
@@ -242,8 +230,13 @@ interface AttemptState {
 }
 
 async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
-  const st: AttemptState = { t0: performance.now(), server: [], alerts: [], rawAlerts: [], lines: p.transcript ? [] : null, limit: stepSignal(p.run, LIMITS.loginSteps * p.timeoutMs), abort: Promise.resolve() as never };
-  const client = await newClient(p, captureLogger(st.lines, st.server, st.t0, hide));
+  // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
+  const limit = stepSignal(p.run, LIMITS.loginSteps * p.timeoutMs);
+  const st: AttemptState = { t0: performance.now(), server: [], alerts: [], rawAlerts: [], lines: p.transcript ? [] : null, limit, abort: whenAborted(limit) };
+  const logger = captureLogger(st.lines, st.server, st.t0, hide);
+  const handoff = usableKept(p, st);
+  if (handoff && p.kept && saslIrFits(p.kept, p.password, !!p.oauthToken)) return oneTripLogin(p, p.kept, st, hide, logger);
+  const client = await newClient(p, logger, handoff);
   client.on('error', () => {});
   client.on('alert', (a: { message?: string }) => {
     if (!a?.message || st.alerts.length >= LIMITS.alerts) return;
@@ -251,14 +244,55 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
     st.alerts.push(oneLine(hide.server(a.message), LIMITS.alertChars));
   });
   client.on('close', () => {});
-  // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
-  st.abort = whenAborted(st.limit);
   try {
     await Promise.race([client.connect(), st.abort]);
   } catch (e) {
     return failedAttempt(p, client, e, st, hide);
   }
-  return examineAndLogout(p, client, st, hide);
+  const socket = handoff?.takeBack();
+  if (!socket) return examineAndLogout(p, client, st, hide);
+  const attempt = loggedIn(p, client, st);
+  client.close();
+  return pipelinedAfterLogin(p, attempt, new Wire(socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 }), st, hide, logger);
+}
+
+/** The password in one round trip over the kept connection (sasl-login.ts), then the pipelined read-only part. */
+async function oneTripLogin(p: LoginParams, kept: KeptConnection, st: AttemptState, hide: Hide, logger: ReturnType<typeof captureLogger>): Promise<LoginAttempt> {
+  const log: WireLog = (dir, text) => logger.debug({ src: dir, msg: text });
+  log('s', kept.replay);
+  const wire = new Wire(kept.socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 });
+  const r = await saslIrLogin(wire, p.user, p.password as Secret, log, st.limit, DEFAULTS.saslByeGraceMs);
+  for (const a of r.alerts) {
+    st.rawAlerts.push(a);
+    st.alerts.push(oneLine(hide.server(a), LIMITS.alertChars));
+  }
+  if (r.tagged?.status === 'OK') {
+    const caps = (r.capabilities ?? []).map((c) => c.toUpperCase());
+    const attempt: LoginAttempt = { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, mechanism: 'AUTHENTICATE PLAIN', credentialsRejected: false, capabilitiesAfterLogin: caps };
+    return pipelinedAfterLogin(p, attempt, wire, st, hide, logger);
+  }
+  wire.detach();
+  kept.socket.destroy();
+  const raw: ImapErr & { aborted?: boolean; reason?: string } = r.tagged
+    ? { responseStatus: r.tagged.status, response: r.tagged.line, responseText: r.tagged.text, ...(r.tagged.code ? { serverResponseCode: r.tagged.code } : {}) }
+    : { aborted: st.limit.aborted };
+  if (r.bye) raw.reason = r.bye;
+  return refusedAttempt(p, raw, st, hide, r.error);
+}
+
+/** A refusal (or a failure) of the one-trip login, judged and scrubbed as failedAttempt judges imapflow's. */
+function refusedAttempt(p: LoginParams, raw: ImapErr & { aborted?: boolean; reason?: string }, st: AttemptState, hide: Hide, wireError?: ProbeError): LoginAttempt {
+  const words = [oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(raw.reason ? [oneLine(raw.reason, 300)] : [])];
+  const credentialsRejected = !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
+  const err = hiddenError(raw, hide);
+  const response = taggedFrom(err, st.server, hide);
+  const bye = err.reason ? oneLine(err.reason, 300) : undefined;
+  const error: ProbeError = raw.aborted
+    ? classifyError(st.limit.reason, st.limit)
+    : response
+      ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
+      : { ...(wireError ?? { code: 'CLOSED', message: 'no reply to the login' }), message: hide.server(wireError?.message ?? 'no reply to the login') };
+  return failed(p, st, { mechanism: 'AUTHENTICATE PLAIN', response, bye, error, credentialsRejected, refusalTexts: refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]) });
 }
 
 /** A login that failed: wait (bounded) for the close so a BYE sent with the refusal is read, then the server's reply, its BYE and the error, scrubbed. */
@@ -283,21 +317,29 @@ async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: A
   const credentialsRejected = !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
   const { err, response, bye, error } = await refusalOf(client, e, st.server, hide, st.limit, p.timeoutMs);
   const oauthError = oauthFields(err.oauthError, hide);
-  const mechanism = mechanismOf(err.executedCommand, clientCaps(client), !!p.oauthToken);
-  const refusalTexts = refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]);
+  const mechanism = mechanismOf(err.executedCommand, capabilitiesOf(client), !!p.oauthToken);
+  return failed(p, st, { mechanism, response, bye, error, credentialsRejected, oauthError, refusalTexts: refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]) });
+}
+
+/** The evidence of a login that did not work: a credential rejection only with a tagged NO. */
+function failed(
+  p: LoginParams,
+  st: AttemptState,
+  f: { mechanism: string | undefined; response: TaggedResponse | undefined; bye: string | undefined; error: ProbeError; credentialsRejected: boolean; oauthError?: Record<string, string> | undefined; refusalTexts: string[] | undefined },
+): LoginAttempt {
   return {
     address: p.address,
     alerts: st.alerts,
     ...(st.lines ? { transcript: st.lines } : {}),
     ok: false,
     ms: Math.round(performance.now() - st.t0),
-    ...(mechanism ? { mechanism } : {}),
-    ...(response ? { response } : {}),
-    ...(bye ? { bye } : {}),
-    error,
-    credentialsRejected: credentialsRejected && response?.status === 'NO',
-    ...(oauthError ? { oauthError } : {}),
-    ...(refusalTexts ? { refusalTexts } : {}),
+    ...(f.mechanism ? { mechanism: f.mechanism } : {}),
+    ...(f.response ? { response: f.response } : {}),
+    ...(f.bye ? { bye: f.bye } : {}),
+    error: f.error,
+    credentialsRejected: f.credentialsRejected && f.response?.status === 'NO',
+    ...(f.oauthError ? { oauthError: f.oauthError } : {}),
+    ...(f.refusalTexts ? { refusalTexts: f.refusalTexts } : {}),
   };
 }
 
@@ -308,11 +350,43 @@ function refusalTextsOf(words: readonly string[], hide: Hide, shown: Array<strin
 }
 
 /** Logged in: EXAMINE INBOX (RFC 9051 §6.3.3, read-only, changes nothing), then LOGOUT. */
-async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
-  const caps = [...(clientCaps(client) ?? [])];
-  const used = [...((client as unknown as { authCapabilities?: Map<string, boolean> }).authCapabilities?.entries() ?? [])].find(([, v]) => v)?.[0];
+/** A login that worked, before anything after it: the mechanism used and the capabilities announced. */
+function loggedIn(p: LoginParams, client: ImapFlow, st: AttemptState): LoginAttempt {
+  const caps = [...capabilitiesOf(client)];
+  const used = mechanismUsed(client);
   const mechanism = used ? (used === 'LOGIN' ? 'LOGIN' : `AUTHENTICATE ${used.replace(/^AUTH=/i, '')}`) : mechanismOf(undefined, new Set(caps), !!p.oauthToken);
-  const attempt: LoginAttempt = { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, ...(mechanism ? { mechanism } : {}), credentialsRejected: false, capabilitiesAfterLogin: caps };
+  return { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, ...(mechanism ? { mechanism } : {}), credentialsRejected: false, capabilitiesAfterLogin: caps };
+}
+
+/**
+ * Logged in over the kept connection, which imapflow gave back: EXAMINE INBOX, then the sync
+ * probe's read-only commands and IDLE in the same flight (wire-channel.ts), LOGOUT not waited for.
+ */
+async function pipelinedAfterLogin(p: LoginParams, attempt: LoginAttempt, wire: Wire, st: AttemptState, hide: Hide, logger: ReturnType<typeof captureLogger>): Promise<LoginAttempt> {
+  const step = () => stepSignal(p.run, p.timeoutMs);
+  const ch = wireChannel(wire, (dir, text) => logger.debug({ src: dir, msg: text }), step);
+  const examined = ch.send([{ verb: 'EXAMINE', args: ['INBOX'] }], step);
+  if (p.afterLogin) await afterLogin(async () => ch, attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide, mailboxOpen: true }, () => openSession(p, hide));
+  attempt.mailbox = mailboxOf((await examined)[0], hide);
+  if (attempt.mailbox.state !== 'ok' && attempt.sync) attempt.sync = withoutMailbox(attempt.sync);
+  ch.logout();
+  attempt.ms = Math.round(performance.now() - st.t0);
+  return attempt;
+}
+
+/** EXAMINE's reply (RFC 9051 §6.3.3): the EXISTS count and READ-ONLY, or the refusal, server text hidden. */
+function mailboxOf(x: Exchange | undefined, hide: Hide): NonNullable<LoginAttempt['mailbox']> {
+  const ms = x?.ms ?? 0;
+  if (x?.tagged?.status === 'OK') {
+    const exists = x.untagged.map((l) => /^\*\s+(\d+)\s+EXISTS\b/i.exec(l)).find((m) => m)?.[1];
+    return { state: 'ok', value: { name: 'INBOX', exists: Number(exists ?? 0), readOnly: x.tagged.code !== 'READ-WRITE' }, ms };
+  }
+  if (x?.tagged) return { state: 'failed', error: { code: x.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: hide.server(x.tagged.line) }, ms };
+  return { state: 'failed', error: x?.error ? { ...x.error, message: hide.server(x.error.message) } : { code: 'CLOSED', message: 'no reply to EXAMINE' }, ms };
+}
+
+async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
+  const attempt = loggedIn(p, client, st);
   const m0 = performance.now();
   try {
     const box = await Promise.race([client.mailboxOpen('INBOX', { readOnly: true }), st.abort]);
@@ -326,7 +400,7 @@ async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptSta
       ms: Math.round(performance.now() - m0),
     };
   }
-  if (p.afterLogin) await afterLogin(client, attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide }, () => openSession(p, hide));
+  if (p.afterLogin) await afterLogin(() => imapflowChannel(client), attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide, mailboxOpen: attempt.mailbox.state === 'ok' }, () => openSession(p, hide));
   // After the sync probe the login's own bound may be spent: LOGOUT then gets a step of its own.
   await logout(client, p.afterLogin ? whenAborted(stepSignal(p.run, p.timeoutMs)) : st.abort);
   attempt.ms = Math.round(performance.now() - st.t0);

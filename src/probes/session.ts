@@ -22,6 +22,7 @@ import type { TrustStore } from './trust.js';
 import { Wire, WireError } from './wire.js';
 import { capabilitiesFrom, cleanLine, hasCap, parseGreeting } from './imap-parse.js';
 import { starttlsAccepted } from '../model/reading.js';
+import { replayFor, type KeptConnection } from './kept.js';
 
 /** What every probe of a run shares: trust, limits, where connections may go, the run signal, the transcript switch, events. */
 export interface ProbeRunContext {
@@ -37,6 +38,8 @@ export interface ProbeRunContext {
   maxLineBytes: number;
   transcript: boolean;
   emit: EventSink;
+  /** When the run may log in: takes the connection of a conversation that ended fit for a login (kept.ts), instead of hanging up. */
+  keep?: (k: KeptConnection) => void;
 }
 
 export interface SessionParams extends ProbeRunContext {
@@ -107,12 +110,14 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
     },
     newWire: (sock, layer) => new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, mono, ...(transcript ? { transcript } : {}) }),
   };
+  let crashed = false;
   try {
     await converse(s);
   } catch (err) {
+    crashed = true;
     crashedAt(res, s.current, err);
   } finally {
-    hangUp(s);
+    if (crashed || !keepForLogin(s)) hangUp(s);
   }
   return res;
 }
@@ -129,6 +134,17 @@ function crashedAt(res: AddressProbe, current: Stage, err: unknown): void {
   const at = ORDER.indexOf(target);
   (res as unknown as Record<string, Outcome<unknown>>)[target[1]] = fail(internalError(err), 0);
   for (const [, key] of ORDER.slice(at + 1)) if (res[key] !== undefined) (res as unknown as Record<string, Outcome<unknown>>)[key] = skip(target[0]);
+}
+
+/** Hands the open connection to the login (kept.ts) when the run may log in and the evidence allows it; the probe's reader lets go of it. */
+function keepForLogin(s: Session): boolean {
+  const replay = s.p.keep && !s.p.run.aborted && s.wire?.layer === 'tls' && s.wire.pending === 0 && s.socket && !s.socket.destroyed ? replayFor(s.res, s.p.security) : undefined;
+  if (!replay || !s.wire || !s.p.keep) return false;
+  s.wire.detach();
+  const socket = s.socket as TLSSocket;
+  socket.pause();
+  s.p.keep({ socket, replay, endpoint: s.p.endpoint, address: s.p.address });
+  return true;
 }
 
 /** LOGOUT when a conversation is still open, then close the socket (destroyed shortly after). */

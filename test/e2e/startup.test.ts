@@ -109,12 +109,15 @@ describe('start-up: each command loads its own chunks', () => {
   });
 
   const lab = labOrSkip('dovecot (start-up chunks)');
-  it.skipIf(!lab)('a login loads imapflow', async () => {
+  it.skipIf(!lab)('a password login over the probed connection (SASL-IR) loads no imapflow; a second session (--sessions 2) does', async () => {
     if (!lab) return;
     registerSecret(...secretForms(lab.password, lab.users.alice));
     const args = [lab.users.alice, '--host', lab.hostname, '--resolve', `${lab.hostname}=${lab.hosts.good}`, '--port', '993', '--ca-file', lab.certs.ca.crt, '--timeout', '3000'];
     const r = await loaded(args, { IMAP_DOCTOR_PASSWORD: lab.password });
     expect(r.code).toBe(0);
-    expect(r.chunks).toEqual(['cli-run', 'judge', 'format', 'imap-flow']);
+    expect(r.chunks).toEqual(['cli-run', 'judge', 'format']);
+    const two = await loaded([...args, '--sessions', '2'], { IMAP_DOCTOR_PASSWORD: lab.password });
+    expect(two.code).toBe(0);
+    expect(two.chunks).toEqual(['cli-run', 'judge', 'format', 'imap-flow']);
   });
 });

@@ -4,11 +4,10 @@
  * the same connection. Both are recorded on the login attempt, server texts hidden like the login's
  * (hide.ts); the connection is the caller's to log out.
  */
-import type { ImapFlow } from 'imapflow';
 import type { LoginAttempt } from '../../model/evidence.js';
 import { stepSignal } from '../../util/deadline.js';
 import { hideSync, type SyncHide } from './hide.js';
-import { imapflowChannel } from './imapflow-channel.js';
+import type { CommandChannel } from './channel.js';
 import { probeSync } from './probe.js';
 import { openSessions, type OpenedSession } from './sessions.js';
 
@@ -24,13 +23,17 @@ export interface AfterLoginOptions {
 }
 
 /** Never throws: a doctor bug in here is kept as `syncError` (reported as INTERNAL_ERROR) and the login's evidence stays. */
-export async function afterLogin(client: ImapFlow, attempt: LoginAttempt, o: AfterLoginOptions, open: () => Promise<OpenedSession>): Promise<void> {
+export async function afterLogin(
+  channel: () => Promise<CommandChannel>,
+  attempt: LoginAttempt,
+  o: AfterLoginOptions & { mailboxOpen: boolean },
+  open: () => Promise<OpenedSession>,
+): Promise<void> {
   try {
     if (o.sessions > 1) attempt.sessions = await openSessions(open, o.sessions, o.run);
-    const channel = await imapflowChannel(client);
-    const ev = await probeSync(channel, {
+    const ev = await probeSync(await channel(), {
       capabilities: attempt.capabilitiesAfterLogin ?? [],
-      mailboxOpen: attempt.mailbox?.state === 'ok',
+      mailboxOpen: o.mailboxOpen,
       now: o.now,
       step: () => stepSignal(o.run, o.timeoutMs),
     });

@@ -1,9 +1,9 @@
 /**
  * The narrow interface between the sync probe and whatever carries its commands over the
  * authenticated connection: "send these commands, give me each one's untagged lines and tagged
- * reply", and IDLE with its continuation and DONE. Today imapflow's connection carries them
- * (imapflow-channel.ts, one command in flight); the raw wire reader can implement the same
- * interface and pipeline them. `readOnly` wraps every implementation: a command off the
+ * reply", and IDLE with its continuation and DONE. imapflow's connection carries them on a new
+ * login connection (imapflow-channel.ts, one command in flight); on the probe's kept connection the
+ * raw wire reader does, pipelined (wire-channel.ts). `readOnly` wraps every implementation: a command off the
  * allow-list (commands.ts) throws before it reaches the transport.
  */
 import type { ProbeError, TaggedResponse } from '../../model/evidence.js';
@@ -38,6 +38,8 @@ export interface IdleExchange {
 }
 
 export interface CommandChannel {
+  /** The transport writes commands before earlier replies came: IDLE may be sent right behind a batch, before its replies. */
+  pipelined?: boolean;
   /** Sends the commands in order (pipelined where the transport can) and returns one exchange each, in the same order; each reply is bounded by a fresh `step()` signal. */
   send(commands: readonly WireCommand[], step: () => AbortSignal): Promise<Exchange[]>;
   /** IDLE → wait for "+" → DONE → wait for the tagged reply (RFC 2177 §3). After a break the connection is not usable again. */
@@ -47,6 +49,7 @@ export interface CommandChannel {
 /** The channel with the allow-list in front: nothing off it is ever handed to the transport. */
 export function readOnly(inner: CommandChannel): CommandChannel {
   return {
+    ...(inner.pipelined ? { pipelined: true } : {}),
     send(commands, step) {
       commands.forEach(assertReadOnly);
       return inner.send(commands, step);

@@ -1,12 +1,12 @@
 /**
- * The command channel over imapflow's authenticated connection — the one module that reaches
- * into imapflow's internals for it: `exec(command, attributes, {untagged, onPlusTag})` sends one
+ * The command channel over imapflow's authenticated connection, through the adapter
+ * (../imapflow-adapter.ts, which holds every read of imapflow's internals): `exec(command, attributes, {untagged, onPlusTag})` sends one
  * command and hands back each untagged response as parsed data, `write('DONE')` ends IDLE, and
  * imapflow's own compiler (`imapflow/lib/handler/imap-compiler.js`) turns parsed responses back
  * into lines, so the transport-independent parsers see what the server sent. imapflow keeps one
  * command in flight, so the commands go one round trip each; a test checks these internals exist.
  */
-import type { ImapFlow } from 'imapflow';
+import { internalsOf, loadCompiler, type Compile, type ImapFlow, type ImapFlowInternals, type Parsed } from '../imapflow-adapter.js';
 import { classifyError } from '../../errors/classify.js';
 import { LIMITS } from '../../limits.js';
 import { whenAborted } from '../../util/deadline.js';
@@ -17,25 +17,6 @@ import type { Arg, WireCommand } from './commands.js';
 
 /** The untagged response types the read-only commands bring back. */
 const UNTAGGED_TYPES = ['LIST', 'XLIST', 'NAMESPACE', 'QUOTA', 'QUOTAROOT', 'SEARCH', 'ESEARCH', 'STATUS', 'CAPABILITY'];
-
-type Parsed = { tag?: string; command?: string; attributes?: unknown };
-type Compile = (response: Parsed) => Buffer;
-
-/** What this module uses of an ImapFlow client (internal members), typed in one place. */
-export interface ImapFlowInternals {
-  exec(command: string, attributes: unknown[] | false, options: Record<string, unknown>): Promise<{ response: Parsed; next: () => void }>;
-  write(chunk: string): void;
-  close(): void;
-}
-
-/** The internals, checked to exist (an imapflow upgrade that drops them fails here, and in its test, not silently). */
-export function internalsOf(client: ImapFlow): ImapFlowInternals {
-  const c = client as unknown as Partial<ImapFlowInternals>;
-  if (typeof c.exec !== 'function' || typeof c.write !== 'function' || typeof c.close !== 'function') {
-    throw new Error('imapflow no longer has exec()/write(): the sync probe needs an update');
-  }
-  return c as ImapFlowInternals;
-}
 
 /** imapflow's attribute form of an argument. */
 function attribute(a: Arg): unknown {
@@ -122,8 +103,7 @@ async function idleOnce(c: ImapFlowInternals, compile: Compile, cmd: WireCommand
 /** The channel over a logged-in imapflow client. A command left without a reply stops the rest: the connection is closed. */
 export async function imapflowChannel(client: ImapFlow): Promise<CommandChannel> {
   const c = internalsOf(client);
-  const mod = (await import('imapflow/lib/handler/imap-compiler.js')) as unknown as { default: Compile };
-  const compile = mod.default;
+  const compile = await loadCompiler();
   return readOnly({
     async send(commands, step) {
       const out: Exchange[] = [];

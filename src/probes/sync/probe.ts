@@ -2,11 +2,11 @@
  * The post-login sync probe: plan the read-only commands from the capabilities (commands.ts),
  * send them as one batch over the channel (the transport decides whether it pipelines), parse
  * each answer into typed evidence (parse.ts), then IDLE last — it is the only command that waits
- * for a continuation. Every step is bounded by its own step signal; nothing here knows the transport.
+ * for a continuation; a pipelining channel gets it right behind the batch. Every step is bounded by its own step signal; nothing here knows the transport.
  */
 import type { ProbeError } from '../../model/evidence.js';
 import type { SyncEvidence, SyncSkip, SyncStep } from '../../model/sync.js';
-import type { CommandChannel, Exchange } from './channel.js';
+import type { CommandChannel, Exchange, IdleExchange } from './channel.js';
 import { commandText, syncPlan, type Planned, type WireCommand } from './commands.js';
 import { parseFolders, parseNamespace, parseQuota, parseSearchCount } from './parse.js';
 
@@ -50,10 +50,14 @@ export async function probeSync(ch: CommandChannel, o: SyncProbeOptions): Promis
   batch.push(['folders', plan.folders.command]);
   if (!isSkip(plan.quota)) batch.push(['quota', plan.quota.command]);
   if (!isSkip(plan.search)) batch.push(['search', plan.search.command]);
-  const exchanges = await ch.send(
+  const sending = ch.send(
     batch.map(([, c]) => c),
     o.step,
   );
+  // A pipelining transport sends IDLE right behind the batch: its continuation comes in the same round trip.
+  const idling = ch.pipelined && !isSkip(plan.idle) ? ch.idle(plan.idle.command, o.step) : undefined;
+  idling?.catch(() => {});
+  const exchanges = await sending;
   const of = (k: string) => exchanges[batch.findIndex(([key]) => key === k)];
   const commands = batch.map(([, c], i) => ({ command: commandText(c), ms: exchanges[i]?.ms ?? 0 }));
   const search = plan.search;
@@ -71,13 +75,13 @@ export async function probeSync(ch: CommandChannel, o: SyncProbeOptions): Promis
     commands,
     ms: 0,
   };
-  if (!isSkip(plan.idle) && exchanges.every((x) => x.tagged)) await idleStep(ch, plan.idle.command, o, ev);
+  if (!isSkip(plan.idle) && exchanges.every((x) => x.tagged)) await idleStep(ch, plan.idle.command, o, ev, idling);
   ev.ms = Math.round(performance.now() - t0);
   return ev;
 }
 
-async function idleStep(ch: CommandChannel, command: WireCommand, o: SyncProbeOptions, ev: SyncEvidence): Promise<void> {
-  const x = await ch.idle(command, o.step);
+async function idleStep(ch: CommandChannel, command: WireCommand, o: SyncProbeOptions, ev: SyncEvidence, started?: Promise<IdleExchange>): Promise<void> {
+  const x = await (started ?? ch.idle(command, o.step));
   ev.commands.push({ command: commandText(command), ms: x.ms });
   if (!x.broke && x.tagged?.status === 'OK' && x.continuationMs !== undefined) {
     ev.idle = { state: 'ok', value: { continuationMs: x.continuationMs, doneMs: x.doneMs ?? 0, response: x.tagged }, ms: x.ms };
@@ -89,4 +93,13 @@ async function idleStep(ch: CommandChannel, command: WireCommand, o: SyncProbeOp
     t && t.status !== 'OK'
       ? { state: 'failed', error: { code: t.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: t.line }, response: t, ms: x.ms }
       : { state: 'failed', error: x.error ?? { code: 'PROTOCOL_ERROR', message: 'IDLE ended without a continuation' }, ...(t ? { response: t } : {}), ms: x.ms };
+}
+
+/**
+ * EXAMINE failed after the batch went out with it (pipelined): SEARCH and IDLE had no mailbox, so
+ * they are what they would have been without one — skipped — whatever the server answered them.
+ */
+export function withoutMailbox(ev: SyncEvidence): SyncEvidence {
+  const { idleBreak: _gone, ...rest } = ev;
+  return { ...rest, search: skipped('no-mailbox'), idle: ev.idle.state === 'skipped' && ev.idle.reason === 'not-advertised' ? ev.idle : skipped('no-mailbox') };
 }

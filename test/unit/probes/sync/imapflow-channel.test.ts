@@ -6,7 +6,8 @@
  */
 import { ImapFlow } from 'imapflow';
 import { describe, expect, it } from 'vitest';
-import { imapflowChannel, internalsOf } from '../../../../src/probes/sync/imapflow-channel.js';
+import { imapflowChannel } from '../../../../src/probes/sync/imapflow-channel.js';
+import { internalsOf } from '../../../../src/probes/imapflow-adapter.js';
 import { parseFolders, parseQuota, parseSearchCount } from '../../../../src/probes/sync/parse.js';
 import { ReadOnlyViolation } from '../../../../src/probes/sync/commands.js';
 import { LIMITS } from '../../../../src/limits.js';
@@ -26,7 +27,7 @@ function listing(n: number, name: (i: number) => string): ImapFlow {
 }
 
 describe('imapflow internals', () => {
-  const client = new ImapFlow({ host: '127.0.0.1', port: 1, logger: false } as never);
+  const client = new ImapFlow({ host: '127.0.0.1', port: 1, logger: false });
   it('a client has exec(), write() and close()', () => {
     expect(() => internalsOf(client)).not.toThrow();
     expect(() => internalsOf({} as ImapFlow)).toThrow(/imapflow no longer has exec/);
