@@ -29,29 +29,38 @@ export function renderMarkdown(report: Report): string {
   out.push(`${n(v.tally.error, 'error')} · ${n(v.tally.warning, 'warning')} · ${n(v.tally.info, 'note')} · ${v.tally.ok} passed · ${(r.durationMs / 1000).toFixed(1)} s · imap-doctor ${r.tool.version} · ${r.startedAt}`, '');
   const sources = renderSourcesTable(r, { color: false });
   if (sources.length > 0) out.push('## Where the settings came from', '', ...fenced(sources), '');
-  out.push('## Checklist', '');
+  out.push(...checklist(r), ...whatToDo(r), ...syncSection(r));
+  out.push('## Details', '');
+  for (const e of r.endpoints) {
+    out.push('<details>', `<summary>${esc(`${e.host}:${e.port}`)} ${secLabel(e.security)} (${e.provenance})</summary>`, '', ...fenced(detailLines(e)), '</details>', '');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** "Checklist": every finding, consequences indented under their cause. */
+function checklist(r: Report): string[] {
+  const out = ['## Checklist', ''];
   for (const f of r.findings) {
     const where = f.subject.host ? ` — \`${f.subject.host}${f.subject.port ? `:${f.subject.port}` : ''}\`` : '';
     const indent = f.causedBy ? '  ' : '';
     const title = f.causedBy ? `${esc(f.title)} *(follows from \`${f.causedBy}\`)*` : `**${esc(f.title)}**`;
     out.push(`${indent}- ${BOX[f.severity]}${ICON[f.severity]} ${title}${where} (\`${f.code}\`)`);
   }
+  return out;
+}
+
+/** "What to do": each problem (not its consequences) with its explanation, who must act and the fixes. */
+function whatToDo(r: Report): string[] {
   const problems = r.findings.filter((f) => (f.severity === 'error' || f.severity === 'warning') && !f.causedBy);
-  if (problems.length > 0) {
-    out.push('', '## What to do', '');
-    for (const f of problems) {
-      out.push(`### ${ICON[f.severity]} ${esc(f.title)}`, '', esc(f.explanation), '', `Who must act: ${ACTOR_LABEL[f.who]}`, '');
-      for (const fix of f.fix) out.push(`- ${fix}`);
-      if (f.knowledge) out.push('', esc(knowledgeLine(f.knowledge)));
-      out.push('');
-    }
+  if (problems.length === 0) return [];
+  const out = ['', '## What to do', ''];
+  for (const f of problems) {
+    out.push(`### ${ICON[f.severity]} ${esc(f.title)}`, '', esc(f.explanation), '', `Who must act: ${ACTOR_LABEL[f.who]}`, '');
+    for (const fix of f.fix) out.push(`- ${fix}`);
+    if (f.knowledge) out.push('', esc(knowledgeLine(f.knowledge)));
+    out.push('');
   }
-  out.push(...syncSection(r));
-  out.push('## Details', '');
-  for (const e of r.endpoints) {
-    out.push('<details>', `<summary>${esc(`${e.host}:${e.port}`)} ${secLabel(e.security)} (${e.provenance})</summary>`, '', ...fenced(detailLines(e)), '</details>', '');
-  }
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 /** A code block whose fence is longer than any backtick run inside, so no server text can close it early. */

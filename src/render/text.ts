@@ -71,6 +71,20 @@ export function renderText(report: Report, o: TextOptions): string {
 
   if (!o.quiet) out.push(...detailLines(r, sym, c, o, width));
 
+  out.push(...findingSections(r, sym, c, o, width));
+
+  if (v.working) {
+    const w = v.working;
+    out.push('', c.bold(w.loginVerified ? 'Settings that work (type these into your mail app):' : 'Settings that reach the server (login not tested):'));
+    out.push(`  Server:    ${w.host}`, `  Port:      ${w.port}`, `  Security:  ${secLabel(w.security)}`, `  Username:  ${w.username}`);
+  }
+  out.push('', tallyLine(r, o.verbose, c));
+  return `${out.join('\n')}\n`;
+}
+
+/** Problems, Warnings and Notes (each with its consequences unless --quiet), then with --verbose what passed. */
+function findingSections(r: Report, sym: (m: Mark) => string, c: ChalkInstance, o: TextOptions, width: number): string[] {
+  const out: string[] = [];
   const groups: Array<[Severity, string]> = [
     ['error', 'Problems'],
     ['warning', 'Warnings'],
@@ -94,14 +108,7 @@ export function renderText(report: Report, o: TextOptions): string {
       for (const f of oks) out.push(`  ${sym('ok')} ${c.dim(f.code)}  ${f.title}`);
     }
   }
-
-  if (v.working) {
-    const w = v.working;
-    out.push('', c.bold(w.loginVerified ? 'Settings that work (type these into your mail app):' : 'Settings that reach the server (login not tested):'));
-    out.push(`  Server:    ${w.host}`, `  Port:      ${w.port}`, `  Security:  ${secLabel(w.security)}`, `  Username:  ${w.username}`);
-  }
-  out.push('', tallyLine(r, o.verbose, c));
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 /** Everything between the verdict and the findings: sources, endpoints, sync readiness, what was not probed, the timeline. */

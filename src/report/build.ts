@@ -143,20 +143,6 @@ export function buildReport(inp: BuildInput): Report {
     grouped = [{ code: 'NO_VERIFIED_CONFIGURATION', severity: 'error', subject: {}, params: { endpoints: inp.endpoints.length }, stage: 'run' }, ...grouped];
   }
   const rendered = grouped.map(renderFinding);
-  // The tally and the status count problems, not what follows from them (those carry causedBy).
-  const tally: Record<Severity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
-  for (const f of rendered) if (!f.causedBy) tally[f.severity]++;
-  const status: Verdict['status'] = tally.error > 0 ? 'error' : tally.warning > 0 ? 'warning' : 'ok';
-  const working: WorkingSettings | null = firstWorking
-    ? {
-        host: firstWorking.candidate.host,
-        port: firstWorking.candidate.port,
-        security: firstWorking.candidate.security,
-        username: inp.user,
-        loginVerified: inp.loginExpected,
-      }
-    : null;
-  const first = rendered.find((f) => f.severity === status && !f.causedBy) ?? rendered.find((f) => f.severity === 'error');
   const sync = syncReport(inp.endpoints, inp);
   return {
     schemaVersion: 2,
@@ -183,7 +169,26 @@ export function buildReport(inp: BuildInput): Report {
     })),
     endpoints: inp.endpoints.map((e) => endpointReport(e, inp.user, workingIds.has(e.id), inp.transcript)),
     findings: rendered,
-    verdict: { status, working, summary: verdictSummary(status, working, first, tally), tally },
+    verdict: buildVerdict(rendered, firstWorking, inp),
     ...(sync ? { sync } : {}),
   };
+}
+
+/** The verdict: its status, the settings of the first working endpoint, the summary and the tally. */
+function buildVerdict(rendered: ReportFinding[], firstWorking: EndpointEvidence | undefined, inp: BuildInput): Verdict {
+  // The tally and the status count problems, not what follows from them (those carry causedBy).
+  const tally: Record<Severity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
+  for (const f of rendered) if (!f.causedBy) tally[f.severity]++;
+  const status: Verdict['status'] = tally.error > 0 ? 'error' : tally.warning > 0 ? 'warning' : 'ok';
+  const working: WorkingSettings | null = firstWorking
+    ? {
+        host: firstWorking.candidate.host,
+        port: firstWorking.candidate.port,
+        security: firstWorking.candidate.security,
+        username: inp.user,
+        loginVerified: inp.loginExpected,
+      }
+    : null;
+  const first = rendered.find((f) => f.severity === status && !f.causedBy) ?? rendered.find((f) => f.severity === 'error');
+  return { status, working, summary: verdictSummary(status, working, first, tally), tally };
 }

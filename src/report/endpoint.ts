@@ -1,5 +1,5 @@
 /** Turn endpoint evidence into the report's endpoint shape: per-address stage lists in run order. */
-import type { AddressProbe, EndpointEvidence, Outcome, ResolveEvidence, Stage } from '../model/evidence.js';
+import type { AddressProbe, EndpointEvidence, LoginAttempt, Outcome, ResolveEvidence, Stage } from '../model/evidence.js';
 import type { AddressReport, EndpointReport, StageReport } from '../model/report.js';
 import { starttlsAccepted } from '../model/reading.js';
 
@@ -58,38 +58,7 @@ export function endpointReport(e: EndpointEvidence, user: string, working: boole
   const c = e.candidate;
   const r = e.resolve;
   const login: EndpointReport['login'] =
-    e.login.state === 'withheld'
-      ? { state: 'withheld', reason: e.login.reason }
-      : (() => {
-          const at = e.login.attempt;
-          const m = at.mailbox;
-          return {
-            state: 'attempted' as const,
-            ok: at.ok,
-            address: at.address,
-            username: user,
-            ...(at.mechanism ? { mechanism: at.mechanism } : {}),
-            ...atOf(at.at),
-            ms: at.ms,
-            ...(at.response ? { response: at.response } : {}),
-            alerts: at.alerts,
-            ...(at.bye ? { bye: at.bye } : {}),
-            ...(at.error ? { error: at.error } : {}),
-            ...(at.oauthError ? { oauthError: at.oauthError } : {}),
-            ...(at.capabilitiesAfterLogin ? { capabilitiesAfterLogin: at.capabilitiesAfterLogin } : {}),
-            ...(m
-              ? {
-                  mailbox:
-                    m.state === 'ok'
-                      ? { state: 'ok' as const, exists: m.value.exists, ms: m.ms }
-                      : m.state === 'failed'
-                        ? { state: 'failed' as const, error: m.error, ms: m.ms }
-                        : { state: 'skipped' as const },
-                }
-              : {}),
-            ...(withTranscript && at.transcript ? { transcript: at.transcript } : {}),
-          };
-        })();
+    e.login.state === 'withheld' ? { state: 'withheld', reason: e.login.reason } : attemptReport(e.login.attempt, user, withTranscript);
   return {
     id: e.id,
     host: c.host,
@@ -109,5 +78,36 @@ export function endpointReport(e: EndpointEvidence, user: string, working: boole
     working,
     ...(e.dane ? { dane: e.dane } : {}),
     ...(e.oauthProbe ? { oauthProbe: e.oauthProbe } : {}),
+  };
+}
+
+/** The login attempt as reported: the username it used, the mailbox step, the transcript when asked for. */
+function attemptReport(at: LoginAttempt, user: string, withTranscript: boolean): EndpointReport['login'] {
+  const m = at.mailbox;
+  return {
+    state: 'attempted' as const,
+    ok: at.ok,
+    address: at.address,
+    username: user,
+    ...(at.mechanism ? { mechanism: at.mechanism } : {}),
+    ...atOf(at.at),
+    ms: at.ms,
+    ...(at.response ? { response: at.response } : {}),
+    alerts: at.alerts,
+    ...(at.bye ? { bye: at.bye } : {}),
+    ...(at.error ? { error: at.error } : {}),
+    ...(at.oauthError ? { oauthError: at.oauthError } : {}),
+    ...(at.capabilitiesAfterLogin ? { capabilitiesAfterLogin: at.capabilitiesAfterLogin } : {}),
+    ...(m
+      ? {
+          mailbox:
+            m.state === 'ok'
+              ? { state: 'ok' as const, exists: m.value.exists, ms: m.ms }
+              : m.state === 'failed'
+                ? { state: 'failed' as const, error: m.error, ms: m.ms }
+                : { state: 'skipped' as const },
+        }
+      : {}),
+    ...(withTranscript && at.transcript ? { transcript: at.transcript } : {}),
   };
 }

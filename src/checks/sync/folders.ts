@@ -5,13 +5,22 @@
  */
 import { DEFAULTS } from '../../options.js';
 import { offers } from '../../probes/sync/commands.js';
+import type { Finding } from '../../model/finding.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 import { ESSENTIAL_ROLES, folderRoles, syncedEndpoints, type Synced } from './helpers.js';
 
-function listed({ e, sync, capabilities }: Synced) {
+/** LIST failed, unless the run's deadline cut it off: the command as sent and the server's answer. */
+function listFailed({ e, sync }: Synced): Finding[] {
   const f = sync.folders;
-  if (f.state === 'failed') return f.error.code === 'ABORTED' ? [] : [finding('FOLDER_LIST_FAILED', 'sync', { command: sync.commands.find((c) => /^X?LIST /.test(c.command))?.command ?? 'LIST', error: f.response?.line ?? f.error.message }, { e })];
+  if (f.state !== 'failed' || f.error.code === 'ABORTED') return [];
+  return [finding('FOLDER_LIST_FAILED', 'sync', { command: sync.commands.find((c) => /^X?LIST /.test(c.command))?.command ?? 'LIST', error: f.response?.line ?? f.error.message }, { e })];
+}
+
+function listed(s: Synced): Finding[] {
+  const { e, sync, capabilities } = s;
+  const f = sync.folders;
+  if (f.state === 'failed') return listFailed(s);
   if (f.state !== 'ok') return [];
   const list = f.value;
   const roles = folderRoles(list);

@@ -5,7 +5,7 @@
  * that renames or drops one fails here; the options are imapflow's own typed ones (a kept
  * connection: TLS already, no STARTTLS, our transport); and the greeting replayed to imapflow
  * comes only from a conversation fit for a login. The same fields after a real login against
- * Dovecot: test/e2e/kept-login.test.ts.
+ * Dovecot: test/integration/probes/kept.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
