@@ -46,20 +46,20 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'address',
     title: 'address only, found by SRV',
-    k: 7,
-    path: ['SRV _imaps._tcp', 'A of the SRV target', 'TLS 1.3 handshake', 'greeting', 'CAPABILITY', 'LOGIN', 'EXAMINE INBOX'],
+    k: 8,
+    path: ['SRV _imaps._tcp', 'A of the SRV target', 'TLS 1.3 handshake', 'greeting', 'CAPABILITY', 'AUTHENTICATE PLAIN (SASL-IR)', 'EXAMINE INBOX + the sync probe\'s read-only commands + IDLE, pipelined', 'DONE (IDLE ends)'],
     why:
-      'The SRV answer names the host, whose A record gives the address (the lab DNS server sends no additional section); the TCP connect is free here; TLS 1.3 takes one round trip; Dovecot sends its greeting only after the client\'s Finished; CAPABILITY, LOGIN and EXAMINE each wait for their tagged answer. The other sources (autoconfig, ISPDB, Autodiscover: A + TLS + GET = 3) and AAAA run beside this chain and are shorter. LOGOUT need not be waited for.',
+      'The SRV answer names the host, whose A record gives the address (the lab DNS server sends no additional section); the TCP connect is free here; TLS 1.3 takes one round trip; Dovecot sends its greeting only after the client\'s Finished; CAPABILITY and the login (AUTHENTICATE PLAIN with SASL-IR: one round trip) each wait for their tagged answer; EXAMINE, the read-only sync commands and IDLE go out in one flight, and the IDLE continuation is answered by DONE, whose OK ends the conversation (issue #9: K = 8 with discovery once the sync checks are in). The other sources (autoconfig, ISPDB, Autodiscover: A + TLS + GET = 3) and AAAA run beside this chain and are shorter. LOGOUT need not be waited for.',
     expectExit: 0,
     args: (env) => [env.lab.info.users.alice, ...common(env), '--ispdb-url', ISPDB],
   },
   {
     id: 'host',
     title: '--host given (993 and 143 probed)',
-    k: 6,
-    path: ['A of --host', 'TLS 1.3 handshake', 'greeting', 'CAPABILITY', 'LOGIN', 'EXAMINE INBOX'],
+    k: 7,
+    path: ['A of --host', 'TLS 1.3 handshake', 'greeting', 'CAPABILITY', 'AUTHENTICATE PLAIN (SASL-IR)', 'EXAMINE + sync commands + IDLE, pipelined', 'DONE (IDLE ends)'],
     why:
-      'As above without SRV. 143 is probed beside 993: its pre-login chain (A, greeting, CAPABILITY, STARTTLS, TLS, CAPABILITY) is 6 as well; a second login over 143 would make it 8, so K = 6 holds only if the verdict does not wait for that second login (part B decides).',
+      'As above without SRV. 143 is probed beside 993: its pre-login chain (A, greeting, CAPABILITY, STARTTLS, TLS, CAPABILITY) is 6, and its own login follows on the same kept connection (the sync probe runs on the first working login only). K = 7 is the 993 chain the verdict needs; the report also waits for the login on 143, which the fitted round trips show.',
     expectExit: 0,
     args: (env) => [env.lab.info.users.alice, '--host', `imap.${DOMAIN}`, ...common(env)],
   },
