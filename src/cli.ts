@@ -81,32 +81,10 @@ function buildProgram(io: CliIo, run: (address: string | undefined, o: Record<st
   program
     .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
     .version(VERSION, '-V, --version')
-    .argument('[address]', 'the email address to diagnose, e.g. alice@example.com (not with --batch)')
-    .option('--host <name>', 'IMAP server to probe (skips discovery)')
-    .option('--port <n>', 'port to probe (default: 993 for tls, 143 otherwise; both when neither --port nor --security)', intIn('--port', 1, 65535))
-    .addOption(new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']))
-    .option('--user <name>', 'login name (default: the address)')
-    .option('--password-stdin', 'read the password from standard input')
-    .option('--oauth-token <token>', 'log in with this OAuth 2 access token (XOAUTH2/OAUTHBEARER) instead of a password; - reads it from standard input')
-    .option('--no-login', 'probe without logging in')
-    .option('--sessions <n>', `after a login works, hold n sessions at once on that endpoint (n - 1 more logins, stopping at the first refusal) to see how many devices and integrations fit`, intIn('--sessions', 1, LIMITS.maxSessions))
-    .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file (repeatable)', collect)
-    .option('--resolve <host=address>', 'use this address for host instead of DNS (repeatable; like curl --resolve)', collect)
-    .option('--reference <host:port>', REFERENCE_TEXT, asArg(parseReference))
-    .option('--expiry-warning-days <n>', `warn when a certificate expires within n days (default ${DEFAULTS.expiryWarningDays}; 0 turns it off)`, intIn('--expiry-warning-days', 0, 3650))
-    .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, intIn('--timeout', 50, 600_000))
-    .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000))
-    .addOption(new Option('--json', 'print the report as JSON (same as --format json)').conflicts('format'))
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS))
-    .addOption(new Option('--fail-on <level>', FAIL_ON_TEXT).choices([...FAIL_ON]).default(DEFAULTS.failOn))
-    .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
-    .option('--verbose', 'also show what passed and skipped stages')
-    .addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'))
-    .option('--transcript', 'include the IMAP exchange of each endpoint (credentials masked)')
-    .option('--redact', 'mask your username and client IP addresses in the report (server names stay), for tickets')
-    .option('--save-evidence <file>', 'also save the raw evidence to this file, to re-judge later (imap-doctor show --rejudge <file>)')
-    .option('--include-evidence', 'put the raw evidence into the JSON report (an "evidence" section), to re-judge later')
-    .option('--no-private', 'connect to no loopback, link-local, private, ULA or unspecified address (hosts you name exempt): for running it for other people')
+    .argument('[address]', 'the email address to diagnose, e.g. alice@example.com (not with --batch)');
+  addProbeOptions(program);
+  addOutputOptions(program);
+  program
     .addHelpText('after', helpText())
     .showHelpAfterError('(run imap-doctor --help for usage)')
     .action(async (address: string | undefined, o: Record<string, unknown>) => void (code = await run(address, o)));
@@ -135,6 +113,41 @@ function buildProgram(io: CliIo, run: (address: string | undefined, o: Record<st
   addCompletionCommand(program, io);
   addPublishCommand(program, { intIn, collect }, async (d, o) => void (code = await publish(d, o)));
   return { program, code: () => code };
+}
+
+/** The options that choose what is probed and how (--host … --deadline), in --help's order. */
+function addProbeOptions(program: Command): Command {
+  return program
+    .option('--host <name>', 'IMAP server to probe (skips discovery)')
+    .option('--port <n>', 'port to probe (default: 993 for tls, 143 otherwise; both when neither --port nor --security)', intIn('--port', 1, 65535))
+    .addOption(new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']))
+    .option('--user <name>', 'login name (default: the address)')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--oauth-token <token>', 'log in with this OAuth 2 access token (XOAUTH2/OAUTHBEARER) instead of a password; - reads it from standard input')
+    .option('--no-login', 'probe without logging in')
+    .option('--sessions <n>', `after a login works, hold n sessions at once on that endpoint (n - 1 more logins, stopping at the first refusal) to see how many devices and integrations fit`, intIn('--sessions', 1, LIMITS.maxSessions))
+    .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file (repeatable)', collect)
+    .option('--resolve <host=address>', 'use this address for host instead of DNS (repeatable; like curl --resolve)', collect)
+    .option('--reference <host:port>', REFERENCE_TEXT, asArg(parseReference))
+    .option('--expiry-warning-days <n>', `warn when a certificate expires within n days (default ${DEFAULTS.expiryWarningDays}; 0 turns it off)`, intIn('--expiry-warning-days', 0, 3650))
+    .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, intIn('--timeout', 50, 600_000))
+    .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000));
+}
+
+/** The options that shape the report (--json … --no-private), in --help's order. */
+function addOutputOptions(program: Command): Command {
+  return program
+    .addOption(new Option('--json', 'print the report as JSON (same as --format json)').conflicts('format'))
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS))
+    .addOption(new Option('--fail-on <level>', FAIL_ON_TEXT).choices([...FAIL_ON]).default(DEFAULTS.failOn))
+    .option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)')
+    .option('--verbose', 'also show what passed and skipped stages')
+    .addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'))
+    .option('--transcript', 'include the IMAP exchange of each endpoint (credentials masked)')
+    .option('--redact', 'mask your username and client IP addresses in the report (server names stay), for tickets')
+    .option('--save-evidence <file>', 'also save the raw evidence to this file, to re-judge later (imap-doctor show --rejudge <file>)')
+    .option('--include-evidence', 'put the raw evidence into the JSON report (an "evidence" section), to re-judge later')
+    .option('--no-private', 'connect to no loopback, link-local, private, ULA or unspecified address (hosts you name exempt): for running it for other people');
 }
 
 /** `imap-doctor completion <shell>`: a completion script made from the program's own definitions. */
@@ -383,6 +396,11 @@ interface View {
   failOn: FailOn;
 }
 
+/** The view of the flags: display, renderers, --redact's masking (`redactReport`, loaded with the run) and --fail-on. */
+function viewOf(io: CliIo, x: Record<string, unknown>, render: Rendering, redactReport: (r: Report) => Report): View {
+  return { flags: x, screen: io, render, redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
+}
+
 /** The options of a diagnosis from the command line; bad input is a UsageError. Reads the password (unless a batch `given` it). */
 async function runOptions(o: Output, addressArg: string | undefined, x: Record<string, unknown>, given?: BatchCredentials): Promise<RunOptions> {
   if (addressArg === undefined) throw new UsageError('missing the address to diagnose, e.g. imap-doctor alice@example.com (or --batch <file> for a list)');
@@ -504,7 +522,7 @@ async function batch(io: CliIo, o: Output, address: string | undefined, x: Recor
   // favour size, and a batch of 10,000 would end up bigger than one of 1,000.
   setFlagsFromString('--optimize-for-size');
   const [{ runBatchCommand }, { redactReport }, render] = await Promise.all([import('./batch/command.js'), import('./cli-run.js'), import('./render/format.js')]);
-  const view: View = { flags: x, screen: io, render, redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
+  const view = viewOf(io, x, render, redactReport);
   const evidenceOut: EvidenceOut = { fd: null, include: x.includeEvidence === true };
   return runBatchCommand(
     {
@@ -541,7 +559,7 @@ async function diagnose(io: CliIo, o: Output, addressArg: string | undefined, x:
   const opts = await runOptions(o, addressArg, x);
   if (looksUpHosts(opts)) io.warmLookup?.();
   const [{ runDoctor, discoveryDeps, redactReport, NODE_IO }, , render] = await loading;
-  const view: View = { flags: x, screen: io, render, redact: x.redact === true ? redactReport : null, failOn: x.failOn as FailOn };
+  const view = viewOf(io, x, render, redactReport);
   // Opened before anything is probed: a bad path fails at once.
   const evidenceOut: EvidenceOut = { fd: typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null, include: x.includeEvidence === true };
   let evidence: RunEvidence | undefined;

@@ -179,11 +179,7 @@ async function gather(s: RunState): Promise<void> {
   const trust = deps.trust ?? createTrustStore(opts.caPem);
   const standards = startStandards(deps.standards, opts, clock.signal);
   const policy = addressPolicy(opts);
-  const target = opts.reference;
-  const reference = target && new UserReference(target, { resolve: (step) => resolveHost(target.host, deps.lookup, opts.pinned, step, policy), timeoutMs: opts.timeoutMs, run: clock.signal, io: deps.io });
-  const netCtx = { io: deps.io, timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers, reference };
-  // Web-port references start early for connects that hang, so a firewall costs ~one timeout.
-  const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(DEFAULTS.headStartMaxMs, Math.round(opts.timeoutMs / DEFAULTS.headStartDivisor)) });
+  const { netCtx, head } = networkContext(s, policy);
   const emit = (e: RunEvent) => {
     head.observe(e);
     deps.emit(e);
@@ -191,16 +187,7 @@ async function gather(s: RunState): Promise<void> {
   // With credentials, each probed connection fit for a login stays open for it (one connection per address).
   const kept = opts.credentials ? new KeptConnections() : undefined;
   const ctx = { io: deps.io, lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit, ...(kept ? { keep: kept.offer } : {}) };
-  const stream = new EndpointStream(
-    async (c, i) => {
-      standards.add([c]);
-      const e = await (deps.probe ?? probeEndpoint)(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
-      s.endpoints.push(e);
-      return e;
-    },
-    opts.maxEndpoints,
-    DEFAULTS.concurrency,
-  );
+  const stream = endpointStream(s, ctx, standards);
   const offer = (candidates: Candidate[]) => {
     // Kept as the run's candidates until the final list replaces them (a crash in discovery keeps these).
     s.candidates = candidates;
@@ -212,32 +199,73 @@ async function gather(s: RunState): Promise<void> {
     s.extra.push(internalFinding({ step: 'discovery' }, err));
   }
   deps.emit({ kind: 'phase', phase: 'probing' });
-  const ranked = stream.settle(s.candidates);
-  const all = Promise.all(ranked).then((e) => (s.endpoints = e));
-  const internal = (where: InternalWhere, err: unknown) => s.extra.push(internalFinding(where, err));
-  const network = all.then((e) => probeNetwork(e, { ...netCtx, discovery: s.discovery }, head)).then(
-    (n) => void (s.network = n),
-    (err: unknown) => internal({ step: 'network' }, err),
-  );
-  all.then(() => deps.emit({ kind: 'phase', phase: 'login' }), () => undefined);
-  const loginDeps = { ...deps, started: s.startedAt, kept };
-  // Each login starts once its own probe and every better-ranked one have ended; --oauth-discover picks among all first.
-  const logins = opts.oauthDiscover
-    ? all.then(async (e) => {
-        await standards.oauthProbe(e, { ...ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal({ step: 'oauth-discover' }, err));
-        await runLogins(ranked, opts, s.user, trust, clock, loginDeps, internal);
-      })
-    : runLogins(ranked, opts, s.user, trust, clock, loginDeps, internal);
-  // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
-  const finishing = all.then((e) => standards.finish(e, s.discovery)).catch((err: unknown) => internal({ step: 'standards' }, err));
   try {
-    await Promise.all([network, logins, finishing]);
+    await afterDiscovery(s, stream.settle(s.candidates), { netCtx, head, ctx, standards, trust, kept });
   } finally {
     kept?.closeAll();
   }
   const cut = cutStepTexts(s.endpoints);
   if (clock.signal.aborted && abortKind(clock.signal) === 'interrupted') s.interrupted = cut;
   else s.deadlineHit.push(...cut);
+}
+
+type ProbeContext = Parameters<typeof probeEndpoint>[2];
+
+/** The reference probes' context, and their head start: web-port references begin early beside connects that hang, so a firewall costs ~one timeout. */
+function networkContext(s: RunState, policy: ReturnType<typeof addressPolicy>) {
+  const { opts, deps, clock } = s;
+  const target = opts.reference;
+  const reference = target && new UserReference(target, { resolve: (step) => resolveHost(target.host, deps.lookup, opts.pinned, step, policy), timeoutMs: opts.timeoutMs, run: clock.signal, io: deps.io });
+  const netCtx = { io: deps.io, timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers, reference };
+  const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(DEFAULTS.headStartMaxMs, Math.round(opts.timeoutMs / DEFAULTS.headStartDivisor)) });
+  return { netCtx, head };
+}
+
+/** Probes each endpoint once, the moment a source names it (its DANE lookups start with it); a crash is kept as such. */
+function endpointStream(s: RunState, ctx: ProbeContext, standards: ReturnType<typeof startStandards>): EndpointStream {
+  return new EndpointStream(
+    async (c, i) => {
+      standards.add([c]);
+      const e = await (s.deps.probe ?? probeEndpoint)(c, i, ctx).catch((err: unknown) => crashedEndpoint(c, i, err));
+      s.endpoints.push(e);
+      return e;
+    },
+    s.opts.maxEndpoints,
+    DEFAULTS.concurrency,
+  );
+}
+
+/** What the phases after discovery share. */
+interface PhaseEnv {
+  netCtx: ReturnType<typeof networkContext>['netCtx'];
+  head: HeadStart;
+  ctx: ProbeContext;
+  standards: ReturnType<typeof startStandards>;
+  trust: TrustStore;
+  kept: KeptConnections | undefined;
+}
+
+/** With the final ranking: reference probes once every probe ended, each login as soon as its turn comes, DANE and issuer metadata beside them. */
+async function afterDiscovery(s: RunState, ranked: ReadonlyArray<Promise<EndpointEvidence>>, env: PhaseEnv): Promise<void> {
+  const { opts, deps, clock } = s;
+  const all = Promise.all(ranked).then((e) => (s.endpoints = e));
+  const internal = (where: InternalWhere, err: unknown) => s.extra.push(internalFinding(where, err));
+  const network = all.then((e) => probeNetwork(e, { ...env.netCtx, discovery: s.discovery }, env.head)).then(
+    (n) => void (s.network = n),
+    (err: unknown) => internal({ step: 'network' }, err),
+  );
+  all.then(() => deps.emit({ kind: 'phase', phase: 'login' }), () => undefined);
+  const loginDeps = { ...deps, started: s.startedAt, kept: env.kept };
+  // Each login starts once its own probe and every better-ranked one have ended; --oauth-discover picks among all first.
+  const logins = opts.oauthDiscover
+    ? all.then(async (e) => {
+        await env.standards.oauthProbe(e, { ...env.ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal({ step: 'oauth-discover' }, err));
+        await runLogins(ranked, opts, s.user, env.trust, clock, loginDeps, internal);
+      })
+    : runLogins(ranked, opts, s.user, env.trust, clock, loginDeps, internal);
+  // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
+  const finishing = all.then((e) => env.standards.finish(e, s.discovery)).catch((err: unknown) => internal({ step: 'standards' }, err));
+  await Promise.all([network, logins, finishing]);
 }
 
 /**

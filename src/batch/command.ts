@@ -24,9 +24,9 @@ import type { Secret } from '../util/secret.js';
 import { VERSION } from '../version.js';
 import { readCredentialsFile } from './credentials.js';
 import { parseBatchList, type BatchEntry } from './input.js';
-import { createBatchBar } from './progress.js';
+import { createBatchBar, type BatchBar } from './progress.js';
 import { runBatch } from './run.js';
-import { createBatchShare, type BatchShare } from './share.js';
+import { createBatchShare, type BatchShare, type ShareStats } from './share.js';
 import { NODE_IO } from '../io.js';
 import { countReport, emptyTally, reportLine, summaryText, worseExit, type Tally } from './summary.js';
 
@@ -146,24 +146,61 @@ function drained(stdout: BatchCli['stdout']): Promise<void> {
   });
 }
 
+/** Where the batch's output goes: stdout (claimed from the backstop first), the bar, and the backstop's own copy. */
+interface BatchOutput {
+  json: boolean;
+  write(s: string): void;
+  bar: BatchBar;
+  backstop: Backstop | undefined;
+}
+
+/** What the batch knows so far (the tally, the worst exit code, the runs in flight), its summary, and what each run, report or bad line changes. */
+function createBatchState(b: BatchCli, out: BatchOutput, f: { total: number; badLines: number; t0: number; stats: () => ShareStats }) {
+  const tally: Tally = { ...emptyTally(), badLines: f.badLines };
+  const state = {
+    tally,
+    exit: f.badLines > 0 ? 2 : 0,
+    running: 0,
+    summary: (final: boolean, interrupted?: { notStarted: number }): string =>
+      summaryText({ tally, total: f.total, ms: performance.now() - f.t0, exit: final ? state.exit : worseExit(state.exit, 3), share: f.stats(), ...(interrupted ? { interrupted } : {}) }),
+    onStart: (_e: BatchEntry, opts: RunOptions): void => {
+      state.running++;
+      // Fires only past every guard of the runs themselves: the main thread must be blocked.
+      out.backstop?.arm(opts.deadlineMs + 2 * LIMITS.backstopGraceMs);
+    },
+    onReport: (_e: BatchEntry, _opts: RunOptions, report: Report, evidence: RunEvidence | undefined): void => {
+      state.running--;
+      const r = b.shown(report, evidence);
+      state.exit = worseExit(state.exit, b.exitCodeFor(r));
+      countReport(tally, r);
+      out.write(out.json ? inertJson(r, 0) : `${reportLine(r, b.display.text.color)}\n`);
+      out.bar.update(tally.ok + tally.warning + tally.error, tally.warning + tally.error, state.running);
+      out.backstop?.feed(`imap-doctor: the batch stopped (blocked past --deadline); what finished:\n${state.summary(false)}`, worseExit(state.exit, 3));
+    },
+    onBadLine: (line: number, message: string): void => {
+      tally.badLines++;
+      state.exit = worseExit(state.exit, 2);
+      b.err(`imap-doctor: --batch line ${line}: ${message}\n`);
+    },
+  };
+  return state;
+}
+
 /** Runs the entries, printing as they finish; the summary last. Returns the batch's exit code. */
 async function printBatch(b: BatchCli, entries: BatchEntry[], badLines: number, creds: (address: string) => BatchCredentials): Promise<number> {
   const json = b.display.format === 'json';
   const t0 = performance.now();
-  const tally: Tally = { ...emptyTally(), badLines };
-  let exit = badLines > 0 ? 2 : 0;
   let shared: ReturnType<typeof sharedDeps> | undefined;
   const bar = await createBatchBar(b.progress, { enabled: b.stderr.isTTY === true && (b.stderr.columns ?? 0) > 0 && !b.x.quiet && !b.env.CI, color: b.display.text.color, total: entries.length });
   // The backstop prints the summary where it would go if the main thread is ever blocked.
   const backstop = b.backstop?.(json ? 2 : 1);
-  let running = 0;
-  const summary = (final: boolean, interrupted?: { notStarted: number }) =>
-    summaryText({ tally, total: entries.length, ms: performance.now() - t0, exit: final ? exit : worseExit(exit, 3), share: shared?.share.stats() ?? { discoveries: 0, probes: 0, lookups: 0, queries: 0, reused: 0 }, ...(interrupted ? { interrupted } : {}) });
   const write = (s: string) => {
     if (backstop && !backstop.claim()) return;
     b.out(s);
     backstop?.release();
   };
+  const stats = () => shared?.share.stats() ?? { discoveries: 0, probes: 0, lookups: 0, queries: 0, reused: 0 };
+  const state = createBatchState(b, { json, write, bar, backstop }, { total: entries.length, badLines, t0, stats });
   const run = runBatch(entries, {
     concurrency: (b.x.concurrency as number | undefined) ?? DEFAULTS.batchConcurrency,
     ready: () => drained(b.stdout),
@@ -174,34 +211,18 @@ async function printBatch(b: BatchCli, entries: BatchEntry[], badLines: number, 
       return opts;
     },
     doctor: () => (shared as ReturnType<typeof sharedDeps>).doctor,
-    onStart: (_e, opts) => {
-      running++;
-      // Fires only past every guard of the runs themselves: the main thread must be blocked.
-      backstop?.arm(opts.deadlineMs + 2 * LIMITS.backstopGraceMs);
-    },
-    onReport: (_e, _opts, report, evidence) => {
-      running--;
-      const r = b.shown(report, evidence);
-      exit = worseExit(exit, b.exitCodeFor(r));
-      countReport(tally, r);
-      write(json ? inertJson(r, 0) : `${reportLine(r, b.display.text.color)}\n`);
-      bar.update(tally.ok + tally.warning + tally.error, tally.warning + tally.error, running);
-      backstop?.feed(`imap-doctor: the batch stopped (blocked past --deadline); what finished:\n${summary(false)}`, worseExit(exit, 3));
-    },
-    onBadLine: (line, message) => {
-      tally.badLines++;
-      exit = worseExit(exit, 2);
-      b.err(`imap-doctor: --batch line ${line}: ${message}\n`);
-    },
+    onStart: state.onStart,
+    onReport: state.onReport,
+    onBadLine: state.onBadLine,
   });
   b.onSigint?.(() => run.interrupt());
   await run.done;
   bar.stop();
   backstop?.disarm();
   const interrupted = run.interrupted ? { notStarted: run.counts().notStarted } : undefined;
-  if (interrupted) exit = 130;
-  const text = summary(true, interrupted);
+  if (interrupted) state.exit = 130;
+  const text = state.summary(true, interrupted);
   if (json) b.err(text);
   else write(`\n${text}`);
-  return exit;
+  return state.exit;
 }

@@ -7,7 +7,8 @@
  */
 import { registrableDomain } from './domain.js';
 import { isIP } from 'node:net';
-import type { AutodiscoverFacts, AutodiscoverSourceId, HttpHop, RefusedTarget, ServerSetting, SourceResultOf } from '../model/discovery.js';
+import type { AutodiscoverFacts, AutodiscoverSourceId, HttpHop, HttpStepFacts, RefusedTarget, ServerSetting, SourceResultBase, SourceResultOf } from '../model/discovery.js';
+import type { AutodiscoverResult } from './parse-autodiscover.js';
 import { insideDomain } from './domain.js';
 import { autodiscoverRequestBody } from './autodiscover-request.js';
 import { dnsSourceStatus, fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
@@ -54,20 +55,25 @@ async function post<S extends AutodiscoverSourceId>(ctx: SourceContext, source: 
     }
     if (failed) return { ...base, status: failed, ...(o.tooLarge ? { invalid: { reason: 'too-large' as const } } : {}) };
     const { parseAutodiscover } = await import('./parse-autodiscover.js');
-    const parsed = parseAutodiscover(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes });
-    if (!parsed.ok) {
-      if (parsed.reason === 'error-response') return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'autodiscover-error', ...(parsed.detail ? { errorDetail: parsed.detail } : {}) } };
-      return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
-    }
-    if (parsed.redirectUrl && round < 2 && parsed.redirectUrl.startsWith('https://') && isIP(new URL(parsed.redirectUrl).hostname.replace(/^\[|\]$/g, '')) === 0) {
-      target = parsed.redirectUrl;
-      continue;
-    }
-    if (parsed.redirectAddr) return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'redirect-addr-not-followed', redirectAddr: parsed.redirectAddr } };
-    if (parsed.redirectUrl) return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'redirect-url-not-followed', redirectUrl: parsed.redirectUrl } };
-    const servers = restoreAddress(parsed.servers, ctx);
-    return { ...base, servers, ...(parsed.problems.length > 0 ? { problems: parsed.problems } : {}), ...(servers.length === 0 ? { status: 'not-found' as const } : {}) };
+    const answer = answerOf(parseAutodiscover(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes }), base, round, ctx);
+    if (!('next' in answer)) return answer;
+    target = answer.next;
   }
+}
+
+/** A parsed answer of round `round` as the source's result, or the RedirectUrl to POST to next (https, a host name, two at most). */
+function answerOf<S extends AutodiscoverSourceId>(parsed: AutodiscoverResult, base: SourceResultBase & { source: S; facts: HttpStepFacts & AutodiscoverFacts }, round: number, ctx: SourceContext): { next: string } | SourceResultOf<S> {
+  if (!parsed.ok) {
+    if (parsed.reason === 'error-response') return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'autodiscover-error', ...(parsed.detail ? { errorDetail: parsed.detail } : {}) } };
+    return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
+  }
+  if (parsed.redirectUrl && round < 2 && parsed.redirectUrl.startsWith('https://') && isIP(new URL(parsed.redirectUrl).hostname.replace(/^\[|\]$/g, '')) === 0) {
+    return { next: parsed.redirectUrl };
+  }
+  if (parsed.redirectAddr) return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'redirect-addr-not-followed', redirectAddr: parsed.redirectAddr } };
+  if (parsed.redirectUrl) return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'redirect-url-not-followed', redirectUrl: parsed.redirectUrl } };
+  const servers = restoreAddress(parsed.servers, ctx);
+  return { ...base, servers, ...(parsed.problems.length > 0 ? { problems: parsed.problems } : {}), ...(servers.length === 0 ? { status: 'not-found' as const } : {}) };
 }
 
 /** https://autodiscover.D/… ('autodiscover') or https://D/… ('autodiscover-domain'). */

@@ -194,29 +194,34 @@ function bodyCap(o: FetcherOptions, req: HttpRequest): number {
   return Math.min(o.maxBytes, req.maxBytes ?? o.maxBytes);
 }
 
+/** The node:http options of one request: its headers, the header cap, and the connection opened through the injected Io. */
+function requestOptions(url: URL, req: HttpRequest, o: FetcherOptions, signal: AbortSignal): https.RequestOptions {
+  const secure = url.protocol === 'https:';
+  const headers: Record<string, string> = {
+    'User-Agent': o.userAgent ?? 'imap-doctor',
+    Accept: 'application/xml,text/xml,*/*;q=0.5',
+    Connection: 'close',
+    ...req.headers,
+  };
+  if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
+  // No agent: the connection (TCP, and TLS for https) is opened through the injected Io, once per request.
+  const lookup = nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY);
+  return {
+    method: req.method ?? 'GET',
+    headers,
+    maxHeaderSize: LIMITS.httpHeaderBytes,
+    // Without an agent node:http knows no default port and would write it into the Host header.
+    defaultPort: secure ? 443 : 80,
+    createConnection: connectionVia(o.io ?? NODE_IO, url, lookup, signal, secure ? o.trust.context('modern') : undefined) as NonNullable<https.RequestOptions['createConnection']>,
+    signal,
+  };
+}
+
 /** One request, no redirect handling; rejects with the transport error. */
 function requestOnce(url: URL, req: HttpRequest, o: FetcherOptions, signal: AbortSignal): Promise<OneResponse> {
   return new Promise((resolve, reject) => {
-    const secure = url.protocol === 'https:';
-    const headers: Record<string, string> = {
-      'User-Agent': o.userAgent ?? 'imap-doctor',
-      Accept: 'application/xml,text/xml,*/*;q=0.5',
-      Connection: 'close',
-      ...req.headers,
-    };
-    if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-    // No agent: the connection (TCP, and TLS for https) is opened through the injected Io, once per request.
-    const lookup = nodeLookup(o.lookup, signal, o.policy ?? OPEN_POLICY);
-    const options: https.RequestOptions = {
-      method: req.method ?? 'GET',
-      headers,
-      maxHeaderSize: LIMITS.httpHeaderBytes,
-      // Without an agent node:http knows no default port and would write it into the Host header.
-      defaultPort: secure ? 443 : 80,
-      createConnection: connectionVia(o.io ?? NODE_IO, url, lookup, signal, secure ? o.trust.context('modern') : undefined) as NonNullable<https.RequestOptions['createConnection']>,
-      signal,
-    };
-    const client = secure ? https : http;
+    const options = requestOptions(url, req, o, signal);
+    const client = url.protocol === 'https:' ? https : http;
     const r = client.request(url, options, (res) => {
       const status = res.statusCode ?? 0;
       const base: OneResponse = { status };
@@ -292,25 +297,35 @@ export function createFetcher(o: FetcherOptions): Fetcher {
       }
       hop.status = res.status;
       if (res.location && REDIRECTS.has(res.status)) hop.location = res.location;
-      if (REDIRECTS.has(res.status) && res.location && req.followRedirects !== false) {
-        if (hops.length > o.maxRedirects) {
-          return done({ status: res.status, error: { code: 'HTTP_REDIRECT_LIMIT', message: `more than ${o.maxRedirects} redirects` } });
-        }
-        try {
-          url = new URL(res.location, url);
-        } catch {
-          return done({ status: res.status, error: { code: 'HTTP_ERROR', message: `unusable Location header: ${res.location.slice(0, 200)}` } });
-        }
-        // RFC 9110 §15.4.4: 303 means "GET the other resource"; the others keep the method and body.
-        if (res.status === 303) current = { ...current, method: 'GET', body: undefined };
-        else if (current.body !== undefined && current.bodyElsewhere !== undefined && (url.protocol === 'http:' || registrableDomain(url.hostname) !== registrableDomain(new URL(req.url).hostname))) {
-          current = { ...current, body: current.bodyElsewhere };
-        }
-        continue;
-      }
-      return done(answerOf(res, bodyCap(o, req)));
+      const next = nextHop(res, url, current, req, hops.length, o);
+      if (!next) return done(answerOf(res, bodyCap(o, req)));
+      if ('stop' in next) return done(next.stop);
+      ({ url, current } = next);
     }
   };
+}
+
+/**
+ * Where a redirect leads after `made` hops: the next URL and the request to send there, or why the
+ * fetch stops (redirect limit, unusable Location); undefined when the response is the answer.
+ */
+function nextHop(res: OneResponse, url: URL, current: HttpRequest, req: HttpRequest, made: number, o: FetcherOptions): { url: URL; current: HttpRequest } | { stop: Partial<HttpOutcome> } | undefined {
+  if (!REDIRECTS.has(res.status) || !res.location || req.followRedirects === false) return undefined;
+  if (made > o.maxRedirects) {
+    return { stop: { status: res.status, error: { code: 'HTTP_REDIRECT_LIMIT', message: `more than ${o.maxRedirects} redirects` } } };
+  }
+  let next: URL;
+  try {
+    next = new URL(res.location, url);
+  } catch {
+    return { stop: { status: res.status, error: { code: 'HTTP_ERROR', message: `unusable Location header: ${res.location.slice(0, 200)}` } } };
+  }
+  // RFC 9110 §15.4.4: 303 means "GET the other resource"; the others keep the method and body.
+  if (res.status === 303) return { url: next, current: { ...current, method: 'GET', body: undefined } };
+  if (current.body !== undefined && current.bodyElsewhere !== undefined && (next.protocol === 'http:' || registrableDomain(next.hostname) !== registrableDomain(new URL(req.url).hostname))) {
+    return { url: next, current: { ...current, body: current.bodyElsewhere } };
+  }
+  return { url: next, current };
 }
 
 /** A request that failed, as the outcome says it: refused by policy, a failed lookup (DNS evidence), TLS, or the transport's code. */

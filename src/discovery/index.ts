@@ -25,7 +25,7 @@ import { createTrustStore } from '../probes/trust.js';
 import { stepSignal } from '../util/deadline.js';
 import { AUTOCONFIG_VARIANTS, autoconfigSource, ispdbSource } from './autoconfig.js';
 import { autodiscoverSource, autodiscoverSrvSource } from './autodiscover.js';
-import { buildCandidates } from './candidates.js';
+import { buildCandidates, type CandidateOptions } from './candidates.js';
 import { createFetcher, type Fetcher } from './http.js';
 import type { Io } from '../io.js';
 import { mxSource, type MxOutcome } from './mx.js';
@@ -113,19 +113,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     setMaxListeners(0, phase);
     const ctx = sourceContext(address, opts, deps, phase);
     const candidateOptions = { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) };
-    const answered: SourceResult[] = [];
-    const track = async (name: string, work: Promise<SourceResult>): Promise<SourceResult> => {
-      emit({ kind: 'source', source: name, state: 'start' });
-      const r = await work.catch((err: unknown): SourceResult => crashed(name, err));
-      emit({ kind: 'source', source: name, state: 'done', status: r.status });
-      answered.push(r);
-      try {
-        onCandidates?.(buildCandidates(answered, { ...candidateOptions, partial: true }).candidates);
-      } catch {
-        // Only an early start is lost: the final list below is built (and probed) all the same, a bug there surfaces.
-      }
-      return r;
-    };
+    const track = sourceTracker(emit, candidateOptions, onCandidates);
     const root = deps.resolver.query('.', 'NS', ctx.step());
     const mx = mxSource(ctx);
     const sources = await Promise.all([
@@ -157,6 +145,23 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
       resolverWorking: resolverWorking(sources, rootAnswer.status),
     };
     return { evidence, candidates: list.candidates };
+  };
+}
+
+/** Runs one source's work as `name`: start and done events, a throw kept as a crashed source, the partial candidates after each answer. */
+function sourceTracker(emit: (e: RunEvent) => void, candidateOptions: CandidateOptions, onCandidates?: (candidates: Candidate[]) => void): (name: string, work: Promise<SourceResult>) => Promise<SourceResult> {
+  const answered: SourceResult[] = [];
+  return async (name, work) => {
+    emit({ kind: 'source', source: name, state: 'start' });
+    const r = await work.catch((err: unknown): SourceResult => crashed(name, err));
+    emit({ kind: 'source', source: name, state: 'done', status: r.status });
+    answered.push(r);
+    try {
+      onCandidates?.(buildCandidates(answered, { ...candidateOptions, partial: true }).candidates);
+    } catch {
+      // Only an early start is lost: the final list is built (and probed) all the same, a bug there surfaces.
+    }
+    return r;
   };
 }
 

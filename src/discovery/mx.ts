@@ -8,7 +8,7 @@
 import { isLoopback } from '../util/ip.js';
 import type { MxRecord } from '../model/evidence.js';
 import type { MxFacts, ProviderInfo, ServerSetting, SourceResultOf } from '../model/discovery.js';
-import { displayName, identifyProvider } from '../knowledge/providers.js';
+import { displayName, identifyProvider, type ProviderMatch } from '../knowledge/providers.js';
 import { registrableDomain } from './domain.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 
@@ -35,24 +35,7 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
   if (hosts.length > 0) facts.mxHosts = hosts;
 
   const match = identifyProvider({ mxHosts: hosts, domain: ctx.domain });
-  const servers: ServerSetting[] = [];
-  let provider: ProviderInfo | undefined;
-  if (match) {
-    const brand = match.brand;
-    const name = displayName(match);
-    provider = { id: match.provider.id, name, via: match.via, evidence: match.evidence, ...(brand ? { brand: brand.id } : {}) };
-    facts.provider = match.provider.id;
-    // The brand's or region's own server: WEB.DE's MX gives imap.web.de, an EU Zoho MX imap.zoho.eu.
-    const imap = brand?.imap;
-    if (imap && !isLoopback(imap.host)) {
-      servers.push({ protocol: 'imap', type: 'imap', host: imap.host, port: imap.port, security: imap.security });
-    } else if (imap) {
-      facts.reason = 'provider-bridge';
-      facts.bridge = { host: imap.host, port: imap.port };
-    } else if (brand) {
-      facts.reason = 'provider-imap-unknown';
-    }
-  }
+  const { servers, provider } = match ? providerServers(match, facts) : { servers: [], provider: undefined };
   const first = hosts[0];
   const providerDomain = first ? registrableDomain(first) : undefined;
   if (providerDomain) facts.providerDomain = providerDomain;
@@ -74,4 +57,24 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
     ...(providerDomain && providerDomain !== ctx.domain && providerDomain !== registrableDomain(ctx.domain) ? { providerDomain } : {}),
     ...(provider ? { provider } : {}),
   };
+}
+
+/** The provider the MX hosts identify, and its brand's or region's own IMAP server; `facts` notes the provider and why no server. */
+function providerServers(match: ProviderMatch, facts: MxFacts): { servers: ServerSetting[]; provider: ProviderInfo } {
+  const brand = match.brand;
+  const name = displayName(match);
+  const provider: ProviderInfo = { id: match.provider.id, name, via: match.via, evidence: match.evidence, ...(brand ? { brand: brand.id } : {}) };
+  facts.provider = match.provider.id;
+  // The brand's or region's own server: WEB.DE's MX gives imap.web.de, an EU Zoho MX imap.zoho.eu.
+  const imap = brand?.imap;
+  if (imap && !isLoopback(imap.host)) {
+    return { servers: [{ protocol: 'imap', type: 'imap', host: imap.host, port: imap.port, security: imap.security }], provider };
+  }
+  if (imap) {
+    facts.reason = 'provider-bridge';
+    facts.bridge = { host: imap.host, port: imap.port };
+  } else if (brand) {
+    facts.reason = 'provider-imap-unknown';
+  }
+  return { servers: [], provider };
 }

@@ -9,7 +9,7 @@ import type { SourceResult } from '../../model/discovery.js';
 import { endpointId } from '../../model/evidence.js';
 import type { Params } from '../../catalogue/index.js';
 import type { Finding } from '../../model/finding.js';
-import type { Check } from '../types.js';
+import type { Check, CheckContext } from '../types.js';
 import { finding } from '../types.js';
 import { sources } from './helpers.js';
 
@@ -62,25 +62,54 @@ function hostOf(url: string): string {
   }
 }
 
+/** AUTOCONFIG_FOUND for each autoconfig file found, the domain's first, then those at the MX's domains. */
+function autoconfigFound(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  const files = sources(ctx, ...HTTPS_FILES, ...HTTP_FILES);
+  for (const s of files.filter((x) => x.status === 'found')) out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s) }));
+  for (const s of sources(ctx, ...MX_FILES).filter((x) => x.status === 'found')) {
+    out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s), viaMx: s.viaMx?.mxHost ?? '', dnssec: s.viaMx?.dnssec === true }));
+  }
+  return out;
+}
+
+/** AUTOCONFIG_INSECURE_HTTP when the autoconfig file comes only over plain HTTP: an HTTPS file redirected to HTTP, or no HTTPS file. */
+function insecureHttp(ctx: CheckContext): Finding[] {
+  const domain = ctx.address.domain;
+  const httpsFound = sources(ctx, ...HTTPS_FILES).filter((s) => s.status === 'found');
+  const httpFound = sources(ctx, ...HTTP_FILES).filter((s) => s.status === 'found');
+  const downgraded = httpsFound.filter((s) => s.trustReason === 'redirect-to-http');
+  if (downgraded.length > 0) {
+    return [finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', { domain, urls: downgraded.map((s) => s.query), reason: 'redirect-to-http' })];
+  }
+  if (httpFound.length > 0 && httpsFound.length === 0) {
+    return [finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', { domain, urls: httpFound.map((s) => s.query), reason: 'http-only' })];
+  }
+  return [];
+}
+
+/** AUTOCONFIG_TLS_ERROR for each HTTPS settings source that ended in a TLS error (only a note for Autodiscover). */
+function tlsErrors(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  for (const s of sources(ctx, ...HTTPS_FILES, 'ispdb', 'mx-ispdb', 'autodiscover', 'autodiscover-domain', 'autodiscover-srv').filter((x) => x.status === 'tls-error')) {
+    const url = s.hops?.[s.hops.length - 1]?.url ?? s.query;
+    out.push(
+      finding(
+        'AUTOCONFIG_TLS_ERROR',
+        'discovery',
+        { host: hostOf(url), url, error: s.error?.rawCode ?? s.error?.message ?? 'TLS error' },
+        { severity: s.source.startsWith('autodiscover') ? 'info' : 'warning' },
+      ),
+    );
+  }
+  return out;
+}
+
 export const autoconfigCheck: Check = {
   id: 'discovery/autoconfig',
   needs: ['discovery'],
   run: (ctx) => {
-    const domain = ctx.address.domain;
-    const out: Finding[] = [];
-    const files = sources(ctx, ...HTTPS_FILES, ...HTTP_FILES);
-    for (const s of files.filter((x) => x.status === 'found')) out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s) }));
-    for (const s of sources(ctx, ...MX_FILES).filter((x) => x.status === 'found')) {
-      out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s), viaMx: s.viaMx?.mxHost ?? '', dnssec: s.viaMx?.dnssec === true }));
-    }
-    const httpsFound = sources(ctx, ...HTTPS_FILES).filter((s) => s.status === 'found');
-    const httpFound = sources(ctx, ...HTTP_FILES).filter((s) => s.status === 'found');
-    const downgraded = httpsFound.filter((s) => s.trustReason === 'redirect-to-http');
-    if (downgraded.length > 0) {
-      out.push(finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', { domain, urls: downgraded.map((s) => s.query), reason: 'redirect-to-http' }));
-    } else if (httpFound.length > 0 && httpsFound.length === 0) {
-      out.push(finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', { domain, urls: httpFound.map((s) => s.query), reason: 'http-only' }));
-    }
+    const out: Finding[] = [...autoconfigFound(ctx), ...insecureHttp(ctx)];
     for (const s of sources(ctx, 'ispdb', 'mx-ispdb', 'mx-ispdb-full').filter((x) => x.status === 'found')) {
       const lookup = s.query.replace(/\/+$/, '').split('/').pop() ?? s.query;
       out.push(finding('ISPDB_FOUND', 'discovery', { lookup, url: s.query, servers: ids(s), viaMx: s.source !== 'ispdb' }));
@@ -89,17 +118,7 @@ export const autoconfigCheck: Check = {
       out.push(finding('AUTODISCOVER_FOUND', 'discovery', { url: s.hops?.[0]?.url ?? s.query, servers: ids(s) }));
     }
     for (const s of sources(ctx, ...HTTPS_FILES, ...HTTP_FILES, ...MX_FILES, 'ispdb', 'mx-ispdb', 'mx-ispdb-full')) out.push(...invalidFindings(s));
-    for (const s of sources(ctx, ...HTTPS_FILES, 'ispdb', 'mx-ispdb', 'autodiscover', 'autodiscover-domain', 'autodiscover-srv').filter((x) => x.status === 'tls-error')) {
-      const url = s.hops?.[s.hops.length - 1]?.url ?? s.query;
-      out.push(
-        finding(
-          'AUTOCONFIG_TLS_ERROR',
-          'discovery',
-          { host: hostOf(url), url, error: s.error?.rawCode ?? s.error?.message ?? 'TLS error' },
-          { severity: s.source.startsWith('autodiscover') ? 'info' : 'warning' },
-        ),
-      );
-    }
+    out.push(...tlsErrors(ctx));
     return out;
   },
 };

@@ -59,6 +59,23 @@ function brokenTargets(ctx: CheckContext, s: SrvResult): Finding[] {
   });
 }
 
+/** SRV_SERVICE_DISABLED for the "." records: a warning when another source publishes the disabled service, a note otherwise. */
+function serviceDisabled(ctx: CheckContext, disabled: SrvResult[], domain: string): Finding {
+  const both = disabled.length === 2;
+  // "." on _imap while only implicit TLS is offered is what RFC 8314 §5.1 recommends; a contradiction is
+  // a "." on a service some other source publishes (tls for _imaps, starttls for _imap).
+  const offMode = new Set<string>(disabled.map((s) => (s.source === 'srv-imaps' ? 'tls' : 'starttls')));
+  const published = [
+    ...new Set((ctx.discovery?.sources ?? []).filter((s) => !s.source.startsWith('srv-')).flatMap((s) => imapServers(s).filter((x) => offMode.has(x.security)).map(endpointId))),
+  ];
+  return finding(
+    'SRV_SERVICE_DISABLED',
+    'discovery',
+    { domain, records: disabled.map(recordName), services: disabled.map((s) => SERVICE[s.source as keyof typeof SERVICE]), both, published },
+    { severity: published.length > 0 ? 'warning' : 'info' },
+  );
+}
+
 export const srvCheck: Check = {
   id: 'discovery/srv',
   needs: ['discovery'],
@@ -73,23 +90,7 @@ export const srvCheck: Check = {
     }
     if (all.every((s) => s.status === 'not-found')) out.push(finding('SRV_NOT_PUBLISHED', 'discovery', { domain }));
     const disabled = all.filter((s) => s.status === 'service-disabled');
-    if (disabled.length > 0) {
-      const both = disabled.length === 2;
-      // "." on _imap while only implicit TLS is offered is what RFC 8314 §5.1 recommends; a contradiction is
-      // a "." on a service some other source publishes (tls for _imaps, starttls for _imap).
-      const offMode = new Set<string>(disabled.map((s) => (s.source === 'srv-imaps' ? 'tls' : 'starttls')));
-      const published = [
-        ...new Set((ctx.discovery?.sources ?? []).filter((s) => !s.source.startsWith('srv-')).flatMap((s) => imapServers(s).filter((x) => offMode.has(x.security)).map(endpointId))),
-      ];
-      out.push(
-        finding(
-          'SRV_SERVICE_DISABLED',
-          'discovery',
-          { domain, records: disabled.map(recordName), services: disabled.map((s) => SERVICE[s.source as keyof typeof SERVICE]), both, published },
-          { severity: published.length > 0 ? 'warning' : 'info' },
-        ),
-      );
-    }
+    if (disabled.length > 0) out.push(serviceDisabled(ctx, disabled, domain));
     for (const s of found) {
       for (const x of imapServers(s)) {
         if (s.authenticated || insideDomain(x.host, domain)) continue;
