@@ -61,10 +61,19 @@ function runBatch(file: string, n: number, args: string[], tmp: string): Promise
   // BENCH_BATCH_MEM_TRACE=1: a memory time series of each run in bench/.out/batch-mem-<n>.txt (bench/mem-trace.mjs).
   const traced = process.env.BENCH_BATCH_MEM_TRACE !== undefined;
   const trace = traced ? ['--import', path.join(ROOT, 'bench/mem-trace.mjs')] : [];
-  const child = spawn(process.execPath, ['--import', PROBE, ...trace, BIN, '--batch', file, '--format', 'json', ...args], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...(traced ? { BENCH_MEM_TRACE: path.join(ROOT, `bench/.out/batch-mem-${n}.txt`) } : {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', PROBE, ...trace, BIN, '--batch', file, '--format', 'json', ...args],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NO_COLOR: '1',
+        BENCH_RSS_FILE: rssFile,
+        ...(traced ? { BENCH_MEM_TRACE: path.join(ROOT, `bench/.out/batch-mem-${n}.txt`) } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let reports = 0;
   let stderr = '';
   // BENCH_BATCH_KEEP=<dir>: the NDJSON of each run is kept there (to look at the reports).
@@ -89,7 +98,10 @@ function runBatch(file: string, n: number, args: string[], tmp: string): Promise
         exit: code ?? -1,
         loadBefore,
         loadAfter: load(),
-        summary: stderr.split('\n').filter((l) => l.startsWith('Batch:') || l.startsWith('Shared:')).join(' '),
+        summary: stderr
+          .split('\n')
+          .filter((l) => l.startsWith('Batch:') || l.startsWith('Shared:'))
+          .join(' '),
       });
     });
   });
@@ -108,7 +120,9 @@ async function main(): Promise<void> {
         const file = path.join(tmp, `list-${n}.txt`);
         writeFileSync(file, list(n));
         const r = await runBatch(file, n, args, tmp);
-        process.stdout.write(`batch of ${n} over ${DOMAINS} domains: ${r.addressesPerSecond} addresses/s, peak RSS ${r.peakRssMiB} MiB, ${r.reports} reports, exit ${r.exit}, load ${r.loadBefore} → ${r.loadAfter}\n`);
+        process.stdout.write(
+          `batch of ${n} over ${DOMAINS} domains: ${r.addressesPerSecond} addresses/s, peak RSS ${r.peakRssMiB} MiB, ${r.reports} reports, exit ${r.exit}, load ${r.loadBefore} → ${r.loadAfter}\n`,
+        );
         results.push(r);
       }
     } finally {
@@ -141,7 +155,10 @@ function write(results: BatchResult[]): void {
     '',
     '| addresses | domains | wall | addresses/s | peak RSS | reports | exit | load before → after |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.addresses} | ${r.domains} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.addressesPerSecond} | ${r.peakRssMiB} MiB | ${r.reports} | ${r.exit} | ${r.loadBefore} → ${r.loadAfter} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.addresses} | ${r.domains} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.addressesPerSecond} | ${r.peakRssMiB} MiB | ${r.reports} | ${r.exit} | ${r.loadBefore} → ${r.loadAfter} |`,
+    ),
     '',
     `Goals (issue 9): ${goals.rate}; ${goals.rss}; ${goals.flat}.`,
     '',

@@ -68,7 +68,10 @@ export function runChild(args: string[], o: ChildOptions = {}): Promise<ChildSam
   const script = o.bare ? ['-e', '0'] : [o.bin ?? BIN, ...args];
   const argv = o.exe ? args : [...(o.nodeArgs ?? []), ...(o.plain ? [] : ['--import', PROBE]), ...script];
   const spawnedAt = performance.now();
-  const child = spawn(o.exe ?? process.execPath, argv, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: usageFile, ...o.env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(o.exe ?? process.execPath, argv, {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: usageFile, ...o.env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   void o.killWhen?.finally(() => child.kill('SIGKILL'));
@@ -76,7 +79,14 @@ export function runChild(args: string[], o: ChildOptions = {}): Promise<ChildSam
     child.on('close', (code) => {
       const ms = performance.now() - spawnedAt;
       const usage = readUsage(usageFile);
-      resolve({ ms, spawnedAt, rssKiB: usage.maxRssKiB, cpuMs: (usage.userUs + usage.systemUs) / 1000, code: code ?? -1, stdout });
+      resolve({
+        ms,
+        spawnedAt,
+        rssKiB: usage.maxRssKiB,
+        cpuMs: (usage.userUs + usage.systemUs) / 1000,
+        code: code ?? -1,
+        stdout,
+      });
     });
   });
 }

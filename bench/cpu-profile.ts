@@ -27,7 +27,8 @@ function kindOf(fn: string, url: string): string | null {
   if (fn === '(garbage collector)') return 'garbage collection';
   if (/imap-flow-/.test(url)) return 'imapflow (the login)';
   if (/\/dist\//.test(url)) return 'imap-doctor and its bundled dependencies';
-  if (/^node:internal\/(modules|bootstrap)|^node:internal\/process\/pre_execution/.test(url) || /^compile/.test(fn)) return 'loading and compiling modules';
+  if (/^node:internal\/(modules|bootstrap)|^node:internal\/process\/pre_execution/.test(url) || /^compile/.test(fn))
+    return 'loading and compiling modules';
   if (/tls|crypto|x509/i.test(url) || /SecureContext|addCACert|X509/.test(fn)) return 'TLS and crypto (Node)';
   if (url.startsWith('node:')) return 'other Node internals (net, streams, timers, dns)';
   return 'V8 and native (program)';
@@ -50,7 +51,9 @@ function summarise(p: CpuProfile): Summary {
     if (!f || kind === null) continue;
     out.busyMs += ms;
     out.byKind[kind] = (out.byKind[kind] ?? 0) + ms;
-    const where = f.url.replace(/^.*\/(dist\/[^?]*)$/, '$1').replace(/chunks\/([\w-]+?)-[A-Z0-9]{8}\.js/, 'chunks/$1.js');
+    const where = f.url
+      .replace(/^.*\/(dist\/[^?]*)$/, '$1')
+      .replace(/chunks\/([\w-]+?)-[A-Z0-9]{8}\.js/, 'chunks/$1.js');
     const name = `${f.functionName || '(anonymous)'} ${where || ''}:${f.lineNumber + 1}`;
     out.byFunction[name] = (out.byFunction[name] ?? 0) + ms;
   }
@@ -64,7 +67,10 @@ async function profileScenario(env: Env, s: Scenario): Promise<{ cpuMs: number; 
   const cpu: number[] = [];
   await runChild(s.args(env), { env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password } });
   for (let i = 0; i < RUNS; i++) {
-    const c = await runChild(s.args(env), { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=250'], env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password } });
+    const c = await runChild(s.args(env), {
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=250'],
+      env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password },
+    });
     cpu.push(c.cpuMs);
   }
   // One file per thread (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile): a run's worker threads are
@@ -79,7 +85,8 @@ async function profileScenario(env: Env, s: Scenario): Promise<{ cpuMs: number; 
       for (const [k, v] of Object.entries(one.byKind)) sum.byKind[k] = (sum.byKind[k] ?? 0) + v;
       for (const [k, v] of Object.entries(one.byFunction)) sum.byFunction[k] = (sum.byFunction[k] ?? 0) + v;
     } else {
-      sum.byKind['worker threads (the deadline backstop)'] = (sum.byKind['worker threads (the deadline backstop)'] ?? 0) + one.busyMs;
+      sum.byKind['worker threads (the deadline backstop)'] =
+        (sum.byKind['worker threads (the deadline backstop)'] ?? 0) + one.busyMs;
     }
     runs.set(pid as string, sum);
   }
@@ -90,13 +97,26 @@ async function profileScenario(env: Env, s: Scenario): Promise<{ cpuMs: number; 
 /** Medians over the runs, per key. */
 function medians(list: Array<Record<string, number>>): Record<string, number> {
   const keys = new Set(list.flatMap((r) => Object.keys(r)));
-  return Object.fromEntries([...keys].map((k) => [k, percentile(list.map((r) => r[k] ?? 0), 50)]));
+  return Object.fromEntries(
+    [...keys].map((k) => [
+      k,
+      percentile(
+        list.map((r) => r[k] ?? 0),
+        50,
+      ),
+    ]),
+  );
 }
 
 function table(title: string, cpuMs: number, summaries: Summary[]): string[] {
-  const busy = percentile(summaries.map((x) => x.busyMs), 50);
+  const busy = percentile(
+    summaries.map((x) => x.busyMs),
+    50,
+  );
   const kinds = Object.entries(medians(summaries.map((x) => x.byKind))).sort((a, b) => b[1] - a[1]);
-  const fns = Object.entries(medians(summaries.map((x) => x.byFunction))).sort((a, b) => b[1] - a[1]).slice(0, 20);
+  const fns = Object.entries(medians(summaries.map((x) => x.byFunction)))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 20);
   return [
     `### ${title}`,
     '',
@@ -118,12 +138,16 @@ async function main(): Promise<void> {
   const results: Array<{ id: string; title: string; cpuMs: number; summaries: Summary[] }> = [];
   try {
     setDelay(env, 0);
-    for (const s of SCENARIOS.filter((x) => x.expectExit === 0)) results.push({ id: s.id, title: s.title, ...(await profileScenario(env, s)) });
+    for (const s of SCENARIOS.filter((x) => x.expectExit === 0))
+      results.push({ id: s.id, title: s.title, ...(await profileScenario(env, s)) });
   } finally {
     await stopEnv(env);
     cleanUpChildren();
   }
-  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const label = process.argv.includes('--label') ? `-${process.argv[process.argv.indexOf('--label') + 1]}` : '';
   const md = [
     '# Where a healthy run spends its CPU',
@@ -133,7 +157,10 @@ async function main(): Promise<void> {
     ...results.flatMap((r) => table(r.title, r.cpuMs, r.summaries)),
   ].join('\n');
   writeFileSync(path.join(ROOT, `bench/results/cpu-profile${label}.md`), md);
-  writeFileSync(path.join(ROOT, `bench/results/cpu-profile${label}.json`), `${JSON.stringify({ loadavg: load, runs: RUNS, results: results.map((r) => ({ ...r, summaries: undefined, byKind: medians(r.summaries.map((x) => x.byKind)) })) }, null, 2)}\n`);
+  writeFileSync(
+    path.join(ROOT, `bench/results/cpu-profile${label}.json`),
+    `${JSON.stringify({ loadavg: load, runs: RUNS, results: results.map((r) => ({ ...r, summaries: undefined, byKind: medians(r.summaries.map((x) => x.byKind)) })) }, null, 2)}\n`,
+  );
   process.stdout.write(`results written to bench/results/cpu-profile${label}.{json,md}; profiles in ${OUT}\n`);
 }
 

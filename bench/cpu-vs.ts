@@ -22,7 +22,10 @@ async function main(): Promise<void> {
       add('node -e 0', await runChild([], { bare: true }));
       for (const s of healthy) {
         for (const root of roots) {
-          const c = await runChild(s.args(env), { bin: path.join(root, 'bin/imap-doctor.js'), env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password } });
+          const c = await runChild(s.args(env), {
+            bin: path.join(root, 'bin/imap-doctor.js'),
+            env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password },
+          });
           if (c.code !== s.expectExit) throw new Error(`${root} ${s.id}: exit ${c.code}`);
           if (i > 0) add(`${s.id} [${root}]`, c);
         }
@@ -32,9 +35,27 @@ async function main(): Promise<void> {
     await stopEnv(env);
     cleanUpChildren();
   }
-  process.stdout.write(`load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${rounds - 1} rounds (the first dropped)\n`);
+  process.stdout.write(
+    `load ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, ${rounds - 1} rounds (the first dropped)\n`,
+  );
   for (const [k, v] of samples) {
-    process.stdout.write(`${k}: CPU ${percentile(v.map((x) => x.cpuMs), 50).toFixed(0)} ms, wall ${percentile(v.map((x) => x.ms), 50).toFixed(0)} ms, peak RSS ${(percentile(v.map((x) => x.rssKiB), 50) / 1024).toFixed(0)} MiB\n`);
+    process.stdout.write(
+      `${k}: CPU ${percentile(
+        v.map((x) => x.cpuMs),
+        50,
+      ).toFixed(0)} ms, wall ${percentile(
+        v.map((x) => x.ms),
+        50,
+      ).toFixed(0)} ms, peak RSS ${(
+        percentile(
+          v.map((x) => x.rssKiB),
+          50,
+        ) / 1024
+      ).toFixed(0)} MiB\n`,
+    );
   }
 }
 

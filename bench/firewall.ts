@@ -33,7 +33,10 @@ interface Run {
 
 function runIn(ns: string, args: string[]): Promise<Run> {
   const t0 = performance.now();
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, ...args, '--no-login', '--json'], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, ...args, '--no-login', '--json'], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {
@@ -59,11 +62,24 @@ async function lab(count: number): Promise<{ ns: NetnsLab; client: string; addre
   return { ns, client: client.ns, addresses };
 }
 
-async function scenario(name: string, timeoutMs: number, count: number, setup: (ns: NetnsLab) => Promise<void>): Promise<Row> {
+async function scenario(
+  name: string,
+  timeoutMs: number,
+  count: number,
+  setup: (ns: NetnsLab) => Promise<void>,
+): Promise<Row> {
   const { ns, client, addresses } = await lab(count);
   try {
     await setup(ns);
-    const args = ['alice@example.test', '--host', 'imap.example.test', '--resolve', `imap.example.test=${addresses.join(',')}`, '--timeout', String(timeoutMs)];
+    const args = [
+      'alice@example.test',
+      '--host',
+      'imap.example.test',
+      '--resolve',
+      `imap.example.test=${addresses.join(',')}`,
+      '--timeout',
+      String(timeoutMs),
+    ];
     const runs: Run[] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await runIn(client, args));
     const last = runs[runs.length - 1] as Run;
@@ -95,21 +111,28 @@ async function main(): Promise<void> {
     await scenario('993 dropped; 143 and 443 open, 80 dropped (early stop)', 1000, 1, async (ns) => {
       await ns.listen(ns.server.ns, 143, { kind: 'imap' });
       await ns.listen(ns.server.ns, 443, { kind: 'tcp' });
-      for (const port of ['993', '80']) await ns.iptables(ns.server.ns, ['-A', 'INPUT', '-p', 'tcp', '--dport', port, '-j', 'DROP']);
+      for (const port of ['993', '80'])
+        await ns.iptables(ns.server.ns, ['-A', 'INPUT', '-p', 'tcp', '--dport', port, '-j', 'DROP']);
     }),
   );
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'firewall.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, runs: RUNS, rows }, null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, 'firewall.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, runs: RUNS, rows }, null, 2)}\n`,
+  );
   const md = [
     '# Firewall timing',
     '',
     `${new Date().toISOString()} · Node ${process.version} · median of ${RUNS} runs of the CLI inside a client namespace (\`--no-login\`).`,
-    'Goal: about one connect timeout plus the references\' head start of min(1 s, timeout/4) (≈ 1.25 × timeout at 1–4 s), whatever the number of endpoints and addresses; the early stop ends a run as soon as the references settle it.',
+    "Goal: about one connect timeout plus the references' head start of min(1 s, timeout/4) (≈ 1.25 × timeout at 1–4 s), whatever the number of endpoints and addresses; the early stop ends a run as soon as the references settle it.",
     '',
     '| scenario | timeout | endpoints | address probes | references | median | report | × timeout | findings |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.scenario} | ${r.timeoutMs} ms | ${r.endpoints} | ${r.addressProbes} | ${r.references} | ${r.medianMs} ms | ${r.reportMs} ms | ${r.timeouts} | ${r.codes} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.timeoutMs} ms | ${r.endpoints} | ${r.addressProbes} | ${r.references} | ${r.medianMs} ms | ${r.reportMs} ms | ${r.timeouts} | ${r.codes} |`,
+    ),
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'firewall.md'), md);

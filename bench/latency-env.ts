@@ -47,9 +47,17 @@ export const SCENARIOS: Scenario[] = [
     id: 'address',
     title: 'address only, found by SRV',
     k: 8,
-    path: ['SRV _imaps._tcp', 'A of the SRV target', 'TLS 1.3 handshake', 'greeting', 'CAPABILITY', 'AUTHENTICATE PLAIN (SASL-IR)', 'EXAMINE INBOX + the sync probe\'s read-only commands + IDLE, pipelined', 'DONE (IDLE ends)'],
-    why:
-      'The SRV answer names the host, whose A record gives the address (the lab DNS server sends no additional section); the TCP connect is free here; TLS 1.3 takes one round trip; Dovecot sends its greeting only after the client\'s Finished; CAPABILITY and the login (AUTHENTICATE PLAIN with SASL-IR: one round trip) each wait for their tagged answer; EXAMINE, the read-only sync commands and IDLE go out in one flight, and the IDLE continuation is answered by DONE, whose OK ends the conversation (issue #9: K = 8 with discovery once the sync checks are in). The other sources (autoconfig, ISPDB, Autodiscover: A + TLS + GET = 3) and AAAA run beside this chain and are shorter. LOGOUT need not be waited for.',
+    path: [
+      'SRV _imaps._tcp',
+      'A of the SRV target',
+      'TLS 1.3 handshake',
+      'greeting',
+      'CAPABILITY',
+      'AUTHENTICATE PLAIN (SASL-IR)',
+      "EXAMINE INBOX + the sync probe's read-only commands + IDLE, pipelined",
+      'DONE (IDLE ends)',
+    ],
+    why: "The SRV answer names the host, whose A record gives the address (the lab DNS server sends no additional section); the TCP connect is free here; TLS 1.3 takes one round trip; Dovecot sends its greeting only after the client's Finished; CAPABILITY and the login (AUTHENTICATE PLAIN with SASL-IR: one round trip) each wait for their tagged answer; EXAMINE, the read-only sync commands and IDLE go out in one flight, and the IDLE continuation is answered by DONE, whose OK ends the conversation (issue #9: K = 8 with discovery once the sync checks are in). The other sources (autoconfig, ISPDB, Autodiscover: A + TLS + GET = 3) and AAAA run beside this chain and are shorter. LOGOUT need not be waited for.",
     expectExit: 0,
     args: (env) => [env.lab.info.users.alice, ...common(env), '--ispdb-url', ISPDB],
   },
@@ -57,9 +65,16 @@ export const SCENARIOS: Scenario[] = [
     id: 'host',
     title: '--host given (993 and 143 probed)',
     k: 7,
-    path: ['A of --host', 'TLS 1.3 handshake', 'greeting', 'CAPABILITY', 'AUTHENTICATE PLAIN (SASL-IR)', 'EXAMINE + sync commands + IDLE, pipelined', 'DONE (IDLE ends)'],
-    why:
-      'As above without SRV. 143 is probed beside 993: its pre-login chain (A, greeting, CAPABILITY, STARTTLS, TLS, CAPABILITY) is 6, and its own login follows on the same kept connection (the sync probe runs on the first working login only). K = 7 is the 993 chain the verdict needs; the report also waits for the login on 143, which the fitted round trips show.',
+    path: [
+      'A of --host',
+      'TLS 1.3 handshake',
+      'greeting',
+      'CAPABILITY',
+      'AUTHENTICATE PLAIN (SASL-IR)',
+      'EXAMINE + sync commands + IDLE, pipelined',
+      'DONE (IDLE ends)',
+    ],
+    why: 'As above without SRV. 143 is probed beside 993: its pre-login chain (A, greeting, CAPABILITY, STARTTLS, TLS, CAPABILITY) is 6, and its own login follows on the same kept connection (the sync probe runs on the first working login only). K = 7 is the 993 chain the verdict needs; the report also waits for the login on 143, which the fitted round trips show.',
     expectExit: 0,
     args: (env) => [env.lab.info.users.alice, '--host', `imap.${DOMAIN}`, ...common(env)],
   },
@@ -69,8 +84,7 @@ export const SCENARIOS: Scenario[] = [
     k: 2,
     timeoutMs: BLACKHOLE_TIMEOUT,
     path: ['SRV _imaps/_imap._tcp', 'A of the SRV targets', `(one connect timeout, ${BLACKHOLE_TIMEOUT} ms)`],
-    why:
-      'Three hosts × (993, 143), all in SRV. Their names come after one SRV round trip and their addresses after one A round trip; then every connect hangs until the step timeout. The reference probes (443/80 of the same addresses) and the other sources can overlap that wait, so the floor is one timeout + 2 round trips. The goal is on wall / timeout.',
+    why: 'Three hosts × (993, 143), all in SRV. Their names come after one SRV round trip and their addresses after one A round trip; then every connect hangs until the step timeout. The reference probes (443/80 of the same addresses) and the other sources can overlap that wait, so the floor is one timeout + 2 round trips. The goal is on wall / timeout.',
     expectExit: 1,
     args: (env) => [`alice@${DROPPED}`, ...common(env), '--ispdb-url', ISPDB, '--timeout', String(BLACKHOLE_TIMEOUT)],
   },
@@ -115,7 +129,12 @@ export async function startEnv(): Promise<Env> {
     parts.web = await startHttpsServer({ ca: { crt: ca.crt, key: ca.key }, names: [DOMAIN, DROPPED, 'ispdb.test'] });
     const good = lab.info.hosts.good;
     parts.proxy = await startDelayProxy({
-      routes: { 993: { host: good, port: 993 }, 143: { host: good, port: 143 }, 443: { host: parts.web.ip, port: 443 }, 80: { host: parts.web.ip, port: 80 } },
+      routes: {
+        993: { host: good, port: 993 },
+        143: { host: good, port: 143 },
+        443: { host: parts.web.ip, port: 443 },
+        80: { host: parts.web.ip, port: 80 },
+      },
     });
     Object.assign(parts, await blackhole());
     const arrivals: number[] = [];
@@ -145,8 +164,6 @@ export async function stopEnv(env: Partial<Env>): Promise<void> {
   await env.netns?.destroy();
   await env.lab?.stop();
 }
-
-
 
 /** D ms each way on every TCP payload byte, and on every DNS query and answer. */
 export function setDelay(env: Env, delayMs: number): void {

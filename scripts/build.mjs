@@ -26,7 +26,9 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   // CommonJS dependencies inside an ES module bundle still call require().
-  banner: { js: "import { createRequire as __imapDoctorRequire } from 'node:module'; const require = __imapDoctorRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __imapDoctorRequire } from 'node:module'; const require = __imapDoctorRequire(import.meta.url);",
+  },
   // The version is baked in: no chunk reads package.json, wherever it lies.
   define: { __IMAP_DOCTOR_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
@@ -36,8 +38,11 @@ const result = await build({
 // package root, as src/show/ does.
 const validator = Object.entries(result.metafile.outputs).find(([, o]) => o.inputs['src/show/validate.ts']);
 if (!validator || path.dirname(validator[0]).split('/').length !== 2) {
-  throw new Error(`src/show/validate.ts was bundled into ${validator?.[0] ?? 'nothing'}, not dist/chunks/: it would not find docs/`);
+  throw new Error(
+    `src/show/validate.ts was bundled into ${validator?.[0] ?? 'nothing'}, not dist/chunks/: it would not find docs/`,
+  );
 }
 if (process.argv.includes('--sizes')) {
-  for (const [file, o] of Object.entries(result.metafile.outputs)) if (file.endsWith('.js')) console.log(`${String(o.bytes).padStart(9)} ${file}`);
+  for (const [file, o] of Object.entries(result.metafile.outputs))
+    if (file.endsWith('.js')) console.log(`${String(o.bytes).padStart(9)} ${file}`);
 }

@@ -23,9 +23,15 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const BIN = path.join(ROOT, 'bin/imap-doctor.js');
 const CORPUS = path.join(ROOT, 'test/corpus');
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -42,12 +48,21 @@ async function record(s: CorpusScenario, lab: LabInfo, tmp: string): Promise<str
     if (s.mailbox) fillMaildir(homeOf(lab, s.mailbox.user(lab)), s.mailbox.spec);
     if (s.fake) {
       const tls = s.fake.tls ? { cert: lab.certs.good.crt, key: lab.certs.good.key } : {};
-      const f = await startFakeImap({ host: lab.hosts.good, port: 0, mode: s.fake.mode, script: s.fake.script(), ...tls });
+      const f = await startFakeImap({
+        host: lab.hosts.good,
+        port: 0,
+        mode: s.fake.mode,
+        script: s.fake.script(),
+        ...tls,
+      });
       stops.push(() => f.close());
       world.fakePort = f.port;
     }
     if (s.discovery) {
-      const web = await startHttpsServer({ ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key }, names: ['example.test', 'autoconfig.example.test'] });
+      const web = await startHttpsServer({
+        ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key },
+        names: ['example.test', 'autoconfig.example.test'],
+      });
       stops.push(() => web.close());
       const dns = await startDnsServer();
       stops.push(() => dns.close());
@@ -60,9 +75,14 @@ async function record(s: CorpusScenario, lab: LabInfo, tmp: string): Promise<str
     const file = path.join(tmp, `${s.name}.evidence.json`);
     const env: Record<string, string> = s.password === false ? {} : { IMAP_DOCTOR_PASSWORD: lab.password };
     const r = await runCli([...s.args(world), '--json', '--save-evidence', file], env);
-    const first = (JSON.parse(r.stdout) as { findings: Array<{ code: string; severity: string }> }).findings.find((f) => f.severity === 'error')?.code ?? null;
+    const first =
+      (JSON.parse(r.stdout) as { findings: Array<{ code: string; severity: string }> }).findings.find(
+        (f) => f.severity === 'error',
+      )?.code ?? null;
     if (r.code !== s.exit || first !== s.firstError) {
-      throw new Error(`${s.name}: expected exit ${s.exit} and first error ${s.firstError}, got exit ${r.code} and ${first}\n${r.stderr}`);
+      throw new Error(
+        `${s.name}: expected exit ${s.exit} and first error ${s.firstError}, got exit ${r.code} and ${first}\n${r.stderr}`,
+      );
     }
     return readFileSync(file, 'utf8');
   } finally {
@@ -71,8 +91,11 @@ async function record(s: CorpusScenario, lab: LabInfo, tmp: string): Promise<str
 }
 
 function assertSecretFree(name: string, text: string, lab: LabInfo): void {
-  const forms = [lab.password, lab.otherPassword].flatMap((p) => [...Object.values(lab.users), ...Object.values(lab.syncUsers)].flatMap((u) => new Secret(p).variants(u)));
-  if (forms.some((f) => text.includes(f))) throw new Error(`${name}: the evidence holds a form of the lab password; nothing written`);
+  const forms = [lab.password, lab.otherPassword].flatMap((p) =>
+    [...Object.values(lab.users), ...Object.values(lab.syncUsers)].flatMap((u) => new Secret(p).variants(u)),
+  );
+  if (forms.some((f) => text.includes(f)))
+    throw new Error(`${name}: the evidence holds a form of the lab password; nothing written`);
 }
 
 async function main(): Promise<void> {
@@ -88,7 +111,9 @@ async function main(): Promise<void> {
     }
     for (const f of readdirSync(CORPUS)) if (f.endsWith('.evidence.json')) unlinkSync(path.join(CORPUS, f));
     for (const [name, text] of out) writeFileSync(path.join(CORPUS, `${name}.evidence.json`), text);
-    process.stdout.write(`${out.size} evidence files written to test/corpus/; now run: npx vitest run test/unit/report/judge.corpus.test.ts -u, review the snapshot diff, commit both\n`);
+    process.stdout.write(
+      `${out.size} evidence files written to test/corpus/; now run: npx vitest run test/unit/report/judge.corpus.test.ts -u, review the snapshot diff, commit both\n`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     await lab.stop();

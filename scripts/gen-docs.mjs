@@ -9,10 +9,27 @@ import { build } from 'esbuild';
 const src = (f) => new URL(`../src/${f}`, import.meta.url).pathname;
 const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const outdir = new URL('./.out/docs/', import.meta.url).pathname;
-const entryPoints = { cli: src('cli.ts'), 'findings-doc': src('render/findings-doc.ts'), man: src('render/man.ts'), 'providers-doc': src('render/providers-doc.ts'), 'publish-doc': src('render/publish-doc.ts'), limits: src('limits.ts') };
-await build({ entryPoints, bundle: true, platform: 'node', format: 'esm', packages: 'external', outdir, logLevel: 'warning', define: { __IMAP_DOCTOR_VERSION__: JSON.stringify(version) } });
+const entryPoints = {
+  cli: src('cli.ts'),
+  'findings-doc': src('render/findings-doc.ts'),
+  man: src('render/man.ts'),
+  'providers-doc': src('render/providers-doc.ts'),
+  'publish-doc': src('render/publish-doc.ts'),
+  limits: src('limits.ts'),
+};
+await build({
+  entryPoints,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  outdir,
+  logLevel: 'warning',
+  define: { __IMAP_DOCTOR_VERSION__: JSON.stringify(version) },
+});
 const load = (name) => import(`${outdir}${name}.js`);
-const [{ commandLineSpec }, { findingsMarkdown }, { renderManPage }, { providersDoc }, { publishDoc }, { withBounds }] = await Promise.all(Object.keys(entryPoints).map(load));
+const [{ commandLineSpec }, { findingsMarkdown }, { renderManPage }, { providersDoc }, { publishDoc }, { withBounds }] =
+  await Promise.all(Object.keys(entryPoints).map(load));
 
 writeFileSync(new URL('../docs/findings.md', import.meta.url), findingsMarkdown());
 writeFileSync(new URL('../docs/providers.md', import.meta.url), providersDoc());
@@ -20,4 +37,6 @@ writeFileSync(new URL('../docs/imap-doctor.1', import.meta.url), renderManPage(a
 writeFileSync(new URL('../docs/publish.md', import.meta.url), publishDoc());
 const robustness = new URL('../docs/robustness.md', import.meta.url);
 writeFileSync(robustness, withBounds(readFileSync(robustness, 'utf8')));
-console.log('docs/findings.md, docs/providers.md, docs/imap-doctor.1, docs/publish.md and the bounds table of docs/robustness.md written');
+console.log(
+  'docs/findings.md, docs/providers.md, docs/imap-doctor.1, docs/publish.md and the bounds table of docs/robustness.md written',
+);

@@ -25,10 +25,16 @@ export function ltsNodeBinDir() {
   const tmp = mkdtempSync(`${dir}.tmp-`);
   try {
     const spec = `${LTS_NODE.package}@${LTS_NODE.version}`;
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', spec, '--json', '--pack-destination', tmp], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', spec, '--json', '--pack-destination', tmp], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
     const tgz = path.join(tmp, packed.filename);
     const integrity = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`;
-    if (integrity !== LTS_NODE.integrity) throw new Error(`${spec}: integrity ${integrity} is not the pinned ${LTS_NODE.integrity}`);
+    if (integrity !== LTS_NODE.integrity)
+      throw new Error(`${spec}: integrity ${integrity} is not the pinned ${LTS_NODE.integrity}`);
     execFileSync('tar', ['-xzf', tgz, '-C', tmp, '--strip-components=1', 'package/bin/node', 'package/LICENSE']);
     rmSync(tgz);
     const version = execFileSync(path.join(tmp, 'bin/node'), ['--version'], { encoding: 'utf8' }).trim();

@@ -34,7 +34,10 @@ export function parseAddress(input: string): EmailAddress {
   const domainIn = raw.slice(at + 1).replace(/\.$/, '');
   if (localPart.length > 64) throw new InputError('the part before @ is longer than 64 characters');
   const quoted = /^"(?:[^"\\\r\n]|\\.)*"$/.test(localPart);
-  if (!quoted && (!LOCAL_ATOM.test(localPart) || localPart.startsWith('.') || localPart.endsWith('.') || localPart.includes('..'))) {
+  if (
+    !quoted &&
+    (!LOCAL_ATOM.test(localPart) || localPart.startsWith('.') || localPart.endsWith('.') || localPart.includes('..'))
+  ) {
     throw new InputError(`"${printable(localPart)}" is not a valid name before the @`);
   }
   const domain = normaliseHost(domainIn);

@@ -30,7 +30,10 @@ export interface Backstop {
 const FREE = 0;
 const MAIN = 1;
 
-type ToWorker = { kind: 'arm'; at: number; evidenceFd: number | null } | { kind: 'feed'; text: string; code: number; evidence?: string } | { kind: 'disarm' };
+type ToWorker =
+  | { kind: 'arm'; at: number; evidenceFd: number | null }
+  | { kind: 'feed'; text: string; code: number; evidence?: string }
+  | { kind: 'disarm' };
 
 /**
  * The worker's body, run from its source text (works from a bundle or a single executable too):
@@ -46,7 +49,7 @@ function backstopWorker(req: NodeRequire, shared: Int32Array, fd: number, graceM
   let timer: NodeJS.Timeout | undefined;
   const writeAll = (to: number, s: string): void => {
     const buf = Buffer.from(s, 'utf8');
-    for (let off = 0; off < buf.length; ) {
+    for (let off = 0; off < buf.length;) {
       try {
         off += fs.writeSync(to, buf, off);
       } catch (e) {
@@ -63,23 +66,25 @@ function backstopWorker(req: NodeRequire, shared: Int32Array, fd: number, graceM
     // A main thread that still answers exits with the report's code; a blocked one is ended here.
     setTimeout(() => process.kill(process.pid, 'SIGTERM'), exitDelayMs);
   };
-  parentPort?.on('message', (m: { kind: string; at?: number; evidenceFd?: number | null; text?: string; code?: number; evidence?: string }) => {
-    if (m.kind === 'arm') {
-      evidenceFd = m.evidenceFd ?? null;
-      // `at` is wall-clock time: the worker's own start-up does not push the deadline back.
-      clearTimeout(timer);
-      timer = setTimeout(fire, Math.max(0, (m.at ?? 0) + graceMs - Date.now()));
-    } else if (m.kind === 'feed') {
-      text = m.text ?? text;
-      code = m.code ?? code;
-      evidence = m.evidence;
-    } else if (m.kind === 'disarm') {
-      clearTimeout(timer);
-      parentPort?.close();
-    }
-  });
+  parentPort?.on(
+    'message',
+    (m: { kind: string; at?: number; evidenceFd?: number | null; text?: string; code?: number; evidence?: string }) => {
+      if (m.kind === 'arm') {
+        evidenceFd = m.evidenceFd ?? null;
+        // `at` is wall-clock time: the worker's own start-up does not push the deadline back.
+        clearTimeout(timer);
+        timer = setTimeout(fire, Math.max(0, (m.at ?? 0) + graceMs - Date.now()));
+      } else if (m.kind === 'feed') {
+        text = m.text ?? text;
+        code = m.code ?? code;
+        evidence = m.evidence;
+      } else if (m.kind === 'disarm') {
+        clearTimeout(timer);
+        parentPort?.close();
+      }
+    },
+  );
 }
-
 
 /** Starts the worker; `onFired` runs on the main thread (when it is free) with the printed report's exit code. */
 export function startBackstop(onFired: (code: number) => void, fd = 1): Backstop {

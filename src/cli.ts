@@ -12,7 +12,21 @@ import { InputError, normaliseHost, parseAddress } from './address.js';
 import type { RunProgress } from './doctor.js';
 import type { Security } from './model/evidence.js';
 import type { Report } from './model/report.js';
-import { DEFAULTS, FAIL_ON, FAIL_ON_TEXT, OUTPUT_FORMATS, REFERENCE_TEXT, defaultRunOptions, deadlineFor, parseReference, typedValues, type Credentials, type FailOn, type Reference, type RunOptions } from './options.js';
+import {
+  DEFAULTS,
+  FAIL_ON,
+  FAIL_ON_TEXT,
+  OUTPUT_FORMATS,
+  REFERENCE_TEXT,
+  defaultRunOptions,
+  deadlineFor,
+  parseReference,
+  typedValues,
+  type Credentials,
+  type FailOn,
+  type Reference,
+  type RunOptions,
+} from './options.js';
 import { helpText } from './help.js';
 import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
@@ -76,10 +90,16 @@ export function collect(v: string, prev: string[] | undefined): string[] {
 
 type Support = Pick<SupportDeps, 'out' | 'tool' | 'exitCodeFor'>;
 
-function buildProgram(io: CliIo, run: (address: string | undefined, o: Record<string, unknown>) => Promise<number>, explain: (code: string | undefined, o: { list?: boolean }) => Promise<number>, support: Support, publish: (domain: string, o: Record<string, unknown>) => Promise<number>) {
+function buildProgram(
+  io: CliIo,
+  run: (address: string | undefined, o: Record<string, unknown>) => Promise<number>,
+  explain: (code: string | undefined, o: { list?: boolean }) => Promise<number>,
+  support: Support,
+  publish: (domain: string, o: Record<string, unknown>) => Promise<number>,
+) {
   const program = new Command('imap-doctor');
   program
-    .description('Find out why an email account\'s IMAP connection does not work, and say so in plain words.')
+    .description("Find out why an email account's IMAP connection does not work, and say so in plain words.")
     .version(VERSION, '-V, --version')
     .argument('[address]', 'the email address to diagnose, e.g. alice@example.com (not with --batch)');
   addProbeOptions(program);
@@ -97,7 +117,8 @@ function buildProgram(io: CliIo, run: (address: string | undefined, o: Record<st
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
     // An option's value is never echoed back: a password typed as --password=… must not reappear.
-    outputError: (s, write) => write(`imap-doctor: ${s.replace(/^error: /, '').replace(/(--?[\w-]+)=\S+?(['"\s]|$)/g, '$1=…$2')}`),
+    outputError: (s, write) =>
+      write(`imap-doctor: ${s.replace(/^error: /, '').replace(/(--?[\w-]+)=\S+?(['"\s]|$)/g, '$1=…$2')}`),
   });
   // After exitOverride and configureOutput: subcommands inherit both when they are created.
   let code: number = EXIT.ok;
@@ -109,7 +130,13 @@ function buildProgram(io: CliIo, run: (address: string | undefined, o: Record<st
     .action(async (c: string | undefined, o: { list?: boolean }) => {
       code = await explain(c, o);
     });
-  addSupportCommands(program, { ...support, env: io.env, stdout: io.stdout, stdin: io.stdin, setCode: (c) => (code = c) });
+  addSupportCommands(program, {
+    ...support,
+    env: io.env,
+    stdout: io.stdout,
+    stdin: io.stdin,
+    setCode: (c) => (code = c),
+  });
   addCompletionCommand(program, io);
   addPublishCommand(program, { intIn, collect }, async (d, o) => void (code = await publish(d, o)));
   return { program, code: () => code };
@@ -119,19 +146,48 @@ function buildProgram(io: CliIo, run: (address: string | undefined, o: Record<st
 function addProbeOptions(program: Command): Command {
   return program
     .option('--host <name>', 'IMAP server to probe (skips discovery)')
-    .option('--port <n>', 'port to probe (default: 993 for tls, 143 otherwise; both when neither --port nor --security)', intIn('--port', 1, 65535))
-    .addOption(new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']))
+    .option(
+      '--port <n>',
+      'port to probe (default: 993 for tls, 143 otherwise; both when neither --port nor --security)',
+      intIn('--port', 1, 65535),
+    )
+    .addOption(
+      new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']),
+    )
     .option('--user <name>', 'login name (default: the address)')
     .option('--password-stdin', 'read the password from standard input')
-    .option('--oauth-token <token>', 'log in with this OAuth 2 access token (XOAUTH2/OAUTHBEARER) instead of a password; - reads it from standard input')
+    .option(
+      '--oauth-token <token>',
+      'log in with this OAuth 2 access token (XOAUTH2/OAUTHBEARER) instead of a password; - reads it from standard input',
+    )
     .option('--no-login', 'probe without logging in')
-    .option('--sessions <n>', `after a login works, hold n sessions at once on that endpoint (n - 1 more logins, stopping at the first refusal) to see how many devices and integrations fit`, intIn('--sessions', 1, LIMITS.maxSessions))
+    .option(
+      '--sessions <n>',
+      `after a login works, hold n sessions at once on that endpoint (n - 1 more logins, stopping at the first refusal) to see how many devices and integrations fit`,
+      intIn('--sessions', 1, LIMITS.maxSessions),
+    )
     .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file (repeatable)', collect)
-    .option('--resolve <host=address>', 'use this address for host instead of DNS (repeatable; like curl --resolve)', collect)
+    .option(
+      '--resolve <host=address>',
+      'use this address for host instead of DNS (repeatable; like curl --resolve)',
+      collect,
+    )
     .option('--reference <host:port>', REFERENCE_TEXT, asArg(parseReference))
-    .option('--expiry-warning-days <n>', `warn when a certificate expires within n days (default ${DEFAULTS.expiryWarningDays}; 0 turns it off)`, intIn('--expiry-warning-days', 0, 3650))
-    .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, intIn('--timeout', 50, 600_000))
-    .option('--deadline <ms>', `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`, intIn('--deadline', 100, 3_600_000));
+    .option(
+      '--expiry-warning-days <n>',
+      `warn when a certificate expires within n days (default ${DEFAULTS.expiryWarningDays}; 0 turns it off)`,
+      intIn('--expiry-warning-days', 0, 3650),
+    )
+    .option(
+      '--timeout <ms>',
+      `time limit per network step (default ${DEFAULTS.timeoutMs})`,
+      intIn('--timeout', 50, 600_000),
+    )
+    .option(
+      '--deadline <ms>',
+      `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`,
+      intIn('--deadline', 100, 3_600_000),
+    );
 }
 
 /** The options that shape the report (--json … --no-private), in --help's order. */
@@ -145,9 +201,18 @@ function addOutputOptions(program: Command): Command {
     .addOption(new Option('--quiet', 'only the verdict, the problems and the working settings').conflicts('verbose'))
     .option('--transcript', 'include the IMAP exchange of each endpoint (credentials masked)')
     .option('--redact', 'mask your username and client IP addresses in the report (server names stay), for tickets')
-    .option('--save-evidence <file>', 'also save the raw evidence to this file, to re-judge later (imap-doctor show --rejudge <file>)')
-    .option('--include-evidence', 'put the raw evidence into the JSON report (an "evidence" section), to re-judge later')
-    .option('--no-private', 'connect to no loopback, link-local, private, ULA or unspecified address (hosts you name exempt): for running it for other people');
+    .option(
+      '--save-evidence <file>',
+      'also save the raw evidence to this file, to re-judge later (imap-doctor show --rejudge <file>)',
+    )
+    .option(
+      '--include-evidence',
+      'put the raw evidence into the JSON report (an "evidence" section), to re-judge later',
+    )
+    .option(
+      '--no-private',
+      'connect to no loopback, link-local, private, ULA or unspecified address (hosts you name exempt): for running it for other people',
+    );
 }
 
 /** `imap-doctor completion <shell>`: a completion script made from the program's own definitions. */
@@ -172,7 +237,15 @@ export function commandLineSpec(): Promise<CliSpec> {
   const sink = { write: () => true };
   const io = { argv: [], env: {}, stdout: sink, stderr: sink, stdin: sink } as unknown as CliIo;
   const tool = { name: 'imap-doctor' as const, version: VERSION, node: '' };
-  return specOf(buildProgram(io, async () => EXIT.ok, async () => EXIT.ok, { out: () => {}, tool, exitCodeFor }, async () => EXIT.ok).program);
+  return specOf(
+    buildProgram(
+      io,
+      async () => EXIT.ok,
+      async () => EXIT.ok,
+      { out: () => {}, tool, exitCodeFor },
+      async () => EXIT.ok,
+    ).program,
+  );
 }
 
 /** The first line of standard input (the secret), bounded in size; the rest is never read. */
@@ -244,7 +317,8 @@ export function readCaFiles(files: string[]): string[] {
       throw new UsageError(`--ca-file ${f}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const pems = splitPem(text);
-    if (pems.length === 0) throw new UsageError(`--ca-file ${f}: no PEM certificate ("-----BEGIN CERTIFICATE-----") in it`);
+    if (pems.length === 0)
+      throw new UsageError(`--ca-file ${f}: no PEM certificate ("-----BEGIN CERTIFICATE-----") in it`);
     pems.forEach((pem, i) => {
       try {
         new X509Certificate(pem);
@@ -256,24 +330,40 @@ export function readCaFiles(files: string[]): string[] {
   });
 }
 
-async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: string): Promise<Pick<RunOptions, 'credentials' | 'noLoginReason'>> {
+async function gatherCredentials(
+  io: CliIo,
+  o: Record<string, unknown>,
+  user: string,
+): Promise<Pick<RunOptions, 'credentials' | 'noLoginReason'>> {
   if (o.login === false) return { credentials: null, noLoginReason: 'disabled' };
   const cred = (password: string, from: Credentials['from']): Pick<RunOptions, 'credentials' | 'noLoginReason'> =>
-    password.length === 0 ? { credentials: null, noLoginReason: 'empty-password' } : { credentials: { user, password: new Secret(password), from } };
+    password.length === 0
+      ? { credentials: null, noLoginReason: 'empty-password' }
+      : { credentials: { user, password: new Secret(password), from } };
   const token = (value: string, from: Credentials['from']): Pick<RunOptions, 'credentials' | 'noLoginReason'> =>
-    value.length === 0 ? { credentials: null, noLoginReason: 'empty-password' } : { credentials: { user, oauthToken: new Secret(value), from } };
+    value.length === 0
+      ? { credentials: null, noLoginReason: 'empty-password' }
+      : { credentials: { user, oauthToken: new Secret(value), from } };
   // An OAuth 2 access token replaces the password: --oauth-token (the value, or - for stdin), then the env.
   if (typeof o.oauthToken === 'string') {
     if (o.oauthToken === '-') {
-      if (o.passwordStdin) throw new UsageError('--oauth-token - and --password-stdin both want standard input; use one');
-      if (io.stdin.isTTY) return token((await promptHidden(io, `OAuth access token for ${user} (empty to skip the login): `)).trim(), 'oauth-stdin');
+      if (o.passwordStdin)
+        throw new UsageError('--oauth-token - and --password-stdin both want standard input; use one');
+      if (io.stdin.isTTY)
+        return token(
+          (await promptHidden(io, `OAuth access token for ${user} (empty to skip the login): `)).trim(),
+          'oauth-stdin',
+        );
       return token((await readFirstLine(io.stdin)).trim(), 'oauth-stdin');
     }
-    io.stderr.write('imap-doctor: note: a token on the command line is visible to other users of this computer; prefer IMAP_DOCTOR_OAUTH_TOKEN or --oauth-token -\n');
+    io.stderr.write(
+      'imap-doctor: note: a token on the command line is visible to other users of this computer; prefer IMAP_DOCTOR_OAUTH_TOKEN or --oauth-token -\n',
+    );
     return token(o.oauthToken.trim(), 'oauth-option');
   }
   if (o.passwordStdin) {
-    if (io.stdin.isTTY) return cred(await promptHidden(io, `Password for ${user} (empty to skip the login): `), 'prompt');
+    if (io.stdin.isTTY)
+      return cred(await promptHidden(io, `Password for ${user} (empty to skip the login): `), 'prompt');
     return cred(await readFirstLine(io.stdin), 'stdin');
   }
   const envToken = io.env.IMAP_DOCTOR_OAUTH_TOKEN;
@@ -287,7 +377,15 @@ async function gatherCredentials(io: CliIo, o: Record<string, unknown>, user: st
 /** `imap-doctor publish`: bad input (a plain Error or an InputError) is a usage error; the text goes through the scrubber. */
 async function publishCommand(io: CliIo, o: Output, domain: string, x: Record<string, unknown>): Promise<number> {
   const { publishFromCli } = await import('./publish/command.js');
-  const r = await publishFromCli(domain, x, { readCaFiles, parsePins, intIn, collect, version: VERSION, node: process.versions.node, ...(io.lookup ? { lookup: io.lookup } : {}) }).catch((e: unknown) => {
+  const r = await publishFromCli(domain, x, {
+    readCaFiles,
+    parsePins,
+    intIn,
+    collect,
+    version: VERSION,
+    node: process.versions.node,
+    ...(io.lookup ? { lookup: io.lookup } : {}),
+  }).catch((e: unknown) => {
     throw e instanceof InputError || (e instanceof Error && e.constructor === Error) ? new UsageError(e.message) : e;
   });
   o.out(r.text);
@@ -318,7 +416,9 @@ interface Output {
 
 function outputFor(io: CliIo): Output {
   // Seeded before anything can print: even a usage error must not echo a secret from the env.
-  const forms = [io.env.IMAP_DOCTOR_PASSWORD, io.env.IMAP_DOCTOR_OAUTH_TOKEN].filter((v): v is string => typeof v === 'string' && v.length > 0).flatMap((v) => new Secret(v).variants());
+  const forms = [io.env.IMAP_DOCTOR_PASSWORD, io.env.IMAP_DOCTOR_OAUTH_TOKEN]
+    .filter((v): v is string => typeof v === 'string' && v.length > 0)
+    .flatMap((v) => new Secret(v).variants());
   // Last line of defence: every string of the report is scrubbed (scrubDeep, in diagnose); free text
   // on stdout/stderr is scrubbed of every form long enough not to mangle ordinary words and numbers.
   const o: Output = {
@@ -330,8 +430,14 @@ function outputFor(io: CliIo): Output {
     progress: io.stderr,
   };
   // The spinner writes its own escape sequences: scrubbed, never made visible.
-  o.progress = Object.assign(Object.create(io.stderr) as NodeJS.WritableStream, { write: (s: string) => io.stderr.write(scrub(s, textForms(o.forms), o.protect)) });
-  o.io = { ...io, stdout: { ...io.stdout, write: (s: string) => o.out(s), isTTY: io.stdout.isTTY, columns: io.stdout.columns }, stderr: Object.assign(Object.create(io.stderr), { write: (s: string) => o.err(s) }) };
+  o.progress = Object.assign(Object.create(io.stderr) as NodeJS.WritableStream, {
+    write: (s: string) => io.stderr.write(scrub(s, textForms(o.forms), o.protect)),
+  });
+  o.io = {
+    ...io,
+    stdout: { ...io.stdout, write: (s: string) => o.out(s), isTTY: io.stdout.isTTY, columns: io.stdout.columns },
+    stderr: Object.assign(Object.create(io.stderr), { write: (s: string) => o.err(s) }),
+  };
   return o;
 }
 
@@ -347,15 +453,27 @@ export async function runCli(io: CliIo): Promise<number> {
 }
 
 async function runCommand(io: CliIo, o: Output): Promise<number> {
-  const support = { out: o.out, tool: { name: 'imap-doctor' as const, version: VERSION, node: process.versions.node }, exitCodeFor };
-  const diagnosis = (address: string | undefined, x: Record<string, unknown>) => (x.batch !== undefined ? batch(io, o, address, x) : diagnose(io, o, address, x));
-  const { program, code } = buildProgram(o.io, diagnosis, (c, x) => explain(o, c, x), support, (d, x) => publishCommand(io, o, d, x));
+  const support = {
+    out: o.out,
+    tool: { name: 'imap-doctor' as const, version: VERSION, node: process.versions.node },
+    exitCodeFor,
+  };
+  const diagnosis = (address: string | undefined, x: Record<string, unknown>) =>
+    x.batch !== undefined ? batch(io, o, address, x) : diagnose(io, o, address, x);
+  const { program, code } = buildProgram(
+    o.io,
+    diagnosis,
+    (c, x) => explain(o, c, x),
+    support,
+    (d, x) => publishCommand(io, o, d, x),
+  );
   try {
     await program.parseAsync(io.argv, { from: 'user' });
     return code();
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (e instanceof UsageError || e instanceof InputError) {
@@ -371,14 +489,20 @@ async function runCommand(io: CliIo, o: Output): Promise<number> {
 }
 
 async function explain(o: Output, c: string | undefined, x: { list?: boolean }): Promise<number> {
-  const [{ CATALOGUE, isFindingCode }, { explainCode, listCodes }] = await Promise.all([import('./catalogue/index.js'), import('./render/explain.js')]);
+  const [{ CATALOGUE, isFindingCode }, { explainCode, listCodes }] = await Promise.all([
+    import('./catalogue/index.js'),
+    import('./render/explain.js'),
+  ]);
   if (x.list) {
     o.out(listCodes());
     return EXIT.ok;
   }
   if (!c) throw new UsageError('explain needs a finding code (or --list), e.g. imap-doctor explain TLS_CERT_EXPIRED');
   const code = c.trim().toUpperCase();
-  if (!isFindingCode(code)) throw new UsageError(`unknown finding code "${c}" (imap-doctor explain --list shows all ${Object.keys(CATALOGUE).length})`);
+  if (!isFindingCode(code))
+    throw new UsageError(
+      `unknown finding code "${c}" (imap-doctor explain --list shows all ${Object.keys(CATALOGUE).length})`,
+    );
   o.out(explainCode(code));
   return EXIT.ok;
 }
@@ -402,8 +526,16 @@ function viewOf(io: CliIo, x: Record<string, unknown>, render: Rendering, redact
 }
 
 /** The options of a diagnosis from the command line; bad input is a UsageError. Reads the password (unless a batch `given` it). */
-async function runOptions(o: Output, addressArg: string | undefined, x: Record<string, unknown>, given?: BatchCredentials): Promise<RunOptions> {
-  if (addressArg === undefined) throw new UsageError('missing the address to diagnose, e.g. imap-doctor alice@example.com (or --batch <file> for a list)');
+async function runOptions(
+  o: Output,
+  addressArg: string | undefined,
+  x: Record<string, unknown>,
+  given?: BatchCredentials,
+): Promise<RunOptions> {
+  if (addressArg === undefined)
+    throw new UsageError(
+      'missing the address to diagnose, e.g. imap-doctor alice@example.com (or --batch <file> for a list)',
+    );
   let address;
   try {
     address = parseAddress(addressArg);
@@ -412,7 +544,9 @@ async function runOptions(o: Output, addressArg: string | undefined, x: Record<s
     throw e;
   }
   if (x.host === undefined && (x.port !== undefined || x.security !== undefined)) {
-    throw new UsageError('--port and --security choose the endpoint on --host; add --host <name> (discovery finds ports itself)');
+    throw new UsageError(
+      '--port and --security choose the endpoint on --host; add --host <name> (discovery finds ports itself)',
+    );
   }
   let host: string | undefined;
   if (typeof x.host === 'string') {
@@ -474,7 +608,10 @@ function shown(report: Report, evidence: RunEvidence | undefined, view: View, o:
 function printable(r: Report, view: View, out: EvidenceOut): { text: string; evidence?: string } {
   const saved = out.fd !== null && r.evidence ? evidenceJson(r.evidence) : undefined;
   if (!out.include) delete r.evidence;
-  return { text: view.render.renderReport(r, view.render.displayFrom(view.flags, view.screen)), ...(saved ? { evidence: saved } : {}) };
+  return {
+    text: view.render.renderReport(r, view.render.displayFrom(view.flags, view.screen)),
+    ...(saved ? { evidence: saved } : {}),
+  };
 }
 
 /** Where the run is, for the backstop's report. */
@@ -482,7 +619,13 @@ function whereOf(e: RunEvent): InternalWhere {
   const graceS = LIMITS.backstopGraceMs / 1000;
   if (e.kind === 'phase') return { step: 'backstop', phase: e.phase, graceS };
   if (e.kind === 'source') return { step: 'backstop', source: e.source, graceS };
-  return { step: 'backstop', stage: e.stage, endpoint: e.endpoint, ...(e.address ? { address: e.address } : {}), graceS };
+  return {
+    step: 'backstop',
+    stage: e.stage,
+    endpoint: e.endpoint,
+    ...(e.address ? { address: e.address } : {}),
+    graceS,
+  };
 }
 
 /**
@@ -521,7 +664,11 @@ async function batch(io: CliIo, o: Output, address: string | undefined, x: Recor
   // Thousands of short runs in one process: V8 keeps growing the heap for their garbage unless told to
   // favour size, and a batch of 10,000 would end up bigger than one of 1,000.
   setFlagsFromString('--optimize-for-size');
-  const [{ runBatchCommand }, { redactReport }, render] = await Promise.all([import('./batch/command.js'), import('./cli-run.js'), import('./render/format.js')]);
+  const [{ runBatchCommand }, { redactReport }, render] = await Promise.all([
+    import('./batch/command.js'),
+    import('./cli-run.js'),
+    import('./render/format.js'),
+  ]);
   const view = viewOf(io, x, render, redactReport);
   const evidenceOut: EvidenceOut = { fd: null, include: x.includeEvidence === true };
   return runBatchCommand(
@@ -549,7 +696,12 @@ async function batch(io: CliIo, o: Output, address: string | undefined, x: Recor
   );
 }
 
-async function diagnose(io: CliIo, o: Output, addressArg: string | undefined, x: Record<string, unknown>): Promise<number> {
+async function diagnose(
+  io: CliIo,
+  o: Output,
+  addressArg: string | undefined,
+  x: Record<string, unknown>,
+): Promise<number> {
   // The run's code (the pipeline, and the checks and renderers the backstop is fed with from the start)
   // loads while the backstop's worker thread, and the lookup helper when the run will need it, start
   // beside it, instead of one after the other.
@@ -561,11 +713,17 @@ async function diagnose(io: CliIo, o: Output, addressArg: string | undefined, x:
   const [{ runDoctor, discoveryDeps, redactReport, NODE_IO }, , render] = await loading;
   const view = viewOf(io, x, render, redactReport);
   // Opened before anything is probed: a bad path fails at once.
-  const evidenceOut: EvidenceOut = { fd: typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null, include: x.includeEvidence === true };
+  const evidenceOut: EvidenceOut = {
+    fd: typeof x.saveEvidence === 'string' ? openEvidenceFile(x.saveEvidence) : null,
+    include: x.includeEvidence === true,
+  };
   let evidence: RunEvidence | undefined;
   // A spinner only on a real terminal: a 0-column one (some CI/container TTYs) makes ora spin forever.
   const stderrColumns = (io.stderr as { columns?: number }).columns ?? 0;
-  const progress = await createProgress(o.progress, { enabled: io.stderr.isTTY === true && stderrColumns > 0 && !x.quiet && !io.env.CI, color: x.color !== false && !io.env.NO_COLOR });
+  const progress = await createProgress(o.progress, {
+    enabled: io.stderr.isTTY === true && stderrColumns > 0 && !x.quiet && !io.env.CI,
+    color: x.color !== false && !io.env.NO_COLOR,
+  });
   backstop?.arm(opts.deadlineMs, evidenceOut.fd);
   const fed = backstop ? feedBackstop(backstop, view, o, evidenceOut) : undefined;
   const emit = (e: RunEvent) => {

@@ -8,7 +8,13 @@ import { cutStepText, cutSteps } from './model/reading.js';
 import type { EventSink, RunEvent } from './events.js';
 import type { DiscoveryEvidence } from './model/discovery.js';
 import { internalError, internalFinding, type InternalWhere } from './errors/classify.js';
-import { endpointId, type AddressProbe, type Candidate, type EndpointEvidence, type NetworkEvidence } from './model/evidence.js';
+import {
+  endpointId,
+  type AddressProbe,
+  type Candidate,
+  type EndpointEvidence,
+  type NetworkEvidence,
+} from './model/evidence.js';
 import type { Finding } from './model/finding.js';
 import type { Report } from './model/report.js';
 import { EVIDENCE_VERSION, type RunEvidence } from './model/run-evidence.js';
@@ -92,7 +98,12 @@ function beginRun(given: DoctorDeps): { started: Date; t0: number; starts: Stage
   const mono = () => given.io.clock.mono();
   const t0 = mono();
   const starts = recordStageStarts(t0, mono);
-  return { started: given.io.clock.now(), t0, starts, deps: { ...given, emit: (e) => (starts.observe(e), given.emit(e)) } };
+  return {
+    started: given.io.clock.now(),
+    t0,
+    starts,
+    deps: { ...given, emit: (e) => (starts.observe(e), given.emit(e)) },
+  };
 }
 
 /** Everything a run has gathered so far: the report is built from it at the end, or early by the backstop. */
@@ -186,7 +197,19 @@ async function gather(s: RunState): Promise<void> {
   };
   // With credentials, each probed connection fit for a login stays open for it (one connection per address).
   const kept = opts.credentials ? new KeptConnections() : undefined;
-  const ctx = { io: deps.io, lookup: deps.lookup, pinned: opts.pinned, policy, trust, timeoutMs: opts.timeoutMs, run: clock.signal, maxLineBytes: DEFAULTS.maxLineBytes, transcript: opts.transcript, emit, ...(kept ? { keep: kept.offer } : {}) };
+  const ctx = {
+    io: deps.io,
+    lookup: deps.lookup,
+    pinned: opts.pinned,
+    policy,
+    trust,
+    timeoutMs: opts.timeoutMs,
+    run: clock.signal,
+    maxLineBytes: DEFAULTS.maxLineBytes,
+    transcript: opts.transcript,
+    emit,
+    ...(kept ? { keep: kept.offer } : {}),
+  };
   const stream = endpointStream(s, ctx, standards);
   const offer = (candidates: Candidate[]) => {
     // Kept as the run's candidates until the final list replaces them (a crash in discovery keeps these).
@@ -215,9 +238,28 @@ type ProbeContext = Parameters<typeof probeEndpoint>[2];
 function networkContext(s: RunState, policy: ReturnType<typeof addressPolicy>) {
   const { opts, deps, clock } = s;
   const target = opts.reference;
-  const reference = target && new UserReference(target, { resolve: (step) => resolveHost(target.host, deps.lookup, opts.pinned, step, policy), timeoutMs: opts.timeoutMs, run: clock.signal, io: deps.io });
-  const netCtx = { io: deps.io, timeoutMs: opts.timeoutMs, run: clock.signal, referencePorts: opts.referencePorts, imapPorts: opts.imapPorts, discovery: s.discovery, dnsServers: opts.dnsServers, reference };
-  const head = new HeadStart({ ...netCtx, startAfterMs: Math.min(DEFAULTS.headStartMaxMs, Math.round(opts.timeoutMs / DEFAULTS.headStartDivisor)) });
+  const reference =
+    target &&
+    new UserReference(target, {
+      resolve: (step) => resolveHost(target.host, deps.lookup, opts.pinned, step, policy),
+      timeoutMs: opts.timeoutMs,
+      run: clock.signal,
+      io: deps.io,
+    });
+  const netCtx = {
+    io: deps.io,
+    timeoutMs: opts.timeoutMs,
+    run: clock.signal,
+    referencePorts: opts.referencePorts,
+    imapPorts: opts.imapPorts,
+    discovery: s.discovery,
+    dnsServers: opts.dnsServers,
+    reference,
+  };
+  const head = new HeadStart({
+    ...netCtx,
+    startAfterMs: Math.min(DEFAULTS.headStartMaxMs, Math.round(opts.timeoutMs / DEFAULTS.headStartDivisor)),
+  });
   return { netCtx, head };
 }
 
@@ -246,25 +288,38 @@ interface PhaseEnv {
 }
 
 /** With the final ranking: reference probes once every probe ended, each login as soon as its turn comes, DANE and issuer metadata beside them. */
-async function afterDiscovery(s: RunState, ranked: ReadonlyArray<Promise<EndpointEvidence>>, env: PhaseEnv): Promise<void> {
+async function afterDiscovery(
+  s: RunState,
+  ranked: ReadonlyArray<Promise<EndpointEvidence>>,
+  env: PhaseEnv,
+): Promise<void> {
   const { opts, deps, clock } = s;
   const all = Promise.all(ranked).then((e) => (s.endpoints = e));
   const internal = (where: InternalWhere, err: unknown) => s.extra.push(internalFinding(where, err));
-  const network = all.then((e) => probeNetwork(e, { ...env.netCtx, discovery: s.discovery }, env.head)).then(
-    (n) => void (s.network = n),
-    (err: unknown) => internal({ step: 'network' }, err),
+  const network = all
+    .then((e) => probeNetwork(e, { ...env.netCtx, discovery: s.discovery }, env.head))
+    .then(
+      (n) => void (s.network = n),
+      (err: unknown) => internal({ step: 'network' }, err),
+    );
+  all.then(
+    () => deps.emit({ kind: 'phase', phase: 'login' }),
+    () => undefined,
   );
-  all.then(() => deps.emit({ kind: 'phase', phase: 'login' }), () => undefined);
   const loginDeps = { ...deps, started: s.startedAt, kept: env.kept };
   // Each login starts once its own probe and every better-ranked one have ended; --oauth-discover picks among all first.
   const logins = opts.oauthDiscover
     ? all.then(async (e) => {
-        await env.standards.oauthProbe(e, { ...env.ctx, emit: deps.emit, user: s.user }).catch((err: unknown) => internal({ step: 'oauth-discover' }, err));
+        await env.standards
+          .oauthProbe(e, { ...env.ctx, emit: deps.emit, user: s.user })
+          .catch((err: unknown) => internal({ step: 'oauth-discover' }, err));
         await runLogins(ranked, opts, s.user, env.trust, clock, loginDeps, internal);
       })
     : runLogins(ranked, opts, s.user, env.trust, clock, loginDeps, internal);
   // DANE lookups ran beside the probes; issuer metadata is fetched beside the logins.
-  const finishing = all.then((e) => env.standards.finish(e, s.discovery)).catch((err: unknown) => internal({ step: 'standards' }, err));
+  const finishing = all
+    .then((e) => env.standards.finish(e, s.discovery))
+    .catch((err: unknown) => internal({ step: 'standards' }, err));
   await Promise.all([network, logins, finishing]);
 }
 
@@ -274,7 +329,14 @@ async function afterDiscovery(s: RunState, ranked: ReadonlyArray<Promise<Endpoin
  */
 function crashedEndpoint(c: Candidate, rank: number, err: unknown): EndpointEvidence {
   const id = endpointId(c);
-  return { id, rank, candidate: c, resolve: { crashed: 'probe', ms: 0, addresses: [], error: internalError(err) }, addresses: [], login: { state: 'withheld', reason: 'internal-error' } };
+  return {
+    id,
+    rank,
+    candidate: c,
+    resolve: { crashed: 'probe', ms: 0, addresses: [], error: internalError(err) },
+    addresses: [],
+    login: { state: 'withheld', reason: 'internal-error' },
+  };
 }
 
 /** What the deadline (or Ctrl-C) cut short, for the report. */
@@ -331,7 +393,16 @@ async function candidatesFor(
 }
 
 /** What the login probe of one endpoint needs: where, who, the secret, the trust store and the bounds. */
-function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, user: string, trust: TrustStore, run: AbortSignal, version: string, afterLogin?: LoginParams['afterLogin']): LoginParams {
+function loginParams(
+  e: EndpointEvidence,
+  a: AddressProbe,
+  opts: RunOptions,
+  user: string,
+  trust: TrustStore,
+  run: AbortSignal,
+  version: string,
+  afterLogin?: LoginParams['afterLogin'],
+): LoginParams {
   const creds = opts.credentials;
   return {
     host: e.candidate.host,
@@ -353,9 +424,20 @@ function loginParams(e: EndpointEvidence, a: AddressProbe, opts: RunOptions, use
 }
 
 /** One login attempt on an endpoint the policy allows, unless the run is over; a crash is kept as INTERNAL_ERROR. */
-type Attempt = (e: EndpointEvidence, a: AddressProbe, first?: boolean) => Promise<'ok' | 'rejected' | 'crashed' | 'failed'>;
+type Attempt = (
+  e: EndpointEvidence,
+  a: AddressProbe,
+  first?: boolean,
+) => Promise<'ok' | 'rejected' | 'crashed' | 'failed'>;
 
-function loginAttempt(opts: RunOptions, user: string, trust: TrustStore, clock: RunClock, deps: DoctorDeps & { started: Date; kept: KeptConnections | undefined }, internal: (where: InternalWhere, err: unknown) => void): Attempt {
+function loginAttempt(
+  opts: RunOptions,
+  user: string,
+  trust: TrustStore,
+  clock: RunClock,
+  deps: DoctorDeps & { started: Date; kept: KeptConnections | undefined },
+  internal: (where: InternalWhere, err: unknown) => void,
+): Attempt {
   return async (e, a, first = false) => {
     if (clock.signal.aborted) {
       e.login = { state: 'withheld', reason: abortKind(clock.signal) === 'interrupted' ? 'interrupted' : 'deadline' };
@@ -365,9 +447,27 @@ function loginAttempt(opts: RunOptions, user: string, trust: TrustStore, clock: 
     try {
       // The probe's verified connection to this address, when it was kept for the login.
       const kept = deps.kept?.take(e.id, a.address);
-      const at = await tryLogin({ ...loginParams(e, a, opts, user, trust, clock.signal, deps.version, first ? { now: deps.started, sessions: opts.sessions } : undefined), ...(kept ? { kept } : {}) });
+      const at = await tryLogin({
+        ...loginParams(
+          e,
+          a,
+          opts,
+          user,
+          trust,
+          clock.signal,
+          deps.version,
+          first ? { now: deps.started, sessions: opts.sessions } : undefined,
+        ),
+        ...(kept ? { kept } : {}),
+      });
       e.login = { state: 'attempted', attempt: at };
-      deps.emit({ kind: 'stage', endpoint: e.id, host: e.candidate.host, stage: 'login', state: at.ok ? 'ok' : 'failed' });
+      deps.emit({
+        kind: 'stage',
+        endpoint: e.id,
+        host: e.candidate.host,
+        stage: 'login',
+        state: at.ok ? 'ok' : 'failed',
+      });
       return at.ok ? 'ok' : at.credentialsRejected ? 'rejected' : 'failed';
     } catch (err) {
       internal({ step: 'login', endpoint: e.id }, err);
@@ -394,7 +494,9 @@ async function runLogins(
 ): Promise<void> {
   const creds = opts.credentials;
   if (!creds) {
-    for (const e of await Promise.all(pending)) if (!e.oauthProbe) e.login = { state: 'withheld', reason: opts.noLoginReason === 'disabled' ? 'disabled' : 'no-credentials' };
+    for (const e of await Promise.all(pending))
+      if (!e.oauthProbe)
+        e.login = { state: 'withheld', reason: opts.noLoginReason === 'disabled' ? 'disabled' : 'no-credentials' };
     return;
   }
   const kind = creds.oauthToken ? 'oauth' : 'password';

@@ -25,7 +25,10 @@ export class EndpointStream {
 
   /** Candidates known so far (any order): the new ones start now, within the bounds. */
   offer(candidates: readonly Candidate[]): void {
-    for (const c of [...candidates.filter((x) => x.provenance === 'user'), ...candidates.filter((x) => x.provenance !== 'user')]) {
+    for (const c of [
+      ...candidates.filter((x) => x.provenance === 'user'),
+      ...candidates.filter((x) => x.provenance !== 'user'),
+    ]) {
       const id = endpointId(c);
       if (this.#started.has(id)) continue;
       if (c.provenance !== 'user') {

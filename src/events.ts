@@ -5,7 +5,14 @@ export type RunEvent =
   | { kind: 'phase'; phase: 'discovery' | 'probing' | 'login' | 'checks' }
   | { kind: 'source'; source: string; state: 'start' | 'done'; status?: string }
   /** `endpoint` is the endpoint's id; `host` its host name (carried, never parsed back out of the id). */
-  | { kind: 'stage'; endpoint: string; host: string; address?: string; stage: Stage; state: 'start' | 'ok' | 'failed' | 'skipped' };
+  | {
+      kind: 'stage';
+      endpoint: string;
+      host: string;
+      address?: string;
+      stage: Stage;
+      state: 'start' | 'ok' | 'failed' | 'skipped';
+    };
 
 export type EventSink = (e: RunEvent) => void;
 

@@ -34,8 +34,14 @@ export const HELP_SECTIONS: readonly HelpSection[] = [
   {
     title: 'Exit codes',
     items: [
-      ['0', 'a working configuration was verified (the login succeeded; with --no-login: reachable over verified TLS) and nothing is wrong enough for --fail-on'],
-      ['1', 'a problem was found (with --fail-on error, the default: any error finding; warning: any error or warning), or nothing could be verified; never with --fail-on never'],
+      [
+        '0',
+        'a working configuration was verified (the login succeeded; with --no-login: reachable over verified TLS) and nothing is wrong enough for --fail-on',
+      ],
+      [
+        '1',
+        'a problem was found (with --fail-on error, the default: any error finding; warning: any error or warning), or nothing could be verified; never with --fail-on never',
+      ],
       ['2', 'usage or input error (bad option, invalid address, unreadable --ca-file)'],
       ['3', 'internal error in imap-doctor (the report still prints)'],
       ['130', 'interrupted with Ctrl-C (the report of what was found so far still prints)'],

@@ -48,7 +48,12 @@ function nodeConnect(to: ConnectTarget, signal: AbortSignal): Promise<Connected>
       reject(signal.reason);
       return;
     }
-    const socket = net.connect({ host: to.host, port: to.port, ...(to.family ? { family: to.family } : {}), ...(to.lookup ? { lookup: to.lookup } : {}) });
+    const socket = net.connect({
+      host: to.host,
+      port: to.port,
+      ...(to.family ? { family: to.family } : {}),
+      ...(to.lookup ? { lookup: to.lookup } : {}),
+    });
     // A late error after we settled must never crash the process.
     socket.on('error', () => {});
     const settle = () => {

@@ -14,7 +14,8 @@ export type OutputFormat = 'text' | 'json' | 'markdown' | 'html';
 /** How bad a finding must be for exit code 1 (--fail-on, for a run and for `show`). */
 export const FAIL_ON = ['error', 'warning', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
-export const FAIL_ON_TEXT = 'exit 1 when a finding is at least this bad (never: only usage, internal and interrupt codes)';
+export const FAIL_ON_TEXT =
+  'exit 1 when a finding is at least this bad (never: only usage, internal and interrupt codes)';
 
 /** What --format accepts, live and in `show`. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'html'];
@@ -137,11 +138,13 @@ export interface Reference {
   port: number;
 }
 
-export const REFERENCE_TEXT = 'an IMAP server you know works (default port 993): when the server does not answer, this tells whether your network blocks mail (connects only, sends nothing)';
+export const REFERENCE_TEXT =
+  'an IMAP server you know works (default port 993): when the server does not answer, this tells whether your network blocks mail (connects only, sends nothing)';
 
 /** --reference as typed: `host`, `host:port`, `[v6]:port` or a bare IPv6 address; throws a one-line Error. */
 export function parseReference(value: string): Reference {
-  const bad = (why: string) => new Error(`--reference "${value}" ${why} (expected e.g. imap.example.net:993 or [2001:db8::10]:993)`);
+  const bad = (why: string) =>
+    new Error(`--reference "${value}" ${why} (expected e.g. imap.example.net:993 or [2001:db8::10]:993)`);
   const v = value.trim();
   const m = isIP(v) === 6 ? null : /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(v);
   if (isIP(v) !== 6 && !m) throw bad('is not host:port');
@@ -150,7 +153,8 @@ export function parseReference(value: string): Reference {
   const host = normaliseHost(hostPart);
   if (!host) throw bad('has no valid host name or IP address');
   if (portPart === undefined) return { host, port: DEFAULTS.imapPorts.tls };
-  if (!/^\d{1,5}$/.test(portPart) || Number(portPart) < 1 || Number(portPart) > 65535) throw bad('has no port between 1 and 65535');
+  if (!/^\d{1,5}$/.test(portPart) || Number(portPart) < 1 || Number(portPart) > 65535)
+    throw bad('has no port between 1 and 65535');
   return { host, port: Number(portPart) };
 }
 
@@ -195,9 +199,20 @@ export function defaultRunOptions(address: string, over: Partial<RunOptions> = {
 }
 
 /** Where connections may go: --no-private, with every host and address the user named exempt. */
-export function addressPolicy(o: Pick<RunOptions, 'noPrivate' | 'host' | 'reference' | 'trustHosts' | 'pinned' | 'ispdb' | 'ispdbUrl'>): AddressPolicy {
-  const exempt = new Set<string>([...(o.host ? [o.host] : []), ...(o.reference ? [o.reference.host] : []), ...o.trustHosts, ...Object.keys(o.pinned), ...Object.values(o.pinned).flat()].map((h) => h.toLowerCase()));
-  if (o.ispdb && URL.canParse(o.ispdbUrl.replace(/\{\{domain\}\}/g, 'x'))) exempt.add(new URL(o.ispdbUrl.replace(/\{\{domain\}\}/g, 'x')).hostname.replace(/^\[|\]$/g, '').toLowerCase());
+export function addressPolicy(
+  o: Pick<RunOptions, 'noPrivate' | 'host' | 'reference' | 'trustHosts' | 'pinned' | 'ispdb' | 'ispdbUrl'>,
+): AddressPolicy {
+  const exempt = new Set<string>(
+    [
+      ...(o.host ? [o.host] : []),
+      ...(o.reference ? [o.reference.host] : []),
+      ...o.trustHosts,
+      ...Object.keys(o.pinned),
+      ...Object.values(o.pinned).flat(),
+    ].map((h) => h.toLowerCase()),
+  );
+  if (o.ispdb && URL.canParse(o.ispdbUrl.replace(/\{\{domain\}\}/g, 'x')))
+    exempt.add(new URL(o.ispdbUrl.replace(/\{\{domain\}\}/g, 'x')).hostname.replace(/^\[|\]$/g, '').toLowerCase());
   return { noPrivate: o.noPrivate, exempt };
 }
 
@@ -208,5 +223,10 @@ export function allowedPorts(o: Pick<RunOptions, 'imapPorts' | 'port'>): Readonl
 
 /** What the user typed that a report shows: never partially masked by the secret scrubber. */
 export function typedValues(o: Pick<RunOptions, 'address' | 'user' | 'host' | 'port'>): string[] {
-  return [o.address, ...(o.user ? [o.user] : []), ...(o.host ? [o.host] : []), ...(o.port !== undefined ? [String(o.port)] : [])];
+  return [
+    o.address,
+    ...(o.user ? [o.user] : []),
+    ...(o.host ? [o.host] : []),
+    ...(o.port !== undefined ? [String(o.port)] : []),
+  ];
 }

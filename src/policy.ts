@@ -23,17 +23,20 @@ export function decideLogin(e: EndpointEvidence, credential: 'password' | 'oauth
   const complete = e.addresses.filter(sessionReady);
   if (e.candidate.security === 'plain') {
     const a = e.addresses.find((x) => x.capability.state === 'ok');
-    if (a && a.capability.state === 'ok' && hasCap(a.capability.value, 'LOGINDISABLED')) return { go: false, reason: 'login-disabled' };
+    if (a && a.capability.state === 'ok' && hasCap(a.capability.value, 'LOGINDISABLED'))
+      return { go: false, reason: 'login-disabled' };
     return a ? { go: false, reason: 'no-tls' } : { go: false, reason: 'unreachable' };
   }
   if (complete.length === 0) {
     if (e.addresses.some(starttlsInjected)) return { go: false, reason: 'starttls-injection' };
     // A handshake that came up but did not verify (a failed handshake is just unreachable here).
-    if (e.addresses.some((a) => tlsOf(a)?.state === 'ok' && !tlsVerified(a))) return { go: false, reason: 'tls-not-verified' };
+    if (e.addresses.some((a) => tlsOf(a)?.state === 'ok' && !tlsVerified(a)))
+      return { go: false, reason: 'tls-not-verified' };
     return { go: false, reason: 'unreachable' };
   }
   const verified = complete.filter((a) => tlsVerified(a) && !starttlsInjected(a));
-  if (verified.length === 0) return { go: false, reason: complete.some(starttlsInjected) ? 'starttls-injection' : 'tls-not-verified' };
+  if (verified.length === 0)
+    return { go: false, reason: complete.some(starttlsInjected) ? 'starttls-injection' : 'tls-not-verified' };
   const a = verified[0] as AddressProbe;
   const caps = loginCapabilities(a) ?? [];
   if (credential === 'oauth') {

@@ -8,10 +8,12 @@ declare const __IMAP_DOCTOR_VERSION__: string | undefined;
 
 function fromPackageJson(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return '0.0.0-unknown';
   }
 }
 
-export const VERSION: string = typeof __IMAP_DOCTOR_VERSION__ === 'string' ? __IMAP_DOCTOR_VERSION__ : fromPackageJson();
+export const VERSION: string =
+  typeof __IMAP_DOCTOR_VERSION__ === 'string' ? __IMAP_DOCTOR_VERSION__ : fromPackageJson();

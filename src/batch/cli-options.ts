@@ -16,7 +16,17 @@ export interface BatchCliHelpers {
 /** The batch options of the command line. */
 export function addBatchOptions(program: Command, h: BatchCliHelpers): void {
   program
-    .option('--batch <file>', 'diagnose every address in this file (- reads standard input): one per line, address,host to probe that host; # comments')
-    .option('--concurrency <n>', `with --batch: addresses diagnosed at once (default ${DEFAULTS.batchConcurrency})`, h.intIn('--concurrency', 1, MAX_CONCURRENCY))
-    .option('--credentials-file <file>', 'with --batch: log in with these passwords, one line per account: address, a tab, the password (the file must be yours alone: chmod 600)');
+    .option(
+      '--batch <file>',
+      'diagnose every address in this file (- reads standard input): one per line, address,host to probe that host; # comments',
+    )
+    .option(
+      '--concurrency <n>',
+      `with --batch: addresses diagnosed at once (default ${DEFAULTS.batchConcurrency})`,
+      h.intIn('--concurrency', 1, MAX_CONCURRENCY),
+    )
+    .option(
+      '--credentials-file <file>',
+      'with --batch: log in with these passwords, one line per account: address, a tab, the password (the file must be yours alone: chmod 600)',
+    );
 }

@@ -60,19 +60,24 @@ export interface BatchCli {
 
 /** Options that name one account or one file, which a batch cannot apply to every line. */
 const NOT_IN_BATCH: Array<[string, string]> = [
-  ['user', '--user (each line\'s address is its login name)'],
+  ['user', "--user (each line's address is its login name)"],
   ['passwordStdin', '--password-stdin (use --credentials-file)'],
   ['oauthToken', '--oauth-token'],
   ['saveEvidence', '--save-evidence (use --include-evidence: each JSON report then carries its evidence)'],
 ];
 
 function refuseConflicts(x: Record<string, unknown>, address: string | undefined, d: Display): void {
-  if (address !== undefined) throw new InputError(`--batch reads the addresses from its list; leave out the address "${address}"`);
-  for (const [key, text] of NOT_IN_BATCH) if (x[key] !== undefined && x[key] !== false) throw new InputError(`${text} cannot be used with --batch`);
+  if (address !== undefined)
+    throw new InputError(`--batch reads the addresses from its list; leave out the address "${address}"`);
+  for (const [key, text] of NOT_IN_BATCH)
+    if (x[key] !== undefined && x[key] !== false) throw new InputError(`${text} cannot be used with --batch`);
   if (d.format === 'markdown' || d.format === 'html') {
-    throw new InputError(`--batch prints text or JSON (NDJSON, one report per line); for ${d.format}, save the JSON lines and render one with imap-doctor show --format ${d.format}`);
+    throw new InputError(
+      `--batch prints text or JSON (NDJSON, one report per line); for ${d.format}, save the JSON lines and render one with imap-doctor show --format ${d.format}`,
+    );
   }
-  if (x.credentialsFile !== undefined && x.login === false) throw new InputError('--credentials-file and --no-login contradict each other; use one');
+  if (x.credentialsFile !== undefined && x.login === false)
+    throw new InputError('--credentials-file and --no-login contradict each other; use one');
 }
 
 /** The list's text: a file, or standard input for `-`, bounded in size. */
@@ -108,24 +113,52 @@ function credentialsOf(b: BatchCli, entries: readonly BatchEntry[]): (address: s
   }
   return (address) => {
     const s: Secret | undefined = secrets.get(parseAddress(address).address);
-    return s ? { credentials: { user: address, password: s, from: 'credentials-file' }, batch: true } : { credentials: null, noLoginReason: 'batch', batch: true };
+    return s
+      ? { credentials: { user: address, password: s, from: 'credentials-file' }, batch: true }
+      : { credentials: null, noLoginReason: 'batch', batch: true };
   };
 }
 
 /** The doctor's deps of every address, on one DNS cache, one discovery per domain, one probe per endpoint. */
-function sharedDeps(b: BatchCli, opts: RunOptions): { share: BatchShare; doctor: Omit<DoctorDeps, 'onClock' | 'onEvidence' | 'onProgress'> } {
-  const share = createBatchShare({ deadlineMs: opts.deadlineMs, timeoutMs: opts.timeoutMs, maxEntries: DEFAULTS.batchSharedEntries });
+function sharedDeps(
+  b: BatchCli,
+  opts: RunOptions,
+): { share: BatchShare; doctor: Omit<DoctorDeps, 'onClock' | 'onEvidence' | 'onProgress'> } {
+  const share = createBatchShare({
+    deadlineMs: opts.deadlineMs,
+    timeoutMs: opts.timeoutMs,
+    maxEntries: DEFAULTS.batchSharedEntries,
+  });
   const net = discoveryNetwork(opts, b.lookup);
   const resolver = share.resolver(net.resolver);
   // With --dns, host lookups are A/AAAA queries to the same servers: one cache for both.
   const lookup = share.lookup(opts.dnsServers.length > 0 ? hostLookupFor(resolver) : net.lookup);
   // One trust store and one HTTPS client for the batch: a secure context costs milliseconds to build.
   const trust = createTrustStore(opts.caPem);
-  const fetcher = createFetcher({ lookup, trust, maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy({ ...opts, host: undefined }), io: NODE_IO });
+  const fetcher = createFetcher({
+    lookup,
+    trust,
+    maxBytes: DEFAULTS.maxBodyBytes,
+    maxRedirects: DEFAULTS.maxRedirects,
+    policy: addressPolicy({ ...opts, host: undefined }),
+    io: NODE_IO,
+  });
   const discover = share.discover(createDiscoverer({ resolver, lookup, fetcher }));
   // No `standards` deps: DANE's TLSA/DNSSEC questions and OAuth issuer metadata are per-run extras a
   // batch leaves out (they would repeat per address outside the shared cache); docs/batch.md says so.
-  return { share, doctor: { lookup, discover, probe: share.probe(), trust, emit: noEvents, io: NODE_IO, version: VERSION, node: b.node } };
+  return {
+    share,
+    doctor: {
+      lookup,
+      discover,
+      probe: share.probe(),
+      trust,
+      emit: noEvents,
+      io: NODE_IO,
+      version: VERSION,
+      node: b.node,
+    },
+  };
 }
 
 export async function runBatchCommand(b: BatchCli, address: string | undefined): Promise<number> {
@@ -133,7 +166,10 @@ export async function runBatchCommand(b: BatchCli, address: string | undefined):
   refuseConflicts(b.x, address, b.display);
   const list = parseBatchList(await readList(source, b.stdin));
   for (const bad of list.bad) b.err(`imap-doctor: --batch ${source}, line ${bad.line}: ${bad.message}\n`);
-  if (list.entries.length === 0) throw new InputError(`--batch ${source}: no address in the list${list.bad.length > 0 ? ' (every line had an error)' : ''}`);
+  if (list.entries.length === 0)
+    throw new InputError(
+      `--batch ${source}: no address in the list${list.bad.length > 0 ? ' (every line had an error)' : ''}`,
+    );
   const creds = credentialsOf(b, list.entries);
   return printBatch(b, list.entries, list.bad.length, creds);
 }
@@ -155,14 +191,25 @@ interface BatchOutput {
 }
 
 /** What the batch knows so far (the tally, the worst exit code, the runs in flight), its summary, and what each run, report or bad line changes. */
-function createBatchState(b: BatchCli, out: BatchOutput, f: { total: number; badLines: number; t0: number; stats: () => ShareStats }) {
+function createBatchState(
+  b: BatchCli,
+  out: BatchOutput,
+  f: { total: number; badLines: number; t0: number; stats: () => ShareStats },
+) {
   const tally: Tally = { ...emptyTally(), badLines: f.badLines };
   const state = {
     tally,
     exit: f.badLines > 0 ? 2 : 0,
     running: 0,
     summary: (final: boolean, interrupted?: { notStarted: number }): string =>
-      summaryText({ tally, total: f.total, ms: performance.now() - f.t0, exit: final ? state.exit : worseExit(state.exit, 3), share: f.stats(), ...(interrupted ? { interrupted } : {}) }),
+      summaryText({
+        tally,
+        total: f.total,
+        ms: performance.now() - f.t0,
+        exit: final ? state.exit : worseExit(state.exit, 3),
+        share: f.stats(),
+        ...(interrupted ? { interrupted } : {}),
+      }),
     onStart: (_e: BatchEntry, opts: RunOptions): void => {
       state.running++;
       // Fires only past every guard of the runs themselves: the main thread must be blocked.
@@ -175,7 +222,10 @@ function createBatchState(b: BatchCli, out: BatchOutput, f: { total: number; bad
       countReport(tally, r);
       out.write(out.json ? inertJson(r, 0) : `${reportLine(r, b.display.text.color)}\n`);
       out.bar.update(tally.ok + tally.warning + tally.error, tally.warning + tally.error, state.running);
-      out.backstop?.feed(`imap-doctor: the batch stopped (blocked past --deadline); what finished:\n${state.summary(false)}`, worseExit(state.exit, 3));
+      out.backstop?.feed(
+        `imap-doctor: the batch stopped (blocked past --deadline); what finished:\n${state.summary(false)}`,
+        worseExit(state.exit, 3),
+      );
     },
     onBadLine: (line: number, message: string): void => {
       tally.badLines++;
@@ -187,11 +237,20 @@ function createBatchState(b: BatchCli, out: BatchOutput, f: { total: number; bad
 }
 
 /** Runs the entries, printing as they finish; the summary last. Returns the batch's exit code. */
-async function printBatch(b: BatchCli, entries: BatchEntry[], badLines: number, creds: (address: string) => BatchCredentials): Promise<number> {
+async function printBatch(
+  b: BatchCli,
+  entries: BatchEntry[],
+  badLines: number,
+  creds: (address: string) => BatchCredentials,
+): Promise<number> {
   const json = b.display.format === 'json';
   const t0 = performance.now();
   let shared: ReturnType<typeof sharedDeps> | undefined;
-  const bar = await createBatchBar(b.progress, { enabled: b.stderr.isTTY === true && (b.stderr.columns ?? 0) > 0 && !b.x.quiet && !b.env.CI, color: b.display.text.color, total: entries.length });
+  const bar = await createBatchBar(b.progress, {
+    enabled: b.stderr.isTTY === true && (b.stderr.columns ?? 0) > 0 && !b.x.quiet && !b.env.CI,
+    color: b.display.text.color,
+    total: entries.length,
+  });
   // The backstop prints the summary where it would go if the main thread is ever blocked.
   const backstop = b.backstop?.(json ? 2 : 1);
   const write = (s: string) => {

@@ -18,7 +18,10 @@ const MAX_BYTES = 64 * 1024 * 1024;
 function checkPermissions(file: string, st: { uid: number; mode: number; isFile(): boolean }, uid: number): void {
   const where = `--credentials-file ${file}`;
   if (!st.isFile()) throw new CredentialsError(`${where}: not a regular file`);
-  if (st.uid !== uid) throw new CredentialsError(`${where}: owned by uid ${st.uid}, not by you (uid ${uid}); the passwords must be in a file of your own`);
+  if (st.uid !== uid)
+    throw new CredentialsError(
+      `${where}: owned by uid ${st.uid}, not by you (uid ${uid}); the passwords must be in a file of your own`,
+    );
   if ((st.mode & 0o077) !== 0) {
     const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
     throw new CredentialsError(`${where}: group or others may read or change it (mode ${mode}); run chmod 600 ${file}`);
@@ -61,12 +64,15 @@ export function parseCredentials(text: string, file: string): Map<string, Secret
 
 /** Opens, checks (on the open file, so it cannot be swapped in between) and reads the file. */
 export function readCredentialsFile(file: string, uid: number): Map<string, Secret> {
-  if (file === '-') throw new CredentialsError('--credentials-file must name a file (its permissions are checked), not -');
+  if (file === '-')
+    throw new CredentialsError('--credentials-file must name a file (its permissions are checked), not -');
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    throw new CredentialsError(`--credentials-file ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new CredentialsError(
+      `--credentials-file ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   try {
     const st = fstatSync(fd);

@@ -31,7 +31,8 @@ function quoted(s: string): string {
 
 function parseLine(text: string, line: number): BatchEntry | BadLine {
   const [address = '', host, ...more] = text.split(',').map((s) => s.trim());
-  if (more.length > 0) return { line, message: `${quoted(text)} has more than one comma (expected address or address,host)` };
+  if (more.length > 0)
+    return { line, message: `${quoted(text)} has more than one comma (expected address or address,host)` };
   try {
     parseAddress(address);
   } catch (e) {

@@ -18,10 +18,18 @@ export function barText(done: number, total: number, problems: number, running: 
 }
 
 /** ora is loaded only when the bar will show. */
-export async function createBatchBar(stream: NodeJS.WritableStream, o: { enabled: boolean; color: boolean; total: number }): Promise<BatchBar> {
+export async function createBatchBar(
+  stream: NodeJS.WritableStream,
+  o: { enabled: boolean; color: boolean; total: number },
+): Promise<BatchBar> {
   if (!o.enabled) return { update: () => {}, stop: () => {} };
   const { default: ora } = await import('ora');
-  const spinner: Ora = ora({ stream: stream as NodeJS.WriteStream, color: o.color ? 'cyan' : false, isEnabled: true, discardStdin: false }).start(barText(0, o.total, 0, 0));
+  const spinner: Ora = ora({
+    stream: stream as NodeJS.WriteStream,
+    color: o.color ? 'cyan' : false,
+    isEnabled: true,
+    discardStdin: false,
+  }).start(barText(0, o.total, 0, 0));
   return {
     update: (done, problems, running) => {
       spinner.text = barText(done, o.total, problems, running);

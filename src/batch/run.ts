@@ -42,7 +42,10 @@ export interface BatchRun {
 }
 
 /** The report of what an address knew at deadline + grace, if its run has not ended by then. */
-function overrun(opts: RunOptions, progress: () => RunProgress | undefined): { p: Promise<{ report: Report; evidence: RunEvidence } | null>; cancel(): void } {
+function overrun(
+  opts: RunOptions,
+  progress: () => RunProgress | undefined,
+): { p: Promise<{ report: Report; evidence: RunEvidence } | null>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
   const p = new Promise<{ report: Report; evidence: RunEvidence } | null>((resolve) => {
     timer = setTimeout(() => {
@@ -94,7 +97,8 @@ export function runBatch(entries: readonly BatchEntry[], d: BatchRunDeps): Batch
     d.onReport(e, opts, r.report, r.evidence);
   };
   // A doctor bug outside the run's own guard costs that line, never the batch.
-  const guarded = (e: BatchEntry) => one(e).catch((err: unknown) => d.onBadLine(e.line, `internal error: ${thrown(err).text} (please report this bug)`));
+  const guarded = (e: BatchEntry) =>
+    one(e).catch((err: unknown) => d.onBadLine(e.line, `internal error: ${thrown(err).text} (please report this bug)`));
   const done = mapLimit(entries, d.concurrency, guarded).then(() => undefined);
   return {
     done,

@@ -89,11 +89,19 @@ export function createBatchShare(o: { deadlineMs: number; timeoutMs: number; max
       ];
       return joined(use(r, 'discoveries'), signal, () => inner(stand, opts, signal)).then((d) => replaceDeep(d, mine));
     },
-    probe: (inner = probeEndpoint) => (c, rank, ctx) => {
-      const exempt = c.provenance === 'user' || c.userTrusted || ctx.policy.exempt.has(c.host.toLowerCase());
-      const r = probes.get(`${c.host.toLowerCase()}|${c.port}|${c.security}|${exempt}`, () => clocked((run) => inner(c, rank, { ...ctx, run })));
-      return joined(use(r, 'probes'), ctx.run, () => inner(c, rank, ctx)).then((e) => ({ ...structuredClone(e), rank, candidate: c }));
-    },
+    probe:
+      (inner = probeEndpoint) =>
+      (c, rank, ctx) => {
+        const exempt = c.provenance === 'user' || c.userTrusted || ctx.policy.exempt.has(c.host.toLowerCase());
+        const r = probes.get(`${c.host.toLowerCase()}|${c.port}|${c.security}|${exempt}`, () =>
+          clocked((run) => inner(c, rank, { ...ctx, run })),
+        );
+        return joined(use(r, 'probes'), ctx.run, () => inner(c, rank, ctx)).then((e) => ({
+          ...structuredClone(e),
+          rank,
+          candidate: c,
+        }));
+      },
     interrupt: () => {
       stop.abort();
       for (const c of clocks) c.interrupt();

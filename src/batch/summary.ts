@@ -21,7 +21,12 @@ export function worseExit(a: number, b: number): number {
 export function reportLine(r: Report, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const v = r.verdict;
-  const mark = v.status === 'ok' ? c.green(symbol('ok')) : v.status === 'error' ? c.red(symbol('error')) : c.yellow(symbol('warning'));
+  const mark =
+    v.status === 'ok'
+      ? c.green(symbol('ok'))
+      : v.status === 'error'
+        ? c.red(symbol('error'))
+        : c.yellow(symbol('warning'));
   const root = v.status === 'ok' ? undefined : r.findings.find((f) => f.severity === v.status && !f.causedBy);
   return visible(`${mark} ${c.bold(r.input.address)}  ${v.summary}${root ? ` ${c.dim(`[${root.code}]`)}` : ''}`);
 }
@@ -66,9 +71,12 @@ export function summaryText(s: SummaryFacts): string {
   ];
   if (t.internal > 0) lines.push(`${plural(t.internal, 'report')} with an internal error (INTERNAL_ERROR).`);
   if (t.badLines > 0) lines.push(`${plural(t.badLines, 'line')} could not be read (see the errors above).`);
-  if (s.interrupted) lines.push(`Interrupted (Ctrl-C): ${plural(s.interrupted.notStarted, 'address', 'addresses')} not started.`);
+  if (s.interrupted)
+    lines.push(`Interrupted (Ctrl-C): ${plural(s.interrupted.notStarted, 'address', 'addresses')} not started.`);
   const sh = s.share;
-  lines.push(`Shared: ${plural(sh.discoveries, 'discovery', 'discoveries')}, ${plural(sh.probes, 'endpoint probe')}, ${plural(sh.lookups + sh.queries, 'DNS lookup')}; ${sh.reused} answered from the shared results.`);
+  lines.push(
+    `Shared: ${plural(sh.discoveries, 'discovery', 'discoveries')}, ${plural(sh.probes, 'endpoint probe')}, ${plural(sh.lookups + sh.queries, 'DNS lookup')}; ${sh.reused} answered from the shared results.`,
+  );
   lines.push(`Exit code ${s.exit} (the worst of all runs).`);
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,18 @@
  */
 import { hp, str, type CatalogueEntry, type P } from './types.js';
 import { WITHHELD_REASON } from './labels.js';
-import { adminFix, anAppPassword, appPasswordAt, CAUSES, causesOf, imapSwitchFix, list, provName, recognised, twoStepFirst } from './provider-words.js';
+import {
+  adminFix,
+  anAppPassword,
+  appPasswordAt,
+  CAUSES,
+  causesOf,
+  imapSwitchFix,
+  list,
+  provName,
+  recognised,
+  twoStepFirst,
+} from './provider-words.js';
 
 /** The tagged reply, the [ALERT] texts it does not already contain, and a BYE that followed. */
 function serverWords(p: P): string {
@@ -25,16 +36,25 @@ const GOOGLE = { provider: 'Google (Gmail / Google Workspace)', providerId: 'goo
 const MICROSOFT = { provider: 'Microsoft (Outlook.com / Microsoft 365)', providerId: 'microsoft' };
 
 /** LOGINDISABLED and no mechanism at all over verified TLS (RFC 9051 §6.2.3): the server thinks the connection is not encrypted. */
-const proxiedTls = (p: P): boolean => p.loginDisabled === true && list(p.mechanisms).length === 0 && p.security !== 'plain';
+const proxiedTls = (p: P): boolean =>
+  p.loginDisabled === true && list(p.mechanisms).length === 0 && p.security !== 'plain';
 
 export const auth = {
   AUTH_OK: {
     severity: 'ok',
     who: 'you',
     title: (p) => `Logged in to ${hp(p)} as ${str(p.user)}`,
-    explain: (p) => `The server accepted the credentials (${str(p.mechanism, 'login')}) in ${str(p.ms)} ms.${serverWords(p)}`,
+    explain: (p) =>
+      `The server accepted the credentials (${str(p.mechanism, 'login')}) in ${str(p.ms)} ms.${serverWords(p)}`,
     fix: () => [],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', user: 'alice@example.com', mechanism: 'AUTHENTICATE PLAIN', ms: 140 },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      user: 'alice@example.com',
+      mechanism: 'AUTHENTICATE PLAIN',
+      ms: 140,
+    },
   },
   AUTH_FAILED: {
     severity: 'error',
@@ -50,7 +70,9 @@ export const auth = {
       return (
         `The server refused the login for "${str(p.user)}".${serverWords(p)} ` +
         'Everything before the login works, so the server settings are right; the credentials were not accepted. ' +
-        (p.provider ? `The server was ${recognised(p)}.${p.providerPolicy ? ` ${str(p.providerPolicy)}` : ''} So these are the likely causes, most likely first: ` : 'Likely causes, most likely first: ') +
+        (p.provider
+          ? `The server was ${recognised(p)}.${p.providerPolicy ? ` ${str(p.providerPolicy)}` : ''} So these are the likely causes, most likely first: `
+          : 'Likely causes, most likely first: ') +
         `${causes.join('; ')}.`
       );
     },
@@ -93,7 +115,8 @@ export const auth = {
       host: 'imap.gmail.com',
       port: 993,
       security: 'tls',
-      response: 'a1 NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)',
+      response:
+        'a1 NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)',
       alerts: ['Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)'],
       ...GOOGLE,
       providerVia: 'greeting',
@@ -116,7 +139,8 @@ export const auth = {
       host: 'imap.gmail.com',
       port: 993,
       security: 'tls',
-      response: 'a1 NO [ALERT] Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)',
+      response:
+        'a1 NO [ALERT] Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)',
       alerts: ['Please log in via your web browser: https://support.google.com/mail/accounts/answer/78754 (Failure)'],
       ...GOOGLE,
       providerVia: 'host',
@@ -127,7 +151,9 @@ export const auth = {
     severity: 'error',
     who: 'you',
     title: (p) =>
-      p.inferred ? `${provName(p)} most likely refuses passwords here; it needs OAuth sign-in` : `${provName(p, hp(p))} does not accept passwords here; it needs OAuth sign-in`,
+      p.inferred
+        ? `${provName(p)} most likely refuses passwords here; it needs OAuth sign-in`
+        : `${provName(p, hp(p))} does not accept passwords here; it needs OAuth sign-in`,
     explain: (p) =>
       p.inferred
         ? `The server refused the password login without giving a reason.${serverWords(p)} It was ${recognised(p)}. ` +
@@ -157,7 +183,11 @@ export const auth = {
     who: 'you',
     title: (p) => `${hp(p)} rejected the OAuth token for ${str(p.user)}`,
     explain: (p) => {
-      const details = [p.oauthStatus ? `status ${str(p.oauthStatus)}` : '', p.oauthScope ? `scope ${str(p.oauthScope)}` : '', p.oauthSchemes ? `schemes ${str(p.oauthSchemes)}` : '']
+      const details = [
+        p.oauthStatus ? `status ${str(p.oauthStatus)}` : '',
+        p.oauthScope ? `scope ${str(p.oauthScope)}` : '',
+        p.oauthSchemes ? `schemes ${str(p.oauthSchemes)}` : '',
+      ]
         .filter((s) => s.length > 0)
         .join(', ');
       const need = p.neededScope ? str(p.neededScope) : undefined;
@@ -194,16 +224,24 @@ export const auth = {
     severity: 'error',
     who: 'you',
     title: (p) =>
-      p.imapAlwaysOn ? `${provName(p)} says IMAP is not enabled for this account` : `IMAP access is switched off in your ${p.provider ? `${provName(p)} ` : ''}account settings`,
+      p.imapAlwaysOn
+        ? `${provName(p)} says IMAP is not enabled for this account`
+        : `IMAP access is switched off in your ${p.provider ? `${provName(p)} ` : ''}account settings`,
     explain: (p) =>
       `The server refused the login because IMAP is not enabled for this account.${serverWords(p)} The password may well be right; the account just does not let mail apps in yet.` +
-      (p.imapAlwaysOn ? ` ${str(p.imapAlwaysOn)} So the switch this text asks for no longer exists for personal accounts; for a work or school account the organisation's admin controls IMAP.` : ''),
-    fix: (p) => (p.imapAlwaysOn ? [imapSwitchFix(p)] : [imapSwitchFix(p), 'Wait a few minutes after switching it on, then run the test again.']),
+      (p.imapAlwaysOn
+        ? ` ${str(p.imapAlwaysOn)} So the switch this text asks for no longer exists for personal accounts; for a work or school account the organisation's admin controls IMAP.`
+        : ''),
+    fix: (p) =>
+      p.imapAlwaysOn
+        ? [imapSwitchFix(p)]
+        : [imapSwitchFix(p), 'Wait a few minutes after switching it on, then run the test again.'],
     example: {
       host: 'imap.zoho.com',
       port: 993,
       security: 'tls',
-      response: 'a1 NO [ALERT] You are yet to enable IMAP for your account. Please contact your administrator (Failure)',
+      response:
+        'a1 NO [ALERT] You are yet to enable IMAP for your account. Please contact your administrator (Failure)',
       alerts: ['You are yet to enable IMAP for your account. Please contact your administrator (Failure)'],
       provider: 'Zoho Mail (US data centre, zoho.com)',
       providerId: 'zoho',
@@ -221,10 +259,18 @@ export const auth = {
       'A new password or other app settings will not help.',
     fix: (p) => [
       "Ask your mail admin (for a work or school account: its IT department) to allow IMAP for your account, quoting the server's words above.",
-      adminFix(p) ?? 'Mail admin: the account is disabled or barred from logging in (Dovecot: a nologin or deny passdb entry); the server log names the rule.',
+      adminFix(p) ??
+        'Mail admin: the account is disabled or barred from logging in (Dovecot: a nologin or deny passdb entry); the server log names the rule.',
     ],
     refs: ['RFC 5530 CONTACTADMIN'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', code: 'CONTACTADMIN', response: 'a1 NO [CONTACTADMIN] Login not allowed.', alerts: [] },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      code: 'CONTACTADMIN',
+      response: 'a1 NO [CONTACTADMIN] Login not allowed.',
+      alerts: [],
+    },
   },
   AUTH_PASSWORD_EXPIRED: {
     severity: 'error',
@@ -237,7 +283,15 @@ export const auth = {
       'If you cannot change it yourself, ask your mail admin to reset it.',
     ],
     refs: ['RFC 5530 EXPIRED'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', user: 'alice@example.com', code: 'EXPIRED', response: 'a1 NO [EXPIRED] Password expired.', alerts: [] },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      user: 'alice@example.com',
+      code: 'EXPIRED',
+      response: 'a1 NO [EXPIRED] Password expired.',
+      alerts: [],
+    },
   },
   CONN_LIMIT_EXCEEDED: {
     severity: 'error',
@@ -251,7 +305,9 @@ export const auth = {
         : 'Every app and device connected to the mailbox counts, phones and tablets included.'),
     fix: (p) => [
       'Close the mail apps on other devices (or lower how many connections your mail app opens per account), wait a few minutes and try again.',
-      p.setting ? `Mail admin: raise ${str(p.setting)} (now ${str(p.limit)}) if many people or devices share one IP address.` : 'Mail admin: check the per-user connection limit.',
+      p.setting
+        ? `Mail admin: raise ${str(p.setting)} (now ${str(p.limit)}) if many people or devices share one IP address.`
+        : 'Mail admin: check the per-user connection limit.',
     ],
     refs: ['RFC 5530 LIMIT'],
     example: {
@@ -259,7 +315,8 @@ export const auth = {
       port: 993,
       security: 'tls',
       code: 'UNAVAILABLE',
-      response: 'a1 NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)',
+      response:
+        'a1 NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)',
       alerts: [],
       setting: 'mail_max_userip_connections',
       limit: 10,
@@ -309,7 +366,8 @@ export const auth = {
       oauth: true,
       ...MICROSOFT,
       providerVia: 'greeting',
-      providerEvidence: '* OK The Microsoft Exchange IMAP4 service is ready. [TQBXADIAUABSADAAMgBDAEEAMAAwADEAMgAuAGUAdQByAHAAcgBkADAAMgAuAHAAcgBvAGQALgBvAHUAdABsAG8AbwBrAC4AYwBvAG0A]',
+      providerEvidence:
+        '* OK The Microsoft Exchange IMAP4 service is ready. [TQBXADIAUABSADAAMgBDAEEAMAAwADEAMgAuAGUAdQByAHAAcgBkADAAMgAuAHAAcgBvAGQALgBvAHUAdABsAG8AbwBrAC4AYwBvAG0A]',
     },
   },
   AUTH_TLS_REQUIRED: {
@@ -319,7 +377,8 @@ export const auth = {
     explain: (p) =>
       (p.loginDisabled
         ? 'The server announces LOGINDISABLED on this unencrypted connection: it will not take a password before TLS. '
-        : `The server refused the login because it considers the connection unencrypted.${serverWords(p)} `) + "That is correct behaviour; the mail app's security setting is what is wrong.",
+        : `The server refused the login because it considers the connection unencrypted.${serverWords(p)} `) +
+      "That is correct behaviour; the mail app's security setting is what is wrong.",
     fix: (p) => [`Use port 993 with SSL/TLS, or port ${p.port ?? 143} with STARTTLS, in your mail app.`],
     refs: ['RFC 9051 §6.2.3', 'RFC 5530 PRIVACYREQUIRED'],
     example: { host: 'imap.example.com', port: 143, security: 'plain', loginDisabled: true },
@@ -330,7 +389,9 @@ export const auth = {
     title: (p) => `${hp(p)} offers no way to log in with a ${p.oauth ? 'token' : 'password'}`,
     explain: (p) =>
       `Over TLS the server offers ${list(p.mechanisms).length > 0 ? list(p.mechanisms).join(', ') : 'no authentication mechanism'}${p.loginDisabled ? ' and forbids the LOGIN command (LOGINDISABLED)' : ''}. ` +
-      (p.oauth ? 'None of them takes an OAuth token (XOAUTH2 or OAUTHBEARER).' : 'None of them takes a plain password (PLAIN, LOGIN).') +
+      (p.oauth
+        ? 'None of them takes an OAuth token (XOAUTH2 or OAUTHBEARER).'
+        : 'None of them takes a plain password (PLAIN, LOGIN).') +
       (proxiedTls(p)
         ? ' LOGINDISABLED inside TLS usually means the IMAP server does not see the encryption: a TLS proxy or load balancer in front of it passes the connection on unencrypted, so the server treats it as plain text.'
         : ''),
@@ -340,10 +401,19 @@ export const auth = {
         : [
             'If the server only offers OAuth (XOAUTH2/OAUTHBEARER), use a mail app that signs in with OAuth.',
             ...(proxiedTls(p)
-              ? ['Mail admin: let the IMAP server do TLS itself, or make it trust the proxy (Dovecot: add the proxy to login_trusted_networks, or use the HAProxy protocol).']
+              ? [
+                  'Mail admin: let the IMAP server do TLS itself, or make it trust the proxy (Dovecot: add the proxy to login_trusted_networks, or use the HAProxy protocol).',
+                ]
               : ['Mail admin: allow PLAIN or LOGIN over TLS.']),
           ],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', mechanisms: ['XOAUTH2'], loginDisabled: true, oauth: false },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      mechanisms: ['XOAUTH2'],
+      loginDisabled: true,
+      oauth: false,
+    },
   },
   AUTH_TEMPORARY_FAILURE: {
     severity: 'error',
@@ -352,17 +422,37 @@ export const auth = {
     explain: (p) =>
       `The server answered with a temporary failure${p.code === 'UNAVAILABLE' ? ' [UNAVAILABLE]' : ''}.${serverWords(p)} Its user database or authentication backend is failing or overloaded; ` +
       'this is not a wrong password, and repeating the login will not help until the server recovers.',
-    fix: () => ['Wait and try again later.', 'Mail admin: check the authentication backend (SQL/LDAP/passwd file) and the server log at the time of this test.'],
+    fix: () => [
+      'Wait and try again later.',
+      'Mail admin: check the authentication backend (SQL/LDAP/passwd file) and the server log at the time of this test.',
+    ],
     refs: ['RFC 5530 UNAVAILABLE'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', code: 'UNAVAILABLE', response: 'a1 NO [UNAVAILABLE] Temporary authentication failure.', alerts: [] },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      code: 'UNAVAILABLE',
+      response: 'a1 NO [UNAVAILABLE] Temporary authentication failure.',
+      alerts: [],
+    },
   },
   AUTH_REFUSED: {
     severity: 'error',
     who: 'mail-admin',
     title: (p) => `${hp(p)} refused the login${p.code ? ` [${str(p.code)}]` : ''}`,
     explain: (p) => `The server did not accept the login, for a reason other than a wrong password.${serverWords(p)}`,
-    fix: () => ["Read the server's words above; if they name a setting or policy, that is what to change.", 'Mail admin: the server log explains the refusal.'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', code: 'AUTHORIZATIONFAILED', response: 'a1 NO [AUTHORIZATIONFAILED] Authorization failed', alerts: [] },
+    fix: () => [
+      "Read the server's words above; if they name a setting or policy, that is what to change.",
+      'Mail admin: the server log explains the refusal.',
+    ],
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      code: 'AUTHORIZATIONFAILED',
+      response: 'a1 NO [AUTHORIZATIONFAILED] Authorization failed',
+      alerts: [],
+    },
   },
   LOGIN_INCOMPLETE: {
     severity: 'error',
@@ -376,10 +466,14 @@ export const auth = {
     severity: 'info',
     who: 'you',
     title: (p) => `The ${p.oauth ? 'token' : 'password'} was not sent to ${hp(p)}`,
-    explain: (p) => (WITHHELD_REASON as Record<string, { explain?: (p: P) => string } | undefined>)[str(p.reason)]?.explain?.(p) ?? `Reason: ${str(p.reason)}.`,
+    explain: (p) =>
+      (WITHHELD_REASON as Record<string, { explain?: (p: P) => string } | undefined>)[str(p.reason)]?.explain?.(p) ??
+      `Reason: ${str(p.reason)}.`,
     fix: (p) =>
       p.reason === 'untrusted-host'
-        ? [`If you know ${str(p.host)} is your provider's server, run again with \`--trust-host ${str(p.host)}\` (or \`--host ${str(p.host)}\`).`]
+        ? [
+            `If you know ${str(p.host)} is your provider's server, run again with \`--trust-host ${str(p.host)}\` (or \`--host ${str(p.host)}\`).`,
+          ]
         : p.reason === 'no-tls'
           ? ['Use port 993 with SSL/TLS or STARTTLS on 143.']
           : [],
@@ -416,7 +510,8 @@ export const auth = {
     severity: 'error',
     who: 'mail-admin',
     title: (p) => `Login works on ${hp(p)} but the inbox cannot be opened`,
-    explain: (p) => `After a successful login, opening INBOX read-only failed: ${str(p.error)}. The account exists but its mailbox is broken, locked or not permitted.`,
+    explain: (p) =>
+      `After a successful login, opening INBOX read-only failed: ${str(p.error)}. The account exists but its mailbox is broken, locked or not permitted.`,
     fix: () => ['Mail admin: check the mailbox storage, its permissions and quota, and the server log.'],
     refs: ['RFC 5530 NOPERM/NONEXISTENT/CORRUPTION'],
     example: { host: 'imap.example.com', port: 993, security: 'tls', error: 'a4 NO [NOPERM] Permission denied' },

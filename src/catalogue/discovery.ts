@@ -10,16 +10,21 @@ const ep = (id: string): string => {
   const m = /^(.*):(\d+)\/(\w+)$/.exec(id);
   return m ? `${m[1]}:${m[2]} (${secLabel(m[3])})` : id;
 };
-const eps = (v: unknown): string => (Array.isArray(v) ? v.map((x) => ep(String(x))).join(', ') : ep(str(v as string | undefined)));
+const eps = (v: unknown): string =>
+  Array.isArray(v) ? v.map((x) => ep(String(x))).join(', ') : ep(str(v as string | undefined));
 /** The IMAP servers a source named, or a plain "no IMAP server". */
 const named = (v: unknown): string => (Array.isArray(v) && v.length > 0 ? eps(v) : 'no IMAP server');
 const parts = (id: string): { host: string; port: string; security: string } => {
   const m = /^(.*):(\d+)\/(\w+)$/.exec(id);
   return { host: m?.[1] ?? id, port: m?.[2] ?? '', security: m?.[3] ?? '' };
 };
-const SERVICE_NAME: Record<string, string> = { _imaps: 'IMAP over TLS (port 993)', _imap: 'IMAP with STARTTLS (port 143)' };
+const SERVICE_NAME: Record<string, string> = {
+  _imaps: 'IMAP over TLS (port 993)',
+  _imap: 'IMAP with STARTTLS (port 143)',
+};
 
-const labels = (v: unknown): string => (Array.isArray(v) ? v.map((x) => sourceProse(String(x))).join(', ') : str(v as string | undefined));
+const labels = (v: unknown): string =>
+  Array.isArray(v) ? v.map((x) => sourceProse(String(x))).join(', ') : str(v as string | undefined);
 
 /** The SRV record that publishes an endpoint (RFC 6186, RFC 8314 §5.1). */
 const srvRecord = (working: string, domain: string): string => {
@@ -34,7 +39,9 @@ function fixFor(target: string, working: string, domain: string): string {
   switch (kind) {
     case 'srv': {
       const record = srvRecord(working, domain);
-      return record.startsWith(`${ref}.`) ? `change ${ref} to "${record}"` : `publish "${record}" and remove ${ref} (or point it there too).`;
+      return record.startsWith(`${ref}.`)
+        ? `change ${ref} to "${record}"`
+        : `publish "${record}" and remove ${ref} (or point it there too).`;
     }
     case 'autoconfig':
       return `in ${ref} write <hostname>${w.host}</hostname>, <port>${w.port}</port>, <socketType>${socketType(w.security)}</socketType>.`;
@@ -65,7 +72,8 @@ const UNVERIFIED_REASON: Partial<Record<TrustReason, string>> = {
 const INVALID_REASON: Record<string, string> = {
   empty: 'the answer was empty',
   'too-large': 'the answer was far larger than any settings file (it was not read to the end)',
-  doctype: 'the document carries a DOCTYPE/ENTITY declaration, which settings files never need and which can be abused, so it was refused',
+  doctype:
+    'the document carries a DOCTYPE/ENTITY declaration, which settings files never need and which can be abused, so it was refused',
   html: 'the answer is a web page (HTML), not a settings file — often a "not found" page served with status 200',
   'not-xml': 'the answer is not well-formed XML (truncated or broken)',
   'no-client-config': 'the XML is not an autoconfig document (no <clientConfig><emailProvider>)',
@@ -83,10 +91,13 @@ const INVALID_REASON: Record<string, string> = {
 const INVALID_FIX: Record<string, (p: P) => string> = {
   'unknown-socket-type': (p) =>
     `write <socketType>SSL</socketType> for implicit TLS (port 993) or <socketType>STARTTLS</socketType> (port 143); "${str(p.value)}" makes Thunderbird for Android reject the whole file. imap-doctor probed it as ${secLabel(p.probedAs)}.`,
-  'unfilled-placeholder': (p) => `use only %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN% (with both % signs); "${str(p.value)}" stays literally in the setting.`,
+  'unfilled-placeholder': (p) =>
+    `use only %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN% (with both % signs); "${str(p.value)}" stays literally in the setting.`,
   doctype: () => 'remove the <!DOCTYPE …> line: config-v1.1.xml files need none.',
-  html: (p) => `serve the XML file at ${str(p.url)} with status 200, or answer 404 when there is none (not a web page with status 200).`,
-  'not-xml': (p) => `check that ${str(p.url)} is complete, well-formed XML (e.g. \`curl -s '${str(p.url)}' | xmllint --noout -\`).`,
+  html: (p) =>
+    `serve the XML file at ${str(p.url)} with status 200, or answer 404 when there is none (not a web page with status 200).`,
+  'not-xml': (p) =>
+    `check that ${str(p.url)} is complete, well-formed XML (e.g. \`curl -s '${str(p.url)}' | xmllint --noout -\`).`,
   'too-large': () => 'a settings file is a few kilobytes; check that the URL serves the right file.',
 };
 
@@ -155,7 +166,14 @@ export const discovery = {
       'If every name fails: ask your network admin about the DNS resolver, or try another one with `--dns 9.9.9.9`.',
     ],
     refs: ['RFC 1035 §4.1.1'],
-    example: { domain: 'example.com', server: '192.0.2.53:53', status: 'servfail', lookups: ['example.com MX', '_imaps._tcp.example.com SRV'], resolverWorking: true, all: true },
+    example: {
+      domain: 'example.com',
+      server: '192.0.2.53:53',
+      status: 'servfail',
+      lookups: ['example.com MX', '_imaps._tcp.example.com SRV'],
+      resolverWorking: true,
+      all: true,
+    },
   },
   DNS_TIMEOUT: {
     severity: 'error',
@@ -172,7 +190,13 @@ export const discovery = {
       'If you are on a VPN, a company or hotel network, ask its admin whether DNS works for outside names; or name a resolver with `--dns 9.9.9.9`.',
       `Mail admin: if only ${str(p.domain)} times out, check its name servers (\`dig +trace ${str(p.domain)} NS\`).`,
     ],
-    example: { domain: 'example.com', server: '192.0.2.53:53', lookups: ['example.com MX'], resolverWorking: false, all: true },
+    example: {
+      domain: 'example.com',
+      server: '192.0.2.53:53',
+      lookups: ['example.com MX'],
+      resolverWorking: false,
+      all: true,
+    },
   },
   DNS_UNREACHABLE: {
     severity: 'error',
@@ -217,13 +241,23 @@ export const discovery = {
         : `${str(p.domain)} declares in DNS that it does not offer ${(Array.isArray(p.services) ? p.services : []).map((x) => SERVICE_NAME[x] ?? x).join(' or ')}`,
     explain: (p) =>
       `The SRV record${Array.isArray(p.records) && p.records.length > 1 ? 's' : ''} ${str(p.records)} point${Array.isArray(p.records) && p.records.length > 1 ? '' : 's'} to ".", which means the service is decidedly not available (RFC 2782, RFC 6186 §3.4).` +
-      (Array.isArray(p.published) && p.published.length > 0 ? ` Yet other sources publish exactly that (${eps(p.published)}): mail apps that read SRV will not use it.` : ''),
+      (Array.isArray(p.published) && p.published.length > 0
+        ? ` Yet other sources publish exactly that (${eps(p.published)}): mail apps that read SRV will not use it.`
+        : ''),
     fix: (p) =>
       Array.isArray(p.published) && p.published[0] !== undefined
-        ? [`Mail admin: replace ${str(p.records)} with the real server, e.g. "${srvRecord(p.published[0], str(p.domain))}"`]
+        ? [
+            `Mail admin: replace ${str(p.records)} with the real server, e.g. "${srvRecord(p.published[0], str(p.domain))}"`,
+          ]
         : [],
     refs: ['RFC 2782', 'RFC 6186 §3.4'],
-    example: { domain: 'example.com', records: ['_imaps._tcp.example.com'], services: ['_imaps'], both: false, published: ['imap.example.com:993/tls'] },
+    example: {
+      domain: 'example.com',
+      records: ['_imaps._tcp.example.com'],
+      services: ['_imaps'],
+      both: false,
+      published: ['imap.example.com:993/tls'],
+    },
   },
   SRV_TARGET_BROKEN: {
     severity: 'warning',
@@ -242,7 +276,15 @@ export const discovery = {
         : `Mail admin: point ${str(p.record)} at a host name with its own A/AAAA records where IMAP listens on port ${str(p.port)}.`,
     ],
     refs: ['RFC 2782', 'RFC 6186'],
-    example: { domain: 'example.com', record: '_imaps._tcp.example.com', target: 'mail.example.com', port: 993, reason: 'port-fails', detail: 'connection refused', working: 'imap.example.com:993/tls' },
+    example: {
+      domain: 'example.com',
+      record: '_imaps._tcp.example.com',
+      target: 'mail.example.com',
+      port: 993,
+      reason: 'port-fails',
+      detail: 'connection refused',
+      working: 'imap.example.com:993/tls',
+    },
   },
   SRV_TARGET_OUTSIDE_DOMAIN: {
     severity: 'warning',
@@ -260,7 +302,13 @@ export const discovery = {
       `Mail admin: sign ${str(p.domain)} with DNSSEC, or also publish the settings over HTTPS (https://autoconfig.${str(p.domain)}/mail/config-v1.1.xml), which mail apps can trust.`,
     ],
     refs: ['RFC 6186 §6', 'RFC 7817'],
-    example: { record: '_imaps._tcp.example.com', target: 'imap.hoster.net', domain: 'example.com', trustedElsewhere: false, userTrusted: false },
+    example: {
+      record: '_imaps._tcp.example.com',
+      target: 'imap.hoster.net',
+      domain: 'example.com',
+      trustedElsewhere: false,
+      userTrusted: false,
+    },
   },
   AUTOCONFIG_FOUND: {
     severity: 'ok',
@@ -270,7 +318,9 @@ export const discovery = {
       `The file names: ${named(p.servers)}.` +
       (p.viaMx
         ? ` It was looked up because the domain's mail (MX) goes to ${str(p.viaMx)} (draft-ietf-mailmaint-autoconfig-06 §3)` +
-          (p.dnssec ? '; the MX answer was DNSSEC-validated.' : '; the MX answer was not DNSSEC-validated, so the file could have been chosen by a forged DNS answer: its servers outside your domain get no password without --trust-host.')
+          (p.dnssec
+            ? '; the MX answer was DNSSEC-validated.'
+            : '; the MX answer was not DNSSEC-validated, so the file could have been chosen by a forged DNS answer: its servers outside your domain get no password without --trust-host.')
         : ''),
     fix: () => [],
     refs: ['draft-ietf-mailmaint-autoconfig'],
@@ -280,13 +330,21 @@ export const discovery = {
     severity: 'warning',
     who: 'mail-admin',
     title: (p) =>
-      p.reason === 'redirect-to-http' ? `The autoconfig settings for ${str(p.domain)} are redirected to plain HTTP` : `The autoconfig settings for ${str(p.domain)} are only served over plain HTTP`,
+      p.reason === 'redirect-to-http'
+        ? `The autoconfig settings for ${str(p.domain)} are redirected to plain HTTP`
+        : `The autoconfig settings for ${str(p.domain)} are only served over plain HTTP`,
     explain: (p) =>
       `Found at ${str(p.urls)}. Anyone on the network path can change a file fetched over http:// and send mail apps to their own server to collect passwords. ` +
       'Thunderbird uses such a file silently; Thunderbird for Android asks the user to confirm it.',
-    fix: (p) => [`Mail admin: serve the same file over HTTPS, with a valid certificate, at https://autoconfig.${str(p.domain)}/mail/config-v1.1.xml (and do not redirect it to http://).`],
+    fix: (p) => [
+      `Mail admin: serve the same file over HTTPS, with a valid certificate, at https://autoconfig.${str(p.domain)}/mail/config-v1.1.xml (and do not redirect it to http://).`,
+    ],
     refs: ['draft-ietf-mailmaint-autoconfig §4.1'],
-    example: { domain: 'example.com', urls: ['http://autoconfig.example.com/mail/config-v1.1.xml'], reason: 'http-only' },
+    example: {
+      domain: 'example.com',
+      urls: ['http://autoconfig.example.com/mail/config-v1.1.xml'],
+      reason: 'http-only',
+    },
   },
   AUTOCONFIG_INVALID: {
     severity: 'warning',
@@ -301,25 +359,45 @@ export const discovery = {
       return [f ? `Mail admin: ${f(p)}` : `Mail admin: correct the file at ${str(p.url)}.`];
     },
     refs: ['draft-ietf-mailmaint-autoconfig'],
-    example: { url: 'https://autoconfig.example.com/mail/config-v1.1.xml', reason: 'unknown-socket-type', where: 'incomingServer[0].socketType', value: 'TLS', probedAs: 'tls', usable: true },
+    example: {
+      url: 'https://autoconfig.example.com/mail/config-v1.1.xml',
+      reason: 'unknown-socket-type',
+      where: 'incomingServer[0].socketType',
+      value: 'TLS',
+      probedAs: 'tls',
+      usable: true,
+    },
   },
   AUTOCONFIG_TLS_ERROR: {
     severity: 'warning',
     who: 'mail-admin',
     title: (p) => `The HTTPS certificate of ${str(p.host)} did not verify, so its settings could not be read`,
-    explain: (p) => `Fetching ${str(p.url)} failed in the TLS handshake (${str(p.error)}). Mail apps refuse such a file, just as browsers refuse the page.`,
-    fix: (p) => [`Mail admin: give ${str(p.host)} a certificate that covers that name and chains to a public CA (e.g. Let's Encrypt), or stop answering HTTPS for it.`],
-    example: { host: 'autoconfig.example.com', url: 'https://autoconfig.example.com/mail/config-v1.1.xml', error: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+    explain: (p) =>
+      `Fetching ${str(p.url)} failed in the TLS handshake (${str(p.error)}). Mail apps refuse such a file, just as browsers refuse the page.`,
+    fix: (p) => [
+      `Mail admin: give ${str(p.host)} a certificate that covers that name and chains to a public CA (e.g. Let's Encrypt), or stop answering HTTPS for it.`,
+    ],
+    example: {
+      host: 'autoconfig.example.com',
+      url: 'https://autoconfig.example.com/mail/config-v1.1.xml',
+      error: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    },
   },
   ISPDB_FOUND: {
     severity: 'ok',
     who: 'provider',
     title: (p) => `Thunderbird's ISPDB knows ${str(p.lookup)}`,
     explain: (p) =>
-      `${str(p.url)} names: ${named(p.servers)}.` + (p.viaMx ? ` It was looked up because the domain's mail (MX) is handled by ${str(p.lookup)}.` : ''),
+      `${str(p.url)} names: ${named(p.servers)}.` +
+      (p.viaMx ? ` It was looked up because the domain's mail (MX) is handled by ${str(p.lookup)}.` : ''),
     fix: () => [],
     refs: ['https://github.com/thunderbird/autoconfig'],
-    example: { lookup: 'example.com', url: 'https://autoconfig.thunderbird.net/v1.1/example.com', servers: ['imap.example.com:993/tls'], viaMx: false },
+    example: {
+      lookup: 'example.com',
+      url: 'https://autoconfig.thunderbird.net/v1.1/example.com',
+      servers: ['imap.example.com:993/tls'],
+      viaMx: false,
+    },
   },
   MX_PROVIDER_IDENTIFIED: {
     severity: 'info',
@@ -330,7 +408,12 @@ export const discovery = {
         ? `The domain's incoming mail servers (MX) start with ${str(p.evidence)}, which belongs to ${str(p.provider)}: the mailbox is most likely hosted there, so ${str(p.provider)}'s settings and login rules apply.`
         : `${str(p.domain)} is one of ${str(p.provider)}'s own domains, so its settings and login rules apply.`,
     fix: () => [],
-    example: { domain: 'example.com', provider: 'Google (Gmail / Google Workspace)', via: 'mx', evidence: 'aspmx.l.google.com' },
+    example: {
+      domain: 'example.com',
+      provider: 'Google (Gmail / Google Workspace)',
+      via: 'mx',
+      evidence: 'aspmx.l.google.com',
+    },
   },
   AUTODISCOVER_FOUND: {
     severity: 'ok',
@@ -339,7 +422,10 @@ export const discovery = {
     explain: (p) => `The Autodiscover answer names: ${named(p.servers)}.`,
     fix: () => [],
     refs: ['[MS-OXDSCLI]'],
-    example: { url: 'https://autodiscover.example.com/autodiscover/autodiscover.xml', servers: ['imap.example.com:993/tls'] },
+    example: {
+      url: 'https://autodiscover.example.com/autodiscover/autodiscover.xml',
+      servers: ['imap.example.com:993/tls'],
+    },
   },
   SOURCES_DISAGREE: {
     severity: 'info',
@@ -349,7 +435,9 @@ export const discovery = {
       `Different sources name different first-choice IMAP servers: ${(Array.isArray(p.choiceSources) ? p.choiceSources : []).map((src, i) => `${src} → ${ep(str((p.choiceEndpoints as string[] | undefined)?.[i]))}`).join('; ')}. ` +
       'Each mail app reads a different source, so users of the same domain end up with different settings.' +
       (Array.isArray(p.failing) && p.failing.length > 0 ? ` Of these, ${eps(p.failing)} did not work.` : ''),
-    fix: () => ['Mail admin: publish the same server, port and security everywhere (or remove the outdated record or file).'],
+    fix: () => [
+      'Mail admin: publish the same server, port and security everywhere (or remove the outdated record or file).',
+    ],
     example: {
       domain: 'example.com',
       choiceSources: ['_imaps._tcp.example.com SRV', 'https://autoconfig.example.com/mail/config-v1.1.xml'],
@@ -364,7 +452,10 @@ export const discovery = {
     explain: (p) =>
       `${ep(str(p.failing))} was published by ${str(p.sources)}, and no verified IMAP session could be opened there; ${ep(str(p.working))} works. ` +
       'Mail apps that read these settings will fail.',
-    fix: (p) => (Array.isArray(p.fixTargets) ? p.fixTargets.map((t) => `Mail admin: ${fixFor(t, str(p.working), str(p.domain))}`) : []),
+    fix: (p) =>
+      Array.isArray(p.fixTargets)
+        ? p.fixTargets.map((t) => `Mail admin: ${fixFor(t, str(p.working), str(p.domain))}`)
+        : [],
     example: {
       domain: 'example.com',
       failing: 'mail.example.com:993/tls',
@@ -380,13 +471,21 @@ export const discovery = {
     explain: (p) =>
       `It was named by ${str(p.sources)} (${UNVERIFIED_REASON[str(p.reason) as TrustReason] ?? str(p.reason)}). ` +
       `A forged answer could send mail apps, and your password, to a stranger's server. ` +
-      (p.userTrusted ? `You allowed ${str(p.host)} with --trust-host.` : `imap-doctor probed it but did not send your password there.`),
+      (p.userTrusted
+        ? `You allowed ${str(p.host)} with --trust-host.`
+        : `imap-doctor probed it but did not send your password there.`),
     fix: (p) => [
       `If ${str(p.host)} is your provider's server, run again with \`--trust-host ${str(p.host)}\`.`,
       `Mail admin: publish the settings over HTTPS on ${str(p.domain)} itself (https://autoconfig.${str(p.domain)}/mail/config-v1.1.xml), without redirects to other domains.`,
     ],
     refs: ['RFC 6186 §6', 'RFC 7817'],
-    example: { host: 'imap.hoster.net', domain: 'example.com', sources: ['http://autoconfig.example.com/mail/config-v1.1.xml'], reason: 'http', userTrusted: false },
+    example: {
+      host: 'imap.hoster.net',
+      domain: 'example.com',
+      sources: ['http://autoconfig.example.com/mail/config-v1.1.xml'],
+      reason: 'http',
+      userTrusted: false,
+    },
   },
   PROVIDER_OFFERS_NO_IMAP: {
     severity: 'error',
@@ -402,7 +501,13 @@ export const discovery = {
         `If you need IMAP (mail kept on the server, several devices), ask ${str(p.provider)} whether they offer it; run with --guess to probe imap.${str(p.domain)} anyway.`,
       ];
     },
-    example: { provider: 'Example ISP', domain: 'example.com', sources: ['https://autoconfig.thunderbird.net/v1.1/example.com'], pop3: ['pop.example.com:995/tls'], enableUrl: 'https://example.com/help/pop3' },
+    example: {
+      provider: 'Example ISP',
+      domain: 'example.com',
+      sources: ['https://autoconfig.thunderbird.net/v1.1/example.com'],
+      pop3: ['pop.example.com:995/tls'],
+      enableUrl: 'https://example.com/help/pop3',
+    },
   },
   DISCOVERY_NOTHING_FOUND: {
     severity: 'error',
@@ -410,12 +515,19 @@ export const discovery = {
     title: (p) => `No IMAP server could be found for ${str(p.domain)}`,
     explain: (p) =>
       `No published settings were found for ${str(p.domain)}${p.sourcesTried ? ` (looked in: ${labels(p.sourcesTried)})` : ''}, and none of the usual guesses (${str(p.guesses)}) answered as an IMAP server.` +
-      (Array.isArray(p.notChecked) && p.notChecked.length > 0 ? ` Some sources could not be checked (${labels(p.notChecked)}), so settings may still exist there.` : ''),
+      (Array.isArray(p.notChecked) && p.notChecked.length > 0
+        ? ` Some sources could not be checked (${labels(p.notChecked)}), so settings may still exist there.`
+        : ''),
     fix: (p) => [
-      'Look up the IMAP server name and port in your provider\'s help pages, then run again with --host (and --port/--security).',
+      "Look up the IMAP server name and port in your provider's help pages, then run again with --host (and --port/--security).",
       `Mail admin: publish the settings, e.g. "_imaps._tcp.${str(p.domain)}. 3600 IN SRV 0 1 993 imap.${str(p.domain)}." (RFC 6186) or an autoconfig file at https://autoconfig.${str(p.domain)}/mail/config-v1.1.xml.`,
     ],
     refs: ['RFC 6186', 'RFC 8314 §5.1'],
-    example: { domain: 'example.com', guesses: ['imap.example.com', 'mail.example.com', 'example.com'], sourcesTried: ['srv-imaps', 'srv-imap', 'autoconfig', 'ispdb'], notChecked: ['ispdb'] },
+    example: {
+      domain: 'example.com',
+      guesses: ['imap.example.com', 'mail.example.com', 'example.com'],
+      sourcesTried: ['srv-imaps', 'srv-imap', 'autoconfig', 'ispdb'],
+      notChecked: ['ispdb'],
+    },
   },
 } satisfies Record<string, CatalogueEntry>;

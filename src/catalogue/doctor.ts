@@ -12,7 +12,9 @@ function internalWhere(p: P): string {
     case 'source':
       return `discovery source ${str(p.source)}`;
     case 'probe':
-      return p.stage !== undefined ? `the ${str(p.stage)} stage of ${str(p.endpoint)}${at}` : `the probe of ${str(p.endpoint)}`;
+      return p.stage !== undefined
+        ? `the ${str(p.stage)} stage of ${str(p.endpoint)}${at}`
+        : `the probe of ${str(p.endpoint)}`;
     case 'login':
       return `the login to ${str(p.endpoint)}`;
     case 'network':
@@ -26,7 +28,12 @@ function internalWhere(p: P): string {
     case 'discovery':
       return 'discovery';
     case 'backstop': {
-      const still = p.endpoint !== undefined ? `the ${str(p.stage)} stage of ${str(p.endpoint)}${at}` : p.source !== undefined ? `discovery (${str(p.source)})` : str(p.phase, 'starting');
+      const still =
+        p.endpoint !== undefined
+          ? `the ${str(p.stage)} stage of ${str(p.endpoint)}${at}`
+          : p.source !== undefined
+            ? `discovery (${str(p.source)})`
+            : str(p.phase, 'starting');
       return `the run (still in ${still} at --deadline + ${str(p.graceS)} s)`;
     }
     case 'run':
@@ -42,7 +49,8 @@ export const doctor = {
     severity: 'error',
     who: 'you',
     title: (p) => `imap-doctor hit an internal error in ${internalWhere(p)}`,
-    explain: (p) => `This is a bug in imap-doctor, not a problem with your mail server: ${str(p.error)}. The rest of the report is still valid.`,
+    explain: (p) =>
+      `This is a bug in imap-doctor, not a problem with your mail server: ${str(p.error)}. The rest of the report is still valid.`,
     fix: () => ['Please report it with this report attached (run with --json; no password is ever included).'],
     example: { step: 'check', check: 'tls/certificate', error: 'RangeError: Invalid time value' },
   },
@@ -50,7 +58,8 @@ export const doctor = {
     severity: 'warning',
     who: 'you',
     title: (p) => `The run stopped at its ${str(p.deadlineMs)} ms deadline`,
-    explain: (p) => `Some steps (${str(p.steps)}) had not finished and were stopped, so the report is incomplete there.`,
+    explain: (p) =>
+      `Some steps (${str(p.steps)}) had not finished and were stopped, so the report is incomplete there.`,
     fix: () => ['Run again with a longer --timeout (the deadline grows with it) or a longer --deadline.'],
     example: { deadlineMs: 48000, steps: ['imap.example.com:993/tls login'] },
   },
@@ -58,7 +67,8 @@ export const doctor = {
     severity: 'warning',
     who: 'you',
     title: () => 'The run was interrupted (Ctrl-C)',
-    explain: (p) => `The run was stopped before it finished${Array.isArray(p.steps) && p.steps.length > 0 ? `; these steps were cut short: ${str(p.steps)}` : ''}. The report shows what was found until then.`,
+    explain: (p) =>
+      `The run was stopped before it finished${Array.isArray(p.steps) && p.steps.length > 0 ? `; these steps were cut short: ${str(p.steps)}` : ''}. The report shows what was found until then.`,
     fix: () => ['Run again and let it finish (every step is bounded by --timeout, the whole run by --deadline).'],
     example: { steps: ['imap.example.com:993/tls login'] },
   },
@@ -80,7 +90,8 @@ export const doctor = {
     severity: 'error',
     who: 'you',
     title: () => 'No working configuration could be verified',
-    explain: (p) => `None of the ${str(p.endpoints)} endpoints probed reached a verified state (see the details above).`,
+    explain: (p) =>
+      `None of the ${str(p.endpoints)} endpoints probed reached a verified state (see the details above).`,
     fix: () => ['Follow the fixes above; if nothing is listed, run with --verbose.'],
     example: { endpoints: 2 },
   },

@@ -13,7 +13,20 @@ import { doctor } from './doctor.js';
 import { dane, oauth, pacc, publishedAuth } from './standards.js';
 import { sync } from './sync.js';
 
-export const CATALOGUE = { ...discovery, ...pacc, ...transport, ...network, ...tls, ...dane, ...imap, ...auth, ...publishedAuth, ...oauth, ...sync, ...doctor } satisfies Record<string, CatalogueEntry>;
+export const CATALOGUE = {
+  ...discovery,
+  ...pacc,
+  ...transport,
+  ...network,
+  ...tls,
+  ...dane,
+  ...imap,
+  ...auth,
+  ...publishedAuth,
+  ...oauth,
+  ...sync,
+  ...doctor,
+} satisfies Record<string, CatalogueEntry>;
 
 export type FindingCode = keyof typeof CATALOGUE;
 
@@ -43,7 +56,11 @@ export interface RenderedText {
 }
 
 /** Render an entry's texts; a throwing text function is a doctor bug, reported as such. */
-export function renderEntry(code: FindingCode, params: Params, subject: { host?: string; port?: number; security?: string; address?: string }): RenderedText {
+export function renderEntry(
+  code: FindingCode,
+  params: Params,
+  subject: { host?: string; port?: number; security?: string; address?: string },
+): RenderedText {
   const e = entry(code);
   const p: P = { ...params, ...subject };
   return { title: e.title(p), explanation: e.explain(p), fix: e.fix(p) };

@@ -79,7 +79,12 @@ export function sourceReasonText(s: SourceResult, provider?: string): string | u
   const f = s.facts;
   const reason = f?.reason;
   if (!f || !reason) return undefined;
-  const p: SourceReasonParams = { targets: [], target: s.refused?.[0]?.target ?? '', provider: provider ?? '', detail: '' };
+  const p: SourceReasonParams = {
+    targets: [],
+    target: s.refused?.[0]?.target ?? '',
+    provider: provider ?? '',
+    detail: '',
+  };
   if ('badTargets' in f) p.targets = f.badTargets ?? [];
   if ('bridge' in f && f.bridge) p.target = `${f.bridge.host}:${f.bridge.port}`;
   if ('provider' in f) p.provider = provider ?? f.provider ?? '';
@@ -95,17 +100,23 @@ export const WITHHELD_REASON: Record<LoginWithheldReason, { short: string; expla
   disabled: { short: 'not tested (--no-login)' },
   'no-tls': {
     short: 'not sent: no encryption on this endpoint',
-    explain: (p) => `This endpoint has no encryption (security ${secLabel(p.security)}); imap-doctor never sends a password in clear text.`,
+    explain: (p) =>
+      `This endpoint has no encryption (security ${secLabel(p.security)}); imap-doctor never sends a password in clear text.`,
   },
   'tls-not-verified': {
     short: 'not sent: the certificate could not be verified',
-    explain: () => "The server's certificate did not verify (see above), so the connection could belong to an impostor; imap-doctor only sends a password over verified TLS.",
+    explain: () =>
+      "The server's certificate did not verify (see above), so the connection could belong to an impostor; imap-doctor only sends a password over verified TLS.",
   },
   'starttls-injection': {
     short: 'not sent: the STARTTLS exchange was tampered with',
-    explain: () => 'The STARTTLS exchange was tampered with (see above), so the password was not risked on this connection.',
+    explain: () =>
+      'The STARTTLS exchange was tampered with (see above), so the password was not risked on this connection.',
   },
-  'login-disabled': { short: 'not possible: the server forbids LOGIN here', explain: () => 'The server forbids the LOGIN command here.' },
+  'login-disabled': {
+    short: 'not possible: the server forbids LOGIN here',
+    explain: () => 'The server forbids the LOGIN command here.',
+  },
   'no-mechanism': { short: 'not possible: no usable login mechanism' },
   'untrusted-host': {
     short: 'not sent: host from an untrusted source (--trust-host to allow)',
@@ -115,14 +126,22 @@ export const WITHHELD_REASON: Record<LoginWithheldReason, { short: string; expla
   unreachable: { short: 'not reached' },
   'earlier-credential-failure': {
     short: 'not sent: the password was already rejected elsewhere',
-    explain: (p) => `${p.firstEndpoint ? str(p.firstEndpoint) : 'another server'} already refused the login; trying the same credentials on more servers could lock the account.`,
+    explain: (p) =>
+      `${p.firstEndpoint ? str(p.firstEndpoint) : 'another server'} already refused the login; trying the same credentials on more servers could lock the account.`,
   },
   'earlier-login-error': {
     short: 'not sent: an earlier login failed inside imap-doctor',
-    explain: () => 'imap-doctor failed internally during an earlier login (see INTERNAL_ERROR); that login may have been refused, so to be safe the password was not sent again.',
+    explain: () =>
+      'imap-doctor failed internally during an earlier login (see INTERNAL_ERROR); that login may have been refused, so to be safe the password was not sent again.',
   },
   'internal-error': { short: 'not finished: imap-doctor failed internally (see INTERNAL_ERROR)' },
-  deadline: { short: 'not tried: run deadline reached', explain: () => 'The run reached its deadline before the login.' },
-  interrupted: { short: 'not tried: the run was interrupted', explain: () => 'The run was interrupted (Ctrl-C) before the login.' },
+  deadline: {
+    short: 'not tried: run deadline reached',
+    explain: () => 'The run reached its deadline before the login.',
+  },
+  interrupted: {
+    short: 'not tried: the run was interrupted',
+    explain: () => 'The run was interrupted (Ctrl-C) before the login.',
+  },
   'oauth-discover': { short: 'not sent: the one attempt here went to --oauth-discover' },
 };

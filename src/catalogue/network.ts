@@ -9,9 +9,11 @@ const list = (v: ParamValue | undefined): string => {
   const s = str(v);
   return s === '' ? 'none' : s;
 };
-const plural = (v: ParamValue | undefined, one: string, many: string): string => (Array.isArray(v) && v.length > 1 ? many : one);
+const plural = (v: ParamValue | undefined, one: string, many: string): string =>
+  Array.isArray(v) && v.length > 1 ? many : one;
 /** Is the host an IP address (given as --host 192.0.2.10), so there is no name to check? */
-const isAddress = (host: string | undefined): boolean => host !== undefined && (/^[\d.]+$/.test(host) || host.includes(':'));
+const isAddress = (host: string | undefined): boolean =>
+  host !== undefined && (/^[\d.]+$/.test(host) || host.includes(':'));
 /** "host (addresses)", without repeating an address that is the host itself. */
 const named = (p: P, host: string): string => (isAddress(p.host) ? host : `${host} (${list(p.addresses)})`);
 
@@ -23,7 +25,7 @@ const localBasisText = (p: P): string => {
   if (p.basis === 'provider') {
     return `${str(p.providerHost)} is the IMAP server of ${str(p.provider)} itself, used by millions of people: it dropping every connection is far less likely than a network on the way blocking mail.`;
   }
-  return 'These servers have different names and addresses, so no single server\'s firewall explains it.';
+  return "These servers have different names and addresses, so no single server's firewall explains it.";
 };
 
 export const network = {
@@ -33,8 +35,12 @@ export const network = {
     title: () => 'This computer is likely not connected to the internet',
     explain: (p) =>
       `Nothing answered at all. DNS lookups got no answer (${list(p.dns)})` +
-      (Array.isArray(p.resolvers) && p.resolvers.length > 0 ? `, the DNS ${plural(p.resolvers, 'server', 'servers')} ${str(p.resolvers)} could not even be connected to` : '') +
-      (Array.isArray(p.tried) && p.tried.length > 0 ? `, and no other connection could be opened (tried: ${str(p.tried)})` : '') +
+      (Array.isArray(p.resolvers) && p.resolvers.length > 0
+        ? `, the DNS ${plural(p.resolvers, 'server', 'servers')} ${str(p.resolvers)} could not even be connected to`
+        : '') +
+      (Array.isArray(p.tried) && p.tried.length > 0
+        ? `, and no other connection could be opened (tried: ${str(p.tried)})`
+        : '') +
       '. ' +
       'The mail server is not the problem here: this computer reaches nothing, usually because it is offline, a VPN is stuck, or a Wi-Fi login page is waiting.',
     fix: () => [
@@ -57,9 +63,22 @@ export const network = {
       'Try from another network, for example a phone hotspot: if mail works there, this network blocks it.',
       `Ask the network's admin (or your VPN provider) to allow outgoing TCP ${plural(p.imapPorts, 'port', 'ports')} ${list(p.imapPorts)} (993 is IMAP over SSL/TLS).`,
       'Check firewall, antivirus and VPN software on this computer for a rule that blocks mail apps.',
-      ...(p.basis === 'provider' ? [`If it fails from every network, check the status page of ${str(p.provider)} and ask them whether your IP address is blocked.`] : []),
+      ...(p.basis === 'provider'
+        ? [
+            `If it fails from every network, check the status page of ${str(p.provider)} and ask them whether your IP address is blocked.`,
+          ]
+        : []),
     ],
-    example: { imapPorts: ['143', '993'], hosts: 1, hostNames: ['imap.example.com'], webAnswers: ['192.0.2.10:443'], timeoutMs: 8000, basis: 'reference', reference: 'imap.example.net:993', referenceAddress: '198.51.100.7:993' },
+    example: {
+      imapPorts: ['143', '993'],
+      hosts: 1,
+      hostNames: ['imap.example.com'],
+      webAnswers: ['192.0.2.10:443'],
+      timeoutMs: 8000,
+      basis: 'reference',
+      reference: 'imap.example.net:993',
+      referenceAddress: '198.51.100.7:993',
+    },
   },
   SERVER_PORT_FILTERED: {
     severity: 'error',
@@ -87,7 +106,16 @@ export const network = {
       'Mail admin: check whether your IP address is banned, e.g. `fail2ban-client status dovecot`, and unban it.',
       'If a device of yours still uses an old password, fix it first: its failed logins can get the address banned again.',
     ],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', addresses: ['192.0.2.10'], answeredPorts: ['443'], icmp: false, timeoutMs: 8000, localAlternative: true },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      addresses: ['192.0.2.10'],
+      answeredPorts: ['443'],
+      icmp: false,
+      timeoutMs: 8000,
+      localAlternative: true,
+    },
   },
   HOST_UNREACHABLE: {
     severity: 'error',
@@ -104,18 +132,29 @@ export const network = {
       "Mail admin: check that the server is running and reachable (hosting control panel, the provider's status page).",
       'If other websites work but this server does not, try from another network: a firewall on your side may block this address.',
     ],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', addresses: ['192.0.2.10'], triedPorts: ['80', '143', '443', '993'], icmp: false, timeoutMs: 8000 },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      addresses: ['192.0.2.10'],
+      triedPorts: ['80', '143', '443', '993'],
+      icmp: false,
+      timeoutMs: 8000,
+    },
   },
   IPV6_PATH_BROKEN: {
     severity: 'warning',
     who: 'your-network',
-    title: (p) => (p.absent ? 'This network has no IPv6; IPv4 works' : 'IPv6 likely does not work on your network; IPv4 does'),
+    title: (p) =>
+      p.absent ? 'This network has no IPv6; IPv4 works' : 'IPv6 likely does not work on your network; IPv4 does',
     explain: (p) =>
       `Every IPv6 connection of this run failed (${list(p.addresses)}: ${p.absent ? 'no route for IPv6 on this computer' : 'no answer'}), while IPv4 connections to the same ${plural(p.hosts, 'server', 'servers')} (${list(p.hosts)}) worked. ` +
       (p.absent
         ? 'Mail apps notice this at once and use IPv4, so nothing needs to change.'
         : 'Mail apps that try IPv6 first can hang until their own timeout before trying IPv4, or give up.' +
-          (Array.isArray(p.hosts) && p.hosts.length === 1 ? ' Only one server was tested over IPv6, so that server\'s IPv6 being down would look the same.' : '')),
+          (Array.isArray(p.hosts) && p.hosts.length === 1
+            ? " Only one server was tested over IPv6, so that server's IPv6 being down would look the same."
+            : '')),
     fix: (p) =>
       p.absent
         ? []
@@ -145,12 +184,20 @@ export const network = {
       `Mail admin: allow TCP port ${p.port ?? '?'} in the IPv6 firewall as well (ip6tables or nftables rules often lack what the IPv4 ones allow).`,
       `Or remove the AAAA record of ${p.host ?? 'the server'} until IPv6 works for mail.`,
     ],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', addresses: ['2001:db8::10'], refused: true, answeredPorts: ['443'] },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      addresses: ['2001:db8::10'],
+      refused: true,
+      answeredPorts: ['443'],
+    },
   },
   IMPLICIT_TLS_MISSING: {
     severity: 'warning',
     who: 'mail-admin',
-    title: (p) => `${p.host ?? 'The server'} offers no IMAP over SSL/TLS on port ${p.port ?? '?'}; only STARTTLS on port ${str(p.starttlsPort)} works`,
+    title: (p) =>
+      `${p.host ?? 'The server'} offers no IMAP over SSL/TLS on port ${p.port ?? '?'}; only STARTTLS on port ${str(p.starttlsPort)} works`,
     explain: (p) =>
       `Port ${p.port ?? '?'} (SSL/TLS from the first byte) ${p.how === 'refused' ? 'refuses connections' : `does not complete an SSL/TLS handshake (${str(p.detail)})`}, ` +
       `while port ${str(p.starttlsPort)} with STARTTLS works. That setup works, but RFC 8314 recommends implicit TLS on port 993 over STARTTLS: ` +
@@ -160,6 +207,13 @@ export const network = {
       'Mail admin: enable IMAP over SSL/TLS on port 993 (Dovecot: `service imap-login { inet_listener imaps { port = 993 ssl = yes } }`) and allow it in the firewall.',
     ],
     refs: ['RFC 8314 §1', 'RFC 8314 §3.2'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', starttlsPort: 143, how: 'refused', detail: 'connection refused' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      starttlsPort: 143,
+      how: 'refused',
+      detail: 'connection refused',
+    },
   },
 } satisfies Record<string, CatalogueEntry>;

@@ -10,7 +10,8 @@ import { str, type P, type ParamValue } from './types.js';
 export const list = (v: ParamValue | undefined): string[] => (Array.isArray(v) ? v : []);
 
 /** The provider's name for sentences: "Google (Gmail / Google Workspace)" → "Google". */
-export const provName = (p: P, fallback = 'The provider'): string => (p.provider ? str(p.provider).replace(/\s*\([^)]*\)\s*$/, '') : fallback);
+export const provName = (p: P, fallback = 'The provider'): string =>
+  p.provider ? str(p.provider).replace(/\s*\([^)]*\)\s*$/, '') : fallback;
 
 const VIA: Record<string, (ev: string) => string> = {
   host: (ev) => `its host name ${ev}`,
@@ -30,7 +31,8 @@ export function recognised(p: P): string {
 export const appPasswordTerm = (p: P): string => str(p.appPasswordName, 'app password');
 
 /** "an app password", "a Bridge password". */
-export const anAppPassword = (p: P): string => `${/^[aeiou]/i.test(appPasswordTerm(p)) ? 'an' : 'a'} ${appPasswordTerm(p)}`;
+export const anAppPassword = (p: P): string =>
+  `${/^[aeiou]/i.test(appPasswordTerm(p)) ? 'an' : 'a'} ${appPasswordTerm(p)}`;
 
 /** " at https://…" for a page, " in Settings → …" for a path, or the generic place. */
 export const appPasswordAt = (p: P): string => {
@@ -40,15 +42,18 @@ export const appPasswordAt = (p: P): string => {
 };
 
 /** The two-step clause, only where the provider's own page says app passwords need it. */
-export const twoStepFirst = (p: P): string => (p.appPasswordNeeds2fa === true ? ' (it needs two-step verification switched on first)' : '');
+export const twoStepFirst = (p: P): string =>
+  p.appPasswordNeeds2fa === true ? ' (it needs two-step verification switched on first)' : '';
 
 export const imapSwitchFix = (p: P): string => {
   if (p.imapSwitch) return `Switch IMAP access on: ${str(p.imapSwitch)}.`;
-  if (p.imapAlwaysOn) return `${str(p.imapAlwaysOn)} For a work or school account the organisation's admin controls IMAP${p.adminImap ? `: ${str(p.adminImap)}` : ''}.`;
+  if (p.imapAlwaysOn)
+    return `${str(p.imapAlwaysOn)} For a work or school account the organisation's admin controls IMAP${p.adminImap ? `: ${str(p.adminImap)}` : ''}.`;
   return 'Look for an "IMAP access" switch in your webmail settings and turn it on.';
 };
 
-export const adminFix = (p: P): string | undefined => (p.adminImap ? `${provName(p)} admin: ${str(p.adminImap)}.` : undefined);
+export const adminFix = (p: P): string | undefined =>
+  p.adminImap ? `${provName(p)} admin: ${str(p.adminImap)}.` : undefined;
 
 interface CauseWords {
   short: (p: P) => string;
@@ -61,17 +66,21 @@ export const CAUSES: Record<LoginCause, CauseWords> = {
   'app-password': {
     short: (p) => `${provName(p)} wants ${anAppPassword(p)}`,
     why: (p) => `${provName(p)} does not accept the normal account password in mail apps, only ${anAppPassword(p)}`,
-    fix: (p) => `Create ${anAppPassword(p)}${appPasswordAt(p)}${twoStepFirst(p)} and use it instead of your normal password, without spaces.`,
+    fix: (p) =>
+      `Create ${anAppPassword(p)}${appPasswordAt(p)}${twoStepFirst(p)} and use it instead of your normal password, without spaces.`,
   },
   'app-password-if-2fa': {
     short: () => 'an app password is needed because of two-step sign-in',
     why: () => 'with two-step sign-in switched on, the normal password stops working in mail apps',
-    fix: (p) => `If two-step sign-in is on for this account, create ${anAppPassword(p)}${appPasswordAt(p)} and use it instead.`,
+    fix: (p) =>
+      `If two-step sign-in is on for this account, create ${anAppPassword(p)}${appPasswordAt(p)} and use it instead.`,
   },
   'app-password-revoked': {
     short: () => 'the app password was revoked',
-    why: (p) => `${anAppPassword(p)} stops working when it is deleted, and ${provName(p)} revokes them when the account password is changed`,
-    fix: (p) => `If you already use ${anAppPassword(p)}, create a new one${appPasswordAt(p)} and type it without spaces.`,
+    why: (p) =>
+      `${anAppPassword(p)} stops working when it is deleted, and ${provName(p)} revokes them when the account password is changed`,
+    fix: (p) =>
+      `If you already use ${anAppPassword(p)}, create a new one${appPasswordAt(p)} and type it without spaces.`,
   },
   'app-password-scope': {
     short: () => 'the app password lacks mail access',
@@ -81,20 +90,26 @@ export const CAUSES: Record<LoginCause, CauseWords> = {
   'oauth-only': {
     short: (p) => `${provName(p)} accepts no password here, only OAuth sign-in`,
     why: (p) => `${provName(p)} no longer accepts any password for IMAP; only OAuth 2 sign-in works`,
-    fix: (p) => `Use a mail app that signs in with ${provName(p, 'the provider')} (OAuth 2); scripts need an OAuth token${p.neededScope ? ` with the scope ${str(p.neededScope)}` : ''}.`,
+    fix: (p) =>
+      `Use a mail app that signs in with ${provName(p, 'the provider')} (OAuth 2); scripts need an OAuth token${p.neededScope ? ` with the scope ${str(p.neededScope)}` : ''}.`,
   },
   'imap-switch': {
     short: () => 'IMAP access is switched off in the account settings',
-    why: () => "IMAP access may be switched off in the account's web settings (some providers switch it off by default or after long non-use)",
+    why: () =>
+      "IMAP access may be switched off in the account's web settings (some providers switch it off by default or after long non-use)",
     fix: (p) => imapSwitchFix(p),
   },
   'admin-policy': {
     short: () => 'an administrator blocks IMAP for the account',
     why: () => "for a work or school account, the organisation's admin may block IMAP or password sign-in",
-    fix: (p) => `If this is a work or school account, ask its admin whether IMAP and app passwords are allowed for you.${adminFix(p) ? ` ${adminFix(p) as string}` : ''}`,
+    fix: (p) =>
+      `If this is a work or school account, ask its admin whether IMAP and app passwords are allowed for you.${adminFix(p) ? ` ${adminFix(p) as string}` : ''}`,
   },
   'wrong-region': {
-    short: (p) => (p.mailRegion ? `your account is in ${str(p.mailRegion)}, not on this server` : "this is not your account's region"),
+    short: (p) =>
+      p.mailRegion
+        ? `your account is in ${str(p.mailRegion)}, not on this server`
+        : "this is not your account's region",
     why: (p) =>
       `${provName(p)} accounts live in one region's data centre, and another region's server refuses the login${p.mailRegion ? ` (your domain's mail is handled by ${str(p.mailRegion)})` : ''}`,
     fix: (p) =>
@@ -110,17 +125,21 @@ export const CAUSES: Record<LoginCause, CauseWords> = {
   'bridge-password': {
     short: () => 'the Proton Mail Bridge password is needed',
     why: () => 'Proton Mail Bridge makes its own password; the Proton account password does not work here',
-    fix: (p) => `Copy the password Proton Mail Bridge shows for this account${p.appPasswordAt ? ` (${str(p.appPasswordAt)})` : ''} into the mail app.`,
+    fix: (p) =>
+      `Copy the password Proton Mail Bridge shows for this account${p.appPasswordAt ? ` (${str(p.appPasswordAt)})` : ''} into the mail app.`,
   },
   'plan-without-imap': {
     short: () => "the account's plan includes no IMAP",
-    why: (p) => `${p.noImapPlans ? str(p.noImapPlans) : 'some plans'} include no IMAP access at all, whatever the password`,
-    fix: (p) => `If the account is on ${p.noImapPlans ? str(p.noImapPlans) : 'a plan without IMAP'}, no mail app can connect: use the provider's website or app, or a plan that includes IMAP.`,
+    why: (p) =>
+      `${p.noImapPlans ? str(p.noImapPlans) : 'some plans'} include no IMAP access at all, whatever the password`,
+    fix: (p) =>
+      `If the account is on ${p.noImapPlans ? str(p.noImapPlans) : 'a plan without IMAP'}, no mail app can connect: use the provider's website or app, or a plan that includes IMAP.`,
   },
   'username-form': {
     short: () => 'the username form is wrong',
     why: () => 'the username may be in the wrong form',
-    fix: (p) => `Check the username: many servers want the full address (${str(p.address ?? p.user)}), some only the part before @; log in with your primary address, not an alias.`,
+    fix: (p) =>
+      `Check the username: many servers want the full address (${str(p.address ?? p.user)}), some only the part before @; log in with your primary address, not an alias.`,
   },
   'password-typo': {
     short: () => 'the password is wrong',

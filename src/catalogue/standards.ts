@@ -6,7 +6,8 @@
 import { hp, str, type CatalogueEntry, type P } from './types.js';
 
 const PACC_REF = 'draft-ietf-mailmaint-pacc';
-const uaacRecord = (p: P, digest: string): string => `_ua-auto-config.${str(p.domain)}. 3600 IN TXT "v=UAAC1; a=sha256; d=${digest}"`;
+const uaacRecord = (p: P, digest: string): string =>
+  `_ua-auto-config.${str(p.domain)}. 3600 IN TXT "v=UAAC1; a=sha256; d=${digest}"`;
 
 const PACC_PROBLEM: Record<string, string> = {
   'no-txt': 'no TXT record vouches for it: without `_ua-auto-config` in DNS, mail apps must not use the document',
@@ -28,7 +29,14 @@ export const pacc = {
       `${p.authenticated ? ', and the TXT record is DNSSEC-signed' : ''}.${p.submissionKey === 'smtp' ? ' It names the outgoing server under `smtp`, the key of draft -02 (newer drafts use `submit`).' : ''}`,
     fix: () => [],
     refs: [PACC_REF],
-    example: { domain: 'example.com', url: 'https://ua-auto-config.example.com/.well-known/user-agent-configuration.json', servers: ['imap.example.com:993 (SSL/TLS)'], txtName: '_ua-auto-config.example.com', authenticated: false, submissionKey: 'submit' },
+    example: {
+      domain: 'example.com',
+      url: 'https://ua-auto-config.example.com/.well-known/user-agent-configuration.json',
+      servers: ['imap.example.com:993 (SSL/TLS)'],
+      txtName: '_ua-auto-config.example.com',
+      authenticated: false,
+      submissionKey: 'submit',
+    },
   },
   PACC_DIGEST_MISMATCH: {
     severity: 'error',
@@ -64,7 +72,12 @@ export const pacc = {
         : `Mail admin: serve a JSON document with \`protocols.imap.host\` at ${str(p.url)} (imap-doctor publish ${str(p.domain)} writes one with its TXT record).`,
     ],
     refs: [PACC_REF],
-    example: { domain: 'example.com', url: 'https://ua-auto-config.example.com/.well-known/user-agent-configuration.json', reason: 'no-txt', served: 'q1zQ3v6cV7Jb2bYxRtKXo0pU0xq4M0Jb5h8o2rjCQ3s=' },
+    example: {
+      domain: 'example.com',
+      url: 'https://ua-auto-config.example.com/.well-known/user-agent-configuration.json',
+      reason: 'no-txt',
+      served: 'q1zQ3v6cV7Jb2bYxRtKXo0pU0xq4M0Jb5h8o2rjCQ3s=',
+    },
   },
   PACC_OBSOLETE: {
     severity: 'info',
@@ -73,17 +86,23 @@ export const pacc = {
     explain: (p) =>
       `Found: ${str(p.found)}. Early drafts used \`/.well-known/pacc.json\` and the SRV record \`_pacc._https\`; since draft-ietf-mailmaint-pacc-01 mail apps read ` +
       `https://ua-auto-config.${str(p.domain)}/.well-known/user-agent-configuration.json, vouched for by the TXT record _ua-auto-config.${str(p.domain)}. imap-doctor did not use the old form.`,
-    fix: (p) => [`Mail admin: publish the current form (imap-doctor publish ${str(p.domain)}), then remove the old one.`],
+    fix: (p) => [
+      `Mail admin: publish the current form (imap-doctor publish ${str(p.domain)}), then remove the old one.`,
+    ],
     refs: [PACC_REF],
     example: { domain: 'example.com', found: ['https://example.com/.well-known/pacc.json'] },
   },
 } satisfies Record<string, CatalogueEntry>;
 
 const DIRECTION: Record<string, (p: P) => string> = {
-  'oauth-missing': (p) => `${str(p.source)} tells mail apps to log in with OAuth, but ${hp(p)} offers neither OAUTHBEARER nor XOAUTH2 (it offers: ${str(p.offered, 'no SASL mechanism')}).`,
-  'oauth-unpublished': (p) => `${hp(p)} offers ${str(p.oauthOffered)}, but ${str(p.source)} publishes only ${str(p.published)}: mail apps will never try OAuth there.`,
-  'password-missing': (p) => `${str(p.source)} tells mail apps to send a password, but ${hp(p)} offers no password mechanism (it offers: ${str(p.offered, 'no SASL mechanism')}, and LOGIN is disabled).`,
-  'sasl-missing': (p) => `${str(p.source)} recommends the SASL mechanism${Array.isArray(p.missing) && p.missing.length > 1 ? 's' : ''} ${str(p.missing)}, which ${hp(p)} does not offer (it offers: ${str(p.offered, 'none')}).`,
+  'oauth-missing': (p) =>
+    `${str(p.source)} tells mail apps to log in with OAuth, but ${hp(p)} offers neither OAUTHBEARER nor XOAUTH2 (it offers: ${str(p.offered, 'no SASL mechanism')}).`,
+  'oauth-unpublished': (p) =>
+    `${hp(p)} offers ${str(p.oauthOffered)}, but ${str(p.source)} publishes only ${str(p.published)}: mail apps will never try OAuth there.`,
+  'password-missing': (p) =>
+    `${str(p.source)} tells mail apps to send a password, but ${hp(p)} offers no password mechanism (it offers: ${str(p.offered, 'no SASL mechanism')}, and LOGIN is disabled).`,
+  'sasl-missing': (p) =>
+    `${str(p.source)} recommends the SASL mechanism${Array.isArray(p.missing) && p.missing.length > 1 ? 's' : ''} ${str(p.missing)}, which ${hp(p)} does not offer (it offers: ${str(p.offered, 'none')}).`,
 };
 
 export const publishedAuth = {
@@ -100,15 +119,32 @@ export const publishedAuth = {
         : `Mail admin: make ${str(p.source)} and the server agree — publish only what the server offers (\`a1 CAPABILITY\` after TLS lists it), or enable the published mechanism on the server.`,
     ],
     refs: ['draft-ietf-mailmaint-autoconfig-06 §authentication', 'RFC 7628', 'RFC 4422'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', source: 'https://autoconfig.example.com/mail/config-v1.1.xml', direction: 'oauth-missing', published: ['OAuth2'], offered: ['PLAIN', 'LOGIN'] },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      source: 'https://autoconfig.example.com/mail/config-v1.1.xml',
+      direction: 'oauth-missing',
+      published: ['OAuth2'],
+      offered: ['PLAIN', 'LOGIN'],
+    },
   },
 } satisfies Record<string, CatalogueEntry>;
 
-const ORIGIN: Record<string, string> = { pacc: 'the PACC document', autoconfig: 'the autoconfig <oAuth2> element', 'sasl-error': "the server's own OAUTHBEARER error" };
+const ORIGIN: Record<string, string> = {
+  pacc: 'the PACC document',
+  autoconfig: 'the autoconfig <oAuth2> element',
+  'sasl-error': "the server's own OAUTHBEARER error",
+};
 /** One metadata fetch's problem (OAUTH_METADATA_INVALID's parallel lists), as a phrase. */
 function fetchProblem(p: P, i: number): string {
   const at = (k: string) => (Array.isArray(p[k]) ? (p[k][i] ?? '') : '');
-  const [url, code, status, detail] = [at('problemUrls'), at('problemCodes'), at('problemStatus'), at('problemDetails')];
+  const [url, code, status, detail] = [
+    at('problemUrls'),
+    at('problemCodes'),
+    at('problemStatus'),
+    at('problemDetails'),
+  ];
   switch (code) {
     case 'redirect':
       return `${url}: redirect to ${detail || '?'} (not followed)`;
@@ -123,9 +159,11 @@ function fetchProblem(p: P, i: number): string {
   }
 }
 
-const fetchProblems = (p: P): string => (Array.isArray(p.problemUrls) ? p.problemUrls.map((_, i) => fetchProblem(p, i)).join(', ') : '');
+const fetchProblems = (p: P): string =>
+  Array.isArray(p.problemUrls) ? p.problemUrls.map((_, i) => fetchProblem(p, i)).join(', ') : '';
 
-const origins = (v: unknown): string => (Array.isArray(v) ? v.map((x) => ORIGIN[String(x)] ?? String(x)).join(' and ') : ORIGIN[String(v)] ?? String(v));
+const origins = (v: unknown): string =>
+  Array.isArray(v) ? v.map((x) => ORIGIN[String(x)] ?? String(x)).join(' and ') : (ORIGIN[String(v)] ?? String(v));
 
 export const oauth = {
   OAUTH_TOKEN_HOWTO: {
@@ -157,12 +195,17 @@ export const oauth = {
     explain: (p) =>
       `${origins(p.from).replace(/^./, (c) => c.toUpperCase())} names ${str(p.issuer)}, but: ${fetchProblems(p)}. ` +
       'Mail apps find the authorization and token endpoints through this metadata (RFC 8414 first, then OpenID Connect discovery); redirects are not followed, and the document must name exactly this issuer.',
-    fix: (p) => [`Mail admin: serve the issuer's metadata with status 200 at ${str(p.expected)}, its "issuer" member exactly "${str(p.issuer)}".`],
+    fix: (p) => [
+      `Mail admin: serve the issuer's metadata with status 200 at ${str(p.expected)}, its "issuer" member exactly "${str(p.issuer)}".`,
+    ],
     refs: ['RFC 8414 §3', 'OpenID Connect Discovery 1.0 §4'],
     example: {
       issuer: 'https://login.example.com',
       from: ['autoconfig'],
-      problemUrls: ['https://login.example.com/.well-known/oauth-authorization-server', 'https://login.example.com/.well-known/openid-configuration'],
+      problemUrls: [
+        'https://login.example.com/.well-known/oauth-authorization-server',
+        'https://login.example.com/.well-known/openid-configuration',
+      ],
       problemCodes: ['redirect', 'http-error'],
       problemStatus: ['302', '404'],
       problemDetails: ['https://sso.example.net/', ''],
@@ -185,15 +228,24 @@ export const oauth = {
         : `Run again with --oauth-discover to ask the server itself (it spends this endpoint's one login attempt on an empty token), or see the provider's documentation.`,
     ],
     refs: ['RFC 7628 §3.2.2', 'draft-ietf-mailmaint-pacc'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', mechanisms: ['OAUTHBEARER', 'XOAUTH2'], probed: false },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      mechanisms: ['OAUTHBEARER', 'XOAUTH2'],
+      probed: false,
+    },
   },
 } satisfies Record<string, CatalogueEntry>;
 
 const NOT_VALIDATED: Record<string, string> = {
-  'resolver-not-trusted': 'the DNS resolver path cannot be trusted to vouch for DNSSEC (not on this machine, not named with --dns, no `options trust-ad`), so its "authenticated" bit means nothing',
-  'no-ad': 'the resolver did not mark the TLSA answer as DNSSEC-validated (the zone is unsigned, or the resolver does not validate)',
+  'resolver-not-trusted':
+    'the DNS resolver path cannot be trusted to vouch for DNSSEC (not on this machine, not named with --dns, no `options trust-ad`), so its "authenticated" bit means nothing',
+  'no-ad':
+    'the resolver did not mark the TLSA answer as DNSSEC-validated (the zone is unsigned, or the resolver does not validate)',
   'address-insecure': 'the TLSA records validated, but the address records of the host did not — RFC 7673 needs both',
-  'srv-insecure': 'only SRV named this host, and the SRV records were not DNSSEC-validated — RFC 7673 needs SRV, address and TLSA records all secure',
+  'srv-insecure':
+    'only SRV named this host, and the SRV records were not DNSSEC-validated — RFC 7673 needs SRV, address and TLSA records all secure',
 };
 
 export const dane = {
@@ -203,10 +255,20 @@ export const dane = {
     title: (p) => `The certificate of ${hp(p)} matches its DNSSEC-signed TLSA record`,
     explain: (p) =>
       `${str(p.name)} TLSA ${str(p.record)} matches the chain the server presents. ` +
-      (p.rolloverReady ? 'Records for both the key (3 1 1) and its issuer (2 1 1) are published, so the key can roll over.' : 'Publish a second record (a 2 1 1 for the issuing CA beside a 3 1 1, or the next key) before changing the key, or DANE clients will refuse the new one.'),
+      (p.rolloverReady
+        ? 'Records for both the key (3 1 1) and its issuer (2 1 1) are published, so the key can roll over.'
+        : 'Publish a second record (a 2 1 1 for the issuing CA beside a 3 1 1, or the next key) before changing the key, or DANE clients will refuse the new one.'),
     fix: () => [],
     refs: ['RFC 6698', 'RFC 7671 §8.1', 'RFC 7673'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', name: '_993._tcp.imap.example.com', record: '3 1 1 8bd1…', records: ['3 1 1 8bd1…'], rolloverReady: false },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      name: '_993._tcp.imap.example.com',
+      record: '3 1 1 8bd1…',
+      records: ['3 1 1 8bd1…'],
+      rolloverReady: false,
+    },
   },
   DANE_MISMATCH: {
     severity: 'error',
@@ -241,10 +303,21 @@ export const dane = {
       'DANE clients ignore TLSA records they cannot validate, so they protect nothing here.',
     fix: (p) =>
       p.reason === 'resolver-not-trusted'
-        ? ['Check again through a validating resolver you trust: `--dns 127.0.0.1` with a local unbound, or `--dns 9.9.9.9`.']
-        : [`Mail admin: sign the zone with DNSSEC and publish its DS record at the parent (check: \`delv ${str(p.name)} TLSA\`), or remove the TLSA records.`],
+        ? [
+            'Check again through a validating resolver you trust: `--dns 127.0.0.1` with a local unbound, or `--dns 9.9.9.9`.',
+          ]
+        : [
+            `Mail admin: sign the zone with DNSSEC and publish its DS record at the parent (check: \`delv ${str(p.name)} TLSA\`), or remove the TLSA records.`,
+          ],
     refs: ['RFC 6698 §4', 'RFC 7673 §3'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', name: '_993._tcp.imap.example.com', records: ['3 1 1 8bd1…'], reason: 'no-ad' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      name: '_993._tcp.imap.example.com',
+      records: ['3 1 1 8bd1…'],
+      reason: 'no-ad',
+    },
   },
   DNSSEC_BOGUS: {
     severity: 'error',
@@ -257,6 +330,13 @@ export const dane = {
       `Mail admin: re-sign the zone and check the DS record at the parent (\`delv ${str(p.name)} ${str(p.type) === 'A/AAAA' ? 'A' : str(p.type)}\`, or https://dnsviz.net/).`,
     ],
     refs: ['RFC 4035 §3.2.2', 'RFC 6840'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', name: '_993._tcp.imap.example.com', type: 'TLSA', server: '127.0.0.1:53' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      name: '_993._tcp.imap.example.com',
+      type: 'TLSA',
+      server: '127.0.0.1:53',
+    },
   },
 } satisfies Record<string, CatalogueEntry>;

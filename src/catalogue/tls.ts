@@ -40,14 +40,18 @@ function weakKeys(p: P): string {
   const types = list(p.keyTypes);
   const bits = list(p.keyBits);
   const certs = list(p.keyCerts);
-  return certs.length > 0 ? `Key too small: ${certs.map((c, i) => `${types[i] ?? ''} ${bits[i] ?? '?'} bits (${c})`).join(', ')}. ` : '';
+  return certs.length > 0
+    ? `Key too small: ${certs.map((c, i) => `${types[i] ?? ''} ${bits[i] ?? '?'} bits (${c})`).join(', ')}. `
+    : '';
 }
 
 /** TLS_WEAK_CRYPTO's parallel signature lists as a sentence. */
 function weakSignatures(p: P): string {
   const algs = list(p.signatureAlgorithms);
   const certs = list(p.signatureCerts);
-  return certs.length > 0 ? `Outdated signature hash (MD5/SHA-1, forgeable): ${certs.map((c, i) => `${algs[i] ?? '?'} (${c})`).join(', ')}. ` : '';
+  return certs.length > 0
+    ? `Outdated signature hash (MD5/SHA-1, forgeable): ${certs.map((c, i) => `${algs[i] ?? '?'} (${c})`).join(', ')}. `
+    : '';
 }
 
 export const tls = {
@@ -58,7 +62,16 @@ export const tls = {
     explain: (p) =>
       `${str(p.protocol)} with ${str(p.cipher)}. Certificate for ${str(p.names)} from ${str(p.issuer)}, valid until ${day(p.validTo)}.`,
     fix: () => [],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', names: 'imap.example.com', issuer: "Let's Encrypt R11", validTo: '2027-01-01T00:00:00.000Z' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      protocol: 'TLSv1.3',
+      cipher: 'TLS_AES_256_GCM_SHA384',
+      names: 'imap.example.com',
+      issuer: "Let's Encrypt R11",
+      validTo: '2027-01-01T00:00:00.000Z',
+    },
   },
   TLS_CERT_EXPIRED: {
     severity: 'error',
@@ -80,7 +93,13 @@ export const tls = {
       `Check what the server presents: \`${checkCmd(p)} | openssl x509 -noout -dates\`.`,
     ],
     refs: ['RFC 5280 §4.1.2.5'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', names: 'imap.example.com', validTo: '2021-01-01T00:00:00.000Z' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      names: 'imap.example.com',
+      validTo: '2021-01-01T00:00:00.000Z',
+    },
   },
   TLS_CERT_NOT_YET_VALID: {
     severity: 'error',
@@ -90,7 +109,13 @@ export const tls = {
       `The certificate's validity starts on ${day(p.validFrom)}, after this computer's clock (${day(p.now)}). ` +
       'Either the server uses a certificate dated in the future, or the clock of this computer is wrong.',
     fix: () => ["Check this computer's date and time.", 'Mail admin: install a certificate whose validity has begun.'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', validFrom: '2035-01-01T00:00:00.000Z', now: '2026-11-26T00:00:00.000Z' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      validFrom: '2035-01-01T00:00:00.000Z',
+      now: '2026-11-26T00:00:00.000Z',
+    },
   },
   TLS_CLOCK_SKEW: {
     severity: 'error',
@@ -106,7 +131,7 @@ export const tls = {
           : `The web servers ${str(p.sources)} agree that it is ${when(p.correctedTime)}, and at that time the certificate of ${str(p.certificates)} is valid. `) +
       'Mail apps compare certificate dates with this clock, so with a wrong clock they reject certificates that are in fact fine.',
     fix: () => [
-      "Set this computer's date, time and time zone correctly, best automatically: Windows: Settings → Time & language → Date & time → \"Set time automatically\"; macOS: System Settings → General → Date & Time; Linux: `timedatectl set-ntp true`.",
+      'Set this computer\'s date, time and time zone correctly, best automatically: Windows: Settings → Time & language → Date & time → "Set time automatically"; macOS: System Settings → General → Date & Time; Linux: `timedatectl set-ntp true`.',
       'If the clock is wrong again after every restart, the battery on the mainboard is likely empty.',
       'Then run imap-doctor again: a wrong clock can hide other certificate problems behind the date error.',
     ],
@@ -126,7 +151,8 @@ export const tls = {
   TLS_CERT_EXPIRING_SOON: {
     severity: 'warning',
     who: 'mail-admin',
-    title: (p) => `The certificate of ${hp(p)} expires in ${str(p.daysLeft)} day${p.daysLeft === 1 ? '' : 's'} (${day(p.validTo)})`,
+    title: (p) =>
+      `The certificate of ${hp(p)} expires in ${str(p.daysLeft)} day${p.daysLeft === 1 ? '' : 's'} (${day(p.validTo)})`,
     explain: (p) =>
       `The certificate is valid today, but only until ${when(p.validTo)}, less than ${str(p.warningDays)} days from now. ` +
       'After that every mail app will refuse the connection. Certificates from automatic CAs are normally renewed 30 days before they expire, so this usually means the renewal or the reload of the mail service is failing.',
@@ -136,7 +162,14 @@ export const tls = {
       `Check the dates the server presents: \`${checkCmd(p)} | openssl x509 -noout -dates\`.`,
     ],
     refs: ['RFC 5280 §4.1.2.5'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', daysLeft: 5, validTo: '2026-12-01T00:00:00.000Z', warningDays: 14 },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      daysLeft: 5,
+      validTo: '2026-12-01T00:00:00.000Z',
+      warningDays: 14,
+    },
   },
   TLS_HOSTNAME_MISMATCH: {
     severity: 'error',
@@ -164,7 +197,13 @@ export const tls = {
       `Mail admin (optional): include ${str(p.domain)} or the SRV-ID _imaps.${str(p.domain)} in the certificate, or publish DNSSEC-signed SRV records (RFC 6186) so that mail apps can trust the server name.`,
     ],
     refs: ['RFC 7817 §3', 'RFC 6186', 'RFC 4985'],
-    example: { host: 'imap.hoster.example', port: 993, security: 'tls', domain: 'example.com', names: ['imap.hoster.example'] },
+    example: {
+      host: 'imap.hoster.example',
+      port: 993,
+      security: 'tls',
+      domain: 'example.com',
+      names: ['imap.hoster.example'],
+    },
   },
   TLS_SELF_SIGNED: {
     severity: 'error',
@@ -177,7 +216,13 @@ export const tls = {
       "Mail admin: install a certificate from a public CA (e.g. Let's Encrypt) and point the IMAP service at it.",
       `If this is your own server and you trust it, compare the fingerprint with the server's (SHA-256 ${str(p.fingerprint)}) and add the certificate as trusted (\`--ca-file\` for imap-doctor).`,
     ],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', subject: 'CN=imap.example.com', fingerprint: 'AB:CD:…' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      subject: 'CN=imap.example.com',
+      fingerprint: 'AB:CD:…',
+    },
   },
   TLS_UNTRUSTED_ISSUER: {
     severity: 'error',
@@ -185,12 +230,18 @@ export const tls = {
     title: (p) => `The certificate of ${hp(p)} comes from an authority nobody here trusts (${str(p.issuer)})`,
     explain: (p) =>
       `The certificate was issued by "${str(p.issuer)}"${p.root ? `, which chains to "${str(p.root)}"` : ''}, and that authority is not in the trusted list ` +
-      '(Mozilla\'s, plus any --ca-file). A company\'s private CA or a test CA looks like this; so does security software or a network gateway that decrypts connections, when its name is not one imap-doctor recognises.',
+      "(Mozilla's, plus any --ca-file). A company's private CA or a test CA looks like this; so does security software or a network gateway that decrypts connections, when its name is not one imap-doctor recognises.",
     fix: (p) => [
       `If "${str(p.root ?? p.issuer)}" is your organisation's CA, install its certificate in your mail app's or system's trust store (\`--ca-file\` for imap-doctor).`,
       'Mail admin: for users outside the organisation, use a certificate from a public CA.',
     ],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', issuer: 'Example Corp Internal CA', root: 'Example Corp Root' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      issuer: 'Example Corp Internal CA',
+      root: 'Example Corp Root',
+    },
   },
   TLS_INTERCEPTED: {
     severity: 'error',
@@ -211,7 +262,7 @@ export const tls = {
       (p.untrustedUpstream
         ? `${str(p.product)} also signals that the real server's own certificate failed its check, so the server may have a certificate problem of its own; test again without the inspection to see it. `
         : '') +
-      'Every other certificate detail seen here is the product\'s, not the server\'s.',
+      "Every other certificate detail seen here is the product's, not the server's.",
     fix: (p) =>
       p.kind === 'corporate'
         ? [
@@ -236,7 +287,8 @@ export const tls = {
       security: 'tls',
       product: 'Avast',
       kind: 'antivirus',
-      matched: 'CN=Avast Web/Mail Shield Root, O=Avast Web/Mail Shield, OU=generated by Avast Antivirus for SSL/TLS scanning',
+      matched:
+        'CN=Avast Web/Mail Shield Root, O=Avast Web/Mail Shield, OU=generated by Avast Antivirus for SSL/TLS scanning',
       issuer: 'Avast Web/Mail Shield Root',
       root: 'Avast Web/Mail Shield Root',
       verified: false,
@@ -248,7 +300,8 @@ export const tls = {
   TLS_CHAIN_INCOMPLETE: {
     severity: 'error',
     who: 'mail-admin',
-    title: (p) => `${hp(p)} ${p.confirmed ? 'does not send' : 'most likely does not send'} the intermediate certificate`,
+    title: (p) =>
+      `${hp(p)} ${p.confirmed ? 'does not send' : 'most likely does not send'} the intermediate certificate`,
     explain: (p) =>
       `The server sends only its own certificate, issued by "${str(p.issuer)}", without the intermediate certificate that links it to a trusted root. ` +
       (p.confirmed
@@ -259,7 +312,14 @@ export const tls = {
       'Mail admin: configure the full chain, not just the certificate: for Dovecot `ssl_cert = </etc/letsencrypt/live/<name>/fullchain.pem` (not cert.pem), then reload.',
       `Check: \`${checkCmd(p)}\` should show two or more certificates.`,
     ],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', issuer: 'R11', confirmed: true, aiaUrl: 'http://r11.i.lencr.org/' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      issuer: 'R11',
+      confirmed: true,
+      aiaUrl: 'http://r11.i.lencr.org/',
+    },
   },
   TLS_CERT_INVALID: {
     severity: 'error',
@@ -272,17 +332,24 @@ export const tls = {
   TLS_WEAK_CRYPTO: {
     severity: 'error',
     who: 'mail-admin',
-    title: (p) => (p.refused ? `${hp(p)} uses encryption too weak for current software` : `${hp(p)} uses weak encryption that stricter software refuses`),
+    title: (p) =>
+      p.refused
+        ? `${hp(p)} uses encryption too weak for current software`
+        : `${hp(p)} uses weak encryption that stricter software refuses`,
     explain: (p) => {
       const keys = weakKeys(p);
       const sigs = weakSignatures(p);
-      const cipher = p.legacyCipher ? `Only with legacy settings did the server agree to connect, using ${str(p.legacyProtocol)} with ${str(p.legacyCipher)}. ` : '';
+      const cipher = p.legacyCipher
+        ? `Only with legacy settings did the server agree to connect, using ${str(p.legacyProtocol)} with ${str(p.legacyCipher)}. `
+        : '';
       const refused =
         p.during === 'handshake'
           ? `The TLS library refused the server's ${str(p.reason) === 'ERR_SSL_DH_KEY_TOO_SMALL' ? 'key exchange' : 'encryption parameters'} during the handshake (${str(p.reason)}). `
           : `The certificate chain was rejected because of weak cryptography (${str(p.reason)}). `;
       return (
-        (p.refused ? refused : 'The connection was accepted here, but with a certificate that stricter systems (many Linux distributions, current phones) refuse. ') +
+        (p.refused
+          ? refused
+          : 'The connection was accepted here, but with a certificate that stricter systems (many Linux distributions, current phones) refuse. ') +
         keys +
         sigs +
         cipher +
@@ -295,7 +362,19 @@ export const tls = {
       `Check: \`${checkCmd(p)} | openssl x509 -noout -text | grep -E "Public-Key|Signature Algorithm"\`.`,
     ],
     refs: ['RFC 9325 §4', 'RFC 9155', 'RFC 8996'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', keyTypes: ['RSA'], keyBits: ['1024'], keyCerts: ['imap.example.com'], signatureAlgorithms: ['ecdsa-with-SHA1'], signatureCerts: ['imap.example.com'], reason: 'UNSPECIFIED', refused: true, during: 'verification' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      keyTypes: ['RSA'],
+      keyBits: ['1024'],
+      keyCerts: ['imap.example.com'],
+      signatureAlgorithms: ['ecdsa-with-SHA1'],
+      signatureCerts: ['imap.example.com'],
+      reason: 'UNSPECIFIED',
+      refused: true,
+      during: 'verification',
+    },
   },
   TLS_PROTOCOL_TOO_OLD: {
     severity: 'error',
@@ -304,7 +383,9 @@ export const tls = {
     explain: (p) =>
       `A normal handshake (TLS 1.2 or newer) failed; with legacy settings the server answered with ${str(p.protocol)}. ` +
       'TLS 1.0 and 1.1 were retired in 2021 (RFC 8996) and current mail apps, phones and operating systems no longer accept them.',
-    fix: () => ['Mail admin: enable TLS 1.2 and 1.3 (Dovecot: `ssl_min_protocol = TLSv1.2`) and update the server\'s TLS library if it cannot.'],
+    fix: () => [
+      "Mail admin: enable TLS 1.2 and 1.3 (Dovecot: `ssl_min_protocol = TLSv1.2`) and update the server's TLS library if it cannot.",
+    ],
     refs: ['RFC 8996', 'RFC 9325'],
     example: { host: 'imap.example.com', port: 993, security: 'tls', protocol: 'TLSv1' },
   },
@@ -315,7 +396,14 @@ export const tls = {
     explain: (p) =>
       `The connection opened but encryption could not be negotiated: ${str(p.error)}. ` +
       'The server may be unable to read its key, lack a certificate for the name asked (SNI), or a middlebox may cut the handshake.',
-    fix: (p) => [`Mail admin: check the IMAP service log for TLS errors at the time of this test, and test with \`${checkCmd(p)}\`.`],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', error: 'the server closed the connection during the TLS handshake' },
+    fix: (p) => [
+      `Mail admin: check the IMAP service log for TLS errors at the time of this test, and test with \`${checkCmd(p)}\`.`,
+    ],
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      error: 'the server closed the connection during the TLS handshake',
+    },
   },
 } satisfies Record<string, CatalogueEntry>;

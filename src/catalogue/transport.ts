@@ -9,10 +9,12 @@ const PROTOCOL_NAME: Record<string, string> = {
   ssh: 'an SSH server',
   ftp: 'an FTP server',
 };
-const protocolName = (p: P): string => PROTOCOL_NAME[str(p.protocol)] ?? (typeof p.protocolName === 'string' ? p.protocolName : 'something else');
+const protocolName = (p: P): string =>
+  PROTOCOL_NAME[str(p.protocol)] ?? (typeof p.protocolName === 'string' ? p.protocolName : 'something else');
 
 /** IMAP_PROTOCOL_ERROR's `command`: an IMAP command, or 'greeting' for the server's first line. */
-const commandName = (p: P): string => (p.command === 'greeting' || p.command === 'the greeting' ? 'the greeting' : str(p.command));
+const commandName = (p: P): string =>
+  p.command === 'greeting' || p.command === 'the greeting' ? 'the greeting' : str(p.command);
 
 export const transport = {
   DNS_NO_ADDRESS: {
@@ -88,8 +90,17 @@ export const transport = {
       (p.reason === 'net-unreachable' || p.reason === 'address-not-available'
         ? `this computer has no route to that kind of address${String(p.address).includes(':') ? ' (IPv6 does not work on this network)' : ''}.`
         : 'a router on the way says the host cannot be reached, so the server is down or the address is wrong.'),
-    fix: () => ['Check your internet connection and VPN.', 'Ask the mail admin whether the server is up and the DNS record points to the right address.'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', address: '2001:db8::10', reason: 'net-unreachable' },
+    fix: () => [
+      'Check your internet connection and VPN.',
+      'Ask the mail admin whether the server is up and the DNS record points to the right address.',
+    ],
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      address: '2001:db8::10',
+      reason: 'net-unreachable',
+    },
   },
   CONN_CLOSED_BEFORE_GREETING: {
     severity: 'error',
@@ -112,7 +123,10 @@ export const transport = {
       `An IMAP server speaks first ("* OK …"). This one stayed silent for ${str(p.timeoutMs)} ms` +
       (p.tlsTried ? ', and it does not answer SSL/TLS on this port either' : '') +
       '. The service may be overloaded or hung (for example waiting for its authentication process), or something else listens on the port.',
-    fix: () => ['Mail admin: check the IMAP service and its log; restart it if it is stuck.', 'Check that this is the right port for IMAP.'],
+    fix: () => [
+      'Mail admin: check the IMAP service and its log; restart it if it is stuck.',
+      'Check that this is the right port for IMAP.',
+    ],
     example: { host: 'imap.example.com', port: 143, security: 'starttls', timeoutMs: 8000, tlsTried: true },
   },
   GREETING_BYE: {
@@ -123,16 +137,35 @@ export const transport = {
       `The server's first words were a goodbye (${str(p.line)}). It refuses new sessions` +
       (p.code ? ` with the code [${str(p.code)}]` : '') +
       ' — usually because of a connection limit, maintenance, or a block on your address.',
-    fix: () => ['Close other mail apps and devices using this account, wait a few minutes and try again.', 'Mail admin: the server log says why sessions are refused.'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', text: 'Too many connections from your IP', code: 'UNAVAILABLE', line: '* BYE [UNAVAILABLE] Too many connections from your IP' },
+    fix: () => [
+      'Close other mail apps and devices using this account, wait a few minutes and try again.',
+      'Mail admin: the server log says why sessions are refused.',
+    ],
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      text: 'Too many connections from your IP',
+      code: 'UNAVAILABLE',
+      line: '* BYE [UNAVAILABLE] Too many connections from your IP',
+    },
   },
   GREETING_NOT_IMAP: {
     severity: 'error',
     who: 'you',
     title: (p) => `${hp(p)} is ${protocolName(p)}, not an IMAP server`,
-    explain: (p) => `The server greeted with "${str(p.line)}", which is how ${protocolName(p)} starts a conversation. Your mail app is pointed at the wrong server or port.`,
-    fix: () => ['Use the IMAP server name and port from your provider: usually port 993 with SSL/TLS, or 143 with STARTTLS.'],
-    example: { host: 'mail.example.com', port: 143, security: 'starttls', protocol: 'smtp', line: '220 mail.example.com ESMTP Postfix' },
+    explain: (p) =>
+      `The server greeted with "${str(p.line)}", which is how ${protocolName(p)} starts a conversation. Your mail app is pointed at the wrong server or port.`,
+    fix: () => [
+      'Use the IMAP server name and port from your provider: usually port 993 with SSL/TLS, or 143 with STARTTLS.',
+    ],
+    example: {
+      host: 'mail.example.com',
+      port: 143,
+      security: 'starttls',
+      protocol: 'smtp',
+      line: '220 mail.example.com ESMTP Postfix',
+    },
   },
   GREETING_PREAUTH: {
     severity: 'warning',
@@ -150,7 +183,12 @@ export const transport = {
     title: (p) => `${hp(p)} greets as an IMAP server`,
     explain: (p) => `Greeting: ${str(p.line)}`,
     fix: () => [],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', line: '* OK [CAPABILITY IMAP4rev1 …] Dovecot ready.' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      line: '* OK [CAPABILITY IMAP4rev1 …] Dovecot ready.',
+    },
   },
   TLS_ON_PLAINTEXT_PORT: {
     severity: 'error',
@@ -163,7 +201,12 @@ export const transport = {
       `In your mail app, set the security for port ${p.port} to STARTTLS (not SSL/TLS).`,
       'Or use port 993 with SSL/TLS, if the server offers it.',
     ],
-    example: { host: 'imap.example.com', port: 143, security: 'tls', greeting: '* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.' },
+    example: {
+      host: 'imap.example.com',
+      port: 143,
+      security: 'tls',
+      greeting: '* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.',
+    },
   },
   PLAINTEXT_ON_TLS_PORT: {
     severity: 'error',
@@ -172,24 +215,33 @@ export const transport = {
     explain: (p) =>
       `Connecting without TLS, ${hp(p)} said nothing for ${str(p.timeoutMs)} ms; the same port completes an SSL/TLS handshake (${str(p.tlsProtocol)}). ` +
       'Both sides were waiting for the other: the port is for implicit TLS.',
-    fix: (p) => [`In your mail app, set the security for port ${p.port} to SSL/TLS (sometimes called "SSL" or "TLS", not STARTTLS).`],
+    fix: (p) => [
+      `In your mail app, set the security for port ${p.port} to SSL/TLS (sometimes called "SSL" or "TLS", not STARTTLS).`,
+    ],
     example: { host: 'imap.example.com', port: 993, security: 'starttls', timeoutMs: 8000, tlsProtocol: 'TLSv1.3' },
   },
   IMAP_PROTOCOL_ERROR: {
     severity: 'error',
     who: 'mail-admin',
     title: (p) => `${hp(p)} did not answer ${commandName(p)} properly`,
-    explain: (p) => `The server greeted, but its answer to ${commandName(p)} was not usable (${p.got === 'tls' ? 'the server sent TLS data instead of a greeting' : str(p.error)}).`,
+    explain: (p) =>
+      `The server greeted, but its answer to ${commandName(p)} was not usable (${p.got === 'tls' ? 'the server sent TLS data instead of a greeting' : str(p.error)}).`,
     fix: () => ['Mail admin: check the IMAP service log; the server may be overloaded or misbehaving.'],
-    example: { host: 'imap.example.com', port: 993, security: 'tls', command: 'CAPABILITY', error: 'no answer within the step timeout' },
+    example: {
+      host: 'imap.example.com',
+      port: 993,
+      security: 'tls',
+      command: 'CAPABILITY',
+      error: 'no answer within the step timeout',
+    },
   },
   SECURITY_PLAIN: {
     severity: 'warning',
     who: 'you',
     title: (p) => `${hp(p)} was probed without any encryption`,
-    explain: () => 'You asked for security "none". Everything on such a connection, including your password, crosses the network readable by anyone on the way.',
+    explain: () =>
+      'You asked for security "none". Everything on such a connection, including your password, crosses the network readable by anyone on the way.',
     fix: (p) => [`Use port 993 with SSL/TLS, or port ${p.port ?? 143} with STARTTLS.`],
     example: { host: 'imap.example.com', port: 143, security: 'plain' },
   },
 } satisfies Record<string, CatalogueEntry>;
-

@@ -16,10 +16,22 @@ import { RUN_CHECKS } from './run/index.js';
 import { SYNC_CHECKS } from './sync/index.js';
 import { internalFinding } from '../errors/classify.js';
 
-export const CHECKS: readonly Check[] = [...DISCOVERY_CHECKS, ...TRANSPORT_CHECKS, ...NETWORK_CHECKS, ...TLS_CHECKS, ...IMAP_CHECKS, ...AUTH_CHECKS, ...SYNC_CHECKS, ...RUN_CHECKS];
+export const CHECKS: readonly Check[] = [
+  ...DISCOVERY_CHECKS,
+  ...TRANSPORT_CHECKS,
+  ...NETWORK_CHECKS,
+  ...TLS_CHECKS,
+  ...IMAP_CHECKS,
+  ...AUTH_CHECKS,
+  ...SYNC_CHECKS,
+  ...RUN_CHECKS,
+];
 
 /** Each check and, when the evidence lacks what it needs, the one coded reason it is skipped. */
-export function planChecks(ctx: CheckContext, checks: readonly Check[] = CHECKS): Array<{ check: Check; skipped?: Need }> {
+export function planChecks(
+  ctx: CheckContext,
+  checks: readonly Check[] = CHECKS,
+): Array<{ check: Check; skipped?: Need }> {
   return checks.map((check) => {
     const skipped = missingNeed(ctx, check);
     return skipped ? { check, skipped } : { check };

@@ -64,13 +64,23 @@ export function discoveryOf(ctx: CheckContext): DiscoveryEvidence {
   return ctx.discovery;
 }
 
-export function finding(code: FindingCode, stage: Finding['stage'], params: Params, where?: { e?: EndpointEvidence; a?: AddressProbe; severity?: Severity; who?: Actor }): Finding {
+export function finding(
+  code: FindingCode,
+  stage: Finding['stage'],
+  params: Params,
+  where?: { e?: EndpointEvidence; a?: AddressProbe; severity?: Severity; who?: Actor },
+): Finding {
   const e = where?.e;
   return {
     code,
     severity: where?.severity ?? CATALOGUE[code].severity,
     subject: e
-      ? { host: e.candidate.host, port: e.candidate.port, security: e.candidate.security, ...(where?.a && e.addresses.length > 1 ? { address: where.a.address } : {}) }
+      ? {
+          host: e.candidate.host,
+          port: e.candidate.port,
+          security: e.candidate.security,
+          ...(where?.a && e.addresses.length > 1 ? { address: where.a.address } : {}),
+        }
       : {},
     params,
     stage,
@@ -81,7 +91,17 @@ export function finding(code: FindingCode, stage: Finding['stage'], params: Para
 
 // The notions checks read come from the one reading of the evidence (model/reading.ts).
 import { tlsOf } from '../model/reading.js';
-export { loginCapabilities, notEvidence, stageOutcomes, starttlsAccepted, starttlsInjected, tlsOf, tlsStageOf, tlsVerified, verifiedAddress } from '../model/reading.js';
+export {
+  loginCapabilities,
+  notEvidence,
+  stageOutcomes,
+  starttlsAccepted,
+  starttlsInjected,
+  tlsOf,
+  tlsStageOf,
+  tlsVerified,
+  verifiedAddress,
+} from '../model/reading.js';
 
 export function perAddress(ctx: CheckContext, fn: (e: EndpointEvidence, a: AddressProbe) => Finding[]): Finding[] {
   return ctx.endpoints.flatMap((e) => e.addresses.flatMap((a) => fn(e, a)));

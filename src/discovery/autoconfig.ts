@@ -10,7 +10,12 @@ import { fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type Sourc
 
 export type AutoconfigVariant = 'autoconfig' | 'autoconfig-wellknown' | 'autoconfig-http' | 'autoconfig-wellknown-http';
 
-export const AUTOCONFIG_VARIANTS: readonly AutoconfigVariant[] = ['autoconfig', 'autoconfig-wellknown', 'autoconfig-http', 'autoconfig-wellknown-http'];
+export const AUTOCONFIG_VARIANTS: readonly AutoconfigVariant[] = [
+  'autoconfig',
+  'autoconfig-wellknown',
+  'autoconfig-http',
+  'autoconfig-wellknown-http',
+];
 
 /** The URL of one variant, with ?emailaddress= only when asked and only on the autoconfig.D host. */
 export function autoconfigUrl(variant: AutoconfigVariant, domain: string, address?: string): string {
@@ -28,17 +33,29 @@ export function ispdbUrlFor(base: string, domain: string): string {
 }
 
 /** Fetch and read one config-v1.1 document as `source`. */
-export async function fetchConfig<S extends ConfigSourceId>(ctx: SourceContext, source: S, url: string, home: string, secure: ChannelTrust): Promise<SourceResultOf<S>> {
+export async function fetchConfig<S extends ConfigSourceId>(
+  ctx: SourceContext,
+  source: S,
+  url: string,
+  home: string,
+  secure: ChannelTrust,
+): Promise<SourceResultOf<S>> {
   const t0 = performance.now();
   const o = await ctx.fetch({ url }, ctx.step());
   const base = fetchedResult(source, url, o, t0, home, secure);
-  if (o.tooLarge) return { ...base, status: 'invalid', invalid: { reason: 'too-large', detail: o.error?.message ?? '' } };
+  if (o.tooLarge)
+    return { ...base, status: 'invalid', invalid: { reason: 'too-large', detail: o.error?.message ?? '' } };
   const failed = httpFailureStatus(o);
   if (failed) return { ...base, status: failed };
   // The XML parser loads with the first settings document, not before the first packet.
   const { parseAutoconfig } = await import('./parse-autoconfig.js');
   const parsed = parseAutoconfig(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes });
-  if (!parsed.ok) return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
+  if (!parsed.ok)
+    return {
+      ...base,
+      status: 'invalid',
+      invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) },
+    };
   const c = parsed.config;
   const facts: ConfigFacts = { ...base.facts };
   if (c.providerId) facts.providerId = c.providerId;
@@ -46,16 +63,29 @@ export async function fetchConfig<S extends ConfigSourceId>(ctx: SourceContext, 
   if (c.enableUrl) facts.enableUrl = c.enableUrl;
   if (c.documentationUrls.length > 0) facts.documentation = c.documentationUrls;
   const servers: ServerSetting[] = [...c.incoming, ...c.outgoing];
-  const extra = { ...(c.problems.length > 0 ? { problems: c.problems } : {}), ...(c.oauth2 ? { oauth2: c.oauth2 } : {}) };
+  const extra = {
+    ...(c.problems.length > 0 ? { problems: c.problems } : {}),
+    ...(c.oauth2 ? { oauth2: c.oauth2 } : {}),
+  };
   if (c.incoming.length === 0) {
     const detail = c.problems.map((p) => `${p.where}: ${p.code}${p.value ? ` (${p.value})` : ''}`).join('; ');
-    return { ...base, facts, status: 'invalid', servers, ...extra, invalid: { reason: 'no-incoming-server', ...(detail ? { detail } : {}) } };
+    return {
+      ...base,
+      facts,
+      status: 'invalid',
+      servers,
+      ...extra,
+      invalid: { reason: 'no-incoming-server', ...(detail ? { detail } : {}) },
+    };
   }
   return { ...base, facts, servers, ...extra };
 }
 
 /** One of the domain's own autoconfig URLs. */
-export function autoconfigSource(ctx: SourceContext, variant: AutoconfigVariant): Promise<SourceResultOf<AutoconfigVariant>> {
+export function autoconfigSource(
+  ctx: SourceContext,
+  variant: AutoconfigVariant,
+): Promise<SourceResultOf<AutoconfigVariant>> {
   // --send-address: only to https://autoconfig.D (never over plain http, never to .well-known).
   const sendable = ctx.sendAddress && variant === 'autoconfig';
   const url = autoconfigUrl(variant, ctx.domain, sendable ? ctx.address.address : undefined);
@@ -66,7 +96,11 @@ export function autoconfigSource(ctx: SourceContext, variant: AutoconfigVariant)
  * The ISPDB entry for `domain` (the address's domain for 'ispdb', an MX provider's for 'mx-ispdb').
  * Trusted when the ISPDB is reached over HTTPS and stays on its own domain.
  */
-export function ispdbSource<S extends 'ispdb' | 'mx-ispdb' | 'mx-ispdb-full'>(ctx: SourceContext, source: S, domain: string): Promise<SourceResultOf<S>> {
+export function ispdbSource<S extends 'ispdb' | 'mx-ispdb' | 'mx-ispdb-full'>(
+  ctx: SourceContext,
+  source: S,
+  domain: string,
+): Promise<SourceResultOf<S>> {
   if (ctx.ispdbUrl === null) return Promise.resolve(notRun(source, domain, 'disabled', 'no-ispdb'));
   const url = ispdbUrlFor(ctx.ispdbUrl, domain);
   let home: string;
@@ -75,5 +109,8 @@ export function ispdbSource<S extends 'ispdb' | 'mx-ispdb' | 'mx-ispdb-full'>(ct
   } catch {
     return Promise.resolve(notRun(source, url, 'skipped', 'ispdb-url-invalid'));
   }
-  return fetchConfig(ctx, source, url, home, { trust: 'trusted', trustReason: source === 'ispdb' ? 'ispdb' : 'ispdb-via-mx' });
+  return fetchConfig(ctx, source, url, home, {
+    trust: 'trusted',
+    trustReason: source === 'ispdb' ? 'ispdb' : 'ispdb-via-mx',
+  });
 }

@@ -3,7 +3,8 @@
  * Apart from the parser, so a request goes out before fast-xml-parser is loaded for its answer.
  */
 
-export const AUTODISCOVER_RESPONSE_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
+export const AUTODISCOVER_RESPONSE_SCHEMA =
+  'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
 const REQUEST_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 
 /** The POX request Outlook sends, asking for the 2006a response schema; the address is XML-escaped. */

@@ -7,11 +7,27 @@
  */
 import { registrableDomain } from './domain.js';
 import { isIP } from 'node:net';
-import type { AutodiscoverFacts, AutodiscoverSourceId, HttpHop, HttpStepFacts, RefusedTarget, ServerSetting, SourceResultBase, SourceResultOf } from '../model/discovery.js';
+import type {
+  AutodiscoverFacts,
+  AutodiscoverSourceId,
+  HttpHop,
+  HttpStepFacts,
+  RefusedTarget,
+  ServerSetting,
+  SourceResultBase,
+  SourceResultOf,
+} from '../model/discovery.js';
 import type { AutodiscoverResult } from './parse-autodiscover.js';
 import { insideDomain } from './domain.js';
 import { autodiscoverRequestBody } from './autodiscover-request.js';
-import { dnsSourceStatus, fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
+import {
+  dnsSourceStatus,
+  fetchedResult,
+  httpFailureStatus,
+  notRun,
+  type ChannelTrust,
+  type SourceContext,
+} from './source-kit.js';
 import { formatSrv, lookupSrv } from './srv.js';
 
 /** Local part of the stand-in address sent when the real one may not be (no --send-address). */
@@ -32,12 +48,24 @@ function restoreAddress(servers: ServerSetting[], ctx: SourceContext): ServerSet
 }
 
 /** POST one Autodiscover URL (and any RedirectUrl answers) and read the answer as `source`. */
-async function post<S extends AutodiscoverSourceId>(ctx: SourceContext, source: S, url: string, home: string, secure: ChannelTrust, facts0: AutodiscoverFacts = {}): Promise<SourceResultOf<S>> {
+async function post<S extends AutodiscoverSourceId>(
+  ctx: SourceContext,
+  source: S,
+  url: string,
+  home: string,
+  secure: ChannelTrust,
+  facts0: AutodiscoverFacts = {},
+): Promise<SourceResultOf<S>> {
   const t0 = performance.now();
   const signal = ctx.step();
   const standIn = autodiscoverRequestBody(`${STAND_IN_LOCAL_PART}@${ctx.domain}`);
   // The real address only with --send-address, and never past a hop that leaves the domain or TLS.
-  const request = { method: 'POST' as const, body: ctx.sendAddress ? autodiscoverRequestBody(ctx.address.address) : standIn, bodyElsewhere: standIn, headers: { 'Content-Type': 'text/xml; charset=utf-8' } };
+  const request = {
+    method: 'POST' as const,
+    body: ctx.sendAddress ? autodiscoverRequestBody(ctx.address.address) : standIn,
+    bodyElsewhere: standIn,
+    headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+  };
   const hops: HttpHop[] = [];
   let insecure = false;
   let target = url;
@@ -53,7 +81,8 @@ async function post<S extends AutodiscoverSourceId>(ctx: SourceContext, source: 
     if (o.status === 401 || o.status === 403) {
       return { ...base, status: 'http-error', facts: { ...base.facts, reason: 'asks-credentials' } };
     }
-    if (failed) return { ...base, status: failed, ...(o.tooLarge ? { invalid: { reason: 'too-large' as const } } : {}) };
+    if (failed)
+      return { ...base, status: failed, ...(o.tooLarge ? { invalid: { reason: 'too-large' as const } } : {}) };
     const { parseAutodiscover } = await import('./parse-autodiscover.js');
     const answer = answerOf(parseAutodiscover(o.body ?? '', ctx.who, { maxBytes: ctx.maxBytes }), base, round, ctx);
     if (!('next' in answer)) return answer;
@@ -62,22 +91,63 @@ async function post<S extends AutodiscoverSourceId>(ctx: SourceContext, source: 
 }
 
 /** A parsed answer of round `round` as the source's result, or the RedirectUrl to POST to next (https, a host name, two at most). */
-function answerOf<S extends AutodiscoverSourceId>(parsed: AutodiscoverResult, base: SourceResultBase & { source: S; facts: HttpStepFacts & AutodiscoverFacts }, round: number, ctx: SourceContext): { next: string } | SourceResultOf<S> {
+function answerOf<S extends AutodiscoverSourceId>(
+  parsed: AutodiscoverResult,
+  base: SourceResultBase & { source: S; facts: HttpStepFacts & AutodiscoverFacts },
+  round: number,
+  ctx: SourceContext,
+): { next: string } | SourceResultOf<S> {
   if (!parsed.ok) {
-    if (parsed.reason === 'error-response') return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'autodiscover-error', ...(parsed.detail ? { errorDetail: parsed.detail } : {}) } };
-    return { ...base, status: 'invalid', invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) } };
+    if (parsed.reason === 'error-response')
+      return {
+        ...base,
+        status: 'not-found',
+        facts: {
+          ...base.facts,
+          reason: 'autodiscover-error',
+          ...(parsed.detail ? { errorDetail: parsed.detail } : {}),
+        },
+      };
+    return {
+      ...base,
+      status: 'invalid',
+      invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) },
+    };
   }
-  if (parsed.redirectUrl && round < 2 && parsed.redirectUrl.startsWith('https://') && isIP(new URL(parsed.redirectUrl).hostname.replace(/^\[|\]$/g, '')) === 0) {
+  if (
+    parsed.redirectUrl &&
+    round < 2 &&
+    parsed.redirectUrl.startsWith('https://') &&
+    isIP(new URL(parsed.redirectUrl).hostname.replace(/^\[|\]$/g, '')) === 0
+  ) {
     return { next: parsed.redirectUrl };
   }
-  if (parsed.redirectAddr) return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'redirect-addr-not-followed', redirectAddr: parsed.redirectAddr } };
-  if (parsed.redirectUrl) return { ...base, status: 'not-found', facts: { ...base.facts, reason: 'redirect-url-not-followed', redirectUrl: parsed.redirectUrl } };
+  if (parsed.redirectAddr)
+    return {
+      ...base,
+      status: 'not-found',
+      facts: { ...base.facts, reason: 'redirect-addr-not-followed', redirectAddr: parsed.redirectAddr },
+    };
+  if (parsed.redirectUrl)
+    return {
+      ...base,
+      status: 'not-found',
+      facts: { ...base.facts, reason: 'redirect-url-not-followed', redirectUrl: parsed.redirectUrl },
+    };
   const servers = restoreAddress(parsed.servers, ctx);
-  return { ...base, servers, ...(parsed.problems.length > 0 ? { problems: parsed.problems } : {}), ...(servers.length === 0 ? { status: 'not-found' as const } : {}) };
+  return {
+    ...base,
+    servers,
+    ...(parsed.problems.length > 0 ? { problems: parsed.problems } : {}),
+    ...(servers.length === 0 ? { status: 'not-found' as const } : {}),
+  };
 }
 
 /** https://autodiscover.D/… ('autodiscover') or https://D/… ('autodiscover-domain'). */
-export function autodiscoverSource<S extends 'autodiscover' | 'autodiscover-domain'>(ctx: SourceContext, source: S): Promise<SourceResultOf<S>> {
+export function autodiscoverSource<S extends 'autodiscover' | 'autodiscover-domain'>(
+  ctx: SourceContext,
+  source: S,
+): Promise<SourceResultOf<S>> {
   const host = source === 'autodiscover' ? `autodiscover.${ctx.domain}` : ctx.domain;
   return post(ctx, source, autodiscoverUrl(host), ctx.domain, { trust: 'trusted', trustReason: 'https-domain' });
 }
@@ -99,10 +169,19 @@ export async function autodiscoverSrvSource(ctx: SourceContext): Promise<SourceR
     const bad = l.badTargets.length > 0;
     const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', bad ? 'srv-target-not-host' : 'no-srv-record');
     const status = l.disabled ? 'service-disabled' : bad ? 'invalid' : dnsSourceStatus(l.answer.status);
-    return { ...r, status, ms: l.ms, trustReason: 'dns', facts: { ...facts, ...r.facts, ...(bad ? { badTargets: l.badTargets } : {}) }, ...(bad ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } } : {}) };
+    return {
+      ...r,
+      status,
+      ms: l.ms,
+      trustReason: 'dns',
+      facts: { ...facts, ...r.facts, ...(bad ? { badTargets: l.badTargets } : {}) },
+      ...(bad ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } } : {}),
+    };
   }
   const secure: ChannelTrust =
-    l.answer.ad || insideDomain(best.target, ctx.domain) ? { trust: 'trusted', trustReason: l.answer.ad ? 'dnssec' : 'https-domain' } : { trust: 'unverified', trustReason: 'srv-outside-domain' };
+    l.answer.ad || insideDomain(best.target, ctx.domain)
+      ? { trust: 'trusted', trustReason: l.answer.ad ? 'dnssec' : 'https-domain' }
+      : { trust: 'unverified', trustReason: 'srv-outside-domain' };
   const refusal = secure.trust === 'unverified' && !ctx.trustHosts.has(best.target) ? steering(best) : undefined;
   if (refusal) {
     const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', 'unverified-target-refused');

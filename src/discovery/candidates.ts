@@ -5,7 +5,13 @@
  * address's registrable domain; else unverified (RFC 6186 §6) and no password without --trust-host.
  */
 import { isIP } from 'node:net';
-import { isSourceOf, type RefusedTarget, type ServerSetting, type SourceId, type SourceResult } from '../model/discovery.js';
+import {
+  isSourceOf,
+  type RefusedTarget,
+  type ServerSetting,
+  type SourceId,
+  type SourceResult,
+} from '../model/discovery.js';
 import type { Candidate, Provenance, Security, SourceRef, Trust } from '../model/evidence.js';
 import { insideDomain } from './domain.js';
 import { guessCandidates } from './guesses.js';
@@ -50,7 +56,10 @@ function isSrv(source: SourceId): boolean {
 
 /** The channel's own trust: SRV is plain DNS unless DNSSEC-authenticated; other sources say it themselves. */
 export function channelTrust(s: SourceResult): ChannelTrust {
-  if (isSrv(s.source)) return s.authenticated ? { trust: 'trusted', trustReason: 'dnssec' } : { trust: 'unverified', trustReason: 'srv-outside-domain' };
+  if (isSrv(s.source))
+    return s.authenticated
+      ? { trust: 'trusted', trustReason: 'dnssec' }
+      : { trust: 'unverified', trustReason: 'srv-outside-domain' };
   return { trust: s.trust, trustReason: s.trustReason };
 }
 
@@ -71,7 +80,9 @@ export function imapServers(s: SourceResult): Array<ServerSetting & { security: 
 }
 
 /** SRV _imaps and _imap as one list: RFC 8314 §5.1 — priority decides, implicit TLS first at equal priority. */
-function srvOrdered(sources: readonly SourceResult[]): Array<{ s: SourceResult; x: ServerSetting & { security: Security }; priority: number }> {
+function srvOrdered(
+  sources: readonly SourceResult[],
+): Array<{ s: SourceResult; x: ServerSetting & { security: Security }; priority: number }> {
   const out: Array<{ s: SourceResult; x: ServerSetting & { security: Security }; priority: number }> = [];
   for (const s of sources) {
     if (!isSourceOf(s, IMAP_SRV)) continue;
@@ -81,7 +92,9 @@ function srvOrdered(sources: readonly SourceResult[]): Array<{ s: SourceResult; 
       out.push({ s, x, priority: rec ? Number(rec.split(' ')[0]) : 0 });
     }
   }
-  return out.sort((a, b) => a.priority - b.priority || (a.x.security === 'tls' ? 0 : 1) - (b.x.security === 'tls' ? 0 : 1));
+  return out.sort(
+    (a, b) => a.priority - b.priority || (a.x.security === 'tls' ? 0 : 1) - (b.x.security === 'tls' ? 0 : 1),
+  );
 }
 
 export interface CandidateOptions {
@@ -116,7 +129,8 @@ function refFor(s: SourceResult, x: ServerSetting, domain: string): SourceRef {
   const channel = channelTrust(s);
   const inside = insideDomain(x.host, domain);
   const trust: Trust = channel.trust === 'trusted' || inside ? 'trusted' : 'unverified';
-  const trustReason = channel.trust === 'trusted' ? channel.trustReason : inside ? 'inside-domain' : channel.trustReason;
+  const trustReason =
+    channel.trust === 'trusted' ? channel.trustReason : inside ? 'inside-domain' : channel.trustReason;
   return { source: s.source, ref: s.query, trust, trustReason, ...(x.username ? { username: x.username } : {}) };
 }
 
@@ -124,7 +138,12 @@ function refFor(s: SourceResult, x: ServerSetting, domain: string): SourceRef {
  * Why a server from this source must not be dialled, if it must not: a source that cannot be verified
  * may name host names only, on the IMAP ports or one the user named; a host the user trusts is exempt.
  */
-export function steeringRefusal(s: SourceResult, x: { host: string; port: number }, o: Pick<CandidateOptions, 'ports' | 'allowedPorts'>, trustHosts: ReadonlySet<string>): RefusedTarget | undefined {
+export function steeringRefusal(
+  s: SourceResult,
+  x: { host: string; port: number },
+  o: Pick<CandidateOptions, 'ports' | 'allowedPorts'>,
+  trustHosts: ReadonlySet<string>,
+): RefusedTarget | undefined {
   if (channelTrust(s).trust !== 'unverified' || trustHosts.has(x.host.toLowerCase())) return undefined;
   const target = `${x.host.includes(':') ? `[${x.host}]` : x.host}:${x.port}`;
   if (isIP(x.host) !== 0) return { target, reason: 'ip-literal' };
@@ -133,13 +152,31 @@ export function steeringRefusal(s: SourceResult, x: { host: string; port: number
 }
 
 /** The guesses as candidates (a published one gains the guess as a source); returns the next order number. */
-function addGuesses(entries: Map<string, Entry>, o: CandidateOptions, trustHosts: ReadonlySet<string>, order: number): number {
-  const guessSource: SourceResult = { source: 'guess', query: o.domain, status: 'found', ms: 0, servers: [], trust: 'trusted', trustReason: 'inside-domain' };
+function addGuesses(
+  entries: Map<string, Entry>,
+  o: CandidateOptions,
+  trustHosts: ReadonlySet<string>,
+  order: number,
+): number {
+  const guessSource: SourceResult = {
+    source: 'guess',
+    query: o.domain,
+    status: 'found',
+    ms: 0,
+    servers: [],
+    trust: 'trusted',
+    trustReason: 'inside-domain',
+  };
   let next = order;
   for (const g of guessCandidates(o.domain, o.ports)) {
     const e = entries.get(`${g.host}:${g.port}/${g.security}`);
     if (e && !e.c.sources.some((r) => r.source === 'guess')) e.c.sources.push(...g.sources);
-    if (!e) entries.set(`${g.host}:${g.port}/${g.security}`, { cls: rankClass(guessSource), order: next++, c: { ...g, userTrusted: trustHosts.has(g.host) } });
+    if (!e)
+      entries.set(`${g.host}:${g.port}/${g.security}`, {
+        cls: rankClass(guessSource),
+        order: next++,
+        c: { ...g, userTrusted: trustHosts.has(g.host) },
+      });
   }
   return next;
 }
@@ -198,7 +235,10 @@ export function buildCandidates(sources: readonly SourceResult[], o: CandidateOp
   const popOnly = !anyImap && sources.some((s) => s.status === 'found' && s.servers.some((x) => x.protocol === 'pop3'));
   const guessed = o.guess || (!o.partial && !anyImap && !popOnly);
   if (guessed) order = addGuesses(entries, o, trustHosts, order);
-  const ranked = [...entries.values()].sort((a, b) => a.cls - b.cls || (a.c.security === 'plain' ? 1 : 0) - (b.c.security === 'plain' ? 1 : 0) || a.order - b.order);
+  const ranked = [...entries.values()].sort(
+    (a, b) =>
+      a.cls - b.cls || (a.c.security === 'plain' ? 1 : 0) - (b.c.security === 'plain' ? 1 : 0) || a.order - b.order,
+  );
   return { candidates: ranked.map((e) => e.c), refused, guessed, popOnly };
 }
 
@@ -207,13 +247,22 @@ export function buildCandidates(sources: readonly SourceResult[], o: CandidateOp
  * counted as one source, ordered as above); the provider knowledge and the guesses are not sources
  * that publish anything, so they are left out.
  */
-export function firstChoices(sources: readonly SourceResult[]): Array<{ source: SourceId; ref: string; host: string; port: number; security: Security }> {
+export function firstChoices(
+  sources: readonly SourceResult[],
+): Array<{ source: SourceId; ref: string; host: string; port: number; security: Security }> {
   const out: Array<{ source: SourceId; ref: string; host: string; port: number; security: Security }> = [];
   const srv = srvOrdered(sources)[0];
   for (const id of SOURCE_ORDER) {
     if (id === 'mx' || id === 'guess' || id === 'srv-imap') continue;
     if (id === 'srv-imaps') {
-      if (srv) out.push({ source: srv.s.source, ref: srv.s.query, host: srv.x.host, port: srv.x.port, security: srv.x.security });
+      if (srv)
+        out.push({
+          source: srv.s.source,
+          ref: srv.s.query,
+          host: srv.x.host,
+          port: srv.x.port,
+          security: srv.x.security,
+        });
       continue;
     }
     for (const s of sources.filter((y) => y.source === id)) {

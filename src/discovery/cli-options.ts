@@ -25,7 +25,8 @@ export function parseIspdbUrl(value: string): string {
   } catch {
     throw new Error(`--ispdb-url "${value}" is not a URL (expected e.g. ${DEFAULTS.ispdbUrl})`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`--ispdb-url "${value}" must be an http:// or https:// URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`--ispdb-url "${value}" must be an http:// or https:// URL`);
   if (url.username || url.password) throw new Error('--ispdb-url must not carry a user name or password');
   return value;
 }
@@ -62,14 +63,36 @@ function repeat<T>(parse: (v: string) => T): (v: string, prev: T[] | undefined) 
 
 export function addDiscoveryOptions(program: Command): Command {
   return program
-    .option('--dns <ip[:port]>', 'ask this DNS server for SRV, MX and every host address (repeatable; default: the system resolver)', repeat(parseDns))
-    .option('--ispdb-url <base>', `Thunderbird ISPDB to ask (default ${DEFAULTS.ispdbUrl}; {{domain}} is replaced, else the domain is appended)`, asArg(parseIspdbUrl))
+    .option(
+      '--dns <ip[:port]>',
+      'ask this DNS server for SRV, MX and every host address (repeatable; default: the system resolver)',
+      repeat(parseDns),
+    )
+    .option(
+      '--ispdb-url <base>',
+      `Thunderbird ISPDB to ask (default ${DEFAULTS.ispdbUrl}; {{domain}} is replaced, else the domain is appended)`,
+      asArg(parseIspdbUrl),
+    )
     .option('--no-ispdb', 'do not ask the ISPDB (it learns the domain you look up)')
-    .option('--send-address', 'send the full address to the domain\'s autoconfig and Autodiscover servers (default: not sent)')
+    .option(
+      '--send-address',
+      "send the full address to the domain's autoconfig and Autodiscover servers (default: not sent)",
+    )
     .option('--guess', 'also probe imap.D, mail.D and D when settings were published')
-    .option('--max-endpoints <n>', `probe at most this many candidates (default ${DEFAULTS.maxEndpoints})`, asArg(parseMaxEndpoints))
-    .option('--trust-host <host>', 'allow the login on this host even though discovery could not vouch for it (repeatable)', repeat(parseTrustHost))
-    .option('--oauth-discover', "ask the server where OAuth tokens come from: one OAUTHBEARER without a real token, spending that endpoint's one login attempt");
+    .option(
+      '--max-endpoints <n>',
+      `probe at most this many candidates (default ${DEFAULTS.maxEndpoints})`,
+      asArg(parseMaxEndpoints),
+    )
+    .option(
+      '--trust-host <host>',
+      'allow the login on this host even though discovery could not vouch for it (repeatable)',
+      repeat(parseTrustHost),
+    )
+    .option(
+      '--oauth-discover',
+      "ask the server where OAuth tokens come from: one OAUTHBEARER without a real token, spending that endpoint's one login attempt",
+    );
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -95,8 +118,14 @@ export function discoveryOptionsFrom(o: Record<string, unknown>): Partial<RunOpt
   const trust = strings(o.trustHost);
   if (trust.length > 0) out.trustHosts = [...new Set(trust.map(parseTrustHost))];
   if (o.oauthDiscover === true) {
-    if (o.login === false) throw new Error('--oauth-discover sends a login attempt (without a real token); it cannot be combined with --no-login');
-    if (o.oauthToken !== undefined) throw new Error('--oauth-discover finds out where to get a token; with --oauth-token there is nothing to discover');
+    if (o.login === false)
+      throw new Error(
+        '--oauth-discover sends a login attempt (without a real token); it cannot be combined with --no-login',
+      );
+    if (o.oauthToken !== undefined)
+      throw new Error(
+        '--oauth-discover finds out where to get a token; with --oauth-token there is nothing to discover',
+      );
     out.oauthDiscover = true;
   }
   return out;

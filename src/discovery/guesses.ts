@@ -17,7 +17,9 @@ export function guessCandidates(domain: string, ports: Record<Security, number>)
       trust: 'trusted' as const,
       userTrusted: false,
       portGuessed: true,
-      sources: [{ source: 'guess', ref: `${host}:${ports[security]}`, trust: 'trusted' as const, trustReason: 'inside-domain' }],
+      sources: [
+        { source: 'guess', ref: `${host}:${ports[security]}`, trust: 'trusted' as const, trustReason: 'inside-domain' },
+      ],
     })),
   );
 }

@@ -102,9 +102,18 @@ const REDIRECT_PORTS = new Set(['', '80', '443']);
 /** Why this hop must not be made, if it must not (hop 0 is the URL asked, later ones are redirects). */
 function hopRefusal(url: URL, hop: number, policy: AddressPolicy): PolicyRefused | undefined {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (hop > 0 && isIP(host) !== 0 && !policy.exempt.has(host)) return new PolicyRefused({ target: url.href, reason: 'ip-literal' }, `redirect to the IP address ${host} not followed`);
-  if (hop > 0 && !REDIRECT_PORTS.has(url.port)) return new PolicyRefused({ target: url.href, reason: 'port' }, `redirect to port ${url.port} not followed`);
-  if (isIP(host) !== 0 && refusedAddress(policy, host, host)) return new PolicyRefused({ target: url.href, reason: 'private-address' }, `${host} is a private address (--no-private)`);
+  if (hop > 0 && isIP(host) !== 0 && !policy.exempt.has(host))
+    return new PolicyRefused(
+      { target: url.href, reason: 'ip-literal' },
+      `redirect to the IP address ${host} not followed`,
+    );
+  if (hop > 0 && !REDIRECT_PORTS.has(url.port))
+    return new PolicyRefused({ target: url.href, reason: 'port' }, `redirect to port ${url.port} not followed`);
+  if (isIP(host) !== 0 && refusedAddress(policy, host, host))
+    return new PolicyRefused(
+      { target: url.href, reason: 'private-address' },
+      `${host} is a private address (--no-private)`,
+    );
   return undefined;
 }
 
@@ -118,7 +127,8 @@ class LookupFailed extends Error {
 /** A node:net lookup function over a HostLookup; remembers the failure so it can be reported as DNS evidence. */
 export function nodeLookup(lookup: HostLookup, signal: AbortSignal, policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
-    const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+    const family =
+      options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
     const asks: Promise<DnsAnswer<string>>[] = [];
     if (family !== 6) asks.push(lookup(hostname, 4, signal));
     if (family !== 4) asks.push(lookup(hostname, 6, signal));
@@ -130,7 +140,14 @@ export function nodeLookup(lookup: HostLookup, signal: AbortSignal, policy: Addr
         const found = all.filter((a) => !refusedAddress(policy, hostname, a.address));
         if (all.length > 0 && found.length === 0) {
           const list = all.map((a) => a.address).join(', ');
-          callback(new PolicyRefused({ target: hostname, reason: 'private-address' }, `${hostname} has only private addresses (${list}), not connected to (--no-private)`), '', 0);
+          callback(
+            new PolicyRefused(
+              { target: hostname, reason: 'private-address' },
+              `${hostname} has only private addresses (${list}), not connected to (--no-private)`,
+            ),
+            '',
+            0,
+          );
           return;
         }
         const first = found[0];
@@ -156,7 +173,13 @@ export type CreateConnection = (options: unknown, callback: (err: Error | null, 
  * by `lookup` (the run's HostLookup, --no-private applied), then for https TLS with the given trust,
  * verified as https would (SNI for names, the certificate checked against the host).
  */
-export function connectionVia(io: Io, url: URL, lookup: LookupFunction, signal: AbortSignal, secureContext?: tls.SecureContext): CreateConnection {
+export function connectionVia(
+  io: Io,
+  url: URL,
+  lookup: LookupFunction,
+  signal: AbortSignal,
+  secureContext?: tls.SecureContext,
+): CreateConnection {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const secure = url.protocol === 'https:';
   const port = url.port ? Number(url.port) : secure ? 443 : 80;
@@ -165,7 +188,14 @@ export function connectionVia(io: Io, url: URL, lookup: LookupFunction, signal: 
       ({ socket }) => {
         if (!secure) return callback(null, socket);
         const servername = isIP(host) === 0 ? host : undefined;
-        callback(null, io.startTls(socket, { host, ...(servername ? { servername } : {}), ...(secureContext ? { secureContext } : {}) }));
+        callback(
+          null,
+          io.startTls(socket, {
+            host,
+            ...(servername ? { servername } : {}),
+            ...(secureContext ? { secureContext } : {}),
+          }),
+        );
       },
       (err: Error) => callback(err),
     );
@@ -212,7 +242,13 @@ function requestOptions(url: URL, req: HttpRequest, o: FetcherOptions, signal: A
     maxHeaderSize: LIMITS.httpHeaderBytes,
     // Without an agent node:http knows no default port and would write it into the Host header.
     defaultPort: secure ? 443 : 80,
-    createConnection: connectionVia(o.io ?? NODE_IO, url, lookup, signal, secure ? o.trust.context('modern') : undefined) as NonNullable<https.RequestOptions['createConnection']>,
+    createConnection: connectionVia(
+      o.io ?? NODE_IO,
+      url,
+      lookup,
+      signal,
+      secure ? o.trust.context('modern') : undefined,
+    ) as NonNullable<https.RequestOptions['createConnection']>,
     signal,
   };
 }
@@ -275,17 +311,30 @@ export function createFetcher(o: FetcherOptions): Fetcher {
     try {
       url = new URL(req.url);
     } catch {
-      return { hops, finalUrl: req.url, error: { code: 'HTTP_ERROR', message: `not a URL: ${req.url}` }, insecure: false, ms: 0 };
+      return {
+        hops,
+        finalUrl: req.url,
+        error: { code: 'HTTP_ERROR', message: `not a URL: ${req.url}` },
+        insecure: false,
+        ms: 0,
+      };
     }
     let current: HttpRequest = req;
     let insecure = false;
-    const done = (rest: Partial<HttpOutcome>): HttpOutcome => ({ hops, finalUrl: url.href, insecure, ms: Math.round(clock.mono() - t0), ...rest });
+    const done = (rest: Partial<HttpOutcome>): HttpOutcome => ({
+      hops,
+      finalUrl: url.href,
+      insecure,
+      ms: Math.round(clock.mono() - t0),
+      ...rest,
+    });
     for (;;) {
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         return done({ error: { code: 'HTTP_ERROR', message: `redirect to a ${url.protocol} URL refused` } });
       }
       const refusal = hopRefusal(url, hops.length, o.policy ?? OPEN_POLICY);
-      if (refusal) return done({ error: { code: 'POLICY_REFUSED', message: refusal.message }, refused: refusal.target });
+      if (refusal)
+        return done({ error: { code: 'POLICY_REFUSED', message: refusal.message }, refused: refusal.target });
       if (url.protocol === 'http:') insecure = true;
       const hop: HttpHop = { url: url.href };
       hops.push(hop);
@@ -309,20 +358,41 @@ export function createFetcher(o: FetcherOptions): Fetcher {
  * Where a redirect leads after `made` hops: the next URL and the request to send there, or why the
  * fetch stops (redirect limit, unusable Location); undefined when the response is the answer.
  */
-function nextHop(res: OneResponse, url: URL, current: HttpRequest, req: HttpRequest, made: number, o: FetcherOptions): { url: URL; current: HttpRequest } | { stop: Partial<HttpOutcome> } | undefined {
+function nextHop(
+  res: OneResponse,
+  url: URL,
+  current: HttpRequest,
+  req: HttpRequest,
+  made: number,
+  o: FetcherOptions,
+): { url: URL; current: HttpRequest } | { stop: Partial<HttpOutcome> } | undefined {
   if (!REDIRECTS.has(res.status) || !res.location || req.followRedirects === false) return undefined;
   if (made > o.maxRedirects) {
-    return { stop: { status: res.status, error: { code: 'HTTP_REDIRECT_LIMIT', message: `more than ${o.maxRedirects} redirects` } } };
+    return {
+      stop: {
+        status: res.status,
+        error: { code: 'HTTP_REDIRECT_LIMIT', message: `more than ${o.maxRedirects} redirects` },
+      },
+    };
   }
   let next: URL;
   try {
     next = new URL(res.location, url);
   } catch {
-    return { stop: { status: res.status, error: { code: 'HTTP_ERROR', message: `unusable Location header: ${res.location.slice(0, 200)}` } } };
+    return {
+      stop: {
+        status: res.status,
+        error: { code: 'HTTP_ERROR', message: `unusable Location header: ${res.location.slice(0, 200)}` },
+      },
+    };
   }
   // RFC 9110 §15.4.4: 303 means "GET the other resource"; the others keep the method and body.
   if (res.status === 303) return { url: next, current: { ...current, method: 'GET', body: undefined } };
-  if (current.body !== undefined && current.bodyElsewhere !== undefined && (next.protocol === 'http:' || registrableDomain(next.hostname) !== registrableDomain(new URL(req.url).hostname))) {
+  if (
+    current.body !== undefined &&
+    current.bodyElsewhere !== undefined &&
+    (next.protocol === 'http:' || registrableDomain(next.hostname) !== registrableDomain(new URL(req.url).hostname))
+  ) {
     return { url: next, current: { ...current, body: current.bodyElsewhere } };
   }
   return { url: next, current };
@@ -330,7 +400,8 @@ function nextHop(res: OneResponse, url: URL, current: HttpRequest, req: HttpRequ
 
 /** A request that failed, as the outcome says it: refused by policy, a failed lookup (DNS evidence), TLS, or the transport's code. */
 function failureOf(err: unknown, signal: AbortSignal): Partial<HttpOutcome> {
-  if (err instanceof PolicyRefused) return { error: { code: 'POLICY_REFUSED', message: err.message }, refused: err.target };
+  if (err instanceof PolicyRefused)
+    return { error: { code: 'POLICY_REFUSED', message: err.message }, refused: err.target };
   if (err instanceof LookupFailed) return { error: { code: 'HTTP_ERROR', message: err.message }, dns: err.answer };
   const e = classifyError(err, signal);
   return { error: e.code.startsWith('TLS_') ? { ...e, code: 'HTTP_TLS' } : e };
@@ -344,6 +415,8 @@ function answerOf(res: OneResponse, maxBytes: number): Partial<HttpOutcome> {
     ...(res.date ? { date: res.date } : {}),
     ...(res.body !== undefined ? { body: res.body } : {}),
     ...(res.bodyBytes !== undefined ? { bodyBytes: res.bodyBytes } : {}),
-    ...(res.tooLarge ? { tooLarge: true, error: { code: 'HTTP_TOO_LARGE' as const, message: `body larger than ${maxBytes} bytes` } } : {}),
+    ...(res.tooLarge
+      ? { tooLarge: true, error: { code: 'HTTP_TOO_LARGE' as const, message: `body larger than ${maxBytes} bytes` } }
+      : {}),
   };
 }

@@ -61,7 +61,8 @@ export interface DiscovererDeps {
 
 /** The doctor's HostLookup over a Resolver: A/AAAA through the same servers as discovery (--dns runs). */
 export function hostLookupFor(resolver: Resolver): HostLookup {
-  return (name: string, family: Family, signal: AbortSignal): Promise<DnsAnswer<string>> => resolver.query<string>(name, family === 4 ? 'A' : 'AAAA', signal);
+  return (name: string, family: Family, signal: AbortSignal): Promise<DnsAnswer<string>> =>
+    resolver.query<string>(name, family === 4 ? 'A' : 'AAAA', signal);
 }
 
 /**
@@ -70,12 +71,21 @@ export function hostLookupFor(resolver: Resolver): HostLookup {
  * system's servers for SRV/MX and, for host addresses, getaddrinfo raced with the same servers
  * (src/dns/race.ts). One DNS try is at most one retransmit interval; the tries fill a step timeout.
  */
-export function discoveryNetwork(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>, system?: LookupAll, cache: DnsCache = runDnsCache(opts.timeoutMs)): { resolver: Resolver; lookup: HostLookup } {
+export function discoveryNetwork(
+  opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>,
+  system?: LookupAll,
+  cache: DnsCache = runDnsCache(opts.timeoutMs),
+): { resolver: Resolver; lookup: HostLookup } {
   const plan = resolverPlan(opts);
   const packet = createPacketResolver({ servers: plan.servers, timeoutMs: plan.tryMs, retries: plan.retries });
   const resolver = cache.resolver(adTrustworthy(plan.servers, plan.userNamed) ? packet : withoutAd(packet));
   const own = hostLookupFor(resolver);
-  const lookup: HostLookup = opts.dnsServers.length > 0 ? own : cache.lookup(raceLookup((name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal, system), own));
+  const lookup: HostLookup =
+    opts.dnsServers.length > 0
+      ? own
+      : cache.lookup(
+          raceLookup((name, family, signal) => lookupHost(name, family, opts.timeoutMs, signal, system), own),
+        );
   return { resolver, lookup };
 }
 
@@ -87,7 +97,10 @@ export function resolverPlan(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>)
   const userNamed = opts.dnsServers.length > 0;
   const servers = userNamed ? opts.dnsServers : systemServers();
   const perServer = Math.max(DEFAULTS.dnsTryFloorMs, Math.floor(opts.timeoutMs / Math.max(1, servers.length)));
-  const tryMs = Math.min(DEFAULTS.dnsRetransmitMs, Math.max(DEFAULTS.dnsTryFloorMs, Math.floor(perServer / (DEFAULTS.dnsRetries + 1))));
+  const tryMs = Math.min(
+    DEFAULTS.dnsRetransmitMs,
+    Math.max(DEFAULTS.dnsTryFloorMs, Math.floor(perServer / (DEFAULTS.dnsRetries + 1))),
+  );
   return { servers, userNamed, tryMs, retries: Math.max(DEFAULTS.dnsRetries, Math.floor(perServer / tryMs) - 1) };
 }
 
@@ -95,9 +108,21 @@ export function resolverPlan(opts: Pick<RunOptions, 'dnsServers' | 'timeoutMs'>)
  * Everything the doctor needs for discovery, in one call: `runDoctor(opts, { ...discoveryDeps(opts, emit), … })`.
  * `system` does the getaddrinfo lookups (the CLI's lookup helper); default in-process.
  */
-export function discoveryDeps(opts: RunOptions, emit?: (e: RunEvent) => void, system?: LookupAll, io?: Io): { lookup: HostLookup; discover: Discover; standards: StandardsDeps } {
+export function discoveryDeps(
+  opts: RunOptions,
+  emit?: (e: RunEvent) => void,
+  system?: LookupAll,
+  io?: Io,
+): { lookup: HostLookup; discover: Discover; standards: StandardsDeps } {
   const { resolver, lookup } = discoveryNetwork(opts, system);
-  const fetch = createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts), ...(io ? { io } : {}) });
+  const fetch = createFetcher({
+    lookup,
+    trust: createTrustStore(opts.caPem),
+    maxBytes: DEFAULTS.maxBodyBytes,
+    maxRedirects: DEFAULTS.maxRedirects,
+    policy: addressPolicy(opts),
+    ...(io ? { io } : {}),
+  });
   return {
     lookup,
     discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}), ...(io ? { io } : {}) }),
@@ -112,7 +137,13 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     const phase = stepSignal(signal, 2 * opts.timeoutMs + DEFAULTS.discoveryPhaseSlackMs);
     setMaxListeners(0, phase);
     const ctx = sourceContext(address, opts, deps, phase);
-    const candidateOptions = { domain: ctx.domain, trustHosts: opts.trustHosts, guess: opts.guess, ports: opts.imapPorts, allowedPorts: allowedPorts(opts) };
+    const candidateOptions = {
+      domain: ctx.domain,
+      trustHosts: opts.trustHosts,
+      guess: opts.guess,
+      ports: opts.imapPorts,
+      allowedPorts: allowedPorts(opts),
+    };
     const track = sourceTracker(emit, candidateOptions, onCandidates);
     const root = deps.resolver.query('.', 'NS', ctx.step());
     const mx = mxSource(ctx);
@@ -123,8 +154,14 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
       track('srv-submission', srvSource(ctx, 'submission')),
       ...AUTOCONFIG_VARIANTS.map((v) => track(v, autoconfigSource(ctx, v))),
       track('ispdb', ispdbSource(ctx, 'ispdb', ctx.domain)),
-      track('mx', mx.then((m) => m.result)),
-      track('mx-ispdb', mx.then((m) => mxIspdbSource(ctx, m))),
+      track(
+        'mx',
+        mx.then((m) => m.result),
+      ),
+      track(
+        'mx-ispdb',
+        mx.then((m) => mxIspdbSource(ctx, m)),
+      ),
       track('autodiscover', autodiscoverSource(ctx, 'autodiscover')),
       track('autodiscover-domain', autodiscoverSource(ctx, 'autodiscover-domain')),
       track('autodiscover-srv', autodiscoverSrvSource(ctx)),
@@ -149,7 +186,11 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
 }
 
 /** Runs one source's work as `name`: start and done events, a throw kept as a crashed source, the partial candidates after each answer. */
-function sourceTracker(emit: (e: RunEvent) => void, candidateOptions: CandidateOptions, onCandidates?: (candidates: Candidate[]) => void): (name: string, work: Promise<SourceResult>) => Promise<SourceResult> {
+function sourceTracker(
+  emit: (e: RunEvent) => void,
+  candidateOptions: CandidateOptions,
+  onCandidates?: (candidates: Candidate[]) => void,
+): (name: string, work: Promise<SourceResult>) => Promise<SourceResult> {
   const answered: SourceResult[] = [];
   return async (name, work) => {
     emit({ kind: 'source', source: name, state: 'start' });
@@ -168,24 +209,47 @@ function sourceTracker(emit: (e: RunEvent) => void, candidateOptions: CandidateO
 /** The ISPDB entry of the MX's provider domain (MXBASEDOMAIN), when it differs from the address's. */
 function mxIspdbSource(ctx: SourceContext, m: MxOutcome): Promise<SourceResult> {
   if (m.providerDomain) return ispdbSource(ctx, 'mx-ispdb', m.providerDomain);
-  return Promise.resolve(notRun('mx-ispdb', m.hosts[0] ?? ctx.domain, 'skipped', m.hosts.length > 0 ? 'mx-inside-domain' : 'no-mx-host'));
+  return Promise.resolve(
+    notRun('mx-ispdb', m.hosts[0] ?? ctx.domain, 'skipped', m.hosts.length > 0 ? 'mx-inside-domain' : 'no-mx-host'),
+  );
 }
 
 /** PACC, its obsolete form, and the autoconfig-06 lookups derived from the MX. */
-function newerSources(ctx: SourceContext, mx: Promise<MxOutcome>): Array<[SourceResult['source'], Promise<SourceResult>]> {
+function newerSources(
+  ctx: SourceContext,
+  mx: Promise<MxOutcome>,
+): Array<[SourceResult['source'], Promise<SourceResult>]> {
   return [
     ['pacc', paccSource(ctx)],
     ['pacc-obsolete', paccObsoleteSource(ctx)],
-    ...MX_DERIVED_SOURCES.map((id): [SourceResult['source'], Promise<SourceResult>] => [id, mx.then((m) => mxDerivedSource(ctx, id, m))]),
+    ...MX_DERIVED_SOURCES.map((id): [SourceResult['source'], Promise<SourceResult>] => [
+      id,
+      mx.then((m) => mxDerivedSource(ctx, id, m)),
+    ]),
   ];
 }
 
 /** What every source of one discovery run shares: the address, DNS, HTTP(S), bounds and one step signal each. */
-function sourceContext(address: EmailAddress, opts: RunOptions, deps: DiscovererDeps, phase: AbortSignal): SourceContext {
+function sourceContext(
+  address: EmailAddress,
+  opts: RunOptions,
+  deps: DiscovererDeps,
+  phase: AbortSignal,
+): SourceContext {
   // The run's lookup is cached already (discoveryDeps); this cache makes any other one ask each name once too.
-  const lookup = runDnsCache(opts.timeoutMs).lookup(deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)));
+  const lookup = runDnsCache(opts.timeoutMs).lookup(
+    deps.lookup ?? ((name, family, s) => lookupHost(name, family, opts.timeoutMs, s)),
+  );
   const fetch =
-    deps.fetcher ?? createFetcher({ lookup, trust: createTrustStore(opts.caPem), maxBytes: DEFAULTS.maxBodyBytes, maxRedirects: DEFAULTS.maxRedirects, policy: addressPolicy(opts), ...(deps.io ? { io: deps.io } : {}) });
+    deps.fetcher ??
+    createFetcher({
+      lookup,
+      trust: createTrustStore(opts.caPem),
+      maxBytes: DEFAULTS.maxBodyBytes,
+      maxRedirects: DEFAULTS.maxRedirects,
+      policy: addressPolicy(opts),
+      ...(deps.io ? { io: deps.io } : {}),
+    });
   return {
     address,
     domain: address.domain,
@@ -225,14 +289,26 @@ function guessSource(domain: string, list: ReturnType<typeof buildCandidates>, a
     servers: guesses.map((c) => ({ protocol: 'imap', type: 'imap', host: c.host, port: c.port, security: c.security })),
     trust: 'trusted',
     trustReason: 'inside-domain',
-    facts: { reason: list.guessed ? (asked ? 'guess-asked' : 'nothing-usable-published') : list.popOnly ? 'pop3-only' : 'settings-published' },
+    facts: {
+      reason: list.guessed
+        ? asked
+          ? 'guess-asked'
+          : 'nothing-usable-published'
+        : list.popOnly
+          ? 'pop3-only'
+          : 'settings-published',
+    },
   };
 }
 
 /** A source that threw (a doctor bug): kept as evidence rather than losing the run. */
 function crashed(source: string, err: unknown): SourceResult {
   const facts = { reason: 'internal-error' as const };
-  return { ...notRun(source as SourceResult['source'], source, 'skipped', 'internal-error'), facts, error: internalError(err) };
+  return {
+    ...notRun(source as SourceResult['source'], source, 'skipped', 'internal-error'),
+    facts,
+    error: internalError(err),
+  };
 }
 
 export { buildCandidates, securityForUnknown } from './candidates.js';

@@ -32,11 +32,16 @@ export function mxDomains(mxHost: string): { full?: string; base: string } {
 }
 
 /** One derived lookup for the highest-priority MX, or why it was not made. */
-export async function mxDerivedSource(ctx: SourceContext, source: MxDerivedSource, m: MxOutcome): Promise<SourceResult> {
+export async function mxDerivedSource(
+  ctx: SourceContext,
+  source: MxDerivedSource,
+  m: MxOutcome,
+): Promise<SourceResult> {
   const mxHost = m.hosts[0];
   if (!mxHost) return notRun(source, ctx.domain, 'skipped', 'no-mx-host');
   // An unverified DNS answer may name host names only: a label with ':' or '/' would steer the URL.
-  if (normaliseHost(mxHost) === undefined || isIP(mxHost) !== 0) return notRun(source, mxHost, 'skipped', 'mx-not-host-name');
+  if (normaliseHost(mxHost) === undefined || isIP(mxHost) !== 0)
+    return notRun(source, mxHost, 'skipped', 'mx-not-host-name');
   const { full, base } = mxDomains(mxHost);
   if (base === registrableDomain(ctx.domain)) return notRun(source, mxHost, 'skipped', 'mx-inside-domain');
   const kind = source === 'mx-autoconfig-base' ? 'base' : 'full';
@@ -44,7 +49,10 @@ export async function mxDerivedSource(ctx: SourceContext, source: MxDerivedSourc
   if (!domain) return notRun(source, mxHost, 'skipped', 'mx-no-full-domain');
   const viaMx: MxDerivation = { mxHost, domain, kind, dnssec: m.result.authenticated === true };
   if (source === 'mx-ispdb-full') return { ...(await ispdbSource(ctx, source, domain)), viaMx };
-  const r = await fetchConfig(ctx, source, `https://autoconfig.${domain}/mail/config-v1.1.xml`, domain, { trust: 'trusted', trustReason: 'mx-dnssec' });
+  const r = await fetchConfig(ctx, source, `https://autoconfig.${domain}/mail/config-v1.1.xml`, domain, {
+    trust: 'trusted',
+    trustReason: 'mx-dnssec',
+  });
   // DNS told us where to look: without DNSSEC, a forged MX answer could choose the file.
   const unverifiedMx = r.trust === 'trusted' && !viaMx.dnssec;
   return { ...r, viaMx, ...(unverifiedMx ? { trust: 'unverified' as const, trustReason: 'mx-not-dnssec' } : {}) };

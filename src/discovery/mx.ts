@@ -54,7 +54,9 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
   return {
     result,
     hosts,
-    ...(providerDomain && providerDomain !== ctx.domain && providerDomain !== registrableDomain(ctx.domain) ? { providerDomain } : {}),
+    ...(providerDomain && providerDomain !== ctx.domain && providerDomain !== registrableDomain(ctx.domain)
+      ? { providerDomain }
+      : {}),
     ...(provider ? { provider } : {}),
   };
 }
@@ -63,12 +65,21 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
 function providerServers(match: ProviderMatch, facts: MxFacts): { servers: ServerSetting[]; provider: ProviderInfo } {
   const brand = match.brand;
   const name = displayName(match);
-  const provider: ProviderInfo = { id: match.provider.id, name, via: match.via, evidence: match.evidence, ...(brand ? { brand: brand.id } : {}) };
+  const provider: ProviderInfo = {
+    id: match.provider.id,
+    name,
+    via: match.via,
+    evidence: match.evidence,
+    ...(brand ? { brand: brand.id } : {}),
+  };
   facts.provider = match.provider.id;
   // The brand's or region's own server: WEB.DE's MX gives imap.web.de, an EU Zoho MX imap.zoho.eu.
   const imap = brand?.imap;
   if (imap && !isLoopback(imap.host)) {
-    return { servers: [{ protocol: 'imap', type: 'imap', host: imap.host, port: imap.port, security: imap.security }], provider };
+    return {
+      servers: [{ protocol: 'imap', type: 'imap', host: imap.host, port: imap.port, security: imap.security }],
+      provider,
+    };
   }
   if (imap) {
     facts.reason = 'provider-bridge';

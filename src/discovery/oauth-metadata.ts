@@ -6,7 +6,13 @@
  * document must name exactly the issuer asked about (RFC 8414 §3.3). GETs without credentials.
  */
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { IssuerMetadata, IssuerOrigin, MetadataFetch, MetadataProblem, OAuthIssuerEvidence } from '../model/standards.js';
+import type {
+  IssuerMetadata,
+  IssuerOrigin,
+  MetadataFetch,
+  MetadataProblem,
+  OAuthIssuerEvidence,
+} from '../model/standards.js';
 import { LIMITS } from '../limits.js';
 import { stepSignal } from '../util/deadline.js';
 import type { Fetcher } from './http.js';
@@ -29,7 +35,8 @@ export function normaliseIssuer(raw: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (u.protocol !== 'https:' || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '') return undefined;
+  if (u.protocol !== 'https:' || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '')
+    return undefined;
   return `${u.origin}${u.pathname === '/' ? '' : u.pathname.replace(/\/$/, '')}`;
 }
 
@@ -63,11 +70,15 @@ export function publishedIssuers(d: DiscoveryEvidence): IssuerRequest[] {
   return [...out.values()];
 }
 
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 /** The parts a mail app needs, or why the body is not usable metadata for `issuer`. */
-export function readMetadata(body: string, issuer: string): { metadata: IssuerMetadata } | { problem: MetadataProblem } {
+export function readMetadata(
+  body: string,
+  issuer: string,
+): { metadata: IssuerMetadata } | { problem: MetadataProblem } {
   let doc: unknown;
   try {
     doc = JSON.parse(body);
@@ -93,10 +104,25 @@ export function readMetadata(body: string, issuer: string): { metadata: IssuerMe
 }
 
 /** One metadata GET, no redirects followed, at most LIMITS.oauthMetadataBytes; --no-private applies as to every fetch. */
-export async function fetchMetadata(fetch: Fetcher, kind: MetadataFetch['kind'], url: string, issuer: string, signal: AbortSignal): Promise<{ fetch: MetadataFetch; metadata?: IssuerMetadata }> {
-  const o = await fetch({ url, followRedirects: false, headers: { Accept: 'application/json' }, maxBytes: LIMITS.oauthMetadataBytes }, signal);
+export async function fetchMetadata(
+  fetch: Fetcher,
+  kind: MetadataFetch['kind'],
+  url: string,
+  issuer: string,
+  signal: AbortSignal,
+): Promise<{ fetch: MetadataFetch; metadata?: IssuerMetadata }> {
+  const o = await fetch(
+    { url, followRedirects: false, headers: { Accept: 'application/json' }, maxBytes: LIMITS.oauthMetadataBytes },
+    signal,
+  );
   const last = o.hops[o.hops.length - 1];
-  const f: MetadataFetch = { kind, url, ms: o.ms, ...(o.status !== undefined ? { httpStatus: o.status } : {}), ...(o.error ? { error: o.error } : {}) };
+  const f: MetadataFetch = {
+    kind,
+    url,
+    ms: o.ms,
+    ...(o.status !== undefined ? { httpStatus: o.status } : {}),
+    ...(o.error ? { error: o.error } : {}),
+  };
   if (o.refused) return { fetch: { ...f, refused: o.refused, problem: 'refused' } };
   if (last?.location) return { fetch: { ...f, location: last.location, problem: 'redirect' } };
   if (o.tooLarge) return { fetch: { ...f, problem: 'too-large' } };
@@ -106,13 +132,21 @@ export async function fetchMetadata(fetch: Fetcher, kind: MetadataFetch['kind'],
 }
 
 /** RFC 8414 metadata, else OpenID Connect discovery, for one issuer. */
-export async function fetchIssuerMetadata(fetch: Fetcher, req: IssuerRequest, run: AbortSignal, timeoutMs: number): Promise<OAuthIssuerEvidence> {
+export async function fetchIssuerMetadata(
+  fetch: Fetcher,
+  req: IssuerRequest,
+  run: AbortSignal,
+  timeoutMs: number,
+): Promise<OAuthIssuerEvidence> {
   const ev: OAuthIssuerEvidence = { issuer: req.issuer, from: req.from, namedBy: req.namedBy, fetches: [] };
   if (normaliseIssuer(req.issuer) !== req.issuer) {
     ev.fetches.push({ kind: 'rfc8414', url: req.issuer, ms: 0, problem: 'bad-url' });
     return ev;
   }
-  for (const [kind, url] of [['rfc8414', rfc8414Url(req.issuer)], ['oidc', oidcUrl(req.issuer)]] as const) {
+  for (const [kind, url] of [
+    ['rfc8414', rfc8414Url(req.issuer)],
+    ['oidc', oidcUrl(req.issuer)],
+  ] as const) {
     const r = await fetchMetadata(fetch, kind, url, req.issuer, stepSignal(run, timeoutMs));
     ev.fetches.push(r.fetch);
     if (r.metadata) {
@@ -128,7 +162,12 @@ export async function fetchIssuerMetadata(fetch: Fetcher, req: IssuerRequest, ru
  * The `openid-configuration` URL a server named in its RFC 7628 error: its issuer is the URL
  * without the well-known suffix, which the document must name (OpenID Connect Discovery §4.3).
  */
-export async function fetchAnnouncedConfiguration(fetch: Fetcher, url: string, namedBy: string, signal: AbortSignal): Promise<OAuthIssuerEvidence> {
+export async function fetchAnnouncedConfiguration(
+  fetch: Fetcher,
+  url: string,
+  namedBy: string,
+  signal: AbortSignal,
+): Promise<OAuthIssuerEvidence> {
   const suffix = '/.well-known/openid-configuration';
   const issuer = url.endsWith(suffix) ? url.slice(0, -suffix.length) : url;
   const ev: OAuthIssuerEvidence = { issuer, from: ['sasl-error'], namedBy: [namedBy], fetches: [] };

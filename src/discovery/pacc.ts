@@ -25,25 +25,53 @@ function judgeBody(base: SourceResult, facts: PaccFacts, bytes: Buffer): SourceR
   facts.bodyDigest = paccDigest(bytes);
   facts.bodyBytes = bytes.length;
   const digests = facts.txt.filter((t) => t.usable).map((t) => t.digest);
-  if (facts.txtStatus !== 'records' && facts.txtStatus !== 'nodata' && facts.txtStatus !== 'nxdomain') facts.problem = 'txt-lookup-failed';
+  if (facts.txtStatus !== 'records' && facts.txtStatus !== 'nodata' && facts.txtStatus !== 'nxdomain')
+    facts.problem = 'txt-lookup-failed';
   else if (facts.txt.length === 0) facts.problem = 'no-txt';
   else if (digests.length === 0) facts.problem = 'txt-no-digest';
   else if (!digests.includes(facts.bodyDigest)) facts.problem = 'digest-mismatch';
   if (facts.problem) return { ...base, status: 'invalid', pacc: facts };
   facts.verified = true;
   const read = readPaccJson(bytes.toString('utf8'));
-  if (!read.ok) return { ...base, status: 'invalid', trust: 'trusted', trustReason: 'pacc-digest', pacc: { ...facts, problem: read.problem, ...(read.detail ? { detail: read.detail } : {}) } };
-  return { ...base, status: 'found', servers: read.servers, trust: 'trusted', trustReason: 'pacc-digest', pacc: { ...facts, ...read.facts } };
+  if (!read.ok)
+    return {
+      ...base,
+      status: 'invalid',
+      trust: 'trusted',
+      trustReason: 'pacc-digest',
+      pacc: { ...facts, problem: read.problem, ...(read.detail ? { detail: read.detail } : {}) },
+    };
+  return {
+    ...base,
+    status: 'found',
+    servers: read.servers,
+    trust: 'trusted',
+    trustReason: 'pacc-digest',
+    pacc: { ...facts, ...read.facts },
+  };
 }
 
 export async function paccSource(ctx: SourceContext): Promise<SourceResult> {
   const t0 = performance.now();
   const url = paccUrl(ctx.domain);
   const txtName = paccTxtName(ctx.domain);
-  const [o, txt] = await Promise.all([ctx.fetch({ url, headers: { Accept: 'application/json' }, maxBytes: LIMITS.paccBytes }, ctx.step()), ctx.resolver.query<string>(txtName, 'TXT', ctx.step())]);
+  const [o, txt] = await Promise.all([
+    ctx.fetch({ url, headers: { Accept: 'application/json' }, maxBytes: LIMITS.paccBytes }, ctx.step()),
+    ctx.resolver.query<string>(txtName, 'TXT', ctx.step()),
+  ]);
   // Unverified until a digest matches: nothing here is used before that.
-  const base = { ...fetchedResult('pacc', url, o, t0, ctx.domain, { trust: 'unverified', trustReason: 'pacc-unverified' }), trust: 'unverified' as const, trustReason: 'pacc-unverified' as const };
-  const facts: PaccFacts = { txtName, txtStatus: txt.status, txtAuthenticated: txt.ad, txt: txt.records.map(parseUaacRecord), verified: false };
+  const base = {
+    ...fetchedResult('pacc', url, o, t0, ctx.domain, { trust: 'unverified', trustReason: 'pacc-unverified' }),
+    trust: 'unverified' as const,
+    trustReason: 'pacc-unverified' as const,
+  };
+  const facts: PaccFacts = {
+    txtName,
+    txtStatus: txt.status,
+    txtAuthenticated: txt.ad,
+    txt: txt.records.map(parseUaacRecord),
+    verified: false,
+  };
   if (o.tooLarge) return { ...base, status: 'invalid', invalid: { reason: 'too-large' }, pacc: facts };
   const failed = httpFailureStatus(o);
   if (failed || !o.bodyBytes) return { ...base, status: failed ?? 'http-error', pacc: facts };
@@ -59,10 +87,16 @@ export async function paccObsoleteSource(ctx: SourceContext): Promise<SourceResu
   const t0 = performance.now();
   const url = paccObsoleteUrl(ctx.domain);
   const srvName = `_pacc._https.${ctx.domain}`;
-  const [o, srv] = await Promise.all([ctx.fetch({ url, headers: { Accept: 'application/json' }, maxBytes: LIMITS.paccBytes }, ctx.step()), ctx.resolver.query<SrvRecord>(srvName, 'SRV', ctx.step())]);
+  const [o, srv] = await Promise.all([
+    ctx.fetch({ url, headers: { Accept: 'application/json' }, maxBytes: LIMITS.paccBytes }, ctx.step()),
+    ctx.resolver.query<SrvRecord>(srvName, 'SRV', ctx.step()),
+  ]);
   let json = false;
   try {
-    const doc: unknown = o.body !== undefined && o.status !== undefined && o.status >= 200 && o.status < 300 ? JSON.parse(o.body) : undefined;
+    const doc: unknown =
+      o.body !== undefined && o.status !== undefined && o.status >= 200 && o.status < 300
+        ? JSON.parse(o.body)
+        : undefined;
     json = typeof doc === 'object' && doc !== null && !Array.isArray(doc);
   } catch {
     json = false;
@@ -77,6 +111,13 @@ export async function paccObsoleteSource(ctx: SourceContext): Promise<SourceResu
     servers: [],
     trust: 'unverified',
     trustReason: 'obsolete',
-    paccObsolete: { wellKnownUrl: url, wellKnownPresent: json, ...(o.status !== undefined ? { wellKnownStatus: o.status } : {}), srvName, srvStatus: srv.status, srvTargets },
+    paccObsolete: {
+      wellKnownUrl: url,
+      wellKnownPresent: json,
+      ...(o.status !== undefined ? { wellKnownStatus: o.status } : {}),
+      srvName,
+      srvStatus: srv.status,
+      srvTargets,
+    },
   };
 }

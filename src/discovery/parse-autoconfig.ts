@@ -70,7 +70,11 @@ export function parseAutoconfig(body: string, who: PlaceholderValues, opts: Pars
   const tree = parsed.tree;
   if (!isNode(tree) || !('clientConfig' in tree)) {
     const root = isNode(tree) ? Object.keys(tree).find((k) => !k.startsWith('?')) : undefined;
-    return { ok: false, reason: 'no-client-config', detail: root === undefined ? 'no root element' : `root element <${root}>` };
+    return {
+      ok: false,
+      reason: 'no-client-config',
+      detail: root === undefined ? 'no root element' : `root element <${root}>`,
+    };
   }
   const clientConfig = tree['clientConfig'];
   const provider = isNode(clientConfig) ? asArray(clientConfig['emailProvider']).find(isNode) : undefined;
@@ -115,12 +119,21 @@ export function parseAutoconfig(body: string, who: PlaceholderValues, opts: Pars
 /** At most LIMITS.xmlServers entries of one kind are read; more is recorded as a problem. */
 export function capServers<T>(list: readonly T[], where: string, problems: ParseProblem[]): readonly T[] {
   if (list.length <= LIMITS.xmlServers) return list;
-  problems.push({ code: 'too-many-servers', where, value: `${list.length} entries, the first ${LIMITS.xmlServers} read` });
+  problems.push({
+    code: 'too-many-servers',
+    where,
+    value: `${list.length} entries, the first ${LIMITS.xmlServers} read`,
+  });
   return list.slice(0, LIMITS.xmlServers);
 }
 
 /** One `<incomingServer>`/`<outgoingServer>`; undefined (with a problem recorded) when it cannot be dialled. */
-function readServer(x: XmlNode, where: string, who: PlaceholderValues, problems: ParseProblem[]): ServerSetting | undefined {
+function readServer(
+  x: XmlNode,
+  where: string,
+  who: PlaceholderValues,
+  problems: ParseProblem[],
+): ServerSetting | undefined {
   const type = attrOf(x, 'type');
   if (type === undefined) {
     problems.push({ code: 'missing-field', where: `${where}.type` });
@@ -181,7 +194,12 @@ function readHost(
 }
 
 /** The server's port, from `<port>` or else from the `<url>` the host came from. */
-function readPort(x: XmlNode, where: string, fromUrl: ReturnType<typeof endpointFromUrl>, problems: ParseProblem[]): number | undefined {
+function readPort(
+  x: XmlNode,
+  where: string,
+  fromUrl: ReturnType<typeof endpointFromUrl>,
+  problems: ParseProblem[],
+): number | undefined {
   const portRaw = textOf(x['port']);
   let port: number | undefined;
   if (portRaw !== undefined && portRaw !== '') {
@@ -200,7 +218,13 @@ function readPort(x: XmlNode, where: string, fromUrl: ReturnType<typeof endpoint
 }
 
 /** Sets `security`/`rawSecurity` from `<socketType>` or else from the `<url>` the host came from. */
-function readSecurity(x: XmlNode, where: string, fromUrl: ReturnType<typeof endpointFromUrl>, server: ServerSetting, problems: ParseProblem[]): void {
+function readSecurity(
+  x: XmlNode,
+  where: string,
+  fromUrl: ReturnType<typeof endpointFromUrl>,
+  server: ServerSetting,
+  problems: ParseProblem[],
+): void {
   const written = asArray(x['socketType']).flatMap((s) => nonEmptyText(s) ?? []);
   const known = written.find((s) => SOCKET_TYPES.has(s.toLowerCase()));
   if (known !== undefined) {
@@ -217,7 +241,13 @@ function readSecurity(x: XmlNode, where: string, fromUrl: ReturnType<typeof endp
 }
 
 /** Sets `username` from `<username>`, placeholders filled (an unfilled one is recorded as a problem). */
-function readUsername(x: XmlNode, where: string, who: PlaceholderValues, server: ServerSetting, problems: ParseProblem[]): void {
+function readUsername(
+  x: XmlNode,
+  where: string,
+  who: PlaceholderValues,
+  server: ServerSetting,
+  problems: ParseProblem[],
+): void {
   const usernameRaw = nonEmptyText(x['username']);
   if (usernameRaw !== undefined) {
     const filled = fillChecked(usernameRaw, who);
@@ -240,7 +270,10 @@ function readAuthentication(x: XmlNode): Pick<ServerSetting, 'authentication' | 
     })
     .slice(0, LIMITS.xmlAuthentications);
   const sasl = entries.filter((e) => e.system === 'sasl').map((e) => e.value.toUpperCase());
-  return { ...(entries.length > 0 ? { authentication: entries.map((e) => e.value) } : {}), ...(sasl.length > 0 ? { sasl } : {}) };
+  return {
+    ...(entries.length > 0 ? { authentication: entries.map((e) => e.value) } : {}),
+    ...(sasl.length > 0 ? { sasl } : {}),
+  };
 }
 
 /** `<oAuth2>` (autoconfig 1.2; a child of clientConfig, tolerated under emailProvider): never its clientSecret. */

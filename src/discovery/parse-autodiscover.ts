@@ -81,7 +81,11 @@ export function parseAutodiscover(body: string, who: PlaceholderValues, opts: Pa
   if (action === 'redirecturl') {
     const redirectUrl = nonEmptyText(childOf(account, 'RedirectUrl'));
     if (redirectUrl !== undefined && URL.canParse(redirectUrl)) return { ok: true, servers: [], redirectUrl, problems };
-    return { ok: false, reason: 'no-incoming-server', detail: `redirectUrl without a usable <RedirectUrl>: ${redirectUrl ?? ''}` };
+    return {
+      ok: false,
+      reason: 'no-incoming-server',
+      detail: `redirectUrl without a usable <RedirectUrl>: ${redirectUrl ?? ''}`,
+    };
   }
 
   const protocols = childrenOf(account, 'Protocol');
@@ -93,7 +97,6 @@ export function parseAutodiscover(body: string, who: PlaceholderValues, opts: Pa
   return { ok: true, servers, problems };
 }
 
-
 function describeError(error: unknown): string {
   const code = nonEmptyText(childOf(error, 'ErrorCode'));
   const message = nonEmptyText(childOf(error, 'Message'));
@@ -101,14 +104,20 @@ function describeError(error: unknown): string {
   return parts.length > 0 ? parts.join(': ') : 'error response without code or message';
 }
 
-function readProtocol(p: unknown, where: string, who: PlaceholderValues, problems: ParseProblem[]): ServerSetting | undefined {
+function readProtocol(
+  p: unknown,
+  where: string,
+  who: PlaceholderValues,
+  problems: ParseProblem[],
+): ServerSetting | undefined {
   const type = nonEmptyText(childOf(p, 'Type'));
   if (type === undefined) {
     problems.push({ code: 'missing-field', where: `${where}.Type` });
     return undefined;
   }
   const protocol = MAIL_TYPES.get(type.toUpperCase());
-  const server = protocol === undefined ? readExchange(p, type, where, problems) : readMail(p, protocol, type, where, who, problems);
+  const server =
+    protocol === undefined ? readExchange(p, type, where, problems) : readMail(p, protocol, type, where, who, problems);
   if (server === undefined) return undefined;
   const loginRaw = nonEmptyText(childOf(p, 'LoginName'));
   if (loginRaw !== undefined) {
@@ -158,7 +167,10 @@ function readMail(
   }
   const ssl = nonEmptyText(childOf(p, 'SSL'));
   const encryption = nonEmptyText(childOf(p, 'Encryption'));
-  const raw = [ssl === undefined ? undefined : `SSL=${ssl}`, encryption === undefined ? undefined : `Encryption=${encryption}`]
+  const raw = [
+    ssl === undefined ? undefined : `SSL=${ssl}`,
+    encryption === undefined ? undefined : `Encryption=${encryption}`,
+  ]
     .filter((r): r is string => r !== undefined)
     .join(', ');
   const server: ServerSetting = { protocol, type, host, port, security: mailSecurity(port, ssl, encryption) };

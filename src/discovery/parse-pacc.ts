@@ -28,9 +28,18 @@ export function parseUaacRecord(raw: string): PaccTxtRecord {
   }
   const digest = tags.get('d');
   const algorithm = tags.get('a');
-  const usable = tags.get('v') === 'UAAC1' && algorithm?.toLowerCase() === 'sha256' && digest !== undefined && /^[A-Za-z0-9+/]{43}=$/.test(digest);
+  const usable =
+    tags.get('v') === 'UAAC1' &&
+    algorithm?.toLowerCase() === 'sha256' &&
+    digest !== undefined &&
+    /^[A-Za-z0-9+/]{43}=$/.test(digest);
   // The tags are read from the whole record; the evidence keeps at most LIMITS.txtChars of it.
-  return { raw: oneLine(raw, LIMITS.txtChars), usable, ...(digest !== undefined ? { digest } : {}), ...(algorithm !== undefined ? { algorithm } : {}) };
+  return {
+    raw: oneLine(raw, LIMITS.txtChars),
+    usable,
+    ...(digest !== undefined ? { digest } : {}),
+    ...(algorithm !== undefined ? { algorithm } : {}),
+  };
 }
 
 /** The TXT record that vouches for `body` (RDATA, without the owner name). */
@@ -38,7 +47,9 @@ export function uaacTxt(digest: string): string {
   return `v=UAAC1; a=sha256; d=${digest}`;
 }
 
-export type PaccRead = { ok: true; servers: ServerSetting[]; facts: Partial<PaccFacts> } | { ok: false; problem: PaccProblem; detail?: string };
+export type PaccRead =
+  | { ok: true; servers: ServerSetting[]; facts: Partial<PaccFacts> }
+  | { ok: false; problem: PaccProblem; detail?: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const textOf = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -84,6 +95,7 @@ export function readPaccJson(body: string): PaccRead {
   // -03 renamed the submission key from `smtp` to `submit`; both mean implicit TLS on 465.
   const submissionKey = hostOf(doc.protocols, 'submit') ? 'submit' : hostOf(doc.protocols, 'smtp') ? 'smtp' : undefined;
   const submission = submissionKey ? hostOf(doc.protocols, submissionKey) : undefined;
-  if (submission) servers.push({ protocol: 'smtp', type: submissionKey ?? 'submit', host: submission, port: 465, security: 'tls' });
+  if (submission)
+    servers.push({ protocol: 'smtp', type: submissionKey ?? 'submit', host: submission, port: 465, security: 'tls' });
   return { ok: true, servers, facts: { ...readAuthAndInfo(doc), ...(submissionKey ? { submissionKey } : {}) } };
 }

@@ -10,8 +10,17 @@ import { autodiscoverUrl, STAND_IN_LOCAL_PART } from './autodiscover.js';
 import type { Fetcher, HttpRequest } from './http.js';
 import { autodiscoverRequestBody } from './parse-autodiscover.js';
 
-export async function fetchPublishedDocs(fetch: Fetcher, domain: string, step: () => AbortSignal): Promise<PublishedDoc[]> {
-  const post = (url: string): HttpRequest => ({ url, method: 'POST', body: autodiscoverRequestBody(`${STAND_IN_LOCAL_PART}@${domain}`), headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+export async function fetchPublishedDocs(
+  fetch: Fetcher,
+  domain: string,
+  step: () => AbortSignal,
+): Promise<PublishedDoc[]> {
+  const post = (url: string): HttpRequest => ({
+    url,
+    method: 'POST',
+    body: autodiscoverRequestBody(`${STAND_IN_LOCAL_PART}@${domain}`),
+    headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+  });
   const asks: Array<[PublishedDoc['kind'], HttpRequest]> = [
     ['autoconfig', { url: autoconfigUrl('autoconfig', domain) }],
     ['autoconfig', { url: autoconfigUrl('autoconfig-wellknown', domain) }],
@@ -23,7 +32,13 @@ export async function fetchPublishedDocs(fetch: Fetcher, domain: string, step: (
   return Promise.all(
     asks.map(async ([kind, req]) => {
       const o = await fetch(req, step());
-      return { kind, url: req.url, hops: o.hops, ...(o.status !== undefined ? { status: o.status } : {}), ...(o.body !== undefined ? { body: o.body } : {}) };
+      return {
+        kind,
+        url: req.url,
+        hops: o.hops,
+        ...(o.status !== undefined ? { status: o.status } : {}),
+        ...(o.body !== undefined ? { body: o.body } : {}),
+      };
     }),
   );
 }

@@ -105,17 +105,21 @@ export function fetchTrust(o: HttpOutcome, home: string, secure: ChannelTrust): 
   if (first.startsWith('http:')) return { trust: 'unverified', trustReason: 'http' };
   if (o.insecure) return { trust: 'unverified', trustReason: 'redirect-to-http' };
   const homeBase = registrableDomain(home);
-  if (o.hops.some((h) => {
-    const host = hopHost(h);
-    return host !== undefined && registrableDomain(host) !== homeBase;
-  })) {
+  if (
+    o.hops.some((h) => {
+      const host = hopHost(h);
+      return host !== undefined && registrableDomain(host) !== homeBase;
+    })
+  ) {
     return { trust: 'unverified', trustReason: 'redirect-off-domain' };
   }
   return secure;
 }
 
 /** The fields of a SourceResult every HTTP source fills the same way. */
-export function httpFacts(o: HttpOutcome): Pick<SourceResultBase, 'hops' | 'httpStatus' | 'error' | 'refused'> & { facts: HttpStepFacts } {
+export function httpFacts(
+  o: HttpOutcome,
+): Pick<SourceResultBase, 'hops' | 'httpStatus' | 'error' | 'refused'> & { facts: HttpStepFacts } {
   const facts: HttpStepFacts = {};
   if (o.date) facts.httpDate = o.date;
   if (o.contentType) facts.contentType = o.contentType;
@@ -134,7 +138,14 @@ export function httpFacts(o: HttpOutcome): Pick<SourceResultBase, 'hops' | 'http
 }
 
 /** The SourceResult of a fetch before its body is read: status 'found', channel trust, hops, facts. */
-export function fetchedResult<S extends SourceId>(source: S, query: string, o: HttpOutcome, t0: number, home: string, secure: ChannelTrust): SourceResultBase & { source: S; facts: HttpStepFacts } {
+export function fetchedResult<S extends SourceId>(
+  source: S,
+  query: string,
+  o: HttpOutcome,
+  t0: number,
+  home: string,
+  secure: ChannelTrust,
+): SourceResultBase & { source: S; facts: HttpStepFacts } {
   const { facts, ...http } = httpFacts(o);
   return {
     source,
@@ -149,6 +160,11 @@ export function fetchedResult<S extends SourceId>(source: S, query: string, o: H
 }
 
 /** A SourceResult for a source that did not run (disabled by an option, or nothing to ask), with the reason code. */
-export function notRun<S extends SourceId>(source: S, query: string, status: 'disabled' | 'skipped', reason: ReasonOf<S>): SourceResultBase & { source: S; facts: { reason: ReasonOf<S> } } {
+export function notRun<S extends SourceId>(
+  source: S,
+  query: string,
+  status: 'disabled' | 'skipped',
+  reason: ReasonOf<S>,
+): SourceResultBase & { source: S; facts: { reason: ReasonOf<S> } } {
   return { source, query, status, ms: 0, servers: [], trust: 'trusted', trustReason: 'not-run', facts: { reason } };
 }

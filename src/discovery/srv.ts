@@ -14,17 +14,21 @@ import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 
 export type SrvService = 'imaps' | 'imap' | 'submissions' | 'submission' | 'autodiscover';
 
-const SERVICE: Record<Exclude<SrvService, 'autodiscover'>, { source: SrvSourceId; protocol: 'imap' | 'smtp'; security: Security }> = {
+const SERVICE: Record<
+  Exclude<SrvService, 'autodiscover'>,
+  { source: SrvSourceId; protocol: 'imap' | 'smtp'; security: Security }
+> = {
   imaps: { source: 'srv-imaps', protocol: 'imap', security: 'tls' },
   imap: { source: 'srv-imap', protocol: 'imap', security: 'starttls' },
   submissions: { source: 'srv-submissions', protocol: 'smtp', security: 'tls' },
   submission: { source: 'srv-submission', protocol: 'smtp', security: 'starttls' },
 };
 
-
 /** RFC 2782 order, deterministic: priority ascending, weight descending, then target name. */
 export function orderSrv(records: readonly SrvRecord[]): SrvRecord[] {
-  return [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight || a.target.localeCompare(b.target));
+  return [...records].sort(
+    (a, b) => a.priority - b.priority || b.weight - a.weight || a.target.localeCompare(b.target),
+  );
 }
 
 export function srvName(service: SrvService, domain: string): string {
@@ -63,18 +67,33 @@ export async function lookupSrv(ctx: SourceContext, service: SrvService): Promis
 /** What the A/AAAA answers of one target say: an alias chain, and whether it has any address at all. */
 async function checkTarget(ctx: SourceContext, target: string): Promise<{ alias?: SrvAlias; noAddress: boolean }> {
   const signal = ctx.step();
-  const [a, aaaa] = await Promise.all([ctx.resolver.query<string>(target, 'A', signal), ctx.resolver.query<string>(target, 'AAAA', signal)]);
+  const [a, aaaa] = await Promise.all([
+    ctx.resolver.query<string>(target, 'A', signal),
+    ctx.resolver.query<string>(target, 'AAAA', signal),
+  ]);
   const chain = a.cnames ?? aaaa.cnames;
   const definite = (s: string) => s === 'nodata' || s === 'nxdomain';
-  return { ...(chain && chain.length > 0 ? { alias: { target, chain } } : {}), noAddress: definite(a.status) && definite(aaaa.status) };
+  return {
+    ...(chain && chain.length > 0 ? { alias: { target, chain } } : {}),
+    noAddress: definite(a.status) && definite(aaaa.status),
+  };
 }
 
 /** One RFC 6186 service as a SourceResult. */
-export async function srvSource(ctx: SourceContext, service: Exclude<SrvService, 'autodiscover'>): Promise<SourceResultOf<SrvSourceId>> {
+export async function srvSource(
+  ctx: SourceContext,
+  service: Exclude<SrvService, 'autodiscover'>,
+): Promise<SourceResultOf<SrvSourceId>> {
   const t0 = performance.now();
   const spec = SERVICE[service];
   const l = await lookupSrv(ctx, service);
-  const servers: ServerSetting[] = l.records.map((r) => ({ protocol: spec.protocol, type: spec.protocol, host: r.target, port: r.port, security: spec.security }));
+  const servers: ServerSetting[] = l.records.map((r) => ({
+    protocol: spec.protocol,
+    type: spec.protocol,
+    host: r.target,
+    port: r.port,
+    security: spec.security,
+  }));
   const facts: SrvFacts = {
     dnsName: l.name,
     dnsStatus: l.answer.status,
@@ -103,9 +122,15 @@ export async function srvSource(ctx: SourceContext, service: Exclude<SrvService,
   return {
     source: spec.source,
     query: `${l.name} SRV`,
-    status: l.disabled ? 'service-disabled' : l.records.length === 0 && l.badTargets.length > 0 ? 'invalid' : dnsSourceStatus(l.answer.status),
+    status: l.disabled
+      ? 'service-disabled'
+      : l.records.length === 0 && l.badTargets.length > 0
+        ? 'invalid'
+        : dnsSourceStatus(l.answer.status),
     ms: Math.round(performance.now() - t0),
-    ...(l.records.length === 0 && l.badTargets.length > 0 ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } } : {}),
+    ...(l.records.length === 0 && l.badTargets.length > 0
+      ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } }
+      : {}),
     servers,
     ...trust,
     authenticated: l.answer.ad,

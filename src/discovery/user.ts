@@ -5,7 +5,12 @@
  */
 import type { Candidate, Security } from '../model/evidence.js';
 
-export function userCandidates(host: string, port: number | undefined, security: Security | undefined, ports: Record<Security, number>): Candidate[] {
+export function userCandidates(
+  host: string,
+  port: number | undefined,
+  security: Security | undefined,
+  ports: Record<Security, number>,
+): Candidate[] {
   const make = (p: number, s: Security, portGuessed: boolean): Candidate => ({
     host,
     port: p,

@@ -14,11 +14,18 @@ import { thrown } from '../errors/classify.js';
 
 export const DEFAULT_MAX_BYTES = LIMITS.httpBodyBytes;
 
-export type GuardFailureReason = Extract<ParseFailure, 'empty' | 'too-large' | 'doctype' | 'html' | 'too-deep' | 'too-many-elements' | 'not-xml'>;
+export type GuardFailureReason = Extract<
+  ParseFailure,
+  'empty' | 'too-large' | 'doctype' | 'html' | 'too-deep' | 'too-many-elements' | 'not-xml'
+>;
 export type GuardResult = { ok: true; xml: string } | { ok: false; reason: GuardFailureReason; detail?: string };
 
 /** Guard the body, then parse it; a parser exception (e.g. a reserved tag name) is 'not-xml'. */
-export function guardAndParse(body: string, maxBytes: number | undefined, parser: XMLParser): { ok: true; tree: unknown } | { ok: false; reason: GuardFailureReason; detail?: string } {
+export function guardAndParse(
+  body: string,
+  maxBytes: number | undefined,
+  parser: XMLParser,
+): { ok: true; tree: unknown } | { ok: false; reason: GuardFailureReason; detail?: string } {
   const guard = guardXml(body, maxBytes);
   if (!guard.ok) return guard;
   try {
@@ -52,7 +59,11 @@ export function rootElementName(xml: string): string | undefined {
 
 /** End of the markup that starts at `i` (a '<'): past its closing '>', quotes respected; -1 when unterminated. */
 function markupEnd(xml: string, i: number): number {
-  for (const [open, close] of [['<!--', '-->'], ['<![CDATA[', ']]>'], ['<?', '?>']] as const) {
+  for (const [open, close] of [
+    ['<!--', '-->'],
+    ['<![CDATA[', ']]>'],
+    ['<?', '?>'],
+  ] as const) {
     if (xml.startsWith(open, i)) {
       const end = xml.indexOf(close, i + open.length);
       return end < 0 ? -1 : end + close.length;
@@ -74,7 +85,10 @@ function markupEnd(xml: string, i: number): number {
  * thousands deep or holding tens of thousands of elements is refused whatever else it holds.
  * Malformed markup ends the scan; the validator names it afterwards.
  */
-export function shapeProblem(xml: string, max: { depth: number; elements: number } = { depth: LIMITS.xmlDepth, elements: LIMITS.xmlElements }): { reason: 'too-deep' | 'too-many-elements'; detail: string } | undefined {
+export function shapeProblem(
+  xml: string,
+  max: { depth: number; elements: number } = { depth: LIMITS.xmlDepth, elements: LIMITS.xmlElements },
+): { reason: 'too-deep' | 'too-many-elements'; detail: string } | undefined {
   let depth = 0;
   let elements = 0;
   for (let i = xml.indexOf('<'); i >= 0; i = xml.indexOf('<', i)) {
@@ -115,7 +129,8 @@ export function guardXml(body: string, maxBytes: number = DEFAULT_MAX_BYTES): Gu
   }
   const xml = text.replace(/^\uFEFF/, '');
   const root = rootElementName(xml)?.toLowerCase();
-  if (root !== undefined && HTML_ROOTS.has(root)) return { ok: false, reason: 'html', detail: `<${root}> root element` };
+  if (root !== undefined && HTML_ROOTS.has(root))
+    return { ok: false, reason: 'html', detail: `<${root}> root element` };
   const shape = shapeProblem(xml);
   if (shape) return { ok: false, ...shape };
   let verdict: ReturnType<typeof XMLValidator.validate>;

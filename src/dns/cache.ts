@@ -32,7 +32,10 @@ export class Shared<T> {
       entry.done = true;
       if (!ok && this.#entries.get(key) === entry) this.#entries.delete(key);
     };
-    entry.p.then((v) => settle(keep(v)), () => settle(false));
+    entry.p.then(
+      (v) => settle(keep(v)),
+      () => settle(false),
+    );
     this.#evict();
     return { p: entry.p, fresh: true };
   }
@@ -74,20 +77,37 @@ export function sharedDns(step: () => AbortSignal, max: number, use: CacheUse = 
   // An SRV answer's additional section answers its targets' A/AAAA questions before they are asked.
   const prime = (r: DnsResult): DnsResult => {
     for (const t of r.targetAddresses ?? []) {
-      const answer: DnsResult<string> = { name: t.name, type: t.type, status: 'records', records: t.records, ad: false, server: r.server, ms: 0, via: r.via };
+      const answer: DnsResult<string> = {
+        name: t.name,
+        type: t.type,
+        status: 'records',
+        records: t.records,
+        ad: false,
+        server: r.server,
+        ms: 0,
+        via: r.via,
+      };
       queries.get(`${t.name}/${t.type}`, () => Promise.resolve(answer));
     }
     return r;
   };
   return {
     lookup: (inner) => (name, family, signal) => {
-      const r = answers.get(`${name.toLowerCase()}/${family}`, () => inner(name, family, step()), (a) => !(a as { aborted?: boolean }).aborted);
+      const r = answers.get(
+        `${name.toLowerCase()}/${family}`,
+        () => inner(name, family, step()),
+        (a) => !(a as { aborted?: boolean }).aborted,
+      );
       return joined(use(r, 'lookups'), signal, () => inner(name, family, signal));
     },
     resolver: (inner) => ({
       servers: inner.servers,
       query: <T>(name: string, type: RecordType, signal?: AbortSignal) => {
-        const r = queries.get(`${name.toLowerCase()}/${type}`, () => inner.query(name, type, step()).then(prime), (a) => !a.aborted);
+        const r = queries.get(
+          `${name.toLowerCase()}/${type}`,
+          () => inner.query(name, type, step()).then(prime),
+          (a) => !a.aborted,
+        );
         const own = signal ?? new AbortController().signal;
         return joined(use(r, 'queries'), own, () => inner.query(name, type, signal)) as Promise<DnsResult<T>>;
       },

@@ -28,14 +28,23 @@ export function dnssecNetwork(plan: ResolverPlan): DnssecNetwork {
   const base = { servers: plan.servers, timeoutMs: plan.tryMs, retries: plan.retries, dnssecOk: true };
   const adTrusted = adTrustworthy(plan.servers, plan.userNamed);
   const secure = createPacketResolver(base);
-  return { secure: adTrusted ? secure : withoutAd(secure), unchecked: createPacketResolver({ ...base, checkingDisabled: true }), adTrusted };
+  return {
+    secure: adTrusted ? secure : withoutAd(secure),
+    unchecked: createPacketResolver({ ...base, checkingDisabled: true }),
+    adTrusted,
+  };
 }
 
 /** An answer plus, after SERVFAIL, what the same question gave with checking disabled. */
 export type CheckedAnswer<T> = DnsResult<T> & { checkingDisabled?: { status: DnsStatus; records: number } };
 
 /** Ask with DO; on SERVFAIL ask again with CD to tell bogus DNSSEC from a failing server. */
-export async function askChecked<T>(net: DnssecNetwork, name: string, type: RecordType, signal: AbortSignal): Promise<CheckedAnswer<T>> {
+export async function askChecked<T>(
+  net: DnssecNetwork,
+  name: string,
+  type: RecordType,
+  signal: AbortSignal,
+): Promise<CheckedAnswer<T>> {
   const answer: CheckedAnswer<T> = await net.secure.query<T>(name, type, signal);
   if (answer.status !== 'servfail') return answer;
   const cd = await net.unchecked.query<T>(name, type, signal);

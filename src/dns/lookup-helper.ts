@@ -26,7 +26,9 @@ function helperMain(req: NodeRequire): void {
     const { id, name, family } = JSON.parse(line) as { id: number; name: string; family: 4 | 6 };
     dns.lookup(name, { family, all: true }, (err, addresses) => {
       const e = err as NodeJS.ErrnoException | null;
-      process.stdout.write(`${JSON.stringify(e ? { id, error: { code: e.code, errno: e.errno, message: e.message } } : { id, addresses })}\n`);
+      process.stdout.write(
+        `${JSON.stringify(e ? { id, error: { code: e.code, errno: e.errno, message: e.message } } : { id, addresses })}\n`,
+      );
     });
   });
   rl.on('close', () => process.exit(0));
@@ -75,7 +77,9 @@ export function createLookupHelper(): LookupHelper {
   const start = (): ChildProcess | null => {
     if (child || failed) return child;
     try {
-      child = spawn(process.execPath, ['-e', `(${helperMain.toString()})(require)`], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child = spawn(process.execPath, ['-e', `(${helperMain.toString()})(require)`], {
+        stdio: ['pipe', 'pipe', 'ignore'],
+      });
     } catch {
       failed = true;
       return null;

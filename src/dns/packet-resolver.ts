@@ -82,7 +82,14 @@ type Exchange = { kind: 'reply'; packet: DecodedPacket } | Failure;
 
 type Match = { ok: true; packet: DecodedPacket } | { ok: false; reason: string };
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+]);
 
 const RCODE_NAMES: Record<number, string> = {
   0: 'NOERROR',
@@ -102,7 +109,9 @@ function socketFailure(err: unknown): Failure {
   const e = err as NodeJS.ErrnoException;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const detail = code ?? thrown(err).message;
-  return code !== undefined && UNREACHABLE_CODES.has(code) ? { kind: 'unreachable', detail } : { kind: 'error', detail };
+  return code !== undefined && UNREACHABLE_CODES.has(code)
+    ? { kind: 'unreachable', detail }
+    : { kind: 'error', detail };
 }
 
 /** The full RCODE: 4 header bits plus the 8 extended bits of the OPT record (RFC 6891 §6.1.3). */
@@ -134,7 +143,12 @@ function toRecord(answer: Answer, type: RecordType): unknown {
       return parts.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
     }
     case 'TLSA':
-      return { usage: answer.data.usage, selector: answer.data.selector, matchingType: answer.data.matchingType, data: answer.data.certificate.toString('hex') };
+      return {
+        usage: answer.data.usage,
+        selector: answer.data.selector,
+        matchingType: answer.data.matchingType,
+        data: answer.data.certificate.toString('hex'),
+      };
     case 'SOA':
       return {
         mname: normalizeName(answer.data.mname),
@@ -156,7 +170,11 @@ type RecordAnswer = Exclude<Answer, { type: 'OPT' }>;
  * The CNAME chain that starts at `name` inside one answer section, followed until a name that holds
  * `type` records: the targets in order, the name reached, and whether the chain loops.
  */
-function followCnames(answers: RecordAnswer[], name: string, type: RecordType): { chain: string[]; current: string; loop: boolean } {
+function followCnames(
+  answers: RecordAnswer[],
+  name: string,
+  type: RecordType,
+): { chain: string[]; current: string; loop: boolean } {
   const chain: string[] = [];
   let current = name;
   let loop = false;
@@ -205,7 +223,10 @@ export function classifyReply<T>(
       let records: T[];
       try {
         // At most LIMITS.dnsRecords: an answer of thousands of records is not worth more.
-        records = answers.filter((a) => a.type === type && normalizeName(a.name) === current).slice(0, LIMITS.dnsRecords).map((a) => toRecord(a, type) as T);
+        records = answers
+          .filter((a) => a.type === type && normalizeName(a.name) === current)
+          .slice(0, LIMITS.dnsRecords)
+          .map((a) => toRecord(a, type) as T);
       } catch (err) {
         return emptyAnswer<T>(head, 'error', `undecodable answer: ${(err as Error).message}`);
       }
@@ -341,7 +362,7 @@ function udpExchange(ask: Ask, tries: number, tryMs: number, deadline: number, d
     socket.on('error', (err) => udpFail(run, err));
     socket.on('message', (msg: Buffer) => udpMessage(run, match(msg)));
     socket.connect(ask.server.port, ask.server.host, (err?: unknown) => {
-      if (!run.settled) (err ? udpFail(run, err) : udpSend(run)); // a failed connect (no route) calls back with its error
+      if (!run.settled) err ? udpFail(run, err) : udpSend(run); // a failed connect (no route) calls back with its error
     });
   });
 }
@@ -401,7 +422,13 @@ function udpSend(run: UdpRun): void {
 }
 
 function udpTimeout(run: UdpRun): void {
-  run.ask.trace({ via: 'udp', attempt: run.attempt, ms: performance.now() - run.tryStart, outcome: 'timeout', detail: run.rejected });
+  run.ask.trace({
+    via: 'udp',
+    attempt: run.attempt,
+    ms: performance.now() - run.tryStart,
+    outcome: 'timeout',
+    detail: run.rejected,
+  });
   if (run.attempt < run.tries && run.deadline - performance.now() > 0) udpSend(run);
   else udpFinish(run, run.rejected ? { kind: 'error', detail: run.rejected } : { kind: 'timeout' });
 }
@@ -629,8 +656,14 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
     const name = normalizeName(rawName);
     const elapsed = (): number => Math.round((performance.now() - start) * 10) / 10;
     const invalid = invalidNameReason(name);
-    if (invalid) return emptyAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, 'error', `invalid name: ${invalid}`);
-    if (servers.length === 0) return emptyAnswer<T>({ name, type, server: '', via: 'udp', ms: 0 }, 'error', 'no DNS servers to ask');
+    if (invalid)
+      return emptyAnswer<T>(
+        { name, type, server: labels[0] ?? '', via: 'udp', ms: 0 },
+        'error',
+        `invalid name: ${invalid}`,
+      );
+    if (servers.length === 0)
+      return emptyAnswer<T>({ name, type, server: '', via: 'udp', ms: 0 }, 'error', 'no DNS servers to ask');
 
     if (signal?.aborted) return abortedAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, signal);
     const deadline = start + timeoutMs * tries * servers.length;

@@ -13,7 +13,6 @@ import { dnsAnswered } from '../model/reading.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { DEFAULTS } from '../options.js';
 
-
 /** What an answer says about the name: its addresses, or that it has none, or that it could not tell. */
 function meaning(a: DnsAnswer<string>): string {
   if (a.status === 'records') return [...a.records].sort().join(' ');
@@ -22,7 +21,8 @@ function meaning(a: DnsAnswer<string>): string {
 
 /** `kept`, with `other` as its disagreement when both answered the question and say different things. */
 function compared(kept: DnsAnswer<string>, other: DnsAnswer<string> | undefined): DnsAnswer<string> {
-  if (!other || !(dnsAnswered(kept.status) || dnsAnswered(other.status)) || meaning(kept) === meaning(other)) return kept;
+  if (!other || !(dnsAnswered(kept.status) || dnsAnswered(other.status)) || meaning(kept) === meaning(other))
+    return kept;
   return { ...kept, disagreement: { server: other.server, status: other.status, records: other.records } };
 }
 
@@ -41,7 +41,8 @@ export function raceLookup(system: HostLookup, own: HostLookup): HostLookup {
         resolve(a);
       };
       const decide = () => {
-        if (sys && pkt) return done(dnsAnswered(sys.status) || !dnsAnswered(pkt.status) ? compared(sys, pkt) : compared(pkt, sys));
+        if (sys && pkt)
+          return done(dnsAnswered(sys.status) || !dnsAnswered(pkt.status) ? compared(sys, pkt) : compared(pkt, sys));
         const first = sys ?? pkt;
         // Only addresses from the own client are used without getaddrinfo: its "no such name" could be an /etc/hosts name.
         const early = first !== undefined && (first === sys ? dnsAnswered(first.status) : first.status === 'records');
@@ -50,8 +51,22 @@ export function raceLookup(system: HostLookup, own: HostLookup): HostLookup {
         grace.unref();
       };
       // Neither rejects (a HostLookup classifies every outcome); a bug in one must not hang the other's answer.
-      const failed = (err: unknown): DnsAnswer<string> => ({ name, type: family === 4 ? 'A' : 'AAAA', status: 'error', records: [], ad: false, server: '', ms: 0, via: 'udp', message: String(err) });
-      system(name, family, signal).catch(failed).then((a) => ((sys = a), decide()));
-      own(name, family, signal).catch(failed).then((a) => ((pkt = a), decide()));
+      const failed = (err: unknown): DnsAnswer<string> => ({
+        name,
+        type: family === 4 ? 'A' : 'AAAA',
+        status: 'error',
+        records: [],
+        ad: false,
+        server: '',
+        ms: 0,
+        via: 'udp',
+        message: String(err),
+      });
+      system(name, family, signal)
+        .catch(failed)
+        .then((a) => ((sys = a), decide()));
+      own(name, family, signal)
+        .catch(failed)
+        .then((a) => ((pkt = a), decide()));
     });
 }

@@ -79,7 +79,8 @@ const SPEC_FORMS = 'expected an IP address with an optional port: 1.2.3.4, 1.2.3
 function parsePort(text: string, spec: string): number {
   if (!/^\d{1,5}$/.test(text)) throw new ServerSpecError(`invalid DNS server "${spec}": bad port "${text}"`);
   const port = Number(text);
-  if (port < 1 || port > 65535) throw new ServerSpecError(`invalid DNS server "${spec}": port ${port} is out of range 1-65535`);
+  if (port < 1 || port > 65535)
+    throw new ServerSpecError(`invalid DNS server "${spec}": port ${port} is out of range 1-65535`);
   return port;
 }
 
@@ -157,13 +158,15 @@ export function systemServers(resolvConfText?: string): string[] {
  */
 export function adTrustworthy(servers: readonly string[], userNamed: boolean, resolvConfText?: string): boolean {
   if (userNamed) return true;
-  const loopback = servers.length > 0 && servers.every((s) => {
-    try {
-      return isLoopback(parseServerSpec(s).host);
-    } catch {
-      return false;
-    }
-  });
+  const loopback =
+    servers.length > 0 &&
+    servers.every((s) => {
+      try {
+        return isLoopback(parseServerSpec(s).host);
+      } catch {
+        return false;
+      }
+    });
   if (loopback) return true;
   const text = resolvConfText ?? readResolvConf();
   return text.split(/\r?\n/).some((l) => /^options\s.*\btrust-ad\b/.test(l.trim()));
@@ -173,7 +176,10 @@ export function adTrustworthy(servers: readonly string[], userNamed: boolean, re
 export function withoutAd(r: Resolver): Resolver {
   return {
     servers: r.servers,
-    query: async <T = unknown>(name: string, type: RecordType, signal?: AbortSignal) => ({ ...(await r.query<T>(name, type, signal)), ad: false }),
+    query: async <T = unknown>(name: string, type: RecordType, signal?: AbortSignal) => ({
+      ...(await r.query<T>(name, type, signal)),
+      ad: false,
+    }),
   };
 }
 

@@ -51,7 +51,8 @@ function ms(start: number): number {
   return Math.round((performance.now() - start) * 10) / 10;
 }
 
-type Race<V> = { kind: 'value'; value: V } | { kind: 'error'; error: unknown } | { kind: 'timeout' } | { kind: 'aborted' };
+type Race<V> =
+  { kind: 'value'; value: V } | { kind: 'error'; error: unknown } | { kind: 'timeout' } | { kind: 'aborted' };
 
 /** Waits for `work`, at most `timeoutMs`, or until `signal` aborts; the timer and listener are always removed. */
 function race<V>(work: Promise<V>, timeoutMs: number, signal: AbortSignal | undefined): Promise<Race<V>> {
@@ -76,18 +77,28 @@ function race<V>(work: Promise<V>, timeoutMs: number, signal: AbortSignal | unde
   });
 }
 
-async function caresRecords(r: InstanceType<typeof dnsPromises.Resolver>, name: string, type: RecordType): Promise<unknown[]> {
+async function caresRecords(
+  r: InstanceType<typeof dnsPromises.Resolver>,
+  name: string,
+  type: RecordType,
+): Promise<unknown[]> {
   switch (type) {
     case 'A':
       return r.resolve4(name);
     case 'AAAA':
       return r.resolve6(name);
     case 'SRV':
-      return (await r.resolveSrv(name)).map(
-        (s): SrvRecord => ({ priority: s.priority, weight: s.weight, port: s.port, target: normalizeName(s.name) }),
-      );
+      return (await r.resolveSrv(name)).map((s): SrvRecord => ({
+        priority: s.priority,
+        weight: s.weight,
+        port: s.port,
+        target: normalizeName(s.name),
+      }));
     case 'MX':
-      return (await r.resolveMx(name)).map((m): MxRecord => ({ preference: m.priority, exchange: normalizeName(m.exchange) }));
+      return (await r.resolveMx(name)).map((m): MxRecord => ({
+        preference: m.priority,
+        exchange: normalizeName(m.exchange),
+      }));
     case 'TXT':
       return (await r.resolveTxt(name)).map((chunks) => chunks.join(''));
     case 'CNAME':
@@ -134,7 +145,10 @@ export function createSystemResolver(options: SystemResolverOptions = {}): Resol
     });
     if (servers.length === 0) return emptyAnswer<T>(base(), 'error', 'no DNS servers to ask');
     // c-ares' own timer: one try per server, each try a share of the whole budget.
-    const channel = new dnsPromises.Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / servers.length)), tries: 1 });
+    const channel = new dnsPromises.Resolver({
+      timeout: Math.max(1, Math.floor(timeoutMs / servers.length)),
+      tries: 1,
+    });
     try {
       channel.setServers(servers);
     } catch (err) {
@@ -179,7 +193,10 @@ export type LookupAll = (name: string, options: { family: Family; all: true }) =
  *   back faster than any resolver retry could, 'timeout' otherwise.
  * - EAI_FAIL → 'servfail'; anything else → 'error'.
  */
-export function classifyLookupError(err: unknown, elapsedMs: number): { status: Exclude<DnsStatus, 'records'>; message: string } {
+export function classifyLookupError(
+  err: unknown,
+  elapsedMs: number,
+): { status: Exclude<DnsStatus, 'records'>; message: string } {
   const code = errCode(err) ?? 'UNKNOWN';
   const errno = (err as NodeJS.ErrnoException | undefined)?.errno;
   const raw = `getaddrinfo ${code}${typeof errno === 'number' ? ` (${errno})` : ''}`;
@@ -188,8 +205,14 @@ export function classifyLookupError(err: unknown, elapsedMs: number): { status: 
       return { status: 'nodata', message: `${raw}: no address; getaddrinfo does not say whether the name exists` };
     case 'EAI_AGAIN':
       return elapsedMs < DEFAULTS.gaiTimeoutFloorMs
-        ? { status: 'servfail', message: `${raw}: temporary failure, returned at once (SERVFAIL or unreachable server)` }
-        : { status: 'timeout', message: `${raw}: temporary failure after ${Math.round(elapsedMs)} ms (timeout or SERVFAIL)` };
+        ? {
+            status: 'servfail',
+            message: `${raw}: temporary failure, returned at once (SERVFAIL or unreachable server)`,
+          }
+        : {
+            status: 'timeout',
+            message: `${raw}: temporary failure after ${Math.round(elapsedMs)} ms (timeout or SERVFAIL)`,
+          };
     case 'EAI_FAIL':
       return { status: 'servfail', message: `${raw}: non-recoverable failure` };
     default:

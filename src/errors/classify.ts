@@ -79,7 +79,10 @@ function str(v: unknown): string | undefined {
 /** Shorten and strip a library message to one safe line. */
 export function oneLine(msg: string, max = 300): string {
   // eslint-disable-next-line no-control-regex
-  const s = msg.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = msg
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
@@ -124,10 +127,20 @@ export function classifyError(err: unknown, signal?: AbortSignal): ProbeError {
     const tls = TLS[code];
     if (tls) return { code: tls, message, rawCode: code };
     if (CERT_CODES.has(code)) return { code: 'TLS_CERT_REJECTED', message, rawCode: code };
-    if (code === 'CONNECT_TIMEOUT' || code === 'GREETING_TIMEOUT' || code === 'UPGRADE_TIMEOUT' || code === 'ETIMEOUT') {
+    if (
+      code === 'CONNECT_TIMEOUT' ||
+      code === 'GREETING_TIMEOUT' ||
+      code === 'UPGRADE_TIMEOUT' ||
+      code === 'ETIMEOUT'
+    ) {
       return { code: 'TIMEOUT', message, rawCode: code };
     }
-    if (code === 'NoConnection' || code === 'EConnectionClosed' || code === 'ClosedAfterConnectTLS' || code === 'ClosedAfterConnectText') {
+    if (
+      code === 'NoConnection' ||
+      code === 'EConnectionClosed' ||
+      code === 'ClosedAfterConnectTLS' ||
+      code === 'ClosedAfterConnectText'
+    ) {
       return { code: 'CLOSED', message, rawCode: code };
     }
     if (code.startsWith('ERR_SSL_')) return { code: 'TLS_ERROR', message, rawCode: code };
@@ -151,7 +164,19 @@ export function isCertRejection(rawCode: string | undefined): boolean {
  * run, and the endpoint id, address, stage, source, check or finding code it concerns.
  */
 export interface InternalWhere {
-  step: 'run' | 'discovery' | 'source' | 'probe' | 'network' | 'login' | 'oauth-discover' | 'standards' | 'sync' | 'check' | 'catalogue' | 'backstop';
+  step:
+    | 'run'
+    | 'discovery'
+    | 'source'
+    | 'probe'
+    | 'network'
+    | 'login'
+    | 'oauth-discover'
+    | 'standards'
+    | 'sync'
+    | 'check'
+    | 'catalogue'
+    | 'backstop';
   stage?: Stage;
   endpoint?: string;
   address?: string;
@@ -164,7 +189,12 @@ export interface InternalWhere {
 }
 
 function isInternalProbeError(x: unknown): x is ProbeError {
-  return typeof x === 'object' && x !== null && (x as ProbeError).code === 'INTERNAL' && typeof (x as ProbeError).message === 'string';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    (x as ProbeError).code === 'INTERNAL' &&
+    typeof (x as ProbeError).message === 'string'
+  );
 }
 
 /**

@@ -81,7 +81,9 @@ function sourcesOf(m: ProviderMatch, rules: readonly KnowledgeRule[]): Knowledge
   const out: KnowledgeSource[] = [];
   const seen = new Set<string>();
   for (const rule of rules) {
-    const brands = [m.brand, ...(rule === 'hosts' && m.mailBrand ? [m.mailBrand] : [])].filter((b): b is Brand => b !== undefined);
+    const brands = [m.brand, ...(rule === 'hosts' && m.mailBrand ? [m.mailBrand] : [])].filter(
+      (b): b is Brand => b !== undefined,
+    );
     for (const s of [...brands.flatMap((b) => b.sources[rule] ?? []), ...(m.provider.sources[rule] ?? [])]) {
       const key = `${rule} ${s.url} ${s.quote}`;
       if (seen.has(key)) continue;
@@ -96,16 +98,27 @@ function sourcesOf(m: ProviderMatch, rules: readonly KnowledgeRule[]): Knowledge
  * The provider params and knowledge for one finding. `code` and `causes` choose the rules; only
  * facts of those rules become params.
  */
-export function providerAdvice(m: ProviderMatch, code: string, causes: readonly LoginCause[] = []): { params: Record<string, ParamValue>; knowledge: FindingKnowledge } {
+export function providerAdvice(
+  m: ProviderMatch,
+  code: string,
+  causes: readonly LoginCause[] = [],
+): { params: Record<string, ParamValue>; knowledge: FindingKnowledge } {
   return adviceOfRules(m, rulesFor(code, causes), causes);
 }
 
 /** What an app or integration must know of the provider: its login rule and its published limits, with their sources. */
-export function integrationAdvice(m: ProviderMatch): { params: Record<string, ParamValue>; knowledge: FindingKnowledge } {
+export function integrationAdvice(m: ProviderMatch): {
+  params: Record<string, ParamValue>;
+  knowledge: FindingKnowledge;
+} {
   return adviceOfRules(m, ['hosts', 'login', 'session-limit', 'storage-limit']);
 }
 
-function adviceOfRules(m: ProviderMatch, rules: readonly KnowledgeRule[], causes: readonly LoginCause[] = []): { params: Record<string, ParamValue>; knowledge: FindingKnowledge } {
+function adviceOfRules(
+  m: ProviderMatch,
+  rules: readonly KnowledgeRule[],
+  causes: readonly LoginCause[] = [],
+): { params: Record<string, ParamValue>; knowledge: FindingKnowledge } {
   const params: Record<string, ParamValue> = {};
   for (const [k, param, rule] of FIELDS) {
     const v = field(m.provider, m.brand, k);
@@ -126,7 +139,10 @@ function adviceOfRules(m: ProviderMatch, rules: readonly KnowledgeRule[], causes
  * A catalogue example's params with the facts of the provider it names (docs/findings.md and
  * `imap-doctor explain`), so examples show the same advice, and sources, a real report would.
  */
-export function exampleAdvice(code: string, example: Record<string, ParamValue>): { params: Record<string, ParamValue>; knowledge?: FindingKnowledge } {
+export function exampleAdvice(
+  code: string,
+  example: Record<string, ParamValue>,
+): { params: Record<string, ParamValue>; knowledge?: FindingKnowledge } {
   const provider = typeof example.providerId === 'string' ? providerById(example.providerId) : undefined;
   if (!provider) return { params: example };
   const brand = brandById(provider, typeof example.providerBrand === 'string' ? example.providerBrand : undefined);

@@ -36,19 +36,32 @@ export const INTERCEPTORS: readonly Interceptor[] = [
     setting: 'Mail Shield → "Scan SSL connections"',
   },
   { product: 'Norton', kind: 'antivirus', names: [/Norton Web\/Mail Shield/i] },
-  { product: 'Kaspersky', kind: 'antivirus', names: [/Kaspersky Anti-Virus/i, /Kaspersky .*Root Certificate/i, /\bAO Kaspersky Lab\b/i] },
+  {
+    product: 'Kaspersky',
+    kind: 'antivirus',
+    names: [/Kaspersky Anti-Virus/i, /Kaspersky .*Root Certificate/i, /\bAO Kaspersky Lab\b/i],
+  },
   { product: 'ESET', kind: 'antivirus', names: [/ESET SSL Filter/i] },
   { product: 'Bitdefender', kind: 'antivirus', names: [/Bitdefender Personal CA/i, /Net-Defender/i] },
   { product: 'Dr.Web', kind: 'antivirus', names: [/Doctor Web/i, /\bDr\.?Web\b/i] },
   { product: 'Sophos', kind: 'antivirus', names: [/Sophos SSL CA/i] },
   { product: 'AdGuard', kind: 'antivirus', names: [/AdGuard Personal/i] },
   // Inspection gateways run by the network the computer sits on.
-  { product: 'Fortinet FortiGate', kind: 'corporate', names: [/Fortinet_CA_SSL/i, /FortiGate CA/i, /Fortinet_CA_Untrusted/i], untrustedUpstream: /Fortinet_CA_Untrusted/i },
+  {
+    product: 'Fortinet FortiGate',
+    kind: 'corporate',
+    names: [/Fortinet_CA_SSL/i, /FortiGate CA/i, /Fortinet_CA_Untrusted/i],
+    untrustedUpstream: /Fortinet_CA_Untrusted/i,
+  },
   { product: 'Zscaler', kind: 'corporate', names: [/Zscaler/i] },
   { product: 'Netskope', kind: 'corporate', names: [/Netskope/i, /goskope\.com/i] },
   { product: 'Palo Alto Networks', kind: 'corporate', names: [/Palo Alto Networks/i, /\bPAN-OS\b/i, /Prisma Access/i] },
   { product: 'Check Point', kind: 'corporate', names: [/Check ?Point/i] },
-  { product: 'Blue Coat / Symantec Web Security', kind: 'corporate', names: [/Blue ?Coat/i, /Symantec Web Security/i, /Symantec (SSL|Secure Web) Visibility/i] },
+  {
+    product: 'Blue Coat / Symantec Web Security',
+    kind: 'corporate',
+    names: [/Blue ?Coat/i, /Symantec Web Security/i, /Symantec (SSL|Secure Web) Visibility/i],
+  },
   { product: 'Cisco Umbrella', kind: 'corporate', names: [/Cisco Umbrella/i] },
   { product: 'Cisco IronPort', kind: 'corporate', names: [/IronPort/i] },
   { product: 'Forcepoint / Websense', kind: 'corporate', names: [/Forcepoint/i, /Websense/i] },
@@ -57,7 +70,11 @@ export const INTERCEPTORS: readonly Interceptor[] = [
   { product: 'WatchGuard', kind: 'corporate', names: [/WatchGuard/i] },
   { product: 'Barracuda', kind: 'corporate', names: [/Barracuda/i] },
   // Not bare "Cloudflare": Cloudflare also runs public CAs that sign real servers.
-  { product: 'Cloudflare Gateway', kind: 'corporate', names: [/Cloudflare for Teams/i, /Gateway CA - Cloudflare/i, /Cloudflare Zero Trust/i] },
+  {
+    product: 'Cloudflare Gateway',
+    kind: 'corporate',
+    names: [/Cloudflare for Teams/i, /Gateway CA - Cloudflare/i, /Cloudflare Zero Trust/i],
+  },
   // Debugging proxies someone started on purpose.
   { product: 'mitmproxy', kind: 'debug-proxy', names: [/mitmproxy/i] },
   { product: 'Charles Proxy', kind: 'debug-proxy', names: [/Charles Proxy/i] },

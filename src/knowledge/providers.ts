@@ -16,7 +16,25 @@ export type { LoginCause } from '../model/advice.js';
 export { KNOWLEDGE_DATE } from './sources.js';
 
 /** Every entry, in matching order. */
-export const PROVIDERS: readonly ProviderEntry[] = [google, microsoft, yahoo, icloud, fastmail, zoho, gmx, yandex, mailru, tonline, qq, netease, naver, seznam, orange, libero, proton];
+export const PROVIDERS: readonly ProviderEntry[] = [
+  google,
+  microsoft,
+  yahoo,
+  icloud,
+  fastmail,
+  zoho,
+  gmx,
+  yandex,
+  mailru,
+  tonline,
+  qq,
+  netease,
+  naver,
+  seznam,
+  orange,
+  libero,
+  proton,
+];
 
 export interface ProviderMatch {
   provider: ProviderEntry;
@@ -35,14 +53,25 @@ const lower = (s: string) => s.toLowerCase().replace(/\.$/, '');
  * names itself like this, it is not the big provider an MX record or the address's domain points
  * at (a guessed mail.<domain> on a web host, say), so their advice must not be applied to it.
  */
-const SELF_HOSTED_GREETINGS: readonly RegExp[] = [/\bDovecot\b/i, /Courier-IMAP/i, /\bCyrus\b/i, /\bZimbra\b/i, /hMailServer/i, /\bUW IMAP\b/i, /MDaemon/i, /Kerio/i, /SmarterMail/i];
+const SELF_HOSTED_GREETINGS: readonly RegExp[] = [
+  /\bDovecot\b/i,
+  /Courier-IMAP/i,
+  /\bCyrus\b/i,
+  /\bZimbra\b/i,
+  /hMailServer/i,
+  /\bUW IMAP\b/i,
+  /MDaemon/i,
+  /Kerio/i,
+  /SmarterMail/i,
+];
 
 /** The first provider with a brand whose server is host `h` by `test`. */
 function byServerHost(h: string, test: (b: Brand) => boolean): ProviderMatch | undefined {
   for (const p of PROVIDERS) {
     const brands = p.brands.filter(test);
     // One host shared by several brands (Microsoft's) names the provider, not the brand.
-    if (brands.length > 0) return { provider: p, ...(brands.length === 1 ? { brand: brands[0] as Brand } : {}), via: 'host', evidence: h };
+    if (brands.length > 0)
+      return { provider: p, ...(brands.length === 1 ? { brand: brands[0] as Brand } : {}), via: 'host', evidence: h };
   }
   return undefined;
 }
@@ -64,9 +93,13 @@ export function providerImapHost(host: string, port: number): ProviderMatch | un
   return byServerHost(h, (b) => b.imap?.host === h && b.imap.port === port);
 }
 
-function byServerWords(greeting: string | undefined, capabilities: readonly string[] | undefined): ProviderMatch | undefined {
+function byServerWords(
+  greeting: string | undefined,
+  capabilities: readonly string[] | undefined,
+): ProviderMatch | undefined {
   for (const p of PROVIDERS) {
-    if (greeting && p.greeting.some((r) => r.test(greeting))) return { provider: p, via: 'greeting', evidence: greeting };
+    if (greeting && p.greeting.some((r) => r.test(greeting)))
+      return { provider: p, via: 'greeting', evidence: greeting };
     const cap = p.capabilities?.find((c) => capabilities?.some((x) => x.toUpperCase() === c));
     if (cap) return { provider: p, via: 'capability', evidence: cap };
   }
@@ -99,13 +132,21 @@ function byDomain(domain: string): ProviderMatch | undefined {
  * last two only say where the mailbox probably is, so they are not applied to a server whose
  * greeting names self-hosted software.
  */
-export function identifyProvider(e: { host?: string; greeting?: string; capabilities?: readonly string[]; mxHosts?: readonly string[]; domain?: string }): ProviderMatch | undefined {
+export function identifyProvider(e: {
+  host?: string;
+  greeting?: string;
+  capabilities?: readonly string[];
+  mxHosts?: readonly string[];
+  domain?: string;
+}): ProviderMatch | undefined {
   const own = e.host ? byHost(e.host) : undefined;
   if (own) return own;
   // Server software people run themselves (Dovecot, Courier, …) is never a big provider, whatever
   // plugin capabilities or MX records suggest.
   if (e.greeting && selfHostedGreeting(e.greeting)) return undefined;
-  return byServerWords(e.greeting, e.capabilities) ?? byMx(e.mxHosts ?? []) ?? (e.domain ? byDomain(e.domain) : undefined);
+  return (
+    byServerWords(e.greeting, e.capabilities) ?? byMx(e.mxHosts ?? []) ?? (e.domain ? byDomain(e.domain) : undefined)
+  );
 }
 
 /**
@@ -159,6 +200,7 @@ export const DEFAULT_CAUSES: readonly LoginCause[] = ['password-typo', 'username
 export function loginCauses(m: ProviderMatch | undefined): LoginCause[] {
   if (!m) return [...DEFAULT_CAUSES];
   const causes = [...m.provider.causes];
-  if (m.mailBrand && causes.includes('wrong-region')) return ['wrong-region', ...causes.filter((c) => c !== 'wrong-region')];
+  if (m.mailBrand && causes.includes('wrong-region'))
+    return ['wrong-region', ...causes.filter((c) => c !== 'wrong-region')];
   return causes;
 }

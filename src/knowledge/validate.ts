@@ -40,23 +40,31 @@ function sourceProblems(where: string, sources: readonly Source[] | undefined): 
   return sources.flatMap((s) => [
     ...(/^https?:\/\/\S+$/.test(s.url) ? [] : [`${where}: source URL "${s.url}" is not a web address`]),
     ...(s.quote.trim().length >= 10 ? [] : [`${where}: source ${s.url} quotes nothing`]),
-    ...(s.via === undefined || /^https?:\/\/\S+$/.test(s.via) ? [] : [`${where}: "via" of ${s.url} is not a web address`]),
+    ...(s.via === undefined || /^https?:\/\/\S+$/.test(s.via)
+      ? []
+      : [`${where}: "via" of ${s.url} is not a web address`]),
   ]);
 }
 
 /** Sources for a rule: the brand's own first, else the provider's. */
-const sourcesFor = (p: ProviderEntry, b: Brand | undefined, rule: KnowledgeRule): readonly Source[] => [...((b?.sources as Sources | undefined)?.[rule] ?? []), ...(p.sources[rule] ?? [])];
+const sourcesFor = (p: ProviderEntry, b: Brand | undefined, rule: KnowledgeRule): readonly Source[] => [
+  ...((b?.sources as Sources | undefined)?.[rule] ?? []),
+  ...(p.sources[rule] ?? []),
+];
 
 function adviceProblems(p: ProviderEntry, b: Brand | undefined): string[] {
   const owner: Advice = b ?? p;
-  return FIELD_RULE.filter(([k]) => owner[k] !== undefined).flatMap(([k, rule]) => sourceProblems(`${p.id}${b ? `/${b.id}` : ''} ${k} [${rule}]`, sourcesFor(p, b, rule)));
+  return FIELD_RULE.filter(([k]) => owner[k] !== undefined).flatMap(([k, rule]) =>
+    sourceProblems(`${p.id}${b ? `/${b.id}` : ''} ${k} [${rule}]`, sourcesFor(p, b, rule)),
+  );
 }
 
 function causeProblems(p: ProviderEntry): string[] {
   const stated = (k: keyof Advice) => p[k] !== undefined || p.brands.some((b) => b[k] !== undefined);
   return p.causes.flatMap((c) =>
     (CAUSE_NEEDS[c] ?? []).flatMap((need) => {
-      if (need === 'regions') return p.brands.filter((b) => b.imap).length > 1 ? [] : [`${p.id}: cause ${c} needs two regions with a server`];
+      if (need === 'regions')
+        return p.brands.filter((b) => b.imap).length > 1 ? [] : [`${p.id}: cause ${c} needs two regions with a server`];
       if (need === 'revocation') return sourceProblems(`${p.id}: cause ${c} [revocation]`, p.sources.revocation);
       return stated(need) ? [] : [`${p.id}: cause ${c} needs ${need}`];
     }),
@@ -67,10 +75,13 @@ function causeProblems(p: ProviderEntry): string[] {
 export function entryProblems(p: ProviderEntry, knowledgeDate: string): string[] {
   const out: string[] = [];
   if (!DATE.test(p.checked)) out.push(`${p.id}: last-checked date "${p.checked}" is not YYYY-MM-DD`);
-  else if (p.checked > knowledgeDate) out.push(`${p.id}: checked ${p.checked}, after the knowledge date ${knowledgeDate}`);
+  else if (p.checked > knowledgeDate)
+    out.push(`${p.id}: checked ${p.checked}, after the knowledge date ${knowledgeDate}`);
   if (p.brands.length === 0) out.push(`${p.id}: no brand`);
-  for (const b of p.brands) out.push(...sourceProblems(`${p.id}/${b.id} hosts`, b.sources.hosts), ...adviceProblems(p, b));
-  if (p.greeting.length > 0 || (p.capabilities ?? []).length > 0) out.push(...sourceProblems(`${p.id} greeting/capabilities [hosts]`, p.sources.hosts));
+  for (const b of p.brands)
+    out.push(...sourceProblems(`${p.id}/${b.id} hosts`, b.sources.hosts), ...adviceProblems(p, b));
+  if (p.greeting.length > 0 || (p.capabilities ?? []).length > 0)
+    out.push(...sourceProblems(`${p.id} greeting/capabilities [hosts]`, p.sources.hosts));
   if (p.login !== 'unknown') out.push(...sourceProblems(`${p.id} login policy [login]`, p.sources.login));
   out.push(...adviceProblems(p, undefined), ...causeProblems(p));
   for (const r of p.refusals) out.push(...sourceProblems(`${p.id} refusal "${r.reply}"`, [r.source]));

@@ -34,7 +34,18 @@ export type LoginCause =
   | 'password-typo';
 
 /** The kinds of provider rule a source can back. */
-export type KnowledgeRule = 'hosts' | 'login' | 'app-password' | 'imap-switch' | 'revocation' | 'plan' | 'admin' | 'oauth' | 'refusal' | 'session-limit' | 'storage-limit';
+export type KnowledgeRule =
+  | 'hosts'
+  | 'login'
+  | 'app-password'
+  | 'imap-switch'
+  | 'revocation'
+  | 'plan'
+  | 'admin'
+  | 'oauth'
+  | 'refusal'
+  | 'session-limit'
+  | 'storage-limit';
 
 export interface KnowledgeSource {
   rule: KnowledgeRule;

@@ -25,12 +25,7 @@ export interface ServerSetting {
 }
 
 export type ParseProblemCode =
-  | 'unknown-socket-type'
-  | 'unfilled-placeholder'
-  | 'bad-port'
-  | 'bad-hostname'
-  | 'missing-field'
-  | 'too-many-servers';
+  'unknown-socket-type' | 'unfilled-placeholder' | 'bad-port' | 'bad-hostname' | 'missing-field' | 'too-many-servers';
 
 export interface ParseProblem {
   code: ParseProblemCode;
@@ -142,7 +137,8 @@ export type PaccSourceId = 'pacc' | 'pacc-obsolete';
  * src/catalogue/labels.ts). Each family of sources has its own; 'internal-error' is any source's.
  */
 export type SrvReason = 'srv-target-not-host';
-export type ConfigReason = 'no-ispdb' | 'ispdb-url-invalid' | 'no-mx-host' | 'mx-not-host-name' | 'mx-inside-domain' | 'mx-no-full-domain';
+export type ConfigReason =
+  'no-ispdb' | 'ispdb-url-invalid' | 'no-mx-host' | 'mx-not-host-name' | 'mx-inside-domain' | 'mx-no-full-domain';
 export type MxReason = 'provider-bridge' | 'provider-imap-unknown';
 export type AutodiscoverReason =
   | 'no-srv-record'
@@ -294,7 +290,10 @@ export interface SourceResultOf<S extends SourceId> extends SourceResultBase {
 export type SourceResult = { [K in SourceId]: SourceResultOf<K> }[SourceId];
 
 /** Is `s` one of `ids`? (narrows its facts) */
-export function isSourceOf<S extends SourceId>(s: SourceResult, ids: readonly S[]): s is Extract<SourceResult, { source: S }> {
+export function isSourceOf<S extends SourceId>(
+  s: SourceResult,
+  ids: readonly S[],
+): s is Extract<SourceResult, { source: S }> {
   return (ids as readonly SourceId[]).includes(s.source);
 }
 

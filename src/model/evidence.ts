@@ -86,14 +86,7 @@ export type Outcome<T> =
 // ---------------------------------------------------------------- DNS
 
 export type DnsStatus =
-  | 'records'
-  | 'nodata'
-  | 'nxdomain'
-  | 'servfail'
-  | 'refused'
-  | 'timeout'
-  | 'unreachable'
-  | 'error';
+  'records' | 'nodata' | 'nxdomain' | 'servfail' | 'refused' | 'timeout' | 'unreachable' | 'error';
 
 /** One classified DNS answer. `records` is empty unless status is 'records'. */
 export interface DnsAnswer<R = unknown> {
@@ -190,17 +183,7 @@ export interface TlsInfo {
 
 // ---------------------------------------------------------------- IMAP
 
-export type GreetingKind =
-  | 'ok'
-  | 'preauth'
-  | 'bye'
-  | 'pop3'
-  | 'smtp'
-  | 'http'
-  | 'ssh'
-  | 'ftp'
-  | 'tls'
-  | 'unknown';
+export type GreetingKind = 'ok' | 'preauth' | 'bye' | 'pop3' | 'smtp' | 'http' | 'ssh' | 'ftp' | 'tls' | 'unknown';
 
 export interface Greeting {
   /** The first line, control characters replaced, at most 512 characters. */
@@ -317,8 +300,7 @@ export interface LoginAttempt {
 }
 
 export type LoginEvidence =
-  | { state: 'withheld'; reason: LoginWithheldReason }
-  | { state: 'attempted'; attempt: LoginAttempt };
+  { state: 'withheld'; reason: LoginWithheldReason } | { state: 'attempted'; attempt: LoginAttempt };
 
 export type Provenance = 'user' | 'published' | 'mx' | 'insecure' | 'guess';
 export type Trust = 'trusted' | 'unverified';

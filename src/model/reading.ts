@@ -7,7 +7,17 @@
  * its own. Pure: evidence types in, booleans and values out; imports nothing but model types.
  */
 import { CONFIG_SOURCE_IDS, isSourceOf, type ConfigFacts, type DnsStepFacts, type SourceResult } from './discovery.js';
-import type { AddressProbe, DnsStatus, EndpointEvidence, Outcome, ProbeError, ResolveLookup, Security, Stage, TlsInfo } from './evidence.js';
+import type {
+  AddressProbe,
+  DnsStatus,
+  EndpointEvidence,
+  Outcome,
+  ProbeError,
+  ResolveLookup,
+  Security,
+  Stage,
+  TlsInfo,
+} from './evidence.js';
 
 // ---------------------------------------------------------------- endpoint identity
 
@@ -103,9 +113,11 @@ export interface CutStep {
 export function cutSteps(e: EndpointEvidence): CutStep[] {
   const cut: CutStep[] = [];
   for (const a of e.addresses) {
-    for (const [stage, o] of stageOutcomes(a)) if (o.state === 'failed' && o.error.code === 'ABORTED') cut.push({ endpoint: e.id, address: a.address, stage });
+    for (const [stage, o] of stageOutcomes(a))
+      if (o.state === 'failed' && o.error.code === 'ABORTED') cut.push({ endpoint: e.id, address: a.address, stage });
   }
-  if (e.login.state === 'withheld' && (e.login.reason === 'deadline' || e.login.reason === 'interrupted')) cut.push({ endpoint: e.id, stage: 'login' });
+  if (e.login.state === 'withheld' && (e.login.reason === 'deadline' || e.login.reason === 'interrupted'))
+    cut.push({ endpoint: e.id, stage: 'login' });
   return cut;
 }
 

@@ -84,7 +84,17 @@ export interface EndpointReport {
   provenance: Provenance;
   trust: Trust;
   sources: SourceRef[];
-  resolve: { state: 'ok' | 'failed' | 'skipped'; at?: number; ms?: number; via?: string; a?: DnsStatus; aaaa?: DnsStatus; notProbed?: string[]; refused?: string[]; error?: ProbeError };
+  resolve: {
+    state: 'ok' | 'failed' | 'skipped';
+    at?: number;
+    ms?: number;
+    via?: string;
+    a?: DnsStatus;
+    aaaa?: DnsStatus;
+    notProbed?: string[];
+    refused?: string[];
+    error?: ProbeError;
+  };
   addresses: AddressReport[];
   login: LoginReport;
   /** A verified, usable configuration was found on this endpoint. */
@@ -133,7 +143,9 @@ export interface Report {
   discovery: DiscoveryEvidence | null;
   /** Connections made only to interpret failures (reference ports, the resolver) and clock samples. */
   network: NetworkEvidence;
-  candidates: Array<Pick<Candidate, 'host' | 'port' | 'security' | 'provenance' | 'trust' | 'sources'> & { probed: boolean }>;
+  candidates: Array<
+    Pick<Candidate, 'host' | 'port' | 'security' | 'provenance' | 'trust' | 'sources'> & { probed: boolean }
+  >;
   endpoints: EndpointReport[];
   findings: ReportFinding[];
   verdict: Verdict;
@@ -156,7 +168,12 @@ export interface SyncCapability {
 /** What a third-party tool (CRM, helpdesk, backup) needs to know to work with this account. */
 export interface IntegrationsReport {
   /** The login the provider requires (from provider knowledge), else the kind of login that worked here. */
-  login: { method: 'password' | 'app-password' | 'app-password-if-2fa' | 'oauth' | 'authorization-code' | 'bridge'; from: 'provider' | 'this-login'; mechanism?: string; provider?: string };
+  login: {
+    method: 'password' | 'app-password' | 'app-password-if-2fa' | 'oauth' | 'authorization-code' | 'bridge';
+    from: 'provider' | 'this-login';
+    mechanism?: string;
+    provider?: string;
+  };
   /** IDLE works (push), is advertised but broken, or is missing (poll). */
   push: 'idle' | 'idle-broken' | 'poll';
   /** How a tool can catch up after a pause: QRESYNC, CONDSTORE, or rescanning every message. */

@@ -17,11 +17,16 @@ import { classifyError } from '../errors/classify.js';
 import type { TrustStore } from './trust.js';
 import { LIMITS } from '../limits.js';
 
-
 /** In-process getaddrinfo, for callers that bring no lookup of their own. */
 const systemLookup: HostLookup = (name, family, signal) => lookupHost(name, family, DEFAULTS.fallbackLookupMs, signal);
 
-export function fetchSmall(url: string, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY, lookup: HostLookup = systemLookup, io: Io = NODE_IO): Promise<Buffer> {
+export function fetchSmall(
+  url: string,
+  signal: AbortSignal,
+  policy: AddressPolicy = OPEN_POLICY,
+  lookup: HostLookup = systemLookup,
+  io: Io = NODE_IO,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
     if (refusedAddress(policy, host, host)) {
@@ -29,26 +34,38 @@ export function fetchSmall(url: string, signal: AbortSignal, policy: AddressPoli
       return;
     }
     // The same lookup as every other host (the --dns servers or the OS), private addresses refused under --no-private.
-    const createConnection = connectionVia(io, new URL(url), nodeLookup(lookup, signal, policy), signal) as NonNullable<http.RequestOptions['createConnection']>;
-    const req = http.get(url, { signal, headers: { 'user-agent': 'imap-doctor' }, defaultPort: 80, createConnection, maxHeaderSize: LIMITS.httpHeaderBytes }, (res) => {
-      if ((res.statusCode ?? 0) !== 200) {
-        res.resume();
-        reject(new Error(`HTTP ${res.statusCode}`));
-        return;
-      }
-      const parts: Buffer[] = [];
-      let n = 0;
-      res.on('data', (d: Buffer) => {
-        n += d.length;
-        if (n > LIMITS.aiaBytes) {
-          req.destroy(new Error('issuer certificate larger than 64 KiB'));
+    const createConnection = connectionVia(io, new URL(url), nodeLookup(lookup, signal, policy), signal) as NonNullable<
+      http.RequestOptions['createConnection']
+    >;
+    const req = http.get(
+      url,
+      {
+        signal,
+        headers: { 'user-agent': 'imap-doctor' },
+        defaultPort: 80,
+        createConnection,
+        maxHeaderSize: LIMITS.httpHeaderBytes,
+      },
+      (res) => {
+        if ((res.statusCode ?? 0) !== 200) {
+          res.resume();
+          reject(new Error(`HTTP ${res.statusCode}`));
           return;
         }
-        parts.push(d);
-      });
-      res.on('end', () => resolve(Buffer.concat(parts)));
-      res.on('error', reject);
-    });
+        const parts: Buffer[] = [];
+        let n = 0;
+        res.on('data', (d: Buffer) => {
+          n += d.length;
+          if (n > LIMITS.aiaBytes) {
+            req.destroy(new Error('issuer certificate larger than 64 KiB'));
+            return;
+          }
+          parts.push(d);
+        });
+        res.on('end', () => resolve(Buffer.concat(parts)));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -66,13 +83,27 @@ export function completesChain(leaf: X509Certificate, issuer: X509Certificate, t
   return trust.anchors.some((a) => issuer.checkIssued(a) && issuer.verify(a.publicKey));
 }
 
-export async function checkAia(leafDer: Buffer, url: string, trust: TrustStore, signal: AbortSignal, policy: AddressPolicy = OPEN_POLICY, lookup?: HostLookup, io?: Io): Promise<NonNullable<TlsInfo['aia']>> {
-  if (!/^http:\/\//i.test(url) || !URL.canParse(url)) return { url, fetched: false, completesChain: false, error: 'only http:// issuer URLs are fetched' };
+export async function checkAia(
+  leafDer: Buffer,
+  url: string,
+  trust: TrustStore,
+  signal: AbortSignal,
+  policy: AddressPolicy = OPEN_POLICY,
+  lookup?: HostLookup,
+  io?: Io,
+): Promise<NonNullable<TlsInfo['aia']>> {
+  if (!/^http:\/\//i.test(url) || !URL.canParse(url))
+    return { url, fetched: false, completesChain: false, error: 'only http:// issuer URLs are fetched' };
   try {
     const body = await fetchSmall(url, signal, policy, lookup, io);
     const issuer = parseCert(body);
     const leaf = new X509Certificate(leafDer);
-    return { url, fetched: true, completesChain: completesChain(leaf, issuer, trust), issuerSubject: issuer.subject.replace(/\n/g, ', ') };
+    return {
+      url,
+      fetched: true,
+      completesChain: completesChain(leaf, issuer, trust),
+      issuerSubject: issuer.subject.replace(/\n/g, ', '),
+    };
   } catch (e) {
     return { url, fetched: false, completesChain: false, error: classifyError(e, signal).message };
   }

@@ -107,7 +107,11 @@ export function captureLogger(lines: TranscriptLine[] | null, server: string[], 
   return { trace: () => {}, debug: take, info: () => {}, warn: () => {}, error: () => {} };
 }
 
-function mechanismOf(executed: string | undefined, caps: ReadonlySet<string> | undefined, hasToken: boolean): string | undefined {
+function mechanismOf(
+  executed: string | undefined,
+  caps: ReadonlySet<string> | undefined,
+  hasToken: boolean,
+): string | undefined {
   if (executed) {
     const m = /^\S+\s+(AUTHENTICATE\s+\S+|LOGIN)/i.exec(executed);
     if (m) return (m[1] ?? '').toUpperCase().replace(/\s+/, ' ');
@@ -122,7 +126,10 @@ function mechanismOf(executed: string | undefined, caps: ReadonlySet<string> | u
 /** The tagged NO/BAD that failed the login, as the server sent it (imapflow gives it back as text); `err` already scrubbed. */
 function taggedFrom(err: ImapErr, server: readonly string[], hide: Hide): TaggedResponse | undefined {
   if (err.responseStatus === 'NO' || err.responseStatus === 'BAD') {
-    const line = typeof err.response === 'string' ? cleanLine(err.response, 500) : `${err.responseStatus} ${err.responseText ?? ''}`.trim();
+    const line =
+      typeof err.response === 'string'
+        ? cleanLine(err.response, 500)
+        : `${err.responseStatus} ${err.responseText ?? ''}`.trim();
     // Upper-cased before it is scrubbed again: a transform after scrubbing must never bring a secret back.
     const code = err.serverResponseCode ? hide.text(String(err.serverResponseCode).toUpperCase()) : undefined;
     return { status: err.responseStatus, ...(code ? { code } : {}), text: oneLine(err.responseText ?? ''), line };
@@ -138,7 +145,12 @@ function taggedFrom(err: ImapErr, server: readonly string[], hide: Hide): Tagged
 }
 
 /** An untagged BYE the server sent before hanging up (RFC 9051 §7.1.5), from imapflow or the wire. */
-function byeFrom(client: ImapFlow, err: ImapErr & { reason?: string }, server: readonly string[], hide: Hide): string | undefined {
+function byeFrom(
+  client: ImapFlow,
+  err: ImapErr & { reason?: string },
+  server: readonly string[],
+  hide: Hide,
+): string | undefined {
   const reason = client.byeReason ?? err.reason ?? (err.responseStatus === 'BYE' ? err.responseText : undefined);
   if (reason) return oneLine(hide.server(String(reason)), 300);
   const line = server.find((l) => /^\* BYE\b/i.test(l));
@@ -166,7 +178,8 @@ function closed(client: ImapFlow, ms: number): Promise<void> {
 function oauthFields(v: unknown, hide: Hide): Record<string, string> | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number') out[k] = hide.server(String(x));
+  for (const [k, x] of Object.entries(v))
+    if (typeof x === 'string' || typeof x === 'number') out[k] = hide.server(String(x));
   return out;
 }
 
@@ -177,7 +190,11 @@ export async function tryLogin(p: LoginParams): Promise<LoginAttempt> {
   const forms = secret ? secret.variants(p.user) : [];
   const secrets = secret ? [secret.reveal()] : [];
   const protect = p.protect ?? [];
-  const hide: Hide = { server: (t) => scrubServerText(t, secrets, forms, protect), text: (t) => scrub(t, forms, protect), pieces: (t) => maskPieces(t, secrets, forms, protect) };
+  const hide: Hide = {
+    server: (t) => scrubServerText(t, secrets, forms, protect),
+    text: (t) => scrub(t, forms, protect),
+    pieces: (t) => maskPieces(t, secrets, forms, protect),
+  };
   try {
     return scrubDeep(await attemptLogin(p, hide), forms, protect);
   } catch (e) {
@@ -209,7 +226,12 @@ function usableKept(p: LoginParams, st: AttemptState): KeptHandoff | undefined {
   const k = p.kept;
   if (!k) return undefined;
   if (fitForLogin(k, p.host)) {
-    keepLine(st.lines, { t: Math.round(performance.now() - st.t0), dir: 'i', layer: 'tls', text: 'login over the probed connection: its greeting and capabilities replayed to the login client' });
+    keepLine(st.lines, {
+      t: Math.round(performance.now() - st.t0),
+      dir: 'i',
+      layer: 'tls',
+      text: 'login over the probed connection: its greeting and capabilities replayed to the login client',
+    });
     return new KeptHandoff(k);
   }
   closeKept(k);
@@ -232,10 +254,19 @@ interface AttemptState {
 async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
   // The whole attempt is bounded: a server that drips bytes cannot hold the login to the deadline.
   const limit = stepSignal(p.run, LIMITS.loginSteps * p.timeoutMs);
-  const st: AttemptState = { t0: performance.now(), server: [], alerts: [], rawAlerts: [], lines: p.transcript ? [] : null, limit, abort: whenAborted(limit) };
+  const st: AttemptState = {
+    t0: performance.now(),
+    server: [],
+    alerts: [],
+    rawAlerts: [],
+    lines: p.transcript ? [] : null,
+    limit,
+    abort: whenAborted(limit),
+  };
   const logger = captureLogger(st.lines, st.server, st.t0, hide);
   const handoff = usableKept(p, st);
-  if (handoff && p.kept && saslIrFits(p.kept, p.password, !!p.oauthToken)) return oneTripLogin(p, p.kept, st, hide, logger);
+  if (handoff && p.kept && saslIrFits(p.kept, p.password, !!p.oauthToken))
+    return oneTripLogin(p, p.kept, st, hide, logger);
   const client = await newClient(p, logger, handoff);
   client.on('error', () => {});
   client.on('alert', (a: { message?: string }) => {
@@ -253,11 +284,24 @@ async function attemptLogin(p: LoginParams, hide: Hide): Promise<LoginAttempt> {
   if (!socket) return examineAndLogout(p, client, st, hide);
   const attempt = loggedIn(p, client, st);
   client.close();
-  return pipelinedAfterLogin(p, attempt, new Wire(socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 }), st, hide, logger);
+  return pipelinedAfterLogin(
+    p,
+    attempt,
+    new Wire(socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 }),
+    st,
+    hide,
+    logger,
+  );
 }
 
 /** The password in one round trip over the kept connection (sasl-login.ts), then the pipelined read-only part. */
-async function oneTripLogin(p: LoginParams, kept: KeptConnection, st: AttemptState, hide: Hide, logger: ReturnType<typeof captureLogger>): Promise<LoginAttempt> {
+async function oneTripLogin(
+  p: LoginParams,
+  kept: KeptConnection,
+  st: AttemptState,
+  hide: Hide,
+  logger: ReturnType<typeof captureLogger>,
+): Promise<LoginAttempt> {
   const log: WireLog = (dir, text) => logger.debug({ src: dir, msg: text });
   log('s', kept.replay);
   const wire = new Wire(kept.socket, { maxLineBytes: LIMITS.loginLineBytes, layer: 'tls', t0: st.t0 });
@@ -268,22 +312,43 @@ async function oneTripLogin(p: LoginParams, kept: KeptConnection, st: AttemptSta
   }
   if (r.tagged?.status === 'OK') {
     const caps = (r.capabilities ?? []).map((c) => c.toUpperCase());
-    const attempt: LoginAttempt = { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, mechanism: 'AUTHENTICATE PLAIN', credentialsRejected: false, capabilitiesAfterLogin: caps };
+    const attempt: LoginAttempt = {
+      address: p.address,
+      alerts: st.alerts,
+      ...(st.lines ? { transcript: st.lines } : {}),
+      ok: true,
+      ms: 0,
+      mechanism: 'AUTHENTICATE PLAIN',
+      credentialsRejected: false,
+      capabilitiesAfterLogin: caps,
+    };
     return pipelinedAfterLogin(p, attempt, wire, st, hide, logger);
   }
   wire.detach();
   kept.socket.destroy();
   const raw: ImapErr & { aborted?: boolean; reason?: string } = r.tagged
-    ? { responseStatus: r.tagged.status, response: r.tagged.line, responseText: r.tagged.text, ...(r.tagged.code ? { serverResponseCode: r.tagged.code } : {}) }
+    ? {
+        responseStatus: r.tagged.status,
+        response: r.tagged.line,
+        responseText: r.tagged.text,
+        ...(r.tagged.code ? { serverResponseCode: r.tagged.code } : {}),
+      }
     : { aborted: st.limit.aborted };
   if (r.bye) raw.reason = r.bye;
   return refusedAttempt(p, raw, st, hide, r.error);
 }
 
 /** A refusal (or a failure) of the one-trip login, judged and scrubbed as failedAttempt judges imapflow's. */
-function refusedAttempt(p: LoginParams, raw: ImapErr & { aborted?: boolean; reason?: string }, st: AttemptState, hide: Hide, wireError?: ProbeError): LoginAttempt {
+function refusedAttempt(
+  p: LoginParams,
+  raw: ImapErr & { aborted?: boolean; reason?: string },
+  st: AttemptState,
+  hide: Hide,
+  wireError?: ProbeError,
+): LoginAttempt {
   const words = [oneLine(raw.responseText ?? ''), ...st.rawAlerts, ...(raw.reason ? [oneLine(raw.reason, 300)] : [])];
-  const credentialsRejected = !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
+  const credentialsRejected =
+    !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
   const err = hiddenError(raw, hide);
   const response = taggedFrom(err, st.server, hide);
   const bye = err.reason ? oneLine(err.reason, 300) : undefined;
@@ -291,12 +356,29 @@ function refusedAttempt(p: LoginParams, raw: ImapErr & { aborted?: boolean; reas
     ? classifyError(st.limit.reason, st.limit)
     : response
       ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
-      : { ...(wireError ?? { code: 'CLOSED', message: 'no reply to the login' }), message: hide.server(wireError?.message ?? 'no reply to the login') };
-  return failed(p, st, { mechanism: 'AUTHENTICATE PLAIN', response, bye, error, credentialsRejected, refusalTexts: refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]) });
+      : {
+          ...(wireError ?? { code: 'CLOSED', message: 'no reply to the login' }),
+          message: hide.server(wireError?.message ?? 'no reply to the login'),
+        };
+  return failed(p, st, {
+    mechanism: 'AUTHENTICATE PLAIN',
+    response,
+    bye,
+    error,
+    credentialsRejected,
+    refusalTexts: refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]),
+  });
 }
 
 /** A login that failed: wait (bounded) for the close so a BYE sent with the refusal is read, then the server's reply, its BYE and the error, scrubbed. */
-async function refusalOf(client: ImapFlow, e: unknown, server: readonly string[], hide: Hide, limit: AbortSignal, timeoutMs: number) {
+async function refusalOf(
+  client: ImapFlow,
+  e: unknown,
+  server: readonly string[],
+  hide: Hide,
+  limit: AbortSignal,
+  timeoutMs: number,
+) {
   const err = hiddenError(e, hide);
   if (!err.aborted) await closed(client, Math.min(DEFAULTS.loginCloseGraceMs, timeoutMs));
   client.close();
@@ -311,21 +393,44 @@ async function refusalOf(client: ImapFlow, e: unknown, server: readonly string[]
 }
 
 /** The login was refused or failed: classify the refusal on the server's own words, then scrub them. */
-async function failedAttempt(p: LoginParams, client: ImapFlow, e: unknown, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
+async function failedAttempt(
+  p: LoginParams,
+  client: ImapFlow,
+  e: unknown,
+  st: AttemptState,
+  hide: Hide,
+): Promise<LoginAttempt> {
   const raw = (e ?? {}) as ImapErr & { aborted?: boolean };
   const words = rawWords(raw, client, st);
-  const credentialsRejected = !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
+  const credentialsRejected =
+    !raw.aborted && definiteRefusal({ status: raw.responseStatus, code: raw.serverResponseCode, texts: words });
   const { err, response, bye, error } = await refusalOf(client, e, st.server, hide, st.limit, p.timeoutMs);
   const oauthError = oauthFields(err.oauthError, hide);
   const mechanism = mechanismOf(err.executedCommand, capabilitiesOf(client), !!p.oauthToken);
-  return failed(p, st, { mechanism, response, bye, error, credentialsRejected, oauthError, refusalTexts: refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]) });
+  return failed(p, st, {
+    mechanism,
+    response,
+    bye,
+    error,
+    credentialsRejected,
+    oauthError,
+    refusalTexts: refusalTextsOf(words, hide, [response?.text, ...st.alerts, bye]),
+  });
 }
 
 /** The evidence of a login that did not work: a credential rejection only with a tagged NO. */
 function failed(
   p: LoginParams,
   st: AttemptState,
-  f: { mechanism: string | undefined; response: TaggedResponse | undefined; bye: string | undefined; error: ProbeError; credentialsRejected: boolean; oauthError?: Record<string, string> | undefined; refusalTexts: string[] | undefined },
+  f: {
+    mechanism: string | undefined;
+    response: TaggedResponse | undefined;
+    bye: string | undefined;
+    error: ProbeError;
+    credentialsRejected: boolean;
+    oauthError?: Record<string, string> | undefined;
+    refusalTexts: string[] | undefined;
+  },
 ): LoginAttempt {
   return {
     address: p.address,
@@ -354,19 +459,45 @@ function refusalTextsOf(words: readonly string[], hide: Hide, shown: Array<strin
 function loggedIn(p: LoginParams, client: ImapFlow, st: AttemptState): LoginAttempt {
   const caps = [...capabilitiesOf(client)];
   const used = mechanismUsed(client);
-  const mechanism = used ? (used === 'LOGIN' ? 'LOGIN' : `AUTHENTICATE ${used.replace(/^AUTH=/i, '')}`) : mechanismOf(undefined, new Set(caps), !!p.oauthToken);
-  return { address: p.address, alerts: st.alerts, ...(st.lines ? { transcript: st.lines } : {}), ok: true, ms: 0, ...(mechanism ? { mechanism } : {}), credentialsRejected: false, capabilitiesAfterLogin: caps };
+  const mechanism = used
+    ? used === 'LOGIN'
+      ? 'LOGIN'
+      : `AUTHENTICATE ${used.replace(/^AUTH=/i, '')}`
+    : mechanismOf(undefined, new Set(caps), !!p.oauthToken);
+  return {
+    address: p.address,
+    alerts: st.alerts,
+    ...(st.lines ? { transcript: st.lines } : {}),
+    ok: true,
+    ms: 0,
+    ...(mechanism ? { mechanism } : {}),
+    credentialsRejected: false,
+    capabilitiesAfterLogin: caps,
+  };
 }
 
 /**
  * Logged in over the kept connection, which imapflow gave back: EXAMINE INBOX, then the sync
  * probe's read-only commands and IDLE in the same flight (wire-channel.ts), LOGOUT not waited for.
  */
-async function pipelinedAfterLogin(p: LoginParams, attempt: LoginAttempt, wire: Wire, st: AttemptState, hide: Hide, logger: ReturnType<typeof captureLogger>): Promise<LoginAttempt> {
+async function pipelinedAfterLogin(
+  p: LoginParams,
+  attempt: LoginAttempt,
+  wire: Wire,
+  st: AttemptState,
+  hide: Hide,
+  logger: ReturnType<typeof captureLogger>,
+): Promise<LoginAttempt> {
   const step = () => stepSignal(p.run, p.timeoutMs);
   const ch = wireChannel(wire, (dir, text) => logger.debug({ src: dir, msg: text }), step);
   const examined = ch.send([{ verb: 'EXAMINE', args: ['INBOX'] }], step);
-  if (p.afterLogin) await afterLogin(async () => ch, attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide, mailboxOpen: true }, () => openSession(p, hide));
+  if (p.afterLogin)
+    await afterLogin(
+      async () => ch,
+      attempt,
+      { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide, mailboxOpen: true },
+      () => openSession(p, hide),
+    );
   attempt.mailbox = mailboxOf((await examined)[0], hide);
   if (attempt.mailbox.state !== 'ok' && attempt.sync) attempt.sync = withoutMailbox(attempt.sync);
   ch.logout();
@@ -379,10 +510,25 @@ function mailboxOf(x: Exchange | undefined, hide: Hide): NonNullable<LoginAttemp
   const ms = x?.ms ?? 0;
   if (x?.tagged?.status === 'OK') {
     const exists = x.untagged.map((l) => /^\*\s+(\d+)\s+EXISTS\b/i.exec(l)).find((m) => m)?.[1];
-    return { state: 'ok', value: { name: 'INBOX', exists: Number(exists ?? 0), readOnly: x.tagged.code !== 'READ-WRITE' }, ms };
+    return {
+      state: 'ok',
+      value: { name: 'INBOX', exists: Number(exists ?? 0), readOnly: x.tagged.code !== 'READ-WRITE' },
+      ms,
+    };
   }
-  if (x?.tagged) return { state: 'failed', error: { code: x.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: hide.server(x.tagged.line) }, ms };
-  return { state: 'failed', error: x?.error ? { ...x.error, message: hide.server(x.error.message) } : { code: 'CLOSED', message: 'no reply to EXAMINE' }, ms };
+  if (x?.tagged)
+    return {
+      state: 'failed',
+      error: { code: x.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: hide.server(x.tagged.line) },
+      ms,
+    };
+  return {
+    state: 'failed',
+    error: x?.error
+      ? { ...x.error, message: hide.server(x.error.message) }
+      : { code: 'CLOSED', message: 'no reply to EXAMINE' },
+    ms,
+  };
 }
 
 async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptState, hide: Hide): Promise<LoginAttempt> {
@@ -390,17 +536,31 @@ async function examineAndLogout(p: LoginParams, client: ImapFlow, st: AttemptSta
   const m0 = performance.now();
   try {
     const box = await Promise.race([client.mailboxOpen('INBOX', { readOnly: true }), st.abort]);
-    attempt.mailbox = { state: 'ok', value: { name: 'INBOX', exists: Number(box.exists ?? 0), readOnly: box.readOnly !== false }, ms: Math.round(performance.now() - m0) };
+    attempt.mailbox = {
+      state: 'ok',
+      value: { name: 'INBOX', exists: Number(box.exists ?? 0), readOnly: box.readOnly !== false },
+      ms: Math.round(performance.now() - m0),
+    };
   } catch (e) {
     const err = hiddenError(e, hide);
     const response = taggedFrom(err, st.server, hide);
     attempt.mailbox = {
       state: 'failed',
-      error: err.aborted ? classifyError(st.limit.reason, st.limit) : response ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line } : classifyError(err),
+      error: err.aborted
+        ? classifyError(st.limit.reason, st.limit)
+        : response
+          ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
+          : classifyError(err),
       ms: Math.round(performance.now() - m0),
     };
   }
-  if (p.afterLogin) await afterLogin(() => imapflowChannel(client), attempt, { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide, mailboxOpen: attempt.mailbox.state === 'ok' }, () => openSession(p, hide));
+  if (p.afterLogin)
+    await afterLogin(
+      () => imapflowChannel(client),
+      attempt,
+      { ...p.afterLogin, timeoutMs: p.timeoutMs, run: p.run, hide, mailboxOpen: attempt.mailbox.state === 'ok' },
+      () => openSession(p, hide),
+    );
   // After the sync probe the login's own bound may be spent: LOGOUT then gets a step of its own.
   await logout(client, p.afterLogin ? whenAborted(stepSignal(p.run, p.timeoutMs)) : st.abort);
   attempt.ms = Math.round(performance.now() - st.t0);
@@ -429,7 +589,10 @@ async function openSession(p: LoginParams, hide: Hide): Promise<OpenedSession> {
   const ms = () => Math.round(performance.now() - t0);
   try {
     await Promise.race([client.connect(), whenAborted(limit)]);
-    return { attempt: { ok: true, ms: ms() }, close: () => logout(client, whenAborted(stepSignal(p.run, p.timeoutMs))) };
+    return {
+      attempt: { ok: true, ms: ms() },
+      close: () => logout(client, whenAborted(stepSignal(p.run, p.timeoutMs))),
+    };
   } catch (e) {
     const { response, bye, error } = await refusalOf(client, e, server, hide, limit, p.timeoutMs);
     return { attempt: { ok: false, ms: ms(), ...(response ? { response } : {}), ...(bye ? { bye } : {}), error } };

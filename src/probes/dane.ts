@@ -23,7 +23,10 @@ export function tlsaName(host: string, port: number): string {
 type AddressFacts = DaneEvidence['address'];
 
 async function addressFacts(net: DnssecNetwork, host: string, signal: AbortSignal): Promise<AddressFacts> {
-  const [a, aaaa] = await Promise.all([askChecked<string>(net, host, 'A', signal), askChecked<string>(net, host, 'AAAA', signal)]);
+  const [a, aaaa] = await Promise.all([
+    askChecked<string>(net, host, 'A', signal),
+    askChecked<string>(net, host, 'AAAA', signal),
+  ]);
   const answered = (s: DnsStatus) => s === 'records' || s === 'nodata';
   // Secure only when both families answered and every answer that exists validated.
   const ad = answered(a.status) && answered(aaaa.status) && a.ad && aaaa.ad;
@@ -39,7 +42,9 @@ export async function gatherDane(
   addresses = new Map<string, Promise<AddressFacts>>(),
 ): Promise<Map<string, DaneEvidence>> {
   const out = new Map<string, DaneEvidence>();
-  const unique = [...new Map(targets.filter((t) => isIP(t.host) === 0).map((t) => [`${t.host.toLowerCase()}:${t.port}`, t])).values()];
+  const unique = [
+    ...new Map(targets.filter((t) => isIP(t.host) === 0).map((t) => [`${t.host.toLowerCase()}:${t.port}`, t])).values(),
+  ];
   await Promise.all(
     unique.map(async (t) => {
       const host = t.host.toLowerCase();
@@ -49,7 +54,10 @@ export async function gatherDane(
         addresses.set(host, addr);
       }
       const name = tlsaName(host, t.port);
-      const [answer, address] = await Promise.all([askChecked<TlsaRecord>(net, name, 'TLSA', stepSignal(run, timeoutMs)), addr]);
+      const [answer, address] = await Promise.all([
+        askChecked<TlsaRecord>(net, name, 'TLSA', stepSignal(run, timeoutMs)),
+        addr,
+      ]);
       out.set(`${host}:${t.port}`, {
         adTrusted: net.adTrusted,
         tlsa: {

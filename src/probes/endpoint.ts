@@ -17,13 +17,30 @@ export interface EndpointContext extends ProbeRunContext {
 export async function probeEndpoint(c: Candidate, rank: number, ctx: EndpointContext): Promise<EndpointEvidence> {
   const id = endpointId(c);
   ctx.emit({ kind: 'stage', endpoint: id, host: c.host, stage: 'resolve', state: 'start' });
-  const policy = c.provenance === 'user' || c.userTrusted ? { ...ctx.policy, exempt: new Set([...ctx.policy.exempt, c.host.toLowerCase()]) } : ctx.policy;
-  const resolve = await resolveHost(c.host, ctx.lookup, ctx.pinned, () => stepSignal(ctx.run, ctx.timeoutMs), policy).catch(
-    (err: unknown): ResolveEvidence => ({ crashed: 'resolve', ms: 0, addresses: [], error: internalError(err) }),
-  );
+  const policy =
+    c.provenance === 'user' || c.userTrusted
+      ? { ...ctx.policy, exempt: new Set([...ctx.policy.exempt, c.host.toLowerCase()]) }
+      : ctx.policy;
+  const resolve = await resolveHost(
+    c.host,
+    ctx.lookup,
+    ctx.pinned,
+    () => stepSignal(ctx.run, ctx.timeoutMs),
+    policy,
+  ).catch((err: unknown): ResolveEvidence => ({ crashed: 'resolve', ms: 0, addresses: [], error: internalError(err) }));
   ctx.emit({ kind: 'stage', endpoint: id, host: c.host, stage: 'resolve', state: resolve.error ? 'failed' : 'ok' });
   const addresses = await Promise.all(
-    resolve.addresses.map((a) => probeAddress({ ...ctx, endpoint: id, host: c.host, port: c.port, security: c.security, address: a.address, family: a.family })),
+    resolve.addresses.map((a) =>
+      probeAddress({
+        ...ctx,
+        endpoint: id,
+        host: c.host,
+        port: c.port,
+        security: c.security,
+        address: a.address,
+        family: a.family,
+      }),
+    ),
   );
   return { id, rank, candidate: c, resolve, addresses, login: { state: 'withheld', reason: 'unreachable' } };
 }

@@ -9,7 +9,10 @@ import type { Greeting, GreetingKind, TaggedResponse } from '../model/evidence.j
 /** Replace control characters and cap the length, so server text is safe to print. */
 export function cleanLine(raw: string, max = 512): string {
   // eslint-disable-next-line no-control-regex
-  const s = raw.replace(/\r?\n$/, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?').replace(/\t/g, ' ');
+  const s = raw
+    .replace(/\r?\n$/, '')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?')
+    .replace(/\t/g, ' ');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
@@ -18,7 +21,11 @@ const CODE_RE = /^\[([A-Za-z0-9._-]+)(?:\s+([^\]]*))?\]\s*/;
 function splitCode(rest: string): { code?: string; args?: string; text: string } {
   const m = CODE_RE.exec(rest);
   if (!m) return { text: rest.trim() };
-  return { code: (m[1] ?? '').toUpperCase(), ...(m[2] !== undefined ? { args: m[2] } : {}), text: rest.slice(m[0].length).trim() };
+  return {
+    code: (m[1] ?? '').toUpperCase(),
+    ...(m[2] !== undefined ? { args: m[2] } : {}),
+    text: rest.slice(m[0].length).trim(),
+  };
 }
 
 /** Capability names (RFC 9051 §7.2.2), at most LIMITS.capabilities of them. */
@@ -33,13 +40,19 @@ export function parseCapabilityList(s: string): string[] {
 export function parseGreeting(firstBytes: Buffer | string): Greeting {
   // UTF-8 with replacement: invalid bytes from a server become U+FFFD here, at the wire, never later.
   const raw = typeof firstBytes === 'string' ? firstBytes : firstBytes.toString('utf8');
-  if (typeof firstBytes !== 'string' && firstBytes.length >= 3 && (firstBytes[0] === 0x15 || firstBytes[0] === 0x16) && firstBytes[1] === 0x03) {
+  if (
+    typeof firstBytes !== 'string' &&
+    firstBytes.length >= 3 &&
+    (firstBytes[0] === 0x15 || firstBytes[0] === 0x16) &&
+    firstBytes[1] === 0x03
+  ) {
     return { line: `TLS record (${firstBytes[0] === 0x15 ? 'alert' : 'handshake'})`, kind: 'tls', text: '' };
   }
   const line = cleanLine(raw.split(/\r?\n/)[0] ?? '', LIMITS.greetingChars);
   const m = /^\*\s+(OK|PREAUTH|BYE)\b\s*(.*)$/i.exec(line);
   if (m) {
-    const kind = (m[1] ?? '').toUpperCase() === 'OK' ? 'ok' : (m[1] ?? '').toUpperCase() === 'PREAUTH' ? 'preauth' : 'bye';
+    const kind =
+      (m[1] ?? '').toUpperCase() === 'OK' ? 'ok' : (m[1] ?? '').toUpperCase() === 'PREAUTH' ? 'preauth' : 'bye';
     const { code, args, text } = splitCode(m[2] ?? '');
     return {
       line,
@@ -67,7 +80,12 @@ export function parseTagged(line: string, tag: string): TaggedResponse | null {
   const m = /^\S+\s+(OK|NO|BAD)\b\s*(.*)$/i.exec(clean);
   if (!m) return null;
   const { code, text } = splitCode(m[2] ?? '');
-  return { status: (m[1] ?? '').toUpperCase() as TaggedResponse['status'], ...(code ? { code } : {}), text, line: clean };
+  return {
+    status: (m[1] ?? '').toUpperCase() as TaggedResponse['status'],
+    ...(code ? { code } : {}),
+    text,
+    line: clean,
+  };
 }
 
 /** Capabilities from untagged `* CAPABILITY …` lines, or an OK [CAPABILITY …] code. */

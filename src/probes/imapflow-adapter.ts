@@ -101,7 +101,11 @@ export function mechanismUsed(client: ImapFlow): string | undefined {
 
 /** What the sync channel uses of a client beyond its .d.ts, checked to exist. */
 export interface ImapFlowInternals {
-  exec(command: string, attributes: unknown[] | false, options: Record<string, unknown>): Promise<{ response: Parsed; next: () => void }>;
+  exec(
+    command: string,
+    attributes: unknown[] | false,
+    options: Record<string, unknown>,
+  ): Promise<{ response: Parsed; next: () => void }>;
   write(chunk: string): void;
   close(): void;
 }
@@ -122,7 +126,8 @@ export function internalsOf(client: ImapFlow): ImapFlowInternals {
 export async function loadCompiler(): Promise<Compile> {
   const mod = await import('imapflow/lib/handler/imap-compiler.js');
   const compile: unknown = mod.default;
-  if (typeof compile !== 'function') throw new Error('imapflow no longer has its response compiler: the sync probe needs an update');
+  if (typeof compile !== 'function')
+    throw new Error('imapflow no longer has its response compiler: the sync probe needs an update');
   return (r) => mod.default(r as Parameters<typeof mod.default>[0]);
 }
 
@@ -164,7 +169,8 @@ export class KeptHandoff {
       read: () => {
         if (this.attached) socket.resume();
       },
-      write: (chunk: Buffer, _enc, cb) => (this.attached ? socket.write(chunk, cb) : cb(new Error('the connection was taken back from imapflow'))),
+      write: (chunk: Buffer, _enc, cb) =>
+        this.attached ? socket.write(chunk, cb) : cb(new Error('the connection was taken back from imapflow')),
       final: (cb) => {
         if (this.attached) socket.end();
         cb();

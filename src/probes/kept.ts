@@ -37,7 +37,8 @@ export function replayFor(res: AddressProbe, security: Security): string | undef
   if (!g || g.kind !== 'ok') return undefined;
   let caps: string[] | undefined;
   if (security === 'starttls') {
-    if (!starttlsAccepted(res) || res.starttls?.state !== 'ok' || res.starttls.value.injectedBytes > 0) return undefined;
+    if (!starttlsAccepted(res) || res.starttls?.state !== 'ok' || res.starttls.value.injectedBytes > 0)
+      return undefined;
     caps = res.capabilityAfterTls?.state === 'ok' ? res.capabilityAfterTls.value : undefined;
     if (!caps) return undefined;
   } else {

@@ -9,7 +9,16 @@ import { isLoopback } from '../util/ip.js';
 import { isIP } from 'node:net';
 import { parseServerSpec, systemServers } from '../dns/resolver.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import type { EndpointEvidence, Family, NetworkEvidence, ProbeError, ProbeErrorCode, ReferenceProbe, ResolveEvidence, Security } from '../model/evidence.js';
+import type {
+  EndpointEvidence,
+  Family,
+  NetworkEvidence,
+  ProbeError,
+  ProbeErrorCode,
+  ReferenceProbe,
+  ResolveEvidence,
+  Security,
+} from '../model/evidence.js';
 import type { Reference } from '../options.js';
 import { stepSignal } from '../util/deadline.js';
 import { dnsAnswered, dnsLookupOf, lookupOf } from '../model/reading.js';
@@ -44,14 +53,18 @@ const INTERPRET = new Set<ProbeErrorCode>(['TIMEOUT', 'HOST_UNREACHABLE']);
 const ANSWER = new Set<ProbeErrorCode>(['REFUSED', 'RESET']);
 
 /** The resolvers to try when DNS got no answer: --dns, else what the lookups named, else resolv.conf. */
-function resolverTargets(endpoints: readonly EndpointEvidence[], dnsServers: readonly string[] | undefined): { address: string; port: number }[] {
+function resolverTargets(
+  endpoints: readonly EndpointEvidence[],
+  dnsServers: readonly string[] | undefined,
+): { address: string; port: number }[] {
   const named = endpoints.flatMap((e) => lookupOf(e)?.via ?? []).filter((v) => v.includes(':') || isIP(v) !== 0);
   const specs = dnsServers && dnsServers.length > 0 ? dnsServers : named.length > 0 ? named : systemServers();
   const out: { address: string; port: number }[] = [];
   for (const spec of specs) {
     try {
       const s = parseServerSpec(spec);
-      if (!isLoopback(s.host) && !out.some((o) => o.address === s.host && o.port === s.port)) out.push({ address: s.host, port: s.port });
+      if (!isLoopback(s.host) && !out.some((o) => o.address === s.host && o.port === s.port))
+        out.push({ address: s.host, port: s.port });
     } catch {
       // not an address (e.g. 'system'): nothing to dial
     }
@@ -89,19 +102,47 @@ function connectPicture(endpoints: readonly EndpointEvidence[]): { tried: Map<st
 }
 
 /** Which reference connects this evidence calls for (pure; the probe runs them). */
-export function planReferences(endpoints: readonly EndpointEvidence[], ctx: Pick<NetworkContext, 'referencePorts' | 'imapPorts' | 'discovery' | 'dnsServers'>): PlannedReference[] {
+export function planReferences(
+  endpoints: readonly EndpointEvidence[],
+  ctx: Pick<NetworkContext, 'referencePorts' | 'imapPorts' | 'discovery' | 'dnsServers'>,
+): PlannedReference[] {
   const { tried, failing } = connectPicture(endpoints);
   const web = [...new Set(ctx.referencePorts)];
   const imap = [...new Set(Object.values(ctx.imapPorts))].filter((p) => !web.includes(p));
   const plan: PlannedReference[] = [];
   for (const [address, f] of failing) {
     const done = tried.get(address) ?? new Set<number>();
-    for (const port of web) if (!done.has(port)) plan.push({ purpose: 'same-host-web', forEndpoints: f.forEndpoints, host: f.host, address, family: f.family, port });
-    for (const port of imap) if (!done.has(port)) plan.push({ purpose: 'same-host-other-imap', forEndpoints: f.forEndpoints, host: f.host, address, family: f.family, port });
+    for (const port of web)
+      if (!done.has(port))
+        plan.push({
+          purpose: 'same-host-web',
+          forEndpoints: f.forEndpoints,
+          host: f.host,
+          address,
+          family: f.family,
+          port,
+        });
+    for (const port of imap)
+      if (!done.has(port))
+        plan.push({
+          purpose: 'same-host-other-imap',
+          forEndpoints: f.forEndpoints,
+          host: f.host,
+          address,
+          family: f.family,
+          port,
+        });
   }
   if (dnsWithoutAnswer(endpoints, ctx.discovery)) {
     for (const r of resolverTargets(endpoints, ctx.dnsServers)) {
-      plan.push({ purpose: 'resolver', forEndpoints: [], host: r.address, address: r.address, family: isIP(r.address) === 6 ? 6 : 4, port: r.port });
+      plan.push({
+        purpose: 'resolver',
+        forEndpoints: [],
+        host: r.address,
+        address: r.address,
+        family: isIP(r.address) === 6 ? 6 : 4,
+        port: r.port,
+      });
     }
   }
   return plan.slice(0, LIMITS.referenceProbes);
@@ -120,11 +161,16 @@ class NotNeeded extends Error {
  * (so none is "down"), and either an IMAP port answered somewhere or every IMAP reference is in
  * (so "your network blocks mail" is settled). Runs with resolver probes always go to the end.
  */
-function earlyStop(endpoints: readonly EndpointEvidence[], plan: readonly PlannedReference[]): (p: PlannedReference, ok: boolean, code?: ProbeErrorCode) => boolean {
+function earlyStop(
+  endpoints: readonly EndpointEvidence[],
+  plan: readonly PlannedReference[],
+): (p: PlannedReference, ok: boolean, code?: ProbeErrorCode) => boolean {
   if (plan.some((p) => p.purpose === 'resolver')) return () => false;
   const silent = new Set(plan.map((p) => p.address));
   let imapPending = plan.filter((p) => p.purpose === 'same-host-other-imap').length;
-  let imapAnswered = endpoints.some((e) => e.addresses.some((a) => a.tcp.state === 'ok' || (a.tcp.state === 'failed' && ANSWER.has(a.tcp.error.code))));
+  let imapAnswered = endpoints.some((e) =>
+    e.addresses.some((a) => a.tcp.state === 'ok' || (a.tcp.state === 'failed' && ANSWER.has(a.tcp.error.code))),
+  );
   return (p, ok, code) => {
     const answered = ok || (code !== undefined && ANSWER.has(code));
     if (answered) silent.delete(p.address);
@@ -148,7 +194,13 @@ export class UserReference {
 
   constructor(
     readonly target: Reference,
-    private readonly ctx: { resolve: (signal: () => AbortSignal) => Promise<ResolveEvidence>; timeoutMs: number; run: AbortSignal; io: Io; connect?: TcpConnect },
+    private readonly ctx: {
+      resolve: (signal: () => AbortSignal) => Promise<ResolveEvidence>;
+      timeoutMs: number;
+      run: AbortSignal;
+      io: Io;
+      connect?: TcpConnect;
+    },
   ) {}
 
   /** Starts the look-up and the connects (once); rejects only on a bug. */
@@ -172,13 +224,26 @@ export class UserReference {
     try {
       const r = await this.ctx.resolve(step);
       const picked = [4, 6].flatMap((f) => r.addresses.filter((a) => a.family === f).slice(0, 1));
-      if (picked.length === 0) return [{ ...base, address: '', family: 4, outcome: { state: 'failed', error: r.error ?? { code: 'DNS_ERROR', message: 'no address' }, ms: r.ms } }];
+      if (picked.length === 0)
+        return [
+          {
+            ...base,
+            address: '',
+            family: 4,
+            outcome: { state: 'failed', error: r.error ?? { code: 'DNS_ERROR', message: 'no address' }, ms: r.ms },
+          },
+        ];
       const connect = this.ctx.connect ?? tcpConnector(this.ctx.io);
       return await Promise.all(
         picked.map(async ({ address, family }): Promise<ReferenceProbe> => {
           const c = await connect(address, port, family, step());
           if (c.ok) c.socket.destroy();
-          return { ...base, address, family, outcome: c.ok ? { state: 'ok', value: {}, ms: c.ms } : { state: 'failed', error: c.error, ms: c.ms } };
+          return {
+            ...base,
+            address,
+            family,
+            outcome: c.ok ? { state: 'ok', value: {}, ms: c.ms } : { state: 'failed', error: c.error, ms: c.ms },
+          };
         }),
       );
     } finally {
@@ -209,7 +274,10 @@ export class HeadStart {
     const address = e.address;
     const connectStart = performance.now();
     // Ends when the connect that triggered it times out, not one head start later: no timeout waits for another.
-    const t = setTimeout(() => this.start(address, e.host, e.endpoint, this.ctx.timeoutMs - (performance.now() - connectStart)), this.ctx.startAfterMs);
+    const t = setTimeout(
+      () => this.start(address, e.host, e.endpoint, this.ctx.timeoutMs - (performance.now() - connectStart)),
+      this.ctx.startAfterMs,
+    );
     t.unref();
     this.timers.set(key, t);
   }
@@ -225,11 +293,18 @@ export class HeadStart {
       const stop = new AbortController();
       const onRun = () => stop.abort(this.ctx.run.reason);
       this.ctx.run.addEventListener('abort', onRun, { once: true });
-      const result = connect(address, port, family, stepSignal(stop.signal, Math.max(budgetMs, this.ctx.timeoutMs / 2))).then((r): ReferenceProbe => {
+      const result = connect(
+        address,
+        port,
+        family,
+        stepSignal(stop.signal, Math.max(budgetMs, this.ctx.timeoutMs / 2)),
+      ).then((r): ReferenceProbe => {
         this.ctx.run.removeEventListener('abort', onRun);
         if (r.ok) r.socket.destroy();
         const base = { purpose: 'same-host-web' as const, forEndpoints: [endpoint], host, address, family, port };
-        return r.ok ? { ...base, outcome: { state: 'ok', value: {}, ms: r.ms } } : { ...base, outcome: { state: 'failed', error: r.error, ms: r.ms } };
+        return r.ok
+          ? { ...base, outcome: { state: 'ok', value: {}, ms: r.ms } }
+          : { ...base, outcome: { state: 'failed', error: r.error, ms: r.ms } };
       });
       this.started.set(k, { result, stop });
     }
@@ -254,16 +329,26 @@ export class HeadStart {
   }
 }
 
-export async function probeNetwork(endpoints: readonly EndpointEvidence[], ctx: NetworkContext, head?: HeadStart): Promise<NetworkEvidence> {
+export async function probeNetwork(
+  endpoints: readonly EndpointEvidence[],
+  ctx: NetworkContext,
+  head?: HeadStart,
+): Promise<NetworkEvidence> {
   const plan = planReferences(endpoints, ctx);
   head?.settle(plan);
   // Both at once: the --reference connects run alongside the plan's (and were perhaps started earlier).
-  const [user, references] = await Promise.all([userReferences(endpoints, ctx.reference), plan.length === 0 ? [] : runPlan(endpoints, plan, ctx, head)]);
+  const [user, references] = await Promise.all([
+    userReferences(endpoints, ctx.reference),
+    plan.length === 0 ? [] : runPlan(endpoints, plan, ctx, head),
+  ]);
   return { references: [...user, ...references], clock: [] };
 }
 
 /** The --reference connects, when an IMAP connect got no answer (for the endpoints it failed on); else stopped. */
-async function userReferences(endpoints: readonly EndpointEvidence[], reference: UserReference | undefined): Promise<ReferenceProbe[]> {
+async function userReferences(
+  endpoints: readonly EndpointEvidence[],
+  reference: UserReference | undefined,
+): Promise<ReferenceProbe[]> {
   if (!reference) return [];
   const forEndpoints = [...new Set([...connectPicture(endpoints).failing.values()].flatMap((f) => f.forEndpoints))];
   if (forEndpoints.length === 0) {
@@ -273,7 +358,12 @@ async function userReferences(endpoints: readonly EndpointEvidence[], reference:
   return (await reference.probe()).map((r) => ({ ...r, forEndpoints }));
 }
 
-async function runPlan(endpoints: readonly EndpointEvidence[], plan: PlannedReference[], ctx: NetworkContext, head?: HeadStart): Promise<ReferenceProbe[]> {
+async function runPlan(
+  endpoints: readonly EndpointEvidence[],
+  plan: PlannedReference[],
+  ctx: NetworkContext,
+  head?: HeadStart,
+): Promise<ReferenceProbe[]> {
   const connect = ctx.connect ?? tcpConnector(ctx.io);
   // Stopped early once the evidence answers every question, or with the run. Plain listeners on
   // purpose: AbortSignal.any holds its sources weakly in Node 20 (see util/deadline.ts).
@@ -286,7 +376,9 @@ async function runPlan(endpoints: readonly EndpointEvidence[], plan: PlannedRefe
   const record = earlyStop(endpoints, plan);
   enough.signal.addEventListener('abort', () => head?.stopAll(enough.signal.reason), { once: true });
   const notNeeded = (error: ProbeError): ProbeError =>
-    enough.signal.reason instanceof NotNeeded && (error.code === 'TIMEOUT' || error.code === 'ABORTED') ? { code: 'ABORTED', message: enough.signal.reason.message } : error;
+    enough.signal.reason instanceof NotNeeded && (error.code === 'TIMEOUT' || error.code === 'ABORTED')
+      ? { code: 'ABORTED', message: enough.signal.reason.message }
+      : error;
   try {
     return await Promise.all(
       plan.map(async (p): Promise<ReferenceProbe> => {
@@ -294,8 +386,10 @@ async function runPlan(endpoints: readonly EndpointEvidence[], plan: PlannedRefe
         if (early) {
           const r = await early;
           // Judged before recording: its own timeout is evidence, a stop it caused itself is not.
-          const outcome = r.outcome.state === 'failed' ? { ...r.outcome, error: notNeeded(r.outcome.error) } : r.outcome;
-          if (record(p, r.outcome.state === 'ok', r.outcome.state === 'failed' ? r.outcome.error.code : undefined)) enough.abort(new NotNeeded());
+          const outcome =
+            r.outcome.state === 'failed' ? { ...r.outcome, error: notNeeded(r.outcome.error) } : r.outcome;
+          if (record(p, r.outcome.state === 'ok', r.outcome.state === 'failed' ? r.outcome.error.code : undefined))
+            enough.abort(new NotNeeded());
           return { ...p, outcome };
         }
         const r = await connect(p.address, p.port, p.family, signal);

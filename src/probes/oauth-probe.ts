@@ -33,7 +33,9 @@ export function offersOAuth(e: EndpointEvidence): boolean {
 }
 
 /** The best-ranked endpoint the login policy would give a token to, that offers OAUTHBEARER itself. */
-export function pickOAuthProbeEndpoint(endpoints: readonly EndpointEvidence[]): { e: EndpointEvidence; address: AddressProbe } | undefined {
+export function pickOAuthProbeEndpoint(
+  endpoints: readonly EndpointEvidence[],
+): { e: EndpointEvidence; address: AddressProbe } | undefined {
   for (const e of [...endpoints].sort((a, b) => a.rank - b.rank)) {
     const d = decideLogin(e, 'oauth');
     if (d.go && hasCap(loginCapabilities(d.address), 'AUTH=OAUTHBEARER')) return { e, address: d.address };
@@ -51,7 +53,10 @@ export const PLACEHOLDER_TOKEN = 'imap-doctor-no-token';
 /** RFC 7628 §3.1 initial client response carrying the placeholder instead of a token. */
 export function emptyBearerResponse(user: string, host: string, port: number): string {
   const gs2User = user.replace(/=/g, '=3D').replace(/,/g, '=2C');
-  return Buffer.from(`n,a=${gs2User},\x01host=${host}\x01port=${port}\x01auth=Bearer ${PLACEHOLDER_TOKEN}\x01\x01`, 'utf8').toString('base64');
+  return Buffer.from(
+    `n,a=${gs2User},\x01host=${host}\x01port=${port}\x01auth=Bearer ${PLACEHOLDER_TOKEN}\x01\x01`,
+    'utf8',
+  ).toString('base64');
 }
 
 /** The challenge's JSON members with string (or number) values; undefined when it is not a JSON object. */
@@ -60,7 +65,9 @@ export function decodeChallenge(b64: string): Record<string, string> | undefined
     const doc: unknown = JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(doc)) if (typeof v === 'string' || typeof v === 'number') out[oneLine(k, LIMITS.oauthChallengeChars)] = oneLine(String(v), LIMITS.oauthChallengeChars);
+    for (const [k, v] of Object.entries(doc))
+      if (typeof v === 'string' || typeof v === 'number')
+        out[oneLine(k, LIMITS.oauthChallengeChars)] = oneLine(String(v), LIMITS.oauthChallengeChars);
     return out;
   } catch {
     return undefined;
@@ -68,7 +75,11 @@ export function decodeChallenge(b64: string): Record<string, string> | undefined
 }
 
 /** The AUTHENTICATE exchange: each continuation answered with the RFC 7628 dummy response, at most LIMITS.oauthChallengeLines lines. */
-export async function bearerExchange(wire: Wire, initial: string, signal: () => AbortSignal): Promise<{ challenge?: Record<string, string>; response?: TaggedResponse }> {
+export async function bearerExchange(
+  wire: Wire,
+  initial: string,
+  signal: () => AbortSignal,
+): Promise<{ challenge?: Record<string, string>; response?: TaggedResponse }> {
   wire.write(`o1 AUTHENTICATE OAUTHBEARER ${initial}`);
   let challenge: Record<string, string> | undefined;
   for (let i = 0; i < LIMITS.oauthChallengeLines; i++) {
@@ -84,17 +95,39 @@ export async function bearerExchange(wire: Wire, initial: string, signal: () => 
 }
 
 /** The probe itself on one address; the metadata of an announced openid-configuration is fetched too. */
-export async function sendEmptyOAuthBearer(e: EndpointEvidence, a: AddressProbe, ctx: OAuthProbeContext, fetch?: Fetcher): Promise<OAuthProbeEvidence> {
+export async function sendEmptyOAuthBearer(
+  e: EndpointEvidence,
+  a: AddressProbe,
+  ctx: OAuthProbeContext,
+  fetch?: Fetcher,
+): Promise<OAuthProbeEvidence> {
   const t0 = ctx.io.clock.mono();
   const c = e.candidate;
   const signal = () => stepSignal(ctx.run, ctx.timeoutMs);
-  const params = { ...ctx, endpoint: e.id, host: c.host, port: c.port, security: c.security, address: a.address, family: a.family };
-  const done = (rest: Partial<OAuthProbeEvidence>): OAuthProbeEvidence => ({ address: a.address, ms: Math.round(ctx.io.clock.mono() - t0), ...rest });
+  const params = {
+    ...ctx,
+    endpoint: e.id,
+    host: c.host,
+    port: c.port,
+    security: c.security,
+    address: a.address,
+    family: a.family,
+  };
+  const done = (rest: Partial<OAuthProbeEvidence>): OAuthProbeEvidence => ({
+    address: a.address,
+    ms: Math.round(ctx.io.clock.mono() - t0),
+    ...rest,
+  });
   const reached = await reachTls(params, signal);
   if ('error' in reached) return done({ error: reached.error });
   const t = await handshake(reached.socket, { host: c.host, trust: ctx.trust, signal: signal(), io: ctx.io });
   if (!t.ok) return done({ error: t.error });
-  const wire = new Wire(t.socket, { maxLineBytes: ctx.maxLineBytes, layer: 'tls', t0, mono: () => ctx.io.clock.mono() });
+  const wire = new Wire(t.socket, {
+    maxLineBytes: ctx.maxLineBytes,
+    layer: 'tls',
+    t0,
+    mono: () => ctx.io.clock.mono(),
+  });
   let result: { challenge?: Record<string, string>; response?: TaggedResponse; error?: ProbeError };
   try {
     if (c.security === 'tls') await wire.readGreeting(signal());

@@ -16,7 +16,11 @@ export type HostLookup = (name: string, family: Family, signal: AbortSignal) => 
 type Addr = { address: string; family: Family };
 
 /** The addresses to probe: policy-refused ones out, then at most LIMITS.addressesPerFamily per family. */
-function select(host: string, all: Addr[], policy: AddressPolicy): Pick<ResolveLookup, 'addresses' | 'notProbed' | 'refused'> {
+function select(
+  host: string,
+  all: Addr[],
+  policy: AddressPolicy,
+): Pick<ResolveLookup, 'addresses' | 'notProbed' | 'refused'> {
   const refused = all.filter((a) => refusedAddress(policy, host, a.address)).map((a) => a.address);
   const allowed = all.filter((a) => !refused.includes(a.address));
   const addresses: Addr[] = [];
@@ -28,11 +32,23 @@ function select(host: string, all: Addr[], policy: AddressPolicy): Pick<ResolveL
   return { addresses, ...(notProbed.length > 0 ? { notProbed } : {}), ...(refused.length > 0 ? { refused } : {}) };
 }
 
-export async function resolveHost(host: string, lookup: HostLookup, pinned: Record<string, string[]>, signal: () => AbortSignal, policy: AddressPolicy = OPEN_POLICY): Promise<ResolveLookup> {
+export async function resolveHost(
+  host: string,
+  lookup: HostLookup,
+  pinned: Record<string, string[]>,
+  signal: () => AbortSignal,
+  policy: AddressPolicy = OPEN_POLICY,
+): Promise<ResolveLookup> {
   const t0 = performance.now();
   const fam = isIP(host);
   if (fam !== 0) {
-    return { ms: 0, via: 'literal', a: fam === 4 ? 'records' : 'nodata', aaaa: fam === 6 ? 'records' : 'nodata', ...select(host, [{ address: host, family: fam as Family }], policy) };
+    return {
+      ms: 0,
+      via: 'literal',
+      a: fam === 4 ? 'records' : 'nodata',
+      aaaa: fam === 6 ? 'records' : 'nodata',
+      ...select(host, [{ address: host, family: fam as Family }], policy),
+    };
   }
   const pin = pinned[host.toLowerCase()];
   if (pin && pin.length > 0) {
@@ -51,9 +67,18 @@ export async function resolveHost(host: string, lookup: HostLookup, pinned: Reco
     ...(a.status === 'records' ? a.records.map((r) => ({ address: r, family: 4 as const })) : []),
     ...(aaaa.status === 'records' ? aaaa.records.map((r) => ({ address: r, family: 6 as const })) : []),
   ]);
-  const res: ResolveLookup = { ms: since(t0), via: a.via === 'system' ? 'system' : a.server, a: a.status, aaaa: aaaa.status, ...select(host, addresses, policy) };
+  const res: ResolveLookup = {
+    ms: since(t0),
+    via: a.via === 'system' ? 'system' : a.server,
+    a: a.status,
+    aaaa: aaaa.status,
+    ...select(host, addresses, policy),
+  };
   if (addresses.length === 0) res.error = resolveError(a.status, aaaa.status, a.message ?? aaaa.message);
-  const disagreements = [a.disagreement && { ...a.disagreement, family: 4 as const }, aaaa.disagreement && { ...aaaa.disagreement, family: 6 as const }].filter((d) => d !== undefined);
+  const disagreements = [
+    a.disagreement && { ...a.disagreement, family: 4 as const },
+    aaaa.disagreement && { ...aaaa.disagreement, family: 6 as const },
+  ].filter((d) => d !== undefined);
   if (disagreements.length > 0) res.disagreements = disagreements;
   return res;
 }

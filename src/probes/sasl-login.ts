@@ -33,7 +33,9 @@ export interface SaslOutcome {
 /** The capabilities read on the kept connection (after TLS), when they allow the one-round-trip login of this password. */
 export function saslIrFits(kept: KeptConnection, password: Secret | undefined, oauth: boolean): boolean {
   const caps = parseGreeting(kept.replay).capabilities;
-  return !!password && !oauth && hasCap(caps, 'AUTH=PLAIN') && hasCap(caps, 'SASL-IR') && !hasCap(caps, 'LOGINDISABLED');
+  return (
+    !!password && !oauth && hasCap(caps, 'AUTH=PLAIN') && hasCap(caps, 'SASL-IR') && !hasCap(caps, 'LOGINDISABLED')
+  );
 }
 
 const ALERT = /^(?:\S+)\s+(?:OK|NO|BAD|BYE|PREAUTH)\s+\[ALERT\]\s*(.*)$/i;
@@ -58,7 +60,14 @@ function take(line: string, tag: string, out: SaslOutcome, untagged: string[], w
 }
 
 /** AUTHENTICATE PLAIN <initial response>, then the reply; after a refusal, a BYE within `graceMs`. */
-export async function saslIrLogin(wire: Wire, user: string, password: Secret, log: WireLog, limit: AbortSignal, graceMs: number): Promise<SaslOutcome> {
+export async function saslIrLogin(
+  wire: Wire,
+  user: string,
+  password: Secret,
+  log: WireLog,
+  limit: AbortSignal,
+  graceMs: number,
+): Promise<SaslOutcome> {
   const tag = 'L1';
   const out: SaslOutcome = { alerts: [] };
   const untagged: string[] = [];

@@ -7,7 +7,18 @@
  */
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import type { AddressProbe, Family, Greeting, Outcome, ProbeError, Security, Stage, StarttlsResult, TlsInfo, TranscriptLine } from '../model/evidence.js';
+import type {
+  AddressProbe,
+  Family,
+  Greeting,
+  Outcome,
+  ProbeError,
+  Security,
+  Stage,
+  StarttlsResult,
+  TlsInfo,
+  TranscriptLine,
+} from '../model/evidence.js';
 import type { EventSink } from '../events.js';
 import { since, stepSignal } from '../util/deadline.js';
 import { internalError } from '../errors/classify.js';
@@ -86,7 +97,14 @@ const ORDER: Array<[Stage, keyof AddressProbe]> = [
 
 export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
   const transcript: TranscriptLine[] | undefined = p.transcript ? [] : undefined;
-  const res: AddressProbe = { address: p.address, family: p.family, tcp: skip('resolve'), greeting: skip('tcp'), capability: skip('tcp'), ...(transcript ? { transcript } : {}) };
+  const res: AddressProbe = {
+    address: p.address,
+    family: p.family,
+    tcp: skip('resolve'),
+    greeting: skip('tcp'),
+    capability: skip('tcp'),
+    ...(transcript ? { transcript } : {}),
+  };
   if (p.security === 'tls') res.tls = skip('tcp');
   if (p.security === 'starttls') {
     res.starttls = skip('tcp');
@@ -108,7 +126,8 @@ export async function probeAddress(p: SessionParams): Promise<AddressProbe> {
       if (state === 'start') s.current = st;
       p.emit({ kind: 'stage', endpoint: p.endpoint, host: p.host, address: p.address, stage: st, state });
     },
-    newWire: (sock, layer) => new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, mono, ...(transcript ? { transcript } : {}) }),
+    newWire: (sock, layer) =>
+      new Wire(sock, { maxLineBytes: p.maxLineBytes, layer, t0, mono, ...(transcript ? { transcript } : {}) }),
   };
   let crashed = false;
   try {
@@ -133,12 +152,16 @@ function crashedAt(res: AddressProbe, current: Stage, err: unknown): void {
   if (!target) return;
   const at = ORDER.indexOf(target);
   (res as unknown as Record<string, Outcome<unknown>>)[target[1]] = fail(internalError(err), 0);
-  for (const [, key] of ORDER.slice(at + 1)) if (res[key] !== undefined) (res as unknown as Record<string, Outcome<unknown>>)[key] = skip(target[0]);
+  for (const [, key] of ORDER.slice(at + 1))
+    if (res[key] !== undefined) (res as unknown as Record<string, Outcome<unknown>>)[key] = skip(target[0]);
 }
 
 /** Hands the open connection to the login (kept.ts) when the run may log in and the evidence allows it; the probe's reader lets go of it. */
 function keepForLogin(s: Session): boolean {
-  const replay = s.p.keep && !s.p.run.aborted && s.wire?.layer === 'tls' && s.wire.pending === 0 && s.socket && !s.socket.destroyed ? replayFor(s.res, s.p.security) : undefined;
+  const replay =
+    s.p.keep && !s.p.run.aborted && s.wire?.layer === 'tls' && s.wire.pending === 0 && s.socket && !s.socket.destroyed
+      ? replayFor(s.res, s.p.security)
+      : undefined;
   if (!replay || !s.wire || !s.p.keep) return false;
   s.wire.detach();
   const socket = s.socket as TLSSocket;
@@ -174,7 +197,12 @@ async function converse(s: Session): Promise<void> {
   }
   res.tcp = { state: 'ok', value: tcp.localAddress ? { localAddress: tcp.localAddress } : {}, ms: tcp.ms };
   s.stage('tcp', 'ok');
-  s.transcript?.push({ t: since(s.t0, p.io.clock.mono), dir: 'i', layer: 'plain', text: `connected to ${p.address}:${p.port}` });
+  s.transcript?.push({
+    t: since(s.t0, p.io.clock.mono),
+    dir: 'i',
+    layer: 'plain',
+    text: `connected to ${p.address}:${p.port}`,
+  });
   s.socket = tcp.socket;
   if (p.security === 'tls') {
     const t = await tlsStage(s, s.socket, 'tls');
@@ -186,7 +214,8 @@ async function converse(s: Session): Promise<void> {
   if (!greeting) return;
   // CAPABILITY on the first layer; a greeting's [CAPABILITY …] stands in when the command fails.
   res.capability = await capabilityStage(s, 'capability', s.wire, 'a1');
-  if (res.capability.state !== 'ok' && greeting.capabilities) res.capability = { state: 'ok', value: greeting.capabilities, ms: 0 };
+  if (res.capability.state !== 'ok' && greeting.capabilities)
+    res.capability = { state: 'ok', value: greeting.capabilities, ms: 0 };
   if (p.security !== 'starttls') return;
   if (greeting.kind === 'preauth') {
     res.starttls = skip('greeting');
@@ -252,7 +281,18 @@ async function starttlsStage(s: Session, wire: Wire): Promise<void> {
       advertised,
       response: r.tagged,
       injectedBytes: leftover.length,
-      ...(leftover.length > 0 ? { injectedSample: cleanLine(leftover.subarray(0, 800).toString('utf8').replace(/[\r\n]+/g, ' ').trim(), 200) } : {}),
+      ...(leftover.length > 0
+        ? {
+            injectedSample: cleanLine(
+              leftover
+                .subarray(0, 800)
+                .toString('utf8')
+                .replace(/[\r\n]+/g, ' ')
+                .trim(),
+              200,
+            ),
+          }
+        : {}),
     };
   } catch (e) {
     if (!(e instanceof WireError)) throw e;
@@ -308,19 +348,31 @@ async function tlsStage(s: Session, socket: Duplex, which: 'tls' | 'starttls-tls
 }
 
 /** CAPABILITY as a stage of its own: announced like every stage (progress, timeline), then run. */
-async function capabilityStage(s: Session, which: 'capability' | 'capability-after-tls', wire: Wire, tag: string): Promise<Outcome<string[]>> {
+async function capabilityStage(
+  s: Session,
+  which: 'capability' | 'capability-after-tls',
+  wire: Wire,
+  tag: string,
+): Promise<Outcome<string[]>> {
   s.stage(which, 'start');
   const r = await command(wire, tag, 'CAPABILITY', s.step(), () => s.p.io.clock.mono());
   s.stage(which, r.state === 'ok' ? 'ok' : 'failed');
   return r;
 }
 
-async function command(wire: Wire, tag: string, cmd: string, signal: AbortSignal, mono: () => number): Promise<Outcome<string[]>> {
+async function command(
+  wire: Wire,
+  tag: string,
+  cmd: string,
+  signal: AbortSignal,
+  mono: () => number,
+): Promise<Outcome<string[]>> {
   const c0 = mono();
   try {
     const r = await wire.command(tag, cmd, signal);
     const ms = since(c0, mono);
-    if (r.tagged.status !== 'OK') return fail({ code: r.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: r.tagged.line }, ms);
+    if (r.tagged.status !== 'OK')
+      return fail({ code: r.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: r.tagged.line }, ms);
     const caps = capabilitiesFrom(r.untagged, r.tagged);
     if (!caps) return fail({ code: 'PROTOCOL_ERROR', message: 'no CAPABILITY data in the reply' }, ms);
     return { state: 'ok', value: caps, ms };
@@ -332,10 +384,17 @@ async function command(wire: Wire, tag: string, cmd: string, signal: AbortSignal
 async function withAia(s: TLSSocket, info: TlsInfo, p: SessionParams): Promise<TlsInfo> {
   const leaf = info.chain[0];
   if (info.chainVerified || info.chain.length !== 1 || !leaf?.aiaIssuerUrl || leaf.selfIssued) return info;
-  if (info.verifyError !== 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' && info.verifyError !== 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY') return info;
+  if (
+    info.verifyError !== 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' &&
+    info.verifyError !== 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
+  )
+    return info;
   const der = leafDer(s);
   if (!der) return info;
-  return { ...info, aia: await checkAia(der, leaf.aiaIssuerUrl, p.trust, stepSignal(p.run, p.timeoutMs), p.policy, p.lookup, p.io) };
+  return {
+    ...info,
+    aia: await checkAia(der, leaf.aiaIssuerUrl, p.trust, stepSignal(p.run, p.timeoutMs), p.policy, p.lookup, p.io),
+  };
 }
 
 /** After a failed handshake: plaintext on this port? Or a server stuck on old TLS / weak crypto? */
@@ -344,17 +403,29 @@ async function explainTlsFailure(p: SessionParams, res: AddressProbe, err: Probe
     res.modeCheck = await tryOtherMode(p, 'plaintext');
     return;
   }
-  if (['RESET', 'CLOSED', 'TLS_PROTOCOL_VERSION', 'TLS_HANDSHAKE_FAILURE', 'TLS_WEAK_PARAMS', 'TLS_ERROR'].includes(err.code)) {
+  if (
+    ['RESET', 'CLOSED', 'TLS_PROTOCOL_VERSION', 'TLS_HANDSHAKE_FAILURE', 'TLS_WEAK_PARAMS', 'TLS_ERROR'].includes(
+      err.code,
+    )
+  ) {
     res.legacyTls = await legacyHandshake(p);
   }
 }
 
 /** Connect again and reach the point where TLS starts (implicit, or after STARTTLS). */
-export async function reachTls(p: SessionParams, signal: () => AbortSignal): Promise<{ socket: Duplex } | { error: ProbeError }> {
+export async function reachTls(
+  p: SessionParams,
+  signal: () => AbortSignal,
+): Promise<{ socket: Duplex } | { error: ProbeError }> {
   const tcp = await connectTcp(p.io, p.address, p.port, p.family, signal());
   if (!tcp.ok) return { error: tcp.error };
   if (p.security !== 'starttls') return { socket: tcp.socket };
-  const w = new Wire(tcp.socket, { maxLineBytes: p.maxLineBytes, layer: 'plain', t0: p.io.clock.mono(), mono: () => p.io.clock.mono() });
+  const w = new Wire(tcp.socket, {
+    maxLineBytes: p.maxLineBytes,
+    layer: 'plain',
+    t0: p.io.clock.mono(),
+    mono: () => p.io.clock.mono(),
+  });
   try {
     await w.readGreeting(signal());
     const r = await w.command('b1', 'STARTTLS', signal());
@@ -382,7 +453,10 @@ async function legacyHandshake(p: SessionParams): Promise<Outcome<TlsInfo>> {
 }
 
 /** The same port in the other mode: plaintext greeting after a failed TLS, or TLS after silence. */
-async function tryOtherMode(p: SessionParams, tried: 'plaintext' | 'tls'): Promise<{ tried: 'plaintext' | 'tls'; outcome: Outcome<{ greeting?: Greeting; tlsProtocol?: string }> }> {
+async function tryOtherMode(
+  p: SessionParams,
+  tried: 'plaintext' | 'tls',
+): Promise<{ tried: 'plaintext' | 'tls'; outcome: Outcome<{ greeting?: Greeting; tlsProtocol?: string }> }> {
   const t0 = p.io.clock.mono();
   const signal = () => stepSignal(p.run, p.timeoutMs);
   const ms = () => since(t0, p.io.clock.mono);
@@ -397,10 +471,18 @@ async function tryOtherMode(p: SessionParams, tried: 'plaintext' | 'tls'): Promi
       socket = t.socket;
       tlsProtocol = t.info.protocol;
     }
-    const w = new Wire(socket, { maxLineBytes: p.maxLineBytes, layer: tried === 'tls' ? 'tls' : 'plain', t0, mono: () => p.io.clock.mono() });
+    const w = new Wire(socket, {
+      maxLineBytes: p.maxLineBytes,
+      layer: tried === 'tls' ? 'tls' : 'plain',
+      t0,
+      mono: () => p.io.clock.mono(),
+    });
     try {
       const greeting = parseGreeting(await w.readGreeting(signal()));
-      return { tried, outcome: { state: 'ok', value: { greeting, ...(tlsProtocol ? { tlsProtocol } : {}) }, ms: ms() } };
+      return {
+        tried,
+        outcome: { state: 'ok', value: { greeting, ...(tlsProtocol ? { tlsProtocol } : {}) }, ms: ms() },
+      };
     } catch (e) {
       // TLS worked but no greeting followed: still evidence that the port speaks TLS.
       if (tlsProtocol) return { tried, outcome: { state: 'ok', value: { tlsProtocol }, ms: ms() } };

@@ -32,14 +32,20 @@ export interface StandardsRun {
 }
 
 /** DANE of each candidate added, once per (host, port), the address facts once per host. */
-function daneLookups(net: DnssecNetwork | undefined, opts: Pick<RunOptions, 'timeoutMs' | 'pinned'>, run: AbortSignal): { add(c: readonly Candidate[]): void; all(): Promise<Map<string, DaneEvidence>> } {
+function daneLookups(
+  net: DnssecNetwork | undefined,
+  opts: Pick<RunOptions, 'timeoutMs' | 'pinned'>,
+  run: AbortSignal,
+): { add(c: readonly Candidate[]): void; all(): Promise<Map<string, DaneEvidence>> } {
   const asked = new Set<string>();
   const addresses: NonNullable<Parameters<typeof gatherDane>[4]> = new Map();
   const parts: Array<Promise<Map<string, DaneEvidence>>> = [];
   return {
     add: (candidates) => {
       // A host pinned with --resolve is tested before (or beside) DNS: its TLSA records describe another server.
-      const targets = candidates.filter((c) => !opts.pinned[c.host.toLowerCase()] && !asked.has(`${c.host.toLowerCase()}:${c.port}`)).map((c) => ({ host: c.host, port: c.port }));
+      const targets = candidates
+        .filter((c) => !opts.pinned[c.host.toLowerCase()] && !asked.has(`${c.host.toLowerCase()}:${c.port}`))
+        .map((c) => ({ host: c.host, port: c.port }));
       for (const t of targets) asked.add(`${t.host.toLowerCase()}:${t.port}`);
       if (net && targets.length > 0) parts.push(gatherDane(net, targets, run, opts.timeoutMs, addresses));
     },
@@ -47,7 +53,11 @@ function daneLookups(net: DnssecNetwork | undefined, opts: Pick<RunOptions, 'tim
   };
 }
 
-export function startStandards(deps: StandardsDeps | undefined, opts: Pick<RunOptions, 'timeoutMs' | 'oauthDiscover' | 'credentials' | 'pinned'>, run: AbortSignal): StandardsRun {
+export function startStandards(
+  deps: StandardsDeps | undefined,
+  opts: Pick<RunOptions, 'timeoutMs' | 'oauthDiscover' | 'credentials' | 'pinned'>,
+  run: AbortSignal,
+): StandardsRun {
   const dane = daneLookups(deps?.dnssec, opts, run);
   const tokenGiven = opts.credentials?.oauthToken !== undefined;
   return {
@@ -60,7 +70,8 @@ export function startStandards(deps: StandardsDeps | undefined, opts: Pick<RunOp
       target.e.login = { state: 'withheld', reason: 'oauth-discover' };
     },
     finish: async (endpoints, discovery) => {
-      const issuers = discovery && deps?.fetch && !tokenGiven && endpoints.some(offersOAuth) ? publishedIssuers(discovery) : [];
+      const issuers =
+        discovery && deps?.fetch && !tokenGiven && endpoints.some(offersOAuth) ? publishedIssuers(discovery) : [];
       const [byHost, fetched] = await Promise.all([
         dane.all(),
         Promise.all(issuers.map((i) => fetchIssuerMetadata(deps?.fetch as Fetcher, i, run, opts.timeoutMs))),

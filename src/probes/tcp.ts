@@ -9,12 +9,19 @@ import { classifyError } from '../errors/classify.js';
 import type { Io } from '../io.js';
 import { since } from '../util/deadline.js';
 
-export type TcpResult = { ok: true; socket: Duplex; ms: number; localAddress?: string } | { ok: false; error: ProbeError; ms: number };
+export type TcpResult =
+  { ok: true; socket: Duplex; ms: number; localAddress?: string } | { ok: false; error: ProbeError; ms: number };
 
 /** A classified connect to one address (what the probes and the reference probes call). */
 export type TcpConnect = (address: string, port: number, family: Family, signal: AbortSignal) => Promise<TcpResult>;
 
-export async function connectTcp(io: Io, address: string, port: number, family: Family, signal: AbortSignal): Promise<TcpResult> {
+export async function connectTcp(
+  io: Io,
+  address: string,
+  port: number,
+  family: Family,
+  signal: AbortSignal,
+): Promise<TcpResult> {
   if (signal.aborted) return { ok: false, error: classifyError(signal.reason, signal), ms: 0 };
   const mono = () => io.clock.mono();
   const t0 = mono();

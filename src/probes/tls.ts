@@ -13,7 +13,8 @@ import { since } from '../util/deadline.js';
 import type { TrustStore } from './trust.js';
 import { certInfo, peerChain } from './x509.js';
 
-export type TlsResult = { ok: true; socket: tls.TLSSocket; info: TlsInfo; ms: number } | { ok: false; error: ProbeError; ms: number };
+export type TlsResult =
+  { ok: true; socket: tls.TLSSocket; info: TlsInfo; ms: number } | { ok: false; error: ProbeError; ms: number };
 
 export interface HandshakeParams {
   /** The name dialled (host name or IP literal); SNI is sent only for names. */
@@ -56,12 +57,22 @@ export function handshake(socket: Duplex, p: HandshakeParams): Promise<TlsResult
     const onAbort = () => done({ ok: false, error: classifyError(p.signal.reason, p.signal), ms: since(t0, mono) });
     p.signal.addEventListener('abort', onAbort, { once: true });
     s.once('error', (e) => done({ ok: false, error: classifyError(e), ms: since(t0, mono) }));
-    s.once('close', () => done({ ok: false, error: { code: 'RESET', message: 'the server closed the connection during the TLS handshake' }, ms: since(t0, mono) }));
+    s.once('close', () =>
+      done({
+        ok: false,
+        error: { code: 'RESET', message: 'the server closed the connection during the TLS handshake' },
+        ms: since(t0, mono),
+      }),
+    );
     s.once('secureConnect', () => {
       try {
         done({ ok: true, socket: s, info: describe(s, p), ms: since(t0, mono) });
       } catch (e) {
-        done({ ok: false, error: { code: 'INTERNAL', message: `could not read the TLS session: ${(e as Error).message}` }, ms: since(t0, mono) });
+        done({
+          ok: false,
+          error: { code: 'INTERNAL', message: `could not read the TLS session: ${(e as Error).message}` },
+          ms: since(t0, mono),
+        });
       }
     });
   });

@@ -21,7 +21,11 @@ export interface TrustStore {
 /** SHA-256 of the certificate's DER, as X509Certificate.fingerprint256 writes it, without parsing the certificate. */
 export function pemFingerprint256(pem: string): string {
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
-  return createHash('sha256').update(der).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  return createHash('sha256')
+    .update(der)
+    .digest('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1:');
 }
 
 const stores = new Map<string, TrustStore>();

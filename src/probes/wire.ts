@@ -14,7 +14,15 @@ import { cleanLine, parseTagged } from './imap-parse.js';
 export function keepLine(transcript: TranscriptLine[] | null | undefined, line: TranscriptLine): void {
   if (!transcript || transcript.length >= LIMITS.transcriptLines) return;
   const last = transcript.length === LIMITS.transcriptLines - 1;
-  transcript.push(last ? { ...line, dir: 'i', text: `(transcript limit of ${LIMITS.transcriptLines} lines reached; the rest is not kept)` } : { ...line, text: cleanLine(line.text, LIMITS.transcriptLineChars) });
+  transcript.push(
+    last
+      ? {
+          ...line,
+          dir: 'i',
+          text: `(transcript limit of ${LIMITS.transcriptLines} lines reached; the rest is not kept)`,
+        }
+      : { ...line, text: cleanLine(line.text, LIMITS.transcriptLineChars) },
+  );
 }
 
 export class WireError extends Error {
@@ -163,7 +171,11 @@ export class Wire {
   }
 
   /** Send `tag command` and collect untagged lines until the tagged reply. */
-  async command(tag: string, command: string, signal: AbortSignal): Promise<{ untagged: string[]; tagged: TaggedResponse }> {
+  async command(
+    tag: string,
+    command: string,
+    signal: AbortSignal,
+  ): Promise<{ untagged: string[]; tagged: TaggedResponse }> {
     this.write(`${tag} ${command}`);
     const untagged: string[] = [];
     for (;;) {
@@ -176,7 +188,11 @@ export class Wire {
         throw new WireError({ code: 'BYE', message: cleanLine(line, 300) });
       }
       untagged.push(line);
-      if (untagged.length > LIMITS.untaggedLines) throw new WireError({ code: 'PROTOCOL_ERROR', message: `more than ${LIMITS.untaggedLines} untagged lines before the reply` });
+      if (untagged.length > LIMITS.untaggedLines)
+        throw new WireError({
+          code: 'PROTOCOL_ERROR',
+          message: `more than ${LIMITS.untaggedLines} untagged lines before the reply`,
+        });
     }
   }
 

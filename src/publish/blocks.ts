@@ -38,16 +38,20 @@ export interface PublishBlock {
 }
 
 const TTL = 3600;
-const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const socketType = (s: Security): string => (s === 'tls' ? 'SSL' : s === 'starttls' ? 'STARTTLS' : 'plain');
 
 /** The <authentication> lines, most preferred first: OAuth2, SASL mechanisms beyond passwords (1.2), then a password form. */
 export function authLines(p: PublishPlan): string[] {
   const out: string[] = [];
   if (p.sasl.includes('OAUTHBEARER') || p.sasl.includes('XOAUTH2')) out.push('<authentication>OAuth2</authentication>');
-  for (const m of p.sasl.filter((x) => x.startsWith('SCRAM-'))) out.push(`<authentication system="sasl">${xml(m)}</authentication>`);
-  if (p.sasl.includes('PLAIN') || p.sasl.includes('LOGIN') || p.loginCommand) out.push('<authentication>password-cleartext</authentication>');
-  else if (p.sasl.some((m) => m.startsWith('SCRAM-') || m === 'CRAM-MD5')) out.push('<authentication>password-encrypted</authentication>');
+  for (const m of p.sasl.filter((x) => x.startsWith('SCRAM-')))
+    out.push(`<authentication system="sasl">${xml(m)}</authentication>`);
+  if (p.sasl.includes('PLAIN') || p.sasl.includes('LOGIN') || p.loginCommand)
+    out.push('<authentication>password-cleartext</authentication>');
+  else if (p.sasl.some((m) => m.startsWith('SCRAM-') || m === 'CRAM-MD5'))
+    out.push('<authentication>password-encrypted</authentication>');
   return out;
 }
 
@@ -91,13 +95,21 @@ export function autoconfigBlock(p: PublishPlan): PublishBlock {
     '</clientConfig>',
     '',
   ];
-  const notes: BlockNote[] = [...(p.submission ? [] : (['no-submission'] as const)), ...(oauth && !withOAuth ? (['no-oauth-metadata'] as const) : [])];
+  const notes: BlockNote[] = [
+    ...(p.submission ? [] : (['no-submission'] as const)),
+    ...(oauth && !withOAuth ? (['no-oauth-metadata'] as const) : []),
+  ];
   return {
     id: 'autoconfig',
     where: [autoconfigUrl('autoconfig', p.domain), autoconfigUrl('autoconfig-wellknown', p.domain)],
     text: lines.join('\n'),
     notes,
-    data: { imap: p.imap, submission: p.submission ?? null, authentication: auth.map((a) => a.replace(/<[^>]+>/g, '')), oauthIssuer: withOAuth ? (oauth?.issuer ?? null) : null },
+    data: {
+      imap: p.imap,
+      submission: p.submission ?? null,
+      authentication: auth.map((a) => a.replace(/<[^>]+>/g, '')),
+      oauthIssuer: withOAuth ? (oauth?.issuer ?? null) : null,
+    },
   };
 }
 
@@ -111,13 +123,22 @@ export function srvBlock(p: PublishPlan): PublishBlock {
   const tls = p.imap.find((s) => s.security === 'tls');
   const starttls = p.imap.find((s) => s.security === 'starttls');
   // RFC 8314 §5.1: implicit TLS preferred, so it gets the lower (better) priority.
-  const lines = [srvLine('imaps', p.domain, tls ? { priority: 0, ...tls } : null), srvLine('imap', p.domain, starttls ? { priority: tls ? 10 : 0, ...starttls } : null)];
+  const lines = [
+    srvLine('imaps', p.domain, tls ? { priority: 0, ...tls } : null),
+    srvLine('imap', p.domain, starttls ? { priority: tls ? 10 : 0, ...starttls } : null),
+  ];
   const sub = p.submission;
   if (sub) {
     lines.push(srvLine('submissions', p.domain, sub.security === 'tls' ? { priority: 0, ...sub } : null));
     lines.push(srvLine('submission', p.domain, sub.security === 'starttls' ? { priority: 0, ...sub } : null));
   }
-  return { id: 'srv', where: lines.map((l) => l.split(' ')[0] ?? ''), text: `${lines.join('\n')}\n`, notes: sub ? [] : ['no-submission'], data: { records: lines } };
+  return {
+    id: 'srv',
+    where: lines.map((l) => l.split(' ')[0] ?? ''),
+    text: `${lines.join('\n')}\n`,
+    notes: sub ? [] : ['no-submission'],
+    data: { records: lines },
+  };
 }
 
 /** The PACC document and its TXT record; PACC allows IMAP only on 993 with TLS, submission only on 465. */
@@ -128,14 +149,33 @@ export function paccBlock(p: PublishPlan): PublishBlock {
   const submit = p.submission?.security === 'tls' && p.submission.port === 465 ? p.submission : undefined;
   const doc = {
     protocols: { imap: { host: imap.host }, ...(submit ? { submit: { host: submit.host } } : {}) },
-    authentication: { password: p.sasl.includes('PLAIN') || p.sasl.includes('LOGIN') || p.loginCommand, ...(p.oauth ? { 'oauth-public': { issuer: p.oauth.issuer } } : {}) },
+    authentication: {
+      password: p.sasl.includes('PLAIN') || p.sasl.includes('LOGIN') || p.loginCommand,
+      ...(p.oauth ? { 'oauth-public': { issuer: p.oauth.issuer } } : {}),
+    },
     info: { provider: { name: p.providerName } },
   };
   const body = `${JSON.stringify(doc, null, 2)}\n`;
   const digest = paccDigest(Buffer.from(body, 'utf8'));
   const txt = `${paccTxtName(p.domain)}. ${TTL} IN TXT "${uaacTxt(digest)}"`;
-  const notes: BlockNote[] = ['pacc-exact-bytes', ...(p.submission && !submit ? (['pacc-submit-needs-465'] as const) : [])];
-  return { id: 'pacc', where, text: `${body}\n${txt}\n`, notes, data: { document: body, bytes: Buffer.byteLength(body), digest, txtName: paccTxtName(p.domain), txt: uaacTxt(digest), record: txt } };
+  const notes: BlockNote[] = [
+    'pacc-exact-bytes',
+    ...(p.submission && !submit ? (['pacc-submit-needs-465'] as const) : []),
+  ];
+  return {
+    id: 'pacc',
+    where,
+    text: `${body}\n${txt}\n`,
+    notes,
+    data: {
+      document: body,
+      bytes: Buffer.byteLength(body),
+      digest,
+      txtName: paccTxtName(p.domain),
+      txt: uaacTxt(digest),
+      record: txt,
+    },
+  };
 }
 
 export function tlsaBlock(p: PublishPlan): PublishBlock {
@@ -150,7 +190,13 @@ export function tlsaBlock(p: PublishPlan): PublishBlock {
       if (c.issuer.trustAnchor) notes.add('tlsa-ta-must-be-sent');
     } else notes.add('tlsa-no-issuer');
   }
-  return { id: 'tlsa', where: [...new Set(p.chains.map((c) => tlsaName(c.host, c.port)))], text: lines.length > 0 ? `${lines.join('\n')}\n` : '', notes: [...notes], data: { records: lines } };
+  return {
+    id: 'tlsa',
+    where: [...new Set(p.chains.map((c) => tlsaName(c.host, c.port)))],
+    text: lines.length > 0 ? `${lines.join('\n')}\n` : '',
+    notes: [...notes],
+    data: { records: lines },
+  };
 }
 
 function poxProtocol(type: 'IMAP' | 'SMTP', s: PlannedServer): string[] {
@@ -184,7 +230,13 @@ export function autodiscoverBlock(p: PublishPlan): PublishBlock {
     '</Autodiscover>',
     '',
   ];
-  return { id: 'autodiscover', where: [`https://autodiscover.${p.domain}/autodiscover/autodiscover.xml`], text: lines.join('\n'), notes: ['autodiscover-post'], data: { imap: imap ?? null, submission: p.submission ?? null } };
+  return {
+    id: 'autodiscover',
+    where: [`https://autodiscover.${p.domain}/autodiscover/autodiscover.xml`],
+    text: lines.join('\n'),
+    notes: ['autodiscover-post'],
+    data: { imap: imap ?? null, submission: p.submission ?? null },
+  };
 }
 
 export function certificatesBlock(p: PublishPlan): PublishBlock {

@@ -18,16 +18,29 @@ export interface PublishCliHelpers {
   lookup?: LookupAll;
 }
 
-export function addPublishCommand(program: Command, h: Pick<PublishCliHelpers, 'intIn' | 'collect'>, action: (domain: string, o: Record<string, unknown>) => Promise<void>): Command {
+export function addPublishCommand(
+  program: Command,
+  h: Pick<PublishCliHelpers, 'intIn' | 'collect'>,
+  action: (domain: string, o: Record<string, unknown>) => Promise<void>,
+): Command {
   const cmd = program
     .command('publish')
-    .description('what to publish so that mail apps find this domain\'s IMAP server: autoconfig, SRV, PACC, TLSA and Autodiscover blocks from what was verified, and a lint of what is published now')
+    .description(
+      "what to publish so that mail apps find this domain's IMAP server: autoconfig, SRV, PACC, TLSA and Autodiscover blocks from what was verified, and a lint of what is published now",
+    )
     .argument('<domain>', 'the mail domain, e.g. example.com')
     .option('--host <name>', 'the IMAP server to recommend (skips discovery)')
-    .option('--submission <host:port>', 'the outgoing (SMTP submission) server to publish when none is published: smtp.example.com:465 or :587/starttls')
+    .option(
+      '--submission <host:port>',
+      'the outgoing (SMTP submission) server to publish when none is published: smtp.example.com:465 or :587/starttls',
+    )
     .option('--ca-file <pem>', 'also trust the CA certificates in this PEM file (repeatable)', h.collect)
     .option('--resolve <host=address>', 'use this address for host instead of DNS (repeatable)', h.collect)
-    .option('--timeout <ms>', `time limit per network step (default ${DEFAULTS.timeoutMs})`, h.intIn('--timeout', 50, 600_000))
+    .option(
+      '--timeout <ms>',
+      `time limit per network step (default ${DEFAULTS.timeoutMs})`,
+      h.intIn('--timeout', 50, 600_000),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']))
     .action(action);
   addDiscoveryOptions(cmd);

@@ -27,10 +27,19 @@ export interface PublishDeps extends DoctorDeps {
   fetch: Fetcher;
 }
 
-export async function runPublish(opts: RunOptions, deps: PublishDeps, submission?: PlannedServer): Promise<PublishResult> {
+export async function runPublish(
+  opts: RunOptions,
+  deps: PublishDeps,
+  submission?: PlannedServer,
+): Promise<PublishResult> {
   const noLogin: RunOptions = { ...opts, credentials: null, noLoginReason: 'disabled', oauthDiscover: false };
   const signal = AbortSignal.timeout(opts.deadlineMs);
-  const [report, docs] = await Promise.all([runDoctor(noLogin, deps), fetchPublishedDocs(deps.fetch, opts.address.slice(opts.address.lastIndexOf('@') + 1), () => stepSignal(signal, opts.timeoutMs))]);
+  const [report, docs] = await Promise.all([
+    runDoctor(noLogin, deps),
+    fetchPublishedDocs(deps.fetch, opts.address.slice(opts.address.lastIndexOf('@') + 1), () =>
+      stepSignal(signal, opts.timeoutMs),
+    ),
+  ]);
   const plan = planFromReport(report, submission);
   return {
     domain: report.input.domain,
@@ -51,13 +60,18 @@ export function publishOutput(r: PublishResult, format: 'text' | 'json'): { text
 export function parseSubmission(value: string): PlannedServer {
   const m = /^([^:/\s]+):(\d{1,5})(?:\/(tls|starttls))?$/i.exec(value.trim());
   const port = m ? Number(m[2]) : 0;
-  if (!m || port < 1 || port > 65535) throw new Error(`--submission "${value}" must look like smtp.example.com:465 or smtp.example.com:587/starttls`);
+  if (!m || port < 1 || port > 65535)
+    throw new Error(`--submission "${value}" must look like smtp.example.com:465 or smtp.example.com:587/starttls`);
   const security = (m[3]?.toLowerCase() as 'tls' | 'starttls' | undefined) ?? (port === 465 ? 'tls' : 'starttls');
   return { host: (m[1] ?? '').toLowerCase(), port, security };
 }
 
 /** Runs `publish` for the parsed options; throws a plain Error with a one-line message for bad input. */
-export async function publishFromCli(domain: string, o: Record<string, unknown>, h: PublishCliHelpers): Promise<{ text: string; exitCode: number }> {
+export async function publishFromCli(
+  domain: string,
+  o: Record<string, unknown>,
+  h: PublishCliHelpers,
+): Promise<{ text: string; exitCode: number }> {
   const address = parseAddress(`postmaster@${domain}`);
   let host: string | undefined;
   if (typeof o.host === 'string') {
@@ -78,6 +92,17 @@ export async function publishFromCli(domain: string, o: Record<string, unknown>,
     ...discoveryOptionsFrom({ ...o, oauthDiscover: false }),
   });
   const deps = discoveryDeps(opts, undefined, h.lookup, NODE_IO);
-  const result = await runPublish(opts, { ...deps, fetch: deps.standards.fetch as NonNullable<typeof deps.standards.fetch>, emit: () => undefined, io: NODE_IO, version: h.version, node: h.node }, submission);
+  const result = await runPublish(
+    opts,
+    {
+      ...deps,
+      fetch: deps.standards.fetch as NonNullable<typeof deps.standards.fetch>,
+      emit: () => undefined,
+      io: NODE_IO,
+      version: h.version,
+      node: h.node,
+    },
+    submission,
+  );
   return publishOutput(result, o.format === 'json' ? 'json' : 'text');
 }

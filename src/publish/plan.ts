@@ -45,7 +45,18 @@ function verifiedAddress(e: EndpointReport): AddressReport | undefined {
 
 /** The first outgoing server any found source names (PACC, autoconfig, SRV _submissions/_submission). */
 function publishedSubmission(sources: readonly SourceResult[]): (PlannedServer & { from: string }) | undefined {
-  const order = ['pacc', 'autoconfig', 'autoconfig-wellknown', 'ispdb', 'srv-submissions', 'srv-submission', 'mx-autoconfig', 'mx-autoconfig-base', 'mx-ispdb-full', 'mx-ispdb'];
+  const order = [
+    'pacc',
+    'autoconfig',
+    'autoconfig-wellknown',
+    'ispdb',
+    'srv-submissions',
+    'srv-submission',
+    'mx-autoconfig',
+    'mx-autoconfig-base',
+    'mx-ispdb-full',
+    'mx-ispdb',
+  ];
   for (const id of order) {
     for (const s of sources.filter((x) => x.source === id && x.status === 'found' && x.trust === 'trusted')) {
       const x = s.servers.find((v) => v.protocol === 'smtp' && v.security !== 'unknown' && v.security !== 'plain');
@@ -56,13 +67,21 @@ function publishedSubmission(sources: readonly SourceResult[]): (PlannedServer &
 }
 
 function publishedOAuth(r: Report): PublishPlan['oauth'] {
-  const known = [...(r.discovery?.oauthIssuers ?? []), ...r.endpoints.flatMap((e) => (e.oauthProbe?.issuer ? [e.oauthProbe.issuer] : []))].find((i) => i.metadata);
+  const known = [
+    ...(r.discovery?.oauthIssuers ?? []),
+    ...r.endpoints.flatMap((e) => (e.oauthProbe?.issuer ? [e.oauthProbe.issuer] : [])),
+  ].find((i) => i.metadata);
   if (known?.metadata) {
     const m = known.metadata;
-    return { issuer: m.issuer, ...(m.authorizationEndpoint ? { authURL: m.authorizationEndpoint } : {}), ...(m.tokenEndpoint ? { tokenURL: m.tokenEndpoint } : {}) };
+    return {
+      issuer: m.issuer,
+      ...(m.authorizationEndpoint ? { authURL: m.authorizationEndpoint } : {}),
+      ...(m.tokenEndpoint ? { tokenURL: m.tokenEndpoint } : {}),
+    };
   }
   for (const s of r.discovery?.sources ?? []) {
-    const issuer = s.status === 'found' && s.trust === 'trusted' ? (s.pacc?.oauthIssuer ?? s.oauth2?.issuer) : undefined;
+    const issuer =
+      s.status === 'found' && s.trust === 'trusted' ? (s.pacc?.oauthIssuer ?? s.oauth2?.issuer) : undefined;
     if (issuer) return { issuer };
   }
   return undefined;
@@ -78,7 +97,9 @@ export function planFromReport(r: Report, submission?: PlannedServer): PublishPl
   const same = first ? verified.filter((x) => x.e.host === first.e.host) : [];
   const caps = first?.a.capabilities.afterTls ?? [];
   const sasl = caps.filter((c) => /^AUTH=/i.test(c)).map((c) => c.slice(5).toUpperCase());
-  const provider = (r.discovery?.sources ?? []).map((s) => s.pacc?.provider?.name ?? (s.trust === 'trusted' ? configFacts(s)?.displayName : undefined)).find((n) => n);
+  const provider = (r.discovery?.sources ?? [])
+    .map((s) => s.pacc?.provider?.name ?? (s.trust === 'trusted' ? configFacts(s)?.displayName : undefined))
+    .find((n) => n);
   const sub = submission ? { ...submission, from: '--submission' } : publishedSubmission(r.discovery?.sources ?? []);
   const oauth = sasl.includes('OAUTHBEARER') || sasl.includes('XOAUTH2') ? publishedOAuth(r) : undefined;
   return {
@@ -88,7 +109,9 @@ export function planFromReport(r: Report, submission?: PlannedServer): PublishPl
     chains: same.flatMap(({ e, a }) => {
       const leaf = a.tls?.chain[0];
       const issuerCert = a.tls?.chain[1];
-      return leaf ? [{ host: e.host, port: e.port, security: e.security, leaf, ...(issuerCert ? { issuer: issuerCert } : {}) }] : [];
+      return leaf
+        ? [{ host: e.host, port: e.port, security: e.security, leaf, ...(issuerCert ? { issuer: issuerCert } : {}) }]
+        : [];
     }),
     sasl,
     loginCommand: !caps.some((c) => c.toUpperCase() === 'LOGINDISABLED'),

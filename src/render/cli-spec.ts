@@ -55,7 +55,13 @@ function optionSpec(o: Option): OptionSpec {
   };
 }
 
-const HELP: OptionSpec = { flags: '-h, --help', long: '--help', short: '-h', file: false, description: 'display help for command' };
+const HELP: OptionSpec = {
+  flags: '-h, --help',
+  long: '--help',
+  short: '-h',
+  file: false,
+  description: 'display help for command',
+};
 
 function argsOf(c: Command): string[] {
   return c.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`));

@@ -24,10 +24,15 @@ function valueCase(options: readonly OptionSpec[], shell: 'bash' | 'zsh', indent
   const lines: string[] = [];
   for (const o of withValue.filter((x) => x.choices)) {
     const words = (o.choices ?? []).join(' ');
-    lines.push(`  ${o.long}) ${shell === 'bash' ? `COMPREPLY=($(compgen -W ${sq(words)} -- "$cur"))` : `compadd -- ${words}`}; return ;;`);
+    lines.push(
+      `  ${o.long}) ${shell === 'bash' ? `COMPREPLY=($(compgen -W ${sq(words)} -- "$cur"))` : `compadd -- ${words}`}; return ;;`,
+    );
   }
   const files = withValue.filter((o) => o.file).map((o) => o.long);
-  if (files.length > 0) lines.push(`  ${files.join('|')}) ${shell === 'bash' ? 'compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur"))' : '_files'}; return ;;`);
+  if (files.length > 0)
+    lines.push(
+      `  ${files.join('|')}) ${shell === 'bash' ? 'compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur"))' : '_files'}; return ;;`,
+    );
   const free = withValue.filter((o) => !o.choices && !o.file).map((o) => o.long);
   if (free.length > 0) lines.push(`  ${free.join('|')}) return ;;`);
   return [shell === 'bash' ? 'case "$prev" in' : 'case $prev in', ...lines, 'esac'].map((l) => indent + l);
@@ -43,7 +48,9 @@ function bash(spec: CliSpec): string {
     `    ${c.name})`,
     ...valueCase(c.options, 'bash', '      '),
     `      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W ${sq(names(c.options).join(' '))} -- "$cur"))`,
-    c.argChoices ? `      else COMPREPLY=($(compgen -W ${sq(subWords(c))} -- "$cur")); fi` : '      else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi',
+    c.argChoices
+      ? `      else COMPREPLY=($(compgen -W ${sq(subWords(c))} -- "$cur")); fi`
+      : '      else compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); fi',
     '      return ;;',
   ]);
   return [
@@ -109,11 +116,17 @@ function fishOption(spec: CliSpec, o: OptionSpec, cond: string): string {
 
 function fish(spec: CliSpec): string {
   const cmds = spec.commands.map((c) => c.name).join(' ');
-  const lines = [`# fish completion for ${spec.name} ${spec.version}: ${spec.name} completion fish | source`, `complete -c ${spec.name} -f`];
-  for (const c of spec.commands) lines.push(`complete -c ${spec.name} -n __fish_use_subcommand -a ${c.name} -d ${fq(c.description)}`);
+  const lines = [
+    `# fish completion for ${spec.name} ${spec.version}: ${spec.name} completion fish | source`,
+    `complete -c ${spec.name} -f`,
+  ];
+  for (const c of spec.commands)
+    lines.push(`complete -c ${spec.name} -n __fish_use_subcommand -a ${c.name} -d ${fq(c.description)}`);
   for (const o of spec.options) lines.push(fishOption(spec, o, `not __fish_seen_subcommand_from ${cmds}`));
   for (const c of spec.commands) {
-    lines.push(`complete -c ${spec.name} -n ${fq(`__fish_seen_subcommand_from ${c.name}`)} ${c.argChoices ? `-a ${fq(subWords(c))}` : '-F'}`);
+    lines.push(
+      `complete -c ${spec.name} -n ${fq(`__fish_seen_subcommand_from ${c.name}`)} ${c.argChoices ? `-a ${fq(subWords(c))}` : '-F'}`,
+    );
     for (const o of c.options) lines.push(fishOption(spec, o, `__fish_seen_subcommand_from ${c.name}`));
   }
   return `${lines.join('\n')}\n`;

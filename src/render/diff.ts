@@ -17,7 +17,11 @@ function endpointLabel(e: DiffEndpoint): string {
 }
 
 function where(f: FindingChange): string {
-  const parts = [f.endpoint ? endpointLabel(f.endpoint) : '', f.address ? `[${f.address}]` : '', f.source ? `(${f.source})` : ''].filter(Boolean);
+  const parts = [
+    f.endpoint ? endpointLabel(f.endpoint) : '',
+    f.address ? `[${f.address}]` : '',
+    f.source ? `(${f.source})` : '',
+  ].filter(Boolean);
   return parts.length > 0 ? ` — ${parts.join(' ')}` : '';
 }
 
@@ -46,11 +50,27 @@ function items(d: ReportDiff): { endpoints: Item[]; findings: Item[]; timings: I
       ...e.onlyAfter.map((x) => ({ mark: 'info' as Mark, label: 'only after', text: endpointLabel(x) })),
     ],
     findings: [
-      ...d.findings.disappeared.map((f) => ({ mark: 'ok' as Mark, label: `gone (${f.severity})`, text: `${f.title} ${f.code}${where(f)}` })),
-      ...d.findings.appeared.map((f) => ({ mark: f.severity as Mark, label: `new (${f.severity})`, text: `${f.title} ${f.code}${where(f)}` })),
-      ...d.findings.severityChanged.map((f) => ({ mark: f.severity as Mark, label: `${f.from} → ${f.severity}`, text: `${f.title} ${f.code}${where(f)}` })),
+      ...d.findings.disappeared.map((f) => ({
+        mark: 'ok' as Mark,
+        label: `gone (${f.severity})`,
+        text: `${f.title} ${f.code}${where(f)}`,
+      })),
+      ...d.findings.appeared.map((f) => ({
+        mark: f.severity as Mark,
+        label: `new (${f.severity})`,
+        text: `${f.title} ${f.code}${where(f)}`,
+      })),
+      ...d.findings.severityChanged.map((f) => ({
+        mark: f.severity as Mark,
+        label: `${f.from} → ${f.severity}`,
+        text: `${f.title} ${f.code}${where(f)}`,
+      })),
     ],
-    timings: d.timings.map((t) => ({ mark: (t.afterMs > t.beforeMs ? 'warning' : 'ok') as Mark, label: `${t.beforeMs} ms → ${t.afterMs} ms`, text: t.what === 'run' ? 'the whole run' : t.what })),
+    timings: d.timings.map((t) => ({
+      mark: (t.afterMs > t.beforeMs ? 'warning' : 'ok') as Mark,
+      label: `${t.beforeMs} ms → ${t.afterMs} ms`,
+      text: t.what === 'run' ? 'the whole run' : t.what,
+    })),
   };
 }
 
@@ -62,8 +82,13 @@ export function renderDiffText(diff: ReportDiff, o: { color: boolean }): string 
     const s = symbol(m);
     return m === 'ok' ? c.green(s) : m === 'error' ? c.red(s) : m === 'warning' ? c.yellow(s) : c.dim(s);
   };
-  const sideLine = (label: string, s: DiffSide) => `${label} ${sym(statusMark(s.status))} ${s.summary} ${c.dim(`(${s.source}, ${s.startedAt}, imap-doctor ${s.version})`)}`;
-  const out = [c.bold(`imap-doctor diff · ${d.after.address}`), sideLine('before:', d.before), sideLine('after: ', d.after)];
+  const sideLine = (label: string, s: DiffSide) =>
+    `${label} ${sym(statusMark(s.status))} ${s.summary} ${c.dim(`(${s.source}, ${s.startedAt}, imap-doctor ${s.version})`)}`;
+  const out = [
+    c.bold(`imap-doctor diff · ${d.after.address}`),
+    sideLine('before:', d.before),
+    sideLine('after: ', d.after),
+  ];
   for (const n of d.notes) out.push(c.yellow(`Note: ${n}`));
   const it = items(d);
   const section = (title: string, list: Item[]) => {
@@ -73,7 +98,8 @@ export function renderDiffText(diff: ReportDiff, o: { color: boolean }): string 
   section('Endpoints', it.endpoints);
   section('Findings', it.findings);
   section(`Timings (changed ${TIMING_FACTOR}× or more and by ${TIMING_MIN_MS} ms or more)`, it.timings);
-  if (it.endpoints.length + it.findings.length + it.timings.length === 0) out.push('', c.dim('No finding, endpoint or notable timing changed.'));
+  if (it.endpoints.length + it.findings.length + it.timings.length === 0)
+    out.push('', c.dim('No finding, endpoint or notable timing changed.'));
   out.push('', `Verdict: ${d.before.status} → ${d.after.status}; ${d.worse ? c.red(outcome(d)) : c.green(outcome(d))}`);
   return `${out.join('\n')}\n`;
 }
@@ -95,7 +121,8 @@ export function renderDiffMarkdown(diff: ReportDiff): string {
   for (const n of d.notes) out.push('', `> Note: ${esc(n)}`);
   const it = items(d);
   const section = (title: string, list: Item[]) => {
-    if (list.length > 0) out.push('', `## ${title}`, '', ...list.map((x) => `- ${ICON[x.mark]} ${esc(x.label)}: ${esc(x.text)}`));
+    if (list.length > 0)
+      out.push('', `## ${title}`, '', ...list.map((x) => `- ${ICON[x.mark]} ${esc(x.label)}: ${esc(x.text)}`));
   };
   section('Endpoints', it.endpoints);
   section('Findings', it.findings);

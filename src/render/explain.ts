@@ -24,7 +24,9 @@ export function listCodes(): string {
     lines.push(`${area}:`);
     for (const code of codes) {
       const e = entry(code as FindingCode);
-      lines.push(`  ${code.padEnd(32)} ${e.severity.padEnd(8)} ${renderEntry(code as FindingCode, exampleAdvice(code, e.example).params, {}).title}`);
+      lines.push(
+        `  ${code.padEnd(32)} ${e.severity.padEnd(8)} ${renderEntry(code as FindingCode, exampleAdvice(code, e.example).params, {}).title}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -30,14 +30,23 @@ export function findingsMarkdown(): string {
     for (const code of codes) {
       const e = entry(code as FindingCode);
       const t = renderEntry(code as FindingCode, exampleAdvice(code, e.example).params, {});
-      out.push(`| [\`${code}\`](#${code.toLowerCase()}) | ${e.severity} | ${ACTOR_LABEL[e.who]} | ${t.title.replace(/\|/g, '\\|')} |`);
+      out.push(
+        `| [\`${code}\`](#${code.toLowerCase()}) | ${e.severity} | ${ACTOR_LABEL[e.who]} | ${t.title.replace(/\|/g, '\\|')} |`,
+      );
     }
     out.push('');
     for (const code of codes) {
       const e = entry(code as FindingCode);
       const ex = exampleAdvice(code, e.example);
       const t = renderEntry(code as FindingCode, ex.params, {});
-      out.push(`### ${code}`, '', `*${e.severity}; who must act: ${ACTOR_LABEL[e.who]}*`, '', `**${t.title}.** ${t.explanation}`, '');
+      out.push(
+        `### ${code}`,
+        '',
+        `*${e.severity}; who must act: ${ACTOR_LABEL[e.who]}*`,
+        '',
+        `**${t.title}.** ${t.explanation}`,
+        '',
+      );
       for (const f of t.fix) out.push(`- Fix: ${f}`);
       if (t.fix.length > 0) out.push('');
       if (e.refs && e.refs.length > 0) out.push(`References: ${e.refs.join('; ')}`, '');

@@ -50,18 +50,27 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid 
 const mark = (m: Mark) => `<span class="mark m-${m}" aria-label="${m}">${symbol(m)}</span>`;
 
 function where(f: ReportFinding): string {
-  return f.subject.host ? ` <span class="dim">${esc(`${f.subject.host}${f.subject.port ? `:${f.subject.port}` : ''}`)}</span>` : '';
+  return f.subject.host
+    ? ` <span class="dim">${esc(`${f.subject.host}${f.subject.port ? `:${f.subject.port}` : ''}`)}</span>`
+    : '';
 }
 
 function details(f: ReportFinding): string {
-  const who = f.severity === 'error' || f.severity === 'warning' ? `<div class="explain dim">Who must act: ${esc(ACTOR_LABEL[f.who])}</div>` : '';
+  const who =
+    f.severity === 'error' || f.severity === 'warning'
+      ? `<div class="explain dim">Who must act: ${esc(ACTOR_LABEL[f.who])}</div>`
+      : '';
   return `<div class="explain">${esc(f.explanation)}</div>${who}${f.fix.map((x) => `<div class="fix"><b>Fix:</b> ${esc(x)}</div>`).join('')}`;
 }
 
 function verdictSection(r: Report): string {
   const v = r.verdict;
-  const root = r.findings.find((f) => !f.causedBy && f.severity === 'error') ?? r.findings.find((f) => !f.causedBy && f.severity === 'warning');
-  const rootHtml = root ? `<h3 id="root-cause">${root.severity === 'error' ? 'Root cause' : 'To look at'}: ${esc(root.title)} <span class="code">${esc(root.code)}</span></h3>${details(root)}` : '';
+  const root =
+    r.findings.find((f) => !f.causedBy && f.severity === 'error') ??
+    r.findings.find((f) => !f.causedBy && f.severity === 'warning');
+  const rootHtml = root
+    ? `<h3 id="root-cause">${root.severity === 'error' ? 'Root cause' : 'To look at'}: ${esc(root.title)} <span class="code">${esc(root.code)}</span></h3>${details(root)}`
+    : '';
   const w = v.working;
   const working = w
     ? `<h3>${w.loginVerified ? 'Settings that work' : 'Settings that reach the server (login not tested)'}</h3><table class="settings"><tr><th>Server</th><td>${esc(w.host)}</td></tr><tr><th>Port</th><td>${esc(w.port)}</td></tr><tr><th>Security</th><td>${esc(secLabel(w.security))}</td></tr><tr><th>Username</th><td>${esc(w.username)}</td></tr></table>`
@@ -74,10 +83,16 @@ function verdictSection(r: Report): string {
 function checklist(r: Report): string {
   const item = (f: ReportFinding): string => {
     const body = f.severity === 'ok' ? '' : details(f);
-    const sub = consequencesOf(r.findings, f).map((x) => `<li class="finding">${mark(x.severity)}${esc(x.title)}${where(x)} <span class="code">${esc(x.code)}</span></li>`);
+    const sub = consequencesOf(r.findings, f).map(
+      (x) =>
+        `<li class="finding">${mark(x.severity)}${esc(x.title)}${where(x)} <span class="code">${esc(x.code)}</span></li>`,
+    );
     return `<li class="finding">${mark(f.severity)}<b>${esc(f.title)}</b>${where(f)} <span class="code">${esc(f.code)}</span>${body}${sub.length ? `<ul>${sub.join('')}</ul>` : ''}</li>`;
   };
-  return `<h2 id="checklist">Checklist</h2><ul class="checklist">${r.findings.filter((f) => !f.causedBy).map(item).join('')}</ul>`;
+  return `<h2 id="checklist">Checklist</h2><ul class="checklist">${r.findings
+    .filter((f) => !f.causedBy)
+    .map(item)
+    .join('')}</ul>`;
 }
 
 function tlsCell(e: EndpointReport): string {
@@ -87,7 +102,9 @@ function tlsCell(e: EndpointReport): string {
       const leaf = t?.chain[0];
       if (!t) return '–';
       const ok = tlsInfoVerified(t);
-      return esc(`${t.protocol} · ${ok ? 'verified' : `not verified (${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')})`}${leaf ? ` · ${leaf.commonName ?? leaf.subject} by ${leaf.issuerCommonName ?? leaf.issuer}, until ${leaf.validTo.slice(0, 10)}` : ''}`);
+      return esc(
+        `${t.protocol} · ${ok ? 'verified' : `not verified (${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')})`}${leaf ? ` · ${leaf.commonName ?? leaf.subject} by ${leaf.issuerCommonName ?? leaf.issuer}, until ${leaf.validTo.slice(0, 10)}` : ''}`,
+      );
     })
     .join('<br>');
 }
@@ -102,7 +119,8 @@ function endpointsTable(r: Report): string {
   if (r.endpoints.length === 0) return '<h2 id="endpoints">Endpoints</h2><p>No endpoint was probed.</p>';
   const rows = r.endpoints.map((e) => {
     const sources = [...new Set(e.sources.map((s) => s.source))].join(', ') || e.provenance;
-    const addrs = e.addresses.map((a) => `${a.address} (IPv${a.family})`).join(', ') || (e.resolve.error?.message ?? 'no address');
+    const addrs =
+      e.addresses.map((a) => `${a.address} (IPv${a.family})`).join(', ') || (e.resolve.error?.message ?? 'no address');
     const greeting = e.addresses.map((a) => a.greeting?.line ?? '–').join('\n');
     return `<tr><td>${mark(e.working ? 'ok' : 'error')}<b>${esc(`${e.host}:${e.port}`)}</b></td><td>${esc(secLabel(e.security))}</td><td>${esc(`${sources} (${e.trust})`)}</td><td>${esc(addrs)}</td><td>${tlsCell(e)}</td><td><code>${esc(greeting)}</code></td><td>${loginCell(e)}</td></tr>`;
   });
@@ -114,11 +132,20 @@ const pct = (n: number) => `${Math.max(0, Math.min(100, n)).toFixed(3)}%`;
 function waterfall(r: Report): string {
   const t = timelineOf(r);
   const bar = (b: TimelineBar) => {
-    const cls = ['bar', b.state === 'failed' ? 'failed' : '', b.estimated ? 'estimated' : '', b.stage === 'discovery' ? 'discovery' : ''].filter(Boolean).join(' ');
+    const cls = [
+      'bar',
+      b.state === 'failed' ? 'failed' : '',
+      b.estimated ? 'estimated' : '',
+      b.stage === 'discovery' ? 'discovery' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     const tip = `${b.label}: ${b.ms} ms, from ${b.estimated ? '~' : ''}${b.at} ms${b.state === 'failed' ? ' (failed)' : ''}`;
     return `<tr class="step"><td class="label">${mark(b.state === 'ok' ? 'ok' : 'error')}${esc(b.label)}${b.address ? ` <span class="dim">${esc(b.address)}</span>` : ''}</td><td><div class="track"><div class="${cls}" data-stage="${esc(b.stage)}" title="${esc(tip)}" style="left:${pct((b.at / t.totalMs) * 100)};width:${pct((b.ms / t.totalMs) * 100)}"></div></div></td><td class="ms">${esc(`${b.ms} ms @ ${b.estimated ? '~' : ''}${b.at}`)}</td></tr>`;
   };
-  const lanes = t.lanes.map((l) => `<tr class="lane"><td colspan="3">${esc(l.title)}</td></tr>${l.bars.map(bar).join('')}`);
+  const lanes = t.lanes.map(
+    (l) => `<tr class="lane"><td colspan="3">${esc(l.title)}</td></tr>${l.bars.map(bar).join('')}`,
+  );
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<span>${esc(Math.round(f * t.totalMs))} ms</span>`).join('');
   return `<h2 id="timeline">Timeline</h2><p class="dim">Every step per endpoint, drawn where it started and as long as it took (red: failed; faded: start not recorded).</p><table class="wf"><tr><td class="label"></td><td><div class="axis">${ticks}</div></td><td class="ms"></td></tr>${lanes.join('')}</table>`;
 }
@@ -127,9 +154,18 @@ function waterfall(r: Report): string {
 function syncSection(r: Report): string {
   const s = r.sync;
   if (!s) return '';
-  const caps = s.capabilities.map((x) => `<tr><td>${mark(x.supported ? 'ok' : 'skipped')}<b>${esc(x.name)}</b></td><td>${esc(x.gives)}</td><td>${esc(x.rfc)}</td></tr>`).join('');
-  const rows = syncRows(s).map((x) => `<tr><td>${mark(x.mark)}<b>${esc(x.label)}</b></td><td colspan="2">${esc(x.text)}</td></tr>`).join('');
-  const advice = integrationRows(s).map(([label, text]) => `<li><b>${esc(label)}:</b> ${esc(text)}</li>`).join('');
+  const caps = s.capabilities
+    .map(
+      (x) =>
+        `<tr><td>${mark(x.supported ? 'ok' : 'skipped')}<b>${esc(x.name)}</b></td><td>${esc(x.gives)}</td><td>${esc(x.rfc)}</td></tr>`,
+    )
+    .join('');
+  const rows = syncRows(s)
+    .map((x) => `<tr><td>${mark(x.mark)}<b>${esc(x.label)}</b></td><td colspan="2">${esc(x.text)}</td></tr>`)
+    .join('');
+  const advice = integrationRows(s)
+    .map(([label, text]) => `<li><b>${esc(label)}:</b> ${esc(text)}</li>`)
+    .join('');
   return `<h2 id="sync">Sync readiness</h2><p class="dim">${esc(`${s.endpoint} · ${syncCost(s)}`)}</p><table class="sync"><tr><th>Capability</th><th>What it gives</th><th>Reference</th></tr>${caps}${rows}</table><h2 id="integrations">For apps and integrations</h2><ul>${advice}</ul>`;
 }
 

@@ -23,7 +23,9 @@ export function knowledgeLine(k: FindingKnowledge): string {
 
 /** Every source with its rule and quote, for `explain`. */
 export function knowledgeBlock(k: FindingKnowledge): string[] {
-  const lines = [`The provider advice above rests on these sources (${k.brand ?? k.provider}; last checked ${k.checked}, knowledge date ${k.knowledgeDate}):`];
+  const lines = [
+    `The provider advice above rests on these sources (${k.brand ?? k.provider}; last checked ${k.checked}, knowledge date ${k.knowledgeDate}):`,
+  ];
   for (const s of k.sources) {
     lines.push(`  [${s.rule}] ${s.url}${s.via ? ` (read at ${s.via})` : ''}`, `      "${s.quote}"`);
   }

@@ -15,12 +15,18 @@ function roff(s: string): string {
 }
 
 function optionTag(o: OptionSpec): string {
-  const names = [o.short, o.long].filter((n): n is string => !!n).map((n) => `\\fB${roff(n)}\\fR`).join(', ');
+  const names = [o.short, o.long]
+    .filter((n): n is string => !!n)
+    .map((n) => `\\fB${roff(n)}\\fR`)
+    .join(', ');
   return o.value ? `${names} \\fI${roff(o.value)}\\fR` : names;
 }
 
 function optionText(o: OptionSpec): string {
-  const extra = [o.choices ? `One of: ${o.choices.join(', ')}.` : '', o.default !== undefined ? `Default: ${o.default}.` : ''].filter(Boolean);
+  const extra = [
+    o.choices ? `One of: ${o.choices.join(', ')}.` : '',
+    o.default !== undefined ? `Default: ${o.default}.` : '',
+  ].filter(Boolean);
   return roff([o.description.replace(/([^.])$/, '$1.'), ...extra].join(' '));
 }
 
@@ -38,7 +44,11 @@ export function renderManPage(spec: CliSpec): string {
     '.SH SYNOPSIS',
     `.B ${name}`,
     `\\fIaddress\\fR [\\fIoptions\\fR]`,
-    ...spec.commands.flatMap((c) => ['.br', `.B ${name} ${roff(c.name)}`, roff([...c.args, c.options.length > 1 ? '[options]' : ''].join(' ').trim())]),
+    ...spec.commands.flatMap((c) => [
+      '.br',
+      `.B ${name} ${roff(c.name)}`,
+      roff([...c.args, c.options.length > 1 ? '[options]' : ''].join(' ').trim()),
+    ]),
     '.SH DESCRIPTION',
     roff(spec.summary),
     '.SH OPTIONS',
@@ -46,8 +56,13 @@ export function renderManPage(spec: CliSpec): string {
     '.SH COMMANDS',
   ];
   for (const c of spec.commands) {
-    out.push('.SS', `\\fB${roff(`${name} ${c.name}`)}\\fR ${roff(c.args.join(' '))}`.trim(), roff(c.description.replace(/^\w/, (x) => x.toUpperCase()).replace(/([^.])$/, '$1.')));
-    if (c.argChoices && c.argChoices.length <= 8) out.push('.PP', roff(`${c.args[0] ?? 'argument'}: one of ${c.argChoices.join(', ')}.`));
+    out.push(
+      '.SS',
+      `\\fB${roff(`${name} ${c.name}`)}\\fR ${roff(c.args.join(' '))}`.trim(),
+      roff(c.description.replace(/^\w/, (x) => x.toUpperCase()).replace(/([^.])$/, '$1.')),
+    );
+    if (c.argChoices && c.argChoices.length <= 8)
+      out.push('.PP', roff(`${c.args[0] ?? 'argument'}: one of ${c.argChoices.join(', ')}.`));
     out.push('.RS', ...optionList(c.options), '.RE');
   }
   for (const s of spec.sections) {
@@ -56,6 +71,11 @@ export function renderManPage(spec: CliSpec): string {
     for (const [term, def] of s.items ?? []) out.push('.TP', `\\fB${roff(term)}\\fR`, roff(def));
     for (const e of s.examples ?? []) out.push('.PP', '.nf', `.RS`, roff(e), '.RE', '.fi');
   }
-  out.push('.SH SEE ALSO', roff('README.md and docs/findings.md (every finding code) in the package; the JSON report schema in docs/report.schema.json.'));
+  out.push(
+    '.SH SEE ALSO',
+    roff(
+      'README.md and docs/findings.md (every finding code) in the package; the JSON report schema in docs/report.schema.json.',
+    ),
+  );
   return `${out.join('\n')}\n`;
 }

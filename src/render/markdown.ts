@@ -20,19 +20,37 @@ export function renderMarkdown(report: Report): string {
   // Every string of the report may come from the network or the user: printed only made visible.
   const r = visibleDeep(report);
   const v = r.verdict;
-  const out: string[] = [`# imap-doctor report for ${esc(r.input.address)}`, '', `**${ICON[v.status]} ${esc(v.summary)}**`, ''];
+  const out: string[] = [
+    `# imap-doctor report for ${esc(r.input.address)}`,
+    '',
+    `**${ICON[v.status]} ${esc(v.summary)}**`,
+    '',
+  ];
   if (v.working) {
     const w = v.working;
-    out.push(`Working settings${w.loginVerified ? '' : ' (login not tested)'}: server \`${w.host}\`, port \`${w.port}\`, security **${secLabel(w.security)}**, username \`${w.username}\``, '');
+    out.push(
+      `Working settings${w.loginVerified ? '' : ' (login not tested)'}: server \`${w.host}\`, port \`${w.port}\`, security **${secLabel(w.security)}**, username \`${w.username}\``,
+      '',
+    );
   }
   const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
-  out.push(`${n(v.tally.error, 'error')} · ${n(v.tally.warning, 'warning')} · ${n(v.tally.info, 'note')} · ${v.tally.ok} passed · ${(r.durationMs / 1000).toFixed(1)} s · imap-doctor ${r.tool.version} · ${r.startedAt}`, '');
+  out.push(
+    `${n(v.tally.error, 'error')} · ${n(v.tally.warning, 'warning')} · ${n(v.tally.info, 'note')} · ${v.tally.ok} passed · ${(r.durationMs / 1000).toFixed(1)} s · imap-doctor ${r.tool.version} · ${r.startedAt}`,
+    '',
+  );
   const sources = renderSourcesTable(r, { color: false });
   if (sources.length > 0) out.push('## Where the settings came from', '', ...fenced(sources), '');
   out.push(...checklist(r), ...whatToDo(r), ...syncSection(r));
   out.push('## Details', '');
   for (const e of r.endpoints) {
-    out.push('<details>', `<summary>${esc(`${e.host}:${e.port}`)} ${secLabel(e.security)} (${e.provenance})</summary>`, '', ...fenced(detailLines(e)), '</details>', '');
+    out.push(
+      '<details>',
+      `<summary>${esc(`${e.host}:${e.port}`)} ${secLabel(e.security)} (${e.provenance})</summary>`,
+      '',
+      ...fenced(detailLines(e)),
+      '</details>',
+      '',
+    );
   }
   return `${out.join('\n')}\n`;
 }
@@ -55,7 +73,14 @@ function whatToDo(r: Report): string[] {
   if (problems.length === 0) return [];
   const out = ['', '## What to do', ''];
   for (const f of problems) {
-    out.push(`### ${ICON[f.severity]} ${esc(f.title)}`, '', esc(f.explanation), '', `Who must act: ${ACTOR_LABEL[f.who]}`, '');
+    out.push(
+      `### ${ICON[f.severity]} ${esc(f.title)}`,
+      '',
+      esc(f.explanation),
+      '',
+      `Who must act: ${ACTOR_LABEL[f.who]}`,
+      '',
+    );
     for (const fix of f.fix) out.push(`- ${fix}`);
     if (f.knowledge) out.push('', esc(knowledgeLine(f.knowledge)));
     out.push('');
@@ -79,18 +104,28 @@ function detailLines(e: EndpointReport): string[] {
   const out: string[] = [];
   for (const a of e.addresses) {
     out.push(`${a.address} (IPv${a.family})`);
-    for (const s of a.stages) out.push(`  ${s.stage.padEnd(22)} ${s.state}${s.ms !== undefined ? ` ${s.ms} ms` : ''}${s.error ? `  ${s.error.message}` : ''}`);
+    for (const s of a.stages)
+      out.push(
+        `  ${s.stage.padEnd(22)} ${s.state}${s.ms !== undefined ? ` ${s.ms} ms` : ''}${s.error ? `  ${s.error.message}` : ''}`,
+      );
     if (a.greeting) out.push(`  greeting: ${a.greeting.line}`);
     if (a.tls) {
       out.push(`  tls: ${a.tls.protocol} ${a.tls.cipher}`);
-      for (const c of a.tls.chain) out.push(`    cert: ${c.subject} | issuer ${c.issuer} | ${c.validFrom.slice(0, 10)}..${c.validTo.slice(0, 10)} | SHA-256 ${c.fingerprint256}`);
+      for (const c of a.tls.chain)
+        out.push(
+          `    cert: ${c.subject} | issuer ${c.issuer} | ${c.validFrom.slice(0, 10)}..${c.validTo.slice(0, 10)} | SHA-256 ${c.fingerprint256}`,
+        );
     }
     if (a.capabilities.beforeTls) out.push(`  capabilities before TLS: ${a.capabilities.beforeTls.join(' ')}`);
     if (a.capabilities.afterTls) out.push(`  capabilities in TLS: ${a.capabilities.afterTls.join(' ')}`);
     for (const l of a.transcript ?? []) out.push(transcriptLine(l));
   }
   const l = e.login;
-  out.push(l.state === 'withheld' ? `login: withheld (${l.reason})` : `login: ${l.ok ? 'ok' : 'failed'}${l.response ? ` — ${l.response.line}` : ''}`);
+  out.push(
+    l.state === 'withheld'
+      ? `login: withheld (${l.reason})`
+      : `login: ${l.ok ? 'ok' : 'failed'}${l.response ? ` — ${l.response.line}` : ''}`,
+  );
   if (l.state === 'attempted') for (const t of l.transcript ?? []) out.push(transcriptLine(t));
   return out;
 }
@@ -99,8 +134,16 @@ function detailLines(e: EndpointReport): string[] {
 function syncSection(r: Report): string[] {
   const s = r.sync;
   if (!s) return [];
-  const out = ['## Sync readiness', '', `\`${esc(s.endpoint)}\` · ${esc(syncCost(s))}`, '', '| capability | offered | what it gives | reference |', '| --- | --- | --- | --- |'];
-  for (const x of s.capabilities) out.push(`| ${esc(x.name)} | ${x.supported ? '✅' : '—'} | ${esc(x.gives)} | ${x.rfc} |`);
+  const out = [
+    '## Sync readiness',
+    '',
+    `\`${esc(s.endpoint)}\` · ${esc(syncCost(s))}`,
+    '',
+    '| capability | offered | what it gives | reference |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const x of s.capabilities)
+    out.push(`| ${esc(x.name)} | ${x.supported ? '✅' : '—'} | ${esc(x.gives)} | ${x.rfc} |`);
   out.push('', '| check | result |', '| --- | --- |');
   for (const row of syncRows(s)) out.push(`| ${ICON[row.mark] ?? '·'} ${row.label} | ${esc(row.text)} |`);
   out.push('', '## For apps and integrations', '');

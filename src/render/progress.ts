@@ -11,13 +11,27 @@ export interface Progress {
 }
 
 /** ora is loaded only when a spinner will actually show (it costs ~50 ms of start-up). */
-export async function createProgress(stream: NodeJS.WritableStream, o: { enabled: boolean; color: boolean }): Promise<Progress> {
+export async function createProgress(
+  stream: NodeJS.WritableStream,
+  o: { enabled: boolean; color: boolean },
+): Promise<Progress> {
   if (!o.enabled) return { emit: () => {}, stop: () => {} };
   const { default: ora } = await import('ora');
-  const spinner: Ora = ora({ stream: stream as NodeJS.WriteStream, color: o.color ? 'cyan' : false, isEnabled: true, discardStdin: false }).start('Starting…');
+  const spinner: Ora = ora({
+    stream: stream as NodeJS.WriteStream,
+    color: o.color ? 'cyan' : false,
+    isEnabled: true,
+    discardStdin: false,
+  }).start('Starting…');
   const running = new Map<string, string>();
   const emit = (e: RunEvent) => {
-    if (e.kind === 'phase') spinner.text = { discovery: 'Looking for published settings…', probing: 'Probing servers…', login: 'Trying the login…', checks: 'Judging the evidence…' }[e.phase];
+    if (e.kind === 'phase')
+      spinner.text = {
+        discovery: 'Looking for published settings…',
+        probing: 'Probing servers…',
+        login: 'Trying the login…',
+        checks: 'Judging the evidence…',
+      }[e.phase];
     if (e.kind === 'stage') {
       if (e.state === 'start') running.set(e.endpoint, `${e.endpoint} ${e.stage}`);
       else running.delete(e.endpoint);

@@ -18,7 +18,8 @@ export interface ProvidersDocInput {
 }
 
 /** Text for a table cell: pipes escaped, angle brackets as entities (quotes of XML stay visible). */
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
+const cell = (s: string): string =>
+  s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
 
 const LOGIN: Record<ProviderEntry['login'], string> = {
   'app-password': 'app password required',
@@ -45,12 +46,16 @@ function cite(s: Source): string {
 }
 
 function servers(b: Brand): string {
-  return b.imap ? `${b.imap.host}:${b.imap.port} ${b.imap.security === 'tls' ? 'SSL/TLS' : 'STARTTLS'}` : 'no server named by any source';
+  return b.imap
+    ? `${b.imap.host}:${b.imap.port} ${b.imap.security === 'tls' ? 'SSL/TLS' : 'STARTTLS'}`
+    : 'no server named by any source';
 }
 
 function summaryRow(p: ProviderEntry, i: ProvidersDocInput): string {
   const brands = p.brands.map((b) => cell(`${b.name}: ${servers(b)}`)).join('<br>');
-  const stale = isStale(p, i.knowledgeDate, i.staleAfterMonths) ? ` ⚠ stale (more than ${i.staleAfterMonths} months before ${i.knowledgeDate})` : '';
+  const stale = isStale(p, i.knowledgeDate, i.staleAfterMonths)
+    ? ` ⚠ stale (more than ${i.staleAfterMonths} months before ${i.knowledgeDate})`
+    : '';
   return `| [${cell(p.name)}](#${p.id}) | ${brands} | ${LOGIN[p.login]}${p.appPasswordNeeds2fa ? ' (app passwords need two-step verification)' : ''} | ${p.checked}${stale} |`;
 }
 
@@ -58,10 +63,15 @@ function summaryRow(p: ProviderEntry, i: ProvidersDocInput): string {
 function ruleRows(p: ProviderEntry): Array<[KnowledgeRule, string]> {
   const rows: Array<[KnowledgeRule, string]> = [];
   rows.push(['login', `${LOGIN[p.login]}${p.policy ? `. ${p.policy}` : ''}`]);
-  if (p.appPassword || p.appPasswordName) rows.push(['app-password', `${p.appPasswordName ?? 'app password'}: ${p.appPassword ?? '—'}${p.appPasswordNeeds2fa === true ? ' (needs two-step verification)' : p.appPasswordNeeds2fa === false ? ' (no two-step verification needed)' : ''}`]);
+  if (p.appPassword || p.appPasswordName)
+    rows.push([
+      'app-password',
+      `${p.appPasswordName ?? 'app password'}: ${p.appPassword ?? '—'}${p.appPasswordNeeds2fa === true ? ' (needs two-step verification)' : p.appPasswordNeeds2fa === false ? ' (no two-step verification needed)' : ''}`,
+    ]);
   if (p.imapSwitch || p.imapAlwaysOn) rows.push(['imap-switch', p.imapAlwaysOn ?? p.imapSwitch ?? '']);
   if (p.adminImap) rows.push(['admin', p.adminImap]);
-  if (p.causes.includes('app-password-revoked')) rows.push(['revocation', 'app passwords are revoked when the account password changes']);
+  if (p.causes.includes('app-password-revoked'))
+    rows.push(['revocation', 'app passwords are revoked when the account password changes']);
   if (p.noImapPlans) rows.push(['plan', `no IMAP on ${p.noImapPlans}`]);
   if (p.oauthScope) rows.push(['oauth', `OAuth scope ${p.oauthScope}`]);
   if (p.sessionLimit) rows.push(['session-limit', p.sessionLimit]);
@@ -75,26 +85,42 @@ function sourceCells(sources: Sources, rule: KnowledgeRule): string {
 
 function brandRows(p: ProviderEntry): string[] {
   return p.brands.map((b) => {
-    const says = [`domains: ${b.domains.join(', ') || '—'}`, `MX: ${b.mx.map((r) => `\`${r.source}\``).join(', ') || '—'}`, `IMAP: ${servers(b)}`];
+    const says = [
+      `domains: ${b.domains.join(', ') || '—'}`,
+      `MX: ${b.mx.map((r) => `\`${r.source}\``).join(', ') || '—'}`,
+      `IMAP: ${servers(b)}`,
+    ];
     const own = (['app-password', 'imap-switch', 'login', 'admin'] as const).filter((r) => b.sources[r]);
-    const extra = [b.appPassword ? `app password: ${b.appPassword}` : '', b.imapSwitch ? `IMAP switch: ${b.imapSwitch}` : '', b.policy ?? '', b.adminImap ?? ''].filter((x) => x);
+    const extra = [
+      b.appPassword ? `app password: ${b.appPassword}` : '',
+      b.imapSwitch ? `IMAP switch: ${b.imapSwitch}` : '',
+      b.policy ?? '',
+      b.adminImap ?? '',
+    ].filter((x) => x);
     const cites = [sourceCells(b.sources, 'hosts'), ...own.map((r) => sourceCells(b.sources, r))].join('<br>');
     return `| ${cell(b.name)} | ${cell([...says, ...extra].join('; '))} | ${cites} |`;
   });
 }
 
 function providerSection(p: ProviderEntry, i: ProvidersDocInput): string[] {
-  const stale = isStale(p, i.knowledgeDate, i.staleAfterMonths) ? ` ⚠ **stale**: checked more than ${i.staleAfterMonths} months before the knowledge date` : '';
+  const stale = isStale(p, i.knowledgeDate, i.staleAfterMonths)
+    ? ` ⚠ **stale**: checked more than ${i.staleAfterMonths} months before the knowledge date`
+    : '';
   const out = [`## ${p.name}`, '', `<a id="${p.id}"></a>Last checked ${p.checked}.${stale}`, ''];
   out.push('| brand / region | what imap-doctor uses | source |', '| --- | --- | --- |', ...brandRows(p), '');
-  const greeting = [...p.greeting.map((r) => `greeting \`${r.source}\``), ...(p.capabilities ?? []).map((c) => `capability ${c}`)];
+  const greeting = [
+    ...p.greeting.map((r) => `greeting \`${r.source}\``),
+    ...(p.capabilities ?? []).map((c) => `capability ${c}`),
+  ];
   out.push('| rule | what imap-doctor says | source |', '| --- | --- | --- |');
-  if (greeting.length > 0) out.push(`| recognised by | ${cell(greeting.join(', '))} | ${sourceCells(p.sources, 'hosts')} |`);
+  if (greeting.length > 0)
+    out.push(`| recognised by | ${cell(greeting.join(', '))} | ${sourceCells(p.sources, 'hosts')} |`);
   for (const [rule, says] of ruleRows(p)) out.push(`| ${rule} | ${cell(says)} | ${sourceCells(p.sources, rule)} |`);
   out.push(`| likely causes of a refused password | ${p.causes.join(', ')} | (ranked from the rules above) |`, '');
   if (p.refusals.length > 0) {
     out.push('| server reply | reported as | source |', '| --- | --- | --- |');
-    for (const r of p.refusals) out.push(`| \`${cell(r.reply)}\` | \`${r.finding}\`${r.note ? ` (${cell(r.note)})` : ''} | ${cite(r.source)} |`);
+    for (const r of p.refusals)
+      out.push(`| \`${cell(r.reply)}\` | \`${r.finding}\`${r.note ? ` (${cell(r.note)})` : ''} | ${cite(r.source)} |`);
     out.push('');
   }
   return out;
@@ -117,11 +143,22 @@ export function providersMarkdown(i: ProvidersDocInput): string {
     '',
   ];
   for (const p of i.providers) out.push(...providerSection(p, i));
-  out.push('## Left out', '', '| provider | rule | why |', '| --- | --- | --- |', ...i.leftOut.map((l) => `| ${cell(l.provider)} | ${cell(l.rule)} | ${cell(l.why)} |`));
+  out.push(
+    '## Left out',
+    '',
+    '| provider | rule | why |',
+    '| --- | --- | --- |',
+    ...i.leftOut.map((l) => `| ${cell(l.provider)} | ${cell(l.rule)} | ${cell(l.why)} |`),
+  );
   return `${out.join('\n')}\n`;
 }
 
 /** docs/providers.md as the knowledge base stands. */
 export function providersDoc(): string {
-  return providersMarkdown({ providers: PROVIDERS, knowledgeDate: KNOWLEDGE_DATE, staleAfterMonths: STALE_AFTER_MONTHS, leftOut: LEFT_OUT });
+  return providersMarkdown({
+    providers: PROVIDERS,
+    knowledgeDate: KNOWLEDGE_DATE,
+    staleAfterMonths: STALE_AFTER_MONTHS,
+    leftOut: LEFT_OUT,
+  });
 }

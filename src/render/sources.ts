@@ -25,7 +25,12 @@ const WEBSITE = new Set(['autoconfig-wellknown', 'autoconfig-wellknown-http', 'a
 function mark(s: SourceResult): Mark {
   if (s.source === 'pacc-obsolete') return 'info';
   if (s.status === 'found') return s.trust === 'unverified' ? 'warning' : 'ok';
-  if (s.status === 'invalid' && WEBSITE.has(s.source) && (s.invalid?.reason === 'html' || s.invalid?.reason === 'empty')) return 'info';
+  if (
+    s.status === 'invalid' &&
+    WEBSITE.has(s.source) &&
+    (s.invalid?.reason === 'html' || s.invalid?.reason === 'empty')
+  )
+    return 'info';
   if (FAILED.has(s.status)) return 'error';
   if (DOUBTFUL.has(s.status)) return 'warning';
   return 'info';
@@ -69,7 +74,9 @@ function found(s: SourceResult, providerName?: string): string {
   if (s.source === 'mx') {
     const hosts = s.facts?.mxHosts ?? [];
     const provider = s.facts?.provider !== undefined ? ` → ${s.facts.provider}` : '';
-    return hosts.length > 0 ? `${hosts.slice(0, 2).join(', ')}${hosts.length > 2 ? ', …' : ''}${provider}` : provider.replace(/^ → /, '');
+    return hosts.length > 0
+      ? `${hosts.slice(0, 2).join(', ')}${hosts.length > 2 ? ', …' : ''}${provider}`
+      : provider.replace(/^ → /, '');
   }
   if (s.source === 'pacc-obsolete' && s.status === 'found') return 'obsolete form present, not used';
   if (s.status !== 'found') {
@@ -77,7 +84,8 @@ function found(s: SourceResult, providerName?: string): string {
   }
   const submission = s.source === 'srv-submissions' || s.source === 'srv-submission';
   const imap = s.servers.filter((x) => x.protocol === (submission ? 'smtp' : 'imap'));
-  if (imap.length > 0) return `${imap.slice(0, 2).map(server).join('; ')}${imap.length > 2 ? `; +${imap.length - 2}` : ''}`;
+  if (imap.length > 0)
+    return `${imap.slice(0, 2).map(server).join('; ')}${imap.length > 2 ? `; +${imap.length - 2}` : ''}`;
   const pop = s.servers.filter((x) => x.protocol === 'pop3');
   if (pop.length > 0) return `POP3 only: ${server(pop[0] as ServerSetting)}`;
   return 'no IMAP server';

@@ -28,7 +28,11 @@ function stepText<T>(s: SyncStep<T>, ok: (v: T, ms: number) => string): { mark: 
 function foldersRow(s: SyncReport): SyncRow {
   const r = stepText(s.probe.folders, (v) => {
     const ns = s.probe.namespace.state === 'ok' ? s.probe.namespace.value.personal[0] : undefined;
-    const roles = s.roles.map((x) => (x.folder ? `${x.role} → ${x.folder}` : x.lookAlike ? `${x.role}: unmarked "${x.lookAlike}"` : `${x.role}: none`)).join(', ');
+    const roles = s.roles
+      .map((x) =>
+        x.folder ? `${x.role} → ${x.folder}` : x.lookAlike ? `${x.role}: unmarked "${x.lookAlike}"` : `${x.role}: none`,
+      )
+      .join(', ');
     return `${v.count}${v.truncated ? '+' : ''} (prefix "${ns?.prefix ?? ''}", delimiter "${v.delimiter ?? ''}"); ${roles}`;
   });
   const missing = s.roles.some((x) => !x.folder);
@@ -37,21 +41,48 @@ function foldersRow(s: SyncReport): SyncRow {
 
 function quotaRow(s: SyncReport): SyncRow {
   const r = stepText(s.probe.quota, (v) => {
-    const parts = v.quotas.flatMap((q) => q.resources.filter((x) => x.limit > 0).map((x) => `${x.name} ${x.usage} of ${x.limit}${x.name === 'STORAGE' ? ' KiB' : ''} (${Math.floor((x.usage * 100) / x.limit)}%)`));
+    const parts = v.quotas.flatMap((q) =>
+      q.resources
+        .filter((x) => x.limit > 0)
+        .map(
+          (x) =>
+            `${x.name} ${x.usage} of ${x.limit}${x.name === 'STORAGE' ? ' KiB' : ''} (${Math.floor((x.usage * 100) / x.limit)}%)`,
+        ),
+    );
     return parts.join('; ') || 'no limit';
   });
-  const worst = s.probe.quota.state === 'ok' ? Math.max(0, ...s.probe.quota.value.quotas.flatMap((q) => q.resources.filter((x) => x.limit > 0).map((x) => (x.usage * 100) / x.limit))) : 0;
-  return { label: 'Storage', mark: r.mark === 'ok' ? (worst >= 100 ? 'error' : worst >= 90 ? 'warning' : 'ok') : r.mark, text: r.text };
+  const worst =
+    s.probe.quota.state === 'ok'
+      ? Math.max(
+          0,
+          ...s.probe.quota.value.quotas.flatMap((q) =>
+            q.resources.filter((x) => x.limit > 0).map((x) => (x.usage * 100) / x.limit),
+          ),
+        )
+      : 0;
+  return {
+    label: 'Storage',
+    mark: r.mark === 'ok' ? (worst >= 100 ? 'error' : worst >= 90 ? 'warning' : 'ok') : r.mark,
+    text: r.text,
+  };
 }
 
 /** One row per probe: push, folders, storage, search, sessions. */
 export function syncRows(s: SyncReport): SyncRow[] {
   const idle = stepText(s.probe.idle, (v) => `IDLE → "+" in ${v.continuationMs} ms → DONE → OK in ${v.doneMs} ms`);
-  const search = stepText(s.probe.search, (v, ms) => `${v.count} message${v.count === 1 ? '' : 's'} since ${v.since} in ${ms} ms (${v.via === 'esearch' ? 'ESEARCH' : 'SEARCH'})`);
+  const search = stepText(
+    s.probe.search,
+    (v, ms) =>
+      `${v.count} message${v.count === 1 ? '' : 's'} since ${v.since} in ${ms} ms (${v.via === 'esearch' ? 'ESEARCH' : 'SEARCH'})`,
+  );
   const se = s.sessions;
   const sessions: SyncRow = !se
     ? { label: 'Sessions', mark: 'skipped', text: 'not tested (--sessions <n>)' }
-    : { label: 'Sessions', mark: se.opened >= se.requested ? 'ok' : 'warning', text: `${se.opened} of ${se.requested} open at once` };
+    : {
+        label: 'Sessions',
+        mark: se.opened >= se.requested ? 'ok' : 'warning',
+        text: `${se.opened} of ${se.requested} open at once`,
+      };
   return [{ label: 'Push', ...idle }, foldersRow(s), quotaRow(s), { label: 'Search', ...search }, sessions];
 }
 

@@ -66,7 +66,10 @@ export function renderText(report: Report, o: TextOptions): string {
   };
   const out: string[] = [];
   const v = r.verdict;
-  out.push(c.bold(`imap-doctor ${r.tool.version} · ${r.input.address}`) + (r.input.unicodeDomain ? c.dim(` (${r.input.unicodeDomain})`) : ''));
+  out.push(
+    c.bold(`imap-doctor ${r.tool.version} · ${r.input.address}`) +
+      (r.input.unicodeDomain ? c.dim(` (${r.input.unicodeDomain})`) : ''),
+  );
   out.push(`${sym(v.status)} ${c.bold(v.summary)}`);
 
   if (!o.quiet) out.push(...detailLines(r, sym, c, o, width));
@@ -75,15 +78,33 @@ export function renderText(report: Report, o: TextOptions): string {
 
   if (v.working) {
     const w = v.working;
-    out.push('', c.bold(w.loginVerified ? 'Settings that work (type these into your mail app):' : 'Settings that reach the server (login not tested):'));
-    out.push(`  Server:    ${w.host}`, `  Port:      ${w.port}`, `  Security:  ${secLabel(w.security)}`, `  Username:  ${w.username}`);
+    out.push(
+      '',
+      c.bold(
+        w.loginVerified
+          ? 'Settings that work (type these into your mail app):'
+          : 'Settings that reach the server (login not tested):',
+      ),
+    );
+    out.push(
+      `  Server:    ${w.host}`,
+      `  Port:      ${w.port}`,
+      `  Security:  ${secLabel(w.security)}`,
+      `  Username:  ${w.username}`,
+    );
   }
   out.push('', tallyLine(r, o.verbose, c));
   return `${out.join('\n')}\n`;
 }
 
 /** Problems, Warnings and Notes (each with its consequences unless --quiet), then with --verbose what passed. */
-function findingSections(r: Report, sym: (m: Mark) => string, c: ChalkInstance, o: TextOptions, width: number): string[] {
+function findingSections(
+  r: Report,
+  sym: (m: Mark) => string,
+  c: ChalkInstance,
+  o: TextOptions,
+  width: number,
+): string[] {
   const out: string[] = [];
   const groups: Array<[Severity, string]> = [
     ['error', 'Problems'],
@@ -131,7 +152,8 @@ function syncLines(r: Report, sym: (m: Mark) => string, c: ChalkInstance, width:
   const s = r.sync;
   if (!s) return [];
   const lines = [`${c.bold('Sync readiness')}  ${c.dim(`${s.endpoint} · ${syncCost(s)}`)}`];
-  for (const x of s.capabilities) lines.push(`  ${sym(x.supported ? 'ok' : 'skipped')} ${x.name.padEnd(17)} ${x.gives.padEnd(46)} ${c.dim(x.rfc)}`);
+  for (const x of s.capabilities)
+    lines.push(`  ${sym(x.supported ? 'ok' : 'skipped')} ${x.name.padEnd(17)} ${x.gives.padEnd(46)} ${c.dim(x.rfc)}`);
   for (const row of syncRows(s)) lines.push(wrap(`${sym(row.mark)} ${row.label.padEnd(9)} ${row.text}`, '  ', width));
   lines.push('', c.bold('For apps and integrations'));
   for (const [label, text] of integrationRows(s)) lines.push(wrap(`${`${label}:`.padEnd(12)} ${text}`, '  ', width));
@@ -140,7 +162,12 @@ function syncLines(r: Report, sym: (m: Mark) => string, c: ChalkInstance, width:
 
 function tallyLine(r: Report, verbose: boolean, c: ChalkInstance): string {
   const t = r.verdict.tally;
-  const parts = [`${t.error} error${t.error === 1 ? '' : 's'}`, `${t.warning} warning${t.warning === 1 ? '' : 's'}`, `${t.info} note${t.info === 1 ? '' : 's'}`, `${t.ok} passed`];
+  const parts = [
+    `${t.error} error${t.error === 1 ? '' : 's'}`,
+    `${t.warning} warning${t.warning === 1 ? '' : 's'}`,
+    `${t.info} note${t.info === 1 ? '' : 's'}`,
+    `${t.ok} passed`,
+  ];
   return `${parts.join(' · ')} · ${(r.durationMs / 1000).toFixed(1)} s${verbose ? '' : c.dim(' (--verbose shows what passed)')}`;
 }
 
@@ -149,7 +176,9 @@ function timelineLines(r: Report, sym: (m: Mark) => string, c: ChalkInstance, as
   const t = timelineOf(r);
   const cols = 40;
   const col = (ms: number) => Math.min(cols - 1, Math.floor((ms / t.totalMs) * cols));
-  const lines = [c.bold(`Timeline`) + c.dim(`  (0 to ${t.totalMs} ms; each step drawn where it started, as long as it took)`)];
+  const lines = [
+    c.bold(`Timeline`) + c.dim(`  (0 to ${t.totalMs} ms; each step drawn where it started, as long as it took)`),
+  ];
   for (const lane of t.lanes) {
     lines.push(`  ${lane.title}`);
     for (const b of lane.bars) {
@@ -158,7 +187,9 @@ function timelineLines(r: Report, sym: (m: Mark) => string, c: ChalkInstance, as
       const bar = `${' '.repeat(from)}${(ascii ? '#' : '█').repeat(len)}`.padEnd(cols);
       const paint = b.state === 'failed' ? c.red(bar) : c.green(bar);
       const label = `${b.label}${b.address ? ` ${b.address}` : ''}`;
-      lines.push(`    ${sym(b.state === 'ok' ? 'ok' : 'error')} ${label.padEnd(14)} ${paint} ${c.dim(`${String(b.ms).padStart(5)} ms at ${b.estimated ? '~' : ''}${b.at} ms`)}`);
+      lines.push(
+        `    ${sym(b.state === 'ok' ? 'ok' : 'error')} ${label.padEnd(14)} ${paint} ${c.dim(`${String(b.ms).padStart(5)} ms at ${b.estimated ? '~' : ''}${b.at} ms`)}`,
+      );
     }
   }
   return lines;
@@ -167,11 +198,18 @@ function timelineLines(r: Report, sym: (m: Mark) => string, c: ChalkInstance, as
 /** The consequences the builder placed right after `root` (findings with causedBy set). */
 export function consequencesOf(all: readonly ReportFinding[], root: ReportFinding): ReportFinding[] {
   const out: ReportFinding[] = [];
-  for (let k = all.indexOf(root) + 1; k > 0 && k < all.length && all[k]?.causedBy; k++) out.push(all[k] as ReportFinding);
+  for (let k = all.indexOf(root) + 1; k > 0 && k < all.length && all[k]?.causedBy; k++)
+    out.push(all[k] as ReportFinding);
   return out;
 }
 
-function findingLines(f: ReportFinding, sym: (m: Mark) => string, c: ChalkInstance, o: TextOptions, width: number): string[] {
+function findingLines(
+  f: ReportFinding,
+  sym: (m: Mark) => string,
+  c: ChalkInstance,
+  o: TextOptions,
+  width: number,
+): string[] {
   const where = f.subject.address ? c.dim(` [${f.subject.address}]`) : '';
   const lines = [`  ${sym(f.severity)} ${f.title}${where} ${c.dim(f.code)}`];
   if (o.quiet) return lines;
@@ -182,18 +220,27 @@ function findingLines(f: ReportFinding, sym: (m: Mark) => string, c: ChalkInstan
   return lines;
 }
 
-function endpointLines(e: EndpointReport, findings: readonly ReportFinding[], sym: (m: Mark) => string, c: ChalkInstance, o: TextOptions): string[] {
+function endpointLines(
+  e: EndpointReport,
+  findings: readonly ReportFinding[],
+  sym: (m: Mark) => string,
+  c: ChalkInstance,
+  o: TextOptions,
+): string[] {
   const lines = [`${c.bold(`${e.host}:${e.port}`)}  ${secLabel(e.security)}  ${c.dim(`(${provenanceLabel(e)})`)}`];
   const mine = findings.filter((f) => f.endpoint === e.id);
   const worst = (stage: string, address?: string): Mark | undefined => {
-    const fs = mine.filter((f) => f.stage === stage && (!address || !f.subject.address || f.subject.address === address));
+    const fs = mine.filter(
+      (f) => f.stage === stage && (!address || !f.subject.address || f.subject.address === address),
+    );
     return SEV_ORDER.find((m) => fs.some((f) => f.severity === m));
   };
   const row = (mark: Mark, stage: string, detail: string, ms?: number) =>
     `  ${sym(mark)} ${STAGE_LABEL[stage as Stage]?.padEnd(12) ?? stage.padEnd(12)} ${trunc(detail, 90)}${ms !== undefined ? c.dim(`  ${ms} ms`) : ''}`;
 
   const r = e.resolve;
-  if (r.state === 'failed') lines.push(row(worst('resolve') ?? 'error', 'resolve', `no address (A: ${r.a}, AAAA: ${r.aaaa})`, r.ms));
+  if (r.state === 'failed')
+    lines.push(row(worst('resolve') ?? 'error', 'resolve', `no address (A: ${r.a}, AAAA: ${r.aaaa})`, r.ms));
   else if (r.via !== 'literal') {
     const addrs = e.addresses.map((a) => a.address).join(', ');
     lines.push(row('ok', 'resolve', `${addrs} ${c.dim(`(via ${r.via}; A: ${r.a}, AAAA: ${r.aaaa})`)}`, r.ms));
@@ -203,23 +250,45 @@ function endpointLines(e: EndpointReport, findings: readonly ReportFinding[], sy
     for (const s of a.stages) {
       if (s.state === 'skipped' && !o.verbose) continue;
       const found = worst(s.stage, a.address);
-      const mark: Mark = s.state === 'skipped' ? 'skipped' : s.state === 'failed' ? (found === 'error' || found === 'warning' || found === 'info' ? found : 'error') : (found ?? 'ok');
+      const mark: Mark =
+        s.state === 'skipped'
+          ? 'skipped'
+          : s.state === 'failed'
+            ? found === 'error' || found === 'warning' || found === 'info'
+              ? found
+              : 'error'
+            : (found ?? 'ok');
       lines.push(row(mark, s.stage, stageDetail(s, a), s.state === 'skipped' ? undefined : s.ms));
     }
     if (a.transcript) lines.push(...transcriptLines(`IMAP exchange with ${a.address}`, a.transcript, c));
   }
   lines.push(loginLine(e, sym, c, worst('login')));
-  if (e.login.state === 'attempted' && e.login.transcript) lines.push(...transcriptLines('login exchange (credentials masked)', e.login.transcript, c));
+  if (e.login.state === 'attempted' && e.login.transcript)
+    lines.push(...transcriptLines('login exchange (credentials masked)', e.login.transcript, c));
   if (e.login.state === 'attempted' && e.login.mailbox) {
     const m = e.login.mailbox;
-    lines.push(row(m.state === 'ok' ? 'ok' : 'error', 'mailbox', m.state === 'ok' ? `INBOX opened read-only, ${m.exists} messages` : (m.error?.message ?? 'not opened'), m.ms));
+    lines.push(
+      row(
+        m.state === 'ok' ? 'ok' : 'error',
+        'mailbox',
+        m.state === 'ok' ? `INBOX opened read-only, ${m.exists} messages` : (m.error?.message ?? 'not opened'),
+        m.ms,
+      ),
+    );
   }
   return lines;
 }
 
 function transcriptLines(title: string, t: readonly TranscriptLine[], c: ChalkInstance): string[] {
   const dir = { c: 'C:', s: 'S:', i: '--' } as const;
-  return [`    ${c.dim(title)}`, ...t.map((l) => c.dim(`      ${String(l.t).padStart(5)} ms ${l.layer === 'tls' ? 'tls' : '   '} ${dir[l.dir]} ${trunc(l.text, 200)}`))];
+  return [
+    `    ${c.dim(title)}`,
+    ...t.map((l) =>
+      c.dim(
+        `      ${String(l.t).padStart(5)} ms ${l.layer === 'tls' ? 'tls' : '   '} ${dir[l.dir]} ${trunc(l.text, 200)}`,
+      ),
+    ),
+  ];
 }
 
 function stageDetail(s: StageReport, a: AddressReport): string {
@@ -233,8 +302,12 @@ function stageDetail(s: StageReport, a: AddressReport): string {
       const t = a.tls;
       if (!t) return 'ok';
       const leaf = t.chain[0];
-      const who = leaf ? `${leaf.commonName ?? leaf.subject} by ${leaf.issuerCommonName ?? leaf.issuer}, until ${leaf.validTo.slice(0, 10)}` : 'no certificate';
-      const verdict = tlsInfoVerified(t) ? 'verified' : `not verified: ${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')}`;
+      const who = leaf
+        ? `${leaf.commonName ?? leaf.subject} by ${leaf.issuerCommonName ?? leaf.issuer}, until ${leaf.validTo.slice(0, 10)}`
+        : 'no certificate';
+      const verdict = tlsInfoVerified(t)
+        ? 'verified'
+        : `not verified: ${[t.verifyError, t.hostnameOk ? '' : 'name mismatch'].filter(Boolean).join(', ')}`;
       return `${verdict} · ${t.protocol}, ${who}`;
     }
     case 'greeting':
@@ -253,7 +326,8 @@ function stageDetail(s: StageReport, a: AddressReport): string {
 function loginLine(e: EndpointReport, sym: (m: Mark) => string, c: ChalkInstance, found: Mark | undefined): string {
   const l = e.login;
   const label = 'Login'.padEnd(12);
-  if (l.state === 'withheld') return `  ${sym(found ?? 'skipped')} ${label} ${WITHHELD_REASON[l.reason]?.short ?? l.reason}`;
+  if (l.state === 'withheld')
+    return `  ${sym(found ?? 'skipped')} ${label} ${WITHHELD_REASON[l.reason]?.short ?? l.reason}`;
   const ms = c.dim(`  ${l.ms} ms`);
   if (l.ok) return `  ${sym('ok')} ${label} ${l.username} accepted (${l.mechanism ?? 'login'})${ms}`;
   const said = l.response?.line ?? l.error?.message ?? 'failed';
@@ -269,7 +343,8 @@ function consequenceLines(f: ReportFinding, xs: readonly ReportFinding[], c: Cha
   const because = new Map<string, string[]>();
   for (const x of xs) {
     const where = x.subject.host ? `${x.subject.host}:${x.subject.port} (${secLabel(x.subject.security)})` : '';
-    if (x.relation === 'same-problem' && x.code === f.code) out.push(wrap(c.dim(`Also: the same on ${where}.`), '    ', width));
+    if (x.relation === 'same-problem' && x.code === f.code)
+      out.push(wrap(c.dim(`Also: the same on ${where}.`), '    ', width));
     else if (x.relation === 'detail') {
       out.push(wrap(`${c.dim('There:')} ${x.title} ${c.dim(x.code)}`, '    ', width));
       if (x.fix[0]) out.push(wrap(`${c.cyan('Fix:')} ${x.fix[0]}`, '      ', width));

@@ -48,13 +48,31 @@ export interface Timeline {
 
 function endpointLane(e: EndpointReport): TimelineLane {
   const bars: TimelineBar[] = [];
-  const add = (stage: Stage, state: 'ok' | 'failed', at: number | undefined, ms: number, after: number, address?: string): number => {
-    bars.push({ stage, label: STAGE_LABEL[stage], ...(address ? { address } : {}), state, at: at ?? after, ms, estimated: at === undefined });
+  const add = (
+    stage: Stage,
+    state: 'ok' | 'failed',
+    at: number | undefined,
+    ms: number,
+    after: number,
+    address?: string,
+  ): number => {
+    bars.push({
+      stage,
+      label: STAGE_LABEL[stage],
+      ...(address ? { address } : {}),
+      state,
+      at: at ?? after,
+      ms,
+      estimated: at === undefined,
+    });
     return (at ?? after) + ms;
   };
   const r = e.resolve;
   // An IP literal needs no DNS: no bar.
-  const resolved = r.state === 'skipped' || r.ms === undefined || r.via === 'literal' ? (r.at ?? 0) : add('resolve', r.state, r.at, r.ms, 0);
+  const resolved =
+    r.state === 'skipped' || r.ms === undefined || r.via === 'literal'
+      ? (r.at ?? 0)
+      : add('resolve', r.state, r.at, r.ms, 0);
   let end = resolved;
   const several = e.addresses.length > 1;
   for (const a of e.addresses) {
@@ -74,7 +92,10 @@ export function timelineOf(r: Report): Timeline {
   const lanes: TimelineLane[] = [];
   const d = r.discovery;
   if (d && d.at !== undefined && d.ms !== undefined) {
-    lanes.push({ title: `Discovery for ${r.input.domain}`, bars: [{ stage: 'discovery', label: 'Discovery', state: 'ok', at: d.at, ms: d.ms, estimated: false }] });
+    lanes.push({
+      title: `Discovery for ${r.input.domain}`,
+      bars: [{ stage: 'discovery', label: 'Discovery', state: 'ok', at: d.at, ms: d.ms, estimated: false }],
+    });
   }
   for (const e of r.endpoints) lanes.push(endpointLane(e));
   const last = Math.max(0, ...lanes.flatMap((l) => l.bars.map((b) => b.at + b.ms)));

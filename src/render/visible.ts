@@ -9,7 +9,8 @@
 
 /** Every character a terminal or viewer would act on instead of showing. */
 // eslint-disable-next-line no-control-regex
-export const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const HIDDEN =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function escape(ch: string): string {
   const cp = ch.charCodeAt(0);

@@ -8,7 +8,13 @@ import { CATALOGUE, renderEntry, type FindingCode, type Severity } from '../cata
 import { verdictSummary } from './verdict.js';
 import { working as isWorking } from '../model/reading.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import { endpointId, type Candidate, type EndpointEvidence, type NetworkEvidence, type Stage } from '../model/evidence.js';
+import {
+  endpointId,
+  type Candidate,
+  type EndpointEvidence,
+  type NetworkEvidence,
+  type Stage,
+} from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import type { Report, ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
 import { endpointReport } from './endpoint.js';
@@ -45,7 +51,11 @@ const REACHABILITY: ReadonlySet<FindingCode> = new Set<FindingCode>([
 ]);
 
 /** Severity follows provenance: what failed on a guess is information, not a verdict. */
-export function adjustSeverity(findings: Finding[], endpoints: readonly EndpointEvidence[], anyWorking: boolean): Finding[] {
+export function adjustSeverity(
+  findings: Finding[],
+  endpoints: readonly EndpointEvidence[],
+  anyWorking: boolean,
+): Finding[] {
   const byId = new Map(endpoints.map((e) => [e.id, e]));
   return findings.map((f) => {
     const e = f.endpoint ? byId.get(f.endpoint) : undefined;
@@ -86,7 +96,11 @@ export function mergeAddresses(findings: Finding[], endpoints: readonly Endpoint
     if (g.length < 2) return f;
     const all = g.length === counts.get(f.endpoint);
     const { address: _drop, ...subject } = f.subject;
-    return { ...f, subject: all ? subject : f.subject, params: { ...f.params, addresses: g.map((x) => String(x.subject.address)) } };
+    return {
+      ...f,
+      subject: all ? subject : f.subject,
+      params: { ...f.params, addresses: g.map((x) => String(x.subject.address)) },
+    };
   });
 }
 
@@ -140,7 +154,16 @@ export function buildReport(inp: BuildInput): Report {
   let grouped = groupConsequences(orderFindings(findings, inp.endpoints));
   // Decided after grouping, which may lower consequences: nothing verified is always an error.
   if (!firstWorking && !grouped.some((f) => f.severity === 'error')) {
-    grouped = [{ code: 'NO_VERIFIED_CONFIGURATION', severity: 'error', subject: {}, params: { endpoints: inp.endpoints.length }, stage: 'run' }, ...grouped];
+    grouped = [
+      {
+        code: 'NO_VERIFIED_CONFIGURATION',
+        severity: 'error',
+        subject: {},
+        params: { endpoints: inp.endpoints.length },
+        stage: 'run',
+      },
+      ...grouped,
+    ];
   }
   const rendered = grouped.map(renderFinding);
   const sync = syncReport(inp.endpoints, inp);
@@ -189,6 +212,7 @@ function buildVerdict(rendered: ReportFinding[], firstWorking: EndpointEvidence 
         loginVerified: inp.loginExpected,
       }
     : null;
-  const first = rendered.find((f) => f.severity === status && !f.causedBy) ?? rendered.find((f) => f.severity === 'error');
+  const first =
+    rendered.find((f) => f.severity === status && !f.causedBy) ?? rendered.find((f) => f.severity === 'error');
   return { status, working, summary: verdictSummary(status, working, first, tally), tally };
 }

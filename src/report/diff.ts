@@ -64,7 +64,12 @@ export interface ReportDiff {
     disappeared: FindingChange[];
     severityChanged: Array<FindingChange & { from: Severity }>;
   };
-  endpoints: { nowWorking: DiffEndpoint[]; stoppedWorking: DiffEndpoint[]; onlyBefore: DiffEndpoint[]; onlyAfter: DiffEndpoint[] };
+  endpoints: {
+    nowWorking: DiffEndpoint[];
+    stoppedWorking: DiffEndpoint[];
+    onlyBefore: DiffEndpoint[];
+    onlyAfter: DiffEndpoint[];
+  };
   timings: TimingChange[];
   /** Caveats, e.g. the two reports are for different addresses. */
   notes: string[];
@@ -73,12 +78,26 @@ export interface ReportDiff {
 const STATUS_RANK: Record<Verdict['status'], number> = { ok: 0, warning: 1, error: 2 };
 
 function side(r: Report, source: string): DiffSide {
-  return { source, address: r.input.address, startedAt: r.startedAt, version: r.tool.version, status: r.verdict.status, summary: r.verdict.summary, working: r.verdict.working };
+  return {
+    source,
+    address: r.input.address,
+    startedAt: r.startedAt,
+    version: r.tool.version,
+    status: r.verdict.status,
+    summary: r.verdict.summary,
+    working: r.verdict.working,
+  };
 }
 
-const diffEndpoint = (e: EndpointReport): DiffEndpoint => ({ id: e.id, host: e.host, port: e.port, security: e.security });
+const diffEndpoint = (e: EndpointReport): DiffEndpoint => ({
+  id: e.id,
+  host: e.host,
+  port: e.port,
+  security: e.security,
+});
 
-const keyOf = (f: ReportFinding): string => [f.code, f.endpoint ?? '', f.subject.address ?? '', f.subject.source ?? ''].join('|');
+const keyOf = (f: ReportFinding): string =>
+  [f.code, f.endpoint ?? '', f.subject.address ?? '', f.subject.source ?? ''].join('|');
 
 /** The report's endpoints by id, for the findings that name one. */
 type Endpoints = ReadonlyMap<string, EndpointReport>;
@@ -136,7 +155,9 @@ function timings(r: Report): Map<string, Timed> {
   };
   for (const e of r.endpoints) {
     if (e.resolve.ms !== undefined) add(e, 'DNS', e.resolve.ms);
-    for (const a of e.addresses) for (const s of a.stages) if (s.ms !== undefined) add(e, s.stage, s.ms, e.addresses.length > 1 ? a.address : undefined);
+    for (const a of e.addresses)
+      for (const s of a.stages)
+        if (s.ms !== undefined) add(e, s.stage, s.ms, e.addresses.length > 1 ? a.address : undefined);
     if (e.login.state === 'attempted') {
       add(e, 'login', e.login.ms);
       if (e.login.mailbox?.ms !== undefined) add(e, 'mailbox', e.login.mailbox.ms);
@@ -163,8 +184,10 @@ export function diffReports(before: Report, after: Report, names: { before: stri
     findings.appeared.some((f) => f.severity === 'error') ||
     findings.severityChanged.some((f) => f.severity === 'error' && SEVERITY_RANK[f.from] > SEVERITY_RANK.error);
   const notes: string[] = [];
-  if (before.input.address.toLowerCase() !== after.input.address.toLowerCase()) notes.push(`the reports are for different addresses (${before.input.address}, ${after.input.address})`);
-  if (Date.parse(after.startedAt) < Date.parse(before.startedAt)) notes.push('"after" was made before "before": are the files in the right order?');
+  if (before.input.address.toLowerCase() !== after.input.address.toLowerCase())
+    notes.push(`the reports are for different addresses (${before.input.address}, ${after.input.address})`);
+  if (Date.parse(after.startedAt) < Date.parse(before.startedAt))
+    notes.push('"after" was made before "before": are the files in the right order?');
   return {
     diffVersion: DIFF_VERSION,
     before: side(before, names.before),

@@ -1,5 +1,12 @@
 /** Turn endpoint evidence into the report's endpoint shape: per-address stage lists in run order. */
-import type { AddressProbe, EndpointEvidence, LoginAttempt, Outcome, ResolveEvidence, Stage } from '../model/evidence.js';
+import type {
+  AddressProbe,
+  EndpointEvidence,
+  LoginAttempt,
+  Outcome,
+  ResolveEvidence,
+  Stage,
+} from '../model/evidence.js';
 import type { AddressReport, EndpointReport, StageReport } from '../model/report.js';
 import { starttlsAccepted } from '../model/reading.js';
 
@@ -27,11 +34,20 @@ export function addressReport(a: AddressProbe): AddressReport {
   const st = stages.find((s) => s.stage === 'starttls');
   if (st && a.starttls?.state === 'ok' && !starttlsAccepted(a)) {
     st.state = 'failed';
-    st.error = { code: a.starttls.value.response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: a.starttls.value.response.line };
+    st.error = {
+      code: a.starttls.value.response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD',
+      message: a.starttls.value.response.line,
+    };
   }
   const tls = a.tls?.state === 'ok' ? a.tls.value : a.starttlsTls?.state === 'ok' ? a.starttlsTls.value : undefined;
   const before = a.tls ? undefined : a.capability.state === 'ok' ? a.capability.value : undefined;
-  const after = a.tls ? (a.capability.state === 'ok' ? a.capability.value : undefined) : a.capabilityAfterTls?.state === 'ok' ? a.capabilityAfterTls.value : undefined;
+  const after = a.tls
+    ? a.capability.state === 'ok'
+      ? a.capability.value
+      : undefined
+    : a.capabilityAfterTls?.state === 'ok'
+      ? a.capabilityAfterTls.value
+      : undefined;
   return {
     address: a.address,
     family: a.family,
@@ -51,14 +67,31 @@ function resolveReport(r: ResolveEvidence): EndpointReport['resolve'] {
   // A crashed probe has no DNS result to show: only its INTERNAL error.
   if ('crashed' in r) return { state: 'failed', ...atOf(r.at), ms: r.ms, error: r.error };
   const { ms, via, a, aaaa, notProbed, refused, error } = r;
-  return { state: error ? 'failed' : 'ok', ...atOf(r.at), ms, via, a, aaaa, ...(notProbed ? { notProbed } : {}), ...(refused ? { refused } : {}), ...(error ? { error } : {}) };
+  return {
+    state: error ? 'failed' : 'ok',
+    ...atOf(r.at),
+    ms,
+    via,
+    a,
+    aaaa,
+    ...(notProbed ? { notProbed } : {}),
+    ...(refused ? { refused } : {}),
+    ...(error ? { error } : {}),
+  };
 }
 
-export function endpointReport(e: EndpointEvidence, user: string, working: boolean, withTranscript: boolean): EndpointReport {
+export function endpointReport(
+  e: EndpointEvidence,
+  user: string,
+  working: boolean,
+  withTranscript: boolean,
+): EndpointReport {
   const c = e.candidate;
   const r = e.resolve;
   const login: EndpointReport['login'] =
-    e.login.state === 'withheld' ? { state: 'withheld', reason: e.login.reason } : attemptReport(e.login.attempt, user, withTranscript);
+    e.login.state === 'withheld'
+      ? { state: 'withheld', reason: e.login.reason }
+      : attemptReport(e.login.attempt, user, withTranscript);
   return {
     id: e.id,
     host: c.host,

@@ -8,7 +8,18 @@ import type { Report } from '../model/report.js';
 
 const MASK = '***';
 /** Keys whose values name servers, never the user. */
-const KEEP = new Set(['host', 'id', 'endpoint', 'sameAs', 'hostnameChecked', 'servername', 'code', 'stage', 'source', 'security']);
+const KEEP = new Set([
+  'host',
+  'id',
+  'endpoint',
+  'sameAs',
+  'hostnameChecked',
+  'servername',
+  'code',
+  'stage',
+  'source',
+  'security',
+]);
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
 // Not inside a longer run of hex and colons: a certificate fingerprint (AB:CD:…) is no address.
 const IPV6 = /(?<![0-9a-f:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![0-9a-f:])/gi;

@@ -28,7 +28,14 @@ export const EXPLAINED_BY: Partial<Record<FindingCode, readonly FindingCode[]>> 
     'HOST_OUTSIDE_DOMAIN',
   ],
   TLS_UNTRUSTED_ISSUER: ['TLS_INTERCEPTED'],
-  TCP_TIMEOUT: ['SERVER_PORT_FILTERED', 'HOST_UNREACHABLE', 'LOCAL_NETWORK_BLOCKS_MAIL', 'NO_NETWORK', 'IPV6_PATH_BROKEN', 'IPV6_SERVICE_MISSING'],
+  TCP_TIMEOUT: [
+    'SERVER_PORT_FILTERED',
+    'HOST_UNREACHABLE',
+    'LOCAL_NETWORK_BLOCKS_MAIL',
+    'NO_NETWORK',
+    'IPV6_PATH_BROKEN',
+    'IPV6_SERVICE_MISSING',
+  ],
   TCP_UNREACHABLE: ['HOST_UNREACHABLE', 'NO_NETWORK', 'IPV6_PATH_BROKEN'],
   TCP_REFUSED: ['IPV6_SERVICE_MISSING', 'IMPLICIT_TLS_MISSING'],
   DNS_NO_ADDRESS: ['DNS_NXDOMAIN', 'DNS_FALSE_NXDOMAIN'],
@@ -48,7 +55,11 @@ const LOCAL_PARAMS = new Set(['address', 'addresses', 'family', 'ms', 'greeting'
 function coversAddresses(root: Finding, f: Finding): boolean {
   const scope = root.params.addresses;
   if (!Array.isArray(scope)) return true;
-  const mine = Array.isArray(f.params.addresses) ? f.params.addresses : typeof f.params.address === 'string' ? [f.params.address] : [];
+  const mine = Array.isArray(f.params.addresses)
+    ? f.params.addresses
+    : typeof f.params.address === 'string'
+      ? [f.params.address]
+      : [];
   // A finding about the endpoint as a whole (no address) is covered by a root on its addresses.
   return mine.length === 0 || mine.every((a) => scope.includes(a));
 }
@@ -63,12 +74,18 @@ export function groupConsequences(ordered: readonly Finding[]): Finding[] {
   const rootOf = new Map<Finding, Finding>();
   const firstOf = new Map<string, Finding>();
   const isRootFor = (r: Finding, f: Finding, codes: readonly FindingCode[]) =>
-    r !== f && !r.causedBy && codes.includes(r.code) && (r.endpoint === undefined || r.endpoint === f.endpoint) && r.severity !== 'ok' && coversAddresses(r, f);
+    r !== f &&
+    !r.causedBy &&
+    codes.includes(r.code) &&
+    (r.endpoint === undefined || r.endpoint === f.endpoint) &&
+    r.severity !== 'ok' &&
+    coversAddresses(r, f);
   for (const f of out) {
     if (f.severity === 'ok') continue;
     const given = f.causedBy;
     if (given) {
-      const r = out.find((x) => isRootFor(x, f, [given])) ?? out.find((x) => x !== f && x.code === given && !x.causedBy);
+      const r =
+        out.find((x) => isRootFor(x, f, [given])) ?? out.find((x) => x !== f && x.code === given && !x.causedBy);
       if (r) rootOf.set(f, r);
       f.relation ??= 'consequence';
       continue;
@@ -106,7 +123,15 @@ function absorbIntoEndpointRoots(out: Finding[], rootOf: Map<Finding, Finding>):
   for (const r of out) {
     if (!ENDPOINT_ROOTS.includes(r.code) || r.causedBy || !r.endpoint || r.severity !== 'error') continue;
     for (const f of out) {
-      if (f === r || f.causedBy || rootOf.has(f) || f.endpoint !== r.endpoint || f.severity === 'ok' || ENDPOINT_ROOTS.includes(f.code)) continue;
+      if (
+        f === r ||
+        f.causedBy ||
+        rootOf.has(f) ||
+        f.endpoint !== r.endpoint ||
+        f.severity === 'ok' ||
+        ENDPOINT_ROOTS.includes(f.code)
+      )
+        continue;
       f.causedBy = r.code;
       f.relation = 'detail';
       rootOf.set(f, r);

@@ -15,7 +15,10 @@ import type { EndpointEvidence } from '../model/evidence.js';
 import type { IntegrationsReport, SyncReport } from '../model/report.js';
 import { offers } from '../probes/sync/commands.js';
 
-function loginOf(s: Synced, ctx: { discovery: DiscoveryEvidence | null; address: EmailAddress }): Pick<IntegrationsReport, 'login' | 'limits' | 'knowledge'> {
+function loginOf(
+  s: Synced,
+  ctx: { discovery: DiscoveryEvidence | null; address: EmailAddress },
+): Pick<IntegrationsReport, 'login' | 'limits' | 'knowledge'> {
   const mechanism = s.attempt.mechanism;
   const worked = /OAUTH/i.test(mechanism ?? '') ? 'oauth' : 'password';
   const m = endpointProvider(ctx, s.e);
@@ -23,14 +26,21 @@ function loginOf(s: Synced, ctx: { discovery: DiscoveryEvidence | null; address:
   const advice = integrationAdvice(m);
   const p = m.provider;
   const limits: IntegrationsReport['limits'] = [];
-  if (typeof advice.params.sessionLimit === 'string') limits.push({ rule: 'session-limit', text: advice.params.sessionLimit });
-  if (typeof advice.params.storageLimit === 'string') limits.push({ rule: 'storage-limit', text: advice.params.storageLimit });
+  if (typeof advice.params.sessionLimit === 'string')
+    limits.push({ rule: 'session-limit', text: advice.params.sessionLimit });
+  if (typeof advice.params.storageLimit === 'string')
+    limits.push({ rule: 'storage-limit', text: advice.params.storageLimit });
   const login: IntegrationsReport['login'] =
-    p.login === 'unknown' ? { method: worked, from: 'this-login', ...(mechanism ? { mechanism } : {}) } : { method: p.login, from: 'provider', provider: displayName(m), ...(mechanism ? { mechanism } : {}) };
+    p.login === 'unknown'
+      ? { method: worked, from: 'this-login', ...(mechanism ? { mechanism } : {}) }
+      : { method: p.login, from: 'provider', provider: displayName(m), ...(mechanism ? { mechanism } : {}) };
   return { login, limits, knowledge: advice.knowledge };
 }
 
-function integrations(s: Synced, ctx: { discovery: DiscoveryEvidence | null; address: EmailAddress }): IntegrationsReport {
+function integrations(
+  s: Synced,
+  ctx: { discovery: DiscoveryEvidence | null; address: EmailAddress },
+): IntegrationsReport {
   const caps = s.capabilities;
   const sessions = s.attempt.sessions;
   return {
@@ -41,13 +51,21 @@ function integrations(s: Synced, ctx: { discovery: DiscoveryEvidence | null; add
   };
 }
 
-export function syncReport(endpoints: readonly EndpointEvidence[], ctx: { discovery: DiscoveryEvidence | null; address: EmailAddress }): SyncReport | undefined {
+export function syncReport(
+  endpoints: readonly EndpointEvidence[],
+  ctx: { discovery: DiscoveryEvidence | null; address: EmailAddress },
+): SyncReport | undefined {
   const s = syncedEndpoints({ endpoints })[0];
   if (!s) return undefined;
   const folders = s.sync.folders;
   return {
     endpoint: s.e.id,
-    capabilities: SYNC_CAPABILITIES.map((c) => ({ name: c.name, supported: offers(s.capabilities, c.name), rfc: c.rfc, gives: c.gives })),
+    capabilities: SYNC_CAPABILITIES.map((c) => ({
+      name: c.name,
+      supported: offers(s.capabilities, c.name),
+      rfc: c.rfc,
+      gives: c.gives,
+    })),
     probe: s.sync,
     roles: folders.state === 'ok' ? folderRoles(folders.value) : [],
     ...(s.attempt.sessions ? { sessions: s.attempt.sessions } : {}),

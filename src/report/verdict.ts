@@ -6,11 +6,21 @@
 import type { ReportFinding, Verdict, WorkingSettings } from '../model/report.js';
 import { ACTOR_LABEL, secLabel, type Severity } from '../catalogue/types.js';
 
-export function verdictSummary(status: Verdict['status'], working: WorkingSettings | null, first: ReportFinding | undefined, counts: Record<Severity, number>): string {
-  const settings = working ? `${working.host}, port ${working.port}, security ${secLabel(working.security)}, username ${working.username}` : '';
+export function verdictSummary(
+  status: Verdict['status'],
+  working: WorkingSettings | null,
+  first: ReportFinding | undefined,
+  counts: Record<Severity, number>,
+): string {
+  const settings = working
+    ? `${working.host}, port ${working.port}, security ${secLabel(working.security)}, username ${working.username}`
+    : '';
   if (status === 'error' && first) return `${first.title}. Who must act: ${ACTOR_LABEL[first.who]}.`;
   if (!working) return first ? `${first.title}.` : 'No working configuration was found.';
-  const head = working.loginVerified ? `Everything needed works: ${settings}.` : `The server is reachable over verified TLS (${settings}); the login was not tested.`;
-  if (status === 'warning') return `${head} ${counts.warning} warning${counts.warning === 1 ? '' : 's'}${first ? `, first: ${first.title}` : ''}.`;
+  const head = working.loginVerified
+    ? `Everything needed works: ${settings}.`
+    : `The server is reachable over verified TLS (${settings}); the login was not tested.`;
+  if (status === 'warning')
+    return `${head} ${counts.warning} warning${counts.warning === 1 ? '' : 's'}${first ? `, first: ${first.title}` : ''}.`;
   return head;
 }

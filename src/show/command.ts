@@ -33,7 +33,10 @@ type Flags = Record<string, unknown>;
 /** --now: an ISO 8601 date, or "now". */
 function parseNow(v: string): Date {
   const d = v === 'now' ? new Date() : new Date(v);
-  if (Number.isNaN(d.getTime())) throw new InputError(`--now "${v}" is not a date (use ISO 8601, e.g. 2027-01-15 or 2027-01-15T12:00:00Z, or "now")`);
+  if (Number.isNaN(d.getTime()))
+    throw new InputError(
+      `--now "${v}" is not a date (use ISO 8601, e.g. 2027-01-15 or 2027-01-15T12:00:00Z, or "now")`,
+    );
   return d;
 }
 
@@ -69,7 +72,10 @@ async function rejudge(src: Source, o: Flags, tool: Report['tool']): Promise<{ r
 
 async function showSaved(src: Source): Promise<{ report: Report; line: string }> {
   const report = await loadReport(src);
-  return { report, line: `(loaded from ${src.name}: saved ${report.startedAt} by imap-doctor ${report.tool.version}; nothing was probed now)` };
+  return {
+    report,
+    line: `(loaded from ${src.name}: saved ${report.startedAt} by imap-doctor ${report.tool.version}; nothing was probed now)`,
+  };
 }
 
 export async function show(file: string | undefined, o: Flags, deps: SupportDeps): Promise<number> {
@@ -84,15 +90,25 @@ export async function show(file: string | undefined, o: Flags, deps: SupportDeps
 }
 
 export async function diff(beforeFile: string, afterFile: string, o: Flags, deps: SupportDeps): Promise<number> {
-  if (beforeFile === '-' && afterFile === '-') throw new InputError('diff can read only one of the two reports from standard input');
+  if (beforeFile === '-' && afterFile === '-')
+    throw new InputError('diff can read only one of the two reports from standard input');
   const load = async (f: string) => {
     const r = await loadReport(await readSource(f, deps.stdin));
     return o.redact === true ? redactReport(r) : r;
   };
   const before = await load(beforeFile);
   const after = await load(afterFile);
-  const d = diffReports(before, after, { before: beforeFile === '-' ? 'standard input' : beforeFile, after: afterFile === '-' ? 'standard input' : afterFile });
+  const d = diffReports(before, after, {
+    before: beforeFile === '-' ? 'standard input' : beforeFile,
+    after: afterFile === '-' ? 'standard input' : afterFile,
+  });
   const display = displayFrom(o, deps);
-  deps.out(display.format === 'json' ? renderDiffJson(d) : display.format === 'markdown' ? renderDiffMarkdown(d) : renderDiffText(d, { color: display.text.color }));
+  deps.out(
+    display.format === 'json'
+      ? renderDiffJson(d)
+      : display.format === 'markdown'
+        ? renderDiffMarkdown(d)
+        : renderDiffText(d, { color: display.text.color }),
+  );
   return d.worse ? 1 : 0;
 }

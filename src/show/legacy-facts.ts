@@ -14,7 +14,11 @@ type Details = Record<string, unknown>;
 /** Notes whose words carried a detail: the pattern, the code, the typed fields it gives. */
 const PATTERNS: Array<[RegExp, SourceReason, (m: RegExpExecArray) => Details]> = [
   [/^not a host name, not used: (.*)$/s, 'srv-target-not-host', (m) => ({ badTargets: jsonList(m[1] ?? '') })],
-  [/^.* is reached through a local bridge \((.*):(\d+)\), not probed$/s, 'provider-bridge', (m) => ({ bridge: { host: m[1], port: Number(m[2]) } })],
+  [
+    /^.* is reached through a local bridge \((.*):(\d+)\), not probed$/s,
+    'provider-bridge',
+    (m) => ({ bridge: { host: m[1], port: Number(m[2]) } }),
+  ],
   [/^no public source names the IMAP server of /, 'provider-imap-unknown', () => ({})],
   [/ named by an unverified SRV record: not connected to$/, 'unverified-target-refused', () => ({})],
   [/^Autodiscover error: (.*)$/s, 'autodiscover-error', (m) => (m[1] ? { errorDetail: m[1] } : {})],
@@ -26,7 +30,9 @@ const NO_PARAMS: SourceReasonParams = { targets: [], target: '', provider: '', d
 
 /** The codes whose words take no detail, by those words (the catalogue's words are the old notes). */
 const FIXED = new Map<string, SourceReason>(
-  (Object.keys(SOURCE_REASON) as SourceReason[]).filter((r) => !PATTERNS.some(([, code]) => code === r)).map((r) => [SOURCE_REASON[r](NO_PARAMS), r]),
+  (Object.keys(SOURCE_REASON) as SourceReason[])
+    .filter((r) => !PATTERNS.some(([, code]) => code === r))
+    .map((r) => [SOURCE_REASON[r](NO_PARAMS), r]),
 );
 
 function jsonList(text: string): string[] {
@@ -58,10 +64,20 @@ function alias(text: unknown): SrvAlias | undefined {
 /** A source's facts in today's shape (unchanged when they already are). */
 export function upgradeFacts(s: SourceResult): SourceResult {
   const f = s.facts as LegacyFacts | undefined;
-  if (!f || (f.notes === undefined && !(Array.isArray(f.targetCnames) && f.targetCnames.some((c) => typeof c === 'string')))) return s;
+  if (
+    !f ||
+    (f.notes === undefined && !(Array.isArray(f.targetCnames) && f.targetCnames.some((c) => typeof c === 'string')))
+  )
+    return s;
   const { notes, targetCnames, ...rest } = f;
   const first = Array.isArray(notes) && typeof notes[0] === 'string' ? reasonOfNote(notes[0]) : undefined;
-  const cnames = Array.isArray(targetCnames) ? targetCnames.map(alias).filter((c): c is SrvAlias => c !== undefined) : undefined;
-  const facts = { ...rest, ...(first ? { reason: first.reason, ...first.details } : {}), ...(cnames ? { targetCnames: cnames } : {}) };
+  const cnames = Array.isArray(targetCnames)
+    ? targetCnames.map(alias).filter((c): c is SrvAlias => c !== undefined)
+    : undefined;
+  const facts = {
+    ...rest,
+    ...(first ? { reason: first.reason, ...first.details } : {}),
+    ...(cnames ? { targetCnames: cnames } : {}),
+  };
   return { ...s, facts } as SourceResult;
 }

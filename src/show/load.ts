@@ -34,7 +34,8 @@ export async function readSource(file: string, stdin: AsyncIterable<unknown>): P
     for await (const c of stdin) {
       const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
       size += b.length;
-      if (size > MAX_INPUT_BYTES) throw new InputError(`standard input is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MB: not a report`);
+      if (size > MAX_INPUT_BYTES)
+        throw new InputError(`standard input is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MB: not a report`);
       chunks.push(b);
     }
     return { name: 'standard input', text: Buffer.concat(chunks).toString('utf8') };
@@ -44,28 +45,36 @@ export async function readSource(file: string, stdin: AsyncIterable<unknown>): P
     buf = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'error')})`);
+    throw new InputError(
+      `cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'error')})`,
+    );
   }
-  if (buf.length > MAX_INPUT_BYTES) throw new InputError(`${file} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MB: not a report`);
+  if (buf.length > MAX_INPUT_BYTES)
+    throw new InputError(`${file} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MB: not a report`);
   return { name: file, text: buf.toString('utf8') };
 }
 
 function checkDate(value: unknown, what: string): void {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new InputError(`${what}: startedAt ${JSON.stringify(value)} is not a date`);
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+    throw new InputError(`${what}: startedAt ${JSON.stringify(value)} is not a date`);
 }
 
 /** A report of any version this doctor reads, validated, in the current shape. */
 export async function parseReport(value: Record<string, unknown>, name: string): Promise<Report> {
   const v = value.schemaVersion;
   if (v === undefined) {
-    if ('evidenceVersion' in value) throw new InputError(`${name} is saved evidence, not a report: imap-doctor show --rejudge ${name} judges it`);
+    if ('evidenceVersion' in value)
+      throw new InputError(`${name} is saved evidence, not a report: imap-doctor show --rejudge ${name} judges it`);
     throw new InputError(`${name}: not an imap-doctor report (it has no schemaVersion)`);
   }
   if (typeof v === 'number' && Number.isInteger(v) && v > NEWEST) {
-    throw new InputError(`${name} is a report of schemaVersion ${v}, newer than this imap-doctor (${VERSION}) reads (up to ${NEWEST}): update imap-doctor to show it`);
+    throw new InputError(
+      `${name} is a report of schemaVersion ${v}, newer than this imap-doctor (${VERSION}) reads (up to ${NEWEST}): update imap-doctor to show it`,
+    );
   }
   const schema = typeof v === 'number' ? REPORT_SCHEMAS[v] : undefined;
-  if (!schema) throw new InputError(`${name}: schemaVersion ${JSON.stringify(v)} is not a report version imap-doctor knows`);
+  if (!schema)
+    throw new InputError(`${name}: schemaVersion ${JSON.stringify(v)} is not a report version imap-doctor knows`);
   const problem = await schemaProblem(value, schema);
   if (problem) throw new InputError(`${name} is not a valid imap-doctor report (schemaVersion ${v}): ${problem}`);
   checkDate(value.startedAt, name);
@@ -86,15 +95,23 @@ export async function loadEvidence(src: Source): Promise<RunEvidence> {
   if (!('evidenceVersion' in value) && 'schemaVersion' in value) {
     const report = await parseReport(value, name);
     if (!report.evidence) {
-      throw new InputError(`${name} is a report without evidence: re-run the diagnosis with --save-evidence <file> (or --include-evidence) to re-judge it later`);
+      throw new InputError(
+        `${name} is a report without evidence: re-run the diagnosis with --save-evidence <file> (or --include-evidence) to re-judge it later`,
+      );
     }
     value = report.evidence as unknown as Record<string, unknown>;
   }
   const v = value.evidenceVersion;
   if (v !== EVIDENCE_VERSION && v !== 1 && v !== 2) {
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new InputError(`${name}: not saved imap-doctor evidence (evidenceVersion ${JSON.stringify(v)})`);
-    const age = v > EVIDENCE_VERSION ? 'a newer imap-doctor: update imap-doctor' : 'an older imap-doctor: run the diagnosis again';
-    throw new InputError(`${name} holds evidence version ${v}; this imap-doctor (${VERSION}) re-judges versions 1 to ${EVIDENCE_VERSION} only. It comes from ${age}`);
+    if (typeof v !== 'number' || !Number.isInteger(v))
+      throw new InputError(`${name}: not saved imap-doctor evidence (evidenceVersion ${JSON.stringify(v)})`);
+    const age =
+      v > EVIDENCE_VERSION
+        ? 'a newer imap-doctor: update imap-doctor'
+        : 'an older imap-doctor: run the diagnosis again';
+    throw new InputError(
+      `${name} holds evidence version ${v}; this imap-doctor (${VERSION}) re-judges versions 1 to ${EVIDENCE_VERSION} only. It comes from ${age}`,
+    );
   }
   const problem = await schemaProblem(value, 'report.schema.json', `evidenceV${String(v)}`);
   if (problem) throw new InputError(`${name} is not valid imap-doctor evidence (version ${v}): ${problem}`);
@@ -117,7 +134,13 @@ function fromVersion1(value: Record<string, unknown>): RunEvidence {
   const endpoints = ev.endpoints.map((e) => {
     const r = e.resolve as { via?: string; ms: number; at?: number; error?: ProbeError };
     if ((r.via !== 'none' && r.via !== 'crashed') || r.error?.code !== 'INTERNAL') return e;
-    const crashed: ResolveCrashed = { crashed: r.via === 'crashed' ? 'resolve' : 'probe', ...(r.at !== undefined ? { at: r.at } : {}), ms: r.ms, addresses: [], error: r.error };
+    const crashed: ResolveCrashed = {
+      crashed: r.via === 'crashed' ? 'resolve' : 'probe',
+      ...(r.at !== undefined ? { at: r.at } : {}),
+      ms: r.ms,
+      addresses: [],
+      error: r.error,
+    };
     return { ...e, resolve: crashed };
   });
   return { ...ev, evidenceVersion: EVIDENCE_VERSION, endpoints };

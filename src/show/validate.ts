@@ -13,7 +13,8 @@ declare const __IMAP_DOCTOR_SCHEMAS__: Record<string, object> | undefined;
 export type SchemaName = 'report.schema.json' | 'report.schema.v1.json';
 
 export function readSchema(name: SchemaName): Record<string, unknown> {
-  if (typeof __IMAP_DOCTOR_SCHEMAS__ === 'object' && __IMAP_DOCTOR_SCHEMAS__[name]) return __IMAP_DOCTOR_SCHEMAS__[name] as Record<string, unknown>;
+  if (typeof __IMAP_DOCTOR_SCHEMAS__ === 'object' && __IMAP_DOCTOR_SCHEMAS__[name])
+    return __IMAP_DOCTOR_SCHEMAS__[name] as Record<string, unknown>;
   return JSON.parse(readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 }
 
@@ -26,7 +27,9 @@ async function validatorFor(name: SchemaName, def?: string): Promise<Validator> 
   const { Validator } = await import('@cfworker/json-schema');
   const schema = readSchema(name);
   // A definition inside the schema: validate against a schema that only refers to it.
-  const v = def ? new Validator({ $ref: `${String(schema.$id)}#/$defs/${def}` }, '2020-12', false) : new Validator(schema, '2020-12', false);
+  const v = def
+    ? new Validator({ $ref: `${String(schema.$id)}#/$defs/${def}` }, '2020-12', false)
+    : new Validator(schema, '2020-12', false);
   if (def) v.addSchema(schema);
   validators.set(key, v);
   return v;
@@ -34,14 +37,31 @@ async function validatorFor(name: SchemaName, def?: string): Promise<Validator> 
 
 /** '#/endpoints/0/login/reason' → 'endpoints[0].login.reason'. */
 function pathOf(location: string): string {
-  const parts = location.replace(/^#\/?/, '').split('/').filter((p) => p.length > 0);
+  const parts = location
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p.length > 0);
   if (parts.length === 0) return 'the top level';
-  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : `${i === 0 ? '' : '.'}${p.replace(/~1/g, '/').replace(/~0/g, '~')}`)).join('');
+  return parts
+    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : `${i === 0 ? '' : '.'}${p.replace(/~1/g, '/').replace(/~0/g, '~')}`))
+    .join('');
 }
 
 const depth = (e: OutputUnit): number => e.instanceLocation.split('/').length;
 /** Keywords that only say "something below failed". */
-const AGGREGATE = new Set(['$ref', 'properties', 'items', 'prefixItems', 'allOf', 'anyOf', 'oneOf', 'if', 'then', 'else', 'additionalProperties']);
+const AGGREGATE = new Set([
+  '$ref',
+  'properties',
+  'items',
+  'prefixItems',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'if',
+  'then',
+  'else',
+  'additionalProperties',
+]);
 
 /** The first problem: the deepest error, a leaf rather than "a subschema had errors", first among equals. */
 function describe(errors: readonly OutputUnit[]): string {

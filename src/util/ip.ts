@@ -15,11 +15,24 @@ export function isLoopback(host: string): boolean {
 
 const PRIVATE = new BlockList();
 // RFC 1122 "this network" and unspecified, RFC 1918, loopback, RFC 3927 link-local (IPv4-mapped IPv6 too).
-for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const) {
   PRIVATE.addSubnet(net, bits, 'ipv4');
 }
 // Unspecified, loopback, RFC 4291 link-local, RFC 4193 unique local.
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fe80::', 10], ['fc00::', 7]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fe80::', 10],
+  ['fc00::', 7],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv6');
 
 /** Loopback, link-local, private (RFC 1918), unique local (ULA) or unspecified; false for names. */
 export function isPrivateAddress(address: string): boolean {

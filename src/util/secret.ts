@@ -46,7 +46,13 @@ export class Secret {
     if (v.length === 0) return [];
     // The IMAP quoted-string form (RFC 9051 §4.3) too: a server may echo the LOGIN argument.
     const quoted = v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-    const out = new Set<string>([v, quoted, Buffer.from(v).toString('base64'), encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]);
+    const out = new Set<string>([
+      v,
+      quoted,
+      Buffer.from(v).toString('base64'),
+      encodeURIComponent(v),
+      JSON.stringify(v).slice(1, -1),
+    ]);
     if (user !== undefined) {
       out.add(Buffer.from(`\0${user}\0${v}`).toString('base64'));
       out.add(Buffer.from(`${user}\0${user}\0${v}`).toString('base64'));
@@ -207,9 +213,13 @@ interface Needles {
   protect: string[];
 }
 
-const needles = (forms: readonly string[], protect: readonly string[]): Needles => ({ forms: forms.map((f) => fold(f).text), protect: protect.map((p) => fold(p).text) });
+const needles = (forms: readonly string[], protect: readonly string[]): Needles => ({
+  forms: forms.map((f) => fold(f).text),
+  protect: protect.map((p) => fold(p).text),
+});
 
-const inside = (r: [number, number], outer: ReadonlyArray<[number, number]>) => outer.some(([a, b]) => r[0] >= a && r[1] <= b);
+const inside = (r: [number, number], outer: ReadonlyArray<[number, number]>) =>
+  outer.some(([a, b]) => r[0] >= a && r[1] <= b);
 
 /**
  * Every string inside a plain-data value with every secret form masked; numbers, booleans and keys
@@ -274,8 +284,14 @@ export const SERVER_TEXT_HIDDEN = '[server text hidden: it quoted your password 
  */
 export function holdsPiece(text: string, secrets: readonly string[], protect: readonly string[] = []): boolean {
   const hay = fold(text);
-  const keep = protectedRanges(hay, protect.map((p) => fold(p).text));
-  const folded = keep.length === 0 ? hay.text : [...hay.text.split('')].map((c, i) => (inside([hay.start(i), hay.end(i)], keep) ? '\0' : c)).join('');
+  const keep = protectedRanges(
+    hay,
+    protect.map((p) => fold(p).text),
+  );
+  const folded =
+    keep.length === 0
+      ? hay.text
+      : [...hay.text.split('')].map((c, i) => (inside([hay.start(i), hay.end(i)], keep) ? '\0' : c)).join('');
   return secrets.some((s) => {
     const f = fold(s).text;
     const n = pieceLength(f);
@@ -293,7 +309,12 @@ function pieceLength(folded: string): number {
  * The text with every piece of a secret (see holdsPiece) and every form of it masked, the rest kept:
  * what the refusal is classified on, and what the evidence keeps, when the report hides the text whole.
  */
-export function maskPieces(text: string, secrets: readonly string[], forms: readonly string[], protect: readonly string[] = []): string {
+export function maskPieces(
+  text: string,
+  secrets: readonly string[],
+  forms: readonly string[],
+  protect: readonly string[] = [],
+): string {
   const windows = secrets.flatMap((s) => {
     const f = fold(s).text;
     const n = pieceLength(f);
@@ -303,7 +324,12 @@ export function maskPieces(text: string, secrets: readonly string[], forms: read
 }
 
 /** A server's text from a login: masked whole when it holds a piece of the secret, else every form masked. */
-export function scrubServerText(text: string, secrets: readonly string[], forms: readonly string[], protect: readonly string[] = []): string {
+export function scrubServerText(
+  text: string,
+  secrets: readonly string[],
+  forms: readonly string[],
+  protect: readonly string[] = [],
+): string {
   if (secrets.length > 0 && holdsPiece(text, secrets, protect)) return SERVER_TEXT_HIDDEN;
   return scrub(text, forms, protect);
 }

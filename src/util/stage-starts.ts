@@ -35,7 +35,8 @@ export function recordStageStarts(t0: number, now: () => number = () => performa
       if (!starts.has(k)) starts.set(k, offset());
     },
     startOf: (endpoint, stage, address) => starts.get(key(endpoint, stage, address)),
-    discovery: () => (discoveryAt === undefined ? undefined : { at: discoveryAt, ms: (discoveryEnd ?? offset()) - discoveryAt }),
+    discovery: () =>
+      discoveryAt === undefined ? undefined : { at: discoveryAt, ms: (discoveryEnd ?? offset()) - discoveryAt },
   };
 }
 
@@ -44,11 +45,16 @@ function setAt(o: { at?: number }, at: number | undefined): void {
 }
 
 /** Writes the recorded starts into the evidence: every stage that ran, DNS, an attempted login, discovery. */
-export function stampStarts(starts: StageStarts, endpoints: readonly EndpointEvidence[], discovery: DiscoveryEvidence | null): void {
+export function stampStarts(
+  starts: StageStarts,
+  endpoints: readonly EndpointEvidence[],
+  discovery: DiscoveryEvidence | null,
+): void {
   for (const e of endpoints) {
     setAt(e.resolve, starts.startOf(e.id, 'resolve'));
     for (const a of e.addresses) {
-      for (const [stage, o] of stageOutcomes(a)) if (o.state !== 'skipped') setAt(o, starts.startOf(e.id, stage, a.address));
+      for (const [stage, o] of stageOutcomes(a))
+        if (o.state !== 'skipped') setAt(o, starts.startOf(e.id, stage, a.address));
     }
     if (e.login.state === 'attempted') setAt(e.login.attempt, starts.startOf(e.id, 'login'));
   }

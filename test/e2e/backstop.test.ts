@@ -23,10 +23,28 @@ describe('the deadline backstop', () => {
     port = silent.port;
   });
   afterAll(() => silent.close());
-  const args = () => ['alice@example.com', '--host', '127.0.0.1', '--port', String(port), '--security', 'starttls', '--no-login', '--timeout', '20000', '--deadline', String(DEADLINE), '--json'];
+  const args = () => [
+    'alice@example.com',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--security',
+    'starttls',
+    '--no-login',
+    '--timeout',
+    '20000',
+    '--deadline',
+    String(DEADLINE),
+    '--json',
+  ];
 
   it(`prints the report and ends the process at --deadline + ${LIMITS.backstopGraceMs} ms while the main thread is blocked`, async () => {
-    const r = await runCli(args(), { preload: path.join(PRELOAD, 'block-main.mjs'), env: { BLOCK_AFTER_MS: '200' }, timeoutMs: 30_000 });
+    const r = await runCli(args(), {
+      preload: path.join(PRELOAD, 'block-main.mjs'),
+      env: { BLOCK_AFTER_MS: '200' },
+      timeoutMs: 30_000,
+    });
     // Blocked: the worker ends the process itself (SIGTERM) right after printing.
     expect(r.signal).toBe('SIGTERM');
     expect(r.ms).toBeLessThan(25_000);

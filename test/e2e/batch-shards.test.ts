@@ -79,7 +79,16 @@ describe.skipIf(!lab || !parallel)('the sharding recipes of docs/batch.md agains
   const sh = async (script: string, cwd: string, env: Record<string, string> = {}) => {
     const options = `--dns ${dns.address} --no-ispdb --ca-file ${lab.certs.ca.crt} --timeout 5000`;
     try {
-      await run('bash', ['--noprofile', '--norc', '-o', 'pipefail', '-c', script], { cwd, env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: tmp, IMAP_DOCTOR_OPTIONS: options, NO_COLOR: '1', ...env } });
+      await run('bash', ['--noprofile', '--norc', '-o', 'pipefail', '-c', script], {
+        cwd,
+        env: {
+          PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+          HOME: tmp,
+          IMAP_DOCTOR_OPTIONS: options,
+          NO_COLOR: '1',
+          ...env,
+        },
+      });
       return 0;
     } catch (e) {
       return (e as { code?: number }).code ?? -1;
@@ -95,7 +104,9 @@ describe.skipIf(!lab || !parallel)('the sharding recipes of docs/batch.md agains
     );
     for (const r of reports) expect(schemaErrors(r)).toBeNull();
     expect(reports.map((r) => r.input.address).sort()).toEqual([...addresses].sort());
-    expect(reports.find((r) => r.input.address === 'x@expired.test')?.findings.map((f) => f.code)).toContain('TLS_CERT_EXPIRED');
+    expect(reports.find((r) => r.input.address === 'x@expired.test')?.findings.map((f) => f.code)).toContain(
+      'TLS_CERT_EXPIRED',
+    );
   };
 
   it('GNU parallel: blocks of the sorted list, one batch each, output kept whole', async () => {
@@ -122,7 +133,10 @@ describe.skipIf(!lab || !parallel)('the sharding recipes of docs/batch.md agains
       }),
     );
     expect(codes.every((c) => c === 0 || c === 1)).toBe(true);
-    expectAllOnce(dir, readdirSync(dir).filter((f) => f.startsWith('shard-')));
+    expectAllOnce(
+      dir,
+      readdirSync(dir).filter((f) => f.startsWith('shard-')),
+    );
   }, 120_000);
 
   it('GitHub Actions matrix: the run step for every shard', async () => {
@@ -137,9 +151,14 @@ describe.skipIf(!lab || !parallel)('the sharding recipes of docs/batch.md agains
       .join('\n');
     expect(script).toContain('imap-doctor --batch -');
     const dir = job('github');
-    const codes = await Promise.all(shards.map((s) => sh(script.replaceAll('${{ matrix.shard }}', s), checkout(dir, s))));
+    const codes = await Promise.all(
+      shards.map((s) => sh(script.replaceAll('${{ matrix.shard }}', s), checkout(dir, s))),
+    );
     expect(codes.every((c) => c === 0 || c === 1)).toBe(true);
-    expectAllOnce(dir, shards.map((s) => `job-${s}/report-${s}.ndjson`));
+    expectAllOnce(
+      dir,
+      shards.map((s) => `job-${s}/report-${s}.ndjson`),
+    );
   }, 120_000);
 
   it('GitLab CI parallel:matrix: the script for every SHARD', async () => {

@@ -27,7 +27,11 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
   let dns: DnsTestServer;
   let web: HttpsTestServer;
   let dir: string;
-  registerSecret(...secretForms(lab.password, lab.users.alice), ...secretForms(WRONG, lab.users.other), ...secretForms(lab.password, 'x@expired.test'));
+  registerSecret(
+    ...secretForms(lab.password, lab.users.alice),
+    ...secretForms(WRONG, lab.users.other),
+    ...secretForms(lab.password, 'x@expired.test'),
+  );
 
   const list = [
     lab.users.alice,
@@ -43,7 +47,10 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
   const addresses = list.filter((l) => l.includes('@') && !l.startsWith('#'));
 
   beforeAll(async () => {
-    web = await startHttpsServer({ ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key }, names: ['autoconfig.example.test', 'ispdb.test'] });
+    web = await startHttpsServer({
+      ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key },
+      names: ['autoconfig.example.test', 'ispdb.test'],
+    });
     dns = await startDnsServer();
     dir = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-batch-'));
   });
@@ -56,7 +63,13 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
     dns.reset();
     web.clearLog();
     dns.zone = zone();
-    web.routes = [{ host: 'autoconfig.example.test', path: '/mail/config-v1.1.xml', body: autoconfigXml('example.test', [['imap', 'imap.example.test', 993, 'SSL']]) }];
+    web.routes = [
+      {
+        host: 'autoconfig.example.test',
+        path: '/mail/config-v1.1.xml',
+        body: autoconfigXml('example.test', [['imap', 'imap.example.test', 993, 'SSL']]),
+      },
+    ];
   });
 
   const zone = (): Zone => ({
@@ -75,7 +88,18 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
     chmodSync(f, 0o600);
     return f;
   };
-  const args = (f: string, ...more: string[]) => ['--batch', f, '--dns', dns.address, '--ispdb-url', 'https://ispdb.test/v1.1/', '--ca-file', lab.certs.ca.crt, ...(more.includes('--timeout') ? [] : ['--timeout', String(T)]), ...more];
+  const args = (f: string, ...more: string[]) => [
+    '--batch',
+    f,
+    '--dns',
+    dns.address,
+    '--ispdb-url',
+    'https://ispdb.test/v1.1/',
+    '--ca-file',
+    lab.certs.ca.crt,
+    ...(more.includes('--timeout') ? [] : ['--timeout', String(T)]),
+    ...more,
+  ];
   /** Every NDJSON line: one report, valid against the schema. */
   const ndjson = (r: CliRun): Report[] => {
     const lines = r.stdout.split('\n').filter((l) => l.length > 0);
@@ -93,7 +117,12 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
     const reports = ndjson(r);
     expect(reports.map((x) => x.input.address).sort()).toEqual([...addresses].sort());
     const m = byAddress(reports);
-    expect(m.get(lab.users.alice)?.verdict.working).toMatchObject({ host: 'imap.example.test', port: 993, security: 'tls', loginVerified: false });
+    expect(m.get(lab.users.alice)?.verdict.working).toMatchObject({
+      host: 'imap.example.test',
+      port: 993,
+      security: 'tls',
+      loginVerified: false,
+    });
     expect(m.get('x@expired.test')?.findings.map((f) => f.code)).toContain('TLS_CERT_EXPIRED');
     expect(m.get('z@nowhere.test')?.verdict.status).toBe('error');
     // Without --credentials-file: no login, said once on stderr and in every report.
@@ -107,12 +136,20 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
     for (const d of ['example.test', 'expired.test', 'nowhere.test']) {
       expect(dns.count(`_imaps._tcp.${d}`, 'SRV'), `SRV of ${d}`).toBe(1);
       expect(dns.count(d, 'MX'), `MX of ${d}`).toBe(1);
-      expect(web.requests.filter((q) => q.host === 'ispdb.test' && q.path === `/v1.1/${d}`), `ISPDB for ${d} in ${web.requests.map((q) => `${q.host}${q.path}`).join(' ')}`).toHaveLength(1);
+      expect(
+        web.requests.filter((q) => q.host === 'ispdb.test' && q.path === `/v1.1/${d}`),
+        `ISPDB for ${d} in ${web.requests.map((q) => `${q.host}${q.path}`).join(' ')}`,
+      ).toHaveLength(1);
     }
     expect(dns.count('imap.example.test', 'A')).toBe(1);
     expect(dns.count('imap.expired.test', 'A')).toBe(1);
     // One discovery: its two autoconfig fetches (https and http) once each, not once per address.
-    expect(web.requests.filter((q) => q.host === 'autoconfig.example.test').map((q) => q.scheme).sort()).toEqual(['http', 'https']);
+    expect(
+      web.requests
+        .filter((q) => q.host === 'autoconfig.example.test')
+        .map((q) => q.scheme)
+        .sort(),
+    ).toEqual(['http', 'https']);
     // The summary goes to stderr with JSON, so stdout is NDJSON only.
     expect(r.stderr).toMatch(/Batch: 7 addresses of 7 diagnosed/);
     expect(r.stderr).toMatch(/Shared: 3 discoveries, /);
@@ -123,16 +160,35 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
     const r = await runCli(args(file('list.txt', list), '--fail-on', 'never', '--concurrency', '3'));
     expectExit(r, 0);
     const lines = r.stdout.split('\n');
-    for (const a of addresses) expect(lines.filter((l) => l.includes(` ${a}  `)), a).toHaveLength(1);
+    for (const a of addresses)
+      expect(
+        lines.filter((l) => l.includes(` ${a}  `)),
+        a,
+      ).toHaveLength(1);
     expect(lines.find((l) => l.includes('x@expired.test'))).toContain('[TLS_CERT_EXPIRED]');
     expect(r.stdout).toMatch(/Batch: 7 addresses of 7 diagnosed in [\d.]+ s \([\d.]+ addresses\/s\): 4 working/);
     expect(r.stdout).toContain('Exit code 0 (the worst of all runs).');
   });
 
   it('reads the list from standard input; a bad line is named by its number and makes the exit code 2', async () => {
-    const r = await runCli(['--batch', '-', '--dns', dns.address, '--no-ispdb', '--ca-file', lab.certs.ca.crt, '--timeout', String(T), '--fail-on', 'never'], {
-      input: `${lab.users.alice}\nnot an address\n${lab.users.other},imap.example.test,993\n`,
-    });
+    const r = await runCli(
+      [
+        '--batch',
+        '-',
+        '--dns',
+        dns.address,
+        '--no-ispdb',
+        '--ca-file',
+        lab.certs.ca.crt,
+        '--timeout',
+        String(T),
+        '--fail-on',
+        'never',
+      ],
+      {
+        input: `${lab.users.alice}\nnot an address\n${lab.users.other},imap.example.test,993\n`,
+      },
+    );
     expectExit(r, 2);
     expect(r.stderr).toContain('line 2: "not an address" is not an email address');
     expect(r.stderr).toContain('line 3: "alice@example.test,imap.example.test,993"'.replace('alice', 'other'));
@@ -142,9 +198,26 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
   });
 
   it('address,host probes that host for the line', async () => {
-    const r = await runCli(['--batch', '-', '--dns', dns.address, '--no-ispdb', '--ca-file', lab.certs.ca.crt, '--resolve', `imap.example.test=${lab.hosts.good}`, '--timeout', String(T), '--format', 'json'], {
-      input: `nobody@nowhere.test,imap.example.test\n`,
-    });
+    const r = await runCli(
+      [
+        '--batch',
+        '-',
+        '--dns',
+        dns.address,
+        '--no-ispdb',
+        '--ca-file',
+        lab.certs.ca.crt,
+        '--resolve',
+        `imap.example.test=${lab.hosts.good}`,
+        '--timeout',
+        String(T),
+        '--format',
+        'json',
+      ],
+      {
+        input: `nobody@nowhere.test,imap.example.test\n`,
+      },
+    );
     const [x] = ndjson(r);
     expect(x?.input.options.host).toBe('imap.example.test');
     expect(x?.discovery).toBeNull();
@@ -169,7 +242,7 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
     expect(empty.stderr).toContain('no address in the list');
   });
 
-  it('refuses a credentials file others can read or that is not the user\'s, before anything is probed', async () => {
+  it("refuses a credentials file others can read or that is not the user's, before anything is probed", async () => {
     const f = file('list-cred.txt', [lab.users.alice]);
     const open = file('open.txt', [`${lab.users.alice}\t${lab.password}`]);
     chmodSync(open, 0o644);
@@ -189,9 +262,17 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
   });
 
   it('logs in with the credentials file: over verified TLS only, once per endpoint per address, no secret in any output', async () => {
-    const creds = file('creds.txt', [`${lab.users.alice}\t${lab.password}`, `${lab.users.other}\t${WRONG}`, `x@expired.test\t${lab.password}`]);
+    const creds = file('creds.txt', [
+      `${lab.users.alice}\t${lab.password}`,
+      `${lab.users.other}\t${WRONG}`,
+      `x@expired.test\t${lab.password}`,
+    ]);
     const f = file('list-login.txt', [lab.users.alice, lab.users.other, 'x@expired.test', 'bob@example.test']);
-    for (const fmt of [['--format', 'json'], ['--verbose'], ['--format', 'json', '--include-evidence', '--transcript']]) {
+    for (const fmt of [
+      ['--format', 'json'],
+      ['--verbose'],
+      ['--format', 'json', '--include-evidence', '--transcript'],
+    ]) {
       const r = await runCli([...args(f), '--credentials-file', creds, ...fmt]);
       expectExit(r, 1);
       expect(r.stderr).not.toContain('no --credentials-file');
@@ -202,7 +283,9 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
       expect(m.get(lab.users.other)?.findings.map((f) => f.code)).toContain('AUTH_FAILED');
       // The expired certificate never gets the password; an address without a line gets no login.
       expect(m.get('x@expired.test')?.endpoints.every((e) => e.login.state === 'withheld')).toBe(true);
-      expect(m.get('bob@example.test')?.findings.find((x) => x.code === 'LOGIN_NOT_TESTED')?.params.reason).toBe('batch');
+      expect(m.get('bob@example.test')?.findings.find((x) => x.code === 'LOGIN_NOT_TESTED')?.params.reason).toBe(
+        'batch',
+      );
       for (const x of m.values()) {
         const attempted = x.endpoints.filter((e) => e.login.state === 'attempted').map((e) => e.id);
         expect(new Set(attempted).size).toBe(attempted.length);
@@ -213,10 +296,30 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
   it('a hanging address holds up nobody: the others finish first, it ends at its own --deadline', async () => {
     // Its SRV query is never answered: its discovery waits for the step timeout (20 s), past its deadline.
     dns.set({ drop: true }, '_imaps._tcp.hang.test');
-    const f = file('hang.txt', ['stuck@hang.test', lab.users.alice, lab.users.other, lab.users.locked, 'bob@example.test']);
-    const r = await runCli([...args(f, '--timeout', '20000'), '--concurrency', '2', '--deadline', '2500', '--format', 'json']);
+    const f = file('hang.txt', [
+      'stuck@hang.test',
+      lab.users.alice,
+      lab.users.other,
+      lab.users.locked,
+      'bob@example.test',
+    ]);
+    const r = await runCli([
+      ...args(f, '--timeout', '20000'),
+      '--concurrency',
+      '2',
+      '--deadline',
+      '2500',
+      '--format',
+      'json',
+    ]);
     const reports = ndjson(r);
-    expect(reports.map((x) => x.input.address)).toEqual([lab.users.alice, lab.users.other, lab.users.locked, 'bob@example.test', 'stuck@hang.test']);
+    expect(reports.map((x) => x.input.address)).toEqual([
+      lab.users.alice,
+      lab.users.other,
+      lab.users.locked,
+      'bob@example.test',
+      'stuck@hang.test',
+    ]);
     // Cut by its own deadline (2.5 s), not by the 20 s step timeout.
     const stuck = reports.at(-1) as Report;
     expect(JSON.stringify(stuck.findings)).toContain('aborted: the run deadline was reached');
@@ -226,7 +329,13 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
 
   it('Ctrl-C prints what has finished and exits 130', async () => {
     dns.set({ delayMs: 30_000 }, '_imaps._tcp.slow.test');
-    const f = file('slow.txt', [lab.users.alice, lab.users.other, 'a@slow.test', 'b@slow.test', ...Array.from({ length: 20 }, (_, i) => `u${i}@slow.test`)]);
+    const f = file('slow.txt', [
+      lab.users.alice,
+      lab.users.other,
+      'a@slow.test',
+      'b@slow.test',
+      ...Array.from({ length: 20 }, (_, i) => `u${i}@slow.test`),
+    ]);
     const firstTwo = new Promise<void>((resolve) => {
       const t = setInterval(() => {
         if (dns.count('_imaps._tcp.slow.test', 'SRV') > 0) {
@@ -245,11 +354,17 @@ describe.skipIf(!lab)('--batch (CLI, loopback DNS/HTTPS, lab Dovecot)', () => {
   it('a run stuck with a free main thread (every abort listener deaf) costs its address, not the batch: exit 3', async () => {
     dns.set({ drop: true }, '_imaps._tcp.hang.test');
     const f = file('deaf.txt', ['stuck@hang.test', 'other@hang.test']);
-    const r = await runCli([...args(f, '--timeout', '20000'), '--deadline', '1000', '--format', 'json'], { preload: path.join(ROOT, 'test/fixtures/preload/deaf-signals.mjs'), timeoutMs: 30_000 });
+    const r = await runCli([...args(f, '--timeout', '20000'), '--deadline', '1000', '--format', 'json'], {
+      preload: path.join(ROOT, 'test/fixtures/preload/deaf-signals.mjs'),
+      timeoutMs: 30_000,
+    });
     expectExit(r, 3);
     const reports = ndjson(r);
     expect(reports.map((x) => x.input.address).sort()).toEqual(['other@hang.test', 'stuck@hang.test']);
-    for (const x of reports) expect(x.findings.find((y) => y.code === 'INTERNAL_ERROR')?.params.error).toBe('the run did not end within its deadline');
+    for (const x of reports)
+      expect(x.findings.find((y) => y.code === 'INTERNAL_ERROR')?.params.error).toBe(
+        'the run did not end within its deadline',
+      );
     expect(r.stderr).toContain('2 reports with an internal error');
     expect(r.ms).toBeLessThan(20_000);
   });

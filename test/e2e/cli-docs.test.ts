@@ -44,7 +44,12 @@ function helpOptions(help: string): HelpOption[] {
     const long = /--[\w-]+/.exec(flags)?.[0] ?? flags;
     const extra = /\s*\((choices: (.*?))?(, )?(default: "(.*?)")?\)$/.exec(desc);
     const choices = extra?.[2] ? [...extra[2].matchAll(/"([^"]+)"/g)].map((m) => m[1] as string) : undefined;
-    return { long, text: (extra && (extra[2] || extra[5]) ? desc.slice(0, extra.index) : desc).replace(/\s+/g, ' '), ...(choices ? { choices } : {}), ...(extra?.[5] ? { default: extra[5] } : {}) };
+    return {
+      long,
+      text: (extra && (extra[2] || extra[5]) ? desc.slice(0, extra.index) : desc).replace(/\s+/g, ' '),
+      ...(choices ? { choices } : {}),
+      ...(extra?.[5] ? { default: extra[5] } : {}),
+    };
   });
 }
 
@@ -54,10 +59,14 @@ describe('man page', () => {
   });
 
   /** The long options the man page lists in one part (the OPTIONS section, or one command's entry). */
-  const manLongs = (part: string) => [...part.matchAll(/^\.TP\n(?:\\fB\\-\w\\fR, )?\\fB(\\-\\-[\w\\-]+)\\fR/gm)].map((m) => (m[1] as string).replace(/\\-/g, '-'));
-  const between = (from: string, to: string) => man.slice(man.indexOf(from), man.indexOf(to, man.indexOf(from) + from.length));
+  const manLongs = (part: string) =>
+    [...part.matchAll(/^\.TP\n(?:\\fB\\-\w\\fR, )?\\fB(\\-\\-[\w\\-]+)\\fR/gm)].map((m) =>
+      (m[1] as string).replace(/\\-/g, '-'),
+    );
+  const between = (from: string, to: string) =>
+    man.slice(man.indexOf(from), man.indexOf(to, man.indexOf(from) + from.length));
 
-  it('lists every option of --help, and of each command\'s --help, with its text, choices and default', async () => {
+  it("lists every option of --help, and of each command's --help, with its text, choices and default", async () => {
     const help = (await runCli(['--help'])).stdout;
     const commandsSection = help.slice(help.indexOf('Commands:'), help.indexOf('\n\n', help.indexOf('Commands:')));
     const commands = [...commandsSection.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1] as string);
@@ -65,7 +74,11 @@ describe('man page', () => {
     const parts: Array<[string, string, string]> = [['imap-doctor', help, between('.SH OPTIONS', '.SH COMMANDS')]];
     for (const [i, c] of commands.entries()) {
       const next = commands[i + 1];
-      parts.push([c, (await runCli([c, '--help'])).stdout, between(`.SS\n\\fBimap\\-doctor ${c}\\fR`, next ? `.SS\n\\fBimap\\-doctor ${next}\\fR` : '.SH PASSWORD')]);
+      parts.push([
+        c,
+        (await runCli([c, '--help'])).stdout,
+        between(`.SS\n\\fBimap\\-doctor ${c}\\fR`, next ? `.SS\n\\fBimap\\-doctor ${next}\\fR` : '.SH PASSWORD'),
+      ]);
     }
     for (const [name, text, part] of parts) {
       const opts = helpOptions(text);
@@ -82,7 +95,10 @@ describe('man page', () => {
 
   it('formats without a warning', () => {
     if (!programAvailable('man page formatting', 'groff', 'groff-base')) return;
-    const out = execFileSync('groff', ['-man', '-Tutf8', '-ww', '-z', MAN], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('groff', ['-man', '-Tutf8', '-ww', '-z', MAN], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out).toBe('');
   });
 });
@@ -103,7 +119,19 @@ describe('shell completion', () => {
     if (!shellOrFail('bash')) return;
     const file = await script('bash');
     const complete = (...words: string[]) =>
-      execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _imap_doctor; printf '%s\\n' "\${COMPREPLY[@]}"`, file, 'imap-doctor', ...words], { encoding: 'utf8' }).trim().split('\n');
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _imap_doctor; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          file,
+          'imap-doctor',
+          ...words,
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
     expect(complete('--fa')).toEqual(['--fail-on']);
     expect(complete('--fail-on', '')).toEqual(['error', 'warning', 'never']);
     expect(complete('--format', 'h')).toEqual(['html']);
@@ -122,9 +150,23 @@ describe('shell completion', () => {
     const file = await script('zsh');
     // compadd is what zsh's completion system calls; a function of that name stands in and prints its words.
     const complete = (...words: string[]) =>
-      execFileSync('zsh', ['-fc', `compdef() {}; compadd() { while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -d ]] && shift; shift; done; [[ $1 == -- ]] && shift; print -l -- "$@"; }; _files() { print FILES; }; source "$1"; shift; words=(imap-doctor "$@"); CURRENT=$#words; _imap_doctor`, 'zsh', file, ...words], { encoding: 'utf8' }).trim().split('\n');
+      execFileSync(
+        'zsh',
+        [
+          '-fc',
+          `compdef() {}; compadd() { while [[ $1 == -* && $1 != -- ]]; do [[ $1 == -d ]] && shift; shift; done; [[ $1 == -- ]] && shift; print -l -- "$@"; }; _files() { print FILES; }; source "$1"; shift; words=(imap-doctor "$@"); CURRENT=$#words; _imap_doctor`,
+          'zsh',
+          file,
+          ...words,
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
     expect(execFileSync('zsh', ['-n', file], { encoding: 'utf8' })).toBe('');
-    expect(complete('--')).toEqual(expect.arrayContaining(['--fail-on', '--format', '--host', '--no-login', '--version']));
+    expect(complete('--')).toEqual(
+      expect.arrayContaining(['--fail-on', '--format', '--host', '--no-login', '--version']),
+    );
     expect(complete('--fail-on', '')).toEqual(['error', 'warning', 'never']);
     expect(complete('--format', '')).toEqual(['text', 'json', 'markdown', 'html']);
     expect(complete('')).toEqual(['explain', 'show', 'diff', 'completion', 'publish']);
@@ -136,12 +178,22 @@ describe('shell completion', () => {
     if (!shellOrFail('fish')) return;
     const file = await script('fish');
     // fish sorts what it offers.
-    const complete = (line: string) => execFileSync('fish', ['--no-config', '-c', `source $argv[1]; complete -C $argv[2]`, file, line], { encoding: 'utf8' }).trim().split('\n').sort();
-    expect(complete('imap-doctor --fail-o')).toEqual([expect.stringMatching(/^--fail-on\texit 1 when a finding is at least this bad/)]);
+    const complete = (line: string) =>
+      execFileSync('fish', ['--no-config', '-c', `source $argv[1]; complete -C $argv[2]`, file, line], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .sort();
+    expect(complete('imap-doctor --fail-o')).toEqual([
+      expect.stringMatching(/^--fail-on\texit 1 when a finding is at least this bad/),
+    ]);
     const words = (line: string) => complete(line).map((l) => l.split('\t')[0]);
     expect(words('imap-doctor --fail-on ')).toEqual(['error', 'never', 'warning']);
     expect(words('imap-doctor --security ')).toEqual(['plain', 'starttls', 'tls']);
-    expect(complete('imap-doctor compl')).toEqual([expect.stringMatching(/^completion\tprint a shell completion script/)]);
+    expect(complete('imap-doctor compl')).toEqual([
+      expect.stringMatching(/^completion\tprint a shell completion script/),
+    ]);
     expect(complete('imap-doctor completion ')).toEqual(['bash', 'fish', 'zsh']);
     expect(complete('imap-doctor explain TLS_CERT_EXP')).toEqual(['TLS_CERT_EXPIRED', 'TLS_CERT_EXPIRING_SOON']);
   });

@@ -17,11 +17,19 @@ import { BIN, ROOT, runCli } from './cli-runner.js';
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /** The CLI with its stdout closed as soon as it starts (like `| head -c0`); stderr collected. */
-function closedStdout(args: string[], preload?: string, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [...(preload ? ['--import', path.join(ROOT, 'test/fixtures/preload', preload)] : []), BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function closedStdout(
+  args: string[],
+  preload?: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    [...(preload ? ['--import', path.join(ROOT, 'test/fixtures/preload', preload)] : []), BIN, ...args],
+    {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout.destroy();
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
@@ -58,10 +66,14 @@ describe('a closed stdout ends the run quietly', () => {
 describe('every stderr path goes through the scrubber', () => {
   it('a crash outside the inner catches prints "internal error" without the password (exit 3)', async () => {
     const password = 'Canary-Last-Catch-73fz';
-    const child = spawn(process.execPath, ['--import', path.join(ROOT, 'test/fixtures/preload/crash-cli.mjs'), BIN, 'alice@example.com', '--no-login'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', IMAP_DOCTOR_PASSWORD: password },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', path.join(ROOT, 'test/fixtures/preload/crash-cli.mjs'), BIN, 'alice@example.com', '--no-login'],
+      {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', IMAP_DOCTOR_PASSWORD: password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -29,7 +29,11 @@ export interface CliRun {
 /** Every form a secret could leak in. */
 export function secretForms(secret: string, user?: string): string[] {
   const forms = [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)];
-  if (user) forms.push(Buffer.from(`\0${user}\0${secret}`).toString('base64'), Buffer.from(`${user}\0${user}\0${secret}`).toString('base64'));
+  if (user)
+    forms.push(
+      Buffer.from(`\0${user}\0${secret}`).toString('base64'),
+      Buffer.from(`${user}\0${user}\0${secret}`).toString('base64'),
+    );
   return forms;
 }
 
@@ -57,7 +61,10 @@ export interface CliOptions {
 
 /** A diagnosis (not show, diff, explain, completion, publish, --help, --version or a --batch): it prints one report and can save evidence. */
 function isDiagnosis(args: string[]): boolean {
-  return !['show', 'diff', 'explain', 'help', 'completion', 'publish'].includes(args[0] ?? '') && !args.some((a) => ['--help', '-h', '--version', '-V', '--batch'].includes(a));
+  return (
+    !['show', 'diff', 'explain', 'help', 'completion', 'publish'].includes(args[0] ?? '') &&
+    !args.some((a) => ['--help', '-h', '--version', '-V', '--batch'].includes(a))
+  );
 }
 
 export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
@@ -79,7 +86,8 @@ async function checkEvidence(args: string[], run: CliRun, file: string): Promise
   const printed = [0, 1, 3, 130].includes(run.code) && run.stdout.length > 0;
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   if (!printed) return;
-  if (text.length === 0) expect.fail(`imap-doctor ${args.join(' ')} printed a report (exit ${run.code}) but saved no evidence`);
+  if (text.length === 0)
+    expect.fail(`imap-doctor ${args.join(' ')} printed a report (exit ${run.code}) but saved no evidence`);
   assertNoSecrets(text, `the evidence saved by ${args.join(' ')}`);
   await checkRoundTrip(args, run, file);
 }
@@ -97,7 +105,9 @@ async function spawnCli(args: string[], opts: CliOptions, shownArgs: string[]): 
   child.stdin.end(opts.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
   void opts.interruptWhen?.then(() => child.kill('SIGINT'));
-  const [code, signal] = await new Promise<[number, NodeJS.Signals | null]>((resolve) => child.on('close', (c, sig) => resolve([c ?? (sig ? 128 : -1), sig])));
+  const [code, signal] = await new Promise<[number, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, sig) => resolve([c ?? (sig ? 128 : -1), sig])),
+  );
   clearTimeout(timer);
   assertNoSecrets(stdout, `stdout of ${shownArgs.join(' ')}`);
   assertNoSecrets(stderr, `stderr of ${shownArgs.join(' ')}`);
@@ -106,7 +116,9 @@ async function spawnCli(args: string[], opts: CliOptions, shownArgs: string[]): 
     try {
       run.json = JSON.parse(stdout) as Report;
     } catch {
-      throw new Error(`--json output is not JSON (exit ${code}): ${stdout.slice(0, 300)} | stderr: ${stderr.slice(0, 300)}`);
+      throw new Error(
+        `--json output is not JSON (exit ${code}): ${stdout.slice(0, 300)} | stderr: ${stderr.slice(0, 300)}`,
+      );
     }
   }
   return run;
@@ -123,6 +135,8 @@ export function codes(r: Report): string[] {
 
 export function expectExit(run: CliRun, code: number): void {
   if (run.code !== code) {
-    expect.fail(`expected exit ${code}, got ${run.code}\nstdout: ${run.stdout.slice(0, 2000)}\nstderr: ${run.stderr.slice(0, 1000)}`);
+    expect.fail(
+      `expected exit ${code}, got ${run.code}\nstdout: ${run.stdout.slice(0, 2000)}\nstderr: ${run.stderr.slice(0, 1000)}`,
+    );
   }
 }

@@ -12,7 +12,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { startDnsServer, type DnsTestServer, type Zone } from '../servers/dns-server.js';
-import { autoconfigXml, autodiscoverXml, startHttpsServer, type HttpsTestServer, type Route } from '../servers/https-server.js';
+import {
+  autoconfigXml,
+  autodiscoverXml,
+  startHttpsServer,
+  type HttpsTestServer,
+  type Route,
+} from '../servers/https-server.js';
 import { labOrSkip } from '../servers/require.js';
 import { codes, expectExit, firstError, registerSecret, ROOT, runCli, secretForms, type CliRun } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
@@ -44,7 +50,15 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
   beforeAll(async () => {
     web = await startHttpsServer({
       ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key },
-      names: [D, `autoconfig.${D}`, `autodiscover.${D}`, `ad.${D}`, 'ispdb.test', 'other.test', 'autoconfig.other.test'],
+      names: [
+        D,
+        `autoconfig.${D}`,
+        `autodiscover.${D}`,
+        `ad.${D}`,
+        'ispdb.test',
+        'other.test',
+        'autoconfig.other.test',
+      ],
     });
     dns = await startDnsServer();
   });
@@ -66,7 +80,18 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
     'ispdb.test': { A: [web.ip] },
     ...extra,
   });
-  const args = (address: string, ...more: string[]) => [address, '--dns', dns.address, '--ispdb-url', 'https://ispdb.test/v1.1/', '--ca-file', lab.certs.ca.crt, '--timeout', String(T), ...more];
+  const args = (address: string, ...more: string[]) => [
+    address,
+    '--dns',
+    dns.address,
+    '--ispdb-url',
+    'https://ispdb.test/v1.1/',
+    '--ca-file',
+    lab.certs.ca.crt,
+    '--timeout',
+    String(T),
+    ...more,
+  ];
   const json = async (a: string[], env: Record<string, string> = { IMAP_DOCTOR_PASSWORD: lab.password }) => {
     const r = await runCli([...a, '--json'], { env });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();
@@ -77,27 +102,65 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
   const source = (r: Report, id: string) => r.discovery?.sources.find((s) => s.source === id);
   /** No password may go to an endpoint whose candidate is unverified and not allowed by the user. */
   const noPasswordToUnverified = (r: Report) => {
-    for (const e of r.endpoints) if (e.trust === 'unverified' && e.login.state === 'attempted') expect.fail(`password sent to unverified ${e.id}`);
+    for (const e of r.endpoints)
+      if (e.trust === 'unverified' && e.login.state === 'attempted') expect.fail(`password sent to unverified ${e.id}`);
   };
 
   const config = (host: string, port = 993, socket = 'SSL') => autoconfigXml(D, [['imap', host, port, socket]]);
   const perSource: Array<[string, string, (ip: string) => Zone, Route[]]> = [
-    ['SRV _imaps', 'srv-imaps', () => ({ [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] } }), []],
-    ['autoconfig over HTTPS', 'autoconfig', (ip) => ({ [`autoconfig.${D}`]: { A: [ip] } }), [{ scheme: 'https', host: `autoconfig.${D}`, path: AUTOCONFIG, body: config(`imap.${D}`) }]],
-    ['.well-known autoconfig', 'autoconfig-wellknown', (ip) => ({ [D]: { A: [ip] } }), [{ scheme: 'https', host: D, path: WELLKNOWN, body: config(`imap.${D}`) }]],
+    [
+      'SRV _imaps',
+      'srv-imaps',
+      () => ({ [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] } }),
+      [],
+    ],
+    [
+      'autoconfig over HTTPS',
+      'autoconfig',
+      (ip) => ({ [`autoconfig.${D}`]: { A: [ip] } }),
+      [{ scheme: 'https', host: `autoconfig.${D}`, path: AUTOCONFIG, body: config(`imap.${D}`) }],
+    ],
+    [
+      '.well-known autoconfig',
+      'autoconfig-wellknown',
+      (ip) => ({ [D]: { A: [ip] } }),
+      [{ scheme: 'https', host: D, path: WELLKNOWN, body: config(`imap.${D}`) }],
+    ],
     ['the ISPDB', 'ispdb', () => ({}), [{ host: 'ispdb.test', path: `/v1.1/${D}`, body: config(`imap.${D}`) }]],
-    ['MX → the provider\'s ISPDB entry', 'mx-ispdb', () => ({ [D]: { MX: [{ preference: 10, exchange: 'mx1.hoster.test' }] } }), [{ host: 'ispdb.test', path: '/v1.1/hoster.test', body: config(`imap.${D}`) }]],
+    [
+      "MX → the provider's ISPDB entry",
+      'mx-ispdb',
+      () => ({ [D]: { MX: [{ preference: 10, exchange: 'mx1.hoster.test' }] } }),
+      [{ host: 'ispdb.test', path: '/v1.1/hoster.test', body: config(`imap.${D}`) }],
+    ],
     [
       'Autodiscover',
       'autodiscover',
       (ip) => ({ [`autodiscover.${D}`]: { A: [ip] } }),
-      [{ host: `autodiscover.${D}`, path: AUTODISCOVER, method: 'POST', body: (q) => autodiscoverXml(`imap.${D}`, 993, 'on', /<EMailAddress>([^<]*)</.exec(q.body)?.[1] ?? '') }],
+      [
+        {
+          host: `autodiscover.${D}`,
+          path: AUTODISCOVER,
+          method: 'POST',
+          body: (q) => autodiscoverXml(`imap.${D}`, 993, 'on', /<EMailAddress>([^<]*)</.exec(q.body)?.[1] ?? ''),
+        },
+      ],
     ],
     [
       'Autodiscover SRV',
       'autodiscover-srv',
-      (ip) => ({ [`_autodiscover._tcp.${D}`]: { SRV: [{ priority: 0, weight: 0, port: 443, target: `ad.${D}` }] }, [`ad.${D}`]: { A: [ip] } }),
-      [{ host: `ad.${D}`, path: AUTODISCOVER, method: 'POST', body: autodiscoverXml(`imap.${D}`, 993, 'on', '%EMAILADDRESS%') }],
+      (ip) => ({
+        [`_autodiscover._tcp.${D}`]: { SRV: [{ priority: 0, weight: 0, port: 443, target: `ad.${D}` }] },
+        [`ad.${D}`]: { A: [ip] },
+      }),
+      [
+        {
+          host: `ad.${D}`,
+          path: AUTODISCOVER,
+          method: 'POST',
+          body: autodiscoverXml(`imap.${D}`, 993, 'on', '%EMAILADDRESS%'),
+        },
+      ],
     ],
     ['the guesses', 'guess', () => ({}), []],
   ];
@@ -107,7 +170,13 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
       web.routes = routes;
       const r = await json(alice());
       expectExit(r, 0);
-      expect(r.json.verdict.working).toEqual({ host: `imap.${D}`, port: 993, security: 'tls', username: lab.users.alice, loginVerified: true });
+      expect(r.json.verdict.working).toEqual({
+        host: `imap.${D}`,
+        port: 993,
+        security: 'tls',
+        username: lab.users.alice,
+        loginVerified: true,
+      });
       const winner = r.json.endpoints.find((e) => e.working);
       expect(winner?.sources.map((s) => s.source)).toContain(id);
       expect(source(r.json, id)?.status).toBe('found');
@@ -117,10 +186,14 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
         expect(s.query.length).toBeGreaterThan(0);
         expect(s.ms).toBeGreaterThanOrEqual(0);
       }
-      const found = r.json.discovery?.sources.filter((s) => s.status === 'found' && s.source !== 'mx').map((s) => s.source);
+      const found = r.json.discovery?.sources
+        .filter((s) => s.status === 'found' && s.source !== 'mx')
+        .map((s) => s.source);
       expect(found).toEqual(id === 'mx-ispdb' ? ['mx-ispdb'] : [id]);
       // Privacy by default: the address was sent to no web server.
-      expect(web.requests.some((q) => q.query.includes('emailaddress') || q.body.includes(lab.users.alice))).toBe(false);
+      expect(web.requests.some((q) => q.query.includes('emailaddress') || q.body.includes(lab.users.alice))).toBe(
+        false,
+      );
       noPasswordToUnverified(r.json);
     });
   }
@@ -154,7 +227,9 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
     expect(r.json.verdict.working).toMatchObject({ host: `imap.${D}`, port: 993 });
     const wrong = r.json.findings.find((f) => f.code === 'PUBLISHED_SETTINGS_WRONG');
     expect(wrong?.params).toMatchObject({ failing: `mail.${D}:143/tls`, working: `imap.${D}:993/tls` });
-    expect(wrong?.fix.join(' ')).toContain(`in https://autoconfig.${D}${AUTOCONFIG} write <hostname>imap.${D}</hostname>, <port>993</port>, <socketType>SSL</socketType>`);
+    expect(wrong?.fix.join(' ')).toContain(
+      `in https://autoconfig.${D}${AUTOCONFIG} write <hostname>imap.${D}</hostname>, <port>993</port>, <socketType>SSL</socketType>`,
+    );
     expect(codes(r.json)).toContain('SOURCES_DISAGREE');
   });
 
@@ -170,7 +245,15 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
     expect(firstError(sf.json)).toBe('DNS_SERVFAIL');
     expect(sf.json.discovery?.resolverWorking).toBe(false);
 
-    const dead = await json([lab.users.alice, '--dns', `127.0.0.1:${await deadPort()}`, '--ca-file', lab.certs.ca.crt, '--timeout', String(T)]);
+    const dead = await json([
+      lab.users.alice,
+      '--dns',
+      `127.0.0.1:${await deadPort()}`,
+      '--ca-file',
+      lab.certs.ca.crt,
+      '--timeout',
+      String(T),
+    ]);
     expect(firstError(dead.json)).toBe('DNS_UNREACHABLE');
     for (const r of [nx, sf, dead]) expect(codes(r.json)).not.toContain('DISCOVERY_NOTHING_FOUND');
   });
@@ -197,7 +280,14 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
 
   it('HTTP-only autoconfig naming a host outside the domain: probed, no password, HOST_OUTSIDE_DOMAIN', async () => {
     dns.zone = zone({ 'other.test': {}, 'autoconfig.other.test': { A: [web.ip] } });
-    web.routes = [{ scheme: 'http', host: 'autoconfig.other.test', path: AUTOCONFIG, body: autoconfigXml('other.test', [['imap', `imap.${D}`, 993, 'SSL']]) }];
+    web.routes = [
+      {
+        scheme: 'http',
+        host: 'autoconfig.other.test',
+        path: AUTOCONFIG,
+        body: autoconfigXml('other.test', [['imap', `imap.${D}`, 993, 'SSL']]),
+      },
+    ];
     const r = await json(args('alice@other.test'));
     expect(codes(r.json)).toEqual(expect.arrayContaining(['AUTOCONFIG_INSECURE_HTTP', 'HOST_OUTSIDE_DOMAIN']));
     const e = r.json.endpoints.find((x) => x.host === `imap.${D}` && x.port === 993);
@@ -207,7 +297,10 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
   });
 
   it('an SRV target in a foreign domain is probed but gets no password, unless --trust-host names it', async () => {
-    dns.zone = zone({ 'other.test': {}, '_imaps._tcp.other.test': { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] } });
+    dns.zone = zone({
+      'other.test': {},
+      '_imaps._tcp.other.test': { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] },
+    });
     const r = await json(args('alice@other.test'));
     expectExit(r, 1);
     const e = r.json.endpoints[0];
@@ -223,8 +316,13 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
   });
 
   it('streaming: a source that answers late still appears, its candidate probed, while the early one was probed before it answered', async () => {
-    dns.zone = zone({ [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] }, [`autoconfig.${D}`]: { A: [web.ip] } });
-    web.routes = [{ scheme: 'https', host: `autoconfig.${D}`, path: AUTOCONFIG, body: config(`mail.${D}`), delayMs: 800 }];
+    dns.zone = zone({
+      [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] },
+      [`autoconfig.${D}`]: { A: [web.ip] },
+    });
+    web.routes = [
+      { scheme: 'https', host: `autoconfig.${D}`, path: AUTOCONFIG, body: config(`mail.${D}`), delayMs: 800 },
+    ];
     // A step long enough for the delayed answer on a loaded machine: the point is the order, not the time.
     const r = await json(alice().map((a) => (a === String(T) ? '5000' : a)));
     expectExit(r, 0);
@@ -242,9 +340,23 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
   });
 
   it('streaming: the login waits for trust to settle — an unverified SRV target probed early gets the password once a late HTTPS source vouches for it', async () => {
-    dns.zone = zone({ 'other.test': {}, '_imaps._tcp.other.test': { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] }, 'autoconfig.other.test': { A: [web.ip] } });
-    web.routes = [{ scheme: 'https', host: 'autoconfig.other.test', path: AUTOCONFIG, body: autoconfigXml('other.test', [['imap', `imap.${D}`, 993, 'SSL']]), delayMs: 800 }];
-    const r = await json(args('alice@other.test', '--user', lab.users.alice).map((a) => (a === String(T) ? '5000' : a)));
+    dns.zone = zone({
+      'other.test': {},
+      '_imaps._tcp.other.test': { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] },
+      'autoconfig.other.test': { A: [web.ip] },
+    });
+    web.routes = [
+      {
+        scheme: 'https',
+        host: 'autoconfig.other.test',
+        path: AUTOCONFIG,
+        body: autoconfigXml('other.test', [['imap', `imap.${D}`, 993, 'SSL']]),
+        delayMs: 800,
+      },
+    ];
+    const r = await json(
+      args('alice@other.test', '--user', lab.users.alice).map((a) => (a === String(T) ? '5000' : a)),
+    );
     expectExit(r, 0);
     const e = r.json.endpoints.find((x) => x.id === `imap.${D}:993/tls`);
     // Probed on the SRV answer alone (still unverified then) …
@@ -258,10 +370,11 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
     noPasswordToUnverified(r.json);
   });
 
-  it('one lookup per name: discovery and the probe share the SRV target\'s A question; an additional section answers it outright', async () => {
+  it("one lookup per name: discovery and the probe share the SRV target's A question; an additional section answers it outright", async () => {
     dns.zone = zone({ [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 1, port: 993, target: `imap.${D}` }] } });
     // DANE's DNSSEC-checked questions (DO bit) are other questions: counted apart.
-    const asked = (type: string) => dns.queries.filter((q) => q.name === `imap.${D}` && q.type === type && !q.do).length;
+    const asked = (type: string) =>
+      dns.queries.filter((q) => q.name === `imap.${D}` && q.type === type && !q.do).length;
     const shared = await json(alice());
     expectExit(shared, 0);
     expect(asked('A')).toBe(1);
@@ -271,16 +384,44 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
     dns.set({ additional: true });
     const glued = await json(alice());
     expectExit(glued, 0);
-    expect(glued.json.endpoints.find((e) => e.id === `imap.${D}:993/tls`)?.resolve).toMatchObject({ state: 'ok', a: 'records' });
+    expect(glued.json.endpoints.find((e) => e.id === `imap.${D}:993/tls`)?.resolve).toMatchObject({
+      state: 'ok',
+      a: 'records',
+    });
     expect(asked('A')).toBe(0);
     // No AAAA in the additional section: that one is still asked, once.
     expect(asked('AAAA')).toBe(1);
   });
 
   const malformed: Array<[string, Route, string]> = [
-    ['an HTML page', { host: `autoconfig.${D}`, path: AUTOCONFIG, contentType: 'text/html', body: '<html><head><title>Login</title></head><body>Sign in</body></html>' }, 'html'],
-    ['a truncated file', { host: `autoconfig.${D}`, path: AUTOCONFIG, body: autoconfigXml(D, [['imap', `imap.${D}`, 993, 'SSL']]).slice(0, 250) }, 'not-xml'],
-    ['a DOCTYPE', { host: `autoconfig.${D}`, path: AUTOCONFIG, body: '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n<clientConfig>&lol;</clientConfig>' }, 'doctype'],
+    [
+      'an HTML page',
+      {
+        host: `autoconfig.${D}`,
+        path: AUTOCONFIG,
+        contentType: 'text/html',
+        body: '<html><head><title>Login</title></head><body>Sign in</body></html>',
+      },
+      'html',
+    ],
+    [
+      'a truncated file',
+      {
+        host: `autoconfig.${D}`,
+        path: AUTOCONFIG,
+        body: autoconfigXml(D, [['imap', `imap.${D}`, 993, 'SSL']]).slice(0, 250),
+      },
+      'not-xml',
+    ],
+    [
+      'a DOCTYPE',
+      {
+        host: `autoconfig.${D}`,
+        path: AUTOCONFIG,
+        body: '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n<clientConfig>&lol;</clientConfig>',
+      },
+      'doctype',
+    ],
     ['a huge body', { host: `autoconfig.${D}`, path: AUTOCONFIG, bytes: 20 * 1024 * 1024 }, 'too-large'],
   ];
   for (const [label, route, reason] of malformed) {
@@ -303,14 +444,23 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
     web.routes = [{ host: `autoconfig.${D}`, path: AUTOCONFIG, body: config(`imap.${D}`, 993, 'TLS') }];
     const r = await json(alice());
     expectExit(r, 0);
-    expect(r.json.findings.find((f) => f.code === 'AUTOCONFIG_INVALID')?.params).toMatchObject({ reason: 'unknown-socket-type', value: 'TLS', probedAs: 'tls', usable: true });
+    expect(r.json.findings.find((f) => f.code === 'AUTOCONFIG_INVALID')?.params).toMatchObject({
+      reason: 'unknown-socket-type',
+      value: 'TLS',
+      probedAs: 'tls',
+      usable: true,
+    });
   });
 
   describe.skipIf(!existsSync(ISPDB_DIR))('with the ISPDB snapshot as the local ISPDB', () => {
     const ispdbRoutes = (): Route[] =>
       readdirSync(ISPDB_DIR)
         .filter((f) => f.endsWith('.xml'))
-        .map((f) => ({ host: 'ispdb.test', path: `/v1.1/${f.slice(0, -4)}`, body: readFileSync(path.join(ISPDB_DIR, f), 'utf8') }));
+        .map((f) => ({
+          host: 'ispdb.test',
+          path: `/v1.1/${f.slice(0, -4)}`,
+          body: readFileSync(path.join(ISPDB_DIR, f), 'utf8'),
+        }));
 
     it('a POP3-only provider: PROVIDER_OFFERS_NO_IMAP with its POP3 settings, nothing probed in vain', async () => {
       const pop = readFileSync(path.join(ISPDB_DIR, 'bay.wind.ne.jp.xml'), 'utf8');
@@ -332,37 +482,71 @@ describe.skipIf(!lab)('discovery from the address alone (CLI, loopback DNS/HTTPS
       ['AOL (not Yahoo)', 'mx-aol.mail.gm0.yahoodns.net', 'aol', 'imap.aol.com', undefined],
       ['Zoho EU (not zoho.com)', 'mx.zoho.eu', 'zoho-eu', 'imap.zoho.eu', 'zoho.eu'],
       ['Zoho Canada (zohocloud.ca)', 'mx.zohocloud.ca', 'zoho-ca', 'imap.zohocloud.ca', 'zohocloud.ca'],
-      ['Outlook.com (consumer MX)', 'hotmail-com.olc.protection.outlook.com', 'outlook', 'outlook.office365.com', undefined],
-      ['Microsoft 365 (tenant MX)', 'example-test.mail.protection.outlook.com', 'm365', 'outlook.office365.com', undefined],
+      [
+        'Outlook.com (consumer MX)',
+        'hotmail-com.olc.protection.outlook.com',
+        'outlook',
+        'outlook.office365.com',
+        undefined,
+      ],
+      [
+        'Microsoft 365 (tenant MX)',
+        'example-test.mail.protection.outlook.com',
+        'm365',
+        'outlook.office365.com',
+        undefined,
+      ],
       ['Zoho Saudi Arabia (no server named by any source)', 'mx.zoho.sa', 'zoho-sa', undefined, undefined],
     ];
-    it.each(brands)('MX of %s: brand %s… its own server, never another brand\'s', async (_label, mxHost, brand, imap, ispdbFile) => {
-      dns.zone = zone({ [D]: { MX: [{ preference: 10, exchange: mxHost }] } });
-      web.routes = ispdbRoutes();
-      const r = await json([...alice(), '--no-login']);
-      expect(r.json.discovery?.provider).toMatchObject({ brand, via: 'mx', evidence: mxHost });
-      const mx = source(r.json, 'mx');
-      expect(mx?.servers.map((x) => x.host)).toEqual(imap ? [imap] : []);
-      const fromMx = r.json.candidates.filter((c) => c.provenance === 'mx').map((c) => c.host);
-      if (imap) expect(fromMx).toContain(imap);
-      for (const wrong of ['imap.gmx.net', 'imap.mail.yahoo.com', 'imap.zoho.com'].filter((h) => h !== imap)) expect(fromMx).not.toContain(wrong);
-      if (!imap) expect(mx?.facts).toMatchObject({ reason: 'provider-imap-unknown' });
-      // The real ISPDB entry of the MX's domain, where one exists, names the same server.
-      if (ispdbFile) {
-        expect(source(r.json, 'mx-ispdb')).toMatchObject({ status: 'found', query: `https://ispdb.test/v1.1/${ispdbFile}` });
-        expect(source(r.json, 'mx-ispdb')?.servers.filter((x) => x.protocol === 'imap').map((x) => x.host)).toContain(imap);
-      }
-      expect(codes(r.json)).toContain('MX_PROVIDER_IDENTIFIED');
-    });
+    it.each(brands)(
+      "MX of %s: brand %s… its own server, never another brand's",
+      async (_label, mxHost, brand, imap, ispdbFile) => {
+        dns.zone = zone({ [D]: { MX: [{ preference: 10, exchange: mxHost }] } });
+        web.routes = ispdbRoutes();
+        const r = await json([...alice(), '--no-login']);
+        expect(r.json.discovery?.provider).toMatchObject({ brand, via: 'mx', evidence: mxHost });
+        const mx = source(r.json, 'mx');
+        expect(mx?.servers.map((x) => x.host)).toEqual(imap ? [imap] : []);
+        const fromMx = r.json.candidates.filter((c) => c.provenance === 'mx').map((c) => c.host);
+        if (imap) expect(fromMx).toContain(imap);
+        for (const wrong of ['imap.gmx.net', 'imap.mail.yahoo.com', 'imap.zoho.com'].filter((h) => h !== imap))
+          expect(fromMx).not.toContain(wrong);
+        if (!imap) expect(mx?.facts).toMatchObject({ reason: 'provider-imap-unknown' });
+        // The real ISPDB entry of the MX's domain, where one exists, names the same server.
+        if (ispdbFile) {
+          expect(source(r.json, 'mx-ispdb')).toMatchObject({
+            status: 'found',
+            query: `https://ispdb.test/v1.1/${ispdbFile}`,
+          });
+          expect(
+            source(r.json, 'mx-ispdb')
+              ?.servers.filter((x) => x.protocol === 'imap')
+              .map((x) => x.host),
+          ).toContain(imap);
+        }
+        expect(codes(r.json)).toContain('MX_PROVIDER_IDENTIFIED');
+      },
+    );
 
     it('MX at a well-known provider: identified, and its ISPDB entry read', async () => {
       dns.zone = zone({ [D]: { MX: [{ preference: 10, exchange: 'mx00.gmx.net' }] } });
       web.routes = ispdbRoutes();
       const r = await json([...alice(), '--no-login']);
-      expect(r.json.discovery?.provider).toMatchObject({ id: 'gmx', brand: 'gmx-net', name: 'GMX (gmx.net)', via: 'mx', evidence: 'mx00.gmx.net' });
+      expect(r.json.discovery?.provider).toMatchObject({
+        id: 'gmx',
+        brand: 'gmx-net',
+        name: 'GMX (gmx.net)',
+        via: 'mx',
+        evidence: 'mx00.gmx.net',
+      });
       expect(codes(r.json)).toEqual(expect.arrayContaining(['MX_PROVIDER_IDENTIFIED', 'ISPDB_FOUND']));
       expect(source(r.json, 'mx-ispdb')).toMatchObject({ status: 'found', query: 'https://ispdb.test/v1.1/gmx.net' });
-      expect(r.json.candidates[0]).toMatchObject({ host: 'imap.gmx.net', port: 993, provenance: 'mx', trust: 'trusted' });
+      expect(r.json.candidates[0]).toMatchObject({
+        host: 'imap.gmx.net',
+        port: 993,
+        provenance: 'mx',
+        trust: 'trusted',
+      });
     });
   });
 });

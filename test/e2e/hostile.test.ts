@@ -33,7 +33,10 @@ describe.skipIf(!lab)('the hostile matrix', () => {
 
   beforeAll(async () => {
     dns = await startDnsServer();
-    web = await startHttpsServer({ ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key }, names: [D, `autoconfig.${D}`, `autodiscover.${D}`, `ua-auto-config.${D}`] });
+    web = await startHttpsServer({
+      ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key },
+      names: [D, `autoconfig.${D}`, `autodiscover.${D}`, `ua-auto-config.${D}`],
+    });
   });
   afterAll(async () => {
     await web?.close();
@@ -54,7 +57,11 @@ describe.skipIf(!lab)('the hostile matrix', () => {
         expect(codes).not.toContain('INTERNAL_ERROR');
         expect(codes, JSON.stringify(codes)).toEqual(expect.arrayContaining(c.expect));
         c.check?.(report);
-        for (const out of [renderText(report, { color: false, verbose: true, quiet: false }), renderMarkdown(report), renderHtml(report)]) {
+        for (const out of [
+          renderText(report, { color: false, verbose: true, quiet: false }),
+          renderMarkdown(report),
+          renderHtml(report),
+        ]) {
           expect(out).not.toMatch(RAW_CONTROL);
           expect(out).not.toContain(password);
         }

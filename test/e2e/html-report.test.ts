@@ -25,7 +25,16 @@ async function launch(profile: string): Promise<{ ctx: BrowserContext; requests:
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const requests: string[] = [];
   await ctx.route('**/*', (route) => {
@@ -58,7 +67,18 @@ describe.skipIf(!lab)('html report and timeline against the lab', () => {
   const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice));
-  const base = (ip: string, ...more: string[]) => [lab.users.alice, '--host', name, '--resolve', `${name}=${ip}`, '--ca-file', lab.certs.ca.crt, '--timeout', '1500', ...more];
+  const base = (ip: string, ...more: string[]) => [
+    lab.users.alice,
+    '--host',
+    name,
+    '--resolve',
+    `${name}=${ip}`,
+    '--ca-file',
+    lab.certs.ca.crt,
+    '--timeout',
+    '1500',
+    ...more,
+  ];
   const fakes: FakeImapServer[] = [];
   let browser: { ctx: BrowserContext; requests: string[] } | null = null;
   const profile = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-chromium-'));
@@ -78,14 +98,19 @@ describe.skipIf(!lab)('html report and timeline against the lab', () => {
     for (const e of r.json?.endpoints ?? []) {
       expect(e.resolve.at).toBeGreaterThanOrEqual(0);
       const stages = e.addresses[0]?.stages ?? [];
-      expect(stages.map((s) => s.stage)).toEqual(e.port === 993 ? ['tcp', 'tls', 'greeting', 'capability'] : ['tcp', 'greeting', 'capability', 'starttls', 'starttls-tls', 'capability-after-tls']);
+      expect(stages.map((s) => s.stage)).toEqual(
+        e.port === 993
+          ? ['tcp', 'tls', 'greeting', 'capability']
+          : ['tcp', 'greeting', 'capability', 'starttls', 'starttls-tls', 'capability-after-tls'],
+      );
       for (const [i, s] of stages.entries()) {
         const prev = stages[i - 1];
         expect(s.at, s.stage).toBeGreaterThanOrEqual(prev ? (prev.at ?? 0) + (prev.ms ?? 0) - 1 : (e.resolve.at ?? 0));
         expect((s.at ?? 0) + (s.ms ?? 0)).toBeLessThanOrEqual(r.json?.durationMs ?? 0);
       }
       expect(e.login).toMatchObject({ state: 'attempted', ok: true });
-      if (e.login.state === 'attempted') expect(e.login.at).toBeGreaterThanOrEqual((stages.at(-1)?.at ?? 0) + (stages.at(-1)?.ms ?? 0) - 1);
+      if (e.login.state === 'attempted')
+        expect(e.login.at).toBeGreaterThanOrEqual((stages.at(-1)?.at ?? 0) + (stages.at(-1)?.ms ?? 0) - 1);
     }
   });
 
@@ -100,32 +125,35 @@ describe.skipIf(!lab)('html report and timeline against the lab', () => {
     expect(bad.stderr).toMatch(/--fail-on.*sometimes/);
   });
 
-  it.skipIf(!browserOk)('in chromium: verdict, findings and a waterfall bar for every step, nothing loaded from anywhere', async () => {
-    if (!browser) throw new Error('no browser');
-    const r = await runCli([...base(lab.hosts.good), '--format', 'html'], { env: pw });
-    expectExit(r, 0);
-    const { page, events } = await open(browser.ctx, r.stdout, 'html-report-healthy');
-    await expect.poll(() => page.locator('#verdict').isVisible()).toBe(true);
-    expect(await page.locator('#verdict .summary').innerText()).toMatch(/imap\.example\.test/);
-    expect(await page.locator('li.finding').count()).toBeGreaterThan(5);
-    expect(await page.locator('li.finding').first().isVisible()).toBe(true);
-    expect(await page.locator('table.endpoints tr').count()).toBe(3);
-    for (const stage of ['resolve', 'tcp', 'tls', 'greeting', 'starttls', 'starttls-tls', 'login']) {
-      const bar = page.locator(`.bar[data-stage="${stage}"]`).first();
-      expect(await bar.isVisible(), stage).toBe(true);
-      const box = await bar.boundingBox();
-      expect(box?.width, stage).toBeGreaterThanOrEqual(2);
-    }
-    // Two endpoints of one run share the time axis: the login bars start after their connection's TLS.
-    const x = async (sel: string) => (await page.locator(sel).first().boundingBox())?.x ?? -1;
-    expect(await x('.bar[data-stage="login"]')).toBeGreaterThan(await x('.bar[data-stage="tcp"]'));
-    await page.screenshot({ path: path.join(OUT, 'html-report-healthy.png'), fullPage: true });
-    expect(events).toEqual([]);
-    expect(browser.requests).toEqual([]);
-    await page.close();
-  });
+  it.skipIf(!browserOk)(
+    'in chromium: verdict, findings and a waterfall bar for every step, nothing loaded from anywhere',
+    async () => {
+      if (!browser) throw new Error('no browser');
+      const r = await runCli([...base(lab.hosts.good), '--format', 'html'], { env: pw });
+      expectExit(r, 0);
+      const { page, events } = await open(browser.ctx, r.stdout, 'html-report-healthy');
+      await expect.poll(() => page.locator('#verdict').isVisible()).toBe(true);
+      expect(await page.locator('#verdict .summary').innerText()).toMatch(/imap\.example\.test/);
+      expect(await page.locator('li.finding').count()).toBeGreaterThan(5);
+      expect(await page.locator('li.finding').first().isVisible()).toBe(true);
+      expect(await page.locator('table.endpoints tr').count()).toBe(3);
+      for (const stage of ['resolve', 'tcp', 'tls', 'greeting', 'starttls', 'starttls-tls', 'login']) {
+        const bar = page.locator(`.bar[data-stage="${stage}"]`).first();
+        expect(await bar.isVisible(), stage).toBe(true);
+        const box = await bar.boundingBox();
+        expect(box?.width, stage).toBeGreaterThanOrEqual(2);
+      }
+      // Two endpoints of one run share the time axis: the login bars start after their connection's TLS.
+      const x = async (sel: string) => (await page.locator(sel).first().boundingBox())?.x ?? -1;
+      expect(await x('.bar[data-stage="login"]')).toBeGreaterThan(await x('.bar[data-stage="tcp"]'));
+      await page.screenshot({ path: path.join(OUT, 'html-report-healthy.png'), fullPage: true });
+      expect(events).toEqual([]);
+      expect(browser.requests).toEqual([]);
+      await page.close();
+    },
+  );
 
-  it.skipIf(!browserOk)('in chromium: a hostile server\'s markup shows as text and runs nothing', async () => {
+  it.skipIf(!browserOk)("in chromium: a hostile server's markup shows as text and runs nothing", async () => {
     if (!browser) throw new Error('no browser');
     const fake = await startFakeImap({
       host: lab.hosts.good,
@@ -133,10 +161,19 @@ describe.skipIf(!lab)('html report and timeline against the lab', () => {
       mode: 'tls',
       cert: lab.certs.good.crt,
       key: lab.certs.good.key,
-      script: scripts.handlers({ greeting: `* OK ${HOSTILE}`, replies: { AUTHENTICATE: [`NO [AUTHENTICATIONFAILED] ${HOSTILE}`], LOGIN: [`NO [AUTHENTICATIONFAILED] ${HOSTILE}`] } }),
+      script: scripts.handlers({
+        greeting: `* OK ${HOSTILE}`,
+        replies: {
+          AUTHENTICATE: [`NO [AUTHENTICATIONFAILED] ${HOSTILE}`],
+          LOGIN: [`NO [AUTHENTICATIONFAILED] ${HOSTILE}`],
+        },
+      }),
     });
     fakes.push(fake);
-    const r = await runCli([...base(lab.hosts.good, '--port', String(fake.port), '--security', 'tls'), '--format', 'html'], { env: pw });
+    const r = await runCli(
+      [...base(lab.hosts.good, '--port', String(fake.port), '--security', 'tls'), '--format', 'html'],
+      { env: pw },
+    );
     expectExit(r, 1);
     expect(r.stdout).not.toMatch(/<script|<img/i);
     const { page, events } = await open(browser.ctx, r.stdout, 'html-report-hostile');
@@ -145,7 +182,11 @@ describe.skipIf(!lab)('html report and timeline against the lab', () => {
     expect(await greeting.isVisible()).toBe(true);
     expect(await page.locator('body').innerText()).toContain(`NO [AUTHENTICATIONFAILED] ${HOSTILE}`);
     // Evaluated in the page (a string: this project compiles without the DOM types).
-    expect(await page.evaluate('({ pwned: String(window.pwned), scripts: document.scripts.length, images: document.images.length })')).toEqual({ pwned: 'undefined', scripts: 0, images: 0 });
+    expect(
+      await page.evaluate(
+        '({ pwned: String(window.pwned), scripts: document.scripts.length, images: document.images.length })',
+      ),
+    ).toEqual({ pwned: 'undefined', scripts: 0, images: 0 });
     await page.screenshot({ path: path.join(OUT, 'html-report-hostile.png'), fullPage: true });
     expect(events).toEqual([]);
     expect(browser.requests).toEqual([]);

@@ -14,7 +14,15 @@ import { labOrSkip, netnsAvailable } from '../servers/require.js';
 import { assertNoSecrets, BIN, expectExit, runCli, type CliRun } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
-const NETWORK_CODES = ['NO_NETWORK', 'LOCAL_NETWORK_BLOCKS_MAIL', 'SERVER_PORT_FILTERED', 'HOST_UNREACHABLE', 'IPV6_PATH_BROKEN', 'IPV6_SERVICE_MISSING', 'IMPLICIT_TLS_MISSING'];
+const NETWORK_CODES = [
+  'NO_NETWORK',
+  'LOCAL_NETWORK_BLOCKS_MAIL',
+  'SERVER_PORT_FILTERED',
+  'HOST_UNREACHABLE',
+  'IPV6_PATH_BROKEN',
+  'IPV6_SERVICE_MISSING',
+  'IMPLICIT_TLS_MISSING',
+];
 const T = 1000;
 const NAME = 'imap.example.test';
 
@@ -40,7 +48,11 @@ function checked(run: CliRun): JsonRun {
 function runIn(lab: NetnsLab, ns: string, args: string[]): Promise<JsonRun> {
   const t0 = performance.now();
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, ...args, '--json'], {
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', NO_COLOR: '1' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+      HOME: process.env.HOME ?? '/root',
+      NO_COLOR: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -77,7 +89,8 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
   afterEach(async () => {
     await Promise.all(labs.splice(0).map((l) => l.destroy()));
   });
-  const cli = async (...args: string[]) => checked(await runCli(['alice@example.test', '--no-login', '--timeout', String(T), ...args, '--json']));
+  const cli = async (...args: string[]) =>
+    checked(await runCli(['alice@example.test', '--no-login', '--timeout', String(T), ...args, '--json']));
 
   it('993 dropped by the server, 143 and 443 answering: TCP_TIMEOUT explained by SERVER_PORT_FILTERED, within the deadline', async () => {
     const ns = await made();
@@ -88,7 +101,12 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
     expectExit(r, 1);
     expect(networkCodes(r.json)).toEqual(['SERVER_PORT_FILTERED']);
     const [f] = findings(r.json, 'SERVER_PORT_FILTERED');
-    expect(f).toMatchObject({ severity: 'error', who: 'mail-admin', subject: { port: 993 }, params: { addresses: [ns.server.ip] } });
+    expect(f).toMatchObject({
+      severity: 'error',
+      who: 'mail-admin',
+      subject: { port: 993 },
+      params: { addresses: [ns.server.ip] },
+    });
     // 143 answered the probe itself; of the web ports (443 open, 80 refused) the first answer ends the wait.
     expect(f?.params.answeredPorts).toEqual(expect.arrayContaining(['143']));
     expect(f?.params.answeredPorts).toEqual(expect.arrayContaining([expect.stringMatching(/^(80|443)$/)]));
@@ -137,7 +155,11 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       return { ns, client, more };
     };
     const dropMail = (ns: NetnsLab, where: string, chain: 'INPUT' | 'OUTPUT', extra: string[] = []) =>
-      Promise.all(['993', '143'].map((port) => ns.iptables(where, ['-A', chain, ...extra, '-p', 'tcp', '--dport', port, '-j', 'DROP'])));
+      Promise.all(
+        ['993', '143'].map((port) =>
+          ns.iptables(where, ['-A', chain, ...extra, '-p', 'tcp', '--dport', port, '-j', 'DROP']),
+        ),
+      );
 
     it('one server of an unknown operator, its IMAP ports dropped while 443 answers: SERVER_PORT_FILTERED leads, naming your network and the test', async () => {
       const ns = await made();
@@ -148,7 +170,10 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       expect(networkCodes(r.json)).toEqual(['SERVER_PORT_FILTERED']);
       const filtered = findings(r.json, 'SERVER_PORT_FILTERED');
       expect(filtered.map((f) => f.subject.port).sort()).toEqual([143, 993]);
-      expect(filtered[0]).toMatchObject({ who: 'mail-admin', params: { addresses: [ns.server.ip], localAlternative: true } });
+      expect(filtered[0]).toMatchObject({
+        who: 'mail-admin',
+        params: { addresses: [ns.server.ip], localAlternative: true },
+      });
       expect(filtered[0]?.explanation).toContain('cannot tell its own filter from your network blocking mail');
       expect(filtered[0]?.fix[0]).toMatch(/phone's hotspot.*--reference/);
     });
@@ -156,10 +181,20 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
     it('the same evidence made by the client network (993 and 143 dropped on the way out): still only one server, so still SERVER_PORT_FILTERED', async () => {
       const { ns, client } = await clientLab();
       await dropMail(ns, client.ns, 'OUTPUT');
-      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', client.serverIp, '--no-login', '--timeout', String(T)]);
+      const r = await runIn(ns, client.ns, [
+        'alice@example.test',
+        '--host',
+        client.serverIp,
+        '--no-login',
+        '--timeout',
+        String(T),
+      ]);
       expectExit(r, 1);
       expect(networkCodes(r.json)).toEqual(['SERVER_PORT_FILTERED']);
-      expect(findings(r.json, 'SERVER_PORT_FILTERED')[0]?.params).toMatchObject({ addresses: [client.serverIp], localAlternative: true });
+      expect(findings(r.json, 'SERVER_PORT_FILTERED')[0]?.params).toMatchObject({
+        addresses: [client.serverIp],
+        localAlternative: true,
+      });
       expect(findings(r.json, 'SERVER_PORT_FILTERED')[0]?.params.answeredPorts).toContain('443');
       const timeouts = findings(r.json, 'TCP_TIMEOUT');
       expect(timeouts).toHaveLength(2);
@@ -170,12 +205,28 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       const { ns, client, more } = await clientLab(1);
       await dropMail(ns, client.ns, 'OUTPUT');
       const reference = `${more[0]}:993`;
-      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', client.serverIp, '--reference', reference, '--no-login', '--timeout', String(T)]);
+      const r = await runIn(ns, client.ns, [
+        'alice@example.test',
+        '--host',
+        client.serverIp,
+        '--reference',
+        reference,
+        '--no-login',
+        '--timeout',
+        String(T),
+      ]);
       expectExit(r, 1);
       expect(networkCodes(r.json)).toEqual(['LOCAL_NETWORK_BLOCKS_MAIL']);
       const [f] = findings(r.json, 'LOCAL_NETWORK_BLOCKS_MAIL');
-      expect(f).toMatchObject({ who: 'your-network', params: { basis: 'reference', reference, referenceAddress: reference, hosts: 1, hostNames: [client.serverIp] } });
-      expect(r.json.network.references.find((x) => x.purpose === 'user-reference')).toMatchObject({ address: more[0], port: 993, outcome: { state: 'failed', error: { code: 'TIMEOUT' } } });
+      expect(f).toMatchObject({
+        who: 'your-network',
+        params: { basis: 'reference', reference, referenceAddress: reference, hosts: 1, hostNames: [client.serverIp] },
+      });
+      expect(r.json.network.references.find((x) => x.purpose === 'user-reference')).toMatchObject({
+        address: more[0],
+        port: 993,
+        outcome: { state: 'failed', error: { code: 'TIMEOUT' } },
+      });
       expect(r.json.input.options.reference).toBe(reference);
       const timeouts = findings(r.json, 'TCP_TIMEOUT');
       expect(timeouts).toHaveLength(2);
@@ -186,29 +237,53 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
     it('--reference answering (the server drops IMAP to its own address only): the server is at fault, and the text says mail passes this network', async () => {
       const { ns, client, more } = await clientLab(1);
       await dropMail(ns, ns.server.ns, 'INPUT', ['-d', client.serverIp]);
-      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', client.serverIp, '--reference', `${more[0]}`, '--no-login', '--timeout', String(T)]);
+      const r = await runIn(ns, client.ns, [
+        'alice@example.test',
+        '--host',
+        client.serverIp,
+        '--reference',
+        `${more[0]}`,
+        '--no-login',
+        '--timeout',
+        String(T),
+      ]);
       expectExit(r, 1);
       expect(networkCodes(r.json)).toEqual(['SERVER_PORT_FILTERED']);
       const [f] = findings(r.json, 'SERVER_PORT_FILTERED');
-      expect(f?.params).toMatchObject({ addresses: [client.serverIp], localAlternative: false, reference: `${more[0]}:993` });
+      expect(f?.params).toMatchObject({
+        addresses: [client.serverIp],
+        localAlternative: false,
+        reference: `${more[0]}:993`,
+      });
       expect(f?.explanation).toContain('lets mail connections through');
       expect(r.json.network.references.find((x) => x.purpose === 'user-reference')?.outcome.state).toBe('ok');
     });
 
-    it("two hosts at different addresses, IMAP dropped on both while their web ports answer (found by discovery): LOCAL_NETWORK_BLOCKS_MAIL", async () => {
+    it('two hosts at different addresses, IMAP dropped on both while their web ports answer (found by discovery): LOCAL_NETWORK_BLOCKS_MAIL', async () => {
       const a = await made();
       const b = await made();
       for (const ns of [a, b]) {
         await ns.listen(ns.server.ns, 443, { kind: 'tcp' });
         await dropMail(ns, ns.server.ns, 'INPUT');
       }
-      const dns = await startDnsServer({ zone: { 'example.test': {}, 'imap.example.test': { A: [a.server.ip] }, 'mail.example.test': { A: [b.server.ip] } } });
+      const dns = await startDnsServer({
+        zone: {
+          'example.test': {},
+          'imap.example.test': { A: [a.server.ip] },
+          'mail.example.test': { A: [b.server.ip] },
+        },
+      });
       try {
         const r = await cli('--dns', dns.address, '--no-ispdb');
         expectExit(r, 1);
         expect(networkCodes(r.json)).toEqual(['LOCAL_NETWORK_BLOCKS_MAIL']);
         const [f] = findings(r.json, 'LOCAL_NETWORK_BLOCKS_MAIL');
-        expect(f?.params).toMatchObject({ basis: 'hosts', hosts: 2, hostNames: ['imap.example.test', 'mail.example.test'], imapPorts: ['143', '993'] });
+        expect(f?.params).toMatchObject({
+          basis: 'hosts',
+          hosts: 2,
+          hostNames: ['imap.example.test', 'mail.example.test'],
+          imapPorts: ['143', '993'],
+        });
         expect(f?.params.webAnswers).toEqual(expect.arrayContaining([`${a.server.ip}:443`, `${b.server.ip}:443`]));
       } finally {
         await dns.close();
@@ -222,7 +297,11 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       const r = await cli('--host', 'imap.gmail.com', '--resolve', `imap.gmail.com=${ns.server.ip}`);
       expectExit(r, 1);
       expect(networkCodes(r.json)).toEqual(['LOCAL_NETWORK_BLOCKS_MAIL']);
-      expect(findings(r.json, 'LOCAL_NETWORK_BLOCKS_MAIL')[0]?.params).toMatchObject({ basis: 'provider', providerHost: 'imap.gmail.com', hosts: 1 });
+      expect(findings(r.json, 'LOCAL_NETWORK_BLOCKS_MAIL')[0]?.params).toMatchObject({
+        basis: 'provider',
+        providerHost: 'imap.gmail.com',
+        hosts: 1,
+      });
       expect(r.json.endpoints.flatMap((e) => e.addresses.map((x) => x.address))).toEqual([ns.server.ip, ns.server.ip]);
     });
   });
@@ -232,7 +311,8 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
     const etcNetnsExisted = existsSync('/etc/netns');
     afterEach(() => {
       for (const d of resolvConfDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-      if (!etcNetnsExisted && existsSync('/etc/netns') && readdirSync('/etc/netns').length === 0) rmdirSync('/etc/netns');
+      if (!etcNetnsExisted && existsSync('/etc/netns') && readdirSync('/etc/netns').length === 0)
+        rmdirSync('/etc/netns');
     });
 
     it('DNS without an answer and no route even to the resolver: NO_NETWORK', async () => {
@@ -243,21 +323,44 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       mkdirSync(dir, { recursive: true });
       resolvConfDirs.push(dir);
       writeFileSync(`${dir}/resolv.conf`, 'nameserver 192.0.2.53\noptions timeout:1 attempts:1\n');
-      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', NAME, '--no-login', '--timeout', String(T)]);
+      const r = await runIn(ns, client.ns, [
+        'alice@example.test',
+        '--host',
+        NAME,
+        '--no-login',
+        '--timeout',
+        String(T),
+      ]);
       expectExit(r, 1);
       expect(networkCodes(r.json)).toEqual(['NO_NETWORK']);
       const [f] = findings(r.json, 'NO_NETWORK');
-      expect(f).toMatchObject({ severity: 'error', who: 'your-network', params: { resolvers: ['192.0.2.53'], tried: [] } });
+      expect(f).toMatchObject({
+        severity: 'error',
+        who: 'your-network',
+        params: { resolvers: ['192.0.2.53'], tried: [] },
+      });
       expect(f?.params.dns).toEqual(expect.arrayContaining([expect.stringContaining(NAME)]));
     });
 
     it('no route but DNS never asked (pinned address): no NO_NETWORK claim, and no host blamed', async () => {
       const ns = await made({ client: true });
       const client = ns.client as NonNullable<NetnsLab['client']>;
-      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', NAME, '--resolve', `${NAME}=192.0.2.10`, '--no-login', '--timeout', String(T)]);
+      const r = await runIn(ns, client.ns, [
+        'alice@example.test',
+        '--host',
+        NAME,
+        '--resolve',
+        `${NAME}=192.0.2.10`,
+        '--no-login',
+        '--timeout',
+        String(T),
+      ]);
       expectExit(r, 1);
       expect(networkCodes(r.json)).toEqual([]);
-      expect(findings(r.json, 'TCP_UNREACHABLE').map((x) => x.params.reason)).toEqual(['net-unreachable', 'net-unreachable']);
+      expect(findings(r.json, 'TCP_UNREACHABLE').map((x) => x.params.reason)).toEqual([
+        'net-unreachable',
+        'net-unreachable',
+      ]);
     });
   });
 
@@ -272,7 +375,11 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       expect(networkCodes(r.json)).toEqual(['IPV6_SERVICE_MISSING']);
       const missing = findings(r.json, 'IPV6_SERVICE_MISSING');
       expect(missing.map((x) => x.subject.port).sort()).toEqual([143, 993]);
-      expect(missing[0]).toMatchObject({ severity: 'warning', who: 'mail-admin', params: { addresses: [v6], refused: true } });
+      expect(missing[0]).toMatchObject({
+        severity: 'warning',
+        who: 'mail-admin',
+        params: { addresses: [v6], refused: true },
+      });
     });
 
     it('the IPv6 firewall dropping IMAP while IPv6 443 answers: IPV6_SERVICE_MISSING, not a filtered port', async () => {
@@ -281,7 +388,8 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       await ns.listen(ns.server.ns, 993, { kind: 'tcp' }, '::');
       await ns.listen(ns.server.ns, 143, { kind: 'imap' }, '::');
       await ns.listen(ns.server.ns, 443, { kind: 'tcp' }, '::');
-      for (const port of ['993', '143']) await ns.ip6tables(ns.server.ns, ['-A', 'INPUT', '-p', 'tcp', '--dport', port, '-j', 'DROP']);
+      for (const port of ['993', '143'])
+        await ns.ip6tables(ns.server.ns, ['-A', 'INPUT', '-p', 'tcp', '--dport', port, '-j', 'DROP']);
       const r = await cli('--host', NAME, '--resolve', `${NAME}=${ns.server.ip},${v6}`);
       expect(networkCodes(r.json)).toEqual(['IPV6_SERVICE_MISSING']);
       const [f] = findings(r.json, 'IPV6_SERVICE_MISSING');
@@ -297,11 +405,24 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       await ns.listen(ns.server.ns, 443, { kind: 'tcp' }, '::');
       await ns.ip6tables(client.ns, ['-A', 'OUTPUT', '-p', 'tcp', '-j', 'DROP']);
       const v6 = client.serverIp6 as string;
-      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', NAME, '--resolve', `${NAME}=${client.serverIp},${v6}`, '--no-login', '--timeout', String(T)]);
+      const r = await runIn(ns, client.ns, [
+        'alice@example.test',
+        '--host',
+        NAME,
+        '--resolve',
+        `${NAME}=${client.serverIp},${v6}`,
+        '--no-login',
+        '--timeout',
+        String(T),
+      ]);
       expect(networkCodes(r.json)).toEqual(['IPV6_PATH_BROKEN']);
       const broken = findings(r.json, 'IPV6_PATH_BROKEN');
       expect(broken).toHaveLength(1);
-      expect(broken[0]).toMatchObject({ severity: 'warning', who: 'your-network', params: { addresses: [v6], absent: false } });
+      expect(broken[0]).toMatchObject({
+        severity: 'warning',
+        who: 'your-network',
+        params: { addresses: [v6], absent: false },
+      });
     });
 
     it('no IPv6 on the client at all: IPV6_PATH_BROKEN as information (apps fall back at once)', async () => {
@@ -309,7 +430,16 @@ describe.skipIf(!netns)('network reasoning in namespaces', () => {
       const client = ns.client as NonNullable<NetnsLab['client']>;
       await ns.listen(ns.server.ns, 993, { kind: 'tcp' });
       await ns.listen(ns.server.ns, 143, { kind: 'imap' });
-      const r = await runIn(ns, client.ns, ['alice@example.test', '--host', NAME, '--resolve', `${NAME}=${client.serverIp},2001:db8::10`, '--no-login', '--timeout', String(T)]);
+      const r = await runIn(ns, client.ns, [
+        'alice@example.test',
+        '--host',
+        NAME,
+        '--resolve',
+        `${NAME}=${client.serverIp},2001:db8::10`,
+        '--no-login',
+        '--timeout',
+        String(T),
+      ]);
       expect(networkCodes(r.json)).toEqual(['IPV6_PATH_BROKEN']);
       expect(findings(r.json, 'IPV6_PATH_BROKEN')[0]).toMatchObject({ severity: 'info', params: { absent: true } });
     });
@@ -361,7 +491,14 @@ describe.skipIf(!netns || !lab)('implicit TLS against STARTTLS', () => {
   it('993 refused while 143 with STARTTLS works and verifies: IMPLICIT_TLS_MISSING (a warning), exit 0', async () => {
     if (!lab) return;
     ns = await createNetns();
-    const server = ns.spawn(ns.server.ns, process.execPath, ['-e', STARTTLS_SOURCE, '0.0.0.0', '143', lab.certs.good.crt, lab.certs.good.key]);
+    const server = ns.spawn(ns.server.ns, process.execPath, [
+      '-e',
+      STARTTLS_SOURCE,
+      '0.0.0.0',
+      '143',
+      lab.certs.good.crt,
+      lab.certs.good.key,
+    ]);
     await new Promise<void>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`STARTTLS server did not start: ${out}`)), 5000);
@@ -374,10 +511,29 @@ describe.skipIf(!netns || !lab)('implicit TLS against STARTTLS', () => {
       });
       server.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     });
-    const r = checked(await runCli(['alice@example.test', '--host', NAME, '--resolve', `${NAME}=${ns.server.ip}`, '--ca-file', lab.certs.ca.crt, '--no-login', '--timeout', String(T), '--json']));
+    const r = checked(
+      await runCli([
+        'alice@example.test',
+        '--host',
+        NAME,
+        '--resolve',
+        `${NAME}=${ns.server.ip}`,
+        '--ca-file',
+        lab.certs.ca.crt,
+        '--no-login',
+        '--timeout',
+        String(T),
+        '--json',
+      ]),
+    );
     expectExit(r, 0);
     expect(networkCodes(r.json)).toEqual(['IMPLICIT_TLS_MISSING']);
-    expect(findings(r.json, 'IMPLICIT_TLS_MISSING')[0]).toMatchObject({ severity: 'warning', who: 'mail-admin', subject: { port: 993 }, params: { starttlsPort: 143, how: 'refused' } });
+    expect(findings(r.json, 'IMPLICIT_TLS_MISSING')[0]).toMatchObject({
+      severity: 'warning',
+      who: 'mail-admin',
+      subject: { port: 993 },
+      params: { starttlsPort: 143, how: 'refused' },
+    });
     expect(r.json.verdict.working).toMatchObject({ port: 143, security: 'starttls' });
   });
 });

@@ -50,7 +50,11 @@ function runIn(ns: string, args: string[], killMs = 60_000): Promise<NsRun> {
         expect(schemaErrors(json), 'report matches docs/report.schema.json').toBeNull();
         resolve({ code, json, ms: Math.round(performance.now() - t0) });
       } catch (e) {
-        reject(new Error(`not a JSON report (exit ${code}): ${stdout.slice(0, 300)} | ${stderr.slice(0, 300)} | ${String(e)}`));
+        reject(
+          new Error(
+            `not a JSON report (exit ${code}): ${stdout.slice(0, 300)} | ${stderr.slice(0, 300)} | ${String(e)}`,
+          ),
+        );
       }
     }),
   );
@@ -73,11 +77,23 @@ describe.skipIf(!lab || !netns)('--no-private in a namespace reached over 198.18
   beforeAll(async () => {
     ns = await createNetns({ v4Base: '198.18' });
     await ns.exec(ns.server.ns, 'ip', ['addr', 'add', '10.77.0.1/32', 'dev', 'lo']);
-    for (const range of PRIVATE_RANGES) await ns.iptables(ns.server.ns, ['-A', 'OUTPUT', '-p', 'tcp', '--syn', '-d', range, '-j', 'ACCEPT']);
+    for (const range of PRIVATE_RANGES)
+      await ns.iptables(ns.server.ns, ['-A', 'OUTPUT', '-p', 'tcp', '--syn', '-d', range, '-j', 'ACCEPT']);
     const far = ns.rootIp;
     dns = await startDnsServer({ host: far });
-    web = await startHttpsServer({ ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key }, names: [D, `autoconfig.${D}`, `autodiscover.${D}`], ip: far });
-    imap = await startFakeImap({ host: far, port: 993, mode: 'tls', cert: lab.certs.chainIncomplete.crt, key: lab.certs.chainIncomplete.key, script: { kind: 'handlers' } });
+    web = await startHttpsServer({
+      ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key },
+      names: [D, `autoconfig.${D}`, `autodiscover.${D}`],
+      ip: far,
+    });
+    imap = await startFakeImap({
+      host: far,
+      port: 993,
+      mode: 'tls',
+      cert: lab.certs.chainIncomplete.crt,
+      key: lab.certs.chainIncomplete.key,
+      script: { kind: 'handlers' },
+    });
     dns.zone = {
       [D]: { A: ['127.0.0.1'] },
       [`_imaps._tcp.${D}`]: { SRV: [{ priority: 0, weight: 0, port: 993, target: `imap.${D}` }] },
@@ -87,8 +103,18 @@ describe.skipIf(!lab || !netns)('--no-private in a namespace reached over 198.18
       [`private.${D}`]: { A: ['127.0.0.1'] },
     };
     web.routes = [
-      { host: `autodiscover.${D}`, path: '/autodiscover/autodiscover.xml', method: 'POST', status: 302, headers: { Location: `https://private.${D}/autodiscover/autodiscover.xml` } },
-      { host: `autoconfig.${D}`, path: '/mail/config-v1.1.xml', body: autoconfigXml(D, [['imap', `imap.${D}`, 993, 'SSL']]) },
+      {
+        host: `autodiscover.${D}`,
+        path: '/autodiscover/autodiscover.xml',
+        method: 'POST',
+        status: 302,
+        headers: { Location: `https://private.${D}/autodiscover/autodiscover.xml` },
+      },
+      {
+        host: `autoconfig.${D}`,
+        path: '/mail/config-v1.1.xml',
+        body: autoconfigXml(D, [['imap', `imap.${D}`, 993, 'SSL']]),
+      },
     ];
   });
   afterAll(async () => {
@@ -98,7 +124,18 @@ describe.skipIf(!lab || !netns)('--no-private in a namespace reached over 198.18
     await ns?.destroy();
   });
 
-  const args = (...more: string[]) => [`alice@${D}`, '--dns', dns.address, '--no-ispdb', '--ca-file', lab.certs.ca.crt, '--no-login', '--timeout', '1500', ...more];
+  const args = (...more: string[]) => [
+    `alice@${D}`,
+    '--dns',
+    dns.address,
+    '--no-ispdb',
+    '--ca-file',
+    lab.certs.ca.crt,
+    '--no-login',
+    '--timeout',
+    '1500',
+    ...more,
+  ];
 
   it('without --no-private (the control) the run does connect to the private addresses', async () => {
     const before = await counters();
@@ -117,14 +154,26 @@ describe.skipIf(!lab || !netns)('--no-private in a namespace reached over 198.18
     expect(e?.addresses.map((a) => a.address)).toEqual([ns.rootIp]);
     const tls = e?.addresses[0]?.tls;
     expect(tls?.aia).toMatchObject({ fetched: false, error: expect.stringMatching(/private address/) });
-    const refused = r.json.findings.filter((f) => f.code === 'PRIVATE_ADDRESS_REFUSED').map((f) => String(f.params.target));
+    const refused = r.json.findings
+      .filter((f) => f.code === 'PRIVATE_ADDRESS_REFUSED')
+      .map((f) => String(f.params.target));
     expect(refused).toEqual(expect.arrayContaining([`imap.${D}`, `autoconfig.${D}`, D, `private.${D}`]));
     expect(r.json.input.options.noPrivate).toBe(true);
   });
 
   it('with --no-private, a host the user names is still probed', async () => {
     const before = await counters();
-    await runIn(ns.server.ns, [`alice@${D}`, '--host', '127.0.0.1', '--port', '993', '--no-login', '--timeout', '1000', '--no-private']);
+    await runIn(ns.server.ns, [
+      `alice@${D}`,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '993',
+      '--no-login',
+      '--timeout',
+      '1000',
+      '--no-private',
+    ]);
     expect(await counters()).toBeGreaterThan(before);
   });
 });
@@ -148,7 +197,11 @@ describe.skipIf(!netns)('the process ends with its report', () => {
   });
 
   it('a getaddrinfo still pending (20 s) does not keep the process alive once the report is out', async () => {
-    const r = await runIn(ns.server.ns, [`alice@${D}`, '--host', `imap.${D}`, '--no-login', '--timeout', '2000', '--deadline', '4000'], 60_000);
+    const r = await runIn(
+      ns.server.ns,
+      [`alice@${D}`, '--host', `imap.${D}`, '--no-login', '--timeout', '2000', '--deadline', '4000'],
+      60_000,
+    );
     expect(r.json.endpoints[0]?.resolve).toMatchObject({ state: 'failed', a: 'timeout', aaaa: 'timeout' });
     expect(dns.queries.length).toBeGreaterThan(0);
     // Ended with its report, long before the lookup could return (20 s; the old code waited for it).

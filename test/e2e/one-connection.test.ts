@@ -42,7 +42,19 @@ describe.skipIf(!lab)('one connection per endpoint address (lab Dovecot behind a
     await good?.close();
     await wrongName?.close();
   });
-  const args = (ip: string, ...more: string[]) => [user, '--host', name, '--resolve', `${name}=${ip}`, '--ca-file', lab.certs.ca.crt, '--timeout', '3000', '--json', ...more];
+  const args = (ip: string, ...more: string[]) => [
+    user,
+    '--host',
+    name,
+    '--resolve',
+    `${name}=${ip}`,
+    '--ca-file',
+    lab.certs.ca.crt,
+    '--timeout',
+    '3000',
+    '--json',
+    ...more,
+  ];
 
   it('a healthy run on 993 and 143 (STARTTLS) opens one connection per endpoint, and logs in once on each', async () => {
     good.resetCounts();
@@ -54,8 +66,14 @@ describe.skipIf(!lab)('one connection per endpoint address (lab Dovecot behind a
     expect(l).toHaveLength(2);
     for (const e of l) {
       expect(e.ok, `${e.id} logged in`).toBe(true);
-      expect(e.client.filter((c) => /^\S+ (AUTHENTICATE|LOGIN)\b/i.test(c)), `${e.id}: the secret went once`).toHaveLength(1);
-      expect(e.client.some((c) => /STARTTLS/i.test(c)), `${e.id}: the login did not start TLS again`).toBe(false);
+      expect(
+        e.client.filter((c) => /^\S+ (AUTHENTICATE|LOGIN)\b/i.test(c)),
+        `${e.id}: the secret went once`,
+      ).toHaveLength(1);
+      expect(
+        e.client.some((c) => /STARTTLS/i.test(c)),
+        `${e.id}: the login did not start TLS again`,
+      ).toBe(false);
     }
   });
 

@@ -27,7 +27,13 @@ interface PublishJson {
   publishVersion: number;
   domain: string;
   verified: { imap: Array<{ host: string; port: number; security: string }> };
-  blocks: Array<{ id: string; where: string[]; text: string; notes: Array<{ code: string }>; data: Record<string, unknown> }>;
+  blocks: Array<{
+    id: string;
+    where: string[];
+    text: string;
+    notes: Array<{ code: string }>;
+    data: Record<string, unknown>;
+  }>;
   lints: Array<{ rule: string; severity: string; clients: string[]; url: string; value?: string }>;
 }
 
@@ -39,7 +45,8 @@ const BROKEN_AUTOCONFIG = [
 ].join('\n');
 
 /** Zone-file lines of a block's DNS records (they are written absolute, ready for a zone file). */
-const records = (b: PublishJson['blocks'][number] | undefined): string[] => (b?.text ?? '').split('\n').filter((l) => / IN (SRV|TXT|TLSA) /.test(l));
+const records = (b: PublishJson['blocks'][number] | undefined): string[] =>
+  (b?.text ?? '').split('\n').filter((l) => / IN (SRV|TXT|TLSA) /.test(l));
 
 describe.skipIf(!lab || !dnssec)('imap-doctor publish (Dovecot lab, nsd + unbound, HTTPS)', () => {
   if (!lab) return;
@@ -50,15 +57,31 @@ describe.skipIf(!lab || !dnssec)('imap-doctor publish (Dovecot lab, nsd + unboun
   let after: DnssecLab | undefined;
   let published: PublishJson;
 
-  const publish = (dns: string, ...more: string[]) => runCli(['publish', D, '--dns', dns, '--no-ispdb', '--ca-file', lab.certs.ca.crt, '--timeout', String(T), ...more]);
+  const publish = (dns: string, ...more: string[]) =>
+    runCli(['publish', D, '--dns', dns, '--no-ispdb', '--ca-file', lab.certs.ca.crt, '--timeout', String(T), ...more]);
 
   beforeAll(async () => {
-    web = await startHttpsServer({ ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key }, names: [D, `autoconfig.${D}`, `ua-auto-config.${D}`, `autodiscover.${D}`] });
+    web = await startHttpsServer({
+      ca: { crt: lab.certs.ca.crt, key: lab.certs.ca.key },
+      names: [D, `autoconfig.${D}`, `ua-auto-config.${D}`, `autodiscover.${D}`],
+    });
     web.routes = [
       { scheme: 'https', host: `autoconfig.${D}`, path: '/mail/config-v1.1.xml', body: BROKEN_AUTOCONFIG },
-      { scheme: 'http', host: `autodiscover.${D}`, path: '/autodiscover/autodiscover.xml', status: 308, headers: { Location: `https://autodiscover.${D}/autodiscover/autodiscover.xml` } },
+      {
+        scheme: 'http',
+        host: `autodiscover.${D}`,
+        path: '/autodiscover/autodiscover.xml',
+        status: 308,
+        headers: { Location: `https://autodiscover.${D}/autodiscover/autodiscover.xml` },
+      },
     ];
-    before = await startDnssecLab([{ origin: D, signing: 'signed', records: [`imap IN A ${good}`, `autoconfig IN A ${web.ip}`, `autodiscover IN A ${web.ip}`] }]);
+    before = await startDnssecLab([
+      {
+        origin: D,
+        signing: 'signed',
+        records: [`imap IN A ${good}`, `autoconfig IN A ${web.ip}`, `autodiscover IN A ${web.ip}`],
+      },
+    ]);
     const r = await publish(before.resolver, '--submission', `smtp.${D}:465`, '--format', 'json');
     published = JSON.parse(r.stdout) as PublishJson;
     expectExit(r, 1);
@@ -75,14 +98,35 @@ describe.skipIf(!lab || !dnssec)('imap-doctor publish (Dovecot lab, nsd + unboun
       { host: `imap.${D}`, port: 993, security: 'tls' },
       { host: `imap.${D}`, port: 143, security: 'starttls' },
     ]);
-    expect(published.blocks.map((b) => b.id)).toEqual(['autoconfig', 'srv', 'pacc', 'tlsa', 'autodiscover', 'certificates']);
+    expect(published.blocks.map((b) => b.id)).toEqual([
+      'autoconfig',
+      'srv',
+      'pacc',
+      'tlsa',
+      'autodiscover',
+      'certificates',
+    ]);
   });
 
   it('the lint names the client rules the published file breaks, with their sources', () => {
     const rules = published.lints.map((l) => l.rule);
-    expect(rules).toEqual(expect.arrayContaining(['autoconfig-socket-type', 'autoconfig-outgoing-missing', 'autoconfig-hostname-placeholder', 'autodiscover-redirect-status']));
-    expect(published.lints.find((l) => l.rule === 'autoconfig-socket-type')).toMatchObject({ severity: 'error', clients: ['thunderbird-android', 'thunderbird'], value: 'TLS' });
-    expect(published.lints.find((l) => l.rule === 'autoconfig-hostname-placeholder')).toMatchObject({ severity: 'error', value: '%EMAILLOCALPART%.%MAILHOST%' });
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        'autoconfig-socket-type',
+        'autoconfig-outgoing-missing',
+        'autoconfig-hostname-placeholder',
+        'autodiscover-redirect-status',
+      ]),
+    );
+    expect(published.lints.find((l) => l.rule === 'autoconfig-socket-type')).toMatchObject({
+      severity: 'error',
+      clients: ['thunderbird-android', 'thunderbird'],
+      value: 'TLS',
+    });
+    expect(published.lints.find((l) => l.rule === 'autoconfig-hostname-placeholder')).toMatchObject({
+      severity: 'error',
+      value: '%EMAILLOCALPART%.%MAILHOST%',
+    });
   });
 
   it('prints the blocks as text, with where each goes', async () => {
@@ -94,7 +138,7 @@ describe.skipIf(!lab || !dnssec)('imap-doctor publish (Dovecot lab, nsd + unboun
     expect(r.stdout).toContain('source: thunderbird/thunderbird-android');
   });
 
-  it('the autoconfig and Autodiscover blocks parse back with the doctor\'s own parsers', () => {
+  it("the autoconfig and Autodiscover blocks parse back with the doctor's own parsers", () => {
     const who = { address: `alice@${D}`, localPart: 'alice', domain: D };
     const ac = parseAutoconfig(block('autoconfig')?.text ?? '', who);
     expect(ac.ok).toBe(true);
@@ -132,11 +176,35 @@ describe.skipIf(!lab || !dnssec)('imap-doctor publish (Dovecot lab, nsd + unboun
       `_submission._tcp.${D}. 3600 IN SRV 0 0 0 .`,
     ]);
     const tlsa = records(block('tlsa')).map((l) => l.split(' '));
-    expect(tlsa.map((f) => `${f[0]} ${f[4]} ${f[5]} ${f[6]}`)).toEqual([`_993._tcp.imap.${D}. 3 1 1`, `_993._tcp.imap.${D}. 2 1 1`, `_143._tcp.imap.${D}. 3 1 1`, `_143._tcp.imap.${D}. 2 1 1`]);
-    const r = await runCli([`alice@${D}`, '--host', `imap.${D}`, '--port', '993', '--security', 'tls', '--dns', before.resolver, '--ca-file', lab.certs.ca.crt, '--no-login', '--json']);
+    expect(tlsa.map((f) => `${f[0]} ${f[4]} ${f[5]} ${f[6]}`)).toEqual([
+      `_993._tcp.imap.${D}. 3 1 1`,
+      `_993._tcp.imap.${D}. 2 1 1`,
+      `_143._tcp.imap.${D}. 3 1 1`,
+      `_143._tcp.imap.${D}. 2 1 1`,
+    ]);
+    const r = await runCli([
+      `alice@${D}`,
+      '--host',
+      `imap.${D}`,
+      '--port',
+      '993',
+      '--security',
+      'tls',
+      '--dns',
+      before.resolver,
+      '--ca-file',
+      lab.certs.ca.crt,
+      '--no-login',
+      '--json',
+    ]);
     const chain = (r.json as Report).endpoints[0]?.addresses[0]?.tls;
     for (const f of tlsa.slice(0, 2)) {
-      const rec: TlsaRecord = { usage: Number(f[4]), selector: Number(f[5]), matchingType: Number(f[6]), data: f[7] ?? '' };
+      const rec: TlsaRecord = {
+        usage: Number(f[4]),
+        selector: Number(f[5]),
+        matchingType: Number(f[6]),
+        data: f[7] ?? '',
+      };
       expect(chain && matchChain([rec], chain).match, f.join(' ')).toBe(true);
     }
   });
@@ -144,21 +212,71 @@ describe.skipIf(!lab || !dnssec)('imap-doctor publish (Dovecot lab, nsd + unboun
   it('a domain set up from the blocks alone diagnoses as healthy, and publish then finds nothing to lint', async () => {
     const pacc = block('pacc')?.data as { document: string };
     const routes: Route[] = [
-      ...(block('autoconfig')?.where ?? []).map((url): Route => ({ scheme: 'https', host: new URL(url).hostname, path: new URL(url).pathname, body: block('autoconfig')?.text ?? '' })),
-      { scheme: 'https', host: `ua-auto-config.${D}`, path: '/.well-known/user-agent-configuration.json', contentType: 'application/json', body: pacc.document },
-      { scheme: 'https', host: `autodiscover.${D}`, path: '/autodiscover/autodiscover.xml', method: 'POST', body: block('autodiscover')?.text ?? '' },
+      ...(block('autoconfig')?.where ?? []).map((url): Route => ({
+        scheme: 'https',
+        host: new URL(url).hostname,
+        path: new URL(url).pathname,
+        body: block('autoconfig')?.text ?? '',
+      })),
+      {
+        scheme: 'https',
+        host: `ua-auto-config.${D}`,
+        path: '/.well-known/user-agent-configuration.json',
+        contentType: 'application/json',
+        body: pacc.document,
+      },
+      {
+        scheme: 'https',
+        host: `autodiscover.${D}`,
+        path: '/autodiscover/autodiscover.xml',
+        method: 'POST',
+        body: block('autodiscover')?.text ?? '',
+      },
     ];
     web.routes = routes;
-    const zone = [`imap IN A ${good}`, `smtp IN A ${good}`, `@ IN A ${web.ip}`, ...['autoconfig', 'ua-auto-config', 'autodiscover'].map((h) => `${h} IN A ${web.ip}`)];
-    after = await startDnssecLab([{ origin: D, signing: 'signed', records: [...zone, ...records(block('srv')), ...records(block('pacc')), ...records(block('tlsa'))] }]);
-    const r = await runCli([lab.users.alice, '--dns', after.resolver, '--no-ispdb', '--ca-file', lab.certs.ca.crt, '--timeout', String(T), '--json'], { env: { IMAP_DOCTOR_PASSWORD: lab.password } });
+    const zone = [
+      `imap IN A ${good}`,
+      `smtp IN A ${good}`,
+      `@ IN A ${web.ip}`,
+      ...['autoconfig', 'ua-auto-config', 'autodiscover'].map((h) => `${h} IN A ${web.ip}`),
+    ];
+    after = await startDnssecLab([
+      {
+        origin: D,
+        signing: 'signed',
+        records: [...zone, ...records(block('srv')), ...records(block('pacc')), ...records(block('tlsa'))],
+      },
+    ]);
+    const r = await runCli(
+      [
+        lab.users.alice,
+        '--dns',
+        after.resolver,
+        '--no-ispdb',
+        '--ca-file',
+        lab.certs.ca.crt,
+        '--timeout',
+        String(T),
+        '--json',
+      ],
+      { env: { IMAP_DOCTOR_PASSWORD: lab.password } },
+    );
     const report = r.json as Report;
     expect(schemaErrors(report)).toBeNull();
     expectExit(r, 0);
-    expect(report.verdict.working).toMatchObject({ host: `imap.${D}`, port: 993, security: 'tls', loginVerified: true });
-    expect(codes(report)).toEqual(expect.arrayContaining(['PACC_FOUND', 'AUTOCONFIG_FOUND', 'SRV_FOUND', 'AUTODISCOVER_FOUND', 'DANE_OK']));
+    expect(report.verdict.working).toMatchObject({
+      host: `imap.${D}`,
+      port: 993,
+      security: 'tls',
+      loginVerified: true,
+    });
+    expect(codes(report)).toEqual(
+      expect.arrayContaining(['PACC_FOUND', 'AUTOCONFIG_FOUND', 'SRV_FOUND', 'AUTODISCOVER_FOUND', 'DANE_OK']),
+    );
     // The lab server allows a password before STARTTLS: that is the server's own setting, not a publishing problem.
-    const problems = report.findings.filter((f) => f.severity === 'error' || (f.severity === 'warning' && f.code !== 'PLAINTEXT_LOGIN_ALLOWED'));
+    const problems = report.findings.filter(
+      (f) => f.severity === 'error' || (f.severity === 'warning' && f.code !== 'PLAINTEXT_LOGIN_ALLOWED'),
+    );
     expect(problems.map((f) => `${f.code}: ${f.title}`)).toEqual([]);
     const again = await publish(after.resolver, '--format', 'json');
     expectExit(again, 0);

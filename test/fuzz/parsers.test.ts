@@ -28,34 +28,97 @@ const hostileHost = fc.oneof(
   fc.domain(),
   fc.ipV4(),
   fc.ipV6().map((v) => `[${v}]`),
-  fc.constantFrom('%EMAILDOMAIN%', 'imap.%EMAILDOMAIN%', 'a b.example.com', 'xn--', 'ımap.example.com', '\u001b[2J.example.com', '.', '', 'localhost', 'a'.repeat(300)),
+  fc.constantFrom(
+    '%EMAILDOMAIN%',
+    'imap.%EMAILDOMAIN%',
+    'a b.example.com',
+    'xn--',
+    'ımap.example.com',
+    '\u001b[2J.example.com',
+    '.',
+    '',
+    'localhost',
+    'a'.repeat(300),
+  ),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
-const hostilePort = fc.oneof(fc.integer({ min: -5, max: 70_000 }).map(String), fc.constantFrom('', '993 ', '0x3e1', '1e3', '９９３'), fc.string({ maxLength: 8 }));
-const noise = fc.constantFrom('', '<!-- x -->', '<?pi ?>', '<![CDATA[<a>]]>', '&amp;', '&lt;', '\n'.repeat(60), ' \t'.repeat(30), '<!DOCTYPE x>', '<!ENTITY e "x">', '<a', '</b>', '"', "'", '\u0000', '\ufeff');
+const hostilePort = fc.oneof(
+  fc.integer({ min: -5, max: 70_000 }).map(String),
+  fc.constantFrom('', '993 ', '0x3e1', '1e3', '９９３'),
+  fc.string({ maxLength: 8 }),
+);
+const noise = fc.constantFrom(
+  '',
+  '<!-- x -->',
+  '<?pi ?>',
+  '<![CDATA[<a>]]>',
+  '&amp;',
+  '&lt;',
+  '\n'.repeat(60),
+  ' \t'.repeat(30),
+  '<!DOCTYPE x>',
+  '<!ENTITY e "x">',
+  '<a',
+  '</b>',
+  '"',
+  "'",
+  '\u0000',
+  '\ufeff',
+);
 const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 const autoconfigDoc = fc
   .record({
-    servers: fc.array(fc.record({ type: fc.constantFrom('imap', 'pop3', 'smtp', 'IMAP', 'exchange', ''), host: hostileHost, port: hostilePort, socket: fc.constantFrom('SSL', 'STARTTLS', 'plain', 'TLS', '', 'ssl') }), { maxLength: 30 }),
+    servers: fc.array(
+      fc.record({
+        type: fc.constantFrom('imap', 'pop3', 'smtp', 'IMAP', 'exchange', ''),
+        host: hostileHost,
+        port: hostilePort,
+        socket: fc.constantFrom('SSL', 'STARTTLS', 'plain', 'TLS', '', 'ssl'),
+      }),
+      { maxLength: 30 },
+    ),
     before: noise,
     inside: noise,
     escape: fc.boolean(),
   })
   .map(({ servers, before, inside, escape }) => {
     const t = (s: string) => (escape ? xmlText(s) : s);
-    const xs = servers.map((s) => `<incomingServer type="${t(s.type)}"><hostname>${t(s.host)}</hostname><port>${t(s.port)}</port><socketType>${s.socket}</socketType>${inside}</incomingServer>`).join('');
+    const xs = servers
+      .map(
+        (s) =>
+          `<incomingServer type="${t(s.type)}"><hostname>${t(s.host)}</hostname><port>${t(s.port)}</port><socketType>${s.socket}</socketType>${inside}</incomingServer>`,
+      )
+      .join('');
     return `${before}<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example.com">${xs}</emailProvider></clientConfig>`;
   });
 
 const autodiscoverDoc = fc
   .record({
-    protocols: fc.array(fc.record({ type: fc.constantFrom('IMAP', 'POP3', 'SMTP', 'EXCH', 'WEB', ''), server: hostileHost, port: hostilePort, ssl: fc.constantFrom('on', 'off', '', 'x') }), { maxLength: 30 }),
-    action: fc.constantFrom('', '<Action>settings</Action>', '<Action>redirectUrl</Action><RedirectUrl>https://10.0.0.1/x</RedirectUrl>', '<Action>redirectAddr</Action><RedirectAddr>bob@x</RedirectAddr>'),
+    protocols: fc.array(
+      fc.record({
+        type: fc.constantFrom('IMAP', 'POP3', 'SMTP', 'EXCH', 'WEB', ''),
+        server: hostileHost,
+        port: hostilePort,
+        ssl: fc.constantFrom('on', 'off', '', 'x'),
+      }),
+      { maxLength: 30 },
+    ),
+    action: fc.constantFrom(
+      '',
+      '<Action>settings</Action>',
+      '<Action>redirectUrl</Action><RedirectUrl>https://10.0.0.1/x</RedirectUrl>',
+      '<Action>redirectAddr</Action><RedirectAddr>bob@x</RedirectAddr>',
+    ),
     before: noise,
   })
   .map(({ protocols, action, before }) => {
-    const ps = protocols.map((p) => `<Protocol><Type>${p.type}</Type><Server>${xmlText(p.server)}</Server><Port>${xmlText(p.port)}</Port><SSL>${p.ssl}</SSL></Protocol>`).join('');
+    const ps = protocols
+      .map(
+        (p) =>
+          `<Protocol><Type>${p.type}</Type><Server>${xmlText(p.server)}</Server><Port>${xmlText(p.port)}</Port><SSL>${p.ssl}</SSL></Protocol>`,
+      )
+      .join('');
     return `${before}<Autodiscover><Response><Account>${action}${ps}</Account></Response></Autodiscover>`;
   });
 
@@ -93,7 +156,9 @@ describe('settings documents', () => {
   });
 
   it('the guard answers blank-and-markup prefixes of any length (the ReDoS family) with a reason, not a hang', () => {
-    const prefix = fc.array(fc.constantFrom(' ', '\n', '\t', '\r', '<!-- -->', '<?x?>', '<!--', '<?'), { maxLength: 200 }).map((a) => a.join(''));
+    const prefix = fc
+      .array(fc.constantFrom(' ', '\n', '\t', '\r', '<!-- -->', '<?x?>', '<!--', '<?'), { maxLength: 200 })
+      .map((a) => a.join(''));
     fc.assert(
       fc.property(prefix, fc.constantFrom('!', 'x', '<', '<a/>', '<html>', ''), (p, tail) => {
         const r = guardXml(p + tail);
@@ -107,18 +172,37 @@ describe('settings documents', () => {
 describe('IMAP lines', () => {
   const line = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 300 }),
-    fc.tuple(fc.constantFrom('* OK', '* PREAUTH', '* BYE', 'a1 OK', 'a1 NO', 'a1 BAD', '+OK', '220', 'HTTP/1.1', '* ok'), fc.constantFrom('', ' [CAPABILITY IMAP4rev1 {4294967295}]', ' [ALERT]', ' [', ' [X-' + 'Y'.repeat(100), ' {4294967295}'), fc.string({ maxLength: 100 })).map((p) => p.join('')),
+    fc
+      .tuple(
+        fc.constantFrom('* OK', '* PREAUTH', '* BYE', 'a1 OK', 'a1 NO', 'a1 BAD', '+OK', '220', 'HTTP/1.1', '* ok'),
+        fc.constantFrom(
+          '',
+          ' [CAPABILITY IMAP4rev1 {4294967295}]',
+          ' [ALERT]',
+          ' [',
+          ' [X-' + 'Y'.repeat(100),
+          ' {4294967295}',
+        ),
+        fc.string({ maxLength: 100 }),
+      )
+      .map((p) => p.join('')),
   );
 
   it('a greeting of any bytes parses to a kind, one clean line of at most LIMITS.greetingChars characters', () => {
     fc.assert(
-      fc.property(fc.oneof(line.map((l) => Buffer.from(l)), fc.uint8Array({ maxLength: 600 }).map((u) => Buffer.from(u))), (buf) => {
-        const g = parseGreeting(buf);
-        expect(['ok', 'preauth', 'bye', 'pop3', 'smtp', 'http', 'ssh', 'ftp', 'tls', 'unknown']).toContain(g.kind);
-        expect(g.line.length).toBeLessThanOrEqual(LIMITS.greetingChars);
-        expect(g.line).not.toMatch(C0);
-        expect((g.capabilities ?? []).length).toBeLessThanOrEqual(LIMITS.capabilities);
-      }),
+      fc.property(
+        fc.oneof(
+          line.map((l) => Buffer.from(l)),
+          fc.uint8Array({ maxLength: 600 }).map((u) => Buffer.from(u)),
+        ),
+        (buf) => {
+          const g = parseGreeting(buf);
+          expect(['ok', 'preauth', 'bye', 'pop3', 'smtp', 'http', 'ssh', 'ftp', 'tls', 'unknown']).toContain(g.kind);
+          expect(g.line.length).toBeLessThanOrEqual(LIMITS.greetingChars);
+          expect(g.line).not.toMatch(C0);
+          expect((g.capabilities ?? []).length).toBeLessThanOrEqual(LIMITS.capabilities);
+        },
+      ),
       fuzzParams(500),
     );
   });
@@ -146,18 +230,34 @@ describe('DNS answers', () => {
     fc.record({ type: fc.constant('A' as const), name: names, data: fc.ipV4() }),
     fc.record({ type: fc.constant('AAAA' as const), name: names, data: fc.ipV6() }),
     fc.record({ type: fc.constant('CNAME' as const), name: names, data: names }),
-    fc.record({ type: fc.constant('MX' as const), name: names, data: fc.record({ preference: fc.nat(65535), exchange: names }) }),
+    fc.record({
+      type: fc.constant('MX' as const),
+      name: names,
+      data: fc.record({ preference: fc.nat(65535), exchange: names }),
+    }),
   ) as fc.Arbitrary<Answer>;
 
   it('any answer is classified without throwing: a status, records of the type asked, at most LIMITS.dnsRecords', () => {
     fc.assert(
-      fc.property(fc.array(answer, { maxLength: 60 }), fc.integer({ min: 0, max: 15 }), fc.constantFrom('A' as const, 'AAAA' as const, 'MX' as const), (answers, rcode, type) => {
-        const packet = { id: 1, type: 'response', flags: rcode, flag_ad: false, questions: [], answers } as unknown as DecodedPacket;
-        const r = classifyReply<unknown>(packet, 'imap.example.com', type, { server: 's', via: 'udp', ms: 1 });
-        expect(['records', 'nodata', 'nxdomain', 'servfail', 'refused', 'error']).toContain(r.status);
-        expect(r.records.length).toBeLessThanOrEqual(LIMITS.dnsRecords);
-        if (r.status !== 'records') expect(r.records).toEqual([]);
-      }),
+      fc.property(
+        fc.array(answer, { maxLength: 60 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.constantFrom('A' as const, 'AAAA' as const, 'MX' as const),
+        (answers, rcode, type) => {
+          const packet = {
+            id: 1,
+            type: 'response',
+            flags: rcode,
+            flag_ad: false,
+            questions: [],
+            answers,
+          } as unknown as DecodedPacket;
+          const r = classifyReply<unknown>(packet, 'imap.example.com', type, { server: 's', via: 'udp', ms: 1 });
+          expect(['records', 'nodata', 'nxdomain', 'servfail', 'refused', 'error']).toContain(r.status);
+          expect(r.records.length).toBeLessThanOrEqual(LIMITS.dnsRecords);
+          if (r.status !== 'records') expect(r.records).toEqual([]);
+        },
+      ),
       fuzzParams(500),
     );
   });
@@ -176,7 +276,11 @@ describe('DNS answers', () => {
 });
 
 describe('addresses and the URLs built from them', () => {
-  const address = fc.oneof(fc.emailAddress(), fc.string({ unit: 'binary', maxLength: 80 }), fc.tuple(fc.string({ maxLength: 20 }), fc.domain()).map(([l, d]) => `${l}@${d}`));
+  const address = fc.oneof(
+    fc.emailAddress(),
+    fc.string({ unit: 'binary', maxLength: 80 }),
+    fc.tuple(fc.string({ maxLength: 20 }), fc.domain()).map(([l, d]) => `${l}@${d}`),
+  );
 
   it('parseAddress throws only InputError; a parsed domain is normalised ASCII; URLs built from it stay on it', () => {
     fc.assert(

@@ -15,15 +15,19 @@ export function emittedCodes(text: string, file = 'snippet.ts'): string[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  const isCall = (n: ts.Node, name: string): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name;
+  const isCall = (n: ts.Node, name: string): n is ts.CallExpression =>
+    ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name;
   const initOf = new Map<string, ts.Expression>();
-  for (const n of nodes) if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) initOf.set(n.name.text, n.initializer);
+  for (const n of nodes)
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) initOf.set(n.name.text, n.initializer);
   // finding() itself, and functions whose first parameter goes straight into finding().
   const makers = new Set(['finding']);
   for (const [name, init] of initOf) {
     if (!ts.isArrowFunction(init) && !ts.isFunctionExpression(init)) continue;
     const p = init.parameters[0]?.name;
-    const forwards = (n: ts.Node): boolean => (isCall(n, 'finding') && p !== undefined && ts.isIdentifier(p) && n.arguments[0]?.getText() === p.text) || (ts.forEachChild(n, forwards) ?? false);
+    const forwards = (n: ts.Node): boolean =>
+      (isCall(n, 'finding') && p !== undefined && ts.isIdentifier(p) && n.arguments[0]?.getText() === p.text) ||
+      (ts.forEachChild(n, forwards) ?? false);
     if (forwards(init.body)) makers.add(name);
   }
   const literals = (e: ts.Expression | undefined, seen = new Set<string>()): string[] => {
@@ -36,8 +40,15 @@ export function emittedCodes(text: string, file = 'snippet.ts'): string[] {
   };
   const out: string[] = [];
   for (const n of nodes) {
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && makers.has(n.expression.text)) out.push(...literals(n.arguments[0]));
-    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'code' && ts.isObjectLiteralExpression(n.parent)) out.push(...literals(n.initializer));
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && makers.has(n.expression.text))
+      out.push(...literals(n.arguments[0]));
+    if (
+      ts.isPropertyAssignment(n) &&
+      ts.isIdentifier(n.name) &&
+      n.name.text === 'code' &&
+      ts.isObjectLiteralExpression(n.parent)
+    )
+      out.push(...literals(n.initializer));
   }
   return out;
 }

@@ -9,7 +9,15 @@ import type { Finding } from '../../src/model/finding.js';
 import type { Report } from '../../src/model/report.js';
 import { buildReport } from '../../src/report/build.js';
 import { recordStageStarts, stampStarts, type StageStarts } from '../../src/util/stage-starts.js';
-import type { AddressProbe, Candidate, CertInfo, EndpointEvidence, Greeting, Security, TlsInfo } from '../../src/model/evidence.js';
+import type {
+  AddressProbe,
+  Candidate,
+  CertInfo,
+  EndpointEvidence,
+  Greeting,
+  Security,
+  TlsInfo,
+} from '../../src/model/evidence.js';
 import { endpointId } from '../../src/model/evidence.js';
 
 export const NOW = new Date('2026-11-26T12:00:00.000Z');
@@ -60,18 +68,35 @@ export function addressProbe(security: Security, over: Partial<AddressProbe> = {
     family: 4,
     tcp: { state: 'ok', value: {}, ms: 10 },
     greeting: { state: 'ok', value: greeting(), ms: 5 },
-    capability: { state: 'ok', value: security === 'tls' ? ['IMAP4rev1', 'AUTH=PLAIN'] : ['IMAP4rev1', 'STARTTLS', 'LOGINDISABLED'], ms: 2 },
+    capability: {
+      state: 'ok',
+      value: security === 'tls' ? ['IMAP4rev1', 'AUTH=PLAIN'] : ['IMAP4rev1', 'STARTTLS', 'LOGINDISABLED'],
+      ms: 2,
+    },
   };
   if (security === 'tls') base.tls = { state: 'ok', value: tlsInfo(), ms: 20 };
   if (security === 'starttls') {
-    base.starttls = { state: 'ok', value: { advertised: true, response: { status: 'OK', text: 'Begin TLS', line: 'a2 OK Begin TLS' }, injectedBytes: 0 }, ms: 1 };
+    base.starttls = {
+      state: 'ok',
+      value: {
+        advertised: true,
+        response: { status: 'OK', text: 'Begin TLS', line: 'a2 OK Begin TLS' },
+        injectedBytes: 0,
+      },
+      ms: 1,
+    };
     base.starttlsTls = { state: 'ok', value: tlsInfo(), ms: 20 };
     base.capabilityAfterTls = { state: 'ok', value: ['IMAP4rev1', 'AUTH=PLAIN'], ms: 2 };
   }
   return { ...base, ...over };
 }
 
-export function candidate(host = 'imap.example.com', port = 993, security: Security = 'tls', over: Partial<Candidate> = {}): Candidate {
+export function candidate(
+  host = 'imap.example.com',
+  port = 993,
+  security: Security = 'tls',
+  over: Partial<Candidate> = {},
+): Candidate {
   return {
     host,
     port,
@@ -118,7 +143,14 @@ export function context(endpoints: EndpointEvidence[], over: Partial<CheckContex
 /** A whole report from hand-built endpoints: the real checks and the real builder, fixed clock. */
 export function reportFrom(
   endpoints: EndpointEvidence[],
-  o: { credentials?: 'password' | null; findings?: Finding[]; discovery?: CheckContext['discovery']; options?: Report['input']['options']; durationMs?: number; starts?: StageStarts } = {},
+  o: {
+    credentials?: 'password' | null;
+    findings?: Finding[];
+    discovery?: CheckContext['discovery'];
+    options?: Report['input']['options'];
+    durationMs?: number;
+    starts?: StageStarts;
+  } = {},
 ): Report {
   // Stage starts are written into (a copy of) the evidence, as the doctor does.
   if (o.starts) {
@@ -126,7 +158,11 @@ export function reportFrom(
     stampStarts(o.starts, endpoints, o.discovery ?? null);
   }
   const credentials = o.credentials === undefined ? 'password' : o.credentials;
-  const ctx = context(endpoints, { credentials, ...(credentials ? {} : { noLoginReason: 'no-password' }), ...(o.discovery ? { discovery: o.discovery } : {}) });
+  const ctx = context(endpoints, {
+    credentials,
+    ...(credentials ? {} : { noLoginReason: 'no-password' }),
+    ...(o.discovery ? { discovery: o.discovery } : {}),
+  });
   return buildReport({
     address: parseAddress('alice@example.com'),
     user: 'alice@example.com',
@@ -150,7 +186,14 @@ export const ID_993 = endpointId(candidate());
 /** A successful login on the default address. */
 export const LOGGED_IN: EndpointEvidence['login'] = {
   state: 'attempted',
-  attempt: { address: '192.0.2.10', ms: 80, ok: true, alerts: [], credentialsRejected: false, mechanism: 'AUTHENTICATE PLAIN' },
+  attempt: {
+    address: '192.0.2.10',
+    ms: 80,
+    ok: true,
+    alerts: [],
+    credentialsRejected: false,
+    mechanism: 'AUTHENTICATE PLAIN',
+  },
 };
 
 /** A recorder fed the events of one run on a fake clock: DNS at 5, connect 7, TLS 17, greeting 37, capability 42, login 50. */
@@ -164,12 +207,54 @@ export function recordedStarts(): StageStarts {
   at(1, { kind: 'phase', phase: 'discovery' });
   at(4, { kind: 'phase', phase: 'probing' });
   at(5, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', stage: 'resolve', state: 'start' });
-  at(7, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
-  at(9, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'ok' });
-  at(17, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'tls', state: 'start' });
-  at(37, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'greeting', state: 'start' });
-  at(42, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'capability', state: 'start' });
-  at(99, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+  at(7, {
+    kind: 'stage',
+    endpoint: ID_993,
+    host: 'imap.example.com',
+    address: '192.0.2.10',
+    stage: 'tcp',
+    state: 'start',
+  });
+  at(9, {
+    kind: 'stage',
+    endpoint: ID_993,
+    host: 'imap.example.com',
+    address: '192.0.2.10',
+    stage: 'tcp',
+    state: 'ok',
+  });
+  at(17, {
+    kind: 'stage',
+    endpoint: ID_993,
+    host: 'imap.example.com',
+    address: '192.0.2.10',
+    stage: 'tls',
+    state: 'start',
+  });
+  at(37, {
+    kind: 'stage',
+    endpoint: ID_993,
+    host: 'imap.example.com',
+    address: '192.0.2.10',
+    stage: 'greeting',
+    state: 'start',
+  });
+  at(42, {
+    kind: 'stage',
+    endpoint: ID_993,
+    host: 'imap.example.com',
+    address: '192.0.2.10',
+    stage: 'capability',
+    state: 'start',
+  });
+  at(99, {
+    kind: 'stage',
+    endpoint: ID_993,
+    host: 'imap.example.com',
+    address: '192.0.2.10',
+    stage: 'tcp',
+    state: 'start',
+  });
   at(50, { kind: 'stage', endpoint: ID_993, host: 'imap.example.com', stage: 'login', state: 'start' });
   return s;
 }

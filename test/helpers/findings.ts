@@ -11,15 +11,25 @@ import { addressProbe, candidate, context, endpoint } from './evidence.js';
 export const USUAL_PORT: Record<Security, number> = { tls: 993, starttls: 143, plain: 143 };
 
 /** The id of imap.example.com on the usual port of `security`. */
-export const idOf = (security: Security): string => endpointId(candidate('imap.example.com', USUAL_PORT[security], security));
+export const idOf = (security: Security): string =>
+  endpointId(candidate('imap.example.com', USUAL_PORT[security], security));
 
 /** A check context with imap.example.com on the usual port of `security`: one address, healthy but for `over`. */
-export function onAddress(security: Security, over: Partial<AddressProbe> = {}, ctx: Partial<CheckContext> = {}): CheckContext {
+export function onAddress(
+  security: Security,
+  over: Partial<AddressProbe> = {},
+  ctx: Partial<CheckContext> = {},
+): CheckContext {
   const c = candidate('imap.example.com', USUAL_PORT[security], security);
   return context([endpoint(c, { addresses: [addressProbe(security, over)] })], ctx);
 }
 
 /** What a check decided: code, stage, endpoint and params of each finding, in order. */
 export function judged(fs: readonly Finding[]): Array<Pick<Finding, 'code' | 'stage' | 'endpoint' | 'params'>> {
-  return fs.map(({ code, stage, endpoint: e, params }) => ({ code, stage, ...(e !== undefined ? { endpoint: e } : {}), params }));
+  return fs.map(({ code, stage, endpoint: e, params }) => ({
+    code,
+    stage,
+    ...(e !== undefined ? { endpoint: e } : {}),
+    params,
+  }));
 }

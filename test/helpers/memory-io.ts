@@ -32,7 +32,9 @@ function resolveName(to: ConnectTarget): Promise<string> {
   if (isIP(to.host) !== 0 || !to.lookup) return Promise.resolve(to.host);
   const lookup = to.lookup;
   return new Promise((resolve, reject) =>
-    lookup(to.host, { family: to.family ?? 0, all: false }, (err, address) => (err ? reject(err) : resolve(String(address)))),
+    lookup(to.host, { family: to.family ?? 0, all: false }, (err, address) =>
+      err ? reject(err) : resolve(String(address)),
+    ),
   );
 }
 
@@ -77,7 +79,10 @@ export function onLines(s: Duplex, each: (line: string) => void): () => void {
 
 /** A TLS server end over a duplex, started at once (implicit TLS). */
 export function serverTls(s: Duplex, cert: TestCert): tls.TLSSocket {
-  const t = new tls.TLSSocket(s, { isServer: true, secureContext: tls.createSecureContext({ key: cert.key, cert: cert.cert }) });
+  const t = new tls.TLSSocket(s, {
+    isServer: true,
+    secureContext: tls.createSecureContext({ key: cert.key, cert: cert.cert }),
+  });
   t.on('error', () => {});
   return t;
 }
@@ -110,9 +115,30 @@ export async function makeTestCert(names: string[], days = 365): Promise<TestCer
   const dir = await mkdtemp(path.join(os.tmpdir(), 'imap-doctor-cert-'));
   try {
     const san = names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
-    const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', String(days), '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${san}`];
+    const args = [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'k.pem',
+      '-out',
+      'c.pem',
+      '-days',
+      String(days),
+      '-subj',
+      `/CN=${names[0]}`,
+      '-addext',
+      `subjectAltName=${san}`,
+    ];
     await promisify(execFile)('openssl', args, { cwd: dir });
-    const [cert, key] = await Promise.all([readFile(path.join(dir, 'c.pem'), 'utf8'), readFile(path.join(dir, 'k.pem'), 'utf8')]);
+    const [cert, key] = await Promise.all([
+      readFile(path.join(dir, 'c.pem'), 'utf8'),
+      readFile(path.join(dir, 'k.pem'), 'utf8'),
+    ]);
     return { cert, key, validTo: new Date(new X509Certificate(cert).validTo) };
   } finally {
     await rm(dir, { recursive: true, force: true });

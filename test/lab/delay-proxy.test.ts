@@ -71,7 +71,7 @@ describe('delay proxy', () => {
     expect(proxy.ip).toMatch(/^127\.78\.\d+\.\d+$/);
   });
 
-  it('connects at once, then holds the server\'s greeting D and a request/answer 2D, bytes intact and in order', async () => {
+  it("connects at once, then holds the server's greeting D and a request/answer 2D, bytes intact and in order", async () => {
     const { socket, connectedAt } = await connect();
     const sink = { data: '' };
     const greetedAt = await until(socket, '* OK hello\r\n', sink);
@@ -86,7 +86,7 @@ describe('delay proxy', () => {
     socket.destroy();
   });
 
-  it('delivers the client\'s FIN as late as its data', async () => {
+  it("delivers the client's FIN as late as its data", async () => {
     const { socket } = await connect();
     const endedAt = performance.now();
     socket.end('fin-probe\r\n');

@@ -24,7 +24,18 @@ function question(name: string, type: 'A' | 'TXT', edns: boolean): Packet {
     id: 4242,
     questions: [{ name, type, class: 'IN' }],
     additionals: edns
-      ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+      ? [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: 1232,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: 0,
+            flag_do: false,
+            options: [],
+          },
+        ]
       : [],
   };
 }
@@ -50,7 +61,8 @@ async function tcpAsk(packet: Packet): Promise<DecodedPacket> {
       socket.on('error', reject);
       socket.on('data', (chunk: Buffer) => {
         buf = Buffer.concat([buf, chunk]);
-        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) resolve(decode(buf.subarray(2, 2 + buf.readUInt16BE(0))));
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0))
+          resolve(decode(buf.subarray(2, 2 + buf.readUInt16BE(0))));
       });
       const wire = encode(packet);
       const prefix = Buffer.alloc(2);
@@ -114,7 +126,12 @@ describe('test DNS server', () => {
 
   it('reports each query on arrival, before a delayed answer leaves (the bench times first packets so)', async () => {
     const seen: Array<{ name: string; at: number }> = [];
-    const slow = await startDnsServer({ zone: ZONE, host: '127.0.0.4', knobs: { delayMs: 150 }, onQuery: (q) => seen.push({ name: q.name, at: performance.now() }) });
+    const slow = await startDnsServer({
+      zone: ZONE,
+      host: '127.0.0.4',
+      knobs: { delayMs: 150 },
+      onQuery: (q) => seen.push({ name: q.name, at: performance.now() }),
+    });
     const socket = dgram.createSocket('udp4');
     try {
       const repliedAt = await new Promise<number>((resolve) => {

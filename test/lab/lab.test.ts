@@ -63,7 +63,12 @@ function tlsProbe(host: string, port: number, extra: tls.ConnectionOptions = {})
         const err = s.authorizationError as unknown as Error | string | null;
         resolve({
           authorized: s.authorized,
-          ...(err ? { authorizationError: typeof err === 'string' ? err : (err as Error & { code?: string }).code ?? err.message } : {}),
+          ...(err
+            ? {
+                authorizationError:
+                  typeof err === 'string' ? err : ((err as Error & { code?: string }).code ?? err.message),
+              }
+            : {}),
           protocol: s.getProtocol(),
           chain: chainOf(leaf),
           ...(idErr ? { hostnameError: (idErr as Error & { code?: string }).code ?? idErr.message } : {}),
@@ -95,33 +100,55 @@ function connectOutcome(host: string, port: number, timeoutMs: number): Promise<
 describe.skipIf(!lab)('lab: Dovecot greetings', () => {
   it('A answers its own greeting on every A address, plain 143 and implicit TLS 993', async () => {
     const h = L().hosts;
-    const aHosts = [h.good, h.expired, h.wrongName, h.selfSigned, h.unknownCa, h.chainIncomplete, h.intercepted, h.expiringSoon, h.notYetValid];
+    const aHosts = [
+      h.good,
+      h.expired,
+      h.wrongName,
+      h.selfSigned,
+      h.unknownCa,
+      h.chainIncomplete,
+      h.intercepted,
+      h.expiringSoon,
+      h.notYetValid,
+    ];
     if (h.weak) aHosts.push(h.weak);
     if (h.goodV6) aHosts.push(h.goodV6);
-    const lines = await Promise.all(aHosts.map((host) => readGreeting(host, 143, 3000, host.includes(':') ? undefined : '127.0.0.1')));
+    const lines = await Promise.all(
+      aHosts.map((host) => readGreeting(host, 143, 3000, host.includes(':') ? undefined : '127.0.0.1')),
+    );
     for (const line of lines) {
       expect(line).toBe(
         '* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN AUTH=LOGIN] imap-doctor lab A ready.',
       );
     }
     const s = await rawSession({ host: h.good, port: 993, tls: true });
-    expect(s.greeting).toBe('* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN AUTH=LOGIN] imap-doctor lab A ready.');
+    expect(s.greeting).toBe(
+      '* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN AUTH=LOGIN] imap-doctor lab A ready.',
+    );
     s.close();
   });
 
   it('B, C and D greet with their own texts; B shows LOGINDISABLED to 127.0.0.1 only', async () => {
     const { hosts, greetings } = L();
-    expect(greetings.b).toBe('* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ LOGINDISABLED] imap-doctor lab B ready.');
+    expect(greetings.b).toBe(
+      '* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ LOGINDISABLED] imap-doctor lab B ready.',
+    );
     expect(await readGreeting(hosts.loginDisabled, 143, 3000, '127.0.0.1')).toBe(greetings.b);
     // Dovecot treats client IP == server IP as secure: no LOGINDISABLED then (research note pitfall).
     expect(await readGreeting(hosts.loginDisabled, 143, 3000, hosts.loginDisabled)).toContain('AUTH=PLAIN');
-    expect(await readGreeting(hosts.tls10, 143, 3000)).toMatch(/^\* OK \[CAPABILITY .*STARTTLS.*\] imap-doctor lab C ready\.$/);
-    expect(await readGreeting(hosts.tempfail, 143, 3000)).toMatch(/^\* OK \[CAPABILITY .*STARTTLS.*\] imap-doctor lab D ready\.$/);
+    expect(await readGreeting(hosts.tls10, 143, 3000)).toMatch(
+      /^\* OK \[CAPABILITY .*STARTTLS.*\] imap-doctor lab C ready\.$/,
+    );
+    expect(await readGreeting(hosts.tempfail, 143, 3000)).toMatch(
+      /^\* OK \[CAPABILITY .*STARTTLS.*\] imap-doctor lab D ready\.$/,
+    );
   });
 
   it('E greets with IDLE; F (the stripped-down server) announces neither IDLE nor CONDSTORE', async () => {
     const { hosts, greetings } = L();
-    expect(greetings.e).toBe('* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN AUTH=LOGIN] imap-doctor lab E ready.');
+    expect(greetings.e).toBe(
+      '* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN AUTH=LOGIN] imap-doctor lab E ready.',
+    );
     expect(await readGreeting(hosts.sync, 143, 3000)).toBe(greetings.e);
     expect(greetings.f).toMatch(/^\* OK \[CAPABILITY IMAP4rev1 .*\] imap-doctor lab F ready\.$/);
     expect(greetings.f).not.toMatch(/\b(IDLE|CONDSTORE|QRESYNC)\b/);
@@ -163,11 +190,15 @@ describe.skipIf(!lab)('lab: certificates as served', () => {
     expect(r.chain).toHaveLength(1);
     expect(r.chain[0]?.infoAccess?.['CA Issuers - URI']).toEqual([L().aia.url]);
     const der = await new Promise<Buffer>((resolve, reject) =>
-      http.get(L().aia.url, (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (d: Buffer) => parts.push(d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`HTTP ${res.statusCode}`))));
-      }).on('error', reject),
+      http
+        .get(L().aia.url, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (d: Buffer) => parts.push(d));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
+        })
+        .on('error', reject),
     );
     const intermediate = new X509Certificate(der);
     expect(intermediate.subject).toBe('CN=imap-doctor test intermediate');
@@ -215,7 +246,10 @@ describe.skipIf(!lab)('lab: certificates as served', () => {
 
   it('STARTTLS on A:143 upgrades to an authorized TLS session', async () => {
     const s = await rawSession({ host: L().hosts.good, port: 143 });
-    const { lines, socket } = await s.starttls('a1', { ca: [readFileSync(L().certs.ca.crt)], servername: L().hostname });
+    const { lines, socket } = await s.starttls('a1', {
+      ca: [readFileSync(L().certs.ca.crt)],
+      servername: L().hostname,
+    });
     expect(lines).toEqual(['a1 OK Begin TLS negotiation now.']);
     expect(socket?.authorized).toBe(true);
     const caps = await s.command('a2', 'CAPABILITY');
@@ -246,17 +280,25 @@ describe.skipIf(!lab)('lab: B (LOGINDISABLED), C (TLS 1.0 only), D (tempfail)', 
     const s = await rawSession({ host: L().hosts.tempfail, port: 143 });
     const reply = await s.command('a1', `LOGIN ${L().users.alice} "${L().password}"`);
     expect(reply).toHaveLength(1);
-    expect(reply[0]).toMatch(/^a1 NO \[UNAVAILABLE\] Temporary authentication failure\. \[[^\]]+:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]$/);
+    expect(reply[0]).toMatch(
+      /^a1 NO \[UNAVAILABLE\] Temporary authentication failure\. \[[^\]]+:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]$/,
+    );
     s.close();
   });
 
   it('raw logins on A: good (then EXAMINE INBOX), wrong password, locked, disabled', async () => {
     const { users, password, lockedReason, hosts } = L();
     const s = await rawSession({ host: hosts.good, port: 143 });
-    expect(await s.command('a1', `LOGIN ${users.alice} wrong-password`)).toEqual(['a1 NO [AUTHENTICATIONFAILED] Authentication failed.']);
+    expect(await s.command('a1', `LOGIN ${users.alice} wrong-password`)).toEqual([
+      'a1 NO [AUTHENTICATIONFAILED] Authentication failed.',
+    ]);
     expect(await s.command('a2', `LOGIN ${users.locked} "${password}"`)).toEqual([`a2 NO [ALERT] ${lockedReason}`]);
-    expect(await s.command('a3', `LOGIN ${users.locked} wrong-password`)).toEqual(['a3 NO [AUTHENTICATIONFAILED] Authentication failed.']);
-    expect(await s.command('a4', `LOGIN ${users.disabled} "${password}"`)).toEqual([`a4 NO [CONTACTADMIN] ${lockedReason}`]);
+    expect(await s.command('a3', `LOGIN ${users.locked} wrong-password`)).toEqual([
+      'a3 NO [AUTHENTICATIONFAILED] Authentication failed.',
+    ]);
+    expect(await s.command('a4', `LOGIN ${users.disabled} "${password}"`)).toEqual([
+      `a4 NO [CONTACTADMIN] ${lockedReason}`,
+    ]);
     const ok = await s.command('a5', `LOGIN ${users.alice} "${password}"`);
     expect(ok.at(-1)).toMatch(/^a5 OK \[CAPABILITY IMAP4rev1 .*\] Logged in$/);
     expect((await s.command('a6', 'EXAMINE INBOX')).at(-1)).toMatch(/^a6 OK \[READ-ONLY\] Examine completed/);
@@ -290,10 +332,16 @@ describe.skipIf(!lab)('lab: imapflow against A', () => {
   it('wrong password → AUTHENTICATIONFAILED; locked → ALERT', async () => {
     const bad = client('not-the-password');
     bad.on('error', () => undefined);
-    await expect(bad.connect()).rejects.toMatchObject({ authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' });
+    await expect(bad.connect()).rejects.toMatchObject({
+      authenticationFailed: true,
+      serverResponseCode: 'AUTHENTICATIONFAILED',
+    });
     const locked = client(L().password, L().users.locked);
     locked.on('error', () => undefined);
-    await expect(locked.connect()).rejects.toMatchObject({ serverResponseCode: 'ALERT', responseText: L().lockedReason });
+    await expect(locked.connect()).rejects.toMatchObject({
+      serverResponseCode: 'ALERT',
+      responseText: L().lockedReason,
+    });
   });
 });
 
@@ -336,7 +384,9 @@ describe('lab: fake IMAP scripts', () => {
     s.write('x7 STARTTLS\r\n');
     expect(await s.readLine()).toBe('x7 OK Begin TLS negotiation now');
     expect(await s.readLine()).toBe('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected');
-    expect(s.chunks.slice(before)).toEqual(['x7 OK Begin TLS negotiation now\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n']);
+    expect(s.chunks.slice(before)).toEqual([
+      'x7 OK Begin TLS negotiation now\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n',
+    ]);
     s.close();
   });
 
@@ -390,7 +440,9 @@ describe('lab: fake IMAP scripts', () => {
   });
 
   it('handlers: an OAuth error challenge ("+ <base64 json>") reaches imapflow as oauthError', async () => {
-    const challenge = Buffer.from(JSON.stringify({ status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' })).toString('base64');
+    const challenge = Buffer.from(
+      JSON.stringify({ status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' }),
+    ).toString('base64');
     const f = await start(
       'plain',
       scripts.handlers({
@@ -422,7 +474,9 @@ describe('lab: fake IMAP scripts', () => {
     const f = await start('plain', scripts.handlers({ replies: { LOGIN: ['NO [AUTHENTICATIONFAILED] nope'] } }));
     const s = await rawSession({ host: '127.0.0.1', port: f.port });
     const ir = Buffer.from('\0u1@example.test\0p1').toString('base64');
-    expect(await s.command('a1', `AUTHENTICATE PLAIN ${ir}`)).toEqual(['a1 OK [CAPABILITY IMAP4rev1 NAMESPACE ID] Logged in']);
+    expect(await s.command('a1', `AUTHENTICATE PLAIN ${ir}`)).toEqual([
+      'a1 OK [CAPABILITY IMAP4rev1 NAMESPACE ID] Logged in',
+    ]);
     s.write('a2 AUTHENTICATE LOGIN\r\n');
     expect(await s.readLine()).toBe('+ VXNlcm5hbWU6');
     s.write(`${Buffer.from('u2').toString('base64')}\r\n`);
@@ -451,9 +505,15 @@ describe('lab: fake IMAP scripts', () => {
     const st = await start('starttls', scripts.handlers(), true);
     const s2 = await rawSession({ host: '127.0.0.1', port: st.port });
     expect(s2.greeting).toContain(' STARTTLS]');
-    const { socket } = await s2.starttls('a1', { ca: [readFileSync(L().certs.ca.crt)], servername: 'imap.example.test' });
+    const { socket } = await s2.starttls('a1', {
+      ca: [readFileSync(L().certs.ca.crt)],
+      servername: 'imap.example.test',
+    });
     expect(socket?.authorized).toBe(true);
-    expect(await s2.command('a2', 'CAPABILITY')).toEqual(['* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN AUTH=LOGIN', 'a2 OK CAPABILITY completed']);
+    expect(await s2.command('a2', 'CAPABILITY')).toEqual([
+      '* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN AUTH=LOGIN',
+      'a2 OK CAPABILITY completed',
+    ]);
     s2.close();
     expect(st.commands.map((c) => `${c.layer}:${c.name}`)).toEqual(['plain:STARTTLS', 'tls:CAPABILITY']);
   });
@@ -478,9 +538,21 @@ describe.skipIf(!netnsOk)('lab: network namespaces', () => {
     const S = ns.server.ns;
     await ns.iptables(S, ['-A', 'INPUT', '-p', 'tcp', '--dport', '993', '-j', 'DROP']);
     await ns.iptables(S, ['-A', 'INPUT', '-p', 'tcp', '--dport', '995', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
-    await ns.iptables(S, ['-A', 'INPUT', '-p', 'tcp', '--dport', '466', '-j', 'REJECT', '--reject-with', 'icmp-host-unreachable']);
+    await ns.iptables(S, [
+      '-A',
+      'INPUT',
+      '-p',
+      'tcp',
+      '--dport',
+      '466',
+      '-j',
+      'REJECT',
+      '--reject-with',
+      'icmp-host-unreachable',
+    ]);
     const C = ns.client?.ns ?? '';
-    for (const port of ['993', '143']) await ns.iptables(C, ['-A', 'OUTPUT', '-p', 'tcp', '--dport', port, '-j', 'DROP']);
+    for (const port of ['993', '143'])
+      await ns.iptables(C, ['-A', 'OUTPUT', '-p', 'tcp', '--dport', port, '-j', 'DROP']);
   });
   afterAll(async () => {
     await ns?.destroy();
@@ -502,8 +574,12 @@ describe.skipIf(!netnsOk)('lab: network namespaces', () => {
 
   it('listeners inside the namespace answer over IPv4 and IPv6', async () => {
     const imap = await ns.listen(ns.server.ns, 143, { kind: 'imap' }, '::');
-    expect(await readGreeting(ns.server.ip, imap.port, 2000)).toBe('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] imap-doctor netns ready.');
-    expect(await readGreeting(ns.server.ip6 ?? '', imap.port, 2000)).toBe('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] imap-doctor netns ready.');
+    expect(await readGreeting(ns.server.ip, imap.port, 2000)).toBe(
+      '* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] imap-doctor netns ready.',
+    );
+    expect(await readGreeting(ns.server.ip6 ?? '', imap.port, 2000)).toBe(
+      '* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] imap-doctor netns ready.',
+    );
     await imap.stop();
   });
 

@@ -18,7 +18,13 @@ export interface BreakingProxy {
   close(): Promise<void>;
 }
 
-export async function startBreakingProxy(o: { host: string; target: { host: string; port: number }; cert: { crt: string; key: string }; mode?: IdleBreakMode; refuse?: RegExp }): Promise<BreakingProxy> {
+export async function startBreakingProxy(o: {
+  host: string;
+  target: { host: string; port: number };
+  cert: { crt: string; key: string };
+  mode?: IdleBreakMode;
+  refuse?: RegExp;
+}): Promise<BreakingProxy> {
   const sockets = new Set<net.Socket>();
   const server = tls.createServer({ cert: readFileSync(o.cert.crt), key: readFileSync(o.cert.key) }, (client) => {
     const upstream = tls.connect({ host: o.target.host, port: o.target.port, rejectUnauthorized: false });
@@ -40,8 +46,10 @@ export async function startBreakingProxy(o: { host: string; target: { host: stri
         buf = buf.slice(nl + 2);
         const idle = /^(\S+) IDLE$/i.exec(line);
         const refused = o.refuse && /^(\S+) (.*)$/.exec(line);
-        if (refused && o.refuse?.test(refused[2] ?? '')) client.write(`${refused[1]} NO [SERVERBUG] Internal error occurred (refused by the test proxy)\r\n`);
-        else if (idle && o.mode === 'refuse') client.write(`${idle[1]} NO [UNAVAILABLE] IDLE is not allowed through this proxy\r\n`);
+        if (refused && o.refuse?.test(refused[2] ?? ''))
+          client.write(`${refused[1]} NO [SERVERBUG] Internal error occurred (refused by the test proxy)\r\n`);
+        else if (idle && o.mode === 'refuse')
+          client.write(`${idle[1]} NO [UNAVAILABLE] IDLE is not allowed through this proxy\r\n`);
         else if (idle && o.mode === 'swallow') continue;
         else if (/^DONE$/i.test(line) && idling && o.mode === 'swallow-done') idling = false;
         else {

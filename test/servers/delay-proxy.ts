@@ -59,7 +59,9 @@ function listen(server: net.Server, port: number, host: string): Promise<void> {
 }
 
 const closeAll = (servers: net.Server[]): Promise<void> =>
-  Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())))).then(() => undefined);
+  Promise.all(
+    servers.map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve()))),
+  ).then(() => undefined);
 
 export async function startDelayProxy(o: DelayProxyOptions): Promise<DelayProxy> {
   const sockets = new Set<net.Socket>();

@@ -186,7 +186,10 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
   const knobsFor = (name: string): Knobs => ({ ...globalKnobs, ...nameKnobs.get(name) });
 
   /** The reply to one query (logged first), or undefined to stay silent. UDP replies obey the 512-byte or EDNS size limit. */
-  function answer(query: DecodedPacket, transport: 'udp' | 'tcp'): { reply: Buffer; spoof?: Buffer; delayMs: number } | undefined {
+  function answer(
+    query: DecodedPacket,
+    transport: 'udp' | 'tcp',
+  ): { reply: Buffer; spoof?: Buffer; delayMs: number } | undefined {
     const question = query.questions?.[0];
     const opt = query.additionals?.find((a) => a.type === 'OPT');
     const edns = opt?.type === 'OPT';
@@ -204,7 +207,12 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
     });
     const knobs = knobsFor(name);
     if (knobs.drop || (transport === 'tcp' && knobs.tcpDrop)) return undefined;
-    if (transport === 'udp' && knobs.dropFirst && queries.filter((q) => q.name === name && q.type === type && q.transport === 'udp').length <= knobs.dropFirst) return undefined;
+    if (
+      transport === 'udp' &&
+      knobs.dropFirst &&
+      queries.filter((q) => q.name === name && q.type === type && q.transport === 'udp').length <= knobs.dropFirst
+    )
+      return undefined;
 
     const reply: Packet = {
       type: 'response',
@@ -213,7 +221,18 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
       answers: [],
       authorities: [],
       additionals: edns
-        ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+        ? [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: 1232,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: 0,
+              flag_do: false,
+              options: [],
+            },
+          ]
         : [],
     };
     let flags = AUTHORITATIVE_ANSWER | RECURSION_AVAILABLE | (query.flag_rd ? RECURSION_DESIRED : 0);
@@ -250,18 +269,28 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
       for (const a of reply.answers ?? []) {
         if (a.type !== 'SRV') continue;
         const target = zone[norm(a.data.target)];
-        if (target) reply.additionals?.push(...recordsOf(norm(a.data.target), target, 'A'), ...recordsOf(norm(a.data.target), target, 'AAAA'));
+        if (target)
+          reply.additionals?.push(
+            ...recordsOf(norm(a.data.target), target, 'A'),
+            ...recordsOf(norm(a.data.target), target, 'AAAA'),
+          );
       }
     }
 
     // RFC 1035 §4.2.1: 512 bytes over UDP, or the size the client advertised in EDNS (RFC 6891 §6.2.3).
     let limit = Infinity;
-    if (transport === 'udp') limit = opt?.type === 'OPT' ? Math.max(CLASSIC_UDP_LIMIT, opt.udpPayloadSize) : CLASSIC_UDP_LIMIT;
+    if (transport === 'udp')
+      limit = opt?.type === 'OPT' ? Math.max(CLASSIC_UDP_LIMIT, opt.udpPayloadSize) : CLASSIC_UDP_LIMIT;
     let wire = encode({ ...reply, flags });
     if (transport === 'udp' && (knobs.truncate || wire.length > limit)) {
       wire = encode({ ...reply, answers: [], flags: flags | TRUNCATED_RESPONSE });
     }
-    if (knobs.answerOwner) wire = encode({ ...reply, answers: (reply.answers ?? []).map((a) => ({ ...a, name: knobs.answerOwner as string })), flags });
+    if (knobs.answerOwner)
+      wire = encode({
+        ...reply,
+        answers: (reply.answers ?? []).map((a) => ({ ...a, name: knobs.answerOwner as string })),
+        flags,
+      });
     if (knobs.wrongId) wire = encode({ ...reply, id: ((query.id ?? 0) + 1) & 0xffff, flags });
     const result: { reply: Buffer; spoof?: Buffer; delayMs: number } = { reply: wire, delayMs: knobs.delayMs ?? 0 };
     if (knobs.spoofFirst && question) {

@@ -39,13 +39,20 @@ export interface DnssecLab {
   stop(): Promise<void>;
 }
 
-const TOOLS: Record<string, string> = { nsd: 'nsd', 'ldns-signzone': 'ldnsutils', 'ldns-keygen': 'ldnsutils', unbound: 'unbound' };
+const TOOLS: Record<string, string> = {
+  nsd: 'nsd',
+  'ldns-signzone': 'ldnsutils',
+  'ldns-keygen': 'ldnsutils',
+  unbound: 'unbound',
+};
 
 /** What the DNSSEC lab lacks (root, nsd, ldnsutils, unbound), or null. */
 export function dnssecPrerequisites(): string | null {
   const missing: string[] = [];
-  if ((process.getuid?.() ?? -1) !== 0) missing.push('not running as root (unbound and nsd bind port 53 and run without dropping privileges)');
-  for (const [bin, pkg] of Object.entries(TOOLS)) if (!hasProgram(bin)) missing.push(`${bin} not installed (apt-get install ${pkg})`);
+  if ((process.getuid?.() ?? -1) !== 0)
+    missing.push('not running as root (unbound and nsd bind port 53 and run without dropping privileges)');
+  for (const [bin, pkg] of Object.entries(TOOLS))
+    if (!hasProgram(bin)) missing.push(`${bin} not installed (apt-get install ${pkg})`);
   return missing.length > 0 ? missing.join('; ') : null;
 }
 
@@ -72,14 +79,24 @@ function corruptSignatures(text: string, corrupt: Array<{ name: string; type: st
 /** Writes the zone file (signed when asked) and returns [zone file name, trust-anchor file or null]. */
 async function prepareZone(dir: string, ip: string, z: DnssecZone): Promise<[string, string | null]> {
   const file = `${z.origin}.zone`;
-  const head = [`$ORIGIN ${z.origin}.`, '$TTL 60', `@ IN SOA ns.${z.origin}. hostmaster.${z.origin}. 1 3600 600 86400 60`, `@ IN NS ns.${z.origin}.`, `ns IN A ${ip}`];
+  const head = [
+    `$ORIGIN ${z.origin}.`,
+    '$TTL 60',
+    `@ IN SOA ns.${z.origin}. hostmaster.${z.origin}. 1 3600 600 86400 60`,
+    `@ IN NS ns.${z.origin}.`,
+    `ns IN A ${ip}`,
+  ];
   await writeFile(path.join(dir, file), [...head, ...z.records, ''].join('\n'));
   if (z.signing === 'unsigned') return [file, null];
   const ksk = await keygen(dir, z.origin, true);
   const zsk = await keygen(dir, z.origin, false);
   await run('ldns-signzone', ['-o', `${z.origin}.`, file, zsk, ksk], { cwd: dir });
   const signed = `${file}.signed`;
-  if (z.corrupt?.length) await writeFile(path.join(dir, signed), corruptSignatures(await readFile(path.join(dir, signed), 'utf8'), z.corrupt));
+  if (z.corrupt?.length)
+    await writeFile(
+      path.join(dir, signed),
+      corruptSignatures(await readFile(path.join(dir, signed), 'utf8'), z.corrupt),
+    );
   const anchorKey = z.signing === 'wrong-anchor' ? await keygen(dir, z.origin, true) : ksk;
   return [signed, path.join(dir, `${anchorKey}.ds`)];
 }
@@ -130,7 +147,10 @@ function unboundConf(dir: string, ip: string, zones: Array<[DnssecZone, string |
     '  qname-minimisation: no',
     // Nothing outside the test zones is ever asked on the internet.
     '  local-zone: "." static',
-    ...zones.flatMap(([z, anchor]) => [`  local-zone: "${z.origin}." transparent`, ...(anchor ? [`  trust-anchor-file: "${anchor}"`] : [])]),
+    ...zones.flatMap(([z, anchor]) => [
+      `  local-zone: "${z.origin}." transparent`,
+      ...(anchor ? [`  trust-anchor-file: "${anchor}"`] : []),
+    ]),
     'remote-control:',
     '  control-enable: no',
     ...zones.flatMap(([z]) => ['stub-zone:', `  name: "${z.origin}"`, `  stub-addr: ${ip}@5353`]),
@@ -150,7 +170,11 @@ function answers(ip: string, port: number, name: string): Promise<boolean> {
     };
     s.on('error', () => finish(false));
     s.on('message', (m) => finish(((decode(m).flags ?? 0) & 0xf) === 0));
-    s.send(encode({ type: 'query', id: randomInt(0, 65536), flags: RECURSION_DESIRED, questions: [{ type: 'SOA', name }] }), port, ip);
+    s.send(
+      encode({ type: 'query', id: randomInt(0, 65536), flags: RECURSION_DESIRED, questions: [{ type: 'SOA', name }] }),
+      port,
+      ip,
+    );
   });
 }
 
@@ -181,22 +205,38 @@ process.on('exit', () => {
 /** One attempt on one address; null when a server would not come up there (another run holds it). */
 async function tryStart(dir: string, ip: string, zones: DnssecZone[]): Promise<DnssecLab | null> {
   const prepared = await Promise.all(zones.map(async (z) => [z, ...(await prepareZone(dir, ip, z))] as const));
-  await writeFile(path.join(dir, 'nsd.conf'), nsdConf(dir, ip, prepared.map(([z, file]) => [z, file])));
-  await writeFile(path.join(dir, 'unbound.conf'), unboundConf(dir, ip, prepared.map(([z, , anchor]) => [z, anchor])));
+  await writeFile(
+    path.join(dir, 'nsd.conf'),
+    nsdConf(
+      dir,
+      ip,
+      prepared.map(([z, file]) => [z, file]),
+    ),
+  );
+  await writeFile(
+    path.join(dir, 'unbound.conf'),
+    unboundConf(
+      dir,
+      ip,
+      prepared.map(([z, , anchor]) => [z, anchor]),
+    ),
+  );
   const first = `${zones[0]?.origin ?? 'test'}.`;
   const nsd = startChild('nsd', ['-d', '-c', path.join(dir, 'nsd.conf')]);
   live.add(nsd.child);
   if (!(await waitReady(ip, 5353, first, nsd.child))) {
     await stopChild(nsd.child);
     const log = await readFile(path.join(dir, 'nsd.log'), 'utf8').catch(() => '');
-    if (!/already in use|can't bind|cannot bind/i.test(`${log}${nsd.output()}`)) throw new Error(`nsd did not start: ${`${log}${nsd.output()}`.trim()}`);
+    if (!/already in use|can't bind|cannot bind/i.test(`${log}${nsd.output()}`))
+      throw new Error(`nsd did not start: ${`${log}${nsd.output()}`.trim()}`);
     return null;
   }
   const unbound = startChild('unbound', ['-d', '-c', path.join(dir, 'unbound.conf')]);
   live.add(unbound.child);
   if (!(await waitReady(ip, 53, first, unbound.child))) {
     await Promise.all([stopChild(unbound.child), stopChild(nsd.child)]);
-    if (!/address already in use|could not open ports/i.test(unbound.output())) throw new Error(`unbound did not start: ${unbound.output().trim()}`);
+    if (!/address already in use|could not open ports/i.test(unbound.output()))
+      throw new Error(`unbound did not start: ${unbound.output().trim()}`);
     return null;
   }
   return {

@@ -16,14 +16,25 @@ export interface OAuthDovecot {
   stop(): Promise<void>;
 }
 
-export async function startOAuthDovecot(lab: LabInfo, o: { introspectionUrl: string; openidConfigurationUrl: string }): Promise<OAuthDovecot> {
+export async function startOAuthDovecot(
+  lab: LabInfo,
+  o: { introspectionUrl: string; openidConfigurationUrl: string },
+): Promise<OAuthDovecot> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `imapdoc-oauth-${process.pid}-`));
   await chmod(dir, 0o755);
   const ip = labIp(lab.block, 15);
   const root = path.join(lab.dir, 'dovecot');
   await mkdir(path.join(dir, 'state'), { recursive: true });
   const ext = path.join(dir, 'oauth2.conf.ext');
-  await writeFile(ext, ['introspection_mode = post', `introspection_url = ${o.introspectionUrl}`, `openid_configuration_url = ${o.openidConfigurationUrl}`, ''].join('\n'));
+  await writeFile(
+    ext,
+    [
+      'introspection_mode = post',
+      `introspection_url = ${o.introspectionUrl}`,
+      `openid_configuration_url = ${o.openidConfigurationUrl}`,
+      '',
+    ].join('\n'),
+  );
   const greeting = 'imap-doctor OAuth lab ready.';
   const conf = path.join(dir, 'oauth.conf');
   await writeFile(
@@ -63,7 +74,16 @@ export async function startOAuthDovecot(lab: LabInfo, o: { introspectionUrl: str
       '',
     ].join('\n'),
   );
-  const instance = await startDovecot({ name: 'oauth', greeting, listen: [ip], imapPort: 143, imapsPort: 993, conf, logPath: path.join(dir, 'oauth.log'), env: {} });
+  const instance = await startDovecot({
+    name: 'oauth',
+    greeting,
+    listen: [ip],
+    imapPort: 143,
+    imapsPort: 993,
+    conf,
+    logPath: path.join(dir, 'oauth.log'),
+    env: {},
+  });
   return {
     ip,
     instance,

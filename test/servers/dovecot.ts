@@ -181,7 +181,14 @@ export function labHosts(block: number, opts: { weak: boolean } = { weak: true }
 }
 
 export interface DovecotFiles {
-  specs: { a: DovecotInstanceSpec; b: DovecotInstanceSpec; c: DovecotInstanceSpec; d: DovecotInstanceSpec; e: DovecotInstanceSpec; f: DovecotInstanceSpec };
+  specs: {
+    a: DovecotInstanceSpec;
+    b: DovecotInstanceSpec;
+    c: DovecotInstanceSpec;
+    d: DovecotInstanceSpec;
+    e: DovecotInstanceSpec;
+    f: DovecotInstanceSpec;
+  };
   usersFile: string;
   homeRoot: string;
 }
@@ -288,8 +295,20 @@ export async function writeDovecotFiles(
     const logPath = path.join(root, `${name}.log`);
     const conf = path.join(root, `${name}.conf`);
     await mkdir(path.join(root, `state-${name}`), { recursive: true });
-    await writeFile(conf, [header(name, greeting, listen, logPath, importEnv), ...body, listeners(imapPort, imapsPort), ''].join('\n'));
-    return { name, greeting, listen, imapPort, imapsPort, conf, logPath, env: { [LOCK_REASON_ENV]: users.lockedReason } };
+    await writeFile(
+      conf,
+      [header(name, greeting, listen, logPath, importEnv), ...body, listeners(imapPort, imapsPort), ''].join('\n'),
+    );
+    return {
+      name,
+      greeting,
+      listen,
+      imapPort,
+      imapsPort,
+      conf,
+      logPath,
+      env: { [LOCK_REASON_ENV]: users.lockedReason },
+    };
   };
 
   const aLocals: string[] = [
@@ -351,14 +370,22 @@ export async function writeDovecotFiles(
       '',
     ].join('\n'),
   );
-  const c = await make('c', 'imap-doctor lab C ready.', [hosts.tls10], 143, 993, [
-    goodPassdb,
-    'ssl = yes',
-    'disable_plaintext_auth = no',
-    ...certLines(certs.good.crt, certs.good.key),
-    'ssl_min_protocol = TLSv1',
-    'ssl_cipher_list = DEFAULT:@SECLEVEL=0',
-  ], ['TZ', LOCK_REASON_ENV, `OPENSSL_CONF=${tls10Cnf}`]);
+  const c = await make(
+    'c',
+    'imap-doctor lab C ready.',
+    [hosts.tls10],
+    143,
+    993,
+    [
+      goodPassdb,
+      'ssl = yes',
+      'disable_plaintext_auth = no',
+      ...certLines(certs.good.crt, certs.good.key),
+      'ssl_min_protocol = TLSv1',
+      'ssl_cipher_list = DEFAULT:@SECLEVEL=0',
+    ],
+    ['TZ', LOCK_REASON_ENV, `OPENSSL_CONF=${tls10Cnf}`],
+  );
 
   const d = await make('d', 'imap-doctor lab D ready.', [hosts.tempfail], 143, 993, [
     brokenPassdb,
@@ -378,7 +405,12 @@ export async function writeDovecotFiles(
 const SPECIAL_USE_NAMESPACE = [
   'namespace inbox {',
   '  inbox = yes',
-  ...(['Sent', 'Drafts', 'Trash', 'Junk', 'Archive'] as const).flatMap((m) => [`  mailbox ${m} {`, `    special_use = \\${m}`, '    auto = create', '  }']),
+  ...(['Sent', 'Drafts', 'Trash', 'Junk', 'Archive'] as const).flatMap((m) => [
+    `  mailbox ${m} {`,
+    `    special_use = \\${m}`,
+    '    auto = create',
+    '  }',
+  ]),
   '}',
 ].join('\n');
 
@@ -389,10 +421,22 @@ const MINIMAL_CAPABILITIES =
 /** Storage quota of every user on E, in KiB (RFC 9208 STORAGE units). */
 export const SYNC_QUOTA_KIB = 100;
 
-type Make = (name: string, greeting: string, listen: string[], imapPort: number, imapsPort: number, body: string[]) => Promise<DovecotInstanceSpec>;
+type Make = (
+  name: string,
+  greeting: string,
+  listen: string[],
+  imapPort: number,
+  imapsPort: number,
+  body: string[],
+) => Promise<DovecotInstanceSpec>;
 
 /** E (quota, plain folders, a low session limit) and F (no IDLE, no CONDSTORE/QRESYNC), for the sync probe's tests. */
-async function syncInstances(make: Make, hosts: LabHosts, certs: CertSet, passdb: string): Promise<{ e: DovecotInstanceSpec; f: DovecotInstanceSpec }> {
+async function syncInstances(
+  make: Make,
+  hosts: LabHosts,
+  certs: CertSet,
+  passdb: string,
+): Promise<{ e: DovecotInstanceSpec; f: DovecotInstanceSpec }> {
   const tlsLines = ['ssl = yes', 'disable_plaintext_auth = no', ...certLines(certs.good.crt, certs.good.key)];
   const e = await make('e', 'imap-doctor lab E ready.', [hosts.sync], 143, 993, [
     passdb,
@@ -407,12 +451,22 @@ async function syncInstances(make: Make, hosts: LabHosts, certs: CertSet, passdb
     '}',
     'mail_max_userip_connections = 3',
   ]);
-  const f = await make('f', 'imap-doctor lab F ready.', [hosts.minimal], 143, 993, [passdb, ...tlsLines, SPECIAL_USE_NAMESPACE, `imap_capability = ${MINIMAL_CAPABILITIES}`]);
+  const f = await make('f', 'imap-doctor lab F ready.', [hosts.minimal], 143, 993, [
+    passdb,
+    ...tlsLines,
+    SPECIAL_USE_NAMESPACE,
+    `imap_capability = ${MINIMAL_CAPABILITIES}`,
+  ]);
   return { e, f };
 }
 
 /** Reads the first line a server sends; null on timeout, close or error. */
-export function readGreeting(host: string, port: number, timeoutMs: number, localAddress?: string): Promise<string | null> {
+export function readGreeting(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<string | null> {
   return new Promise((resolve) => {
     let buf = '';
     let done = false;

@@ -96,9 +96,7 @@ export const scripts = {
   /** Another protocol's banner, e.g. `220 mail.example.test ESMTP Postfix`; `reply` answers every line received. */
   banner: (text: string, reply?: string): FakeScript => ({ kind: 'banner', text, ...(reply ? { reply } : {}) }),
   /** STARTTLS advertised; its tagged OK and `injected` go out in ONE write, then TLS starts (when a cert is set). */
-  starttlsInjection: (
-    opts: { reply?: string; injected?: string; capabilities?: string } = {},
-  ): FakeScript => ({
+  starttlsInjection: (opts: { reply?: string; injected?: string; capabilities?: string } = {}): FakeScript => ({
     kind: 'handlers',
     advertiseStarttls: true,
     ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),

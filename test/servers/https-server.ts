@@ -82,25 +82,76 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   }
 }
 
-async function makeCert(dir: string, o: HttpsServerOptions, ip: string): Promise<{ key: string; cert: string; badKey: string; badCert: string }> {
+async function makeCert(
+  dir: string,
+  o: HttpsServerOptions,
+  ip: string,
+): Promise<{ key: string; cert: string; badKey: string; badCert: string }> {
   const san = [...o.names.map((n) => `DNS:${n}`), `IP:${ip}`].join(',');
   await writeFile(
     path.join(dir, 'ext.cnf'),
-    [`subjectAltName=${san}`, 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', ''].join('\n'),
+    [
+      `subjectAltName=${san}`,
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=serverAuth',
+      '',
+    ].join('\n'),
   );
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'key.pem'], dir);
   await openssl(['req', '-new', '-key', 'key.pem', '-subj', `/CN=${o.names[0] ?? ip}`, '-out', 'csr.pem'], dir);
   await openssl(
-    ['x509', '-req', '-in', 'csr.pem', '-CA', o.ca.crt, '-CAkey', o.ca.key, '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '7', '-sha256', '-extfile', 'ext.cnf', '-out', 'crt.pem'],
+    [
+      'x509',
+      '-req',
+      '-in',
+      'csr.pem',
+      '-CA',
+      o.ca.crt,
+      '-CAkey',
+      o.ca.key,
+      '-set_serial',
+      `0x${randomBytes(8).toString('hex')}`,
+      '-days',
+      '7',
+      '-sha256',
+      '-extfile',
+      'ext.cnf',
+      '-out',
+      'crt.pem',
+    ],
     dir,
   );
   const bad = (o.untrustedNames ?? []).map((n) => `DNS:${n}`).join(',') || 'DNS:untrusted.invalid';
   await openssl(
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'bad-key.pem', '-out', 'bad-crt.pem', '-subj', '/CN=self-signed test', '-days', '7', '-addext', `subjectAltName=${bad}`],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'bad-key.pem',
+      '-out',
+      'bad-crt.pem',
+      '-subj',
+      '/CN=self-signed test',
+      '-days',
+      '7',
+      '-addext',
+      `subjectAltName=${bad}`,
+    ],
     dir,
   );
   const read = (f: string) => readFile(path.join(dir, f), 'utf8');
-  return { key: await read('key.pem'), cert: await read('crt.pem'), badKey: await read('bad-key.pem'), badCert: await read('bad-crt.pem') };
+  return {
+    key: await read('key.pem'),
+    cert: await read('crt.pem'),
+    badKey: await read('bad-key.pem'),
+    badCert: await read('bad-crt.pem'),
+  };
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
@@ -130,10 +181,24 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<HttpsTest
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-      const servername = scheme === 'https' ? ((req.socket as tls.TLSSocket).servername || undefined) : undefined;
-      const logged: LoggedRequest = { scheme, host, method: req.method ?? 'GET', path: url.pathname, query: url.search, body: Buffer.concat(chunks).toString('utf8'), ...(servername ? { servername } : {}) };
+      const servername = scheme === 'https' ? (req.socket as tls.TLSSocket).servername || undefined : undefined;
+      const logged: LoggedRequest = {
+        scheme,
+        host,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.search,
+        body: Buffer.concat(chunks).toString('utf8'),
+        ...(servername ? { servername } : {}),
+      };
       requests.push(logged);
-      const route = state.routes.find((r) => (r.scheme ?? scheme) === scheme && r.host === host && r.path === url.pathname && (r.method ?? req.method) === req.method);
+      const route = state.routes.find(
+        (r) =>
+          (r.scheme ?? scheme) === scheme &&
+          r.host === host &&
+          r.path === url.pathname &&
+          (r.method ?? req.method) === req.method,
+      );
       if (!route) {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
         return;
@@ -154,7 +219,10 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<HttpsTest
     });
   };
   const reply = (route: Route, logged: LoggedRequest, res: http.ServerResponse): void => {
-    res.writeHead(route.status ?? 200, { 'Content-Type': route.contentType ?? 'text/xml; charset=utf-8', ...route.headers });
+    res.writeHead(route.status ?? 200, {
+      'Content-Type': route.contentType ?? 'text/xml; charset=utf-8',
+      ...route.headers,
+    });
     if (route.bytes !== undefined) {
       const block = Buffer.alloc(64 * 1024, 'x');
       let left = route.bytes;
@@ -183,7 +251,11 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<HttpsTest
     const bad = tls.createSecureContext({ key: cert.badKey, cert: cert.badCert });
     const untrusted = new Set((o.untrustedNames ?? []).map((n) => n.toLowerCase()));
     const secure = https.createServer(
-      { key: cert.key, cert: cert.cert, SNICallback: (name, cb) => cb(null, untrusted.has(name.toLowerCase()) ? bad : good) },
+      {
+        key: cert.key,
+        cert: cert.cert,
+        SNICallback: (name, cb) => cb(null, untrusted.has(name.toLowerCase()) ? bad : good),
+      },
       handler('https'),
     );
     const plain = http.createServer(handler('http'));
@@ -227,7 +299,9 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<HttpsTest
     };
   }
   await rm(dir, { recursive: true, force: true });
-  throw new Error(o.ip ? `https test server: ${o.ip}:443/80 taken` : 'https test server: no free 127.77.x.y address after 40 tries');
+  throw new Error(
+    o.ip ? `https test server: ${o.ip}:443/80 taken` : 'https test server: no free 127.77.x.y address after 40 tries',
+  );
 }
 
 /** A config-v1.1.xml document: incoming servers as [type, host, port, socketType], one SMTP server. */

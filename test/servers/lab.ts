@@ -190,7 +190,8 @@ export function hasProgram(bin: string): boolean {
 export function missingPrerequisites(tools: (keyof typeof TOOLS)[]): string | null {
   const missing: string[] = [];
   const uid = process.getuid?.() ?? -1;
-  if (uid !== 0) missing.push(`not running as root (uid ${uid}): Dovecot on ports 143/993 and network namespaces need root`);
+  if (uid !== 0)
+    missing.push(`not running as root (uid ${uid}): Dovecot on ports 143/993 and network namespaces need root`);
   for (const bin of tools) if (!hasProgram(bin)) missing.push(`${bin} not installed (apt-get install ${TOOLS[bin]})`);
   return missing.length ? missing.join('; ') : null;
 }
@@ -272,7 +273,11 @@ export async function startLab(): Promise<Lab> {
     });
     aia.serve('/intermediate.der', certs.chainIncomplete.intermediateDer);
 
-    const users = { ...LAB_USERS, password: canary(), otherPassword: `Other-${randomBytes(6).toString('base64url')}-9` };
+    const users = {
+      ...LAB_USERS,
+      password: canary(),
+      otherPassword: `Other-${randomBytes(6).toString('base64url')}-9`,
+    };
     const root = path.join(dir, 'dovecot');
     let hosts = labHosts(block);
     let files = await writeDovecotFiles(root, certs, users, hosts);
@@ -288,7 +293,8 @@ export async function startLab(): Promise<Lab> {
     for (const r of started) if (r.status === 'fulfilled') instances.push(r.value);
     lock.update(instances.map((i) => i.pid));
     const failed = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length) throw new Error(failed.map((f) => String((f.reason as Error).message ?? f.reason)).join('\n---\n'));
+    if (failed.length)
+      throw new Error(failed.map((f) => String((f.reason as Error).message ?? f.reason)).join('\n---\n'));
 
     const byName = Object.fromEntries(instances.map((i) => [i.spec.name, i])) as Record<DovecotName, DovecotInstance>;
     const names: DovecotName[] = ['a', 'b', 'c', 'd', 'e', 'f'];

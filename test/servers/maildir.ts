@@ -75,7 +75,10 @@ export function messageSnapshot(home: string): Record<string, string> {
       if (!entry.isDirectory() || entry.name === 'tmp') continue;
       const full = path.join(dir, entry.name);
       if (entry.name === 'cur' || entry.name === 'new') {
-        for (const f of readdirSync(full)) out[path.relative(home, path.join(full, f))] = createHash('sha256').update(readFileSync(path.join(full, f))).digest('hex');
+        for (const f of readdirSync(full))
+          out[path.relative(home, path.join(full, f))] = createHash('sha256')
+            .update(readFileSync(path.join(full, f)))
+            .digest('hex');
       } else walk(full);
     }
   };

@@ -274,7 +274,8 @@ export async function createNetns(opts: { client?: boolean; ipv6?: boolean; v4Ba
       sysctl: async (ns, key, value) => void (await exec(ns, 'sh', ['-c', `echo ${value} > /proc/sys/${key}`])),
       spawn: spawnIn,
       listen: (ns, port, spec, host = '0.0.0.0') => {
-        const extra = spec.kind === 'https' ? [spec.cert, spec.key] : spec.kind === 'imap' && spec.greeting ? [spec.greeting] : [];
+        const extra =
+          spec.kind === 'https' ? [spec.cert, spec.key] : spec.kind === 'imap' && spec.greeting ? [spec.greeting] : [];
         const child = spawnIn(ns, process.execPath, ['-e', LISTENER_SOURCE, spec.kind, host, String(port), ...extra]);
         return new Promise<Listener>((resolve, reject) => {
           let out = '';

@@ -48,8 +48,25 @@ export async function makeProviderCert(dir: string, ca: CertFiles, names: readon
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
   await openssl(['req', '-new', '-key', key, '-subj', `/CN=${first}`, '-out', csr]);
   await openssl([
-    'x509', '-req', '-in', csr, '-CA', ca.crt, '-CAkey', ca.key, '-set_serial', `0x${randomBytes(12).toString('hex')}`,
-    '-days', '30', '-sha256', '-extfile', ext, '-extensions', 'v3', '-out', crt,
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    ca.crt,
+    '-CAkey',
+    ca.key,
+    '-set_serial',
+    `0x${randomBytes(12).toString('hex')}`,
+    '-days',
+    '30',
+    '-sha256',
+    '-extfile',
+    ext,
+    '-extensions',
+    'v3',
+    '-out',
+    crt,
   ]);
   const pem = `${base}.pem`;
   await writeFile(pem, (await readFile(crt, 'utf8')) + (await readFile(key, 'utf8')));

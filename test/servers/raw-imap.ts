@@ -63,7 +63,11 @@ export async function rawSession(opts: RawSessionOptions): Promise<RawSession> {
   };
 
   let socket: net.Socket = await new Promise<net.Socket>((resolve, reject) => {
-    const base = { host: opts.host, port: opts.port, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) };
+    const base = {
+      host: opts.host,
+      port: opts.port,
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+    };
     const s = opts.tls
       ? tls.connect({ ...base, rejectUnauthorized: false, ...opts.tlsOptions }, () => resolve(s))
       : net.connect(base, () => resolve(s));

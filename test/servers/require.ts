@@ -40,7 +40,9 @@ function netnsProblem(): string | null {
     return (netnsCache = `ip netns add failed: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`);
   }
   try {
-    execFileSync('ip', ['netns', 'exec', name, 'iptables', '-L', 'INPUT', '-n'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('ip', ['netns', 'exec', name, 'iptables', '-L', 'INPUT', '-n'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     netnsCache = null;
   } catch (err) {
     netnsCache = `iptables inside a namespace failed: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`;

@@ -12,7 +12,9 @@ export interface TcpTestServer {
   close(): Promise<void>;
 }
 
-export async function startTcpServer(onConnection: (s: net.Socket, n: number) => void = () => {}): Promise<TcpTestServer> {
+export async function startTcpServer(
+  onConnection: (s: net.Socket, n: number) => void = () => {},
+): Promise<TcpTestServer> {
   let n = 0;
   let bytes = 0;
   const open = new Set<net.Socket>();

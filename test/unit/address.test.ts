@@ -56,5 +56,7 @@ describe('normaliseHost', () => {
     ['_imaps._tcp.example.com', '_imaps._tcp.example.com'],
   ])('%s → %s', (input, out) => expect(normaliseHost(input)).toBe(out));
 
-  it.each(['', 'a b', 'host/path', 'user@host', 'a..b', `${'x'.repeat(64)}.com`])('rejects %j', (input) => expect(normaliseHost(input)).toBeNull());
+  it.each(['', 'a b', 'host/path', 'user@host', 'a..b', `${'x'.repeat(64)}.com`])('rejects %j', (input) =>
+    expect(normaliseHost(input)).toBeNull(),
+  );
 });

@@ -32,7 +32,14 @@ function imaps(clock: Clock) {
 
 async function run(clock: Clock) {
   const io = imaps(clock);
-  const opts = defaultRunOptions('alice@example.test', { host: HOST, port: 993, security: 'tls', pinned: { [HOST]: ['192.0.2.10'] }, caPem: [cert.cert], noLoginReason: 'disabled' });
+  const opts = defaultRunOptions('alice@example.test', {
+    host: HOST,
+    port: 993,
+    security: 'tls',
+    pinned: { [HOST]: ['192.0.2.10'] },
+    caPem: [cert.cert],
+    noLoginReason: 'disabled',
+  });
   const report = await runDoctor(opts, {
     lookup: async () => {
       throw new Error('pinned: no lookup expected');

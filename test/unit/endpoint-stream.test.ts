@@ -69,7 +69,7 @@ describe('EndpointStream', () => {
     expect((await next)?.rank).toBe(1);
   });
 
-  it('at most `max` endpoints besides the user\'s own, whichever list names them; never more than `concurrency` at once', async () => {
+  it("at most `max` endpoints besides the user's own, whichever list names them; never more than `concurrency` at once", async () => {
     const p = probes();
     const stream = new EndpointStream(p.probe, 2, 2);
     const others = [1, 2, 3, 4].map((i) => candidate(`h${i}.example.com`, 993, 'tls', { provenance: 'published' }));

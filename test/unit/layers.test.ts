@@ -19,7 +19,10 @@ function files(dir: string): string[] {
 /** Every `import … from '…'` (and `export … from`) of a file: [specifier, type-only]. */
 function imports(file: string): Array<{ spec: string; typeOnly: boolean }> {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^(import|export)(\s+type)?[^;]*?from\s+'([^']+)'/gms)].map((m) => ({ spec: m[3] as string, typeOnly: Boolean(m[2]) }));
+  return [...text.matchAll(/^(import|export)(\s+type)?[^;]*?from\s+'([^']+)'/gms)].map((m) => ({
+    spec: m[3] as string,
+    typeOnly: Boolean(m[2]),
+  }));
 }
 
 const GATHERERS = ['discovery', 'dns', 'probes', 'model'];
@@ -33,7 +36,8 @@ describe('layers', () => {
           if (!spec.startsWith('.')) continue;
           const target = path.relative(SRC, path.resolve(path.dirname(f), spec));
           const top = target.split(path.sep)[0];
-          if (top === 'checks' || top === 'report' || top === 'render' || (top === 'catalogue' && !typeOnly)) bad.push(`${path.relative(SRC, f)} → ${target}`);
+          if (top === 'checks' || top === 'report' || top === 'render' || (top === 'catalogue' && !typeOnly))
+            bad.push(`${path.relative(SRC, f)} → ${target}`);
         }
       }
       expect(bad).toEqual([]);

@@ -25,12 +25,15 @@ describe('docs/robustness.md', () => {
     expect(doc).toBe(withBounds(doc));
   });
 
-  it.each(BOUNDS.map((b) => [b.what, b] as const))('%s: its test exists and exercises each of its limits', (_what, b) => {
-    const file = path.join(ROOT, b.test);
-    expect(existsSync(file), b.test).toBe(true);
-    const text = readFileSync(file, 'utf8');
-    for (const k of b.keys) expect(text, `${b.test} names LIMITS.${k}`).toContain(`LIMITS.${k}`);
-  });
+  it.each(BOUNDS.map((b) => [b.what, b] as const))(
+    '%s: its test exists and exercises each of its limits',
+    (_what, b) => {
+      const file = path.join(ROOT, b.test);
+      expect(existsSync(file), b.test).toBe(true);
+      const text = readFileSync(file, 'utf8');
+      for (const k of b.keys) expect(text, `${b.test} names LIMITS.${k}`).toContain(`LIMITS.${k}`);
+    },
+  );
 
   it('every limit is in some row of the table', () => {
     const covered = new Set(BOUNDS.flatMap((b) => b.keys));
@@ -41,10 +44,16 @@ describe('docs/robustness.md', () => {
 describe('limits exercised here', () => {
   it(`plans at most LIMITS.referenceProbes (${LIMITS.referenceProbes}) reference connects`, () => {
     const timedOut = (i: number): EndpointEvidence => {
-      const a = addressProbe('tls', { address: `192.0.2.${i}`, tcp: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } });
+      const a = addressProbe('tls', {
+        address: `192.0.2.${i}`,
+        tcp: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 },
+      });
       return endpoint(candidate(`imap${i}.example.com`, 993, 'tls'), { addresses: [a] }, i);
     };
-    const plan = planReferences(Array.from({ length: 60 }, (_, i) => timedOut(i + 1)), { referencePorts: [443, 80], imapPorts: { tls: 993, starttls: 143, plain: 143 }, discovery: null });
+    const plan = planReferences(
+      Array.from({ length: 60 }, (_, i) => timedOut(i + 1)),
+      { referencePorts: [443, 80], imapPorts: { tls: 993, starttls: 143, plain: 143 }, discovery: null },
+    );
     expect(plan).toHaveLength(LIMITS.referenceProbes);
   });
 
@@ -69,8 +78,11 @@ describe('limits exercised here', () => {
 
   it(`keeps at most LIMITS.chainCertificates (${LIMITS.chainCertificates}) certificates of a presented chain`, () => {
     const certs: DetailedPeerCertificate[] = [];
-    for (let i = 0; i < 30; i++) certs.push({ raw: Buffer.from([i]), fingerprint256: `FP${i}` } as unknown as DetailedPeerCertificate);
-    certs.forEach((c, i) => ((c as { issuerCertificate?: DetailedPeerCertificate }).issuerCertificate = certs[i + 1] ?? c));
+    for (let i = 0; i < 30; i++)
+      certs.push({ raw: Buffer.from([i]), fingerprint256: `FP${i}` } as unknown as DetailedPeerCertificate);
+    certs.forEach(
+      (c, i) => ((c as { issuerCertificate?: DetailedPeerCertificate }).issuerCertificate = certs[i + 1] ?? c),
+    );
     expect(peerChain(certs[0] as DetailedPeerCertificate)).toHaveLength(LIMITS.chainCertificates);
   });
 });

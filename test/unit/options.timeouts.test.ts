@@ -15,7 +15,9 @@ const HOMES = new Set(['options.ts', 'limits.ts']);
 const JUDGING = ['checks/', 'report/'];
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : [],
+  );
 }
 
 describe('timeouts in one place', () => {
@@ -24,17 +26,32 @@ describe('timeouts in one place', () => {
     .filter((f) => !HOMES.has(f.rel) && !JUDGING.some((j) => f.rel.startsWith(j)));
 
   it('no millisecond constant is defined outside src/options.ts and src/limits.ts', () => {
-    const found = files.flatMap((f) => [...f.text.matchAll(/\b(?:const|let)\s+([A-Z][A-Z0-9_]*_MS)\s*=\s*[\d(]/g)].map((m) => `${f.rel}: ${m[1]}`));
+    const found = files.flatMap((f) =>
+      [...f.text.matchAll(/\b(?:const|let)\s+([A-Z][A-Z0-9_]*_MS)\s*=\s*[\d(]/g)].map((m) => `${f.rel}: ${m[1]}`),
+    );
     expect(found).toEqual([]);
   });
 
   it('no timer is given a bare number of milliseconds', () => {
-    const found = files.flatMap((f) => [...f.text.matchAll(/\bset(?:Timeout|Interval)\([^;]*?,\s*(\d[\d_]*)\s*\)/g)].filter((m) => m[1] !== '0').map((m) => `${f.rel}: ${m[0].slice(0, 80)}`));
+    const found = files.flatMap((f) =>
+      [...f.text.matchAll(/\bset(?:Timeout|Interval)\([^;]*?,\s*(\d[\d_]*)\s*\)/g)]
+        .filter((m) => m[1] !== '0')
+        .map((m) => `${f.rel}: ${m[0].slice(0, 80)}`),
+    );
     expect(found).toEqual([]);
   });
 
   it('the moved waits are in DEFAULTS, each a positive number of milliseconds', () => {
-    for (const k of ['hangUpGraceMs', 'loginCloseGraceMs', 'headStartMaxMs', 'discoveryPhaseSlackMs', 'dnsTryFloorMs', 'gaiTimeoutFloorMs', 'fallbackLookupMs', 'backstopExitDelayMs'] as const) {
+    for (const k of [
+      'hangUpGraceMs',
+      'loginCloseGraceMs',
+      'headStartMaxMs',
+      'discoveryPhaseSlackMs',
+      'dnsTryFloorMs',
+      'gaiTimeoutFloorMs',
+      'fallbackLookupMs',
+      'backstopExitDelayMs',
+    ] as const) {
       expect(DEFAULTS[k], k).toBeGreaterThan(0);
     }
   });

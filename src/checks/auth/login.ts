@@ -19,8 +19,24 @@ export const loginCheck: Check = {
       const base = { user: ctx.user, address: ctx.address.address, mechanism: at.mechanism ?? '', alerts: at.alerts };
       if (at.ok) return [finding('AUTH_OK', 'login', { ...base, ms: at.ms }, { e })];
       const provider = endpointProvider(ctx, e);
-      const explained = explainRefusal({ attempt: at, oauth: ctx.credentials === 'oauth', ...(provider ? { provider } : {}) }, base);
-      if (explained) return [{ ...finding(explained.code, 'login', explained.params, { e }), ...(explained.knowledge ? { knowledge: explained.knowledge } : {}) }];
-      return [finding('LOGIN_INCOMPLETE', 'login', { ...base, error: at.error?.message ?? 'unknown', ...(at.bye ? { bye: at.bye } : {}) }, { e })];
+      const explained = explainRefusal(
+        { attempt: at, oauth: ctx.credentials === 'oauth', ...(provider ? { provider } : {}) },
+        base,
+      );
+      if (explained)
+        return [
+          {
+            ...finding(explained.code, 'login', explained.params, { e }),
+            ...(explained.knowledge ? { knowledge: explained.knowledge } : {}),
+          },
+        ];
+      return [
+        finding(
+          'LOGIN_INCOMPLETE',
+          'login',
+          { ...base, error: at.error?.message ?? 'unknown', ...(at.bye ? { bye: at.bye } : {}) },
+          { e },
+        ),
+      ];
     }),
 };

@@ -11,7 +11,8 @@ export const mailboxCheck: Check = {
       const m = e.login.attempt.mailbox;
       if (!m) return [];
       if (m.state === 'ok') return [finding('INBOX_OK', 'mailbox', { exists: m.value.exists }, { e })];
-      if (m.state === 'failed' && !notEvidence(m.error)) return [finding('INBOX_NOT_ACCESSIBLE', 'mailbox', { error: m.error.message }, { e })];
+      if (m.state === 'failed' && !notEvidence(m.error))
+        return [finding('INBOX_NOT_ACCESSIBLE', 'mailbox', { error: m.error.message }, { e })];
       return [];
     }),
 };

@@ -61,7 +61,14 @@ function issuerFindings(ev: OAuthIssuerEvidence, e?: EndpointEvidence): Finding[
   } catch {
     expected = ev.issuer;
   }
-  return [finding('OAUTH_METADATA_INVALID', 'login', { issuer: ev.issuer, from: ev.from, ...fetchProblems(ev.fetches), expected }, where)];
+  return [
+    finding(
+      'OAUTH_METADATA_INVALID',
+      'login',
+      { issuer: ev.issuer, from: ev.from, ...fetchProblems(ev.fetches), expected },
+      where,
+    ),
+  ];
 }
 
 function probeFindings(e: EndpointEvidence): Finding[] {
@@ -71,7 +78,14 @@ function probeFindings(e: EndpointEvidence): Finding[] {
   if (notEvidence(p.error)) return [];
   if (p.issuer) return issuerFindings(p.issuer, e);
   const status = p.challenge?.status ?? p.error?.code ?? p.response?.status;
-  return [finding('OAUTH_ISSUER_UNKNOWN', 'login', { mechanisms: oauthMechanisms(e), probed: true, ...(status ? { status } : {}) }, { e })];
+  return [
+    finding(
+      'OAUTH_ISSUER_UNKNOWN',
+      'login',
+      { mechanisms: oauthMechanisms(e), probed: true, ...(status ? { status } : {}) },
+      { e },
+    ),
+  ];
 }
 
 function oauthMechanisms(e: EndpointEvidence): string[] {
@@ -92,6 +106,8 @@ export const oauthCheck: Check = {
     // Only when no secret was given at all: a refused password has its own, more specific advice.
     const first = [...ctx.endpoints].sort((a, b) => a.rank - b.rank).find(offersOAuth);
     if (ctx.credentials !== null || !first) return [];
-    return [finding('OAUTH_ISSUER_UNKNOWN', 'login', { mechanisms: oauthMechanisms(first), probed: false }, { e: first })];
+    return [
+      finding('OAUTH_ISSUER_UNKNOWN', 'login', { mechanisms: oauthMechanisms(first), probed: false }, { e: first }),
+    ];
   },
 };

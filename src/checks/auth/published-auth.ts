@@ -15,7 +15,14 @@ import type { Check, CheckContext } from '../types.js';
 import { discoveryOf, finding, loginCapabilities } from '../types.js';
 
 const OAUTH_MECHS = ['OAUTHBEARER', 'XOAUTH2'];
-const ENCRYPTED_MECHS = ['CRAM-MD5', 'DIGEST-MD5', 'SCRAM-SHA-1', 'SCRAM-SHA-1-PLUS', 'SCRAM-SHA-256', 'SCRAM-SHA-256-PLUS'];
+const ENCRYPTED_MECHS = [
+  'CRAM-MD5',
+  'DIGEST-MD5',
+  'SCRAM-SHA-1',
+  'SCRAM-SHA-1-PLUS',
+  'SCRAM-SHA-256',
+  'SCRAM-SHA-256-PLUS',
+];
 
 /** What a source publishes for logging in to one server. */
 interface Published {
@@ -31,7 +38,15 @@ function publishedFor(s: SourceResult, x: ServerSetting): Published | undefined 
     const p = s.pacc;
     if (!p) return undefined;
     const labels = [...(p.oauthIssuer ? ['oauth-public'] : []), ...(p.passwordAllowed ? ['password'] : [])];
-    return labels.length === 0 ? undefined : { labels, oauth: p.oauthIssuer !== undefined, cleartext: p.passwordAllowed === true, encrypted: false, sasl: [] };
+    return labels.length === 0
+      ? undefined
+      : {
+          labels,
+          oauth: p.oauthIssuer !== undefined,
+          cleartext: p.passwordAllowed === true,
+          encrypted: false,
+          sasl: [],
+        };
   }
   const values = x.authentication ?? [];
   if (values.length === 0) return undefined;
@@ -55,14 +70,18 @@ function offeredOn(e: EndpointEvidence): { mechs: string[]; loginDisabled: boole
   return undefined;
 }
 
-function directions(pub: Published, off: { mechs: string[]; loginDisabled: boolean }): Array<{ direction: string; missing?: string[] }> {
+function directions(
+  pub: Published,
+  off: { mechs: string[]; loginDisabled: boolean },
+): Array<{ direction: string; missing?: string[] }> {
   const out: Array<{ direction: string; missing?: string[] }> = [];
   const oauthOffered = OAUTH_MECHS.some((m) => off.mechs.includes(m));
   if (pub.oauth && !oauthOffered) out.push({ direction: 'oauth-missing' });
   if (!pub.oauth && oauthOffered) out.push({ direction: 'oauth-unpublished' });
   const cleartextWorks = off.mechs.includes('PLAIN') || off.mechs.includes('LOGIN') || !off.loginDisabled;
   const encryptedWorks = ENCRYPTED_MECHS.some((m) => off.mechs.includes(m));
-  if ((pub.cleartext && !cleartextWorks) || (pub.encrypted && !pub.cleartext && !encryptedWorks)) out.push({ direction: 'password-missing' });
+  if ((pub.cleartext && !cleartextWorks) || (pub.encrypted && !pub.cleartext && !encryptedWorks))
+    out.push({ direction: 'password-missing' });
   const missing = pub.sasl.filter((m) => !off.mechs.includes(m));
   if (missing.length > 0) out.push({ direction: 'sasl-missing', missing });
   return out;
@@ -76,16 +95,42 @@ function sourceFindings(ctx: CheckContext, s: SourceResult): Finding[] {
     if (!pub || !e || !off) return [];
     const oauthOffered = off.mechs.filter((m) => OAUTH_MECHS.includes(m));
     return directions(pub, off).map((d) =>
-      finding('AUTH_METHOD_NOT_OFFERED', 'login', { source: s.query, direction: d.direction, published: pub.labels, offered: off.mechs, ...(d.missing ? { missing: d.missing } : {}), ...(oauthOffered.length > 0 ? { oauthOffered } : {}) }, { e }),
+      finding(
+        'AUTH_METHOD_NOT_OFFERED',
+        'login',
+        {
+          source: s.query,
+          direction: d.direction,
+          published: pub.labels,
+          offered: off.mechs,
+          ...(d.missing ? { missing: d.missing } : {}),
+          ...(oauthOffered.length > 0 ? { oauthOffered } : {}),
+        },
+        { e },
+      ),
     );
   });
 }
 
 /** Sources whose documents say how to log in. */
-const AUTH_PUBLISHING = new Set(['autoconfig', 'autoconfig-wellknown', 'autoconfig-http', 'autoconfig-wellknown-http', 'ispdb', 'mx-ispdb', 'mx-ispdb-full', 'mx-autoconfig', 'mx-autoconfig-base', 'pacc']);
+const AUTH_PUBLISHING = new Set([
+  'autoconfig',
+  'autoconfig-wellknown',
+  'autoconfig-http',
+  'autoconfig-wellknown-http',
+  'ispdb',
+  'mx-ispdb',
+  'mx-ispdb-full',
+  'mx-autoconfig',
+  'mx-autoconfig-base',
+  'pacc',
+]);
 
 export const publishedAuthCheck: Check = {
   id: 'auth/published-auth',
   needs: ['discovery', 'endpoints'],
-  run: (ctx) => discoveryOf(ctx).sources.filter((s) => s.status === 'found' && AUTH_PUBLISHING.has(s.source)).flatMap((s) => sourceFindings(ctx, s)),
+  run: (ctx) =>
+    discoveryOf(ctx)
+      .sources.filter((s) => s.status === 'found' && AUTH_PUBLISHING.has(s.source))
+      .flatMap((s) => sourceFindings(ctx, s)),
 };

@@ -28,7 +28,12 @@ export const REFUSAL_RULES: readonly Rule[] = [
   {
     code: 'CONN_LIMIT_EXCEEDED',
     codes: ['LIMIT'],
-    texts: [/too many (simultaneous |concurrent |parallel |open )?connections/i, /maximum number of (simultaneous |concurrent )?connections/i, /connection limit/i, /max_userip_connections/i],
+    texts: [
+      /too many (simultaneous |concurrent |parallel |open )?connections/i,
+      /maximum number of (simultaneous |concurrent )?connections/i,
+      /connection limit/i,
+      /max_userip_connections/i,
+    ],
   },
   // RFC 5530 CONTACTADMIN (Dovecot: nologin / login not allowed); Gmail Workspace; Zoho organisation policy.
   {
@@ -47,15 +52,30 @@ export const REFUSAL_RULES: readonly Rule[] = [
   // Gmail "not enabled for IMAP use", Zoho "yet to enable IMAP".
   {
     code: 'IMAP_DISABLED_BY_USER_SETTING',
-    texts: [/not enabled for IMAP/i, /yet to enable IMAP/i, /IMAP (access )?is (disabled|turned off|switched off|not enabled) for (your|this) account/i],
+    texts: [
+      /not enabled for IMAP/i,
+      /yet to enable IMAP/i,
+      /IMAP (access )?is (disabled|turned off|switched off|not enabled) for (your|this) account/i,
+    ],
   },
   // Gmail risk check: "Please log in via your web browser", older [WEBALERT <url>] Web login required.
-  { code: 'AUTH_WEB_LOGIN_REQUIRED', codes: ['WEBALERT'], texts: [/log ?in via your web browser/i, /web login required/i] },
+  {
+    code: 'AUTH_WEB_LOGIN_REQUIRED',
+    codes: ['WEBALERT'],
+    texts: [/log ?in via your web browser/i, /web login required/i],
+  },
   // Gmail "Application-specific password required"; Mail.ru "NEOBHODIM parol prilozheniya … / Aplication password is REQUIRED"
   // (sic, thunderbird-android#9069); QQ Mail "Please using authorized code to login" (pandolia/qqbot#139).
   {
     code: 'AUTH_APP_PASSWORD_REQUIRED',
-    texts: [/application-specific password/i, /app(lication)?[ -]specific password/i, /app password (is )?required/i, /ap?plication password (is )?required/i, /parol prilozheniya/i, /authori[sz](ed|ation) code/i],
+    texts: [
+      /application-specific password/i,
+      /app(lication)?[ -]specific password/i,
+      /app password (is )?required/i,
+      /ap?plication password (is )?required/i,
+      /parol prilozheniya/i,
+      /authori[sz](ed|ation) code/i,
+    ],
   },
   // Microsoft personal accounts: "Basic authentication is disabled." (then BYE).
   { code: 'AUTH_OAUTH_REQUIRED', texts: [/basic auth(entication)? is (disabled|not (supported|allowed)|blocked)/i] },
@@ -68,7 +88,13 @@ export const REFUSAL_RULES: readonly Rule[] = [
   {
     code: 'AUTH_TEMPORARY_FAILURE',
     codes: ['UNAVAILABLE'],
-    texts: [/temporary (authentication )?failure/i, /server unavailable/i, /temporarily unavailable/i, /try again later/i, /\bSystem Error\b/i],
+    texts: [
+      /temporary (authentication )?failure/i,
+      /server unavailable/i,
+      /temporarily unavailable/i,
+      /try again later/i,
+      /\bSystem Error\b/i,
+    ],
   },
 ];
 
@@ -98,7 +124,9 @@ function words(at: LoginAttempt): string[] {
 function matchRule(at: LoginAttempt): Rule | undefined {
   const code = at.response?.code;
   const texts = words(at);
-  return REFUSAL_RULES.find((r) => (code !== undefined && r.codes?.includes(code)) || r.texts?.some((re) => texts.some((t) => re.test(t))));
+  return REFUSAL_RULES.find(
+    (r) => (code !== undefined && r.codes?.includes(code)) || r.texts?.some((re) => texts.some((t) => re.test(t))),
+  );
 }
 
 /** `(mail_max_userip_connections=10)` → the setting and its value, as Dovecot prints them. */
@@ -140,12 +168,17 @@ function classify(input: RefusalInput, params: Params): Explained | undefined {
   }
   if (!r) return undefined;
   const aboutCredentials =
-    r.status === 'NO' && (r.code === 'AUTHENTICATIONFAILED' || r.code === undefined || (r.code === 'ALERT' && words(at).some((t) => CREDENTIAL_TEXT.test(t))));
-  if (oauth && (aboutCredentials || at.oauthError)) return { code: 'AUTH_OAUTH_TOKEN_REJECTED', params: { ...params, ...oauthParams(at) } };
+    r.status === 'NO' &&
+    (r.code === 'AUTHENTICATIONFAILED' ||
+      r.code === undefined ||
+      (r.code === 'ALERT' && words(at).some((t) => CREDENTIAL_TEXT.test(t))));
+  if (oauth && (aboutCredentials || at.oauthError))
+    return { code: 'AUTH_OAUTH_TOKEN_REJECTED', params: { ...params, ...oauthParams(at) } };
   if (!aboutCredentials) return { code: 'AUTH_REFUSED', params };
   const causes = loginCauses(provider);
   // A provider that takes no password at all, recognised by the server itself: "wrong password" would mislead (pain-points §0.3, §3 #23).
-  if (!oauth && provider && identifiedByServer(provider) && causes[0] === 'oauth-only') return { code: 'AUTH_OAUTH_REQUIRED', params: { ...params, inferred: true } };
+  if (!oauth && provider && identifiedByServer(provider) && causes[0] === 'oauth-only')
+    return { code: 'AUTH_OAUTH_REQUIRED', params: { ...params, inferred: true } };
   return { code: 'AUTH_FAILED', params: { ...params, likelyCauses: causes } };
 }
 
@@ -166,5 +199,9 @@ export function explainRefusal(input: RefusalInput, base: Params): Explained | u
   if (!out || !input.provider) return out;
   const causes = Array.isArray(out.params.likelyCauses) ? (out.params.likelyCauses as LoginCause[]) : [];
   const facts = providerFacts(input.provider, out.code, causes);
-  return { code: out.code, params: { ...out.params, ...facts.params }, ...(facts.knowledge ? { knowledge: facts.knowledge } : {}) };
+  return {
+    code: out.code,
+    params: { ...out.params, ...facts.params },
+    ...(facts.knowledge ? { knowledge: facts.knowledge } : {}),
+  };
 }

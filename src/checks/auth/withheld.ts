@@ -32,13 +32,24 @@ function withheldFindings(ctx: CheckContext, e: EndpointEvidence): Finding[] {
       return [serverRefusesMechanisms(e, l.reason, oauth)];
     case 'no-tls':
     case 'untrusted-host':
-      return [finding('LOGIN_WITHHELD', 'login', { reason: l.reason, sources: e.candidate.sources.map((s) => s.source), ...(oauth ? { oauth } : {}) }, { e, severity: 'warning' })];
+      return [
+        finding(
+          'LOGIN_WITHHELD',
+          'login',
+          { reason: l.reason, sources: e.candidate.sources.map((s) => s.source), ...(oauth ? { oauth } : {}) },
+          { e, severity: 'warning' },
+        ),
+      ];
     default:
       return [
         finding(
           'LOGIN_WITHHELD',
           'login',
-          { reason: l.reason, ...(l.reason === 'earlier-credential-failure' ? firstRefused(ctx) : {}), ...(oauth ? { oauth } : {}) },
+          {
+            reason: l.reason,
+            ...(l.reason === 'earlier-credential-failure' ? firstRefused(ctx) : {}),
+            ...(oauth ? { oauth } : {}),
+          },
           { e },
         ),
       ];
@@ -46,16 +57,30 @@ function withheldFindings(ctx: CheckContext, e: EndpointEvidence): Finding[] {
 }
 
 /** The server's side: LOGINDISABLED before TLS, or no mechanism the credential can use. */
-function serverRefusesMechanisms(e: EndpointEvidence, reason: 'login-disabled' | 'no-mechanism', oauth: boolean): Finding {
+function serverRefusesMechanisms(
+  e: EndpointEvidence,
+  reason: 'login-disabled' | 'no-mechanism',
+  oauth: boolean,
+): Finding {
   if (reason === 'login-disabled') {
     if (e.candidate.security === 'plain') return finding('AUTH_TLS_REQUIRED', 'login', { loginDisabled: true }, { e });
     const a = e.addresses.find((x) => x.capability.state === 'ok');
     const caps = a ? loginCapabilities(a) : undefined;
-    return finding('AUTH_NO_COMMON_MECHANISM', 'login', { mechanisms: authMechanisms(caps), loginDisabled: true, oauth }, { e });
+    return finding(
+      'AUTH_NO_COMMON_MECHANISM',
+      'login',
+      { mechanisms: authMechanisms(caps), loginDisabled: true, oauth },
+      { e },
+    );
   }
   const a = e.addresses.find((x) => loginCapabilities(x));
   const caps = a ? loginCapabilities(a) : undefined;
-  return finding('AUTH_NO_COMMON_MECHANISM', 'login', { mechanisms: authMechanisms(caps), loginDisabled: hasCap(caps, 'LOGINDISABLED'), oauth }, { e });
+  return finding(
+    'AUTH_NO_COMMON_MECHANISM',
+    'login',
+    { mechanisms: authMechanisms(caps), loginDisabled: hasCap(caps, 'LOGINDISABLED'), oauth },
+    { e },
+  );
 }
 
 /** The endpoint that refused the credentials first, as host:port ({} when none is known: the catalogue says "another server"). */

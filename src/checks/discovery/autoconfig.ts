@@ -31,14 +31,25 @@ function invalidFindings(s: SourceResult): Finding[] {
       finding(
         'AUTOCONFIG_INVALID',
         'discovery',
-        { url: s.query, source: s.source, reason: s.invalid.reason, usable: false, ...(s.invalid.detail ? { detail: s.invalid.detail } : {}) },
+        {
+          url: s.query,
+          source: s.source,
+          reason: s.invalid.reason,
+          usable: false,
+          ...(s.invalid.detail ? { detail: s.invalid.detail } : {}),
+        },
         { severity: soft ? 'info' : 'warning' },
       ),
     );
   }
   for (const p of s.problems ?? []) {
-    const setting = s.servers.find((x) => x.security === 'unknown' && x.rawSecurity !== undefined && (p.value ?? '').startsWith(x.rawSecurity));
-    const probed: Params = p.code === 'unknown-socket-type' && setting?.protocol === 'imap' ? { probedAs: securityForUnknown(setting.port) } : {};
+    const setting = s.servers.find(
+      (x) => x.security === 'unknown' && x.rawSecurity !== undefined && (p.value ?? '').startsWith(x.rawSecurity),
+    );
+    const probed: Params =
+      p.code === 'unknown-socket-type' && setting?.protocol === 'imap'
+        ? { probedAs: securityForUnknown(setting.port) }
+        : {};
     out.push(
       finding('AUTOCONFIG_INVALID', 'discovery', {
         url: s.query,
@@ -66,9 +77,17 @@ function hostOf(url: string): string {
 function autoconfigFound(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   const files = sources(ctx, ...HTTPS_FILES, ...HTTP_FILES);
-  for (const s of files.filter((x) => x.status === 'found')) out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s) }));
+  for (const s of files.filter((x) => x.status === 'found'))
+    out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s) }));
   for (const s of sources(ctx, ...MX_FILES).filter((x) => x.status === 'found')) {
-    out.push(finding('AUTOCONFIG_FOUND', 'discovery', { url: s.query, servers: ids(s), viaMx: s.viaMx?.mxHost ?? '', dnssec: s.viaMx?.dnssec === true }));
+    out.push(
+      finding('AUTOCONFIG_FOUND', 'discovery', {
+        url: s.query,
+        servers: ids(s),
+        viaMx: s.viaMx?.mxHost ?? '',
+        dnssec: s.viaMx?.dnssec === true,
+      }),
+    );
   }
   return out;
 }
@@ -80,10 +99,22 @@ function insecureHttp(ctx: CheckContext): Finding[] {
   const httpFound = sources(ctx, ...HTTP_FILES).filter((s) => s.status === 'found');
   const downgraded = httpsFound.filter((s) => s.trustReason === 'redirect-to-http');
   if (downgraded.length > 0) {
-    return [finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', { domain, urls: downgraded.map((s) => s.query), reason: 'redirect-to-http' })];
+    return [
+      finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', {
+        domain,
+        urls: downgraded.map((s) => s.query),
+        reason: 'redirect-to-http',
+      }),
+    ];
   }
   if (httpFound.length > 0 && httpsFound.length === 0) {
-    return [finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', { domain, urls: httpFound.map((s) => s.query), reason: 'http-only' })];
+    return [
+      finding('AUTOCONFIG_INSECURE_HTTP', 'discovery', {
+        domain,
+        urls: httpFound.map((s) => s.query),
+        reason: 'http-only',
+      }),
+    ];
   }
   return [];
 }
@@ -91,7 +122,15 @@ function insecureHttp(ctx: CheckContext): Finding[] {
 /** AUTOCONFIG_TLS_ERROR for each HTTPS settings source that ended in a TLS error (only a note for Autodiscover). */
 function tlsErrors(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
-  for (const s of sources(ctx, ...HTTPS_FILES, 'ispdb', 'mx-ispdb', 'autodiscover', 'autodiscover-domain', 'autodiscover-srv').filter((x) => x.status === 'tls-error')) {
+  for (const s of sources(
+    ctx,
+    ...HTTPS_FILES,
+    'ispdb',
+    'mx-ispdb',
+    'autodiscover',
+    'autodiscover-domain',
+    'autodiscover-srv',
+  ).filter((x) => x.status === 'tls-error')) {
     const url = s.hops?.[s.hops.length - 1]?.url ?? s.query;
     out.push(
       finding(
@@ -112,12 +151,17 @@ export const autoconfigCheck: Check = {
     const out: Finding[] = [...autoconfigFound(ctx), ...insecureHttp(ctx)];
     for (const s of sources(ctx, 'ispdb', 'mx-ispdb', 'mx-ispdb-full').filter((x) => x.status === 'found')) {
       const lookup = s.query.replace(/\/+$/, '').split('/').pop() ?? s.query;
-      out.push(finding('ISPDB_FOUND', 'discovery', { lookup, url: s.query, servers: ids(s), viaMx: s.source !== 'ispdb' }));
+      out.push(
+        finding('ISPDB_FOUND', 'discovery', { lookup, url: s.query, servers: ids(s), viaMx: s.source !== 'ispdb' }),
+      );
     }
-    for (const s of sources(ctx, 'autodiscover', 'autodiscover-domain', 'autodiscover-srv').filter((x) => x.status === 'found')) {
+    for (const s of sources(ctx, 'autodiscover', 'autodiscover-domain', 'autodiscover-srv').filter(
+      (x) => x.status === 'found',
+    )) {
       out.push(finding('AUTODISCOVER_FOUND', 'discovery', { url: s.hops?.[0]?.url ?? s.query, servers: ids(s) }));
     }
-    for (const s of sources(ctx, ...HTTPS_FILES, ...HTTP_FILES, ...MX_FILES, 'ispdb', 'mx-ispdb', 'mx-ispdb-full')) out.push(...invalidFindings(s));
+    for (const s of sources(ctx, ...HTTPS_FILES, ...HTTP_FILES, ...MX_FILES, 'ispdb', 'mx-ispdb', 'mx-ispdb-full'))
+      out.push(...invalidFindings(s));
     out.push(...tlsErrors(ctx));
     return out;
   },

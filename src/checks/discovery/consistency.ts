@@ -26,8 +26,15 @@ function disagreement(ctx: CheckContext, d: DiscoveryEvidence): Finding[] {
     const e = byId.get(id);
     return e !== undefined && works(e);
   });
-  const params = { domain: d.domain, choiceSources: choices.map((c) => c.ref), choiceEndpoints: choices.map((c) => endpointId(c)), failing };
-  return [finding('SOURCES_DISAGREE', 'discovery', params, { severity: failing.length > 0 && someWork ? 'warning' : 'info' })];
+  const params = {
+    domain: d.domain,
+    choiceSources: choices.map((c) => c.ref),
+    choiceEndpoints: choices.map((c) => endpointId(c)),
+    failing,
+  };
+  return [
+    finding('SOURCES_DISAGREE', 'discovery', params, { severity: failing.length > 0 && someWork ? 'warning' : 'info' }),
+  ];
 }
 
 /** A published endpoint that fails while another works: the published setting is what to fix. */
@@ -39,7 +46,9 @@ function publishedWrong(ctx: CheckContext, d: DiscoveryEvidence): Finding[] {
     if (e === working || works(e) || cutShort(e)) continue;
     // An SRV target that does not even reach IMAP is SRV_TARGET_BROKEN's, with the same fix.
     const srvBroken = !reachesImap(e);
-    const refs = e.candidate.sources.filter((r) => PUBLISHING.has(r.source) && !(srvBroken && r.source.startsWith('srv-')));
+    const refs = e.candidate.sources.filter(
+      (r) => PUBLISHING.has(r.source) && !(srvBroken && r.source.startsWith('srv-')),
+    );
     if (refs.length === 0) continue;
     const params = {
       domain: d.domain,
@@ -60,7 +69,13 @@ function outsideDomain(ctx: CheckContext, d: DiscoveryEvidence): Finding[] {
     if (c.trust === 'trusted') return [];
     const refs = c.sources.filter((r) => r.trust === 'unverified' && !r.source.startsWith('srv-'));
     if (refs.length === 0) return [];
-    const params = { host: c.host, domain: d.domain, sources: [...new Set(refs.map((r) => r.ref ?? r.source))], reason: refs[0]?.trustReason ?? 'unverified', userTrusted: c.userTrusted };
+    const params = {
+      host: c.host,
+      domain: d.domain,
+      sources: [...new Set(refs.map((r) => r.ref ?? r.source))],
+      reason: refs[0]?.trustReason ?? 'unverified',
+      userTrusted: c.userTrusted,
+    };
     return [finding('HOST_OUTSIDE_DOMAIN', 'discovery', params, { e, severity: c.userTrusted ? 'info' : 'warning' })];
   });
 }

@@ -38,7 +38,10 @@ export function fixKind(source: string): 'srv' | 'autoconfig' | 'ispdb' | 'autod
   return 'autoconfig';
 }
 
-export function sources<S extends SourceId>(ctx: CheckContext, ...ids: S[]): Array<Extract<SourceResult, { source: S }>> {
+export function sources<S extends SourceId>(
+  ctx: CheckContext,
+  ...ids: S[]
+): Array<Extract<SourceResult, { source: S }>> {
   return (ctx.discovery?.sources ?? []).filter((s): s is Extract<SourceResult, { source: S }> => isSourceOf(s, ids));
 }
 
@@ -47,7 +50,12 @@ export function works(e: EndpointEvidence): boolean {
   return working(e, false);
 }
 
-export function endpointOf(ctx: CheckContext, host: string, port: number, security: Security): EndpointEvidence | undefined {
+export function endpointOf(
+  ctx: CheckContext,
+  host: string,
+  port: number,
+  security: Security,
+): EndpointEvidence | undefined {
   const id = endpointId({ host, port, security });
   return ctx.endpoints.find((e) => e.id === id);
 }

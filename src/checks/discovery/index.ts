@@ -9,4 +9,13 @@ import { refusedCheck } from './refused.js';
 import { srvCheck } from './srv.js';
 import { paccCheck } from './pacc.js';
 
-export const DISCOVERY_CHECKS: readonly Check[] = [dnsCheck, providerCheck, srvCheck, paccCheck, autoconfigCheck, refusedCheck, consistencyCheck, nothingFoundCheck];
+export const DISCOVERY_CHECKS: readonly Check[] = [
+  dnsCheck,
+  providerCheck,
+  srvCheck,
+  paccCheck,
+  autoconfigCheck,
+  refusedCheck,
+  consistencyCheck,
+  nothingFoundCheck,
+];

@@ -21,11 +21,27 @@ export const nothingFoundCheck: Check = {
       if (ctx.endpoints.length === 0 && guess?.status !== 'found') return [];
     }
     const notChecked = d ? d.sources.filter((s) => COULD_NOT_LOOK.has(s.status)).map((s) => s.source) : [];
-    const sourcesTried = d ? d.sources.filter((s) => s.status !== 'disabled' && s.source !== 'guess').map((s) => s.source) : ['guesses'];
-    if (ctx.endpoints.length === 0) return [finding('DISCOVERY_NOTHING_FOUND', 'discovery', { domain, guesses: [], sourcesTried, notChecked })];
+    const sourcesTried = d
+      ? d.sources.filter((s) => s.status !== 'disabled' && s.source !== 'guess').map((s) => s.source)
+      : ['guesses'];
+    if (ctx.endpoints.length === 0)
+      return [finding('DISCOVERY_NOTHING_FOUND', 'discovery', { domain, guesses: [], sourcesTried, notChecked })];
     if (!ctx.endpoints.every((e) => e.candidate.provenance === 'guess')) return [];
-    const imapAnswered = ctx.endpoints.some((e) => e.addresses.some((a) => a.greeting.state === 'ok' && (a.greeting.value.kind === 'ok' || a.greeting.value.kind === 'preauth' || a.greeting.value.kind === 'bye')));
+    const imapAnswered = ctx.endpoints.some((e) =>
+      e.addresses.some(
+        (a) =>
+          a.greeting.state === 'ok' &&
+          (a.greeting.value.kind === 'ok' || a.greeting.value.kind === 'preauth' || a.greeting.value.kind === 'bye'),
+      ),
+    );
     if (imapAnswered) return [];
-    return [finding('DISCOVERY_NOTHING_FOUND', 'discovery', { domain, guesses: [...new Set(ctx.endpoints.map((e) => e.candidate.host))], sourcesTried, notChecked })];
+    return [
+      finding('DISCOVERY_NOTHING_FOUND', 'discovery', {
+        domain,
+        guesses: [...new Set(ctx.endpoints.map((e) => e.candidate.host))],
+        sourcesTried,
+        notChecked,
+      }),
+    ];
   },
 };

@@ -19,30 +19,65 @@ function paccFindings(ctx: CheckContext, s: SourceResult): Finding[] {
   const domain = ctx.address.domain;
   const base = { domain, url: s.query, txtName: p.txtName };
   if (s.status === 'found') {
-    return [finding('PACC_FOUND', 'discovery', { ...base, servers: imapServers(s).map(endpointId), authenticated: p.txtAuthenticated, ...(p.submissionKey ? { submissionKey: p.submissionKey } : {}) })];
+    return [
+      finding('PACC_FOUND', 'discovery', {
+        ...base,
+        servers: imapServers(s).map(endpointId),
+        authenticated: p.txtAuthenticated,
+        ...(p.submissionKey ? { submissionKey: p.submissionKey } : {}),
+      }),
+    ];
   }
   if (p.problem === 'digest-mismatch' && p.bodyDigest) {
     const published = p.txt.filter((t) => t.usable).map((t) => t.digest ?? '');
-    return [finding('PACC_DIGEST_MISMATCH', 'discovery', { ...base, served: p.bodyDigest, published, bytes: p.bodyBytes ?? 0 })];
+    return [
+      finding('PACC_DIGEST_MISMATCH', 'discovery', {
+        ...base,
+        served: p.bodyDigest,
+        published,
+        bytes: p.bodyBytes ?? 0,
+      }),
+    ];
   }
   if (p.problem) {
-    return [finding('PACC_INVALID', 'discovery', { ...base, reason: p.problem, ...(p.detail ? { detail: p.detail } : {}), ...(p.bodyDigest ? { served: p.bodyDigest } : {}) })];
+    return [
+      finding('PACC_INVALID', 'discovery', {
+        ...base,
+        reason: p.problem,
+        ...(p.detail ? { detail: p.detail } : {}),
+        ...(p.bodyDigest ? { served: p.bodyDigest } : {}),
+      }),
+    ];
   }
-  if (s.invalid?.reason === 'too-large') return [finding('PACC_INVALID', 'discovery', { ...base, reason: 'too-large' })];
+  if (s.invalid?.reason === 'too-large')
+    return [finding('PACC_INVALID', 'discovery', { ...base, reason: 'too-large' })];
   // DNS vouches for a document that cannot be fetched.
-  if (p.txt.some((t) => t.usable)) return [finding('PACC_INVALID', 'discovery', { ...base, reason: 'unreachable', detail: s.httpStatus ? `HTTP ${s.httpStatus}` : (s.error?.message ?? s.status) })];
+  if (p.txt.some((t) => t.usable))
+    return [
+      finding('PACC_INVALID', 'discovery', {
+        ...base,
+        reason: 'unreachable',
+        detail: s.httpStatus ? `HTTP ${s.httpStatus}` : (s.error?.message ?? s.status),
+      }),
+    ];
   return [];
 }
 
 function obsoleteFindings(ctx: CheckContext, s: SourceResult): Finding[] {
   const o = s.paccObsolete;
   if (!o || s.status !== 'found') return [];
-  const found = [...(o.wellKnownPresent ? [o.wellKnownUrl] : []), ...(o.srvTargets.length > 0 ? [`${o.srvName} SRV → ${o.srvTargets.join(', ')}`] : [])];
+  const found = [
+    ...(o.wellKnownPresent ? [o.wellKnownUrl] : []),
+    ...(o.srvTargets.length > 0 ? [`${o.srvName} SRV → ${o.srvTargets.join(', ')}`] : []),
+  ];
   return [finding('PACC_OBSOLETE', 'discovery', { domain: ctx.address.domain, found })];
 }
 
 export const paccCheck: Check = {
   id: 'discovery/pacc',
   needs: ['discovery'],
-  run: (ctx) => [...sources(ctx, 'pacc').flatMap((s) => paccFindings(ctx, s)), ...sources(ctx, 'pacc-obsolete').flatMap((s) => obsoleteFindings(ctx, s))],
+  run: (ctx) => [
+    ...sources(ctx, 'pacc').flatMap((s) => paccFindings(ctx, s)),
+    ...sources(ctx, 'pacc-obsolete').flatMap((s) => obsoleteFindings(ctx, s)),
+  ],
 };

@@ -17,7 +17,14 @@ export const providerCheck: Check = {
     const d = discoveryOf(ctx);
     const out = [];
     if (d.provider) {
-      out.push(finding('MX_PROVIDER_IDENTIFIED', 'discovery', { domain: d.domain, provider: d.provider.name, via: d.provider.via, evidence: d.provider.evidence }));
+      out.push(
+        finding('MX_PROVIDER_IDENTIFIED', 'discovery', {
+          domain: d.domain,
+          provider: d.provider.name,
+          via: d.provider.via,
+          evidence: d.provider.evidence,
+        }),
+      );
     }
     const published = d.sources.filter((s) => PUBLISHING.has(s.source) && s.status === 'found');
     const anyImap = d.sources.some((s) => s.source !== 'guess' && imapServers(s).length > 0);
@@ -31,7 +38,21 @@ export const providerCheck: Check = {
           domain: d.domain,
           provider: name,
           sources: withPop.map((s) => s.query),
-          pop3: [...new Set(withPop.flatMap((s) => s.servers.filter((x) => x.protocol === 'pop3').map((x) => endpointId({ host: x.host, port: x.port, security: x.security === 'unknown' ? (x.port === 995 ? 'tls' : 'starttls') : x.security }))))],
+          pop3: [
+            ...new Set(
+              withPop.flatMap((s) =>
+                s.servers
+                  .filter((x) => x.protocol === 'pop3')
+                  .map((x) =>
+                    endpointId({
+                      host: x.host,
+                      port: x.port,
+                      security: x.security === 'unknown' ? (x.port === 995 ? 'tls' : 'starttls') : x.security,
+                    }),
+                  ),
+              ),
+            ),
+          ],
           ...(enableUrl !== undefined ? { enableUrl } : {}),
         }),
       );

@@ -31,15 +31,42 @@ export const refusedCheck: Check = {
     const out: Finding[] = [];
     for (const s of ctx.discovery?.sources ?? []) {
       for (const r of s.refused ?? []) {
-        if (r.reason === 'private-address') out.push(finding('PRIVATE_ADDRESS_REFUSED', 'discovery', { target: r.target, source: s.source, ...hostPort(r.target) }));
-        else out.push(finding('UNVERIFIED_TARGET_REFUSED', 'discovery', { source: s.source, target: r.target, reason: r.reason, ...hostPort(r.target) }));
+        if (r.reason === 'private-address')
+          out.push(
+            finding('PRIVATE_ADDRESS_REFUSED', 'discovery', {
+              target: r.target,
+              source: s.source,
+              ...hostPort(r.target),
+            }),
+          );
+        else
+          out.push(
+            finding('UNVERIFIED_TARGET_REFUSED', 'discovery', {
+              source: s.source,
+              target: r.target,
+              reason: r.reason,
+              ...hostPort(r.target),
+            }),
+          );
       }
     }
-    const issuers = [...(ctx.discovery?.oauthIssuers ?? []), ...ctx.endpoints.flatMap((e) => e.oauthProbe?.issuer ?? [])];
-    for (const target of refusedMetadata(issuers)) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'login', { target, source: 'oauth-metadata', ...hostPort(target) }));
+    const issuers = [
+      ...(ctx.discovery?.oauthIssuers ?? []),
+      ...ctx.endpoints.flatMap((e) => e.oauthProbe?.issuer ?? []),
+    ];
+    for (const target of refusedMetadata(issuers))
+      out.push(finding('PRIVATE_ADDRESS_REFUSED', 'login', { target, source: 'oauth-metadata', ...hostPort(target) }));
     for (const e of ctx.endpoints) {
       const refused = lookupOf(e)?.refused;
-      if (refused?.length) out.push(finding('PRIVATE_ADDRESS_REFUSED', 'resolve', { target: e.candidate.host, host: e.candidate.host, addresses: refused }, { e }));
+      if (refused?.length)
+        out.push(
+          finding(
+            'PRIVATE_ADDRESS_REFUSED',
+            'resolve',
+            { target: e.candidate.host, host: e.candidate.host, addresses: refused },
+            { e },
+          ),
+        );
     }
     return out;
   },

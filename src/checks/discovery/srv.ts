@@ -32,7 +32,9 @@ type Problem = { reason: 'no-address' | 'port-fails' | 'cname'; detail?: string;
 function connectionProblem(e: EndpointEvidence): Problem | undefined {
   if (e.resolve.error) {
     const code = e.resolve.error.code;
-    return code === 'NXDOMAIN' || code === 'NODATA' ? { reason: 'no-address', detail: e.resolve.error.message } : undefined;
+    return code === 'NXDOMAIN' || code === 'NODATA'
+      ? { reason: 'no-address', detail: e.resolve.error.message }
+      : undefined;
   }
   if (e.addresses.length === 0 || reachesImap(e)) return undefined;
   const first = e.addresses[0];
@@ -55,7 +57,14 @@ function brokenTargets(ctx: CheckContext, s: SrvResult): Finding[] {
     if (!problem && alias) problem = { reason: 'cname', detail: [alias.target, ...alias.chain].join(' → ') };
     if (!problem) return [];
     const other: Params = working && working.id !== endpointId(x) ? { working: working.id } : {};
-    return [finding('SRV_TARGET_BROKEN', 'discovery', { domain: ctx.address.domain, record, target: x.host, port: x.port, ...problem, ...other }, e ? { e } : undefined)];
+    return [
+      finding(
+        'SRV_TARGET_BROKEN',
+        'discovery',
+        { domain: ctx.address.domain, record, target: x.host, port: x.port, ...problem, ...other },
+        e ? { e } : undefined,
+      ),
+    ];
   });
 }
 
@@ -66,12 +75,26 @@ function serviceDisabled(ctx: CheckContext, disabled: SrvResult[], domain: strin
   // a "." on a service some other source publishes (tls for _imaps, starttls for _imap).
   const offMode = new Set<string>(disabled.map((s) => (s.source === 'srv-imaps' ? 'tls' : 'starttls')));
   const published = [
-    ...new Set((ctx.discovery?.sources ?? []).filter((s) => !s.source.startsWith('srv-')).flatMap((s) => imapServers(s).filter((x) => offMode.has(x.security)).map(endpointId))),
+    ...new Set(
+      (ctx.discovery?.sources ?? [])
+        .filter((s) => !s.source.startsWith('srv-'))
+        .flatMap((s) =>
+          imapServers(s)
+            .filter((x) => offMode.has(x.security))
+            .map(endpointId),
+        ),
+    ),
   ];
   return finding(
     'SRV_SERVICE_DISABLED',
     'discovery',
-    { domain, records: disabled.map(recordName), services: disabled.map((s) => SERVICE[s.source as keyof typeof SERVICE]), both, published },
+    {
+      domain,
+      records: disabled.map(recordName),
+      services: disabled.map((s) => SERVICE[s.source as keyof typeof SERVICE]),
+      both,
+      published,
+    },
     { severity: published.length > 0 ? 'warning' : 'info' },
   );
 }
@@ -86,7 +109,12 @@ export const srvCheck: Check = {
     const out: Finding[] = [];
     const found = all.filter((s) => s.status === 'found');
     if (found.length > 0) {
-      out.push(finding('SRV_FOUND', 'discovery', { domain, records: found.flatMap((s) => (s.facts?.records ?? []).map((r) => `${recordName(s)} SRV ${r}`)) }));
+      out.push(
+        finding('SRV_FOUND', 'discovery', {
+          domain,
+          records: found.flatMap((s) => (s.facts?.records ?? []).map((r) => `${recordName(s)} SRV ${r}`)),
+        }),
+      );
     }
     if (all.every((s) => s.status === 'not-found')) out.push(finding('SRV_NOT_PUBLISHED', 'discovery', { domain }));
     const disabled = all.filter((s) => s.status === 'service-disabled');

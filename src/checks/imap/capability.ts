@@ -9,7 +9,14 @@ export const capabilityCheck: Check = {
     perAddress(ctx, (e, a) =>
       [a.capability, a.capabilityAfterTls].flatMap((c, i) =>
         c?.state === 'failed' && !notEvidence(c.error)
-          ? [finding('IMAP_PROTOCOL_ERROR', i === 0 ? 'capability' : 'capability-after-tls', { command: i === 0 ? 'CAPABILITY' : 'CAPABILITY (inside TLS)', error: c.error.message }, { e, a })]
+          ? [
+              finding(
+                'IMAP_PROTOCOL_ERROR',
+                i === 0 ? 'capability' : 'capability-after-tls',
+                { command: i === 0 ? 'CAPABILITY' : 'CAPABILITY (inside TLS)', error: c.error.message },
+                { e, a },
+              ),
+            ]
           : [],
       ),
     ),

@@ -10,9 +10,19 @@ export const greetingCheck: Check = {
       const g = a.greeting;
       if (g.state === 'failed') {
         // Silence explained by the port's mode is reported by the port-mode check instead.
-        if (a.modeCheck?.tried === 'tls' && a.modeCheck.outcome.state === 'ok' && a.modeCheck.outcome.value.tlsProtocol) return [];
-        if (g.error.code === 'TIMEOUT') return [finding('GREETING_TIMEOUT', 'greeting', { timeoutMs: ctx.timeoutMs, tlsTried: a.modeCheck?.tried === 'tls' }, { e, a })];
-        if (g.error.code === 'CLOSED' || g.error.code === 'RESET') return [finding('CONN_CLOSED_BEFORE_GREETING', 'greeting', { error: g.error.message }, { e, a })];
+        if (a.modeCheck?.tried === 'tls' && a.modeCheck.outcome.state === 'ok' && a.modeCheck.outcome.value.tlsProtocol)
+          return [];
+        if (g.error.code === 'TIMEOUT')
+          return [
+            finding(
+              'GREETING_TIMEOUT',
+              'greeting',
+              { timeoutMs: ctx.timeoutMs, tlsTried: a.modeCheck?.tried === 'tls' },
+              { e, a },
+            ),
+          ];
+        if (g.error.code === 'CLOSED' || g.error.code === 'RESET')
+          return [finding('CONN_CLOSED_BEFORE_GREETING', 'greeting', { error: g.error.message }, { e, a })];
         if (notEvidence(g.error)) return [];
         return [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'greeting', error: g.error.message }, { e, a })];
       }
@@ -24,9 +34,18 @@ export const greetingCheck: Check = {
         case 'preauth':
           return [finding('GREETING_PREAUTH', 'greeting', { line: v.line }, { e, a })];
         case 'bye':
-          return [finding('GREETING_BYE', 'greeting', { line: v.line, text: v.text, ...(v.code ? { code: v.code } : {}) }, { e, a })];
+          return [
+            finding(
+              'GREETING_BYE',
+              'greeting',
+              { line: v.line, text: v.text, ...(v.code ? { code: v.code } : {}) },
+              { e, a },
+            ),
+          ];
         case 'tls':
-          return a.modeCheck ? [] : [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'greeting', got: 'tls' }, { e, a })];
+          return a.modeCheck
+            ? []
+            : [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'greeting', got: 'tls' }, { e, a })];
         default:
           return [finding('GREETING_NOT_IMAP', 'greeting', { line: v.line, protocol: v.kind }, { e, a })];
       }

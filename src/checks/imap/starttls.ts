@@ -14,18 +14,36 @@ export const starttlsCheck: Check = {
       if (!s || s.state !== 'ok') {
         // No tagged answer at all (silence, a hang-up): a broken conversation, not a refusal.
         if (s?.state === 'failed' && !notEvidence(s.error)) {
-          return [finding('IMAP_PROTOCOL_ERROR', 'starttls', { command: 'STARTTLS', error: s.error.message }, { e, a })];
+          return [
+            finding('IMAP_PROTOCOL_ERROR', 'starttls', { command: 'STARTTLS', error: s.error.message }, { e, a }),
+          ];
         }
         return [];
       }
       const v = s.value;
       if (!starttlsAccepted(a)) {
-        return [finding(v.advertised ? 'STARTTLS_REJECTED' : 'STARTTLS_NOT_OFFERED', 'starttls', { response: v.response.line }, { e, a })];
+        return [
+          finding(
+            v.advertised ? 'STARTTLS_REJECTED' : 'STARTTLS_NOT_OFFERED',
+            'starttls',
+            { response: v.response.line },
+            { e, a },
+          ),
+        ];
       }
       const out = [];
-      if (v.injectedBytes > 0) out.push(finding('STARTTLS_INJECTION', 'starttls', { bytes: v.injectedBytes, sample: v.injectedSample ?? '' }, { e, a }));
+      if (v.injectedBytes > 0)
+        out.push(
+          finding(
+            'STARTTLS_INJECTION',
+            'starttls',
+            { bytes: v.injectedBytes, sample: v.injectedSample ?? '' },
+            { e, a },
+          ),
+        );
       if (!v.advertised) out.push(finding('STARTTLS_NOT_ADVERTISED', 'starttls', {}, { e, a }));
-      if (v.injectedBytes === 0 && a.starttlsTls?.state === 'ok') out.push(finding('STARTTLS_OK', 'starttls', { advertised: v.advertised }, { e, a }));
+      if (v.injectedBytes === 0 && a.starttlsTls?.state === 'ok')
+        out.push(finding('STARTTLS_OK', 'starttls', { advertised: v.advertised }, { e, a }));
       return out;
     }),
 };

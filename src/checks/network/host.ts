@@ -47,13 +47,31 @@ export const hostCheck: Check = {
           finding(
             'SERVER_PORT_FILTERED',
             'tcp',
-            { addresses: addressList(filtered), answeredPorts: portList(answers), icmp: filtered.every((a) => a.reply === 'unreachable'), timeoutMs: ctx.timeoutMs, ...networkParams(reach) },
+            {
+              addresses: addressList(filtered),
+              answeredPorts: portList(answers),
+              icmp: filtered.every((a) => a.reply === 'unreachable'),
+              timeoutMs: ctx.timeoutMs,
+              ...networkParams(reach),
+            },
             { e },
           ),
         );
       }
       if (down.length > 0) {
-        out.push(finding('HOST_UNREACHABLE', 'tcp', { addresses: addressList(down), triedPorts: portList(tried), icmp: tried.every((a) => a.reply === 'unreachable'), timeoutMs: ctx.timeoutMs }, { e }));
+        out.push(
+          finding(
+            'HOST_UNREACHABLE',
+            'tcp',
+            {
+              addresses: addressList(down),
+              triedPorts: portList(tried),
+              icmp: tried.every((a) => a.reply === 'unreachable'),
+              timeoutMs: ctx.timeoutMs,
+            },
+            { e },
+          ),
+        );
       }
       return out;
     });

@@ -14,8 +14,10 @@ function starttlsWorks(e: EndpointEvidence): boolean {
 
 /** How implicit TLS failed on this address, or undefined when it worked or failed otherwise. */
 function implicitFailure(a: AddressProbe): { how: 'refused' | 'tls-failed'; detail: string } | undefined {
-  if (a.tcp.state === 'failed' && a.tcp.error.code === 'REFUSED') return { how: 'refused', detail: a.tcp.error.message };
-  if (a.tcp.state === 'ok' && a.tls?.state === 'failed' && !notEvidence(a.tls.error)) return { how: 'tls-failed', detail: a.tls.error.rawCode ?? a.tls.error.code };
+  if (a.tcp.state === 'failed' && a.tcp.error.code === 'REFUSED')
+    return { how: 'refused', detail: a.tcp.error.message };
+  if (a.tcp.state === 'ok' && a.tls?.state === 'failed' && !notEvidence(a.tls.error))
+    return { how: 'tls-failed', detail: a.tls.error.rawCode ?? a.tls.error.code };
   return undefined;
 }
 
@@ -26,9 +28,18 @@ export const implicitTlsCheck: Check = {
     ctx.endpoints.flatMap((e) => {
       if (e.candidate.security !== 'tls' || e.addresses.some((a) => a.tls?.state === 'ok')) return [];
       const host = e.candidate.host.toLowerCase();
-      const sibling = ctx.endpoints.find((s) => s.candidate.security === 'starttls' && s.candidate.host.toLowerCase() === host && starttlsWorks(s));
+      const sibling = ctx.endpoints.find(
+        (s) => s.candidate.security === 'starttls' && s.candidate.host.toLowerCase() === host && starttlsWorks(s),
+      );
       const failure = e.addresses.map(implicitFailure).find((f) => f !== undefined);
       if (!sibling || !failure) return [];
-      return [finding('IMPLICIT_TLS_MISSING', failure.how === 'refused' ? 'tcp' : 'tls', { starttlsPort: sibling.candidate.port, ...failure }, { e })];
+      return [
+        finding(
+          'IMPLICIT_TLS_MISSING',
+          failure.how === 'refused' ? 'tcp' : 'tls',
+          { starttlsPort: sibling.candidate.port, ...failure },
+          { e },
+        ),
+      ];
     }),
 };

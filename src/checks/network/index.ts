@@ -6,4 +6,10 @@ import { hostCheck } from './host.js';
 import { ipv6Check } from './ipv6.js';
 import { implicitTlsCheck } from './implicit-tls.js';
 
-export const NETWORK_CHECKS: readonly Check[] = [noNetworkCheck, localNetworkCheck, hostCheck, ipv6Check, implicitTlsCheck];
+export const NETWORK_CHECKS: readonly Check[] = [
+  noNetworkCheck,
+  localNetworkCheck,
+  hostCheck,
+  ipv6Check,
+  implicitTlsCheck,
+];

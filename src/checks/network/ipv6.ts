@@ -17,15 +17,29 @@ export const ipv6Check: Check = {
     const broken = reach.ipv6.pathBroken;
     if (broken.length > 0) {
       const absent = broken.every((a) => a.reply === 'no-route');
-      const params = { addresses: addressList(broken), hosts: [...new Set(broken.map((a) => a.host))], absent, timeoutMs: ctx.timeoutMs };
+      const params = {
+        addresses: addressList(broken),
+        hosts: [...new Set(broken.map((a) => a.host))],
+        absent,
+        timeoutMs: ctx.timeoutMs,
+      };
       out.push(finding('IPV6_PATH_BROKEN', 'tcp', params, absent ? { severity: 'info' } : undefined));
     }
     for (const e of ctx.endpoints) {
       const missing = reach.ipv6.serviceMissing.filter((a) => a.endpoint === e.id);
       if (missing.length === 0) continue;
       const addresses = addressList(missing);
-      const elsewhere = reach.attempts.filter((x) => addresses.includes(x.address) && x.port !== e.candidate.port && answered(x.reply));
-      out.push(finding('IPV6_SERVICE_MISSING', 'tcp', { addresses, refused: missing.some((a) => a.reply === 'refused'), answeredPorts: portList(elsewhere) }, { e }));
+      const elsewhere = reach.attempts.filter(
+        (x) => addresses.includes(x.address) && x.port !== e.candidate.port && answered(x.reply),
+      );
+      out.push(
+        finding(
+          'IPV6_SERVICE_MISSING',
+          'tcp',
+          { addresses, refused: missing.some((a) => a.reply === 'refused'), answeredPorts: portList(elsewhere) },
+          { e },
+        ),
+      );
     }
     return out;
   },

@@ -14,6 +14,12 @@ export const noNetworkCheck: Check = {
     if (!reach.noNetwork) return [];
     const tried = [...new Set(reach.attempts.filter((a) => a.kind !== 'resolver').map(target))];
     const resolvers = [...new Set(reach.attempts.filter((a) => a.kind === 'resolver').map((a) => a.address))];
-    return [finding('NO_NETWORK', 'resolve', { dns: reach.dnsFailures.slice(0, SHOWN), tried: tried.slice(0, SHOWN), resolvers })];
+    return [
+      finding('NO_NETWORK', 'resolve', {
+        dns: reach.dnsFailures.slice(0, SHOWN),
+        tried: tried.slice(0, SHOWN),
+        resolvers,
+      }),
+    ];
   },
 };

@@ -93,8 +93,10 @@ const SOURCE_HTTP_REACHED = new Set<SourceResult['status']>(['found', 'http-erro
 
 const isUrl = (s: SourceResult) => /^https?:\/\//i.test(s.query);
 
-
-function dnsPicture(endpoints: readonly EndpointEvidence[], d: DiscoveryEvidence | null): { answered: boolean; failures: string[] } {
+function dnsPicture(
+  endpoints: readonly EndpointEvidence[],
+  d: DiscoveryEvidence | null,
+): { answered: boolean; failures: string[] } {
   const sources = d?.sources ?? [];
   // What a source's own DNS step answered (the guess row and HTTP sources are not DNS answers).
   const dnsSources = sources.flatMap((s) => {
@@ -118,7 +120,9 @@ function dnsPicture(endpoints: readonly EndpointEvidence[], d: DiscoveryEvidence
 }
 
 function webFetches(d: DiscoveryEvidence | null): string[] {
-  return (d?.sources ?? []).filter((s) => isUrl(s) && (s.httpStatus !== undefined || SOURCE_HTTP_REACHED.has(s.status))).map((s) => s.query);
+  return (d?.sources ?? [])
+    .filter((s) => isUrl(s) && (s.httpStatus !== undefined || SOURCE_HTTP_REACHED.has(s.status)))
+    .map((s) => s.query);
 }
 
 function collect(ctx: CheckContext): { attempts: Attempt[]; own: Map<string, Attempt[]> } {
@@ -128,7 +132,16 @@ function collect(ctx: CheckContext): { attempts: Attempt[]; own: Map<string, Att
     const mine: Attempt[] = [];
     for (const a of e.addresses) {
       const reply = replyOf(a.tcp);
-      if (reply) mine.push({ address: a.address, family: a.family, port: e.candidate.port, kind: 'imap', reply, host: e.candidate.host, endpoint: e.id });
+      if (reply)
+        mine.push({
+          address: a.address,
+          family: a.family,
+          port: e.candidate.port,
+          kind: 'imap',
+          reply,
+          host: e.candidate.host,
+          endpoint: e.id,
+        });
     }
     own.set(e.id, mine);
     attempts.push(...mine);
@@ -136,7 +149,16 @@ function collect(ctx: CheckContext): { attempts: Attempt[]; own: Map<string, Att
   for (const r of ctx.network.references) {
     const reply = replyOf(r.outcome);
     const kind = r.purpose === 'same-host-web' ? 'web' : r.purpose === 'resolver' ? 'resolver' : 'imap';
-    if (reply) attempts.push({ address: r.address, family: r.family, port: r.port, kind, reply, host: r.host, ...(r.purpose === 'user-reference' ? { reference: true as const } : {}) });
+    if (reply)
+      attempts.push({
+        address: r.address,
+        family: r.family,
+        port: r.port,
+        kind,
+        reply,
+        host: r.host,
+        ...(r.purpose === 'user-reference' ? { reference: true as const } : {}),
+      });
   }
   return { attempts, own };
 }
@@ -192,7 +214,9 @@ export function reachOf(ctx: CheckContext): Reach {
   const web = webFetches(ctx.discovery);
   const anyAnswer = attempts.some((a) => answered(a.reply));
   // Something besides a silent resolver must have failed: a resolver that is merely down looks the same.
-  const tcpEvidence = attempts.some((a) => a.kind !== 'resolver' || a.reply === 'no-route' || a.reply === 'unreachable');
+  const tcpEvidence = attempts.some(
+    (a) => a.kind !== 'resolver' || a.reply === 'no-route' || a.reply === 'unreachable',
+  );
   const noNetwork = dns.failures.length > 0 && !dns.answered && web.length === 0 && !anyAnswer && tcpEvidence;
   const imap = attempts.filter((a) => a.kind === 'imap' && a.reply !== 'no-route');
   const mailSilent =

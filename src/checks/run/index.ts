@@ -1,5 +1,17 @@
 /** Checks about the run as a whole. */
 import type { Check } from '../types.js';
-import { deadlineCheck, internalEvidenceCheck, interruptedCheck, loginNotTestedCheck, plainSecurityCheck } from './run.js';
+import {
+  deadlineCheck,
+  internalEvidenceCheck,
+  interruptedCheck,
+  loginNotTestedCheck,
+  plainSecurityCheck,
+} from './run.js';
 
-export const RUN_CHECKS: readonly Check[] = [plainSecurityCheck, loginNotTestedCheck, interruptedCheck, deadlineCheck, internalEvidenceCheck];
+export const RUN_CHECKS: readonly Check[] = [
+  plainSecurityCheck,
+  loginNotTestedCheck,
+  interruptedCheck,
+  deadlineCheck,
+  internalEvidenceCheck,
+];

@@ -14,7 +14,17 @@ import { ESSENTIAL_ROLES, folderRoles, syncedEndpoints, type Synced } from './he
 function listFailed({ e, sync }: Synced): Finding[] {
   const f = sync.folders;
   if (f.state !== 'failed' || f.error.code === 'ABORTED') return [];
-  return [finding('FOLDER_LIST_FAILED', 'sync', { command: sync.commands.find((c) => /^X?LIST /.test(c.command))?.command ?? 'LIST', error: f.response?.line ?? f.error.message }, { e })];
+  return [
+    finding(
+      'FOLDER_LIST_FAILED',
+      'sync',
+      {
+        command: sync.commands.find((c) => /^X?LIST /.test(c.command))?.command ?? 'LIST',
+        error: f.response?.line ?? f.error.message,
+      },
+      { e },
+    ),
+  ];
 }
 
 function listed(s: Synced): Finding[] {
@@ -27,15 +37,20 @@ function listed(s: Synced): Finding[] {
   const missing = roles.filter((r) => !r.folder);
   const ns = sync.namespace.state === 'ok' ? sync.namespace.value.personal[0] : undefined;
   const out = [
-    finding('FOLDERS_OK', 'sync', {
-      count: list.count,
-      truncated: list.truncated,
-      delimiter: list.delimiter ?? '',
-      prefix: ns?.prefix ?? '',
-      namespace: sync.namespace.state === 'ok',
-      via: list.via,
-      roles: roles.filter((r) => r.folder).map((r) => `${r.role}=${r.folder}`),
-    }, { e }),
+    finding(
+      'FOLDERS_OK',
+      'sync',
+      {
+        count: list.count,
+        truncated: list.truncated,
+        delimiter: list.delimiter ?? '',
+        prefix: ns?.prefix ?? '',
+        namespace: sync.namespace.state === 'ok',
+        via: list.via,
+        roles: roles.filter((r) => r.folder).map((r) => `${r.role}=${r.folder}`),
+      },
+      { e },
+    ),
   ];
   if (missing.length > 0) {
     const essential = missing.some((r) => ESSENTIAL_ROLES.includes(r.role));
@@ -43,12 +58,24 @@ function listed(s: Synced): Finding[] {
       finding(
         'SPECIAL_USE_MISSING',
         'sync',
-        { missing: missing.map((r) => r.role), lookAlikes: missing.map((r) => r.lookAlike ?? ''), advertised: offers(capabilities, 'SPECIAL-USE') || list.via === 'xlist' },
+        {
+          missing: missing.map((r) => r.role),
+          lookAlikes: missing.map((r) => r.lookAlike ?? ''),
+          advertised: offers(capabilities, 'SPECIAL-USE') || list.via === 'xlist',
+        },
         { e, severity: essential ? 'warning' : 'info' },
       ),
     );
   }
-  if (list.count >= DEFAULTS.manyFolders || list.truncated) out.push(finding('FOLDERS_MANY', 'sync', { count: list.count, truncated: list.truncated, threshold: DEFAULTS.manyFolders }, { e }));
+  if (list.count >= DEFAULTS.manyFolders || list.truncated)
+    out.push(
+      finding(
+        'FOLDERS_MANY',
+        'sync',
+        { count: list.count, truncated: list.truncated, threshold: DEFAULTS.manyFolders },
+        { e },
+      ),
+    );
   return out;
 }
 

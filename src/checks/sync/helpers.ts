@@ -22,7 +22,14 @@ export interface Synced {
 export function syncedEndpoints(ctx: Pick<CheckContext, 'endpoints'>): Synced[] {
   return ctx.endpoints.flatMap((e) =>
     e.login.state === 'attempted' && e.login.attempt.ok && e.login.attempt.sync
-      ? [{ e, attempt: e.login.attempt, sync: e.login.attempt.sync, capabilities: e.login.attempt.capabilitiesAfterLogin ?? [] }]
+      ? [
+          {
+            e,
+            attempt: e.login.attempt,
+            sync: e.login.attempt.sync,
+            capabilities: e.login.attempt.capabilitiesAfterLogin ?? [],
+          },
+        ]
       : [],
   );
 }
@@ -40,7 +47,9 @@ export function folderRoles(list: FolderListEvidence): RoleMatch[] {
   return FOLDER_ROLES.map((role) => {
     const marked = list.folders.find((f) => roleByAttributes(f.attributes) === role);
     if (marked) return { role, folder: marked.name };
-    const alike = list.folders.find((f) => roleByAttributes(f.attributes) === undefined && roleByName(f.name, list.delimiter) === role);
+    const alike = list.folders.find(
+      (f) => roleByAttributes(f.attributes) === undefined && roleByName(f.name, list.delimiter) === role,
+    );
     return alike ? { role, lookAlike: alike.name } : { role };
   });
 }
@@ -49,7 +58,12 @@ export function folderRoles(list: FolderListEvidence): RoleMatch[] {
 export const ESSENTIAL_ROLES: readonly FolderRole[] = ['Sent', 'Drafts', 'Trash'];
 
 /** The finding with the provider's published limit (a param, and its sources in `knowledge`), when the provider states one. */
-export function withProviderLimit(ctx: CheckContext, e: EndpointEvidence, f: Finding, rule: Extract<KnowledgeRule, 'session-limit' | 'storage-limit'>): Finding {
+export function withProviderLimit(
+  ctx: CheckContext,
+  e: EndpointEvidence,
+  f: Finding,
+  rule: Extract<KnowledgeRule, 'session-limit' | 'storage-limit'>,
+): Finding {
   const facts = providerFacts(endpointProvider(ctx, e), f.code);
   if (!facts.knowledge?.sources.some((x) => x.rule === rule)) return f;
   return { ...f, params: { ...f.params, ...facts.params }, knowledge: facts.knowledge };

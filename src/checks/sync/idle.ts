@@ -11,10 +11,20 @@ export const idleCheck: Check = {
     syncedEndpoints(ctx).flatMap(({ e, sync, capabilities }) => {
       if (!offers(capabilities, 'IDLE')) return [finding('IDLE_NOT_SUPPORTED', 'sync', {}, { e })];
       const i = sync.idle;
-      if (i.state === 'ok') return [finding('IDLE_OK', 'sync', { continuationMs: i.value.continuationMs, doneMs: i.value.doneMs }, { e })];
+      if (i.state === 'ok')
+        return [finding('IDLE_OK', 'sync', { continuationMs: i.value.continuationMs, doneMs: i.value.doneMs }, { e })];
       if (i.state === 'failed' && i.error.code !== 'ABORTED') {
         return [
-          finding('IDLE_REJECTED', 'sync', { broke: sync.idleBreak ?? 'refused', error: i.response?.line ?? i.error.message, timeoutMs: ctx.timeoutMs }, { e }),
+          finding(
+            'IDLE_REJECTED',
+            'sync',
+            {
+              broke: sync.idleBreak ?? 'refused',
+              error: i.response?.line ?? i.error.message,
+              timeoutMs: ctx.timeoutMs,
+            },
+            { e },
+          ),
         ];
       }
       return [];
@@ -25,5 +35,7 @@ export const condstoreCheck: Check = {
   id: 'sync/condstore',
   needs: ['login'],
   run: (ctx) =>
-    syncedEndpoints(ctx).flatMap(({ e, capabilities }) => (offers(capabilities, 'CONDSTORE') ? [] : [finding('CONDSTORE_NOT_SUPPORTED', 'sync', {}, { e })])),
+    syncedEndpoints(ctx).flatMap(({ e, capabilities }) =>
+      offers(capabilities, 'CONDSTORE') ? [] : [finding('CONDSTORE_NOT_SUPPORTED', 'sync', {}, { e })],
+    ),
 };

@@ -6,4 +6,12 @@ import { quotaCheck } from './quota.js';
 import { searchCheck } from './search.js';
 import { sessionsCheck, syncErrorCheck } from './sessions.js';
 
-export const SYNC_CHECKS: readonly Check[] = [idleCheck, condstoreCheck, foldersCheck, quotaCheck, searchCheck, sessionsCheck, syncErrorCheck];
+export const SYNC_CHECKS: readonly Check[] = [
+  idleCheck,
+  condstoreCheck,
+  foldersCheck,
+  quotaCheck,
+  searchCheck,
+  sessionsCheck,
+  syncErrorCheck,
+];

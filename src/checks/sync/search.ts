@@ -10,8 +10,17 @@ export const searchCheck: Check = {
     syncedEndpoints(ctx).flatMap(({ e, sync }) => {
       const s = sync.search;
       const command = sync.commands.find((c) => c.command.startsWith('UID SEARCH'))?.command ?? 'UID SEARCH';
-      if (s.state === 'ok') return [finding('SEARCH_OK', 'sync', { count: s.value.count, ms: s.ms, since: s.value.since, via: s.value.via, command }, { e })];
-      if (s.state === 'failed' && s.error.code !== 'ABORTED') return [finding('SEARCH_FAILED', 'sync', { command, error: s.response?.line ?? s.error.message }, { e })];
+      if (s.state === 'ok')
+        return [
+          finding(
+            'SEARCH_OK',
+            'sync',
+            { count: s.value.count, ms: s.ms, since: s.value.since, via: s.value.via, command },
+            { e },
+          ),
+        ];
+      if (s.state === 'failed' && s.error.code !== 'ABORTED')
+        return [finding('SEARCH_FAILED', 'sync', { command, error: s.response?.line ?? s.error.message }, { e })];
       return [];
     }),
 };

@@ -22,9 +22,22 @@ export const sessionsCheck: Check = {
     ctx.endpoints.flatMap((e) => {
       if (e.login.state !== 'attempted' || !e.login.attempt.sessions) return [];
       const s = e.login.attempt.sessions;
-      if (s.opened >= s.requested) return [finding('SESSIONS_OK', 'sync', { requested: s.requested, opened: s.opened }, { e })];
+      if (s.opened >= s.requested)
+        return [finding('SESSIONS_OK', 'sync', { requested: s.requested, opened: s.opened }, { e })];
       const failed = s.attempts.find((a) => !a.ok);
-      return [withProviderLimit(ctx, e, finding('SESSION_LIMIT_LOW', 'sync', { requested: s.requested, opened: s.opened, response: refusalText(failed) }, { e }), 'session-limit')];
+      return [
+        withProviderLimit(
+          ctx,
+          e,
+          finding(
+            'SESSION_LIMIT_LOW',
+            'sync',
+            { requested: s.requested, opened: s.opened, response: refusalText(failed) },
+            { e },
+          ),
+          'session-limit',
+        ),
+      ];
     }),
 };
 
@@ -33,6 +46,8 @@ export const syncErrorCheck: Check = {
   needs: ['login'],
   run: (ctx) =>
     ctx.endpoints.flatMap((e) =>
-      e.login.state === 'attempted' && e.login.attempt.syncError ? [internalFinding({ step: 'sync', endpoint: e.id }, e.login.attempt.syncError)] : [],
+      e.login.state === 'attempted' && e.login.attempt.syncError
+        ? [internalFinding({ step: 'sync', endpoint: e.id }, e.login.attempt.syncError)]
+        : [],
     ),
 };

@@ -36,7 +36,8 @@ function judgeChain(info: TlsInfo, names: string[], at: Date, f: Emit): void {
     case 'CERT_HAS_EXPIRED': {
       // OpenSSL says this for any certificate of the chain: name the one that expired.
       const gone = info.chain.find((c) => !c.trustAnchor && Date.parse(c.validTo) < now) ?? leaf;
-      const which: Params = gone && gone !== leaf ? { which: 'intermediate', certName: gone.commonName ?? gone.subject } : {};
+      const which: Params =
+        gone && gone !== leaf ? { which: 'intermediate', certName: gone.commonName ?? gone.subject } : {};
       f('TLS_CERT_EXPIRED', { names, validTo: gone?.validTo ?? '', validFrom: gone?.validFrom ?? '', ...which });
       break;
     }
@@ -52,11 +53,22 @@ function judgeChain(info: TlsInfo, names: string[], at: Date, f: Emit): void {
     case 'SELF_SIGNED_CERT_IN_CHAIN': {
       const aia = info.aia;
       if (aia?.completesChain) {
-        f('TLS_CHAIN_INCOMPLETE', { issuer: issuerName(leaf), confirmed: true, aiaUrl: aia.url, presented: info.chain.length });
+        f('TLS_CHAIN_INCOMPLETE', {
+          issuer: issuerName(leaf),
+          confirmed: true,
+          aiaUrl: aia.url,
+          presented: info.chain.length,
+        });
       } else if (aia && !aia.fetched) {
         // Public CAs name their intermediate in the leaf (AIA); it could not be fetched to prove
         // it, but a leaf sent alone that points to its issuer most likely lacks it.
-        f('TLS_CHAIN_INCOMPLETE', { issuer: issuerName(leaf), confirmed: false, aiaUrl: aia.url, aiaError: aia.error ?? '', presented: info.chain.length });
+        f('TLS_CHAIN_INCOMPLETE', {
+          issuer: issuerName(leaf),
+          confirmed: false,
+          aiaUrl: aia.url,
+          aiaError: aia.error ?? '',
+          presented: info.chain.length,
+        });
       } else {
         f('TLS_UNTRUSTED_ISSUER', {
           issuer: issuerName(leaf),
@@ -92,7 +104,11 @@ export const certificateCheck: Check = {
       const byClock = leaf !== undefined && skew?.explains.has(leaf.fingerprint256) === true;
       const f: Emit = (code, params) => {
         const x = finding(code, stage, params, { e, a });
-        out.push(byClock && (code === 'TLS_CERT_EXPIRED' || code === 'TLS_CERT_NOT_YET_VALID') ? { ...x, causedBy: 'TLS_CLOCK_SKEW' } : x);
+        out.push(
+          byClock && (code === 'TLS_CERT_EXPIRED' || code === 'TLS_CERT_NOT_YET_VALID')
+            ? { ...x, causedBy: 'TLS_CLOCK_SKEW' }
+            : x,
+        );
       };
       const now = ctx.now.getTime();
       const expired = leaf && Date.parse(leaf.validTo) < now;
@@ -100,8 +116,10 @@ export const certificateCheck: Check = {
 
       if (!info.chainVerified) judgeChain(info, names, ctx.now, f);
       // Dates are judged on their own, as of ctx.now: expired and self-signed is both; verified then, expired by --now.
-      if (expired && info.verifyError !== 'CERT_HAS_EXPIRED') f('TLS_CERT_EXPIRED', { names, validTo: leaf?.validTo ?? '', validFrom: leaf?.validFrom ?? '' });
-      if (notYet && info.verifyError !== 'CERT_NOT_YET_VALID') f('TLS_CERT_NOT_YET_VALID', { names, validFrom: leaf?.validFrom ?? '', now: ctx.now.toISOString() });
+      if (expired && info.verifyError !== 'CERT_HAS_EXPIRED')
+        f('TLS_CERT_EXPIRED', { names, validTo: leaf?.validTo ?? '', validFrom: leaf?.validFrom ?? '' });
+      if (notYet && info.verifyError !== 'CERT_NOT_YET_VALID')
+        f('TLS_CERT_NOT_YET_VALID', { names, validFrom: leaf?.validFrom ?? '', now: ctx.now.toISOString() });
       if (!info.hostnameOk) {
         f('TLS_HOSTNAME_MISMATCH', { names, dialled: info.hostnameChecked, detail: info.hostnameError ?? '' });
       }

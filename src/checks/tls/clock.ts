@@ -66,7 +66,8 @@ export function clockSamples(ctx: CheckContext): Sample[] {
     if (!Number.isFinite(offsetMs)) return;
     const host = hostOf(source).toLowerCase();
     const prev = byHost.get(host);
-    if (!prev || prev.uncertaintyMs > uncertaintyMs) byHost.set(host, { source, org: registrableDomain(host), offsetMs, uncertaintyMs });
+    if (!prev || prev.uncertaintyMs > uncertaintyMs)
+      byHost.set(host, { source, org: registrableDomain(host), offsetMs, uncertaintyMs });
   };
   for (const s of ctx.network.clock) add(s.source, Date.parse(s.serverDate) - Date.parse(s.localDate), SAMPLE_MS);
   for (const src of ctx.discovery?.sources ?? []) {
@@ -91,7 +92,8 @@ function seenLeaves(ctx: CheckContext): Map<string, SeenLeaf> {
   return out;
 }
 
-const validAt = (c: CertInfo, t: number, margin = 0): boolean => Date.parse(c.validFrom) <= t - margin && t + margin <= Date.parse(c.validTo);
+const validAt = (c: CertInfo, t: number, margin = 0): boolean =>
+  Date.parse(c.validFrom) <= t - margin && t + margin <= Date.parse(c.validTo);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -130,7 +132,8 @@ export function judgeClock(ctx: CheckContext): ClockSkew | undefined {
     if (orgs.size >= 2) return result(offset, false, 'server-dates', explained);
     // One organisation's clock: independent of the certificate only when it is not the certificate's own organisation.
     const [org] = orgs;
-    if (explained.every((l) => registrableDomain(l.host) !== org)) return result(offset, false, 'server-date-and-certificate', explained);
+    if (explained.every((l) => registrableDomain(l.host) !== org))
+      return result(offset, false, 'server-date-and-certificate', explained);
     return undefined;
   }
 

@@ -16,7 +16,9 @@ export function formatTlsa(r: TlsaRecord): string {
 
 /** A record this doctor can evaluate (RFC 6698 registries as of RFC 7218). */
 export function usableTlsa(r: TlsaRecord): boolean {
-  return r.usage >= 0 && r.usage <= 3 && (r.selector === 0 || r.selector === 1) && r.matchingType >= 0 && r.matchingType <= 2;
+  return (
+    r.usage >= 0 && r.usage <= 3 && (r.selector === 0 || r.selector === 1) && r.matchingType >= 0 && r.matchingType <= 2
+  );
 }
 
 const plainHex = (s: string | undefined): string => (s ?? '').replace(/:/g, '').toLowerCase();

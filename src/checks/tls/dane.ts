@@ -35,8 +35,10 @@ function notValidated(d: DaneEvidence, e: EndpointEvidence, ctx: CheckContext): 
 function bogusFindings(e: EndpointEvidence, d: DaneEvidence): Finding[] {
   const out: Finding[] = [];
   const host = e.candidate.host;
-  if (d.address.bogus) out.push(finding('DNSSEC_BOGUS', 'resolve', { name: host, type: 'A/AAAA', server: d.tlsa.server }, { e }));
-  if (isBogus(d.tlsa)) out.push(finding('DNSSEC_BOGUS', 'tls', { name: d.tlsa.name, type: 'TLSA', server: d.tlsa.server }, { e }));
+  if (d.address.bogus)
+    out.push(finding('DNSSEC_BOGUS', 'resolve', { name: host, type: 'A/AAAA', server: d.tlsa.server }, { e }));
+  if (isBogus(d.tlsa))
+    out.push(finding('DNSSEC_BOGUS', 'tls', { name: d.tlsa.name, type: 'TLSA', server: d.tlsa.server }, { e }));
   return out;
 }
 
@@ -51,8 +53,12 @@ function matchFindings(e: EndpointEvidence, d: DaneEvidence): Finding[] {
     const v = matchChain(records, t.value);
     const stage = tlsStageOf(a);
     if (v.match) return [finding('DANE_OK', stage, { ...base, record: formatTlsa(v.record), rolloverReady }, { e, a })];
-    const presented = t.value.chain.map((c, i) => `${i === 0 ? 'leaf' : `chain[${i}]`} ${c.commonName ?? c.subject}: SPKI SHA-256 ${c.spkiSha256 ?? '?'}`);
-    return [finding('DANE_MISMATCH', stage, { ...base, presented, nameFailed: v.nameFailed, address: a.address }, { e, a })];
+    const presented = t.value.chain.map(
+      (c, i) => `${i === 0 ? 'leaf' : `chain[${i}]`} ${c.commonName ?? c.subject}: SPKI SHA-256 ${c.spkiSha256 ?? '?'}`,
+    );
+    return [
+      finding('DANE_MISMATCH', stage, { ...base, presented, nameFailed: v.nameFailed, address: a.address }, { e, a }),
+    ];
   });
 }
 
@@ -66,7 +72,15 @@ export const daneCheck: Check = {
       const bogus = bogusFindings(e, d);
       if (bogus.length > 0 || d.tlsa.status !== 'records') return bogus;
       const why = notValidated(d, e, ctx);
-      if (why) return [finding('DANE_NOT_VALIDATED', 'tls', { name: d.tlsa.name, reason: why, records: d.tlsa.records.map(formatTlsa) }, { e })];
+      if (why)
+        return [
+          finding(
+            'DANE_NOT_VALIDATED',
+            'tls',
+            { name: d.tlsa.name, reason: why, records: d.tlsa.records.map(formatTlsa) },
+            { e },
+          ),
+        ];
       return matchFindings(e, d);
     }),
 };

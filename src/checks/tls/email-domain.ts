@@ -15,7 +15,9 @@ import { interceptionOf } from './interception.js';
 function namesDomain(c: CertInfo, domain: string): boolean {
   const srvIds = c.subjectAltNames.flatMap((s) => /^othername:\s*SRVName:\s*_imaps?\.(.+)$/i.exec(s)?.[1] ?? []);
   const dns = c.subjectAltNames.flatMap((s) => /^DNS:(.+)$/i.exec(s)?.[1] ?? []);
-  const names = [...(dns.length > 0 ? dns : c.commonName ? [c.commonName] : []), ...srvIds].map((n) => n.trim().toLowerCase().replace(/^\*\./, ''));
+  const names = [...(dns.length > 0 ? dns : c.commonName ? [c.commonName] : []), ...srvIds].map((n) =>
+    n.trim().toLowerCase().replace(/^\*\./, ''),
+  );
   return names.some((n) => n === domain || n.endsWith(`.${domain}`));
 }
 

@@ -23,7 +23,14 @@ export const expiryCheck: Check = {
       const from = Date.parse(leaf.validFrom);
       const to = Date.parse(leaf.validTo);
       if (!(from <= now && now <= to) || to - now > ctx.expiryWarningDays * DAY_MS) return [];
-      return [finding('TLS_CERT_EXPIRING_SOON', tlsStageOf(a), { daysLeft: Math.ceil((to - now) / DAY_MS), validTo: leaf.validTo, warningDays: ctx.expiryWarningDays }, { e, a })];
+      return [
+        finding(
+          'TLS_CERT_EXPIRING_SOON',
+          tlsStageOf(a),
+          { daysLeft: Math.ceil((to - now) / DAY_MS), validTo: leaf.validTo, warningDays: ctx.expiryWarningDays },
+          { e, a },
+        ),
+      ];
     });
   },
 };

@@ -22,22 +22,53 @@ export const handshakeCheck: Check = {
       if (!t || t.state !== 'failed') return [];
       const stage = tlsStageOf(a);
       if (notEvidence(t.error)) return [];
-      if (t.error.code === 'TLS_NOT_TLS' && a.modeCheck?.tried === 'plaintext' && a.modeCheck.outcome.state === 'ok' && a.modeCheck.outcome.value.greeting) return [];
+      if (
+        t.error.code === 'TLS_NOT_TLS' &&
+        a.modeCheck?.tried === 'plaintext' &&
+        a.modeCheck.outcome.state === 'ok' &&
+        a.modeCheck.outcome.value.greeting
+      )
+        return [];
       const legacy = a.legacyTls?.state === 'ok' ? a.legacyTls.value : undefined;
       const outdated = legacy !== undefined && /^(SSLv3|TLSv1|TLSv1\.1)$/.test(legacy.protocol);
       if (t.error.code === 'TLS_WEAK_PARAMS' || (legacy && !outdated && WEAK_CIPHER.test(legacy.cipher))) {
         const weak = chainWeakness(legacy?.chain ?? []);
         const seen: Params = legacy ? { legacyProtocol: legacy.protocol, legacyCipher: legacy.cipher } : {};
-        return [finding('TLS_WEAK_CRYPTO', stage, { ...weak, reason: t.error.rawCode ?? t.error.code, refused: true, during: 'handshake', error: t.error.message, ...seen }, { e, a })];
+        return [
+          finding(
+            'TLS_WEAK_CRYPTO',
+            stage,
+            {
+              ...weak,
+              reason: t.error.rawCode ?? t.error.code,
+              refused: true,
+              during: 'handshake',
+              error: t.error.message,
+              ...seen,
+            },
+            { e, a },
+          ),
+        ];
       }
       if (legacy && outdated) {
-        return [finding('TLS_PROTOCOL_TOO_OLD', stage, { protocol: legacy.protocol, cipher: legacy.cipher, error: t.error.message }, { e, a })];
+        return [
+          finding(
+            'TLS_PROTOCOL_TOO_OLD',
+            stage,
+            { protocol: legacy.protocol, cipher: legacy.cipher, error: t.error.message },
+            { e, a },
+          ),
+        ];
       }
       return [
         finding(
           'TLS_HANDSHAKE_FAILED',
           stage,
-          { error: t.error.message, code: t.error.rawCode ?? t.error.code, ...(legacy ? { legacyProtocol: legacy.protocol } : {}) },
+          {
+            error: t.error.message,
+            code: t.error.rawCode ?? t.error.code,
+            ...(legacy ? { legacyProtocol: legacy.protocol } : {}),
+          },
           { e, a },
         ),
       ];

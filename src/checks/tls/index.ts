@@ -9,4 +9,13 @@ import { expiryCheck } from './expiry.js';
 import { emailDomainCheck } from './email-domain.js';
 import { daneCheck } from './dane.js';
 
-export const TLS_CHECKS: readonly Check[] = [handshakeCheck, clockCheck, interceptionCheck, certificateCheck, weakCryptoCheck, expiryCheck, emailDomainCheck, daneCheck];
+export const TLS_CHECKS: readonly Check[] = [
+  handshakeCheck,
+  clockCheck,
+  interceptionCheck,
+  certificateCheck,
+  weakCryptoCheck,
+  expiryCheck,
+  emailDomainCheck,
+  daneCheck,
+];

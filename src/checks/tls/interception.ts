@@ -44,7 +44,12 @@ export const interceptionCheck: Check = {
             untrustedUpstream: m.untrustedUpstream,
             ...(m.interceptor.setting ? { setting: m.interceptor.setting } : {}),
           },
-          { e, a, who: m.interceptor.kind === 'corporate' ? 'your-network' : 'you', ...(works ? { severity: 'warning' as const } : {}) },
+          {
+            e,
+            a,
+            who: m.interceptor.kind === 'corporate' ? 'your-network' : 'you',
+            ...(works ? { severity: 'warning' as const } : {}),
+          },
         ),
       ];
     }),

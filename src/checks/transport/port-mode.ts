@@ -15,10 +15,24 @@ export const portModeCheck: Check = {
       if (!m || m.outcome.state !== 'ok') return [];
       const v = m.outcome.value;
       if (m.tried === 'plaintext' && v.greeting && v.greeting.kind !== 'tls') {
-        return [finding('TLS_ON_PLAINTEXT_PORT', 'tls', { greeting: v.greeting.line, greetingKind: v.greeting.kind }, { e, a })];
+        return [
+          finding(
+            'TLS_ON_PLAINTEXT_PORT',
+            'tls',
+            { greeting: v.greeting.line, greetingKind: v.greeting.kind },
+            { e, a },
+          ),
+        ];
       }
       if (m.tried === 'tls' && v.tlsProtocol) {
-        return [finding('PLAINTEXT_ON_TLS_PORT', 'greeting', { timeoutMs: ctx.timeoutMs, tlsProtocol: v.tlsProtocol }, { e, a })];
+        return [
+          finding(
+            'PLAINTEXT_ON_TLS_PORT',
+            'greeting',
+            { timeoutMs: ctx.timeoutMs, tlsProtocol: v.tlsProtocol },
+            { e, a },
+          ),
+        ];
       }
       return [];
     }),

@@ -3,7 +3,6 @@ import type { Check } from '../types.js';
 import { finding, notEvidence } from '../types.js';
 import { dnsAnswered, lookupOf } from '../../model/reading.js';
 
-
 export const resolveCheck: Check = {
   id: 'transport/resolve',
   needs: ['endpoints'],

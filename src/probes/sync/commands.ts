@@ -45,7 +45,8 @@ const ATOM = /^[!#$&'+,./0-9:;<=>?@A-Z^_`a-z|}~\\*%-]+$/;
 
 function checkArg(a: Arg): void {
   if (typeof a === 'string') {
-    if (!ATOM.test(a)) throw new ReadOnlyViolation(`an argument that is not an atom (${JSON.stringify(a.slice(0, 40))})`);
+    if (!ATOM.test(a))
+      throw new ReadOnlyViolation(`an argument that is not an atom (${JSON.stringify(a.slice(0, 40))})`);
   } else if (Array.isArray(a)) {
     (a as readonly Arg[]).forEach(checkArg);
   } else if (/[\r\n\0]/.test((a as { quoted: string }).quoted)) {
@@ -79,7 +80,22 @@ export function imapDate(d: Date): string {
 }
 
 /** Capability names implied by IMAP4rev2 (RFC 9051 Appendix E): a rev2 server has them all. */
-const IN_REV2 = new Set(['IDLE', 'NAMESPACE', 'UIDPLUS', 'ESEARCH', 'MOVE', 'SPECIAL-USE', 'LIST-EXTENDED', 'LIST-STATUS', 'ENABLE', 'UNSELECT', 'SASL-IR', 'BINARY', 'SEARCHRES', 'LITERAL-']);
+const IN_REV2 = new Set([
+  'IDLE',
+  'NAMESPACE',
+  'UIDPLUS',
+  'ESEARCH',
+  'MOVE',
+  'SPECIAL-USE',
+  'LIST-EXTENDED',
+  'LIST-STATUS',
+  'ENABLE',
+  'UNSELECT',
+  'SASL-IR',
+  'BINARY',
+  'SEARCHRES',
+  'LITERAL-',
+]);
 
 /** Does the server offer this capability (a QUOTA=RES-* form counts as QUOTA; IMAP4rev2 implies its base set)? */
 export function offers(caps: readonly string[], name: string): boolean {
@@ -103,7 +119,8 @@ export interface SyncPlan {
 
 function foldersCommand(caps: readonly string[]): SyncPlan['folders'] {
   const args: Arg[] = [{ quoted: '' }, { quoted: '*' }];
-  if (offers(caps, 'SPECIAL-USE') && offers(caps, 'LIST-EXTENDED')) return { command: { verb: 'LIST', args: [...args, 'RETURN', ['SPECIAL-USE']] }, via: 'list-special-use' };
+  if (offers(caps, 'SPECIAL-USE') && offers(caps, 'LIST-EXTENDED'))
+    return { command: { verb: 'LIST', args: [...args, 'RETURN', ['SPECIAL-USE']] }, via: 'list-special-use' };
   if (!offers(caps, 'SPECIAL-USE') && offers(caps, 'XLIST')) return { command: { verb: 'XLIST', args }, via: 'xlist' };
   return { command: { verb: 'LIST', args }, via: 'list' };
 }
@@ -126,7 +143,11 @@ export function syncPlan(caps: readonly string[], o: { mailboxOpen: boolean; now
     quota: offers(caps, 'QUOTA') ? { command: { verb: 'GETQUOTAROOT', args: ['INBOX'] } } : notAdvertised,
     search: !o.mailboxOpen
       ? noMailbox
-      : { command: { verb: 'UID SEARCH', args: esearch ? ['RETURN', ['COUNT'], 'SINCE', since] : ['SINCE', since] }, via: esearch ? 'esearch' : 'search', since },
+      : {
+          command: { verb: 'UID SEARCH', args: esearch ? ['RETURN', ['COUNT'], 'SINCE', since] : ['SINCE', since] },
+          via: esearch ? 'esearch' : 'search',
+          since,
+        },
     idle: !offers(caps, 'IDLE') ? notAdvertised : !o.mailboxOpen ? noMailbox : { command: { verb: 'IDLE', args: [] } },
   };
 }

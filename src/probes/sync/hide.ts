@@ -13,13 +13,22 @@ import type { Hide } from '../auth.js';
 export type SyncHide = Pick<Hide, 'server' | 'pieces'>;
 
 function hideReply(r: TaggedResponse, h: SyncHide): TaggedResponse {
-  return { ...r, ...(r.code !== undefined ? { code: h.server(r.code) } : {}), text: h.server(r.text), line: h.server(r.line) };
+  return {
+    ...r,
+    ...(r.code !== undefined ? { code: h.server(r.code) } : {}),
+    text: h.server(r.text),
+    line: h.server(r.line),
+  };
 }
 
 function hideStep<T>(s: SyncStep<T>, h: SyncHide, value: (v: T) => T): SyncStep<T> {
   if (s.state === 'skipped') return s;
   if (s.state === 'ok') return { ...s, value: value(s.value) };
-  return { ...s, error: { ...s.error, message: h.server(s.error.message) }, ...(s.response ? { response: hideReply(s.response, h) } : {}) };
+  return {
+    ...s,
+    error: { ...s.error, message: h.server(s.error.message) },
+    ...(s.response ? { response: hideReply(s.response, h) } : {}),
+  };
 }
 
 export function hideSync(ev: SyncEvidence, h: SyncHide): SyncEvidence {
@@ -27,9 +36,22 @@ export function hideSync(ev: SyncEvidence, h: SyncHide): SyncEvidence {
   const ns = (l: NamespaceEntry[]) => l.map((e) => ({ prefix: p(e.prefix), delimiter: e.delimiter }));
   return {
     ...ev,
-    namespace: hideStep(ev.namespace, h, (v) => ({ personal: ns(v.personal), other: ns(v.other), shared: ns(v.shared) })),
-    folders: hideStep(ev.folders, h, (v) => ({ ...v, folders: v.folders.map((f) => ({ name: p(f.name), attributes: f.attributes.map(p) })) })),
-    quota: hideStep(ev.quota, h, (v) => ({ roots: v.roots.map(p), quotas: v.quotas.map((q) => ({ root: p(q.root), resources: q.resources.map((r) => ({ ...r, name: p(r.name) })) })) })),
+    namespace: hideStep(ev.namespace, h, (v) => ({
+      personal: ns(v.personal),
+      other: ns(v.other),
+      shared: ns(v.shared),
+    })),
+    folders: hideStep(ev.folders, h, (v) => ({
+      ...v,
+      folders: v.folders.map((f) => ({ name: p(f.name), attributes: f.attributes.map(p) })),
+    })),
+    quota: hideStep(ev.quota, h, (v) => ({
+      roots: v.roots.map(p),
+      quotas: v.quotas.map((q) => ({
+        root: p(q.root),
+        resources: q.resources.map((r) => ({ ...r, name: p(r.name) })),
+      })),
+    })),
     search: hideStep(ev.search, h, (v) => v),
     idle: hideStep(ev.idle, h, (v) => ({ ...v, response: hideReply(v.response, h) })),
   };

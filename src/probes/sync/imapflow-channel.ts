@@ -6,7 +6,14 @@
  * into lines, so the transport-independent parsers see what the server sent. imapflow keeps one
  * command in flight, so the commands go one round trip each; a test checks these internals exist.
  */
-import { internalsOf, loadCompiler, type Compile, type ImapFlow, type ImapFlowInternals, type Parsed } from '../imapflow-adapter.js';
+import {
+  internalsOf,
+  loadCompiler,
+  type Compile,
+  type ImapFlow,
+  type ImapFlowInternals,
+  type Parsed,
+} from '../imapflow-adapter.js';
 import { classifyError } from '../../errors/classify.js';
 import { LIMITS } from '../../limits.js';
 import { whenAborted } from '../../util/deadline.js';
@@ -16,7 +23,17 @@ import { readOnly, type CommandChannel, type Exchange, type IdleExchange } from 
 import type { Arg, WireCommand } from './commands.js';
 
 /** The untagged response types the read-only commands bring back. */
-const UNTAGGED_TYPES = ['LIST', 'XLIST', 'NAMESPACE', 'QUOTA', 'QUOTAROOT', 'SEARCH', 'ESEARCH', 'STATUS', 'CAPABILITY'];
+const UNTAGGED_TYPES = [
+  'LIST',
+  'XLIST',
+  'NAMESPACE',
+  'QUOTA',
+  'QUOTAROOT',
+  'SEARCH',
+  'ESEARCH',
+  'STATUS',
+  'CAPABILITY',
+];
 
 /** imapflow's attribute form of an argument. */
 function attribute(a: Arg): unknown {
@@ -33,14 +50,23 @@ function lineOf(compile: Compile, parsed: Parsed): string {
 function failure(compile: Compile, e: unknown, signal: AbortSignal): { tagged?: TaggedResponse; error?: ProbeError } {
   const err = (e ?? {}) as { aborted?: boolean; response?: Parsed; responseStatus?: string };
   if (err.aborted) return { error: classifyError(signal.reason, signal) };
-  if ((err.responseStatus === 'NO' || err.responseStatus === 'BAD') && err.response && typeof err.response === 'object') {
+  if (
+    (err.responseStatus === 'NO' || err.responseStatus === 'BAD') &&
+    err.response &&
+    typeof err.response === 'object'
+  ) {
     const tagged = parseTagged(lineOf(compile, err.response), String(err.response.tag));
     if (tagged) return { tagged };
   }
   return { error: classifyError(e) };
 }
 
-async function execOne(c: ImapFlowInternals, compile: Compile, cmd: WireCommand, signal: AbortSignal): Promise<Exchange> {
+async function execOne(
+  c: ImapFlowInternals,
+  compile: Compile,
+  cmd: WireCommand,
+  signal: AbortSignal,
+): Promise<Exchange> {
   const untagged: string[] = [];
   let dropped = 0;
   let chars = 0;
@@ -57,7 +83,10 @@ async function execOne(c: ImapFlowInternals, compile: Compile, cmd: WireCommand,
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
   try {
-    const res = await Promise.race([c.exec(cmd.verb, cmd.args.map(attribute), { untagged: Object.fromEntries(UNTAGGED_TYPES.map((t) => [t, keep])) }), whenAborted(signal)]);
+    const res = await Promise.race([
+      c.exec(cmd.verb, cmd.args.map(attribute), { untagged: Object.fromEntries(UNTAGGED_TYPES.map((t) => [t, keep])) }),
+      whenAborted(signal),
+    ]);
     res.next();
     const tagged = parseTagged(lineOf(compile, res.response), String(res.response.tag));
     return { sent: true, untagged, dropped, ...(tagged ? { tagged } : {}), ms: ms() };
@@ -67,7 +96,12 @@ async function execOne(c: ImapFlowInternals, compile: Compile, cmd: WireCommand,
 }
 
 /** IDLE, then DONE as soon as the continuation comes; the IDLE command's tagged reply ends it (RFC 2177 §3). Each wait has its own step. */
-async function idleOnce(c: ImapFlowInternals, compile: Compile, cmd: WireCommand, step: () => AbortSignal): Promise<IdleExchange> {
+async function idleOnce(
+  c: ImapFlowInternals,
+  compile: Compile,
+  cmd: WireCommand,
+  step: () => AbortSignal,
+): Promise<IdleExchange> {
   const t0 = performance.now();
   let plusAt: number | undefined;
   let doneAt = 0;
@@ -92,7 +126,12 @@ async function idleOnce(c: ImapFlowInternals, compile: Compile, cmd: WireCommand
     res.next();
     const tagged = parseTagged(lineOf(compile, res.response), String(res.response.tag));
     if (plusAt === undefined) return { ...(tagged ? { tagged } : {}), broke: 'no-continuation', ms: since(t0) };
-    return { continuationMs: Math.round(plusAt - t0), doneMs: since(doneAt), ...(tagged ? { tagged } : {}), ms: since(t0) };
+    return {
+      continuationMs: Math.round(plusAt - t0),
+      doneMs: since(doneAt),
+      ...(tagged ? { tagged } : {}),
+      ms: since(t0),
+    };
   } catch (e) {
     const f = failure(compile, e, signal);
     const broke = f.tagged ? 'refused' : plusAt === undefined ? 'no-continuation' : 'no-reply-after-done';

@@ -7,11 +7,16 @@
  */
 import { roleByName, SPECIAL_USE_ATTRIBUTES } from '../../knowledge/folder-names.js';
 import { LIMITS } from '../../limits.js';
-import type { FolderEvidence, FolderListEvidence, NamespaceEntry, NamespaceInfo, QuotaEvidence } from '../../model/sync.js';
+import type {
+  FolderEvidence,
+  FolderListEvidence,
+  NamespaceEntry,
+  NamespaceInfo,
+  QuotaEvidence,
+} from '../../model/sync.js';
 
 /** One parsed item: an atom, a string (quoted or literal), NIL, or a parenthesised list. */
 export type Item = { atom: string } | { str: string } | null | Item[];
-
 
 function readQuoted(s: string, i: number): [string, number] {
   let out = '';
@@ -69,7 +74,8 @@ export function decodeMutf7(name: string): string {
     if (b64 === '') return '&';
     const bytes = Buffer.from(b64.replace(/,/g, '/'), 'base64');
     let out = '';
-    for (let k = 0; k + 1 < bytes.length; k += 2) out += String.fromCharCode(((bytes[k] as number) << 8) | (bytes[k + 1] as number));
+    for (let k = 0; k + 1 < bytes.length; k += 2)
+      out += String.fromCharCode(((bytes[k] as number) << 8) | (bytes[k + 1] as number));
     return out;
   });
 }
@@ -94,10 +100,15 @@ export function parseListLine(line: string, type: 'LIST' | 'XLIST'): ListedFolde
   return { name: decodeMutf7(name), attributes, delimiter: text(items[1]) };
 }
 
-const specialUse = (attrs: readonly string[]): boolean => attrs.some((a) => SPECIAL_USE_ATTRIBUTES.some((s) => s.toLowerCase() === a.toLowerCase()));
+const specialUse = (attrs: readonly string[]): boolean =>
+  attrs.some((a) => SPECIAL_USE_ATTRIBUTES.some((s) => s.toLowerCase() === a.toLowerCase()));
 
 /** LIST or XLIST lines → the count, the delimiter, and the folders the role check needs. */
-export function parseFolders(lines: readonly string[], via: FolderListEvidence['via'], dropped: number): FolderListEvidence {
+export function parseFolders(
+  lines: readonly string[],
+  via: FolderListEvidence['via'],
+  dropped: number,
+): FolderListEvidence {
   const type = via === 'xlist' ? 'XLIST' : 'LIST';
   const listed = lines.map((l) => parseListLine(l, type)).filter((f): f is ListedFolder => f !== null);
   const delimiter = listed.find((f) => f.delimiter !== null)?.delimiter ?? null;
@@ -119,7 +130,8 @@ function namespaceList(x: Item | undefined): NamespaceEntry[] {
 export function parseNamespace(lines: readonly string[]): NamespaceInfo | null {
   for (const l of lines) {
     const items = untaggedItems(l, 'NAMESPACE');
-    if (items) return { personal: namespaceList(items[0]), other: namespaceList(items[1]), shared: namespaceList(items[2]) };
+    if (items)
+      return { personal: namespaceList(items[0]), other: namespaceList(items[1]), shared: namespaceList(items[2]) };
   }
   return null;
 }
@@ -128,14 +140,22 @@ export function parseQuota(lines: readonly string[]): QuotaEvidence {
   const out: QuotaEvidence = { roots: [], quotas: [] };
   for (const l of lines) {
     const roots = untaggedItems(l, 'QUOTAROOT');
-    if (roots) out.roots = [...out.roots, ...roots.slice(1).map(text).filter((r): r is string => r !== null)].slice(0, LIMITS.syncItems);
+    if (roots)
+      out.roots = [
+        ...out.roots,
+        ...roots
+          .slice(1)
+          .map(text)
+          .filter((r): r is string => r !== null),
+      ].slice(0, LIMITS.syncItems);
     const q = untaggedItems(l, 'QUOTA');
     if (!q || !Array.isArray(q[1]) || out.quotas.length >= LIMITS.syncItems) continue;
     const flat = (q[1] as Item[]).slice(0, 3 * LIMITS.syncItems).map(text);
     const resources = [];
     for (let k = 0; k + 2 < flat.length; k += 3) {
       const [name, usage, limit] = [flat[k], Number(flat[k + 1]), Number(flat[k + 2])];
-      if (name && Number.isFinite(usage) && Number.isFinite(limit)) resources.push({ name: name.toUpperCase(), usage, limit });
+      if (name && Number.isFinite(usage) && Number.isFinite(limit))
+        resources.push({ name: name.toUpperCase(), usage, limit });
     }
     out.quotas.push({ root: text(q[0]) ?? '', resources });
   }

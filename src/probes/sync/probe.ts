@@ -25,7 +25,12 @@ const skipped = (reason: SyncSkip): SyncStep<never> => ({ state: 'skipped', reas
 
 function failedStep(x: Exchange): SyncStep<never> {
   if (x.tagged && x.tagged.status !== 'OK') {
-    return { state: 'failed', error: { code: x.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: x.tagged.line }, response: x.tagged, ms: x.ms };
+    return {
+      state: 'failed',
+      error: { code: x.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: x.tagged.line },
+      response: x.tagged,
+      ms: x.ms,
+    };
   }
   return { state: 'failed', error: x.error ?? { code: 'PROTOCOL_ERROR', message: 'no tagged reply' }, ms: x.ms };
 }
@@ -36,7 +41,12 @@ function stepOf<T>(x: Exchange | undefined, parse: (x: Exchange) => T | null, wh
   if (!x.sent) return skipped('connection-lost');
   if (x.tagged?.status !== 'OK') return failedStep(x);
   const value = parse(x);
-  if (value === null) return { state: 'failed', error: { code: 'PROTOCOL_ERROR', message: `OK without a ${what} response` } as ProbeError, ms: x.ms };
+  if (value === null)
+    return {
+      state: 'failed',
+      error: { code: 'PROTOCOL_ERROR', message: `OK without a ${what} response` } as ProbeError,
+      ms: x.ms,
+    };
   return { state: 'ok', value, ms: x.ms };
 }
 
@@ -62,15 +72,21 @@ export async function probeSync(ch: CommandChannel, o: SyncProbeOptions): Promis
   const commands = batch.map(([, c], i) => ({ command: commandText(c), ms: exchanges[i]?.ms ?? 0 }));
   const search = plan.search;
   const ev: SyncEvidence = {
-    namespace: isSkip(plan.namespace) ? skipped(plan.namespace.skip) : stepOf(of('namespace'), (x) => parseNamespace(x.untagged), 'NAMESPACE'),
+    namespace: isSkip(plan.namespace)
+      ? skipped(plan.namespace.skip)
+      : stepOf(of('namespace'), (x) => parseNamespace(x.untagged), 'NAMESPACE'),
     folders: stepOf(of('folders'), (x) => parseFolders(x.untagged, plan.folders.via, x.dropped), 'LIST'),
     quota: isSkip(plan.quota) ? skipped(plan.quota.skip) : stepOf(of('quota'), (x) => parseQuota(x.untagged), 'QUOTA'),
     search: isSkip(search)
       ? skipped(search.skip)
-      : stepOf(of('search'), (x) => {
-          const count = parseSearchCount(x.untagged, search.via);
-          return count === null ? null : { via: search.via, since: search.since, count };
-        }, 'SEARCH'),
+      : stepOf(
+          of('search'),
+          (x) => {
+            const count = parseSearchCount(x.untagged, search.via);
+            return count === null ? null : { via: search.via, since: search.since, count };
+          },
+          'SEARCH',
+        ),
     idle: isSkip(plan.idle) ? skipped(plan.idle.skip) : skipped('connection-lost'),
     commands,
     ms: 0,
@@ -80,19 +96,39 @@ export async function probeSync(ch: CommandChannel, o: SyncProbeOptions): Promis
   return ev;
 }
 
-async function idleStep(ch: CommandChannel, command: WireCommand, o: SyncProbeOptions, ev: SyncEvidence, started?: Promise<IdleExchange>): Promise<void> {
+async function idleStep(
+  ch: CommandChannel,
+  command: WireCommand,
+  o: SyncProbeOptions,
+  ev: SyncEvidence,
+  started?: Promise<IdleExchange>,
+): Promise<void> {
   const x = await (started ?? ch.idle(command, o.step));
   ev.commands.push({ command: commandText(command), ms: x.ms });
   if (!x.broke && x.tagged?.status === 'OK' && x.continuationMs !== undefined) {
-    ev.idle = { state: 'ok', value: { continuationMs: x.continuationMs, doneMs: x.doneMs ?? 0, response: x.tagged }, ms: x.ms };
+    ev.idle = {
+      state: 'ok',
+      value: { continuationMs: x.continuationMs, doneMs: x.doneMs ?? 0, response: x.tagged },
+      ms: x.ms,
+    };
     return;
   }
   ev.idleBreak = x.broke ?? (x.tagged?.status === 'OK' ? 'no-continuation' : 'refused');
   const t = x.tagged;
   ev.idle =
     t && t.status !== 'OK'
-      ? { state: 'failed', error: { code: t.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: t.line }, response: t, ms: x.ms }
-      : { state: 'failed', error: x.error ?? { code: 'PROTOCOL_ERROR', message: 'IDLE ended without a continuation' }, ...(t ? { response: t } : {}), ms: x.ms };
+      ? {
+          state: 'failed',
+          error: { code: t.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: t.line },
+          response: t,
+          ms: x.ms,
+        }
+      : {
+          state: 'failed',
+          error: x.error ?? { code: 'PROTOCOL_ERROR', message: 'IDLE ended without a continuation' },
+          ...(t ? { response: t } : {}),
+          ms: x.ms,
+        };
 }
 
 /**
@@ -101,5 +137,9 @@ async function idleStep(ch: CommandChannel, command: WireCommand, o: SyncProbeOp
  */
 export function withoutMailbox(ev: SyncEvidence): SyncEvidence {
   const { idleBreak: _gone, ...rest } = ev;
-  return { ...rest, search: skipped('no-mailbox'), idle: ev.idle.state === 'skipped' && ev.idle.reason === 'not-advertised' ? ev.idle : skipped('no-mailbox') };
+  return {
+    ...rest,
+    search: skipped('no-mailbox'),
+    idle: ev.idle.state === 'skipped' && ev.idle.reason === 'not-advertised' ? ev.idle : skipped('no-mailbox'),
+  };
 }

@@ -12,7 +12,11 @@ export interface OpenedSession {
   close?: () => Promise<void>;
 }
 
-export async function openSessions(open: () => Promise<OpenedSession>, requested: number, run: AbortSignal): Promise<SessionsEvidence> {
+export async function openSessions(
+  open: () => Promise<OpenedSession>,
+  requested: number,
+  run: AbortSignal,
+): Promise<SessionsEvidence> {
   const attempts: SessionAttempt[] = [];
   const held: Array<() => Promise<void>> = [];
   try {

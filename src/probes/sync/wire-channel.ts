@@ -23,7 +23,9 @@ const errOf = (e: unknown): ProbeError => (e instanceof WireError ? e.probe : cl
 
 /** A line the wire reader refused as too long, worded with the bound it exceeds. */
 function longLine(e: unknown): unknown {
-  return e instanceof WireError && e.probe.code === 'LINE_TOO_LONG' ? new WireError({ code: 'LINE_TOO_LONG', message: `a line exceeds the maximum of ${LIMITS.loginLineBytes} bytes` }) : e;
+  return e instanceof WireError && e.probe.code === 'LINE_TOO_LONG'
+    ? new WireError({ code: 'LINE_TOO_LONG', message: `a line exceeds the maximum of ${LIMITS.loginLineBytes} bytes` })
+    : e;
 }
 
 /**
@@ -41,12 +43,23 @@ export async function readResponse(wire: Wire, signal: AbortSignal, log: WireLog
   let total = Buffer.byteLength(line);
   for (let m = /\{(\d{1,9})\+?\}$/.exec(line); m; m = /\{(\d{1,9})\+?\}$/.exec(line)) {
     const n = Number(m[1]);
-    if (n > LIMITS.loginLiteralBytes) throw new WireError({ code: 'PROTOCOL_ERROR', message: `a literal of ${n} bytes exceeds the maximum of ${LIMITS.loginLiteralBytes}` });
+    if (n > LIMITS.loginLiteralBytes)
+      throw new WireError({
+        code: 'PROTOCOL_ERROR',
+        message: `a literal of ${n} bytes exceeds the maximum of ${LIMITS.loginLiteralBytes}`,
+      });
     let raw = Buffer.alloc(0);
     while (raw.length < n) raw = Buffer.concat([raw, Buffer.from(`${await next()}\r\n`)]);
     total += raw.length;
-    if (total > LIMITS.loginResponseBytes) throw new WireError({ code: 'PROTOCOL_ERROR', message: `a response exceeds the maximum of ${LIMITS.loginResponseBytes} bytes` });
-    const literal = raw.subarray(0, n).toString('utf8').replace(/[\r\n]+/g, ' ');
+    if (total > LIMITS.loginResponseBytes)
+      throw new WireError({
+        code: 'PROTOCOL_ERROR',
+        message: `a response exceeds the maximum of ${LIMITS.loginResponseBytes} bytes`,
+      });
+    const literal = raw
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/[\r\n]+/g, ' ');
     line = `${line.slice(0, m.index)}"${literal.replace(/["\\]/g, (c) => `\\${c}`)}"${raw.subarray(n).toString('utf8').replace(/\r\n$/, '')}`;
   }
   return line;
@@ -88,10 +101,21 @@ class Pipeline {
   }
 
   /** Writes the command now; resolves with its reply once it comes. */
-  send(c: WireCommand, idle?: { plus: () => void }): Promise<{ p: Pending; tagged?: TaggedResponse; error?: ProbeError }> {
+  send(
+    c: WireCommand,
+    idle?: { plus: () => void },
+  ): Promise<{ p: Pending; tagged?: TaggedResponse; error?: ProbeError }> {
     const tag = `P${++this.n}`;
     return new Promise((resolve) => {
-      const p: Pending = { tag, t0: performance.now(), untagged: [], dropped: 0, chars: 0, ...(idle ? { plus: idle.plus } : {}), done: (tagged, error) => resolve({ p, ...(tagged ? { tagged } : {}), ...(error ? { error } : {}) }) };
+      const p: Pending = {
+        tag,
+        t0: performance.now(),
+        untagged: [],
+        dropped: 0,
+        chars: 0,
+        ...(idle ? { plus: idle.plus } : {}),
+        done: (tagged, error) => resolve({ p, ...(tagged ? { tagged } : {}), ...(error ? { error } : {}) }),
+      };
       if (this.broken) return p.done(undefined, this.broken);
       this.write(`${tag} ${commandText(c)}`);
       this.waiting.push(p);
@@ -128,8 +152,7 @@ class Pipeline {
     } else if (line.startsWith('+')) {
       this.progress++;
       head.plus?.();
-    }
-    else if (/^\*\s+BYE\b/i.test(line)) throw new WireError({ code: 'BYE', message: cleanLine(line, 300) });
+    } else if (/^\*\s+BYE\b/i.test(line)) throw new WireError({ code: 'BYE', message: cleanLine(line, 300) });
     else if (head.untagged.length >= LIMITS.syncUntaggedLines || head.chars >= LIMITS.syncUntaggedChars) head.dropped++;
     else {
       const kept = cleanLine(line, LIMITS.loginLineBytes);
@@ -201,8 +224,14 @@ async function idleOver(pl: Pipeline, command: WireCommand): Promise<IdleExchang
   const ms = since(t0);
   if (!r.tagged) {
     const broke = plusAt === undefined ? 'no-continuation' : 'no-reply-after-done';
-    return { ...(plusAt === undefined ? {} : { continuationMs: Math.round(plusAt - t0) }), error: r.error ?? { code: 'CLOSED', message: 'no reply to IDLE' }, broke, ms };
+    return {
+      ...(plusAt === undefined ? {} : { continuationMs: Math.round(plusAt - t0) }),
+      error: r.error ?? { code: 'CLOSED', message: 'no reply to IDLE' },
+      broke,
+      ms,
+    };
   }
-  if (plusAt === undefined) return { tagged: r.tagged, broke: r.tagged.status === 'OK' ? 'no-continuation' : 'refused', ms };
+  if (plusAt === undefined)
+    return { tagged: r.tagged, broke: r.tagged.status === 'OK' ? 'no-continuation' : 'refused', ms };
   return { continuationMs: Math.round(plusAt - t0), doneMs: since(doneAt), tagged: r.tagged, ms };
 }

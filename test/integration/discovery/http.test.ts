@@ -42,18 +42,30 @@ describe('HTTP: redirects and --no-private', () => {
   afterAll(() => new Promise((r) => server.close(r)));
 
   const fetcher = (policy: AddressPolicy = OPEN_POLICY, names: Record<string, string[]> = {}) =>
-    createFetcher({ lookup: lookupTable({ 'mail.test': ['127.0.0.1'], ...names }), trust: createTrustStore([]), maxBytes: LIMITS.httpBodyBytes, maxRedirects: LIMITS.httpRedirects, policy });
+    createFetcher({
+      lookup: lookupTable({ 'mail.test': ['127.0.0.1'], ...names }),
+      trust: createTrustStore([]),
+      maxBytes: LIMITS.httpBodyBytes,
+      maxRedirects: LIMITS.httpRedirects,
+      policy,
+    });
 
   it('a redirect to an IP address is not followed', async () => {
     hits.length = 0;
-    const o = await fetcher()({ url: `http://mail.test:${port}/?to=${encodeURIComponent('http://127.0.0.2/')}` }, never());
+    const o = await fetcher()(
+      { url: `http://mail.test:${port}/?to=${encodeURIComponent('http://127.0.0.2/')}` },
+      never(),
+    );
     expect(o.error?.code).toBe('POLICY_REFUSED');
     expect(o.refused).toEqual({ target: 'http://127.0.0.2/', reason: 'ip-literal' });
     expect(hits).toHaveLength(1);
   });
 
   it('a redirect to a port other than 80 and 443 is not followed', async () => {
-    const o = await fetcher()({ url: `http://mail.test:${port}/?to=${encodeURIComponent(`http://mail.test:${port}/x`)}` }, never());
+    const o = await fetcher()(
+      { url: `http://mail.test:${port}/?to=${encodeURIComponent(`http://mail.test:${port}/x`)}` },
+      never(),
+    );
     expect(o.refused).toEqual({ target: `http://mail.test:${port}/x`, reason: 'port' });
   });
 
@@ -63,21 +75,47 @@ describe('HTTP: redirects and --no-private', () => {
     expect(refused.error?.code).toBe('POLICY_REFUSED');
     expect(refused.refused).toEqual({ target: 'mail.test', reason: 'private-address' });
     expect(hits).toHaveLength(0);
-    const exempt = await fetcher({ noPrivate: true, exempt: new Set(['mail.test']) })({ url: `http://mail.test:${port}/` }, never());
+    const exempt = await fetcher({ noPrivate: true, exempt: new Set(['mail.test']) })(
+      { url: `http://mail.test:${port}/` },
+      never(),
+    );
     expect(exempt.status).toBe(200);
   });
 
   it('--no-private: OAuth issuer metadata on a private address is not fetched, and said so once (not as invalid metadata)', async () => {
     hits.length = 0;
     const issuer = 'https://login.test';
-    const fetches = await Promise.all(['a', 'b'].map(async (p) => (await fetchMetadata(fetcher(NO_PRIVATE, { 'login.test': ['10.0.0.8'] }), 'rfc8414', `http://login.test:${port}/${p}`, issuer, never())).fetch));
+    const fetches = await Promise.all(
+      ['a', 'b'].map(
+        async (p) =>
+          (
+            await fetchMetadata(
+              fetcher(NO_PRIVATE, { 'login.test': ['10.0.0.8'] }),
+              'rfc8414',
+              `http://login.test:${port}/${p}`,
+              issuer,
+              never(),
+            )
+          ).fetch,
+      ),
+    );
     expect(fetches.map((f) => [f.problem, f.refused])).toEqual([
       ['refused', { target: 'login.test', reason: 'private-address' }],
       ['refused', { target: 'login.test', reason: 'private-address' }],
     ]);
     expect(hits).toHaveLength(0);
-    const ctx = context([], { credentials: null, discovery: { domain: 'example.com', sources: [], resolverWorking: true, oauthIssuers: [{ issuer, from: ['pacc'], namedBy: ['pacc'], fetches }] } });
-    expect(refusedCheck.run(ctx).map((f) => [f.code, f.params.target])).toEqual([['PRIVATE_ADDRESS_REFUSED', 'login.test']]);
+    const ctx = context([], {
+      credentials: null,
+      discovery: {
+        domain: 'example.com',
+        sources: [],
+        resolverWorking: true,
+        oauthIssuers: [{ issuer, from: ['pacc'], namedBy: ['pacc'], fetches }],
+      },
+    });
+    expect(refusedCheck.run(ctx).map((f) => [f.code, f.params.target])).toEqual([
+      ['PRIVATE_ADDRESS_REFUSED', 'login.test'],
+    ]);
     expect(oauthCheck.run(ctx)).toEqual([]);
   });
 
@@ -85,14 +123,38 @@ describe('HTTP: redirects and --no-private', () => {
     hits.length = 0;
     const address = parseAddress('alice@example.com');
     const txt = 'v=UAAC1; a=sha256; d=9X2mMgWAc10oSPuRKZSFBwPXEQpnxkS7SXPO8PC7euM=';
-    const resolver = { servers: ['test'], query: async <T>(name: string, type: string) => ({ name, type, status: 'records', records: [txt] as T[], ad: false, server: 'test', ms: 0, via: 'udp' }) as DnsResult<T> };
-    const ctx = { address, domain: address.domain, resolver, fetch: fetcher(NO_PRIVATE, { 'ua-auto-config.example.com': ['127.0.0.1'] }), step: never } as unknown as SourceContext;
+    const resolver = {
+      servers: ['test'],
+      query: async <T>(name: string, type: string) =>
+        ({
+          name,
+          type,
+          status: 'records',
+          records: [txt] as T[],
+          ad: false,
+          server: 'test',
+          ms: 0,
+          via: 'udp',
+        }) as DnsResult<T>,
+    };
+    const ctx = {
+      address,
+      domain: address.domain,
+      resolver,
+      fetch: fetcher(NO_PRIVATE, { 'ua-auto-config.example.com': ['127.0.0.1'] }),
+      step: never,
+    } as unknown as SourceContext;
     const r = await paccSource(ctx);
-    expect(r).toMatchObject({ status: 'skipped', refused: [{ target: 'ua-auto-config.example.com', reason: 'private-address' }] });
+    expect(r).toMatchObject({
+      status: 'skipped',
+      refused: [{ target: 'ua-auto-config.example.com', reason: 'private-address' }],
+    });
     expect(hits).toHaveLength(0);
     const checks = context([], { discovery: { domain: 'example.com', sources: [r], resolverWorking: true } });
     expect(paccCheck.run(checks)).toEqual([]);
-    expect(refusedCheck.run(checks).map((f) => [f.code, f.params.source])).toEqual([['PRIVATE_ADDRESS_REFUSED', 'pacc']]);
+    expect(refusedCheck.run(checks).map((f) => [f.code, f.params.source])).toEqual([
+      ['PRIVATE_ADDRESS_REFUSED', 'pacc'],
+    ]);
   });
 
   it('--no-private: an AIA issuer URL on a private address is not fetched', async () => {

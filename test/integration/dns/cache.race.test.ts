@@ -38,13 +38,17 @@ const never = () => new AbortController().signal;
 describe('the run DNS cache', () => {
   it('asks each question once: concurrent and later lookups of a name share one query', async () => {
     const { resolver, lookup } = discoveryNetwork({ dnsServers: [dns.address], timeoutMs: 2000 });
-    const answers = await Promise.all([lookup('mail.test', 4, never()), lookup('MAIL.test', 4, never()), resolver.query('mail.test', 'A')]);
+    const answers = await Promise.all([
+      lookup('mail.test', 4, never()),
+      lookup('MAIL.test', 4, never()),
+      resolver.query('mail.test', 'A'),
+    ]);
     expect(answers.map((a) => a.records)).toEqual([['192.0.2.10'], ['192.0.2.10'], ['192.0.2.10']]);
     await lookup('mail.test', 4, never());
     expect(dns.count('mail.test', 'A')).toBe(1);
   });
 
-  it('an SRV answer with an additional section answers its targets\' A question; nothing else is taken from it', async () => {
+  it("an SRV answer with an additional section answers its targets' A question; nothing else is taken from it", async () => {
     dns.set({ additional: true });
     dns.zone['other.test'] = { A: ['192.0.2.99'] };
     const { resolver, lookup } = discoveryNetwork({ dnsServers: [dns.address], timeoutMs: 2000 });
@@ -85,7 +89,12 @@ describe('a lost UDP answer', () => {
     dns.set({ dropFirst: 1 }, 'mail.test');
     const plan = resolverPlan({ dnsServers: [dns.address], timeoutMs: DEFAULTS.timeoutMs });
     const traces: QueryTrace[] = [];
-    const r = await createPacketResolver({ servers: plan.servers, timeoutMs: plan.tryMs, retries: plan.retries, onQuery: (t) => traces.push(t) }).query<string>('mail.test', 'A');
+    const r = await createPacketResolver({
+      servers: plan.servers,
+      timeoutMs: plan.tryMs,
+      retries: plan.retries,
+      onQuery: (t) => traces.push(t),
+    }).query<string>('mail.test', 'A');
     expect(r).toMatchObject({ status: 'records', records: ['192.0.2.10'] });
     expect(traces.map((t) => [t.attempt, t.outcome])).toEqual([
       [1, 'timeout'],
@@ -97,23 +106,24 @@ describe('a lost UDP answer', () => {
 
 describe('getaddrinfo raced with the own DNS client', () => {
   const own = () => hostLookupFor(createPacketResolver({ servers: [dns.address], timeoutMs: 500, retries: 1 }));
-  const system = (fake: LookupAll) => (name: string, family: 4 | 6, signal: AbortSignal) => lookupHost(name, family, 8000, signal, fake);
+  const system = (fake: LookupAll) => (name: string, family: 4 | 6, signal: AbortSignal) =>
+    lookupHost(name, family, 8000, signal, fake);
 
-  it('getaddrinfo waiting on a lost answer (glibc retries after 5 s): the own client\'s answer is used, not waited for', async () => {
+  it("getaddrinfo waiting on a lost answer (glibc retries after 5 s): the own client's answer is used, not waited for", async () => {
     const stuck: LookupAll = () => new Promise<LookupAddress[]>(() => undefined);
     const r = await raceLookup(system(stuck), own())('mail.test', 4, never());
     expect(r).toMatchObject({ status: 'records', records: ['192.0.2.10'], via: 'udp', server: dns.address });
     expect(r.disagreement).toBeUndefined();
   });
 
-  it('both answer alike: getaddrinfo\'s answer is kept, no disagreement', async () => {
+  it("both answer alike: getaddrinfo's answer is kept, no disagreement", async () => {
     const same: LookupAll = async () => [{ address: '192.0.2.10', family: 4 }];
     const r = await raceLookup(system(same), own())('mail.test', 4, never());
     expect(r).toMatchObject({ status: 'records', records: ['192.0.2.10'], via: 'system' });
     expect(r.disagreement).toBeUndefined();
   });
 
-  it('they differ (an /etc/hosts entry, a split horizon): getaddrinfo\'s kept, the DNS answer recorded as typed evidence', async () => {
+  it("they differ (an /etc/hosts entry, a split horizon): getaddrinfo's kept, the DNS answer recorded as typed evidence", async () => {
     const hosts: LookupAll = async () => [{ address: '198.51.100.7', family: 4 }];
     const lookup = raceLookup(system(hosts), own());
     const r = await lookup('mail.test', 4, never());

@@ -11,10 +11,15 @@ describe('the lookup helper', () => {
   it('answers like dns.lookup, concurrently, with error codes intact', async () => {
     const h = createLookupHelper();
     try {
-      const [a, b] = await Promise.all([h.lookup('localhost', { family: 4, all: true }), h.lookup('127.0.0.1', { family: 4, all: true })]);
+      const [a, b] = await Promise.all([
+        h.lookup('localhost', { family: 4, all: true }),
+        h.lookup('127.0.0.1', { family: 4, all: true }),
+      ]);
       expect(a.map((x) => x.address)).toContain('127.0.0.1');
       expect(b).toEqual([{ address: '127.0.0.1', family: 4 }]);
-      const err = await h.lookup('no-such-host.invalid', { family: 4, all: true }).catch((e: NodeJS.ErrnoException) => e);
+      const err = await h
+        .lookup('no-such-host.invalid', { family: 4, all: true })
+        .catch((e: NodeJS.ErrnoException) => e);
       expect(err).toBeInstanceOf(Error);
       expect(typeof (err as NodeJS.ErrnoException).code).toBe('string');
       const r = await lookupHost('localhost', 4, 5000, undefined, h.lookup);

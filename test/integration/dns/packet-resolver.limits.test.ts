@@ -85,7 +85,9 @@ describe('hostile DNS answers', () => {
 
 describe('counts', () => {
   it(`getaddrinfo answers keep LIMITS.dnsRecords (${LIMITS.dnsRecords}) addresses; an endpoint probes LIMITS.addressesPerFamily (${LIMITS.addressesPerFamily}) per family`, async () => {
-    const r = await lookupHost('many.test', 4, 1000, undefined, async () => many.map((address) => ({ address, family: 4 })));
+    const r = await lookupHost('many.test', 4, 1000, undefined, async () =>
+      many.map((address) => ({ address, family: 4 })),
+    );
     expect(r.records).toHaveLength(LIMITS.dnsRecords);
     const e = await resolveHost('many.test', hostLookupFor(resolver()), {}, () => new AbortController().signal);
     expect(e.addresses).toHaveLength(LIMITS.addressesPerFamily);
@@ -94,19 +96,33 @@ describe('counts', () => {
 
   it(`checks the addresses of at most LIMITS.srvTargetChecks (${LIMITS.srvTargetChecks}) SRV targets`, async () => {
     const targets = Array.from({ length: 12 }, (_, i) => `imap${i}.example.test`);
-    dns.zone = { 'example.test': {}, '_imaps._tcp.example.test': { SRV: targets.map((target, i) => ({ priority: i, weight: 0, port: 993, target })) } };
+    dns.zone = {
+      'example.test': {},
+      '_imaps._tcp.example.test': { SRV: targets.map((target, i) => ({ priority: i, weight: 0, port: 993, target })) },
+    };
     const r = createPacketResolver({ servers: [dns.address], timeoutMs: 2000, retries: 0 });
     const address = parseAddress('alice@example.test');
-    await createDiscoverer({ resolver: r, lookup: hostLookupFor(r) })(address, defaultRunOptions(address.address, { timeoutMs: 3000, ispdb: false }), new AbortController().signal);
+    await createDiscoverer({ resolver: r, lookup: hostLookupFor(r) })(
+      address,
+      defaultRunOptions(address.address, { timeoutMs: 3000, ispdb: false }),
+      new AbortController().signal,
+    );
     const checked = new Set(dns.queries.filter((q) => q.type === 'A' && q.name.startsWith('imap')).map((q) => q.name));
     expect(checked.size).toBe(LIMITS.srvTargetChecks);
   });
 
   it('an SRV target that is not a host name is never dialled and never crashes the source', async () => {
-    dns.zone = { 'example.test': {}, '_autodiscover._tcp.example.test': { SRV: [{ priority: 0, weight: 0, port: 443, target: 'a b.example.test' }] } };
+    dns.zone = {
+      'example.test': {},
+      '_autodiscover._tcp.example.test': { SRV: [{ priority: 0, weight: 0, port: 443, target: 'a b.example.test' }] },
+    };
     const r = createPacketResolver({ servers: [dns.address], timeoutMs: 2000, retries: 0 });
     const address = parseAddress('alice@example.test');
-    const { evidence } = await createDiscoverer({ resolver: r, lookup: hostLookupFor(r) })(address, defaultRunOptions(address.address, { timeoutMs: 3000, ispdb: false }), new AbortController().signal);
+    const { evidence } = await createDiscoverer({ resolver: r, lookup: hostLookupFor(r) })(
+      address,
+      defaultRunOptions(address.address, { timeoutMs: 3000, ispdb: false }),
+      new AbortController().signal,
+    );
     const ad = evidence.sources.find((s) => s.source === 'autodiscover-srv');
     expect(ad).toMatchObject({ status: 'invalid', invalid: { reason: 'bad-hostname', detail: 'a b.example.test' } });
     expect(ad?.error).toBeUndefined();

@@ -31,10 +31,27 @@ const resolver = (extra: Partial<Parameters<typeof createPacketResolver>[0]> = {
 describe('answers by status', () => {
   it('records: A over UDP, with server, transport and time', async () => {
     const r = await resolver().query<string>('imap.example.test', 'A');
-    expect(r).toMatchObject({ name: 'imap.example.test', type: 'A', status: 'records', records: ['127.0.0.2'], via: 'udp', server: dns.address, ad: false });
+    expect(r).toMatchObject({
+      name: 'imap.example.test',
+      type: 'A',
+      status: 'records',
+      records: ['127.0.0.2'],
+      via: 'udp',
+      server: dns.address,
+      ad: false,
+    });
     expect(r.ms).toBeGreaterThan(0);
     expect(dns.queries).toEqual([
-      { name: 'imap.example.test', type: 'A', transport: 'udp', id: expect.any(Number), edns: true, udpSize: 1232, ad: true, do: false },
+      {
+        name: 'imap.example.test',
+        type: 'A',
+        transport: 'udp',
+        id: expect.any(Number),
+        edns: true,
+        udpSize: 1232,
+        ad: true,
+        do: false,
+      },
     ]);
   });
 
@@ -84,8 +101,15 @@ describe('answers by status', () => {
 
   it('unreachable: ICMP port unreachable from a closed port, without waiting for the timeout', async () => {
     const port = await closedUdpPort();
-    const r = await createPacketResolver({ servers: [`127.0.0.1:${port}`], timeoutMs: 5000, retries: 2 }).query('example.test', 'A');
-    expect(r).toMatchObject({ status: 'unreachable', server: `127.0.0.1:${port}`, message: expect.stringContaining('ECONNREFUSED') });
+    const r = await createPacketResolver({ servers: [`127.0.0.1:${port}`], timeoutMs: 5000, retries: 2 }).query(
+      'example.test',
+      'A',
+    );
+    expect(r).toMatchObject({
+      status: 'unreachable',
+      server: `127.0.0.1:${port}`,
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
     expect(r.ms).toBeLessThan(2000);
   });
 
@@ -127,7 +151,15 @@ describe('record decoding', () => {
     expect(ns.records).toEqual(['ns1.example.test']);
     const soa = await resolver().query<SoaRecord>('example.test', 'SOA');
     expect(soa.records).toEqual([
-      { mname: 'ns1.example.test', rname: 'hostmaster.example.test', serial: 2024010101, refresh: 3600, retry: 600, expire: 86400, minimum: 300 },
+      {
+        mname: 'ns1.example.test',
+        rname: 'hostmaster.example.test',
+        serial: 2024010101,
+        refresh: 3600,
+        retry: 600,
+        expire: 86400,
+        minimum: 300,
+      },
     ]);
   });
 });
@@ -141,7 +173,11 @@ describe('CNAME chains inside one answer', () => {
 
   it('follows two aliases', async () => {
     const r = await resolver().query<string>('alias2.example.test', 'AAAA');
-    expect(r).toMatchObject({ status: 'records', records: ['2001:db8::2'], cnames: ['mail.example.test', 'imap.example.test'] });
+    expect(r).toMatchObject({
+      status: 'records',
+      records: ['2001:db8::2'],
+      cnames: ['mail.example.test', 'imap.example.test'],
+    });
   });
 
   it('a CNAME question returns the alias itself', async () => {
@@ -152,7 +188,11 @@ describe('CNAME chains inside one answer', () => {
 
   it('an alias whose target has no records here is nodata, with the chain', async () => {
     const r = await resolver().query('outside.example.test', 'A');
-    expect(r).toMatchObject({ status: 'nodata', cnames: ['elsewhere.invalid'], message: expect.stringContaining('end of the chain') });
+    expect(r).toMatchObject({
+      status: 'nodata',
+      cnames: ['elsewhere.invalid'],
+      message: expect.stringContaining('end of the chain'),
+    });
   });
 
   it('a CNAME loop is an error, not an endless walk', async () => {
@@ -241,21 +281,30 @@ describe('waiting, retries and bounds', () => {
     expect(new Set(dns.queries.map((q) => q.id)).size).toBe(2);
   });
 
-  it.each([{ retries: 0 }, { retries: 2 }])('retries: $retries → one try plus $retries more on a silent server', async ({ retries }) => {
-    dns.set({ drop: true });
-    const traces: QueryTrace[] = [];
-    const r = await resolver({ timeoutMs: 100, retries, onQuery: (t) => traces.push(t) }).query('example.test', 'A');
-    expect(r.status).toBe('timeout');
-    expect(dns.queries).toHaveLength(retries + 1);
-    expect(traces.map((t) => [t.attempt, t.outcome])).toEqual(Array.from({ length: retries + 1 }, (_, i) => [i + 1, 'timeout']));
-  });
+  it.each([{ retries: 0 }, { retries: 2 }])(
+    'retries: $retries → one try plus $retries more on a silent server',
+    async ({ retries }) => {
+      dns.set({ drop: true });
+      const traces: QueryTrace[] = [];
+      const r = await resolver({ timeoutMs: 100, retries, onQuery: (t) => traces.push(t) }).query('example.test', 'A');
+      expect(r.status).toBe('timeout');
+      expect(dns.queries).toHaveLength(retries + 1);
+      expect(traces.map((t) => [t.attempt, t.outcome])).toEqual(
+        Array.from({ length: retries + 1 }, (_, i) => [i + 1, 'timeout']),
+      );
+    },
+  );
 
   it('three silent servers, 100 ms × 2 tries each: gives up after all of them, within the bound', async () => {
     const third = await startDnsServer({ zone: ZONE, host: '127.0.0.3', knobs: { drop: true } });
     try {
       dns.set({ drop: true });
       spare.set({ drop: true });
-      const r = await createPacketResolver({ servers: [dns.address, spare.address, third.address], timeoutMs: 100, retries: 1 }).query('example.test', 'A');
+      const r = await createPacketResolver({
+        servers: [dns.address, spare.address, third.address],
+        timeoutMs: 100,
+        retries: 1,
+      }).query('example.test', 'A');
       expect(r.status).toBe('timeout');
       expect([dns.queries.length, spare.queries.length, third.queries.length]).toEqual([2, 2, 2]);
       expect(r.ms).toBeGreaterThanOrEqual(590);
@@ -304,7 +353,11 @@ describe('abort', () => {
 describe('several servers', () => {
   it('a closed port first: unreachable at once, the second server answers', async () => {
     const port = await closedUdpPort();
-    const r = await createPacketResolver({ servers: [`127.0.0.1:${port}`, spare.address], timeoutMs: 3000, retries: 1 }).query<string>('imap.example.test', 'A');
+    const r = await createPacketResolver({
+      servers: [`127.0.0.1:${port}`, spare.address],
+      timeoutMs: 3000,
+      retries: 1,
+    }).query<string>('imap.example.test', 'A');
     expect(r).toMatchObject({ status: 'records', records: ['127.0.0.2'], server: spare.address });
     expect(r.message).toContain(`127.0.0.1:${port}: ECONNREFUSED`);
     expect(r.ms).toBeLessThan(2000);
@@ -312,19 +365,28 @@ describe('several servers', () => {
 
   it('a silent first server: its tries time out, then the second answers', async () => {
     dns.set({ drop: true });
-    const r = await createPacketResolver({ servers: [dns.address, spare.address], timeoutMs: 150, retries: 1 }).query('imap.example.test', 'A');
+    const r = await createPacketResolver({ servers: [dns.address, spare.address], timeoutMs: 150, retries: 1 }).query(
+      'imap.example.test',
+      'A',
+    );
     expect(r).toMatchObject({ status: 'records', server: spare.address });
     expect([dns.queries.length, spare.queries.length]).toEqual([2, 1]);
   });
 
   it('SERVFAIL from the first server moves on to the second', async () => {
     dns.set({ rcode: 'SERVFAIL' });
-    const r = await createPacketResolver({ servers: [dns.address, spare.address], timeoutMs: 1000 }).query('imap.example.test', 'A');
+    const r = await createPacketResolver({ servers: [dns.address, spare.address], timeoutMs: 1000 }).query(
+      'imap.example.test',
+      'A',
+    );
     expect(r).toMatchObject({ status: 'records', server: spare.address, message: `${dns.address}: SERVFAIL` });
   });
 
   it('NXDOMAIN from the first server is final', async () => {
-    const r = await createPacketResolver({ servers: [dns.address, spare.address], timeoutMs: 1000 }).query('nope.example.test', 'A');
+    const r = await createPacketResolver({ servers: [dns.address, spare.address], timeoutMs: 1000 }).query(
+      'nope.example.test',
+      'A',
+    );
     expect(r).toMatchObject({ status: 'nxdomain', server: dns.address });
     expect(spare.queries).toHaveLength(0);
   });
@@ -332,7 +394,10 @@ describe('several servers', () => {
   it('when every server fails, the most telling failure is reported with all of them in the message', async () => {
     dns.set({ drop: true });
     spare.set({ rcode: 'SERVFAIL' });
-    const r = await createPacketResolver({ servers: [dns.address, spare.address], timeoutMs: 100, retries: 0 }).query('imap.example.test', 'A');
+    const r = await createPacketResolver({ servers: [dns.address, spare.address], timeoutMs: 100, retries: 0 }).query(
+      'imap.example.test',
+      'A',
+    );
     expect(r).toMatchObject({ status: 'servfail', server: spare.address });
     expect(r.message).toBe(`${dns.address}: no reply (1 × 100 ms); ${spare.address}: SERVFAIL`);
   });
@@ -373,7 +438,14 @@ describe('cleanup', () => {
           controller.abort();
         })(),
       ]);
-      expect(results.slice(0, 6).map((x) => x?.status)).toEqual(['records', 'records', 'timeout', 'timeout', 'timeout', 'unreachable']);
+      expect(results.slice(0, 6).map((x) => x?.status)).toEqual([
+        'records',
+        'records',
+        'timeout',
+        'timeout',
+        'timeout',
+        'unreachable',
+      ]);
       expect(results[4]).toMatchObject({ aborted: true });
       expect(timers.created()).toBeGreaterThanOrEqual(6);
       expect(timers.pending()).toBe(0);

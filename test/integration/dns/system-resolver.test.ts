@@ -4,7 +4,12 @@
  */
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifyLookupError, createSystemResolver, lookupHost, type LookupAll } from '../../../src/dns/system-resolver.js';
+import {
+  classifyLookupError,
+  createSystemResolver,
+  lookupHost,
+  type LookupAll,
+} from '../../../src/dns/system-resolver.js';
 import type { MxRecord, SrvRecord } from '../../../src/model/evidence.js';
 import type { SoaRecord } from '../../../src/dns/resolver.js';
 import { startDnsServer, type DnsTestServer } from '../../servers/dns-server.js';
@@ -24,7 +29,15 @@ const system = (timeoutMs = 2000) => createSystemResolver({ timeoutMs, servers: 
 describe('createSystemResolver (c-ares)', () => {
   it('answers records as the packet resolver would shape them', async () => {
     const a = await system().query<string>('IMAP.example.test.', 'A');
-    expect(a).toMatchObject({ name: 'imap.example.test', type: 'A', status: 'records', records: ['127.0.0.2'], server: 'system', via: 'system', ad: false });
+    expect(a).toMatchObject({
+      name: 'imap.example.test',
+      type: 'A',
+      status: 'records',
+      records: ['127.0.0.2'],
+      server: 'system',
+      via: 'system',
+      ad: false,
+    });
     expect((await system().query<SrvRecord>('_imaps._tcp.example.test', 'SRV')).records).toEqual([
       { priority: 0, weight: 1, port: 993, target: 'imap.example.test' },
     ]);
@@ -35,7 +48,15 @@ describe('createSystemResolver (c-ares)', () => {
     expect((await system().query<string>('example.test', 'TXT')).records).toEqual(['v=spf1 -all', 'x'.repeat(300)]);
     expect((await system().query<string>('example.test', 'NS')).records).toEqual(['ns1.example.test']);
     expect((await system().query<SoaRecord>('example.test', 'SOA')).records).toEqual([
-      { mname: 'ns1.example.test', rname: 'hostmaster.example.test', serial: 2024010101, refresh: 3600, retry: 600, expire: 86400, minimum: 300 },
+      {
+        mname: 'ns1.example.test',
+        rname: 'hostmaster.example.test',
+        serial: 2024010101,
+        refresh: 3600,
+        retry: 600,
+        expire: 86400,
+        minimum: 300,
+      },
     ]);
   });
 
@@ -60,7 +81,10 @@ describe('createSystemResolver (c-ares)', () => {
 
   it('a closed port is unreachable (c-ares sees the ICMP port unreachable as ECONNREFUSED)', async () => {
     const port = await closedUdpPort();
-    const r = await createSystemResolver({ timeoutMs: 5000, servers: [`127.0.0.1:${port}`] }).query('example.test', 'A');
+    const r = await createSystemResolver({ timeoutMs: 5000, servers: [`127.0.0.1:${port}`] }).query(
+      'example.test',
+      'A',
+    );
     expect(r).toMatchObject({ status: 'unreachable', message: 'ECONNREFUSED' });
     expect(r.ms).toBeLessThan(2000);
   });

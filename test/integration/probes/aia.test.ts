@@ -12,7 +12,9 @@ describe('the AIA issuer download', () => {
   let server: http.Server;
   let port = 0;
   beforeAll(async () => {
-    server = http.createServer((req, res) => res.end(Buffer.alloc(req.url === '/big' ? LIMITS.aiaBytes * 4 : 100, 'c')));
+    server = http.createServer((req, res) =>
+      res.end(Buffer.alloc(req.url === '/big' ? LIMITS.aiaBytes * 4 : 100, 'c')),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   });

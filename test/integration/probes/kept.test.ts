@@ -30,7 +30,10 @@ describe.skipIf(!lab)('login over the kept probe connection', () => {
   const trust = createTrustStore([readFileSync(lab.certs.ca.crt, 'utf8')]);
   let proxy: DelayProxy;
   beforeAll(async () => {
-    proxy = await startDelayProxy({ routes: { 993: { host: lab.hosts.good, port: 993 }, 143: { host: lab.hosts.good, port: 143 } }, delayMs: 0 });
+    proxy = await startDelayProxy({
+      routes: { 993: { host: lab.hosts.good, port: 993 }, 143: { host: lab.hosts.good, port: 143 } },
+      delayMs: 0,
+    });
   });
   afterAll(() => proxy?.close());
 
@@ -57,7 +60,12 @@ describe.skipIf(!lab)('login over the kept probe connection', () => {
     await probeAddress(p);
     return kept;
   };
-  const login = (port: number, security: 'tls' | 'starttls', kept: KeptConnection | undefined, password = lab.password): LoginParams => ({
+  const login = (
+    port: number,
+    security: 'tls' | 'starttls',
+    kept: KeptConnection | undefined,
+    password = lab.password,
+  ): LoginParams => ({
     host,
     port,
     security,
@@ -85,12 +93,17 @@ describe.skipIf(!lab)('login over the kept probe connection', () => {
       expect(fitForLogin(kept as KeptConnection, host)).toBe(true);
       const at = await tryLogin(login(port, security, kept));
       expect(at.ok).toBe(true);
-      expect(at.mechanism, "imapflow's authCapabilities read through the adapter after a real login").toBe('AUTHENTICATE PLAIN');
+      expect(at.mechanism, "imapflow's authCapabilities read through the adapter after a real login").toBe(
+        'AUTHENTICATE PLAIN',
+      );
       expect(at.mailbox?.state).toBe('ok');
       expect(proxy.accepted[port], 'one connection for the probe and the login').toBe(1);
       const client = (at.transcript ?? []).filter((l) => l.dir === 'c').map((l) => l.text);
       expect(client.filter((c) => /AUTHENTICATE|LOGIN /.test(c))).toHaveLength(1);
-      expect(client.some((c) => /STARTTLS|CAPABILITY/.test(c)), 'neither STARTTLS nor CAPABILITY again').toBe(false);
+      expect(
+        client.some((c) => /STARTTLS|CAPABILITY/.test(c)),
+        'neither STARTTLS nor CAPABILITY again',
+      ).toBe(false);
     });
   }
 
@@ -115,9 +128,17 @@ describe.skipIf(!lab)('login over the kept probe connection', () => {
     const lines = at.transcript ?? [];
     const f = flights(lines);
     // After the greeting (and the probe's CAPABILITY, on the same connection): the login, the read-only batch with IDLE, DONE; LOGOUT is not waited for.
-    expect(f.map((x) => x.map((c) => c.split(' ')[0]))).toEqual([['AUTHENTICATE'], ['EXAMINE', 'NAMESPACE', 'LIST', 'UID', 'IDLE'], ['DONE'], ['LOGOUT']]);
+    expect(f.map((x) => x.map((c) => c.split(' ')[0]))).toEqual([
+      ['AUTHENTICATE'],
+      ['EXAMINE', 'NAMESPACE', 'LIST', 'UID', 'IDLE'],
+      ['DONE'],
+      ['LOGOUT'],
+    ]);
     expect(f[0]?.[0]).toBe('AUTHENTICATE PLAIN [initial response hidden]');
-    expect(lines.filter((l) => l.dir !== 'i').at(-1), 'no server line after LOGOUT: its answer is not waited for').toMatchObject({ dir: 'c', text: expect.stringMatching(/LOGOUT$/) });
+    expect(
+      lines.filter((l) => l.dir !== 'i').at(-1),
+      'no server line after LOGOUT: its answer is not waited for',
+    ).toMatchObject({ dir: 'c', text: expect.stringMatching(/LOGOUT$/) });
   });
 
   it('a wrong password over the kept connection is refused once, as on a new one', async () => {
@@ -129,9 +150,17 @@ describe.skipIf(!lab)('login over the kept probe connection', () => {
 
   /** A TLS connection to the lab that the probe would never keep: the chain or the name does not verify. */
   const unverified = async (to: string, ca: boolean): Promise<{ kept: KeptConnection; writes: string[] }> => {
-    const socket = tls.connect({ host: to, port: 993, servername: host, rejectUnauthorized: false, ...(ca ? { secureContext: trust.context('modern') } : {}) });
+    const socket = tls.connect({
+      host: to,
+      port: 993,
+      servername: host,
+      rejectUnauthorized: false,
+      ...(ca ? { secureContext: trust.context('modern') } : {}),
+    });
     await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
-    const greeting = await new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString('utf8'))));
+    const greeting = await new Promise<string>((resolve) =>
+      socket.once('data', (d: Buffer) => resolve(d.toString('utf8'))),
+    );
     socket.pause();
     const writes: string[] = [];
     const write = socket.write.bind(socket) as (...a: unknown[]) => boolean;

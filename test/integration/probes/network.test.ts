@@ -11,9 +11,23 @@ import { addressProbe, candidate, endpoint } from '../../helpers/evidence.js';
 import { NODE_IO } from '../../../src/io.js';
 
 const PORTS = { referencePorts: [443, 80], imapPorts: { tls: 993, starttls: 143, plain: 143 }, discovery: null };
-const dropped = (address: string): AddressProbe => addressProbe('tls', { address, family: 4, tcp: { state: 'failed', error: { code: 'TIMEOUT', message: 'TIMEOUT' }, ms: 1 } });
+const dropped = (address: string): AddressProbe =>
+  addressProbe('tls', {
+    address,
+    family: 4,
+    tcp: { state: 'failed', error: { code: 'TIMEOUT', message: 'TIMEOUT' }, ms: 1 },
+  });
 const ep = (host: string, port: number, addresses: AddressProbe[]): EndpointEvidence =>
-  endpoint(candidate(host, port, 'tls'), { addresses, resolve: { ms: 1, via: 'pinned', a: 'records', aaaa: 'nodata', addresses: addresses.map((a) => ({ address: a.address, family: a.family })) } });
+  endpoint(candidate(host, port, 'tls'), {
+    addresses,
+    resolve: {
+      ms: 1,
+      via: 'pinned',
+      a: 'records',
+      aaaa: 'nodata',
+      addresses: addresses.map((a) => ({ address: a.address, family: a.family })),
+    },
+  });
 
 describe('reference probes against real loopback sockets', () => {
   let server: net.Server;
@@ -34,7 +48,14 @@ describe('reference probes against real loopback sockets', () => {
 
   it('records an open web port as ok and a closed one as refused', async () => {
     const probe = async (port: number) => {
-      const ctx: NetworkContext = { ...PORTS, io: NODE_IO, referencePorts: [port], imapPorts: { tls: 993, starttls: 993, plain: 993 }, timeoutMs: 2000, run: new AbortController().signal };
+      const ctx: NetworkContext = {
+        ...PORTS,
+        io: NODE_IO,
+        referencePorts: [port],
+        imapPorts: { tls: 993, starttls: 993, plain: 993 },
+        timeoutMs: 2000,
+        run: new AbortController().signal,
+      };
       const ev = await probeNetwork([ep('localhost', 993, [dropped('127.0.0.1')])], ctx);
       return ev.references.map((r) => [r.port, r.outcome.state === 'failed' ? r.outcome.error.code : r.outcome.state]);
     };

@@ -46,8 +46,22 @@ afterAll(() => new Promise((r) => server.close(r)));
 
 /** The run's fetcher (its own cap far above the documents' own), every URL sent to the loopback server instead. */
 function loopbackFetcher(): Fetcher {
-  const lookup = async (name: string, family: Family): Promise<DnsAnswer<string>> => ({ name, type: family === 4 ? 'A' : 'AAAA', status: family === 4 ? 'records' : 'nodata', records: family === 4 ? ['127.0.0.1'] : [], ad: false, server: 'test', ms: 0, via: 'udp' });
-  const real = createFetcher({ lookup, trust: createTrustStore([]), maxBytes: LIMITS.httpBodyBytes, maxRedirects: LIMITS.httpRedirects });
+  const lookup = async (name: string, family: Family): Promise<DnsAnswer<string>> => ({
+    name,
+    type: family === 4 ? 'A' : 'AAAA',
+    status: family === 4 ? 'records' : 'nodata',
+    records: family === 4 ? ['127.0.0.1'] : [],
+    ad: false,
+    server: 'test',
+    ms: 0,
+    via: 'udp',
+  });
+  const real = createFetcher({
+    lookup,
+    trust: createTrustStore([]),
+    maxBytes: LIMITS.httpBodyBytes,
+    maxRedirects: LIMITS.httpRedirects,
+  });
   return (req, signal) => {
     const u = new URL(req.url);
     return real({ ...req, url: `http://loopback.test:${port}${u.pathname}` }, signal);
@@ -58,7 +72,17 @@ function loopbackFetcher(): Fetcher {
 function txtResolver(txt: string[]): Resolver {
   return {
     servers: ['test'],
-    query: async <T>(name: string, type: string) => ({ name, type, status: type === 'TXT' ? 'records' : 'nodata', records: (type === 'TXT' ? txt : []) as T[], ad: false, server: 'test', ms: 0, via: 'udp' }) as DnsResult<T>,
+    query: async <T>(name: string, type: string) =>
+      ({
+        name,
+        type,
+        status: type === 'TXT' ? 'records' : 'nodata',
+        records: (type === 'TXT' ? txt : []) as T[],
+        ad: false,
+        server: 'test',
+        ms: 0,
+        via: 'udp',
+      }) as DnsResult<T>,
   };
 }
 
@@ -69,7 +93,16 @@ function paccContext(txt: string[]): SourceContext {
     domain: address.domain,
     who: { address: address.address, localPart: address.localPart, domain: address.domain },
     resolver: txtResolver(txt),
-    lookup: async (name) => ({ name, type: 'A', status: 'nodata', records: [], ad: false, server: 'test', ms: 0, via: 'udp' }),
+    lookup: async (name) => ({
+      name,
+      type: 'A',
+      status: 'nodata',
+      records: [],
+      ad: false,
+      server: 'test',
+      ms: 0,
+      via: 'udp',
+    }),
     fetch: loopbackFetcher(),
     timeoutMs: 5000,
     maxBytes: LIMITS.httpBodyBytes,
@@ -91,7 +124,11 @@ describe('PACC', () => {
     const atLimit = paccOfSize(LIMITS.paccBytes);
     bodies.set('/.well-known/user-agent-configuration.json', atLimit);
     const ok = await paccSource(paccContext([uaacTxt(paccDigest(atLimit))]));
-    expect(ok).toMatchObject({ status: 'found', trust: 'trusted', pacc: { verified: true, bodyBytes: LIMITS.paccBytes } });
+    expect(ok).toMatchObject({
+      status: 'found',
+      trust: 'trusted',
+      pacc: { verified: true, bodyBytes: LIMITS.paccBytes },
+    });
     expect(ok.servers.map((s) => s.host)).toEqual(['imap.example.com']);
 
     const over = paccOfSize(LIMITS.paccBytes + 1);
@@ -117,25 +154,54 @@ describe('OAuth issuer metadata', () => {
   const issuer = 'https://login.example.com';
   /** Metadata JSON for `issuer` padded with spaces to exactly `size` bytes. */
   const metadataOfSize = (size: number): Buffer => {
-    const doc = JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token` });
+    const doc = JSON.stringify({
+      issuer,
+      authorization_endpoint: `${issuer}/authorize`,
+      token_endpoint: `${issuer}/token`,
+    });
     return Buffer.from(doc + ' '.repeat(size - doc.length));
   };
 
   it(`is read up to LIMITS.oauthMetadataBytes (${LIMITS.oauthMetadataBytes}); one byte more is too large and said so`, async () => {
     const fetch = loopbackFetcher();
     bodies.set('/.well-known/oauth-authorization-server', metadataOfSize(LIMITS.oauthMetadataBytes));
-    const ok = await fetchMetadata(fetch, 'rfc8414', `${issuer}/.well-known/oauth-authorization-server`, issuer, never());
+    const ok = await fetchMetadata(
+      fetch,
+      'rfc8414',
+      `${issuer}/.well-known/oauth-authorization-server`,
+      issuer,
+      never(),
+    );
     expect(ok.metadata).toMatchObject({ issuer, tokenEndpoint: `${issuer}/token` });
 
     bodies.set('/.well-known/oauth-authorization-server', metadataOfSize(LIMITS.oauthMetadataBytes + 1));
-    const big = await fetchMetadata(fetch, 'rfc8414', `${issuer}/.well-known/oauth-authorization-server`, issuer, never());
+    const big = await fetchMetadata(
+      fetch,
+      'rfc8414',
+      `${issuer}/.well-known/oauth-authorization-server`,
+      issuer,
+      never(),
+    );
     expect(big.metadata).toBeUndefined();
     expect(big.fetch).toMatchObject({ problem: 'too-large', httpStatus: 200 });
-    const findings = oauthCheck.run(context([], { credentials: null, discovery: { domain: 'example.com', sources: [], resolverWorking: true, oauthIssuers: [{ issuer, from: ['pacc'], namedBy: ['pacc'], fetches: [big.fetch] }] } }));
+    const findings = oauthCheck.run(
+      context([], {
+        credentials: null,
+        discovery: {
+          domain: 'example.com',
+          sources: [],
+          resolverWorking: true,
+          oauthIssuers: [{ issuer, from: ['pacc'], namedBy: ['pacc'], fetches: [big.fetch] }],
+        },
+      }),
+    );
     expect(findings.map((f) => f.code)).toEqual(['OAUTH_METADATA_INVALID']);
     expect(findings[0]?.params).toMatchObject({ problemCodes: ['too-large'], maxBytes: LIMITS.oauthMetadataBytes });
     const f = findings[0];
-    if (f) expect(renderEntry(f.code, f.params, f.subject).explanation).toContain(`larger than ${LIMITS.oauthMetadataBytes} bytes`);
+    if (f)
+      expect(renderEntry(f.code, f.params, f.subject).explanation).toContain(
+        `larger than ${LIMITS.oauthMetadataBytes} bytes`,
+      );
   });
 });
 
@@ -169,7 +235,12 @@ describe('the --oauth-discover exchange', () => {
 
   it(`keeps LIMITS.oauthChallengeChars (${LIMITS.oauthChallengeChars}) characters of each challenge value and key`, () => {
     const long = 'x'.repeat(10 * LIMITS.oauthChallengeChars);
-    const c = decodeChallenge(Buffer.from(JSON.stringify({ status: 'invalid_token', 'openid-configuration': long, [long]: 'k' })).toString('base64')) ?? {};
+    const c =
+      decodeChallenge(
+        Buffer.from(JSON.stringify({ status: 'invalid_token', 'openid-configuration': long, [long]: 'k' })).toString(
+          'base64',
+        ),
+      ) ?? {};
     expect(c.status).toBe('invalid_token');
     expect(c['openid-configuration']?.length).toBe(LIMITS.oauthChallengeChars);
     expect(Object.keys(c).every((k) => k.length <= LIMITS.oauthChallengeChars)).toBe(true);

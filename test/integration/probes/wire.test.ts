@@ -34,7 +34,12 @@ async function pair(onConnect: (s: net.Socket) => void, transcript?: TranscriptL
   sockets.push(client);
   client.on('error', () => {});
   await new Promise((r) => client.once('connect', r));
-  return new Wire(client, { maxLineBytes: LIMITS.imapLineBytes, layer: 'plain', t0: performance.now(), ...(transcript ? { transcript } : {}) });
+  return new Wire(client, {
+    maxLineBytes: LIMITS.imapLineBytes,
+    layer: 'plain',
+    t0: performance.now(),
+    ...(transcript ? { transcript } : {}),
+  });
 }
 
 const never = new AbortController().signal;
@@ -52,10 +57,11 @@ describe('the raw IMAP reader is bounded', () => {
     const wire = await pair((s) => {
       const pump = () => {
         while (sent < 64 && s.write(flood)) sent++;
-        if (sent < 64) s.once('drain', () => {
-          sent++;
-          pump();
-        });
+        if (sent < 64)
+          s.once('drain', () => {
+            sent++;
+            pump();
+          });
       };
       pump();
     });
@@ -87,7 +93,9 @@ describe('the raw IMAP reader is bounded', () => {
     const wire = await pair((s) => {
       s.once('data', () => s.write(`${'* NO flood\r\n'.repeat(10_000)}a1 OK done\r\n`));
     }, transcript);
-    await expect(wire.command('a1', 'CAPABILITY', stepSignal(never, 5000))).rejects.toMatchObject({ probe: { code: 'PROTOCOL_ERROR' } });
+    await expect(wire.command('a1', 'CAPABILITY', stepSignal(never, 5000))).rejects.toMatchObject({
+      probe: { code: 'PROTOCOL_ERROR' },
+    });
     expect(transcript).toHaveLength(LIMITS.transcriptLines);
     expect(transcript.at(-1)?.text).toMatch(/transcript limit/);
   });
@@ -109,7 +117,13 @@ describe('greeting and capability parsing is bounded and decodes UTF-8 with repl
   });
 
   it('invalid UTF-8 in a greeting becomes U+FFFD, never raw bytes', () => {
-    const g = parseGreeting(Buffer.concat([Buffer.from('* OK hello '), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x9b]), Buffer.from(' world\r\n')]));
+    const g = parseGreeting(
+      Buffer.concat([
+        Buffer.from('* OK hello '),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x9b]),
+        Buffer.from(' world\r\n'),
+      ]),
+    );
     expect(g.kind).toBe('ok');
     expect(g.line).toContain('\ufffd');
     expect(Buffer.from(g.line, 'utf8').toString('utf8')).toBe(g.line);

@@ -16,7 +16,9 @@ import type { EndpointContext } from '../../../src/probes/endpoint.js';
 
 describe('the batch list', () => {
   it('skips blank lines and comments, reads address,host, and names bad lines by number', () => {
-    const l = parseBatchList('# list\nalice@example.com\n\n  bob@example.org , imap.example.org  \nnot-an-address\ncarol@x.test,bad host\nd@x.test,a,b\r\ne@x.test\r\n');
+    const l = parseBatchList(
+      '# list\nalice@example.com\n\n  bob@example.org , imap.example.org  \nnot-an-address\ncarol@x.test,bad host\nd@x.test,a,b\r\ne@x.test\r\n',
+    );
     expect(l.entries).toEqual([
       { line: 2, address: 'alice@example.com' },
       { line: 4, address: 'bob@example.org', host: 'imap.example.org' },
@@ -73,10 +75,16 @@ describe('what a batch shares', () => {
     const discover = share.discover(async (address: EmailAddress) => {
       asked.push(address.address);
       await new Promise((r) => setTimeout(r, 20));
-      const evidence = { domain: address.domain, sources: [{ source: 'autoconfig', query: address.address, username: address.localPart }] } as unknown as DiscoveryEvidence;
+      const evidence = {
+        domain: address.domain,
+        sources: [{ source: 'autoconfig', query: address.address, username: address.localPart }],
+      } as unknown as DiscoveryEvidence;
       return { evidence, candidates: [{ host: 'imap.x.test', username: address.address } as unknown as Candidate] };
     });
-    const [a, b] = await Promise.all([discover(parseAddress('a@x.test'), opts, never), discover(parseAddress('b@x.test'), opts, never)]);
+    const [a, b] = await Promise.all([
+      discover(parseAddress('a@x.test'), opts, never),
+      discover(parseAddress('b@x.test'), opts, never),
+    ]);
     const c = await discover(parseAddress('c@x.test'), opts, never);
     await discover(parseAddress('d@y.test'), opts, never);
     expect(asked).toHaveLength(2);
@@ -96,8 +104,10 @@ describe('what a batch shares', () => {
       if (!ctx.run.aborted) await new Promise((r) => setTimeout(r, 50));
       return { id: c.host, rank, candidate: c, addresses: [], aborted: ctx.run.aborted } as unknown as EndpointEvidence;
     });
-    const cand = (host: string) => ({ host, port: 993, security: 'tls', provenance: 'srv', userTrusted: false }) as unknown as Candidate;
-    const ctx = (run: AbortSignal) => ({ run, policy: { noPrivate: false, exempt: new Set<string>() } }) as unknown as EndpointContext;
+    const cand = (host: string) =>
+      ({ host, port: 993, security: 'tls', provenance: 'srv', userTrusted: false }) as unknown as Candidate;
+    const ctx = (run: AbortSignal) =>
+      ({ run, policy: { noPrivate: false, exempt: new Set<string>() } }) as unknown as EndpointContext;
     const cut = new AbortController();
     const first = probe(cand('imap.x.test'), 0, ctx(never));
     const second = probe(cand('imap.x.test'), 3, ctx(cut.signal));

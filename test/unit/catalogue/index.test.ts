@@ -36,7 +36,11 @@ describe('catalogue', () => {
   });
 
   it('every code is emitted somewhere: by a check, by the one INTERNAL_ERROR maker or by the report builder, not just listed in a table', () => {
-    const emitters = [...sources(path.join(ROOT, 'src/checks')), ...sources(path.join(ROOT, 'src/report')), path.join(ROOT, 'src/errors/classify.ts')];
+    const emitters = [
+      ...sources(path.join(ROOT, 'src/checks')),
+      ...sources(path.join(ROOT, 'src/report')),
+      path.join(ROOT, 'src/errors/classify.ts'),
+    ];
     const emitted = new Set(emitters.flatMap((f) => emittedCodes(readFileSync(f, 'utf8'), f)));
     const dead = codes.filter((c) => !emitted.has(c));
     expect(dead).toEqual([]);
@@ -58,7 +62,17 @@ describe('catalogue', () => {
       return { code: 'SHAPED_LIKE_A_FINDING', params: {} };
     `;
     expect(emittedCodes(src).sort()).toEqual(
-      ['DIRECT', 'FROM_A_RULE', 'SHAPED_LIKE_A_FINDING', 'THROUGH_A_WRAPPER', 'VIA_A', 'VIA_B', 'VIA_C', 'WHEN_FALSE', 'WHEN_TRUE'].sort(),
+      [
+        'DIRECT',
+        'FROM_A_RULE',
+        'SHAPED_LIKE_A_FINDING',
+        'THROUGH_A_WRAPPER',
+        'VIA_A',
+        'VIA_B',
+        'VIA_C',
+        'WHEN_FALSE',
+        'WHEN_TRUE',
+      ].sort(),
     );
   });
 
@@ -70,9 +84,22 @@ describe('catalogue', () => {
 
 describe('HOST_OUTSIDE_DOMAIN words every reason a source cannot vouch for a host', () => {
   // Every unverified trustReason the discovery sources set (src/discovery/*): none may reach the reader as its raw id.
-  const reasons = ['http', 'redirect-off-domain', 'redirect-to-http', 'mx-not-dnssec', 'srv-outside-domain', 'pacc-unverified', 'obsolete', 'not-run'];
+  const reasons = [
+    'http',
+    'redirect-off-domain',
+    'redirect-to-http',
+    'mx-not-dnssec',
+    'srv-outside-domain',
+    'pacc-unverified',
+    'obsolete',
+    'not-run',
+  ];
   it.each(reasons)('%s', (reason) => {
-    const t = renderEntry('HOST_OUTSIDE_DOMAIN', { host: 'imap.other.test', domain: 'example.com', sources: 'SRV _imaps', reason }, {});
+    const t = renderEntry(
+      'HOST_OUTSIDE_DOMAIN',
+      { host: 'imap.other.test', domain: 'example.com', sources: 'SRV _imaps', reason },
+      {},
+    );
     expect(t.explanation).not.toContain(`(${reason})`);
     expect(t.explanation).toMatch(/^It was named by SRV _imaps \([a-z]/);
   });

@@ -21,7 +21,8 @@ async function exportNames(): Promise<Map<Check, string>> {
   const names = new Map<Check, string>();
   for (const file of files(path.join(ROOT, 'src/checks')).filter((f) => f.endsWith('.ts'))) {
     const mod = (await import(file)) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(mod)) if (CHECKS.includes(value as Check)) names.set(value as Check, name);
+    for (const [name, value] of Object.entries(mod))
+      if (CHECKS.includes(value as Check)) names.set(value as Check, name);
   }
   return names;
 }

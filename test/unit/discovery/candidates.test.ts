@@ -46,15 +46,25 @@ describe('buildCandidates', () => {
     const r = buildCandidates(
       [
         source('autoconfig-http', {}, ['imap imap.hoster.net:993/tls', 'imap mail.example.com:993/tls']),
-        source('srv-imaps', { trust: 'unverified', trustReason: 'srv-outside-domain' }, ['imap imap.srvhost.net:993/tls']),
+        source('srv-imaps', { trust: 'unverified', trustReason: 'srv-outside-domain' }, [
+          'imap imap.srvhost.net:993/tls',
+        ]),
         source('autoconfig', {}, ['imap imap.https-hoster.net:993/tls']),
       ],
       { ...opts, trustHosts: ['imap.srvhost.net'] },
     );
     const by = (h: string) => r.candidates.find((c) => c.host === h);
     expect(by('imap.https-hoster.net')).toMatchObject({ trust: 'trusted', sources: [{ trustReason: 'https-domain' }] });
-    expect(by('imap.srvhost.net')).toMatchObject({ trust: 'unverified', userTrusted: true, sources: [{ trustReason: 'srv-outside-domain' }] });
-    expect(by('imap.hoster.net')).toMatchObject({ trust: 'unverified', userTrusted: false, sources: [{ trustReason: 'http' }] });
+    expect(by('imap.srvhost.net')).toMatchObject({
+      trust: 'unverified',
+      userTrusted: true,
+      sources: [{ trustReason: 'srv-outside-domain' }],
+    });
+    expect(by('imap.hoster.net')).toMatchObject({
+      trust: 'unverified',
+      userTrusted: false,
+      sources: [{ trustReason: 'http' }],
+    });
     expect(by('mail.example.com')).toMatchObject({ trust: 'trusted', sources: [{ trustReason: 'inside-domain' }] });
   });
 
@@ -67,7 +77,10 @@ describe('buildCandidates', () => {
     const r = buildCandidates(
       [
         source('srv-imaps', { facts: { records: ['10 1 993 b.example.com'] } }, ['imap b.example.com:993/tls']),
-        source('srv-imap', { facts: { records: ['0 1 143 a.example.com', '10 1 143 c.example.com'] } }, ['imap a.example.com:143/starttls', 'imap c.example.com:143/starttls']),
+        source('srv-imap', { facts: { records: ['0 1 143 a.example.com', '10 1 143 c.example.com'] } }, [
+          'imap a.example.com:143/starttls',
+          'imap c.example.com:143/starttls',
+        ]),
       ],
       opts,
     );
@@ -77,18 +90,40 @@ describe('buildCandidates', () => {
   it('decides an unknown socket type by port and puts plain candidates last in their class', () => {
     expect(securityForUnknown(993)).toBe('tls');
     expect(securityForUnknown(143)).toBe('starttls');
-    const r = buildCandidates([source('autoconfig', {}, ['imap plain.example.com:143/plain', 'imap x.example.com:993/unknown', 'imap y.example.com:10143/unknown'])], opts);
+    const r = buildCandidates(
+      [
+        source('autoconfig', {}, [
+          'imap plain.example.com:143/plain',
+          'imap x.example.com:993/unknown',
+          'imap y.example.com:10143/unknown',
+        ]),
+      ],
+      opts,
+    );
     expect(ids(r)).toEqual(['x.example.com:993/tls', 'y.example.com:10143/starttls', 'plain.example.com:143/plain']);
   });
 
   it('adds the guesses when nothing usable was published, or with --guess, never duplicating', () => {
     const none = buildCandidates([source('autoconfig', { status: 'invalid' })], opts);
     expect(none.guessed).toBe(true);
-    expect(ids(none)).toEqual(['imap.example.com:993/tls', 'mail.example.com:993/tls', 'example.com:993/tls', 'imap.example.com:143/starttls', 'mail.example.com:143/starttls', 'example.com:143/starttls']);
+    expect(ids(none)).toEqual([
+      'imap.example.com:993/tls',
+      'mail.example.com:993/tls',
+      'example.com:993/tls',
+      'imap.example.com:143/starttls',
+      'mail.example.com:143/starttls',
+      'example.com:143/starttls',
+    ]);
     expect(none.candidates.every((c) => c.provenance === 'guess' && c.trust === 'trusted')).toBe(true);
-    const both = buildCandidates([source('autoconfig', {}, ['imap imap.example.com:993/tls'])], { ...opts, guess: true });
+    const both = buildCandidates([source('autoconfig', {}, ['imap imap.example.com:993/tls'])], {
+      ...opts,
+      guess: true,
+    });
     expect(both.candidates).toHaveLength(6);
-    expect(both.candidates[0]).toMatchObject({ provenance: 'published', sources: [{ source: 'autoconfig' }, { source: 'guess' }] });
+    expect(both.candidates[0]).toMatchObject({
+      provenance: 'published',
+      sources: [{ source: 'autoconfig' }, { source: 'guess' }],
+    });
   });
 
   it('POP3-only publications skip the guesses unless --guess', () => {
@@ -104,6 +139,9 @@ describe('buildCandidates', () => {
       source('autoconfig', {}, ['imap mail.example.com:143/starttls', 'imap mail.example.com:993/tls']),
       source('mx', {}, ['imap imap.gmail.com:993/tls']),
     ]);
-    expect(c.map((x) => `${x.source} ${x.host}:${x.port}`)).toEqual(['autoconfig mail.example.com:143', 'srv-imaps imap.example.com:993']);
+    expect(c.map((x) => `${x.source} ${x.host}:${x.port}`)).toEqual([
+      'autoconfig mail.example.com:143',
+      'srv-imaps imap.example.com:993',
+    ]);
   });
 });

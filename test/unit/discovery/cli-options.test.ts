@@ -7,14 +7,31 @@ import { describe, expect, it } from 'vitest';
 import { addDiscoveryOptions, discoveryOptionsFrom } from '../../../src/discovery/cli-options.js';
 
 function parse(argv: string[]): Record<string, unknown> {
-  const p = addDiscoveryOptions(new Command('t').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined }));
+  const p = addDiscoveryOptions(
+    new Command('t').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined }),
+  );
   p.parse(argv, { from: 'user' });
   return p.opts();
 }
 
 describe('discovery options', () => {
   it('maps every option to RunOptions', () => {
-    const o = parse(['--dns', '192.0.2.53', '--dns', '[2001:db8::53]:5353', '--ispdb-url', 'https://ispdb.example/v1.1/', '--send-address', '--guess', '--max-endpoints', '3', '--trust-host', 'IMAP.Hoster.NET', '--trust-host', 'imap.hoster.net']);
+    const o = parse([
+      '--dns',
+      '192.0.2.53',
+      '--dns',
+      '[2001:db8::53]:5353',
+      '--ispdb-url',
+      'https://ispdb.example/v1.1/',
+      '--send-address',
+      '--guess',
+      '--max-endpoints',
+      '3',
+      '--trust-host',
+      'IMAP.Hoster.NET',
+      '--trust-host',
+      'imap.hoster.net',
+    ]);
     expect(discoveryOptionsFrom(o)).toEqual({
       dnsServers: ['192.0.2.53:53', '[2001:db8::53]:5353'],
       ispdbUrl: 'https://ispdb.example/v1.1/',

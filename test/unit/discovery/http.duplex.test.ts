@@ -21,7 +21,16 @@ const HOST = 'autoconfig.example.test';
 function table(t: Record<string, string[]>): HostLookup {
   return async (name: string, family: Family): Promise<DnsAnswer<string>> => {
     const records = (t[name] ?? []).filter((a) => (a.includes(':') ? 6 : 4) === family);
-    return { name, type: family === 4 ? 'A' : 'AAAA', status: records.length > 0 ? 'records' : 'nodata', records, ad: false, server: 'test', ms: 0, via: 'udp' };
+    return {
+      name,
+      type: family === 4 ? 'A' : 'AAAA',
+      status: records.length > 0 ? 'records' : 'nodata',
+      records,
+      ad: false,
+      server: 'test',
+      ms: 0,
+      via: 'udp',
+    };
   };
 }
 
@@ -69,7 +78,10 @@ function fetcherOver(server: () => http.Server, opts: { policy?: AddressPolicy; 
     io,
     ...(opts.policy ? { policy: opts.policy } : {}),
   });
-  return { io, get: (url: string, more: Partial<HttpRequest> = {}) => fetch({ url, ...more }, new AbortController().signal) };
+  return {
+    io,
+    get: (url: string, more: Partial<HttpRequest> = {}) => fetch({ url, ...more }, new AbortController().signal),
+  };
 }
 
 describe('createFetcher over an in-memory duplex', () => {
@@ -78,7 +90,14 @@ describe('createFetcher over an in-memory duplex', () => {
     const r = await get(`http://${HOST}/mail/config-v1.1.xml?emailaddress=a%40example.test`);
     expect(io.dialled.map((d) => `${d.host}→${d.address}:${d.port}`)).toEqual([`${HOST}→192.0.2.20:80`]);
     expect(seen).toContain(`GET /mail/config-v1.1.xml?emailaddress=a%40example.test host=${HOST}`);
-    expect(r).toMatchObject({ status: 200, body: '<clientConfig version="1.1"/>', contentType: 'text/xml', date: '2026-12-01T10:00:00.000Z', insecure: true, hops: [{ url: `http://${HOST}/mail/config-v1.1.xml?emailaddress=a%40example.test`, status: 200 }] });
+    expect(r).toMatchObject({
+      status: 200,
+      body: '<clientConfig version="1.1"/>',
+      contentType: 'text/xml',
+      date: '2026-12-01T10:00:00.000Z',
+      insecure: true,
+      hops: [{ url: `http://${HOST}/mail/config-v1.1.xml?emailaddress=a%40example.test`, status: 200 }],
+    });
     expect(r.error).toBeUndefined();
   });
 
@@ -99,7 +118,10 @@ describe('createFetcher over an in-memory duplex', () => {
   });
 
   it('--no-private: a host with only private addresses is never dialled', async () => {
-    const { io, get } = fetcherOver(() => plain, { policy: { noPrivate: true, exempt: new Set() }, addresses: ['10.0.0.5'] });
+    const { io, get } = fetcherOver(() => plain, {
+      policy: { noPrivate: true, exempt: new Set() },
+      addresses: ['10.0.0.5'],
+    });
     const r = await get(`http://${HOST}/config.xml`);
     expect(r.error?.code).toBe('POLICY_REFUSED');
     expect(r.refused).toEqual({ target: HOST, reason: 'private-address' });

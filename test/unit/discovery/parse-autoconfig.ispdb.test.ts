@@ -17,7 +17,11 @@ const present = existsSync(ISPDB_DIR);
 const required = process.env['IMAP_DOCTOR_REQUIRE_SERVERS'] === '1';
 if (!present && !required) process.stderr.write(`SKIPPED ISPDB fixture tests: ${ISPDB_DIR} not found\n`);
 
-const files = present ? readdirSync(ISPDB_DIR).filter((f) => f.endsWith('.xml')).sort() : [];
+const files = present
+  ? readdirSync(ISPDB_DIR)
+      .filter((f) => f.endsWith('.xml'))
+      .sort()
+  : [];
 
 interface Declared {
   kind: 'incoming' | 'outgoing';
@@ -39,11 +43,21 @@ function declared(xml: string): { providerId: string; servers: Declared[] } {
   const providerId = provider[1] ?? '';
   const who = { address: `alice@${providerId}`, localPart: 'alice', domain: providerId };
   const fill = (v: string) =>
-    v.split('%EMAILADDRESS%').join(who.address).split('%EMAILLOCALPART%').join(who.localPart).split('%EMAILDOMAIN%').join(who.domain);
-  const field = (body: string, name: string) => new RegExp(`<${name}(?:\\s[^>]*)?>\\s*([^<]*?)\\s*</${name}>`).exec(body)?.[1];
-  const all = (body: string, name: string) => [...body.matchAll(new RegExp(`<${name}(?:\\s[^>]*)?>\\s*([^<]*?)\\s*</${name}>`, 'g'))].map((m) => m[1] ?? '');
+    v
+      .split('%EMAILADDRESS%')
+      .join(who.address)
+      .split('%EMAILLOCALPART%')
+      .join(who.localPart)
+      .split('%EMAILDOMAIN%')
+      .join(who.domain);
+  const field = (body: string, name: string) =>
+    new RegExp(`<${name}(?:\\s[^>]*)?>\\s*([^<]*?)\\s*</${name}>`).exec(body)?.[1];
+  const all = (body: string, name: string) =>
+    [...body.matchAll(new RegExp(`<${name}(?:\\s[^>]*)?>\\s*([^<]*?)\\s*</${name}>`, 'g'))].map((m) => m[1] ?? '');
   const servers: Declared[] = [];
-  for (const m of (provider[2] ?? '').matchAll(/<(incomingServer|outgoingServer)\s+type="([^"]*)"\s*>([\s\S]*?)<\/\1>/g)) {
+  for (const m of (provider[2] ?? '').matchAll(
+    /<(incomingServer|outgoingServer)\s+type="([^"]*)"\s*>([\s\S]*?)<\/\1>/g,
+  )) {
     const body = m[3] ?? '';
     const hostname = field(body, 'hostname');
     const socketType = all(body, 'socketType')[0];
@@ -120,20 +134,30 @@ describe.skipIf(!present && !required)('ISPDB snapshot (../shared/fixtures/ispdb
     if (!result.ok) expect.fail(`${f}: ${result.reason} ${result.detail ?? ''}`);
     const { config } = result;
     expect(config.providerId).toBe(expected.providerId);
-    expect(config.incoming.map(comparable)).toEqual(expected.servers.filter((s) => s.kind === 'incoming').map(comparableDeclared));
-    expect(config.outgoing.map(comparable)).toEqual(expected.servers.filter((s) => s.kind === 'outgoing').map(comparableDeclared));
+    expect(config.incoming.map(comparable)).toEqual(
+      expected.servers.filter((s) => s.kind === 'incoming').map(comparableDeclared),
+    );
+    expect(config.outgoing.map(comparable)).toEqual(
+      expected.servers.filter((s) => s.kind === 'outgoing').map(comparableDeclared),
+    );
     expect(config.problems).toEqual(KNOWN_PROBLEMS[f] ?? []);
   });
 
   it('has the totals observed in snapshot c6ad796', () => {
     const declaredAll = loaded.map((l) => l.expected.servers);
-    const parsedAll = loaded.map((l) => (l.result.ok ? [...l.result.config.incoming, ...l.result.config.outgoing] : []));
+    const parsedAll = loaded.map((l) =>
+      l.result.ok ? [...l.result.config.incoming, ...l.result.config.outgoing] : [],
+    );
     const count = <T>(lists: T[][], has: (list: T[]) => boolean) => lists.filter(has).length;
 
     expect(files).toHaveLength(163);
     for (const [lists, imap, pop3] of [
       [declaredAll, (s: { type: string }) => s.type === 'imap', (s: { type: string }) => s.type === 'pop3'],
-      [parsedAll, (s: { protocol?: string }) => s.protocol === 'imap', (s: { protocol?: string }) => s.protocol === 'pop3'],
+      [
+        parsedAll,
+        (s: { protocol?: string }) => s.protocol === 'imap',
+        (s: { protocol?: string }) => s.protocol === 'pop3',
+      ],
     ] as const) {
       const l = lists as { type: string; protocol?: string }[][];
       expect(count(l, (x) => x.some(imap))).toBe(120);
@@ -165,6 +189,12 @@ describe.skipIf(!present && !required)('ISPDB snapshot (../shared/fixtures/ispdb
     expect(tally((d) => d.username ?? '-')['-']).toBe(2);
     expect(flat.filter((d) => d.hostHadPlaceholder)).toHaveLength(9);
     expect(flat.filter((d) => d.authentication.includes('OAuth2'))).toHaveLength(43);
-    expect(count(declaredAll, (x) => x.some((s) => s.type === 'imap') && x.filter((s) => s.type === 'imap').every((s) => s.security === 'plain'))).toBe(2);
+    expect(
+      count(
+        declaredAll,
+        (x) =>
+          x.some((s) => s.type === 'imap') && x.filter((s) => s.type === 'imap').every((s) => s.security === 'plain'),
+      ),
+    ).toBe(2);
   });
 });

@@ -34,12 +34,48 @@ describe('parseAutoconfig: valid documents', () => {
       domains: ['example.test', 'example-mail.test'],
       incoming: [
         imaps({ ...user, authentication: ['password-cleartext'] }),
-        { protocol: 'imap', type: 'imap', host: 'imap.example.test', port: 143, security: 'starttls', rawSecurity: 'STARTTLS', ...user, authentication: ['password-encrypted'] },
-        { protocol: 'pop3', type: 'pop3', host: 'pop.example.test', port: 995, security: 'tls', rawSecurity: 'SSL', ...user, authentication: ['password-cleartext'] },
+        {
+          protocol: 'imap',
+          type: 'imap',
+          host: 'imap.example.test',
+          port: 143,
+          security: 'starttls',
+          rawSecurity: 'STARTTLS',
+          ...user,
+          authentication: ['password-encrypted'],
+        },
+        {
+          protocol: 'pop3',
+          type: 'pop3',
+          host: 'pop.example.test',
+          port: 995,
+          security: 'tls',
+          rawSecurity: 'SSL',
+          ...user,
+          authentication: ['password-cleartext'],
+        },
       ],
       outgoing: [
-        { protocol: 'smtp', type: 'smtp', host: 'smtp.example.test', port: 465, security: 'tls', rawSecurity: 'SSL', ...user, authentication: ['password-cleartext'] },
-        { protocol: 'smtp', type: 'smtp', host: 'smtp.example.test', port: 587, security: 'starttls', rawSecurity: 'STARTTLS', ...user, authentication: ['password-cleartext'] },
+        {
+          protocol: 'smtp',
+          type: 'smtp',
+          host: 'smtp.example.test',
+          port: 465,
+          security: 'tls',
+          rawSecurity: 'SSL',
+          ...user,
+          authentication: ['password-cleartext'],
+        },
+        {
+          protocol: 'smtp',
+          type: 'smtp',
+          host: 'smtp.example.test',
+          port: 587,
+          security: 'starttls',
+          rawSecurity: 'STARTTLS',
+          ...user,
+          authentication: ['password-cleartext'],
+        },
       ],
       problems: [],
       documentationUrls: ['https://help.example.test/imap', 'https://help.example.test/smtp'],
@@ -49,10 +85,28 @@ describe('parseAutoconfig: valid documents', () => {
   it('fills %EMAILLOCALPART% and %EMAILDOMAIN% in usernames and hostnames', () => {
     const config = parsed('localpart-username.xml');
     expect(config.incoming).toStrictEqual([
-      { protocol: 'imap', type: 'imap', host: 'mail.example.test', port: 993, security: 'tls', rawSecurity: 'SSL', username: 'alice', authentication: ['password-cleartext'] },
+      {
+        protocol: 'imap',
+        type: 'imap',
+        host: 'mail.example.test',
+        port: 993,
+        security: 'tls',
+        rawSecurity: 'SSL',
+        username: 'alice',
+        authentication: ['password-cleartext'],
+      },
     ]);
     expect(config.outgoing).toStrictEqual([
-      { protocol: 'smtp', type: 'smtp', host: 'example.test', port: 587, security: 'starttls', rawSecurity: 'STARTTLS', username: 'alice.example.test', authentication: ['password-cleartext'] },
+      {
+        protocol: 'smtp',
+        type: 'smtp',
+        host: 'example.test',
+        port: 587,
+        security: 'starttls',
+        rawSecurity: 'STARTTLS',
+        username: 'alice.example.test',
+        authentication: ['password-cleartext'],
+      },
     ]);
     expect(config.problems).toEqual([]);
   });
@@ -60,10 +114,23 @@ describe('parseAutoconfig: valid documents', () => {
   it('keeps a server with socketType TLS as unknown and says so; a missing socketType likewise', () => {
     const config = parsed('sockettype-tls.xml');
     expect(config.incoming).toStrictEqual([
-      imaps({ security: 'unknown', rawSecurity: 'TLS', username: 'alice@example.test', authentication: ['password-cleartext'] }),
+      imaps({
+        security: 'unknown',
+        rawSecurity: 'TLS',
+        username: 'alice@example.test',
+        authentication: ['password-cleartext'],
+      }),
     ]);
     expect(config.outgoing).toStrictEqual([
-      { protocol: 'smtp', type: 'smtp', host: 'smtp.example.test', port: 587, security: 'unknown', username: 'alice@example.test', authentication: ['password-cleartext'] },
+      {
+        protocol: 'smtp',
+        type: 'smtp',
+        host: 'smtp.example.test',
+        port: 587,
+        security: 'unknown',
+        username: 'alice@example.test',
+        authentication: ['password-cleartext'],
+      },
     ]);
     expect(config.problems).toStrictEqual([
       { code: 'unknown-socket-type', where: 'incomingServer[0].socketType', value: 'TLS' },
@@ -78,7 +145,15 @@ describe('parseAutoconfig: valid documents', () => {
       [993, 'tls', 'SSL'],
     ]);
     expect(config.outgoing).toStrictEqual([
-      { protocol: 'smtp', type: 'smtp', host: 'smtp.example.test', port: 25, security: 'plain', rawSecurity: 'Plain', authentication: ['none'] },
+      {
+        protocol: 'smtp',
+        type: 'smtp',
+        host: 'smtp.example.test',
+        port: 25,
+        security: 'plain',
+        rawSecurity: 'Plain',
+        authentication: ['none'],
+      },
     ]);
     expect(config.problems).toEqual([]);
   });
@@ -95,8 +170,20 @@ describe('parseAutoconfig: valid documents', () => {
     const config = parsed('version-1.2.xml');
     expect(config.domains).toEqual(['example.test']);
     expect(config.incoming).toStrictEqual([
-      { protocol: 'other', type: 'jmap', host: 'jmap.example.test', port: 443, security: 'tls', username: 'alice@example.test', authentication: ['OAuth2'] },
-      imaps({ username: 'alice@example.test', authentication: ['SCRAM-SHA-256-PLUS', 'password-cleartext'], sasl: ['SCRAM-SHA-256-PLUS'] }),
+      {
+        protocol: 'other',
+        type: 'jmap',
+        host: 'jmap.example.test',
+        port: 443,
+        security: 'tls',
+        username: 'alice@example.test',
+        authentication: ['OAuth2'],
+      },
+      imaps({
+        username: 'alice@example.test',
+        authentication: ['SCRAM-SHA-256-PLUS', 'password-cleartext'],
+        sasl: ['SCRAM-SHA-256-PLUS'],
+      }),
     ]);
     expect(config.outgoing.map((s) => s.host)).toEqual(['smtp.example.test']);
     expect(config.problems).toEqual([]);
@@ -125,7 +212,15 @@ describe('parseAutoconfig: valid documents', () => {
       { protocol: 'other', type: 'nntp', host: 'news.example.test', port: 563, security: 'tls', rawSecurity: 'SSL' },
     ]);
     expect(config.outgoing).toStrictEqual([
-      { protocol: 'smtp', type: 'smtp', host: 'smtp.example.test', port: 587, security: 'starttls', rawSecurity: 'STARTTLS', authentication: ['client-IP-address'] },
+      {
+        protocol: 'smtp',
+        type: 'smtp',
+        host: 'smtp.example.test',
+        port: 587,
+        security: 'starttls',
+        rawSecurity: 'STARTTLS',
+        authentication: ['client-IP-address'],
+      },
     ]);
     expect(config.problems).toEqual([]);
   });
@@ -152,12 +247,38 @@ describe('parseAutoconfig: valid documents', () => {
   it('takes host, port and security from a url when there is no hostname', () => {
     const config = parsed('url-only.xml');
     expect(config.incoming).toStrictEqual([
-      { protocol: 'imap', type: 'imap', host: 'outlook.example.test', port: 993, security: 'tls', rawSecurity: 'SSL', username: 'alice@example.test', authentication: ['OAuth2'] },
-      { protocol: 'other', type: 'ews', host: 'outlook.example.test', port: 443, security: 'tls', username: 'alice@example.test', authentication: ['OAuth2'] },
+      {
+        protocol: 'imap',
+        type: 'imap',
+        host: 'outlook.example.test',
+        port: 993,
+        security: 'tls',
+        rawSecurity: 'SSL',
+        username: 'alice@example.test',
+        authentication: ['OAuth2'],
+      },
+      {
+        protocol: 'other',
+        type: 'ews',
+        host: 'outlook.example.test',
+        port: 443,
+        security: 'tls',
+        username: 'alice@example.test',
+        authentication: ['OAuth2'],
+      },
       { protocol: 'other', type: 'owa', host: 'owa.example.test', port: 8080, security: 'plain' },
-      { protocol: 'other', type: 'exchange', host: 'outlook.example.test', port: 443, security: 'tls', rawSecurity: 'SSL' },
+      {
+        protocol: 'other',
+        type: 'exchange',
+        host: 'outlook.example.test',
+        port: 443,
+        security: 'tls',
+        rawSecurity: 'SSL',
+      },
     ]);
-    expect(config.problems).toStrictEqual([{ code: 'bad-hostname', where: 'incomingServer[3].url', value: 'ftp://graph.example.test/' }]);
+    expect(config.problems).toStrictEqual([
+      { code: 'bad-hostname', where: 'incomingServer[3].url', value: 'ftp://graph.example.test/' },
+    ]);
   });
 });
 
@@ -166,7 +287,15 @@ describe('parseAutoconfig: defective servers are skipped or flagged, the rest ke
     const config = parsed('realname-host.xml');
     expect(config.incoming).toStrictEqual([
       imaps({ username: '%REALNAME%' }),
-      { protocol: 'pop3', type: 'pop3', host: 'pop.example.test', port: 995, security: 'tls', rawSecurity: 'SSL', username: '%EMAILADDRESS' },
+      {
+        protocol: 'pop3',
+        type: 'pop3',
+        host: 'pop.example.test',
+        port: 995,
+        security: 'tls',
+        rawSecurity: 'SSL',
+        username: '%EMAILADDRESS',
+      },
     ]);
     expect(config.outgoing.map((s) => s.username)).toEqual(['alice']);
     expect(config.problems).toStrictEqual([
@@ -226,7 +355,10 @@ describe('parseAutoconfig: unusable bodies', () => {
     ['billion-laughs.xml', { ok: false, reason: 'doctype', detail: '<!DOCTYPE> declaration refused' }],
     ['external-entity.xml', { ok: false, reason: 'doctype', detail: '<!DOCTYPE> declaration refused' }],
     ['entity-without-doctype.xml', { ok: false, reason: 'doctype', detail: '<!ENTITY> declaration refused' }],
-    ['truncated.xml', { ok: false, reason: 'not-xml', detail: "Closing tag 'in' doesn't have proper closing. (line 15, column 9)" }],
+    [
+      'truncated.xml',
+      { ok: false, reason: 'not-xml', detail: "Closing tag 'in' doesn't have proper closing. (line 15, column 9)" },
+    ],
     ['wrong-root.xml', { ok: false, reason: 'no-client-config', detail: 'root element <config>' }],
     ['no-email-provider.xml', { ok: false, reason: 'no-client-config', detail: 'no <emailProvider> element' }],
     ['no-incoming.xml', { ok: false, reason: 'no-incoming-server' }],
@@ -239,7 +371,11 @@ describe('parseAutoconfig: unusable bodies', () => {
     const valid = fixture('multi-incoming.xml');
     const padded = valid.replace('<clientConfig', `<!-- ${'x'.repeat(300 * 1024)} -->\n<clientConfig`);
     const bytes = Buffer.byteLength(padded, 'utf8');
-    expect(parseAutoconfig(padded, who)).toStrictEqual({ ok: false, reason: 'too-large', detail: `${bytes} bytes, limit 262144` });
+    expect(parseAutoconfig(padded, who)).toStrictEqual({
+      ok: false,
+      reason: 'too-large',
+      detail: `${bytes} bytes, limit 262144`,
+    });
     expect(parseAutoconfig(padded, who, { maxBytes: 512 * 1024 })).toStrictEqual(parseAutoconfig(valid, who));
   });
 
@@ -248,7 +384,10 @@ describe('parseAutoconfig: unusable bodies', () => {
     const chars = body.length;
     expect(Buffer.byteLength(body, 'utf8')).toBe(chars + 1);
     expect(parseAutoconfig(body, who, { maxBytes: chars })).toMatchObject({ ok: false, reason: 'too-large' });
-    expect(parseAutoconfig(body, who, { maxBytes: chars + 1 })).toStrictEqual({ ok: false, reason: 'no-incoming-server' });
+    expect(parseAutoconfig(body, who, { maxBytes: chars + 1 })).toStrictEqual({
+      ok: false,
+      reason: 'no-incoming-server',
+    });
   });
 
   it('refuses DOCTYPE and ENTITY in any case and anywhere, even inside a comment', () => {
@@ -261,21 +400,42 @@ describe('parseAutoconfig: unusable bodies', () => {
 
   it('calls an HTML fragment without a root <html> html when it is not well-formed', () => {
     const body = '<div class="x"><html><p>Sign in<br></p></html></div>';
-    expect(parseAutoconfig(body, who)).toStrictEqual({ ok: false, reason: 'html', detail: '<html> element in a malformed document' });
-    expect(parseAutoconfig('<body><p>Not found</p></body>', who)).toStrictEqual({ ok: false, reason: 'html', detail: '<body> root element' });
+    expect(parseAutoconfig(body, who)).toStrictEqual({
+      ok: false,
+      reason: 'html',
+      detail: '<html> element in a malformed document',
+    });
+    expect(parseAutoconfig('<body><p>Not found</p></body>', who)).toStrictEqual({
+      ok: false,
+      reason: 'html',
+      detail: '<body> root element',
+    });
   });
 
   it('never throws: plain text, JSON, names the parser refuses, a non-string', () => {
-    expect(parseAutoconfig('Not Found', who)).toStrictEqual({ ok: false, reason: 'not-xml', detail: "char 'N' is not expected. (line 1, column 1)" });
+    expect(parseAutoconfig('Not Found', who)).toStrictEqual({
+      ok: false,
+      reason: 'not-xml',
+      detail: "char 'N' is not expected. (line 1, column 1)",
+    });
     expect(parseAutoconfig('{"imap":"x"}', who)).toMatchObject({ ok: false, reason: 'not-xml' });
-    expect(parseAutoconfig('<clientConfig><constructor/></clientConfig>', who)).toMatchObject({ ok: false, reason: 'not-xml' });
-    expect(parseAutoconfig('<clientConfig><__proto__><x>1</x></__proto__></clientConfig>', who)).toMatchObject({ ok: false, reason: 'not-xml' });
+    expect(parseAutoconfig('<clientConfig><constructor/></clientConfig>', who)).toMatchObject({
+      ok: false,
+      reason: 'not-xml',
+    });
+    expect(parseAutoconfig('<clientConfig><__proto__><x>1</x></__proto__></clientConfig>', who)).toMatchObject({
+      ok: false,
+      reason: 'not-xml',
+    });
     expect(({} as Record<string, unknown>)['x']).toBeUndefined();
     expect(parseAutoconfig(undefined as unknown as string, who)).toStrictEqual({ ok: false, reason: 'empty' });
   });
 
   it('treats an emailProvider without any element content as no-incoming-server, a text-only one as no-client-config', () => {
-    expect(parseAutoconfig('<clientConfig><emailProvider id="x.test"/></clientConfig>', who)).toStrictEqual({ ok: false, reason: 'no-incoming-server' });
+    expect(parseAutoconfig('<clientConfig><emailProvider id="x.test"/></clientConfig>', who)).toStrictEqual({
+      ok: false,
+      reason: 'no-incoming-server',
+    });
     expect(parseAutoconfig('<clientConfig><emailProvider>text</emailProvider></clientConfig>', who)).toStrictEqual({
       ok: false,
       reason: 'no-client-config',

@@ -19,13 +19,66 @@ describe('parseAutodiscover: settings', () => {
     expect(parseAutodiscover(fixture('imap-smtp.xml'), who)).toStrictEqual({
       ok: true,
       servers: [
-        { protocol: 'imap', type: 'IMAP', host: 'imap.example.test', port: 993, security: 'tls', rawSecurity: 'SSL=on', username: 'alice@example.test' },
-        { protocol: 'imap', type: 'IMAP', host: 'imap.example.test', port: 143, security: 'starttls', rawSecurity: 'SSL=on', username: 'alice', authentication: ['SPA'] },
-        { protocol: 'pop3', type: 'POP3', host: 'pop.example.test', port: 110, security: 'plain', rawSecurity: 'SSL=off' },
-        { protocol: 'smtp', type: 'SMTP', host: 'smtp.example.test', port: 587, security: 'starttls', rawSecurity: 'Encryption=TLS', username: 'alice@example.test' },
-        { protocol: 'smtp', type: 'SMTP', host: 'smtp.example.test', port: 2525, security: 'tls', rawSecurity: 'Encryption=Auto' },
-        { protocol: 'smtp', type: 'SMTP', host: 'smtp.example.test', port: 25, security: 'tls', rawSecurity: 'Encryption=SSL' },
-        { protocol: 'smtp', type: 'SMTP', host: 'smtp.example.test', port: 465, security: 'plain', rawSecurity: 'SSL=on, Encryption=None' },
+        {
+          protocol: 'imap',
+          type: 'IMAP',
+          host: 'imap.example.test',
+          port: 993,
+          security: 'tls',
+          rawSecurity: 'SSL=on',
+          username: 'alice@example.test',
+        },
+        {
+          protocol: 'imap',
+          type: 'IMAP',
+          host: 'imap.example.test',
+          port: 143,
+          security: 'starttls',
+          rawSecurity: 'SSL=on',
+          username: 'alice',
+          authentication: ['SPA'],
+        },
+        {
+          protocol: 'pop3',
+          type: 'POP3',
+          host: 'pop.example.test',
+          port: 110,
+          security: 'plain',
+          rawSecurity: 'SSL=off',
+        },
+        {
+          protocol: 'smtp',
+          type: 'SMTP',
+          host: 'smtp.example.test',
+          port: 587,
+          security: 'starttls',
+          rawSecurity: 'Encryption=TLS',
+          username: 'alice@example.test',
+        },
+        {
+          protocol: 'smtp',
+          type: 'SMTP',
+          host: 'smtp.example.test',
+          port: 2525,
+          security: 'tls',
+          rawSecurity: 'Encryption=Auto',
+        },
+        {
+          protocol: 'smtp',
+          type: 'SMTP',
+          host: 'smtp.example.test',
+          port: 25,
+          security: 'tls',
+          rawSecurity: 'Encryption=SSL',
+        },
+        {
+          protocol: 'smtp',
+          type: 'SMTP',
+          host: 'smtp.example.test',
+          port: 465,
+          security: 'plain',
+          rawSecurity: 'SSL=on, Encryption=None',
+        },
       ],
       problems: [
         { code: 'bad-port', where: 'Protocol[7].Port', value: '99999' },
@@ -50,8 +103,23 @@ describe('parseAutodiscover: settings', () => {
     expect(parseAutodiscover(fixture('namespaced.xml'), who)).toStrictEqual({
       ok: true,
       servers: [
-        { protocol: 'imap', type: 'imap', host: 'mail.example.test', port: 993, security: 'tls', rawSecurity: 'SSL=ON', username: 'alice' },
-        { protocol: 'smtp', type: 'smtp', host: 'mail.example.test', port: 587, security: 'plain', rawSecurity: 'Encryption=none' },
+        {
+          protocol: 'imap',
+          type: 'imap',
+          host: 'mail.example.test',
+          port: 993,
+          security: 'tls',
+          rawSecurity: 'SSL=ON',
+          username: 'alice',
+        },
+        {
+          protocol: 'smtp',
+          type: 'smtp',
+          host: 'mail.example.test',
+          port: 587,
+          security: 'plain',
+          rawSecurity: 'Encryption=none',
+        },
       ],
       problems: [],
     } satisfies AutodiscoverResult);
@@ -64,7 +132,16 @@ describe('parseAutodiscover: settings', () => {
       const r = parseAutodiscover(body(port), who);
       return r.ok ? r.servers[0]?.security : r.reason;
     };
-    expect([143, 110, 25, 587, 993, 995, 465, 10143].map(security)).toEqual(['starttls', 'starttls', 'starttls', 'starttls', 'tls', 'tls', 'tls', 'tls']);
+    expect([143, 110, 25, 587, 993, 995, 465, 10143].map(security)).toEqual([
+      'starttls',
+      'starttls',
+      'starttls',
+      'starttls',
+      'tls',
+      'tls',
+      'tls',
+      'tls',
+    ]);
   });
 });
 
@@ -88,7 +165,10 @@ describe('parseAutodiscover: redirects and errors', () => {
   });
 
   it('refuses a redirectUrl that is not a URL', () => {
-    const body = fixture('redirect-url.xml').replace(/<RedirectUrl>.*<\/RedirectUrl>/, '<RedirectUrl>not a url</RedirectUrl>');
+    const body = fixture('redirect-url.xml').replace(
+      /<RedirectUrl>.*<\/RedirectUrl>/,
+      '<RedirectUrl>not a url</RedirectUrl>',
+    );
     expect(parseAutodiscover(body, who)).toStrictEqual({
       ok: false,
       reason: 'no-incoming-server',
@@ -97,11 +177,19 @@ describe('parseAutodiscover: redirects and errors', () => {
   });
 
   it('turns Response/Error into error-response with code and message', () => {
-    expect(parseAutodiscover(fixture('error.xml'), who)).toStrictEqual({ ok: false, reason: 'error-response', detail: '600: Invalid Request' });
+    expect(parseAutodiscover(fixture('error.xml'), who)).toStrictEqual({
+      ok: false,
+      reason: 'error-response',
+      detail: '600: Invalid Request',
+    });
   });
 
   it('says no-incoming-server for a MobileSync answer, no-client-config for a foreign document', () => {
-    expect(parseAutodiscover(fixture('mobilesync.xml'), who)).toStrictEqual({ ok: false, reason: 'no-incoming-server', detail: 'no <Account> element' });
+    expect(parseAutodiscover(fixture('mobilesync.xml'), who)).toStrictEqual({
+      ok: false,
+      reason: 'no-incoming-server',
+      detail: 'no <Account> element',
+    });
     expect(parseAutodiscover('<clientConfig/>', who)).toStrictEqual({
       ok: false,
       reason: 'no-client-config',
@@ -111,10 +199,21 @@ describe('parseAutodiscover: redirects and errors', () => {
 
   it('shares the autoconfig guards', () => {
     expect(parseAutodiscover('', who)).toStrictEqual({ ok: false, reason: 'empty' });
-    expect(parseAutodiscover('<!DOCTYPE html><html></html>', who)).toStrictEqual({ ok: false, reason: 'doctype', detail: '<!DOCTYPE html>: an HTML page' });
-    expect(parseAutodiscover('<html><body>IIS</body></html>', who)).toStrictEqual({ ok: false, reason: 'html', detail: '<html> root element' });
+    expect(parseAutodiscover('<!DOCTYPE html><html></html>', who)).toStrictEqual({
+      ok: false,
+      reason: 'doctype',
+      detail: '<!DOCTYPE html>: an HTML page',
+    });
+    expect(parseAutodiscover('<html><body>IIS</body></html>', who)).toStrictEqual({
+      ok: false,
+      reason: 'html',
+      detail: '<html> root element',
+    });
     expect(parseAutodiscover('<Autodiscover><Response>', who)).toMatchObject({ ok: false, reason: 'not-xml' });
-    expect(parseAutodiscover(fixture('imap-smtp.xml'), who, { maxBytes: 100 })).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(parseAutodiscover(fixture('imap-smtp.xml'), who, { maxBytes: 100 })).toMatchObject({
+      ok: false,
+      reason: 'too-large',
+    });
   });
 });
 
@@ -133,14 +232,18 @@ describe('autodiscoverRequestBody', () => {
         '',
       ].join('\n'),
     );
-    expect(AUTODISCOVER_RESPONSE_SCHEMA).toBe('http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a');
+    expect(AUTODISCOVER_RESPONSE_SCHEMA).toBe(
+      'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a',
+    );
   });
 
   it('escapes the address so it cannot break out of the element', () => {
     const nasty = `"o'brien"&<x>@example.test\u0001`;
     const body = autodiscoverRequestBody(nasty);
     expect(body).toContain('<EMailAddress>&quot;o&apos;brien&quot;&amp;&lt;x&gt;@example.test</EMailAddress>');
-    const tree = new XMLParser({ parseTagValue: false }).parse(body) as { Autodiscover: { Request: { EMailAddress: string } } };
+    const tree = new XMLParser({ parseTagValue: false }).parse(body) as {
+      Autodiscover: { Request: { EMailAddress: string } };
+    };
     expect(tree.Autodiscover.Request.EMailAddress).toBe(`"o'brien"&<x>@example.test`);
   });
 });

@@ -30,7 +30,12 @@ describe('PACC: TXT records and the document', () => {
   });
 
   it('reads IMAP on 993 and submission on 465 under `submit` (-03) or `smtp` (-02), auth and provider', () => {
-    const doc = (extra: object) => JSON.stringify({ protocols: { imap: { host: 'IMAP.Example.com.' }, ...extra }, authentication: { password: false, 'oauth-public': { issuer: 'https://login.example.com' } }, info: { provider: { name: 'Example', shortName: 'Ex' }, help: { documentation: 'https://example.com/help' } } });
+    const doc = (extra: object) =>
+      JSON.stringify({
+        protocols: { imap: { host: 'IMAP.Example.com.' }, ...extra },
+        authentication: { password: false, 'oauth-public': { issuer: 'https://login.example.com' } },
+        info: { provider: { name: 'Example', shortName: 'Ex' }, help: { documentation: 'https://example.com/help' } },
+      });
     const submit = readPaccJson(doc({ submit: { host: 'smtp.example.com' } }));
     expect(submit).toEqual({
       ok: true,
@@ -38,7 +43,13 @@ describe('PACC: TXT records and the document', () => {
         { protocol: 'imap', type: 'imap', host: 'imap.example.com', port: 993, security: 'tls' },
         { protocol: 'smtp', type: 'submit', host: 'smtp.example.com', port: 465, security: 'tls' },
       ],
-      facts: { passwordAllowed: false, oauthIssuer: 'https://login.example.com', provider: { name: 'Example', shortName: 'Ex' }, documentation: 'https://example.com/help', submissionKey: 'submit' },
+      facts: {
+        passwordAllowed: false,
+        oauthIssuer: 'https://login.example.com',
+        provider: { name: 'Example', shortName: 'Ex' },
+        documentation: 'https://example.com/help',
+        submissionKey: 'submit',
+      },
     });
     const smtp = readPaccJson(doc({ smtp: { host: 'smtp.example.com' } }));
     expect(smtp.ok && smtp.facts.submissionKey).toBe('smtp');
@@ -47,14 +58,23 @@ describe('PACC: TXT records and the document', () => {
   it('refuses what cannot be used, with a reason code', () => {
     expect(readPaccJson('{"protocols":')).toMatchObject({ ok: false, problem: 'not-json' });
     expect(readPaccJson('[]')).toMatchObject({ ok: false, problem: 'not-object' });
-    expect(readPaccJson('{"protocols":{"jmap":{"url":"https://jmap.example.com"}}}')).toMatchObject({ ok: false, problem: 'no-imap' });
-    expect(readPaccJson('{"protocols":{"imap":{"host":"bad host!"}}}')).toMatchObject({ ok: false, problem: 'no-imap' });
+    expect(readPaccJson('{"protocols":{"jmap":{"url":"https://jmap.example.com"}}}')).toMatchObject({
+      ok: false,
+      problem: 'no-imap',
+    });
+    expect(readPaccJson('{"protocols":{"imap":{"host":"bad host!"}}}')).toMatchObject({
+      ok: false,
+      problem: 'no-imap',
+    });
   });
 });
 
 describe('autoconfig via the MX (draft-ietf-mailmaint-autoconfig-06 §3)', () => {
   it('MXFULLDOMAIN only when longer than MXBASEDOMAIN, the base by the public suffix list', () => {
-    expect(mxDomains('mx.premium.europe.example.com')).toEqual({ base: 'example.com', full: 'premium.europe.example.com' });
+    expect(mxDomains('mx.premium.europe.example.com')).toEqual({
+      base: 'example.com',
+      full: 'premium.europe.example.com',
+    });
     expect(mxDomains('mx.example.com')).toEqual({ base: 'example.com' });
     expect(mxDomains('mx.example.co.uk')).toEqual({ base: 'example.co.uk' });
     expect(mxDomains('MX1.EU.Hoster.test.')).toEqual({ base: 'hoster.test', full: 'eu.hoster.test' });
@@ -66,32 +86,76 @@ describe('OAuth issuer URLs and metadata', () => {
     expect(normaliseIssuer('login.example.com')).toBe('https://login.example.com');
     expect(normaliseIssuer('https://login.example.com/')).toBe('https://login.example.com');
     expect(normaliseIssuer('https://login.example.com/tenant/')).toBe('https://login.example.com/tenant');
-    for (const bad of ['http://login.example.com', 'https://login.example.com/?x=1', 'https://login.example.com/#f', 'https://u:p@login.example.com', 'not a url at all']) expect(normaliseIssuer(bad), bad).toBeUndefined();
+    for (const bad of [
+      'http://login.example.com',
+      'https://login.example.com/?x=1',
+      'https://login.example.com/#f',
+      'https://u:p@login.example.com',
+      'not a url at all',
+    ])
+      expect(normaliseIssuer(bad), bad).toBeUndefined();
   });
 
   it('RFC 8414 inserts the well-known suffix before the path; OpenID appends it', () => {
-    expect(rfc8414Url('https://login.example.com')).toBe('https://login.example.com/.well-known/oauth-authorization-server');
-    expect(rfc8414Url('https://login.example.com/tenant')).toBe('https://login.example.com/.well-known/oauth-authorization-server/tenant');
-    expect(oidcUrl('https://login.example.com/tenant')).toBe('https://login.example.com/tenant/.well-known/openid-configuration');
+    expect(rfc8414Url('https://login.example.com')).toBe(
+      'https://login.example.com/.well-known/oauth-authorization-server',
+    );
+    expect(rfc8414Url('https://login.example.com/tenant')).toBe(
+      'https://login.example.com/.well-known/oauth-authorization-server/tenant',
+    );
+    expect(oidcUrl('https://login.example.com/tenant')).toBe(
+      'https://login.example.com/tenant/.well-known/openid-configuration',
+    );
   });
 
   it('metadata must name exactly the issuer asked about and carry an endpoint', () => {
     const iss = 'https://login.example.com';
-    expect(readMetadata(JSON.stringify({ issuer: iss, authorization_endpoint: `${iss}/a`, token_endpoint: `${iss}/t`, scopes_supported: ['mail', 7] }), iss)).toEqual({
-      metadata: { issuer: iss, authorizationEndpoint: `${iss}/a`, tokenEndpoint: `${iss}/t`, scopesSupported: ['mail'] },
+    expect(
+      readMetadata(
+        JSON.stringify({
+          issuer: iss,
+          authorization_endpoint: `${iss}/a`,
+          token_endpoint: `${iss}/t`,
+          scopes_supported: ['mail', 7],
+        }),
+        iss,
+      ),
+    ).toEqual({
+      metadata: {
+        issuer: iss,
+        authorizationEndpoint: `${iss}/a`,
+        tokenEndpoint: `${iss}/t`,
+        scopesSupported: ['mail'],
+      },
     });
-    expect(readMetadata(JSON.stringify({ issuer: `${iss}/`, token_endpoint: 'x' }), iss)).toEqual({ problem: 'issuer-mismatch' });
+    expect(readMetadata(JSON.stringify({ issuer: `${iss}/`, token_endpoint: 'x' }), iss)).toEqual({
+      problem: 'issuer-mismatch',
+    });
     expect(readMetadata(JSON.stringify({ issuer: iss }), iss)).toEqual({ problem: 'missing-endpoints' });
     expect(readMetadata('<html>', iss)).toEqual({ problem: 'not-json' });
   });
 
   it('the RFC 7628 initial response carries no token, escapes the GS2 name; the challenge JSON is read', () => {
-    const ir = Buffer.from(emptyBearerResponse('a,b=c@example.com', 'imap.example.com', 993), 'base64').toString('utf8');
-    expect(ir).toBe(`n,a=a=2Cb=3Dc@example.com,\x01host=imap.example.com\x01port=993\x01auth=Bearer ${PLACEHOLDER_TOKEN}\x01\x01`);
-    const challenge = Buffer.from(JSON.stringify({ status: 'invalid_token', scope: 'mail', 'openid-configuration': 'https://login.example.com/.well-known/openid-configuration', n: 401 })).toString('base64');
-    expect(decodeChallenge(challenge)).toEqual({ status: 'invalid_token', scope: 'mail', 'openid-configuration': 'https://login.example.com/.well-known/openid-configuration', n: '401' });
+    const ir = Buffer.from(emptyBearerResponse('a,b=c@example.com', 'imap.example.com', 993), 'base64').toString(
+      'utf8',
+    );
+    expect(ir).toBe(
+      `n,a=a=2Cb=3Dc@example.com,\x01host=imap.example.com\x01port=993\x01auth=Bearer ${PLACEHOLDER_TOKEN}\x01\x01`,
+    );
+    const challenge = Buffer.from(
+      JSON.stringify({
+        status: 'invalid_token',
+        scope: 'mail',
+        'openid-configuration': 'https://login.example.com/.well-known/openid-configuration',
+        n: 401,
+      }),
+    ).toString('base64');
+    expect(decodeChallenge(challenge)).toEqual({
+      status: 'invalid_token',
+      scope: 'mail',
+      'openid-configuration': 'https://login.example.com/.well-known/openid-configuration',
+      n: '401',
+    });
     expect(decodeChallenge(Buffer.from('not json').toString('base64'))).toBeUndefined();
   });
 });
-
-

@@ -24,7 +24,14 @@ let bundled: string | null = null;
 function guardModule(): string {
   if (!bundled) {
     bundled = path.join(mkdtempSync(path.join(os.tmpdir(), 'imapdoc-xml-guard-')), 'xml-guard.mjs');
-    buildSync({ entryPoints: [path.join(ROOT, 'src/discovery/xml-guard.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundled, logLevel: 'error' });
+    buildSync({
+      entryPoints: [path.join(ROOT, 'src/discovery/xml-guard.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: bundled,
+      logLevel: 'error',
+    });
   }
   return bundled;
 }
@@ -36,7 +43,16 @@ afterAll(() => {
 /** guardXml from src/ in a child process, killed after `ms`: a hang becomes a failure, not a frozen run. */
 function guardInChild(body: string, ms = 10_000): { status: number | null; out: string } {
   const mod = guardModule();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(mod)}); process.stdout.write(JSON.stringify(m.guardXml(process.argv[1])));`, body], { timeout: ms, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(mod)}); process.stdout.write(JSON.stringify(m.guardXml(process.argv[1])));`,
+      body,
+    ],
+    { timeout: ms, encoding: 'utf8' },
+  );
   return { status: r.status, out: r.stdout };
 }
 
@@ -75,23 +91,39 @@ describe('document shape limits', () => {
   });
 
   it(`reads at most LIMITS.xmlServers (${LIMITS.xmlServers}) servers of a kind from one file, and says so`, () => {
-    const many = Array.from({ length: 500 }, (_, i): [string, string, number, string] => ['imap', `imap${i}.example.com`, 993, 'SSL']);
+    const many = Array.from({ length: 500 }, (_, i): [string, string, number, string] => [
+      'imap',
+      `imap${i}.example.com`,
+      993,
+      'SSL',
+    ]);
     const body = autoconfigXml('example.com', many);
     expect(Buffer.byteLength(body)).toBeLessThan(LIMITS.httpBodyBytes);
     const r = parseAutoconfig(body, who);
     if (!r.ok) throw new Error(`not parsed: ${r.reason}`);
     expect(r.config.incoming).toHaveLength(LIMITS.xmlServers);
-    expect(r.config.problems).toContainEqual(expect.objectContaining({ code: 'too-many-servers', where: 'incomingServer' }));
+    expect(r.config.problems).toContainEqual(
+      expect.objectContaining({ code: 'too-many-servers', where: 'incomingServer' }),
+    );
 
-    const protocols = Array.from({ length: 500 }, (_, i) => `<Protocol><Type>IMAP</Type><Server>imap${i}.example.com</Server><Port>993</Port></Protocol>`).join('');
-    const ad = parseAutodiscover(`<Autodiscover><Response><Account>${protocols}</Account></Response></Autodiscover>`, who);
+    const protocols = Array.from(
+      { length: 500 },
+      (_, i) => `<Protocol><Type>IMAP</Type><Server>imap${i}.example.com</Server><Port>993</Port></Protocol>`,
+    ).join('');
+    const ad = parseAutodiscover(
+      `<Autodiscover><Response><Account>${protocols}</Account></Response></Autodiscover>`,
+      who,
+    );
     if (!ad.ok) throw new Error(`not parsed: ${ad.reason}`);
     expect(ad.servers).toHaveLength(LIMITS.xmlServers);
     expect(ad.problems).toContainEqual(expect.objectContaining({ code: 'too-many-servers' }));
   });
 
   it(`keeps at most LIMITS.xmlAuthentications (${LIMITS.xmlAuthentications}) <authentication> values of one server, in document order`, () => {
-    const auth = Array.from({ length: 3000 }, (_, i) => `<authentication system="sasl">X-MECH-${i}</authentication>`).join('');
+    const auth = Array.from(
+      { length: 3000 },
+      (_, i) => `<authentication system="sasl">X-MECH-${i}</authentication>`,
+    ).join('');
     const body = `<clientConfig version="1.2"><emailProvider id="example.com"><domain>example.com</domain><incomingServer type="imap"><hostname>imap.example.com</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username>${auth}</incomingServer></emailProvider></clientConfig>`;
     expect(Buffer.byteLength(body)).toBeLessThan(LIMITS.httpBodyBytes);
     const r = parseAutoconfig(body, who);

@@ -19,7 +19,16 @@ describe('withoutAd', () => {
   it('clears the bit and keeps everything else', async () => {
     const r: Resolver = {
       servers: ['192.0.2.53:53'],
-      query: async <T>(name: string, type: string) => ({ name, type, status: 'records' as const, records: ['x'] as T[], ad: true, server: '192.0.2.53:53', ms: 1, via: 'udp' as const }),
+      query: async <T>(name: string, type: string) => ({
+        name,
+        type,
+        status: 'records' as const,
+        records: ['x'] as T[],
+        ad: true,
+        server: '192.0.2.53:53',
+        ms: 1,
+        via: 'udp' as const,
+      }),
     };
     const a = await withoutAd(r).query('_imaps._tcp.example.com', 'SRV');
     expect(a).toMatchObject({ ad: false, status: 'records', records: ['x'], name: '_imaps._tcp.example.com' });

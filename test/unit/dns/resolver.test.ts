@@ -91,7 +91,9 @@ describe('systemServers', () => {
   });
 
   it('without an argument reads /etc/resolv.conf', () => {
-    const fromFile = existsSync('/etc/resolv.conf') ? systemServers(readFileSync('/etc/resolv.conf', 'utf8')) : systemServers('');
+    const fromFile = existsSync('/etc/resolv.conf')
+      ? systemServers(readFileSync('/etc/resolv.conf', 'utf8'))
+      : systemServers('');
     expect(systemServers()).toEqual(fromFile);
     expect(systemServers().length).toBeGreaterThan(0);
   });

@@ -37,17 +37,24 @@ describe('classifyError: one row per mapping', () => {
   });
 
   it('a disconnect before the TLS handshake completed is a reset', () => {
-    expect(classifyError(new Error('Client network socket disconnected before secure TLS connection was established')).code).toBe('RESET');
+    expect(
+      classifyError(new Error('Client network socket disconnected before secure TLS connection was established')).code,
+    ).toBe('RESET');
   });
 
   it('an aborted signal says which limit fired', () => {
     const c1 = new AbortController();
     c1.abort(new DeadlineReached());
-    expect(classifyError(new Error('x'), c1.signal)).toMatchObject({ code: 'ABORTED', message: 'stopped at the run deadline' });
+    expect(classifyError(new Error('x'), c1.signal)).toMatchObject({
+      code: 'ABORTED',
+      message: 'stopped at the run deadline',
+    });
     const c2 = new AbortController();
     c2.abort(new Interrupted());
     expect(classifyError(new Error('x'), c2.signal)).toMatchObject({ code: 'ABORTED', message: 'interrupted' });
-    expect(classifyError(new Error('x'), AbortSignal.abort(new DOMException('t', 'TimeoutError'))).code).toBe('TIMEOUT');
+    expect(classifyError(new Error('x'), AbortSignal.abort(new DOMException('t', 'TimeoutError'))).code).toBe(
+      'TIMEOUT',
+    );
   });
 
   it('messages become one safe line', () => {

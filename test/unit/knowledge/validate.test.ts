@@ -42,25 +42,67 @@ describe('every entry carries its evidence', () => {
     if (!brand) throw new Error('no brand');
     const noHosts: ProviderEntry = { ...google, brands: [{ ...brand, sources: {} }] };
     expect(entryProblems(noHosts, KNOWLEDGE_DATE)).toContain('google/gmail hosts: no source');
-    const emptyQuote: ProviderEntry = { ...google, sources: { ...google.sources, admin: [{ url: 'https://example.org/page', quote: '' }] } };
-    expect(entryProblems(emptyQuote, KNOWLEDGE_DATE)).toContain('google adminImap [admin]: source https://example.org/page quotes nothing');
-    expect(entryProblems({ ...google, checked: '2027-01-01' }, KNOWLEDGE_DATE)).toContain(`google: checked 2027-01-01, after the knowledge date ${KNOWLEDGE_DATE}`);
-    expect(entryProblems({ ...google, checked: 'last week' }, KNOWLEDGE_DATE)).toContain('google: last-checked date "last week" is not YYYY-MM-DD');
-    const unsourcedRefusal: ProviderEntry = { ...google, refusals: [{ reply: 'NO nope', finding: 'AUTH_FAILED', source: { url: 'nowhere', quote: 'nothing said here' } }] };
-    expect(entryProblems(unsourcedRefusal, KNOWLEDGE_DATE)).toContain('google refusal "NO nope": source URL "nowhere" is not a web address');
+    const emptyQuote: ProviderEntry = {
+      ...google,
+      sources: { ...google.sources, admin: [{ url: 'https://example.org/page', quote: '' }] },
+    };
+    expect(entryProblems(emptyQuote, KNOWLEDGE_DATE)).toContain(
+      'google adminImap [admin]: source https://example.org/page quotes nothing',
+    );
+    expect(entryProblems({ ...google, checked: '2027-01-01' }, KNOWLEDGE_DATE)).toContain(
+      `google: checked 2027-01-01, after the knowledge date ${KNOWLEDGE_DATE}`,
+    );
+    expect(entryProblems({ ...google, checked: 'last week' }, KNOWLEDGE_DATE)).toContain(
+      'google: last-checked date "last week" is not YYYY-MM-DD',
+    );
+    const unsourcedRefusal: ProviderEntry = {
+      ...google,
+      refusals: [{ reply: 'NO nope', finding: 'AUTH_FAILED', source: { url: 'nowhere', quote: 'nothing said here' } }],
+    };
+    expect(entryProblems(unsourcedRefusal, KNOWLEDGE_DATE)).toContain(
+      'google refusal "NO nope": source URL "nowhere" is not a web address',
+    );
   });
 
   it('a cause needs the fact it names (an app-password cause without a page, a region cause with one region)', () => {
     const { appPassword: _drop, ...rest } = google;
-    expect(entryProblems(rest as ProviderEntry, KNOWLEDGE_DATE)).toContain('google: cause app-password needs appPassword');
-    expect(entryProblems({ ...google, causes: ['wrong-region'] }, KNOWLEDGE_DATE)).toContain('google: cause wrong-region needs two regions with a server');
+    expect(entryProblems(rest as ProviderEntry, KNOWLEDGE_DATE)).toContain(
+      'google: cause app-password needs appPassword',
+    );
+    expect(entryProblems({ ...google, causes: ['wrong-region'] }, KNOWLEDGE_DATE)).toContain(
+      'google: cause wrong-region needs two regions with a server',
+    );
   });
 });
 
 describe('coverage', () => {
   it('covers the providers people use, each brand with its own server where a source names one', () => {
     const brands = PROVIDERS.flatMap((p) => p.brands.map((b) => b.id));
-    for (const id of ['gmail', 'outlook', 'm365', 'yahoo', 'aol', 'icloud', 'fastmail', 'gmx-net', 'webde', 'zoho-com', 'zoho-eu', 'zoho-ca', 'zoho-sa', 'yandex', 'mailru', 't-online', 'proton', 'qq', 'netease-163', 'orange', 'libero', 'seznam', 'naver']) {
+    for (const id of [
+      'gmail',
+      'outlook',
+      'm365',
+      'yahoo',
+      'aol',
+      'icloud',
+      'fastmail',
+      'gmx-net',
+      'webde',
+      'zoho-com',
+      'zoho-eu',
+      'zoho-ca',
+      'zoho-sa',
+      'yandex',
+      'mailru',
+      't-online',
+      'proton',
+      'qq',
+      'netease-163',
+      'orange',
+      'libero',
+      'seznam',
+      'naver',
+    ]) {
       expect(brands, id).toContain(id);
     }
     // Rakuten has no entry, and the gap is listed with its reason.
@@ -79,12 +121,18 @@ describe.skipIf(!ispdbPresent && !required)("what is quoted from Thunderbird's I
   ]).filter((s) => s && ispdbFile(s));
 
   it.each(all.map((s) => [ispdbFile(s) as string, s.quote] as const))('%s: %s', (file, quote) => {
-    if (!ispdbPresent) expect.fail(`ISPDB fixtures required by IMAP_DOCTOR_REQUIRE_SERVERS=1 but ${ISPDB_DIR} not found`);
+    if (!ispdbPresent)
+      expect.fail(`ISPDB fixtures required by IMAP_DOCTOR_REQUIRE_SERVERS=1 but ${ISPDB_DIR} not found`);
     const raw = readFileSync(path.join(ISPDB_DIR, file), 'utf8');
-    for (const part of quote.split(' … ')) expect(`${flat(raw)}\n${content(raw)}`, `${file} has "${part}"`).toContain(flat(part));
+    for (const part of quote.split(' … '))
+      expect(`${flat(raw)}\n${content(raw)}`, `${file} has "${part}"`).toContain(flat(part));
   });
 
-  it.each(PROVIDERS.flatMap((p) => p.brands.filter((b) => b.imap && b.sources.hosts?.some((s) => ispdbFile(s))).map((b) => [b.id, b] as const)))('%s: its server is an IMAP server its ISPDB file declares', (_id, b) => {
+  it.each(
+    PROVIDERS.flatMap((p) =>
+      p.brands.filter((b) => b.imap && b.sources.hosts?.some((s) => ispdbFile(s))).map((b) => [b.id, b] as const),
+    ),
+  )('%s: its server is an IMAP server its ISPDB file declares', (_id, b) => {
     const file = b.sources.hosts?.map((s) => ispdbFile(s)).find((f) => f) as string;
     const xml = readFileSync(path.join(ISPDB_DIR, file), 'utf8');
     const imapServers = [...xml.matchAll(/<incomingServer type="imap">([\s\S]*?)<\/incomingServer>/g)].map((m) => ({
@@ -136,7 +184,8 @@ describe('docs/providers.md', () => {
     for (const p of PROVIDERS) {
       expect(doc).toContain(`## ${p.name}`);
       expect(doc).toContain(`Last checked ${p.checked}.`);
-      for (const s of [...Object.values(p.sources).flat(), ...p.brands.flatMap((b) => Object.values(b.sources).flat())]) if (s) expect(doc).toContain(s.url);
+      for (const s of [...Object.values(p.sources).flat(), ...p.brands.flatMap((b) => Object.values(b.sources).flat())])
+        if (s) expect(doc).toContain(s.url);
     }
     expect(doc).toContain(`Knowledge date: **${KNOWLEDGE_DATE}**`);
   });
@@ -150,7 +199,12 @@ describe('docs/providers.md', () => {
     const fresh: ProviderEntry = { ...google, id: 'fresh', name: 'Fresh Mail', checked: '2025-12-06' };
     expect(isStale(old, '2026-12-06', STALE_AFTER_MONTHS)).toBe(true);
     expect(isStale(fresh, '2026-12-06', STALE_AFTER_MONTHS)).toBe(false);
-    const doc = providersMarkdown({ providers: [old, fresh], knowledgeDate: '2026-12-06', staleAfterMonths: STALE_AFTER_MONTHS, leftOut: [] });
+    const doc = providersMarkdown({
+      providers: [old, fresh],
+      knowledgeDate: '2026-12-06',
+      staleAfterMonths: STALE_AFTER_MONTHS,
+      leftOut: [],
+    });
     expect(doc).toContain('| [Old Mail](#old) |');
     expect(doc.split('\n').find((l) => l.startsWith('| [Old Mail]'))).toContain('⚠ stale');
     expect(doc.split('\n').find((l) => l.startsWith('| [Fresh Mail]'))).not.toContain('stale');

@@ -12,7 +12,15 @@ import { probeEndpoint, type EndpointContext } from '../../../src/probes/endpoin
 import { createTrustStore } from '../../../src/probes/trust.js';
 import { OPEN_POLICY } from '../../../src/util/ip.js';
 import { candidate } from '../../helpers/evidence.js';
-import { makeTestCert, memoryIo, netError, onLines, serverTlsOnHello, type Serve, type TestCert } from '../../helpers/memory-io.js';
+import {
+  makeTestCert,
+  memoryIo,
+  netError,
+  onLines,
+  serverTlsOnHello,
+  type Serve,
+  type TestCert,
+} from '../../helpers/memory-io.js';
 
 const HOST = 'imap.example.test';
 const ADDRESS = '192.0.2.10';
@@ -40,7 +48,11 @@ function ctxFor(io: Io, over: Partial<EndpointContext> = {}): EndpointContext {
   };
 }
 
-async function probe(serve: Serve, security: Security, over: Partial<EndpointContext> = {}): Promise<{ a: AddressProbe; io: ReturnType<typeof memoryIo> }> {
+async function probe(
+  serve: Serve,
+  security: Security,
+  over: Partial<EndpointContext> = {},
+): Promise<{ a: AddressProbe; io: ReturnType<typeof memoryIo> }> {
   const io = memoryIo(serve);
   const e = await probeEndpoint(candidate(HOST, security === 'tls' ? 993 : 143, security), 0, ctxFor(io, over));
   expect(e.addresses).toHaveLength(1);
@@ -48,7 +60,10 @@ async function probe(serve: Serve, security: Security, over: Partial<EndpointCon
 }
 
 /** A scripted IMAP server: the greeting, then each tagged command answered by `reply` (lines without CRLF). */
-function imap(greeting: string, reply: (tag: string, command: string, s: Duplex, stop: () => void) => string[] | void): Serve {
+function imap(
+  greeting: string,
+  reply: (tag: string, command: string, s: Duplex, stop: () => void) => string[] | void,
+): Serve {
   return (s) => {
     s.write(`${greeting}\r\n`);
     const stop = onLines(s, (line) => {
@@ -71,7 +86,12 @@ function starttlsServer(extra = ''): Serve {
     serverTlsOnHello(s, cert, (t) =>
       onLines(t, (line) => {
         const [tag2 = '', cmd2 = ''] = line.split(' ');
-        if (cmd2.toUpperCase() === 'CAPABILITY') t.write(capability(tag2, 'IMAP4rev1 AUTH=PLAIN').map((l) => `${l}\r\n`).join(''));
+        if (cmd2.toUpperCase() === 'CAPABILITY')
+          t.write(
+            capability(tag2, 'IMAP4rev1 AUTH=PLAIN')
+              .map((l) => `${l}\r\n`)
+              .join(''),
+          );
       }),
     );
     return undefined;
@@ -81,29 +101,44 @@ function starttlsServer(extra = ''): Serve {
 describe('probeEndpoint over an in-memory duplex', () => {
   it('reads the greeting and the CAPABILITY reply, dialling the pinned address through the injected connect', async () => {
     const { a, io } = await probe(
-      imap('* OK [CAPABILITY IMAP4rev1 STARTTLS] hello', (tag, command) => (command === 'CAPABILITY' ? capability(tag, 'IMAP4rev1 STARTTLS ID') : [`${tag} BAD no`])),
+      imap('* OK [CAPABILITY IMAP4rev1 STARTTLS] hello', (tag, command) =>
+        command === 'CAPABILITY' ? capability(tag, 'IMAP4rev1 STARTTLS ID') : [`${tag} BAD no`],
+      ),
       'plain',
     );
     expect(io.dialled.map((d) => `${d.address}:${d.port}/${d.family}`)).toEqual([`${ADDRESS}:143/4`]);
     expect(a.tcp).toMatchObject({ state: 'ok', value: { localAddress: '198.51.100.1' } });
     expect(a.greeting).toMatchObject({ state: 'ok', value: { kind: 'ok' } });
     expect(a.capability).toMatchObject({ state: 'ok', value: ['IMAP4rev1', 'STARTTLS', 'ID'] });
-    expect(a.transcript?.map((l) => `${l.dir} ${l.text}`)).toEqual(expect.arrayContaining(['c a1 CAPABILITY', 's * CAPABILITY IMAP4rev1 STARTTLS ID']));
+    expect(a.transcript?.map((l) => `${l.dir} ${l.text}`)).toEqual(
+      expect.arrayContaining(['c a1 CAPABILITY', 's * CAPABILITY IMAP4rev1 STARTTLS ID']),
+    );
   });
 
   it('STARTTLS accepted: TLS runs over the same stream, the chain verifies against the trust store, CAPABILITY is asked again', async () => {
     const { a } = await probe(starttlsServer(), 'starttls');
-    expect(a.starttls).toMatchObject({ state: 'ok', value: { advertised: true, response: { status: 'OK' }, injectedBytes: 0 } });
-    expect(a.starttlsTls).toMatchObject({ state: 'ok', value: { chainVerified: true, hostnameOk: true, hostnameChecked: HOST, servername: HOST } });
+    expect(a.starttls).toMatchObject({
+      state: 'ok',
+      value: { advertised: true, response: { status: 'OK' }, injectedBytes: 0 },
+    });
+    expect(a.starttlsTls).toMatchObject({
+      state: 'ok',
+      value: { chainVerified: true, hostnameOk: true, hostnameChecked: HOST, servername: HOST },
+    });
     expect(a.capabilityAfterTls).toMatchObject({ state: 'ok', value: ['IMAP4rev1', 'AUTH=PLAIN'] });
   });
 
   it('STARTTLS refused: the reply is the evidence and no handshake is tried', async () => {
     const { a, io } = await probe(
-      imap('* OK ready', (tag, command) => (command === 'CAPABILITY' ? capability(tag, 'IMAP4rev1') : [`${tag} NO STARTTLS not available`])),
+      imap('* OK ready', (tag, command) =>
+        command === 'CAPABILITY' ? capability(tag, 'IMAP4rev1') : [`${tag} NO STARTTLS not available`],
+      ),
       'starttls',
     );
-    expect(a.starttls).toMatchObject({ state: 'ok', value: { advertised: false, response: { status: 'NO' }, injectedBytes: 0 } });
+    expect(a.starttls).toMatchObject({
+      state: 'ok',
+      value: { advertised: false, response: { status: 'NO' }, injectedBytes: 0 },
+    });
     expect(a.starttlsTls).toEqual({ state: 'skipped', blockedBy: 'starttls' });
     expect(a.capabilityAfterTls).toEqual({ state: 'skipped', blockedBy: 'starttls' });
     expect(io.dialled).toHaveLength(1);
@@ -111,7 +146,10 @@ describe('probeEndpoint over an in-memory duplex', () => {
 
   it('bytes after the STARTTLS OK and before the handshake are recorded as injection evidence', async () => {
     const { a } = await probe(starttlsServer('* OK [ALERT] injected\r\n'), 'starttls', { timeoutMs: 500 });
-    expect(a.starttls).toMatchObject({ state: 'ok', value: { response: { status: 'OK' }, injectedSample: '* OK [ALERT] injected' } });
+    expect(a.starttls).toMatchObject({
+      state: 'ok',
+      value: { response: { status: 'OK' }, injectedSample: '* OK [ALERT] injected' },
+    });
     expect(a.starttls?.state === 'ok' && a.starttls.value.injectedBytes).toBe('* OK [ALERT] injected\r\n'.length);
   });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { authMechanisms, capabilitiesFrom, hasCap, parseGreeting, parseTagged } from '../../../src/probes/imap-parse.js';
+import {
+  authMechanisms,
+  capabilitiesFrom,
+  hasCap,
+  parseGreeting,
+  parseTagged,
+} from '../../../src/probes/imap-parse.js';
 
 describe('parseGreeting', () => {
   it('reads an OK greeting with capabilities, keeping their spelling', () => {
@@ -25,7 +31,10 @@ describe('parseGreeting', () => {
   ])('%s → %s', (line, kind) => expect(parseGreeting(`${line}\r\n`).kind).toBe(kind));
 
   it('keeps the BYE code and text', () => {
-    expect(parseGreeting('* BYE [UNAVAILABLE] Too many connections')).toMatchObject({ code: 'UNAVAILABLE', text: 'Too many connections' });
+    expect(parseGreeting('* BYE [UNAVAILABLE] Too many connections')).toMatchObject({
+      code: 'UNAVAILABLE',
+      text: 'Too many connections',
+    });
   });
 
   it('recognises TLS records (a TLS server answering a plaintext client)', () => {
@@ -47,14 +56,20 @@ describe('tagged replies and capabilities', () => {
       text: 'Authentication failed.',
       line: 'a1 NO [AUTHENTICATIONFAILED] Authentication failed.',
     });
-    expect(parseTagged('a2 bad TLS support isn\'t enabled.', 'a2')).toMatchObject({ status: 'BAD', text: "TLS support isn't enabled." });
+    expect(parseTagged("a2 bad TLS support isn't enabled.", 'a2')).toMatchObject({
+      status: 'BAD',
+      text: "TLS support isn't enabled.",
+    });
     expect(parseTagged('a10 OK done', 'a1')).toBeNull();
     expect(parseTagged('* OK untagged', 'a1')).toBeNull();
   });
 
   it('reads capabilities from untagged data or the OK code', () => {
     expect(capabilitiesFrom(['* CAPABILITY IMAP4rev2 AUTH=PLAIN'])).toEqual(['IMAP4rev2', 'AUTH=PLAIN']);
-    expect(capabilitiesFrom([], parseTagged('a1 OK [CAPABILITY IMAP4rev1 IDLE] done', 'a1') ?? undefined)).toEqual(['IMAP4rev1', 'IDLE']);
+    expect(capabilitiesFrom([], parseTagged('a1 OK [CAPABILITY IMAP4rev1 IDLE] done', 'a1') ?? undefined)).toEqual([
+      'IMAP4rev1',
+      'IDLE',
+    ]);
     expect(capabilitiesFrom(['* OK still here'])).toBeNull();
   });
 

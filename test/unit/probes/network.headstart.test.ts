@@ -18,7 +18,15 @@ function silentConnect(log: string[]): Connect {
     log.push(`${address}:${port}`);
     const t0 = performance.now();
     return new Promise((resolve) => {
-      const done = () => resolve({ ok: false, error: { code: signal.reason instanceof DOMException ? 'TIMEOUT' : 'ABORTED', message: String(signal.reason?.name) } as ProbeError, ms: Math.round(performance.now() - t0) });
+      const done = () =>
+        resolve({
+          ok: false,
+          error: {
+            code: signal.reason instanceof DOMException ? 'TIMEOUT' : 'ABORTED',
+            message: String(signal.reason?.name),
+          } as ProbeError,
+          ms: Math.round(performance.now() - t0),
+        });
       if (signal.aborted) done();
       else signal.addEventListener('abort', done, { once: true });
     });
@@ -47,21 +55,53 @@ describe('HeadStart', () => {
     const log: string[] = [];
     const ctx = ctxFor(silentConnect(log));
     const head = new HeadStart(ctx);
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+    head.observe({
+      kind: 'stage',
+      endpoint: 'imap.example.com:993/tls',
+      host: 'imap.example.com',
+      address: '192.0.2.10',
+      stage: 'tcp',
+      state: 'start',
+    });
     await new Promise((r) => setTimeout(r, 60));
     expect(log).toEqual(['192.0.2.10:443', '192.0.2.10:80']);
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'failed' });
+    head.observe({
+      kind: 'stage',
+      endpoint: 'imap.example.com:993/tls',
+      host: 'imap.example.com',
+      address: '192.0.2.10',
+      stage: 'tcp',
+      state: 'failed',
+    });
     const net = await probeNetwork([dropped('TIMEOUT')], ctx, head);
     // 443 and 80 were not dialled a second time; only the other IMAP port was new.
     expect(log).toEqual(['192.0.2.10:443', '192.0.2.10:80', '192.0.2.10:143']);
-    expect(net.references.map((r) => `${r.purpose} ${r.port} ${r.outcome.state}`)).toEqual(['same-host-web 443 failed', 'same-host-web 80 failed', 'same-host-other-imap 143 failed']);
+    expect(net.references.map((r) => `${r.purpose} ${r.port} ${r.outcome.state}`)).toEqual([
+      'same-host-web 443 failed',
+      'same-host-web 80 failed',
+      'same-host-other-imap 143 failed',
+    ]);
   });
 
   it('a connect that answers in time starts nothing', async () => {
     const log: string[] = [];
     const head = new HeadStart(ctxFor(silentConnect(log)));
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'ok' });
+    head.observe({
+      kind: 'stage',
+      endpoint: 'imap.example.com:993/tls',
+      host: 'imap.example.com',
+      address: '192.0.2.10',
+      stage: 'tcp',
+      state: 'start',
+    });
+    head.observe({
+      kind: 'stage',
+      endpoint: 'imap.example.com:993/tls',
+      host: 'imap.example.com',
+      address: '192.0.2.10',
+      stage: 'tcp',
+      state: 'ok',
+    });
     await new Promise((r) => setTimeout(r, 60));
     expect(log).toEqual([]);
   });
@@ -70,7 +110,14 @@ describe('HeadStart', () => {
     const log: string[] = [];
     const ctx = ctxFor(silentConnect(log), 10_000);
     const head = new HeadStart(ctx);
-    head.observe({ kind: 'stage', endpoint: 'imap.example.com:993/tls', host: 'imap.example.com', address: '192.0.2.10', stage: 'tcp', state: 'start' });
+    head.observe({
+      kind: 'stage',
+      endpoint: 'imap.example.com:993/tls',
+      host: 'imap.example.com',
+      address: '192.0.2.10',
+      stage: 'tcp',
+      state: 'start',
+    });
     await new Promise((r) => setTimeout(r, 60));
     const pending = head.take('192.0.2.10', 443);
     expect(pending).toBeDefined();

@@ -19,13 +19,34 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function selfSignedCa(cn: string): string {
   const key = path.join(dir, `${cn}.key`);
   const crt = path.join(dir, `${cn}.crt`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', crt, '-days', '2', '-subj', `/CN=${cn}`], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${cn}`,
+    ],
+    { stdio: 'ignore' },
+  );
   return readFileSync(crt, 'utf8');
 }
 
 describe('trust store', () => {
   it('fingerprints every bundled root exactly as X509Certificate does, without parsing it', () => {
-    for (const pem of rootCertificates) expect(pemFingerprint256(pem)).toBe(new X509Certificate(pem).fingerprint256.toUpperCase());
+    for (const pem of rootCertificates)
+      expect(pemFingerprint256(pem)).toBe(new X509Certificate(pem).fingerprint256.toUpperCase());
   });
 
   it('counts a --ca-file CA among the anchors, and the roots too', () => {
@@ -53,4 +74,3 @@ describe('trust store', () => {
     expect(() => store.anchorFingerprints).not.toThrow();
   });
 });
-

@@ -16,7 +16,9 @@ describe('signatureAlgorithm (read from the DER)', () => {
     expect(signatureAlgorithm(byCn('ISRG Root X2'))).toBe('ecdsa-with-SHA384');
   });
   it('knows the algorithm of every root Node ships', () => {
-    const unknown = rootCertificates.map((p) => signatureAlgorithm(new X509Certificate(p).raw)).filter((a) => !a || /^\d/.test(a));
+    const unknown = rootCertificates
+      .map((p) => signatureAlgorithm(new X509Certificate(p).raw))
+      .filter((a) => !a || /^\d/.test(a));
     expect(unknown).toEqual([]);
   });
   it('returns undefined for garbage instead of throwing', () => {
@@ -49,8 +51,17 @@ describe('scrubbing structured data', () => {
   it('a short or numeric password never breaks the report structure or its numbers', () => {
     const forms = new Secret('993').variants('a@b.c');
     const report = { ok: false, port: 993, ms: 5993, text: 'server said 993', list: ['993', 'x'] };
-    expect(scrubDeep(report, forms)).toEqual({ ok: false, port: 993, ms: 5993, text: 'server said [redacted]', list: ['[redacted]', 'x'] });
-    expect(scrubDeep({ ok: false, v: 'false' }, new Secret('false').variants())).toEqual({ ok: false, v: '[redacted]' });
+    expect(scrubDeep(report, forms)).toEqual({
+      ok: false,
+      port: 993,
+      ms: 5993,
+      text: 'server said [redacted]',
+      list: ['[redacted]', 'x'],
+    });
+    expect(scrubDeep({ ok: false, v: 'false' }, new Secret('false').variants())).toEqual({
+      ok: false,
+      v: '[redacted]',
+    });
   });
 
   it('free-text scrubbing keeps only forms long enough not to mangle words and numbers', () => {

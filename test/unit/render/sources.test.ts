@@ -27,10 +27,19 @@ const d = discovery(
   [
     source('srv-imaps', { ms: 12 }, ['imap imap.example.com:993/tls']),
     source('srv-imap', { status: 'service-disabled' }),
-    source('autoconfig', { status: 'tls-error', error: { code: 'HTTP_TLS', message: 'x', rawCode: 'CERT_HAS_EXPIRED' } }),
+    source('autoconfig', {
+      status: 'tls-error',
+      error: { code: 'HTTP_TLS', message: 'x', rawCode: 'CERT_HAS_EXPIRED' },
+    }),
     source('autoconfig-http', {}, ['imap imap.hoster.net:993/tls']),
     source('ispdb', { status: 'not-found', httpStatus: 404 }),
-    source('mx', { status: 'found', facts: { mxHosts: ['aspmx.l.google.com', 'alt1.aspmx.l.google.com', 'alt2.aspmx.l.google.com'], provider: 'google' } }),
+    source('mx', {
+      status: 'found',
+      facts: {
+        mxHosts: ['aspmx.l.google.com', 'alt1.aspmx.l.google.com', 'alt2.aspmx.l.google.com'],
+        provider: 'google',
+      },
+    }),
     source('autodiscover', { status: 'timeout' }),
     source('mx-ispdb', {}, ['pop3 pop.hoster.net:995/tls']),
   ],
@@ -42,7 +51,9 @@ describe('renderSourcesTable', () => {
     const lines = renderSourcesTable(report(d), { color: false });
     expect(lines[0]).toBe('Where the settings for example.com were looked for (mail handled by Google):');
     expect(lines).toHaveLength(9);
-    expect(lines[1]).toMatch(/^ {2}✔ SRV _imaps +_imaps\._tcp\.example\.com SRV +found +12 ms {2}imap\.example\.com:993 SSL\/TLS$/);
+    expect(lines[1]).toMatch(
+      /^ {2}✔ SRV _imaps +_imaps\._tcp\.example\.com SRV +found +12 ms {2}imap\.example\.com:993 SSL\/TLS$/,
+    );
     expect(lines[2]).toMatch(/· SRV _imap .* not offered \("\."\)/);
     expect(lines[3]).toMatch(/! autoconfig .* TLS error \(CERT_HAS_EXPIRED\)/);
     expect(lines[4]).toMatch(/! autoconfig \(http\) .* found, unverified \(http\) .* imap\.hoster\.net:993 SSL\/TLS$/);
@@ -63,13 +74,27 @@ describe('renderSourcesTable', () => {
 
   it('prints the catalogue words for a reason code, with the details the facts carry', () => {
     const row = (x: ReturnType<typeof source>) => renderSourcesTable(report(discovery([x])), { color: false })[1] ?? '';
-    expect(row(source('ispdb', { status: 'disabled', facts: { reason: 'no-ispdb' } }))).toMatch(/ISPDB .* off .* --no-ispdb$/);
-    expect(row(source('guess', { status: 'skipped', facts: { reason: 'settings-published' } }))).toMatch(/settings were published$/);
-    const refusedSrv = source('autodiscover-srv', { status: 'skipped', refused: [{ target: '192.0.2.7:8443', reason: 'ip-literal' }], facts: { reason: 'unverified-target-refused' } });
-    expect(row(refusedSrv)).toMatch(/192\.0\.2\.7:8443 named by an unverified SRV record: not connected to$/);
-    expect(row(source('autodiscover', { facts: { reason: 'redirect-url-not-followed', redirectUrl: 'https://elsewhere.example.net/a.xml' } }))).toMatch(
-      /redirects to the URL https:\/\/elsewhere\.example\.net\/a\.xml; not followed$/,
+    expect(row(source('ispdb', { status: 'disabled', facts: { reason: 'no-ispdb' } }))).toMatch(
+      /ISPDB .* off .* --no-ispdb$/,
     );
-    expect(row(source('autodiscover', { status: 'http-error', httpStatus: 401, facts: { reason: 'asks-credentials' } }))).toMatch(/asks for credentials \(imap-doctor never sends them to Autodiscover\)$/);
+    expect(row(source('guess', { status: 'skipped', facts: { reason: 'settings-published' } }))).toMatch(
+      /settings were published$/,
+    );
+    const refusedSrv = source('autodiscover-srv', {
+      status: 'skipped',
+      refused: [{ target: '192.0.2.7:8443', reason: 'ip-literal' }],
+      facts: { reason: 'unverified-target-refused' },
+    });
+    expect(row(refusedSrv)).toMatch(/192\.0\.2\.7:8443 named by an unverified SRV record: not connected to$/);
+    expect(
+      row(
+        source('autodiscover', {
+          facts: { reason: 'redirect-url-not-followed', redirectUrl: 'https://elsewhere.example.net/a.xml' },
+        }),
+      ),
+    ).toMatch(/redirects to the URL https:\/\/elsewhere\.example\.net\/a\.xml; not followed$/);
+    expect(
+      row(source('autodiscover', { status: 'http-error', httpStatus: 401, facts: { reason: 'asks-credentials' } })),
+    ).toMatch(/asks for credentials \(imap-doctor never sends them to Autodiscover\)$/);
   });
 });

@@ -15,13 +15,36 @@ function report(endpoints: EndpointEvidence[], credentials: 'password' | null = 
 
 const healthy = report([
   endpoint(candidate('imap.example.com', 993, 'tls', { portGuessed: true }), {
-    login: { state: 'attempted', attempt: { address: '192.0.2.10', ms: 80, ok: true, alerts: [], credentialsRejected: false, mechanism: 'AUTHENTICATE PLAIN', mailbox: { state: 'ok', value: { name: 'INBOX', exists: 3, readOnly: true }, ms: 4 } } },
+    login: {
+      state: 'attempted',
+      attempt: {
+        address: '192.0.2.10',
+        ms: 80,
+        ok: true,
+        alerts: [],
+        credentialsRejected: false,
+        mechanism: 'AUTHENTICATE PLAIN',
+        mailbox: { state: 'ok', value: { name: 'INBOX', exists: 3, readOnly: true }, ms: 4 },
+      },
+    },
   }),
 ]);
 
 const expired = report([
   endpoint(candidate('imap.example.com', 993, 'tls'), {
-    addresses: [addressProbe('tls', { tls: { state: 'ok', value: tlsInfo({ chainVerified: false, verifyError: 'CERT_HAS_EXPIRED', chain: [cert({ validTo: '2021-01-01T00:00:00.000Z' })] }), ms: 9 } })],
+    addresses: [
+      addressProbe('tls', {
+        tls: {
+          state: 'ok',
+          value: tlsInfo({
+            chainVerified: false,
+            verifyError: 'CERT_HAS_EXPIRED',
+            chain: [cert({ validTo: '2021-01-01T00:00:00.000Z' })],
+          }),
+          ms: 9,
+        },
+      }),
+    ],
     login: { state: 'withheld', reason: 'tls-not-verified' },
   }),
 ]);
@@ -30,7 +53,20 @@ const wrongPassword = report([
   endpoint(candidate('imap.example.com', 993, 'tls'), {
     login: {
       state: 'attempted',
-      attempt: { address: '192.0.2.10', ms: 510, ok: false, alerts: [], credentialsRejected: true, mechanism: 'AUTHENTICATE PLAIN', response: { status: 'NO', code: 'AUTHENTICATIONFAILED', text: 'Authentication failed.', line: '2 NO [AUTHENTICATIONFAILED] Authentication failed.' } },
+      attempt: {
+        address: '192.0.2.10',
+        ms: 510,
+        ok: false,
+        alerts: [],
+        credentialsRejected: true,
+        mechanism: 'AUTHENTICATE PLAIN',
+        response: {
+          status: 'NO',
+          code: 'AUTHENTICATIONFAILED',
+          text: 'Authentication failed.',
+          line: '2 NO [AUTHENTICATIONFAILED] Authentication failed.',
+        },
+      },
     },
   }),
 ]);
@@ -59,13 +95,16 @@ describe('text renderer', () => {
   });
 
   it('ascii symbols on request', () => {
-    expect(renderText(expired, { color: false, verbose: false, quiet: true, ascii: true })).toMatch(/^x The certificate/m);
+    expect(renderText(expired, { color: false, verbose: false, quiet: true, ascii: true })).toMatch(
+      /^x The certificate/m,
+    );
   });
 
   it('wraps explanations at the terminal width', () => {
     const t = renderText(expired, { color: false, verbose: false, quiet: false, width: 60 });
     const problems = t.slice(t.indexOf('Problems'));
-    for (const line of problems.split('\n').filter((l) => l.startsWith('    ') && !l.includes('`'))) expect(line.length).toBeLessThanOrEqual(64);
+    for (const line of problems.split('\n').filter((l) => l.startsWith('    ') && !l.includes('`')))
+      expect(line.length).toBeLessThanOrEqual(64);
   });
 });
 

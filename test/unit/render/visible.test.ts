@@ -44,12 +44,30 @@ function hostileReport() {
         invalid: { reason: 'not-xml', detail: hostile },
         facts: { displayName: hostile, enableUrl: hostile },
       },
-      { source: 'mx', query: 'example.com MX', status: 'found', ms: 2, servers: [], trust: 'trusted', trustReason: 'known-provider', facts: { mxHosts: [`mx${hostile}.example.com`] } },
+      {
+        source: 'mx',
+        query: 'example.com MX',
+        status: 'found',
+        ms: 2,
+        servers: [],
+        trust: 'trusted',
+        trustReason: 'known-provider',
+        facts: { mxHosts: [`mx${hostile}.example.com`] },
+      },
     ],
   };
   const a = addressProbe('starttls', {
     greeting: { state: 'ok', value: { ...greeting(`* OK ${hostile}`), text: hostile }, ms: 1 },
-    starttls: { state: 'ok', value: { advertised: true, response: { status: 'OK', text: hostile, line: `a2 OK ${hostile}` }, injectedBytes: 12, injectedSample: hostile }, ms: 1 },
+    starttls: {
+      state: 'ok',
+      value: {
+        advertised: true,
+        response: { status: 'OK', text: hostile, line: `a2 OK ${hostile}` },
+        injectedBytes: 12,
+        injectedSample: hostile,
+      },
+      ms: 1,
+    },
     transcript: [{ t: 1, dir: 's', layer: 'plain', text: hostile }],
   });
   return reportFrom(
@@ -58,7 +76,15 @@ function hostileReport() {
         addresses: [a],
         login: {
           state: 'attempted',
-          attempt: { address: '192.0.2.10', ms: 5, ok: false, alerts: [hostile], bye: hostile, credentialsRejected: true, response: { status: 'NO', code: 'ALERT', text: hostile, line: `a1 NO [ALERT] ${hostile}` } },
+          attempt: {
+            address: '192.0.2.10',
+            ms: 5,
+            ok: false,
+            alerts: [hostile],
+            bye: hostile,
+            credentialsRejected: true,
+            response: { status: 'NO', code: 'ALERT', text: hostile, line: `a1 NO [ALERT] ${hostile}` },
+          },
         },
       }),
     ],
@@ -69,7 +95,11 @@ function hostileReport() {
 describe('control characters from the network are made visible', () => {
   it('in the text report (colour off and on), the Markdown report and the HTML page', () => {
     const r = hostileReport();
-    for (const out of [renderText(r, { color: false, verbose: true, quiet: false }), renderMarkdown(r), renderHtml(r)]) {
+    for (const out of [
+      renderText(r, { color: false, verbose: true, quiet: false }),
+      renderMarkdown(r),
+      renderHtml(r),
+    ]) {
       expect(out).not.toMatch(RAW_CONTROL);
       expect(out).toContain('\\x1b]52;c;');
       expect(out).toContain('\\u202e');
@@ -79,10 +109,11 @@ describe('control characters from the network are made visible', () => {
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).not.toMatch(RAW_CONTROL);
   });
 
-  it('show and diff of saved reports (anyone\'s files) print them made visible too', () => {
+  it("show and diff of saved reports (anyone's files) print them made visible too", () => {
     const clean = reportFrom([endpoint()]);
     const d = diffReports(clean, hostileReport(), { before: `before${CLEAR}.json`, after: `after${TITLE}.json` });
-    for (const out of [renderDiffText(d, { color: false }), renderDiffMarkdown(d), renderDiffJson(d)]) expect(out).not.toMatch(RAW_CONTROL);
+    for (const out of [renderDiffText(d, { color: false }), renderDiffMarkdown(d), renderDiffJson(d)])
+      expect(out).not.toMatch(RAW_CONTROL);
   });
 
   it('JSON keeps the data as it came, escaped by JSON itself', () => {
@@ -98,7 +129,9 @@ describe('control characters from the network are made visible', () => {
         expect(v).not.toMatch(RAW_CONTROL);
         expect(visible(v)).toBe(v);
         expect(v.split('\n').length).toBe(s.split('\n').length);
-        expect(v.replace(/\\x[0-9a-f]{2}|\\u[0-9a-f]{4}/g, '')).toBe(s.replace(new RegExp(RAW_CONTROL.source, 'g'), '').replace(/\\x[0-9a-f]{2}|\\u[0-9a-f]{4}/g, ''));
+        expect(v.replace(/\\x[0-9a-f]{2}|\\u[0-9a-f]{4}/g, '')).toBe(
+          s.replace(new RegExp(RAW_CONTROL.source, 'g'), '').replace(/\\x[0-9a-f]{2}|\\u[0-9a-f]{4}/g, ''),
+        );
       }),
       fuzzParams(),
     );

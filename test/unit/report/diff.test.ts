@@ -23,7 +23,11 @@ const validateDiff = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'docs/d
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-diff-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const refused = { state: 'failed' as const, error: { code: 'REFUSED' as const, message: 'connect ECONNREFUSED' }, ms: 1 };
+const refused = {
+  state: 'failed' as const,
+  error: { code: 'REFUSED' as const, message: 'connect ECONNREFUSED' },
+  ms: 1,
+};
 const names = { before: 'before.json', after: 'after.json' };
 const E993 = { id: 'imap.example.com:993/tls', host: 'imap.example.com', port: 993, security: 'tls' as const };
 
@@ -32,7 +36,16 @@ function healthy(tcpMs = 10): EndpointEvidence {
   return endpoint(candidate(), { addresses: [addressProbe('tls', { tcp: { state: 'ok', value: {}, ms: tcpMs } })] });
 }
 const after = (stage: 'tcp' | 'tls') => ({ state: 'skipped' as const, blockedBy: stage });
-const closedProbe = (security: 'tls' | 'starttls') => addressProbe(security, { tcp: refused, tls: after('tcp'), greeting: after('tcp'), capability: after('tcp'), ...(security === 'starttls' ? { starttls: after('tcp'), starttlsTls: after('tcp'), capabilityAfterTls: after('tcp') } : {}) });
+const closedProbe = (security: 'tls' | 'starttls') =>
+  addressProbe(security, {
+    tcp: refused,
+    tls: after('tcp'),
+    greeting: after('tcp'),
+    capability: after('tcp'),
+    ...(security === 'starttls'
+      ? { starttls: after('tcp'), starttlsTls: after('tcp'), capabilityAfterTls: after('tcp') }
+      : {}),
+  });
 const closed = () => endpoint(candidate(), { addresses: [closedProbe('tls')] });
 const report = (e: EndpointEvidence[], durationMs = 100): Report => reportFrom(e, { credentials: null, durationMs });
 
@@ -51,7 +64,9 @@ describe('diffReports', () => {
   it('a breakage: a new error and a stopped endpoint make after worse', () => {
     const d = diffReports(report([healthy()]), report([closed()]), names);
     expect(d.worse).toBe(true);
-    expect(d.findings.appeared.map((f) => `${f.severity} ${f.code} ${f.endpoint?.id}`)).toContain('error TCP_REFUSED imap.example.com:993/tls');
+    expect(d.findings.appeared.map((f) => `${f.severity} ${f.code} ${f.endpoint?.id}`)).toContain(
+      'error TCP_REFUSED imap.example.com:993/tls',
+    );
     expect(d.endpoints.stoppedWorking).toEqual([E993]);
   });
 
@@ -62,11 +77,15 @@ describe('diffReports', () => {
     const other = endpoint(candidate('imap.example.com', 143, 'starttls'), { addresses: [closedProbe('starttls')] }, 1);
     const more = diffReports(report([closed()]), report([closed(), other]), names);
     expect(more.worse).toBe(true);
-    expect(more.endpoints.onlyAfter).toEqual([{ id: 'imap.example.com:143/starttls', host: 'imap.example.com', port: 143, security: 'starttls' }]);
+    expect(more.endpoints.onlyAfter).toEqual([
+      { id: 'imap.example.com:143/starttls', host: 'imap.example.com', port: 143, security: 'starttls' },
+    ]);
   });
 
   it('a worse verdict alone (ok → warning) is worse; passed checks are never listed as new or gone', () => {
-    const weak = endpoint(candidate(), { addresses: [addressProbe('tls', { tcp: { state: 'ok', value: {}, ms: 10 } })] });
+    const weak = endpoint(candidate(), {
+      addresses: [addressProbe('tls', { tcp: { state: 'ok', value: {}, ms: 10 } })],
+    });
     const soon = report([weak]);
     const warned: Report = { ...soon, verdict: { ...soon.verdict, status: 'warning' } };
     const d = diffReports(report([healthy()]), warned, names);
@@ -76,25 +95,47 @@ describe('diffReports', () => {
 
   it('a finding whose severity rose to error is a new error', () => {
     const before = report([closed()]);
-    const lowered: Report = { ...before, findings: before.findings.map((f) => (f.code === 'TCP_REFUSED' ? { ...f, severity: 'info' as const } : f)) };
+    const lowered: Report = {
+      ...before,
+      findings: before.findings.map((f) => (f.code === 'TCP_REFUSED' ? { ...f, severity: 'info' as const } : f)),
+    };
     const d = diffReports(lowered, before, names);
     expect(d.findings.severityChanged).toMatchObject([{ code: 'TCP_REFUSED', from: 'info', severity: 'error' }]);
     expect(d.worse).toBe(true);
-    expect(diffReports(before, lowered, names).findings.severityChanged).toMatchObject([{ from: 'error', severity: 'info' }]);
+    expect(diffReports(before, lowered, names).findings.severityChanged).toMatchObject([
+      { from: 'error', severity: 'info' },
+    ]);
   });
 
   it('notable timings: 2× or more and 500 ms or more, either way', () => {
-    expect([notableTiming(100, 700), notableTiming(800, 100), notableTiming(1000, 1400), notableTiming(10, 400), notableTiming(0, 500), notableTiming(250, 750), notableTiming(600, 1100)]).toEqual([true, true, false, false, true, true, false]);
+    expect([
+      notableTiming(100, 700),
+      notableTiming(800, 100),
+      notableTiming(1000, 1400),
+      notableTiming(10, 400),
+      notableTiming(0, 500),
+      notableTiming(250, 750),
+      notableTiming(600, 1100),
+    ]).toEqual([true, true, false, false, true, true, false]);
     const d = diffReports(report([healthy(100)], 2000), report([healthy(900)], 2100), names);
-    expect(d.timings).toEqual([{ what: 'imap.example.com:993/tls tcp', endpoint: E993, stage: 'tcp', beforeMs: 100, afterMs: 900 }]);
+    expect(d.timings).toEqual([
+      { what: 'imap.example.com:993/tls tcp', endpoint: E993, stage: 'tcp', beforeMs: 100, afterMs: 900 },
+    ]);
     const run = diffReports(report([healthy()], 300), report([healthy()], 5000), names);
     expect(run.timings).toEqual([{ what: 'run', beforeMs: 300, afterMs: 5000 }]);
   });
 
   it('reports of different addresses, or in the wrong order, carry a note', () => {
     const b = report([healthy()]);
-    const a: Report = { ...report([healthy()]), input: { ...b.input, address: 'bob@example.com' }, startedAt: '2020-01-01T00:00:00.000Z' };
-    expect(diffReports(b, a, names).notes).toEqual(['the reports are for different addresses (alice@example.com, bob@example.com)', '"after" was made before "before": are the files in the right order?']);
+    const a: Report = {
+      ...report([healthy()]),
+      input: { ...b.input, address: 'bob@example.com' },
+      startedAt: '2020-01-01T00:00:00.000Z',
+    };
+    expect(diffReports(b, a, names).notes).toEqual([
+      'the reports are for different addresses (alice@example.com, bob@example.com)',
+      '"after" was made before "before": are the files in the right order?',
+    ]);
   });
 });
 
@@ -103,9 +144,13 @@ describe('diff renderings', () => {
 
   it('text: both verdicts, the endpoint that now works, what is gone, the timings, the outcome', () => {
     const t = renderDiffText(d, { color: false });
-    expect(t).toMatch(/^imap-doctor diff · alice@example\.com\nbefore: ✖ .*\(before\.json, 2026-11-26T12:00:00\.000Z, imap-doctor 9\.9\.9\)\nafter:  ✔ /);
+    expect(t).toMatch(
+      /^imap-doctor diff · alice@example\.com\nbefore: ✖ .*\(before\.json, 2026-11-26T12:00:00\.000Z, imap-doctor 9\.9\.9\)\nafter:  ✔ /,
+    );
     expect(t).toContain('  ✔ now works: imap.example.com:993 (SSL/TLS)');
-    expect(t).toMatch(/  ✔ gone \(error\): Nothing accepts connections on port 993 of imap\.example\.com TCP_REFUSED — imap\.example\.com:993 \(SSL\/TLS\)/);
+    expect(t).toMatch(
+      /  ✔ gone \(error\): Nothing accepts connections on port 993 of imap\.example\.com TCP_REFUSED — imap\.example\.com:993 \(SSL\/TLS\)/,
+    );
     expect(t).toContain('  ! 300 ms → 2000 ms: the whole run');
     expect(t).toMatch(/\nVerdict: error → ok; better\n$/);
     expect(renderDiffText(d, { color: true })).toContain('\u001b[');

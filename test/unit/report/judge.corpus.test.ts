@@ -20,17 +20,25 @@ import { runShow } from '../../helpers/show.js';
 
 const DIR = path.resolve(import.meta.dirname, '../../corpus');
 const fileOf = (name: string) => path.join(DIR, `${name}.evidence.json`);
-const judged = async (name: string): Promise<Report> => judgeEvidence(await loadEvidence({ name, text: readFileSync(fileOf(name), 'utf8') }));
+const judged = async (name: string): Promise<Report> =>
+  judgeEvidence(await loadEvidence({ name, text: readFileSync(fileOf(name), 'utf8') }));
 const firstError = (r: Report) => r.findings.find((f) => f.severity === 'error')?.code ?? null;
 /** What the checks concluded, one line per finding: the part a change in a check would move. */
-const summary = (r: Report) => [`verdict ${r.verdict.status}${r.verdict.working ? ` working ${r.verdict.working.host}:${r.verdict.working.port}` : ''}`, ...r.findings.map((f) => `${f.severity} ${f.code}${f.endpoint ? ` ${f.endpoint}` : ''}${f.causedBy ? ` ← ${f.causedBy}` : ''}`)];
+const summary = (r: Report) => [
+  `verdict ${r.verdict.status}${r.verdict.working ? ` working ${r.verdict.working.host}:${r.verdict.working.port}` : ''}`,
+  ...r.findings.map(
+    (f) => `${f.severity} ${f.code}${f.endpoint ? ` ${f.endpoint}` : ''}${f.causedBy ? ` ← ${f.causedBy}` : ''}`,
+  ),
+];
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-corpus-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('evidence corpus (real lab runs, re-judged without servers)', () => {
   it('holds exactly the scenarios of test/corpus/scenarios.ts (npm run corpus regenerates it)', () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith('.evidence.json')).map((f) => f.replace(/\.evidence\.json$/, ''));
+    const files = readdirSync(DIR)
+      .filter((f) => f.endsWith('.evidence.json'))
+      .map((f) => f.replace(/\.evidence\.json$/, ''));
     expect(files.sort()).toEqual(SCENARIOS.map((s) => s.name).sort());
   });
 
@@ -44,7 +52,7 @@ describe('evidence corpus (real lab runs, re-judged without servers)', () => {
     });
   }
 
-  it('judges as of the evidence\'s start: a valid certificate is expired when judged after its end (--now)', async () => {
+  it("judges as of the evidence's start: a valid certificate is expired when judged after its end (--now)", async () => {
     const r = await judged('healthy-993');
     expect(firstError(r)).toBeNull();
     const leaf = r.endpoints[0]?.addresses[0]?.tls?.chain[0];
@@ -83,7 +91,10 @@ describe('diff on before/after pairs from the corpus', () => {
       for (const c of p.appeared ?? []) expect(codes(d.findings.appeared)).toContain(c);
       expect(d.endpoints.nowWorking.map((e) => e.id)).toEqual(p.nowWorking ?? []);
       expect(d.endpoints.stoppedWorking.map((e) => e.id)).toEqual(p.stoppedWorking ?? []);
-      expect({ before: d.before.status, after: d.after.status }).toEqual({ before: before.verdict.status, after: after.verdict.status });
+      expect({ before: d.before.status, after: d.after.status }).toEqual({
+        before: before.verdict.status,
+        after: after.verdict.status,
+      });
       // The command: two saved reports in, the same answer as its exit code.
       const [bf, af] = [path.join(tmp, `${p.before}.json`), path.join(tmp, `${p.after}.json`)];
       writeFileSync(bf, renderJson(before));

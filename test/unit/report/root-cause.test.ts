@@ -11,17 +11,29 @@ function report(endpoints: EndpointEvidence[]) {
   return reportFrom(endpoints, { options: { user: 'alice@example.com' } });
 }
 
-const expiredTls = tlsInfo({ chainVerified: false, verifyError: 'CERT_HAS_EXPIRED', chain: [cert({ validTo: '2021-01-01T00:00:00.000Z' })] });
+const expiredTls = tlsInfo({
+  chainVerified: false,
+  verifyError: 'CERT_HAS_EXPIRED',
+  chain: [cert({ validTo: '2021-01-01T00:00:00.000Z' })],
+});
 
 describe('root cause first', () => {
-  const e993 = endpoint(candidate('imap.example.com', 993, 'tls', { portGuessed: true }), {
-    addresses: [addressProbe('tls', { tls: { state: 'ok', value: expiredTls, ms: 5 } })],
-    login: { state: 'withheld', reason: 'tls-not-verified' },
-  }, 0);
-  const e143 = endpoint(candidate('imap.example.com', 143, 'starttls', { portGuessed: true }), {
-    addresses: [addressProbe('starttls', { starttlsTls: { state: 'ok', value: expiredTls, ms: 5 } })],
-    login: { state: 'withheld', reason: 'tls-not-verified' },
-  }, 1);
+  const e993 = endpoint(
+    candidate('imap.example.com', 993, 'tls', { portGuessed: true }),
+    {
+      addresses: [addressProbe('tls', { tls: { state: 'ok', value: expiredTls, ms: 5 } })],
+      login: { state: 'withheld', reason: 'tls-not-verified' },
+    },
+    0,
+  );
+  const e143 = endpoint(
+    candidate('imap.example.com', 143, 'starttls', { portGuessed: true }),
+    {
+      addresses: [addressProbe('starttls', { starttlsTls: { state: 'ok', value: expiredTls, ms: 5 } })],
+      login: { state: 'withheld', reason: 'tls-not-verified' },
+    },
+    1,
+  );
   const r = report([e993, e143]);
 
   it('the expired certificate is the one root; the sibling port and the withheld logins follow it', () => {
@@ -52,10 +64,33 @@ describe('--redact', () => {
         addressProbe('tls', {
           address: '192.0.2.10',
           tcp: { state: 'ok', value: { localAddress: '10.1.2.3' }, ms: 1 },
-          greeting: { state: 'ok', value: { line: '* OK Gimap ready for requests from 203.0.113.5 x1', kind: 'ok', text: 'Gimap ready for requests from 203.0.113.5 x1' }, ms: 1 },
+          greeting: {
+            state: 'ok',
+            value: {
+              line: '* OK Gimap ready for requests from 203.0.113.5 x1',
+              kind: 'ok',
+              text: 'Gimap ready for requests from 203.0.113.5 x1',
+            },
+            ms: 1,
+          },
         }),
       ],
-      login: { state: 'attempted', attempt: { address: '192.0.2.10', ms: 5, ok: false, alerts: [], credentialsRejected: true, response: { status: 'NO', code: 'AUTHENTICATIONFAILED', text: 'Invalid credentials for alice@example.com', line: '2 NO [AUTHENTICATIONFAILED] Invalid credentials for alice@example.com' } } },
+      login: {
+        state: 'attempted',
+        attempt: {
+          address: '192.0.2.10',
+          ms: 5,
+          ok: false,
+          alerts: [],
+          credentialsRejected: true,
+          response: {
+            status: 'NO',
+            code: 'AUTHENTICATIONFAILED',
+            text: 'Invalid credentials for alice@example.com',
+            line: '2 NO [AUTHENTICATIONFAILED] Invalid credentials for alice@example.com',
+          },
+        },
+      },
     });
     const red = redactReport(report([e]));
     const json = JSON.stringify(red);
@@ -71,29 +106,53 @@ describe('--redact', () => {
 });
 
 describe('groupConsequences never hides a real problem', () => {
-  const f = (code: string, severity: 'error' | 'warning' | 'info', endpoint: string | undefined, params: Record<string, string | string[]> = {}, stage: Finding['stage'] = 'tcp'): Finding =>
-    ({ code, severity, subject: {}, params, stage, ...(endpoint ? { endpoint } : {}) }) as Finding;
+  const f = (
+    code: string,
+    severity: 'error' | 'warning' | 'info',
+    endpoint: string | undefined,
+    params: Record<string, string | string[]> = {},
+    stage: Finding['stage'] = 'tcp',
+  ): Finding => ({ code, severity, subject: {}, params, stage, ...(endpoint ? { endpoint } : {}) }) as Finding;
   const E = 'imap.example.com:993/tls';
 
   it('a warning about a published endpoint (a working CNAME SRV target) absorbs nothing', () => {
-    const out = groupConsequences([f('SRV_TARGET_BROKEN', 'warning', E, {}, 'discovery'), f('AUTH_FAILED', 'error', E, {}, 'login')]);
+    const out = groupConsequences([
+      f('SRV_TARGET_BROKEN', 'warning', E, {}, 'discovery'),
+      f('AUTH_FAILED', 'error', E, {}, 'login'),
+    ]);
     const auth = out.find((x) => x.code === 'AUTH_FAILED');
     expect(auth?.causedBy).toBeUndefined();
     expect(auth?.severity).toBe('error');
   });
 
   it('details of a published endpoint that fails keep their own severity', () => {
-    const out = groupConsequences([f('PUBLISHED_SETTINGS_WRONG', 'error', E, {}, 'discovery'), f('INBOX_NOT_ACCESSIBLE', 'error', E, {}, 'mailbox')]);
-    expect(out.find((x) => x.code === 'INBOX_NOT_ACCESSIBLE')).toMatchObject({ causedBy: 'PUBLISHED_SETTINGS_WRONG', relation: 'detail', severity: 'error' });
+    const out = groupConsequences([
+      f('PUBLISHED_SETTINGS_WRONG', 'error', E, {}, 'discovery'),
+      f('INBOX_NOT_ACCESSIBLE', 'error', E, {}, 'mailbox'),
+    ]);
+    expect(out.find((x) => x.code === 'INBOX_NOT_ACCESSIBLE')).toMatchObject({
+      causedBy: 'PUBLISHED_SETTINGS_WRONG',
+      relation: 'detail',
+      severity: 'error',
+    });
   });
 
   it('a consequence is capped by the top of its chain, not just its direct root', () => {
-    const out = groupConsequences([f('IPV6_PATH_BROKEN', 'warning', undefined, { addresses: ['2001:db8::1'] }), f('TCP_TIMEOUT', 'error', E, { address: '2001:db8::1' })]);
-    expect(out.find((x) => x.code === 'TCP_TIMEOUT')).toMatchObject({ causedBy: 'IPV6_PATH_BROKEN', severity: 'warning' });
+    const out = groupConsequences([
+      f('IPV6_PATH_BROKEN', 'warning', undefined, { addresses: ['2001:db8::1'] }),
+      f('TCP_TIMEOUT', 'error', E, { address: '2001:db8::1' }),
+    ]);
+    expect(out.find((x) => x.code === 'TCP_TIMEOUT')).toMatchObject({
+      causedBy: 'IPV6_PATH_BROKEN',
+      severity: 'warning',
+    });
   });
 
   it('a root scoped to addresses still explains a finding about the whole endpoint (dual stack)', () => {
-    const out = groupConsequences([f('TLS_CERT_EXPIRED', 'error', E, { addresses: ['192.0.2.10', '2001:db8::10'] }, 'tls'), f('LOGIN_WITHHELD', 'info', E, { reason: 'tls-not-verified' }, 'login')]);
+    const out = groupConsequences([
+      f('TLS_CERT_EXPIRED', 'error', E, { addresses: ['192.0.2.10', '2001:db8::10'] }, 'tls'),
+      f('LOGIN_WITHHELD', 'info', E, { reason: 'tls-not-verified' }, 'login'),
+    ]);
     expect(out.find((x) => x.code === 'LOGIN_WITHHELD')?.causedBy).toBe('TLS_CERT_EXPIRED');
   });
 });
@@ -104,10 +163,22 @@ describe('--redact and --send-address', () => {
     r.discovery = {
       domain: 'example.com',
       resolverWorking: true,
-      sources: [{ source: 'autoconfig', query: 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=alice%40example.com', status: 'found', ms: 1, servers: [], trust: 'trusted', trustReason: 'https-domain' }],
+      sources: [
+        {
+          source: 'autoconfig',
+          query: 'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=alice%40example.com',
+          status: 'found',
+          ms: 1,
+          servers: [],
+          trust: 'trusted',
+          trustReason: 'https-domain',
+        },
+      ],
     };
     const red = redactReport(r);
     expect(JSON.stringify(red)).not.toMatch(/alice/);
-    expect(red.discovery?.sources[0]?.query).toBe('https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=***%40example.com');
+    expect(red.discovery?.sources[0]?.query).toBe(
+      'https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=***%40example.com',
+    );
   });
 });

@@ -9,10 +9,16 @@ describe('jsonErrorAt', () => {
     expect(jsonErrorAt('{"a": 1,}')).toEqual({ index: 8, expected: 'a double-quoted string' });
     expect(jsonErrorAt('{"a": 1 "b": 2}')).toEqual({ index: 8, expected: "',' or '}'" });
     expect(jsonErrorAt('{"a" 1}')).toEqual({ index: 5, expected: "':' after a property name" });
-    expect(jsonErrorAt('{"a": "x\ny"}')).toEqual({ index: 8, expected: 'no line break or control character inside a string' });
+    expect(jsonErrorAt('{"a": "x\ny"}')).toEqual({
+      index: 8,
+      expected: 'no line break or control character inside a string',
+    });
     expect(jsonErrorAt('{"a": "\\q"}')).toEqual({ index: 7, expected: 'a valid escape (\\n, \\", \\u0041, …)' });
     expect(jsonErrorAt('{"a": [1, 2}')).toEqual({ index: 11, expected: "',' or ']'" });
-    expect(jsonErrorAt('{"a": tru}')).toEqual({ index: 6, expected: 'a value (a string, number, object, array, true, false or null)' });
+    expect(jsonErrorAt('{"a": tru}')).toEqual({
+      index: 6,
+      expected: 'a value (a string, number, object, array, true, false or null)',
+    });
     expect(jsonErrorAt('{"a": "x')).toEqual({ index: 8, expected: 'the closing quote of a string' });
     expect(jsonErrorAt('{} {}')).toEqual({ index: 3, expected: 'nothing after the end of the JSON' });
     expect(jsonErrorAt(' {"a": [1, -2.5e3, true, null, "\\u00e9"]} ')).toBeNull();

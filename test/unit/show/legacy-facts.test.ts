@@ -16,12 +16,21 @@ import { reasonOfNote, upgradeFacts } from '../../../src/show/legacy-facts.js';
 import { loadEvidence, loadReport } from '../../../src/show/load.js';
 
 const V2 = readFileSync(path.resolve(import.meta.dirname, '../../fixtures/evidence/v2-notes.evidence.json'), 'utf8');
-type Raw = { evidenceVersion: number; discovery: { sources: Array<{ source: string; facts?: Record<string, unknown> }> } };
+type Raw = {
+  evidenceVersion: number;
+  discovery: { sources: Array<{ source: string; facts?: Record<string, unknown> }> };
+};
 const raw = (): Raw => JSON.parse(V2) as Raw;
-const sourceOf = (ev: { discovery: { sources: Array<{ source: string }> } | null }, id: string) => ev.discovery?.sources.find((s) => s.source === id) as SourceResult | undefined;
+const sourceOf = (ev: { discovery: { sources: Array<{ source: string }> } | null }, id: string) =>
+  ev.discovery?.sources.find((s) => s.source === id) as SourceResult | undefined;
 
 /** Params that make every code's words carry something, as the old notes did. */
-const SAMPLE: SourceReasonParams = { targets: ['bad host', 'x:1'], target: 'bridge.example.net:1143', provider: 'Hoster Mail', detail: '500 Internal' };
+const SAMPLE: SourceReasonParams = {
+  targets: ['bad host', 'x:1'],
+  target: 'bridge.example.net:1143',
+  provider: 'Hoster Mail',
+  detail: '500 Internal',
+};
 
 describe('evidence before version 3 (English notes)', () => {
   it('the fixture is what version 2 wrote: English notes, evidenceVersion 2', () => {
@@ -56,7 +65,10 @@ describe('evidence before version 3 (English notes)', () => {
       const s = v2.discovery.sources.find((x) => x.source === id);
       if (s) s.facts = { ...s.facts, ...facts };
     };
-    set('srv-imaps', { notes: ['not a host name, not used: "bad host", "x:1"'], targetCnames: ['imap.example.test → real.example.net → edge.example.net'] });
+    set('srv-imaps', {
+      notes: ['not a host name, not used: "bad host", "x:1"'],
+      targetCnames: ['imap.example.test → real.example.net → edge.example.net'],
+    });
     set('autodiscover', { notes: ['redirects to the address other@example.net; not followed'] });
     set('autodiscover-domain', { notes: ['Autodiscover error: 600 Invalid Request'] });
     set('mx', { notes: ['Proton Mail is reached through a local bridge (127.0.0.1:1143), not probed'] });
@@ -66,9 +78,18 @@ describe('evidence before version 3 (English notes)', () => {
       badTargets: ['bad host', 'x:1'],
       targetCnames: [{ target: 'imap.example.test', chain: ['real.example.net', 'edge.example.net'] }],
     });
-    expect(sourceOf(ev, 'autodiscover')?.facts).toMatchObject({ reason: 'redirect-addr-not-followed', redirectAddr: 'other@example.net' });
-    expect(sourceOf(ev, 'autodiscover-domain')?.facts).toMatchObject({ reason: 'autodiscover-error', errorDetail: '600 Invalid Request' });
-    expect(sourceOf(ev, 'mx')?.facts).toMatchObject({ reason: 'provider-bridge', bridge: { host: '127.0.0.1', port: 1143 } });
+    expect(sourceOf(ev, 'autodiscover')?.facts).toMatchObject({
+      reason: 'redirect-addr-not-followed',
+      redirectAddr: 'other@example.net',
+    });
+    expect(sourceOf(ev, 'autodiscover-domain')?.facts).toMatchObject({
+      reason: 'autodiscover-error',
+      errorDetail: '600 Invalid Request',
+    });
+    expect(sourceOf(ev, 'mx')?.facts).toMatchObject({
+      reason: 'provider-bridge',
+      bridge: { host: '127.0.0.1', port: 1143 },
+    });
     expect(judgeEvidence(ev).findings.map((f) => f.code)).not.toContain('INTERNAL_ERROR');
   });
 
@@ -89,8 +110,17 @@ describe('evidence before version 3 (English notes)', () => {
     expect(reasonOfNote('something a later version may write')).toBeUndefined();
   });
 
-  it('facts already in today\'s shape are left alone', () => {
-    const s: SourceResult = { source: 'srv-imaps', query: 'q', status: 'found', ms: 1, servers: [], trust: 'trusted', trustReason: 'dns', facts: { reason: 'srv-target-not-host', badTargets: ['x y'] } };
+  it("facts already in today's shape are left alone", () => {
+    const s: SourceResult = {
+      source: 'srv-imaps',
+      query: 'q',
+      status: 'found',
+      ms: 1,
+      servers: [],
+      trust: 'trusted',
+      trustReason: 'dns',
+      facts: { reason: 'srv-target-not-host', badTargets: ['x y'] },
+    };
     expect(upgradeFacts(s)).toBe(s);
     expect(sourceReasonText(s)).toBe('not a host name, not used: "x y"');
   });

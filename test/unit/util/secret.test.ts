@@ -16,7 +16,11 @@ describe('Secret.variants() for OAuth tokens', () => {
 
   it('catches the XOAUTH2 blob (Google format) and the OAUTHBEARER blob as imapflow builds it (RFC 7628 §3.1)', () => {
     expect(caught(b64(`user=${USER}\x01auth=Bearer ${TOKEN}\x01\x01`))).toBe(true);
-    for (const [host, port] of [['imap.gmail.com', 993], ['outlook.office365.com', 143], ['127.0.0.2', 40123]] as const) {
+    for (const [host, port] of [
+      ['imap.gmail.com', 993],
+      ['outlook.office365.com', 143],
+      ['127.0.0.2', 40123],
+    ] as const) {
       expect(caught(b64(`n,a=${USER},\x01host=${host}\x01port=${port}\x01auth=Bearer ${TOKEN}\x01\x01`))).toBe(true);
     }
   });
@@ -24,7 +28,10 @@ describe('Secret.variants() for OAuth tokens', () => {
   it('catches the token at every byte offset inside any base64 blob, and with any bytes after it', () => {
     for (let before = 0; before < 9; before++) {
       for (let after = 0; after < 4; after++) {
-        expect(caught(b64(`${'p'.repeat(before)}${TOKEN}${'q'.repeat(after)}`)), `offset ${before}, ${after} after`).toBe(true);
+        expect(
+          caught(b64(`${'p'.repeat(before)}${TOKEN}${'q'.repeat(after)}`)),
+          `offset ${before}, ${after} after`,
+        ).toBe(true);
       }
     }
   });

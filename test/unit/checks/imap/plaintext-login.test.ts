@@ -11,8 +11,15 @@ const caps = (...value: string[]): Partial<AddressProbe> => ({ capability: { sta
 
 describe('imap/plaintext-login', () => {
   it('STARTTLS endpoint without LOGINDISABLED: PLAINTEXT_LOGIN_ALLOWED in the capability stage with the SASL mechanisms', () => {
-    expect(judged(plaintextLoginCheck.run(onAddress('starttls', caps('IMAP4rev1', 'STARTTLS', 'AUTH=PLAIN', 'AUTH=LOGIN'))))).toEqual([
-      { code: 'PLAINTEXT_LOGIN_ALLOWED', stage: 'capability', endpoint: idOf('starttls'), params: { mechanisms: ['PLAIN', 'LOGIN'] } },
+    expect(
+      judged(plaintextLoginCheck.run(onAddress('starttls', caps('IMAP4rev1', 'STARTTLS', 'AUTH=PLAIN', 'AUTH=LOGIN')))),
+    ).toEqual([
+      {
+        code: 'PLAINTEXT_LOGIN_ALLOWED',
+        stage: 'capability',
+        endpoint: idOf('starttls'),
+        params: { mechanisms: ['PLAIN', 'LOGIN'] },
+      },
     ]);
   });
 
@@ -29,6 +36,10 @@ describe('imap/plaintext-login', () => {
 
   it('implicit TLS, or no capabilities read: nothing to say', () => {
     expect(plaintextLoginCheck.run(onAddress('tls', caps('IMAP4rev1', 'AUTH=PLAIN')))).toEqual([]);
-    expect(plaintextLoginCheck.run(onAddress('starttls', { capability: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } }))).toEqual([]);
+    expect(
+      plaintextLoginCheck.run(
+        onAddress('starttls', { capability: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } }),
+      ),
+    ).toEqual([]);
   });
 });

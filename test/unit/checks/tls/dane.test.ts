@@ -25,7 +25,12 @@ function certWithBytes(seed: string): { info: CertInfo; der: Buffer; spki: Buffe
 }
 
 const sha = (alg: string, b: Buffer) => createHash(alg).update(b).digest('hex');
-const rec = (usage: number, selector: number, matchingType: number, data: string): TlsaRecord => ({ usage, selector, matchingType, data });
+const rec = (usage: number, selector: number, matchingType: number, data: string): TlsaRecord => ({
+  usage,
+  selector,
+  matchingType,
+  data,
+});
 
 describe('TLSA matching (RFC 6698 §2.1, RFC 7671 §5)', () => {
   const leaf = certWithBytes('leaf');
@@ -41,8 +46,13 @@ describe('TLSA matching (RFC 6698 §2.1, RFC 7671 §5)', () => {
       [1, 2, Buffer.from(sha('sha512', leaf.spki), 'hex')],
     ];
     for (const [selector, matching, data] of cases) {
-      expect(matchesCert(rec(3, selector, matching, data.toString('hex')), leaf.info), `${selector} ${matching}`).toBe(true);
-      expect(matchesCert(rec(3, selector, matching, data.toString('hex')), ca.info), `${selector} ${matching} on another cert`).toBe(false);
+      expect(matchesCert(rec(3, selector, matching, data.toString('hex')), leaf.info), `${selector} ${matching}`).toBe(
+        true,
+      );
+      expect(
+        matchesCert(rec(3, selector, matching, data.toString('hex')), ca.info),
+        `${selector} ${matching} on another cert`,
+      ).toBe(false);
     }
     expect(matchesCert(rec(3, 1, 1, ''), leaf.info)).toBe(false);
   });
@@ -63,7 +73,9 @@ describe('TLSA matching (RFC 6698 §2.1, RFC 7671 §5)', () => {
     const pkixEe = rec(1, 1, 1, sha('sha256', leaf.spki));
     expect(matchChain([pkixEe], t).match).toBe(false);
     expect(matchChain([pkixEe], { ...t, chainVerified: true }).match).toBe(true);
-    expect(matchChain([rec(4, 1, 1, sha('sha256', leaf.spki)), rec(3, 2, 1, sha('sha256', leaf.spki))], t).match).toBe(false);
+    expect(matchChain([rec(4, 1, 1, sha('sha256', leaf.spki)), rec(3, 2, 1, sha('sha256', leaf.spki))], t).match).toBe(
+      false,
+    );
     expect(formatTlsa(rec(3, 1, 1, 'ab'))).toBe('3 1 1 ab');
   });
 });
@@ -74,18 +86,34 @@ describe('the DANE check', () => {
   const good: TlsaRecord[] = [rec(3, 1, 1, sha('sha256', leaf.spki)), rec(2, 1, 1, sha('sha256', ca.spki))];
   const dane = (over: Partial<DaneEvidence> = {}, tlsa: Partial<DaneEvidence['tlsa']> = {}): DaneEvidence => ({
     adTrusted: true,
-    tlsa: { name: '_993._tcp.imap.example.com', status: 'records', ad: true, records: good, server: '127.0.0.1:53', ms: 1, ...tlsa },
+    tlsa: {
+      name: '_993._tcp.imap.example.com',
+      status: 'records',
+      ad: true,
+      records: good,
+      server: '127.0.0.1:53',
+      ms: 1,
+      ...tlsa,
+    },
     address: { a: 'records', aaaa: 'nodata', ad: true },
     ...over,
   });
   const withChain = (d: DaneEvidence, chain = [leaf.info, ca.info]) =>
-    endpoint(candidate(), { dane: d, addresses: [addressProbe('tls', { tls: { state: 'ok', value: tlsInfo({ chain }), ms: 1 } })] });
-  const run = (e = withChain(dane()), discovery: DiscoveryEvidence | null = null) => daneCheck.run(context([e], { discovery }));
+    endpoint(candidate(), {
+      dane: d,
+      addresses: [addressProbe('tls', { tls: { state: 'ok', value: tlsInfo({ chain }), ms: 1 } })],
+    });
+  const run = (e = withChain(dane()), discovery: DiscoveryEvidence | null = null) =>
+    daneCheck.run(context([e], { discovery }));
 
   it('DANE_OK when a validated record matches, with the rollover pair noticed', () => {
     const f = run();
     expect(f.map((x) => x.code)).toEqual(['DANE_OK']);
-    expect(f[0]?.params).toMatchObject({ name: '_993._tcp.imap.example.com', record: formatTlsa(good[0] as TlsaRecord), rolloverReady: true });
+    expect(f[0]?.params).toMatchObject({
+      name: '_993._tcp.imap.example.com',
+      record: formatTlsa(good[0] as TlsaRecord),
+      rolloverReady: true,
+    });
     expect(run(withChain(dane({}, { records: [good[0] as TlsaRecord] })))[0]?.params.rolloverReady).toBe(false);
   });
 
@@ -97,28 +125,57 @@ describe('the DANE check', () => {
   });
 
   it('DANE_NOT_VALIDATED for each reason the records cannot be believed', () => {
-    const reason = (d: DaneEvidence, discovery: DiscoveryEvidence | null = null, e = withChain(d)) => run(e, discovery).find((x) => x.code === 'DANE_NOT_VALIDATED')?.params.reason;
+    const reason = (d: DaneEvidence, discovery: DiscoveryEvidence | null = null, e = withChain(d)) =>
+      run(e, discovery).find((x) => x.code === 'DANE_NOT_VALIDATED')?.params.reason;
     expect(reason(dane({ adTrusted: false }))).toBe('resolver-not-trusted');
     expect(reason(dane({}, { ad: false }))).toBe('no-ad');
     expect(reason(dane({ address: { a: 'records', aaaa: 'nodata', ad: false } }))).toBe('address-insecure');
-    const srvOnly = { ...withChain(dane()), candidate: candidate('imap.example.com', 993, 'tls', { sources: [{ source: 'srv-imaps', trust: 'unverified', trustReason: 'srv-outside-domain' }] }) };
+    const srvOnly = {
+      ...withChain(dane()),
+      candidate: candidate('imap.example.com', 993, 'tls', {
+        sources: [{ source: 'srv-imaps', trust: 'unverified', trustReason: 'srv-outside-domain' }],
+      }),
+    };
     const srv = (authenticated: boolean): DiscoveryEvidence => ({
       domain: 'example.com',
       resolverWorking: true,
-      sources: [{ source: 'srv-imaps', query: '_imaps._tcp.example.com SRV', status: 'found', ms: 1, servers: [], trust: 'unverified', trustReason: 'srv-outside-domain', authenticated } as SourceResult],
+      sources: [
+        {
+          source: 'srv-imaps',
+          query: '_imaps._tcp.example.com SRV',
+          status: 'found',
+          ms: 1,
+          servers: [],
+          trust: 'unverified',
+          trustReason: 'srv-outside-domain',
+          authenticated,
+        } as SourceResult,
+      ],
     });
     expect(reason(dane(), srv(false), srvOnly)).toBe('srv-insecure');
     expect(run(srvOnly, srv(true)).map((x) => x.code)).toEqual(['DANE_OK']);
   });
 
   it('DNSSEC_BOGUS when SERVFAIL goes away with CD, for the TLSA records or the address records', () => {
-    const bogus = dane({}, { status: 'servfail', ad: false, records: [], checkingDisabled: { status: 'records', records: 1 } });
+    const bogus = dane(
+      {},
+      { status: 'servfail', ad: false, records: [], checkingDisabled: { status: 'records', records: 1 } },
+    );
     expect(isBogus(bogus.tlsa)).toBe(true);
     expect(run(withChain(bogus)).map((x) => [x.code, x.params.type])).toEqual([['DNSSEC_BOGUS', 'TLSA']]);
     const addr = dane({ address: { a: 'servfail', aaaa: 'servfail', ad: false, bogus: true } });
     expect(run(withChain(addr)).map((x) => [x.code, x.params.type])).toEqual([['DNSSEC_BOGUS', 'A/AAAA']]);
     // A SERVFAIL that stays with CD is a failing server, not bogus DNSSEC: nothing to say here.
-    expect(run(withChain(dane({}, { status: 'servfail', ad: false, records: [], checkingDisabled: { status: 'servfail', records: 0 } })))).toEqual([]);
+    expect(
+      run(
+        withChain(
+          dane(
+            {},
+            { status: 'servfail', ad: false, records: [], checkingDisabled: { status: 'servfail', records: 0 } },
+          ),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('says nothing when no TLSA record exists or no DNS path was available', () => {

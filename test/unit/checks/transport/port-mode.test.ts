@@ -9,7 +9,9 @@ import type { AddressProbe } from '../../../../src/model/evidence.js';
 import { greeting } from '../../../helpers/evidence.js';
 import { idOf, judged, onAddress } from '../../../helpers/findings.js';
 
-const notTls: Partial<AddressProbe> = { tls: { state: 'failed', error: { code: 'TLS_NOT_TLS', message: 'wrong version number' }, ms: 1 } };
+const notTls: Partial<AddressProbe> = {
+  tls: { state: 'failed', error: { code: 'TLS_NOT_TLS', message: 'wrong version number' }, ms: 1 },
+};
 const triedPlaintext = (line: string, kind: 'ok' | 'tls' = 'ok'): Partial<AddressProbe> => ({
   ...notTls,
   modeCheck: { tried: 'plaintext', outcome: { state: 'ok', value: { greeting: { ...greeting(line), kind } }, ms: 1 } },
@@ -18,7 +20,12 @@ const triedPlaintext = (line: string, kind: 'ok' | 'tls' = 'ok'): Partial<Addres
 describe('transport/port-mode', () => {
   it('TLS to a port that greets in plain text: TLS_ON_PLAINTEXT_PORT in the tls stage, with the greeting and its kind', () => {
     expect(judged(portModeCheck.run(onAddress('tls', triedPlaintext('* OK IMAP ready'))))).toEqual([
-      { code: 'TLS_ON_PLAINTEXT_PORT', stage: 'tls', endpoint: idOf('tls'), params: { greeting: '* OK IMAP ready', greetingKind: 'ok' } },
+      {
+        code: 'TLS_ON_PLAINTEXT_PORT',
+        stage: 'tls',
+        endpoint: idOf('tls'),
+        params: { greeting: '* OK IMAP ready', greetingKind: 'ok' },
+      },
     ]);
   });
 
@@ -28,7 +35,12 @@ describe('transport/port-mode', () => {
       modeCheck: { tried: 'tls', outcome: { state: 'ok', value: { tlsProtocol: 'TLSv1.3' }, ms: 1 } },
     };
     expect(judged(portModeCheck.run(onAddress('starttls', silent, { timeoutMs: 8000 })))).toEqual([
-      { code: 'PLAINTEXT_ON_TLS_PORT', stage: 'greeting', endpoint: idOf('starttls'), params: { timeoutMs: 8000, tlsProtocol: 'TLSv1.3' } },
+      {
+        code: 'PLAINTEXT_ON_TLS_PORT',
+        stage: 'greeting',
+        endpoint: idOf('starttls'),
+        params: { timeoutMs: 8000, tlsProtocol: 'TLSv1.3' },
+      },
     ]);
   });
 
@@ -38,8 +50,22 @@ describe('transport/port-mode', () => {
   });
 
   it('the other mode failed too, or answered with TLS again, or without a TLS version: nothing', () => {
-    expect(portModeCheck.run(onAddress('tls', { ...notTls, modeCheck: { tried: 'plaintext', outcome: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 } } }))).toEqual([]);
+    expect(
+      portModeCheck.run(
+        onAddress('tls', {
+          ...notTls,
+          modeCheck: {
+            tried: 'plaintext',
+            outcome: { state: 'failed', error: { code: 'TIMEOUT', message: 't' }, ms: 1 },
+          },
+        }),
+      ),
+    ).toEqual([]);
     expect(portModeCheck.run(onAddress('tls', triedPlaintext('\u0016\u0003', 'tls')))).toEqual([]);
-    expect(portModeCheck.run(onAddress('starttls', { modeCheck: { tried: 'tls', outcome: { state: 'ok', value: {}, ms: 1 } } }))).toEqual([]);
+    expect(
+      portModeCheck.run(
+        onAddress('starttls', { modeCheck: { tried: 'tls', outcome: { state: 'ok', value: {}, ms: 1 } } }),
+      ),
+    ).toEqual([]);
   });
 });

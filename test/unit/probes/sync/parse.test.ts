@@ -1,14 +1,29 @@
 /** The parsers of the read-only commands' answers, on lines as real servers send them (Dovecot, Gmail's XLIST, literals, NIL). */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../../src/limits.js';
-import { decodeMutf7, parseFolders, parseListLine, parseNamespace, parseQuota, parseSearchCount, tokenize } from '../../../../src/probes/sync/parse.js';
+import {
+  decodeMutf7,
+  parseFolders,
+  parseListLine,
+  parseNamespace,
+  parseQuota,
+  parseSearchCount,
+  tokenize,
+} from '../../../../src/probes/sync/parse.js';
 
 describe('LIST and XLIST', () => {
   it('attributes, delimiter and name; quoted, atom, literal and NIL forms', () => {
-    expect(parseListLine('* LIST (\\HasNoChildren \\Sent) "/" "Sent Items"', 'LIST')).toEqual({ name: 'Sent Items', attributes: ['\\HasNoChildren', '\\Sent'], delimiter: '/' });
+    expect(parseListLine('* LIST (\\HasNoChildren \\Sent) "/" "Sent Items"', 'LIST')).toEqual({
+      name: 'Sent Items',
+      attributes: ['\\HasNoChildren', '\\Sent'],
+      delimiter: '/',
+    });
     expect(parseListLine('* LIST () NIL INBOX', 'LIST')).toEqual({ name: 'INBOX', attributes: [], delimiter: null });
     expect(parseListLine('* LIST (\\Drafts) "." {6}\r\nBrouil', 'LIST')).toMatchObject({ name: 'Brouil' });
-    expect(parseListLine('* XLIST (\\HasNoChildren \\Spam) "/" "[Gmail]/Spam"', 'XLIST')).toMatchObject({ name: '[Gmail]/Spam', attributes: ['\\HasNoChildren', '\\Spam'] });
+    expect(parseListLine('* XLIST (\\HasNoChildren \\Spam) "/" "[Gmail]/Spam"', 'XLIST')).toMatchObject({
+      name: '[Gmail]/Spam',
+      attributes: ['\\HasNoChildren', '\\Spam'],
+    });
     expect(parseListLine('* LIST garbage', 'LIST')).toBeNull();
     expect(parseListLine('* LSUB () "/" INBOX', 'LIST')).toBeNull();
   });
@@ -19,7 +34,13 @@ describe('LIST and XLIST', () => {
     expect(decodeMutf7('&BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-')).toBe('Отправленные');
   });
   it('keeps the count and only the folders the role check needs', () => {
-    const lines = ['* LIST (\\HasNoChildren) "." INBOX', '* LIST (\\HasNoChildren) "." "Sent Items"', '* LIST (\\Trash) "." Bin', '* LIST () "." Clients', '* LIST () "." "INBOX.Drafts"'];
+    const lines = [
+      '* LIST (\\HasNoChildren) "." INBOX',
+      '* LIST (\\HasNoChildren) "." "Sent Items"',
+      '* LIST (\\Trash) "." Bin',
+      '* LIST () "." Clients',
+      '* LIST () "." "INBOX.Drafts"',
+    ];
     const f = parseFolders(lines, 'list', 0);
     expect(f).toMatchObject({ via: 'list', count: 5, truncated: false, delimiter: '.' });
     expect(f.folders.map((x) => x.name)).toEqual(['Sent Items', 'Bin', 'INBOX.Drafts']);
@@ -36,14 +57,21 @@ describe('NAMESPACE, QUOTA, SEARCH', () => {
     const many = (f: (i: number) => string) => Array.from({ length: 5000 }, (_, i) => f(i)).join(' ');
     const ns = parseNamespace([`* NAMESPACE (${many((i) => `("p${i}." ".")`)}) NIL NIL`]);
     expect(ns?.personal).toHaveLength(LIMITS.syncItems);
-    const q = parseQuota([`* QUOTAROOT INBOX ${many((i) => `r${i}`)}`, ...Array.from({ length: 100 }, (_, i) => `* QUOTA r${i} (${many((k) => `S${k} 1 2`)})`)]);
+    const q = parseQuota([
+      `* QUOTAROOT INBOX ${many((i) => `r${i}`)}`,
+      ...Array.from({ length: 100 }, (_, i) => `* QUOTA r${i} (${many((k) => `S${k} 1 2`)})`),
+    ]);
     expect(q.roots).toHaveLength(LIMITS.syncItems);
     expect(q.quotas).toHaveLength(LIMITS.syncItems);
     expect(q.quotas[0]?.resources).toHaveLength(LIMITS.syncItems);
     expect(q.quotas[0]?.resources[0]).toEqual({ name: 'S0', usage: 1, limit: 2 });
   });
   it('NAMESPACE: personal, other and shared, each prefix with its delimiter', () => {
-    expect(parseNamespace(['* NAMESPACE (("" "/")) NIL NIL'])).toEqual({ personal: [{ prefix: '', delimiter: '/' }], other: [], shared: [] });
+    expect(parseNamespace(['* NAMESPACE (("" "/")) NIL NIL'])).toEqual({
+      personal: [{ prefix: '', delimiter: '/' }],
+      other: [],
+      shared: [],
+    });
     expect(parseNamespace(['* NAMESPACE (("INBOX." ".")) (("user." ".")) (("shared." "."))'])).toEqual({
       personal: [{ prefix: 'INBOX.', delimiter: '.' }],
       other: [{ prefix: 'user.', delimiter: '.' }],
@@ -52,9 +80,19 @@ describe('NAMESPACE, QUOTA, SEARCH', () => {
     expect(parseNamespace(['* OK nothing'])).toBeNull();
   });
   it('QUOTAROOT and QUOTA: roots, and every resource as usage of limit', () => {
-    const q = parseQuota(['* QUOTAROOT INBOX "User quota" ""', '* QUOTA "User quota" (STORAGE 95 100 MESSAGE 12 1000)', '* QUOTA "" (STORAGE 1 x)']);
+    const q = parseQuota([
+      '* QUOTAROOT INBOX "User quota" ""',
+      '* QUOTA "User quota" (STORAGE 95 100 MESSAGE 12 1000)',
+      '* QUOTA "" (STORAGE 1 x)',
+    ]);
     expect(q.roots).toEqual(['User quota', '']);
-    expect(q.quotas[0]).toEqual({ root: 'User quota', resources: [{ name: 'STORAGE', usage: 95, limit: 100 }, { name: 'MESSAGE', usage: 12, limit: 1000 }] });
+    expect(q.quotas[0]).toEqual({
+      root: 'User quota',
+      resources: [
+        { name: 'STORAGE', usage: 95, limit: 100 },
+        { name: 'MESSAGE', usage: 12, limit: 1000 },
+      ],
+    });
     expect(q.quotas[1]?.resources).toEqual([]);
   });
   it('ESEARCH COUNT, SEARCH numbers (over several lines), and no result line at all', () => {
@@ -65,6 +103,10 @@ describe('NAMESPACE, QUOTA, SEARCH', () => {
     expect(parseSearchCount([], 'search')).toBeNull();
   });
   it('the tokenizer nests lists and keeps escapes', () => {
-    expect(tokenize('(A (B "c\\"d")) NIL {2}\r\nxy')).toEqual([[{ atom: 'A' }, [{ atom: 'B' }, { str: 'c"d' }]], null, { str: 'xy' }]);
+    expect(tokenize('(A (B "c\\"d")) NIL {2}\r\nxy')).toEqual([
+      [{ atom: 'A' }, [{ atom: 'B' }, { str: 'c"d' }]],
+      null,
+      { str: 'xy' },
+    ]);
   });
 });

@@ -13,7 +13,10 @@ import { parseListLine } from '../../../../src/probes/sync/parse.js';
 import { ReadOnlyViolation, type WireCommand } from '../../../../src/probes/sync/commands.js';
 
 /** A peer that collects what the client sent and answers with `reply(lines so far)` once `after` lines came. */
-async function peer(after: number, reply: (lines: string[]) => string): Promise<{ socket: net.Socket; received: string[]; close: () => void }> {
+async function peer(
+  after: number,
+  reply: (lines: string[]) => string,
+): Promise<{ socket: net.Socket; received: string[]; close: () => void }> {
   const received: string[] = [];
   const server = net.createServer((s) => {
     let buf = '';
@@ -44,22 +47,39 @@ async function channel(after: number, reply: (lines: string[]) => string) {
   const p = await peer(after, reply);
   cleanup.push(p.close, () => p.socket.destroy());
   const log: string[] = [];
-  const ch = wireChannel(new Wire(p.socket, { maxLineBytes: 65536, layer: 'tls', t0: 0 }), (dir, text) => log.push(`${dir} ${text}`), step);
+  const ch = wireChannel(
+    new Wire(p.socket, { maxLineBytes: 65536, layer: 'tls', t0: 0 }),
+    (dir, text) => log.push(`${dir} ${text}`),
+    step,
+  );
   return { ch, received: p.received, log };
 }
 
 describe('wireChannel', () => {
   it('writes the whole batch before reading; out-of-order tagged replies and a literal land on their own command', async () => {
     const { ch, received, log } = await channel(3, () =>
-      ['P3 OK SEARCH done', '* NAMESPACE (("" "/")) NIL NIL', 'P1 OK NAMESPACE done', '* LIST () "/" {8}', 'Sent "x"', 'P2 OK LIST done', ''].join('\r\n'),
+      [
+        'P3 OK SEARCH done',
+        '* NAMESPACE (("" "/")) NIL NIL',
+        'P1 OK NAMESPACE done',
+        '* LIST () "/" {8}',
+        'Sent "x"',
+        'P2 OK LIST done',
+        '',
+      ].join('\r\n'),
     );
-    const [ns, list, search] = await ch.send([cmd('NAMESPACE'), cmd('LIST', { quoted: '' }, { quoted: '*' }), cmd('UID SEARCH', 'SINCE', '1-Dec-2026')], step);
+    const [ns, list, search] = await ch.send(
+      [cmd('NAMESPACE'), cmd('LIST', { quoted: '' }, { quoted: '*' }), cmd('UID SEARCH', 'SINCE', '1-Dec-2026')],
+      step,
+    );
     expect(received).toEqual(['P1 NAMESPACE', 'P2 LIST "" "*"', 'P3 UID SEARCH SINCE 1-Dec-2026']);
     expect(log.slice(0, 3).every((l) => l.startsWith('c '))).toBe(true);
     expect(search).toMatchObject({ sent: true, tagged: { status: 'OK', text: 'SEARCH done' }, untagged: [] });
     expect(ns).toMatchObject({ tagged: { status: 'OK' }, untagged: ['* NAMESPACE (("" "/")) NIL NIL'] });
     expect(list?.untagged).toEqual(['* LIST () "/" "Sent \\"x\\""']);
-    expect(parseListLine(list?.untagged[0] ?? '', 'LIST')?.name, 'the literal parses as the name it carried').toBe('Sent "x"');
+    expect(parseListLine(list?.untagged[0] ?? '', 'LIST')?.name, 'the literal parses as the name it carried').toBe(
+      'Sent "x"',
+    );
   });
 
   it('IDLE right behind the batch: DONE after the continuation, then its tagged reply; LOGOUT is written and nothing waits for it', async () => {
@@ -71,7 +91,11 @@ describe('wireChannel', () => {
     await sent;
     await expect.poll(() => p.received).toContain('DONE');
     p.socket.emit('data', Buffer.from('P2 OK IDLE done\r\n'));
-    expect(await idle).toMatchObject({ tagged: { status: 'OK' }, continuationMs: expect.any(Number), doneMs: expect.any(Number) });
+    expect(await idle).toMatchObject({
+      tagged: { status: 'OK' },
+      continuationMs: expect.any(Number),
+      doneMs: expect.any(Number),
+    });
     ch.logout();
     await expect.poll(() => p.received).toContain('Z LOGOUT');
   });
