@@ -11,6 +11,7 @@
 import tls from 'node:tls';
 import type { AddressProbe, Security } from '../model/evidence.js';
 import { starttlsAccepted, tlsVerified } from '../model/reading.js';
+import { DEFAULTS } from '../options.js';
 
 export interface KeptConnection {
   /** The verified TLS connection, paused, with no reader attached. */
@@ -63,7 +64,7 @@ export function fitForLogin(k: KeptConnection, host: string): boolean {
 export function closeKept(k: KeptConnection): void {
   const s = k.socket;
   if (!s.destroyed) s.end('a9 LOGOUT\r\n');
-  setTimeout(() => s.destroy(), 200).unref();
+  setTimeout(() => s.destroy(), DEFAULTS.hangUpGraceMs).unref();
 }
 
 /** The kept connections of one run, by endpoint and address; each taken at most once. */

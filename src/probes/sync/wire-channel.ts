@@ -14,6 +14,7 @@ import { Wire, WireError } from '../wire.js';
 import type { ProbeError, TaggedResponse } from '../../model/evidence.js';
 import { readOnly, type CommandChannel, type Exchange, type IdleExchange } from './channel.js';
 import { commandText, type WireCommand } from './commands.js';
+import { DEFAULTS } from '../../options.js';
 
 /** Each line in and out, for the login's transcript and scrubbing (auth.ts's capture logger). */
 export type WireLog = (dir: 'c' | 's', text: string) => void;
@@ -203,7 +204,7 @@ export function wireChannel(wire: Wire, log: WireLog, step: () => AbortSignal): 
       wire.detach();
       wire.socket.on('error', () => {});
       wire.socket.end();
-      setTimeout(() => wire.socket.destroy(), 200).unref();
+      setTimeout(() => wire.socket.destroy(), DEFAULTS.hangUpGraceMs).unref();
     },
   };
 }
