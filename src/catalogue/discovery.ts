@@ -2,6 +2,7 @@
 import { secLabel, str, type CatalogueEntry, type P } from './types.js';
 import { sourceProse } from './labels.js';
 import type { TrustReason } from '../model/evidence.js';
+import type { InvalidWhyCode } from '../model/discovery.js';
 
 const socketType = (s: string): string => (s === 'tls' ? 'SSL' : s === 'starttls' ? 'STARTTLS' : 'plain');
 
@@ -87,6 +88,31 @@ const INVALID_REASON: Record<string, string> = {
   'too-many-elements': 'the document holds far more elements than any settings file (it was refused before parsing)',
   'too-many-servers': 'the document lists more servers than any settings file; only the first ones were read',
 };
+
+/** What in a document made it unusable (InvalidWhy's code, its values as params). */
+export const INVALID_WHY: Record<InvalidWhyCode, (p: P) => string> = {
+  'no-root-element': () => 'no root element',
+  'root-element': (p) => `root element <${str(p.element)}>`,
+  'no-autodiscover-response': (p) => `no <Autodiscover><Response> (root <${str(p.element)}>)`,
+  'no-element': (p) => `no <${str(p.element)}> element`,
+  'redirect-addr-missing': () => 'redirectAddr without <RedirectAddr>',
+  'redirect-url-unusable': (p) => `redirectUrl without a usable <RedirectUrl>: ${str(p.redirectUrl)}`,
+  'over-limit': (p) =>
+    p.bytes !== undefined ? `${str(p.bytes)} bytes, limit ${str(p.limit)}` : `body larger than ${str(p.limit)} bytes`,
+  'nested-too-deep': (p) => `elements nested more than ${str(p.limit)} deep`,
+  'too-many-elements': (p) => `more than ${str(p.limit)} elements`,
+  'html-doctype': () => '<!DOCTYPE html>: an HTML page',
+  declaration: (p) => `<!${str(p.kind)}> declaration refused`,
+  'html-root': (p) => `<${str(p.element)}> root element`,
+  'html-malformed': () => '<html> element in a malformed document',
+  'xml-error': (p) => `${str(p.message)} (line ${str(p.line)}, column ${str(p.column)})`,
+};
+
+/** The detail of AUTOCONFIG_INVALID: the words of its `why` code, else the text that came with it. */
+function invalidDetail(p: P): string {
+  const why = INVALID_WHY[str(p.why) as InvalidWhyCode];
+  return why ? why(p) : p.detail ? str(p.detail) : '';
+}
 
 const INVALID_FIX: Record<string, (p: P) => string> = {
   'unknown-socket-type': (p) =>
@@ -352,7 +378,7 @@ export const discovery = {
     title: (p) => `The settings file at ${str(p.url)} ${p.usable ? 'has a defect' : 'cannot be used'}`,
     explain: (p) =>
       `${(INVALID_REASON[str(p.reason)] ?? str(p.reason)).replace(/^./, (c) => c.toUpperCase())}` +
-      `${p.where ? ` (${str(p.where)}${p.value ? `: "${str(p.value)}"` : ''})` : ''}${p.detail ? ` — ${str(p.detail)}` : ''}.` +
+      `${p.where ? ` (${str(p.where)}${p.value ? `: "${str(p.value)}"` : ''})` : ''}${invalidDetail(p) ? ` — ${invalidDetail(p)}` : ''}.` +
       (p.usable ? ' The rest of the file was used.' : ' Mail apps ignore this file.'),
     fix: (p) => {
       const f = INVALID_FIX[str(p.reason)];

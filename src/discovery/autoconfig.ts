@@ -6,7 +6,14 @@
  * The address is only sent as ?emailaddress= with --send-address (and then only to https://autoconfig.D).
  */
 import type { ConfigFacts, ConfigSourceId, ServerSetting, SourceResultOf } from '../model/discovery.js';
-import { fetchedResult, httpFailureStatus, notRun, type ChannelTrust, type SourceContext } from './source-kit.js';
+import {
+  fetchedResult,
+  httpFailureStatus,
+  invalidOf,
+  notRun,
+  type ChannelTrust,
+  type SourceContext,
+} from './source-kit.js';
 
 export type AutoconfigVariant = 'autoconfig' | 'autoconfig-wellknown' | 'autoconfig-http' | 'autoconfig-wellknown-http';
 
@@ -44,7 +51,11 @@ export async function fetchConfig<S extends ConfigSourceId>(
   const o = await ctx.fetch({ url }, ctx.step());
   const base = fetchedResult(source, url, o, t0, home, secure);
   if (o.tooLarge)
-    return { ...base, status: 'invalid', invalid: { reason: 'too-large', detail: o.error?.message ?? '' } };
+    return {
+      ...base,
+      status: 'invalid',
+      invalid: { reason: 'too-large', why: { code: 'over-limit', limit: o.maxBytes ?? ctx.maxBytes } },
+    };
   const failed = httpFailureStatus(o);
   if (failed) return { ...base, status: failed };
   // The XML parser loads with the first settings document, not before the first packet.
@@ -54,7 +65,7 @@ export async function fetchConfig<S extends ConfigSourceId>(
     return {
       ...base,
       status: 'invalid',
-      invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) },
+      invalid: invalidOf(parsed),
     };
   const c = parsed.config;
   const facts: ConfigFacts = { ...base.facts };

@@ -24,6 +24,7 @@ import {
   dnsSourceStatus,
   fetchedResult,
   httpFailureStatus,
+  invalidOf,
   notRun,
   type ChannelTrust,
   type SourceContext,
@@ -111,7 +112,7 @@ function answerOf<S extends AutodiscoverSourceId>(
     return {
       ...base,
       status: 'invalid',
-      invalid: { reason: parsed.reason, ...(parsed.detail ? { detail: parsed.detail } : {}) },
+      invalid: invalidOf({ ...parsed, reason: parsed.reason }),
     };
   }
   if (

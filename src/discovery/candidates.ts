@@ -86,11 +86,7 @@ function srvOrdered(
   const out: Array<{ s: SourceResult; x: ServerSetting & { security: Security }; priority: number }> = [];
   for (const s of sources) {
     if (!isSourceOf(s, IMAP_SRV)) continue;
-    const records = s.facts?.records ?? [];
-    for (const x of imapServers(s)) {
-      const rec = records.find((r) => r.endsWith(` ${x.port} ${x.host}`));
-      out.push({ s, x, priority: rec ? Number(rec.split(' ')[0]) : 0 });
-    }
+    for (const x of imapServers(s)) out.push({ s, x, priority: x.priority ?? 0 });
   }
   return out.sort(
     (a, b) => a.priority - b.priority || (a.x.security === 'tls' ? 0 : 1) - (b.x.security === 'tls' ? 0 : 1),

@@ -55,6 +55,8 @@ export interface HttpOutcome {
   date?: string;
   /** The 2xx body was larger than the cap; reading stopped there. */
   tooLarge?: boolean;
+  /** The limit the body went over (with tooLarge). */
+  maxBytes?: number;
   /** Why no usable response came (DNS, TCP, TLS, redirect limit, timeout). */
   error?: ProbeError;
   /** Set when the failure was the host lookup: its status and the name asked. */
@@ -416,7 +418,11 @@ function answerOf(res: OneResponse, maxBytes: number): Partial<HttpOutcome> {
     ...(res.body !== undefined ? { body: res.body } : {}),
     ...(res.bodyBytes !== undefined ? { bodyBytes: res.bodyBytes } : {}),
     ...(res.tooLarge
-      ? { tooLarge: true, error: { code: 'HTTP_TOO_LARGE' as const, message: `body larger than ${maxBytes} bytes` } }
+      ? {
+          tooLarge: true,
+          maxBytes,
+          error: { code: 'HTTP_TOO_LARGE' as const, message: `body larger than ${maxBytes} bytes` },
+        }
       : {}),
   };
 }

@@ -170,7 +170,7 @@ export function createDiscoverer(deps: DiscovererDeps): Discover {
     const m = await mx.catch(() => undefined);
     const rootAnswer = await root;
     const mxResult = sources.find((s) => isSourceOf(s, ['mx']));
-    if (mxResult?.facts) mxResult.facts.resolverCheck = `. NS → ${rootAnswer.status} (${Math.round(rootAnswer.ms)} ms)`;
+    if (mxResult?.facts) mxResult.facts.resolverCheck = { status: rootAnswer.status, ms: Math.round(rootAnswer.ms) };
 
     const list = buildCandidates(sources, candidateOptions);
     for (const r of list.refused) r.source.refused = [...(r.source.refused ?? []), r.target];

@@ -73,13 +73,13 @@ export function parseAutoconfig(body: string, who: PlaceholderValues, opts: Pars
     return {
       ok: false,
       reason: 'no-client-config',
-      detail: root === undefined ? 'no root element' : `root element <${root}>`,
+      why: root === undefined ? { code: 'no-root-element' } : { code: 'root-element', element: root },
     };
   }
   const clientConfig = tree['clientConfig'];
   const provider = isNode(clientConfig) ? asArray(clientConfig['emailProvider']).find(isNode) : undefined;
   if (!isNode(clientConfig) || provider === undefined) {
-    return { ok: false, reason: 'no-client-config', detail: 'no <emailProvider> element' };
+    return { ok: false, reason: 'no-client-config', why: { code: 'no-element', element: 'emailProvider' } };
   }
   const incomingX = asArray(provider['incomingServer']);
   if (incomingX.length === 0) return { ok: false, reason: 'no-incoming-server' };

@@ -5,7 +5,7 @@
  * synchronous; never throws (guards shared with autoconfig in xml-guard.ts).
  */
 import { XMLParser } from 'fast-xml-parser';
-import type { MailProtocol, ParseFailure, ParseProblem, ServerSetting } from '../model/discovery.js';
+import type { MailProtocol, ParseFailed, ParseFailure, ParseProblem, ServerSetting } from '../model/discovery.js';
 import type { Security } from '../model/evidence.js';
 import { fillChecked, type PlaceholderValues } from './placeholders.js';
 import { capServers, type ParseOptions } from './parse-autoconfig.js';
@@ -33,7 +33,7 @@ export type AutodiscoverResult =
       /** Entries skipped or doubtful, `where` as `Protocol[i].Field`. */
       problems: ParseProblem[];
     }
-  | { ok: false; reason: ParseFailure | 'error-response'; detail?: string };
+  | ({ ok: false } & ParseFailed<ParseFailure | 'error-response'>);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -63,20 +63,24 @@ export function parseAutodiscover(body: string, who: PlaceholderValues, opts: Pa
     return {
       ok: false,
       reason: 'no-client-config',
-      detail: root === undefined ? 'no root element' : `no <Autodiscover><Response> (root <${root}>)`,
+      why: root === undefined ? { code: 'no-root-element' } : { code: 'no-autodiscover-response', element: root },
     };
   }
   const account = childOf(response, 'Account');
   const error = childOf(response, 'Error') ?? childOf(account, 'Error');
-  if (error !== undefined) return { ok: false, reason: 'error-response', detail: describeError(error) };
-  if (!isNode(account)) return { ok: false, reason: 'no-incoming-server', detail: 'no <Account> element' };
+  if (error !== undefined) {
+    const detail = describeError(error);
+    return { ok: false, reason: 'error-response', ...(detail ? { detail } : {}) };
+  }
+  if (!isNode(account))
+    return { ok: false, reason: 'no-incoming-server', why: { code: 'no-element', element: 'Account' } };
 
   const problems: ParseProblem[] = [];
   const action = nonEmptyText(childOf(account, 'Action'))?.toLowerCase();
   const redirectAddr = nonEmptyText(childOf(account, 'RedirectAddr'));
   if (action === 'redirectaddr' || (action !== 'redirecturl' && redirectAddr !== undefined)) {
     if (redirectAddr !== undefined) return { ok: true, servers: [], redirectAddr, problems };
-    return { ok: false, reason: 'no-incoming-server', detail: 'redirectAddr without <RedirectAddr>' };
+    return { ok: false, reason: 'no-incoming-server', why: { code: 'redirect-addr-missing' } };
   }
   if (action === 'redirecturl') {
     const redirectUrl = nonEmptyText(childOf(account, 'RedirectUrl'));
@@ -84,12 +88,13 @@ export function parseAutodiscover(body: string, who: PlaceholderValues, opts: Pa
     return {
       ok: false,
       reason: 'no-incoming-server',
-      detail: `redirectUrl without a usable <RedirectUrl>: ${redirectUrl ?? ''}`,
+      why: { code: 'redirect-url-unusable', redirectUrl: redirectUrl ?? '' },
     };
   }
 
   const protocols = childrenOf(account, 'Protocol');
-  if (protocols.length === 0) return { ok: false, reason: 'no-incoming-server', detail: 'no <Protocol> element' };
+  if (protocols.length === 0)
+    return { ok: false, reason: 'no-incoming-server', why: { code: 'no-element', element: 'Protocol' } };
   const servers = capServers(protocols, 'Protocol', problems).flatMap((p, i) => {
     const server = readProtocol(p, `Protocol[${i}]`, who, problems);
     return server === undefined ? [] : [server];
@@ -97,11 +102,12 @@ export function parseAutodiscover(body: string, who: PlaceholderValues, opts: Pa
   return { ok: true, servers, problems };
 }
 
-function describeError(error: unknown): string {
+/** The server's ErrorCode and Message as "code: message", or undefined when it sent neither. */
+function describeError(error: unknown): string | undefined {
   const code = nonEmptyText(childOf(error, 'ErrorCode'));
   const message = nonEmptyText(childOf(error, 'Message'));
   const parts = [code, message].filter((p): p is string => p !== undefined);
-  return parts.length > 0 ? parts.join(': ') : 'error response without code or message';
+  return parts.length > 0 ? parts.join(': ') : undefined;
 }
 
 function readProtocol(

@@ -5,7 +5,15 @@
  */
 import type { EmailAddress } from '../address.js';
 import type { Resolver } from '../dns/resolver.js';
-import type { HttpHop, HttpStepFacts, ReasonOf, SourceId, SourceResultBase, SourceStatus } from '../model/discovery.js';
+import type {
+  HttpHop,
+  HttpStepFacts,
+  ParseFailed,
+  ReasonOf,
+  SourceId,
+  SourceResultBase,
+  SourceStatus,
+} from '../model/discovery.js';
 import type { DnsStatus, Trust, TrustReason } from '../model/evidence.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { registrableDomain } from './domain.js';
@@ -58,6 +66,11 @@ export function dnsSourceStatus(status: DnsStatus, missing: SourceStatus = 'not-
 }
 
 /** The status of a fetch that produced no usable 2xx body, or undefined when there is a body to read. */
+/** A parser's failure as a source's `invalid`: the reason, what the doctor found, text from elsewhere. */
+export function invalidOf<R extends string>(p: ParseFailed<R>): ParseFailed<R> {
+  return { reason: p.reason, ...(p.detail ? { detail: p.detail } : {}), ...(p.why ? { why: p.why } : {}) };
+}
+
 export function httpFailureStatus(o: HttpOutcome): SourceStatus | undefined {
   if (o.dns) return dnsSourceStatus(o.dns.status);
   if (o.error) {

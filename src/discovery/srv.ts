@@ -93,6 +93,7 @@ export async function srvSource(
     host: r.target,
     port: r.port,
     security: spec.security,
+    priority: r.priority,
   }));
   const facts: SrvFacts = {
     dnsName: l.name,

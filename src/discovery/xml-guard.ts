@@ -9,7 +9,7 @@ import { domainToASCII } from 'node:url';
 import { XMLValidator, type XMLParser } from 'fast-xml-parser';
 import { LIMITS } from '../limits.js';
 import type { Security } from '../model/evidence.js';
-import type { ParseFailure } from '../model/discovery.js';
+import type { ParseFailed, ParseFailure } from '../model/discovery.js';
 import { thrown } from '../errors/classify.js';
 
 export const DEFAULT_MAX_BYTES = LIMITS.httpBodyBytes;
@@ -18,14 +18,14 @@ export type GuardFailureReason = Extract<
   ParseFailure,
   'empty' | 'too-large' | 'doctype' | 'html' | 'too-deep' | 'too-many-elements' | 'not-xml'
 >;
-export type GuardResult = { ok: true; xml: string } | { ok: false; reason: GuardFailureReason; detail?: string };
+export type GuardResult = { ok: true; xml: string } | ({ ok: false } & ParseFailed<GuardFailureReason>);
 
 /** Guard the body, then parse it; a parser exception (e.g. a reserved tag name) is 'not-xml'. */
 export function guardAndParse(
   body: string,
   maxBytes: number | undefined,
   parser: XMLParser,
-): { ok: true; tree: unknown } | { ok: false; reason: GuardFailureReason; detail?: string } {
+): { ok: true; tree: unknown } | ({ ok: false } & ParseFailed<GuardFailureReason>) {
   const guard = guardXml(body, maxBytes);
   if (!guard.ok) return guard;
   try {
@@ -88,7 +88,7 @@ function markupEnd(xml: string, i: number): number {
 export function shapeProblem(
   xml: string,
   max: { depth: number; elements: number } = { depth: LIMITS.xmlDepth, elements: LIMITS.xmlElements },
-): { reason: 'too-deep' | 'too-many-elements'; detail: string } | undefined {
+): ParseFailed<'too-deep' | 'too-many-elements'> | undefined {
   let depth = 0;
   let elements = 0;
   for (let i = xml.indexOf('<'); i >= 0; i = xml.indexOf('<', i)) {
@@ -99,8 +99,9 @@ export function shapeProblem(
     else if (next !== '!' && next !== '?') {
       elements++;
       if (xml[end - 2] !== '/') depth++;
-      if (depth > max.depth) return { reason: 'too-deep', detail: `elements nested more than ${max.depth} deep` };
-      if (elements > max.elements) return { reason: 'too-many-elements', detail: `more than ${max.elements} elements` };
+      if (depth > max.depth) return { reason: 'too-deep', why: { code: 'nested-too-deep', limit: max.depth } };
+      if (elements > max.elements)
+        return { reason: 'too-many-elements', why: { code: 'too-many-elements', limit: max.elements } };
     }
     i = end;
   }
@@ -116,7 +117,7 @@ export function guardXml(body: string, maxBytes: number = DEFAULT_MAX_BYTES): Gu
   const text = typeof body === 'string' ? body : '';
   if (text.trim() === '') return { ok: false, reason: 'empty' };
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > maxBytes) return { ok: false, reason: 'too-large', detail: `${bytes} bytes, limit ${maxBytes}` };
+  if (bytes > maxBytes) return { ok: false, reason: 'too-large', why: { code: 'over-limit', bytes, limit: maxBytes } };
   const declaration = DECLARATION.exec(text);
   if (declaration) {
     const kind = (declaration[1] ?? '').toUpperCase();
@@ -124,13 +125,13 @@ export function guardXml(body: string, maxBytes: number = DEFAULT_MAX_BYTES): Gu
     return {
       ok: false,
       reason: 'doctype',
-      detail: isHtml ? '<!DOCTYPE html>: an HTML page' : `<!${kind}> declaration refused`,
+      why: isHtml ? { code: 'html-doctype' } : { code: 'declaration', kind },
     };
   }
   const xml = text.replace(/^\uFEFF/, '');
   const root = rootElementName(xml)?.toLowerCase();
   if (root !== undefined && HTML_ROOTS.has(root))
-    return { ok: false, reason: 'html', detail: `<${root}> root element` };
+    return { ok: false, reason: 'html', why: { code: 'html-root', element: root } };
   const shape = shapeProblem(xml);
   if (shape) return { ok: false, ...shape };
   let verdict: ReturnType<typeof XMLValidator.validate>;
@@ -140,9 +141,9 @@ export function guardXml(body: string, maxBytes: number = DEFAULT_MAX_BYTES): Gu
     return { ok: false, reason: 'not-xml', detail: thrown(error).message };
   }
   if (verdict !== true) {
-    if (/<html[\s>]/i.test(xml)) return { ok: false, reason: 'html', detail: '<html> element in a malformed document' };
+    if (/<html[\s>]/i.test(xml)) return { ok: false, reason: 'html', why: { code: 'html-malformed' } };
     const { msg, line, col } = verdict.err;
-    return { ok: false, reason: 'not-xml', detail: `${msg} (line ${line}, column ${col})` };
+    return { ok: false, reason: 'not-xml', why: { code: 'xml-error', message: msg, line, column: col } };
   }
   return { ok: true, xml };
 }

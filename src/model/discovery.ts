@@ -22,6 +22,8 @@ export interface ServerSetting {
   authentication?: string[];
   /** Those marked system="sasl" (autoconfig 1.2), upper-cased: SASL mechanism names. */
   sasl?: string[];
+  /** SRV sources: the record's priority (RFC 2782, lower first). */
+  priority?: number;
 }
 
 export type ParseProblemCode =
@@ -59,7 +61,38 @@ export interface ParsedConfig {
   oauth2?: OAuth2Published;
 }
 
-export type ParseResult = { ok: true; config: ParsedConfig } | { ok: false; reason: ParseFailure; detail?: string };
+/**
+ * What in a document made it unusable, beyond its reason: a code and its values (the words are
+ * INVALID_WHY in src/catalogue/discovery.ts). `xml-error` carries the XML parser's own message.
+ */
+export type InvalidWhy =
+  | { code: 'no-root-element' }
+  | { code: 'root-element'; element: string }
+  | { code: 'no-autodiscover-response'; element: string }
+  | { code: 'no-element'; element: string }
+  | { code: 'redirect-addr-missing' }
+  | { code: 'redirect-url-unusable'; redirectUrl: string }
+  | { code: 'over-limit'; limit: number; bytes?: number }
+  | { code: 'nested-too-deep'; limit: number }
+  | { code: 'too-many-elements'; limit: number }
+  | { code: 'html-doctype' }
+  | { code: 'declaration'; kind: string }
+  | { code: 'html-root'; element: string }
+  | { code: 'html-malformed' }
+  | { code: 'xml-error'; message: string; line: number; column: number };
+export type InvalidWhyCode = InvalidWhy['code'];
+
+/**
+ * Why a document could not be used: `why` is what the doctor found; `detail` is text from elsewhere,
+ * kept as it came (an XML parser's exception message, the SRV targets that are not host names).
+ */
+export interface ParseFailed<R extends string = ParseFailure> {
+  reason: R;
+  detail?: string;
+  why?: InvalidWhy;
+}
+
+export type ParseResult = { ok: true; config: ParsedConfig } | ({ ok: false } & ParseFailed);
 
 export type SourceId =
   | 'user'
@@ -196,6 +229,12 @@ export interface ConfigFacts extends FactsBase<ConfigReason>, HttpStepFacts {
   documentation?: string[];
 }
 
+/** How the resolver answered the root's NS question (evidence before this wrote ". NS → status (ms)"). */
+export interface ResolverCheck {
+  status: DnsStatus;
+  ms: number;
+}
+
 export interface MxFacts extends FactsBase<MxReason>, DnsStepFacts {
   /** RFC 7505: a single "." MX, the domain accepts no mail. */
   nullMx?: boolean;
@@ -205,8 +244,8 @@ export interface MxFacts extends FactsBase<MxReason>, DnsStepFacts {
   providerDomain?: string;
   /** The provider is reached through a local bridge (reason 'provider-bridge'): where it listens, not probed. */
   bridge?: { host: string; port: number };
-  /** The resolver's answer to ". NS" (tells "could not look" from "nothing published"). */
-  resolverCheck?: string;
+  /** The resolver's answer to ". NS" (tells "could not look" from "nothing published"): its status and time. */
+  resolverCheck?: ResolverCheck;
 }
 
 export interface AutodiscoverFacts extends FactsBase<AutodiscoverReason>, HttpStepFacts, DnsStepFacts {
@@ -263,7 +302,7 @@ export interface SourceResultBase {
   trustReason: TrustReason;
   hops?: HttpHop[];
   httpStatus?: number;
-  invalid?: { reason: ParseFailure | ParseProblemCode | 'no-imap' | 'bad-xml'; detail?: string };
+  invalid?: ParseFailed<ParseFailure | ParseProblemCode | 'no-imap' | 'bad-xml'>;
   problems?: ParseProblem[];
   error?: ProbeError;
   /** DNSSEC AD bit on DNS sources. */

@@ -167,7 +167,10 @@ export interface TlsInfo {
   /** Hostname check against the name dialled. */
   hostnameChecked: string;
   hostnameOk: boolean;
+  /** Node's own message when the names do not match (tls.checkServerIdentity), as it gave it. */
   hostnameError?: string;
+  /** Why no name could be checked: 'no-certificate', the server sent none (older evidence wrote words in hostnameError). */
+  hostnameFailure?: 'no-certificate';
   /** Set when the handshake only worked with legacy settings (TLS < 1.2, SECLEVEL 0). */
   legacyOnly?: boolean;
   /** Missing-intermediate evidence: the AIA caIssuers fetch. */

@@ -86,12 +86,13 @@ function describe(s: tls.TLSSocket, p: HandshakeParams): TlsInfo {
   const cipher = s.getCipher();
   let hostnameOk = false;
   let hostnameError: string | undefined;
+  let hostnameFailure: TlsInfo['hostnameFailure'];
   if (peer && peer.raw) {
     const err = tls.checkServerIdentity(p.host, peer);
     hostnameOk = err === undefined;
     if (err) hostnameError = err.message;
   } else {
-    hostnameError = 'the server sent no certificate';
+    hostnameFailure = 'no-certificate';
   }
   const verifyError = s.authorized ? undefined : String(s.authorizationError ?? 'UNKNOWN');
   const servername = isIP(p.host) === 0 ? p.host : undefined;
@@ -105,6 +106,7 @@ function describe(s: tls.TLSSocket, p: HandshakeParams): TlsInfo {
     hostnameChecked: p.host,
     hostnameOk,
     ...(hostnameError ? { hostnameError } : {}),
+    ...(hostnameFailure ? { hostnameFailure } : {}),
     ...(p.legacy ? { legacyOnly: true } : {}),
   };
 }

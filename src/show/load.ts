@@ -7,10 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../address.js';
 import type { Report } from '../model/report.js';
 import { EVIDENCE_VERSION, type RunEvidence } from '../model/run-evidence.js';
-import type { ProbeError, ResolveCrashed } from '../model/evidence.js';
+import type { EndpointEvidence, Outcome, ProbeError, ResolveCrashed, TlsInfo } from '../model/evidence.js';
 import { VERSION } from '../version.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
-import { upgradeFacts } from './legacy-facts.js';
+import { upgradeFacts, upgradeTls } from './legacy-facts.js';
 import { extractJson } from './paste.js';
 import { schemaProblem, type SchemaName } from './validate.js';
 
@@ -117,7 +117,25 @@ export async function loadEvidence(src: Source): Promise<RunEvidence> {
   if (problem) throw new InputError(`${name} is not valid imap-doctor evidence (version ${v}): ${problem}`);
   checkDate(value.startedAt, name);
   const ev = v === 1 ? fromVersion1(value) : (value as unknown as RunEvidence);
-  return { ...ev, evidenceVersion: EVIDENCE_VERSION, discovery: upgradeDiscovery(ev.discovery) };
+  return {
+    ...ev,
+    evidenceVersion: EVIDENCE_VERSION,
+    discovery: upgradeDiscovery(ev.discovery),
+    endpoints: ev.endpoints.map(upgradeEndpoint),
+  };
+}
+
+/** An endpoint's TLS sessions as older versions wrote them (words for "no certificate"), in today's shape. */
+function upgradeEndpoint(e: EndpointEvidence): EndpointEvidence {
+  const tls = (o: Outcome<TlsInfo> | undefined): Outcome<TlsInfo> | undefined =>
+    o?.state === 'ok' ? { ...o, value: upgradeTls(o.value) } : o;
+  const addresses = e.addresses.map((a) => ({
+    ...a,
+    ...(a.tls ? { tls: tls(a.tls) } : {}),
+    ...(a.starttlsTls ? { starttlsTls: tls(a.starttlsTls) } : {}),
+    ...(a.legacyTls ? { legacyTls: tls(a.legacyTls) } : {}),
+  }));
+  return { ...e, addresses };
 }
 
 /** Discovery as versions before evidence 3 wrote it (English notes), in today's shape. */

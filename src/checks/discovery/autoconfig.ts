@@ -5,7 +5,7 @@
  * websites commonly answer any path with a page.
  */
 import { imapServers, securityForUnknown } from '../../discovery/candidates.js';
-import type { SourceResult } from '../../model/discovery.js';
+import type { InvalidWhy, SourceResult } from '../../model/discovery.js';
 import { endpointId } from '../../model/evidence.js';
 import type { Params } from '../../catalogue/index.js';
 import type { Finding } from '../../model/finding.js';
@@ -20,6 +20,12 @@ const MX_FILES = ['mx-autoconfig', 'mx-autoconfig-base'] as const;
 /** The domain's website answers these, not a host set up for mail settings. */
 const WEBSITE = new Set(['autoconfig-wellknown', 'autoconfig-wellknown-http']);
 const NOT_A_FILE = new Set(['html', 'empty', 'doctype']);
+
+/** An InvalidWhy as finding params: its code as `why`, its values beside it. */
+function whyParams(why: InvalidWhy): Params {
+  const { code, ...values } = why;
+  return { why: code, ...values };
+}
 
 const ids = (s: SourceResult) => imapServers(s).map(endpointId);
 
@@ -37,6 +43,7 @@ function invalidFindings(s: SourceResult): Finding[] {
           reason: s.invalid.reason,
           usable: false,
           ...(s.invalid.detail ? { detail: s.invalid.detail } : {}),
+          ...(s.invalid.why ? whyParams(s.invalid.why) : {}),
         },
         { severity: soft ? 'info' : 'warning' },
       ),

@@ -121,7 +121,12 @@ export const certificateCheck: Check = {
       if (notYet && info.verifyError !== 'CERT_NOT_YET_VALID')
         f('TLS_CERT_NOT_YET_VALID', { names, validFrom: leaf?.validFrom ?? '', now: ctx.now.toISOString() });
       if (!info.hostnameOk) {
-        f('TLS_HOSTNAME_MISMATCH', { names, dialled: info.hostnameChecked, detail: info.hostnameError ?? '' });
+        f('TLS_HOSTNAME_MISMATCH', {
+          names,
+          dialled: info.hostnameChecked,
+          detail: info.hostnameError ?? '',
+          ...(info.hostnameFailure ? { failure: info.hostnameFailure } : {}),
+        });
       }
       if (tlsInfoVerified(info) && !expired && !notYet) {
         f('TLS_OK', {

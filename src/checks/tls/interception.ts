@@ -41,6 +41,7 @@ export const interceptionCheck: Check = {
             verified: works,
             ...(info.verifyError ? { verifyError: info.verifyError } : {}),
             ...(!info.hostnameOk ? { hostnameError: info.hostnameError ?? '' } : {}),
+            ...(!info.hostnameOk && info.hostnameFailure ? { hostnameFailure: info.hostnameFailure } : {}),
             untrustedUpstream: m.untrustedUpstream,
             ...(m.interceptor.setting ? { setting: m.interceptor.setting } : {}),
           },

@@ -7,9 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { buildCandidates, firstChoices, securityForUnknown } from '../../../src/discovery/candidates.js';
 import { insideDomain, registrableDomain } from '../../../src/discovery/domain.js';
 import { DEFAULTS } from '../../../src/options.js';
+import type { SourceResult } from '../../../src/model/discovery.js';
 import { source } from '../../helpers/discovery.js';
 
 const opts = { domain: 'example.com', trustHosts: [] as string[], guess: false, ports: { ...DEFAULTS.imapPorts } };
+/** An SRV source whose servers carry these record priorities, in order. */
+const priorities = <T extends SourceResult>(s: T, ...p: number[]): T => ({
+  ...s,
+  servers: s.servers.map((x, i) => ({ ...x, priority: p[i] })),
+});
 const ids = (r: ReturnType<typeof buildCandidates>) => r.candidates.map((c) => `${c.host}:${c.port}/${c.security}`);
 
 describe('registrable domains', () => {
@@ -76,11 +82,12 @@ describe('buildCandidates', () => {
   it('orders SRV by priority, implicit TLS first at equal priority (RFC 8314 §5.1)', () => {
     const r = buildCandidates(
       [
-        source('srv-imaps', { facts: { records: ['10 1 993 b.example.com'] } }, ['imap b.example.com:993/tls']),
-        source('srv-imap', { facts: { records: ['0 1 143 a.example.com', '10 1 143 c.example.com'] } }, [
-          'imap a.example.com:143/starttls',
-          'imap c.example.com:143/starttls',
-        ]),
+        priorities(source('srv-imaps', {}, ['imap b.example.com:993/tls']), 10),
+        priorities(
+          source('srv-imap', {}, ['imap a.example.com:143/starttls', 'imap c.example.com:143/starttls']),
+          0,
+          10,
+        ),
       ],
       opts,
     );

@@ -11,7 +11,8 @@ function fixture(name: string): string {
 
 function parsed(name: string): ParsedConfig {
   const result = parseAutoconfig(fixture(name), who);
-  if (!result.ok) throw new Error(`${name}: expected ok, got ${result.reason} ${result.detail ?? ''}`);
+  if (!result.ok)
+    throw new Error(`${name}: expected ok, got ${result.reason} ${result.detail ?? result.why?.code ?? ''}`);
   return result.config;
 }
 
@@ -349,18 +350,25 @@ describe('parseAutoconfig: unusable bodies', () => {
   const cases: [string, ParseResult][] = [
     ['empty.xml', { ok: false, reason: 'empty' }],
     ['whitespace.xml', { ok: false, reason: 'empty' }],
-    ['html-login.html', { ok: false, reason: 'html', detail: '<html> root element' }],
-    ['html-comment-first.html', { ok: false, reason: 'html', detail: '<html> root element' }],
-    ['html-login-doctype.html', { ok: false, reason: 'doctype', detail: '<!DOCTYPE html>: an HTML page' }],
-    ['billion-laughs.xml', { ok: false, reason: 'doctype', detail: '<!DOCTYPE> declaration refused' }],
-    ['external-entity.xml', { ok: false, reason: 'doctype', detail: '<!DOCTYPE> declaration refused' }],
-    ['entity-without-doctype.xml', { ok: false, reason: 'doctype', detail: '<!ENTITY> declaration refused' }],
+    ['html-login.html', { ok: false, reason: 'html', why: { code: 'html-root', element: 'html' } }],
+    ['html-comment-first.html', { ok: false, reason: 'html', why: { code: 'html-root', element: 'html' } }],
+    ['html-login-doctype.html', { ok: false, reason: 'doctype', why: { code: 'html-doctype' } }],
+    ['billion-laughs.xml', { ok: false, reason: 'doctype', why: { code: 'declaration', kind: 'DOCTYPE' } }],
+    ['external-entity.xml', { ok: false, reason: 'doctype', why: { code: 'declaration', kind: 'DOCTYPE' } }],
+    ['entity-without-doctype.xml', { ok: false, reason: 'doctype', why: { code: 'declaration', kind: 'ENTITY' } }],
     [
       'truncated.xml',
-      { ok: false, reason: 'not-xml', detail: "Closing tag 'in' doesn't have proper closing. (line 15, column 9)" },
+      {
+        ok: false,
+        reason: 'not-xml',
+        why: { code: 'xml-error', message: "Closing tag 'in' doesn't have proper closing.", line: 15, column: 9 },
+      },
     ],
-    ['wrong-root.xml', { ok: false, reason: 'no-client-config', detail: 'root element <config>' }],
-    ['no-email-provider.xml', { ok: false, reason: 'no-client-config', detail: 'no <emailProvider> element' }],
+    ['wrong-root.xml', { ok: false, reason: 'no-client-config', why: { code: 'root-element', element: 'config' } }],
+    [
+      'no-email-provider.xml',
+      { ok: false, reason: 'no-client-config', why: { code: 'no-element', element: 'emailProvider' } },
+    ],
     ['no-incoming.xml', { ok: false, reason: 'no-incoming-server' }],
   ];
   it.each(cases)('%s', (name, expected) => {
@@ -374,7 +382,7 @@ describe('parseAutoconfig: unusable bodies', () => {
     expect(parseAutoconfig(padded, who)).toStrictEqual({
       ok: false,
       reason: 'too-large',
-      detail: `${bytes} bytes, limit 262144`,
+      why: { code: 'over-limit', bytes, limit: 262144 },
     });
     expect(parseAutoconfig(padded, who, { maxBytes: 512 * 1024 })).toStrictEqual(parseAutoconfig(valid, who));
   });
@@ -403,12 +411,12 @@ describe('parseAutoconfig: unusable bodies', () => {
     expect(parseAutoconfig(body, who)).toStrictEqual({
       ok: false,
       reason: 'html',
-      detail: '<html> element in a malformed document',
+      why: { code: 'html-malformed' },
     });
     expect(parseAutoconfig('<body><p>Not found</p></body>', who)).toStrictEqual({
       ok: false,
       reason: 'html',
-      detail: '<body> root element',
+      why: { code: 'html-root', element: 'body' },
     });
   });
 
@@ -416,7 +424,7 @@ describe('parseAutoconfig: unusable bodies', () => {
     expect(parseAutoconfig('Not Found', who)).toStrictEqual({
       ok: false,
       reason: 'not-xml',
-      detail: "char 'N' is not expected. (line 1, column 1)",
+      why: { code: 'xml-error', message: "char 'N' is not expected.", line: 1, column: 1 },
     });
     expect(parseAutoconfig('{"imap":"x"}', who)).toMatchObject({ ok: false, reason: 'not-xml' });
     expect(parseAutoconfig('<clientConfig><constructor/></clientConfig>', who)).toMatchObject({
@@ -439,7 +447,7 @@ describe('parseAutoconfig: unusable bodies', () => {
     expect(parseAutoconfig('<clientConfig><emailProvider>text</emailProvider></clientConfig>', who)).toStrictEqual({
       ok: false,
       reason: 'no-client-config',
-      detail: 'no <emailProvider> element',
+      why: { code: 'no-element', element: 'emailProvider' },
     });
   });
 });

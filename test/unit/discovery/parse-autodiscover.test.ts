@@ -172,7 +172,7 @@ describe('parseAutodiscover: redirects and errors', () => {
     expect(parseAutodiscover(body, who)).toStrictEqual({
       ok: false,
       reason: 'no-incoming-server',
-      detail: 'redirectUrl without a usable <RedirectUrl>: not a url',
+      why: { code: 'redirect-url-unusable', redirectUrl: 'not a url' },
     });
   });
 
@@ -188,12 +188,12 @@ describe('parseAutodiscover: redirects and errors', () => {
     expect(parseAutodiscover(fixture('mobilesync.xml'), who)).toStrictEqual({
       ok: false,
       reason: 'no-incoming-server',
-      detail: 'no <Account> element',
+      why: { code: 'no-element', element: 'Account' },
     });
     expect(parseAutodiscover('<clientConfig/>', who)).toStrictEqual({
       ok: false,
       reason: 'no-client-config',
-      detail: 'no <Autodiscover><Response> (root <clientConfig>)',
+      why: { code: 'no-autodiscover-response', element: 'clientConfig' },
     });
   });
 
@@ -202,12 +202,12 @@ describe('parseAutodiscover: redirects and errors', () => {
     expect(parseAutodiscover('<!DOCTYPE html><html></html>', who)).toStrictEqual({
       ok: false,
       reason: 'doctype',
-      detail: '<!DOCTYPE html>: an HTML page',
+      why: { code: 'html-doctype' },
     });
     expect(parseAutodiscover('<html><body>IIS</body></html>', who)).toStrictEqual({
       ok: false,
       reason: 'html',
-      detail: '<html> root element',
+      why: { code: 'html-root', element: 'html' },
     });
     expect(parseAutodiscover('<Autodiscover><Response>', who)).toMatchObject({ ok: false, reason: 'not-xml' });
     expect(parseAutodiscover(fixture('imap-smtp.xml'), who, { maxBytes: 100 })).toMatchObject({

@@ -79,7 +79,11 @@ describe('document shape limits', () => {
   it(`refuses elements nested deeper than LIMITS.xmlDepth (${LIMITS.xmlDepth})`, () => {
     expect(shapeProblem(nested(LIMITS.xmlDepth))).toBeUndefined();
     expect(guardXml(nested(LIMITS.xmlDepth)).ok).toBe(true);
-    expect(guardXml(nested(LIMITS.xmlDepth + 1))).toMatchObject({ ok: false, reason: 'too-deep' });
+    expect(guardXml(nested(LIMITS.xmlDepth + 1))).toMatchObject({
+      ok: false,
+      reason: 'too-deep',
+      why: { code: 'nested-too-deep', limit: LIMITS.xmlDepth },
+    });
     // Self-closing elements and comments do not nest; quoted '>' inside an attribute does not end a tag.
     expect(shapeProblem(`<r>${'<a x="1>2"/>'.repeat(50)}<!-- <b> --></r>`)).toBeUndefined();
   });
@@ -87,7 +91,11 @@ describe('document shape limits', () => {
   it(`refuses more than LIMITS.xmlElements (${LIMITS.xmlElements}) elements before parsing`, () => {
     const doc = (n: number) => `<r>${'<a/>'.repeat(n - 1)}</r>`;
     expect(guardXml(doc(LIMITS.xmlElements)).ok).toBe(true);
-    expect(guardXml(doc(LIMITS.xmlElements + 1))).toMatchObject({ ok: false, reason: 'too-many-elements' });
+    expect(guardXml(doc(LIMITS.xmlElements + 1))).toMatchObject({
+      ok: false,
+      reason: 'too-many-elements',
+      why: { code: 'too-many-elements', limit: LIMITS.xmlElements },
+    });
   });
 
   it(`reads at most LIMITS.xmlServers (${LIMITS.xmlServers}) servers of a kind from one file, and says so`, () => {
