@@ -11,7 +11,8 @@ import { lookupOf } from '../../model/reading.js';
 
 /** host and port of `host:port` / `[v6]:port` / a URL, for the fix texts. */
 function hostPort(target: string): { host: string; port?: number } {
-  if (URL.canParse(target)) {
+  // A URL has a scheme and '//'; 'imap.example.com:2525' is a host and port (URL would read 'imap.example.com:' as a scheme).
+  if (target.includes('://') && URL.canParse(target)) {
     const u = new URL(target);
     return { host: u.hostname.replace(/^\[|\]$/g, ''), ...(u.port ? { port: Number(u.port) } : {}) };
   }

@@ -40,12 +40,17 @@ describe('discovery/refused', () => {
         port: 993,
       },
     });
-    // host and port of a name:port target are left out here: hostPort() reads 'imap.example.com:2525' as a URL whose
-    // scheme is 'imap.example.com:' (host ''), a bug in src/checks/discovery/refused.ts reported to the lead.
-    expect(port).toMatchObject({
+    // A host name with a port is not a URL whose scheme is 'imap.example.com:': the fix text gets host and port.
+    expect(port).toEqual({
       code: 'UNVERIFIED_TARGET_REFUSED',
       stage: 'discovery',
-      params: { source: 'autoconfig-http', target: 'imap.example.com:2525', reason: 'port' },
+      params: {
+        source: 'autoconfig-http',
+        target: 'imap.example.com:2525',
+        reason: 'port',
+        host: 'imap.example.com',
+        port: 2525,
+      },
     });
     expect(rest).toEqual([]);
   });
