@@ -30,6 +30,7 @@ import {
   type SourceContext,
 } from './source-kit.js';
 import { formatSrv, lookupSrv } from './srv.js';
+import { dnsAnswered } from '../model/reading.js';
 
 /** Local part of the stand-in address sent when the real one may not be (no --send-address). */
 export const STAND_IN_LOCAL_PART = 'autodiscover-probe';
@@ -170,12 +171,14 @@ export async function autodiscoverSrvSource(ctx: SourceContext): Promise<SourceR
     const bad = l.badTargets.length > 0;
     const r = notRun('autodiscover-srv', `${l.name} SRV`, 'skipped', bad ? 'srv-target-not-host' : 'no-srv-record');
     const status = l.disabled ? 'service-disabled' : bad ? 'invalid' : dnsSourceStatus(l.answer.status);
+    // "No SRV record" only when DNS answered so; a lookup that failed says nothing about what is published.
+    const said = bad || dnsAnswered(l.answer.status);
     return {
       ...r,
       status,
       ms: l.ms,
       trustReason: 'dns',
-      facts: { ...facts, ...r.facts, ...(bad ? { badTargets: l.badTargets } : {}) },
+      facts: { ...facts, ...(said ? r.facts : {}), ...(bad ? { badTargets: l.badTargets } : {}) },
       ...(bad ? { invalid: { reason: 'bad-hostname' as const, detail: l.badTargets.join(', ') } } : {}),
     };
   }

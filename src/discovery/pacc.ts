@@ -10,7 +10,8 @@ import type { SrvRecord } from '../model/evidence.js';
 import type { PaccFacts } from '../model/standards.js';
 import { LIMITS } from '../limits.js';
 import { paccDigest, parseUaacRecord, readPaccJson } from './parse-pacc.js';
-import { fetchedResult, httpFailureStatus, type SourceContext } from './source-kit.js';
+import { dnsSourceStatus, fetchedResult, httpFailureStatus, type SourceContext } from './source-kit.js';
+import { dnsAnswered } from '../model/reading.js';
 
 export function paccUrl(domain: string): string {
   return `https://ua-auto-config.${domain}/.well-known/user-agent-configuration.json`;
@@ -103,10 +104,12 @@ export async function paccObsoleteSource(ctx: SourceContext): Promise<SourceResu
   }
   const srvTargets = srv.records.map((r) => r.target).filter((t) => t !== '');
   const present = json || srvTargets.length > 0;
+  // "Not there" only when both places could be looked at: a failed fetch or lookup says nothing.
+  const couldNotLook = httpFailureStatus(o) ?? (dnsAnswered(srv.status) ? undefined : dnsSourceStatus(srv.status));
   return {
     source: 'pacc-obsolete',
     query: url,
-    status: present ? 'found' : 'not-found',
+    status: present ? 'found' : (couldNotLook ?? 'not-found'),
     ms: Math.round(performance.now() - t0),
     servers: [],
     trust: 'unverified',

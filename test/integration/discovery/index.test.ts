@@ -414,6 +414,12 @@ describe.skipIf(!root)('discovery from the address alone (loopback DNS + HTTPS)'
     );
     expect(src(dead.evidence.sources, 'mx').status).toBe('unreachable');
     expect(dead.evidence.resolverWorking).toBe(false);
+    // Could not look is never "nothing published": no "no SRV record", no obsolete PACC "not found".
+    const adSrv = src(dead.evidence.sources, 'autodiscover-srv');
+    expect(adSrv.status).toBe('unreachable');
+    expect(adSrv.facts).not.toHaveProperty('reason');
+    expect(src(dead.evidence.sources, 'pacc-obsolete').status).not.toBe('not-found');
+    expect(src(nx.evidence.sources, 'autodiscover-srv').facts).toMatchObject({ reason: 'no-srv-record' });
   });
 
   it('POP3-only published settings: no guesses unless --guess', async () => {
