@@ -423,6 +423,9 @@ function loginParams(
   };
 }
 
+/** What the logins need beyond the run's deps: the run's start (the sync probe's clock) and the probes' kept connections. */
+type LoginDeps = DoctorDeps & { started: Date; kept: KeptConnections | undefined };
+
 /** One login attempt on an endpoint the policy allows, unless the run is over; a crash is kept as INTERNAL_ERROR. */
 type Attempt = (
   e: EndpointEvidence,
@@ -435,7 +438,7 @@ function loginAttempt(
   user: string,
   trust: TrustStore,
   clock: RunClock,
-  deps: DoctorDeps & { started: Date; kept: KeptConnections | undefined },
+  deps: LoginDeps,
   internal: (where: InternalWhere, err: unknown) => void,
 ): Attempt {
   return async (e, a, first = false) => {
@@ -489,7 +492,7 @@ async function runLogins(
   user: string,
   trust: TrustStore,
   clock: RunClock,
-  deps: DoctorDeps & { started: Date; kept: KeptConnections | undefined },
+  deps: LoginDeps,
   internal: (where: InternalWhere, err: unknown) => void,
 ): Promise<void> {
   const creds = opts.credentials;

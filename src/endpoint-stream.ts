@@ -1,7 +1,7 @@
 /**
  * The probes of a run, started as candidates become known: each endpoint (host, port, security) is
  * probed once, the moment any source names it, at most `max` of them (the user's own always), at most
- * `concurrency` at a time. Ranking waits for the final candidate list (`finish`): the endpoints are then
+ * `concurrency` at a time. Ranking waits for the final candidate list (`settle`): the endpoints are then
  * ordered and numbered by it and carry its candidate (with every source and the settled trust), so
  * nothing the policy reads comes from a partial list; each endpoint is handed on as its own probe ends. A later, better-ranked candidate that finds every
  * slot taken by earlier ones is not probed: the bound on what a run dials holds either way.
@@ -50,11 +50,6 @@ export class EndpointStream {
     return [...this.#started.entries()]
       .sort(([a], [b]) => order(a) - order(b))
       .map(([id, p], rank) => p.then((e) => ({ ...e, rank, candidate: at.get(id)?.c ?? e.candidate })));
-  }
-
-  /** Every probed endpoint, by final rank, once all probes have ended. */
-  finish(ranked: readonly Candidate[]): Promise<EndpointEvidence[]> {
-    return Promise.all(this.settle(ranked));
   }
 
   async #run(c: Candidate, rank: number): Promise<EndpointEvidence> {

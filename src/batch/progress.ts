@@ -2,7 +2,7 @@
  * A batch's progress on stderr: a bar (ora) on a terminal, nothing otherwise — stdout carries the
  * reports, and a log file or CI job gets the summary at the end rather than thousands of updates.
  */
-import type { Ora } from 'ora';
+import { startSpinner } from '../render/progress.js';
 
 export interface BatchBar {
   update(done: number, problems: number, running: number): void;
@@ -17,19 +17,13 @@ export function barText(done: number, total: number, problems: number, running: 
   return `[${'█'.repeat(full)}${'░'.repeat(WIDTH - full)}] ${done}/${total} addresses · ${problems} with problems · ${running} running`;
 }
 
-/** ora is loaded only when the bar will show. */
+/** The bar, only when it will show (ora loads then). */
 export async function createBatchBar(
   stream: NodeJS.WritableStream,
   o: { enabled: boolean; color: boolean; total: number },
 ): Promise<BatchBar> {
   if (!o.enabled) return { update: () => {}, stop: () => {} };
-  const { default: ora } = await import('ora');
-  const spinner: Ora = ora({
-    stream: stream as NodeJS.WriteStream,
-    color: o.color ? 'cyan' : false,
-    isEnabled: true,
-    discardStdin: false,
-  }).start(barText(0, o.total, 0, 0));
+  const spinner = await startSpinner(stream, o.color, barText(0, o.total, 0, 0));
   return {
     update: (done, problems, running) => {
       spinner.text = barText(done, o.total, problems, running);

@@ -10,19 +10,24 @@ export interface Progress {
   stop(): void;
 }
 
-/** ora is loaded only when a spinner will actually show (it costs ~50 ms of start-up). */
+/** An ora spinner on `stream` showing `text`; ora is loaded only here, when one will show (~50 ms of start-up). */
+export async function startSpinner(stream: NodeJS.WritableStream, color: boolean, text: string): Promise<Ora> {
+  const { default: ora } = await import('ora');
+  return ora({
+    stream: stream as NodeJS.WriteStream,
+    color: color ? 'cyan' : false,
+    isEnabled: true,
+    discardStdin: false,
+  }).start(text);
+}
+
+/** The run's spinner, only when it will actually show. */
 export async function createProgress(
   stream: NodeJS.WritableStream,
   o: { enabled: boolean; color: boolean },
 ): Promise<Progress> {
   if (!o.enabled) return { emit: () => {}, stop: () => {} };
-  const { default: ora } = await import('ora');
-  const spinner: Ora = ora({
-    stream: stream as NodeJS.WriteStream,
-    color: o.color ? 'cyan' : false,
-    isEnabled: true,
-    discardStdin: false,
-  }).start('Starting…');
+  const spinner = await startSpinner(stream, o.color, 'Starting…');
   const running = new Map<string, string>();
   const emit = (e: RunEvent) => {
     if (e.kind === 'phase')

@@ -41,7 +41,7 @@ describe('EndpointStream', () => {
     expect(p.started).toEqual(['imap.example.com:993', 'mail.example.com:993']);
     // The final list: the late one ranks first, and the SRV one is now trusted.
     const settled = { ...srv, trust: 'trusted' as const };
-    const done = stream.finish([late, settled]);
+    const done = Promise.all(stream.settle([late, settled]));
     for (const r of p.release.values()) r();
     const endpoints = await done;
     expect(endpoints.map((e) => [e.id, e.rank])).toEqual([
@@ -76,7 +76,7 @@ describe('EndpointStream', () => {
     stream.offer(others.slice(0, 1));
     stream.offer(others);
     const user = candidate('mine.example.com', 993, 'tls', { provenance: 'user' });
-    const done = stream.finish([user, ...others]);
+    const done = Promise.all(stream.settle([user, ...others]));
     await tick();
     expect(p.most()).toBe(2);
     for (;;) {

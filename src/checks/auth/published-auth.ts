@@ -6,7 +6,7 @@
  * Mail apps do not fall back in daily use (draft-ietf-mailmaint-autoconfig-06), so each is a warning.
  */
 import { imapServers } from '../../discovery/candidates.js';
-import type { ServerSetting, SourceResult } from '../../model/discovery.js';
+import { CONFIG_SOURCE_IDS, type ServerSetting, type SourceId, type SourceResult } from '../../model/discovery.js';
 import type { EndpointEvidence } from '../../model/evidence.js';
 import type { Finding } from '../../model/finding.js';
 import { authMechanisms, hasCap } from '../../probes/imap-parse.js';
@@ -112,19 +112,8 @@ function sourceFindings(ctx: CheckContext, s: SourceResult): Finding[] {
   });
 }
 
-/** Sources whose documents say how to log in. */
-const AUTH_PUBLISHING = new Set([
-  'autoconfig',
-  'autoconfig-wellknown',
-  'autoconfig-http',
-  'autoconfig-wellknown-http',
-  'ispdb',
-  'mx-ispdb',
-  'mx-ispdb-full',
-  'mx-autoconfig',
-  'mx-autoconfig-base',
-  'pacc',
-]);
+/** Sources whose documents say how to log in: the settings files (autoconfig, ISPDB, via MX) and PACC. */
+const AUTH_PUBLISHING: ReadonlySet<SourceId> = new Set<SourceId>([...CONFIG_SOURCE_IDS, 'pacc']);
 
 export const publishedAuthCheck: Check = {
   id: 'auth/published-auth',

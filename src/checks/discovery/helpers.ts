@@ -3,7 +3,7 @@
  * endpoint fared (reached IMAP at all, or verified), and which kind of record or file a source is.
  * Pure.
  */
-import { isSourceOf, type SourceId, type SourceResult } from '../../model/discovery.js';
+import { CONFIG_SOURCE_IDS, isSourceOf, type SourceId, type SourceResult } from '../../model/discovery.js';
 import type { EndpointEvidence, Security } from '../../model/evidence.js';
 import { endpointId } from '../../model/evidence.js';
 import type { CheckContext } from '../types.js';
@@ -14,19 +14,11 @@ export { cutShort, reachesImap } from '../../model/reading.js';
 export const PUBLISHING: ReadonlySet<string> = new Set<SourceId>([
   'srv-imaps',
   'srv-imap',
-  'autoconfig',
-  'autoconfig-wellknown',
-  'autoconfig-http',
-  'autoconfig-wellknown-http',
-  'ispdb',
-  'mx-ispdb',
+  ...CONFIG_SOURCE_IDS,
   'autodiscover',
   'autodiscover-domain',
   'autodiscover-srv',
   'pacc',
-  'mx-autoconfig',
-  'mx-autoconfig-base',
-  'mx-ispdb-full',
 ]);
 
 /** The kind of thing to edit for a source: a DNS record, an autoconfig file, the ISPDB, an Autodiscover answer. */

@@ -10,29 +10,12 @@ import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetcher, type HttpRequest } from '../../../src/discovery/http.js';
 import { LIMITS } from '../../../src/limits.js';
-import type { DnsAnswer, Family } from '../../../src/model/evidence.js';
-import type { HostLookup } from '../../../src/probes/resolve.js';
 import { createTrustStore } from '../../../src/probes/trust.js';
 import type { AddressPolicy } from '../../../src/util/ip.js';
 import { makeTestCert, memoryIo, type TestCert } from '../../helpers/memory-io.js';
+import { lookupTable } from '../../helpers/discovery.js';
 
 const HOST = 'autoconfig.example.test';
-
-function table(t: Record<string, string[]>): HostLookup {
-  return async (name: string, family: Family): Promise<DnsAnswer<string>> => {
-    const records = (t[name] ?? []).filter((a) => (a.includes(':') ? 6 : 4) === family);
-    return {
-      name,
-      type: family === 4 ? 'A' : 'AAAA',
-      status: records.length > 0 ? 'records' : 'nodata',
-      records,
-      ad: false,
-      server: 'test',
-      ms: 0,
-      via: 'udp',
-    };
-  };
-}
 
 let cert: TestCert;
 let wrongName: TestCert;
@@ -71,7 +54,7 @@ function fetcherOver(server: () => http.Server, opts: { policy?: AddressPolicy; 
     server().emit('connection', s);
   });
   const fetch = createFetcher({
-    lookup: table({ [HOST]: opts.addresses ?? ['192.0.2.20'] }),
+    lookup: lookupTable({ [HOST]: opts.addresses ?? ['192.0.2.20'] }),
     trust: createTrustStore([cert.cert, wrongName.cert]),
     maxBytes: LIMITS.httpBodyBytes,
     maxRedirects: LIMITS.httpRedirects,
