@@ -1,6 +1,7 @@
 /**
  * Catalogue: cross-endpoint network reasoning (no network, mail ports blocked locally, a port
- * filtered at the server, a host that answers nothing, IPv6 against IPv4, implicit TLS missing).
+ * filtered at the server, a host that answers nothing, IPv6 against IPv4, implicit TLS missing, this
+ * computer's resolver and DNS that disagree).
  * Every heuristic says "likely" and names the evidence it rests on.
  */
 import { hp, str, type CatalogueEntry, type P, type ParamValue } from './types.js';
@@ -16,6 +17,21 @@ const isAddress = (host: string | undefined): boolean =>
   host !== undefined && (/^[\d.]+$/.test(host) || host.includes(':'));
 /** "host (addresses)", without repeating an address that is the host itself. */
 const named = (p: P, host: string): string => (isAddress(p.host) ? host : `${host} (${list(p.addresses)})`);
+
+/** A resolver's answer in words: its addresses, or what its status (a DnsStatus) means. */
+const ANSWER_STATUS: Record<string, string> = {
+  nodata: 'it has no address',
+  nxdomain: 'it has no address',
+  timeout: 'nothing (no answer in time)',
+  servfail: 'nothing (the server failed: SERVFAIL)',
+  refused: 'nothing (the server refused to answer)',
+  unreachable: 'nothing (the server could not be reached)',
+  error: 'nothing (the lookup failed)',
+};
+const answerText = (v: ParamValue | undefined): string => {
+  const xs = Array.isArray(v) ? v : [str(v)];
+  return (xs.length === 1 ? ANSWER_STATUS[xs[0] ?? ''] : undefined) ?? xs.join(', ');
+};
 
 /** Why the silence is about the user's network (params of LOCAL_NETWORK_BLOCKS_MAIL, see checks/network/reach.ts). */
 const localBasisText = (p: P): string => {
@@ -214,6 +230,35 @@ export const network = {
       starttlsPort: 143,
       how: 'refused',
       detail: 'connection refused',
+    },
+  },
+  RESOLVERS_DISAGREE: {
+    severity: 'info',
+    who: 'your-network',
+    title: (p) => `This computer and DNS give different addresses for ${str(p.host)}`,
+    explain: (p) => {
+      const mine = `this computer's own lookup (the hosts file, the local network's or a VPN's DNS)`;
+      const dns = `the DNS server ${str(p.otherServer === 'system' ? p.keptServer : p.otherServer)}`;
+      const [kept, other] = [answerText(p.kept), answerText(p.other)];
+      const v = `IPv${str(p.family)}`;
+      return (
+        (p.keptBy === 'system'
+          ? `For ${str(p.host)} (${v}), ${mine} says ${kept}, and ${dns} says ${other}. The doctor, like mail apps, used this computer's answer. `
+          : `For ${str(p.host)} (${v}), ${dns} says ${kept}, and ${mine} says ${other}, too late for this run: the doctor went on with the DNS server's answer, while mail apps wait for this computer's. `) +
+        'A hosts-file entry, a VPN or split DNS (a network that answers some names its own way) can send mail apps to a different server than the one the rest of the world sees.'
+      );
+    },
+    fix: (p) => [
+      `Look for an entry for ${str(p.host)} in the hosts file (/etc/hosts; on Windows C:\\Windows\\System32\\drivers\\etc\\hosts) and remove it if it is outdated.`,
+      `On a VPN or a company network this may be intended (split DNS); if not, ask its admin which address ${str(p.host)} should have.`,
+    ],
+    example: {
+      host: 'imap.example.com',
+      family: 4,
+      keptBy: 'system',
+      kept: ['192.0.2.99'],
+      otherServer: '9.9.9.9:53',
+      other: ['192.0.2.10'],
     },
   },
 } satisfies Record<string, CatalogueEntry>;
