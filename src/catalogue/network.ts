@@ -18,19 +18,10 @@ const isAddress = (host: string | undefined): boolean =>
 /** "host (addresses)", without repeating an address that is the host itself. */
 const named = (p: P, host: string): string => (isAddress(p.host) ? host : `${host} (${list(p.addresses)})`);
 
-/** A resolver's answer in words: its addresses, or what its status (a DnsStatus) means. */
-const ANSWER_STATUS: Record<string, string> = {
-  nodata: 'it has no address',
-  nxdomain: 'it has no address',
-  timeout: 'nothing (no answer in time)',
-  servfail: 'nothing (the server failed: SERVFAIL)',
-  refused: 'nothing (the server refused to answer)',
-  unreachable: 'nothing (the server could not be reached)',
-  error: 'nothing (the lookup failed)',
-};
+/** A resolver's answer in words: its addresses, or "no address" (NODATA or NXDOMAIN, alike to getaddrinfo). */
 const answerText = (v: ParamValue | undefined): string => {
   const xs = Array.isArray(v) ? v : [str(v)];
-  return (xs.length === 1 ? ANSWER_STATUS[xs[0] ?? ''] : undefined) ?? xs.join(', ');
+  return xs.length === 1 && (xs[0] === 'nodata' || xs[0] === 'nxdomain') ? 'it has no address' : xs.join(', ');
 };
 
 /** Why the silence is about the user's network (params of LOCAL_NETWORK_BLOCKS_MAIL, see checks/network/reach.ts). */

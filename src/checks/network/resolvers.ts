@@ -7,7 +7,7 @@
  */
 import type { EndpointEvidence, Family, ResolverDisagreement } from '../../model/evidence.js';
 import type { Finding } from '../../model/finding.js';
-import { working } from '../../model/reading.js';
+import { dnsAnswered, working } from '../../model/reading.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 
@@ -15,8 +15,9 @@ import { finding } from '../types.js';
 const said = (status: string, records: readonly string[]): string[] =>
   status === 'records' ? [...records].sort() : [status];
 
+/** Disagreements where the other side answered too: a resolver that failed (timeout, unreachable) disagrees about nothing. */
 function disagreementsOf(e: EndpointEvidence): Array<ResolverDisagreement & { family: Family }> {
-  return 'disagreements' in e.resolve ? (e.resolve.disagreements ?? []) : [];
+  return 'disagreements' in e.resolve ? (e.resolve.disagreements ?? []).filter((d) => dnsAnswered(d.status)) : [];
 }
 
 /** What the kept answer said for one family: the addresses found (probed or not), or its status. */

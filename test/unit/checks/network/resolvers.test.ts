@@ -77,6 +77,11 @@ describe('RESOLVERS_DISAGREE', () => {
     );
   });
 
+  it('the other resolver failed (unreachable, timeout): no answer to disagree with, nothing', () => {
+    const d = { server: '192.0.2.53:53', status: 'unreachable' as const, records: [], family: 4 as const };
+    expect(resolversCheck.run(context([withResolve(993, { disagreements: [d] })]))).toEqual([]);
+  });
+
   it('a crashed resolve carries no disagreement and is skipped', () => {
     const crashed = endpoint(candidate(), {
       resolve: { crashed: 'resolve', ms: 0, addresses: [], error: { code: 'INTERNAL', message: 'bug' } },
