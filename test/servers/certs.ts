@@ -254,7 +254,11 @@ export async function makeCerts(dir: string, opts: MakeCertsOptions): Promise<Ce
   const aiaUrl = `http://127.0.0.1:${opts.aiaPort}/intermediate.der`;
   const [good, expired, notYetValid, wrongName, selfSigned, unknownCa, expiringSoon, weak, chainLeaf, intercepted] =
     await Promise.all([
-      leaf('good', ca, `${LEAF_HOST},DNS:mail.example.test,DNS:example.test,IP:${ip(2)},IP:${ip(7)},IP:${ip(14)}${v6}`),
+      leaf(
+        'good',
+        ca,
+        `${LEAF_HOST},DNS:mail.example.test,DNS:example.test,DNS:*.bench.test,IP:${ip(2)},IP:${ip(7)},IP:${ip(14)}${v6}`,
+      ),
       leaf('expired', ca, `${LEAF_HOST},IP:${ip(3)}`, {
         start: new Date('2020-01-01T00:00:00Z'),
         end: new Date('2021-01-01T00:00:00Z'),
