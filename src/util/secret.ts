@@ -269,7 +269,8 @@ function scrubWith(text: string, n: Needles): string {
   let at = 0;
   for (const [a, b] of hits) {
     if (b <= at) continue;
-    out += `${text.slice(at, Math.max(at, a))}[redacted]`;
+    // A hit that overlaps or touches the previous one extends its mask: one "[redacted]", not two in a row.
+    if (a > at || out === '') out += `${text.slice(at, Math.max(at, a))}[redacted]`;
     at = b;
   }
   return out + text.slice(at);

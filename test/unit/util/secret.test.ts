@@ -4,7 +4,7 @@
  * the username, host and port around it.
  */
 import { describe, expect, it } from 'vitest';
-import { Secret, scrub } from '../../../src/util/secret.js';
+import { Secret, scrub, maskPieces } from '../../../src/util/secret.js';
 
 const TOKEN = 'ya29.a0AfB_byC-canary-token_0123456789abcdef';
 const USER = 'alice@gmail.com';
@@ -46,5 +46,19 @@ describe('Secret.variants() for OAuth tokens', () => {
     const short = new Secret('pw12345').variants();
     expect(short.every((f) => f.length >= 7)).toBe(true);
     expect(new Secret('').variants()).toEqual([]);
+  });
+});
+
+describe('maskPieces', () => {
+  const secret = 'correct-horse-battery';
+
+  it('an echoed piece becomes one "[redacted]", however many overlapping windows matched it', () => {
+    const out = maskPieces(`NO [AUTHENTICATIONFAILED] bad password ${secret.slice(0, 15)} for alice`, [secret], []);
+    expect(out).toBe('NO [AUTHENTICATIONFAILED] bad password [redacted] for alice');
+  });
+
+  it('two separate echoes stay two masks, with the text between them kept', () => {
+    const piece = secret.slice(0, 12);
+    expect(maskPieces(`${piece} and ${piece}`, [secret], [])).toBe('[redacted] and [redacted]');
   });
 });
