@@ -4,7 +4,7 @@
  * the username, host and port around it.
  */
 import { describe, expect, it } from 'vitest';
-import { Secret, scrub } from '../../../src/util/secret.js';
+import { Secret, scrub, scrubDeep } from '../../../src/util/secret.js';
 
 const TOKEN = 'ya29.a0AfB_byC-canary-token_0123456789abcdef';
 const USER = 'alice@gmail.com';
@@ -46,5 +46,18 @@ describe('Secret.variants() for OAuth tokens', () => {
     const short = new Secret('pw12345').variants();
     expect(short.every((f) => f.length >= 7)).toBe(true);
     expect(new Secret('').variants()).toEqual([]);
+  });
+});
+
+describe('scrubDeep on ASCII and non-ASCII strings', () => {
+  const forms = ['Tr0ub4dor&3', 'ｓｅｃｒｅｔ－ｆｕｌｌ'];
+  it('masks a secret in any case in an ASCII string, and leaves strings without one as they were', () => {
+    const out = scrubDeep({ a: ['said TR0UB4DOR&3 twice: tr0ub4dor&3'], b: 'nothing here', n: 993 }, forms);
+    expect(out).toEqual({ a: ['said [redacted] twice: [redacted]'], b: 'nothing here', n: 993 });
+  });
+
+  it('finds a form whose folding differs from the text: full-width secret in ASCII text, ASCII secret in full-width text', () => {
+    expect(scrubDeep(['x secret-full y'], forms)).toEqual(['x [redacted] y']);
+    expect(scrubDeep(['« ｔｒ０ｕｂ４ｄｏｒ＆３ »'], forms)).toEqual(['« [redacted] »']);
   });
 });
