@@ -40,6 +40,7 @@ import { addSupportCommands } from './show/register.js';
 import { evidenceJson, openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
+import { defaultStoreIsBundled, setNodeStoreBundled } from './util/node-ca-store.js';
 import { startBackstop, type Backstop } from './backstop.js';
 import { createLookupHelper } from './dns/lookup-helper.js';
 import type { LookupAll } from './dns/system-resolver.js';
@@ -774,6 +775,9 @@ export function main(): void {
     });
   }
   const exit = (code: number) => (err?: Error | null) => process.exit(err || closed ? EXIT_CLOSED : code);
+  setNodeStoreBundled(
+    defaultStoreIsBundled(process.env, process.execArgv, process.config.target_defaults?.defines ?? []),
+  );
   const lookups = createLookupHelper();
   process.on('exit', () => lookups.close());
   runCli({

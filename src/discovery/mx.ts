@@ -11,6 +11,7 @@ import type { MxFacts, ProviderInfo, ServerSetting, SourceResultOf } from '../mo
 import { displayName, identifyProvider, type ProviderMatch } from '../knowledge/providers.js';
 import { registrableDomain } from './domain.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
+import { byCodeUnits } from '../util/compare.js';
 
 export interface MxOutcome {
   result: SourceResultOf<'mx'>;
@@ -25,7 +26,7 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
   const t0 = performance.now();
   const answer = await ctx.resolver.query<MxRecord>(ctx.domain, 'MX', ctx.step());
   const hosts = [...answer.records]
-    .sort((a, b) => a.preference - b.preference || a.exchange.localeCompare(b.exchange))
+    .sort((a, b) => a.preference - b.preference || byCodeUnits(a.exchange, b.exchange))
     .map((m) => m.exchange)
     .filter((h) => h !== '');
   const facts: MxFacts = { dnsName: ctx.domain, dnsStatus: answer.status, dnsServer: answer.server };

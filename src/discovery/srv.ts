@@ -11,6 +11,7 @@ import type { Security, SrvRecord } from '../model/evidence.js';
 import { insideDomain } from './domain.js';
 import { normaliseHost } from './xml-guard.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
+import { byCodeUnits } from '../util/compare.js';
 
 export type SrvService = 'imaps' | 'imap' | 'submissions' | 'submission' | 'autodiscover';
 
@@ -26,9 +27,7 @@ const SERVICE: Record<
 
 /** RFC 2782 order, deterministic: priority ascending, weight descending, then target name. */
 export function orderSrv(records: readonly SrvRecord[]): SrvRecord[] {
-  return [...records].sort(
-    (a, b) => a.priority - b.priority || b.weight - a.weight || a.target.localeCompare(b.target),
-  );
+  return [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight || byCodeUnits(a.target, b.target));
 }
 
 export function srvName(service: SrvService, domain: string): string {

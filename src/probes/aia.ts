@@ -78,8 +78,7 @@ function parseCert(b: Buffer): X509Certificate {
 /** Does `issuer` sign `leaf`, and does a trust anchor sign `issuer` (or is `issuer` an anchor)? */
 export function completesChain(leaf: X509Certificate, issuer: X509Certificate, trust: TrustStore): boolean {
   if (!leaf.checkIssued(issuer) || !leaf.verify(issuer.publicKey)) return false;
-  const fp = issuer.fingerprint256.toUpperCase();
-  if (trust.anchorFingerprints.has(fp)) return true;
+  if (trust.isAnchor(issuer.raw)) return true;
   return trust.anchors.some((a) => issuer.checkIssued(a) && issuer.verify(a.publicKey));
 }
 

@@ -81,8 +81,7 @@ export function handshake(socket: Duplex, p: HandshakeParams): Promise<TlsResult
 function describe(s: tls.TLSSocket, p: HandshakeParams): TlsInfo {
   const peer = s.getPeerCertificate(true);
   const chainRaw = peer && peer.raw ? peerChain(peer) : [];
-  const anchors = p.trust.anchorFingerprints;
-  const chain = chainRaw.map((c) => certInfo(c, anchors));
+  const chain = chainRaw.map((c) => certInfo(c, (der) => p.trust.isAnchor(der)));
   const cipher = s.getCipher();
   let hostnameOk = false;
   let hostnameError: string | undefined;

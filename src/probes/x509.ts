@@ -92,7 +92,7 @@ export function splitSans(s: string | undefined): string[] {
     .filter((x) => x.length > 0);
 }
 
-export function certInfo(c: PeerCertificate, anchors: ReadonlySet<string>): CertInfo {
+export function certInfo(c: PeerCertificate, isAnchor: (der: Buffer) => boolean): CertInfo {
   let keyType: string | undefined;
   let keyBits: number | undefined;
   let sigAlg: string | undefined;
@@ -142,7 +142,7 @@ export function certInfo(c: PeerCertificate, anchors: ReadonlySet<string>): Cert
     ...(keyBits ? { keyBits } : {}),
     ...(sigAlg ? { signatureAlgorithm: sigAlg } : {}),
     ...(aia ? { aiaIssuerUrl: aia } : {}),
-    trustAnchor: anchors.has(fp),
+    trustAnchor: c.raw ? isAnchor(c.raw) : false,
     ...digests,
   };
 }

@@ -4,7 +4,7 @@
  * the username, host and port around it.
  */
 import { describe, expect, it } from 'vitest';
-import { Secret, scrub, maskPieces } from '../../../src/util/secret.js';
+import { maskPieces, Secret, scrub, scrubDeep } from '../../../src/util/secret.js';
 
 const TOKEN = 'ya29.a0AfB_byC-canary-token_0123456789abcdef';
 const USER = 'alice@gmail.com';
@@ -60,5 +60,18 @@ describe('maskPieces', () => {
   it('two separate echoes stay two masks, with the text between them kept', () => {
     const piece = secret.slice(0, 12);
     expect(maskPieces(`${piece} and ${piece}`, [secret], [])).toBe('[redacted] and [redacted]');
+  });
+});
+
+describe('scrubDeep on ASCII and non-ASCII strings', () => {
+  const forms = ['Tr0ub4dor&3', 'ｓｅｃｒｅｔ－ｆｕｌｌ'];
+  it('masks a secret in any case in an ASCII string, and leaves strings without one as they were', () => {
+    const out = scrubDeep({ a: ['said TR0UB4DOR&3 twice: tr0ub4dor&3'], b: 'nothing here', n: 993 }, forms);
+    expect(out).toEqual({ a: ['said [redacted] twice: [redacted]'], b: 'nothing here', n: 993 });
+  });
+
+  it('finds a form whose folding differs from the text: full-width secret in ASCII text, ASCII secret in full-width text', () => {
+    expect(scrubDeep(['x secret-full y'], forms)).toEqual(['x [redacted] y']);
+    expect(scrubDeep(['« ｔｒ０ｕｂ４ｄｏｒ＆３ »'], forms)).toEqual(['« [redacted] »']);
   });
 });
