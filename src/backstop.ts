@@ -177,7 +177,11 @@ function startWatchdog(dir: string, fd: number, evidenceFd: number | null, waitM
   return {
     close: () => {
       // Its pid is its process group's (detached); not yet reaped, so it cannot have been reused.
-      if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+      try {
+        if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
       child = null;
     },
   };
@@ -190,9 +194,14 @@ function scratchDir() {
   return {
     dir,
     put: (name: string, text: string) => {
-      // Written aside and renamed: the watchdog reads a whole report, never half of one.
-      writeFileSync(path.join(dir, `.${name}`), text);
-      renameSync(path.join(dir, `.${name}`), path.join(dir, name));
+      // Written aside and renamed: the watchdog reads a whole report, never half of one. A failed write
+      // (a full disk) leaves the one before.
+      try {
+        writeFileSync(path.join(dir, `.${name}`), text);
+        renameSync(path.join(dir, `.${name}`), path.join(dir, name));
+      } catch {
+        // the main thread's own timer prints `last` all the same
+      }
     },
     /** `mkdir`, atomic for the main thread and the watchdog alike: true for the one that made it. */
     claim: (): boolean => {
@@ -211,22 +220,32 @@ function scratchDir() {
 /**
  * The backstop of a single run: the main thread's timer prints the last report fed and exits with its
  * code (`onFired`); a watchdog process does the same DEFAULTS.backstopExitDelayMs later, for a main
- * thread too blocked to, and ends the process with SIGTERM. Without /bin/sh, the worker thread.
+ * thread too blocked to, and ends the process with SIGTERM. Without /bin/sh (win32) or a writable
+ * temporary directory, the worker thread.
  */
 export function startBackstop(onFired: (code: number) => void, fd = 1): Backstop {
-  if (process.platform === 'win32') return startWorkerBackstop(onFired, fd);
-  let scratch: ReturnType<typeof scratchDir> | null = null;
+  let scratch: ReturnType<typeof scratchDir> | null;
+  try {
+    scratch = process.platform === 'win32' ? null : scratchDir();
+  } catch {
+    scratch = null; // no writable temporary directory
+  }
+  if (!scratch) return startWorkerBackstop(onFired, fd);
   let watchdog: { close(): void } | null = null;
   let timer: NodeJS.Timeout | undefined;
   let mine = false;
   let evidenceFd: number | null = null;
   let last: { text: string; code: number; evidence?: string } = { text: NO_REPORT, code: 3 };
   const claim = (): boolean => mine || !scratch || (mine = scratch.claim());
-  const end = () => {
+  const stop = () => {
     clearTimeout(timer);
     watchdog?.close();
+    watchdog = null;
+  };
+  const end = () => {
+    stop();
     scratch?.remove();
-    watchdog = scratch = null;
+    scratch = null;
   };
   const fire = () => {
     if (!claim()) return;
@@ -234,16 +253,15 @@ export function startBackstop(onFired: (code: number) => void, fd = 1): Backstop
     writeAll(FS, fd, last.text);
     onFired(last.code);
   };
-  // However the process exits (a closed stdout, a crash), the watchdog goes too, unless it has claimed.
+  // However the process exits (bad input, a closed stdout, a crash), the watchdog and the scratch
+  // directory go too, unless the watchdog has claimed (it prints, ends the run and removes both).
   process.on('exit', () => void (scratch && claim() && end()));
+  scratch.put('report', last.text);
   return {
     arm: (ms, evFd = null) => {
-      end();
+      if (!scratch) return;
+      stop();
       evidenceFd = evFd;
-      mine = false;
-      scratch = scratchDir();
-      scratch.put('report', last.text);
-      if (last.evidence) scratch.put('evidence', last.evidence);
       timer = setTimeout(fire, ms + LIMITS.backstopGraceMs);
       timer.unref();
       const waitMs = ms + LIMITS.backstopGraceMs + DEFAULTS.backstopExitDelayMs;
