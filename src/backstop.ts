@@ -12,7 +12,13 @@
  * evidence text are kept in a private scratch directory it reads; the claim is `mkdir` of one name
  * there, atomic for both. A batch (`startWorkerBackstop`), where `arm` is called again for each
  * address (the deadline is per address) and each line written is claimed and released, keeps one
- * worker thread for the whole batch; so does a platform without /bin/sh.
+ * worker thread for the whole batch; so does a platform without /bin/sh, or a run without a writable
+ * temporary directory.
+ *
+ * Should the watchdog claim first while the main thread is free after all (a main timer late by more
+ * than DEFAULTS.backstopExitDelayMs), the main thread prints nothing and may exit before the watchdog's
+ * SIGTERM: that signal then goes to a pid that ended microseconds before, which Linux does not hand out
+ * again until its pid space wraps around.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
