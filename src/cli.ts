@@ -41,7 +41,7 @@ import { evidenceJson, openEvidenceFile, writeEvidence } from './show/save.js';
 import { createProgress } from './render/progress.js';
 import { Secret, scrub, scrubDeep, textForms } from './util/secret.js';
 import { defaultStoreIsBundled, setNodeStoreBundled } from './util/node-ca-store.js';
-import { startBackstop, type Backstop } from './backstop.js';
+import { startBackstop, startWorkerBackstop, type Backstop } from './backstop.js';
 import { createLookupHelper } from './dns/lookup-helper.js';
 import type { LookupAll } from './dns/system-resolver.js';
 import { thrown, type InternalWhere } from './errors/classify.js';
@@ -60,8 +60,11 @@ export interface CliIo {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => unknown };
   onSigint?: (fn: () => void) => void;
-  /** Starts the deadline backstop, printing to `fd` (default stdout) (main() does; tests that run the CLI in-process do not). */
-  backstop?: (fd?: number) => Backstop;
+  /**
+   * Starts the deadline backstop, printing to `fd` (default stdout); `perAddress`: a batch's, armed again
+   * for each address (main() does; tests that run the CLI in-process do not).
+   */
+  backstop?: (fd?: number, perAddress?: boolean) => Backstop;
   /** getaddrinfo for the run (main() gives the lookup helper, which cannot hold the process); default in-process. */
   lookup?: LookupAll;
   /** Starts the lookup helper ahead of its first lookup, while the run's own code loads. */
@@ -704,8 +707,7 @@ async function diagnose(
   x: Record<string, unknown>,
 ): Promise<number> {
   // The run's code (the pipeline, and the checks and renderers the backstop is fed with from the start)
-  // loads while the backstop's worker thread, and the lookup helper when the run will need it, start
-  // beside it, instead of one after the other.
+  // loads while the lookup helper, when the run will need it, starts beside it.
   const loading = Promise.all([import('./cli-run.js'), import('./report/judge.js'), import('./render/format.js')]);
   loading.catch(() => undefined); // a failure surfaces where it is awaited
   const backstop = io.backstop?.();
@@ -789,7 +791,7 @@ export function main(): void {
     stderr: process.stderr,
     stdin: process.stdin,
     onSigint: (fn) => handlers.push(fn),
-    backstop: (fd) => startBackstop((code) => process.exit(code), fd),
+    backstop: (fd, perAddress) => (perAddress ? startWorkerBackstop : startBackstop)((code) => process.exit(code), fd),
   }).then(
     // The report is out: nothing (a pending getaddrinfo, a closing socket) may keep the process alive.
     (code) => {

@@ -72,7 +72,10 @@ export const DEFAULTS = {
   gaiTimeoutFloorMs: 1000,
   /** getaddrinfo wait for a caller that brings no lookup of its own (the AIA fetch outside a run). */
   fallbackLookupMs: 5000,
-  /** How long a still-answering main thread gets to exit by itself after the backstop printed. */
+  /**
+   * A still-answering main thread's head start at the deadline: to print the backstop's report itself before
+   * the watchdog process does (a single run), or to exit by itself after the worker printed (a batch).
+   */
   backstopExitDelayMs: 100,
 } as const;
 

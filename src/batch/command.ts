@@ -55,7 +55,7 @@ export interface BatchCli {
   node: string;
   lookup?: LookupAll;
   onSigint?: (fn: () => void) => void;
-  backstop?: (fd?: number) => Backstop;
+  backstop?: (fd?: number, perAddress?: boolean) => Backstop;
 }
 
 /** Options that name one account or one file, which a batch cannot apply to every line. */
@@ -252,7 +252,7 @@ async function printBatch(
     total: entries.length,
   });
   // The backstop prints the summary where it would go if the main thread is ever blocked.
-  const backstop = b.backstop?.(json ? 2 : 1);
+  const backstop = b.backstop?.(json ? 2 : 1, true);
   const write = (s: string) => {
     if (backstop && !backstop.claim()) return;
     b.out(s);

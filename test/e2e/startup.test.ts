@@ -3,9 +3,9 @@
  * explain, show and a diagnosis their own lazy chunks and nothing of the others; imapflow only when a
  * login is tried. Every module file a run loads is logged by node:module hooks. A static import
  * added in the wrong place pulls a chunk into a command that does not need it and fails here.
- * The same preload logs the worker threads and child processes started: the deadline backstop and
- * the lookup helper belong to a diagnosis (and the helper to one that looks a name up), never to
- * --version, --help, completion, explain, show or diff.
+ * The same preload logs the worker threads and child processes started: the deadline backstop's
+ * watchdog (/bin/sh; no worker thread) and the lookup helper belong to a diagnosis (and the helper to
+ * one that looks a name up), never to --version, --help, completion, explain, show or diff.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -173,8 +173,9 @@ describe('start-up: each command loads its own chunks', () => {
     expect(r.chunks).toEqual(['cli-run', 'judge', 'format']);
     // imapflow (with its charset tables) is over half of dist/.
     expect(r.share).toBeLessThan(0.5);
-    // The deadline backstop guards every diagnosis; nothing needed getaddrinfo (an IP address), so no helper.
-    expect({ workers: r.workers, spawned: r.spawned }).toEqual({ workers: 1, spawned: [] });
+    // The deadline backstop's watchdog guards every diagnosis, without a second Node environment (no
+    // worker thread); nothing needed getaddrinfo (an IP address), so no helper.
+    expect({ workers: r.workers, spawned: r.spawned }).toEqual({ workers: 0, spawned: ['/bin/sh'] });
   });
 
   const lab = labOrSkip('dovecot (start-up chunks)');
