@@ -69,10 +69,56 @@ export type ProbeErrorCode =
   | 'ABORTED'
   | 'INTERNAL';
 
+/**
+ * Why a step failed when the doctor itself decided it (a timeout, a limit, a policy, a reply that never
+ * came): a code with its values. The words are in the catalogue (PROBE_WHY in src/catalogue/probe-why.ts).
+ * Values are strings and numbers only, so a finding can carry them as params.
+ */
+export type ProbeWhy =
+  | { code: 'step-timeout' }
+  | { code: 'run-deadline' }
+  | { code: 'interrupted' }
+  | { code: 'not-needed' }
+  | { code: 'server-closed' }
+  | { code: 'closed-in-tls-handshake' }
+  | { code: 'tls-session-unreadable' }
+  | { code: 'line-longer-than'; bytes: number }
+  | { code: 'line-over-max'; bytes: number }
+  | { code: 'literal-over-max'; bytes: number; limit: number }
+  | { code: 'response-over-max'; bytes: number }
+  | { code: 'untagged-over-max'; limit: number }
+  | { code: 'no-capability-data' }
+  | { code: 'no-tagged-reply'; command?: string }
+  | { code: 'no-reply'; to: 'login' | 'EXAMINE' | 'IDLE' }
+  | { code: 'ok-without-response'; what: string }
+  | { code: 'idle-no-continuation' }
+  | { code: 'dns-statuses'; a: DnsStatus; aaaa: DnsStatus }
+  | { code: 'no-address' }
+  | { code: 'not-a-url'; url: string }
+  | { code: 'redirect-scheme'; scheme: string }
+  | { code: 'redirect-ip'; host: string }
+  | { code: 'redirect-port'; port: string }
+  | { code: 'private-address'; host: string }
+  | { code: 'only-private-addresses'; host: string; addresses: string[] }
+  | { code: 'redirect-limit'; limit: number }
+  | { code: 'bad-location'; location: string }
+  | { code: 'body-too-large'; bytes: number }
+  | { code: 'http-status'; status: number }
+  | { code: 'issuer-too-large' }
+  | { code: 'aia-not-http' }
+  | { code: 'lookup-failed'; name: string; status: DnsStatus };
+
+export type ProbeWhyCode = ProbeWhy['code'];
+
 export interface ProbeError {
   code: ProbeErrorCode;
-  /** Short technical text (Node/OpenSSL/server words); secret-free. */
-  message: string;
+  /**
+   * Short technical text from elsewhere (Node/OpenSSL/server words), secret-free; absent when the
+   * doctor decided the failure itself (then `why` says why). With `why`, the library's words under it.
+   */
+  message?: string;
+  /** The doctor's own reason, as a code with values (no words). */
+  why?: ProbeWhy;
   /** The raw library code when there was one (ECONNREFUSED, ERR_SSL_WRONG_VERSION_NUMBER, …). */
   rawCode?: string;
 }
@@ -179,7 +225,9 @@ export interface TlsInfo {
     fetched: boolean;
     /** The fetched issuer completes the chain to a trusted root. */
     completesChain: boolean;
+    /** The library's words; the doctor's own reason is `why`. */
     error?: string;
+    why?: ProbeWhy;
     issuerSubject?: string;
   };
 }

@@ -103,5 +103,7 @@ const CODE: Record<DnsStatus, ProbeError['code']> = {
 function resolveError(a: DnsStatus, aaaa: DnsStatus, message?: string): ProbeError {
   const order: DnsStatus[] = ['timeout', 'unreachable', 'servfail', 'refused', 'error', 'nxdomain', 'nodata'];
   const worst = order.find((s) => s === a || s === aaaa) ?? 'error';
-  return { code: CODE[worst], message: message ?? `A: ${a}, AAAA: ${aaaa}` };
+  return message !== undefined
+    ? { code: CODE[worst], message }
+    : { code: CODE[worst], why: { code: 'dns-statuses', a, aaaa } };
 }
