@@ -6,6 +6,10 @@
 import type { ProbeError, ProbeWhy, ProbeWhyCode } from '../model/evidence.js';
 import type { Params, ParamValue } from './types.js';
 
+/** getaddrinfo's code as Node gives it, with its errno. */
+const gai = (w: { gaiCode: string; errno?: number }) =>
+  `getaddrinfo ${w.gaiCode}${typeof w.errno === 'number' ? ` (${w.errno})` : ''}`;
+
 type Words<C extends ProbeWhyCode> = (w: Extract<ProbeWhy, { code: C }>, message: string | undefined) => string;
 
 export const PROBE_WHY: { [C in ProbeWhyCode]: Words<C> } = {
@@ -42,6 +46,16 @@ export const PROBE_WHY: { [C in ProbeWhyCode]: Words<C> } = {
   'issuer-too-large': () => 'issuer certificate larger than 64 KiB',
   'aia-not-http': () => 'only http:// issuer URLs are fetched',
   'lookup-failed': (w) => `no address for ${w.name} (${w.status})`,
+  'dns-no-servers': () => 'no DNS servers to ask',
+  'dns-bad-server-list': (_w, m) => `bad server list: ${m ?? ''}`,
+  'dns-no-answer-within': (w) => `no answer within ${w.ms} ms`,
+  'dns-aborted': (_w, m) => `aborted: ${m ?? 'signal aborted'}`,
+  'gai-nodata': (w) => `${gai(w)}: no address; getaddrinfo does not say whether the name exists`,
+  'gai-again-fast': (w) => `${gai(w)}: temporary failure, returned at once (SERVFAIL or unreachable server)`,
+  'gai-again-slow': (w) => `${gai(w)}: temporary failure after ${w.ms} ms (timeout or SERVFAIL)`,
+  'gai-fail': (w) => `${gai(w)}: non-recoverable failure`,
+  'gai-no-family-address': () => 'getaddrinfo returned no address of this family',
+  'gai-no-answer-within': (w) => `getaddrinfo gave no answer within ${w.ms} ms`,
 };
 
 export function isProbeWhyCode(s: unknown): s is ProbeWhyCode {

@@ -106,9 +106,27 @@ export type ProbeWhy =
   | { code: 'http-status'; status: number }
   | { code: 'issuer-too-large' }
   | { code: 'aia-not-http' }
-  | { code: 'lookup-failed'; name: string; status: DnsStatus };
+  | { code: 'lookup-failed'; name: string; status: DnsStatus }
+  | DnsWhy;
 
 export type ProbeWhyCode = ProbeWhy['code'];
+
+/**
+ * Why a resolver said what it said, when the doctor's own DNS code decided or interpreted it (a timeout,
+ * an abort, getaddrinfo's folded codes): a code with its values. Part of ProbeWhy, so an
+ * endpoint's resolve error carries it as is. The resolver's raw codes (ESERVFAIL, ETIMEOUT…) stay `message`.
+ */
+export type DnsWhy =
+  | { code: 'dns-no-servers' }
+  | { code: 'dns-bad-server-list' }
+  | { code: 'dns-no-answer-within'; ms: number }
+  | { code: 'dns-aborted' }
+  | { code: 'gai-nodata'; gaiCode: string; errno?: number }
+  | { code: 'gai-again-fast'; gaiCode: string; errno?: number }
+  | { code: 'gai-again-slow'; gaiCode: string; errno?: number; ms: number }
+  | { code: 'gai-fail'; gaiCode: string; errno?: number }
+  | { code: 'gai-no-family-address' }
+  | { code: 'gai-no-answer-within'; ms: number };
 
 export interface ProbeError {
   code: ProbeErrorCode;
@@ -147,7 +165,9 @@ export interface DnsAnswer<R = unknown> {
   ms: number;
   /** udp, tcp (after truncation), or system. */
   via: 'udp' | 'tcp' | 'system';
+  /** The resolver's own words (a raw error code, a library message); the doctor's reading of it is `why`. */
   message?: string;
+  why?: DnsWhy;
   /** The other resolver of a race (getaddrinfo vs the doctor's own DNS client) answered otherwise. */
   disagreement?: ResolverDisagreement;
 }

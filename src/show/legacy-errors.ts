@@ -2,7 +2,7 @@
  * Probe errors as versions before this one wrote them, read as today's: where `message` held the
  * doctor's own words (a timeout, a limit, a policy, a missing reply), it becomes `why`, the code with
  * its values (ProbeWhy), and the words come from the catalogue again; the same for an AIA fetch's
- * `error`. Words from Node, OpenSSL or the server stay `message`. Only the loader of saved evidence
+ * `error` and a DNS step's `dnsMessage` (→ `dnsWhy`). Words from Node, OpenSSL or the server stay `message`. Only the loader of saved evidence
  * calls this; nothing else parses those strings.
  */
 import { PROBE_WHY } from '../catalogue/probe-why.js';
@@ -23,6 +23,8 @@ const FIXED_CODES = [
   'no-address',
   'issuer-too-large',
   'aia-not-http',
+  'dns-no-servers',
+  'gai-no-family-address',
 ] as const satisfies readonly ProbeWhyCode[];
 const FIXED = new Map<string, ProbeWhy>(
   FIXED_CODES.map((code) => [(PROBE_WHY[code] as (w: ProbeWhy, m?: string) => string)({ code }), { code }]),
@@ -31,6 +33,9 @@ FIXED.set('no tagged reply', { code: 'no-tagged-reply' });
 
 const n = (s: string | undefined) => Number(s);
 const s = (v: string | undefined) => v ?? '';
+
+/** getaddrinfo's code and errno, as the old words held them. */
+const gai = (m: RegExpExecArray) => ({ gaiCode: s(m[1]), ...(m[2] !== undefined ? { errno: n(m[2]) } : {}) });
 
 /** The reasons whose words carried values: the pattern and the reason it gives. */
 const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Found]> = [
@@ -70,6 +75,24 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Found]> = [
     /^no address for (\S+) \(([a-z]+)\)$/,
     (m) => ({ why: { code: 'lookup-failed', name: s(m[1]), status: m[2] as DnsStatus } }),
   ],
+  [/^no answer within (\d+) ms$/, (m) => ({ why: { code: 'dns-no-answer-within', ms: n(m[1]) } })],
+  [/^getaddrinfo gave no answer within (\d+) ms$/, (m) => ({ why: { code: 'gai-no-answer-within', ms: n(m[1]) } })],
+  [/^bad server list: (.*)$/s, (m) => ({ why: { code: 'dns-bad-server-list' }, message: s(m[1]) })],
+  [/^aborted: signal aborted$/, () => ({ why: { code: 'dns-aborted' } })],
+  [/^aborted: (.*)$/s, (m) => ({ why: { code: 'dns-aborted' }, message: s(m[1]) })],
+  [
+    /^getaddrinfo (\S+)(?: \((-?\d+)\))?: no address; getaddrinfo does not say whether the name exists$/,
+    (m) => ({ why: { code: 'gai-nodata', ...gai(m) } }),
+  ],
+  [
+    /^getaddrinfo (\S+)(?: \((-?\d+)\))?: temporary failure, returned at once \(SERVFAIL or unreachable server\)$/,
+    (m) => ({ why: { code: 'gai-again-fast', ...gai(m) } }),
+  ],
+  [
+    /^getaddrinfo (\S+)(?: \((-?\d+)\))?: temporary failure after (\d+) ms \(timeout or SERVFAIL\)$/,
+    (m) => ({ why: { code: 'gai-again-slow', ...gai(m), ms: n(m[3]) } }),
+  ],
+  [/^getaddrinfo (\S+)(?: \((-?\d+)\))?: non-recoverable failure$/, (m) => ({ why: { code: 'gai-fail', ...gai(m) } })],
   [/^could not read the TLS session: (.*)$/s, (m) => ({ why: { code: 'tls-session-unreadable' }, message: s(m[1]) })],
 ];
 
@@ -88,6 +111,7 @@ const isProbeError = (o: Record<string, unknown>) =>
   typeof o.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(o.code) && typeof o.message === 'string' && !('why' in o);
 const isAia = (o: Record<string, unknown>) =>
   typeof o.completesChain === 'boolean' && typeof o.error === 'string' && !('why' in o);
+const isDnsStep = (o: Record<string, unknown>) => typeof o.dnsMessage === 'string' && !('dnsWhy' in o);
 
 /** A copy of saved evidence with every probe error (and AIA fetch error) in today's shape. */
 export function upgradeProbeErrors<T>(value: T): T {
@@ -96,9 +120,15 @@ export function upgradeProbeErrors<T>(value: T): T {
   const o = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) out[k] = upgradeProbeErrors(v);
-  const key = isProbeError(o) ? 'message' : isAia(o) ? 'error' : undefined;
+  const [key, whyKey] = isProbeError(o)
+    ? ['message', 'why']
+    : isAia(o)
+      ? ['error', 'why']
+      : isDnsStep(o)
+        ? ['dnsMessage', 'dnsWhy']
+        : [undefined, undefined];
   const found = key ? whyOfMessage(o[key] as string) : undefined;
-  if (!key || !found) return out as T;
+  if (!key || !whyKey || !found) return out as T;
   delete out[key];
-  return { ...out, why: found.why, ...(found.message !== undefined ? { [key]: found.message } : {}) } as T;
+  return { ...out, [whyKey]: found.why, ...(found.message !== undefined ? { [key]: found.message } : {}) } as T;
 }

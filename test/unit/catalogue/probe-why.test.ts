@@ -51,13 +51,42 @@ const EXAMPLES: Array<[ProbeWhy, string]> = [
   [{ code: 'issuer-too-large' }, 'issuer certificate larger than 64 KiB'],
   [{ code: 'aia-not-http' }, 'only http:// issuer URLs are fetched'],
   [{ code: 'lookup-failed', name: 'h.example', status: 'nxdomain' }, 'no address for h.example (nxdomain)'],
+  [{ code: 'dns-no-servers' }, 'no DNS servers to ask'],
+  [{ code: 'dns-no-answer-within', ms: 2000 }, 'no answer within 2000 ms'],
+  [{ code: 'dns-aborted' }, 'aborted: signal aborted'],
+  [
+    { code: 'gai-nodata', gaiCode: 'ENOTFOUND', errno: -3008 },
+    'getaddrinfo ENOTFOUND (-3008): no address; getaddrinfo does not say whether the name exists',
+  ],
+  [
+    { code: 'gai-again-fast', gaiCode: 'EAI_AGAIN', errno: -3001 },
+    'getaddrinfo EAI_AGAIN (-3001): temporary failure, returned at once (SERVFAIL or unreachable server)',
+  ],
+  [
+    { code: 'gai-again-slow', gaiCode: 'EAI_AGAIN', ms: 5003 },
+    'getaddrinfo EAI_AGAIN: temporary failure after 5003 ms (timeout or SERVFAIL)',
+  ],
+  [{ code: 'gai-fail', gaiCode: 'EAI_FAIL', errno: -3007 }, 'getaddrinfo EAI_FAIL (-3007): non-recoverable failure'],
+  [{ code: 'gai-no-family-address' }, 'getaddrinfo returned no address of this family'],
+  [{ code: 'gai-no-answer-within', ms: 3000 }, 'getaddrinfo gave no answer within 3000 ms'],
+];
+/** Reasons that wrap the library's words (tested with them below). */
+const WRAPPING: Array<[ProbeWhy, string, string]> = [
+  [{ code: 'tls-session-unreadable' }, 'bad DER', 'could not read the TLS session: bad DER'],
+  [{ code: 'dns-bad-server-list' }, 'bad IP', 'bad server list: bad IP'],
+  [{ code: 'dns-aborted' }, 'the run deadline was reached', 'aborted: the run deadline was reached'],
 ];
 
 describe('PROBE_WHY: the words of the doctor’s own probe errors', () => {
   it('has an example for every code', () => {
-    expect(new Set([...EXAMPLES.map(([w]) => w.code), 'tls-session-unreadable'])).toEqual(
-      new Set(Object.keys(PROBE_WHY)),
-    );
+    expect(new Set([...EXAMPLES, ...WRAPPING].map(([w]) => w.code))).toEqual(new Set(Object.keys(PROBE_WHY)));
+  });
+
+  it('docs/report.schema.json lists exactly these codes', () => {
+    const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../../docs/report.schema.json'), 'utf8')) as {
+      $defs: { probeWhy: { properties: { code: { enum: string[] } } } };
+    };
+    expect(new Set(schema.$defs.probeWhy.properties.code.enum)).toEqual(new Set(Object.keys(PROBE_WHY)));
   });
 
   for (const [why, words] of EXAMPLES) {
@@ -69,12 +98,14 @@ describe('PROBE_WHY: the words of the doctor’s own probe errors', () => {
     });
   }
 
-  it('keeps the library’s words beside the reason that wraps them', () => {
-    const e = { why: { code: 'tls-session-unreadable' } as const, message: 'bad DER' };
-    expect(probeErrorText(e)).toBe('could not read the TLS session: bad DER');
-    expect(wordErrorParams(errorParams('error', e)).error).toBe('could not read the TLS session: bad DER');
-    expect(whyOfMessage('could not read the TLS session: bad DER')).toEqual(e);
-  });
+  for (const [why, message, words] of WRAPPING) {
+    it(`${why.code}: keeps the library’s words beside the reason that wraps them`, () => {
+      const e = { why, message };
+      expect(probeErrorText(e)).toBe(words);
+      expect(wordErrorParams(errorParams('error', e)).error).toBe(words);
+      expect(whyOfMessage(words)).toEqual(e);
+    });
+  }
 
   it('prints a library or server message as it came, and leaves it alone when reading old evidence', () => {
     expect(probeErrorText({ message: 'connect ECONNREFUSED 127.0.0.1:1' })).toBe('connect ECONNREFUSED 127.0.0.1:1');
