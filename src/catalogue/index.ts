@@ -12,6 +12,7 @@ import { discovery } from './discovery.js';
 import { doctor } from './doctor.js';
 import { dane, oauth, pacc, publishedAuth } from './standards.js';
 import { sync } from './sync.js';
+import { wordErrorParams } from './probe-why.js';
 
 export const CATALOGUE = {
   ...discovery,
@@ -62,7 +63,7 @@ export function renderEntry(
   subject: { host?: string; port?: number; security?: string; address?: string },
 ): RenderedText {
   const e = entry(code);
-  const p: P = { ...params, ...subject };
+  const p: P = { ...wordErrorParams(params), ...subject };
   return { title: e.title(p), explanation: e.explain(p), fix: e.fix(p) };
 }
 

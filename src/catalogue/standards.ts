@@ -4,6 +4,7 @@
  * (RFC 8414, OpenID Connect, RFC 7628) and DANE for IMAP (RFC 6698, 7671, 7673).
  */
 import { hp, str, type CatalogueEntry, type P } from './types.js';
+import { probeErrorText, probeWhyOf } from './probe-why.js';
 
 const PACC_REF = 'draft-ietf-mailmaint-pacc';
 const uaacRecord = (p: P, digest: string): string =>
@@ -139,12 +140,15 @@ const ORIGIN: Record<string, string> = {
 /** One metadata fetch's problem (OAUTH_METADATA_INVALID's parallel lists), as a phrase. */
 function fetchProblem(p: P, i: number): string {
   const at = (k: string) => (Array.isArray(p[k]) ? (p[k][i] ?? '') : '');
-  const [url, code, status, detail] = [
+  const [url, code, status, said, why] = [
     at('problemUrls'),
     at('problemCodes'),
     at('problemStatus'),
     at('problemDetails'),
+    at('problemWhys'),
   ];
+  const reason = why ? probeWhyOf(why) : undefined;
+  const detail = reason ? probeErrorText({ why: reason, message: said || undefined }) : said;
   switch (code) {
     case 'redirect':
       return `${url}: redirect to ${detail || '?'} (not followed)`;

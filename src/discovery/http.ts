@@ -15,10 +15,10 @@ import type { LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NODE_IO, type Io } from '../io.js';
 import { registrableDomain } from './domain.js';
-import { classifyError } from '../errors/classify.js';
+import { classifyError, WhyError } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
 import type { HttpHop, RefusedTarget } from '../model/discovery.js';
-import type { DnsAnswer, DnsStatus, ProbeError } from '../model/evidence.js';
+import type { DnsAnswer, DnsStatus, ProbeError, ProbeWhy } from '../model/evidence.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { isIP } from 'node:net';
 import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
@@ -88,13 +88,13 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const DNS_ORDER: DnsStatus[] = ['timeout', 'unreachable', 'servfail', 'refused', 'error', 'nxdomain', 'nodata'];
 
 /** A hop that must not be made; `target` says what and why. */
-class PolicyRefused extends Error {
+class PolicyRefused extends WhyError {
   override name = 'PolicyRefused';
   constructor(
     readonly target: RefusedTarget,
-    message: string,
+    why: ProbeWhy,
   ) {
-    super(message);
+    super(why);
   }
 }
 
@@ -105,24 +105,18 @@ const REDIRECT_PORTS = new Set(['', '80', '443']);
 function hopRefusal(url: URL, hop: number, policy: AddressPolicy): PolicyRefused | undefined {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (hop > 0 && isIP(host) !== 0 && !policy.exempt.has(host))
-    return new PolicyRefused(
-      { target: url.href, reason: 'ip-literal' },
-      `redirect to the IP address ${host} not followed`,
-    );
+    return new PolicyRefused({ target: url.href, reason: 'ip-literal' }, { code: 'redirect-ip', host });
   if (hop > 0 && !REDIRECT_PORTS.has(url.port))
-    return new PolicyRefused({ target: url.href, reason: 'port' }, `redirect to port ${url.port} not followed`);
+    return new PolicyRefused({ target: url.href, reason: 'port' }, { code: 'redirect-port', port: url.port });
   if (isIP(host) !== 0 && refusedAddress(policy, host, host))
-    return new PolicyRefused(
-      { target: url.href, reason: 'private-address' },
-      `${host} is a private address (--no-private)`,
-    );
+    return new PolicyRefused({ target: url.href, reason: 'private-address' }, { code: 'private-address', host });
   return undefined;
 }
 
-class LookupFailed extends Error {
+class LookupFailed extends WhyError {
   override name = 'LookupFailed';
   constructor(readonly answer: { name: string; status: DnsStatus; message?: string }) {
-    super(`no address for ${answer.name} (${answer.status})`);
+    super({ code: 'lookup-failed', name: answer.name, status: answer.status });
   }
 }
 
@@ -141,11 +135,11 @@ export function nodeLookup(lookup: HostLookup, signal: AbortSignal, policy: Addr
         );
         const found = all.filter((a) => !refusedAddress(policy, hostname, a.address));
         if (all.length > 0 && found.length === 0) {
-          const list = all.map((a) => a.address).join(', ');
+          const list = all.map((a) => a.address);
           callback(
             new PolicyRefused(
               { target: hostname, reason: 'private-address' },
-              `${hostname} has only private addresses (${list}), not connected to (--no-private)`,
+              { code: 'only-private-addresses', host: hostname, addresses: list },
             ),
             '',
             0,
@@ -316,7 +310,7 @@ export function createFetcher(o: FetcherOptions): Fetcher {
       return {
         hops,
         finalUrl: req.url,
-        error: { code: 'HTTP_ERROR', message: `not a URL: ${req.url}` },
+        error: { code: 'HTTP_ERROR', why: { code: 'not-a-url', url: req.url } },
         insecure: false,
         ms: 0,
       };
@@ -332,11 +326,10 @@ export function createFetcher(o: FetcherOptions): Fetcher {
     });
     for (;;) {
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return done({ error: { code: 'HTTP_ERROR', message: `redirect to a ${url.protocol} URL refused` } });
+        return done({ error: { code: 'HTTP_ERROR', why: { code: 'redirect-scheme', scheme: url.protocol } } });
       }
       const refusal = hopRefusal(url, hops.length, o.policy ?? OPEN_POLICY);
-      if (refusal)
-        return done({ error: { code: 'POLICY_REFUSED', message: refusal.message }, refused: refusal.target });
+      if (refusal) return done({ error: { code: 'POLICY_REFUSED', why: refusal.why }, refused: refusal.target });
       if (url.protocol === 'http:') insecure = true;
       const hop: HttpHop = { url: url.href };
       hops.push(hop);
@@ -373,7 +366,7 @@ function nextHop(
     return {
       stop: {
         status: res.status,
-        error: { code: 'HTTP_REDIRECT_LIMIT', message: `more than ${o.maxRedirects} redirects` },
+        error: { code: 'HTTP_REDIRECT_LIMIT', why: { code: 'redirect-limit', limit: o.maxRedirects } },
       },
     };
   }
@@ -384,7 +377,7 @@ function nextHop(
     return {
       stop: {
         status: res.status,
-        error: { code: 'HTTP_ERROR', message: `unusable Location header: ${res.location.slice(0, 200)}` },
+        error: { code: 'HTTP_ERROR', why: { code: 'bad-location', location: res.location.slice(0, 200) } },
       },
     };
   }
@@ -402,9 +395,12 @@ function nextHop(
 
 /** A request that failed, as the outcome says it: refused by policy, a failed lookup (DNS evidence), TLS, or the transport's code. */
 function failureOf(err: unknown, signal: AbortSignal): Partial<HttpOutcome> {
-  if (err instanceof PolicyRefused)
-    return { error: { code: 'POLICY_REFUSED', message: err.message }, refused: err.target };
-  if (err instanceof LookupFailed) return { error: { code: 'HTTP_ERROR', message: err.message }, dns: err.answer };
+  if (err instanceof PolicyRefused) return { error: { code: 'POLICY_REFUSED', why: err.why }, refused: err.target };
+  if (err instanceof LookupFailed)
+    return {
+      error: { code: 'HTTP_ERROR', why: err.why },
+      dns: err.answer,
+    };
   const e = classifyError(err, signal);
   return { error: e.code.startsWith('TLS_') ? { ...e, code: 'HTTP_TLS' } : e };
 }
@@ -421,7 +417,7 @@ function answerOf(res: OneResponse, maxBytes: number): Partial<HttpOutcome> {
       ? {
           tooLarge: true,
           maxBytes,
-          error: { code: 'HTTP_TOO_LARGE' as const, message: `body larger than ${maxBytes} bytes` },
+          error: { code: 'HTTP_TOO_LARGE' as const, why: { code: 'body-too-large' as const, bytes: maxBytes } },
         }
       : {}),
   };

@@ -31,6 +31,7 @@ export async function mxSource(ctx: SourceContext): Promise<MxOutcome> {
     .filter((h) => h !== '');
   const facts: MxFacts = { dnsName: ctx.domain, dnsStatus: answer.status, dnsServer: answer.server };
   if (answer.message) facts.dnsMessage = answer.message;
+  if (answer.why) facts.dnsWhy = answer.why;
   // RFC 7505: a single "." MX says the domain accepts no mail at all.
   if (answer.status === 'records' && hosts.length === 0) facts.nullMx = true;
   if (hosts.length > 0) facts.mxHosts = hosts;

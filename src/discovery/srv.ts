@@ -101,6 +101,7 @@ export async function srvSource(
   };
   if (l.answer.records.length > 0) facts.records = l.answer.records.map(formatSrv);
   if (l.answer.message) facts.dnsMessage = l.answer.message;
+  if (l.answer.why) facts.dnsWhy = l.answer.why;
   if (l.badTargets.length > 0) {
     facts.reason = 'srv-target-not-host';
     facts.badTargets = l.badTargets;

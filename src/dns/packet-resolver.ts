@@ -22,6 +22,7 @@ import {
 import { LIMITS } from '../limits.js';
 import type { DnsStatus } from '../model/evidence.js';
 import {
+  abortedAnswer,
   emptyAnswer,
   formatServer,
   invalidNameReason,
@@ -551,16 +552,6 @@ const FAILURE_RANK: Record<DnsStatus, number> = {
   unreachable: 1,
 };
 
-function abortReason(signal: AbortSignal | undefined): string {
-  return signal?.reason === undefined ? 'signal aborted' : thrown(signal.reason).message;
-}
-
-function abortedAnswer<T>(base: Parameters<typeof emptyAnswer>[0], signal: AbortSignal | undefined): DnsResult<T> {
-  const r = emptyAnswer<T>(base, 'timeout', `aborted: ${abortReason(signal)}`);
-  r.aborted = true;
-  return r;
-}
-
 /** An Ask whose trace reports to onQuery, when there is one. */
 function tracedAsk(base: Omit<Ask, 'trace'>, onQuery: PacketResolverOptions['onQuery']): Ask {
   const ask: Ask = {
@@ -663,7 +654,9 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
         `invalid name: ${invalid}`,
       );
     if (servers.length === 0)
-      return emptyAnswer<T>({ name, type, server: '', via: 'udp', ms: 0 }, 'error', 'no DNS servers to ask');
+      return emptyAnswer<T>({ name, type, server: '', via: 'udp', ms: 0 }, 'error', undefined, {
+        code: 'dns-no-servers',
+      });
 
     if (signal?.aborted) return abortedAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, signal);
     const deadline = start + timeoutMs * tries * servers.length;

@@ -5,10 +5,11 @@
  * system's name servers from /etc/resolv.conf.
  */
 import { isLoopback } from '../util/ip.js';
+import { thrown } from '../errors/classify.js';
 import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { DnsAnswer, DnsStatus, MxRecord, SrvRecord } from '../model/evidence.js';
+import type { DnsAnswer, DnsStatus, DnsWhy, MxRecord, SrvRecord } from '../model/evidence.js';
 import type { TlsaRecord } from '../model/standards.js';
 
 export type RecordType = 'A' | 'AAAA' | 'SRV' | 'MX' | 'TXT' | 'CNAME' | 'SOA' | 'NS' | 'TLSA';
@@ -203,13 +204,26 @@ export function invalidNameReason(name: string): string | undefined {
   return undefined;
 }
 
-/** A DnsResult without records, for every non-'records' outcome. */
+/** A DnsResult without records, for every non-'records' outcome: the resolver's own words, the doctor's reading. */
 export function emptyAnswer<T>(
   base: { name: string; type: string; server: string; via: DnsAnswer['via']; ms: number },
   status: Exclude<DnsStatus, 'records'>,
   message?: string,
+  why?: DnsWhy,
 ): DnsResult<T> {
   const answer: DnsResult<T> = { ...base, status, records: [], ad: false };
   if (message !== undefined) answer.message = message;
+  if (why) answer.why = why;
   return answer;
+}
+
+/** The answer of a query the caller's signal ended: a timeout, with the abort's reason (its own words). */
+export function abortedAnswer<T>(
+  base: Parameters<typeof emptyAnswer>[0],
+  signal: AbortSignal | undefined,
+): DnsResult<T> {
+  const reason = signal?.reason === undefined ? undefined : thrown(signal.reason).message;
+  const r = emptyAnswer<T>(base, 'timeout', reason, { code: 'dns-aborted' });
+  r.aborted = true;
+  return r;
 }

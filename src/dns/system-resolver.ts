@@ -9,8 +9,9 @@ import type { LookupAddress } from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { LIMITS } from '../limits.js';
 import { DEFAULTS } from '../options.js';
-import type { DnsStatus, Family, MxRecord, SrvRecord } from '../model/evidence.js';
+import type { DnsStatus, DnsWhy, Family, MxRecord, SrvRecord } from '../model/evidence.js';
 import {
+  abortedAnswer,
   emptyAnswer,
   normalizeName,
   systemServers,
@@ -41,10 +42,6 @@ const CARES_STATUS: Record<string, Exclude<DnsStatus, 'records'>> = {
 function errCode(err: unknown): string | undefined {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
-}
-
-function abortMessage(signal: AbortSignal | undefined): string {
-  return `aborted: ${signal?.reason === undefined ? 'signal aborted' : thrown(signal.reason).message}`;
 }
 
 function ms(start: number): number {
@@ -143,7 +140,7 @@ export function createSystemResolver(options: SystemResolverOptions = {}): Resol
       via: 'system',
       ms: ms(start),
     });
-    if (servers.length === 0) return emptyAnswer<T>(base(), 'error', 'no DNS servers to ask');
+    if (servers.length === 0) return emptyAnswer<T>(base(), 'error', undefined, { code: 'dns-no-servers' });
     // c-ares' own timer: one try per server, each try a share of the whole budget.
     const channel = new dnsPromises.Resolver({
       timeout: Math.max(1, Math.floor(timeoutMs / servers.length)),
@@ -152,7 +149,7 @@ export function createSystemResolver(options: SystemResolverOptions = {}): Resol
     try {
       channel.setServers(servers);
     } catch (err) {
-      return emptyAnswer<T>(base(), 'error', `bad server list: ${(err as Error).message}`);
+      return emptyAnswer<T>(base(), 'error', (err as Error).message, { code: 'dns-bad-server-list' });
     }
     const outcome = await race(caresRecords(channel, name, type), timeoutMs, signal);
     if (outcome.kind !== 'value') channel.cancel();
@@ -161,12 +158,9 @@ export function createSystemResolver(options: SystemResolverOptions = {}): Resol
         if (outcome.value.length === 0) return emptyAnswer<T>(base(), 'nodata');
         return { ...base(), status: 'records', records: outcome.value.slice(0, LIMITS.dnsRecords) as T[], ad: false };
       case 'timeout':
-        return emptyAnswer<T>(base(), 'timeout', `no answer within ${timeoutMs} ms`);
-      case 'aborted': {
-        const r = emptyAnswer<T>(base(), 'timeout', abortMessage(signal));
-        r.aborted = true;
-        return r;
-      }
+        return emptyAnswer<T>(base(), 'timeout', undefined, { code: 'dns-no-answer-within', ms: timeoutMs });
+      case 'aborted':
+        return abortedAnswer<T>(base(), signal);
       case 'error': {
         const code = errCode(outcome.error);
         const status = code !== undefined ? CARES_STATUS[code] : undefined;
@@ -196,27 +190,23 @@ export type LookupAll = (name: string, options: { family: Family; all: true }) =
 export function classifyLookupError(
   err: unknown,
   elapsedMs: number,
-): { status: Exclude<DnsStatus, 'records'>; message: string } {
-  const code = errCode(err) ?? 'UNKNOWN';
+): { status: Exclude<DnsStatus, 'records'>; message?: string; why?: DnsWhy } {
+  const gaiCode = errCode(err) ?? 'UNKNOWN';
   const errno = (err as NodeJS.ErrnoException | undefined)?.errno;
-  const raw = `getaddrinfo ${code}${typeof errno === 'number' ? ` (${errno})` : ''}`;
-  switch (code) {
+  const g = { gaiCode, ...(typeof errno === 'number' ? { errno } : {}) };
+  switch (gaiCode) {
     case 'ENOTFOUND':
-      return { status: 'nodata', message: `${raw}: no address; getaddrinfo does not say whether the name exists` };
+      return { status: 'nodata', why: { code: 'gai-nodata', ...g } };
     case 'EAI_AGAIN':
       return elapsedMs < DEFAULTS.gaiTimeoutFloorMs
-        ? {
-            status: 'servfail',
-            message: `${raw}: temporary failure, returned at once (SERVFAIL or unreachable server)`,
-          }
-        : {
-            status: 'timeout',
-            message: `${raw}: temporary failure after ${Math.round(elapsedMs)} ms (timeout or SERVFAIL)`,
-          };
+        ? { status: 'servfail', why: { code: 'gai-again-fast', ...g } }
+        : { status: 'timeout', why: { code: 'gai-again-slow', ...g, ms: Math.round(elapsedMs) } };
     case 'EAI_FAIL':
-      return { status: 'servfail', message: `${raw}: non-recoverable failure` };
+      return { status: 'servfail', why: { code: 'gai-fail', ...g } };
     default:
-      return { status: 'error', message: err instanceof Error ? thrown(err).message : raw };
+      return err instanceof Error
+        ? { status: 'error', message: thrown(err).message }
+        : { status: 'error', message: `getaddrinfo ${gaiCode}${typeof errno === 'number' ? ` (${errno})` : ''}` };
   }
 }
 
@@ -251,18 +241,15 @@ export async function lookupHost(
         .slice(0, LIMITS.dnsRecords);
       return records.length > 0
         ? { ...base(), status: 'records', records, ad: false }
-        : emptyAnswer<string>(base(), 'nodata', 'getaddrinfo returned no address of this family');
+        : emptyAnswer<string>(base(), 'nodata', undefined, { code: 'gai-no-family-address' });
     }
     case 'timeout':
-      return emptyAnswer<string>(base(), 'timeout', `getaddrinfo gave no answer within ${timeoutMs} ms`);
-    case 'aborted': {
-      const r = emptyAnswer<string>(base(), 'timeout', abortMessage(signal));
-      r.aborted = true;
-      return r;
-    }
+      return emptyAnswer<string>(base(), 'timeout', undefined, { code: 'gai-no-answer-within', ms: timeoutMs });
+    case 'aborted':
+      return abortedAnswer<string>(base(), signal);
     case 'error': {
-      const { status, message } = classifyLookupError(outcome.error, performance.now() - start);
-      return emptyAnswer<string>(base(), status, message);
+      const { status, message, why } = classifyLookupError(outcome.error, performance.now() - start);
+      return emptyAnswer<string>(base(), status, message, why);
     }
   }
 }

@@ -4,9 +4,10 @@
  * each mapping is one table row with a unit test.
  */
 import type { Params } from '../catalogue/types.js';
-import type { ProbeError, ProbeErrorCode, Stage } from '../model/evidence.js';
+import type { ProbeError, ProbeErrorCode, ProbeWhy, Stage } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { abortKind } from '../util/deadline.js';
+import { errorParams } from '../model/reading.js';
 
 const NET: Record<string, ProbeErrorCode> = {
   ECONNREFUSED: 'REFUSED',
@@ -107,19 +108,28 @@ export function internalError(err: unknown, where?: string): ProbeError {
   return { code: 'INTERNAL', message: where ? `${where}: ${t}` : t };
 }
 
+/** An error the doctor raises itself: its reason is a code with values (the catalogue words it), never a sentence. */
+export class WhyError extends Error {
+  override name = 'WhyError';
+  constructor(readonly why: ProbeWhy) {
+    super(why.code);
+  }
+}
+
 /** Classify a socket/TLS/imapflow error; `signal` explains aborts (timeout vs deadline). */
 export function classifyError(err: unknown, signal?: AbortSignal): ProbeError {
   if (signal?.aborted) {
     const kind = abortKind(signal);
     return kind === 'timeout'
-      ? { code: 'TIMEOUT', message: 'no answer within the step timeout' }
-      : { code: 'ABORTED', message: kind === 'deadline' ? 'stopped at the run deadline' : 'interrupted' };
+      ? { code: 'TIMEOUT', why: { code: 'step-timeout' } }
+      : { code: 'ABORTED', why: { code: kind === 'deadline' ? 'run-deadline' : 'interrupted' } };
   }
+  if (err instanceof WhyError) return { code: 'NET_ERROR', why: err.why };
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrLike;
   const code = str(e.code);
   const message = oneLine(str(e.message) ?? String(err));
   if (str(e.name) === 'TimeoutError' || str(e.name) === 'AbortError') {
-    return { code: 'TIMEOUT', message: 'no answer within the step timeout' };
+    return { code: 'TIMEOUT', why: { code: 'step-timeout' } };
   }
   if (code !== undefined) {
     const net = NET[code];
@@ -153,6 +163,11 @@ export function classifyError(err: unknown, signal?: AbortSignal): ProbeError {
     return { code: 'RESET', message, rawCode: 'ECONNRESET' };
   }
   return { code: 'NET_ERROR', message };
+}
+
+/** A probe error with its library/server words passed through `hide` (the doctor's own reason needs none). */
+export function hideMessage(e: ProbeError, hide: (text: string) => string): ProbeError {
+  return e.message === undefined ? e : { ...e, message: hide(e.message) };
 }
 
 export function isCertRejection(rawCode: string | undefined): boolean {
@@ -193,7 +208,7 @@ function isInternalProbeError(x: unknown): x is ProbeError {
     typeof x === 'object' &&
     x !== null &&
     (x as ProbeError).code === 'INTERNAL' &&
-    typeof (x as ProbeError).message === 'string'
+    (typeof (x as ProbeError).message === 'string' || typeof (x as ProbeError).why === 'object')
   );
 }
 
@@ -202,8 +217,8 @@ function isInternalProbeError(x: unknown): x is ProbeError {
  * error already kept as evidence. Its params are the structured `where` and the error's one-line text.
  */
 export function internalFinding(where: InternalWhere, cause: unknown): Finding {
-  const error = isInternalProbeError(cause) ? cause.message : thrown(cause).text;
+  const error = isInternalProbeError(cause) ? errorParams('error', cause) : { error: thrown(cause).text };
   const params: Params = {};
   for (const [k, v] of Object.entries(where)) if (v !== undefined) params[k] = v as string | number;
-  return { code: 'INTERNAL_ERROR', severity: 'error', subject: {}, params: { ...params, error }, stage: 'run' };
+  return { code: 'INTERNAL_ERROR', severity: 'error', subject: {}, params: { ...params, ...error }, stage: 'run' };
 }

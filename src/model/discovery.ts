@@ -2,7 +2,7 @@
  * Discovery evidence: what every source answered, kept side by side with where it came from.
  * Plain data only; checks judge it, renderers print it through the report.
  */
-import type { DnsStatus, ProbeError, Security, Trust, TrustReason } from './evidence.js';
+import type { DnsStatus, DnsWhy, ProbeError, Security, Trust, TrustReason } from './evidence.js';
 import type { MxDerivation, OAuth2Published, OAuthIssuerEvidence, PaccFacts, PaccObsoleteFacts } from './standards.js';
 
 export type MailProtocol = 'imap' | 'pop3' | 'smtp' | 'other';
@@ -196,6 +196,8 @@ export interface DnsStepFacts {
   dnsStatus?: DnsStatus;
   dnsServer?: string;
   dnsMessage?: string;
+  /** The doctor's reading of the answer (words in the catalogue); dnsMessage keeps only the resolver's own. */
+  dnsWhy?: DnsWhy;
 }
 
 /** An HTTP fetch: the server's Date header (ISO), Content-Type, the last URL after redirects; the DNS step of its host when that failed. */

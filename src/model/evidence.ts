@@ -69,10 +69,74 @@ export type ProbeErrorCode =
   | 'ABORTED'
   | 'INTERNAL';
 
+/**
+ * Why a step failed when the doctor itself decided it (a timeout, a limit, a policy, a reply that never
+ * came): a code with its values. The words are in the catalogue (PROBE_WHY in src/catalogue/probe-why.ts).
+ * Values are strings and numbers only, so a finding can carry them as params.
+ */
+export type ProbeWhy =
+  | { code: 'step-timeout' }
+  | { code: 'run-deadline' }
+  | { code: 'interrupted' }
+  | { code: 'not-needed' }
+  | { code: 'server-closed' }
+  | { code: 'closed-in-tls-handshake' }
+  | { code: 'tls-session-unreadable' }
+  | { code: 'line-longer-than'; bytes: number }
+  | { code: 'line-over-max'; bytes: number }
+  | { code: 'literal-over-max'; bytes: number; limit: number }
+  | { code: 'response-over-max'; bytes: number }
+  | { code: 'untagged-over-max'; limit: number }
+  | { code: 'no-capability-data' }
+  | { code: 'no-tagged-reply'; command?: string }
+  | { code: 'no-reply'; to: 'login' | 'EXAMINE' | 'IDLE' }
+  | { code: 'ok-without-response'; what: string }
+  | { code: 'idle-no-continuation' }
+  | { code: 'dns-statuses'; a: DnsStatus; aaaa: DnsStatus }
+  | { code: 'no-address' }
+  | { code: 'not-a-url'; url: string }
+  | { code: 'redirect-scheme'; scheme: string }
+  | { code: 'redirect-ip'; host: string }
+  | { code: 'redirect-port'; port: string }
+  | { code: 'private-address'; host: string }
+  | { code: 'only-private-addresses'; host: string; addresses: string[] }
+  | { code: 'redirect-limit'; limit: number }
+  | { code: 'bad-location'; location: string }
+  | { code: 'body-too-large'; bytes: number }
+  | { code: 'http-status'; status: number }
+  | { code: 'issuer-too-large' }
+  | { code: 'aia-not-http' }
+  | { code: 'lookup-failed'; name: string; status: DnsStatus }
+  | DnsWhy;
+
+export type ProbeWhyCode = ProbeWhy['code'];
+
+/**
+ * Why a resolver said what it said, when the doctor's own DNS code decided or interpreted it (a timeout,
+ * an abort, getaddrinfo's folded codes): a code with its values. Part of ProbeWhy, so an
+ * endpoint's resolve error carries it as is. The resolver's raw codes (ESERVFAIL, ETIMEOUT…) stay `message`.
+ */
+export type DnsWhy =
+  | { code: 'dns-no-servers' }
+  | { code: 'dns-bad-server-list' }
+  | { code: 'dns-no-answer-within'; ms: number }
+  | { code: 'dns-aborted' }
+  | { code: 'gai-nodata'; gaiCode: string; errno?: number }
+  | { code: 'gai-again-fast'; gaiCode: string; errno?: number }
+  | { code: 'gai-again-slow'; gaiCode: string; errno?: number; ms: number }
+  | { code: 'gai-fail'; gaiCode: string; errno?: number }
+  | { code: 'gai-no-family-address' }
+  | { code: 'gai-no-answer-within'; ms: number };
+
 export interface ProbeError {
   code: ProbeErrorCode;
-  /** Short technical text (Node/OpenSSL/server words); secret-free. */
-  message: string;
+  /**
+   * Short technical text from elsewhere (Node/OpenSSL/server words), secret-free; absent when the
+   * doctor decided the failure itself (then `why` says why). With `why`, the library's words under it.
+   */
+  message?: string;
+  /** The doctor's own reason, as a code with values (no words). */
+  why?: ProbeWhy;
   /** The raw library code when there was one (ECONNREFUSED, ERR_SSL_WRONG_VERSION_NUMBER, …). */
   rawCode?: string;
 }
@@ -101,7 +165,9 @@ export interface DnsAnswer<R = unknown> {
   ms: number;
   /** udp, tcp (after truncation), or system. */
   via: 'udp' | 'tcp' | 'system';
+  /** The resolver's own words (a raw error code, a library message); the doctor's reading of it is `why`. */
   message?: string;
+  why?: DnsWhy;
   /** The other resolver of a race (getaddrinfo vs the doctor's own DNS client) answered otherwise. */
   disagreement?: ResolverDisagreement;
 }
@@ -179,7 +245,9 @@ export interface TlsInfo {
     fetched: boolean;
     /** The fetched issuer completes the chain to a trusted root. */
     completesChain: boolean;
+    /** The library's words; the doctor's own reason is `why`. */
     error?: string;
+    why?: ProbeWhy;
     issuerSubject?: string;
   };
 }

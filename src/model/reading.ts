@@ -240,3 +240,26 @@ export function definiteRefusal(reply: { status?: string; code?: string; texts: 
   if (reply.status !== 'NO') return false;
   return !NOT_ABOUT_ACCOUNT.has((reply.code ?? '').toUpperCase()) || lockedOut(reply.texts);
 }
+
+// ---------------------------------------------------------------- probe errors as finding params
+
+/**
+ * A probe error as finding params under `key`: the library's or server's words as `<key>`, the doctor's
+ * own reason as `<key>Why` (its code) and `<key>Why<Field>` (its values); the catalogue words them.
+ */
+export function errorParams(
+  key: string,
+  e: Pick<ProbeError, 'message' | 'why'>,
+): Record<string, string | number | string[]> {
+  const out: Record<string, string | number | string[]> = {};
+  if (e.message !== undefined) out[key] = e.message;
+  if (e.why) {
+    for (const [f, v] of Object.entries(e.why)) {
+      if (f === 'code') out[`${key}Why`] = v as string;
+      else if (v !== undefined)
+        out[`${key}Why${f.charAt(0).toUpperCase()}${f.slice(1)}`] = v as string | number | string[];
+    }
+  }
+  if (e.message === undefined && !e.why) out[key] = '';
+  return out;
+}

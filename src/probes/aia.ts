@@ -13,7 +13,7 @@ import { OPEN_POLICY, refusedAddress, type AddressPolicy } from '../util/ip.js';
 import type { HostLookup } from './resolve.js';
 import { X509Certificate } from 'node:crypto';
 import type { TlsInfo } from '../model/evidence.js';
-import { classifyError } from '../errors/classify.js';
+import { classifyError, WhyError } from '../errors/classify.js';
 import type { TrustStore } from './trust.js';
 import { LIMITS } from '../limits.js';
 
@@ -30,7 +30,7 @@ export function fetchSmall(
   return new Promise((resolve, reject) => {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
     if (refusedAddress(policy, host, host)) {
-      reject(new Error(`${host} is a private address (--no-private)`));
+      reject(new WhyError({ code: 'private-address', host }));
       return;
     }
     // The same lookup as every other host (the --dns servers or the OS), private addresses refused under --no-private.
@@ -49,7 +49,7 @@ export function fetchSmall(
       (res) => {
         if ((res.statusCode ?? 0) !== 200) {
           res.resume();
-          reject(new Error(`HTTP ${res.statusCode}`));
+          reject(new WhyError({ code: 'http-status', status: res.statusCode ?? 0 }));
           return;
         }
         const parts: Buffer[] = [];
@@ -57,7 +57,7 @@ export function fetchSmall(
         res.on('data', (d: Buffer) => {
           n += d.length;
           if (n > LIMITS.aiaBytes) {
-            req.destroy(new Error('issuer certificate larger than 64 KiB'));
+            req.destroy(new WhyError({ code: 'issuer-too-large' }));
             return;
           }
           parts.push(d);
@@ -92,7 +92,7 @@ export async function checkAia(
   io?: Io,
 ): Promise<NonNullable<TlsInfo['aia']>> {
   if (!/^http:\/\//i.test(url) || !URL.canParse(url))
-    return { url, fetched: false, completesChain: false, error: 'only http:// issuer URLs are fetched' };
+    return { url, fetched: false, completesChain: false, why: { code: 'aia-not-http' } };
   try {
     const body = await fetchSmall(url, signal, policy, lookup, io);
     const issuer = parseCert(body);
@@ -104,6 +104,13 @@ export async function checkAia(
       issuerSubject: issuer.subject.replace(/\n/g, ', '),
     };
   } catch (e) {
-    return { url, fetched: false, completesChain: false, error: classifyError(e, signal).message };
+    const { message, why } = classifyError(e, signal);
+    return {
+      url,
+      fetched: false,
+      completesChain: false,
+      ...(message !== undefined ? { error: message } : {}),
+      ...(why ? { why } : {}),
+    };
   }
 }

@@ -13,7 +13,7 @@
 import type { Family, LoginAttempt, ProbeError, Security, TaggedResponse, TranscriptLine } from '../model/evidence.js';
 import { maskPieces, scrub, scrubDeep, scrubServerText, SERVER_TEXT_HIDDEN, type Secret } from '../util/secret.js';
 import { stepSignal, whenAborted } from '../util/deadline.js';
-import { classifyError, oneLine, thrown } from '../errors/classify.js';
+import { classifyError, hideMessage, oneLine, thrown } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
 import { cleanLine } from './imap-parse.js';
 import type { TrustStore } from './trust.js';
@@ -356,10 +356,9 @@ function refusedAttempt(
     ? classifyError(st.limit.reason, st.limit)
     : response
       ? { code: response.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: response.line }
-      : {
-          ...(wireError ?? { code: 'CLOSED', message: 'no reply to the login' }),
-          message: hide.server(wireError?.message ?? 'no reply to the login'),
-        };
+      : wireError
+        ? hideMessage(wireError, hide.server)
+        : { code: 'CLOSED', why: { code: 'no-reply', to: 'login' } };
   return failed(p, st, {
     mechanism: 'AUTHENTICATE PLAIN',
     response,
@@ -524,9 +523,7 @@ function mailboxOf(x: Exchange | undefined, hide: Hide): NonNullable<LoginAttemp
     };
   return {
     state: 'failed',
-    error: x?.error
-      ? { ...x.error, message: hide.server(x.error.message) }
-      : { code: 'CLOSED', message: 'no reply to EXAMINE' },
+    error: x?.error ? hideMessage(x.error, hide.server) : { code: 'CLOSED', why: { code: 'no-reply', to: 'EXAMINE' } },
     ms,
   };
 }

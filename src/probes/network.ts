@@ -230,7 +230,11 @@ export class UserReference {
             ...base,
             address: '',
             family: 4,
-            outcome: { state: 'failed', error: r.error ?? { code: 'DNS_ERROR', message: 'no address' }, ms: r.ms },
+            outcome: {
+              state: 'failed',
+              error: r.error ?? { code: 'DNS_ERROR', why: { code: 'no-address' } },
+              ms: r.ms,
+            },
           },
         ];
       const connect = this.ctx.connect ?? tcpConnector(this.ctx.io);
@@ -377,7 +381,7 @@ async function runPlan(
   enough.signal.addEventListener('abort', () => head?.stopAll(enough.signal.reason), { once: true });
   const notNeeded = (error: ProbeError): ProbeError =>
     enough.signal.reason instanceof NotNeeded && (error.code === 'TIMEOUT' || error.code === 'ABORTED')
-      ? { code: 'ABORTED', message: enough.signal.reason.message }
+      ? { code: 'ABORTED', why: { code: 'not-needed' } }
       : error;
   try {
     return await Promise.all(

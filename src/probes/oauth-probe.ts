@@ -91,7 +91,7 @@ export async function bearerExchange(
       wire.write('AQ==');
     }
   }
-  throw new WireError({ code: 'PROTOCOL_ERROR', message: 'no tagged reply to AUTHENTICATE' });
+  throw new WireError({ code: 'PROTOCOL_ERROR', why: { code: 'no-tagged-reply', command: 'AUTHENTICATE' } });
 }
 
 /** The probe itself on one address; the metadata of an announced openid-configuration is fetched too. */

@@ -74,7 +74,12 @@ export async function resolveHost(
     aaaa: aaaa.status,
     ...select(host, addresses, policy),
   };
-  if (addresses.length === 0) res.error = resolveError(a.status, aaaa.status, a.message ?? aaaa.message);
+  if (addresses.length === 0)
+    res.error = resolveError(
+      a.status,
+      aaaa.status,
+      [a, aaaa].find((x) => x.message !== undefined || x.why),
+    );
   const disagreements = [
     a.disagreement && { ...a.disagreement, family: 4 as const },
     aaaa.disagreement && { ...aaaa.disagreement, family: 6 as const },
@@ -100,8 +105,13 @@ const CODE: Record<DnsStatus, ProbeError['code']> = {
 };
 
 /** Both families failed: the more telling status wins (a resolver failure beats "no data"). */
-function resolveError(a: DnsStatus, aaaa: DnsStatus, message?: string): ProbeError {
+function resolveError(a: DnsStatus, aaaa: DnsStatus, said?: Pick<DnsAnswer, 'message' | 'why'>): ProbeError {
   const order: DnsStatus[] = ['timeout', 'unreachable', 'servfail', 'refused', 'error', 'nxdomain', 'nodata'];
   const worst = order.find((s) => s === a || s === aaaa) ?? 'error';
-  return { code: CODE[worst], message: message ?? `A: ${a}, AAAA: ${aaaa}` };
+  if (!said) return { code: CODE[worst], why: { code: 'dns-statuses', a, aaaa } };
+  return {
+    code: CODE[worst],
+    ...(said.message !== undefined ? { message: said.message } : {}),
+    ...(said.why ? { why: said.why } : {}),
+  };
 }

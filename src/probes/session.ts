@@ -374,7 +374,7 @@ async function command(
     if (r.tagged.status !== 'OK')
       return fail({ code: r.tagged.status === 'NO' ? 'COMMAND_NO' : 'COMMAND_BAD', message: r.tagged.line }, ms);
     const caps = capabilitiesFrom(r.untagged, r.tagged);
-    if (!caps) return fail({ code: 'PROTOCOL_ERROR', message: 'no CAPABILITY data in the reply' }, ms);
+    if (!caps) return fail({ code: 'PROTOCOL_ERROR', why: { code: 'no-capability-data' } }, ms);
     return { state: 'ok', value: caps, ms };
   } catch (e) {
     return fail(errOf(e), since(c0, mono));

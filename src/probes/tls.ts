@@ -60,7 +60,7 @@ export function handshake(socket: Duplex, p: HandshakeParams): Promise<TlsResult
     s.once('close', () =>
       done({
         ok: false,
-        error: { code: 'RESET', message: 'the server closed the connection during the TLS handshake' },
+        error: { code: 'RESET', why: { code: 'closed-in-tls-handshake' } },
         ms: since(t0, mono),
       }),
     );
@@ -70,7 +70,7 @@ export function handshake(socket: Duplex, p: HandshakeParams): Promise<TlsResult
       } catch (e) {
         done({
           ok: false,
-          error: { code: 'INTERNAL', message: `could not read the TLS session: ${(e as Error).message}` },
+          error: { code: 'INTERNAL', why: { code: 'tls-session-unreadable' }, message: (e as Error).message },
           ms: since(t0, mono),
         });
       }

@@ -57,7 +57,7 @@ export class Wire {
     // Nobody is reading and a whole line's worth waits: stop reading until someone asks.
     if (!this.waiter && this.buf.length >= this.opts.maxLineBytes) this.socket.pause();
   };
-  private readonly onEnd = () => this.fail({ code: 'CLOSED', message: 'the server closed the connection' });
+  private readonly onEnd = () => this.fail({ code: 'CLOSED', why: { code: 'server-closed' } });
   private readonly onError = (e: Error) => this.fail(classifyError(e));
 
   constructor(
@@ -115,7 +115,7 @@ export class Wire {
       // The conversation cannot go on past an endless line: nothing more is read from this socket.
       this.buf = Buffer.alloc(0);
       this.socket.pause();
-      this.fail({ code: 'LINE_TOO_LONG', message: `a line longer than ${this.opts.maxLineBytes} bytes` });
+      this.fail({ code: 'LINE_TOO_LONG', why: { code: 'line-longer-than', bytes: this.opts.maxLineBytes } });
     }
   }
 
@@ -191,7 +191,7 @@ export class Wire {
       if (untagged.length > LIMITS.untaggedLines)
         throw new WireError({
           code: 'PROTOCOL_ERROR',
-          message: `more than ${LIMITS.untaggedLines} untagged lines before the reply`,
+          why: { code: 'untagged-over-max', limit: LIMITS.untaggedLines },
         });
     }
   }

@@ -14,6 +14,7 @@ import { timelineOf, type TimelineBar } from './timeline.js';
 import { visibleDeep } from './visible.js';
 import { integrationRows, syncCost, syncRows } from './sync.js';
 import { tlsInfoVerified } from '../model/reading.js';
+import { probeErrorText } from '../catalogue/probe-why.js';
 
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -112,7 +113,7 @@ function tlsCell(e: EndpointReport): string {
 function loginCell(e: EndpointReport): string {
   const l = e.login;
   if (l.state === 'withheld') return `${mark('skipped')}${esc(`not sent (${l.reason})`)}`;
-  return `${mark(l.ok ? 'ok' : 'error')}${esc(l.ok ? `${l.username} accepted (${l.mechanism ?? 'login'})` : (l.response?.line ?? l.error?.message ?? 'failed'))}`;
+  return `${mark(l.ok ? 'ok' : 'error')}${esc(l.ok ? `${l.username} accepted (${l.mechanism ?? 'login'})` : (l.response?.line ?? probeErrorText(l.error, 'failed')))}`;
 }
 
 function endpointsTable(r: Report): string {
@@ -120,7 +121,8 @@ function endpointsTable(r: Report): string {
   const rows = r.endpoints.map((e) => {
     const sources = [...new Set(e.sources.map((s) => s.source))].join(', ') || e.provenance;
     const addrs =
-      e.addresses.map((a) => `${a.address} (IPv${a.family})`).join(', ') || (e.resolve.error?.message ?? 'no address');
+      e.addresses.map((a) => `${a.address} (IPv${a.family})`).join(', ') ||
+      probeErrorText(e.resolve.error, 'no address');
     const greeting = e.addresses.map((a) => a.greeting?.line ?? '–').join('\n');
     return `<tr><td>${mark(e.working ? 'ok' : 'error')}<b>${esc(`${e.host}:${e.port}`)}</b></td><td>${esc(secLabel(e.security))}</td><td>${esc(`${sources} (${e.trust})`)}</td><td>${esc(addrs)}</td><td>${tlsCell(e)}</td><td><code>${esc(greeting)}</code></td><td>${loginCell(e)}</td></tr>`;
   });

@@ -7,6 +7,7 @@ import { renderSourcesTable } from './sources.js';
 import { knowledgeLine } from './knowledge.js';
 import { visibleDeep } from './visible.js';
 import { integrationRows, syncCost, syncRows } from './sync.js';
+import { probeErrorText } from '../catalogue/probe-why.js';
 
 const BOX: Record<string, string> = { ok: '[x] ', warning: '[ ] ', error: '[ ] ', info: '' };
 const ICON: Record<string, string> = { ok: '✅', warning: '⚠️', error: '❌', info: 'ℹ️' };
@@ -106,7 +107,7 @@ function detailLines(e: EndpointReport): string[] {
     out.push(`${a.address} (IPv${a.family})`);
     for (const s of a.stages)
       out.push(
-        `  ${s.stage.padEnd(22)} ${s.state}${s.ms !== undefined ? ` ${s.ms} ms` : ''}${s.error ? `  ${s.error.message}` : ''}`,
+        `  ${s.stage.padEnd(22)} ${s.state}${s.ms !== undefined ? ` ${s.ms} ms` : ''}${s.error ? `  ${probeErrorText(s.error)}` : ''}`,
       );
     if (a.greeting) out.push(`  greeting: ${a.greeting.line}`);
     if (a.tls) {

@@ -10,6 +10,7 @@ import { dnsStep } from '../model/reading.js';
 import type { ServerSetting, SourceResult } from '../model/discovery.js';
 import type { Report } from '../model/report.js';
 import { symbol, type Mark } from './symbols.js';
+import { probeErrorText } from '../catalogue/probe-why.js';
 
 export interface SourcesTableOptions {
   color: boolean;
@@ -80,7 +81,7 @@ function found(s: SourceResult, providerName?: string): string {
   }
   if (s.source === 'pacc-obsolete' && s.status === 'found') return 'obsolete form present, not used';
   if (s.status !== 'found') {
-    return sourceReasonText(s, providerName) ?? s.error?.message ?? '';
+    return sourceReasonText(s, providerName) ?? probeErrorText(s.error, '');
   }
   const submission = s.source === 'srv-submissions' || s.source === 'srv-submission';
   const imap = s.servers.filter((x) => x.protocol === (submission ? 'smtp' : 'imap'));

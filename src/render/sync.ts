@@ -6,6 +6,7 @@
 import { integrationAdvice } from '../catalogue/sync-readiness.js';
 import type { SyncReport } from '../model/report.js';
 import type { SyncStep } from '../model/sync.js';
+import { probeErrorText } from '../catalogue/probe-why.js';
 
 export interface SyncRow {
   label: string;
@@ -22,7 +23,7 @@ const SKIP_WORDS: Record<string, string> = {
 function stepText<T>(s: SyncStep<T>, ok: (v: T, ms: number) => string): { mark: SyncRow['mark']; text: string } {
   if (s.state === 'ok') return { mark: 'ok', text: ok(s.value, s.ms) };
   if (s.state === 'skipped') return { mark: 'skipped', text: SKIP_WORDS[s.reason] ?? s.reason };
-  return { mark: 'warning', text: `failed: ${s.response?.line ?? s.error.message}` };
+  return { mark: 'warning', text: `failed: ${s.response?.line ?? probeErrorText(s.error)}` };
 }
 
 function foldersRow(s: SyncReport): SyncRow {

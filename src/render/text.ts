@@ -17,6 +17,7 @@ import { STAGE_LABEL, timelineOf } from './timeline.js';
 import { visibleDeep } from './visible.js';
 import { integrationRows, syncCost, syncRows } from './sync.js';
 import { tlsInfoVerified } from '../model/reading.js';
+import { probeErrorText } from '../catalogue/probe-why.js';
 
 export interface TextOptions {
   color: boolean;
@@ -271,7 +272,7 @@ function endpointLines(
       row(
         m.state === 'ok' ? 'ok' : 'error',
         'mailbox',
-        m.state === 'ok' ? `INBOX opened read-only, ${m.exists} messages` : (m.error?.message ?? 'not opened'),
+        m.state === 'ok' ? `INBOX opened read-only, ${m.exists} messages` : probeErrorText(m.error, 'not opened'),
         m.ms,
       ),
     );
@@ -293,7 +294,7 @@ function transcriptLines(title: string, t: readonly TranscriptLine[], c: ChalkIn
 
 function stageDetail(s: StageReport, a: AddressReport): string {
   if (s.state === 'skipped') return `skipped (after ${s.blockedBy})`;
-  if (s.state === 'failed') return s.error ? `${s.error.message}` : 'failed';
+  if (s.state === 'failed') return probeErrorText(s.error, 'failed');
   switch (s.stage) {
     case 'tcp':
       return `connected to ${a.address}`;
@@ -330,7 +331,7 @@ function loginLine(e: EndpointReport, sym: (m: Mark) => string, c: ChalkInstance
     return `  ${sym(found ?? 'skipped')} ${label} ${WITHHELD_REASON[l.reason]?.short ?? l.reason}`;
   const ms = c.dim(`  ${l.ms} ms`);
   if (l.ok) return `  ${sym('ok')} ${label} ${l.username} accepted (${l.mechanism ?? 'login'})${ms}`;
-  const said = l.response?.line ?? l.error?.message ?? 'failed';
+  const said = l.response?.line ?? probeErrorText(l.error, 'failed');
   return `  ${sym(found ?? 'error')} ${label} ${trunc(said, 90)}${ms}`;
 }
 

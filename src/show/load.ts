@@ -11,6 +11,7 @@ import type { EndpointEvidence, Outcome, ProbeError, ResolveCrashed, TlsInfo } f
 import { VERSION } from '../version.js';
 import type { DiscoveryEvidence } from '../model/discovery.js';
 import { upgradeFacts, upgradeTls } from './legacy-facts.js';
+import { upgradeProbeErrors } from './legacy-errors.js';
 import { extractJson } from './paste.js';
 import { schemaProblem, type SchemaName } from './validate.js';
 
@@ -117,12 +118,12 @@ export async function loadEvidence(src: Source): Promise<RunEvidence> {
   if (problem) throw new InputError(`${name} is not valid imap-doctor evidence (version ${v}): ${problem}`);
   checkDate(value.startedAt, name);
   const ev = v === 1 ? fromVersion1(value) : (value as unknown as RunEvidence);
-  return {
+  return upgradeProbeErrors({
     ...ev,
     evidenceVersion: EVIDENCE_VERSION,
     discovery: upgradeDiscovery(ev.discovery),
     endpoints: ev.endpoints.map(upgradeEndpoint),
-  };
+  });
 }
 
 /** An endpoint's TLS sessions as older versions wrote them (words for "no certificate"), in today's shape. */

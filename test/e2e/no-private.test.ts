@@ -153,7 +153,7 @@ describe.skipIf(!lab || !netns)('--no-private in a namespace reached over 198.18
     expect(e?.resolve.refused).toEqual(['127.0.0.1', '10.77.0.1']);
     expect(e?.addresses.map((a) => a.address)).toEqual([ns.rootIp]);
     const tls = e?.addresses[0]?.tls;
-    expect(tls?.aia).toMatchObject({ fetched: false, error: expect.stringMatching(/private address/) });
+    expect(tls?.aia).toMatchObject({ fetched: false, why: { code: expect.stringMatching(/private-address/) } });
     const refused = r.json.findings
       .filter((f) => f.code === 'PRIVATE_ADDRESS_REFUSED')
       .map((f) => String(f.params.target));

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Report } from '../../src/model/report.js';
 import { LIMITS } from '../../src/limits.js';
+import { probeErrorText } from '../../src/catalogue/probe-why.js';
 import { paccTxtName, paccUrl } from '../../src/discovery/pacc.js';
 import { uaacTxt } from '../../src/discovery/parse-pacc.js';
 import { startDnsServer, type DnsTestServer } from '../servers/dns-server.js';
@@ -296,7 +297,7 @@ const lines = (n: number, text: string) => Array.from({ length: n }, () => text)
 function failedLogin(what: string): (r: Report) => void {
   return (r) => {
     const login = r.endpoints[0]?.login;
-    if (login?.state !== 'attempted' || login.ok || !/exceed|too large|maximum/i.test(login.error?.message ?? ''))
+    if (login?.state !== 'attempted' || login.ok || !/exceed|too large|maximum/i.test(probeErrorText(login.error)))
       throw new Error(`${what} was read: ${JSON.stringify(login)}`);
   };
 }

@@ -8,6 +8,7 @@ import type { Check } from '../types.js';
 import { finding } from '../types.js';
 import { endpointProvider } from './provider.js';
 import { explainRefusal } from './refusal.js';
+import { errorParams } from '../../model/reading.js';
 
 export const loginCheck: Check = {
   id: 'auth/login',
@@ -34,7 +35,11 @@ export const loginCheck: Check = {
         finding(
           'LOGIN_INCOMPLETE',
           'login',
-          { ...base, error: at.error?.message ?? 'unknown', ...(at.bye ? { bye: at.bye } : {}) },
+          {
+            ...base,
+            ...(at.error ? errorParams('error', at.error) : { error: 'unknown' }),
+            ...(at.bye ? { bye: at.bye } : {}),
+          },
           { e },
         ),
       ];

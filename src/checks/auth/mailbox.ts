@@ -1,6 +1,7 @@
 /** Check: after a successful login, does INBOX open (EXAMINE, read-only)? */
 import type { Check } from '../types.js';
 import { finding, notEvidence } from '../types.js';
+import { errorParams } from '../../model/reading.js';
 
 export const mailboxCheck: Check = {
   id: 'auth/mailbox',
@@ -12,7 +13,7 @@ export const mailboxCheck: Check = {
       if (!m) return [];
       if (m.state === 'ok') return [finding('INBOX_OK', 'mailbox', { exists: m.value.exists }, { e })];
       if (m.state === 'failed' && !notEvidence(m.error))
-        return [finding('INBOX_NOT_ACCESSIBLE', 'mailbox', { error: m.error.message }, { e })];
+        return [finding('INBOX_NOT_ACCESSIBLE', 'mailbox', errorParams('error', m.error), { e })];
       return [];
     }),
 };

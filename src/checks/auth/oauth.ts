@@ -27,6 +27,7 @@ function fetchProblems(fetches: readonly MetadataFetch[]): Params {
     problemCodes: fetches.map((f) => f.problem ?? ''),
     problemStatus: fetches.map((f) => (f.httpStatus !== undefined ? String(f.httpStatus) : '')),
     problemDetails: fetches.map((f) => (f.problem === 'redirect' ? (f.location ?? '') : (f.error?.message ?? ''))),
+    problemWhys: fetches.map((f) => (f.problem !== 'redirect' && f.error?.why ? JSON.stringify(f.error.why) : '')),
     maxBytes: LIMITS.oauthMetadataBytes,
   };
 }

@@ -12,6 +12,7 @@ import type { Finding } from '../../model/finding.js';
 import type { Check, CheckContext } from '../types.js';
 import { finding } from '../types.js';
 import { sources } from './helpers.js';
+import { errorParams } from '../../model/reading.js';
 
 const HTTPS_FILES = ['autoconfig', 'autoconfig-wellknown'] as const;
 const HTTP_FILES = ['autoconfig-http', 'autoconfig-wellknown-http'] as const;
@@ -143,7 +144,15 @@ function tlsErrors(ctx: CheckContext): Finding[] {
       finding(
         'AUTOCONFIG_TLS_ERROR',
         'discovery',
-        { host: hostOf(url), url, error: s.error?.rawCode ?? s.error?.message ?? 'TLS error' },
+        {
+          host: hostOf(url),
+          url,
+          ...(s.error?.rawCode
+            ? { error: s.error.rawCode }
+            : s.error
+              ? errorParams('error', s.error)
+              : { error: 'TLS error' }),
+        },
         { severity: s.source.startsWith('autodiscover') ? 'info' : 'warning' },
       ),
     );

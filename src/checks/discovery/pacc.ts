@@ -11,6 +11,7 @@ import type { Finding } from '../../model/finding.js';
 import type { Check, CheckContext } from '../types.js';
 import { finding } from '../types.js';
 import { sources } from './helpers.js';
+import { errorParams } from '../../model/reading.js';
 
 function paccFindings(ctx: CheckContext, s: SourceResult): Finding[] {
   const p = s.pacc;
@@ -57,7 +58,11 @@ function paccFindings(ctx: CheckContext, s: SourceResult): Finding[] {
       finding('PACC_INVALID', 'discovery', {
         ...base,
         reason: 'unreachable',
-        detail: s.httpStatus ? `HTTP ${s.httpStatus}` : (s.error?.message ?? s.status),
+        ...(s.httpStatus
+          ? { detail: `HTTP ${s.httpStatus}` }
+          : s.error
+            ? errorParams('detail', s.error)
+            : { detail: s.status }),
       }),
     ];
   return [];

@@ -13,6 +13,7 @@ import type { Finding } from '../../model/finding.js';
 import type { Check, CheckContext } from '../types.js';
 import { finding } from '../types.js';
 import { bestWorking, cutShort, endpointOf, reachesImap, sources } from './helpers.js';
+import { errorParams } from '../../model/reading.js';
 
 const SERVICE = { 'srv-imaps': '_imaps', 'srv-imap': '_imap' } as const;
 
@@ -23,7 +24,7 @@ function recordName(s: SrvResult): string {
 }
 
 /** Why an endpoint that came from SRV does not work at the connection level, or undefined when it reaches IMAP. */
-type Problem = { reason: 'no-address' | 'port-fails' | 'cname'; detail?: string; greeting?: string };
+type Problem = Params & { reason: 'no-address' | 'port-fails' | 'cname'; greeting?: string };
 
 /**
  * Why an endpoint that came from SRV does not work at the connection level, or undefined when it
@@ -33,13 +34,13 @@ function connectionProblem(e: EndpointEvidence): Problem | undefined {
   if (e.resolve.error) {
     const code = e.resolve.error.code;
     return code === 'NXDOMAIN' || code === 'NODATA'
-      ? { reason: 'no-address', detail: e.resolve.error.message }
+      ? { reason: 'no-address', ...errorParams('detail', e.resolve.error) }
       : undefined;
   }
   if (e.addresses.length === 0 || reachesImap(e)) return undefined;
   const first = e.addresses[0];
   const failed = first && [first.tcp, first.tls, first.greeting, first.starttls].find((o) => o?.state === 'failed');
-  if (failed && failed.state === 'failed') return { reason: 'port-fails', detail: failed.error.message };
+  if (failed && failed.state === 'failed') return { reason: 'port-fails', ...errorParams('detail', failed.error) };
   return { reason: 'port-fails', ...(first?.greeting.state === 'ok' ? { greeting: first.greeting.value.line } : {}) };
 }
 

@@ -1,6 +1,7 @@
 /** Check: what did the server say first — an IMAP greeting, a refusal, another protocol (named by its kind; the catalogue words it), or nothing? */
 import type { Check } from '../types.js';
 import { finding, perAddress, notEvidence } from '../types.js';
+import { errorParams } from '../../model/reading.js';
 
 export const greetingCheck: Check = {
   id: 'imap/greeting',
@@ -22,9 +23,16 @@ export const greetingCheck: Check = {
             ),
           ];
         if (g.error.code === 'CLOSED' || g.error.code === 'RESET')
-          return [finding('CONN_CLOSED_BEFORE_GREETING', 'greeting', { error: g.error.message }, { e, a })];
+          return [finding('CONN_CLOSED_BEFORE_GREETING', 'greeting', errorParams('error', g.error), { e, a })];
         if (notEvidence(g.error)) return [];
-        return [finding('IMAP_PROTOCOL_ERROR', 'greeting', { command: 'greeting', error: g.error.message }, { e, a })];
+        return [
+          finding(
+            'IMAP_PROTOCOL_ERROR',
+            'greeting',
+            { command: 'greeting', ...errorParams('error', g.error) },
+            { e, a },
+          ),
+        ];
       }
       if (g.state !== 'ok') return [];
       const v = g.value;

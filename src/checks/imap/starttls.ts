@@ -4,6 +4,7 @@
  */
 import type { Check } from '../types.js';
 import { finding, perAddress, notEvidence, starttlsAccepted } from '../types.js';
+import { errorParams } from '../../model/reading.js';
 
 export const starttlsCheck: Check = {
   id: 'imap/starttls',
@@ -15,7 +16,12 @@ export const starttlsCheck: Check = {
         // No tagged answer at all (silence, a hang-up): a broken conversation, not a refusal.
         if (s?.state === 'failed' && !notEvidence(s.error)) {
           return [
-            finding('IMAP_PROTOCOL_ERROR', 'starttls', { command: 'STARTTLS', error: s.error.message }, { e, a }),
+            finding(
+              'IMAP_PROTOCOL_ERROR',
+              'starttls',
+              { command: 'STARTTLS', ...errorParams('error', s.error) },
+              { e, a },
+            ),
           ];
         }
         return [];

@@ -6,16 +6,17 @@
 import type { AddressProbe, EndpointEvidence } from '../../model/evidence.js';
 import type { Check } from '../types.js';
 import { finding, notEvidence } from '../types.js';
-import { greetedOk, starttlsAccepted } from '../../model/reading.js';
+import { errorParams, greetedOk, starttlsAccepted } from '../../model/reading.js';
+import type { Params } from '../../catalogue/index.js';
 
 function starttlsWorks(e: EndpointEvidence): boolean {
   return e.addresses.some((a) => greetedOk(a) && starttlsAccepted(a) && a.starttlsTls?.state === 'ok');
 }
 
 /** How implicit TLS failed on this address, or undefined when it worked or failed otherwise. */
-function implicitFailure(a: AddressProbe): { how: 'refused' | 'tls-failed'; detail: string } | undefined {
+function implicitFailure(a: AddressProbe): ({ how: 'refused' | 'tls-failed' } & Params) | undefined {
   if (a.tcp.state === 'failed' && a.tcp.error.code === 'REFUSED')
-    return { how: 'refused', detail: a.tcp.error.message };
+    return { how: 'refused', ...errorParams('detail', a.tcp.error) };
   if (a.tcp.state === 'ok' && a.tls?.state === 'failed' && !notEvidence(a.tls.error))
     return { how: 'tls-failed', detail: a.tls.error.rawCode ?? a.tls.error.code };
   return undefined;

@@ -9,6 +9,7 @@ import type { Finding } from '../../model/finding.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 import { ESSENTIAL_ROLES, folderRoles, syncedEndpoints, type Synced } from './helpers.js';
+import { errorParams } from '../../model/reading.js';
 
 /** LIST failed, unless the run's deadline cut it off: the command as sent and the server's answer. */
 function listFailed({ e, sync }: Synced): Finding[] {
@@ -20,7 +21,7 @@ function listFailed({ e, sync }: Synced): Finding[] {
       'sync',
       {
         command: sync.commands.find((c) => /^X?LIST /.test(c.command))?.command ?? 'LIST',
-        error: f.response?.line ?? f.error.message,
+        ...(f.response ? { error: f.response.line } : errorParams('error', f.error)),
       },
       { e },
     ),

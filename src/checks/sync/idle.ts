@@ -3,6 +3,7 @@ import { offers } from '../../probes/sync/commands.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 import { syncedEndpoints } from './helpers.js';
+import { errorParams } from '../../model/reading.js';
 
 export const idleCheck: Check = {
   id: 'sync/idle',
@@ -20,7 +21,7 @@ export const idleCheck: Check = {
             'sync',
             {
               broke: sync.idleBreak ?? 'refused',
-              error: i.response?.line ?? i.error.message,
+              ...(i.response ? { error: i.response.line } : errorParams('error', i.error)),
               timeoutMs: ctx.timeoutMs,
             },
             { e },

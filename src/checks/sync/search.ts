@@ -2,6 +2,7 @@
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 import { syncedEndpoints } from './helpers.js';
+import { errorParams } from '../../model/reading.js';
 
 export const searchCheck: Check = {
   id: 'sync/search',
@@ -20,7 +21,14 @@ export const searchCheck: Check = {
           ),
         ];
       if (s.state === 'failed' && s.error.code !== 'ABORTED')
-        return [finding('SEARCH_FAILED', 'sync', { command, error: s.response?.line ?? s.error.message }, { e })];
+        return [
+          finding(
+            'SEARCH_FAILED',
+            'sync',
+            { command, ...(s.response ? { error: s.response.line } : errorParams('error', s.error)) },
+            { e },
+          ),
+        ];
       return [];
     }),
 };

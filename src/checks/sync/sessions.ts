@@ -8,11 +8,14 @@ import { withProviderLimit } from './helpers.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 import { internalFinding } from '../../errors/classify.js';
+import type { Params } from '../../catalogue/index.js';
+import { errorParams } from '../../model/reading.js';
 
-/** What the server said when the session it refused was refused: its tagged reply, its BYE, or the error. */
-export function refusalText(a: SessionAttempt | undefined): string {
-  if (!a) return '';
-  return a.response?.line ?? (a.bye ? `* BYE ${a.bye}` : (a.error?.message ?? ''));
+/** What the server said when the session it refused was refused (`response`): its tagged reply, its BYE, or the error. */
+function refusalParams(a: SessionAttempt | undefined): Params {
+  if (a?.response) return { response: a.response.line };
+  if (a?.bye) return { response: `* BYE ${a.bye}` };
+  return a?.error ? errorParams('response', a.error) : { response: '' };
 }
 
 export const sessionsCheck: Check = {
@@ -32,7 +35,7 @@ export const sessionsCheck: Check = {
           finding(
             'SESSION_LIMIT_LOW',
             'sync',
-            { requested: s.requested, opened: s.opened, response: refusalText(failed) },
+            { requested: s.requested, opened: s.opened, ...refusalParams(failed) },
             { e },
           ),
           'session-limit',

@@ -13,7 +13,7 @@ import { finding, perAddress, tlsOf, tlsStageOf } from '../types.js';
 import { judgeClock } from './clock.js';
 import { interceptionOf } from './interception.js';
 import { weakVerifyFailure } from './weak-crypto.js';
-import { tlsInfoVerified } from '../../model/reading.js';
+import { errorParams, tlsInfoVerified } from '../../model/reading.js';
 
 export function certNames(c: CertInfo | undefined): string[] {
   if (!c) return [];
@@ -66,7 +66,7 @@ function judgeChain(info: TlsInfo, names: string[], at: Date, f: Emit): void {
           issuer: issuerName(leaf),
           confirmed: false,
           aiaUrl: aia.url,
-          aiaError: aia.error ?? '',
+          ...errorParams('aiaError', { message: aia.error, why: aia.why }),
           presented: info.chain.length,
         });
       } else {

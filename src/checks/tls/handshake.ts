@@ -9,6 +9,7 @@ import type { Params } from '../../catalogue/index.js';
 import type { Check } from '../types.js';
 import { finding, perAddress, tlsOf, tlsStageOf, notEvidence } from '../types.js';
 import { chainWeakness } from './weak-crypto.js';
+import { errorParams } from '../../model/reading.js';
 
 /** Cipher suites no current TLS stack offers by default. */
 const WEAK_CIPHER = /(^|[_-])(RC4|DES|3DES|DES-CBC3|NULL|EXPORT|EXP|MD5)([_-]|$)/i;
@@ -43,7 +44,7 @@ export const handshakeCheck: Check = {
               reason: t.error.rawCode ?? t.error.code,
               refused: true,
               during: 'handshake',
-              error: t.error.message,
+              ...errorParams('error', t.error),
               ...seen,
             },
             { e, a },
@@ -55,7 +56,7 @@ export const handshakeCheck: Check = {
           finding(
             'TLS_PROTOCOL_TOO_OLD',
             stage,
-            { protocol: legacy.protocol, cipher: legacy.cipher, error: t.error.message },
+            { protocol: legacy.protocol, cipher: legacy.cipher, ...errorParams('error', t.error) },
             { e, a },
           ),
         ];
@@ -65,7 +66,7 @@ export const handshakeCheck: Check = {
           'TLS_HANDSHAKE_FAILED',
           stage,
           {
-            error: t.error.message,
+            ...errorParams('error', t.error),
             code: t.error.rawCode ?? t.error.code,
             ...(legacy ? { legacyProtocol: legacy.protocol } : {}),
           },

@@ -9,6 +9,7 @@
 import type { TaggedResponse } from '../../model/evidence.js';
 import type { NamespaceEntry, SyncEvidence, SyncStep } from '../../model/sync.js';
 import type { Hide } from '../auth.js';
+import { hideMessage } from '../../errors/classify.js';
 
 export type SyncHide = Pick<Hide, 'server' | 'pieces'>;
 
@@ -26,7 +27,7 @@ function hideStep<T>(s: SyncStep<T>, h: SyncHide, value: (v: T) => T): SyncStep<
   if (s.state === 'ok') return { ...s, value: value(s.value) };
   return {
     ...s,
-    error: { ...s.error, message: h.server(s.error.message) },
+    error: hideMessage(s.error, h.server),
     ...(s.response ? { response: hideReply(s.response, h) } : {}),
   };
 }

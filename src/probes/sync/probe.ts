@@ -32,7 +32,7 @@ function failedStep(x: Exchange): SyncStep<never> {
       ms: x.ms,
     };
   }
-  return { state: 'failed', error: x.error ?? { code: 'PROTOCOL_ERROR', message: 'no tagged reply' }, ms: x.ms };
+  return { state: 'failed', error: x.error ?? { code: 'PROTOCOL_ERROR', why: { code: 'no-tagged-reply' } }, ms: x.ms };
 }
 
 /** One step's evidence from its exchange: parsed when the server said OK, the refusal or the transport error otherwise. */
@@ -44,7 +44,7 @@ function stepOf<T>(x: Exchange | undefined, parse: (x: Exchange) => T | null, wh
   if (value === null)
     return {
       state: 'failed',
-      error: { code: 'PROTOCOL_ERROR', message: `OK without a ${what} response` } as ProbeError,
+      error: { code: 'PROTOCOL_ERROR', why: { code: 'ok-without-response', what } } as ProbeError,
       ms: x.ms,
     };
   return { state: 'ok', value, ms: x.ms };
@@ -125,7 +125,7 @@ async function idleStep(
         }
       : {
           state: 'failed',
-          error: x.error ?? { code: 'PROTOCOL_ERROR', message: 'IDLE ended without a continuation' },
+          error: x.error ?? { code: 'PROTOCOL_ERROR', why: { code: 'idle-no-continuation' } },
           ...(t ? { response: t } : {}),
           ms: x.ms,
         };

@@ -25,7 +25,7 @@ const errOf = (e: unknown): ProbeError => (e instanceof WireError ? e.probe : cl
 /** A line the wire reader refused as too long, worded with the bound it exceeds. */
 function longLine(e: unknown): unknown {
   return e instanceof WireError && e.probe.code === 'LINE_TOO_LONG'
-    ? new WireError({ code: 'LINE_TOO_LONG', message: `a line exceeds the maximum of ${LIMITS.loginLineBytes} bytes` })
+    ? new WireError({ code: 'LINE_TOO_LONG', why: { code: 'line-over-max', bytes: LIMITS.loginLineBytes } })
     : e;
 }
 
@@ -47,7 +47,7 @@ export async function readResponse(wire: Wire, signal: AbortSignal, log: WireLog
     if (n > LIMITS.loginLiteralBytes)
       throw new WireError({
         code: 'PROTOCOL_ERROR',
-        message: `a literal of ${n} bytes exceeds the maximum of ${LIMITS.loginLiteralBytes}`,
+        why: { code: 'literal-over-max', bytes: n, limit: LIMITS.loginLiteralBytes },
       });
     let raw = Buffer.alloc(0);
     while (raw.length < n) raw = Buffer.concat([raw, Buffer.from(`${await next()}\r\n`)]);
@@ -55,7 +55,7 @@ export async function readResponse(wire: Wire, signal: AbortSignal, log: WireLog
     if (total > LIMITS.loginResponseBytes)
       throw new WireError({
         code: 'PROTOCOL_ERROR',
-        message: `a response exceeds the maximum of ${LIMITS.loginResponseBytes} bytes`,
+        why: { code: 'response-over-max', bytes: LIMITS.loginResponseBytes },
       });
     const literal = raw
       .subarray(0, n)
@@ -227,7 +227,7 @@ async function idleOver(pl: Pipeline, command: WireCommand): Promise<IdleExchang
     const broke = plusAt === undefined ? 'no-continuation' : 'no-reply-after-done';
     return {
       ...(plusAt === undefined ? {} : { continuationMs: Math.round(plusAt - t0) }),
-      error: r.error ?? { code: 'CLOSED', message: 'no reply to IDLE' },
+      error: r.error ?? { code: 'CLOSED', why: { code: 'no-reply', to: 'IDLE' } },
       broke,
       ms,
     };

@@ -161,7 +161,7 @@ describe('HTTP: redirects and --no-private', () => {
     hits.length = 0;
     const trust = createTrustStore([]);
     const aia = await checkAia(Buffer.alloc(0), `http://127.0.0.1:${port}/ca.crt`, trust, never(), NO_PRIVATE);
-    expect(aia).toMatchObject({ fetched: false, error: expect.stringMatching(/private address/) });
+    expect(aia).toMatchObject({ fetched: false, why: { code: expect.stringMatching(/private-address/) } });
     expect(hits).toHaveLength(0);
   });
 });

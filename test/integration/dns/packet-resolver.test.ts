@@ -8,6 +8,7 @@ import type { MxRecord, SrvRecord } from '../../../src/model/evidence.js';
 import type { SoaRecord } from '../../../src/dns/resolver.js';
 import { startDnsServer, type DnsTestServer } from '../../servers/dns-server.js';
 import { BIG_TXT, HUGE_TXT, ZONE, closedUdpPort, liveSockets, trackTimers } from '../../helpers/dns-zone.js';
+import { probeErrorText } from '../../../src/catalogue/probe-why.js';
 
 let dns: DnsTestServer;
 let spare: DnsTestServer;
@@ -123,7 +124,8 @@ describe('answers by status', () => {
 
   it('error: no servers configured', async () => {
     const r = await createPacketResolver({ servers: [] }).query('example.test', 'A');
-    expect(r).toMatchObject({ status: 'error', message: 'no DNS servers to ask' });
+    expect(r).toMatchObject({ status: 'error', why: { code: 'dns-no-servers' } });
+    expect(probeErrorText(r)).toBe('no DNS servers to ask');
   });
 });
 
@@ -323,7 +325,8 @@ describe('abort', () => {
     const started = performance.now();
     const r = await resolver({ timeoutMs: 5000, retries: 3 }).query('example.test', 'A', controller.signal);
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(r).toMatchObject({ status: 'timeout', aborted: true, message: 'aborted: deadline' });
+    expect(r).toMatchObject({ status: 'timeout', aborted: true, message: 'deadline', why: { code: 'dns-aborted' } });
+    expect(probeErrorText(r)).toBe('aborted: deadline');
   });
 
   it('aborts a TCP exchange too', async () => {

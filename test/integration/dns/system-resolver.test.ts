@@ -14,6 +14,7 @@ import type { MxRecord, SrvRecord } from '../../../src/model/evidence.js';
 import type { SoaRecord } from '../../../src/dns/resolver.js';
 import { startDnsServer, type DnsTestServer } from '../../servers/dns-server.js';
 import { ZONE, closedUdpPort, liveSockets } from '../../helpers/dns-zone.js';
+import { probeErrorText } from '../../../src/catalogue/probe-why.js';
 
 let dns: DnsTestServer;
 beforeAll(async () => {
@@ -125,12 +126,13 @@ describe('lookupHost (getaddrinfo)', () => {
   ])('%s (%i) after %i ms → %s', async (code, errno, afterMs, status, text) => {
     const r = await lookupHost('mail.example.test', 4, 5000, undefined, failing(code, errno, afterMs));
     expect(r).toMatchObject({ status, records: [] });
-    expect(r.message).toContain(text);
+    expect(probeErrorText(r)).toContain(text);
   });
 
-  it('classifyLookupError keeps the raw code and errno in the message', () => {
+  it('classifyLookupError keeps the raw code and errno, as data beside its reading (words in the catalogue)', () => {
     const c = classifyLookupError(Object.assign(new Error('x'), { code: 'ENOTFOUND', errno: -3008 }), 5);
-    expect(c).toEqual({ status: 'nodata', message: expect.stringMatching(/^getaddrinfo ENOTFOUND \(-3008\)/) });
+    expect(c).toEqual({ status: 'nodata', why: { code: 'gai-nodata', gaiCode: 'ENOTFOUND', errno: -3008 } });
+    expect(probeErrorText(c)).toMatch(/^getaddrinfo ENOTFOUND \(-3008\)/);
   });
 
   it('only addresses of the asked family count', async () => {
@@ -156,7 +158,8 @@ describe('lookupHost (getaddrinfo)', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('deadline')), 50);
     const r = await lookupHost('slow.test', 4, 10_000, controller.signal, hanging);
-    expect(r).toMatchObject({ status: 'timeout', aborted: true, message: 'aborted: deadline' });
+    expect(r).toMatchObject({ status: 'timeout', aborted: true, message: 'deadline', why: { code: 'dns-aborted' } });
+    expect(probeErrorText(r)).toBe('aborted: deadline');
     expect(r.ms).toBeLessThan(1000);
   });
 });

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../src/limits.js';
 import { fetchSmall } from '../../../src/probes/aia.js';
+import { probeErrorText } from '../../../src/catalogue/probe-why.js';
+import type { ProbeWhy } from '../../../src/model/evidence.js';
 
 describe('the AIA issuer download', () => {
   let server: http.Server;
@@ -22,7 +24,9 @@ describe('the AIA issuer download', () => {
 
   it(`stops at LIMITS.aiaBytes (${LIMITS.aiaBytes})`, async () => {
     const signal = new AbortController().signal;
-    await expect(fetchSmall(`http://127.0.0.1:${port}/big`, signal)).rejects.toThrow(/larger than/);
+    const big = await fetchSmall(`http://127.0.0.1:${port}/big`, signal).catch((e: unknown) => e);
+    expect(big).toMatchObject({ why: { code: 'issuer-too-large' } });
+    expect(probeErrorText(big as { why: ProbeWhy })).toMatch(/larger than/);
     expect((await fetchSmall(`http://127.0.0.1:${port}/small`, signal)).length).toBe(100);
   });
 });

@@ -47,11 +47,11 @@ describe('classifyError: one row per mapping', () => {
     c1.abort(new DeadlineReached());
     expect(classifyError(new Error('x'), c1.signal)).toMatchObject({
       code: 'ABORTED',
-      message: 'stopped at the run deadline',
+      why: { code: 'run-deadline' },
     });
     const c2 = new AbortController();
     c2.abort(new Interrupted());
-    expect(classifyError(new Error('x'), c2.signal)).toMatchObject({ code: 'ABORTED', message: 'interrupted' });
+    expect(classifyError(new Error('x'), c2.signal)).toMatchObject({ code: 'ABORTED', why: { code: 'interrupted' } });
     expect(classifyError(new Error('x'), AbortSignal.abort(new DOMException('t', 'TimeoutError'))).code).toBe(
       'TIMEOUT',
     );
