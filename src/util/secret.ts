@@ -303,15 +303,20 @@ export function holdsPiece(text: string, secrets: readonly string[], protect: re
       : [...hay.text.split('')].map((c, i) => (inside([hay.start(i), hay.end(i)], keep) ? '\0' : c)).join('');
   return secrets.some((s) => {
     const f = fold(s).text;
-    const n = pieceLength(f);
+    const n = pieceLength(s, f);
     for (let i = 0; n > 0 && i + n <= f.length; i++) if (folded.includes(f.slice(i, i + n))) return true;
     return false;
   });
 }
 
-/** The smallest piece of a secret that counts as a form of it: max(6, half its length), the whole when shorter. */
-function pieceLength(folded: string): number {
-  return Math.min(folded.length, Math.max(6, Math.ceil(folded.length / 2)));
+/**
+ * The smallest piece of a secret that counts as a form of it: max(6, half its length), the whole when
+ * shorter. Half of the secret as typed or as folded, whichever is shorter: folding can lengthen it (ß → ss),
+ * and a password with a ß must not let a longer echo through.
+ */
+function pieceLength(secret: string, folded: string): number {
+  const length = Math.min([...secret].length, folded.length);
+  return Math.min(folded.length, Math.max(6, Math.ceil(length / 2)));
 }
 
 /**
@@ -326,7 +331,7 @@ export function maskPieces(
 ): string {
   const windows = secrets.flatMap((s) => {
     const f = fold(s).text;
-    const n = pieceLength(f);
+    const n = pieceLength(s, f);
     return n === 0 ? [] : Array.from({ length: f.length - n + 1 }, (_, i) => f.slice(i, i + n));
   });
   return scrub(text, [...new Set([...windows, ...forms])], protect);

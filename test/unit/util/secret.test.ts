@@ -4,7 +4,7 @@
  * the username, host and port around it.
  */
 import { describe, expect, it } from 'vitest';
-import { maskPieces, Secret, scrub, scrubDeep } from '../../../src/util/secret.js';
+import { holdsPiece, maskPieces, Secret, scrub, scrubDeep } from '../../../src/util/secret.js';
 
 const TOKEN = 'ya29.a0AfB_byC-canary-token_0123456789abcdef';
 const USER = 'alice@gmail.com';
@@ -73,5 +73,20 @@ describe('scrubDeep on ASCII and non-ASCII strings', () => {
   it('finds a form whose folding differs from the text: full-width secret in ASCII text, ASCII secret in full-width text', () => {
     expect(scrubDeep(['x secret-full y'], forms)).toEqual(['x [redacted] y']);
     expect(scrubDeep(['« ｔｒ０ｕｂ４ｄｏｒ＆３ »'], forms)).toEqual(['« [redacted] »']);
+  });
+});
+
+describe('holdsPiece with a secret that folding lengthens', () => {
+  // Found by the fuzzed CLI test (FUZZ_SEED=2050043207): ß folds to "ss", so half of the folded secret
+  // (11) let a 10-character echo — half of the 20 typed characters — through in a BYE.
+  const secret = 'aaaaaaaaß"øaaaaaaéaa';
+
+  it('half of the secret as typed counts: the 10-character tail of a 20-character password is a piece', () => {
+    expect(holdsPiece('* BYE øaaaaaaéaa', [secret])).toBe(true);
+    expect(maskPieces('* BYE øaaaaaaéaa', [secret], [])).toBe('* BYE [redacted]');
+  });
+
+  it('nine characters of it are not', () => {
+    expect(holdsPiece('* BYE aaaaaaéaa', [secret])).toBe(false);
   });
 });
