@@ -12,7 +12,9 @@ import { insideDomain } from './domain.js';
 import { normaliseHost } from './xml-guard.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 
-export type SrvService = 'imaps' | 'imap' | 'submissions' | 'submission' | 'autodiscover';
+import { srvName, type SrvService } from './first-questions.js';
+
+export { srvName, type SrvService };
 
 const SERVICE: Record<
   Exclude<SrvService, 'autodiscover'>,
@@ -29,10 +31,6 @@ export function orderSrv(records: readonly SrvRecord[]): SrvRecord[] {
   return [...records].sort(
     (a, b) => a.priority - b.priority || b.weight - a.weight || a.target.localeCompare(b.target),
   );
-}
-
-export function srvName(service: SrvService, domain: string): string {
-  return `_${service}._tcp.${domain}`;
 }
 
 export function formatSrv(r: SrvRecord): string {
