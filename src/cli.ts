@@ -20,7 +20,7 @@ import {
   deadlineFor,
   parseReference,
   typedValues,
-  TIME_OPTION_RANGES,
+  OPTION_RANGES,
   type Credentials,
   type FailOn,
   type Reference,
@@ -148,7 +148,7 @@ function addProbeOptions(program: Command): Command {
     .option(
       '--port <n>',
       'port to probe (default: 993 for tls, 143 otherwise; both when neither --port nor --security)',
-      intIn('--port', 1, 65535),
+      intIn('--port', ...OPTION_RANGES.port),
     )
     .addOption(
       new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']),
@@ -180,12 +180,12 @@ function addProbeOptions(program: Command): Command {
     .option(
       '--timeout <ms>',
       `time limit per network step (default ${DEFAULTS.timeoutMs})`,
-      intIn('--timeout', ...TIME_OPTION_RANGES.timeout),
+      intIn('--timeout', ...OPTION_RANGES.timeout),
     )
     .option(
       '--deadline <ms>',
       `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`,
-      intIn('--deadline', ...TIME_OPTION_RANGES.deadline),
+      intIn('--deadline', ...OPTION_RANGES.deadline),
     );
 }
 

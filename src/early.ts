@@ -3,19 +3,20 @@
  * #9: the first packet leaves within 60 ms). Only for a command line that is, without doubt, the plain
  * diagnosis of one address that will go on to discovery: an allow-list of options with values that pass
  * the command line's own checks, one address that parses, no password prompt ahead. Then discovery's first
- * questions (discovery/first-questions.ts) go to the server its resolver asks first (the first --dns, else
- * the first resolv.conf server), byte for byte as the resolver would send them, and the resolver takes
- * them over (dns/early.ts). Anything else — a subcommand, --batch, --help, --host, an unknown option, a
- * value in doubt — sends nothing. No commander here, and nothing that can fail the run.
+ * questions (discovery/first-questions.ts; with --host, the host's A and AAAA instead) go to the server its
+ * resolver asks first (the first --dns, else the first resolv.conf server), byte for byte as the resolver
+ * would send them, and the resolver takes them over (dns/early.ts). Anything else — a subcommand, --batch,
+ * --help, an unknown option, a value in doubt — sends nothing. No commander here, and nothing that can
+ * fail the run.
  */
-import { parseAddress } from './address.js';
+import { ipVersion, normaliseHost, parseAddress } from './address.js';
 import { sendEarly } from './dns/early.js';
 import type { Question } from './dns/query.js';
-import { formatServer, normalizeName, parseServerSpec, systemServers } from './dns/resolver.js';
+import { formatServer, normalizeName, parseServerSpec, systemServers, type RecordType } from './dns/resolver.js';
 import { firstQuestions } from './discovery/first-questions.js';
 import { parseIspdbUrl } from './discovery/ispdb-url.js';
 import { readCaFile } from './util/pem.js';
-import { TIME_OPTION_RANGES } from './options.js';
+import { OPTION_RANGES } from './options.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -25,8 +26,12 @@ const VALUED: Record<string, (v: string) => boolean> = {
   '--ca-file': (v) => !('problem' in readCaFile(v)),
   '--ispdb-url': (v) => ok(() => parseIspdbUrl(v)),
   '--user': () => true,
-  '--timeout': (v) => wholeIn(v, TIME_OPTION_RANGES.timeout),
-  '--deadline': (v) => wholeIn(v, TIME_OPTION_RANGES.deadline),
+  '--timeout': (v) => wholeIn(v, OPTION_RANGES.timeout),
+  '--deadline': (v) => wholeIn(v, OPTION_RANGES.deadline),
+  '--host': (v) => normaliseHost(v) !== null,
+  '--port': (v) => wholeIn(v, OPTION_RANGES.port),
+  // commander's choices for --security (src/cli.ts).
+  '--security': (v) => ['tls', 'starttls', 'plain'].includes(v),
   '--save-evidence': writable,
 };
 const FLAGS = new Set([
@@ -122,11 +127,23 @@ export function earlyPlan(
   } catch {
     return undefined;
   }
-  const dns = p.values.get('--dns')?.[0];
-  const server = dns ?? systemServers()[0];
-  if (server === undefined) return undefined;
-  const questions = firstQuestions(domain).map((q) => ({ name: normalizeName(q.name), type: q.type, edns: true }));
+  const first = firstAsked(p, domain);
+  const server = p.values.get('--dns')?.[0] ?? systemServers()[0];
+  if (!first || server === undefined) return undefined;
+  const questions = first.map((q) => ({ name: normalizeName(q.name), type: q.type, edns: true }));
   return { server: formatServer(parseServerSpec(server)), questions };
+}
+
+/** Discovery's first questions, or with --host its A and AAAA (nothing for an IP address; as src/cli.ts, the last --host counts). */
+function firstAsked(p: Parsed, domain: string): Array<{ name: string; type: RecordType }> | undefined {
+  const hosts = p.values.get('--host');
+  if (!hosts) return p.values.has('--port') || p.values.has('--security') ? undefined : firstQuestions(domain);
+  const host = normaliseHost(hosts[hosts.length - 1] as string);
+  if (host === null || ipVersion(host) !== 0) return undefined;
+  return [
+    { name: host, type: 'A' },
+    { name: host, type: 'AAAA' },
+  ];
 }
 
 /** Sends the plan's queries, if any, as discovery's resolver would (EDNS on, no DO, no CD). Never throws. */

@@ -10,10 +10,10 @@
  */
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { buildQuery, type DnssecBits, type Question } from './query.js';
 import { formatServer, parseServerSpec } from './resolver.js';
+import { ipVersion } from '../address.js';
 
 const KEY = Symbol.for('imap-doctor.early-dns');
 
@@ -103,7 +103,7 @@ function sendAll(s: EarlyState): void {
  */
 export function sendEarly(serverSpec: string, questions: Question[], dnssec: DnssecBits): void {
   const address = parseServerSpec(serverSpec);
-  const socket = dgram.createSocket(isIPv6(address.host) ? 'udp6' : 'udp4');
+  const socket = dgram.createSocket(ipVersion(address.host) === 6 ? 'udp6' : 'udp4');
   const s: EarlyState = { server: formatServer(address), open: new Map(), byId: new Map(), socket, closed: false };
   for (const q of questions) {
     let id = randomInt(0, 0x10000);

@@ -94,4 +94,20 @@ describe.skipIf(!lab)('early DNS queries (CLI, loopback DNS, lab Dovecot)', () =
     expect(report.verdict.working?.loginVerified).toBe(true);
     expect(said(report)).toEqual(said(plain.r.json as Report));
   });
+
+  it("with --host, the host's A and AAAA: sent early, taken over, and every query as often as without", async () => {
+    const host = ['--host', `imap.${D}`, '--port', '993'];
+    const early = await run(...host);
+    const plain = await run(...host, '--fail-on', DEFAULTS.failOn);
+    const first = (qs: LoggedQuery[]) =>
+      qs.filter((q) => q.name === `imap.${D}` && (q.type === 'A' || q.type === 'AAAA'));
+    const ports = (qs: LoggedQuery[]) => first(qs).map((q) => dns.portOf(q));
+    // Early: the A and the AAAA share the launcher's socket; without it, every query has its own.
+    expect(new Set(ports(early.queries)).size).toBeLessThan(ports(early.queries).length);
+    expect(new Set(ports(plain.queries)).size).toBe(ports(plain.queries).length);
+    expect(tally(early.queries)).toEqual(tally(plain.queries));
+    expect(early.r.code).toBe(plain.r.code);
+    expect((early.r.json as Report).verdict.working?.loginVerified).toBe(true);
+    expect(said(early.r.json as Report)).toEqual(said(plain.r.json as Report));
+  });
 });

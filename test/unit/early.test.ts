@@ -29,6 +29,14 @@ describe('earlyPlan', () => {
     ]);
   });
 
+  it("with --host, the host's A and AAAA (the last --host, as the command line takes it)", () => {
+    const argv = ['a@example.com', ...DNS, '--host', 'x.test', '--host', 'IMAP.Example.COM.', '--port', '993'];
+    expect(earlyPlan([...argv, '--security', 'starttls'], ENV, false)?.questions).toEqual([
+      { name: 'imap.example.com', type: 'A', edns: true },
+      { name: 'imap.example.com', type: 'AAAA', edns: true },
+    ]);
+  });
+
   it.each([
     [['alice@example.com', ...DNS]],
     [['alice@example.com', '--dns=[::1]:53', '--json']],
@@ -54,8 +62,12 @@ describe('earlyPlan', () => {
     ['-h', ['alice@example.com', '-h']],
     ['--version', ['alice@example.com', '--version']],
     ['--batch', ['--batch', 'list.txt', ...DNS]],
-    ['--host (no discovery)', ['alice@example.com', ...DNS, '--host', 'imap.example.com']],
-    ['--port', ['alice@example.com', ...DNS, '--port', '993']],
+    ['--host with an IP address (no DNS)', ['alice@example.com', ...DNS, '--host', '192.0.2.1']],
+    ['--host that is no host name', ['alice@example.com', ...DNS, '--host', 'imap example']],
+    ['--port without --host (a usage error)', ['alice@example.com', ...DNS, '--port', '993']],
+    ['--security without --host (a usage error)', ['alice@example.com', ...DNS, '--security', 'tls']],
+    ['--port out of range', ['alice@example.com', ...DNS, '--host', 'imap.example.com', '--port', '0']],
+    ['an unknown --security', ['alice@example.com', ...DNS, '--host', 'imap.example.com', '--security', 'ssl']],
     ['--resolve', ['alice@example.com', ...DNS, '--resolve', 'a=192.0.2.1']],
     ['--no-private', ['alice@example.com', ...DNS, '--no-private']],
     ['--format', ['alice@example.com', ...DNS, '--format', 'json']],
