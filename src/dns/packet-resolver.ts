@@ -394,10 +394,10 @@ function udpAdopt(run: UdpRun): boolean {
   run.ids.add(early.id);
   run.tryStart = early.sentAt;
   const now = performance.now();
-  run.timer = setTimeout(
-    () => udpTimeout(run),
-    Math.max(0, Math.min(run.tryMs - (now - early.sentAt), run.deadline - now)),
-  );
+  // Its time may be up while the process was busy loading: a reply already waiting on the socket is read
+  // (the poll phase comes between timers and setImmediate) before the try counts as lost.
+  const timedOut = (): void => void setImmediate(() => run.settled || udpTimeout(run));
+  run.timer = setTimeout(timedOut, Math.max(0, Math.min(run.tryMs - (now - early.sentAt), run.deadline - now)));
   run.release = early.adopt({
     message: (msg) => run.socket.emit('message', msg),
     error: (err) => run.socket.emit('error', err),

@@ -81,6 +81,26 @@ describe('early queries taken over by the resolver', () => {
     expect(dns.count('example.test', 'SOA')).toBe(1);
   });
 
+  it('a reply older than a try, or waiting on the socket while the process was busy, still settles it: no retransmit', async () => {
+    sendEarly(dns.address, [{ name: 'example.test', type: 'A', edns: true }], NO_DNSSEC);
+    await arrived(300);
+    const held = await resolver({ timeoutMs: 100 }).query<string>('example.test', 'A');
+    expect(held).toMatchObject({ status: 'records', records: ['192.0.2.1'] });
+    expect(dns.count('example.test', 'A')).toBe(1);
+
+    forget();
+    dns.set({ delayMs: 50 });
+    sendEarly(dns.address, [{ name: 'example.test', type: 'AAAA', edns: true }], NO_DNSSEC);
+    await arrived(10);
+    const pending = resolver({ timeoutMs: 150 }).query('example.test', 'AAAA');
+    await new Promise<void>((r) => setImmediate(r));
+    // Busy past the try's end: the reply waits in the socket's buffer when the timer fires.
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+    expect(await pending).toMatchObject({ status: 'nodata' });
+    expect(dns.count('example.test', 'AAAA')).toBe(1);
+  });
+
   it('a lost early query: the resolver retransmits one try after the early send, with its own id', async () => {
     dns.set({ dropFirst: 1 }, 'example.test');
     sendEarly(dns.address, [{ name: 'example.test', type: 'NS', edns: true }], NO_DNSSEC);
