@@ -11,8 +11,9 @@
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { decode } from 'dns-packet';
 import { buildQuery, type DnssecBits, type Question } from './query.js';
-import { formatServer, parseServerSpec } from './resolver.js';
+import { formatServer, normalizeName, parseServerSpec } from './resolver.js';
 import { ipVersion } from '../address.js';
 
 const KEY = Symbol.for('imap-doctor.early-dns');
@@ -32,6 +33,7 @@ export interface EarlyQuery {
 
 interface Entry {
   id: number;
+  question: Question;
   payload: Buffer;
   state: 'pending' | 'sent' | 'taken' | 'done';
   sentAt: number;
@@ -69,8 +71,25 @@ function closeWhenIdle(s: EarlyState): void {
   s.socket.close();
 }
 
+/**
+ * The query a datagram is for: by its id, else by its question (a reply with another id for one of ours
+ * is what that query's own socket would have seen, and rejected — its reason is part of the outcome).
+ */
+function entryOf(s: EarlyState, msg: Buffer): Entry | undefined {
+  const byId = msg.length >= 2 ? s.byId.get(msg.readUInt16BE(0)) : undefined;
+  if (byId) return byId;
+  try {
+    const q = decode(msg).questions?.[0];
+    if (!q) return undefined;
+    const name = normalizeName(q.name);
+    return [...s.byId.values()].find((e) => e.question.name === name && e.question.type === q.type);
+  } catch {
+    return undefined;
+  }
+}
+
 function onMessage(s: EarlyState, msg: Buffer): void {
-  const entry = msg.length >= 2 ? s.byId.get(msg.readUInt16BE(0)) : undefined;
+  const entry = entryOf(s, msg);
   if (!entry) return;
   if (entry.adopter) entry.adopter.message(msg);
   else if (entry.state === 'sent' && entry.held.length < MAX_HELD) entry.held.push(msg);
@@ -108,7 +127,7 @@ export function sendEarly(serverSpec: string, questions: Question[], dnssec: Dns
   for (const q of questions) {
     let id = randomInt(0, 0x10000);
     while (s.byId.has(id)) id = randomInt(0, 0x10000);
-    const entry: Entry = { id, payload: buildQuery(q, id, dnssec), state: 'pending', sentAt: 0, held: [] };
+    const entry: Entry = { id, question: q, payload: buildQuery(q, id, dnssec), state: 'pending', sentAt: 0, held: [] };
     s.open.set(keyOf(entry.payload), entry);
     s.byId.set(id, entry);
   }

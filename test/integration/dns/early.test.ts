@@ -101,6 +101,19 @@ describe('early queries taken over by the resolver', () => {
     expect(dns.count('example.test', 'AAAA')).toBe(1);
   });
 
+  it('replies with a wrong id reach the query they answer (by its question): the same outcome as without', async () => {
+    dns.set({ wrongId: true });
+    const without = await resolver({ timeoutMs: 150, retries: 0 }).query('example.test', 'MX');
+    sendEarly(dns.address, [{ name: 'example.test', type: 'MX', edns: true }], NO_DNSSEC);
+    await arrived(20);
+    const early = await resolver({ timeoutMs: 150, retries: 0 }).query('example.test', 'MX');
+    expect(without).toMatchObject({ status: 'error', message: expect.stringContaining('unexpected id') });
+    expect({ status: early.status, message: early.message?.replace(/id \d+/g, 'id N') }).toEqual({
+      status: without.status,
+      message: without.message?.replace(/id \d+/g, 'id N'),
+    });
+  });
+
   it('a lost early query: the resolver retransmits one try after the early send, with its own id', async () => {
     dns.set({ dropFirst: 1 }, 'example.test');
     sendEarly(dns.address, [{ name: 'example.test', type: 'NS', edns: true }], NO_DNSSEC);
