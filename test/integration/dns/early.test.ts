@@ -127,7 +127,8 @@ describe('early queries taken over by the resolver', () => {
       [2, 'reply'],
     ]);
     // 1000 ms per try from the early send, 600 ms of which had passed when the resolver took it over.
-    expect(traces[0]?.ms).toBeGreaterThanOrEqual(1000);
+    // (Node's timers may fire up to a millisecond before performance.now() says so.)
+    expect(traces[0]?.ms).toBeGreaterThan(990);
     expect(performance.now() - t0).toBeLessThan(1000);
     const ids = dns.queries.filter((q) => q.type === 'NS').map((q) => q.id);
     expect(ids).toHaveLength(2);
