@@ -31,6 +31,8 @@ export interface ChildOptions {
   nodeArgs?: string[];
   /** Run `node -e 0` instead of the CLI (args ignored): bare Node's cost with the same preload. */
   bare?: boolean;
+  /** Run `node -e <code>` instead of the CLI (args ignored), e.g. bare Node sending one datagram. */
+  code?: string;
   /** Without the preload: nothing but Node and the CLI (cold-start wall time); rssKiB and cpuMs are 0. */
   plain?: boolean;
   /** Run this executable (the single executable) with args instead of Node and the CLI; rssKiB and cpuMs are 0. */
@@ -65,7 +67,7 @@ let tmp: string | null = null;
 export function runChild(args: string[], o: ChildOptions = {}): Promise<ChildSample> {
   tmp ??= mkdtempSync(path.join(os.tmpdir(), 'imapdoc-bench-'));
   const usageFile = path.join(tmp, `usage-${Math.random().toString(36).slice(2)}`);
-  const script = o.bare ? ['-e', '0'] : [o.bin ?? BIN, ...args];
+  const script = o.bare ? ['-e', '0'] : o.code !== undefined ? ['-e', o.code] : [o.bin ?? BIN, ...args];
   const argv = o.exe ? args : [...(o.nodeArgs ?? []), ...(o.plain ? [] : ['--import', PROBE]), ...script];
   const spawnedAt = performance.now();
   const child = spawn(o.exe ?? process.execPath, argv, {

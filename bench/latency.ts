@@ -16,6 +16,7 @@ import type { RunEvidence } from '../src/model/run-evidence.js';
 import { BIN, ROOT, cleanUpChildren, percentile, runChild } from './child.js';
 import { SCENARIOS, setDelay, startEnv, stopEnv, type Env, type Scenario } from './latency-env.js';
 import { sequentialMs } from './sequential.js';
+import { buildQuery } from '../src/dns/query.js';
 import {
   renderLatencyMarkdown,
   type ColdStart,
@@ -107,12 +108,23 @@ const BUILDS: Array<{ label: string; bin: string }> = [
   ...(BEFORE ? [{ label: BEFORE, bin: BEFORE }] : []),
 ];
 
+/**
+ * Bare Node sending one DNS query (the one the run asks first) to the server as soon as it starts: the
+ * floor of the first packet on this machine now, for the goal's 60 ms (bin/ loads dist/early.js for that).
+ */
+function barePacketCode(env: Env): string {
+  const [host, port] = [env.dns.host, env.dns.port];
+  const hex = buildQuery({ name: '', type: 'NS', edns: true }, 1, { ok: false, cd: false }).toString('hex');
+  return `const s=require('node:dgram').createSocket('udp4');s.connect(${port},'${host}',()=>s.send(Buffer.from('${hex}','hex'),()=>s.close()))`;
+}
+
 /** Spawn → the first DNS query at the server, at D = 0; the child is killed then (its whole run is measured above). */
-async function firstPacket(env: Env, bin: string, args: string[]): Promise<number | null> {
+async function firstPacket(env: Env, bin: string, args: string[], code?: string): Promise<number | null> {
   let at: number | null = null;
   const arrived = env.nextQuery().then((t) => (at = t));
   const c = await runChild(args, {
     bin,
+    ...(code === undefined ? {} : { code }),
     plain: true,
     killWhen: arrived,
     env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password },
@@ -130,6 +142,7 @@ async function coldStart(env: Env): Promise<ColdStart> {
   setDelay(env, 0);
   const bare: number[] = [];
   const bareCpu: number[] = [];
+  const barePacket: number[] = [];
   const per = BUILDS.map(() => ({
     version: [] as number[],
     cpu: [] as number[],
@@ -141,6 +154,8 @@ async function coldStart(env: Env): Promise<ColdStart> {
   for (let i = 0; i < COLD_RUNS; i++) {
     bare.push((await runChild([], { bare: true, plain: true })).ms);
     bareCpu.push((await runChild([], { bare: true })).cpuMs);
+    const fb = await firstPacket(env, BIN, [], barePacketCode(env));
+    if (fb !== null) barePacket.push(fb);
     for (const [j, b] of BUILDS.entries()) {
       const r = per[j] as (typeof per)[number];
       r.version.push((await runChild(['--version'], { plain: true, bin: b.bin })).ms);
@@ -156,6 +171,7 @@ async function coldStart(env: Env): Promise<ColdStart> {
     runs: COLD_RUNS,
     bareMs,
     bareCpuMs: percentile(bareCpu, 50),
+    ...(barePacket.length > 0 ? { barePacketMs: spread(barePacket) } : {}),
     builds: BUILDS.map((b, j) => {
       const r = per[j] as (typeof per)[number];
       return {

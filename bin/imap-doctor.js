@@ -4,6 +4,7 @@
 // within 2 × the start of bare Node); src/cli.ts answers it the same way when it is given with more.
 import { readFileSync } from 'node:fs';
 import module from 'node:module';
+import { isatty } from 'node:tty';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -13,6 +14,14 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 } else {
   // Node 22.1 and later keep V8's compiled code of dist/ between runs; on Node 20 this is a no-op.
   module.enableCompileCache?.();
+  // The run's first DNS queries leave now, while dist/cli.js loads, when the command line is plainly the
+  // diagnosis of one address (src/early.ts decides; without an '@' in argv it is not even loaded; its
+  // failure only means that the run asks for itself).
+  if (argv.some((a) => a.includes('@')))
+    await import('../dist/early.js').then(
+      (early) => early.startEarly(argv, process.env, isatty(0)),
+      () => undefined,
+    );
   const { main } = await import('../dist/cli.js');
   main();
 }

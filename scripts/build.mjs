@@ -34,6 +34,29 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// dist/early.js: the launcher's early DNS queries (src/early.ts), on its own so that bin/ can load it before
+// dist/cli.js: no chunks, no commander; the code it shares with the resolver (dns/query.ts) is bundled into both.
+const early = await build({
+  absWorkingDir: root,
+  entryPoints: { early: 'src/early.ts' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  outdir,
+  // Smaller to read and parse before anything else of the run: the first packet waits for it.
+  minify: true,
+  sourcemap: 'linked',
+  metafile: true,
+  banner: {
+    js: "import { createRequire as __imapDoctorRequire } from 'node:module'; const require = __imapDoctorRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+const earlyInputs = Object.keys(early.metafile.outputs['dist/early.js']?.inputs ?? {});
+if (earlyInputs.some((i) => i.includes('node_modules/commander')))
+  throw new Error('dist/early.js must not bundle commander');
+
 // show/validate.ts reads ../../docs/*.json next to its own file: its chunk must sit two levels below the
 // package root, as src/show/ does.
 const validator = Object.entries(result.metafile.outputs).find(([, o]) => o.inputs['src/show/validate.ts']);
@@ -43,6 +66,6 @@ if (!validator || path.dirname(validator[0]).split('/').length !== 2) {
   );
 }
 if (process.argv.includes('--sizes')) {
-  for (const [file, o] of Object.entries(result.metafile.outputs))
+  for (const [file, o] of [...Object.entries(result.metafile.outputs), ...Object.entries(early.metafile.outputs)])
     if (file.endsWith('.js')) console.log(`${String(o.bytes).padStart(9)} ${file}`);
 }

@@ -4,8 +4,6 @@
  * argv, runs the doctor, prints one report to stdout (progress only on a TTY stderr) and maps
  * the verdict to the exit code. Every byte written passes a last-line secret scrubber.
  */
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError, normaliseHost, parseAddress } from './address.js';
@@ -22,6 +20,7 @@ import {
   deadlineFor,
   parseReference,
   typedValues,
+  OPTION_RANGES,
   type Credentials,
   type FailOn,
   type Reference,
@@ -30,7 +29,7 @@ import {
 import { helpText } from './help.js';
 import { cliSpec, type CliSpec } from './render/cli-spec.js';
 import { renderCompletion, SHELLS, type Shell } from './render/completion.js';
-import { splitPem } from './util/pem.js';
+import { readCaFile } from './util/pem.js';
 import { addDiscoveryOptions, asArg, discoveryOptionsFrom } from './discovery/cli-options.js';
 import { addPublishCommand } from './publish/cli-command.js';
 import type { DisplayFlags, Screen } from './render/format.js';
@@ -153,7 +152,7 @@ function addProbeOptions(program: Command): Command {
     .option(
       '--port <n>',
       'port to probe (default: 993 for tls, 143 otherwise; both when neither --port nor --security)',
-      intIn('--port', 1, 65535),
+      intIn('--port', ...OPTION_RANGES.port),
     )
     .addOption(
       new Option('--security <mode>', 'tls (implicit TLS), starttls, or plain').choices(['tls', 'starttls', 'plain']),
@@ -185,12 +184,12 @@ function addProbeOptions(program: Command): Command {
     .option(
       '--timeout <ms>',
       `time limit per network step (default ${DEFAULTS.timeoutMs})`,
-      intIn('--timeout', 50, 600_000),
+      intIn('--timeout', ...OPTION_RANGES.timeout),
     )
     .option(
       '--deadline <ms>',
       `time limit for the whole run (default max(${DEFAULTS.deadlineFloorMs}, ${DEFAULTS.deadlineSteps} × timeout))`,
-      intIn('--deadline', 100, 3_600_000),
+      intIn('--deadline', ...OPTION_RANGES.deadline),
     );
 }
 
@@ -314,23 +313,9 @@ export function parsePins(list: string[]): Record<string, string[]> {
 
 export function readCaFiles(files: string[]): string[] {
   return files.map((f) => {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      throw new UsageError(`--ca-file ${f}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    const pems = splitPem(text);
-    if (pems.length === 0)
-      throw new UsageError(`--ca-file ${f}: no PEM certificate ("-----BEGIN CERTIFICATE-----") in it`);
-    pems.forEach((pem, i) => {
-      try {
-        new X509Certificate(pem);
-      } catch {
-        throw new UsageError(`--ca-file ${f}: certificate ${i + 1} of ${pems.length} is not a valid PEM certificate`);
-      }
-    });
-    return text;
+    const read = readCaFile(f);
+    if ('problem' in read) throw new UsageError(read.problem);
+    return read.text;
   });
 }
 

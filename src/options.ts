@@ -20,6 +20,9 @@ export const FAIL_ON_TEXT =
 /** What --format accepts, live and in `show`. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'html'];
 
+/** The values --port, --timeout and --deadline (ms) accept, for the command line and the early DNS queries (src/early.ts). */
+export const OPTION_RANGES = { port: [1, 65535], timeout: [50, 600_000], deadline: [100, 3_600_000] } as const;
+
 export const DEFAULTS = {
   /** Per network step (DNS query, TCP connect, TLS handshake, one IMAP command, HTTP fetch). */
   timeoutMs: 8000,

@@ -11,24 +11,14 @@ import { formatServer, parseServerSpec } from '../dns/resolver.js';
 import { DEFAULTS, type RunOptions } from '../options.js';
 import { thrown } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
+import { parseIspdbUrl } from './ispdb-url.js';
+
+export { parseIspdbUrl };
 
 export const MAX_ENDPOINTS_LIMIT = LIMITS.maxEndpoints;
 
 export function parseDns(value: string): string {
   return formatServer(parseServerSpec(value));
-}
-
-export function parseIspdbUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`--ispdb-url "${value}" is not a URL (expected e.g. ${DEFAULTS.ispdbUrl})`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new Error(`--ispdb-url "${value}" must be an http:// or https:// URL`);
-  if (url.username || url.password) throw new Error('--ispdb-url must not carry a user name or password');
-  return value;
 }
 
 export function parseMaxEndpoints(value: string | number): number {

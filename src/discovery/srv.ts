@@ -13,7 +13,9 @@ import { normaliseHost } from './xml-guard.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 import { byCodeUnits } from '../util/compare.js';
 
-export type SrvService = 'imaps' | 'imap' | 'submissions' | 'submission' | 'autodiscover';
+import { srvName, type SrvService } from './first-questions.js';
+
+export { srvName, type SrvService };
 
 const SERVICE: Record<
   Exclude<SrvService, 'autodiscover'>,
@@ -28,10 +30,6 @@ const SERVICE: Record<
 /** RFC 2782 order, deterministic: priority ascending, weight descending, then target name. */
 export function orderSrv(records: readonly SrvRecord[]): SrvRecord[] {
   return [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight || byCodeUnits(a.target, b.target));
-}
-
-export function srvName(service: SrvService, domain: string): string {
-  return `_${service}._tcp.${domain}`;
 }
 
 export function formatSrv(r: SrvRecord): string {

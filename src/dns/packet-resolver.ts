@@ -8,17 +8,7 @@ import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import {
-  AUTHENTIC_DATA,
-  CHECKING_DISABLED,
-  DNSSEC_OK,
-  RECURSION_DESIRED,
-  decode,
-  encode,
-  type Answer,
-  type DecodedPacket,
-  type Packet,
-} from 'dns-packet';
+import { decode, type Answer, type DecodedPacket } from 'dns-packet';
 import { LIMITS } from '../limits.js';
 import type { DnsStatus } from '../model/evidence.js';
 import {
@@ -35,9 +25,8 @@ import {
 } from './resolver.js';
 import { thrown } from '../errors/classify.js';
 import { dnsAnswered } from '../model/reading.js';
-
-/** RFC 6891 §6.2.5 and the DNS Flag Day 2020 recommendation: a payload size that avoids fragmentation. */
-export const EDNS_UDP_SIZE = 1232;
+import { buildQuery, type DnssecBits } from './query.js';
+import { takeEarly } from './early.js';
 
 /** One exchange with one server, reported to `onQuery` as it ends (for verbose output and tests). */
 export interface QueryTrace {
@@ -299,36 +288,6 @@ interface Ask {
   trace: (t: Omit<QueryTrace, 'name' | 'type' | 'server' | 'edns'>) => void;
 }
 
-/** The DNSSEC bits of every query: DO in the OPT record, CD in the header. */
-interface DnssecBits {
-  ok: boolean;
-  cd: boolean;
-}
-
-function buildQuery(ask: Ask, id: number, dnssec: DnssecBits): Buffer {
-  const packet: Packet = {
-    type: 'query',
-    id,
-    flags: RECURSION_DESIRED | AUTHENTIC_DATA | (dnssec.cd ? CHECKING_DISABLED : 0),
-    questions: [{ type: ask.type, name: ask.name === '' ? '.' : ask.name, class: 'IN' }],
-    additionals: ask.edns
-      ? [
-          {
-            type: 'OPT',
-            name: '.',
-            udpPayloadSize: EDNS_UDP_SIZE,
-            extendedRcode: 0,
-            ednsVersion: 0,
-            flags: dnssec.ok ? DNSSEC_OK : 0,
-            flag_do: dnssec.ok,
-            options: [],
-          },
-        ]
-      : [],
-  };
-  return encode(packet);
-}
-
 /**
  * Up to `tries` UDP tries on one connected socket (so ICMP port unreachable surfaces as
  * ECONNREFUSED). Each try gets a fresh id; a late reply to an earlier try is still accepted.
@@ -384,12 +343,15 @@ interface UdpRun {
   tryStart: number;
   settled: boolean;
   rejected: string | undefined;
+  /** Stops the replies of an adopted early query (udpAdopt). */
+  release?: () => void;
 }
 
 function udpFinish(run: UdpRun, ex: Exchange): void {
   if (run.settled) return;
   run.settled = true;
   clearTimeout(run.timer);
+  run.release?.();
   run.ask.signal?.removeEventListener('abort', run.onAbort);
   run.socket.removeAllListeners('message');
   run.socket.removeAllListeners('error');
@@ -404,6 +366,7 @@ function udpAbort(run: UdpRun): void {
 
 function udpSend(run: UdpRun): void {
   run.attempt += 1;
+  if (run.attempt === 1 && udpAdopt(run)) return;
   run.tryStart = performance.now();
   let id = randomInt(0, 0x10000);
   while (run.ids.has(id)) id = randomInt(0, 0x10000);
@@ -420,6 +383,27 @@ function udpSend(run: UdpRun): void {
   });
   const wait = Math.max(0, Math.min(run.tryMs, run.deadline - performance.now()));
   run.timer = setTimeout(() => udpTimeout(run), wait);
+}
+
+/**
+ * The first try, when the launcher already sent this very query to this server (dns/early.ts): its id
+ * and send time are the try's, its replies arrive as if on this socket, its wait counts from its send.
+ */
+function udpAdopt(run: UdpRun): boolean {
+  const early = takeEarly(run.ask.label, () => buildQuery(run.ask, 0, run.dnssec));
+  if (!early) return false;
+  run.ids.add(early.id);
+  run.tryStart = early.sentAt;
+  const now = performance.now();
+  // Its time may be up while the process was busy loading: a reply already waiting on the socket is read
+  // (the poll phase comes between timers and setImmediate) before the try counts as lost.
+  const timedOut = (): void => void setImmediate(() => run.settled || udpTimeout(run));
+  run.timer = setTimeout(timedOut, Math.max(0, Math.min(run.tryMs - (now - early.sentAt), run.deadline - now)));
+  run.release = early.adopt({
+    message: (msg) => run.socket.emit('message', msg),
+    error: (err) => run.socket.emit('error', err),
+  });
+  return true;
 }
 
 function udpTimeout(run: UdpRun): void {

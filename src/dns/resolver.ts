@@ -6,6 +6,7 @@
  */
 import { isLoopback } from '../util/ip.js';
 import { thrown } from '../errors/classify.js';
+import { ipVersion } from '../address.js';
 import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -95,11 +96,11 @@ export function parseServerSpec(spec: string): ServerAddress {
     if (isIP(host) !== 6) throw new ServerSpecError(`invalid DNS server "${spec}": "${host}" is not an IPv6 address`);
     return { host, port: bracketed[2] === undefined ? 53 : parsePort(bracketed[2], spec) };
   }
-  if (isIP(s) !== 0) return { host: s, port: 53 };
+  if (ipVersion(s) !== 0) return { host: s, port: 53 };
   const colon = s.lastIndexOf(':');
   if (colon > 0 && s.indexOf(':') === colon) {
     const host = s.slice(0, colon);
-    if (isIP(host) === 4) return { host, port: parsePort(s.slice(colon + 1), spec) };
+    if (ipVersion(host) === 4) return { host, port: parsePort(s.slice(colon + 1), spec) };
   }
   throw new ServerSpecError(`invalid DNS server "${spec}": ${SPEC_FORMS}`);
 }

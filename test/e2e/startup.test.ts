@@ -53,7 +53,15 @@ function distBytes(files?: string[]): number {
 async function loaded(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ chunks: string[]; entry: boolean; share: number; code: number; workers: number; spawned: string[] }> {
+): Promise<{
+  chunks: string[];
+  entry: boolean;
+  early: boolean;
+  share: number;
+  code: number;
+  workers: number;
+  spawned: string[];
+}> {
   const log = path.join(dir, `${Math.random().toString(36).slice(2)}.log`);
   const child = spawn(process.execPath, ['--import', HOOK, BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', LOAD_LOG: log, ...env },
@@ -68,6 +76,7 @@ async function loaded(
   return {
     chunks: [...chunks],
     entry: files.includes('dist/cli.js'),
+    early: files.includes('dist/early.js'),
     share: distBytes(files) / distBytes(),
     code,
     workers,
@@ -100,6 +109,7 @@ describe('start-up: each command loads its own chunks', () => {
   it("--help and completion start no backstop and no lookup helper; completion loads the catalogue alone (for explain's codes)", async () => {
     const help = await loaded(['--help']);
     expect(help.code).toBe(0);
+    expect(help.early, 'no early DNS queries (src/early.ts) without an address').toBe(false);
     expect({ chunks: help.chunks, workers: help.workers, spawned: help.spawned }).toEqual({
       chunks: [],
       workers: 0,
@@ -171,6 +181,8 @@ describe('start-up: each command loads its own chunks', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.chunks).toEqual(['cli-run', 'judge', 'format']);
+    // An address: the early DNS queries' module decides (and sends nothing for --host).
+    expect(r.early).toBe(true);
     // imapflow (with its charset tables) is over half of dist/.
     expect(r.share).toBeLessThan(0.5);
     // The deadline backstop's watchdog guards every diagnosis, without a second Node environment (no

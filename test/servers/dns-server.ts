@@ -95,6 +95,8 @@ export interface DnsTestServer {
   set(knobs: Knobs, name?: string): void;
   /** Drop every knob and forget the query log. */
   reset(): void;
+  /** The client's source port of a logged UDP query (to tell queries from one socket apart). */
+  portOf(query: LoggedQuery): number | undefined;
   /** Queries logged for `name` (and `type` when given). */
   count(name: string, type?: string): number;
   close(): Promise<void>;
@@ -179,6 +181,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
   let globalKnobs: Knobs = { ...options.knobs };
   let nameKnobs = new Map<string, Knobs>();
   const queries: LoggedQuery[] = [];
+  const ports = new WeakMap<LoggedQuery, number>();
   const timers = new Set<NodeJS.Timeout>();
   const connections = new Set<net.Socket>();
   let closing = false;
@@ -189,13 +192,14 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
   function answer(
     query: DecodedPacket,
     transport: 'udp' | 'tcp',
+    port?: number,
   ): { reply: Buffer; spoof?: Buffer; delayMs: number } | undefined {
     const question = query.questions?.[0];
     const opt = query.additionals?.find((a) => a.type === 'OPT');
     const edns = opt?.type === 'OPT';
     const name = norm(question?.name ?? '');
     const type = question?.type ?? '';
-    logQuery(queries, options, {
+    const logged: LoggedQuery = {
       name,
       type,
       transport,
@@ -204,7 +208,9 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
       ...(opt?.type === 'OPT' ? { udpSize: opt.udpPayloadSize } : {}),
       ad: query.flag_ad,
       do: opt?.type === 'OPT' ? opt.flag_do : false,
-    });
+    };
+    if (port !== undefined) ports.set(logged, port);
+    logQuery(queries, options, logged);
     const knobs = knobsFor(name);
     if (knobs.drop || (transport === 'tcp' && knobs.tcpDrop)) return undefined;
     if (
@@ -330,7 +336,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
     socket.on('message', (msg, rinfo) => {
       const query = decodeQuery(msg);
       if (!query) return;
-      const out = answer(query, 'udp');
+      const out = answer(query, 'udp', rinfo.port);
       if (!out) return;
       if (knobsFor(norm(query.questions?.[0]?.name ?? '')).compressionLoop) out.reply = loopingReply(query, msg);
       later(out.delayMs, () => {
@@ -387,6 +393,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
       nameKnobs = new Map();
       queries.length = 0;
     },
+    portOf: (query) => ports.get(query),
     count(name, type) {
       const n = norm(name);
       return queries.filter((q) => q.name === n && (type === undefined || q.type === type)).length;

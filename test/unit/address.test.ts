@@ -1,5 +1,26 @@
+import { isIP } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError, normaliseHost, parseAddress } from '../../src/address.js';
+import { InputError, ipVersion, normaliseHost, parseAddress } from '../../src/address.js';
+
+describe('ipVersion', () => {
+  it('says what isIP says, for addresses, near-addresses and anything else', () => {
+    const samples = [
+      '1.2.3.4',
+      '::1',
+      '::',
+      '1::',
+      '::ffff:1.2.3.4',
+      'fe80::1%eth0',
+      '2001:db8::1:2:3:4:5',
+      '1.2.3.4:53',
+    ];
+    for (const s of [...samples, '1.2.3', 'a:b', ':1', 'example.com', '', '[::1]', '1.2.3.256', '01.2.3.4'])
+      expect(ipVersion(s), s).toBe(isIP(s));
+    const ipish = fc.stringMatching(/^[0-9a-f.:%]{0,20}$/);
+    fc.assert(fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), ipish, fc.string()), (s) => ipVersion(s) === isIP(s)));
+  });
+});
 
 describe('parseAddress', () => {
   it.each([
