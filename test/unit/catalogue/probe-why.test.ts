@@ -141,6 +141,7 @@ const ALLOWED_THROWS = new Set([
   'probes/sync/channel.ts', // a programming error, INTERNAL
   'checks/types.ts', // a check that reads evidence it did not declare: a programming error, INTERNAL
   'discovery/cli-options.ts', // command-line usage errors, never evidence
+  'discovery/ispdb-url.ts', // --ispdb-url usage errors (shared with the early-DNS launcher), never evidence
 ]);
 
 describe('no probe error is built with the doctor’s own words', () => {
