@@ -11,7 +11,7 @@
  */
 import { ipVersion, normaliseHost, parseAddress } from './address.js';
 import { sendEarly } from './dns/early.js';
-import type { Question } from './dns/query.js';
+import { RUN_DNSSEC, type Question } from './dns/query.js';
 import { formatServer, normalizeName, parseServerSpec, systemServers, type RecordType } from './dns/resolver.js';
 import { firstQuestions } from './discovery/first-questions.js';
 import { parseIspdbUrl } from './discovery/ispdb-url.js';
@@ -146,7 +146,7 @@ function firstAsked(p: Parsed, domain: string): Array<{ name: string; type: Reco
   ];
 }
 
-/** Sends the plan's queries, if any, as discovery's resolver would (EDNS on, no DO, no CD). Never throws. */
+/** Sends the plan's queries, if any, as discovery's resolver would (EDNS on, RUN_DNSSEC's bits). Never throws. */
 export function startEarly(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -154,7 +154,7 @@ export function startEarly(
 ): void {
   try {
     const plan = earlyPlan(argv, env, stdinIsTty);
-    if (plan) sendEarly(plan.server, plan.questions, { ok: false, cd: false });
+    if (plan) sendEarly(plan.server, plan.questions, RUN_DNSSEC);
   } catch {
     // The run asks for itself.
   }

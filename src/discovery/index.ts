@@ -13,6 +13,7 @@ import { dnssecNetwork, type ResolverPlan } from '../dns/dnssec.js';
 import type { StandardsDeps } from '../probes/standards.js';
 import { runDnsCache, type DnsCache } from '../dns/cache.js';
 import { createPacketResolver } from '../dns/packet-resolver.js';
+import { RUN_DNSSEC } from '../dns/query.js';
 import { raceLookup } from '../dns/race.js';
 import { adTrustworthy, systemServers, withoutAd, type Resolver } from '../dns/resolver.js';
 import { lookupHost, type LookupAll } from '../dns/system-resolver.js';
@@ -77,7 +78,12 @@ export function discoveryNetwork(
   cache: DnsCache = runDnsCache(opts.timeoutMs),
 ): { resolver: Resolver; lookup: HostLookup } {
   const plan = resolverPlan(opts);
-  const packet = createPacketResolver({ servers: plan.servers, timeoutMs: plan.tryMs, retries: plan.retries });
+  const packet = createPacketResolver({
+    servers: plan.servers,
+    timeoutMs: plan.tryMs,
+    retries: plan.retries,
+    dnssecOk: RUN_DNSSEC.ok,
+  });
   const resolver = cache.resolver(adTrustworthy(plan.servers, plan.userNamed) ? packet : withoutAd(packet));
   const own = hostLookupFor(resolver);
   const lookup: HostLookup =
@@ -126,7 +132,7 @@ export function discoveryDeps(
   return {
     lookup,
     discover: createDiscoverer({ resolver, lookup, ...(emit ? { emit } : {}), ...(io ? { io } : {}) }),
-    standards: { dnssec: dnssecNetwork(resolverPlan(opts)), fetch },
+    standards: { dnssec: dnssecNetwork(resolverPlan(opts), resolver), fetch },
   };
 }
 

@@ -86,6 +86,7 @@ export function sharedDns(step: () => AbortSignal, max: number, use: CacheUse = 
         server: r.server,
         ms: 0,
         via: r.via,
+        fromAdditional: true,
       };
       queries.get(`${t.name}/${t.type}`, () => Promise.resolve(answer));
     }

@@ -19,17 +19,25 @@ export interface ResolverPlan {
 export interface DnssecNetwork {
   /** Asks with DO; AD cleared unless `adTrusted`. */
   secure: Resolver;
+  /** Asks with DO, never from a cache: for a question `secure` answered from an additional section. */
+  direct: Resolver;
   /** Asks with DO and CD: a validating resolver answers even what fails validation. */
   unchecked: Resolver;
   adTrusted: boolean;
 }
 
-export function dnssecNetwork(plan: ResolverPlan): DnssecNetwork {
+/**
+ * `run`: the run's own (cached) resolver, which asks with DO and applies the same AD rule — DANE's
+ * questions are then the run's questions, asked once (dns/query.ts RUN_DNSSEC). Without it, a resolver of its own.
+ */
+export function dnssecNetwork(plan: ResolverPlan, run?: Resolver): DnssecNetwork {
   const base = { servers: plan.servers, timeoutMs: plan.tryMs, retries: plan.retries, dnssecOk: true };
   const adTrusted = adTrustworthy(plan.servers, plan.userNamed);
-  const secure = createPacketResolver(base);
+  const own = createPacketResolver(base);
+  const direct = adTrusted ? own : withoutAd(own);
   return {
-    secure: adTrusted ? secure : withoutAd(secure),
+    secure: run ?? direct,
+    direct,
     unchecked: createPacketResolver({ ...base, checkingDisabled: true }),
     adTrusted,
   };
@@ -45,7 +53,8 @@ export async function askChecked<T>(
   type: RecordType,
   signal: AbortSignal,
 ): Promise<CheckedAnswer<T>> {
-  const answer: CheckedAnswer<T> = await net.secure.query<T>(name, type, signal);
+  const cached = await net.secure.query<T>(name, type, signal);
+  const answer: CheckedAnswer<T> = cached.fromAdditional ? await net.direct.query<T>(name, type, signal) : cached;
   if (answer.status !== 'servfail') return answer;
   const cd = await net.unchecked.query<T>(name, type, signal);
   answer.checkingDisabled = { status: cd.status, records: cd.records.length };

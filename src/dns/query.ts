@@ -15,6 +15,13 @@ export interface DnssecBits {
   cd: boolean;
 }
 
+/**
+ * The bits of every question a run asks (discovery, the probes' A/AAAA, DANE): DO set (RFC 3225), so an
+ * answer carries its DNSSEC status and DANE reads it from the very A/AAAA answers the probes use — one
+ * question per name and type, not a plain one and a DNSSEC one. CD only on the retry after a SERVFAIL (dnssec.ts).
+ */
+export const RUN_DNSSEC: DnssecBits = { ok: true, cd: false };
+
 /** What a query asks: the (normalised) name, the type, and whether an EDNS0 OPT record goes with it. */
 export interface Question {
   name: string;

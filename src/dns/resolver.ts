@@ -54,6 +54,11 @@ export interface DnsResult<R = unknown> extends DnsAnswer<R> {
    * only for names the answer names as a target. Lets the cache skip those lookups.
    */
   targetAddresses?: Array<{ name: string; type: 'A' | 'AAAA'; records: string[] }>;
+  /**
+   * Answered from another answer's additional section (the cache's priming), not asked: DNSSEC's AD bit
+   * does not cover that section (RFC 4035 §3.2.3), so a DNSSEC question asks the network instead.
+   */
+  fromAdditional?: true;
 }
 
 export interface Resolver {
