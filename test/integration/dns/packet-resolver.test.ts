@@ -205,7 +205,18 @@ describe('CNAME chains inside one answer', () => {
   it('a CNAME loop is an error, not an endless walk', async () => {
     const r = await resolver().query('loop1.example.test', 'A');
     expect(r).toMatchObject({ status: 'error' });
-    expect(probeErrorText(r)).toMatch(/^\S+: CNAME loop: CNAME loop1\.example\.test → /);
+    expect(probeErrorText(r)).toBe(`${dns.address}: CNAME loop: CNAME loop1.example.test → loop2.example.test`);
+  });
+
+  it('a name that is its own alias is a loop named by the name (it read "CNAME loop: undefined" before the codes)', async () => {
+    dns.zone = { ...ZONE, 'self.example.test': { CNAME: 'self.example.test' } };
+    try {
+      const r = await resolver().query('self.example.test', 'A');
+      expect(r).toMatchObject({ status: 'error' });
+      expect(probeErrorText(r)).toBe(`${dns.address}: CNAME loop: CNAME self.example.test`);
+    } finally {
+      dns.zone = ZONE;
+    }
   });
 });
 
