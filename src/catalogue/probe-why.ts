@@ -3,7 +3,7 @@
  * reply that never came). Evidence and findings carry the code and its values; every renderer prints
  * these words. A library's or server's own words (ProbeError.message) are printed as they came.
  */
-import type { ProbeError, ProbeWhy, ProbeWhyCode } from '../model/evidence.js';
+import type { DnsNote, DnsNoteCode, DnsNoteWhy, ProbeError, ProbeWhy, ProbeWhyCode } from '../model/evidence.js';
 import type { Params, ParamValue } from './types.js';
 
 /** getaddrinfo's code as Node gives it, with its errno. */
@@ -56,7 +56,48 @@ export const PROBE_WHY: { [C in ProbeWhyCode]: Words<C> } = {
   'gai-fail': (w) => `${gai(w)}: non-recoverable failure`,
   'gai-no-family-address': () => 'getaddrinfo returned no address of this family',
   'gai-no-answer-within': (w) => `getaddrinfo gave no answer within ${w.ms} ms`,
+  'dns-notes': (w) => w.notes.map(dnsNoteText).join('; '),
 };
+
+type NoteWords<C extends DnsNoteCode> = (n: Extract<DnsNoteWhy, { code: C }>, message: string) => string;
+const cname = (chain: string[]) => `CNAME ${chain.join(' → ')}`;
+
+/** The words of one note of the doctor's own DNS client (DnsNote), without its server and TCP prefix. */
+export const DNS_NOTE: { [C in DnsNoteCode]: NoteWords<C> } = {
+  'no-reply': (n) => `no reply (${n.tries} × ${n.ms} ms)`,
+  'no-time-for-tcp': (n) => `no reply (1 × ${n.ms} ms); no time left for TCP`,
+  'socket-error': (_n, m) => m,
+  'cannot-encode': (_n, m) => `cannot encode the query: ${m}`,
+  'malformed-reply': (_n, m) => `malformed reply: ${m}`,
+  'unexpected-id': (n) => `reply with an unexpected id ${n.id ?? '?'}`,
+  'no-question': () => 'reply without a question section',
+  'other-question': (n) => `reply for another question (${n.qname} ${n.qtype})`,
+  'tcp-closed-early': () => 'TCP connection closed before a complete reply',
+  'edns-retried': (n) => `${n.rcode} with EDNS, retried without`,
+  'not-asked': () => 'not asked, time budget spent',
+  status: (n) => n.status.toUpperCase(),
+  rcode: (n) => `server answered ${n.rcode}`,
+  'cname-loop': (n) => `CNAME loop: ${cname(n.chain)}`,
+  'undecodable-answer': (_n, m) => `undecodable answer: ${m}`,
+  'cname-chain': (n) => cname(n.chain),
+  'cname-chain-no-data': (n) => `${cname(n.chain)}; no ${n.type} record at the end of the chain`,
+  'name-too-long': () => 'invalid name: name longer than 253 characters',
+  'empty-label': () => 'invalid name: empty label',
+  'label-too-long': (n) => `invalid name: label longer than 63 octets: "${n.label}…"`,
+};
+
+/** One note in words: `server: ` first when it names one, `UDP reply truncated, TCP ` when TCP gave it. A note carried as JSON (a finding's param) is read first. */
+export function dnsNoteText(note: DnsNote | string): string {
+  let n: DnsNote;
+  try {
+    n = typeof note === 'string' ? (JSON.parse(note) as DnsNote) : note;
+  } catch {
+    return String(note);
+  }
+  if (!Object.prototype.hasOwnProperty.call(DNS_NOTE, n.code)) return String(note);
+  const words = (DNS_NOTE[n.code] as NoteWords<DnsNoteCode>)(n, n.message ?? '');
+  return `${n.server !== undefined ? `${n.server}: ` : ''}${n.tcp ? 'UDP reply truncated, TCP ' : ''}${words}`;
+}
 
 export function isProbeWhyCode(s: unknown): s is ProbeWhyCode {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(PROBE_WHY, s);

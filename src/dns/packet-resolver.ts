@@ -10,7 +10,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { decode, type Answer, type DecodedPacket } from 'dns-packet';
 import { LIMITS } from '../limits.js';
-import type { DnsStatus } from '../model/evidence.js';
+import type { DnsNote, DnsNoteWhy, DnsStatus, DnsWhy } from '../model/evidence.js';
 import {
   abortedAnswer,
   emptyAnswer,
@@ -41,7 +41,7 @@ export interface QueryTrace {
   outcome: 'reply' | 'truncated' | 'timeout' | 'unreachable' | 'error' | 'aborted';
   /** The reply's RCODE name (NOERROR, NXDOMAIN, …) when there was a reply. */
   rcode?: string;
-  detail?: string;
+  detail?: Said;
 }
 
 export interface PacketResolverOptions {
@@ -63,14 +63,27 @@ export interface PacketResolverOptions {
   onQuery?: (trace: QueryTrace) => void;
 }
 
+/** What went wrong in one exchange, as a note's code and values (words: DNS_NOTE in the catalogue). */
+type Said = DnsNoteWhy & { message?: string };
+
 type Failure =
-  | { kind: 'timeout'; detail?: string }
-  | { kind: 'unreachable'; detail: string }
-  | { kind: 'error'; detail: string }
+  | { kind: 'timeout'; detail?: Said }
+  | { kind: 'unreachable'; detail: Said }
+  | { kind: 'error'; detail: Said }
   | { kind: 'aborted' };
 type Exchange = { kind: 'reply'; packet: DecodedPacket } | Failure;
 
-type Match = { ok: true; packet: DecodedPacket } | { ok: false; reason: string };
+type Match = { ok: true; packet: DecodedPacket } | { ok: false; reason: Said };
+
+/** The notes of an answer as its `why`. */
+function notesWhy(...notes: DnsNote[]): DnsWhy {
+  return { code: 'dns-notes', notes };
+}
+
+/** The notes an answer carries (none unless its why is dns-notes). */
+function notesOf(r: DnsResult<unknown>): DnsNote[] {
+  return r.why?.code === 'dns-notes' ? r.why.notes : [];
+}
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -98,7 +111,7 @@ function rcodeName(code: number): string {
 function socketFailure(err: unknown): Failure {
   const e = err as NodeJS.ErrnoException;
   const code = typeof e?.code === 'string' ? e.code : undefined;
-  const detail = code ?? thrown(err).message;
+  const detail: Said = { code: 'socket-error', message: code ?? thrown(err).message };
   return code !== undefined && UNREACHABLE_CODES.has(code)
     ? { kind: 'unreachable', detail }
     : { kind: 'error', detail };
@@ -199,7 +212,8 @@ export function classifyReply<T>(
 ): DnsResult<T> {
   const answers = (packet.answers ?? []).filter((a): a is RecordAnswer => a.type !== 'OPT');
   const { chain, current, loop } = followCnames(answers, name, type);
-  const chainText = chain.length > 0 ? `CNAME ${[name, ...chain].join(' → ')}` : undefined;
+  const names = [name, ...chain];
+  const chainWhy = chain.length > 0 ? notesWhy({ code: 'cname-chain', chain: names }) : undefined;
   const head = { name, type, ...base };
   const withChain = (r: DnsResult<T>): DnsResult<T> => {
     r.ad = packet.flag_ad;
@@ -207,7 +221,7 @@ export function classifyReply<T>(
     return r;
   };
   const rcode = fullRcode(packet);
-  if (loop) return withChain(emptyAnswer<T>(head, 'error', `CNAME loop: ${chainText}`));
+  if (loop) return withChain(emptyAnswer<T>(head, 'error', undefined, notesWhy({ code: 'cname-loop', chain: names })));
   switch (rcode) {
     case 0: {
       let records: T[];
@@ -218,25 +232,26 @@ export function classifyReply<T>(
           .slice(0, LIMITS.dnsRecords)
           .map((a) => toRecord(a, type) as T);
       } catch (err) {
-        return emptyAnswer<T>(head, 'error', `undecodable answer: ${(err as Error).message}`);
+        const note: DnsNote = { code: 'undecodable-answer', message: (err as Error).message };
+        return emptyAnswer<T>(head, 'error', undefined, notesWhy(note));
       }
       if (records.length === 0) {
-        const why = chainText ? `${chainText}; no ${type} record at the end of the chain` : undefined;
-        return withChain(emptyAnswer<T>(head, 'nodata', why));
+        const why = chainWhy && notesWhy({ code: 'cname-chain-no-data', chain: names, type });
+        return withChain(emptyAnswer<T>(head, 'nodata', undefined, why));
       }
       const result: DnsResult<T> = { ...head, status: 'records', records, ad: packet.flag_ad };
-      if (chainText) result.message = chainText;
+      if (chainWhy) result.why = chainWhy;
       if (type === 'SRV') addTargetAddresses(result as DnsResult<unknown>, packet);
       return withChain(result);
     }
     case 3:
-      return withChain(emptyAnswer<T>(head, 'nxdomain', chainText));
+      return withChain(emptyAnswer<T>(head, 'nxdomain', undefined, chainWhy));
     case 2:
       return withChain(emptyAnswer<T>(head, 'servfail'));
     case 5:
       return withChain(emptyAnswer<T>(head, 'refused'));
     default:
-      return withChain(emptyAnswer<T>(head, 'error', `server answered ${rcodeName(rcode)}`));
+      return withChain(emptyAnswer<T>(head, 'error', undefined, notesWhy({ code: 'rcode', rcode: rcodeName(rcode) })));
   }
 }
 
@@ -261,18 +276,18 @@ export function matcher(ids: Set<number>, name: string, type: RecordType): (buf:
     try {
       packet = decode(buf);
     } catch (err) {
-      return { ok: false, reason: `malformed reply: ${(err as Error).message}` };
+      return { ok: false, reason: { code: 'malformed-reply', message: (err as Error).message } };
     }
     if (!packet.flag_qr || packet.id === undefined || !ids.has(packet.id)) {
-      return { ok: false, reason: `reply with an unexpected id ${packet.id ?? '?'}` };
+      return { ok: false, reason: { code: 'unexpected-id', ...(packet.id !== undefined ? { id: packet.id } : {}) } };
     }
     const q = packet.questions?.[0];
     // FORMERR/REFUSED replies may legitimately carry no question section; anything else must echo ours.
     if (!q) {
-      return fullRcode(packet) === 0 ? { ok: false, reason: 'reply without a question section' } : { ok: true, packet };
+      return fullRcode(packet) === 0 ? { ok: false, reason: { code: 'no-question' } } : { ok: true, packet };
     }
     if (normalizeName(q.name) !== name || q.type !== type) {
-      return { ok: false, reason: `reply for another question (${q.name} ${q.type})` };
+      return { ok: false, reason: { code: 'other-question', qname: q.name, qtype: q.type } };
     }
     return { ok: true, packet };
   };
@@ -342,7 +357,7 @@ interface UdpRun {
   attempt: number;
   tryStart: number;
   settled: boolean;
-  rejected: string | undefined;
+  rejected: Said | undefined;
   /** Stops the replies of an adopted early query (udpAdopt). */
   release?: () => void;
 }
@@ -375,7 +390,7 @@ function udpSend(run: UdpRun): void {
   try {
     payload = buildQuery(run.ask, id, run.dnssec);
   } catch (err) {
-    udpFinish(run, { kind: 'error', detail: `cannot encode the query: ${(err as Error).message}` });
+    udpFinish(run, { kind: 'error', detail: { code: 'cannot-encode', message: (err as Error).message } });
     return;
   }
   run.socket.send(payload, (err) => {
@@ -455,7 +470,7 @@ function tcpExchange(ask: Ask, timeoutMs: number, dnssec: DnssecBits): Promise<E
     try {
       payload = buildQuery(ask, id, dnssec);
     } catch (err) {
-      resolve({ kind: 'error', detail: `cannot encode the query: ${(err as Error).message}` });
+      resolve({ kind: 'error', detail: { code: 'cannot-encode', message: (err as Error).message } });
       return;
     }
     if (ask.signal?.aborted) {
@@ -487,7 +502,7 @@ function tcpExchange(ask: Ask, timeoutMs: number, dnssec: DnssecBits): Promise<E
     socket.on('close', () => {
       closed = true;
       if (pending) resolve(pending);
-      else finish({ kind: 'error', detail: 'TCP connection closed before a complete reply' });
+      else finish({ kind: 'error', detail: { code: 'tcp-closed-early' } });
     });
     socket.on('error', (err) => finish(socketFailure(err)));
     socket.on('connect', () => socket.write(framed(payload)));
@@ -561,8 +576,8 @@ interface QueryRun {
   tries: number;
   timeoutMs: number;
   dnssec: DnssecBits;
-  /** What each server did, for the final message. */
-  notes: string[];
+  /** What each server did, for the final answer's why. */
+  notes: DnsNote[];
   /** Milliseconds since the query started, to 0.1 ms. */
   elapsed: () => number;
 }
@@ -577,7 +592,7 @@ async function exchange(ask: Ask, q: QueryRun): Promise<{ via: 'udp' | 'tcp'; ex
     ex =
       remaining > 0
         ? await tcpExchange(ask, Math.min(q.timeoutMs, remaining), q.dnssec)
-        : { kind: 'timeout', detail: 'no time left for TCP' };
+        : { kind: 'timeout', detail: { code: 'no-time-for-tcp', ms: q.timeoutMs } };
   }
   return { via, ex };
 }
@@ -594,25 +609,26 @@ async function askServer<T>(ask: Ask, q: QueryRun): Promise<{ final: DnsResult<T
     const base = { name, type, server: label, via, ms: q.elapsed() };
     if (ex.kind === 'aborted') return { final: abortedAnswer<T>(base, q.signal) };
     if (ex.kind !== 'reply') {
-      const prefix = via === 'tcp' ? 'UDP reply truncated, TCP ' : '';
-      const what = ex.kind === 'timeout' ? `no reply (${via === 'tcp' ? 1 : q.tries} × ${q.timeoutMs} ms)` : ex.detail;
-      const text = `${prefix}${what}${ex.kind === 'timeout' && ex.detail ? `; ${ex.detail}` : ''}`;
-      notes.push(`${label}: ${text}`);
-      return { failed: emptyAnswer<T>(base, ex.kind, text) };
+      const said: Said = ex.detail ?? { code: 'no-reply', tries: via === 'tcp' ? 1 : q.tries, ms: q.timeoutMs };
+      notes.push({ server: label, ...(via === 'tcp' ? { tcp: true as const } : {}), ...said });
+      return { failed: emptyAnswer<T>(base, ex.kind) };
     }
     const rcode = fullRcode(ex.packet);
     // RFC 6891 §7: a server that answers FORMERR/NOTIMP/BADVERS to EDNS may not know it; ask again without.
     if (ask.edns && (rcode === 1 || rcode === 4 || rcode === 16)) {
-      notes.push(`${label}: ${rcodeName(rcode)} with EDNS, retried without`);
+      notes.push({ server: label, code: 'edns-retried', rcode: rcodeName(rcode) });
       ask.edns = false;
       continue;
     }
     const r = classifyReply<T>(ex.packet, name, type, { server: label, via, ms: q.elapsed() });
+    const own = notesOf(r);
     if (dnsAnswered(r.status)) {
-      if (notes.length > 0) r.message = [...notes, r.message].filter(Boolean).join('; ');
+      if (notes.length > 0) r.why = notesWhy(...notes, ...own);
       return { final: r };
     }
-    notes.push(`${label}: ${r.message ?? r.status.toUpperCase()}`);
+    notes.push(
+      ...(own.length > 0 ? own : [{ code: 'status' as const, status: r.status }]).map((n) => ({ server: label, ...n })),
+    );
     return { failed: r };
   }
 }
@@ -635,7 +651,8 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
       return emptyAnswer<T>(
         { name, type, server: labels[0] ?? '', via: 'udp', ms: 0 },
         'error',
-        `invalid name: ${invalid}`,
+        undefined,
+        notesWhy(invalid),
       );
     if (servers.length === 0)
       return emptyAnswer<T>({ name, type, server: '', via: 'udp', ms: 0 }, 'error', undefined, {
@@ -644,7 +661,7 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
 
     if (signal?.aborted) return abortedAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, signal);
     const deadline = start + timeoutMs * tries * servers.length;
-    const notes: string[] = [];
+    const notes: DnsNote[] = [];
     let best: DnsResult<T> | undefined;
     const consider = (r: DnsResult<T>): void => {
       if (!best || FAILURE_RANK[r.status] > FAILURE_RANK[best.status]) best = r;
@@ -654,7 +671,7 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
     for (const [i, server] of servers.entries()) {
       const label = labels[i] ?? formatServer(server);
       if (deadline - performance.now() <= 0) {
-        notes.push(`${label}: not asked, time budget spent`);
+        notes.push({ server: label, code: 'not-asked' });
         continue;
       }
       const ask = tracedAsk({ server, label, name, type, edns: useEdns, signal }, onQuery);
@@ -664,7 +681,7 @@ export function createPacketResolver(options: PacketResolverOptions): Resolver {
     }
     const final = best ?? emptyAnswer<T>({ name, type, server: labels[0] ?? '', via: 'udp', ms: 0 }, 'timeout');
     final.ms = elapsed();
-    final.message = notes.join('; ');
+    if (notes.length > 0) final.why = notesWhy(...notes);
     return final;
   }
 

@@ -10,7 +10,7 @@ import { ipVersion } from '../address.js';
 import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { DnsAnswer, DnsStatus, DnsWhy, MxRecord, SrvRecord } from '../model/evidence.js';
+import type { DnsAnswer, DnsStatus, DnsWhy, InvalidNameWhy, MxRecord, SrvRecord } from '../model/evidence.js';
 import type { TlsaRecord } from '../model/standards.js';
 
 export type RecordType = 'A' | 'AAAA' | 'SRV' | 'MX' | 'TXT' | 'CNAME' | 'SOA' | 'NS' | 'TLSA';
@@ -197,15 +197,15 @@ export function normalizeName(name: string): string {
 }
 
 /**
- * Why `name` cannot be sent as a question (RFC 1035 §2.3.4: labels 1-63 octets, name ≤ 255 octets on
+ * Why `name` cannot be sent as a question, as a code (RFC 1035 §2.3.4: labels 1-63 octets, name ≤ 255 octets on
  * the wire, i.e. ≤ 253 characters in text form), or undefined when it can. '' is the root.
  */
-export function invalidNameReason(name: string): string | undefined {
+export function invalidNameReason(name: string): InvalidNameWhy | undefined {
   if (name === '') return undefined;
-  if (Buffer.byteLength(name) > 253) return 'name longer than 253 characters';
+  if (Buffer.byteLength(name) > 253) return { code: 'name-too-long' };
   for (const label of name.split('.')) {
-    if (label.length === 0) return 'empty label';
-    if (Buffer.byteLength(label) > 63) return `label longer than 63 octets: "${label.slice(0, 20)}…"`;
+    if (label.length === 0) return { code: 'empty-label' };
+    if (Buffer.byteLength(label) > 63) return { code: 'label-too-long', label: label.slice(0, 20) };
   }
   return undefined;
 }

@@ -126,7 +126,43 @@ export type DnsWhy =
   | { code: 'gai-again-slow'; gaiCode: string; errno?: number; ms: number }
   | { code: 'gai-fail'; gaiCode: string; errno?: number }
   | { code: 'gai-no-family-address' }
-  | { code: 'gai-no-answer-within'; ms: number };
+  | { code: 'gai-no-answer-within'; ms: number }
+  | { code: 'dns-notes'; notes: DnsNote[] };
+
+/**
+ * What the doctor's own DNS client noted about one exchange (a server that failed, a retry, the CNAME
+ * chain of the reply kept): a code with its values, words in DNS_NOTE (src/catalogue/probe-why.ts).
+ * `server` names the server asked (absent for the reply kept and for the question itself); `tcp`: the
+ * UDP reply was truncated and this is what TCP gave; `message` keeps raw words from elsewhere (a socket
+ * error code, a decoder's error).
+ */
+export type DnsNote = { server?: string; tcp?: true; message?: string } & DnsNoteWhy;
+
+export type DnsNoteWhy =
+  | { code: 'no-reply'; tries: number; ms: number }
+  | { code: 'no-time-for-tcp'; ms: number }
+  | { code: 'socket-error' }
+  | { code: 'cannot-encode' }
+  | { code: 'malformed-reply' }
+  | { code: 'unexpected-id'; id?: number }
+  | { code: 'no-question' }
+  | { code: 'other-question'; qname: string; qtype: string }
+  | { code: 'tcp-closed-early' }
+  | { code: 'edns-retried'; rcode: string }
+  | { code: 'not-asked' }
+  | { code: 'status'; status: DnsStatus }
+  | { code: 'rcode'; rcode: string }
+  | { code: 'cname-loop'; chain: string[] }
+  | { code: 'undecodable-answer' }
+  | { code: 'cname-chain'; chain: string[] }
+  | { code: 'cname-chain-no-data'; chain: string[]; type: string }
+  | InvalidNameWhy;
+
+/** Why a name cannot be sent as a DNS question (RFC 1035 §2.3.4); `label`: the start of the label too long. */
+export type InvalidNameWhy =
+  { code: 'name-too-long' } | { code: 'empty-label' } | { code: 'label-too-long'; label: string };
+
+export type DnsNoteCode = DnsNoteWhy['code'];
 
 export interface ProbeError {
   code: ProbeErrorCode;

@@ -257,7 +257,10 @@ export function errorParams(
     for (const [f, v] of Object.entries(e.why)) {
       if (f === 'code') out[`${key}Why`] = v as string;
       else if (v !== undefined)
-        out[`${key}Why${f.charAt(0).toUpperCase()}${f.slice(1)}`] = v as string | number | string[];
+        // A list of objects (a DNS answer's notes) is carried as the JSON of each item.
+        out[`${key}Why${f.charAt(0).toUpperCase()}${f.slice(1)}`] = Array.isArray(v)
+          ? v.map((x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x)))
+          : (v as string | number);
     }
   }
   if (e.message === undefined && !e.why) out[key] = '';

@@ -2,11 +2,12 @@
  * Probe errors as versions before this one wrote them, read as today's: where `message` held the
  * doctor's own words (a timeout, a limit, a policy, a missing reply), it becomes `why`, the code with
  * its values (ProbeWhy), and the words come from the catalogue again; the same for an AIA fetch's
- * `error` and a DNS step's `dnsMessage` (→ `dnsWhy`). Words from Node, OpenSSL or the server stay `message`. Only the loader of saved evidence
+ * `error` and a DNS step's `dnsMessage` (→ `dnsWhy`); the own DNS client's notes, once joined with '; ', become
+ * `dns-notes`. Words from Node, OpenSSL or the server stay `message`. Only the loader of saved evidence
  * calls this; nothing else parses those strings.
  */
 import { PROBE_WHY } from '../catalogue/probe-why.js';
-import type { DnsStatus, ProbeWhy, ProbeWhyCode } from '../model/evidence.js';
+import type { DnsNote, DnsNoteWhy, DnsStatus, ProbeWhy, ProbeWhyCode } from '../model/evidence.js';
 
 type Found = { why: ProbeWhy; message?: string };
 
@@ -96,6 +97,73 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Found]> = [
   [/^could not read the TLS session: (.*)$/s, (m) => ({ why: { code: 'tls-session-unreadable' }, message: s(m[1]) })],
 ];
 
+/** What an old note of the doctor's own DNS client said after its server and TCP prefix: the note, or undefined. */
+const NOTE_PATTERNS: Array<[RegExp, (m: RegExpExecArray) => DnsNoteWhy & { message?: string }]> = [
+  [/^no reply \((\d+) × (\d+) ms\)$/, (m) => ({ code: 'no-reply', tries: n(m[1]), ms: n(m[2]) })],
+  [/^cannot encode the query: (.*)$/s, (m) => ({ code: 'cannot-encode', message: s(m[1]) })],
+  [/^malformed reply: (.*)$/s, (m) => ({ code: 'malformed-reply', message: s(m[1]) })],
+  [
+    /^reply with an unexpected id (\d+|\?)$/,
+    (m) => ({ code: 'unexpected-id', ...(m[1] !== '?' ? { id: n(m[1]) } : {}) }),
+  ],
+  [/^reply without a question section$/, () => ({ code: 'no-question' })],
+  [/^reply for another question \((\S*) (\S+)\)$/, (m) => ({ code: 'other-question', qname: s(m[1]), qtype: s(m[2]) })],
+  [/^TCP connection closed before a complete reply$/, () => ({ code: 'tcp-closed-early' })],
+  [/^(\S+) with EDNS, retried without$/, (m) => ({ code: 'edns-retried', rcode: s(m[1]) })],
+  [/^not asked, time budget spent$/, () => ({ code: 'not-asked' })],
+  [/^(SERVFAIL|REFUSED)$/, (m) => ({ code: 'status', status: s(m[1]).toLowerCase() as DnsStatus })],
+  [/^server answered (\S+)$/, (m) => ({ code: 'rcode', rcode: s(m[1]) })],
+  [/^CNAME loop: CNAME (.+)$/s, (m) => ({ code: 'cname-loop', chain: s(m[1]).split(' → ') })],
+  [/^undecodable answer: (.*)$/s, (m) => ({ code: 'undecodable-answer', message: s(m[1]) })],
+  [/^CNAME (\S+(?: → \S+)+)$/, (m) => ({ code: 'cname-chain', chain: s(m[1]).split(' → ') })],
+  [/^invalid name: name longer than 253 characters$/, () => ({ code: 'name-too-long' })],
+  [/^invalid name: empty label$/, () => ({ code: 'empty-label' })],
+  [/^invalid name: label longer than 63 octets: "(.*)…"$/s, (m) => ({ code: 'label-too-long', label: s(m[1]) })],
+];
+
+const SERVER = /^((?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.%\w]+\]):\d{1,5}): (UDP reply truncated, TCP )?(.*)$/s;
+
+/** One part of an old message as a note (a part naming a server is ours whatever it says: the socket's words). */
+function noteOf(part: string): DnsNote | undefined {
+  const m = SERVER.exec(part);
+  const rest = m ? s(m[3]) : part;
+  const found = NOTE_PATTERNS.find(([re]) => re.test(rest));
+  const said = found
+    ? found[1](found[0].exec(rest) as RegExpExecArray)
+    : m
+      ? { code: 'socket-error' as const, message: rest }
+      : undefined;
+  if (!said) return undefined;
+  return { ...(m ? { server: s(m[1]) } : {}), ...(m?.[2] ? { tcp: true as const } : {}), ...said };
+}
+
+/** A part that, in the old words, finished the note before it (two notes joined with '; ' then). */
+function joinNote(prev: DnsNote | undefined, part: string): DnsNote | undefined {
+  if (prev?.code === 'no-reply' && prev.tries === 1 && part === 'no time left for TCP') {
+    const { tries: _t, ...rest } = prev;
+    return { ...rest, code: 'no-time-for-tcp', ms: prev.ms };
+  }
+  const noData = /^no (\S+) record at the end of the chain$/.exec(part);
+  if (prev?.code === 'cname-chain' && noData) return { ...prev, code: 'cname-chain-no-data', type: s(noData[1]) };
+  return undefined;
+}
+
+/** An old message of the doctor's own DNS client (its notes joined with '; ') as dns-notes, or undefined when it is not one. */
+export function dnsNotesOfMessage(message: string): Found | undefined {
+  const notes: DnsNote[] = [];
+  for (const part of message.split('; ')) {
+    const prev = notes.at(-1);
+    const joined = joinNote(prev, part);
+    const note = joined ? undefined : noteOf(part);
+    if (joined) notes[notes.length - 1] = joined;
+    else if (note) notes.push(note);
+    // Words from elsewhere (a socket's, a decoder's) may hold '; ' themselves.
+    else if (prev?.message !== undefined) prev.message = `${prev.message}; ${part}`;
+    else return undefined;
+  }
+  return notes.length > 0 ? { why: { code: 'dns-notes', notes } } : undefined;
+}
+
 /** One old message as the doctor's reason (and the library words it wrapped), or undefined for words from elsewhere. */
 export function whyOfMessage(message: string): Found | undefined {
   const fixed = FIXED.get(message);
@@ -111,6 +179,16 @@ const isProbeError = (o: Record<string, unknown>) =>
   typeof o.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(o.code) && typeof o.message === 'string' && !('why' in o);
 const isAia = (o: Record<string, unknown>) =>
   typeof o.completesChain === 'boolean' && typeof o.error === 'string' && !('why' in o);
+const DNS_ERROR_CODES = new Set([
+  'NXDOMAIN',
+  'NODATA',
+  'SERVFAIL',
+  'DNS_REFUSED',
+  'DNS_TIMEOUT',
+  'DNS_UNREACHABLE',
+  'DNS_ERROR',
+]);
+const isDnsError = (o: Record<string, unknown>) => typeof o.code === 'string' && DNS_ERROR_CODES.has(o.code);
 const isDnsStep = (o: Record<string, unknown>) => typeof o.dnsMessage === 'string' && !('dnsWhy' in o);
 
 /** A copy of saved evidence with every probe error (and AIA fetch error) in today's shape. */
@@ -127,7 +205,11 @@ export function upgradeProbeErrors<T>(value: T): T {
       : isDnsStep(o)
         ? ['dnsMessage', 'dnsWhy']
         : [undefined, undefined];
-  const found = key ? whyOfMessage(o[key] as string) : undefined;
+  const text = key ? (o[key] as string) : undefined;
+  const found =
+    text === undefined
+      ? undefined
+      : (whyOfMessage(text) ?? (key === 'dnsMessage' || isDnsError(o) ? dnsNotesOfMessage(text) : undefined));
   if (!key || !whyKey || !found) return out as T;
   delete out[key];
   return { ...out, [whyKey]: found.why, ...(found.message !== undefined ? { [key]: found.message } : {}) } as T;

@@ -12,6 +12,7 @@ import { createDiscoverer, hostLookupFor } from '../../../src/discovery/index.js
 import { LIMITS } from '../../../src/limits.js';
 import { defaultRunOptions } from '../../../src/options.js';
 import { resolveHost } from '../../../src/probes/resolve.js';
+import { probeErrorText } from '../../../src/catalogue/probe-why.js';
 import { startDnsServer, type DnsTestServer } from '../../servers/dns-server.js';
 
 const many = Array.from({ length: 2000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`);
@@ -51,7 +52,7 @@ describe('hostile DNS answers', () => {
     const r = await resolver().query('ok.test', 'A');
     expect(r.status).toBe('error');
     expect(r.records).toEqual([]);
-    expect(r.message).toMatch(/unexpected id/);
+    expect(probeErrorText(r)).toMatch(/^\S+: reply with an unexpected id \d+$/);
   });
 
   it('answer records for another name (spoofing) are not the answer', async () => {
@@ -64,14 +65,14 @@ describe('hostile DNS answers', () => {
   it('a CNAME loop is an error, not a hang', async () => {
     const r = await resolver().query('a.loop.test', 'A');
     expect(r.status).toBe('error');
-    expect(r.message).toMatch(/CNAME loop/);
+    expect(probeErrorText(r)).toMatch(/^\S+: CNAME loop: CNAME a\.loop\.test → /);
   });
 
   it('a compression pointer loop is a malformed reply, never decoded', async () => {
     dns.set({ compressionLoop: true });
     const r = await resolver().query('ok.test', 'A');
     expect(r.status).toBe('error');
-    expect(r.message).toMatch(/malformed reply/);
+    expect(probeErrorText(r)).toMatch(/^\S+: malformed reply: /);
   });
 
   it('a truncated UDP answer with DNS over TCP refused is a classified failure', async () => {
@@ -79,7 +80,7 @@ describe('hostile DNS answers', () => {
     udpOnly.set({ truncate: true });
     const r = await resolver(udpOnly).query('ok.test', 'A');
     expect(r.status).toBe('unreachable');
-    expect(r.message).toMatch(/UDP reply truncated, TCP ECONNREFUSED/);
+    expect(probeErrorText(r)).toMatch(/^\S+: UDP reply truncated, TCP ECONNREFUSED$/);
   });
 });
 

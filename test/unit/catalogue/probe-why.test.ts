@@ -6,11 +6,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROBE_WHY, probeErrorText, probeWhyOf, wordErrorParams } from '../../../src/catalogue/probe-why.js';
+import {
+  DNS_NOTE,
+  PROBE_WHY,
+  dnsNoteText,
+  probeErrorText,
+  probeWhyOf,
+  wordErrorParams,
+} from '../../../src/catalogue/probe-why.js';
 import { renderEntry } from '../../../src/catalogue/index.js';
-import type { ProbeWhy } from '../../../src/model/evidence.js';
+import type { DnsNote, ProbeWhy } from '../../../src/model/evidence.js';
 import { errorParams } from '../../../src/model/reading.js';
-import { whyOfMessage } from '../../../src/show/legacy-errors.js';
+import { dnsNotesOfMessage, upgradeProbeErrors, whyOfMessage } from '../../../src/show/legacy-errors.js';
 
 /** One example per code, with the words printed before the codes existed. */
 const EXAMPLES: Array<[ProbeWhy, string]> = [
@@ -79,7 +86,8 @@ const WRAPPING: Array<[ProbeWhy, string, string]> = [
 
 describe('PROBE_WHY: the words of the doctor’s own probe errors', () => {
   it('has an example for every code', () => {
-    expect(new Set([...EXAMPLES, ...WRAPPING].map(([w]) => w.code))).toEqual(new Set(Object.keys(PROBE_WHY)));
+    const codes = [...EXAMPLES, ...WRAPPING].map(([w]) => w.code);
+    expect(new Set([...codes, 'dns-notes'])).toEqual(new Set(Object.keys(PROBE_WHY)));
   });
 
   it('docs/report.schema.json lists exactly these codes', () => {
@@ -163,5 +171,155 @@ describe('no probe error is built with the doctor’s own words', () => {
         [...f.text.matchAll(/new (?:Error|WireError)\(\s*['`"][^\n]*/g)].map((m) => `${f.rel}: ${m[0].slice(0, 80)}`),
       );
     expect(found).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- the own DNS client's notes
+
+const S1 = '192.0.2.1:53';
+const S6 = '[2001:db8::1]:5353';
+/** One example per note code, with the words the DNS client wrote into `message` before the codes existed. */
+const NOTES: Array<[DnsNote, string]> = [
+  [{ server: S1, code: 'no-reply', tries: 2, ms: 2000 }, `${S1}: no reply (2 × 2000 ms)`],
+  [
+    { server: S1, tcp: true, code: 'no-reply', tries: 1, ms: 200 },
+    `${S1}: UDP reply truncated, TCP no reply (1 × 200 ms)`,
+  ],
+  [
+    { server: S1, tcp: true, code: 'no-time-for-tcp', ms: 100 },
+    `${S1}: UDP reply truncated, TCP no reply (1 × 100 ms); no time left for TCP`,
+  ],
+  [{ server: S6, code: 'socket-error', message: 'ECONNREFUSED' }, `${S6}: ECONNREFUSED`],
+  [
+    { server: S1, tcp: true, code: 'socket-error', message: 'ECONNREFUSED' },
+    `${S1}: UDP reply truncated, TCP ECONNREFUSED`,
+  ],
+  [{ server: S1, code: 'cannot-encode', message: 'bad label' }, `${S1}: cannot encode the query: bad label`],
+  [
+    { server: S1, code: 'malformed-reply', message: 'Cannot decode name (bad pointer)' },
+    `${S1}: malformed reply: Cannot decode name (bad pointer)`,
+  ],
+  [{ server: S1, code: 'unexpected-id', id: 4711 }, `${S1}: reply with an unexpected id 4711`],
+  [{ server: S1, code: 'unexpected-id' }, `${S1}: reply with an unexpected id ?`],
+  [{ server: S1, code: 'no-question' }, `${S1}: reply without a question section`],
+  [
+    { server: S1, code: 'other-question', qname: 'evil.example', qtype: 'A' },
+    `${S1}: reply for another question (evil.example A)`,
+  ],
+  [
+    { server: S1, tcp: true, code: 'tcp-closed-early' },
+    `${S1}: UDP reply truncated, TCP TCP connection closed before a complete reply`,
+  ],
+  [{ server: S1, code: 'edns-retried', rcode: 'FORMERR' }, `${S1}: FORMERR with EDNS, retried without`],
+  [{ server: S1, code: 'not-asked' }, `${S1}: not asked, time budget spent`],
+  [{ server: S1, code: 'status', status: 'servfail' }, `${S1}: SERVFAIL`],
+  [{ server: S1, code: 'status', status: 'refused' }, `${S1}: REFUSED`],
+  [{ server: S1, code: 'rcode', rcode: 'RCODE_11' }, `${S1}: server answered RCODE_11`],
+  [
+    { server: S1, code: 'cname-loop', chain: ['a.example', 'b.example'] },
+    `${S1}: CNAME loop: CNAME a.example → b.example`,
+  ],
+  [{ server: S1, code: 'undecodable-answer', message: 'bad TLSA' }, `${S1}: undecodable answer: bad TLSA`],
+  [{ code: 'cname-chain', chain: ['mail.example', 'imap.example'] }, 'CNAME mail.example → imap.example'],
+  [
+    { code: 'cname-chain-no-data', chain: ['mail.example', 'gone.example'], type: 'AAAA' },
+    'CNAME mail.example → gone.example; no AAAA record at the end of the chain',
+  ],
+  [{ code: 'undecodable-answer', message: 'bad TLSA' }, 'undecodable answer: bad TLSA'],
+  [{ code: 'name-too-long' }, 'invalid name: name longer than 253 characters'],
+  [{ code: 'empty-label' }, 'invalid name: empty label'],
+  [
+    { code: 'label-too-long', label: 'x'.repeat(20) },
+    `invalid name: label longer than 63 octets: "${'x'.repeat(20)}…"`,
+  ],
+];
+
+describe('DNS_NOTE: the words of the own DNS client’s notes', () => {
+  it('has an example for every note code, and the schema lists exactly these codes', () => {
+    expect(new Set(NOTES.map(([n]) => n.code))).toEqual(new Set(Object.keys(DNS_NOTE)));
+    const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../../docs/report.schema.json'), 'utf8')) as {
+      $defs: { dnsNote: { properties: { code: { enum: string[] } } } };
+    };
+    expect(new Set(schema.$defs.dnsNote.properties.code.enum)).toEqual(new Set(Object.keys(DNS_NOTE)));
+  });
+
+  for (const [note, words] of NOTES) {
+    it(`${note.code}${note.tcp ? ' (TCP)' : ''}: worded as before, through finding params and back from old words`, () => {
+      const why: ProbeWhy = { code: 'dns-notes', notes: [note] };
+      expect(dnsNoteText(note)).toBe(words);
+      expect(dnsNoteText(JSON.stringify(note))).toBe(words);
+      expect(probeErrorText({ why })).toBe(words);
+      expect(wordErrorParams(errorParams('detail', { why })).detail).toBe(words);
+      expect(dnsNotesOfMessage(words)).toEqual({ why });
+    });
+  }
+
+  it('several servers’ notes read as one message joined with "; ", in order, and back', () => {
+    const notes: DnsNote[] = [
+      { server: S1, code: 'no-reply', tries: 2, ms: 100 },
+      { server: S6, code: 'edns-retried', rcode: 'NOTIMP' },
+      { server: S6, code: 'socket-error', message: 'send EPERM; odd words' },
+      { code: 'cname-chain-no-data', chain: ['mail.example', 'imap.example'], type: 'A' },
+    ];
+    const words =
+      `${S1}: no reply (2 × 100 ms); ${S6}: NOTIMP with EDNS, retried without; ${S6}: send EPERM; odd words; ` +
+      'CNAME mail.example → imap.example; no A record at the end of the chain';
+    const why: ProbeWhy = { code: 'dns-notes', notes };
+    expect(probeErrorText({ why })).toBe(words);
+    const params = errorParams('detail', { why });
+    expect(params.detailWhy).toBe('dns-notes');
+    expect(params.detailWhyNotes).toEqual(notes.map((n) => JSON.stringify(n)));
+    expect(wordErrorParams(params).detail).toBe(words);
+    expect(dnsNotesOfMessage(words)).toEqual({ why });
+    const t = renderEntry('DNS_LOOKUP_FAILED', { status: 'timeout', ...params }, { host: 'imap.example.com' });
+    expect(t.explanation).toContain(`(timeout: ${words})`);
+  });
+
+  it('old evidence: DNS errors and DNS steps are read back as notes; other words are left alone', () => {
+    const old = {
+      resolve: { code: 'DNS_TIMEOUT', message: `${S1}: no reply (2 × 2000 ms)` },
+      facts: { dnsStatus: 'servfail', dnsMessage: `${S1}: SERVFAIL` },
+      sys: { dnsStatus: 'servfail', dnsMessage: 'ESERVFAIL' },
+      tcp: { code: 'REFUSED', message: `${S1}: ECONNREFUSED` },
+    };
+    expect(upgradeProbeErrors(old)).toEqual({
+      resolve: { code: 'DNS_TIMEOUT', why: { code: 'dns-notes', notes: [NOTES[0]?.[0]] } },
+      facts: {
+        dnsStatus: 'servfail',
+        dnsWhy: { code: 'dns-notes', notes: [{ server: S1, code: 'status', status: 'servfail' }] },
+      },
+      sys: old.sys,
+      tcp: old.tcp,
+    });
+    expect(dnsNotesOfMessage('ECONNREFUSED')).toBeUndefined();
+    expect(dnsNotesOfMessage('connect ECONNREFUSED 127.0.0.1:53')).toBeUndefined();
+  });
+});
+
+describe('no DNS answer is given the doctor’s own words', () => {
+  const files = sources(path.join(SRC, 'dns')).map((f) => ({
+    rel: path.relative(SRC, f).split(path.sep).join('/'),
+    text: readFileSync(f, 'utf8'),
+  }));
+  /** Raw data written as text, not a sentence: getaddrinfo's code and errno as Node gives them. */
+  const RAW = ['dns/system-resolver.ts: message: `getaddrinfo ${gaiCode}'];
+  const found = (re: RegExp) =>
+    files
+      .flatMap((f) => [...f.text.matchAll(re)].map((m) => `${f.rel}: ${m[0].replace(/\s+/g, ' ').slice(0, 80)}`))
+      .filter((hit) => !RAW.some((r) => hit.startsWith(r)));
+
+  it('no `message` given a literal or a template (words go in DNS_NOTE or PROBE_WHY; raw words come from elsewhere)', () => {
+    expect(found(/\bmessage:\s*['`"][^\n]*/g)).toEqual([]);
+    expect(found(/\.message\s*=[^;\n]*(?:['`"]|\.join\()[^\n]*/g)).toEqual([]);
+  });
+
+  it('no emptyAnswer whose message is a literal or a template', () => {
+    expect(found(/emptyAnswer(?:<\w+>)?\([^;]*?,\s*'[a-z]+',\s*['`"][^\n]*/g)).toEqual([]);
+  });
+
+  it('the scan finds what it looks for', () => {
+    const probe = "emptyAnswer<T>(head, 'error', `server answered ${x}`); r.message = notes.join('; ');";
+    expect(probe.match(/emptyAnswer(?:<\w+>)?\([^;]*?,\s*'[a-z]+',\s*['`"][^\n]*/g)).toHaveLength(1);
+    expect(probe.match(/\.message\s*=[^;\n]*(?:['`"]|\.join\()[^\n]*/g)).toHaveLength(1);
   });
 });

@@ -39,4 +39,31 @@ describe('upgradeProbeErrors', () => {
     const printed = renderText(judgeEvidence(ev), { color: false, verbose: true, quiet: false });
     expect(printed).toContain('no answer within the step timeout');
   });
+
+  it('an endpoint whose lookup failed with the own DNS client’s old words re-judges to the same report', async () => {
+    const file = path.resolve(import.meta.dirname, '../../corpus/healthy.evidence.json');
+    const old = JSON.parse(readFileSync(file, 'utf8')) as { endpoints: Array<Record<string, unknown>> };
+    const words = '192.0.2.53:53: no reply (2 × 2000 ms); 192.0.2.54:53: UDP reply truncated, TCP ECONNREFUSED';
+    const endpoint = old.endpoints[0] as Record<string, unknown>;
+    endpoint.resolve = {
+      ms: 4012,
+      via: '192.0.2.54:53',
+      a: 'timeout',
+      aaaa: 'unreachable',
+      addresses: [],
+      error: { code: 'DNS_TIMEOUT', message: words },
+    };
+    endpoint.addresses = [];
+    const text = JSON.stringify(old);
+    const ev = await loadEvidence({ name: 'dns-notes', text });
+    const resolve = (ev.endpoints[0] as unknown as { resolve: { error: unknown } }).resolve;
+    expect(resolve.error).toMatchObject({ code: 'DNS_TIMEOUT', why: { code: 'dns-notes' } });
+    expect(JSON.stringify(ev)).not.toContain('no reply (');
+    const print = (e: Parameters<typeof judgeEvidence>[0]) =>
+      renderText(judgeEvidence(e), { color: false, verbose: true, quiet: false });
+    // Judged as it was written (the words as a library's message) and as read today (codes): the same text.
+    const printed = print(ev);
+    expect(printed).toContain(words);
+    expect(printed).toBe(print(JSON.parse(text) as Parameters<typeof judgeEvidence>[0]));
+  });
 });
