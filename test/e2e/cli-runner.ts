@@ -124,6 +124,41 @@ async function spawnCli(args: string[], opts: CliOptions, shownArgs: string[]): 
   return run;
 }
 
+/**
+ * The CLI under a wrapper command (`ip netns exec <ns>`, `unshare -m …`): `prefix`, then node, the CLI and
+ * `args`; killed after `killMs`. Its output is checked for secrets, as runCli's is.
+ */
+export function runWrapped(
+  prefix: string[],
+  args: string[],
+  where: string,
+  killMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const t0 = performance.now();
+  const [cmd, ...rest] = prefix as [string, ...string[]];
+  const child = spawn(cmd, [...rest, process.execPath, BIN, ...args], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+      HOME: process.env.HOME ?? '/root',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const killer = setTimeout(() => child.kill('SIGKILL'), killMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      assertNoSecrets(stdout + stderr, where);
+      resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) });
+    });
+  });
+}
+
 /** The first finding with severity error, or undefined. */
 export function firstError(r: Report): string | undefined {
   return r.findings.find((f) => f.severity === 'error')?.code;

@@ -4,14 +4,13 @@
  * client network that blocks mail, no route at all, broken or missing IPv6). Each scenario must
  * produce its code and none of the other network codes; every JSON report must match the schema.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report, ReportFinding } from '../../src/model/report.js';
 import { startDnsServer } from '../servers/dns-server.js';
 import { createNetns, type NetnsLab } from '../servers/netns.js';
 import { labOrSkip, netnsAvailable } from '../servers/require.js';
-import { assertNoSecrets, BIN, expectExit, runCli, type CliRun } from './cli-runner.js';
+import { expectExit, runCli, runWrapped, type CliRun } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const NETWORK_CODES = [
@@ -45,36 +44,15 @@ function checked(run: CliRun): JsonRun {
 }
 
 /** The CLI run inside a namespace (`ip netns exec`), the way runCli runs it outside. */
-function runIn(lab: NetnsLab, ns: string, args: string[]): Promise<JsonRun> {
-  const t0 = performance.now();
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, ...args, '--json'], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      HOME: process.env.HOME ?? '/root',
-      NO_COLOR: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      assertNoSecrets(stdout + stderr, `output in ${lab.id}`);
-      let json: Report | undefined;
-      try {
-        json = JSON.parse(stdout) as Report;
-      } catch {
-        reject(new Error(`not JSON (exit ${code}): ${stdout.slice(0, 300)} | ${stderr.slice(0, 300)}`));
-        return;
-      }
-      resolve(checked({ code: code ?? -1, stdout, stderr, json, ms: Math.round(performance.now() - t0) }));
-    });
-  });
+async function runIn(lab: NetnsLab, ns: string, args: string[]): Promise<JsonRun> {
+  const r = await runWrapped(['ip', 'netns', 'exec', ns], [...args, '--json'], `output in ${lab.id}`);
+  let json: Report;
+  try {
+    json = JSON.parse(r.stdout) as Report;
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}): ${r.stdout.slice(0, 300)} | ${r.stderr.slice(0, 300)}`);
+  }
+  return checked({ ...r, code: r.code ?? -1, json });
 }
 
 const netns = netnsAvailable('network reasoning (netns e2e)');

@@ -6,7 +6,6 @@
  * private range, so "no connection" is measured, not inferred. The same run without --no-private is
  * the control: it does connect there. Also: the process ends with its report while getaddrinfo hangs.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
@@ -15,7 +14,7 @@ import { startFakeImap, type FakeImapServer } from '../servers/fake-imap.js';
 import { autoconfigXml, startHttpsServer, type HttpsTestServer } from '../servers/https-server.js';
 import { createNetns, type NetnsLab } from '../servers/netns.js';
 import { labOrSkip, netnsAvailable } from '../servers/require.js';
-import { assertNoSecrets, BIN } from './cli-runner.js';
+import { runWrapped } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const lab = labOrSkip('dovecot (--no-private e2e)');
@@ -30,34 +29,17 @@ interface NsRun {
 }
 
 /** The CLI inside the namespace, with --json; the test kills it only after `killMs`. */
-function runIn(ns: string, args: string[], killMs = 60_000): Promise<NsRun> {
-  const t0 = performance.now();
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, BIN, ...args, '--json'], {
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const killer = setTimeout(() => child.kill('SIGKILL'), killMs);
-  return new Promise((resolve, reject) =>
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      assertNoSecrets(stdout + stderr, `output in ${ns}`);
-      try {
-        const json = JSON.parse(stdout) as Report;
-        expect(schemaErrors(json), 'report matches docs/report.schema.json').toBeNull();
-        resolve({ code, json, ms: Math.round(performance.now() - t0) });
-      } catch (e) {
-        reject(
-          new Error(
-            `not a JSON report (exit ${code}): ${stdout.slice(0, 300)} | ${stderr.slice(0, 300)} | ${String(e)}`,
-          ),
-        );
-      }
-    }),
-  );
+async function runIn(ns: string, args: string[], killMs = 60_000): Promise<NsRun> {
+  const r = await runWrapped(['ip', 'netns', 'exec', ns], [...args, '--json'], `output in ${ns}`, killMs);
+  try {
+    const json = JSON.parse(r.stdout) as Report;
+    expect(schemaErrors(json), 'report matches docs/report.schema.json').toBeNull();
+    return { code: r.code, json, ms: r.ms };
+  } catch (e) {
+    throw new Error(
+      `not a JSON report (exit ${r.code}): ${r.stdout.slice(0, 300)} | ${r.stderr.slice(0, 300)} | ${String(e)}`,
+    );
+  }
 }
 
 describe.skipIf(!lab || !netns)('--no-private in a namespace reached over 198.18.0.0/15', () => {

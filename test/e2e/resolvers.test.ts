@@ -5,7 +5,6 @@
  * (the hosts file) and the doctor's own DNS client both answer; the hosts file's address is the one
  * probed, and RESOLVERS_DISAGREE names both answers. Nothing is changed outside the namespace.
  */
-import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { startDnsServer, type DnsTestServer } from '../servers/dns-server.js';
 import { netnsAvailable } from '../servers/require.js';
-import { assertNoSecrets, BIN } from './cli-runner.js';
+import { runWrapped } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const NAME = 'imap.example.test';
@@ -38,29 +37,12 @@ async function dnsOnPort53(): Promise<DnsTestServer> {
 }
 
 /** The CLI with this /etc/hosts and /etc/resolv.conf, bind-mounted in a mount namespace of its own. */
-function runWith(hosts: string, resolvConf: string, args: string[]): Promise<{ code: number; stdout: string }> {
+async function runWith(hosts: string, resolvConf: string, args: string[]): Promise<{ code: number; stdout: string }> {
   const mount = 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf && shift 2 && exec "$@"';
-  const child = spawn(
-    'unshare',
-    ['-m', '--propagation', 'private', 'sh', '-c', mount, 'sh', hosts, resolvConf, process.execPath, BIN, ...args],
-    {
-      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      assertNoSecrets(stdout + stderr, 'the resolvers run');
-      expect(stderr, 'no stack trace, no mount error').not.toMatch(/mount:|\n\s+at /);
-      resolve({ code: code ?? -1, stdout });
-    }),
-  );
+  const prefix = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', mount, 'sh', hosts, resolvConf];
+  const r = await runWrapped(prefix, args, 'the resolvers run');
+  expect(r.stderr, 'no stack trace, no mount error').not.toMatch(/mount:|\n\s+at /);
+  return { code: r.code ?? -1, stdout: r.stdout };
 }
 
 // Mount namespaces need root, as the network namespaces do.
