@@ -17,11 +17,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   // The run's first DNS queries leave now, while dist/cli.js loads, when the command line is plainly the
   // diagnosis of one address (src/early.ts decides; without an '@' in argv it is not even loaded; its
   // failure only means that the run asks for itself).
-  if (argv.some((a) => a.includes('@')))
+  if (argv.some((a) => a.includes('@'))) {
     await import('../dist/early.js').then(
       (early) => early.startEarly(argv, process.env, isatty(0)),
       () => undefined,
     );
+    // One turn of the event loop, so the queries really leave (the socket binds and sends in callbacks):
+    // Node 22 and later load dist/cli.js synchronously inside import(), which would hold them back.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const { main } = await import('../dist/cli.js');
   main();
 }
