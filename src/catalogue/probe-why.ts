@@ -7,6 +7,8 @@ import type { DnsNote, DnsNoteCode, DnsNoteWhy, ProbeError, ProbeWhy, ProbeWhyCo
 import type { Params, ParamValue } from './types.js';
 
 /** getaddrinfo's code as Node gives it, with its errno. */
+/** The doctor's own aborts of a DNS question, worded as their reasons read (util/deadline.ts). */
+const ABORTED_BY = { step: 'the step timed out', deadline: 'the run deadline was reached', interrupted: 'interrupted' };
 const gai = (w: { gaiCode: string; errno?: number }) =>
   `getaddrinfo ${w.gaiCode}${typeof w.errno === 'number' ? ` (${w.errno})` : ''}`;
 
@@ -49,7 +51,7 @@ export const PROBE_WHY: { [C in ProbeWhyCode]: Words<C> } = {
   'dns-no-servers': () => 'no DNS servers to ask',
   'dns-bad-server-list': (_w, m) => `bad server list: ${m ?? ''}`,
   'dns-no-answer-within': (w) => `no answer within ${w.ms} ms`,
-  'dns-aborted': (_w, m) => `aborted: ${m ?? 'signal aborted'}`,
+  'dns-aborted': (w, m) => `aborted: ${w.by ? ABORTED_BY[w.by] : (m ?? 'signal aborted')}`,
   'gai-nodata': (w) => `${gai(w)}: no address; getaddrinfo does not say whether the name exists`,
   'gai-again-fast': (w) => `${gai(w)}: temporary failure, returned at once (SERVFAIL or unreachable server)`,
   'gai-again-slow': (w) => `${gai(w)}: temporary failure after ${w.ms} ms (timeout or SERVFAIL)`,

@@ -6,6 +6,7 @@
  */
 import { isLoopback } from '../util/ip.js';
 import { thrown } from '../errors/classify.js';
+import { abortReason } from '../util/deadline.js';
 import { ipVersion } from '../address.js';
 import { getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
@@ -228,8 +229,9 @@ export function abortedAnswer<T>(
   base: Parameters<typeof emptyAnswer>[0],
   signal: AbortSignal | undefined,
 ): DnsResult<T> {
-  const reason = signal?.reason === undefined ? undefined : thrown(signal.reason).message;
-  const r = emptyAnswer<T>(base, 'timeout', reason, { code: 'dns-aborted' });
+  const by = abortReason(signal?.reason);
+  const reason = by || signal?.reason === undefined ? undefined : thrown(signal.reason).message;
+  const r = emptyAnswer<T>(base, 'timeout', reason, by ? { code: 'dns-aborted', by } : { code: 'dns-aborted' });
   r.aborted = true;
   return r;
 }

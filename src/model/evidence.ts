@@ -120,7 +120,8 @@ export type DnsWhy =
   | { code: 'dns-no-servers' }
   | { code: 'dns-bad-server-list' }
   | { code: 'dns-no-answer-within'; ms: number }
-  | { code: 'dns-aborted' }
+  /** `by`: the doctor's own abort (a step's timeout, the run deadline, Ctrl-C); without it, `message` holds another reason's words. */
+  | { code: 'dns-aborted'; by?: 'step' | 'deadline' | 'interrupted' }
   | { code: 'gai-nodata'; gaiCode: string; errno?: number }
   | { code: 'gai-again-fast'; gaiCode: string; errno?: number }
   | { code: 'gai-again-slow'; gaiCode: string; errno?: number; ms: number }

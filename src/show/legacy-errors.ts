@@ -80,6 +80,9 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Found]> = [
   [/^getaddrinfo gave no answer within (\d+) ms$/, (m) => ({ why: { code: 'gai-no-answer-within', ms: n(m[1]) } })],
   [/^bad server list: (.*)$/s, (m) => ({ why: { code: 'dns-bad-server-list' }, message: s(m[1]) })],
   [/^aborted: signal aborted$/, () => ({ why: { code: 'dns-aborted' } })],
+  [/^aborted: the step timed out$/, () => ({ why: { code: 'dns-aborted', by: 'step' } })],
+  [/^aborted: the run deadline was reached$/, () => ({ why: { code: 'dns-aborted', by: 'deadline' } })],
+  [/^aborted: interrupted$/, () => ({ why: { code: 'dns-aborted', by: 'interrupted' } })],
   [/^aborted: (.*)$/s, (m) => ({ why: { code: 'dns-aborted' }, message: s(m[1]) })],
   [
     /^getaddrinfo (\S+)(?: \((-?\d+)\))?: no address; getaddrinfo does not say whether the name exists$/,

@@ -59,7 +59,7 @@ export function stepSignal(parent: AbortSignal, ms: number): AbortSignal {
   };
   const timer = setTimeout(() => {
     parent.removeEventListener('abort', onParent);
-    ctl.abort(new DOMException('the step timed out', 'TimeoutError'));
+    ctl.abort(new DOMException(STEP_TIMED_OUT, 'TimeoutError'));
   }, ms);
   timer.unref();
   parent.addEventListener('abort', onParent, { once: true });
@@ -67,6 +67,18 @@ export function stepSignal(parent: AbortSignal, ms: number): AbortSignal {
 }
 
 export type AbortKind = 'timeout' | 'deadline' | 'interrupted';
+
+/** The reason a step's own timeout aborts with (stepSignal). */
+const STEP_TIMED_OUT = 'the step timed out';
+
+/** Which of the doctor's own aborts this reason is (a step's timeout, the run deadline, Ctrl-C), or undefined for any other. */
+export function abortReason(reason: unknown): 'step' | 'deadline' | 'interrupted' | undefined {
+  if (reason instanceof DeadlineReached) return 'deadline';
+  if (reason instanceof Interrupted) return 'interrupted';
+  if (reason instanceof DOMException && reason.name === 'TimeoutError' && reason.message === STEP_TIMED_OUT)
+    return 'step';
+  return undefined;
+}
 
 export function abortKind(signal: AbortSignal): AbortKind {
   const r: unknown = signal.reason;

@@ -61,6 +61,9 @@ const EXAMPLES: Array<[ProbeWhy, string]> = [
   [{ code: 'dns-no-servers' }, 'no DNS servers to ask'],
   [{ code: 'dns-no-answer-within', ms: 2000 }, 'no answer within 2000 ms'],
   [{ code: 'dns-aborted' }, 'aborted: signal aborted'],
+  [{ code: 'dns-aborted', by: 'step' }, 'aborted: the step timed out'],
+  [{ code: 'dns-aborted', by: 'deadline' }, 'aborted: the run deadline was reached'],
+  [{ code: 'dns-aborted', by: 'interrupted' }, 'aborted: interrupted'],
   [
     { code: 'gai-nodata', gaiCode: 'ENOTFOUND', errno: -3008 },
     'getaddrinfo ENOTFOUND (-3008): no address; getaddrinfo does not say whether the name exists',
@@ -81,7 +84,7 @@ const EXAMPLES: Array<[ProbeWhy, string]> = [
 const WRAPPING: Array<[ProbeWhy, string, string]> = [
   [{ code: 'tls-session-unreadable' }, 'bad DER', 'could not read the TLS session: bad DER'],
   [{ code: 'dns-bad-server-list' }, 'bad IP', 'bad server list: bad IP'],
-  [{ code: 'dns-aborted' }, 'the run deadline was reached', 'aborted: the run deadline was reached'],
+  [{ code: 'dns-aborted' }, 'socket hang up', 'aborted: socket hang up'],
 ];
 
 describe('PROBE_WHY: the words of the doctor’s own probe errors', () => {

@@ -5,6 +5,7 @@ import { getServers } from 'node:dns';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  abortedAnswer,
   ServerSpecError,
   formatServer,
   invalidNameReason,
@@ -12,6 +13,8 @@ import {
   parseServerSpec,
   systemServers,
 } from '../../../src/dns/resolver.js';
+import { DeadlineReached } from '../../../src/util/deadline.js';
+import { probeErrorText } from '../../../src/catalogue/probe-why.js';
 
 describe('parseServerSpec', () => {
   it.each([
@@ -112,5 +115,19 @@ describe('names', () => {
     expect(invalidNameReason(`${'a'.repeat(64)}.com`)).toEqual({ code: 'label-too-long', label: 'a'.repeat(20) });
     expect(invalidNameReason('a..com')).toEqual({ code: 'empty-label' });
     expect(invalidNameReason(Array.from({ length: 64 }, () => 'abc').join('.'))).toEqual({ code: 'name-too-long' });
+  });
+});
+
+describe('abortedAnswer', () => {
+  it('a DNS answer aborted by the run deadline carries the code, not the words', () => {
+    const ctl = new AbortController();
+    ctl.abort(new DeadlineReached());
+    const a = abortedAnswer(
+      { name: 'example.test', type: 'A', server: '192.0.2.53:53', ms: 0, via: 'udp' },
+      ctl.signal,
+    );
+    expect(a).toMatchObject({ status: 'timeout', aborted: true, why: { code: 'dns-aborted', by: 'deadline' } });
+    expect(a.message).toBeUndefined();
+    expect(probeErrorText(a)).toBe('aborted: the run deadline was reached');
   });
 });

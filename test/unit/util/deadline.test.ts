@@ -1,6 +1,13 @@
 /** Step signals must fire at their timeout even under garbage collection, and follow the run signal. */
 import { describe, expect, it } from 'vitest';
-import { abortKind, DeadlineReached, startRunClock, stepSignal } from '../../../src/util/deadline.js';
+import {
+  abortKind,
+  abortReason,
+  DeadlineReached,
+  Interrupted,
+  startRunClock,
+  stepSignal,
+} from '../../../src/util/deadline.js';
 
 describe('stepSignal', () => {
   it('fires at the step timeout even when nothing else references it and GC runs', async () => {
@@ -47,5 +54,18 @@ describe('stepSignal', () => {
     process.off('warning', on);
     clock.dispose();
     expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+});
+
+describe('abortReason: which of the doctor’s own aborts a reason is', () => {
+  it('a step’s timeout, the run deadline, Ctrl-C; anything else is not the doctor’s', async () => {
+    const step = stepSignal(new AbortController().signal, 1);
+    await new Promise((r) => step.addEventListener('abort', r, { once: true }));
+    expect(abortReason(step.reason)).toBe('step');
+    expect(abortReason(new DeadlineReached())).toBe('deadline');
+    expect(abortReason(new Interrupted())).toBe('interrupted');
+    expect(abortReason(new DOMException('other words', 'TimeoutError'))).toBeUndefined();
+    expect(abortReason(new Error('socket hang up'))).toBeUndefined();
+    expect(abortReason(undefined)).toBeUndefined();
   });
 });
