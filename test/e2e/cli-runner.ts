@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Report } from '../../src/model/report.js';
+import type { LabInfo } from '../servers/lab.js';
 import { checkRoundTrip } from './round-trip.js';
 import { ROOT } from '../helpers/paths.js';
 
@@ -157,6 +158,26 @@ export function runWrapped(
       resolve({ code, stdout, stderr, ms: Math.round(performance.now() - t0) });
     });
   });
+}
+
+/**
+ * alice's command line against the lab Dovecot at `ip` (one of lab.hosts), under the lab's host name pinned
+ * there with --resolve, trusting the lab CA, with this --timeout; `more` follows.
+ */
+export function labArgs(lab: LabInfo, ip: string, timeout: string, ...more: string[]): string[] {
+  const name = lab.hostname;
+  return [
+    lab.users.alice,
+    '--host',
+    name,
+    '--resolve',
+    `${name}=${ip}`,
+    '--ca-file',
+    lab.certs.ca.crt,
+    '--timeout',
+    timeout,
+    ...more,
+  ];
 }
 
 /** The first finding with severity error, or undefined. */

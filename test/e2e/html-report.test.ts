@@ -12,7 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scripts, startFakeImap, type FakeImapServer } from '../servers/fake-imap.js';
 import { labOrSkip, programAvailable } from '../servers/require.js';
-import { expectExit, registerSecret, ROOT, runCli, secretForms } from './cli-runner.js';
+import { expectExit, registerSecret, ROOT, runCli, secretForms, labArgs } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const OUT = path.join(ROOT, 'test-output');
@@ -64,21 +64,9 @@ async function open(ctx: BrowserContext, html: string, name: string): Promise<{ 
 
 describe.skipIf(!lab)('html report and timeline against the lab', () => {
   if (!lab) return;
-  const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice));
-  const base = (ip: string, ...more: string[]) => [
-    lab.users.alice,
-    '--host',
-    name,
-    '--resolve',
-    `${name}=${ip}`,
-    '--ca-file',
-    lab.certs.ca.crt,
-    '--timeout',
-    '1500',
-    ...more,
-  ];
+  const base = (ip: string, ...more: string[]) => labArgs(lab, ip, '1500', ...more);
   const fakes: FakeImapServer[] = [];
   let browser: { ctx: BrowserContext; requests: string[] } | null = null;
   const profile = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-chromium-'));

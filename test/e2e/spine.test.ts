@@ -11,7 +11,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labOrSkip } from '../servers/require.js';
 import { scripts, startFakeImap, type FakeImapServer } from '../servers/fake-imap.js';
-import { codes, expectExit, firstError, registerSecret, runCli, secretForms, type CliRun } from './cli-runner.js';
+import {
+  codes,
+  expectExit,
+  firstError,
+  registerSecret,
+  runCli,
+  secretForms,
+  type CliRun,
+  labArgs,
+} from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const lab = labOrSkip('dovecot (spine e2e)');
@@ -23,18 +32,7 @@ describe.skipIf(!lab)('imap-doctor against the lab Dovecot', () => {
   const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice), ...secretForms(lab.password, lab.users.other));
-  const base = (ip: string, ...more: string[]) => [
-    lab.users.alice,
-    '--host',
-    name,
-    '--resolve',
-    `${name}=${ip}`,
-    '--ca-file',
-    lab.certs.ca.crt,
-    '--timeout',
-    T,
-    ...more,
-  ];
+  const base = (ip: string, ...more: string[]) => labArgs(lab, ip, T, ...more);
   const json = async (args: string[], env: Record<string, string> = pw) => {
     const r = await runCli([...args, '--json'], { env });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/report.js';
 import { labOrSkip } from '../servers/require.js';
-import { expectExit, registerSecret, runCli, secretForms, type CliRun } from './cli-runner.js';
+import { expectExit, registerSecret, runCli, secretForms, type CliRun, labArgs } from './cli-runner.js';
 import { withoutSourceLine } from './round-trip.js';
 import { schemaErrors } from './schema.js';
 import { EVIDENCE_VERSION } from '../../src/model/run-evidence.js';
@@ -23,23 +23,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
   if (!lab) return;
   const h = lab.hosts;
-  const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice));
-  const base = (ip: string, ...more: string[]) => [
-    lab.users.alice,
-    '--host',
-    name,
-    '--resolve',
-    `${name}=${ip}`,
-    '--ca-file',
-    lab.certs.ca.crt,
-    '--timeout',
-    '1500',
-    '--port',
-    '993',
-    ...more,
-  ];
+  const base = (ip: string, ...more: string[]) => labArgs(lab, ip, '1500', '--port', '993', ...more);
   const saved = async (file: string, ip: string, ...more: string[]): Promise<CliRun & { json: Report }> => {
     const r = await runCli([...base(ip, ...more), '--json'], { env: pw });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();

@@ -10,7 +10,16 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ReportFinding } from '../../src/model/report.js';
 import { labOrSkip } from '../servers/require.js';
-import { codes, expectExit, firstError, registerSecret, runCli, secretForms, type CliRun } from './cli-runner.js';
+import {
+  codes,
+  expectExit,
+  firstError,
+  registerSecret,
+  runCli,
+  secretForms,
+  type CliRun,
+  labArgs,
+} from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const lab = labOrSkip('dovecot (TLS reasoning e2e)');
@@ -56,20 +65,7 @@ describe.skipIf(!lab)('TLS reasoning against the lab Dovecot', () => {
   const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice));
-  const base = (ip: string, ...more: string[]) => [
-    lab.users.alice,
-    '--host',
-    name,
-    '--resolve',
-    `${name}=${ip}`,
-    '--ca-file',
-    lab.certs.ca.crt,
-    '--timeout',
-    T,
-    '--port',
-    '993',
-    ...more,
-  ];
+  const base = (ip: string, ...more: string[]) => labArgs(lab, ip, T, '--port', '993', ...more);
   const json = async (args: string[], env: Record<string, string> = pw) => {
     const r = await runCli([...args, '--json'], { env });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();

@@ -50,29 +50,26 @@ const dropped = (code: 'TIMEOUT' | 'REFUSED') =>
     resolve: { ms: 0, via: 'pinned', a: 'records', aaaa: 'nodata', addresses: [{ address: '192.0.2.10', family: 4 }] },
   });
 
+/** The TCP stage event of imap.example.com:993's address 192.0.2.10, as the doctor emits it. */
+const tcpStage = (state: 'start' | 'ok' | 'failed') =>
+  ({
+    kind: 'stage',
+    endpoint: 'imap.example.com:993/tls',
+    host: 'imap.example.com',
+    address: '192.0.2.10',
+    stage: 'tcp',
+    state,
+  }) as const;
+
 describe('HeadStart', () => {
   it('starts the web-port references once a connect has hung for startAfterMs, and probeNetwork reuses them', async () => {
     const log: string[] = [];
     const ctx = ctxFor(silentConnect(log));
     const head = new HeadStart(ctx);
-    head.observe({
-      kind: 'stage',
-      endpoint: 'imap.example.com:993/tls',
-      host: 'imap.example.com',
-      address: '192.0.2.10',
-      stage: 'tcp',
-      state: 'start',
-    });
+    head.observe(tcpStage('start'));
     await new Promise((r) => setTimeout(r, 60));
     expect(log).toEqual(['192.0.2.10:443', '192.0.2.10:80']);
-    head.observe({
-      kind: 'stage',
-      endpoint: 'imap.example.com:993/tls',
-      host: 'imap.example.com',
-      address: '192.0.2.10',
-      stage: 'tcp',
-      state: 'failed',
-    });
+    head.observe(tcpStage('failed'));
     const net = await probeNetwork([dropped('TIMEOUT')], ctx, head);
     // 443 and 80 were not dialled a second time; only the other IMAP port was new.
     expect(log).toEqual(['192.0.2.10:443', '192.0.2.10:80', '192.0.2.10:143']);
@@ -86,22 +83,8 @@ describe('HeadStart', () => {
   it('a connect that answers in time starts nothing', async () => {
     const log: string[] = [];
     const head = new HeadStart(ctxFor(silentConnect(log)));
-    head.observe({
-      kind: 'stage',
-      endpoint: 'imap.example.com:993/tls',
-      host: 'imap.example.com',
-      address: '192.0.2.10',
-      stage: 'tcp',
-      state: 'start',
-    });
-    head.observe({
-      kind: 'stage',
-      endpoint: 'imap.example.com:993/tls',
-      host: 'imap.example.com',
-      address: '192.0.2.10',
-      stage: 'tcp',
-      state: 'ok',
-    });
+    head.observe(tcpStage('start'));
+    head.observe(tcpStage('ok'));
     await new Promise((r) => setTimeout(r, 60));
     expect(log).toEqual([]);
   });
@@ -110,14 +93,7 @@ describe('HeadStart', () => {
     const log: string[] = [];
     const ctx = ctxFor(silentConnect(log), 10_000);
     const head = new HeadStart(ctx);
-    head.observe({
-      kind: 'stage',
-      endpoint: 'imap.example.com:993/tls',
-      host: 'imap.example.com',
-      address: '192.0.2.10',
-      stage: 'tcp',
-      state: 'start',
-    });
+    head.observe(tcpStage('start'));
     await new Promise((r) => setTimeout(r, 60));
     const pending = head.take('192.0.2.10', 443);
     expect(pending).toBeDefined();
