@@ -161,13 +161,13 @@ export function runWrapped(
 }
 
 /**
- * alice's command line against the lab Dovecot at `ip` (one of lab.hosts), under the lab's host name pinned
+ * `user`'s command line against the lab Dovecot at `ip` (one of lab.hosts), under the lab's host name pinned
  * there with --resolve, trusting the lab CA, with this --timeout; `more` follows.
  */
-export function labArgs(lab: LabInfo, ip: string, timeout: string, ...more: string[]): string[] {
+export function labArgs(lab: LabInfo, user: string, ip: string, timeout: string, ...more: string[]): string[] {
   const name = lab.hostname;
   return [
-    lab.users.alice,
+    user,
     '--host',
     name,
     '--resolve',

@@ -66,7 +66,7 @@ describe.skipIf(!lab)('html report and timeline against the lab', () => {
   if (!lab) return;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice));
-  const base = (ip: string, ...more: string[]) => labArgs(lab, ip, '1500', ...more);
+  const base = (ip: string, ...more: string[]) => labArgs(lab, lab.users.alice, ip, '1500', ...more);
   const fakes: FakeImapServer[] = [];
   let browser: { ctx: BrowserContext; requests: string[] } | null = null;
   const profile = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-chromium-'));

@@ -17,7 +17,7 @@ import { labOrSkip } from '../servers/require.js';
 import { scripts, startFakeImap, type FakeImapServer, type HandlersScript } from '../servers/fake-imap.js';
 import { makeProviderCert } from '../servers/provider-certs.js';
 import type { CertFiles } from '../servers/certs.js';
-import { expectExit, registerSecret, runCli, secretForms, type CliRun } from './cli-runner.js';
+import { expectExit, registerSecret, runCli, secretForms, type CliRun, labArgs } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const lab = labOrSkip('dovecot (login reasoning e2e)');
@@ -42,22 +42,9 @@ function loginFinding(r: Json, code: string) {
 
 describe.skipIf(!lab)('login refusals from the lab Dovecot', () => {
   if (!lab) return;
-  const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...Object.values(lab.users).flatMap((u) => secretForms(lab.password, u)));
-  const at = (ip: string, user: string) => [
-    user,
-    '--host',
-    name,
-    '--resolve',
-    `${name}=${ip}`,
-    '--ca-file',
-    lab.certs.ca.crt,
-    '--timeout',
-    T,
-    '--port',
-    '993',
-  ];
+  const at = (ip: string, user: string) => labArgs(lab, user, ip, T, '--port', '993');
 
   it('a wrong password is AUTH_FAILED with the password itself ranked first, and no provider advice', async () => {
     const r = await json(at(lab.hosts.good, lab.users.other), pw);

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labOrSkip } from '../servers/require.js';
 import { startDelayProxy, type DelayProxy } from '../servers/delay-proxy.js';
-import { expectExit, registerSecret, runCli, secretForms } from './cli-runner.js';
+import { expectExit, registerSecret, runCli, secretForms, labArgs } from './cli-runner.js';
 
 const lab = labOrSkip('dovecot (one connection per address)');
 
@@ -27,7 +27,6 @@ function logins(json: unknown): Array<{ id: string; ok: boolean | undefined; cli
 
 describe.skipIf(!lab)('one connection per endpoint address (lab Dovecot behind a counting proxy)', () => {
   if (!lab) return;
-  const name = lab.hostname;
   const user = lab.users.alice;
   registerSecret(...secretForms(lab.password, user));
   const env = { IMAP_DOCTOR_PASSWORD: lab.password };
@@ -42,19 +41,7 @@ describe.skipIf(!lab)('one connection per endpoint address (lab Dovecot behind a
     await good?.close();
     await wrongName?.close();
   });
-  const args = (ip: string, ...more: string[]) => [
-    user,
-    '--host',
-    name,
-    '--resolve',
-    `${name}=${ip}`,
-    '--ca-file',
-    lab.certs.ca.crt,
-    '--timeout',
-    '3000',
-    '--json',
-    ...more,
-  ];
+  const args = (ip: string, ...more: string[]) => labArgs(lab, user, ip, '3000', '--json', ...more);
 
   it('a healthy run on 993 and 143 (STARTTLS) opens one connection per endpoint, and logs in once on each', async () => {
     good.resetCounts();

@@ -32,7 +32,7 @@ describe.skipIf(!lab)('imap-doctor against the lab Dovecot', () => {
   const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice), ...secretForms(lab.password, lab.users.other));
-  const base = (ip: string, ...more: string[]) => labArgs(lab, ip, T, ...more);
+  const base = (ip: string, ...more: string[]) => labArgs(lab, lab.users.alice, ip, T, ...more);
   const json = async (args: string[], env: Record<string, string> = pw) => {
     const r = await runCli([...args, '--json'], { env });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();

@@ -25,7 +25,7 @@ describe.skipIf(!lab)('show, diff and re-judging against real runs', () => {
   const h = lab.hosts;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice));
-  const base = (ip: string, ...more: string[]) => labArgs(lab, ip, '1500', '--port', '993', ...more);
+  const base = (ip: string, ...more: string[]) => labArgs(lab, lab.users.alice, ip, '1500', '--port', '993', ...more);
   const saved = async (file: string, ip: string, ...more: string[]): Promise<CliRun & { json: Report }> => {
     const r = await runCli([...base(ip, ...more), '--json'], { env: pw });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();

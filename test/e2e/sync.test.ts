@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labOrSkip } from '../servers/require.js';
 import { fillMaildir, homeOf, messageSnapshot, type MaildirSpec, type MessageSpec } from '../servers/maildir.js';
 import { startBreakingProxy, type BreakingProxy } from '../servers/breaking-proxy.js';
-import { codes, expectExit, registerSecret, runCli, secretForms, type CliRun } from './cli-runner.js';
+import { codes, expectExit, registerSecret, runCli, secretForms, type CliRun, labArgs } from './cli-runner.js';
 import { schemaErrors } from './schema.js';
 
 const lab = labOrSkip('dovecot (sync e2e)');
@@ -42,20 +42,7 @@ describe.skipIf(!lab)('the sync probe against the lab Dovecot', () => {
   const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...Object.values(u).flatMap((x) => secretForms(lab.password, x)));
-  const at = (ip: string, user: string, ...more: string[]) => [
-    user,
-    '--host',
-    name,
-    '--resolve',
-    `${name}=${ip}`,
-    '--ca-file',
-    lab.certs.ca.crt,
-    '--timeout',
-    T,
-    '--port',
-    '993',
-    ...more,
-  ];
+  const at = (ip: string, user: string, ...more: string[]) => labArgs(lab, user, ip, T, '--port', '993', ...more);
 
   /** Runs the CLI (JSON, schema-checked) and proves every message file of the user is unchanged afterwards. */
   const unchanged = async (

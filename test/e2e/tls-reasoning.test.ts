@@ -65,7 +65,7 @@ describe.skipIf(!lab)('TLS reasoning against the lab Dovecot', () => {
   const name = lab.hostname;
   const pw = { IMAP_DOCTOR_PASSWORD: lab.password };
   registerSecret(...secretForms(lab.password, lab.users.alice));
-  const base = (ip: string, ...more: string[]) => labArgs(lab, ip, T, '--port', '993', ...more);
+  const base = (ip: string, ...more: string[]) => labArgs(lab, lab.users.alice, ip, T, '--port', '993', ...more);
   const json = async (args: string[], env: Record<string, string> = pw) => {
     const r = await runCli([...args, '--json'], { env });
     expect(schemaErrors(r.json), 'report matches docs/report.schema.json').toBeNull();
