@@ -8,6 +8,7 @@
 import type { EndpointEvidence, Family, ResolverDisagreement } from '../../model/evidence.js';
 import type { Finding } from '../../model/finding.js';
 import { dnsAnswered, working } from '../../model/reading.js';
+import { ipVersion } from '../../address.js';
 import type { Check } from '../types.js';
 import { finding } from '../types.js';
 
@@ -29,7 +30,7 @@ function keptAnswer(e: EndpointEvidence, family: Family): string[] {
     ...(r.notProbed ?? []),
     ...(r.refused ?? []),
   ];
-  const mine = found.filter((a) => (family === 4 ? !a.includes(':') : a.includes(':')));
+  const mine = found.filter((a) => ipVersion(a) === family);
   return mine.length > 0 ? said('records', mine) : [family === 4 ? r.a : r.aaaa];
 }
 
