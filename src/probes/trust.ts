@@ -72,16 +72,25 @@ function secureContext(
   return native;
 }
 
-/** Anchors by DER: indexed by length and last bytes, confirmed by comparing the whole DER. */
+/**
+ * Anchors by DER: indexed by the DER's first bytes (the SEQUENCE header, which holds its length), read
+ * from the start of each PEM alone, and confirmed by decoding that bucket's PEMs and comparing the whole
+ * DER. Decoding every anchor's PEM up front cost more than the run's handshakes asked of it.
+ */
 function anchorIndex(caPem: readonly string[]): (der: Buffer) => boolean {
-  const keyOf = (der: Buffer) => `${der.length}:${der.subarray(-16).toString('hex')}`;
-  const index = new Map<string, Buffer[]>();
+  const HEAD = 4;
+  const keyOf = (der: Buffer) => der.subarray(0, HEAD).toString('hex');
+  // The PEM's start, its "-----BEGIN CERTIFICATE-----" line and a hundred base64 characters, decodes to
+  // the same first bytes as the whole PEM.
+  const headOf = (pem: string) => keyOf(pemDer(pem.slice(0, 160)));
+  const index = new Map<string, string[]>();
   for (const pem of caPem) {
-    const der = pemDer(pem);
-    const k = keyOf(der);
-    index.set(k, [...(index.get(k) ?? []), der]);
+    const k = headOf(pem);
+    index.set(k, [...(index.get(k) ?? []), pem]);
   }
-  return (der) => index.get(keyOf(der))?.some((a) => a.equals(der)) ?? false;
+  const decoded = new Map<string, Buffer>();
+  const derOf = (pem: string) => decoded.get(pem) ?? decoded.set(pem, pemDer(pem)).get(pem)!;
+  return (der) => index.get(keyOf(der))?.some((pem) => derOf(pem).equals(der)) ?? false;
 }
 
 function buildTrustStore(extraPem: readonly string[]): TrustStore {

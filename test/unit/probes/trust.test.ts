@@ -141,6 +141,18 @@ describe('trust store', () => {
     expect(r.error).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
   });
 
+  it('finds a --ca-file CA written with CRLF line ends and long lines, and a CA of the same DER length that differs is none', () => {
+    const ca = selfSignedCa('imap-doctor crlf CA');
+    const body = ca.replace(/-----[^-]+-----|\s+/g, '');
+    const crlf = `-----BEGIN CERTIFICATE-----\r\n${body.match(/.{1,76}/g)?.join('\r\n')}\r\n-----END CERTIFICATE-----\r\n`;
+    const store = createTrustStore([crlf]);
+    expect(store.isAnchor(der(ca))).toBe(true);
+    const flipped = Buffer.from(der(ca));
+    flipped[flipped.length - 1] ^= 1;
+    expect(flipped.subarray(0, 4).equals(der(ca).subarray(0, 4))).toBe(true);
+    expect(store.isAnchor(flipped)).toBe(false);
+  });
+
   it('finds every bundled root by its DER, as anchorFingerprints does', () => {
     const store = createTrustStore([]);
     for (const pem of rootCertificates) expect(store.isAnchor(der(pem))).toBe(true);
