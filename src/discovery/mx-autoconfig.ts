@@ -15,7 +15,7 @@ import { fetchConfig, ispdbSource } from './autoconfig.js';
 import { registrableDomain } from './domain.js';
 import type { MxOutcome } from './mx.js';
 import { notRun, type SourceContext } from './source-kit.js';
-import { normaliseHost } from './xml-guard.js';
+import { normaliseHost } from './settings-values.js';
 import { isIP } from 'node:net';
 
 export type MxDerivedSource = Extract<SourceId, 'mx-autoconfig' | 'mx-autoconfig-base' | 'mx-ispdb-full'>;

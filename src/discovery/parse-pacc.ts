@@ -10,7 +10,7 @@ import type { ServerSetting } from '../model/discovery.js';
 import type { PaccFacts, PaccProblem, PaccTxtRecord } from '../model/standards.js';
 import { oneLine, thrown } from '../errors/classify.js';
 import { LIMITS } from '../limits.js';
-import { normaliseHost } from './xml-guard.js';
+import { normaliseHost } from './settings-values.js';
 
 /** The base64 SHA-256 of the bytes, as the `d=` tag carries it. */
 export function paccDigest(bytes: Buffer): string {

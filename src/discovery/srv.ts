@@ -9,7 +9,7 @@ import { LIMITS } from '../limits.js';
 import type { ServerSetting, SourceResultOf, SrvAlias, SrvFacts, SrvSourceId } from '../model/discovery.js';
 import type { Security, SrvRecord } from '../model/evidence.js';
 import { insideDomain } from './domain.js';
-import { normaliseHost } from './xml-guard.js';
+import { normaliseHost } from './settings-values.js';
 import { dnsSourceStatus, type SourceContext } from './source-kit.js';
 import { byCodeUnits } from '../util/compare.js';
 

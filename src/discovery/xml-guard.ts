@@ -4,11 +4,8 @@
  * not well-formed, before any parsing; the rest walks fast-xml-parser trees and checks hostnames and
  * ports. Pure; nothing here throws, and every scan over the body is linear (no backtracking regex).
  */
-import { isIP } from 'node:net';
-import { domainToASCII } from 'node:url';
 import { XMLValidator, type XMLParser } from 'fast-xml-parser';
 import { LIMITS } from '../limits.js';
-import type { Security } from '../model/evidence.js';
 import type { ParseFailed, ParseFailure } from '../model/discovery.js';
 import { thrown } from '../errors/classify.js';
 
@@ -195,41 +192,4 @@ export function childOf(node: unknown, name: string): unknown {
 
 // ---------------------------------------------------------------- values
 
-const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
-
-/**
- * A hostname ready to dial: lower-cased, IDN turned into punycode, one trailing dot dropped,
- * IPv6 brackets removed. Undefined when it is neither a DNS name nor an IP address.
- */
-export function normaliseHost(raw: string): string | undefined {
-  let host = raw.trim().toLowerCase();
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  if (isIP(host) !== 0) return host;
-  if (/[^\x20-\x7e]/.test(host)) host = domainToASCII(host);
-  if (host.endsWith('.')) host = host.slice(0, -1);
-  if (host === '' || host.length > 253 || /^[0-9.]+$/.test(host)) return undefined;
-  return host.split('.').every((label) => LABEL.test(label)) ? host : undefined;
-}
-
-/** A port number 1–65535 written as plain digits, else undefined. */
-export function parsePort(raw: string): number | undefined {
-  if (!/^\d{1,5}$/.test(raw)) return undefined;
-  const port = Number(raw);
-  return port >= 1 && port <= 65535 ? port : undefined;
-}
-
-/** Host, port and security implied by an http(s) URL (ews/owa/graph entries, Exchange URLs). */
-export function endpointFromUrl(raw: string): { host: string; port: number; security: Security } | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  const host = normaliseHost(url.hostname);
-  if (host === undefined) return undefined;
-  const secure = url.protocol === 'https:';
-  const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
-  return { host, port, security: secure ? 'tls' : 'plain' };
-}
+export { endpointFromUrl, normaliseHost, parsePort } from './settings-values.js';

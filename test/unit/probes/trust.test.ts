@@ -148,7 +148,7 @@ describe('trust store', () => {
     const store = createTrustStore([crlf]);
     expect(store.isAnchor(der(ca))).toBe(true);
     const flipped = Buffer.from(der(ca));
-    flipped[flipped.length - 1] ^= 1;
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 1) ^ 1, flipped.length - 1);
     expect(flipped.subarray(0, 4).equals(der(ca).subarray(0, 4))).toBe(true);
     expect(store.isAnchor(flipped)).toBe(false);
   });
