@@ -234,7 +234,18 @@ export function scrubDeep<T>(value: T, forms: readonly string[], protect: readon
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return scrubWith(v, n);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === 'object') {
+      // Copied key by key (no entry arrays built and dropped per object, as a report is scrubbed at each
+      // phase); a "__proto__" key from parsed input stays an own data property, as Object.fromEntries keeps it.
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) {
+        const x = walk((v as Record<string, unknown>)[k]);
+        if (k === '__proto__')
+          Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+        else out[k] = x;
+      }
+      return out;
+    }
     return v;
   };
   return walk(value) as T;

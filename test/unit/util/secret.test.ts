@@ -70,6 +70,14 @@ describe('scrubDeep on ASCII and non-ASCII strings', () => {
     expect(out).toEqual({ a: ['said [redacted] twice: [redacted]'], b: 'nothing here', n: 993 });
   });
 
+  it('copies objects key by key: an own "__proto__" key from parsed input stays data, the prototype untouched', () => {
+    const parsed = JSON.parse('{"__proto__": {"said": "tr0ub4dor&3"}, "k": "v"}') as Record<string, unknown>;
+    const out = scrubDeep(parsed, forms) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'k']);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"said":"[redacted]"},"k":"v"}');
+  });
+
   it('finds a form whose folding differs from the text: full-width secret in ASCII text, ASCII secret in full-width text', () => {
     expect(scrubDeep(['x secret-full y'], forms)).toEqual(['x [redacted] y']);
     expect(scrubDeep(['« ｔｒ０ｕｂ４ｄｏｒ＆３ »'], forms)).toEqual(['« [redacted] »']);
