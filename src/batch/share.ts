@@ -17,6 +17,7 @@ import type { Candidate, EndpointEvidence } from '../model/evidence.js';
 import { probeEndpoint } from '../probes/endpoint.js';
 import type { HostLookup } from '../probes/resolve.js';
 import { startRunClock, stepSignal, type RunClock } from '../util/deadline.js';
+import { mapStrings } from '../util/plain.js';
 
 /** How much work ran and how much was shared, for the summary and the bench. */
 export interface ShareStats {
@@ -30,13 +31,7 @@ export interface ShareStats {
 
 /** Every string of plain data with `from` replaced by `to` (longest first); returns a copy. */
 function replaceDeep<T>(value: T, pairs: ReadonlyArray<readonly [string, string]>): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return pairs.reduce((s, [from, to]) => s.split(from).join(to), v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
+  return mapStrings(value, (v) => pairs.reduce((s, [from, to]) => s.split(from).join(to), v));
 }
 
 type Discovered = { evidence: DiscoveryEvidence; candidates: Candidate[] };

@@ -7,6 +7,8 @@
  * report only through `visibleDeep`; JSON keeps the data as it came (JSON escapes it by itself).
  */
 
+import { mapStrings } from '../util/plain.js';
+
 /** Every character a terminal or viewer would act on instead of showing. */
 // eslint-disable-next-line no-control-regex
 export const HIDDEN =
@@ -38,11 +40,5 @@ export function visible(s: string): string {
 
 /** A copy of plain data with every string made visible (keys included: they can come from a server too). */
 export function visibleDeep<T>(value: T): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return visible(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [visible(k), walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
+  return mapStrings(value, visible, visible);
 }

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { Report } from '../model/report.js';
+import { mapStrings } from '../util/plain.js';
 
 const MASK = '***';
 /** Keys whose values name servers, never the user. */
@@ -63,17 +64,10 @@ export function redactReport(r: Report): Report {
     for (const ip of clientIps) out = out.split(ip).join(MASK);
     return out.replace(IPV4, maskIp).replace(IPV6, maskIp);
   };
-  const walk = (v: unknown, key?: string): unknown => {
-    if (typeof v === 'string') {
-      // Server names and server addresses are what a support desk needs to see.
-      if (KEEP.has(key ?? '') || (key === 'address' && serverIps.has(v))) return v;
-      return scrubString(v);
-    }
-    if (Array.isArray(v)) return v.map((x) => walk(x));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-    return v;
-  };
-  const out = walk(r) as Report;
+  // Server names and server addresses are what a support desk needs to see.
+  const out = mapStrings(r, (v, key) =>
+    KEEP.has(key ?? '') || (key === 'address' && serverIps.has(v)) ? v : scrubString(v),
+  );
   out.input.options = { ...out.input.options, redact: true };
   return out;
 }

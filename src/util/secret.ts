@@ -7,6 +7,7 @@
  * masks only the pieces (what a refusal is classified on).
  */
 import { inspect } from 'node:util';
+import { mapStrings } from './plain.js';
 
 export class Secret {
   readonly #value: string;
@@ -231,24 +232,7 @@ const inside = (r: [number, number], outer: ReadonlyArray<[number, number]>) =>
 export function scrubDeep<T>(value: T, forms: readonly string[], protect: readonly string[] = []): T {
   if (forms.length === 0) return value;
   const n = needles(forms, protect);
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrubWith(v, n);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') {
-      // Copied key by key (no entry arrays built and dropped per object, as a report is scrubbed at each
-      // phase); a "__proto__" key from parsed input stays an own data property, as Object.fromEntries keeps it.
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) {
-        const x = walk((v as Record<string, unknown>)[k]);
-        if (k === '__proto__')
-          Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-        else out[k] = x;
-      }
-      return out;
-    }
-    return v;
-  };
-  return walk(value) as T;
+  return mapStrings(value, (s) => scrubWith(s, n));
 }
 
 /**
