@@ -35,12 +35,15 @@ export function handshake(socket: Duplex, p: HandshakeParams): Promise<TlsResult
       resolve({ ok: false, error: classifyError(p.signal.reason, p.signal), ms: 0 });
       return;
     }
+    // Node hands its hostname check the peer's certificate chain when the chain verified; describe() reads
+    // that one instead of asking for the same chain again.
+    let verifiedPeer: tls.PeerCertificate | undefined;
     const s = p.io.startTls(socket, {
       ...(servername ? { servername } : {}),
       secureContext: p.trust.context(p.legacy ? 'legacy' : 'modern'),
       rejectUnauthorized: false,
       // Judged separately below, so a name mismatch never hides a chain problem.
-      checkServerIdentity: () => undefined,
+      checkServerIdentity: (_host, cert) => void (verifiedPeer = cert),
     });
     s.on('error', () => {});
     let settled = false;
@@ -66,7 +69,7 @@ export function handshake(socket: Duplex, p: HandshakeParams): Promise<TlsResult
     );
     s.once('secureConnect', () => {
       try {
-        done({ ok: true, socket: s, info: describe(s, p), ms: since(t0, mono) });
+        done({ ok: true, socket: s, info: describe(s, p, verifiedPeer), ms: since(t0, mono) });
       } catch (e) {
         done({
           ok: false,
@@ -78,8 +81,8 @@ export function handshake(socket: Duplex, p: HandshakeParams): Promise<TlsResult
   });
 }
 
-function describe(s: tls.TLSSocket, p: HandshakeParams): TlsInfo {
-  const peer = s.getPeerCertificate(true);
+function describe(s: tls.TLSSocket, p: HandshakeParams, verifiedPeer?: tls.PeerCertificate): TlsInfo {
+  const peer = (verifiedPeer as tls.DetailedPeerCertificate | undefined) ?? s.getPeerCertificate(true);
   const chainRaw = peer && peer.raw ? peerChain(peer) : [];
   const chain = chainRaw.map((c) => certInfo(c, (der) => p.trust.isAnchor(der)));
   const cipher = s.getCipher();
