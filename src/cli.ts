@@ -496,7 +496,17 @@ async function explain(o: Output, c: string | undefined, x: { list?: boolean }):
   return EXIT.ok;
 }
 
-type Rendering = typeof import('./render/format.js');
+/** The display flags' reading, and the renderer of the format they print (loaded alone). */
+interface Rendering {
+  displayFrom: typeof import('./render/format.js').displayFrom;
+  renderReport: import('./render/format.js').ReportRenderer;
+}
+
+/** The display module and the renderer of the format `x` and `io` print, loaded together. */
+async function rendering(x: Record<string, unknown>, io: CliIo): Promise<Rendering> {
+  const { displayFrom, rendererFor } = await import('./render/format.js');
+  return { displayFrom, renderReport: await rendererFor(displayFrom(x, io).format) };
+}
 
 /** How the report is printed: the display flags, the renderers, and --redact. */
 interface View {
@@ -656,7 +666,7 @@ async function batch(io: CliIo, o: Output, address: string | undefined, x: Recor
   const [{ runBatchCommand }, { redactReport }, render] = await Promise.all([
     import('./batch/command.js'),
     import('./cli-run.js'),
-    import('./render/format.js'),
+    rendering(x, io),
   ]);
   const view = viewOf(io, x, render, redactReport);
   const evidenceOut: EvidenceOut = { fd: null, include: x.includeEvidence === true };
@@ -707,7 +717,7 @@ async function diagnose(
 ): Promise<number> {
   // The run's code (the pipeline, and the checks and renderers the backstop is fed with from the start)
   // loads while the lookup helper, when the run will need it, starts beside it.
-  const loading = Promise.all([import('./cli-run.js'), import('./report/judge.js'), import('./render/format.js')]);
+  const loading = Promise.all([import('./cli-run.js'), import('./report/judge.js'), rendering(x, io)]);
   loading.catch(() => undefined); // a failure surfaces where it is awaited
   compileIpv6Test(process.execArgv);
   const backstop = io.backstop?.();

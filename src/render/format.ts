@@ -1,14 +1,12 @@
 /**
  * One place that turns the display flags (--format/--json, --no-color, --verbose, --quiet) into a
- * rendered report (text, JSON, Markdown or HTML), for a live run and for `show` alike. A new format
- * is added here and to OUTPUT_FORMATS in options.ts (which the command line reads without loading any renderer).
+ * rendered report (text, JSON, Markdown or HTML), for a live run and for `show` alike; each format's
+ * renderer is loaded only when that format is printed. A new format is added here and to OUTPUT_FORMATS
+ * in options.ts (which the command line reads without loading any renderer).
  */
 import type { Report } from '../model/report.js';
 import type { OutputFormat } from '../options.js';
-import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
-import { renderMarkdown } from './markdown.js';
-import { renderText, type TextOptions } from './text.js';
+import type { TextOptions } from './text.js';
 
 export interface DisplayFlags {
   json?: unknown;
@@ -43,15 +41,28 @@ export function displayFrom(o: DisplayFlags, screen: Screen): Display {
   };
 }
 
-export function renderReport(report: Report, d: Display): string {
-  switch (d.format) {
+/** A renderer of reports in one format. */
+export type ReportRenderer = (report: Report, d: Display) => string;
+
+/**
+ * The renderer of one format, its module loaded alone: a run prints one format, and compiles no other
+ * renderer's code (a JSON run none of the text, Markdown and HTML renderers).
+ */
+export async function rendererFor(format: OutputFormat): Promise<ReportRenderer> {
+  switch (format) {
     case 'json':
-      return renderJson(report);
+      return (await import('./json.js')).renderJson;
     case 'markdown':
-      return renderMarkdown(report);
+      return (await import('./markdown.js')).renderMarkdown;
     case 'html':
-      return renderHtml(report);
-    default:
-      return renderText(report, d.text);
+      return (await import('./html.js')).renderHtml;
+    default: {
+      const { renderText } = await import('./text.js');
+      return (report, d) => renderText(report, d.text);
+    }
   }
+}
+
+export async function renderReport(report: Report, d: Display): Promise<string> {
+  return (await rendererFor(d.format))(report, d);
 }

@@ -85,7 +85,7 @@ export async function show(file: string | undefined, o: Flags, deps: SupportDeps
   const shown = o.rejudge ? await rejudge(src, o, deps.tool) : await showSaved(src);
   const report = o.redact === true ? redactReport(shown.report) : shown.report;
   const d = displayFrom(o, deps);
-  deps.out(withSourceLine(renderReport(report, d), d, shown.line));
+  deps.out(withSourceLine(await renderReport(report, d), d, shown.line));
   return deps.exitCodeFor(report, o.failOn as FailOn);
 }
 
