@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Thin launcher: everything lives in dist/ (bundles of src/, built by `npm install`; scripts/build.mjs).
+// CommonJS, so that no ES module loader starts before the run's first packet (issue #9: the first packet
+// within 60 ms of the spawn, CPU near bare Node's). `--version` alone is answered here, from package.json,
+// without loading the command line (within 2 × the start of bare Node); src/cli.ts answers it the same way
+// when it is given with more.
+'use strict';
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // A closed stdout (`imap-doctor --version | true`) ends quietly, as in src/cli.ts.
+  process.stdout.on('error', () => process.exit(141));
+  const pkg = require('node:fs').readFileSync(require('node:path').join(__dirname, '../package.json'), 'utf8');
+  process.stdout.write(`${JSON.parse(pkg).version}\n`);
+} else {
+  // Node 22.1 and later keep V8's compiled code of what require() loads between runs; on Node 20 this is a
+  // no-op. dist/cli.cjs itself comes with its own code cache, built beside it (src/load.ts).
+  require('node:module').enableCompileCache?.();
+  // The run's first DNS queries leave now, before dist/cli.cjs loads, when the command line is plainly the
+  // diagnosis of one address (src/early.ts decides; without an '@' in argv it is not even loaded; its
+  // failure only means that the run asks for itself).
+  if (argv.some((a) => a.includes('@'))) {
+    try {
+      require('../dist/early.cjs').startEarly(argv, process.env, require('node:tty').isatty(0));
+    } catch {
+      // The run asks for itself.
+    }
+    // One turn of the event loop, so the queries really leave (the socket binds and sends in callbacks)
+    // before the synchronous load of dist/cli.cjs holds them back.
+    setImmediate(run);
+  } else run();
+}
+
+function run() {
+  const bundle = require('node:path').join(__dirname, '../dist/cli.cjs');
+  require('../dist/load.cjs').loadBundle(bundle).main();
+}
