@@ -14,14 +14,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${JSON.parse(pkg).version}\n`);
 } else {
   // Node 22.1 and later keep V8's compiled code of what require() loads between runs; on Node 20 this is a
-  // no-op. dist/cli.cjs itself comes with its own code cache, built beside it (src/load.ts).
+  // no-op. dist/early.cjs and dist/cli.cjs come with code caches of their own, built beside them (src/load.ts).
   require('node:module').enableCompileCache?.();
   // The run's first DNS queries leave now, before dist/cli.cjs loads, when the command line is plainly the
   // diagnosis of one address (src/early.ts decides; without an '@' in argv it is not even loaded; its
   // failure only means that the run asks for itself).
   if (argv.some((a) => a.includes('@'))) {
     try {
-      require('../dist/early.cjs').startEarly(argv, process.env, require('node:tty').isatty(0));
+      const early = require('node:path').join(__dirname, '../dist/early.cjs');
+      require('../dist/load.cjs').loadBundle(early).startEarly(argv, process.env, require('node:tty').isatty(0));
     } catch {
       // The run asks for itself.
     }

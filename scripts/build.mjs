@@ -2,14 +2,15 @@
 // - dist/cli.cjs: a CommonJS bundle of src/cli.ts (esbuild), its dependencies included, ASCII only;
 //   modules behind an `import()` in src/ run only when first imported (esbuild's lazy init), so one file
 //   serves --help as well as a diagnosis;
-// - dist/cli.cache: V8's code cache of dist/cli.cjs after a warm-up (scripts/code-cache.mjs), made by the
-//   Node that runs this build; src/load.ts compiles the bundle with it;
+// - dist/cli.cache, dist/early.cache: V8's code caches of dist/cli.cjs and dist/early.cjs after a warm-up
+//   (scripts/code-cache.mjs), made by the Node that runs this build; src/load.ts compiles the bundles with them;
 // - dist/vendor/*.cjs: the dependencies only some runs need (imapflow for a second session, ora for the
 //   spinner on a terminal, the schema validator for show/diff), each required on first use;
 // - dist/early.cjs: the launcher's early DNS queries (src/early.ts), before dist/cli.cjs loads;
 // - dist/load.cjs: the code-cache loader (src/load.ts).
 // Type checking is tsc's job (npm run build runs it first). Usage: node scripts/build.mjs [--sizes] [--no-code-cache]
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,26 @@ const vendorEntries = {
     b.onLoad({ filter: /.*/, namespace: 'vendor-entry' }, (args) => ({
       contents: VENDOR[args.path][1],
       resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * node:crypto, required on first use (its load costs the first packet ~6 ms, and the early queries need it
+ * only for --ca-file): a module whose every export is a getter that requires node:crypto then.
+ */
+const lazyCrypto = {
+  name: 'lazy-crypto',
+  setup(b) {
+    // The shim's own require('node:crypto') is the built-in itself.
+    b.onResolve({ filter: /^node:crypto$/ }, (args) =>
+      args.namespace === 'lazy-builtin'
+        ? { path: 'node:crypto', external: true }
+        : { path: 'node:crypto', namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: `let m;\nfor (const k of ${JSON.stringify(Object.keys(crypto))})\n  Object.defineProperty(exports, k, { enumerable: true, get: () => (m ??= require('node:crypto'))[k] });\n`,
       loader: 'js',
     }));
   },
@@ -123,6 +144,7 @@ const launcher = write(
     entryPoints: { early: 'src/early.ts', load: 'src/load.ts' },
     outdir,
     outExtension: { '.js': '.cjs' },
+    plugins: [lazyCrypto],
     minify: true,
   }),
 );
@@ -144,7 +166,7 @@ for (const file of Object.keys(outputs).filter((f) => f.endsWith('.cjs'))) {
 
 if (!process.argv.includes('--no-code-cache')) {
   // In a child: the warm-up runs the command line, which may exit the process.
-  execFileSync(process.execPath, [path.join(root, 'scripts/code-cache.mjs'), path.join(outdir, 'cli.cjs')], {
+  execFileSync(process.execPath, [path.join(root, 'scripts/code-cache.mjs'), outdir], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

@@ -1,11 +1,12 @@
-// Writes V8's code cache of the command line's bundle (dist/cli.cache beside dist/cli.cjs; src/load.ts) after
+// Writes V8's code caches of the command line's bundle and of the early DNS queries' (dist/cli.cache beside
+// dist/cli.cjs, dist/early.cache beside dist/early.cjs; src/load.ts) after
 // a warm-up: V8 compiles most functions only when first called, and a cache made right after compiling holds
 // little more than the top level, so a run would still compile the rest. The warm-up runs in this process,
-// with the bundle compiled exactly as bin/imap-doctor.cjs compiles it, what most runs do: --help, explain,
+// with the bundles compiled exactly as bin/imap-doctor.cjs compiles them, what most runs do: --help, explain,
 // and healthy diagnoses (text and JSON, discovery by SRV and --host) against servers of its own on loopback:
 // a DNS server and an IMAP server over TLS that accepts the login and answers the read-only commands, with a
 // throw-away certificate made by the `openssl` CLI. Without openssl it diagnoses a closed local port instead.
-// Nothing leaves loopback. Run by scripts/build.mjs: node scripts/code-cache.mjs dist/cli.cjs
+// Nothing leaves loopback. Run by scripts/build.mjs: node scripts/code-cache.mjs dist
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,10 +17,10 @@ import { PassThrough, Writable } from 'node:stream';
 import tls from 'node:tls';
 import dnsPacket from 'dns-packet';
 
-const bundle = path.resolve(process.argv[2]);
-const { compileBundle, cacheFileOf } = createRequire(import.meta.url)(path.join(path.dirname(bundle), 'load.cjs'));
-const compiled = compileBundle(bundle, false);
-const cli = compiled.run();
+const dist = path.resolve(process.argv[2]);
+const { compileBundle, cacheFileOf } = createRequire(import.meta.url)(path.join(dist, 'load.cjs'));
+const bundles = ['cli.cjs', 'early.cjs'].map((f) => compileBundle(path.join(dist, f), false));
+const [cli, early] = bundles.map((b) => b.run());
 const DOMAIN = 'warm-up.test';
 const HOST = `imap.${DOMAIN}`;
 
@@ -164,6 +165,9 @@ async function healthy(dir, cert) {
       '--security',
       'tls',
     ];
+    // As the launcher does: the early queries, then the run that takes them over.
+    early.earlyPlan([`alice@${DOMAIN}`, '--host', HOST, '--dns', '127.0.0.1'], env, false);
+    early.startEarly(discovery, env, false);
     for (const argv of [discovery, [...discovery, '--json'], [...host, ...common], [...host, ...common, '--json']])
       await run(argv, env);
   } finally {
@@ -188,5 +192,5 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 // Readable by all, writable by the owner only: src/load.ts trusts no other cache.
-writeFileSync(cacheFileOf(bundle), compiled.script.createCachedData(), { mode: 0o644 });
+for (const b of bundles) writeFileSync(cacheFileOf(b.file), b.script.createCachedData(), { mode: 0o644 });
 process.exit(0);

@@ -1,9 +1,9 @@
 /**
- * Loads the command line's bundle (dist/cli.cjs) for the launcher bin/imap-doctor.cjs with V8's code
- * cache (issue #9: CPU per run, first packet). Node 20 has no compile cache of its own, so `npm run
- * build` (which `npm ci` runs, with the user's own Node) compiles the bundle through compileBundle,
+ * Loads the launcher's bundles (dist/cli.cjs, the command line, and dist/early.cjs, the early DNS queries)
+ * for bin/imap-doctor.cjs with V8's code cache (issue #9: CPU per run, first packet). Node 20 has no compile cache of its own, so `npm run
+ * build` (which `npm ci` runs, with the user's own Node) compiles each bundle through compileBundle,
  * runs a warm-up so that the functions a run calls are compiled too, and writes
- * `script.createCachedData()` to dist/cli.cache, beside the bundle (scripts/code-cache.mjs).
+ * `script.createCachedData()` beside the bundle (dist/cli.cache, dist/early.cache; scripts/code-cache.mjs).
  * At start-up the bundle is compiled with that cache: V8 deserialises the compiled functions instead
  * of parsing and compiling them. V8 checks the cache against its own version, flags and the source's
  * length and rejects a cache that does not fit (another Node, an edited bundle): the bundle is then
@@ -55,6 +55,8 @@ export function trustedCache(cache: Stats, bundle: Stats): boolean {
 }
 
 export interface Compiled {
+  /** The bundle's path. */
+  file: string;
   script: vm.Script;
   /** Whether a cache was offered and V8 took it. */
   cache: 'none' | 'accepted' | 'rejected';
@@ -75,6 +77,7 @@ export function compileBundle(bundle: string, useCache = true): Compiled {
   const text = src.bytes.toString(isAscii(src.bytes) ? 'latin1' : 'utf8');
   const script = new vm.Script(HEAD + text + TAIL, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
   return {
+    file: bundle,
     script,
     cache: !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted',
     run: () => {

@@ -10,6 +10,7 @@
  */
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { decode } from 'dns-packet';
 import { buildQuery, type DnssecBits, type Question } from './query.js';
@@ -49,6 +50,29 @@ interface EarlyState {
   byId: Map<number, Entry>;
   socket: dgram.Socket;
   closed: boolean;
+}
+
+/**
+ * `n` query ids of 16 random bits from the kernel's random source, /dev/urandom (what node:crypto draws
+ * on, without loading node:crypto before the first packet: dist/early.cjs loads it on first use only,
+ * scripts/build.mjs); from node:crypto where there is no /dev/urandom.
+ */
+export function randomIds(n: number): number[] {
+  const bytes = Buffer.alloc(2 * n);
+  let read = 0;
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      read = readSync(fd, bytes, 0, bytes.length, null);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    read = 0;
+  }
+  return Array.from({ length: n }, (_, i) =>
+    read === bytes.length ? bytes.readUInt16BE(2 * i) : randomInt(0, 0x10000),
+  );
 }
 
 /** A reply is a few hundred bytes; a server sending more than a few per query is not waited for. */
@@ -124,8 +148,9 @@ export function sendEarly(serverSpec: string, questions: Question[], dnssec: Dns
   const address = parseServerSpec(serverSpec);
   const socket = dgram.createSocket(ipVersion(address.host) === 6 ? 'udp6' : 'udp4');
   const s: EarlyState = { server: formatServer(address), open: new Map(), byId: new Map(), socket, closed: false };
-  for (const q of questions) {
-    let id = randomInt(0, 0x10000);
+  const ids = randomIds(questions.length);
+  for (const [i, q] of questions.entries()) {
+    let id = ids[i] as number;
     while (s.byId.has(id)) id = randomInt(0, 0x10000);
     const entry: Entry = { id, question: q, payload: buildQuery(q, id, dnssec), state: 'pending', sentAt: 0, held: [] };
     s.open.set(keyOf(entry.payload), entry);

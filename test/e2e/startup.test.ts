@@ -32,7 +32,8 @@ async function loaded(
 ): Promise<{
   vendor: string[];
   entry: 'none' | 'accepted' | 'rejected' | undefined;
-  early: boolean;
+  /** What became of dist/early.cjs's code cache, when it was loaded. */
+  early: 'none' | 'accepted' | 'rejected' | undefined;
   code: number;
   stdout: string;
   workers: number;
@@ -50,11 +51,14 @@ async function loaded(
   const root = path.resolve(path.dirname(bin), '..');
   const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   const files = lines.filter((l) => l.startsWith('file:')).map((l) => path.relative(root, l.slice('file:'.length)));
-  const script = lines.find((l) => l.startsWith(`script:${path.join(root, 'dist/cli.cjs')} `));
+  /** What a `script:` line says of a bundle's code cache (undefined: not compiled). */
+  const cacheOf = (file: string) =>
+    lines.find((l) => l.startsWith(`script:${path.join(root, file)} `))?.split(' ')[1] as
+      'none' | 'accepted' | 'rejected' | undefined;
   return {
     vendor: files.filter((f) => f.startsWith('dist/vendor/')).map((f) => path.basename(f, '.cjs')),
-    entry: script?.split(' ')[1] as 'none' | 'accepted' | 'rejected' | undefined,
-    early: files.includes('dist/early.cjs'),
+    entry: cacheOf('dist/cli.cjs'),
+    early: cacheOf('dist/early.cjs'),
     code,
     stdout,
     workers: lines.filter((l) => l === 'worker:').length,
@@ -70,7 +74,7 @@ describe('start-up: each command loads what it needs of dist/', () => {
     expect(r.code).toBe(0);
     expect({ entry: r.entry, early: r.early, vendor: r.vendor }).toEqual({
       entry: undefined,
-      early: false,
+      early: undefined,
       vendor: [],
     });
     expect({ workers: r.workers, spawned: r.spawned }, 'no backstop, no lookup helper').toEqual(NOTHING);
@@ -84,7 +88,7 @@ describe('start-up: each command loads what it needs of dist/', () => {
   it('--help, completion and explain load no vendor file and start no backstop and no lookup helper', async () => {
     const help = await loaded(['--help']);
     expect(help.code).toBe(0);
-    expect(help.early, 'no early DNS queries (src/early.ts) without an address').toBe(false);
+    expect(help.early, 'no early DNS queries (src/early.ts) without an address').toBeUndefined();
     for (const r of [help, await loaded(['completion', 'bash']), await loaded(['explain', 'TLS_CERT_EXPIRED'])]) {
       expect(r.code).toBe(0);
       expect({ entry: r.entry, vendor: r.vendor, workers: r.workers, spawned: r.spawned }).toEqual({
@@ -139,7 +143,7 @@ describe('start-up: each command loads what it needs of dist/', () => {
     expect(r.entry).toBe('accepted');
     expect(r.vendor).toEqual([]);
     // An address: the early DNS queries' module decides (and sends nothing for --host).
-    expect(r.early).toBe(true);
+    expect(r.early).toBe('accepted');
     // The deadline backstop's watchdog guards every diagnosis, without a second Node environment (no
     // worker thread); nothing needed getaddrinfo (an IP address), so no helper.
     expect({ workers: r.workers, spawned: r.spawned }).toEqual({ workers: 0, spawned: ['/bin/sh'] });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -125,7 +125,7 @@ describe('compileBundle / loadBundle', () => {
 
 describe('trustedCache', () => {
   const stat = (o: { uid: number; mode: number; file?: boolean }) =>
-    ({ uid: o.uid, mode: o.mode, isFile: () => o.file ?? true }) as unknown as ReturnType<typeof statSync>;
+    ({ uid: o.uid, mode: o.mode, isFile: () => o.file ?? true }) as unknown as Stats;
   const bundleStat = stat({ uid: 1000, mode: 0o100644 });
 
   it("trusts a regular file of the bundle's owner or root that only its owner may write", () => {
