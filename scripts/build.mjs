@@ -11,6 +11,8 @@
 // Type checking is tsc's job (npm run build runs it first). Usage: node scripts/build.mjs [--sizes] [--no-code-cache]
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import dns from 'node:dns';
+import perfHooks from 'node:perf_hooks';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,20 +64,23 @@ const vendorEntries = {
 };
 
 /**
- * node:crypto, required on first use (its load costs the first packet ~6 ms, and the early queries need it
- * only for --ca-file): a module whose every export is a getter that requires node:crypto then.
+ * Built-ins the early queries need late or not at all, required on first use: node:crypto (~6 ms before the
+ * first packet; only --ca-file's check needs it), node:dns (only without --dns), node:perf_hooks (only when
+ * the run takes a query over). Each becomes a module whose every export is a getter that requires the
+ * built-in then.
  */
-const lazyCrypto = {
-  name: 'lazy-crypto',
+const LAZY = { 'node:crypto': crypto, 'node:dns': dns, 'node:perf_hooks': perfHooks };
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
-    // The shim's own require('node:crypto') is the built-in itself.
-    b.onResolve({ filter: /^node:crypto$/ }, (args) =>
+    // The shim's own require() of the built-in is the built-in itself.
+    b.onResolve({ filter: /^node:(crypto|dns|perf_hooks)$/ }, (args) =>
       args.namespace === 'lazy-builtin'
-        ? { path: 'node:crypto', external: true }
-        : { path: 'node:crypto', namespace: 'lazy-builtin' },
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'lazy-builtin' },
     );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
-      contents: `let m;\nfor (const k of ${JSON.stringify(Object.keys(crypto))})\n  Object.defineProperty(exports, k, { enumerable: true, get: () => (m ??= require('node:crypto'))[k] });\n`,
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let m;\nfor (const k of ${JSON.stringify(Object.keys(LAZY[args.path]))})\n  Object.defineProperty(exports, k, { enumerable: true, get: () => (m ??= require(${JSON.stringify(args.path)}))[k] });\n`,
       loader: 'js',
     }));
   },
@@ -144,7 +149,7 @@ const launcher = write(
     entryPoints: { early: 'src/early.ts', load: 'src/load.ts' },
     outdir,
     outExtension: { '.js': '.cjs' },
-    plugins: [lazyCrypto],
+    plugins: [lazyBuiltins],
     minify: true,
   }),
 );

@@ -37,7 +37,8 @@ interface Entry {
   question: Question;
   payload: Buffer;
   state: 'pending' | 'sent' | 'taken' | 'done';
-  sentAt: number;
+  /** When it left, on process.hrtime's clock (performance.now() would load node:perf_hooks before the first packet). */
+  sentNs: bigint;
   /** Replies that came before the resolver took the query (at most MAX_HELD). */
   held: Buffer[];
   adopter?: Adopter;
@@ -130,7 +131,7 @@ function sendAll(s: EarlyState): void {
   for (const [key, e] of s.open) {
     if (e.state !== 'pending') continue;
     e.state = 'sent';
-    e.sentAt = performance.now();
+    e.sentNs = process.hrtime.bigint();
     s.socket.send(e.payload, (err) => {
       if (!err) return;
       s.open.delete(key);
@@ -152,7 +153,14 @@ export function sendEarly(serverSpec: string, questions: Question[], dnssec: Dns
   for (const [i, q] of questions.entries()) {
     let id = ids[i] as number;
     while (s.byId.has(id)) id = randomInt(0, 0x10000);
-    const entry: Entry = { id, question: q, payload: buildQuery(q, id, dnssec), state: 'pending', sentAt: 0, held: [] };
+    const entry: Entry = {
+      id,
+      question: q,
+      payload: buildQuery(q, id, dnssec),
+      state: 'pending',
+      sentNs: 0n,
+      held: [],
+    };
     s.open.set(keyOf(entry.payload), entry);
     s.byId.set(id, entry);
   }
@@ -186,7 +194,8 @@ export function takeEarly(server: string, query: () => Buffer): EarlyQuery | und
     return undefined;
   }
   e.state = 'taken';
-  return { id: e.id, sentAt: e.sentAt, adopt: (to) => adopt(s, e, to) };
+  const sentAt = performance.now() - Number(process.hrtime.bigint() - e.sentNs) / 1e6;
+  return { id: e.id, sentAt, adopt: (to) => adopt(s, e, to) };
 }
 
 function adopt(s: EarlyState, e: Entry, to: Adopter): () => void {
