@@ -13,9 +13,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const pkg = require('node:fs').readFileSync(require('node:path').join(__dirname, '../package.json'), 'utf8');
   process.stdout.write(`${JSON.parse(pkg).version}\n`);
 } else {
-  // Node 22.1 and later keep V8's compiled code of what require() loads between runs; on Node 20 this is a
-  // no-op. dist/early.cjs and dist/cli.cjs come with code caches of their own, built beside them (src/load.ts).
-  require('node:module').enableCompileCache?.();
+  // dist/early.cjs and dist/cli.cjs come with V8 code caches of their own, built beside them (src/load.ts).
+  // No module.enableCompileCache(): its default directory is under os.tmpdir(), where anyone may put files,
+  // and a planted cache is code; with the caches in dist/ it saved nothing measurable on Node 26.
   // The run's first DNS queries leave now, before dist/cli.cjs loads, when the command line is plainly the
   // diagnosis of one address (src/early.ts decides; without an '@' in argv it is not even loaded; its
   // failure only means that the run asks for itself).
