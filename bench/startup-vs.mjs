@@ -1,4 +1,4 @@
-// node bench/startup-vs.mjs <build>,<build>… [rounds]: --version and two quick diagnoses of each build (a tree with bin/ and dist/), interleaved, median wall and CPU (bench/rss-probe.cjs preloaded); `node -e 0` alongside. For before/after under the same load.
+// node bench/startup-vs.mjs <build>,<build>… [rounds]: --version, --help, a usage error and two quick diagnoses of each build (a tree with bin/ and dist/), interleaved, median wall and CPU (bench/rss-probe.cjs preloaded); `node -e 0` alongside. For before/after under the same load.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +32,8 @@ const med = (xs) => {
 const cases = {
   'node -e 0': ['-e', '0'],
   '--version': ['--version'],
+  '--help': ['--help'],
+  'usage error (--timeout abc)': ['a@example.test', '--timeout', 'abc'],
   'diagnosis --host IP, closed port, --no-login': [
     'a@example.test',
     '--host',
