@@ -34,5 +34,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 
 function run() {
   const bundle = require('node:path').join(__dirname, '../dist/cli.cjs');
-  require('../dist/load.cjs').loadBundle(bundle).main();
+  // A diagnosis (an address) takes the code cache warmed up by diagnoses; --help, explain, show… the smaller one.
+  const kind = argv.some((a) => a.includes('@')) ? 'run' : 'command';
+  require('../dist/load.cjs').loadBundle(bundle, kind).main();
 }

@@ -2,7 +2,8 @@
 // - dist/cli.cjs: a CommonJS bundle of src/cli.ts (esbuild), its dependencies included, ASCII only;
 //   modules behind an `import()` in src/ run only when first imported (esbuild's lazy init), so one file
 //   serves --help as well as a diagnosis;
-// - dist/cli.cache, dist/early.cache: V8's code caches of dist/cli.cjs and dist/early.cjs after a warm-up
+// - dist/cli.cache, dist/cli.command.cache, dist/early.cache: V8's code caches of dist/cli.cjs (for diagnoses,
+//   and for the commands without an address) and dist/early.cjs after a warm-up
 //   (scripts/code-cache.mjs), made by the Node that runs this build; src/load.ts compiles the bundles with them;
 // - dist/vendor/*.cjs: the dependencies only some runs need (imapflow for a second session, ora for the
 //   spinner on a terminal, the schema validator for show/diff), each required on first use;
@@ -174,10 +175,11 @@ if (!process.argv.includes('--no-code-cache')) {
   // faster: without them (a warm-up that fails or hangs) dist/ works the same, and test/e2e/startup.test.ts
   // fails on a run that compiles without its cache.
   try {
-    execFileSync(process.execPath, [path.join(root, 'scripts/code-cache.mjs'), outdir], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: 120_000,
-    });
+    for (const mode of [[], ['--commands']])
+      execFileSync(process.execPath, [path.join(root, 'scripts/code-cache.mjs'), outdir, ...mode], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        timeout: 120_000,
+      });
   } catch (e) {
     console.warn(`note: no V8 code cache for dist/ (${e.message.split('\n')[0]}); start-up compiles the bundles`);
   }

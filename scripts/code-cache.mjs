@@ -2,11 +2,11 @@
 // dist/cli.cjs, dist/early.cache beside dist/early.cjs; src/load.ts) after
 // a warm-up: V8 compiles most functions only when first called, and a cache made right after compiling holds
 // little more than the top level, so a run would still compile the rest. The warm-up runs in this process,
-// with the bundles compiled exactly as bin/imap-doctor.cjs compiles them, what most runs do: --help, explain,
-// and healthy diagnoses (text and JSON, discovery by SRV and --host) against servers of its own on loopback:
+// with the bundles compiled exactly as bin/imap-doctor.cjs compiles them, what most runs do: healthy diagnoses (text and JSON, discovery by SRV and --host) against servers of its own on loopback:
 // a DNS server and an IMAP server over TLS that accepts the login and answers the read-only commands, with a
 // throw-away certificate made by the `openssl` CLI. Without openssl it diagnoses a closed local port instead.
-// Nothing leaves loopback. Run by scripts/build.mjs: node scripts/code-cache.mjs dist
+// Nothing leaves loopback. With --commands, the command line's smaller cache for the runs without an address:
+// --help, explain, completion and a usage error. Run by scripts/build.mjs: node scripts/code-cache.mjs dist [--commands]
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,8 +18,10 @@ import tls from 'node:tls';
 import dnsPacket from 'dns-packet';
 
 const dist = path.resolve(process.argv[2]);
+/** --commands: the command line's 'command' cache (src/load.ts) instead of the diagnoses' caches. */
+const commands = process.argv.includes('--commands');
 const { compileBundle, cacheFileOf } = createRequire(import.meta.url)(path.join(dist, 'load.cjs'));
-const bundles = ['cli.cjs', 'early.cjs'].map((f) => compileBundle(path.join(dist, f), false));
+const bundles = (commands ? ['cli.cjs'] : ['cli.cjs', 'early.cjs']).map((f) => compileBundle(path.join(dist, f), null));
 const [cli, early] = bundles.map((b) => b.run());
 const DOMAIN = 'warm-up.test';
 const HOST = `imap.${DOMAIN}`;
@@ -184,21 +186,29 @@ async function healthy(dir, cert) {
   }
 }
 
-await run(['--help']);
-await run(['explain', 'TLS_CERT_EXPIRED']);
-const dir = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-warm-up-'));
-try {
-  const cert = certificate(dir);
-  if (cert) await healthy(dir, cert);
-  else {
-    // Port 9 (discard) is closed on a normal machine.
-    const closed = ['warm-up@example.invalid', '--host', '127.0.0.1', '--port', '9', '--security', 'tls'];
-    await run([...closed, '--no-login', '--timeout', '500']);
-    await run([...closed, '--no-login', '--timeout', '500', '--json']);
+async function warmUp() {
+  if (commands) {
+    for (const argv of [['--help'], ['explain', 'TLS_CERT_EXPIRED'], ['completion', 'bash'], ['--timeout', 'abc']])
+      await run(argv);
+    return;
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-warm-up-'));
+  try {
+    const cert = certificate(dir);
+    if (cert) await healthy(dir, cert);
+    else {
+      // Port 9 (discard) is closed on a normal machine.
+      const closed = ['warm-up@example.invalid', '--host', '127.0.0.1', '--port', '9', '--security', 'tls'];
+      await run([...closed, '--no-login', '--timeout', '500']);
+      await run([...closed, '--no-login', '--timeout', '500', '--json']);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+await warmUp();
 // Readable by all, writable by the owner only: src/load.ts trusts no other cache.
-for (const b of bundles) writeFileSync(cacheFileOf(b.file), b.script.createCachedData(), { mode: 0o644 });
+for (const b of bundles)
+  writeFileSync(cacheFileOf(b.file, commands ? 'command' : 'run'), b.script.createCachedData(), { mode: 0o644 });
 process.exit(0);

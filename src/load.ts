@@ -17,9 +17,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 
-/** The bundle's code cache, beside it. */
-export function cacheFileOf(bundle: string): string {
-  return path.join(path.dirname(bundle), `${path.basename(bundle, '.cjs')}.cache`);
+/**
+ * Which code cache: 'run', warmed up by diagnoses, or 'command', warmed up by --help, explain, completion and
+ * a usage error only — a third of the size, so those commands do not pay for deserialising the diagnosis.
+ */
+export type CacheKind = 'run' | 'command';
+
+/** The bundle's code cache of that kind, beside it: dist/cli.cache, dist/cli.command.cache. */
+export function cacheFileOf(bundle: string, kind: CacheKind = 'run'): string {
+  const base = path.basename(bundle, '.cjs');
+  return path.join(path.dirname(bundle), kind === 'run' ? `${base}.cache` : `${base}.${kind}.cache`);
 }
 
 /** The CommonJS wrapper (as node:module's), the same at build time and at start-up so the cache fits. */
@@ -65,14 +72,14 @@ export interface Compiled {
 }
 
 /**
- * Compiles a CommonJS bundle with its code cache when `useCache` and the cache is trusted. The build
+ * Compiles a CommonJS bundle with its code cache of that kind (none: null) when the cache is trusted. The build
  * guarantees an ASCII bundle, read as Latin-1 (a one-byte string, cheap to make and to hash); anything
  * else is read as UTF-8.
  */
-export function compileBundle(bundle: string, useCache = true): Compiled {
+export function compileBundle(bundle: string, kind: CacheKind | null = 'run'): Compiled {
   const src = readWhole(bundle);
   if (!src) throw new Error(`cannot read ${bundle}`);
-  const cache = useCache ? readWhole(cacheFileOf(bundle)) : undefined;
+  const cache = kind ? readWhole(cacheFileOf(bundle, kind)) : undefined;
   const cachedData = cache && trustedCache(cache.stat, src.stat) ? cache.bytes : undefined;
   const text = src.bytes.toString(isAscii(src.bytes) ? 'latin1' : 'utf8');
   const script = new vm.Script(HEAD + text + TAIL, { filename: bundle, ...(cachedData ? { cachedData } : {}) });
@@ -89,7 +96,7 @@ export function compileBundle(bundle: string, useCache = true): Compiled {
   };
 }
 
-/** The bundle's exports, compiled with its code cache where there is one that fits. */
-export function loadBundle(bundle: string): Record<string, unknown> {
-  return compileBundle(bundle).run();
+/** The bundle's exports, compiled with its code cache of that kind where there is one that fits. */
+export function loadBundle(bundle: string, kind: CacheKind = 'run'): Record<string, unknown> {
+  return compileBundle(bundle, kind).run();
 }

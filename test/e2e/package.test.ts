@@ -70,6 +70,8 @@ describe('npm package', () => {
         'bin/imap-doctor.cjs',
         'dist/cli.cjs',
         'dist/cli.cache',
+        'dist/cli.command.cache',
+        'dist/early.cache',
         'dist/early.cjs',
         'dist/load.cjs',
         'dist/vendor/imapflow.cjs',

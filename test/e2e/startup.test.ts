@@ -185,6 +185,7 @@ describe('start-up: the code cache of dist/cli.cjs', () => {
     cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
   const bin = path.join(copy, path.relative(ROOT, BIN));
   const cache = path.join(copy, 'dist/cli.cache');
+  const commandCache = path.join(copy, 'dist/cli.command.cache');
   const diagnosis = [
     'alice@example.test',
     '--host',
@@ -210,17 +211,19 @@ describe('start-up: the code cache of dist/cli.cjs', () => {
     expect(bad.entry).toBe('rejected');
     expect(bad.code).toBe(good.code);
     expect(verdict(bad.stdout)).toEqual(verdict(good.stdout));
+    // --help takes the commands' cache (src/load.ts), spoilt the same way.
+    writeFileSync(commandCache, Buffer.from('a planted or damaged code cache'), { mode: 0o644 });
     const help = await loaded(['--help'], {}, bin);
     expect({ code: help.code, entry: help.entry }).toEqual({ code: 0, entry: 'rejected' });
     expect(help.stdout).toContain('Usage: imap-doctor');
   });
 
   it('a cache that others may write is not even offered to V8, and the run goes on without it', async () => {
-    cpSync(path.join(ROOT, 'dist/cli.cache'), cache);
-    chmodSync(cache, 0o666);
+    cpSync(path.join(ROOT, 'dist/cli.command.cache'), commandCache);
+    chmodSync(commandCache, 0o666);
     const r = await loaded(['--help'], {}, bin);
     expect({ code: r.code, entry: r.entry }).toEqual({ code: 0, entry: 'none' });
-    chmodSync(cache, 0o644);
+    chmodSync(commandCache, 0o644);
     expect((await loaded(['--help'], {}, bin)).entry).toBe('accepted');
   });
 });

@@ -28,7 +28,7 @@ let copies = 0;
 function writeCache(file: string): Buffer {
   const twin = path.join(dir, `twin-${++copies}.cjs`);
   writeFileSync(twin, readFileSync(file));
-  const c = compileBundle(twin, false);
+  const c = compileBundle(twin, null);
   (c.run().answer as () => number)();
   const data = c.script.createCachedData();
   writeFileSync(cacheFileOf(file), data, { mode: 0o644 });
@@ -50,8 +50,26 @@ function fresh(file: string): string {
 }
 
 describe('compileBundle / loadBundle', () => {
-  it('the cache lies beside the bundle: dist/cli.cjs → dist/cli.cache', () => {
+  it('the caches lie beside the bundle: dist/cli.cjs → dist/cli.cache (runs), dist/cli.command.cache (commands)', () => {
     expect(cacheFileOf('/pkg/dist/cli.cjs')).toBe('/pkg/dist/cli.cache');
+    expect(cacheFileOf('/pkg/dist/cli.cjs', 'run')).toBe('/pkg/dist/cli.cache');
+    expect(cacheFileOf('/pkg/dist/cli.cjs', 'command')).toBe('/pkg/dist/cli.command.cache');
+  });
+
+  it('takes the cache of the kind asked for, and only that one', () => {
+    const file = bundle('kinds', 6);
+    const data = writeCache(file);
+    // Only the run's cache beside it: a command finds none.
+    expect(compileBundle(fresh(file), 'command').cache).toBe('none');
+    // Only a command cache beside it: a command takes it, a run finds none.
+    const commandOnly = fresh(file);
+    rmSync(cacheFileOf(commandOnly));
+    writeFileSync(cacheFileOf(commandOnly, 'command'), data, { mode: 0o644 });
+    chmodSync(cacheFileOf(commandOnly, 'command'), 0o644);
+    const c = compileBundle(commandOnly, 'command');
+    expect(c.cache).toBe('accepted');
+    expect((c.run().answer as () => number)()).toBe(6);
+    expect(compileBundle(fresh(commandOnly), 'run').cache).toBe('none');
   });
 
   it('runs a CommonJS bundle as require() would (module.exports, require, __dirname, __filename)', () => {
@@ -104,11 +122,11 @@ describe('compileBundle / loadBundle', () => {
     }
   });
 
-  it('without useCache, or without a cache file, nothing is offered', () => {
+  it('without a kind of cache, or without a cache file, nothing is offered', () => {
     const file = bundle('unused', 5);
     expect(compileBundle(file).cache).toBe('none');
     writeCache(file);
-    expect(compileBundle(fresh(file), false).cache).toBe('none');
+    expect(compileBundle(fresh(file), null).cache).toBe('none');
   });
 
   it('an unreadable bundle is an error, not a silent empty module', () => {
