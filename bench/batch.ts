@@ -63,7 +63,7 @@ function runBatch(file: string, n: number, args: string[], tmp: string): Promise
   const trace = traced ? ['--import', path.join(ROOT, 'bench/mem-trace.mjs')] : [];
   const child = spawn(
     process.execPath,
-    ['--import', PROBE, ...trace, BIN, '--batch', file, '--format', 'json', ...args],
+    ['--require', PROBE, ...trace, BIN, '--batch', file, '--format', 'json', ...args],
     {
       env: {
         PATH: process.env.PATH ?? '',

@@ -1,5 +1,5 @@
 /**
- * One benchmarked child process: the CLI (or bare Node) spawned with bench/rss-probe.mjs preloaded, so
+ * One benchmarked child process: the CLI (or bare Node) spawned with bench/rss-probe.cjs preloaded, so
  * the child itself reports its peak RSS and CPU time at exit. Wall time is spawn to close, taken here.
  * Shared by every bench suite.
  */
@@ -37,7 +37,7 @@ export interface ChildOptions {
   plain?: boolean;
   /** Run this executable (the single executable) with args instead of Node and the CLI; rssKiB and cpuMs are 0. */
   exe?: string;
-  /** Another build's bin/imap-doctor.js (default BIN). */
+  /** Another build's launcher (default BIN; bench/common.ts binOf). */
   bin?: string;
   /** Kill the child when this settles (e.g. once its first packet was seen). */
   killWhen?: Promise<unknown>;
@@ -49,7 +49,7 @@ export interface Usage {
   systemUs: number;
 }
 
-/** What bench/rss-probe.mjs wrote at the child's exit (zeros when it died before writing it); the file is removed. */
+/** What bench/rss-probe.cjs wrote at the child's exit (zeros when it died before writing it); the file is removed. */
 export function readUsage(file: string): Usage {
   try {
     const usage = JSON.parse(readFileSync(file, 'utf8')) as Usage;
@@ -63,12 +63,12 @@ export function readUsage(file: string): Usage {
 
 let tmp: string | null = null;
 
-/** Spawns `node [--import rss-probe] bin/imap-doctor.js …args` and resolves when it closes. */
+/** Spawns `node [--require rss-probe] bin/imap-doctor.cjs …args` and resolves when it closes. */
 export function runChild(args: string[], o: ChildOptions = {}): Promise<ChildSample> {
   tmp ??= mkdtempSync(path.join(os.tmpdir(), 'imapdoc-bench-'));
   const usageFile = path.join(tmp, `usage-${Math.random().toString(36).slice(2)}`);
   const script = o.bare ? ['-e', '0'] : o.code !== undefined ? ['-e', o.code] : [o.bin ?? BIN, ...args];
-  const argv = o.exe ? args : [...(o.nodeArgs ?? []), ...(o.plain ? [] : ['--import', PROBE]), ...script];
+  const argv = o.exe ? args : [...(o.nodeArgs ?? []), ...(o.plain ? [] : ['--require', PROBE]), ...script];
   const spawnedAt = performance.now();
   const child = spawn(o.exe ?? process.execPath, argv, {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: usageFile, ...o.env },

@@ -3,13 +3,20 @@
  * bench/.out/, two levels below the root), the RSS probe, the machine line of each results file, and
  * how a bench ends when it fails.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/imap-doctor.js');
-export const PROBE = path.join(ROOT, 'bench/rss-probe.mjs');
+/** The launcher of the build at `root` (its package.json's bin): another build may name it otherwise (bin/imap-doctor.js before the CommonJS launcher). */
+export function binOf(root: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  return path.join(root, pkg.bin['imap-doctor'] ?? 'bin/imap-doctor.cjs');
+}
+export const BIN = binOf(ROOT);
+/** Preloaded with --require (CommonJS) into bare Node and the CLI alike. */
+export const PROBE = path.join(ROOT, 'bench/rss-probe.cjs');
 
 export interface BenchMeta {
   date: string;

@@ -25,7 +25,10 @@ interface CpuProfile {
 function kindOf(fn: string, url: string): string | null {
   if (fn === '(idle)') return null;
   if (fn === '(garbage collector)') return 'garbage collection';
-  if (/imap-flow-/.test(url)) return 'imapflow (the login)';
+  if (/imap-flow-|\/dist\/vendor\/imap/.test(url)) return 'imapflow (the login)';
+  // The launcher, the code-cache loader and node:vm's Script (the compile of dist/cli.cjs) are loading.
+  if (/\/bin\/imap-doctor\.c?js$|\/dist\/load\.cjs$/.test(url) || url === 'node:vm')
+    return 'loading and compiling modules';
   if (/\/dist\//.test(url)) return 'imap-doctor and its bundled dependencies';
   if (/^node:internal\/(modules|bootstrap)|^node:internal\/process\/pre_execution/.test(url) || /^compile/.test(fn))
     return 'loading and compiling modules';

@@ -1,13 +1,14 @@
 /**
  * CPU time of healthy runs of two or more builds under the same load, for before/after comparisons: the
  * latency bench's healthy scenarios at D = 0 (and bare `node -e 0`), interleaved round by round, median
- * CPU (user + system, every thread of the process, bench/rss-probe.mjs) and wall time per build.
+ * CPU (user + system, every thread of the process, bench/rss-probe.cjs) and wall time per build.
  * Run: npm run bench:bundle && node bench/.out/cpu-vs.js <build root>,<build root>… [rounds] (root: it starts the lab).
  */
 import os from 'node:os';
 import path from 'node:path';
 import { cleanUpChildren, percentile, runChild, type ChildSample } from './child.js';
 import { SCENARIOS, setDelay, startEnv, stopEnv } from './latency-env.js';
+import { binOf } from './common.js';
 
 async function main(): Promise<void> {
   const roots = (process.argv[2] ?? '.').split(',').map((r) => path.resolve(r));
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
       for (const s of healthy) {
         for (const root of roots) {
           const c = await runChild(s.args(env), {
-            bin: path.join(root, 'bin/imap-doctor.js'),
+            bin: binOf(root),
             env: { IMAP_DOCTOR_PASSWORD: env.lab.info.password },
           });
           if (c.code !== s.expectExit) throw new Error(`${root} ${s.id}: exit ${c.code}`);

@@ -169,7 +169,7 @@ export function renderLatencyMarkdown(r: LatencyResults): string {
     '',
     '- **net(D)** = T(D) − T(0): the part of the wall time that latency adds. **ratio** = net(D) / (K × 2D); the goal is ≤ 1.25 for healthy runs. **ratio of minima**: the same from the fastest run at each D, the least disturbed by other load on the machine.',
     "- **fit**: the most load-robust figure — a Theil–Sen line through every run's (D, wall time): its slope ÷ 2 is the number of round trips the run actually waits, to compare with K.",
-    '- **CPU**: user + system time of the child (bench/rss-probe.mjs), bare `node -e 0` with the same preload takes ' +
+    '- **CPU**: user + system time of the child (bench/rss-probe.cjs), bare `node -e 0` with the same preload takes ' +
       `${ms(c.bareCpuMs)} ms.`,
     "- **connections**: accepted by the proxy (IMAP 993/143, web 443/80), and connects to blackholed addresses from the run's evidence.",
     '- **first packet**: spawn to the first DNS query reaching the server (goal ≤ 60 ms).',

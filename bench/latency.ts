@@ -110,7 +110,7 @@ const BUILDS: Array<{ label: string; bin: string }> = [
 
 /**
  * Bare Node sending one DNS query (the one the run asks first) to the server as soon as it starts: the
- * floor of the first packet on this machine now, for the goal's 60 ms (bin/ loads dist/early.js for that).
+ * floor of the first packet on this machine now, for the goal's 60 ms (bin/ loads dist/early.cjs for that).
  */
 function barePacketCode(env: Env): string {
   const [host, port] = [env.dns.host, env.dns.port];

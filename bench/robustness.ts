@@ -39,7 +39,7 @@ function run(
   rssFile: string,
 ): Promise<{ code: number | null; stdout: string; wallMs: number; exitAfterReportMs: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args, '--json'], {
+  const child = spawn(process.execPath, ['--require', PROBE, BIN, ...args, '--json'], {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env },
     stdio: ['ignore', 'pipe', 'ignore'],
   });

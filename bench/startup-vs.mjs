@@ -1,15 +1,15 @@
-// node bench/startup-vs.mjs <build>,<build>… [rounds]: --version and two quick diagnoses of each build (a tree with bin/ and dist/), interleaved, median wall and CPU (bench/rss-probe.mjs preloaded); `node -e 0` alongside. For before/after under the same load.
+// node bench/startup-vs.mjs <build>,<build>… [rounds]: --version, --help, a usage error and two quick diagnoses of each build (a tree with bin/ and dist/), interleaved, median wall and CPU (bench/rss-probe.cjs preloaded); `node -e 0` alongside. For before/after under the same load.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 const roots = process.argv[2].split(',');
 const n = Number(process.argv[3] ?? 15);
-const PROBE = new URL('./rss-probe.mjs', import.meta.url).pathname;
+const PROBE = new URL('./rss-probe.cjs', import.meta.url).pathname;
 function run(BIN, args) {
   const f = path.join(os.tmpdir(), `imapdoc-startup-vs-${Math.random().toString(36).slice(2)}`);
   const t0 = performance.now();
-  const c = spawn(process.execPath, ['--import', PROBE, ...(args[0] === '-e' ? args : [BIN, ...args])], {
+  const c = spawn(process.execPath, ['--require', PROBE, ...(args[0] === '-e' ? args : [BIN, ...args])], {
     env: { PATH: process.env.PATH, NO_COLOR: '1', BENCH_RSS_FILE: f },
     stdio: 'ignore',
   });
@@ -32,6 +32,8 @@ const med = (xs) => {
 const cases = {
   'node -e 0': ['-e', '0'],
   '--version': ['--version'],
+  '--help': ['--help'],
+  'usage error (--timeout abc)': ['a@example.test', '--timeout', 'abc'],
   'diagnosis --host IP, closed port, --no-login': [
     'a@example.test',
     '--host',
@@ -62,7 +64,12 @@ for (let i = 0; i < n; i++)
   for (const root of roots)
     for (const [k, a] of Object.entries(cases)) {
       if (k === 'node -e 0' && root !== roots[0]) continue;
-      (res[`${k} [${root}]`] ??= []).push(await run(`${root}/bin/imap-doctor.js`, a));
+      (res[`${k} [${root}]`] ??= []).push(
+        await run(
+          path.join(root, JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).bin['imap-doctor']),
+          a,
+        ),
+      );
     }
 console.log(
   `load ${os

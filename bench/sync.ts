@@ -13,10 +13,11 @@ import { fileURLToPath } from 'node:url';
 import type { Report } from '../src/model/report.js';
 import { startLab, type Lab } from '../test/servers/lab.js';
 import { fillMaildir, homeOf } from '../test/servers/maildir.js';
+import { binOf } from './common.js';
 
 // Bundled to bench/.out/ by npm run bench, two levels below the repository root.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/imap-doctor.js');
+const BIN = binOf(ROOT);
 const RUNS = Number(process.env.SYNC_BENCH_RUNS ?? 10);
 
 interface Run {

@@ -20,7 +20,7 @@ import { SCENARIOS, type CorpusScenario, type World } from '../test/corpus/scena
 
 // Bundled to scripts/.out/ by npm run corpus, two levels below the repository root.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/imap-doctor.js');
+const BIN = path.join(ROOT, 'bin/imap-doctor.cjs');
 const CORPUS = path.join(ROOT, 'test/corpus');
 
 function runCli(

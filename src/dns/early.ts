@@ -10,6 +10,7 @@
  */
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { decode } from 'dns-packet';
 import { buildQuery, type DnssecBits, type Question } from './query.js';
@@ -36,7 +37,8 @@ interface Entry {
   question: Question;
   payload: Buffer;
   state: 'pending' | 'sent' | 'taken' | 'done';
-  sentAt: number;
+  /** When it left, on process.hrtime's clock (performance.now() would load node:perf_hooks before the first packet). */
+  sentNs: bigint;
   /** Replies that came before the resolver took the query (at most MAX_HELD). */
   held: Buffer[];
   adopter?: Adopter;
@@ -49,6 +51,29 @@ interface EarlyState {
   byId: Map<number, Entry>;
   socket: dgram.Socket;
   closed: boolean;
+}
+
+/**
+ * `n` query ids of 16 random bits from the kernel's random source, /dev/urandom (what node:crypto draws
+ * on, without loading node:crypto before the first packet: dist/early.cjs loads it on first use only,
+ * scripts/build.mjs); from node:crypto where there is no /dev/urandom.
+ */
+export function randomIds(n: number): number[] {
+  const bytes = Buffer.alloc(2 * n);
+  let read = 0;
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      read = readSync(fd, bytes, 0, bytes.length, null);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    read = 0;
+  }
+  return Array.from({ length: n }, (_, i) =>
+    read === bytes.length ? bytes.readUInt16BE(2 * i) : randomInt(0, 0x10000),
+  );
 }
 
 /** A reply is a few hundred bytes; a server sending more than a few per query is not waited for. */
@@ -106,7 +131,7 @@ function sendAll(s: EarlyState): void {
   for (const [key, e] of s.open) {
     if (e.state !== 'pending') continue;
     e.state = 'sent';
-    e.sentAt = performance.now();
+    e.sentNs = process.hrtime.bigint();
     s.socket.send(e.payload, (err) => {
       if (!err) return;
       s.open.delete(key);
@@ -124,10 +149,18 @@ export function sendEarly(serverSpec: string, questions: Question[], dnssec: Dns
   const address = parseServerSpec(serverSpec);
   const socket = dgram.createSocket(ipVersion(address.host) === 6 ? 'udp6' : 'udp4');
   const s: EarlyState = { server: formatServer(address), open: new Map(), byId: new Map(), socket, closed: false };
-  for (const q of questions) {
-    let id = randomInt(0, 0x10000);
+  const ids = randomIds(questions.length);
+  for (const [i, q] of questions.entries()) {
+    let id = ids[i] as number;
     while (s.byId.has(id)) id = randomInt(0, 0x10000);
-    const entry: Entry = { id, question: q, payload: buildQuery(q, id, dnssec), state: 'pending', sentAt: 0, held: [] };
+    const entry: Entry = {
+      id,
+      question: q,
+      payload: buildQuery(q, id, dnssec),
+      state: 'pending',
+      sentNs: 0n,
+      held: [],
+    };
     s.open.set(keyOf(entry.payload), entry);
     s.byId.set(id, entry);
   }
@@ -161,7 +194,8 @@ export function takeEarly(server: string, query: () => Buffer): EarlyQuery | und
     return undefined;
   }
   e.state = 'taken';
-  return { id: e.id, sentAt: e.sentAt, adopt: (to) => adopt(s, e, to) };
+  const sentAt = performance.now() - Number(process.hrtime.bigint() - e.sentNs) / 1e6;
+  return { id: e.id, sentAt, adopt: (to) => adopt(s, e, to) };
 }
 
 function adopt(s: EarlyState, e: Entry, to: Adopter): () => void {

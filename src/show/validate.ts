@@ -5,6 +5,7 @@
  * loaded only when `show` or `diff` needs it. One line names the first problem.
  */
 import { readFileSync } from 'node:fs';
+import { packageFile } from '../package-file.js';
 import type { OutputUnit, Validator } from '@cfworker/json-schema';
 
 /** Baked in by the single-executable build, which has no docs/ folder beside it. */
@@ -15,7 +16,7 @@ export type SchemaName = 'report.schema.json' | 'report.schema.v1.json';
 export function readSchema(name: SchemaName): Record<string, unknown> {
   if (typeof __IMAP_DOCTOR_SCHEMAS__ === 'object' && __IMAP_DOCTOR_SCHEMAS__[name])
     return __IMAP_DOCTOR_SCHEMAS__[name] as Record<string, unknown>;
-  return JSON.parse(readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(packageFile(`docs/${name}`), 'utf8')) as Record<string, unknown>;
 }
 
 const validators = new Map<string, Validator>();

@@ -1,5 +1,5 @@
 /**
- * Runs the built CLI (bin/imap-doctor.js) as a child process, the way users do, and checks every
+ * Runs the built CLI (bin/imap-doctor.cjs) as a child process, the way users do, and checks every
  * run for leaked secrets: the canary password (and its base64/SASL forms) must never appear in
  * stdout, stderr or the saved evidence. Every diagnosis also saves its evidence and must round-trip
  * through `show` (round-trip.ts). Returns the exit code, both streams and the parsed JSON when --json was used.
@@ -15,7 +15,7 @@ import { checkRoundTrip } from './round-trip.js';
 import { ROOT } from '../helpers/paths.js';
 
 export { ROOT };
-export const BIN = path.join(ROOT, 'bin/imap-doctor.js');
+export const BIN = path.join(ROOT, 'bin/imap-doctor.cjs');
 
 export interface CliRun {
   code: number;
