@@ -56,9 +56,19 @@ function readWhole(file: string): { bytes: Buffer; stat: Stats } | undefined {
   }
 }
 
-/** Whether a cache file may be trusted as much as the bundle: a regular file of the bundle's owner (or root) that group and others cannot write. */
+/**
+ * Whether a cache file may be trusted as much as the bundle: a regular file of the bundle's owner (or root)
+ * that group and others cannot write, and not older than the bundle. V8 checks a cache only against the
+ * source's length, so a bundle edited after the build (same length or not) must not meet its old cache;
+ * the build writes the cache after the bundle, and npm pack gives both the same time.
+ */
 export function trustedCache(cache: Stats, bundle: Stats): boolean {
-  return cache.isFile() && (cache.uid === bundle.uid || cache.uid === 0) && (cache.mode & 0o022) === 0;
+  return (
+    cache.isFile() &&
+    (cache.uid === bundle.uid || cache.uid === 0) &&
+    (cache.mode & 0o022) === 0 &&
+    cache.mtimeMs >= bundle.mtimeMs
+  );
 }
 
 export interface Compiled {

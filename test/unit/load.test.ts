@@ -91,6 +91,17 @@ describe('compileBundle / loadBundle', () => {
     expect((loadBundle(fresh(file)).answer as () => number)()).toBe(1);
   });
 
+  it('a bundle edited after its cache was made (same length) runs its new code: the older cache is not offered', () => {
+    const file = bundle('edited', 3);
+    writeCache(file);
+    const copy = fresh(file);
+    // V8 would take a cache for a source of the same length: only the cache's age tells the edit apart.
+    writeFileSync(copy, readFileSync(copy, 'latin1').replace('f0(3)', 'f0(4)'), 'latin1');
+    const c = compileBundle(copy);
+    expect(c.cache).toBe('none');
+    expect((c.run().answer as () => number)()).toBe(4);
+  });
+
   it('a corrupt or truncated cache is rejected by V8 and the bundle compiles and runs as without one', () => {
     const file = bundle('corrupt', 2);
     const good = writeCache(file);
@@ -142,8 +153,8 @@ describe('compileBundle / loadBundle', () => {
 });
 
 describe('trustedCache', () => {
-  const stat = (o: { uid: number; mode: number; file?: boolean }) =>
-    ({ uid: o.uid, mode: o.mode, isFile: () => o.file ?? true }) as unknown as Stats;
+  const stat = (o: { uid: number; mode: number; file?: boolean; mtimeMs?: number }) =>
+    ({ uid: o.uid, mode: o.mode, mtimeMs: o.mtimeMs ?? 1000, isFile: () => o.file ?? true }) as unknown as Stats;
   const bundleStat = stat({ uid: 1000, mode: 0o100644 });
 
   it("trusts a regular file of the bundle's owner or root that only its owner may write", () => {
@@ -157,5 +168,10 @@ describe('trustedCache', () => {
     expect(trustedCache(stat({ uid: 1000, mode: 0o100646 }), bundleStat)).toBe(false);
     expect(trustedCache(stat({ uid: 0, mode: 0o100666 }), bundleStat)).toBe(false);
     expect(trustedCache(stat({ uid: 1000, mode: 0o100644, file: false }), bundleStat)).toBe(false);
+  });
+
+  it('distrusts a cache older than its bundle (the bundle was edited after the build), not one of the same time', () => {
+    expect(trustedCache(stat({ uid: 1000, mode: 0o100644, mtimeMs: 999 }), bundleStat)).toBe(false);
+    expect(trustedCache(stat({ uid: 1000, mode: 0o100644, mtimeMs: 1000 }), bundleStat)).toBe(true);
   });
 });
