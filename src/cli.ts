@@ -790,7 +790,7 @@ export function main(): void {
   setNodeStoreBundled(
     defaultStoreIsBundled(process.env, process.execArgv, process.config.target_defaults?.defines ?? []),
   );
-  const lookups = createLookupHelper();
+  const lookups = createLookupHelper(process.env);
   process.on('exit', () => lookups.close());
   runCli({
     lookup: lookups.lookup,
