@@ -27,6 +27,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LIMITS } from './limits.js';
 import { DEFAULTS } from './options.js';
+import { succeeds } from './util/succeeds.js';
 
 export interface Backstop {
   /** Fire at `deadlineMs` + the grace from now (re-arming replaces the previous deadline); the evidence file (--save-evidence) too. */
@@ -193,16 +194,6 @@ function startWatchdog(dir: string, fd: number, evidenceFd: number | null, waitM
   };
 }
 
-/** Runs `f`, for a removal whose target may be gone already. */
-function quietly(f: () => void): boolean {
-  try {
-    f();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A single run's private scratch directory: the report and evidence the watchdog would print, and the claim. */
 function scratchDir() {
   const dir = mkdtempSync(path.join(tmpdir(), 'imap-doctor-'));
@@ -233,9 +224,9 @@ function scratchDir() {
       // What this module puts there, by name: cheaper than a recursive removal, which loads Node's rimraf
       // and stats every entry; anything else found there (there should be nothing) falls back to it.
       for (const name of ['report', 'evidence', '.report', '.evidence'])
-        quietly(() => unlinkSync(path.join(dir, name)));
-      quietly(() => rmdirSync(claimed));
-      if (!quietly(() => rmdirSync(dir))) quietly(() => rmSync(dir, { recursive: true, force: true }));
+        succeeds(() => unlinkSync(path.join(dir, name)));
+      succeeds(() => rmdirSync(claimed));
+      if (!succeeds(() => rmdirSync(dir))) succeeds(() => rmSync(dir, { recursive: true, force: true }));
     },
   };
 }

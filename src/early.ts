@@ -19,12 +19,13 @@ import { readCaFile } from './util/pem.js';
 import { OPTION_RANGES } from './options.js';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { succeeds } from './util/succeeds.js';
 
 /** Options that change nothing before discovery's first questions, each with the check of its value (true: passes). */
 const VALUED: Record<string, (v: string) => boolean> = {
-  '--dns': (v) => ok(() => formatServer(parseServerSpec(v))),
+  '--dns': (v) => succeeds(() => formatServer(parseServerSpec(v))),
   '--ca-file': (v) => !('problem' in readCaFile(v)),
-  '--ispdb-url': (v) => ok(() => parseIspdbUrl(v)),
+  '--ispdb-url': (v) => succeeds(() => parseIspdbUrl(v)),
   '--user': () => true,
   '--timeout': (v) => wholeIn(v, OPTION_RANGES.timeout),
   '--deadline': (v) => wholeIn(v, OPTION_RANGES.deadline),
@@ -55,21 +56,12 @@ function wholeIn(v: string, [min, max]: readonly [number, number]): boolean {
 
 /** Whether the run's openEvidenceFile can open `file` for writing (a file that can be written, or a new one in a writable directory). */
 function writable(file: string): boolean {
-  return ok(() => {
+  return succeeds(() => {
     const st = statSync(file, { throwIfNoEntry: false });
     if (st?.isDirectory()) throw new Error('a directory');
     if (!st && !statSync(path.dirname(file)).isDirectory()) throw new Error('no directory');
     accessSync(st ? file : path.dirname(file), constants.W_OK);
   });
-}
-
-function ok(check: () => unknown): boolean {
-  try {
-    check();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface EarlyPlan {

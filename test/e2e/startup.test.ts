@@ -20,6 +20,8 @@ import { BIN, ROOT, registerSecret, secretForms } from './cli-runner.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'imapdoc-startup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const HOOK = path.join(ROOT, 'test/helpers/load-log.cjs');
+/** A diagnosis without a login of port 9 (discard) on loopback: closed here, and whatever answered there, no login would be tried. */
+const CLOSED_PORT_RUN = ['alice@example.test', '--host', '127.0.0.1', '--port', '9', '--no-login', '--timeout', '300'];
 
 /**
  * Runs the CLI and returns the dist/ files it required (vendor files by name), whether it compiled
@@ -128,17 +130,7 @@ describe('start-up: each command loads what it needs of dist/', () => {
   });
 
   it("a diagnosis without a login loads the early queries' module and no vendor file (no spinner off a terminal)", async () => {
-    // Port 9 (discard): closed here, and whatever answered there, no login would be tried.
-    const r = await loaded([
-      'alice@example.test',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '9',
-      '--no-login',
-      '--timeout',
-      '300',
-    ]);
+    const r = await loaded(CLOSED_PORT_RUN);
     expect(r.code).toBe(1);
     expect(r.entry).toBe('accepted');
     expect(r.vendor).toEqual([]);
@@ -188,17 +180,7 @@ describe('start-up: the code cache of dist/cli.cjs', () => {
   const bin = path.join(copy, path.relative(ROOT, BIN));
   const cache = path.join(copy, 'dist/cli.cache');
   const commandCache = path.join(copy, 'dist/cli.command.cache');
-  const diagnosis = [
-    'alice@example.test',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '9',
-    '--no-login',
-    '--timeout',
-    '300',
-    '--json',
-  ];
+  const diagnosis = [...CLOSED_PORT_RUN, '--json'];
   /** What a report says, without the times that differ from run to run. */
   const verdict = (stdout: string) => {
     const r = JSON.parse(stdout) as { verdict: unknown; findings: Array<{ code: string; explanation: string }> };
